@@ -1,0 +1,26 @@
+#ifndef NOISETOP_ADAM_H
+#define NOISETOP_ADAM_H
+
+#include <stddef.h>
+
+/*
+ * Adam as Keras applies it:
+ *   m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2
+ *   p -= lr * sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + eps)
+ * Keras's defaults: lr 1e-3, b1 0.9, b2 0.999, eps 1e-7.
+ */
+typedef struct {
+	float  lr, beta1, beta2, eps;
+	long   t;       /* steps taken */
+	size_t n;
+	float *m, *v;   /* n each, owned */
+} adam;
+
+/* Zeroed moments for n parameters.  Returns 0, or -1 when out of memory. */
+int adam_init(adam *a, size_t n, float lr);
+void adam_destroy(adam *a);
+
+/* One step over all n parameters in a single fused, parallel pass. */
+void adam_step(adam *a, float *param, const float *grad);
+
+#endif

@@ -1,0 +1,71 @@
+#ifndef NOISETOP_MLP_H
+#define NOISETOP_MLP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MLP_MAX_LAYERS 8
+
+/*
+ * A multilayer perceptron: dense layers with ReLU and inverted dropout on
+ * every hidden layer, softmax cross-entropy on the last.  All parameters
+ * live in one block (param, with gradients in grad of the same layout) so
+ * the optimizer updates them in one pass.
+ *
+ * Layer l maps size[l] -> size[l+1]:
+ *   W[l]: (size[l], size[l+1]) row-major, b[l]: (size[l+1])
+ *   act[l+1] = dropout(relu(act[l] @ W[l] + b[l]))   for hidden layers
+ *   logits    = act[L-1] @ W[L-1] + b[L-1]            for the last
+ * act[0] is the caller's input batch (B, size[0]); the others are owned.
+ */
+typedef struct {
+	int     nlayer;                    /* dense layers (3 for the reference) */
+	int     size[MLP_MAX_LAYERS + 1];  /* 784, 512, 512, 10 */
+	int     batch_cap;                 /* largest batch the buffers hold */
+	float   dropout;                   /* rate in [0,1): fraction dropped */
+	size_t  nparam;
+	float  *param, *grad;              /* nparam each, owned */
+	float  *W[MLP_MAX_LAYERS], *b[MLP_MAX_LAYERS];    /* into param */
+	float  *dW[MLP_MAX_LAYERS], *db[MLP_MAX_LAYERS];  /* into grad */
+	const float *act[MLP_MAX_LAYERS + 1];  /* act[0] = input, rest owned */
+	float  *buf[MLP_MAX_LAYERS + 1];       /* storage behind act[1..L] */
+	float  *delta[MLP_MAX_LAYERS + 1];     /* dLoss/d(pre-activation) */
+	float  *probs;                         /* (batch_cap, size[L]) softmax */
+} mlp;
+
+/*
+ * Allocate a network of nlayer dense layers with the given sizes
+ * (nlayer + 1 entries) and buffers for batches up to batch_cap.  Weights
+ * are zero until mlp_init().  Returns NULL with a message in err on a bad
+ * shape or when memory runs out.  Free with mlp_free() (NULL is fine).
+ */
+mlp *mlp_new(int nlayer, const int *size, int batch_cap, float dropout,
+    char *err, size_t errlen);
+void mlp_free(mlp *m);
+
+/* Glorot-uniform weights (limit sqrt(6/(in+out))), zero biases. */
+void mlp_init(mlp *m, uint64_t seed);
+
+/*
+ * Forward pass of a batch x (batch, size[0]) into m->probs (softmax).
+ * With train != 0 dropout is on and its masks are drawn from
+ * rng(dropout_key, step, layer, element), independent of the thread count.
+ */
+void mlp_forward(mlp *m, const float *x, int batch, int train,
+    uint64_t dropout_key, uint64_t step);
+
+/*
+ * Mean cross-entropy of the last forward pass against labels y, and the
+ * number of correct argmax predictions in *correct (may be NULL).  Also
+ * writes dLoss/dlogits (the mean over the batch) into delta[L] ready for
+ * mlp_backward().
+ */
+double mlp_loss(mlp *m, const uint8_t *y, int batch, int *correct);
+
+/* Gradients of the mean loss into grad (overwritten, not accumulated). */
+void mlp_backward(mlp *m, int batch);
+
+/* Copy of all parameters: into dst (nparam floats). */
+void mlp_copy_params(const mlp *m, float *dst);
+
+#endif

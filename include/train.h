@@ -1,0 +1,100 @@
+#ifndef NOISETOP_TRAIN_H
+#define NOISETOP_TRAIN_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mlp.h"
+
+#define TRAIN_MAX_EPOCHS 1000
+
+/* Everything that defines one training run; train_config_default() fills
+ * the reference experiment of DESIGN.md. */
+typedef struct {
+	int      nlayer;                   /* dense layers: 3 */
+	int      size[MLP_MAX_LAYERS + 1]; /* 784, 512, 512, 10 */
+	float    dropout;                  /* 0.2 */
+	float    lr;                       /* 1e-3 */
+	int      batch;                    /* 128 */
+	int      epochs;                   /* 20 */
+	uint64_t seed;                     /* init, shuffle, dropout, noise */
+	float    noise;                    /* scale of N(0, scale) on inputs */
+	int      threads;                  /* OpenMP threads, 0 = all cores */
+} train_config;
+
+void train_config_default(train_config *c);
+
+/* What one finished epoch measured. */
+typedef struct {
+	int    epoch;       /* 1-based */
+	double seconds;     /* wall time of the epoch, evaluation included */
+	double acc, loss;   /* running means over the epoch's batches, dropout on */
+	double val_acc, val_loss;  /* on the test set, dropout off */
+} train_epoch;
+
+/* Where a run is, passed to the progress callback. */
+typedef enum {
+	TRAIN_BATCH,   /* a group of batches finished (about every 50 ms) */
+	TRAIN_EPOCH,   /* an epoch and its evaluation finished: hist grew */
+} train_event;
+
+typedef struct {
+	train_event        event;
+	int                epoch, epochs;   /* 1-based epoch in progress */
+	int                batch, batches;  /* batches done in this epoch */
+	double             acc, loss;       /* running means so far */
+	double             epoch_seconds;   /* elapsed in this epoch */
+	const train_epoch *hist;            /* finished epochs */
+	int                nhist;
+} train_progress;
+
+/* Return nonzero from the callback to cancel the run. */
+typedef int (*train_callback)(const train_progress *p, void *user);
+
+/* Flags another thread sets; the trainer checks them between batches. */
+typedef struct {
+	atomic_int cancel;
+	atomic_int pause;
+} train_control;
+
+/* The data a run trains on: noisy (or clean) float pixels in [0,1]. */
+typedef struct {
+	const float   *x;      /* n * npix */
+	const uint8_t *y;      /* n */
+	size_t         n;
+	int            npix;
+} train_data;
+
+/* The result of a run: per-epoch history, and the trained model. */
+typedef struct {
+	train_epoch hist[TRAIN_MAX_EPOCHS];
+	int         nhist;
+	int         cancelled;   /* stopped by control or callback */
+	double      test_acc, test_loss;  /* final evaluation (= last val) */
+	mlp        *model;       /* owned by the caller after train_run */
+} train_result;
+
+/*
+ * Train a fresh model (Glorot init from cfg->seed) on train, validating on
+ * test after every epoch.  ctl and cb may be NULL.  The model is left in
+ * res->model (free it with mlp_free) even when cancelled.  Returns 0, or -1
+ * with a message in err (bad configuration, out of memory).
+ */
+int train_run(const train_config *cfg, const train_data *train,
+    const train_data *test, train_control *ctl, train_callback cb,
+    void *user, train_result *res, char *err, size_t errlen);
+
+/*
+ * Evaluate a model on data (dropout off): mean loss and accuracy.  When
+ * pred is not NULL it receives the argmax class of each image, and when
+ * conf is not NULL the probability of that class.
+ */
+void train_evaluate(mlp *m, const train_data *d, double *loss, double *acc,
+    uint8_t *pred, float *conf);
+
+/* Floating-point operations of one training sample / one evaluated sample. */
+double train_flops_per_sample(const train_config *cfg);
+double train_eval_flops_per_sample(const train_config *cfg);
+
+#endif

@@ -1,0 +1,26 @@
+#ifndef NOISETOP_UI_H
+#define NOISETOP_UI_H
+
+#include "dataset.h"
+#include "sweep.h"
+#include "train.h"
+
+/* What the dashboard starts with; main fills it from the command line. */
+typedef struct {
+	const dataset *ds;        /* loaded by main, not owned */
+	train_config   cfg;       /* the configuration jobs start from */
+	float          scales[SWEEP_MAX_SCALES];  /* for the sweep key */
+	int            nscales;
+	int            ascii;     /* --ascii: force the ASCII glyph set */
+	int            no_color;  /* --no-color (or NO_COLOR set) */
+	const char    *export_dir;  /* where 'e' writes results ("." default) */
+} ui_options;
+
+/*
+ * Run the ncurses dashboard until the user quits.  Returns the process exit
+ * status: 0 on a normal quit, non-zero when the terminal cannot be used (a
+ * message is then in err: stdout not a terminal, unknown TERM, ...).
+ */
+int ui_run(const ui_options *o, char *err, size_t errlen);
+
+#endif
