@@ -1,0 +1,277 @@
+/* IDX files, raw or gzip, validated against their real length. */
+#include "idx.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#define IDX_MAX_FILE (1u << 30)  /* refuse anything over 1 GiB on disk */
+
+__attribute__((format(printf, 3, 4))) static int
+fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static uint32_t
+be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * Inflate every gzip member of in (concatenated members are legal gzip).
+ * The output grows by doubling up to maxlen; a stream that ends early or
+ * carries garbage after its last member is an error.
+ */
+static int
+inflate_all(const char *name, const uint8_t *in, size_t inlen, size_t maxlen,
+    uint8_t **out, size_t *outlen, char *err, size_t errlen)
+{
+	z_stream zs;
+	size_t   cap, used = 0;
+	uint8_t *buf;
+	int      rc;
+
+	/* The trailer's ISIZE is the length mod 2^32 of the last member. */
+	cap = inlen >= 4 ? (size_t)in[inlen - 4] | (size_t)in[inlen - 3] << 8 |
+	    (size_t)in[inlen - 2] << 16 | (size_t)in[inlen - 1] << 24 : 0;
+	if (cap < 4096 || cap > maxlen)
+		cap = 4096;
+	if ((buf = malloc(cap)) == NULL)
+		return fail(err, errlen, "%s: out of memory", name);
+
+	memset(&zs, 0, sizeof zs);
+	if (inflateInit2(&zs, 15 + 16) != Z_OK) {
+		free(buf);
+		return fail(err, errlen, "%s: cannot start zlib", name);
+	}
+	zs.next_in = (Bytef *)in;
+	zs.avail_in = 0;
+	size_t consumed = 0;
+	for (;;) {
+		if (used == cap) {
+			size_t   ncap = cap * 2 > maxlen ? maxlen : cap * 2;
+			uint8_t *nbuf;
+
+			if (ncap <= cap) {
+				inflateEnd(&zs);
+				free(buf);
+				return fail(err, errlen,
+				    "%s: inflates to more than %zu bytes",
+				    name, maxlen);
+			}
+			if ((nbuf = realloc(buf, ncap)) == NULL) {
+				inflateEnd(&zs);
+				free(buf);
+				return fail(err, errlen, "%s: out of memory",
+				    name);
+			}
+			buf = nbuf;
+			cap = ncap;
+		}
+		/* zlib counts in uInt: feed at most 1 GiB at a time. */
+		if (zs.avail_in == 0 && consumed < inlen) {
+			size_t chunk = inlen - consumed;
+
+			if (chunk > (1u << 30))
+				chunk = 1u << 30;
+			zs.next_in = (Bytef *)in + consumed;
+			zs.avail_in = (uInt)chunk;
+			consumed += chunk;
+		}
+		size_t room = cap - used;
+		if (room > (1u << 30))
+			room = 1u << 30;
+		zs.next_out = buf + used;
+		zs.avail_out = (uInt)room;
+		rc = inflate(&zs, Z_NO_FLUSH);
+		used += room - zs.avail_out;
+		if (rc == Z_STREAM_END) {
+			size_t left = zs.avail_in + (inlen - consumed);
+
+			if (left == 0)
+				break;
+			/* Another member must start with the gzip magic. */
+			const uint8_t *next = in + inlen - left;
+			if (left < 2 || next[0] != 0x1f || next[1] != 0x8b) {
+				inflateEnd(&zs);
+				free(buf);
+				return fail(err, errlen,
+				    "%s: %zu bytes of garbage after the gzip "
+				    "data", name, left);
+			}
+			inflateReset(&zs);
+			continue;
+		}
+		if (rc == Z_BUF_ERROR && zs.avail_in == 0 && consumed == inlen) {
+			inflateEnd(&zs);
+			free(buf);
+			return fail(err, errlen,
+			    "%s: gzip data is truncated (ends after %zu "
+			    "bytes inflated)", name, used);
+		}
+		if (rc != Z_OK && rc != Z_BUF_ERROR) {
+			const char *msg = zs.msg != NULL ? zs.msg : zError(rc);
+
+			inflateEnd(&zs);
+			free(buf);
+			return fail(err, errlen, "%s: corrupt gzip data (%s)",
+			    name, msg);
+		}
+	}
+	inflateEnd(&zs);
+	*out = buf;
+	*outlen = used;
+	return 0;
+}
+
+int
+idx_read_file(const char *path, size_t maxlen, uint8_t **out, size_t *outlen,
+    char *err, size_t errlen)
+{
+	FILE       *f;
+	struct stat st;
+	uint8_t    *raw;
+	size_t      len;
+
+	*out = NULL;
+	*outlen = 0;
+	if ((f = fopen(path, "rb")) == NULL)
+		return fail(err, errlen, "%s: %s", path, strerror(errno));
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		return fail(err, errlen, "%s: not a regular file", path);
+	}
+	if ((unsigned long long)st.st_size > IDX_MAX_FILE) {
+		fclose(f);
+		return fail(err, errlen, "%s: too large (%lld bytes)", path,
+		    (long long)st.st_size);
+	}
+	len = (size_t)st.st_size;
+	if ((raw = malloc(len ? len : 1)) == NULL) {
+		fclose(f);
+		return fail(err, errlen, "%s: out of memory", path);
+	}
+	if (fread(raw, 1, len, f) != len) {
+		int e = ferror(f) ? errno : 0;
+
+		fclose(f);
+		free(raw);
+		return fail(err, errlen, "%s: read error%s%s", path,
+		    e ? ": " : "", e ? strerror(e) : "");
+	}
+	fclose(f);
+
+	if (len >= 2 && raw[0] == 0x1f && raw[1] == 0x8b) {
+		int rc = inflate_all(path, raw, len, maxlen, out, outlen, err,
+		    errlen);
+
+		free(raw);
+		return rc;
+	}
+	if (len > maxlen) {
+		free(raw);
+		return fail(err, errlen, "%s: larger than %zu bytes", path,
+		    maxlen);
+	}
+	*out = raw;
+	*outlen = len;
+	return 0;
+}
+
+int
+idx_parse(const char *name, const uint8_t *buf, size_t len, int want_ndim,
+    idx_array *out, char *err, size_t errlen)
+{
+	uint32_t magic;
+	size_t   hdr, need = 1;
+	int      ndim;
+
+	memset(out, 0, sizeof *out);
+	if (len == 0)
+		return fail(err, errlen, "%s: empty file", name);
+	if (len < 4)
+		return fail(err, errlen, "%s: truncated header (%zu bytes)",
+		    name, len);
+	magic = be32(buf);
+	if ((magic & 0xffff0000u) != 0 || ((magic >> 8) & 0xff) == 0)
+		return fail(err, errlen,
+		    "%s: not an IDX file (magic 0x%08x)", name, magic);
+	if (((magic >> 8) & 0xff) != 0x08)
+		return fail(err, errlen,
+		    "%s: IDX element type 0x%02x, expected unsigned bytes "
+		    "(0x08)", name, (magic >> 8) & 0xff);
+	ndim = (int)(magic & 0xff);
+	if (ndim != want_ndim)
+		return fail(err, errlen,
+		    "%s: IDX file has %d dimensions, expected %d (magic "
+		    "0x%08x)", name, ndim, want_ndim, magic);
+	hdr = 4 + 4 * (size_t)ndim;
+	if (len < hdr)
+		return fail(err, errlen, "%s: truncated header (%zu bytes)",
+		    name, len);
+	for (int i = 0; i < ndim; i++) {
+		out->dims[i] = be32(buf + 4 + 4 * i);
+		if (out->dims[i] == 0)
+			return fail(err, errlen, "%s: dimension %d is zero",
+			    name, i);
+		if (need > (size_t)IDX_MAX_FILE * 4 / out->dims[i])
+			return fail(err, errlen,
+			    "%s: dimensions too large", name);
+		need *= out->dims[i];
+	}
+	if (len - hdr != need) {
+		memset(out, 0, sizeof *out);
+		return fail(err, errlen,
+		    "%s: %s: header promises %zu bytes of data, file has %zu",
+		    name, len - hdr < need ? "truncated" : "trailing data",
+		    need, len - hdr);
+	}
+	if ((out->data = malloc(need)) == NULL) {
+		memset(out, 0, sizeof *out);
+		return fail(err, errlen, "%s: out of memory", name);
+	}
+	memcpy(out->data, buf + hdr, need);
+	out->ndim = ndim;
+	out->size = need;
+	return 0;
+}
+
+int
+idx_load(const char *path, int want_ndim, idx_array *out, char *err,
+    size_t errlen)
+{
+	uint8_t *buf;
+	size_t   len;
+	int      rc;
+
+	memset(out, 0, sizeof *out);
+	if (idx_read_file(path, (size_t)IDX_MAX_FILE, &buf, &len, err,
+	    errlen) != 0)
+		return -1;
+	rc = idx_parse(path, buf, len, want_ndim, out, err, errlen);
+	free(buf);
+	return rc;
+}
+
+void
+idx_free(idx_array *a)
+{
+	if (a == NULL)
+		return;
+	free(a->data);
+	memset(a, 0, sizeof *a);
+}

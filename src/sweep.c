@@ -1,0 +1,164 @@
+/* Noise sweeps: a fresh model per scale, each on its own noisy copy. */
+#include "sweep.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "noise.h"
+
+const float sweep_default_scales[6] = { 0.0f, 0.1f, 0.5f, 1.0f, 2.0f, 4.0f };
+
+__attribute__((format(printf, 3, 4))) static int
+fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+int
+sweep_parse_scales(const char *s, float *scales, char *err, size_t errlen)
+{
+	int         n = 0;
+	const char *p = s;
+
+	if (s == NULL || *s == '\0')
+		return fail(err, errlen, "empty list of scales");
+	for (;;) {
+		char  *end;
+		double v;
+
+		errno = 0;
+		v = strtod(p, &end);
+		if (end == p || (*end != ',' && *end != '\0') || errno != 0)
+			return fail(err, errlen, "'%s': not a list of numbers "
+			    "like 0,0.1,0.5", s);
+		if (!isfinite(v) || v < 0.0 || v > 100.0)
+			return fail(err, errlen, "scale %g: must be between 0 "
+			    "and 100", v);
+		if (n == SWEEP_MAX_SCALES)
+			return fail(err, errlen, "more than %d scales",
+			    SWEEP_MAX_SCALES);
+		scales[n++] = (float)v;
+		if (*end == '\0')
+			break;
+		p = end + 1;
+	}
+	return n;
+}
+
+void
+sweep_table_init(sweep_table *t, const train_config *cfg,
+    const float *scales, int n)
+{
+	memset(t, 0, sizeof *t);
+	t->cfg = *cfg;
+	t->n = n < SWEEP_MAX_SCALES ? n : SWEEP_MAX_SCALES;
+	t->current = -1;
+	for (int i = 0; i < t->n; i++) {
+		t->rows[i].scale = scales[i];
+		t->rows[i].state = SWEEP_PENDING;
+	}
+}
+
+struct relay {
+	sweep_table   *t;
+	int            row;
+	sweep_callback cb;
+	void          *user;
+};
+
+/* Copy finished epochs into the row, then pass the progress on. */
+static int
+relay_progress(const train_progress *p, void *arg)
+{
+	struct relay  *r = arg;
+	sweep_row     *row = &r->t->rows[r->row];
+	sweep_progress sp = { r->t, r->row, p };
+
+	memcpy(row->hist, p->hist, (size_t)p->nhist * sizeof *p->hist);
+	row->nhist = p->nhist;
+	return r->cb != NULL ? r->cb(&sp, r->user) : 0;
+}
+
+int
+sweep_run(sweep_table *t, const dataset *ds, train_control *ctl,
+    sweep_callback cb, void *user, mlp **keep_model, char *err,
+    size_t errlen)
+{
+	size_t       ntr = ds->train.n, nte = ds->test.n;
+	float       *xtr, *xte = NULL;
+	train_result *res;
+	int          rc = 0;
+
+	if (keep_model != NULL)
+		*keep_model = NULL;
+	xtr = malloc((ntr ? ntr : 1) * DATASET_NPIX * sizeof(float));
+	xte = malloc((nte ? nte : 1) * DATASET_NPIX * sizeof(float));
+	res = malloc(sizeof *res);
+	if (xtr == NULL || xte == NULL || res == NULL) {
+		free(xtr);
+		free(xte);
+		free(res);
+		return fail(err, errlen, "out of memory for the noisy images");
+	}
+	for (int i = 0; i < t->n; i++) {
+		sweep_row     *row = &t->rows[i];
+		train_config   cfg = t->cfg;
+		train_data     tr = { xtr, ds->train.label, ntr, DATASET_NPIX };
+		train_data     te = { xte, ds->test.label, nte, DATASET_NPIX };
+		struct relay   r = { t, i, cb, user };
+		sweep_progress sp = { t, i, NULL };
+
+		if (row->state == SWEEP_DONE)
+			continue;
+		if (ctl != NULL && atomic_load(&ctl->cancel))
+			break;
+		row->state = SWEEP_RUNNING;
+		row->nhist = 0;
+		t->current = i;
+		cfg.noise = row->scale;
+		if (cb != NULL && cb(&sp, user) != 0) {
+			row->state = SWEEP_CANCELLED;
+			break;
+		}
+		/* Noise is drawn once per dataset and scale, not per epoch. */
+		noise_apply(ds->train.pix, 0, ntr, DATASET_NPIX, row->scale,
+		    cfg.seed, 0, xtr);
+		noise_apply(ds->test.pix, 0, nte, DATASET_NPIX, row->scale,
+		    cfg.seed, 1, xte);
+		if (train_run(&cfg, &tr, &te, ctl, relay_progress, &r, res,
+		    err, errlen) != 0) {
+			row->state = SWEEP_CANCELLED;
+			rc = -1;
+			break;
+		}
+		memcpy(row->hist, res->hist, (size_t)res->nhist *
+		    sizeof *res->hist);
+		row->nhist = res->nhist;
+		row->state = res->cancelled ? SWEEP_CANCELLED : SWEEP_DONE;
+		if (keep_model != NULL) {
+			mlp_free(*keep_model);
+			*keep_model = res->model;
+		} else
+			mlp_free(res->model);
+		if (cb != NULL && cb(&sp, user) != 0)
+			break;
+		if (res->cancelled)
+			break;
+	}
+	t->current = -1;
+	free(xtr);
+	free(xte);
+	free(res);
+	return rc;
+}

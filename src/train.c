@@ -1,0 +1,277 @@
+/* Training: epochs, shuffling, batches, evaluation, progress, cancel. */
+#include "train.h"
+
+#include <omp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "adam.h"
+#include "rng.h"
+
+#define PROGRESS_INTERVAL 0.05  /* seconds between TRAIN_BATCH callbacks */
+
+__attribute__((format(printf, 3, 4))) static int
+fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+void
+train_config_default(train_config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->nlayer = 3;
+	c->size[0] = 784;
+	c->size[1] = 512;
+	c->size[2] = 512;
+	c->size[3] = 10;
+	c->dropout = 0.2f;
+	c->lr = 1e-3f;
+	c->batch = 128;
+	c->epochs = 20;
+	c->seed = 42;
+	c->noise = 0.0f;
+	c->threads = 0;
+}
+
+double
+train_eval_flops_per_sample(const train_config *cfg)
+{
+	double f = 0.0;
+
+	for (int l = 0; l < cfg->nlayer; l++)
+		f += 2.0 * cfg->size[l] * cfg->size[l + 1];
+	return f;
+}
+
+double
+train_flops_per_sample(const train_config *cfg)
+{
+	/* Forward, weight gradient, and input gradient for all but layer 0. */
+	double f = 2.0 * train_eval_flops_per_sample(cfg);
+
+	for (int l = 1; l < cfg->nlayer; l++)
+		f += 2.0 * cfg->size[l] * cfg->size[l + 1];
+	return f;
+}
+
+void
+train_evaluate(mlp *m, const train_data *d, double *loss, double *acc,
+    uint8_t *pred, float *conf)
+{
+	int    nc = m->size[m->nlayer];
+	double sum = 0.0;
+	size_t right = 0;
+
+	for (size_t i = 0; i < d->n; i += (size_t)m->batch_cap) {
+		int bs = d->n - i < (size_t)m->batch_cap ? (int)(d->n - i) :
+		    m->batch_cap;
+		int c;
+
+		mlp_forward(m, d->x + i * d->npix, bs, 0, 0, 0);
+		if (d->y != NULL) {
+			sum += mlp_loss(m, d->y + i, bs, &c) * bs;
+			right += (size_t)c;
+		}
+		for (int r = 0; pred != NULL && r < bs; r++) {
+			const float *p = m->probs + (size_t)r * nc;
+			int          arg = 0;
+
+			for (int j = 1; j < nc; j++)
+				if (p[j] > p[arg])
+					arg = j;
+			pred[i + r] = (uint8_t)arg;
+			if (conf != NULL)
+				conf[i + r] = p[arg];
+		}
+	}
+	if (loss != NULL)
+		*loss = d->n ? sum / d->n : 0.0;
+	if (acc != NULL)
+		*acc = d->n ? (double)right / d->n : 0.0;
+}
+
+static int
+check_config(const train_config *c, const train_data *train,
+    const train_data *test, char *err, size_t errlen)
+{
+	if (c->epochs < 1 || c->epochs > TRAIN_MAX_EPOCHS)
+		return fail(err, errlen, "epochs %d: must be 1 to %d",
+		    c->epochs, TRAIN_MAX_EPOCHS);
+	if (c->batch < 1)
+		return fail(err, errlen, "batch %d: must be at least 1",
+		    c->batch);
+	if (train->n == 0)
+		return fail(err, errlen, "no training images");
+	if ((size_t)c->batch > train->n)
+		return fail(err, errlen,
+		    "batch %d is larger than the %zu training images",
+		    c->batch, train->n);
+	if (train->npix != c->size[0] || (test != NULL && test->n > 0 &&
+	    test->npix != c->size[0]))
+		return fail(err, errlen, "input size %d does not match the "
+		    "images (%d pixels)", c->size[0], train->npix);
+	if (!(c->lr > 0.0f && c->lr < 10.0f))
+		return fail(err, errlen, "learning rate %g: must be in "
+		    "(0, 10)", (double)c->lr);
+	if (c->threads < 0)
+		return fail(err, errlen, "threads %d: must be at least 1",
+		    c->threads);
+	return 0;
+}
+
+/* Block while paused, returning early when cancelled. */
+static void
+wait_while_paused(train_control *ctl)
+{
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+	while (ctl != NULL && atomic_load(&ctl->pause) &&
+	    !atomic_load(&ctl->cancel))
+		nanosleep(&ts, NULL);
+}
+
+int
+train_run(const train_config *cfg, const train_data *train,
+    const train_data *test, train_control *ctl, train_callback cb,
+    void *user, train_result *res, char *err, size_t errlen)
+{
+	mlp           *m;
+	adam           opt;
+	size_t         n = train->n, *perm = NULL;
+	float         *xb = NULL;
+	uint8_t       *yb = NULL;
+	int            npix = train->npix, nbatch;
+	uint64_t       step = 0;
+	uint64_t       dkey = rng_key(cfg->seed, RNG_DROPOUT, 0);
+	train_progress pr;
+
+	memset(res, 0, sizeof *res);
+	if (check_config(cfg, train, test, err, errlen) != 0)
+		return -1;
+	if (cfg->threads > 0)
+		omp_set_num_threads(cfg->threads);
+	if ((m = mlp_new(cfg->nlayer, cfg->size, cfg->batch, cfg->dropout,
+	    err, errlen)) == NULL)
+		return -1;
+	if (adam_init(&opt, m->nparam, cfg->lr) != 0) {
+		mlp_free(m);
+		return fail(err, errlen, "out of memory for the optimizer");
+	}
+	perm = malloc(n * sizeof *perm);
+	xb = aligned_alloc(64, ((size_t)cfg->batch * npix * sizeof(float) +
+	    63) / 64 * 64);
+	yb = malloc((size_t)cfg->batch);
+	if (perm == NULL || xb == NULL || yb == NULL) {
+		free(perm);
+		free(xb);
+		free(yb);
+		adam_destroy(&opt);
+		mlp_free(m);
+		return fail(err, errlen, "out of memory for the batches");
+	}
+	mlp_init(m, cfg->seed);
+	for (size_t i = 0; i < n; i++)
+		perm[i] = i;
+	nbatch = (int)((n + cfg->batch - 1) / cfg->batch);
+
+	for (int ep = 1; ep <= cfg->epochs && !res->cancelled; ep++) {
+		uint64_t skey = rng_key(cfg->seed, RNG_SHUFFLE, (uint64_t)ep);
+		double   t0 = now(), tlast = t0, lsum = 0.0;
+		size_t   right = 0, seen = 0;
+
+		/* Fisher-Yates with counter-based draws: same order always. */
+		for (size_t i = n - 1; i > 0; i--) {
+			size_t j = (size_t)(rng_hash(skey, i) % (i + 1));
+			size_t t = perm[i];
+
+			perm[i] = perm[j];
+			perm[j] = t;
+		}
+		for (int bi = 0; bi < nbatch; bi++) {
+			size_t b0 = (size_t)bi * cfg->batch;
+			int    bs = n - b0 < (size_t)cfg->batch ? (int)(n - b0) :
+			    cfg->batch;
+			int    c;
+
+			wait_while_paused(ctl);
+			if (ctl != NULL && atomic_load(&ctl->cancel)) {
+				res->cancelled = 1;
+				break;
+			}
+#pragma omp parallel for schedule(static)
+			for (int r = 0; r < bs; r++) {
+				memcpy(xb + (size_t)r * npix,
+				    train->x + perm[b0 + r] * npix,
+				    (size_t)npix * sizeof(float));
+				yb[r] = train->y[perm[b0 + r]];
+			}
+			mlp_forward(m, xb, bs, 1, dkey, step++);
+			lsum += mlp_loss(m, yb, bs, &c) * bs;
+			right += (size_t)c;
+			seen += (size_t)bs;
+			mlp_backward(m, bs);
+			adam_step(&opt, m->param, m->grad);
+
+			double t = now();
+			if (cb != NULL && (t - tlast >= PROGRESS_INTERVAL ||
+			    bi == nbatch - 1)) {
+				tlast = t;
+				pr = (train_progress){ TRAIN_BATCH, ep,
+				    cfg->epochs, bi + 1, nbatch,
+				    (double)right / seen, lsum / seen, t - t0,
+				    res->hist, res->nhist };
+				if (cb(&pr, user) != 0) {
+					res->cancelled = 1;
+					break;
+				}
+			}
+		}
+		if (res->cancelled)
+			break;
+
+		train_epoch *e = &res->hist[res->nhist];
+		e->epoch = ep;
+		e->acc = (double)right / seen;
+		e->loss = lsum / seen;
+		if (test != NULL && test->n > 0)
+			train_evaluate(m, test, &e->val_loss, &e->val_acc,
+			    NULL, NULL);
+		e->seconds = now() - t0;
+		res->nhist++;
+		res->test_acc = e->val_acc;
+		res->test_loss = e->val_loss;
+		if (cb != NULL) {
+			pr = (train_progress){ TRAIN_EPOCH, ep, cfg->epochs,
+			    nbatch, nbatch, e->acc, e->loss, e->seconds,
+			    res->hist, res->nhist };
+			if (cb(&pr, user) != 0)
+				res->cancelled = ep < cfg->epochs;
+		}
+	}
+	free(perm);
+	free(xb);
+	free(yb);
+	adam_destroy(&opt);
+	res->model = m;
+	return 0;
+}
