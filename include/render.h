@@ -8,6 +8,8 @@
  * here knows about ncurses or terminals; tests call it directly with golden
  * strings.  Every function writing into out (outlen bytes) NUL-terminates,
  * never writes past outlen, and returns the bytes written (without the NUL).
+ * A glyph (or an escape sequence) that does not fit whole is left out, so a
+ * truncated string is still valid UTF-8.  Every glyph is one terminal cell.
  */
 typedef enum { RENDER_UTF8, RENDER_ASCII } render_charset;
 
@@ -44,5 +46,51 @@ size_t render_bar(double frac, int width, render_charset cs, char *out,
  */
 size_t render_sparkline(const double *v, int n, double lo, double hi,
     int width, render_charset cs, char *out, size_t outlen);
+
+/* ---- cell-level helpers for the dashboard (still pure) ---- */
+
+/* Number of grey steps of the xterm 256-colour ramp: 16 (black), the 24
+ * greys 232..255, 231 (white). */
+#define RENDER_GREY_STEPS 26
+
+/*
+ * v in [0,1] (clamped; NaN counts as 0) quantised to one of levels steps
+ * (levels >= 2): 0 .. levels-1, rounding to the nearest.
+ */
+int render_level(float v, int levels);
+
+/* Level l of levels (as from render_level) as an xterm 256-colour index on
+ * the grey ramp: 16 for black, 231 for white, 232..255 between. */
+int render_grey256(int level, int levels);
+
+/*
+ * A side x side image as (side/2) x side half-block cells: top[r*side + c]
+ * is the level of pixel row 2r, bot[...] of row 2r+1 (a cell drawn as "▀"
+ * with the foreground top and the background bot shows both).  top and bot
+ * hold (side/2)*side entries each, owned by the caller.
+ */
+void render_digit_halves(const float *img, int side, int levels,
+    unsigned char *top, unsigned char *bot);
+
+/*
+ * Class probabilities p[0..n-1] (each in [0,1]) as n cells of a small
+ * column chart, one column per class: UTF-8 " ▁▂▃▄▅▆▇█" (a blank below
+ * 1/16), ASCII " .:-=+*#%@".
+ */
+size_t render_probs(const float *p, int n, render_charset cs, char *out,
+    size_t outlen);
+
+/*
+ * One row of the accuracy-versus-noise chart: "LABEL BAR VALUE" where LABEL
+ * is the scale right-aligned in 4 cells ("0", "0.1", "4"), BAR is bar_width
+ * cells of render_bar(value) and VALUE is "97.12" (per cent, 5 cells), or
+ * "  -  " when value is NaN (not yet trained).  Returns bytes written.
+ */
+size_t render_bar_row(double scale, double value, int bar_width,
+    render_charset cs, char *out, size_t outlen);
+
+/* A duration in seconds as "12s", "3m05s", "1h02m" (or "--" when negative
+ * or not finite) into out. */
+size_t render_duration(double seconds, char *out, size_t outlen);
 
 #endif

@@ -1,0 +1,247 @@
+/* Golden strings for every render function, and truncation safety. */
+#include "render.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "tap.h"
+
+static char out[4096];
+
+static int
+is(const char *got, const char *want, const char *name)
+{
+	int good = strcmp(got, want) == 0;
+
+	ok(good, "%s", name);
+	if (!good)
+		diag("got \"%s\", want \"%s\"", got, want);
+	return good;
+}
+
+/* Calls that write into a buffer of outlen bytes leave the rest alone. */
+static int
+canary_ok(const char *buf, size_t from, size_t to)
+{
+	size_t i;
+
+	for (i = from; i < to; i++)
+		if (buf[i] != 'X')
+			return 0;
+	return 1;
+}
+
+static void
+test_digit_rows(void)
+{
+	/* 4x4: row pair 0 has columns 0/0, 1/1, .25/.25, .6/.8 */
+	const float img[16] = {
+		0, 1, 0.25f, 0.6f,
+		0, 1, 0.25f, 0.8f,
+		0, 0, 0, 0,
+		0, 0, 0, 0,
+	};
+	const float two[4] = { 0, 0, 1, 1 };
+	const float grey[8] = { 0, 0.52f, 0, 0, 1, 1, 1, 1 };
+	size_t n;
+
+	n = render_digit_row(img, 4, 0, RENDER_UTF8, out, sizeof out);
+	is(out, " █░▓", "digit row UTF-8 shades");
+	ok(n == strlen(out), "digit row returns its length (%zu)", n);
+	render_digit_row(img, 4, 0, RENDER_ASCII, out, sizeof out);
+	is(out, " @:*", "digit row ASCII ramp");
+	render_digit_row(img, 4, 1, RENDER_ASCII, out, sizeof out);
+	is(out, "    ", "blank row is spaces");
+	n = render_digit_row(img, 4, 2, RENDER_ASCII, out, sizeof out);
+	ok(n == 0 && out[0] == '\0', "row out of range gives empty string");
+
+	n = render_digit_row_ansi(two, 2, 0, out, sizeof out);
+	is(out, "\033[38;5;16;48;5;231m▀▀\033[0m",
+	    "ANSI row: colours once, half blocks, reset");
+	ok(n == strlen(out), "ANSI row returns its length");
+	render_digit_row_ansi(grey, 4, 0, out, sizeof out);
+	is(out, "\033[38;5;16;48;5;231m▀\033[38;5;244;48;5;231m▀"
+	    "\033[38;5;16;48;5;231m▀▀\033[0m",
+	    "ANSI row: a colour change emits a new escape");
+}
+
+static void
+test_grey(void)
+{
+	ok(render_grey256(0, 26) == 16, "grey level 0 is black (16)");
+	ok(render_grey256(25, 26) == 231, "top grey level is white (231)");
+	ok(render_grey256(1, 26) == 232 && render_grey256(24, 26) == 255,
+	    "inner levels use the 232..255 ramp");
+	ok(render_grey256(8, 16) == 244, "16-level grey 8 -> 244");
+	ok(render_level(0.5f, 3) == 1 && render_level(2.0f, 3) == 2 &&
+	    render_level(-1.0f, 3) == 0 && render_level(NAN, 3) == 0,
+	    "render_level rounds and clamps (NaN -> 0)");
+}
+
+static void
+test_halves(void)
+{
+	const float img[16] = {
+		0, 1, 0, 0,
+		1, 0, 0, 0,
+		0, 0, 0.5f, 0,
+		0, 0, 1, 0,
+	};
+	unsigned char top[8], bot[8];
+	const unsigned char wt[8] = { 0, 2, 0, 0, 0, 0, 1, 0 };
+	const unsigned char wb[8] = { 2, 0, 0, 0, 0, 0, 2, 0 };
+
+	render_digit_halves(img, 4, 3, top, bot);
+	ok(memcmp(top, wt, 8) == 0 && memcmp(bot, wb, 8) == 0,
+	    "halves: top = even pixel rows, bottom = odd rows");
+}
+
+static void
+test_bars(void)
+{
+	render_bar(0.5, 4, RENDER_UTF8, out, sizeof out);
+	is(out, "██  ", "bar 1/2 of 4 UTF-8");
+	render_bar(0.3, 4, RENDER_UTF8, out, sizeof out);
+	is(out, "█▎  ", "bar 0.3 of 4 uses a quarter block");
+	render_bar(1.0 / 32, 4, RENDER_UTF8, out, sizeof out);
+	is(out, "▏   ", "bar one eighth");
+	render_bar(7.0 / 32, 4, RENDER_UTF8, out, sizeof out);
+	is(out, "▉   ", "bar seven eighths");
+	render_bar(1.5, 3, RENDER_UTF8, out, sizeof out);
+	is(out, "███", "bar clamps above 1");
+	render_bar(-1.0, 3, RENDER_UTF8, out, sizeof out);
+	is(out, "   ", "bar clamps below 0");
+	render_bar(NAN, 3, RENDER_ASCII, out, sizeof out);
+	is(out, "   ", "bar NaN is empty");
+	render_bar(0.3, 4, RENDER_ASCII, out, sizeof out);
+	is(out, "#   ", "bar 0.3 of 4 ASCII");
+	render_bar(0.5, 4, RENDER_ASCII, out, sizeof out);
+	is(out, "##  ", "bar 1/2 of 4 ASCII");
+	ok(render_bar(0.5, 0, RENDER_ASCII, out, sizeof out) == 0 &&
+	    out[0] == '\0', "bar of width 0 is empty");
+
+	render_bar_row(0.5, 0.9712, 4, RENDER_UTF8, out, sizeof out);
+	is(out, " 0.5 ███▉ 97.12", "bar row: label, bar, per cent");
+	render_bar_row(4, NAN, 3, RENDER_ASCII, out, sizeof out);
+	is(out, "   4       -  ", "bar row: NaN shows a dash");
+	render_bar_row(0, 1.0, 2, RENDER_ASCII, out, sizeof out);
+	is(out, "   0 ## 100.00", "bar row: scale 0, full bar");
+}
+
+static void
+test_sparklines(void)
+{
+	const double ramp[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+	const double clampv[5] = { 0, 5, 10, 20, -5 };
+	const double flat[3] = { 3, 3, 3 };
+	const double gap[3] = { 0, NAN, 1 };
+
+	render_sparkline(ramp, 8, 0, 0, 8, RENDER_UTF8, out, sizeof out);
+	is(out, "▁▂▃▄▅▆▇█", "sparkline UTF-8 auto range");
+	render_sparkline(ramp, 5, 0, 0, 5, RENDER_ASCII, out, sizeof out);
+	is(out, "_.-=^", "sparkline ASCII auto range");
+	render_sparkline(ramp, 8, 0, 0, 3, RENDER_UTF8, out, sizeof out);
+	is(out, "▁▅█", "sparkline keeps the last width values");
+	render_sparkline(clampv, 5, 0, 10, 10, RENDER_UTF8, out, sizeof out);
+	is(out, "▁▅██▁", "sparkline fixed range clamps");
+	render_sparkline(flat, 3, 0, 0, 3, RENDER_UTF8, out, sizeof out);
+	is(out, "▄▄▄", "flat sparkline sits mid-ramp (UTF-8)");
+	render_sparkline(flat, 3, 0, 0, 3, RENDER_ASCII, out, sizeof out);
+	is(out, "---", "flat sparkline sits mid-ramp (ASCII)");
+	render_sparkline(gap, 3, 0, 1, 3, RENDER_ASCII, out, sizeof out);
+	is(out, "_ ^", "NaN is a blank cell");
+	ok(render_sparkline(ramp, 0, 0, 0, 5, RENDER_UTF8, out, sizeof out)
+	    == 0 && out[0] == '\0', "empty series gives empty string");
+}
+
+static void
+test_probs_duration(void)
+{
+	const float p[5] = { 0, 0.05f, 0.1f, 0.6f, 1 };
+
+	render_probs(p, 5, RENDER_UTF8, out, sizeof out);
+	is(out, "  ▁▅█", "probability columns UTF-8");
+	render_probs(p, 5, RENDER_ASCII, out, sizeof out);
+	is(out, "  .+@", "probability columns ASCII");
+
+	render_duration(12.4, out, sizeof out);
+	is(out, "12s", "duration seconds");
+	render_duration(185, out, sizeof out);
+	is(out, "3m05s", "duration minutes");
+	render_duration(3725, out, sizeof out);
+	is(out, "1h02m", "duration hours");
+	render_duration(-1, out, sizeof out);
+	is(out, "--", "duration unknown");
+}
+
+static void
+test_truncation(void)
+{
+	const float img[16] = { 0, 1, 0.25f, 0.6f, 0, 1, 0.25f, 0.8f };
+	const float two[4] = { 0, 0, 1, 1 };
+	const double ramp[4] = { 0, 1, 2, 3 };
+	char   buf[64];
+	size_t n;
+
+	memset(buf, 'X', sizeof buf);
+	n = render_bar(1.0, 4, RENDER_UTF8, buf, 7);
+	ok(n == 6 && strcmp(buf, "██") == 0 && canary_ok(buf, 7, 64),
+	    "bar cut at whole glyphs, NUL inside outlen");
+
+	memset(buf, 'X', sizeof buf);
+	n = render_digit_row(img, 4, 0, RENDER_UTF8, buf, 5);
+	ok(n == 4 && strcmp(buf, " █") == 0 && canary_ok(buf, 5, 64),
+	    "digit row cut before a split glyph");
+
+	memset(buf, 'X', sizeof buf);
+	n = render_digit_row_ansi(two, 2, 0, buf, 29);
+	ok(n == 26 && strcmp(buf, "\033[38;5;16;48;5;231m▀\033[0m") == 0 &&
+	    canary_ok(buf, 29, 64), "ANSI row cut keeps the reset");
+
+	memset(buf, 'X', sizeof buf);
+	n = render_digit_row_ansi(two, 2, 0, buf, 20);
+	ok(n == 0 && buf[0] == '\0' && canary_ok(buf, 20, 64),
+	    "ANSI row with no room for one cell is empty");
+
+	memset(buf, 'X', sizeof buf);
+	n = render_sparkline(ramp, 4, 0, 0, 4, RENDER_UTF8, buf, 10);
+	ok(n == 9 && strcmp(buf, "▁▃▆") == 0 && canary_ok(buf, 10, 64),
+	    "sparkline cut at whole glyphs");
+
+	memset(buf, 'X', sizeof buf);
+	n = render_bar(0.5, 10, RENDER_ASCII, buf, 1);
+	ok(n == 0 && buf[0] == '\0' && canary_ok(buf, 1, 64),
+	    "outlen 1 gives the empty string");
+
+	memset(buf, 'X', sizeof buf);
+	n = render_bar(0.5, 10, RENDER_ASCII, buf, 0);
+	ok(n == 0 && canary_ok(buf, 0, 64), "outlen 0 writes nothing");
+
+	memset(buf, 'X', sizeof buf);
+	n = render_bar_row(0.5, 0.5, 20, RENDER_UTF8, buf, 12);
+	ok(n == 5 && strcmp(buf, " 0.5 ") == 0 && canary_ok(buf, 12, 64),
+	    "bar row drops a bar that does not fit whole");
+
+	memset(buf, 'X', sizeof buf);
+	n = render_probs((const float[3]){ 1, 1, 1 }, 3, RENDER_UTF8, buf, 8);
+	ok(n == 6 && canary_ok(buf, 8, 64), "probability bar cut");
+
+	memset(buf, 'X', sizeof buf);
+	n = render_duration(185, buf, 3);
+	ok(n == 0 && buf[0] == '\0' && canary_ok(buf, 3, 64),
+	    "duration that does not fit is left out");
+}
+
+int
+main(void)
+{
+	(void)skip_all;  /* tap.h helper this test does not need */
+	test_digit_rows();
+	test_grey();
+	test_halves();
+	test_bars();
+	test_sparklines();
+	test_probs_duration();
+	test_truncation();
+	return tap_done();
+}
