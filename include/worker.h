@@ -1,0 +1,135 @@
+#ifndef NOISETOP_WORKER_H
+#define NOISETOP_WORKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dataset.h"
+#include "sweep.h"
+#include "train.h"
+
+/*
+ * The background thread of the dashboard.  It owns the training jobs and
+ * the last trained model; the UI thread only starts, pauses and cancels
+ * jobs, asks for predictions, and copies snapshots.  After every progress
+ * callback the worker publishes a snapshot under its mutex and writes a
+ * byte to a self-pipe, whose read end (worker_fd) the UI polls with stdin.
+ * Nothing here knows about ncurses.
+ */
+typedef struct worker worker;
+
+typedef enum {
+	WORKER_JOB_NONE,
+	WORKER_JOB_TRAIN,    /* one model at one scale */
+	WORKER_JOB_COMPARE,  /* clean (0) against noisy (s) */
+	WORKER_JOB_SWEEP,    /* every scale of the plan */
+} worker_job;
+
+typedef enum {
+	WORKER_IDLE,       /* no job yet */
+	WORKER_RUNNING,
+	WORKER_DONE,       /* the last job finished */
+	WORKER_CANCELLED,  /* the last job was cancelled; finished rows kept */
+	WORKER_FAILED,     /* the last job failed: see message */
+} worker_state;
+
+#define WORKER_NCLASS 10
+
+/* What the UI draws from: a copy taken under the worker's mutex. */
+typedef struct {
+	uint64_t     version;     /* grows with every publication */
+	worker_state state;
+	worker_job   job;         /* the running or last job */
+	int          paused, cancelling;
+	sweep_table  table;       /* the running or last job's rows */
+	int          have_sweep;  /* sweep holds the last WORKER_JOB_SWEEP */
+	sweep_table  sweep;
+
+	/* Live progress of the running row (table.current). */
+	int    epoch, epochs, batch, batches;
+	double acc, loss;          /* running means of the epoch so far */
+	double epoch_seconds;      /* elapsed in this epoch */
+	double sec_per_epoch;      /* measured, or estimated from the batches */
+	double eta;                /* seconds left in the job, < 0 unknown */
+	double elapsed;            /* seconds since the job started */
+	char   message[256];       /* last event, for the status line */
+
+	/* The kept model: the last job's last row, once it finished. */
+	int        have_model;
+	float      model_scale;
+	worker_job model_job;
+	double     model_acc;       /* its accuracy on the noisy test set */
+	/* The model's prediction and confidence for every test image at the
+	 * model's own noise scale (what validation measured): test_n entries,
+	 * owned by the snapshot copy, replaced when pred_gen changes. */
+	uint64_t pred_gen;
+	size_t   test_n;
+	uint8_t *test_pred;
+	float   *test_conf;
+
+	/* The answer to the last worker_predict(): class probabilities of one
+	 * image at one preview scale. */
+	int    probs_valid;
+	int    probs_split;
+	size_t probs_index;
+	float  probs_scale;
+	float  probs[WORKER_NCLASS];
+} worker_snapshot;
+
+/*
+ * Start the worker thread for ds (not owned; it must outlive the worker).
+ * The thread starts with every signal blocked, so signals reach the UI
+ * thread.  Returns NULL with a message in err when the thread or the pipe
+ * cannot be made.  Free with worker_free().
+ */
+worker *worker_new(const dataset *ds, char *err, size_t errlen);
+
+/* Cancel any job, join the thread, free everything (NULL is fine). */
+void worker_free(worker *w);
+
+/* The read end of the self-pipe: readable when a snapshot was published.
+ * Call worker_drain() after it polls readable. */
+int  worker_fd(const worker *w);
+void worker_drain(worker *w);
+
+/*
+ * Start a job with cfg (cfg.noise is ignored: the scales say it).  TRAIN
+ * uses scales[0]; COMPARE trains 0 and scales[0]; SWEEP every scale given
+ * (n of them).  Returns 0 when started, or -1 with the reason in msg (a
+ * job is already running, no scales).
+ */
+int worker_start(worker *w, worker_job job, const train_config *cfg,
+    const float *scales, int n, char *msg, size_t msglen);
+
+/* Ask the running job to stop within one batch (no-op when idle). */
+void worker_cancel(worker *w);
+
+/* Pause or resume the running job; returns the new paused state. */
+int worker_toggle_pause(worker *w);
+
+/* Is a job running (including paused and being cancelled)? */
+int worker_busy(worker *w);
+
+/*
+ * Ask for the kept model's class probabilities of image index of split
+ * (0 train, 1 test) with noise of the given scale (seed from the last
+ * job's configuration).  The answer arrives in a later snapshot (probs_*);
+ * while a job trains it is computed between batches.  No-op without a
+ * model.
+ */
+void worker_predict(worker *w, int split, size_t index, float scale,
+    uint64_t seed);
+
+/*
+ * Copy the latest snapshot into dst when it changed since dst was last
+ * filled (dst zeroed before the first call).  Returns 1 when dst changed,
+ * 0 otherwise.  The prediction arrays in dst are owned by dst: release
+ * them with worker_snapshot_free().
+ */
+int  worker_snapshot_copy(worker *w, worker_snapshot *dst);
+void worker_snapshot_free(worker_snapshot *s);
+
+/* The name of a job for messages: "train", "compare", "sweep". */
+const char *worker_job_name(worker_job job);
+
+#endif
