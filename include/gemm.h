@@ -33,4 +33,12 @@ void gemm_ref(int transa, int transb, int m, int n, int k, const float *a,
 /* The name of the micro-kernel gemm() uses: "avx2" or "portable". */
 const char *gemm_kernel_name(void);
 
+/*
+ * Make gemm() use the named micro-kernel ("avx2" or "portable") from now on,
+ * for tests and benchmarks.  Not safe while another thread is in gemm().
+ * Returns 0, or -1 if the name is unknown or the CPU lacks the instructions
+ * (the kernel in use is then unchanged).
+ */
+int gemm_force_kernel(const char *name);
+
 #endif

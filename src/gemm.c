@@ -1,0 +1,599 @@
+/*
+ * Packed, cache-blocked single-precision GEMM (BLIS / llm.c style).
+ *
+ *   C(M,N) = op(A)(M,K) @ op(B)(K,N) + beta * C(M,N), all row-major.
+ *
+ * Loop nest, per thread, over that thread's rectangle of C:
+ *
+ *   for jc in N step NC:                    Bp: (KC, NC) as NR-column panels
+ *     for pc in K step kc:                  pack op(B)[pc:, jc:] into Bp
+ *       for ic in M step MC:                Ap: (MC, KC) as MR-row panels
+ *         pack op(A)[ic:, pc:] into Ap
+ *         for jr in NC step NR:             one Bp panel (kc, NR) in L1
+ *           for ir in MC step MR:           one Ap panel (MR, kc) from L2
+ *             C[ir:ir+MR, jr:jr+NR] (+)= Ap panel @ Bp panel
+ *
+ * The packing routines absorb transa/transb, so one micro-kernel serves every
+ * shape.  Packed panels are zero-padded past M and N; edge tiles go through
+ * a small scratch tile and only the valid part is written back.
+ *
+ * Reproducibility: the K blocking depends only on K, and the micro-kernel
+ * sums each element of a block in k order into a zeroed accumulator, then
+ * adds the block to C.  Threads split the output only (never K), so every
+ * element of C sees the same operations in the same order whatever the
+ * thread count or the element's position in a thread's rectangle.
+ */
+#include "gemm.h"
+
+#include <omp.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if (defined(__x86_64__) || defined(__i386__)) && \
+    !defined(NOISETOP_PORTABLE_ONLY)
+#define GEMM_HAVE_AVX2 1
+#include <immintrin.h>
+#endif
+
+#define MR	6		/* micro-tile rows: 6 x 2 ymm accumulators */
+#define NR	16		/* micro-tile columns: two ymm of 8 floats */
+#define KC	256		/* max depth of a block: Bp panel (KC, NR) in L1 */
+#define MC	144		/* rows of A packed at once: (MC, KC) in L2 */
+#define NC	512		/* columns of B packed at once: (KC, NC) in L2 */
+
+/*
+ * Below this many flops per thread the parallel region and the duplicated
+ * packing cost more than they save, so small products use fewer threads.
+ */
+#define MIN_FLOPS_PER_THREAD	(1L << 21)
+
+/*
+ * A micro-kernel: the full (MR, NR) tile
+ *
+ *   c[i*ldc + j] = sum_p a[i*rsa + p*csa] * b[p*NR + j]    (+ c[..] if accum)
+ *
+ * a: MR rows of op(A) with row stride rsa and depth stride csa (a packed
+ * panel has rsa 1, csa MR); b: a packed panel (kc, NR), 32-byte aligned.
+ */
+typedef void gemm_kernel(int kc, const float *a, ptrdiff_t rsa,
+    ptrdiff_t csa, const float *b, float *c, ptrdiff_t ldc, int accum);
+
+/* Per-thread packing space, allocated once at fixed size (see buf_get). */
+struct gemm_buf {
+	float	*ap;		/* (MC, KC) packed A block */
+	float	*bp;		/* (KC, NC) packed B block */
+	float	*edge;		/* (MR, KC) one packed A panel at the M edge */
+};
+
+/* One call's operands, shared read-only by the threads. */
+struct gemm_job {
+	int		 transa, transb;
+	int		 m, n, k;
+	const float	*a, *b;
+	ptrdiff_t	 lda, ldb, ldc;
+	float		*c;
+	int		 accum;		/* beta != 0: add to C */
+	int		 split_n;	/* threads split columns, else rows */
+	int		 pack_a;	/* A panels reused across jr: pack them */
+	int		 kc;		/* depth of every K block but the last */
+};
+
+static gemm_kernel kern_portable;
+#ifdef GEMM_HAVE_AVX2
+static gemm_kernel kern_avx2;
+#endif
+
+/*
+ * The kernel is chosen once per process (CPU features, NOISETOP_SIMD) and
+ * only gemm_force_kernel() changes it afterwards.
+ */
+static gemm_kernel	*kernel = kern_portable;
+static const char	*kernel_name = "portable";
+static pthread_once_t	 kernel_once = PTHREAD_ONCE_INIT;
+
+static pthread_key_t	 buf_key;
+static pthread_once_t	 buf_once = PTHREAD_ONCE_INIT;
+
+static int
+cpu_has_avx2(void)
+{
+#ifdef GEMM_HAVE_AVX2
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+	return 0;
+#endif
+}
+
+static int
+kernel_set(const char *name)
+{
+	if (strcmp(name, "portable") == 0) {
+		kernel = kern_portable;
+		kernel_name = "portable";
+		return 0;
+	}
+#ifdef GEMM_HAVE_AVX2
+	if (strcmp(name, "avx2") == 0 && cpu_has_avx2()) {
+		kernel = kern_avx2;
+		kernel_name = "avx2";
+		return 0;
+	}
+#endif
+	return -1;
+}
+
+static void
+kernel_init(void)
+{
+	const char	*env = getenv("NOISETOP_SIMD");
+
+	if (env != NULL && *env != '\0' && kernel_set(env) == 0)
+		return;
+	if (kernel_set("avx2") != 0)
+		kernel_set("portable");
+}
+
+const char *
+gemm_kernel_name(void)
+{
+	pthread_once(&kernel_once, kernel_init);
+	return kernel_name;
+}
+
+int
+gemm_force_kernel(const char *name)
+{
+	pthread_once(&kernel_once, kernel_init);
+	return kernel_set(name);
+}
+
+static void
+buf_free(void *p)
+{
+	struct gemm_buf	*buf = p;
+
+	if (buf == NULL)
+		return;
+	free(buf->ap);
+	free(buf->bp);
+	free(buf->edge);
+	free(buf);
+}
+
+static void
+buf_key_init(void)
+{
+	pthread_key_create(&buf_key, buf_free);
+}
+
+/*
+ * This thread's packing buffers.  Their size does not depend on the shape,
+ * so they are allocated on a thread's first call and never grown; the key's
+ * destructor frees them when the thread exits.  NULL if memory runs out.
+ */
+static struct gemm_buf *
+buf_get(void)
+{
+	struct gemm_buf	*buf;
+
+	pthread_once(&buf_once, buf_key_init);
+	if ((buf = pthread_getspecific(buf_key)) != NULL)
+		return buf;
+	if ((buf = calloc(1, sizeof *buf)) == NULL)
+		return NULL;
+	if (posix_memalign((void **)&buf->ap, 64, sizeof(float) * MC * KC) ||
+	    posix_memalign((void **)&buf->bp, 64, sizeof(float) * KC * NC) ||
+	    posix_memalign((void **)&buf->edge, 64, sizeof(float) * MR * KC) ||
+	    pthread_setspecific(buf_key, buf) != 0) {
+		buf_free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/*
+ * Portable micro-kernel.  The j loops are fixed-length and independent, so
+ * the compiler vectorises them with whatever SIMD the target has.
+ */
+static void
+kern_portable(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+    const float *b, float *c, ptrdiff_t ldc, int accum)
+{
+	float	acc[MR][NR];
+	int	i, j, p;
+
+	memset(acc, 0, sizeof acc);
+	for (p = 0; p < kc; p++) {
+		for (i = 0; i < MR; i++) {
+			float	av = a[i * rsa + p * csa];
+
+			for (j = 0; j < NR; j++)
+				acc[i][j] += av * b[p * NR + j];
+		}
+	}
+	for (i = 0; i < MR; i++) {
+		for (j = 0; j < NR; j++) {
+			if (accum)
+				c[i * ldc + j] = acc[i][j] + c[i * ldc + j];
+			else
+				c[i * ldc + j] = acc[i][j];
+		}
+	}
+}
+
+#ifdef GEMM_HAVE_AVX2
+/*
+ * AVX2+FMA micro-kernel: the (6, 16) tile lives in 12 ymm accumulators;
+ * each k step loads one 16-float row of the B panel (2 ymm), broadcasts the
+ * 6 values of A in turn and issues 12 FMAs.  16 ymm registers in all.
+ */
+__attribute__((target("avx2,fma"))) static void
+kern_avx2(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+    const float *b, float *c, ptrdiff_t ldc, int accum)
+{
+	const float	*a0 = a, *a1 = a + rsa, *a2 = a + 2 * rsa;
+	const float	*a3 = a + 3 * rsa, *a4 = a + 4 * rsa, *a5 = a + 5 * rsa;
+	__m256		 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41;
+	__m256		 c50, c51, b0, b1, av;
+	ptrdiff_t	 off = 0;
+	int		 p;
+
+	c00 = c01 = c10 = c11 = c20 = c21 = _mm256_setzero_ps();
+	c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();
+	for (p = 0; p < kc; p++) {
+		b0 = _mm256_load_ps(b);
+		b1 = _mm256_load_ps(b + 8);
+		av = _mm256_broadcast_ss(a0 + off);
+		c00 = _mm256_fmadd_ps(av, b0, c00);
+		c01 = _mm256_fmadd_ps(av, b1, c01);
+		av = _mm256_broadcast_ss(a1 + off);
+		c10 = _mm256_fmadd_ps(av, b0, c10);
+		c11 = _mm256_fmadd_ps(av, b1, c11);
+		av = _mm256_broadcast_ss(a2 + off);
+		c20 = _mm256_fmadd_ps(av, b0, c20);
+		c21 = _mm256_fmadd_ps(av, b1, c21);
+		av = _mm256_broadcast_ss(a3 + off);
+		c30 = _mm256_fmadd_ps(av, b0, c30);
+		c31 = _mm256_fmadd_ps(av, b1, c31);
+		av = _mm256_broadcast_ss(a4 + off);
+		c40 = _mm256_fmadd_ps(av, b0, c40);
+		c41 = _mm256_fmadd_ps(av, b1, c41);
+		av = _mm256_broadcast_ss(a5 + off);
+		c50 = _mm256_fmadd_ps(av, b0, c50);
+		c51 = _mm256_fmadd_ps(av, b1, c51);
+		off += csa;
+		b += NR;
+	}
+#define STORE_ROW(r, lo, hi) do {					\
+	float	*cr = c + (r) * ldc;					\
+	if (accum) {							\
+		lo = _mm256_add_ps(lo, _mm256_loadu_ps(cr));		\
+		hi = _mm256_add_ps(hi, _mm256_loadu_ps(cr + 8));	\
+	}								\
+	_mm256_storeu_ps(cr, lo);					\
+	_mm256_storeu_ps(cr + 8, hi);					\
+} while (0)
+	STORE_ROW(0, c00, c01);
+	STORE_ROW(1, c10, c11);
+	STORE_ROW(2, c20, c21);
+	STORE_ROW(3, c30, c31);
+	STORE_ROW(4, c40, c41);
+	STORE_ROW(5, c50, c51);
+#undef STORE_ROW
+}
+#endif
+
+/*
+ * Pack op(A)[0:mc, 0:kc] (a points at its first element) into MR-row
+ * panels, each (kc, MR) with a row of MR values per k; rows past mc are 0.
+ */
+static void
+pack_a(int transa, int mc, int kc, const float *a, ptrdiff_t lda, float *dst)
+{
+	int	i0, i, p, mr;
+
+	for (i0 = 0; i0 < mc; i0 += MR, dst += (ptrdiff_t)MR * kc) {
+		mr = mc - i0 < MR ? mc - i0 : MR;
+		if (transa) {
+			/* A stored (K, M): MR contiguous values per k */
+			for (p = 0; p < kc; p++) {
+				const float	*s = a + p * lda + i0;
+
+				for (i = 0; i < mr; i++)
+					dst[p * MR + i] = s[i];
+				for (; i < MR; i++)
+					dst[p * MR + i] = 0.0f;
+			}
+		} else {
+			/* A stored (M, K): read each row contiguously */
+			for (i = 0; i < mr; i++) {
+				const float	*s = a + (i0 + i) * lda;
+
+				for (p = 0; p < kc; p++)
+					dst[p * MR + i] = s[p];
+			}
+			for (; i < MR; i++)
+				for (p = 0; p < kc; p++)
+					dst[p * MR + i] = 0.0f;
+		}
+	}
+}
+
+/*
+ * Pack op(B)[0:kc, 0:nc] (b points at its first element) into NR-column
+ * panels, each (kc, NR); columns past nc are 0.
+ */
+static void
+pack_b(int transb, int kc, int nc, const float *b, ptrdiff_t ldb, float *dst)
+{
+	int	j0, j, p, nr;
+
+	for (j0 = 0; j0 < nc; j0 += NR, dst += (ptrdiff_t)NR * kc) {
+		nr = nc - j0 < NR ? nc - j0 : NR;
+		if (transb) {
+			/* B stored (N, K): read each column's row contiguously */
+			for (j = 0; j < nr; j++) {
+				const float	*s = b + (j0 + j) * ldb;
+
+				for (p = 0; p < kc; p++)
+					dst[p * NR + j] = s[p];
+			}
+			for (; j < NR; j++)
+				for (p = 0; p < kc; p++)
+					dst[p * NR + j] = 0.0f;
+		} else {
+			/* B stored (K, N): NR contiguous values per k */
+			for (p = 0; p < kc; p++) {
+				const float	*s = b + p * ldb + j0;
+
+				for (j = 0; j < nr; j++)
+					dst[p * NR + j] = s[j];
+				for (; j < NR; j++)
+					dst[p * NR + j] = 0.0f;
+			}
+		}
+	}
+}
+
+/*
+ * One (mr, nr) tile of C at c.  A full tile goes straight to C; an edge tile
+ * is computed whole into scratch and only its valid part is copied back.
+ */
+static void
+tile(gemm_kernel *kern, int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+    const float *b, float *c, ptrdiff_t ldc, int accum, int mr, int nr)
+{
+	float	t[MR * NR] __attribute__((aligned(64)));
+	int	i, j;
+
+	if (mr == MR && nr == NR) {
+		kern(kc, a, rsa, csa, b, c, ldc, accum);
+		return;
+	}
+	memset(t, 0, sizeof t);
+	if (accum)
+		for (i = 0; i < mr; i++)
+			for (j = 0; j < nr; j++)
+				t[i * NR + j] = c[i * ldc + j];
+	kern(kc, a, rsa, csa, b, t, NR, accum);
+	for (i = 0; i < mr; i++)
+		for (j = 0; j < nr; j++)
+			c[i * ldc + j] = t[i * NR + j];
+}
+
+/*
+ * The (mc, nc) block of C at rows ic, columns jc, for the K block [pc,
+ * pc+kc), with op(B) already packed in bp.  A is packed into buf->ap when
+ * its panels are reused across several B panels; otherwise the kernel reads
+ * A where it lies, except for a partial panel at the M edge which is packed
+ * (zero-padded) so the kernel never reads past the matrix.
+ */
+static void
+block(const struct gemm_job *j, struct gemm_buf *buf, gemm_kernel *kern,
+    int ic, int mc, int jc, int nc, int pc, int kc, int accum)
+{
+	const float	*a, *ap;
+	ptrdiff_t	 rsa, csa;
+	float		*c;
+	int		 ir, jr, mr, nr;
+
+	if (j->transa) {
+		a = j->a + pc * j->lda + ic;
+		rsa = 1;
+		csa = j->lda;
+	} else {
+		a = j->a + ic * j->lda + pc;
+		rsa = j->lda;
+		csa = 1;
+	}
+	if (j->pack_a)
+		pack_a(j->transa, mc, kc, a, j->lda, buf->ap);
+
+	for (jr = 0; jr < nc; jr += NR) {
+		nr = nc - jr < NR ? nc - jr : NR;
+		for (ir = 0; ir < mc; ir += MR) {
+			mr = mc - ir < MR ? mc - ir : MR;
+			c = j->c + (ic + ir) * j->ldc + jc + jr;
+			if (j->pack_a) {
+				ap = buf->ap + (ptrdiff_t)ir * kc;
+				tile(kern, kc, ap, 1, MR, buf->bp +
+				    (ptrdiff_t)jr * kc, c, j->ldc, accum, mr, nr);
+			} else if (mr == MR) {
+				tile(kern, kc, a + ir * rsa, rsa, csa, buf->bp +
+				    (ptrdiff_t)jr * kc, c, j->ldc, accum, mr, nr);
+			} else {
+				pack_a(j->transa, mr, kc, a + ir * rsa, j->lda,
+				    buf->edge);
+				tile(kern, kc, buf->edge, 1, MR, buf->bp +
+				    (ptrdiff_t)jr * kc, c, j->ldc, accum, mr, nr);
+			}
+		}
+	}
+}
+
+/*
+ * Rows [m0, m1), columns [n0, n1) of C by the plain loop, used only when a
+ * thread cannot get its packing buffers: slow and not bit-identical to the
+ * kernels, but correct, since gemm() has no way to report the failure.
+ */
+static void
+rect_unpacked(const struct gemm_job *j, int m0, int m1, int n0, int n1)
+{
+	int	i, jj, p;
+
+	for (i = m0; i < m1; i++) {
+		for (jj = n0; jj < n1; jj++) {
+			float	s = 0.0f;
+
+			for (p = 0; p < j->k; p++) {
+				float	av, bv;
+
+				av = j->transa ? j->a[p * j->lda + i] :
+				    j->a[i * j->lda + p];
+				bv = j->transb ? j->b[jj * j->ldb + p] :
+				    j->b[p * j->ldb + jj];
+				s += av * bv;
+			}
+			if (j->accum)
+				s += j->c[i * j->ldc + jj];
+			j->c[i * j->ldc + jj] = s;
+		}
+	}
+}
+
+/*
+ * Thread t of nt: take a contiguous share of the MR-row (or NR-column)
+ * tiles of C and run the blocked loop nest over it.
+ */
+static void
+run_part(const struct gemm_job *j, int t, int nt)
+{
+	struct gemm_buf	*buf;
+	gemm_kernel	*kern = kernel;
+	int		 m0 = 0, m1 = j->m, n0 = 0, n1 = j->n, tiles, unit;
+	int		 ic, jc, pc, mc, nc, kc;
+
+	if (nt > 1) {
+		unit = j->split_n ? NR : MR;
+		tiles = ((j->split_n ? j->n : j->m) + unit - 1) / unit;
+		if (j->split_n) {
+			n0 = (int)((long)tiles * t / nt) * unit;
+			n1 = (int)((long)tiles * (t + 1) / nt) * unit;
+			n1 = n1 < j->n ? n1 : j->n;
+		} else {
+			m0 = (int)((long)tiles * t / nt) * unit;
+			m1 = (int)((long)tiles * (t + 1) / nt) * unit;
+			m1 = m1 < j->m ? m1 : j->m;
+		}
+	}
+	if (m0 >= m1 || n0 >= n1)
+		return;
+	if ((buf = buf_get()) == NULL) {
+		rect_unpacked(j, m0, m1, n0, n1);
+		return;
+	}
+
+	for (jc = n0; jc < n1; jc += NC) {
+		nc = n1 - jc < NC ? n1 - jc : NC;
+		for (pc = 0; pc < j->k; pc += kc) {
+			kc = j->k - pc < j->kc ? j->k - pc : j->kc;
+			pack_b(j->transb, kc, nc, j->transb ?
+			    j->b + jc * j->ldb + pc : j->b + pc * j->ldb + jc,
+			    j->ldb, buf->bp);
+			for (ic = m0; ic < m1; ic += MC) {
+				mc = m1 - ic < MC ? m1 - ic : MC;
+				block(j, buf, kern, ic, mc, jc, nc, pc, kc,
+				    j->accum || pc > 0);
+			}
+		}
+	}
+}
+
+void
+gemm(int transa, int transb, int m, int n, int k, const float *a, int lda,
+    const float *b, int ldb, float beta, float *c, int ldc)
+{
+	struct gemm_job	 job;
+	double		 flops;
+	int		 i, jj, nt, nkb;
+
+	if (m <= 0 || n <= 0)
+		return;
+	if (beta != 0.0f && beta != 1.0f) {
+		for (i = 0; i < m; i++)
+			for (jj = 0; jj < n; jj++)
+				c[(ptrdiff_t)i * ldc + jj] *= beta;
+	}
+	if (k <= 0) {
+		if (beta == 0.0f)
+			for (i = 0; i < m; i++)
+				memset(c + (ptrdiff_t)i * ldc, 0,
+				    sizeof(float) * n);
+		return;
+	}
+	pthread_once(&kernel_once, kernel_init);
+
+	/* K blocks of near-equal depth, a function of K alone */
+	nkb = (k + KC - 1) / KC;
+
+	job.transa = transa;
+	job.transb = transb;
+	job.m = m;
+	job.n = n;
+	job.k = k;
+	job.a = a;
+	job.b = b;
+	job.lda = lda;
+	job.ldb = ldb;
+	job.ldc = ldc;
+	job.c = c;
+	job.accum = beta != 0.0f;
+	job.kc = (k + nkb - 1) / nkb;
+	job.pack_a = n > NR;
+	/*
+	 * Splitting columns makes every thread pack all of A; splitting rows,
+	 * all of B.  Duplicate the smaller one.
+	 */
+	job.split_n = m <= n;
+
+	flops = 2.0 * m * n * k;
+	nt = omp_get_max_threads();
+	if (nt > flops / MIN_FLOPS_PER_THREAD)
+		nt = (int)(flops / MIN_FLOPS_PER_THREAD);
+	if (nt <= 1) {
+		run_part(&job, 0, 1);
+		return;
+	}
+#pragma omp parallel num_threads(nt)
+	run_part(&job, omp_get_thread_num(), omp_get_num_threads());
+}
+
+void
+gemm_ref(int transa, int transb, int m, int n, int k, const float *a, int lda,
+    const float *b, int ldb, float beta, float *c, int ldc)
+{
+	int	i, j, p;
+
+	for (i = 0; i < m; i++) {
+		for (j = 0; j < n; j++) {
+			double	s = 0.0;
+
+			for (p = 0; p < k; p++) {
+				double	av, bv;
+
+				av = transa ? a[(ptrdiff_t)p * lda + i] :
+				    a[(ptrdiff_t)i * lda + p];
+				bv = transb ? b[(ptrdiff_t)j * ldb + p] :
+				    b[(ptrdiff_t)p * ldb + j];
+				s += av * bv;
+			}
+			if (beta != 0.0f)
+				s += (double)beta * c[(ptrdiff_t)i * ldc + j];
+			c[(ptrdiff_t)i * ldc + j] = (float)s;
+		}
+	}
+}
