@@ -109,9 +109,10 @@ load_split(dataset_split *s, const char *dir, const char *img_base,
 	if (idx_load(ipath, 3, &img, err, errlen) != 0)
 		return -1;
 	if (img.dims[1] != DATASET_SIDE || img.dims[2] != DATASET_SIDE) {
+		fail(err, errlen, "%s: images are %ux%u, expected 28x28",
+		    ipath, img.dims[1], img.dims[2]);
 		idx_free(&img);
-		return fail(err, errlen, "%s: images are %ux%u, expected "
-		    "28x28", ipath, img.dims[1], img.dims[2]);
+		return -1;
 	}
 	if (idx_load(lpath, 1, &lab, err, errlen) != 0) {
 		idx_free(&img);

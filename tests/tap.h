@@ -28,7 +28,7 @@ ok(int cond, const char *fmt, ...)
 	return cond;
 }
 
-__attribute__((format(printf, 1, 2))) static void
+__attribute__((format(printf, 1, 2), unused)) static void
 diag(const char *fmt, ...)
 {
 	va_list ap;
@@ -40,7 +40,7 @@ diag(const char *fmt, ...)
 	putchar('\n');
 }
 
-__attribute__((format(printf, 1, 2))) static int
+__attribute__((format(printf, 1, 2), unused)) static int
 skip_all(const char *fmt, ...)
 {
 	va_list ap;

@@ -1,0 +1,21 @@
+#ifndef NOISETOP_HEADLESS_H
+#define NOISETOP_HEADLESS_H
+
+#include "cli.h"
+#include "dataset.h"
+
+/*
+ * The front end without a screen: the subcommands train, compare, sweep and
+ * show, printing to stdout (a live progress bar only when stdout is a
+ * terminal and o->progress is set).  Each returns the process exit status
+ * and prints its own one-line errors to stderr, prefixed "noisetop: ".
+ */
+int headless_train(const cli_options *o, const dataset *ds);
+int headless_compare(const cli_options *o, const dataset *ds);
+int headless_sweep(const cli_options *o, const dataset *ds);
+int headless_show(const cli_options *o, const dataset *ds);
+
+/* 1 when the locale's charset is UTF-8 (after setlocale(LC_ALL, "")). */
+int headless_utf8(void);
+
+#endif

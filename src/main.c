@@ -1,0 +1,102 @@
+/* noisetop: the dashboard, or a headless subcommand. */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "dataset.h"
+#include "headless.h"
+#include "ui.h"
+
+#ifndef NOISETOP_VERSION
+#define NOISETOP_VERSION "0.1"
+#endif
+
+static int
+load_data(const cli_options *o, dataset *ds)
+{
+	char dir[4096], err[8192];
+
+	if (dataset_find(o->data_dir, dir, sizeof dir, err, sizeof err) != 0 ||
+	    dataset_load(ds, dir, o->train_limit, o->test_limit, err,
+	    sizeof err) != 0) {
+		fprintf(stderr, "noisetop: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+run_dashboard(const cli_options *o, const dataset *ds)
+{
+	ui_options u;
+	char       err[1024] = "";
+	int        rc;
+
+	memset(&u, 0, sizeof u);
+	u.ds = ds;
+	u.cfg = o->cfg;
+	memcpy(u.scales, o->scales, sizeof u.scales);
+	u.nscales = o->nscales;
+	u.ascii = o->ascii;
+	u.no_color = o->no_color || getenv("NO_COLOR") != NULL;
+	u.export_dir = ".";
+	if ((rc = ui_run(&u, err, sizeof err)) != 0 && err[0] != '\0')
+		fprintf(stderr, "noisetop: %s\n", err);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	cli_options *o = malloc(sizeof *o);
+	dataset     *ds = calloc(1, sizeof *ds);
+	char         err[1024];
+	int          rc = 1;
+
+	setlocale(LC_ALL, "");
+	if (o == NULL || ds == NULL) {
+		fprintf(stderr, "noisetop: out of memory\n");
+		return 1;
+	}
+	if (cli_parse(argc, argv, o, err, sizeof err) != 0) {
+		fprintf(stderr, "noisetop: %s\n", err);
+		rc = 2;
+		goto out;
+	}
+	if (o->cmd == CLI_HELP) {
+		cli_usage(stdout);
+		rc = 0;
+		goto out;
+	}
+	if (o->cmd == CLI_VERSION) {
+		printf("noisetop %s\n", NOISETOP_VERSION);
+		rc = 0;
+		goto out;
+	}
+	if (load_data(o, ds) != 0)
+		goto out;
+	switch (o->cmd) {
+	case CLI_TRAIN:
+		rc = headless_train(o, ds);
+		break;
+	case CLI_COMPARE:
+		rc = headless_compare(o, ds);
+		break;
+	case CLI_SWEEP:
+		rc = headless_sweep(o, ds);
+		break;
+	case CLI_SHOW:
+		rc = headless_show(o, ds);
+		break;
+	default:
+		rc = run_dashboard(o, ds);
+		break;
+	}
+out:
+	dataset_free(ds);
+	free(ds);
+	free(o);
+	return rc;
+}

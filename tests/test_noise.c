@@ -1,0 +1,158 @@
+/* Noise: statistics, independence, and reproducibility. */
+#include "noise.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rng.h"
+#include "tap.h"
+
+#define NPIX 784
+
+int
+main(void)
+{
+	size_t   n = 2000, total = n * NPIX;
+	uint8_t *pix = malloc(total);
+	float   *a = malloc(total * sizeof(float));
+	float   *b = malloc(total * sizeof(float));
+	float    one[NPIX];
+
+	/* The raw draws are standard normal. */
+	{
+		double s = 0, s2 = 0;
+		size_t m = 1000000;
+		for (size_t i = 0; i < m; i++) {
+			double z = noise_draw(7, 0, i / NPIX, NPIX, i % NPIX);
+			s += z;
+			s2 += z * z;
+		}
+		double mean = s / m, sd = sqrt(s2 / m - mean * mean);
+		ok(fabs(mean) < 3.0 / sqrt((double)m),
+		    "raw draws: mean %.5f within 3 standard errors of 0", mean);
+		ok(fabs(sd - 1.0) < 0.01, "raw draws: sd %.4f within 1%% of 1",
+		    sd);
+	}
+
+	/* Mid-grey images: the added noise on unclipped pixels. */
+	memset(pix, 128, total);
+	for (int k = 0; k < 2; k++) {
+		float  scale = k ? 0.25f : 0.1f;
+		double s = 0, s2 = 0;
+		size_t m = 0, clipped = 0;
+
+		noise_apply(pix, 0, n, NPIX, scale, 1, 0, a);
+		for (size_t i = 0; i < total; i++) {
+			double d = a[i] - 128 / 255.0;
+
+			if (a[i] <= 0.0f || a[i] >= 1.0f)
+				clipped++;
+			/* A symmetric window inside [0, 1] keeps the mean
+			 * unbiased (128/255 is not quite the centre). */
+			if (fabs(d) >= 0.49)
+				continue;
+			s += d;
+			s2 += d * d;
+			m++;
+		}
+		double mean = s / m, sd = sqrt(s2 / m - mean * mean);
+		double se = scale / sqrt((double)m);
+		ok(fabs(mean) < 3 * se, "scale %g: mean of added noise %.6f "
+		    "within 3 SE (%.6f) of 0", (double)scale, mean, se);
+		/* At 0.25 about 4.6% of draws pass a clip; those removed
+		 * shrink the sd, so only the 0.1 case is held to 2%. */
+		if (k == 0)
+			ok(fabs(sd - scale) < 0.02 * scale, "scale %g: sd %.5f "
+			    "within 2%% of the scale", (double)scale, sd);
+		else
+			ok(clipped > 0 && sd < scale, "scale %g: %zu clipped, "
+			    "sd %.4f below the scale", (double)scale, clipped,
+			    sd);
+	}
+
+	/* Values stay in [0, 1] at a large scale. */
+	for (size_t i = 0; i < total; i++)
+		pix[i] = (uint8_t)(i * 7 % 256);
+	noise_apply(pix, 0, n, NPIX, 4.0f, 3, 0, a);
+	{
+		int in = 1;
+		for (size_t i = 0; i < total; i++)
+			in &= a[i] >= 0.0f && a[i] <= 1.0f;
+		ok(in, "scale 4: every pixel clipped to [0, 1]");
+	}
+
+	/* No two images share draws; per pixel, not one scalar per image. */
+	{
+		int    same = 0, flat = 0;
+		double maxcorr = 0;
+		for (size_t i = 0; i < 50; i++) {
+			double zi[NPIX];
+			for (int p = 0; p < NPIX; p++)
+				zi[p] = noise_draw(3, 0, i, NPIX, p);
+			flat += zi[0] == zi[1] && zi[1] == zi[2];
+			for (size_t j = i + 1; j < 50; j++) {
+				double c = 0;
+				int    eq = 0;
+				for (int p = 0; p < NPIX; p++) {
+					double zj = noise_draw(3, 0, j, NPIX, p);
+					c += zi[p] * zj;
+					eq += zi[p] == zj;
+				}
+				same += eq > 2;
+				c = fabs(c / NPIX);
+				maxcorr = c > maxcorr ? c : maxcorr;
+			}
+		}
+		ok(same == 0 && flat == 0, "50 images: no shared draws, no "
+		    "image with one scalar");
+		ok(maxcorr < 0.2, "50 images: largest correlation %.3f of "
+		    "their noise < 0.2", maxcorr);
+	}
+
+	/* Train and test draw differently; seeds differ. */
+	noise_apply(pix, 0, n, NPIX, 0.5f, 3, 1, b);
+	ok(memcmp(a, b, total * sizeof(float)) != 0, "test split has its own "
+	    "draws");
+	noise_apply(pix, 0, n, NPIX, 4.0f, 4, 0, b);
+	ok(memcmp(a, b, total * sizeof(float)) != 0, "another seed draws "
+	    "differently");
+
+	/* Thread count does not change anything. */
+	omp_set_num_threads(1);
+	noise_apply(pix, 0, n, NPIX, 4.0f, 3, 0, b);
+	ok(memcmp(a, b, total * sizeof(float)) == 0, "1 thread == %d threads",
+	    omp_get_num_procs());
+	omp_set_num_threads(3);
+	noise_apply(pix, 0, n, NPIX, 4.0f, 3, 0, b);
+	ok(memcmp(a, b, total * sizeof(float)) == 0, "3 threads == default");
+	omp_set_num_threads(omp_get_num_procs());
+
+	/* One image alone (the dashboard preview) == its slice of the set. */
+	noise_apply(pix, 1234, 1, NPIX, 4.0f, 3, 0, one);
+	ok(memcmp(one, a + 1234 * NPIX, sizeof one) == 0,
+	    "image 1234 alone == image 1234 of the set");
+	{
+		/* Odd npix: pairs straddle images; a lone image still agrees. */
+		float set[5 * 7], alone[7];
+		noise_apply(pix, 0, 5, 7, 1.0f, 9, 0, set);
+		noise_apply(pix, 3, 1, 7, 1.0f, 9, 0, alone);
+		ok(memcmp(alone, set + 21, sizeof alone) == 0,
+		    "odd image size: image 3 alone == in the set");
+	}
+
+	/* Scale 0 is the clean image. */
+	noise_apply(pix, 0, 10, NPIX, 0.0f, 3, 0, a);
+	{
+		int eq = 1;
+		for (size_t i = 0; i < 10 * NPIX; i++)
+			eq &= a[i] == pix[i] * (1.0f / 255.0f);
+		ok(eq, "scale 0 gives x / 255");
+	}
+
+	free(pix);
+	free(a);
+	free(b);
+	return tap_done();
+}

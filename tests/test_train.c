@@ -1,0 +1,135 @@
+/* Training on real MNIST: accuracy, determinism, cancel. */
+#include "train.h"
+
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dataset.h"
+#include "mnist_path.h"
+#include "noise.h"
+#include "sweep.h"
+#include "tap.h"
+
+static int
+cancel_after_batches(const train_progress *p, void *user)
+{
+	int *calls = user;
+
+	(*calls)++;
+	return p->event == TRAIN_BATCH && p->batch >= 3;
+}
+
+int
+main(void)
+{
+	char         dir[4096], err[8192];
+	dataset      ds;
+	train_config cfg;
+	train_result *r1 = malloc(sizeof *r1), *r2 = malloc(sizeof *r2);
+	float        *xtr, *xte;
+
+	if (test_mnist_dir(dir, sizeof dir) != 0)
+		return skip_all("no MNIST found (../shared/data/mnist, "
+		    "$NOISETOP_DATA, ./data/mnist)");
+	if (dataset_load(&ds, dir, 0, 0, err, sizeof err) != 0) {
+		ok(0, "load MNIST: %s", err);
+		return tap_done();
+	}
+	ok(ds.train.n == 60000 && ds.test.n == 10000, "MNIST from %s: 60000 "
+	    "train, 10000 test", dir);
+	xtr = malloc(ds.train.n * DATASET_NPIX * sizeof(float));
+	xte = malloc(ds.test.n * DATASET_NPIX * sizeof(float));
+	noise_clean(ds.train.pix, ds.train.n, DATASET_NPIX, xtr);
+	noise_clean(ds.test.pix, ds.test.n, DATASET_NPIX, xte);
+
+	/* One clean epoch of the reference model. */
+	train_config_default(&cfg);
+	cfg.epochs = 1;
+	{
+		train_data tr = { xtr, ds.train.label, ds.train.n, DATASET_NPIX };
+		train_data te = { xte, ds.test.label, ds.test.n, DATASET_NPIX };
+
+		ok(train_run(&cfg, &tr, &te, NULL, NULL, NULL, r1, err,
+		    sizeof err) == 0, "one epoch trains");
+		ok(r1->nhist == 1 && r1->hist[0].val_acc >= 0.96,
+		    "one epoch: val_accuracy %.4f >= 0.96 (%.1f s)",
+		    r1->hist[0].val_acc, r1->hist[0].seconds);
+		ok(r1->hist[0].acc > 0.85 && r1->hist[0].loss < 0.5,
+		    "one epoch: running accuracy %.4f, loss %.4f",
+		    r1->hist[0].acc, r1->hist[0].loss);
+		mlp_free(r1->model);
+	}
+
+	/* Bit-identical histories for 1 and 2 threads. */
+	{
+		train_data tr = { xtr, ds.train.label, 3000, DATASET_NPIX };
+		train_data te = { xte, ds.test.label, 1000, DATASET_NPIX };
+
+		cfg.epochs = 2;
+		cfg.threads = 1;
+		train_run(&cfg, &tr, &te, NULL, NULL, NULL, r1, err,
+		    sizeof err);
+		cfg.threads = 2;
+		train_run(&cfg, &tr, &te, NULL, NULL, NULL, r2, err,
+		    sizeof err);
+		ok(r1->nhist == 2 && r2->nhist == 2 &&
+		    r1->hist[1].loss == r2->hist[1].loss &&
+		    r1->hist[1].val_loss == r2->hist[1].val_loss &&
+		    memcmp(r1->model->param, r2->model->param,
+		    r1->model->nparam * sizeof(float)) == 0,
+		    "1 and 2 threads give bit-identical weights and history "
+		    "(loss %.6f)", r1->hist[1].loss);
+		mlp_free(r1->model);
+		mlp_free(r2->model);
+
+		/* Cancel from the callback stops within the batch. */
+		int calls = 0;
+		ok(train_run(&cfg, &tr, &te, NULL, cancel_after_batches,
+		    &calls, r1, err, sizeof err) == 0 && r1->cancelled &&
+		    r1->nhist == 0 && r1->model != NULL,
+		    "cancel stops the run, model kept");
+		mlp_free(r1->model);
+
+		train_control ctl;
+		atomic_init(&ctl.cancel, 1);
+		atomic_init(&ctl.pause, 0);
+		ok(train_run(&cfg, &tr, &te, &ctl, NULL, NULL, r1, err,
+		    sizeof err) == 0 && r1->cancelled && r1->nhist == 0,
+		    "a set cancel flag stops before the first batch");
+		mlp_free(r1->model);
+
+		cfg.batch = 5000;
+		ok(train_run(&cfg, &tr, &te, NULL, NULL, NULL, r1, err,
+		    sizeof err) == -1 && strstr(err, "larger than") != NULL,
+		    "batch larger than the data is refused: '%s'", err);
+		cfg.batch = 128;
+	}
+
+	/* A two-scale sweep really trains both scales, differently. */
+	{
+		sweep_table *t = malloc(sizeof *t);
+		float        scales[2] = { 0.0f, 2.0f };
+		dataset      small = ds;
+
+		small.train.n = 2000;
+		small.test.n = 500;
+		cfg.epochs = 1;
+		sweep_table_init(t, &cfg, scales, 2);
+		ok(sweep_run(t, &small, NULL, NULL, NULL, NULL, err,
+		    sizeof err) == 0 && t->rows[0].state == SWEEP_DONE &&
+		    t->rows[1].state == SWEEP_DONE && t->rows[0].nhist == 1 &&
+		    t->rows[1].nhist == 1, "sweep: both scales trained");
+		ok(t->rows[1].hist[0].val_acc < t->rows[0].hist[0].val_acc,
+		    "sweep: scale 2 (%.3f) below clean (%.3f)",
+		    t->rows[1].hist[0].val_acc, t->rows[0].hist[0].val_acc);
+		free(t);
+	}
+
+	free(xtr);
+	free(xte);
+	free(r1);
+	free(r2);
+	dataset_free(&ds);
+	return tap_done();
+}
