@@ -1,5 +1,6 @@
 # noisetop: make, make test, make bench, make data, make run, make clean.
-# Switches: SANITIZE=address,undefined (or thread), PORTABLE=1 (no AVX2 kernel).
+# Switches: SANITIZE=address,undefined (or thread), PORTABLE=1 (no AVX2
+# kernel), WERROR=1 (warnings are errors).
 
 CC       ?= cc
 OPT      ?= -O3
@@ -14,6 +15,9 @@ LDFLAGS  += -fopenmp -pthread
 ifdef SANITIZE
 CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+ifdef WERROR
+CFLAGS  += -Werror
 endif
 ifdef PORTABLE
 CFLAGS  += -DNOISETOP_PORTABLE_ONLY
@@ -57,7 +61,9 @@ bench: noisetop $(BENCHES)
 data:
 	./scripts/fetch-mnist data/mnist
 
+# The dashboard; fetches MNIST first when noisetop finds none.
 run: noisetop
+	@./noisetop show --count 1 >/dev/null 2>&1 || $(MAKE) data
 	./noisetop
 
 format:

@@ -163,12 +163,15 @@ bias_relu_dropout(float *y, const float *b, int batch, int n, int train,
 			}
 			continue;
 		}
+		uint64_t h = rng_hash(key, step << 32 | e0 >> 2);
 		for (int j = 0; j < n; j++) {
 			uint64_t e = e0 + (uint64_t)j;
-			uint64_t h = rng_hash(key, step << 32 | e >> 2);
-			uint32_t lane = (uint32_t)(h >> (16 * (e & 3))) & 0xffff;
+			uint32_t lane;
 			float    v = row[j] + b[j];
 
+			if ((e & 3) == 0)
+				h = rng_hash(key, step << 32 | e >> 2);
+			lane = (uint32_t)(h >> (16 * (e & 3))) & 0xffff;
 			row[j] = (v > 0.0f && lane >= thr) ? v * scale : 0.0f;
 		}
 	}
