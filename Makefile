@@ -5,7 +5,7 @@
 CC       ?= cc
 OPT      ?= -O3
 CFLAGS   ?= $(OPT) -g
-CFLAGS   += -std=gnu11 -fopenmp -pthread -Iinclude \
+CFLAGS   += -std=gnu11 -fopenmp -pthread -fno-math-errno -Iinclude \
             -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CURSES_CFLAGS := $(shell pkg-config --cflags ncursesw 2>/dev/null)
 CURSES_LIBS   := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
