@@ -8,14 +8,20 @@
  *   for jc in N step NC:                    Bp: (KC, NC) as NR-column panels
  *     for pc in K step kc:                  pack op(B)[pc:, jc:] into Bp
  *       for ic in M step MC:                Ap: (MC, KC) as MR-row panels
- *         pack op(A)[ic:, pc:] into Ap
+ *         pack op(A)[ic:, pc:] into Ap      (if A is stored transposed)
  *         for jr in NC step NR:             one Bp panel (kc, NR) in L1
- *           for ir in MC step MR:           one Ap panel (MR, kc) from L2
- *             C[ir:ir+MR, jr:jr+NR] (+)= Ap panel @ Bp panel
+ *           for ir in MC step MR:           one A panel (MR, kc) from L2
+ *             C[ir:ir+MR, jr:jr+NR] (+)= A panel @ Bp panel
  *
- * The packing routines absorb transa/transb, so one micro-kernel serves every
- * shape.  Packed panels are zero-padded past M and N; edge tiles go through
- * a small scratch tile and only the valid part is written back.
+ * The packing routines absorb transa/transb, and the micro-kernel takes A
+ * with any row and depth strides, so one kernel serves every shape, packed
+ * or in place.  Packed panels are zero-padded past M and N; edge tiles go
+ * through a small scratch tile and only the valid part is written back.
+ *
+ * Threads: gemm() opens its own parallel region and gives each thread a
+ * contiguous run of NR-column tiles when M <= N (each thread then needs all
+ * of A, which is read in place) or of MR-row tiles otherwise (each packs all
+ * of B, the smaller operand).  Tiny products run on fewer threads.
  *
  * Reproducibility: the K blocking depends only on K, and the micro-kernel
  * sums each element of a block in k order into a zeroed accumulator, then
@@ -40,15 +46,22 @@
 
 #define MR	6		/* micro-tile rows: 6 x 2 ymm accumulators */
 #define NR	16		/* micro-tile columns: two ymm of 8 floats */
-#define KC	256		/* max depth of a block: Bp panel (KC, NR) in L1 */
-#define MC	144		/* rows of A packed at once: (MC, KC) in L2 */
-#define NC	512		/* columns of B packed at once: (KC, NC) in L2 */
+/*
+ * Block sizes for a 32 KiB L1d and 512 KiB L2 per core (Zen 3), measured on
+ * the MLP's shapes: K up to 512 in one block (784 in two of 392) beat 256,
+ * since every extra K block re-reads and re-writes C.  A (MC, KC) block of A
+ * stays in L2 while the (KC, NR) panels of B stream through L1.
+ */
+#define KC	512		/* max depth of a K block */
+#define MC	144		/* rows of A per block, a multiple of MR */
+#define NC	512		/* columns of B packed at once */
 
 /*
  * Below this many flops per thread the parallel region and the duplicated
  * packing cost more than they save, so small products use fewer threads.
+ * The MLP's N = 10 and K = 10 calls (1.3 MFLOP) still gain from two.
  */
-#define MIN_FLOPS_PER_THREAD	(1L << 21)
+#define MIN_FLOPS_PER_THREAD	(1L << 18)
 
 /*
  * A micro-kernel: the full (MR, NR) tile
@@ -294,67 +307,139 @@ kern_avx2(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
 static void
 pack_a(int transa, int mc, int kc, const float *a, ptrdiff_t lda, float *dst)
 {
-	int	i0, i, p, mr;
+	const float	*s;
+	float		*d;
+	int		 i0, i, p, full = mc / MR * MR;
 
+	if (transa) {
+		/* A stored (K, M): MR contiguous values per k; stream by rows */
+		for (p = 0; p < kc; p++) {
+			s = a + p * lda;
+			for (i0 = 0; i0 < full; i0 += MR)
+				memcpy(dst + (ptrdiff_t)i0 * kc + p * MR, s + i0,
+				    sizeof(float) * MR);
+			if (full == mc)
+				continue;
+			d = dst + (ptrdiff_t)full * kc + p * MR;
+			for (i = 0; i < mc - full; i++)
+				d[i] = s[full + i];
+			for (; i < MR; i++)
+				d[i] = 0.0f;
+		}
+		return;
+	}
+
+	/* A stored (M, K): each row of op(A) is contiguous */
 	for (i0 = 0; i0 < mc; i0 += MR, dst += (ptrdiff_t)MR * kc) {
-		mr = mc - i0 < MR ? mc - i0 : MR;
-		if (transa) {
-			/* A stored (K, M): MR contiguous values per k */
-			for (p = 0; p < kc; p++) {
-				const float	*s = a + p * lda + i0;
-
-				for (i = 0; i < mr; i++)
-					dst[p * MR + i] = s[i];
-				for (; i < MR; i++)
-					dst[p * MR + i] = 0.0f;
-			}
-		} else {
-			/* A stored (M, K): read each row contiguously */
-			for (i = 0; i < mr; i++) {
-				const float	*s = a + (i0 + i) * lda;
-
+		for (i = 0; i < MR; i++) {
+			s = a + (i0 + i) * lda;
+			if (i0 + i < mc)
 				for (p = 0; p < kc; p++)
 					dst[p * MR + i] = s[p];
-			}
-			for (; i < MR; i++)
+			else
 				for (p = 0; p < kc; p++)
 					dst[p * MR + i] = 0.0f;
 		}
 	}
 }
 
+#ifdef GEMM_HAVE_AVX2
+/*
+ * One full panel of a transposed B: src holds NR rows of op(B)^T, row j at
+ * src + j*ldb running over k; dst gets the (kc, NR) panel.  8x8 blocks are
+ * transposed in registers; a k tail shorter than 8 is copied one by one.
+ */
+__attribute__((target("avx2,fma"))) static void
+pack_bt_avx2(int kc, const float *src, ptrdiff_t ldb, float *dst)
+{
+	__m256	r[8], t[8], s[8];
+	int	h, p, q, j;
+
+	for (h = 0; h < NR; h += 8) {
+		const float	*b = src + h * ldb;
+
+		for (p = 0; p + 8 <= kc; p += 8) {
+			for (q = 0; q < 8; q++)
+				r[q] = _mm256_loadu_ps(b + q * ldb + p);
+			for (q = 0; q < 8; q += 2) {
+				t[q] = _mm256_unpacklo_ps(r[q], r[q + 1]);
+				t[q + 1] = _mm256_unpackhi_ps(r[q], r[q + 1]);
+			}
+			for (q = 0; q < 8; q += 4) {
+				s[q] = _mm256_shuffle_ps(t[q], t[q + 2], 0x44);
+				s[q + 1] = _mm256_shuffle_ps(t[q], t[q + 2], 0xee);
+				s[q + 2] = _mm256_shuffle_ps(t[q + 1], t[q + 3],
+				    0x44);
+				s[q + 3] = _mm256_shuffle_ps(t[q + 1], t[q + 3],
+				    0xee);
+			}
+			for (q = 0; q < 4; q++) {
+				_mm256_store_ps(dst + (p + q) * NR + h,
+				    _mm256_permute2f128_ps(s[q], s[q + 4], 0x20));
+				_mm256_store_ps(dst + (p + q + 4) * NR + h,
+				    _mm256_permute2f128_ps(s[q], s[q + 4], 0x31));
+			}
+		}
+		for (; p < kc; p++)
+			for (j = 0; j < 8; j++)
+				dst[(ptrdiff_t)p * NR + h + j] = b[j * ldb + p];
+	}
+}
+#endif
+
 /*
  * Pack op(B)[0:kc, 0:nc] (b points at its first element) into NR-column
- * panels, each (kc, NR); columns past nc are 0.
+ * panels, each (kc, NR); columns past nc are 0.  fast: the AVX2 transpose
+ * may be used.
  */
 static void
-pack_b(int transb, int kc, int nc, const float *b, ptrdiff_t ldb, float *dst)
+pack_b(int transb, int kc, int nc, const float *b, ptrdiff_t ldb, float *dst,
+    int fast)
 {
-	int	j0, j, p, nr;
+	const float	*s;
+	float		*d;
+	int		 j0, j, p, full = nc / NR * NR;
 
+	if (!transb) {
+		/*
+		 * B stored (K, N): NR contiguous values per k.  Walk B row by
+		 * row so its reads stream; panel by panel they would stride
+		 * ldb and each miss the cache.
+		 */
+		for (p = 0; p < kc; p++) {
+			s = b + p * ldb;
+			for (j0 = 0; j0 < full; j0 += NR)
+				memcpy(dst + (ptrdiff_t)j0 * kc + p * NR, s + j0,
+				    sizeof(float) * NR);
+			if (full == nc)
+				continue;
+			d = dst + (ptrdiff_t)full * kc + p * NR;
+			for (j = 0; j < nc - full; j++)
+				d[j] = s[full + j];
+			for (; j < NR; j++)
+				d[j] = 0.0f;
+		}
+		return;
+	}
+
+	/* B stored (N, K): each column of op(B) is a contiguous row */
 	for (j0 = 0; j0 < nc; j0 += NR, dst += (ptrdiff_t)NR * kc) {
-		nr = nc - j0 < NR ? nc - j0 : NR;
-		if (transb) {
-			/* B stored (N, K): read each column's row contiguously */
-			for (j = 0; j < nr; j++) {
-				const float	*s = b + (j0 + j) * ldb;
-
+#ifdef GEMM_HAVE_AVX2
+		if (fast && j0 < full) {
+			pack_bt_avx2(kc, b + j0 * ldb, ldb, dst);
+			continue;
+		}
+#else
+		(void)fast;
+#endif
+		for (j = 0; j < NR; j++) {
+			s = b + (j0 + j) * ldb;
+			if (j0 + j < nc)
 				for (p = 0; p < kc; p++)
 					dst[p * NR + j] = s[p];
-			}
-			for (; j < NR; j++)
+			else
 				for (p = 0; p < kc; p++)
 					dst[p * NR + j] = 0.0f;
-		} else {
-			/* B stored (K, N): NR contiguous values per k */
-			for (p = 0; p < kc; p++) {
-				const float	*s = b + p * ldb + j0;
-
-				for (j = 0; j < nr; j++)
-					dst[p * NR + j] = s[j];
-				for (; j < NR; j++)
-					dst[p * NR + j] = 0.0f;
-			}
 		}
 	}
 }
@@ -397,9 +482,9 @@ block(const struct gemm_job *j, struct gemm_buf *buf, gemm_kernel *kern,
     int ic, int mc, int jc, int nc, int pc, int kc, int accum)
 {
 	const float	*a, *ap;
-	ptrdiff_t	 rsa, csa;
+	ptrdiff_t	 rsa, csa, prs, pcs;
 	float		*c;
-	int		 ir, jr, mr, nr;
+	int		 ir, jr, mr, nr, medge = mc / MR * MR;
 
 	if (j->transa) {
 		a = j->a + pc * j->lda + ic;
@@ -412,25 +497,27 @@ block(const struct gemm_job *j, struct gemm_buf *buf, gemm_kernel *kern,
 	}
 	if (j->pack_a)
 		pack_a(j->transa, mc, kc, a, j->lda, buf->ap);
+	else if (medge < mc)
+		pack_a(j->transa, mc - medge, kc, a + medge * rsa, j->lda,
+		    buf->edge);
 
 	for (jr = 0; jr < nc; jr += NR) {
 		nr = nc - jr < NR ? nc - jr : NR;
 		for (ir = 0; ir < mc; ir += MR) {
 			mr = mc - ir < MR ? mc - ir : MR;
 			c = j->c + (ic + ir) * j->ldc + jc + jr;
-			if (j->pack_a) {
-				ap = buf->ap + (ptrdiff_t)ir * kc;
-				tile(kern, kc, ap, 1, MR, buf->bp +
-				    (ptrdiff_t)jr * kc, c, j->ldc, accum, mr, nr);
-			} else if (mr == MR) {
-				tile(kern, kc, a + ir * rsa, rsa, csa, buf->bp +
-				    (ptrdiff_t)jr * kc, c, j->ldc, accum, mr, nr);
+			if (j->pack_a || ir == medge) {
+				ap = j->pack_a ? buf->ap + (ptrdiff_t)ir * kc :
+				    buf->edge;
+				prs = 1;
+				pcs = MR;
 			} else {
-				pack_a(j->transa, mr, kc, a + ir * rsa, j->lda,
-				    buf->edge);
-				tile(kern, kc, buf->edge, 1, MR, buf->bp +
-				    (ptrdiff_t)jr * kc, c, j->ldc, accum, mr, nr);
+				ap = a + ir * rsa;
+				prs = rsa;
+				pcs = csa;
 			}
+			tile(kern, kc, ap, prs, pcs, buf->bp + (ptrdiff_t)jr *
+			    kc, c, j->ldc, accum, mr, nr);
 		}
 	}
 }
@@ -503,7 +590,7 @@ run_part(const struct gemm_job *j, int t, int nt)
 			kc = j->k - pc < j->kc ? j->k - pc : j->kc;
 			pack_b(j->transb, kc, nc, j->transb ?
 			    j->b + jc * j->ldb + pc : j->b + pc * j->ldb + jc,
-			    j->ldb, buf->bp);
+			    j->ldb, buf->bp, kern != kern_portable);
 			for (ic = m0; ic < m1; ic += MC) {
 				mc = m1 - ic < MC ? m1 - ic : MC;
 				block(j, buf, kern, ic, mc, jc, nc, pc, kc,
@@ -553,7 +640,13 @@ gemm(int transa, int transb, int m, int n, int k, const float *a, int lda,
 	job.c = c;
 	job.accum = beta != 0.0f;
 	job.kc = (k + nkb - 1) / nkb;
-	job.pack_a = n > NR;
+	/*
+	 * The kernel reads A in place when it is stored (M, K): each panel is
+	 * six rows streaming forward, and threads splitting N would otherwise
+	 * each pack all of it.  Stored (K, M), a panel strides lda per k, so it
+	 * is packed, unless it is used only once (N within one panel).
+	 */
+	job.pack_a = transa && n > NR;
 	/*
 	 * Splitting columns makes every thread pack all of A; splitting rows,
 	 * all of B.  Duplicate the smaller one.
