@@ -89,8 +89,8 @@ size_t render_probs(const float *p, int n, render_charset cs, char *out,
 size_t render_bar_row(double scale, double value, int bar_width,
     render_charset cs, char *out, size_t outlen);
 
-/* A duration in seconds as "12s", "3m05s", "1h02m" (or "--" when negative
- * or not finite) into out. */
+/* A duration in seconds as "0.4s", "12s", "3m05s", "1h02m" (or "--" when
+ * negative or not finite) into out. */
 size_t render_duration(double seconds, char *out, size_t outlen);
 
 #endif

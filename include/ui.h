@@ -19,7 +19,10 @@ typedef struct {
 /*
  * Run the ncurses dashboard until the user quits.  Returns the process exit
  * status: 0 on a normal quit, non-zero when the terminal cannot be used (a
- * message is then in err: stdout not a terminal, unknown TERM, ...).
+ * message is then in err: stdout not a terminal, unknown TERM, ...), and
+ * 128 + the signal number when SIGINT, SIGTERM or SIGHUP ended it (err
+ * empty).  On every return the terminal is restored, the worker thread is
+ * joined, and what was written to stderr meanwhile has been replayed.
  */
 int ui_run(const ui_options *o, char *err, size_t errlen);
 

@@ -330,7 +330,9 @@ render_duration(double seconds, char *out, size_t outlen)
 		return b.len;
 	}
 	s = lround(seconds);
-	if (s < 60)
+	if (seconds < 9.95)
+		snprintf(tmp, sizeof tmp, "%.1fs", seconds);
+	else if (s < 60)
 		snprintf(tmp, sizeof tmp, "%lds", s);
 	else if (s < 3600)
 		snprintf(tmp, sizeof tmp, "%ldm%02lds", s / 60, s % 60);

@@ -51,7 +51,8 @@ static const float preview_steps[] = { 0.0f, 0.05f, 0.1f, 0.2f, 0.3f, 0.5f,
 	0.75f, 1.0f, 1.5f, 2.0f, 3.0f, 4.0f };
 #define NSTEPS ((int)(sizeof preview_steps / sizeof preview_steps[0]))
 
-/* Signals only set these; the loop acts on them. */
+/* Signals only set these; the loop acts on them.  got_quit_signal holds
+ * the number of the SIGINT, SIGTERM or SIGHUP that arrived. */
 static volatile sig_atomic_t got_quit_signal, got_cont;
 
 typedef struct {
@@ -99,8 +100,7 @@ now(void)
 static void
 on_quit_signal(int sig)
 {
-	(void)sig;
-	got_quit_signal = 1;
+	got_quit_signal = sig;
 }
 
 static void
@@ -1279,6 +1279,9 @@ ui_run(const ui_options *o, char *err, size_t errlen)
 	else {
 		loop(u);
 		worker_free(u->w);
+		/* Killed, not quit: the shell's convention, 128 + signal. */
+		if (got_quit_signal)
+			rc = 128 + (int)got_quit_signal;
 	}
 	endwin();
 	delscreen(scr);

@@ -164,6 +164,8 @@ test_probs_duration(void)
 	render_probs(p, 5, RENDER_ASCII, out, sizeof out);
 	is(out, "  .+@", "probability columns ASCII");
 
+	render_duration(0.42, out, sizeof out);
+	is(out, "0.4s", "duration under ten seconds has a tenth");
 	render_duration(12.4, out, sizeof out);
 	is(out, "12s", "duration seconds");
 	render_duration(185, out, sizeof out);

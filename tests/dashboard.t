@@ -1,0 +1,226 @@
+#!/bin/sh
+# End-to-end: drive the real dashboard in a private tmux server and read the
+# screen back with capture-pane.  Runs the same script twice: UTF-8 with
+# xterm-256color, then LANG=C TERM=vt100 (which must put only ASCII on
+# screen).  Every wait polls with a timeout; no fixed sleeps decide a result.
+#
+# Needs tmux and MNIST in ../shared/data/mnist beside the repository (or
+# $NOISETOP_TEST_DATA); skips otherwise.
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+NOISETOP=${NOISETOP:-$root/noisetop}
+DATA=${NOISETOP_TEST_DATA:-$root/../shared/data/mnist}
+
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "1..0 # SKIP tmux not installed"
+	exit 0
+fi
+if [ ! -d "$DATA" ]; then
+	echo "1..0 # SKIP no MNIST in $DATA"
+	exit 0
+fi
+if [ ! -x "$NOISETOP" ]; then
+	echo "1..0 # SKIP no binary at $NOISETOP"
+	exit 0
+fi
+
+# A private server per run (a fresh socket name each time: a server being
+# killed can still hold the old one).
+runs=0
+T=true
+OUT=$(mktemp -d)
+trap '$T kill-server >/dev/null 2>&1; rm -rf "$OUT"' EXIT INT TERM
+
+n=0
+failed=0
+ok() {  # ok STATUS NAME
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+		echo "# screen at failure:"
+		cap | sed 's/^/#   /'
+	fi
+}
+
+cap() { $T capture-pane -p -t nt 2>/dev/null; }
+capc() { $T capture-pane -e -p -t nt 2>/dev/null; }
+
+# wait_for SECONDS EXTENDED-REGEX: poll the screen until the pattern shows.
+wait_for() {
+	_end=$(($(date +%s) + $1))
+	while :; do
+		cap > "$OUT/screen"
+		grep -Eq -- "$2" "$OUT/screen" && return 0
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.1
+	done
+}
+
+# wait_gone SECONDS EXTENDED-REGEX
+wait_gone() {
+	_end=$(($(date +%s) + $1))
+	while :; do
+		cap > "$OUT/screen"
+		grep -Eq -- "$2" "$OUT/screen" || return 0
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.1
+	done
+}
+
+# Screen lines 10-15 hold only the two digits before a model exists.
+digits() { capc | sed -n '10,15p'; }
+
+# wait_digits_change SECONDS FILE: until those lines differ from FILE.
+wait_digits_change() {
+	_end=$(($(date +%s) + $1))
+	while :; do
+		digits > "$OUT/digits.now"
+		cmp -s "$OUT/digits.now" "$2" || return 0
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.1
+	done
+}
+
+ascii_only() {  # no byte above 0x7F on screen
+	! cap | LC_ALL=C grep -q "$(printf '[\200-\377]')"
+}
+
+start() {  # start LABEL ENV...: a fresh server with the dashboard in it
+	$T kill-server >/dev/null 2>&1
+	runs=$((runs + 1))
+	T="tmux -L noisetop-test-$$-$runs -f /dev/null"
+	label=$1
+	shift
+	$T new-session -d -x 100 -y 30 -s nt \
+	    "env $* '$NOISETOP' --data '$DATA' --train-limit 2000 \
+	    --test-limit 500 --epochs 2 --scales 0,1 --threads 2; \
+	    echo NOISETOP-EXIT=\$?; sleep 600"
+}
+
+suite() {  # suite LABEL ASCII(0/1) ENV...
+	label=$1
+	ascii=$2
+	shift 2
+	start "$label" "$@"
+
+	wait_for 20 'Samples' && wait_for 5 'Training' && wait_for 5 'Sweep' \
+	    && grep -q 'MNIST' "$OUT/screen"
+	ok $? "$label: start screen shows title and the three panes"
+	grep -Eq 'train #0' "$OUT/screen" && grep -Eq 'label +5' "$OUT/screen"
+	ok $? "$label: first train image is #0, label 5"
+	[ "$ascii" -eq 0 ] || ascii_only
+	ok $? "$label: start screen glyph set"
+
+	$T send-keys -t nt Right
+	wait_for 5 'train #1' && grep -Eq 'label +0' "$OUT/screen"
+	ok $? "$label: Right shows #1, label 0"
+	$T send-keys -t nt Right Right Right
+	wait_for 5 'train #4' && grep -Eq 'label +9' "$OUT/screen"
+	ok $? "$label: three more Rights show #4, label 9"
+	$T send-keys -t nt Left
+	wait_for 5 'train #3' && grep -Eq 'label +1' "$OUT/screen"
+	ok $? "$label: Left goes back to #3, label 1"
+
+	digits > "$OUT/digits.before"
+	cap | cut -c1-30 | sed -n '3,16p' > "$OUT/clean.before"
+	$T send-keys -t nt Up
+	wait_for 5 'noisy, scale 0\.75' && wait_digits_change 5 "$OUT/digits.before"
+	ok $? "$label: Up raises the scale to 0.75 and the noisy view changes"
+	cap | cut -c1-30 | sed -n '3,16p' > "$OUT/clean.after"
+	cmp -s "$OUT/clean.before" "$OUT/clean.after"
+	ok $? "$label: the original stays as it was"
+
+	$T send-keys -t nt s
+	wait_for 90 'sweep done'
+	ok $? "$label: s runs the two-scale sweep to the end"
+	cap > "$OUT/screen"
+	grep -Eq ' 0 train .*[0-9]+\.[0-9][0-9]' "$OUT/screen" &&
+	    grep -Eq ' 1 train .*[0-9]+\.[0-9][0-9]' "$OUT/screen" &&
+	    grep -Eq ' val .*[0-9]+\.[0-9][0-9]' "$OUT/screen"
+	ok $? "$label: sweep pane has train and val values for scales 0 and 1"
+	if [ "$ascii" -eq 0 ]; then
+		grep -q '1 train █' "$OUT/screen" && grep -Eq 'acc +[▁▂▃▄▅▆▇█]{2}' "$OUT/screen"
+	else
+		grep -q '1 train #' "$OUT/screen" && grep -Eq 'acc +[_.=^-]{2}' "$OUT/screen"
+	fi
+	ok $? "$label: bars and two-epoch sparklines drawn"
+	[ "$ascii" -eq 0 ] || ascii_only
+	ok $? "$label: sweep screen glyph set"
+
+	# A compare job, paused so it cannot finish, then cancelled.
+	$T send-keys -t nt c
+	wait_for 20 'training compare'
+	ok $? "$label: c starts the comparison"
+	$T send-keys -t nt p
+	wait_for 5 'PAUSED'
+	ok $? "$label: p pauses"
+	$T send-keys -t nt q
+	wait_for 5 'quit and cancel it\?'
+	ok $? "$label: q while a job runs asks first"
+	$T send-keys -t nt n
+	wait_gone 5 'quit and cancel it\?' && grep -q 'PAUSED' "$OUT/screen"
+	ok $? "$label: n keeps the dashboard and the job"
+	$T send-keys -t nt x
+	wait_for 10 'compare cancelled'
+	ok $? "$label: x cancels the paused job"
+	grep -Eq '1 train .*[0-9]+\.[0-9][0-9]' "$OUT/screen"
+	ok $? "$label: finished sweep results stay on screen"
+
+	$T send-keys -t nt '?'
+	wait_for 5 'any key closes this help'
+	ok $? "$label: ? opens the help"
+	[ "$ascii" -eq 0 ] || ascii_only
+	ok $? "$label: help overlay glyph set"
+	$T send-keys -t nt Escape
+	wait_gone 5 'any key closes this help'
+	ok $? "$label: a key closes the help"
+
+	$T resize-window -t nt -x 120 -y 40
+	wait_for 5 "$(printf '.{%d}' 118)" && [ "$(cap | wc -l)" -eq 40 ] &&
+	    wait_for 5 'Sweep'
+	ok $? "$label: resize to 120x40 redraws at the new size"
+	$T resize-window -t nt -x 40 -y 10
+	wait_for 5 'enlarge the terminal'
+	ok $? "$label: 40x10 says to enlarge the terminal"
+	$T resize-window -t nt -x 100 -y 30
+	wait_for 5 'Samples' && wait_gone 5 'enlarge the terminal'
+	ok $? "$label: back to 100x30 shows the panes again"
+
+	$T send-keys -t nt q
+	wait_for 10 'NOISETOP-EXIT=0'
+	ok $? "$label: q quits with status 0"
+	flags=$($T display -p -t nt '#{alternate_on}#{keypad_cursor_flag}#{cursor_flag}')
+	[ "$flags" = "001" ]
+	ok $? "$label: terminal restored (alternate screen off, keypad off, cursor on: $flags)"
+}
+
+suite "utf8" 0 TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
+suite "vt100" 1 TERM=vt100 LANG=C LC_ALL=C NO_COLOR=1
+
+# SIGTERM while training: the worker is joined and the terminal restored.
+start sigterm TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
+wait_for 20 'Samples'
+$T send-keys -t nt c
+wait_for 20 'training compare'
+shell=$($T display -p -t nt '#{pane_pid}')
+pid=$(ps -o pid= --ppid "$shell" | tr -d ' ' | head -1)
+[ -n "$pid" ] && kill -TERM "$pid"
+wait_for 10 'NOISETOP-EXIT=143'
+ok $? "sigterm: SIGTERM during a job exits with 143"
+flags=$($T display -p -t nt '#{alternate_on}#{keypad_cursor_flag}#{cursor_flag}')
+[ "$flags" = "001" ]
+ok $? "sigterm: terminal restored ($flags)"
+
+# An unknown terminal type is refused with a pointer to the headless mode.
+msg=$(TERM=no-such-term "$NOISETOP" --data "$DATA" --train-limit 100 \
+    --test-limit 100 2>&1 </dev/null)
+rc=$?
+[ $rc -ne 0 ] && echo "$msg" | grep -q 'noisetop train'
+ok $? "no terminal: non-zero ($rc) and points to the headless subcommands"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
