@@ -1267,6 +1267,18 @@ ui_run(const ui_options *o, char *err, size_t errlen)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
+	/* Home and End arrive in several encodings (xterm, VT220, rxvt,
+	 * tmux and screen differ, and TERM often names another terminal
+	 * than the one in use): accept them all rather than take an
+	 * unknown sequence as ESC, '[', a digit... */
+	define_key("\033[1~", KEY_HOME);
+	define_key("\033[7~", KEY_HOME);
+	define_key("\033[H", KEY_HOME);
+	define_key("\033OH", KEY_HOME);
+	define_key("\033[4~", KEY_END);
+	define_key("\033[8~", KEY_END);
+	define_key("\033[F", KEY_END);
+	define_key("\033OF", KEY_END);
 	mousemask(0, NULL);
 	curs_set(0);
 	setup_look(u);

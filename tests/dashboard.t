@@ -95,7 +95,7 @@ start() {  # start LABEL ENV...: a fresh server with the dashboard in it
 	T="tmux -L noisetop-test-$$-$runs -f /dev/null"
 	label=$1
 	shift
-	$T new-session -d -x 100 -y 30 -s nt \
+	$T new-session -d -x 100 -y 30 -s nt -c "$OUT" \
 	    "env $* '$NOISETOP' --data '$DATA' --train-limit 2000 \
 	    --test-limit 500 --epochs 2 --scales 0,1 --threads 2; \
 	    echo NOISETOP-EXIT=\$?; sleep 600"
@@ -150,6 +150,31 @@ suite() {  # suite LABEL ASCII(0/1) ENV...
 	ok $? "$label: bars and two-epoch sparklines drawn"
 	[ "$ascii" -eq 0 ] || ascii_only
 	ok $? "$label: sweep screen glyph set"
+
+	rm -f "$OUT"/noisetop-sweep.*
+	$T send-keys -t nt e
+	wait_for 5 'exported \./noisetop-sweep\.csv' &&
+	    [ -s "$OUT/noisetop-sweep.csv" ] && [ -s "$OUT/noisetop-sweep.json" ]
+	ok $? "$label: e exports the sweep as CSV and JSON"
+
+	$T send-keys -t nt Tab
+	wait_for 5 'test #0$' && grep -Eq 'label +7' "$OUT/screen"
+	ok $? "$label: Tab shows the test split (#0, label 7)"
+	$T send-keys -t nt End
+	wait_for 5 'test #499'
+	ok $? "$label: End goes to the last test image"
+	$T send-keys -t nt g 1 2 Enter
+	wait_for 5 'test #12$'
+	ok $? "$label: g 12 Enter goes to test #12"
+	$T send-keys -t nt 7
+	wait_gone 5 'test #12$' && grep -Eq 'label +7' "$OUT/screen"
+	ok $? "$label: 7 jumps to the next test image labelled 7"
+	$T send-keys -t nt m
+	wait_for 5 '[0-9]+ of [0-9]+' && wait_for 5 'MISS'
+	ok $? "$label: m browses the model's misclassified test images"
+	$T send-keys -t nt m Tab
+	wait_for 5 'train #' && wait_gone 5 '[0-9]+ of [0-9]+'
+	ok $? "$label: m again and Tab: back to all training images"
 
 	# A compare job, paused so it cannot finish, then cancelled.
 	$T send-keys -t nt c
