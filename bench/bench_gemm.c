@@ -59,66 +59,96 @@ fill(size_t n)
 	return p;
 }
 
-/* Best seconds per call of one shape over several timed batches of calls. */
-static double
-time_call(const struct call *cl, int batch)
-{
-	int	 m = cl->m == B_ ? batch : cl->m;
-	int	 n = cl->n == B_ ? batch : cl->n;
-	int	 k = cl->k == B_ ? batch : cl->k;
-	float	*a = fill((size_t)m * k), *b = fill((size_t)k * n);
-	float	*c = fill((size_t)m * n);
-	double	 flops = 2.0 * m * n * k, best = 1e30, t;
-	int	 reps, r, i;
+/* One shape's operands and its best time so far. */
+struct run {
+	int	 ta, tb, m, n, k, reps;
+	float	*a, *b, *c;
+	double	 best;		/* seconds per call */
+};
 
-	/* about 5 ms per repeat, at least one call */
-	reps = (int)(5e-3 / (flops / 50e9)) + 1;
-	for (i = 0; i < reps; i++)	/* warm up: buffers, caches, threads */
-		gemm(cl->ta, cl->tb, m, n, k, a, cl->ta ? m : k, b,
-		    cl->tb ? k : n, 0.0f, c, n);
-	for (r = 0; r < 15; r++) {
-		t = now();
-		for (i = 0; i < reps; i++)
-			gemm(cl->ta, cl->tb, m, n, k, a, cl->ta ? m : k, b,
-			    cl->tb ? k : n, 0.0f, c, n);
-		t = (now() - t) / reps;
-		if (t < best)
-			best = t;
-	}
-	free(a);
-	free(b);
-	free(c);
-	return best;
+static void
+run_init(struct run *r, const struct call *cl, int batch)
+{
+	r->ta = cl->ta;
+	r->tb = cl->tb;
+	r->m = cl->m == B_ ? batch : cl->m;
+	r->n = cl->n == B_ ? batch : cl->n;
+	r->k = cl->k == B_ ? batch : cl->k;
+	r->a = fill((size_t)r->m * r->k);
+	r->b = fill((size_t)r->k * r->n);
+	r->c = fill((size_t)r->m * r->n);
+	/* about 2 ms per sample, at least one call */
+	r->reps = (int)(2e-3 / (2.0 * r->m * r->n * r->k / 50e9)) + 1;
+	r->best = 1e30;
 }
 
+/* One timed sample of r->reps calls; keeps the best per-call time. */
+static void
+run_sample(struct run *r)
+{
+	double	t = now();
+	int	i;
+
+	for (i = 0; i < r->reps; i++)
+		gemm(r->ta, r->tb, r->m, r->n, r->k, r->a, r->ta ? r->m : r->k,
+		    r->b, r->tb ? r->k : r->n, 0.0f, r->c, r->n);
+	t = (now() - t) / r->reps;
+	if (t < r->best)
+		r->best = t;
+}
+
+/*
+ * The machine is shared and noisy, so every shape is sampled once per round
+ * over many rounds (a few seconds in all) and the best sample kept: a burst
+ * of load then costs one round, not one shape's whole measurement.
+ */
 int
 main(int argc, char **argv)
 {
-	size_t	i;
-	double	epoch = 0.0, flops_epoch = 0.0, t, t96;
+	enum { NCALL = sizeof calls / sizeof calls[0], ROUNDS = 40 };
+	struct run	full[NCALL], last[NCALL];
+	size_t		i;
+	double		epoch = 0.0, flops_epoch = 0.0, flops;
+	int		round;
 
 	if (argc > 1 && gemm_force_kernel(argv[1]) != 0) {
 		fprintf(stderr, "usage: bench_gemm [portable|avx2]\n");
 		return 1;
 	}
-	printf("kernel %s, %d threads\n", gemm_kernel_name(),
-	    omp_get_max_threads());
+	for (i = 0; i < NCALL; i++) {
+		run_init(&full[i], &calls[i], BATCH);
+		run_init(&last[i], &calls[i], LAST_BATCH);
+		run_sample(&full[i]);	/* warm up: buffers, threads */
+		full[i].best = 1e30;
+	}
+	for (round = 0; round < ROUNDS; round++) {
+		for (i = 0; i < NCALL; i++) {
+			run_sample(&full[i]);
+			if (round % 4 == 0)
+				run_sample(&last[i]);
+		}
+	}
+
+	printf("kernel %s, %d threads, best of %d rounds\n",
+	    gemm_kernel_name(), omp_get_max_threads(), ROUNDS);
 	printf("%-14s %5s %5s %5s  %9s %8s\n", "call", "M", "N", "K",
 	    "ms/call", "GFLOP/s");
-	for (i = 0; i < sizeof calls / sizeof calls[0]; i++) {
-		const struct call	*cl = &calls[i];
-		int	m = cl->m == B_ ? BATCH : cl->m;
-		int	n = cl->n == B_ ? BATCH : cl->n;
-		int	k = cl->k == B_ ? BATCH : cl->k;
-		double	flops = 2.0 * m * n * k;
+	for (i = 0; i < NCALL; i++) {
+		struct run	*r = &full[i];
 
-		t = time_call(cl, BATCH);
-		t96 = time_call(cl, LAST_BATCH);
-		printf("%-14s %5d %5d %5d  %9.4f %8.1f  %s\n", cl->what, m, n, k,
-		    t * 1e3, flops / t / 1e9, gemm_kernel_name());
-		epoch += (EPOCH_BATCHES - 1) * t + t96;
-		flops_epoch += (EPOCH_BATCHES - 1) * flops + flops *
-		    LAST_BATCH / BATCH;
+		flops = 2.0 * r->m * r->n * r->k;
+		printf("%-14s %5d %5d %5d  %9.4f %8.1f  %s\n", calls[i].what,
+		    r->m, r->n, r->k, r->best * 1e3, flops / r->best / 1e9,
+		    gemm_kernel_name());
+		epoch += (EPOCH_BATCHES - 1) * r->best + last[i].best;
+		flops_epoch += (EPOCH_BATCHES - 1) * flops +
+		    2.0 * last[i].m * last[i].n * last[i].k;
+		free(r->a);
+		free(r->b);
+		free(r->c);
+		free(last[i].a);
+		free(last[i].b);
+		free(last[i].c);
 	}
 	printf("epoch (%d batches, last %d): %.3f s of GEMM, %.1f GFLOP, "
 	    "%.1f GFLOP/s\n", EPOCH_BATCHES, LAST_BATCH, epoch,
