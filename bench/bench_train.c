@@ -67,7 +67,7 @@ main(int argc, char **argv)
 		double     best = 1e30, ev = 1e30, loss, acc;
 
 		cfg.threads = th;
-		if (train_run(&cfg, &tr, &te, NULL, NULL, NULL, res, err,
+		if (train_run(&cfg, &tr, &te, NULL, NULL, NULL, NULL, res, err,
 		    sizeof err) != 0) {
 			fprintf(stderr, "bench_train: %s\n", err);
 			return 1;

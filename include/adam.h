@@ -9,7 +9,7 @@
  *   p -= lr * sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + eps)
  * Keras's defaults: lr 1e-3, b1 0.9, b2 0.999, eps 1e-7.
  */
-typedef struct {
+typedef struct adam {
 	float  lr, beta1, beta2, eps;
 	long   t;       /* steps taken */
 	size_t n;

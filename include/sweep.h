@@ -21,6 +21,9 @@ typedef struct {
 	int          current;  /* row being trained, -1 when none */
 	train_config cfg;      /* shared by every row; cfg.noise is per row */
 	sweep_row    rows[SWEEP_MAX_SCALES];
+	/* Where the first row not done stopped, to continue it; NULL for a
+	 * fresh start.  Not owned; sweep_run clears it once used. */
+	const train_resume *resume;
 } sweep_table;
 
 /* What the sweep callback sees: the table, and the row's live progress

@@ -39,6 +39,8 @@ typedef enum {
 	TRAIN_EPOCH,   /* an epoch and its evaluation finished: hist grew */
 } train_event;
 
+struct adam;
+
 typedef struct {
 	train_event        event;
 	int                epoch, epochs;   /* 1-based epoch in progress */
@@ -47,6 +49,10 @@ typedef struct {
 	double             epoch_seconds;   /* elapsed in this epoch */
 	const train_epoch *hist;            /* finished epochs */
 	int                nhist;
+	/* At TRAIN_EPOCH: the model and optimizer after the epoch, for a
+	 * checkpoint.  Read-only, and only during the callback. */
+	const mlp         *model;
+	const struct adam *opt;
 } train_progress;
 
 /* Return nonzero from the callback to cancel the run. */
@@ -76,14 +82,31 @@ typedef struct {
 } train_result;
 
 /*
- * Train a fresh model (Glorot init from cfg->seed) on train, validating on
- * test after every epoch.  ctl and cb may be NULL.  The model is left in
- * res->model (free it with mlp_free) even when cancelled.  Returns 0, or -1
- * with a message in err (bad configuration, out of memory).
+ * Where an interrupted run stopped: the state after its last finished
+ * epoch.  Every draw (shuffle, dropout) is a function of the seed, the epoch
+ * and the step, so continuing from here gives the same history, bit for
+ * bit, as a run that was never interrupted (same thread count).
+ */
+typedef struct {
+	const float       *param;    /* nparam weights and biases */
+	const float       *m, *v;    /* nparam Adam moments each */
+	long               t;        /* Adam steps taken */
+	const train_epoch *hist;     /* the finished epochs */
+	int                nhist;
+} train_resume;
+
+/*
+ * Train a model on train, validating on test after every epoch: a fresh one
+ * (Glorot init from cfg->seed) when from is NULL, else the one from
+ * continues after its last finished epoch.  ctl and cb may be NULL.  The
+ * model is left in res->model (free it with mlp_free) even when cancelled.
+ * Returns 0, or -1 with a message in err (bad configuration, a resume state
+ * that does not fit, out of memory).
  */
 int train_run(const train_config *cfg, const train_data *train,
-    const train_data *test, train_control *ctl, train_callback cb,
-    void *user, train_result *res, char *err, size_t errlen);
+    const train_data *test, const train_resume *from, train_control *ctl,
+    train_callback cb, void *user, train_result *res, char *err,
+    size_t errlen);
 
 /*
  * Evaluate a model on data (dropout off): mean loss and accuracy.  When

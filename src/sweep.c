@@ -124,7 +124,7 @@ sweep_run(sweep_table *t, const dataset *ds, train_control *ctl,
 		if (ctl != NULL && atomic_load(&ctl->cancel))
 			break;
 		row->state = SWEEP_RUNNING;
-		row->nhist = 0;
+		row->nhist = t->resume != NULL ? t->resume->nhist : 0;
 		t->current = i;
 		cfg.noise = row->scale;
 		if (cb != NULL && cb(&sp, user) != 0) {
@@ -136,8 +136,11 @@ sweep_run(sweep_table *t, const dataset *ds, train_control *ctl,
 		    cfg.seed, 0, xtr);
 		noise_apply(ds->test.pix, 0, nte, DATASET_NPIX, row->scale,
 		    cfg.seed, 1, xte);
-		if (train_run(&cfg, &tr, &te, ctl, relay_progress, &r, res,
-		    err, errlen) != 0) {
+		const train_resume *from = t->resume;
+
+		t->resume = NULL;
+		if (train_run(&cfg, &tr, &te, from, ctl, relay_progress, &r,
+		    res, err, errlen) != 0) {
 			row->state = SWEEP_CANCELLED;
 			rc = -1;
 			break;

@@ -152,8 +152,9 @@ wait_while_paused(train_control *ctl)
 
 int
 train_run(const train_config *cfg, const train_data *train,
-    const train_data *test, train_control *ctl, train_callback cb,
-    void *user, train_result *res, char *err, size_t errlen)
+    const train_data *test, const train_resume *from, train_control *ctl,
+    train_callback cb, void *user, train_result *res, char *err,
+    size_t errlen)
 {
 	mlp           *m;
 	adam           opt;
@@ -189,17 +190,47 @@ train_run(const train_config *cfg, const train_data *train,
 		mlp_free(m);
 		return fail(err, errlen, "out of memory for the batches");
 	}
-	mlp_init(m, cfg->seed);
-	for (size_t i = 0; i < n; i++)
-		perm[i] = i;
 	nbatch = (int)((n + cfg->batch - 1) / cfg->batch);
+	mlp_init(m, cfg->seed);
+	if (from != NULL) {
+		if (from->nhist < 0 || from->nhist > cfg->epochs ||
+		    from->t != (long)from->nhist * nbatch) {
+			free(perm);
+			free(xb);
+			free(yb);
+			adam_destroy(&opt);
+			mlp_free(m);
+			return fail(err, errlen, "resume state does not fit: "
+			    "%d epochs and %ld steps done, %d batches an "
+			    "epoch", from->nhist, from->t, nbatch);
+		}
+		memcpy(m->param, from->param, m->nparam * sizeof(float));
+		memcpy(opt.m, from->m, m->nparam * sizeof(float));
+		memcpy(opt.v, from->v, m->nparam * sizeof(float));
+		opt.t = from->t;
+		memcpy(res->hist, from->hist, (size_t)from->nhist *
+		    sizeof *from->hist);
+		res->nhist = from->nhist;
+		step = (uint64_t)from->t;
+		if (res->nhist > 0) {
+			res->test_acc = res->hist[res->nhist - 1].val_acc;
+			res->test_loss = res->hist[res->nhist - 1].val_loss;
+		}
+	}
 
-	for (int ep = 1; ep <= cfg->epochs && !res->cancelled; ep++) {
+	for (int ep = res->nhist + 1; ep <= cfg->epochs && !res->cancelled;
+	    ep++) {
 		uint64_t skey = rng_key(cfg->seed, RNG_SHUFFLE, (uint64_t)ep);
 		double   t0 = now(), tlast = t0, lsum = 0.0;
 		size_t   right = 0, seen = 0;
 
-		/* Fisher-Yates with counter-based draws: same order always. */
+		/*
+		 * Each epoch shuffles the identity afresh (as Keras does), with
+		 * counter-based draws: the order depends on the seed and the
+		 * epoch alone, so a resumed run sees the same batches.
+		 */
+		for (size_t i = 0; i < n; i++)
+			perm[i] = i;
 		for (size_t i = n - 1; i > 0; i--) {
 			size_t j = (size_t)(rng_hash(skey, i) % (i + 1));
 			size_t t = perm[i];
@@ -239,7 +270,7 @@ train_run(const train_config *cfg, const train_data *train,
 				pr = (train_progress){ TRAIN_BATCH, ep,
 				    cfg->epochs, bi + 1, nbatch,
 				    (double)right / seen, lsum / seen, t - t0,
-				    res->hist, res->nhist };
+				    res->hist, res->nhist, NULL, NULL };
 				if (cb(&pr, user) != 0) {
 					res->cancelled = 1;
 					break;
@@ -263,7 +294,7 @@ train_run(const train_config *cfg, const train_data *train,
 		if (cb != NULL) {
 			pr = (train_progress){ TRAIN_EPOCH, ep, cfg->epochs,
 			    nbatch, nbatch, e->acc, e->loss, e->seconds,
-			    res->hist, res->nhist };
+			    res->hist, res->nhist, m, &opt };
 			if (cb(&pr, user) != 0)
 				res->cancelled = ep < cfg->epochs;
 		}

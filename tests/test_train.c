@@ -50,7 +50,7 @@ main(void)
 		train_data tr = { xtr, ds.train.label, ds.train.n, DATASET_NPIX };
 		train_data te = { xte, ds.test.label, ds.test.n, DATASET_NPIX };
 
-		ok(train_run(&cfg, &tr, &te, NULL, NULL, NULL, r1, err,
+		ok(train_run(&cfg, &tr, &te, NULL, NULL, NULL, NULL, r1, err,
 		    sizeof err) == 0, "one epoch trains");
 		ok(r1->nhist == 1 && r1->hist[0].val_acc >= 0.96,
 		    "one epoch: val_accuracy %.4f >= 0.96 (%.1f s)",
@@ -68,10 +68,10 @@ main(void)
 
 		cfg.epochs = 2;
 		cfg.threads = 1;
-		train_run(&cfg, &tr, &te, NULL, NULL, NULL, r1, err,
+		train_run(&cfg, &tr, &te, NULL, NULL, NULL, NULL, r1, err,
 		    sizeof err);
 		cfg.threads = 2;
-		train_run(&cfg, &tr, &te, NULL, NULL, NULL, r2, err,
+		train_run(&cfg, &tr, &te, NULL, NULL, NULL, NULL, r2, err,
 		    sizeof err);
 		ok(r1->nhist == 2 && r2->nhist == 2 &&
 		    r1->hist[1].loss == r2->hist[1].loss &&
@@ -85,7 +85,7 @@ main(void)
 
 		/* Cancel from the callback stops within the batch. */
 		int calls = 0;
-		ok(train_run(&cfg, &tr, &te, NULL, cancel_after_batches,
+		ok(train_run(&cfg, &tr, &te, NULL, NULL, cancel_after_batches,
 		    &calls, r1, err, sizeof err) == 0 && r1->cancelled &&
 		    r1->nhist == 0 && r1->model != NULL,
 		    "cancel stops the run, model kept");
@@ -94,13 +94,13 @@ main(void)
 		train_control ctl;
 		atomic_init(&ctl.cancel, 1);
 		atomic_init(&ctl.pause, 0);
-		ok(train_run(&cfg, &tr, &te, &ctl, NULL, NULL, r1, err,
+		ok(train_run(&cfg, &tr, &te, NULL, &ctl, NULL, NULL, r1, err,
 		    sizeof err) == 0 && r1->cancelled && r1->nhist == 0,
 		    "a set cancel flag stops before the first batch");
 		mlp_free(r1->model);
 
 		cfg.batch = 5000;
-		ok(train_run(&cfg, &tr, &te, NULL, NULL, NULL, r1, err,
+		ok(train_run(&cfg, &tr, &te, NULL, NULL, NULL, NULL, r1, err,
 		    sizeof err) == -1 && strstr(err, "larger than") != NULL,
 		    "batch larger than the data is refused: '%s'", err);
 		cfg.batch = 128;
