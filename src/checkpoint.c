@@ -1,0 +1,358 @@
+/* Model checkpoints: weights, Adam state and history, checksummed. */
+#include "checkpoint.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "results.h"
+
+#define CKPT_MAGIC   "NOISECKP"
+#define CKPT_VERSION 1
+#define CKPT_MAX     (1u << 30)
+#define HIST_BYTES   (4 + 5 * 8)
+
+__attribute__((format(printf, 3, 4))) static int
+fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* Little-endian writer into a buffer sized in advance. */
+struct wbuf {
+	uint8_t *p;
+	size_t   len;
+};
+
+static void
+put(struct wbuf *w, const void *src, size_t n)
+{
+	memcpy(w->p + w->len, src, n);
+	w->len += n;
+}
+
+static void
+put_u32(struct wbuf *w, uint32_t v)
+{
+	uint8_t b[4] = { v, v >> 8, v >> 16, v >> 24 };
+
+	put(w, b, 4);
+}
+
+static void
+put_u64(struct wbuf *w, uint64_t v)
+{
+	put_u32(w, (uint32_t)v);
+	put_u32(w, (uint32_t)(v >> 32));
+}
+
+static void
+put_f64(struct wbuf *w, double d)
+{
+	uint64_t v;
+
+	memcpy(&v, &d, 8);
+	put_u64(w, v);
+}
+
+static void
+put_floats(struct wbuf *w, const float *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t v;
+
+		memcpy(&v, &f[i], 4);
+		put_u32(w, v);
+	}
+}
+
+int
+checkpoint_save(const char *path, const mlp *m, const struct adam *opt,
+    const train_epoch *hist, int nhist, uint64_t seed, float scale,
+    int epochs, char *err, size_t errlen)
+{
+	size_t      len;
+	struct wbuf w;
+	uint32_t    v;
+	int         rc;
+
+	len = 8 + 4 + 4 + 4 * (size_t)(m->nlayer + 1) + 8 + 4 + 4 + 8 + 4 +
+	    (size_t)nhist * HIST_BYTES + 8 + 3 * 4 * m->nparam + 4;
+	if ((w.p = malloc(len)) == NULL)
+		return fail(err, errlen, "%s: out of memory", path);
+	w.len = 0;
+	put(&w, CKPT_MAGIC, 8);
+	put_u32(&w, CKPT_VERSION);
+	put_u32(&w, (uint32_t)m->nlayer);
+	for (int l = 0; l <= m->nlayer; l++)
+		put_u32(&w, (uint32_t)m->size[l]);
+	put_u64(&w, seed);
+	memcpy(&v, &scale, 4);
+	put_u32(&w, v);
+	put_u32(&w, (uint32_t)epochs);
+	put_u64(&w, (uint64_t)opt->t);
+	put_u32(&w, (uint32_t)nhist);
+	for (int e = 0; e < nhist; e++) {
+		put_u32(&w, (uint32_t)hist[e].epoch);
+		put_f64(&w, hist[e].seconds);
+		put_f64(&w, hist[e].acc);
+		put_f64(&w, hist[e].loss);
+		put_f64(&w, hist[e].val_acc);
+		put_f64(&w, hist[e].val_loss);
+	}
+	put_u64(&w, m->nparam);
+	put_floats(&w, m->param, m->nparam);
+	put_floats(&w, opt->m, m->nparam);
+	put_floats(&w, opt->v, m->nparam);
+	put_u32(&w, (uint32_t)crc32(0L, w.p, (uInt)w.len));
+	rc = results_write_atomic(path, (const char *)w.p, w.len, err, errlen);
+	free(w.p);
+	return rc;
+}
+
+/* Bounds-checked little-endian reader. */
+struct rbuf {
+	const uint8_t *p;
+	size_t         len, off;
+};
+
+static int
+get(struct rbuf *r, void *dst, size_t n)
+{
+	if (r->len - r->off < n)
+		return -1;
+	memcpy(dst, r->p + r->off, n);
+	r->off += n;
+	return 0;
+}
+
+static int
+get_u32(struct rbuf *r, uint32_t *v)
+{
+	uint8_t b[4];
+
+	if (get(r, b, 4) != 0)
+		return -1;
+	*v = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	    (uint32_t)b[3] << 24;
+	return 0;
+}
+
+static int
+get_u64(struct rbuf *r, uint64_t *v)
+{
+	uint32_t lo, hi;
+
+	if (get_u32(r, &lo) != 0 || get_u32(r, &hi) != 0)
+		return -1;
+	*v = (uint64_t)hi << 32 | lo;
+	return 0;
+}
+
+static int
+get_f64(struct rbuf *r, double *d)
+{
+	uint64_t v;
+
+	if (get_u64(r, &v) != 0)
+		return -1;
+	memcpy(d, &v, 8);
+	return 0;
+}
+
+static int
+get_floats(struct rbuf *r, float *f, size_t n)
+{
+	if ((r->len - r->off) / 4 < n)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *b = r->p + r->off + 4 * i;
+		uint32_t       v = (uint32_t)b[0] | (uint32_t)b[1] << 8 |
+		    (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+
+		memcpy(&f[i], &v, 4);
+	}
+	r->off += 4 * n;
+	return 0;
+}
+
+void
+checkpoint_free(checkpoint *ck)
+{
+	if (ck == NULL)
+		return;
+	free(ck->hist);
+	free(ck->param);
+	free(ck->m);
+	free(ck->v);
+	memset(ck, 0, sizeof *ck);
+}
+
+int
+checkpoint_parse(const char *name, const uint8_t *buf, size_t len,
+    checkpoint *ck, char *err, size_t errlen)
+{
+	struct rbuf r = { buf, len, 0 };
+	char        magic[8];
+	uint32_t    version, nlayer, v, crc, nhist, epochs;
+	uint64_t    u, nparam;
+	size_t      expect = 0;
+
+	memset(ck, 0, sizeof *ck);
+	if (len == 0)
+		return fail(err, errlen, "%s: empty checkpoint", name);
+	if (get(&r, magic, 8) != 0 || memcmp(magic, CKPT_MAGIC, 8) != 0)
+		return fail(err, errlen, "%s: not a noisetop checkpoint (bad "
+		    "magic)", name);
+	if (len < 12)
+		goto truncated;
+	/* The checksum first: every later complaint is about real data. */
+	crc = (uint32_t)buf[len - 4] | (uint32_t)buf[len - 3] << 8 |
+	    (uint32_t)buf[len - 2] << 16 | (uint32_t)buf[len - 1] << 24;
+	if (get_u32(&r, &version) != 0)
+		goto truncated;
+	if (version != CKPT_VERSION)
+		return fail(err, errlen, "%s: checkpoint version %u, this "
+		    "build reads version %d", name, version, CKPT_VERSION);
+	if (crc != (uint32_t)crc32(0L, buf, (uInt)(len - 4)))
+		return fail(err, errlen, "%s: checksum mismatch (corrupt or "
+		    "truncated checkpoint)", name);
+	r.len = len - 4;
+	if (get_u32(&r, &nlayer) != 0)
+		goto truncated;
+	if (nlayer < 1 || nlayer > MLP_MAX_LAYERS)
+		return fail(err, errlen, "%s: %u layers (must be 1 to %d)",
+		    name, nlayer, MLP_MAX_LAYERS);
+	ck->nlayer = (int)nlayer;
+	for (uint32_t l = 0; l <= nlayer; l++) {
+		if (get_u32(&r, &v) != 0)
+			goto truncated;
+		if (v < 1 || v > 65536)
+			return fail(err, errlen, "%s: layer size %u out of "
+			    "range", name, v);
+		ck->size[l] = (int)v;
+	}
+	for (uint32_t l = 0; l < nlayer; l++)
+		expect += (size_t)ck->size[l] * ck->size[l + 1] +
+		    ck->size[l + 1];
+	if (get_u64(&r, &ck->seed) != 0 || get_u32(&r, &v) != 0)
+		goto truncated;
+	memcpy(&ck->scale, &v, 4);
+	if (!isfinite(ck->scale) || ck->scale < 0.0f)
+		return fail(err, errlen, "%s: bad noise scale", name);
+	if (get_u32(&r, &epochs) != 0 || get_u64(&r, &u) != 0 ||
+	    get_u32(&r, &nhist) != 0)
+		goto truncated;
+	if (epochs < 1 || epochs > TRAIN_MAX_EPOCHS || nhist > epochs)
+		return fail(err, errlen, "%s: %u of %u epochs (must be 1 to "
+		    "%d)", name, nhist, epochs, TRAIN_MAX_EPOCHS);
+	if (u > (uint64_t)1 << 40)
+		return fail(err, errlen, "%s: bad optimizer step count", name);
+	ck->epochs = (int)epochs;
+	ck->t = (long)u;
+	ck->nhist = (int)nhist;
+	if ((ck->hist = calloc(nhist ? nhist : 1, sizeof *ck->hist)) == NULL)
+		goto oom;
+	for (uint32_t e = 0; e < nhist; e++) {
+		train_epoch *h = &ck->hist[e];
+
+		if (get_u32(&r, &v) != 0 || get_f64(&r, &h->seconds) != 0 ||
+		    get_f64(&r, &h->acc) != 0 || get_f64(&r, &h->loss) != 0 ||
+		    get_f64(&r, &h->val_acc) != 0 ||
+		    get_f64(&r, &h->val_loss) != 0)
+			goto truncated;
+		h->epoch = (int)v;
+		if (v != e + 1) {
+			checkpoint_free(ck);
+			return fail(err, errlen, "%s: history entry %u is for "
+			    "epoch %u", name, e + 1, v);
+		}
+	}
+	if (get_u64(&r, &nparam) != 0)
+		goto truncated;
+	if (nparam != expect) {
+		checkpoint_free(ck);
+		return fail(err, errlen, "%s: %llu parameters, the shapes "
+		    "need %zu", name, (unsigned long long)nparam, expect);
+	}
+	if ((r.len - r.off) / 12 < nparam)
+		goto truncated;
+	ck->nparam = (size_t)nparam;
+	if ((ck->param = malloc(ck->nparam * 4)) == NULL ||
+	    (ck->m = malloc(ck->nparam * 4)) == NULL ||
+	    (ck->v = malloc(ck->nparam * 4)) == NULL)
+		goto oom;
+	get_floats(&r, ck->param, ck->nparam);
+	get_floats(&r, ck->m, ck->nparam);
+	get_floats(&r, ck->v, ck->nparam);
+	if (r.off != r.len) {
+		checkpoint_free(ck);
+		return fail(err, errlen, "%s: %zu bytes of trailing data", name,
+		    r.len - r.off);
+	}
+	return 0;
+truncated:
+	checkpoint_free(ck);
+	return fail(err, errlen, "%s: truncated checkpoint", name);
+oom:
+	checkpoint_free(ck);
+	return fail(err, errlen, "%s: out of memory", name);
+}
+
+int
+checkpoint_load(const char *path, checkpoint *ck, char *err, size_t errlen)
+{
+	FILE    *f;
+	uint8_t *buf;
+	long     n;
+	int      rc;
+
+	memset(ck, 0, sizeof *ck);
+	if ((f = fopen(path, "rb")) == NULL)
+		return fail(err, errlen, "%s: %s", path, strerror(errno));
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0) {
+		fclose(f);
+		return fail(err, errlen, "%s: cannot read", path);
+	}
+	if ((unsigned long)n > CKPT_MAX) {
+		fclose(f);
+		return fail(err, errlen, "%s: too large for a checkpoint",
+		    path);
+	}
+	if ((buf = malloc(n ? (size_t)n : 1)) == NULL) {
+		fclose(f);
+		return fail(err, errlen, "%s: out of memory", path);
+	}
+	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		fclose(f);
+		free(buf);
+		return fail(err, errlen, "%s: read error", path);
+	}
+	fclose(f);
+	rc = checkpoint_parse(path, buf, (size_t)n, ck, err, errlen);
+	free(buf);
+	return rc;
+}
+
+void
+checkpoint_resume(const checkpoint *ck, train_resume *out)
+{
+	out->param = ck->param;
+	out->m = ck->m;
+	out->v = ck->v;
+	out->t = ck->t;
+	out->hist = ck->hist;
+	out->nhist = ck->nhist;
+}
