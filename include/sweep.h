@@ -24,6 +24,7 @@ typedef struct {
 	/* Where the first row not done stopped, to continue it; NULL for a
 	 * fresh start.  Not owned; sweep_run clears it once used. */
 	const train_resume *resume;
+	train_resume        resume_state;  /* storage resume may point to */
 } sweep_table;
 
 /* What the sweep callback sees: the table, and the row's live progress

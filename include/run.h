@@ -1,0 +1,106 @@
+#ifndef NOISETOP_RUN_H
+#define NOISETOP_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "checkpoint.h"
+#include "dataset.h"
+#include "sweep.h"
+
+/*
+ * Runs on disk.  Every job writes to its own directory under the runs root
+ * ($XDG_DATA_HOME/noisetop/runs, default ~/.local/share/noisetop/runs, or
+ * --runs DIR):
+ *
+ *   config.txt     "key = value" lines: the job, every option, the seed,
+ *                  the data source and a checksum of the data, the version
+ *   state.txt      running / interrupted / finished, with the row and
+ *                  epoch reached and the pid of the process running it
+ *   results.csv    the per-epoch history so far (results_write_csv)
+ *   results.json   the same with the sweep table (results_write_json)
+ *   ckpt-R.bin     the checkpoint of row R after its last finished epoch
+ *
+ * Every file is written atomically after every epoch, so a kill loses at
+ * most the epoch in progress.
+ */
+
+/* What a run needs to be started again: kept in config.txt. */
+typedef struct {
+	char         kind[16];       /* "train", "compare", "sweep" */
+	char         data_dir[4096]; /* where the data came from ("" if none) */
+	char         source[4200];   /* the data set as shown everywhere */
+	int          synthetic;      /* the built-in digits, not files */
+	size_t       train_limit, test_limit;
+	train_config cfg;
+	float        scales[SWEEP_MAX_SCALES];
+	int          nscales;
+	uint32_t     data_crc;       /* crc32 of every loaded image and label */
+	char         version[32];
+} run_config;
+
+typedef struct {
+	char       dir[4096];
+	char       id[256];          /* the directory's name */
+	run_config conf;
+} run;
+
+/* The directory's state as state.txt says, for listings and resume. */
+typedef struct {
+	char state[16];              /* running, interrupted, finished */
+	int  row, nrows;             /* row reached (0-based) */
+	int  epoch, epochs;          /* epochs finished in that row */
+	long pid;                    /* the process that wrote it */
+	int  alive;                  /* that process still runs */
+} run_state;
+
+/* The runs root: dir if given, else the XDG default; created if missing.
+ * Returns 0 with the path in out, or -1 with a message. */
+int run_root(const char *dir, char *out, size_t outlen, char *err,
+    size_t errlen);
+
+/* crc32 over a dataset's pixels and labels (train, then test). */
+uint32_t run_data_crc(const dataset *ds);
+
+/*
+ * Make a new run directory under root named after the time and kind, and
+ * write its config.txt and state.txt.  Returns 0, or -1 with a message.
+ */
+int run_create(run *r, const char *root, const run_config *conf, char *err,
+    size_t errlen);
+
+/* Open an existing run: RUN is a directory, or a name under root ("" or
+ * NULL: the newest run not finished).  Reads and validates config.txt. */
+int run_open(run *r, const char *root, const char *name, char *err,
+    size_t errlen);
+
+/* Read state.txt of a run directory.  Returns 0, or -1 with a message. */
+int run_read_state(const char *dir, run_state *st, char *err, size_t errlen);
+
+/*
+ * Record progress: at a row's epoch end (p->progress->event TRAIN_EPOCH)
+ * the checkpoint, results and state; at a row's start and end the results
+ * and state.  Meant to be called from the sweep callback.  Returns 0, or -1
+ * with a message (the job may go on: the previous files are intact).
+ */
+int run_record(run *r, const sweep_progress *p, const char *source,
+    char *err, size_t errlen);
+
+/* Mark the run interrupted or finished in state.txt, and write results. */
+int run_finish(run *r, const sweep_table *t, const char *source,
+    int interrupted, char *err, size_t errlen);
+
+/*
+ * Rebuild a run's sweep table from its checkpoints: finished rows get
+ * their history, the first unfinished row with a checkpoint gets t->resume
+ * pointing into *ck (caller frees with checkpoint_free).  Returns 0, or -1
+ * with a message naming the bad file.
+ */
+int run_restore(const run *r, sweep_table *t, checkpoint *ck, char *err,
+    size_t errlen);
+
+/* Print one line per run under root: id, kind, state, where it stopped. */
+int run_list(const char *root, FILE *out, char *err, size_t errlen);
+
+#endif
