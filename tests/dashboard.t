@@ -30,7 +30,8 @@ fi
 runs=0
 T=true
 OUT=$(mktemp -d)
-trap '$T kill-server >/dev/null 2>&1; rm -rf "$OUT"' EXIT INT TERM
+trap '$T kill-server >/dev/null 2>&1; rm -rf "$OUT"' EXIT
+trap 'exit 1' INT TERM
 
 n=0
 failed=0
