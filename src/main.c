@@ -13,13 +13,33 @@
 #define NOISETOP_VERSION "0.1"
 #endif
 
+/*
+ * MNIST wherever it is found; with none found and no --data given, the
+ * synthetic digits (their source string says so in every output).  A bad
+ * --data, or a found set that fails to load, is an error.
+ */
 static int
 load_data(const cli_options *o, dataset *ds)
 {
-	char dir[4096], err[8192];
+	char dir[4096], err[8192], where[8192];
 
-	if (dataset_find(o->data_dir, dir, sizeof dir, err, sizeof err) != 0 ||
-	    dataset_load(ds, dir, o->train_limit, o->test_limit, err,
+	if (dataset_find(o->data_dir, dir, sizeof dir, err, sizeof err) != 0) {
+		if (o->data_dir != NULL) {
+			fprintf(stderr, "noisetop: %s\n", err);
+			return -1;
+		}
+		dataset_search_path(where, sizeof where);
+		fprintf(stderr, "noisetop: no MNIST found (looked in %s); using "
+		    "SYNTHETIC digits: run 'make data' for the real set\n",
+		    where);
+		if (dataset_synthetic(ds, o->cfg.seed, o->train_limit,
+		    o->test_limit, err, sizeof err) != 0) {
+			fprintf(stderr, "noisetop: %s\n", err);
+			return -1;
+		}
+		return 0;
+	}
+	if (dataset_load(ds, dir, o->train_limit, o->test_limit, err,
 	    sizeof err) != 0) {
 		fprintf(stderr, "noisetop: %s\n", err);
 		return -1;
