@@ -10,7 +10,7 @@
 /* Subcommands: none opens the dashboard. */
 typedef enum {
 	CLI_DASHBOARD, CLI_TRAIN, CLI_COMPARE, CLI_SWEEP, CLI_SHOW,
-	CLI_HELP, CLI_VERSION,
+	CLI_RESUME, CLI_RUNS, CLI_HELP, CLI_VERSION,
 } cli_command;
 
 /* Everything the command line can say; cli_parse() fills defaults first. */
@@ -31,6 +31,8 @@ typedef struct {
 	size_t       index;         /* show: --index */
 	size_t       count;         /* show: --count */
 	int          progress;      /* --no-progress clears it */
+	const char  *runs_dir;      /* --runs DIR, NULL for the default */
+	const char  *resume;        /* resume: the run's name or directory */
 } cli_options;
 
 /*

@@ -15,6 +15,11 @@ int headless_compare(const cli_options *o, const dataset *ds);
 int headless_sweep(const cli_options *o, const dataset *ds);
 int headless_show(const cli_options *o, const dataset *ds);
 
+/* noisetop resume [RUN]: continue an interrupted run (o->resume names it,
+ * NULL for the newest one not finished).  noisetop runs: list them. */
+int headless_resume(const cli_options *o);
+int headless_runs(const cli_options *o);
+
 /* 1 when the locale's charset is UTF-8 (after setlocale(LC_ALL, "")). */
 int headless_utf8(void);
 

@@ -33,6 +33,8 @@ cli_usage(FILE *f)
 "  compare    train clean and noisy (--noise, default 0.5) side by side\n"
 "  sweep      train a fresh model per noise scale, print the table\n"
 "  show       print digits beside their noisy copies\n"
+"  runs       list the saved runs and where each stopped\n"
+"  resume [RUN]  continue an interrupted run (default: the newest)\n"
 "  help, version\n"
 "\n"
 "Data:\n"
@@ -50,6 +52,8 @@ cli_usage(FILE *f)
 "Output:\n"
 "  --csv FILE, --json FILE   write the per-epoch history (atomically)\n"
 "  --no-progress       no live progress bar\n"
+"  --runs DIR          where runs are saved (default\n"
+"                      $XDG_DATA_HOME/noisetop/runs)\n"
 "  --ascii             ASCII glyphs only     --no-color  no colours\n"
 "Show:\n"
 "  --split train|test  --index I  --count N\n", f);
@@ -131,6 +135,7 @@ parse_command(const char *s, cli_command *cmd)
 		{ "train", CLI_TRAIN }, { "compare", CLI_COMPARE },
 		{ "sweep", CLI_SWEEP }, { "show", CLI_SHOW },
 		{ "help", CLI_HELP }, { "version", CLI_VERSION },
+		{ "resume", CLI_RESUME }, { "runs", CLI_RUNS },
 		{ "dashboard", CLI_DASHBOARD },
 	};
 
@@ -146,7 +151,7 @@ enum {
 	OPT_DATA = 256, OPT_TRAIN_LIMIT, OPT_TEST_LIMIT, OPT_EPOCHS,
 	OPT_BATCH, OPT_LR, OPT_DROPOUT, OPT_HIDDEN, OPT_SEED, OPT_THREADS,
 	OPT_NOISE, OPT_SCALES, OPT_CSV, OPT_JSON, OPT_ASCII, OPT_NO_COLOR,
-	OPT_SPLIT, OPT_INDEX, OPT_COUNT, OPT_NO_PROGRESS,
+	OPT_SPLIT, OPT_INDEX, OPT_COUNT, OPT_NO_PROGRESS, OPT_RUNS,
 };
 
 int
@@ -173,6 +178,7 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 		{ "index", required_argument, NULL, OPT_INDEX },
 		{ "count", required_argument, NULL, OPT_COUNT },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+		{ "runs", required_argument, NULL, OPT_RUNS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -291,6 +297,9 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 		case OPT_NO_PROGRESS:
 			o->progress = 0;
 			break;
+		case OPT_RUNS:
+			o->runs_dir = a;
+			break;
 		case 'h':
 			o->cmd = CLI_HELP;
 			break;
@@ -307,6 +316,8 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 		if (rc != 0)
 			return -1;
 	}
+	if (o->cmd == CLI_RESUME && optind < argc)
+		o->resume = argv[optind++];
 	if (optind < argc)
 		return fail(err, errlen, "unexpected argument '%s'",
 		    argv[optind]);
