@@ -449,17 +449,17 @@ render(const synth_font *f, uint64_t key, size_t index, int label,
 	g = &f->gl[f->of[label][(int)(uni(&d, 0, 0, 1) * f->nof[label]) %
 	    f->nof[label]]];
 	/* Per-sample style: the ranges set how hard the set is to learn. */
-	rot = uni(&d, 1, -0.26f, 0.26f);          /* +-15 degrees */
-	slant = uni(&d, 2, -0.30f, 0.45f);        /* x += slant * height */
-	aspect = uni(&d, 3, 0.70f, 1.25f);        /* width / height */
+	rot = uni(&d, 1, -0.30f, 0.30f);          /* +-17 degrees */
+	slant = uni(&d, 2, -0.35f, 0.55f);        /* x += slant * height */
+	aspect = uni(&d, 3, 0.60f, 1.30f);        /* width / height */
 	box = uni(&d, 4, 17.0f, 20.0f);           /* the inked box, px */
-	radius = uni(&d, 5, 0.9f, 1.9f);          /* pen radius, px */
+	radius = uni(&d, 5, 0.8f, 2.1f);          /* pen radius, px */
 	soft = uni(&d, 6, 0.45f, 0.8f);           /* edge half-width, px */
-	jit = uni(&d, 7, 0.015f, 0.045f);         /* control point jitter */
-	amp = uni(&d, 8, 0.0f, 0.05f);            /* smooth bend amplitude */
+	jit = uni(&d, 7, 0.02f, 0.065f);          /* control point jitter */
+	amp = uni(&d, 8, 0.0f, 0.08f);            /* smooth bend amplitude */
 	for (int k = 0; k < 2; k++) {
-		fx[k] = uni(&d, 9 + k, 2.0f, 6.0f);
-		fy[k] = uni(&d, 11 + k, 2.0f, 6.0f);
+		fx[k] = uni(&d, 9 + k, 2.0f, 7.0f);
+		fy[k] = uni(&d, 11 + k, 2.0f, 7.0f);
 	}
 	for (int k = 0; k < 4; k++)
 		ph[k] = uni(&d, 13 + k, 0, 6.2831853f);
@@ -484,6 +484,12 @@ render(const synth_font *f, uint64_t key, size_t index, int label,
 				continue;
 			}
 			normal2(&d, nrm++, &z0, &z1);
+			/* Free ends wander more than points held by the curve:
+			 * tails overshoot or stop short. */
+			if (!st->closed && (i == 0 || i == st->npt - 1)) {
+				z0 *= 1.6f;
+				z1 *= 1.6f;
+			}
 			x += jit * z0;
 			y += jit * z1;
 			/* Elastic: a smooth random displacement field. */
