@@ -60,6 +60,8 @@ typedef struct {
 	const dataset    *ds;
 	worker           *w;
 	worker_snapshot  *snap;     /* the UI's copy */
+	sweep_table      *plan;     /* the s key's scales, pending: shown
+	                               until a sweep starts */
 
 	render_charset cs;
 	int            color;       /* colour pairs in use */
@@ -544,22 +546,10 @@ static void
 draw_sweep(ui *u, int y, int x, int w, int h)
 {
 	const worker_snapshot *s = u->snap;
-	sweep_table  pending;
-	const sweep_table *t = &s->sweep;
+	const sweep_table *t = s->have_sweep ? &s->sweep : u->plan;
 	int   two, bw, n;
 	char  bar[4 * 512], sc[32];
 
-	if (!s->have_sweep) {
-		pending.n = u->o->nscales > 0 ? u->o->nscales : 6;
-		pending.current = -1;
-		for (int i = 0; i < pending.n; i++) {
-			pending.rows[i].scale = u->o->nscales > 0 ?
-			    u->o->scales[i] : sweep_default_scales[i];
-			pending.rows[i].state = SWEEP_PENDING;
-			pending.rows[i].nhist = 0;
-		}
-		t = &pending;
-	}
 	n = t->n;
 	two = h - 1 >= 2 * n;
 	rule(u, y, x, w, two ? "Sweep: final accuracy vs noise" :
@@ -1218,17 +1208,23 @@ ui_run(const ui_options *o, char *err, size_t errlen)
 		return 1;
 	}
 	u = calloc(1, sizeof *u);
-	if (u != NULL)
+	if (u != NULL) {
 		u->snap = calloc(1, sizeof *u->snap);
-	if (u == NULL || u->snap == NULL) {
-		if (u != NULL)
+		u->plan = malloc(sizeof *u->plan);
+	}
+	if (u == NULL || u->snap == NULL || u->plan == NULL) {
+		if (u != NULL) {
 			free(u->snap);
+			free(u->plan);
+		}
 		free(u);
 		snprintf(err, errlen, "out of memory for the dashboard");
 		return 1;
 	}
 	u->o = o;
 	u->ds = o->ds;
+	sweep_table_init(u->plan, &o->cfg, o->nscales > 0 ? o->scales :
+	    sweep_default_scales, o->nscales > 0 ? o->nscales : 6);
 	u->scale = o->cfg.noise > 0.0f ? o->cfg.noise : 0.5f;
 	u->split = o->ds->train.n == 0 && o->ds->test.n > 0;
 	setlocale(LC_ALL, "");
@@ -1305,6 +1301,7 @@ restore_signals:
 	sigaction(SIGCONT, &old_cont, NULL);
 	worker_snapshot_free(u->snap);
 	free(u->snap);
+	free(u->plan);
 	free(u);
 	return rc;
 }
