@@ -30,7 +30,7 @@ LIB      := $(B)/libnoisetop.a
 TESTS    := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c))
 BENCHES  := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 
-.PHONY: all test bench data run clean format
+.PHONY: all test bench data run clean format fuzz fuzz-build
 all: noisetop
 
 noisetop: $(B)/obj/main.o $(LIB)
@@ -54,6 +54,35 @@ $(B)/obj $(B)/tests $(B)/bench:
 # The TAP suite: C unit tests, then the scripts that drive the real binary.
 test: noisetop $(TESTS)
 	NOISETOP=$(CURDIR)/noisetop prove -e '' $(TESTS) $(wildcard tests/*.t)
+
+# libFuzzer targets for the two readers of untrusted files (clang needed).
+# make fuzz runs each for FUZZ_SECONDS on a copy of its seed corpus.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   := -g -O1 -std=gnu11 -Iinclude -fno-math-errno \
+                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZERS      := $(B)/fuzz/fuzz_idx $(B)/fuzz/fuzz_checkpoint
+
+$(B)/fuzz/fuzz_idx: tests/fuzz/fuzz_idx.c src/idx.c include/idx.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_idx.c src/idx.c -lz
+
+$(B)/fuzz/fuzz_checkpoint: tests/fuzz/fuzz_checkpoint.c src/checkpoint.c \
+    src/results.c $(wildcard include/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_checkpoint.c \
+	    src/checkpoint.c src/results.c -lz -lm
+
+fuzz-build: $(FUZZERS)
+
+fuzz: fuzz-build
+	for f in idx checkpoint; do \
+	    rm -rf $(B)/fuzz/corpus-$$f && mkdir -p $(B)/fuzz/corpus-$$f && \
+	    cp tests/fuzz/corpus/$$f/* $(B)/fuzz/corpus-$$f/ && \
+	    $(B)/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) \
+	        -rss_limit_mb=4096 -print_final_stats=1 \
+	        $(B)/fuzz/corpus-$$f || exit 1; \
+	done
 
 bench: noisetop $(BENCHES)
 	./bench/run

@@ -27,7 +27,8 @@ typedef struct {
 int idx_load(const char *path, int want_ndim, idx_array *out, char *err,
     size_t errlen);
 
-/* Same, from bytes already in memory (gzip or raw); name is used in errors. */
+/* Same, from bytes already in memory (gzip or raw); name is used in
+ * errors. */
 int idx_parse(const char *name, const uint8_t *buf, size_t len,
     int want_ndim, idx_array *out, char *err, size_t errlen);
 

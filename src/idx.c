@@ -48,6 +48,9 @@ inflate_all(const char *name, const uint8_t *in, size_t inlen, size_t maxlen,
 	/* The trailer's ISIZE is the length mod 2^32 of the last member. */
 	cap = inlen >= 4 ? (size_t)in[inlen - 4] | (size_t)in[inlen - 3] << 8 |
 	    (size_t)in[inlen - 2] << 16 | (size_t)in[inlen - 1] << 24 : 0;
+	/* Deflate expands at most 1032:1: never trust a larger claim. */
+	if (inlen < maxlen / 1032 && maxlen > inlen * 1032 + 4096)
+		maxlen = inlen * 1032 + 4096;
 	if (cap < 4096 || cap > maxlen)
 		cap = 4096;
 	if ((buf = malloc(cap)) == NULL)
@@ -203,6 +206,19 @@ idx_parse(const char *name, const uint8_t *buf, size_t len, int want_ndim,
 	memset(out, 0, sizeof *out);
 	if (len == 0)
 		return fail(err, errlen, "%s: empty file", name);
+	if (len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b) {
+		uint8_t *raw;
+		size_t   rawlen;
+		int      rc;
+
+		if (inflate_all(name, buf, len, (size_t)IDX_MAX_FILE, &raw,
+		    &rawlen, err, errlen) != 0)
+			return -1;
+		/* An IDX file starts with two zero bytes: never gzip again. */
+		rc = idx_parse(name, raw, rawlen, want_ndim, out, err, errlen);
+		free(raw);
+		return rc;
+	}
 	if (len < 4)
 		return fail(err, errlen, "%s: truncated header (%zu bytes)",
 		    name, len);
