@@ -95,6 +95,14 @@ main(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
+	if (o->cmd == CLI_RUNS) {
+		rc = headless_runs(o);
+		goto out;
+	}
+	if (o->cmd == CLI_RESUME) {
+		rc = headless_resume(o);
+		goto out;
+	}
 	if (load_data(o, ds) != 0)
 		goto out;
 	switch (o->cmd) {
