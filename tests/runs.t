@@ -1,0 +1,139 @@
+#!/bin/bash
+# Runs on disk: interrupt and resume, kill -9 and resume, SIGHUP in tmux,
+# damaged run files, and malformed options.
+cd "$(dirname "$0")/.." || exit 1
+NT=$(realpath "${NOISETOP:-./noisetop}")
+DATA=$(realpath -m "${NOISETOP_DATA:-../shared/data/mnist}")
+tmp=$(mktemp -d)
+sock="nt-runs-$$"
+trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
+# wait_for FILE REGEX [SECONDS]: poll until FILE matches
+wait_for() {
+	local i
+	for ((i = 0; i < ${3:-60} * 10; i++)); do
+		grep -qE "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# The metrics of a results.csv, without the seconds column and comments.
+metrics() { grep -v '^#' "$1" | cut -d, -f1-3,5-; }
+
+# Malformed options: each gives its message and exit status 2.
+while IFS='|' read -r args want; do
+	out=$($NT $args 2>&1 >/dev/null)
+	rc=$?
+	check "'noisetop $args' -> exit 2, '$want'" \
+	    '[ $rc -eq 2 ] && [[ "$out" == *"$want"* ]]'
+done <<'TABLE'
+train --noise -1|--noise -1: must be at least 0
+train --noise abc|--noise 'abc': not a number
+train --noise nan|--noise 'nan': not a number
+train --epochs 0|--epochs 0: must be from 1 to 1000
+train --epochs 2x|--epochs '2x': not a whole number
+train --batch 0|--batch 0: must be from 1 to 65536
+train --threads 0|--threads 0: must be from 1 to 1024
+train --hidden 0|--hidden 0: must be from 1 to 8192
+train --hidden 512,0|--hidden 0: must be from 1 to 8192
+train --hidden 100000|--hidden 100000: must be from 1 to 8192
+train --lr 0|--lr 0: must be above 0
+train --dropout 1|--dropout 1: must be at least 0 and at most 0.95
+sweep --scales 0,-1|scale -1: must be between 0 and 100
+sweep --scales 0,,1|not a list of numbers
+sweep --scales 101|scale 101: must be between 0 and 100
+train --epochs|--epochs needs a value
+train --frobnicate|unknown option '--frobnicate'
+frobnicate|unknown command 'frobnicate'
+train extra|unexpected argument 'extra'
+show --split val|--split 'val': must be train or test
+TABLE
+
+if [ ! -e "$DATA/train-images-idx3-ubyte.gz" ] &&
+    [ ! -e "$DATA/train-images-idx3-ubyte" ]; then
+	echo "# no MNIST at $DATA: run tests skipped"
+	echo "1..$n"
+	exit 0
+fi
+check "a batch larger than the data is refused" \
+    '$NT train --data "$DATA" --train-limit 100 --batch 128 --runs "$tmp/x" 2>&1 | grep -q "batch 128 is larger than the 100 training images"'
+
+common=(--data "$DATA" --train-limit 4000 --test-limit 500 --no-progress)
+
+# 1. Interrupt at epoch 2 of 4, resume: the same history as never stopped.
+$NT sweep "${common[@]}" --epochs 4 --scales 0.5 --runs "$tmp/a" >"$tmp/a.log" 2>&1
+$NT sweep "${common[@]}" --epochs 4 --scales 0.5 --runs "$tmp/b" >"$tmp/b.log" 2>&1 &
+pid=$!
+wait_for "$tmp/b.log" "Epoch 2/4"
+kill -INT $pid
+wait $pid
+rc=$?
+check "SIGINT: exit status 130 (got $rc)" '[ $rc -eq 130 ]'
+check "SIGINT: says how to resume" 'grep -q "noisetop resume" "$tmp/b.log"'
+check "runs lists it as interrupted" \
+    '$NT runs --runs "$tmp/b" | grep -q "interrupted at scale 0.5 (1 of 1), epoch [23]/4"'
+check "the interrupted run has a checkpoint" '[ -s "$tmp"/b/*/ckpt-0.bin ]'
+(cd "$tmp" && $NT resume --runs "$tmp/b" --no-progress >"$tmp/b2.log" 2>&1)
+rc=$?
+check "resume finishes (exit $rc)" '[ $rc -eq 0 ] && grep -q "Epoch 4/4" "$tmp/b2.log"'
+check "resumed history == uninterrupted history" \
+    'diff <(metrics "$tmp"/a/*/results.csv) <(metrics "$tmp"/b/*/results.csv) >&2'
+check "runs lists it as finished" '$NT runs --runs "$tmp/b" | grep -q finished'
+check "resume of a finished run says so" \
+    '$NT resume --runs "$tmp/b" "$(ls "$tmp/b")" | grep -q "already finished"'
+
+# 2. kill -9 in the second scale of a sweep, then resume.
+$NT sweep "${common[@]}" --epochs 2 --scales 0,1 --runs "$tmp/k" >"$tmp/k.log" 2>&1 &
+pid=$!
+wait_for "$tmp/k.log" "noise scale 1"
+wait_for "$tmp/k.log" "noise scale 1.*" 1
+sleep 0.3
+kill -9 $pid
+wait $pid 2>/dev/null
+before=$(metrics "$tmp"/k/*/results.csv | grep '^0,')
+check "kill -9: runs says the process is gone" \
+    '$NT runs --runs "$tmp/k" | grep -q "process gone"'
+$NT resume --runs "$tmp/k" --no-progress >"$tmp/k2.log" 2>&1
+rc=$?
+after=$(metrics "$tmp"/k/*/results.csv | grep '^0,')
+check "kill -9 then resume completes the sweep (exit $rc)" \
+    '[ $rc -eq 0 ] && grep -q "done earlier" "$tmp/k2.log" && [ $(metrics "$tmp"/k/*/results.csv | grep -c ",done,") -eq 4 ]'
+check "the scale finished before the kill is kept as it was" \
+    '[ -n "$before" ] && [ "$before" = "$after" ]'
+
+# 3. SIGHUP to a headless job in tmux leaves a resumable run.
+tmux -L "$sock" -f /dev/null new-session -d -x 120 -y 30 \
+    "$NT sweep ${common[*]} --epochs 3 --scales 0 --runs $tmp/h > $tmp/h.log 2>&1; echo exit \$? >> $tmp/h.log"
+wait_for "$tmp/h.log" "Epoch 1/3"
+pid=$(pgrep -f "^$NT .*--runs $tmp/h" | head -1)
+kill -HUP "$pid"
+wait_for "$tmp/h.log" "^exit" 20
+check "SIGHUP in tmux: exit 129" 'grep -q "^exit 129" "$tmp/h.log"'
+$NT resume --runs "$tmp/h" --no-progress >"$tmp/h2.log" 2>&1
+check "SIGHUP in tmux: the run resumes to the end" \
+    'grep -q "Epoch 3/3" "$tmp/h2.log"'
+
+# 4. Damaged run files give one-line errors naming the file.
+run=$(ls -d "$tmp"/a/*)
+cp -r "$run" "$tmp/a/bad1"
+printf 'kind = sweep\nepochs = many\n' >"$tmp/a/bad1/config.txt"
+out=$($NT resume --runs "$tmp/a" bad1 2>&1)
+check "a corrupt config.txt: '$out'" \
+    '[[ "$out" == *"bad1/config.txt: line 2: epochs"* ]]'
+cp -r "$run" "$tmp/a/bad2"
+printf 'state = interrupted\nrow = 0\nnrows = 1\nepoch = 2\nepochs = 4\npid = 1\n' >"$tmp/a/bad2/state.txt"
+printf 'XXXX' | dd of="$tmp/a/bad2/ckpt-0.bin" bs=1 seek=5000 conv=notrunc 2>/dev/null
+out=$($NT resume --runs "$tmp/a" bad2 2>&1)
+check "a corrupt checkpoint: '$out'" \
+    '[[ "$out" == *"bad2/ckpt-0.bin: checksum mismatch"* ]]'
+cp -r "$run" "$tmp/a/bad3"
+truncate -s 100000 "$tmp/a/bad3/ckpt-0.bin"
+out=$($NT resume --runs "$tmp/a" bad3 2>&1)
+check "a truncated checkpoint: '$out'" \
+    '[[ "$out" == *"bad3/ckpt-0.bin: checksum mismatch"* ]]'
+out=$($NT resume --runs "$tmp/a" nosuchrun 2>&1)
+check "a missing run: '$out'" '[[ "$out" == *"nosuchrun/config.txt: No such file"* ]]'
+echo "1..$n"
