@@ -1,6 +1,7 @@
 #ifndef NOISETOP_RNG_H
 #define NOISETOP_RNG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -24,6 +25,26 @@ float rng_uniform(uint64_t key, uint64_t ctr);
  * 32-bit uniforms taken from one hash.
  */
 void rng_normal2(uint64_t key, uint64_t ctr, float *z0, float *z1);
+
+/*
+ * n pairs of standard normals for counters ctr0 .. ctr0+n-1, interleaved:
+ * z[2i] and z[2i+1] are the pair of counter ctr0+i (z holds 2n floats, the
+ * caller's).  Box-Muller in float with our own polynomial log and sincos
+ * (about 1e-7 relative error) on two 24-bit uniforms from rng_hash(key, ctr),
+ * so the tails stop at 5.8 sd.  No libm and no fused multiply-adds: the AVX2
+ * and portable paths give the same bits, and a pair's value does not depend
+ * on n or on where the block starts.  These are not rng_normal2's values.
+ */
+void rng_normal2_block(uint64_t key, uint64_t ctr0, size_t n, float *z);
+
+/*
+ * The path rng_normal2_block() takes: "avx2" or "portable", chosen once from
+ * the CPU (NOISETOP_SIMD=portable|avx2 forces one).  rng_force_kernel()
+ * switches it, for tests and benchmarks (not while another thread is drawing);
+ * it returns 0, or -1 if the name is unknown or the CPU lacks AVX2.
+ */
+const char *rng_kernel_name(void);
+int rng_force_kernel(const char *name);
 
 /* Purposes for rng_key(); distinct so streams never overlap. */
 enum {

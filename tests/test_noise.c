@@ -142,6 +142,44 @@ main(void)
 		    "odd image size: image 3 alone == in the set");
 	}
 
+	/* noise_apply adds exactly noise_draw's values (odd first image, so
+	 * blocks of pairs start mid-pair). */
+	memset(pix, 128, total);
+	noise_apply(pix, 7, 300, NPIX, 0.1f, 5, 1, a);
+	{
+		int eq = 1;
+		for (size_t i = 0; i < 300 * NPIX; i++) {
+			float v = 128 * (1.0f / 255.0f) + 0.1f *
+			    noise_draw(5, 1, 7 + i / NPIX, NPIX, i % NPIX);
+			v = v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
+			eq &= memcmp(&v, &a[i], sizeof v) == 0;
+		}
+		ok(eq, "noise_apply == clip(x + scale * noise_draw), bit for bit");
+	}
+
+	/* The AVX2 and portable paths draw the same bits. */
+	diag("normal kernel %s", rng_kernel_name());
+	if (rng_force_kernel("avx2") != 0) {
+		printf("ok %d # SKIP avx2 normals: not supported here\n", ++tap_n);
+		printf("ok %d # SKIP avx2 normals: not supported here\n", ++tap_n);
+	} else {
+		float  zp[2 * 1001], za[2 * 1001];
+		for (size_t i = 0; i < total; i++)
+			pix[i] = (uint8_t)(i * 7 % 256);
+		noise_apply(pix, 3, n - 3, NPIX, 0.7f, 11, 0, a);
+		ok(rng_force_kernel("portable") == 0 &&
+		    strcmp(rng_kernel_name(), "portable") == 0,
+		    "portable normals forced");
+		noise_apply(pix, 3, n - 3, NPIX, 0.7f, 11, 0, b);
+		rng_normal2_block(12345, (uint64_t)1 << 40, 1001, zp);
+		rng_force_kernel("avx2");
+		rng_normal2_block(12345, (uint64_t)1 << 40, 1001, za);
+		ok(memcmp(a, b, (n - 3) * NPIX * sizeof(float)) == 0 &&
+		    memcmp(zp, za, sizeof zp) == 0,
+		    "avx2 and portable paths: bit-identical noise and normals");
+	}
+	ok(rng_force_kernel("nonsense") == -1, "unknown normal kernel refused");
+
 	/* Scale 0 is the clean image. */
 	noise_apply(pix, 0, 10, NPIX, 0.0f, 3, 0, a);
 	{
