@@ -30,10 +30,11 @@ LIB      := $(B)/libnoisetop.a
 TESTS    := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c))
 BENCHES  := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 
-.PHONY: all test bench data run clean format fuzz fuzz-build
-all: noisetop
+.PHONY: all test test-sanitize bench data run clean format fuzz fuzz-build
+BIN      ?= noisetop
+all: $(BIN)
 
-noisetop: $(B)/obj/main.o $(LIB)
+$(BIN): $(B)/obj/main.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(LIB): $(OBJ)
@@ -51,9 +52,25 @@ $(B)/bench/%: bench/%.c $(LIB) | $(B)/bench
 $(B)/obj $(B)/tests $(B)/bench:
 	mkdir -p $@
 
-# The TAP suite: C unit tests, then the scripts that drive the real binary.
+# The TAP suite: C unit tests, then the scripts that drive the real binary,
+# then the unit tests again under the sanitizers.
 test: noisetop $(TESTS)
 	NOISETOP=$(CURDIR)/noisetop prove -e '' $(TESTS) $(wildcard tests/*.t)
+	$(MAKE) --no-print-directory test-sanitize
+
+# AddressSanitizer + UBSan on every unit test (smaller training data), and
+# ThreadSanitizer on the worker/UI hand-off with OpenMP on one thread (the
+# OpenMP runtime is not instrumented).
+SAN_TESTS = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
+test-sanitize:
+	$(MAKE) --no-print-directory B=build-asan BIN=build-asan/noisetop \
+	    SANITIZE=address,undefined $(SAN_TESTS:%=build-asan/tests/%)
+	NOISETOP_TEST_QUICK=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	    prove -e '' $(SAN_TESTS:%=build-asan/tests/%)
+	$(MAKE) --no-print-directory B=build-tsan BIN=build-tsan/noisetop \
+	    SANITIZE=thread build-tsan/tests/test_worker
+	OMP_NUM_THREADS=1 TSAN_OPTIONS=halt_on_error=1 \
+	    prove -e '' build-tsan/tests/test_worker
 
 # libFuzzer targets for the two readers of untrusted files (clang needed).
 # make fuzz runs each for FUZZ_SECONDS on a copy of its seed corpus.
@@ -100,4 +117,4 @@ format:
 	clang-format -i src/*.c include/*.h tests/*.c tests/*.h bench/*.c
 
 clean:
-	rm -rf $(B) noisetop
+	rm -rf $(B) build-asan build-tsan noisetop

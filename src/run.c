@@ -375,6 +375,8 @@ run_create(run *r, const char *root, const run_config *conf, char *err,
 	struct tm tm;
 	char      stamp[64];
 
+	if (r == NULL || conf == NULL)
+		return fail(err, errlen, "run_create: no run");
 	memset(r, 0, sizeof *r);
 	r->conf = *conf;
 	localtime_r(&now, &tm);

@@ -43,19 +43,29 @@ main(void)
 	noise_clean(ds.train.pix, ds.train.n, DATASET_NPIX, xtr);
 	noise_clean(ds.test.pix, ds.test.n, DATASET_NPIX, xte);
 
-	/* One clean epoch of the reference model. */
+	/*
+	 * One clean epoch of the reference model: 96% on the whole set.  Under
+	 * the sanitizers (NOISETOP_TEST_QUICK) a fifth of it, held to 90%.
+	 */
+	int    quick = getenv("NOISETOP_TEST_QUICK") != NULL;
+	double want = quick ? 0.90 : 0.96;
+
 	train_config_default(&cfg);
 	cfg.epochs = 1;
 	{
-		train_data tr = { xtr, ds.train.label, ds.train.n, DATASET_NPIX };
-		train_data te = { xte, ds.test.label, ds.test.n, DATASET_NPIX };
+		train_data tr = { xtr, ds.train.label, quick ? 12000 : ds.train.n,
+		    DATASET_NPIX };
+		train_data te = { xte, ds.test.label, quick ? 2000 : ds.test.n,
+		    DATASET_NPIX };
 
 		ok(train_run(&cfg, &tr, &te, NULL, NULL, NULL, NULL, r1, err,
 		    sizeof err) == 0, "one epoch trains");
-		ok(r1->nhist == 1 && r1->hist[0].val_acc >= 0.96,
-		    "one epoch: val_accuracy %.4f >= 0.96 (%.1f s)",
-		    r1->hist[0].val_acc, r1->hist[0].seconds);
-		ok(r1->hist[0].acc > 0.85 && r1->hist[0].loss < 0.5,
+		ok(r1->nhist == 1 && r1->hist[0].val_acc >= want,
+		    "one epoch on %zu images: val_accuracy %.4f >= %.2f "
+		    "(%.1f s)", tr.n, r1->hist[0].val_acc, want,
+		    r1->hist[0].seconds);
+		ok(r1->hist[0].acc > (quick ? 0.75 : 0.85) &&
+		    r1->hist[0].loss < (quick ? 0.8 : 0.5),
 		    "one epoch: running accuracy %.4f, loss %.4f",
 		    r1->hist[0].acc, r1->hist[0].loss);
 		mlp_free(r1->model);
