@@ -447,8 +447,13 @@ headless_show(const cli_options *o, const dataset *ds)
 		noise_clean(s->pix + i * DATASET_NPIX, 1, DATASET_NPIX, clean);
 		noise_apply(s->pix, i, 1, DATASET_NPIX, o->cfg.noise,
 		    o->cfg.seed, o->split, noisy);
-		printf("\n#%zu  label %d%*soriginal%*snoisy (scale %g)\n", i,
-		    s->label[i], 1, "", 22, "", (double)o->cfg.noise);
+		if (ds->class_name[s->label[i]] != NULL)
+			printf("\n#%zu  label %d (%s)\n", i, s->label[i],
+			    ds->class_name[s->label[i]]);
+		else
+			printf("\n#%zu  label %d\n", i, s->label[i]);
+		printf("  %-*s  |  noisy, scale %g\n", DATASET_SIDE,
+		    "original", (double)o->cfg.noise);
 		for (int r = 0; r < DATASET_SIDE / 2; r++) {
 			if (ansi) {
 				render_digit_row_ansi(clean, DATASET_SIDE, r, a,
