@@ -110,7 +110,8 @@ data:
 # The dashboard; tries to fetch MNIST first when noisetop finds none (and
 # starts on synthetic digits when that fails, e.g. with no network).
 run: noisetop
-	@./noisetop show --count 1 >/dev/null 2>&1 || $(MAKE) data || true
+	@if ./noisetop show --count 1 --train-limit 10 --test-limit 10 \
+	    2>/dev/null | grep -q '^SYNTHETIC'; then $(MAKE) data || true; fi
 	./noisetop
 
 format:
