@@ -402,8 +402,9 @@ ink_segment(float *q, const float *a, const float *b, float inv_m2,
 	float inv = len2 > 1e-12f ? 1.0f / len2 : 0.0f;
 	float lo_x = a[0] < b[0] ? a[0] : b[0], hi_x = a[0] < b[0] ? b[0] : a[0];
 	float lo_y = a[1] < b[1] ? a[1] : b[1], hi_y = a[1] < b[1] ? b[1] : a[1];
-	int   x0 = (int)floorf(lo_x - reach), x1 = (int)ceilf(hi_x + reach);
-	int   y0 = (int)floorf(lo_y - reach), y1 = (int)ceilf(hi_y + reach);
+	/* Pixel centres are whole coordinates: only those within reach. */
+	int   x0 = (int)ceilf(lo_x - reach), x1 = (int)floorf(hi_x + reach);
+	int   y0 = (int)ceilf(lo_y - reach), y1 = (int)floorf(hi_y + reach);
 
 	x0 = x0 < 0 ? 0 : x0;
 	y0 = y0 < 0 ? 0 : y0;
