@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "dataset.h"
+#include "run.h"
 #include "sweep.h"
 #include "train.h"
 
@@ -15,6 +16,12 @@
  * callback the worker publishes a snapshot under its mutex and writes a
  * byte to a self-pipe, whose read end (worker_fd) the UI polls with stdin.
  * Nothing here knows about ncurses.
+ *
+ * Given a runs root, every job records a run directory as the headless
+ * jobs do (run.h): created at the start, checkpoint, results and state
+ * after every epoch, marked finished or interrupted at the end (a cancel,
+ * a quit or a signal leaves it interrupted and resumable).  All of that
+ * disk work happens on the worker thread.
  */
 typedef struct worker worker;
 
@@ -31,6 +38,7 @@ typedef enum {
 	WORKER_DONE,       /* the last job finished */
 	WORKER_CANCELLED,  /* the last job was cancelled; finished rows kept */
 	WORKER_FAILED,     /* the last job failed: see message */
+	WORKER_LOADED,     /* no job yet: a run read from disk is shown */
 } worker_state;
 
 #define WORKER_NCLASS 10
@@ -52,7 +60,15 @@ typedef struct {
 	double sec_per_epoch;      /* measured, or estimated from the batches */
 	double eta;                /* seconds left in the job, < 0 unknown */
 	double elapsed;            /* seconds since the job started */
-	char   message[256];       /* last event, for the status line */
+	char   message[512];       /* last event, for the status line */
+
+	/* The run directory of the running or last job, or of the run
+	 * shown when state is WORKER_LOADED; run_id "" when none. */
+	char   run_id[256];
+	char   run_dir[4096];
+	char   run_note[256];      /* LOADED: "finished", "interrupted at
+	                              scale 1 (2 of 2), epoch 1/2" */
+	int    run_resumable;      /* LOADED: unfinished, on this data */
 
 	/* The kept model: the last job's last row, once it finished. */
 	int        have_model;
@@ -78,13 +94,20 @@ typedef struct {
 
 /*
  * Start the worker thread for ds (not owned; it must outlive the worker).
- * The thread starts with every signal blocked, so signals reach the UI
- * thread.  Returns NULL with a message in err when the thread or the pipe
- * cannot be made.  Free with worker_free().
+ * runs_root is an existing runs directory (run_root() resolves one) that
+ * every job records into, or NULL to record nothing.  The thread starts
+ * with every signal blocked, so signals reach the UI thread.  Returns NULL
+ * with a message in err when the thread or the pipe cannot be made.  Free
+ * with worker_free().
  */
-worker *worker_new(const dataset *ds, char *err, size_t errlen);
+worker *worker_new(const dataset *ds, const char *runs_root, char *err,
+    size_t errlen);
 
-/* Cancel any job, join the thread, free everything (NULL is fine). */
+/*
+ * Cancel any job, join the thread, free everything (NULL is fine).  A job
+ * cancelled this way has its run marked interrupted (its finished epochs
+ * are on disk) before this returns.
+ */
 void worker_free(worker *w);
 
 /* The read end of the self-pipe: readable when a snapshot was published.
@@ -100,6 +123,26 @@ void worker_drain(worker *w);
  */
 int worker_start(worker *w, worker_job job, const train_config *cfg,
     const float *scales, int n, char *msg, size_t msglen);
+
+/*
+ * Show the newest run under the runs root that no live process is
+ * writing: the worker thread reads it (run_open, run_restore) and
+ * publishes its table with state WORKER_LOADED, unless a job was started
+ * meanwhile.  Nothing happens without a runs root or a readable run.
+ */
+void worker_load_latest(worker *w);
+
+/*
+ * Continue a run in the background: name is a run under the root (or a
+ * directory), NULL or "" the newest interrupted one.  The worker thread
+ * opens it, refuses it (with a message naming the run) when it was trained
+ * on other data than the worker's dataset (by run_data_crc) or is already
+ * finished, else restores its table and checkpoint and trains the rest,
+ * recording into the same directory.  Returns 0 when asked (the outcome
+ * arrives in snapshots), or -1 with the reason in msg (a job is running,
+ * runs are not recorded).
+ */
+int worker_resume(worker *w, const char *name, char *msg, size_t msglen);
 
 /* Ask the running job to stop within one batch (no-op when idle). */
 void worker_cancel(worker *w);

@@ -62,6 +62,7 @@ run_dashboard(const cli_options *o, const dataset *ds)
 	u.ascii = o->ascii;
 	u.no_color = o->no_color || getenv("NO_COLOR") != NULL;
 	u.export_dir = ".";
+	u.runs_dir = o->runs_dir;
 	if ((rc = ui_run(&u, err, sizeof err)) != 0 && err[0] != '\0')
 		fprintf(stderr, "noisetop: %s\n", err);
 	return rc;

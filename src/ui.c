@@ -30,6 +30,7 @@
 #include "noise.h"
 #include "render.h"
 #include "results.h"
+#include "run.h"
 #include "worker.h"
 
 #define MIN_COLS 80
@@ -75,9 +76,9 @@ typedef struct {
 	int    help;
 	int    mode;
 	char   prompt[24];
-	char   status[256];
+	char   status[512];
 	double status_until;
-	char   last_worker_msg[256];
+	char   last_worker_msg[512];
 	uint64_t seen_pred_gen;
 	int    quit;
 
@@ -432,11 +433,22 @@ draw_training(ui *u, int y, int x, int w, int h)
 {
 	const worker_snapshot *s = u->snap;
 	const sweep_table     *t = &s->table;
-	char  title[64], buf[512], a[32], b[32], sc[32];
+	char  title[320], buf[512], a[32], b[32], sc[32];
 	int   show[2], nshow = 0, avail, per;
 
-	snprintf(title, sizeof title, "Training: %s", s->state == WORKER_IDLE ?
-	    "no job yet" : worker_job_name(s->job));
+	/* The run's id in the title (its name ends with the job's kind):
+	 * a longer form when the pane is wide enough. */
+	if (s->state == WORKER_IDLE)
+		snprintf(title, sizeof title, "Training: no job yet");
+	else if (s->state == WORKER_LOADED)
+		snprintf(title, sizeof title, "%s %s", w >= 50 ?
+		    "Training: loaded run" : "Loaded run", s->run_id);
+	else if (s->run_id[0] != '\0' && w >= 50)
+		snprintf(title, sizeof title, "Training: %s  run %s",
+		    worker_job_name(s->job), s->run_id);
+	else
+		snprintf(title, sizeof title, "Training: %s", s->run_id[0] ?
+		    s->run_id : worker_job_name(s->job));
 	rule(u, y, x, w, title);
 	if (s->state == WORKER_IDLE || t->n == 0) {
 		put(y + 1, x + 1, w - 1, A_DIM, "t train at the preview scale");
@@ -445,7 +457,15 @@ draw_training(ui *u, int y, int x, int w, int h)
 	}
 
 	/* Line 1: what runs and how fast. */
-	if (s->state == WORKER_RUNNING) {
+	if (s->state == WORKER_LOADED) {
+		/* A run from disk: what it was and where it stopped. */
+		put(y + 1, x + 1, w - 1, s->run_resumable ? pair_attr(u,
+		    PAIR_RUN, A_BOLD) | A_BOLD : A_BOLD, s->run_note);
+		render_duration(s->sec_per_epoch, b, sizeof b);
+		putf(y + 2, x + 1, w - 1, A_DIM, "%d row%s x %d epochs, %s/epoch%s",
+		    t->n, t->n == 1 ? "" : "s", t->cfg.epochs, b,
+		    s->run_resumable ? "  r resumes" : "");
+	} else if (s->state == WORKER_RUNNING) {
 		int row = t->current >= 0 ? t->current : 0;
 
 		render_duration(s->eta, a, sizeof a);
@@ -552,8 +572,9 @@ draw_sweep(ui *u, int y, int x, int w, int h)
 
 	n = t->n;
 	two = h - 1 >= 2 * n;
-	rule(u, y, x, w, two ? "Sweep: final accuracy vs noise" :
-	    "Sweep: train | val accuracy");
+	rule(u, y, x, w, two ? (s->state == WORKER_LOADED ?
+	    "Sweep: final accuracy vs noise (loaded)" :
+	    "Sweep: final accuracy vs noise") : "Sweep: train | val accuracy");
 	for (int i = 0; i < n && i < h - 1; i++) {
 		const sweep_row *r = &t->rows[i];
 		double tr = NAN, va = NAN;
@@ -638,7 +659,8 @@ draw_title(ui *u)
 		    worker_job_name(s->job), s->table.current + 1, s->table.n);
 	else
 		snprintf(right, sizeof right, "%s ", s->state == WORKER_IDLE ?
-		    "idle" : s->state == WORKER_DONE ? "done" :
+		    "idle" : s->state == WORKER_LOADED ? "idle, run loaded" :
+		    s->state == WORKER_DONE ? "done" :
 		    s->state == WORKER_CANCELLED ? "cancelled" : "failed");
 	rw = cell_count(right);
 	put(0, 0, COLS - rw - 1, a | A_BOLD, left);
@@ -649,8 +671,8 @@ static void
 draw_status(ui *u)
 {
 	int y = LINES - 1;
-	const char *keys = "t:train c:compare s:sweep x:cancel p:pause "
-	    "e:export m:misses ?:help q:quit";
+	const char *keys = "t:train c:compare s:sweep r:resume x:cancel "
+	    "p:pause e:export m:misses ?:help q:quit";
 
 	move(y, 0);
 	clrtoeol();
@@ -660,7 +682,8 @@ draw_status(ui *u)
 		    cur_split(u)->n - 1 : 0, u->prompt);
 	else if (u->mode == MODE_CONFIRM_QUIT)
 		put(y, 0, COLS, pair_attr(u, PAIR_BAD, A_REVERSE) | A_BOLD,
-		    "a job is running: quit and cancel it? (y/n)");
+		    "a job is running: quit and cancel it? (y/n; r resumes it "
+		    "next time)");
 	else if (u->status[0] != '\0' && now() < u->status_until)
 		put(y, 0, COLS, A_BOLD, u->status);
 	else
@@ -683,6 +706,7 @@ draw_help(void)
 		"t               train one model at the preview scale",
 		"c               compare clean (0) vs the preview scale",
 		"s               sweep every scale (--scales)",
+		"r               resume the newest interrupted run",
 		"x               cancel the running job",
 		"p               pause / resume",
 		"e               export results (CSV + JSON)",
@@ -853,6 +877,16 @@ start_job(ui *u, worker_job job)
 		    u->o->cfg.epochs);
 }
 
+/* Continue the newest interrupted run; the worker reports the outcome. */
+static void
+resume_run(ui *u)
+{
+	char msg[256];
+
+	worker_resume(u->w, NULL, msg, sizeof msg);
+	say(u, "%s", msg);
+}
+
 static void
 export_results(ui *u)
 {
@@ -988,6 +1022,7 @@ key(ui *u, int ch)
 	case 't': start_job(u, WORKER_JOB_TRAIN); break;
 	case 'c': start_job(u, WORKER_JOB_COMPARE); break;
 	case 's': start_job(u, WORKER_JOB_SWEEP); break;
+	case 'r': resume_run(u); break;
 	case 'x':
 		if (worker_busy(u->w))
 			worker_cancel(u->w);
@@ -1190,6 +1225,7 @@ ui_run(const ui_options *o, char *err, size_t errlen)
 	SCREEN          *scr;
 	ui              *u;
 	const char      *term = getenv("TERM");
+	char             root[4096], rerr[512];
 	int              rc = 0;
 
 	if (o == NULL || o->ds == NULL) {
@@ -1279,12 +1315,20 @@ ui_run(const ui_options *o, char *err, size_t errlen)
 	curs_set(0);
 	setup_look(u);
 
+	/* The runs root: without one, jobs still run, unrecorded. */
+	if (run_root(o->runs_dir, root, sizeof root, rerr, sizeof rerr) != 0) {
+		say(u, "runs are not saved: %s", rerr);
+		root[0] = '\0';
+	}
+
 	/* The worker starts after curses so no thread outlives the screen:
 	 * it is freed (cancelled and joined) before endwin. */
-	u->w = worker_new(u->ds, err, errlen);
+	u->w = worker_new(u->ds, root[0] ? root : NULL, err, errlen);
 	if (u->w == NULL)
 		rc = 1;
 	else {
+		/* Read on the worker thread: checkpoints are megabytes. */
+		worker_load_latest(u->w);
 		loop(u);
 		worker_free(u->w);
 		/* Killed, not quit: the shell's convention, 128 + signal. */

@@ -3,10 +3,13 @@
  * the one being trained (inside sweep_run) and the kept one (the last
  * finished job's), which it uses between batches and between jobs to
  * answer prediction requests.  The UI sees only snapshots, copied under
- * the mutex, and is woken through a self-pipe.
+ * the mutex, and is woken through a self-pipe.  It also does the disk
+ * work of the run directories (recording, loading, resuming), so the
+ * screen thread never waits on a checkpoint.
  */
 #include "worker.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -16,11 +19,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "checkpoint.h"
 #include "mlp.h"
 #include "noise.h"
+
+#ifndef NOISETOP_VERSION
+#define NOISETOP_VERSION "0.1"
+#endif
 
 struct worker {
 	const dataset  *ds;
@@ -29,6 +38,7 @@ struct worker {
 	pthread_cond_t  cv;
 	int             pipe[2];  /* [0] the UI polls, [1] the worker pokes */
 	train_control   ctl;
+	char            root[4096];  /* the runs root, "" to record nothing */
 
 	/* Guarded by mu. */
 	int             quit;
@@ -44,6 +54,9 @@ struct worker {
 	size_t          pr_index;
 	float           pr_scale;
 	uint64_t        pr_seed;
+	int             want_load;    /* worker_load_latest() asked */
+	int             want_resume;  /* worker_resume() asked */
+	char            resume_name[4096];
 	worker_snapshot pub;  /* pub.test_pred/test_conf are owned here */
 
 	/* The worker thread's own. */
@@ -51,6 +64,14 @@ struct worker {
 	worker_job      run_job;
 	double          run_t0;
 	mlp            *model;    /* kept model, NULL until a job finished */
+	run             rec;      /* the running job's run directory */
+	int             recording;     /* rec is in use */
+	int             rec_warned;    /* a failed record was reported */
+	char            rec_source[4200];  /* the data as the run names it */
+	checkpoint      ck;       /* a resumed job's checkpoint: the table's
+	                             resume points into it until the job ends */
+	uint32_t        crc;      /* run_data_crc(ds), computed once */
+	int             have_crc;
 };
 
 static double
@@ -197,6 +218,20 @@ on_progress(const sweep_progress *sp, void *user)
 	double spe, eta;
 	int    want;
 
+	/* At epoch ends (and row starts and ends) the run directory gets
+	 * the checkpoint, results and state: even a cancel requested during
+	 * this epoch keeps it. */
+	if (w->recording) {
+		char err[1024];
+
+		if (run_record(&w->rec, sp, w->rec_source, err,
+		    sizeof err) != 0 && !w->rec_warned) {
+			w->rec_warned = 1;
+			pthread_mutex_lock(&w->mu);
+			set_message_locked(w, "warning: run not saved: %s", err);
+			pthread_mutex_unlock(&w->mu);
+		}
+	}
 	estimate(w, p, &spe, &eta);
 	pthread_mutex_lock(&w->mu);
 	table_copy(&w->pub.table, sp->table);
@@ -259,22 +294,96 @@ predict_test_set(worker *w, mlp *m, float scale, uint64_t seed,
 	return 0;
 }
 
-static void
-run_job(worker *w, worker_job job, const train_config *cfg,
-    const float *scales, int n)
+static uint32_t
+data_crc(worker *w)
 {
-	char     err[256] = "";
+	if (!w->have_crc) {
+		w->crc = run_data_crc(w->ds);
+		w->have_crc = 1;
+	}
+	return w->crc;
+}
+
+static worker_job
+job_of_kind(const char *kind)
+{
+	return strcmp(kind, "train") == 0 ? WORKER_JOB_TRAIN :
+	    strcmp(kind, "compare") == 0 ? WORKER_JOB_COMPARE :
+	    WORKER_JOB_SWEEP;
+}
+
+/*
+ * Start a run directory for a new job, filled as the headless front end
+ * does, so that 'noisetop resume' and 'noisetop runs' treat it alike.
+ * Returns 0, or -1 with a message (the job then runs unrecorded).
+ */
+static int
+record_new(worker *w, worker_job job, char *err, size_t errlen)
+{
+	const dataset *ds = w->ds;
+	run_config    *c = calloc(1, sizeof *c);
+	int            rc;
+
+	if (c == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	snprintf(c->kind, sizeof c->kind, "%s", worker_job_name(job));
+	snprintf(c->version, sizeof c->version, "%s", NOISETOP_VERSION);
+	/* Absolute, so that resume works from any directory. */
+	if (ds->dir[0] == '\0' || realpath(ds->dir, c->data_dir) == NULL)
+		snprintf(c->data_dir, sizeof c->data_dir, "%s", ds->dir);
+	snprintf(c->source, sizeof c->source, "%s", ds->source);
+	c->synthetic = ds->synthetic || strncmp(ds->name, "SYNTHETIC", 9) == 0;
+	c->train_limit = ds->train.n;
+	c->test_limit = ds->test.n;
+	c->cfg = w->run.cfg;
+	for (int i = 0; i < w->run.n; i++)
+		c->scales[i] = w->run.rows[i].scale;
+	c->nscales = w->run.n;
+	c->data_crc = data_crc(w);
+	rc = run_create(&w->rec, w->root, c, err, errlen);
+	free(c);
+	if (rc == 0)
+		snprintf(w->rec_source, sizeof w->rec_source, "%s", ds->source);
+	return rc;
+}
+
+/* "scale 1 (2 of 2), epoch 1/4": the first row of t not done. */
+static void
+describe_stop(const sweep_table *t, char *out, size_t outlen)
+{
+	int i = 0;
+
+	while (i < t->n - 1 && t->rows[i].state == SWEEP_DONE)
+		i++;
+	snprintf(out, outlen, "scale %g (%d of %d), epoch %d/%d",
+	    t->n > 0 ? (double)t->rows[i].scale : 0.0, i + 1, t->n,
+	    t->n > 0 ? t->rows[i].nhist : 0, t->cfg.epochs);
+}
+
+/*
+ * Train the table in w->run (set up by the caller: fresh, or restored
+ * with w->run.resume) as job, recording into w->rec when w->recording,
+ * and publish the outcome.  started is the status message at the start.
+ */
+static void
+execute(worker *w, worker_job job, const char *started)
+{
+	const train_config *cfg = &w->run.cfg;
+	char     err[1024] = "", where[4400] = "";
 	mlp     *m = NULL;
 	uint8_t *pred = NULL;
 	float   *conf = NULL;
 	double   acc = 0.0;
-	int      rc, cancelled = 0, last;
+	int      rc, cancelled = 0, unfinished = 0, last;
 	float    mscale;
 
-	sweep_table_init(&w->run, cfg, scales, n);
 	w->run_job = job;
 	w->run_t0 = now();
+	w->rec_warned = 0;
 	pthread_mutex_lock(&w->mu);
+	w->busy_job = job;
 	w->pub.state = WORKER_RUNNING;
 	w->pub.job = job;
 	w->pub.paused = atomic_load(&w->ctl.pause) != 0;
@@ -289,7 +398,13 @@ run_job(worker *w, worker_job job, const train_config *cfg,
 	w->pub.acc = w->pub.loss = NAN;
 	w->pub.sec_per_epoch = w->pub.eta = -1.0;
 	w->pub.elapsed = 0.0;
-	set_message_locked(w, "%s started", worker_job_name(job));
+	snprintf(w->pub.run_id, sizeof w->pub.run_id, "%s",
+	    w->recording ? w->rec.id : "");
+	snprintf(w->pub.run_dir, sizeof w->pub.run_dir, "%s",
+	    w->recording ? w->rec.dir : "");
+	w->pub.run_note[0] = '\0';
+	w->pub.run_resumable = 0;
+	set_message_locked(w, "%s", started);
 	publish_locked(w);
 	pthread_mutex_unlock(&w->mu);
 
@@ -298,10 +413,27 @@ run_job(worker *w, worker_job job, const train_config *cfg,
 	last = w->run.n - 1;
 	for (int i = 0; i < w->run.n; i++)
 		if (w->run.rows[i].state != SWEEP_DONE)
-			cancelled = 1;
-	if (atomic_load(&w->ctl.cancel))
-		cancelled = 1;
+			unfinished = 1;
+	cancelled = unfinished || atomic_load(&w->ctl.cancel);
 	mscale = last >= 0 ? w->run.rows[last].scale : 0.0f;
+
+	/* A run with a row left to train stays resumable: interrupted. */
+	if (w->recording) {
+		char ferr[1024];
+
+		if (run_finish(&w->rec, &w->run, w->rec_source,
+		    rc != 0 || unfinished, ferr, sizeof ferr) != 0)
+			snprintf(where, sizeof where, " (run not saved: %s)",
+			    ferr);
+		else if (rc == 0 && unfinished)
+			snprintf(where, sizeof where, "; saved in %s: r resumes",
+			    w->rec.dir);
+		else
+			snprintf(where, sizeof where, ": run %s", w->rec.dir);
+		w->recording = 0;
+	}
+	checkpoint_free(&w->ck);
+	w->run.resume = NULL;
 
 	/* Only a model that finished its epochs replaces the kept one. */
 	if (rc == 0 && !cancelled && m != NULL &&
@@ -323,15 +455,16 @@ run_job(worker *w, worker_job job, const train_config *cfg,
 	w->pub.elapsed = now() - w->run_t0;
 	if (rc != 0) {
 		w->pub.state = WORKER_FAILED;
-		set_message_locked(w, "%s failed: %s", worker_job_name(job), err);
+		set_message_locked(w, "%s failed: %s%s", worker_job_name(job),
+		    err, where);
 	} else if (cancelled) {
 		w->pub.state = WORKER_CANCELLED;
-		set_message_locked(w, "%s cancelled; finished rows kept",
-		    worker_job_name(job));
+		set_message_locked(w, "%s cancelled; finished epochs kept%s",
+		    worker_job_name(job), where);
 	} else {
 		w->pub.state = WORKER_DONE;
-		set_message_locked(w, "%s done in %.0f s", worker_job_name(job),
-		    w->pub.elapsed);
+		set_message_locked(w, "%s done in %.0f s%s",
+		    worker_job_name(job), w->pub.elapsed, where);
 	}
 	if (pred != NULL) {
 		free(w->pub.test_pred);
@@ -355,6 +488,200 @@ run_job(worker *w, worker_job job, const train_config *cfg,
 	pthread_mutex_unlock(&w->mu);
 }
 
+/* A new job: a fresh table, a new run directory, then execute(). */
+static void
+run_job(worker *w, worker_job job, const train_config *cfg,
+    const float *scales, int n)
+{
+	char err[1024], started[1200];
+
+	sweep_table_init(&w->run, cfg, scales, n);
+	w->recording = 0;
+	snprintf(started, sizeof started, "%s started", worker_job_name(job));
+	if (w->root[0] != '\0') {
+		if (record_new(w, job, err, sizeof err) == 0)
+			w->recording = 1;
+		else
+			snprintf(started, sizeof started, "%s started, but not "
+			    "recorded: %s", worker_job_name(job), err);
+	}
+	execute(w, job, started);
+}
+
+/* End a request that started no job: say why, and be idle again. */
+__attribute__((format(printf, 2, 3))) static void
+refuse(worker *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&w->mu);
+	va_start(ap, fmt);
+	vsnprintf(w->pub.message, sizeof w->pub.message, fmt, ap);
+	va_end(ap);
+	w->busy = 0;
+	atomic_store(&w->ctl.cancel, 0);
+	atomic_store(&w->ctl.pause, 0);
+	publish_locked(w);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/*
+ * Continue run name (NULL: the newest interrupted) on the worker's data:
+ * the same checks as 'noisetop resume', then execute() with the restored
+ * table.  The run's own configuration and scales apply, not the
+ * dashboard's.
+ */
+static void
+resume_job(worker *w, const char *name)
+{
+	char err[1024], started[1024], stop[160];
+	int  todo = 0;
+
+	if (run_open(&w->rec, w->root, name, err, sizeof err) != 0) {
+		refuse(w, "nothing resumed: %s", err);
+		return;
+	}
+	if (data_crc(w) != w->rec.conf.data_crc) {
+		refuse(w, "run %s not resumed: it was trained on other data "
+		    "(%s, checksum %08x; the dashboard has %08x)", w->rec.id,
+		    w->rec.conf.source, w->rec.conf.data_crc, data_crc(w));
+		return;
+	}
+	if (run_restore(&w->rec, &w->run, &w->ck, err, sizeof err) != 0) {
+		checkpoint_free(&w->ck);
+		refuse(w, "run %s not resumed: %s", w->rec.id, err);
+		return;
+	}
+	for (int i = 0; i < w->run.n; i++)
+		if (w->run.rows[i].state != SWEEP_DONE)
+			todo = 1;
+	if (!todo) {
+		checkpoint_free(&w->ck);
+		refuse(w, "run %s is already finished", w->rec.id);
+		return;
+	}
+	describe_stop(&w->run, stop, sizeof stop);
+	snprintf(started, sizeof started, "resumed run %s at %s", w->rec.id,
+	    stop);
+	snprintf(w->rec_source, sizeof w->rec_source, "%s",
+	    w->rec.conf.source);
+	w->recording = 1;
+	execute(w, job_of_kind(w->rec.conf.kind), started);
+}
+
+/*
+ * The newest run directory under root (by name: they start with the time)
+ * that no live process is writing, into name.  Returns 0, or -1 when
+ * there is none.
+ */
+static int
+newest_run(const char *root, char *name, size_t namelen)
+{
+	DIR           *d = opendir(root);
+	struct dirent *e;
+	char           best[256] = "";
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		char        dir[4400], path[4500];
+		struct stat st;
+		run_state   rs;
+
+		if (e->d_name[0] == '.' || strlen(e->d_name) >= sizeof best ||
+		    strcmp(e->d_name, best) <= 0)
+			continue;
+		snprintf(dir, sizeof dir, "%s/%s", root, e->d_name);
+		snprintf(path, sizeof path, "%s/config.txt", dir);
+		if (stat(path, &st) != 0 ||
+		    run_read_state(dir, &rs, NULL, 0) != 0 || rs.alive)
+			continue;
+		snprintf(best, sizeof best, "%s", e->d_name);
+	}
+	closedir(d);
+	if (best[0] == '\0')
+		return -1;
+	snprintf(name, namelen, "%s", best);
+	return 0;
+}
+
+/* Read the newest run and publish it as WORKER_LOADED (worker thread). */
+static void
+load_latest(worker *w)
+{
+	sweep_table *t = malloc(sizeof *t);
+	run         *r = malloc(sizeof *r);
+	checkpoint   ck;
+	run_state    st;
+	char         name[256], err[1024], note[256], stop[160];
+	double       secs = 0.0;
+	int          nep = 0, ok, resumable = 0;
+
+	memset(&ck, 0, sizeof ck);
+	ok = t != NULL && r != NULL && newest_run(w->root, name,
+	    sizeof name) == 0;
+	if (ok && (run_open(r, w->root, name, err, sizeof err) != 0 ||
+	    run_read_state(r->dir, &st, err, sizeof err) != 0 ||
+	    run_restore(r, t, &ck, err, sizeof err) != 0)) {
+		pthread_mutex_lock(&w->mu);
+		if (!w->busy) {
+			set_message_locked(w, "cannot show the last run: %s",
+			    err);
+			publish_locked(w);
+		}
+		pthread_mutex_unlock(&w->mu);
+		ok = 0;
+	}
+	checkpoint_free(&ck);
+	if (ok) {
+		t->resume = NULL;
+		for (int i = 0; i < t->n; i++) {
+			sweep_row *row = &t->rows[i];
+
+			for (int e = 0; e < row->nhist; e++, nep++)
+				secs += row->hist[e].seconds;
+			/* A row stopped part way shows as cancelled. */
+			if (row->state != SWEEP_DONE && row->nhist > 0)
+				row->state = SWEEP_CANCELLED;
+			if (row->state != SWEEP_DONE)
+				resumable = 1;
+		}
+		describe_stop(t, stop, sizeof stop);
+		if (!resumable)
+			snprintf(note, sizeof note, "finished");
+		else if (data_crc(w) != r->conf.data_crc) {
+			snprintf(note, sizeof note, "interrupted at %s, on "
+			    "other data", stop);
+			resumable = 0;
+		} else
+			snprintf(note, sizeof note, "interrupted at %s", stop);
+	}
+	pthread_mutex_lock(&w->mu);
+	/* A job started meanwhile owns the screen. */
+	if (ok && !w->busy) {
+		table_copy(&w->pub.table, t);
+		table_copy(&w->pub.sweep, t);
+		w->pub.have_sweep = 1;
+		w->pub.state = WORKER_LOADED;
+		w->pub.job = job_of_kind(r->conf.kind);
+		w->pub.epoch = w->pub.batch = w->pub.batches = 0;
+		w->pub.epochs = t->cfg.epochs;
+		w->pub.sec_per_epoch = nep > 0 ? secs / nep : -1.0;
+		w->pub.elapsed = secs;
+		w->pub.eta = -1.0;
+		snprintf(w->pub.run_id, sizeof w->pub.run_id, "%s", r->id);
+		snprintf(w->pub.run_dir, sizeof w->pub.run_dir, "%s", r->dir);
+		snprintf(w->pub.run_note, sizeof w->pub.run_note, "%s", note);
+		w->pub.run_resumable = resumable;
+		set_message_locked(w, "showing run %s (%s)%s", r->id, note,
+		    resumable ? ": r resumes it" : "");
+		publish_locked(w);
+	}
+	pthread_mutex_unlock(&w->mu);
+	free(t);
+	free(r);
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -373,6 +700,19 @@ worker_main(void *arg)
 			pthread_mutex_unlock(&w->mu);
 			run_job(w, job, &cfg, scales, n);
 			pthread_mutex_lock(&w->mu);
+		} else if (w->want_resume) {
+			char name[4096];
+
+			memcpy(name, w->resume_name, sizeof name);
+			w->want_resume = 0;
+			pthread_mutex_unlock(&w->mu);
+			resume_job(w, name[0] != '\0' ? name : NULL);
+			pthread_mutex_lock(&w->mu);
+		} else if (w->want_load) {
+			w->want_load = 0;
+			pthread_mutex_unlock(&w->mu);
+			load_latest(w);
+			pthread_mutex_lock(&w->mu);
 		} else if (w->want_predict) {
 			pthread_mutex_unlock(&w->mu);
 			serve_predict(w);
@@ -385,7 +725,8 @@ worker_main(void *arg)
 }
 
 worker *
-worker_new(const dataset *ds, char *err, size_t errlen)
+worker_new(const dataset *ds, const char *runs_root, char *err,
+    size_t errlen)
 {
 	worker  *w = calloc(1, sizeof *w);
 	sigset_t all, old;
@@ -396,6 +737,12 @@ worker_new(const dataset *ds, char *err, size_t errlen)
 		return NULL;
 	}
 	w->ds = ds;
+	if (runs_root != NULL && snprintf(w->root, sizeof w->root, "%s",
+	    runs_root) >= (int)sizeof w->root) {
+		snprintf(err, errlen, "%s: path too long", runs_root);
+		free(w);
+		return NULL;
+	}
 	w->pub.version = 1;  /* a zeroed copy differs from it */
 	w->pub.eta = w->pub.sec_per_epoch = -1.0;
 	w->pub.acc = w->pub.loss = NAN;
@@ -447,6 +794,7 @@ worker_free(worker *w)
 	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->thread, NULL);
 
+	checkpoint_free(&w->ck);
 	mlp_free(w->model);
 	free(w->pub.test_pred);
 	free(w->pub.test_conf);
@@ -483,6 +831,7 @@ worker_start(worker *w, worker_job job, const train_config *cfg,
 	pthread_mutex_lock(&w->mu);
 	if (w->busy)
 		snprintf(msg, msglen, "a %s job is running: x cancels it",
+		    w->busy_job == WORKER_JOB_NONE ? "resumed" :
 		    worker_job_name(w->busy_job));
 	else if (n < 1 || (job != WORKER_JOB_SWEEP && n != 1))
 		snprintf(msg, msglen, "no noise scale to train");
@@ -505,6 +854,50 @@ worker_start(worker *w, worker_job job, const train_config *cfg,
 		w->busy_job = job;
 		pthread_cond_signal(&w->cv);
 		snprintf(msg, msglen, "%s started", worker_job_name(job));
+		rc = 0;
+	}
+	pthread_mutex_unlock(&w->mu);
+	return rc;
+}
+
+void
+worker_load_latest(worker *w)
+{
+	pthread_mutex_lock(&w->mu);
+	if (w->root[0] != '\0') {
+		w->want_load = 1;
+		pthread_cond_signal(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+}
+
+int
+worker_resume(worker *w, const char *name, char *msg, size_t msglen)
+{
+	int rc = -1;
+
+	pthread_mutex_lock(&w->mu);
+	if (w->busy)
+		snprintf(msg, msglen, "a %s job is running: x cancels it",
+		    w->busy_job == WORKER_JOB_NONE ? "resumed" :
+		    worker_job_name(w->busy_job));
+	else if (w->root[0] == '\0')
+		snprintf(msg, msglen, "runs are not recorded here: nothing to "
+		    "resume");
+	else if (name != NULL && snprintf(w->resume_name,
+	    sizeof w->resume_name, "%s", name) >= (int)sizeof w->resume_name)
+		snprintf(msg, msglen, "%s: name too long", name);
+	else {
+		if (name == NULL)
+			w->resume_name[0] = '\0';
+		atomic_store(&w->ctl.cancel, 0);
+		atomic_store(&w->ctl.pause, 0);
+		w->want_resume = 1;
+		w->busy = 1;
+		w->busy_job = WORKER_JOB_NONE;  /* known once the run is read */
+		pthread_cond_signal(&w->cv);
+		snprintf(msg, msglen, "looking for %s to resume...",
+		    name != NULL ? name : "the newest interrupted run");
 		rc = 0;
 	}
 	pthread_mutex_unlock(&w->mu);
@@ -606,6 +999,10 @@ worker_snapshot_copy(worker *w, worker_snapshot *dst)
 		dst->eta = s->eta;
 		dst->elapsed = s->elapsed;
 		memcpy(dst->message, s->message, sizeof dst->message);
+		memcpy(dst->run_id, s->run_id, sizeof dst->run_id);
+		memcpy(dst->run_dir, s->run_dir, sizeof dst->run_dir);
+		memcpy(dst->run_note, s->run_note, sizeof dst->run_note);
+		dst->run_resumable = s->run_resumable;
 		dst->have_model = s->have_model;
 		dst->model_scale = s->model_scale;
 		dst->model_job = s->model_job;

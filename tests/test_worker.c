@@ -1,13 +1,18 @@
 /* The dashboard's worker thread on a tiny synthetic data set and net:
- * jobs, refusal while busy, snapshots, predictions, pause, cancel, free. */
+ * jobs, refusal while busy, snapshots, predictions, pause, cancel, free;
+ * run directories: recorded, interrupted, shown, resumed, refused. */
 #include "worker.h"
 
 #include <math.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "run.h"
 #include "tap.h"
 
 static double
@@ -76,12 +81,241 @@ paused(const worker_snapshot *s)
 	return s->paused;
 }
 
+static int
+loaded(const worker_snapshot *s)
+{
+	return s->state == WORKER_LOADED;
+}
+
+static int
+one_epoch(const worker_snapshot *s)
+{
+	return s->state == WORKER_RUNNING && s->table.n > 0 &&
+	    s->table.rows[0].nhist >= 1;
+}
+
+static const char *want_text;
+
+/* The message says want_text, and nothing is running. */
+static int
+said(const worker_snapshot *s)
+{
+	return strstr(s->message, want_text) != NULL;
+}
+
 static size_t want_index;
 
 static int
 answered(const worker_snapshot *s)
 {
 	return s->probs_valid && s->probs_index == want_index;
+}
+
+static int
+has_file(const char *dir, const char *name)
+{
+	char        path[4400];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return stat(path, &st) == 0 && st.st_size > 0;
+}
+
+static int
+state_is(const char *dir, const char *want)
+{
+	run_state st;
+	char      err[512];
+
+	return run_read_state(dir, &st, err, sizeof err) == 0 &&
+	    strcmp(st.state, want) == 0;
+}
+
+/* Data lines of a run's results.csv (one per row and epoch). */
+static int
+csv_epochs(const char *dir)
+{
+	char  path[4400], line[512];
+	FILE *f;
+	int   n = 0;
+
+	snprintf(path, sizeof path, "%s/results.csv", dir);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL)
+		n += line[0] >= '0' && line[0] <= '9';
+	fclose(f);
+	return n;
+}
+
+/* Same metrics, epoch by epoch (the seconds differ, of course). */
+static int
+same_history(const sweep_table *a, const sweep_table *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (int i = 0; i < a->n; i++) {
+		if (a->rows[i].nhist != b->rows[i].nhist ||
+		    a->rows[i].state != b->rows[i].state)
+			return 0;
+		for (int e = 0; e < a->rows[i].nhist; e++) {
+			const train_epoch *x = &a->rows[i].hist[e];
+			const train_epoch *y = &b->rows[i].hist[e];
+
+			if (x->acc != y->acc || x->loss != y->loss ||
+			    x->val_acc != y->val_acc || x->val_loss != y->val_loss)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+static void
+rm_tree(const char *root)
+{
+	char cmd[4400];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+	if (system(cmd) != 0)
+		diag("could not remove %s", root);
+}
+
+/*
+ * Runs on disk with a net big enough that a 6-epoch, two-scale sweep
+ * takes a while: interrupted after its first epoch, shown by a new
+ * worker, resumed to the same history as an uninterrupted sweep, refused
+ * on other data.
+ */
+static void
+test_runs(const char *root)
+{
+	static worker_snapshot ref, s;
+	static sweep_table     want;
+	dataset      ds, other;
+	train_config cfg;
+	worker      *w;
+	char         err[256], msg[512], id[256], dir[4096];
+	const float  scales[2] = { 0.0f, 1.0f };
+
+	memset(&ds, 0, sizeof ds);
+	make_split(&ds.train, 2048, 1);
+	make_split(&ds.test, 256, 4);
+	strcpy(ds.source, "bands");
+	memset(&other, 0, sizeof other);
+	make_split(&other.train, 2048, 1);
+	make_split(&other.test, 256, 4);
+	other.train.pix[100] ^= 1;  /* one pixel differs */
+	strcpy(other.source, "bands, altered");
+	train_config_default(&cfg);
+	cfg.nlayer = 2;
+	cfg.size[0] = DATASET_NPIX;
+	cfg.size[1] = 64;
+	cfg.size[2] = 10;
+	cfg.batch = 64;
+	cfg.epochs = 6;
+	cfg.threads = 1;
+
+	w = worker_new(&ds, root, err, sizeof err);
+	if (!ok(w != NULL, "runs: worker_new")) {
+		diag("%s", err);
+		return;
+	}
+	/* The reference: the same sweep, never interrupted. */
+	worker_start(w, WORKER_JOB_SWEEP, &cfg, scales, 2, msg, sizeof msg);
+	ok(wait_for(w, &ref, finished, 120) && ref.state == WORKER_DONE,
+	    "runs: reference sweep done (%s)", ref.message);
+	want = ref.table;
+
+	/* The same again, paused after the first finished epoch, then
+	 * cancelled: the run stays interrupted with that epoch on disk. */
+	worker_start(w, WORKER_JOB_SWEEP, &cfg, scales, 2, msg, sizeof msg);
+	ok(wait_for(w, &s, one_epoch, 60), "runs: second sweep finishes an "
+	    "epoch");
+	worker_toggle_pause(w);
+	worker_cancel(w);
+	ok(wait_for(w, &s, finished, 30) && s.state == WORKER_CANCELLED,
+	    "runs: cancelled (%s)", s.message);
+	snprintf(id, sizeof id, "%s", s.run_id);
+	snprintf(dir, sizeof dir, "%s", s.run_dir);
+	ok(id[0] != '\0' && strcmp(id, ref.run_id) != 0 &&
+	    strstr(s.message, dir) != NULL && strstr(s.message, "r resumes"),
+	    "runs: a run of its own, named in the message");
+	ok(state_is(dir, "interrupted") && has_file(dir, "ckpt-0.bin"),
+	    "runs: state interrupted, checkpoint of row 0 kept");
+	worker_free(w);
+
+	/* A new dashboard shows it, and resumes it. */
+	w = worker_new(&ds, root, err, sizeof err);
+	memset(&s, 0, sizeof s);
+	worker_load_latest(w);
+	ok(wait_for(w, &s, loaded, 20) && strcmp(s.run_id, id) == 0 &&
+	    s.run_resumable && s.table.n == 2 && s.table.rows[0].nhist >= 1 &&
+	    s.have_sweep && s.sweep.rows[0].nhist == s.table.rows[0].nhist,
+	    "runs: start-up shows the interrupted run (%s)", s.message);
+	ok(strstr(s.run_note, "interrupted at scale") != NULL,
+	    "runs: noted as interrupted: %s", s.run_note);
+	ok(worker_resume(w, NULL, msg, sizeof msg) == 0, "runs: resume asked");
+	ok(worker_start(w, WORKER_JOB_TRAIN, &cfg, scales, 1, msg,
+	    sizeof msg) != 0, "runs: no second job while resuming");
+	want_text = "resumed run";
+	ok(wait_for(w, &s, said, 30) && strstr(s.message, id) != NULL &&
+	    strstr(s.message, "epoch") != NULL,
+	    "runs: says which run and where: %s", s.message);
+	ok(wait_for(w, &s, finished, 120) && s.state == WORKER_DONE &&
+	    strcmp(s.run_id, id) == 0, "runs: resumed sweep done (%s)",
+	    s.message);
+	ok(same_history(&s.table, &want),
+	    "runs: resumed history equals the uninterrupted one");
+	ok(state_is(dir, "finished") && csv_epochs(dir) == 12 &&
+	    has_file(dir, "ckpt-1.bin"),
+	    "runs: state finished, 12 epochs in results.csv");
+	ok(s.have_model && s.model_scale == 1.0f,
+	    "runs: the resumed job's model is kept");
+	worker_resume(w, id, msg, sizeof msg);
+	want_text = "already finished";
+	ok(wait_for(w, &s, said, 10) && !worker_busy(w),
+	    "runs: a finished run is not resumed: %s", s.message);
+	worker_resume(w, NULL, msg, sizeof msg);
+	want_text = "nothing resumed";
+	ok(wait_for(w, &s, said, 10) && !worker_busy(w),
+	    "runs: nothing to resume: %s", s.message);
+
+	/* Interrupted by quitting (worker_free) mid-job. */
+	worker_start(w, WORKER_JOB_COMPARE, &cfg, scales + 1, 1, msg,
+	    sizeof msg);
+	ok(wait_for(w, &s, progressing, 30) && s.job == WORKER_JOB_COMPARE,
+	    "runs: compare runs");
+	snprintf(id, sizeof id, "%s", s.run_id);
+	snprintf(dir, sizeof dir, "%s", s.run_dir);
+	worker_free(w);
+	ok(state_is(dir, "interrupted") && has_file(dir, "config.txt") &&
+	    has_file(dir, "results.csv"),
+	    "runs: freeing the worker mid-job leaves the run interrupted");
+
+	/* Other data: shown, but not resumed. */
+	w = worker_new(&other, root, err, sizeof err);
+	memset(&s, 0, sizeof s);
+	worker_load_latest(w);
+	ok(wait_for(w, &s, loaded, 20) && strcmp(s.run_id, id) == 0 &&
+	    !s.run_resumable && strstr(s.run_note, "other data") != NULL,
+	    "runs: a run on other data is shown as such: %s", s.run_note);
+	worker_resume(w, NULL, msg, sizeof msg);
+	want_text = "other data";
+	ok(wait_for(w, &s, said, 30) && strstr(s.message, id) != NULL &&
+	    !worker_busy(w) && state_is(dir, "interrupted"),
+	    "runs: refused on other data: %s", s.message);
+	worker_free(w);
+
+	/* Without a runs root nothing is recorded or resumed. */
+	w = worker_new(&ds, NULL, err, sizeof err);
+	ok(worker_resume(w, NULL, msg, sizeof msg) != 0,
+	    "runs: no root, no resume: %s", msg);
+	worker_free(w);
+
+	worker_snapshot_free(&ref);
+	worker_snapshot_free(&s);
+	dataset_free(&ds);
+	dataset_free(&other);
 }
 
 int
@@ -95,6 +329,12 @@ main(void)
 	float        half = 0.5f;
 	const float  scales[3] = { 0.0f, 1.0f, 2.0f };
 	double       t0;
+	char         root[] = "/tmp/noisetop-test-worker-XXXXXX", dir[4096];
+
+	if (mkdtemp(root) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
 
 	memset(&ds, 0, sizeof ds);
 	make_split(&ds.train, 512, 0);
@@ -109,7 +349,7 @@ main(void)
 	cfg.epochs = 2;
 	cfg.threads = 1;
 
-	w = worker_new(&ds, err, sizeof err);
+	w = worker_new(&ds, root, err, sizeof err);
 	if (!ok(w != NULL, "worker_new")) {
 		diag("%s", err);
 		return tap_done();
@@ -136,6 +376,13 @@ main(void)
 	    "prediction accuracy equals the last validation (%.4f)",
 	    s.model_acc);
 	ok(!worker_busy(w), "idle after the job");
+	ok(s.run_dir[0] != '\0' && strstr(s.message, s.run_dir) != NULL,
+	    "the message names the run directory: %s", s.message);
+	ok(has_file(s.run_dir, "config.txt") && has_file(s.run_dir,
+	    "results.csv") && has_file(s.run_dir, "results.json") &&
+	    has_file(s.run_dir, "ckpt-0.bin") && csv_epochs(s.run_dir) == 2,
+	    "run directory: config, results (2 epochs), checkpoint");
+	ok(state_is(s.run_dir, "finished"), "run state finished");
 
 	want_index = 5;
 	worker_predict(w, 1, 5, 0.5f, cfg.seed);
@@ -177,12 +424,20 @@ main(void)
 	ok(wait_for(w, &s, progressing, 30) && s.have_sweep &&
 	    s.sweep.n == 3 && s.sweep.current == 0,
 	    "sweep snapshot shows the running row");
+	snprintf(dir, sizeof dir, "%s", s.run_dir);
 	t0 = now();
 	worker_free(w);
 	diag("free while training took %.0f ms", (now() - t0) * 1e3);
 	ok(now() - t0 < 5.0, "worker_free cancels and joins a running job");
+	ok(state_is(dir, "interrupted"), "its run is left interrupted");
 	worker_snapshot_free(&s);
 	dataset_free(&ds);
+	rm_tree(root);
+
+	if (mkdtemp(strcpy(root, "/tmp/noisetop-test-worker-XXXXXX")) != NULL) {
+		test_runs(root);
+		rm_tree(root);
+	}
 	(void)skip_all;
 	return tap_done();
 }
