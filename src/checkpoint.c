@@ -3,31 +3,18 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
+#include "err.h"
 #include "results.h"
 
 #define CKPT_MAGIC   "NOISECKP"
 #define CKPT_VERSION 1
 #define CKPT_MAX     (1u << 30)
 #define HIST_BYTES   (4 + 5 * 8)
-
-__attribute__((format(printf, 3, 4))) static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* Little-endian writer into a buffer sized in advance. */
 struct wbuf {
@@ -90,7 +77,7 @@ checkpoint_save(const char *path, const mlp *m, const struct adam *opt,
 	len = 8 + 4 + 4 + 4 * (size_t)(m->nlayer + 1) + 8 + 4 + 4 + 8 + 4 +
 	    (size_t)nhist * HIST_BYTES + 8 + 3 * 4 * m->nparam + 4;
 	if ((w.p = malloc(len)) == NULL)
-		return fail(err, errlen, "%s: out of memory", path);
+		return err_set(err, errlen, "%s: out of memory", path);
 	w.len = 0;
 	put(&w, CKPT_MAGIC, 8);
 	put_u32(&w, CKPT_VERSION);
@@ -211,9 +198,9 @@ checkpoint_parse(const char *name, const uint8_t *buf, size_t len,
 
 	memset(ck, 0, sizeof *ck);
 	if (len == 0)
-		return fail(err, errlen, "%s: empty checkpoint", name);
+		return err_set(err, errlen, "%s: empty checkpoint", name);
 	if (get(&r, magic, 8) != 0 || memcmp(magic, CKPT_MAGIC, 8) != 0)
-		return fail(err, errlen, "%s: not a noisetop checkpoint (bad "
+		return err_set(err, errlen, "%s: not a noisetop checkpoint (bad "
 		    "magic)", name);
 	if (len < 12)
 		goto truncated;
@@ -223,23 +210,23 @@ checkpoint_parse(const char *name, const uint8_t *buf, size_t len,
 	if (get_u32(&r, &version) != 0)
 		goto truncated;
 	if (version != CKPT_VERSION)
-		return fail(err, errlen, "%s: checkpoint version %u, this "
+		return err_set(err, errlen, "%s: checkpoint version %u, this "
 		    "build reads version %d", name, version, CKPT_VERSION);
 	if (crc != (uint32_t)crc32(0L, buf, (uInt)(len - 4)))
-		return fail(err, errlen, "%s: checksum mismatch (corrupt or "
+		return err_set(err, errlen, "%s: checksum mismatch (corrupt or "
 		    "truncated checkpoint)", name);
 	r.len = len - 4;
 	if (get_u32(&r, &nlayer) != 0)
 		goto truncated;
 	if (nlayer < 1 || nlayer > MLP_MAX_LAYERS)
-		return fail(err, errlen, "%s: %u layers (must be 1 to %d)",
+		return err_set(err, errlen, "%s: %u layers (must be 1 to %d)",
 		    name, nlayer, MLP_MAX_LAYERS);
 	ck->nlayer = (int)nlayer;
 	for (uint32_t l = 0; l <= nlayer; l++) {
 		if (get_u32(&r, &v) != 0)
 			goto truncated;
 		if (v < 1 || v > 65536)
-			return fail(err, errlen, "%s: layer size %u out of "
+			return err_set(err, errlen, "%s: layer size %u out of "
 			    "range", name, v);
 		ck->size[l] = (int)v;
 	}
@@ -250,15 +237,15 @@ checkpoint_parse(const char *name, const uint8_t *buf, size_t len,
 		goto truncated;
 	memcpy(&ck->scale, &v, 4);
 	if (!isfinite(ck->scale) || ck->scale < 0.0f)
-		return fail(err, errlen, "%s: bad noise scale", name);
+		return err_set(err, errlen, "%s: bad noise scale", name);
 	if (get_u32(&r, &epochs) != 0 || get_u64(&r, &u) != 0 ||
 	    get_u32(&r, &nhist) != 0)
 		goto truncated;
 	if (epochs < 1 || epochs > TRAIN_MAX_EPOCHS || nhist > epochs)
-		return fail(err, errlen, "%s: %u of %u epochs (must be 1 to "
+		return err_set(err, errlen, "%s: %u of %u epochs (must be 1 to "
 		    "%d)", name, nhist, epochs, TRAIN_MAX_EPOCHS);
 	if (u > (uint64_t)1 << 40)
-		return fail(err, errlen, "%s: bad optimizer step count", name);
+		return err_set(err, errlen, "%s: bad optimizer step count", name);
 	ck->epochs = (int)epochs;
 	ck->t = (long)u;
 	ck->nhist = (int)nhist;
@@ -275,7 +262,7 @@ checkpoint_parse(const char *name, const uint8_t *buf, size_t len,
 		h->epoch = (int)v;
 		if (v != e + 1) {
 			checkpoint_free(ck);
-			return fail(err, errlen, "%s: history entry %u is for "
+			return err_set(err, errlen, "%s: history entry %u is for "
 			    "epoch %u", name, e + 1, v);
 		}
 	}
@@ -283,7 +270,7 @@ checkpoint_parse(const char *name, const uint8_t *buf, size_t len,
 		goto truncated;
 	if (nparam != expect) {
 		checkpoint_free(ck);
-		return fail(err, errlen, "%s: %llu parameters, the shapes "
+		return err_set(err, errlen, "%s: %llu parameters, the shapes "
 		    "need %zu", name, (unsigned long long)nparam, expect);
 	}
 	if ((r.len - r.off) / 12 < nparam)
@@ -298,16 +285,16 @@ checkpoint_parse(const char *name, const uint8_t *buf, size_t len,
 	get_floats(&r, ck->v, ck->nparam);
 	if (r.off != r.len) {
 		checkpoint_free(ck);
-		return fail(err, errlen, "%s: %zu bytes of trailing data", name,
+		return err_set(err, errlen, "%s: %zu bytes of trailing data", name,
 		    r.len - r.off);
 	}
 	return 0;
 truncated:
 	checkpoint_free(ck);
-	return fail(err, errlen, "%s: truncated checkpoint", name);
+	return err_set(err, errlen, "%s: truncated checkpoint", name);
 oom:
 	checkpoint_free(ck);
-	return fail(err, errlen, "%s: out of memory", name);
+	return err_set(err, errlen, "%s: out of memory", name);
 }
 
 int
@@ -320,25 +307,25 @@ checkpoint_load(const char *path, checkpoint *ck, char *err, size_t errlen)
 
 	memset(ck, 0, sizeof *ck);
 	if ((f = fopen(path, "rb")) == NULL)
-		return fail(err, errlen, "%s: %s", path, strerror(errno));
+		return err_set(err, errlen, "%s: %s", path, strerror(errno));
 	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
 	    fseek(f, 0, SEEK_SET) != 0) {
 		fclose(f);
-		return fail(err, errlen, "%s: cannot read", path);
+		return err_set(err, errlen, "%s: cannot read", path);
 	}
 	if ((unsigned long)n > CKPT_MAX) {
 		fclose(f);
-		return fail(err, errlen, "%s: too large for a checkpoint",
+		return err_set(err, errlen, "%s: too large for a checkpoint",
 		    path);
 	}
 	if ((buf = malloc(n ? (size_t)n : 1)) == NULL) {
 		fclose(f);
-		return fail(err, errlen, "%s: out of memory", path);
+		return err_set(err, errlen, "%s: out of memory", path);
 	}
 	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
 		fclose(f);
 		free(buf);
-		return fail(err, errlen, "%s: read error", path);
+		return err_set(err, errlen, "%s: read error", path);
 	}
 	fclose(f);
 	rc = checkpoint_parse(path, buf, (size_t)n, ck, err, errlen);

@@ -4,22 +4,10 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-__attribute__((format(printf, 3, 4))) static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
+#include "err.h"
 
 void
 cli_usage(FILE *f)
@@ -70,9 +58,9 @@ parse_long(const char *opt, const char *s, long lo, long hi, long *out,
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (end == s || *end != '\0' || errno != 0)
-		return fail(err, errlen, "%s '%s': not a whole number", opt, s);
+		return err_set(err, errlen, "%s '%s': not a whole number", opt, s);
 	if (v < lo || v > hi)
-		return fail(err, errlen, "%s %ld: must be from %ld to %ld", opt,
+		return err_set(err, errlen, "%s %ld: must be from %ld to %ld", opt,
 		    v, lo, hi);
 	*out = v;
 	return 0;
@@ -89,9 +77,9 @@ parse_float(const char *opt, const char *s, double lo, int lo_open,
 	errno = 0;
 	v = strtod(s, &end);
 	if (end == s || *end != '\0' || errno != 0 || !isfinite(v))
-		return fail(err, errlen, "%s '%s': not a number", opt, s);
+		return err_set(err, errlen, "%s '%s': not a number", opt, s);
 	if (v < lo || (lo_open && v == lo) || v > hi)
-		return fail(err, errlen, "%s %g: must be %s %g and at most %g",
+		return err_set(err, errlen, "%s %g: must be %s %g and at most %g",
 		    opt, v, lo_open ? "above" : "at least", lo, hi);
 	*out = (float)v;
 	return 0;
@@ -104,21 +92,21 @@ parse_hidden(const char *s, train_config *c, char *err, size_t errlen)
 	int   n = 0;
 
 	if (strlen(s) >= sizeof buf)
-		return fail(err, errlen, "--hidden '%s': too long", s);
+		return err_set(err, errlen, "--hidden '%s': too long", s);
 	snprintf(buf, sizeof buf, "%s", s);
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
 	    tok = strtok_r(NULL, ",", &save)) {
 		long v = 0;
 
 		if (n == MLP_MAX_LAYERS - 1)
-			return fail(err, errlen, "--hidden: at most %d hidden "
+			return err_set(err, errlen, "--hidden: at most %d hidden "
 			    "layers", MLP_MAX_LAYERS - 1);
 		if (parse_long("--hidden", tok, 1, 8192, &v, err, errlen))
 			return -1;
 		c->size[++n] = (int)v;
 	}
 	if (n == 0)
-		return fail(err, errlen, "--hidden '%s': give sizes like "
+		return err_set(err, errlen, "--hidden '%s': give sizes like "
 		    "512,512", s);
 	c->nlayer = n + 1;
 	c->size[n + 1] = 10;
@@ -196,7 +184,7 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 	/* A subcommand, if any, comes first. */
 	if (argc > 1 && argv[1][0] != '-') {
 		if (parse_command(argv[1], &o->cmd) != 0)
-			return fail(err, errlen, "unknown command '%s' (try "
+			return err_set(err, errlen, "unknown command '%s' (try "
 			    "'noisetop help')", argv[1]);
 		first = 2;
 	}
@@ -281,7 +269,7 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 			else if (strcmp(a, "test") == 0)
 				o->split = 1;
 			else
-				rc = fail(err, errlen, "--split '%s': must be "
+				rc = err_set(err, errlen, "--split '%s': must be "
 				    "train or test", a);
 			break;
 		case OPT_INDEX:
@@ -307,10 +295,10 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 			o->cmd = CLI_VERSION;
 			break;
 		case ':':
-			return fail(err, errlen, "%s needs a value",
+			return err_set(err, errlen, "%s needs a value",
 			    argv[optind - 1]);
 		default:
-			return fail(err, errlen, "unknown option '%s' (try "
+			return err_set(err, errlen, "unknown option '%s' (try "
 			    "'noisetop help')", argv[optind - 1]);
 		}
 		if (rc != 0)
@@ -319,7 +307,7 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 	if (o->cmd == CLI_RESUME && optind < argc)
 		o->resume = argv[optind++];
 	if (optind < argc)
-		return fail(err, errlen, "unexpected argument '%s'",
+		return err_set(err, errlen, "unexpected argument '%s'",
 		    argv[optind]);
 	if (o->cmd == CLI_COMPARE && !o->noise_set)
 		o->cfg.noise = 0.5f;

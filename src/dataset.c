@@ -6,13 +6,13 @@
 #define _GNU_SOURCE  /* strcasestr */
 #include "dataset.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "idx.h"
 #include "npz.h"
 #include "synth.h"
@@ -21,19 +21,6 @@ static const char *const file_base[4] = {
 	"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
 	"t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
 };
-
-__attribute__((format(printf, 3, 4))) static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* The path of one of the four files in dir, raw or .gz; 0 if found. */
 static int
@@ -164,7 +151,7 @@ dataset_find(const char *dir, char *out, size_t outlen, char *err,
 
 	if (dir != NULL) {
 		if (resolve(dir, out, outlen) != 0)
-			return fail(err, errlen,
+			return err_set(err, errlen,
 			    "%s: MNIST not found there (need %s, %s, %s and "
 			    "%s, raw or .gz, in it or in its MNIST/raw/, or a "
 			    "Keras mnist.npz)", dir, file_base[0],
@@ -176,7 +163,7 @@ dataset_find(const char *dir, char *out, size_t outlen, char *err,
 		if (resolve(cand[i], out, outlen) == 0)
 			return 0;
 	dataset_search_path(tried, sizeof tried);
-	return fail(err, errlen,
+	return err_set(err, errlen,
 	    "MNIST not found (looked in %s): run 'make data' or pass --data "
 	    "DIR", tried);
 }
@@ -188,7 +175,7 @@ check_labels(const char *name, const uint8_t *lab, size_t n, char *err,
 {
 	for (size_t i = 0; i < n; i++)
 		if (lab[i] > 9)
-			return fail(err, errlen, "%s: label %u at item %zu is "
+			return err_set(err, errlen, "%s: label %u at item %zu is "
 			    "not a digit 0-9", name, lab[i], i);
 	return 0;
 }
@@ -202,13 +189,13 @@ load_split(dataset_split *s, const char *dir, const char *img_base,
 
 	memset(s, 0, sizeof *s);
 	if (find_file(dir, img_base, ipath, sizeof ipath) != 0)
-		return fail(err, errlen, "%s/%s: not found", dir, img_base);
+		return err_set(err, errlen, "%s/%s: not found", dir, img_base);
 	if (find_file(dir, lab_base, lpath, sizeof lpath) != 0)
-		return fail(err, errlen, "%s/%s: not found", dir, lab_base);
+		return err_set(err, errlen, "%s/%s: not found", dir, lab_base);
 	if (idx_load(ipath, 3, &img, err, errlen) != 0)
 		return -1;
 	if (img.dims[1] != DATASET_SIDE || img.dims[2] != DATASET_SIDE) {
-		fail(err, errlen, "%s: images are %ux%u, expected 28x28",
+		err_set(err, errlen, "%s: images are %ux%u, expected 28x28",
 		    ipath, img.dims[1], img.dims[2]);
 		idx_free(&img);
 		return -1;
@@ -218,7 +205,7 @@ load_split(dataset_split *s, const char *dir, const char *img_base,
 		return -1;
 	}
 	if (lab.dims[0] != img.dims[0]) {
-		fail(err, errlen, "%s: %u labels for %u images in %s", lpath,
+		err_set(err, errlen, "%s: %u labels for %u images in %s", lpath,
 		    lab.dims[0], img.dims[0], ipath);
 		idx_free(&img);
 		idx_free(&lab);
@@ -251,7 +238,7 @@ npz_split(npz_file *z, const char *path, const char *split, dataset_split *s,
 	if (npz_read_u8(z, xname, 3, &x, err, errlen) != 0)
 		return -1;
 	if (x.shape[1] != DATASET_SIDE || x.shape[2] != DATASET_SIDE) {
-		fail(err, errlen, "%s: %s.npy: images are %zux%zu, expected "
+		err_set(err, errlen, "%s: %s.npy: images are %zux%zu, expected "
 		    "28x28", path, xname, x.shape[1], x.shape[2]);
 		npz_array_free(&x);
 		return -1;
@@ -262,7 +249,7 @@ npz_split(npz_file *z, const char *path, const char *split, dataset_split *s,
 	}
 	snprintf(label, sizeof label, "%s: %s.npy", path, yname);
 	if (y.shape[0] != x.shape[0]) {
-		fail(err, errlen, "%s: %zu labels for %zu images in %s.npy",
+		err_set(err, errlen, "%s: %zu labels for %zu images in %s.npy",
 		    label, y.shape[0], x.shape[0], xname);
 		npz_array_free(&x);
 		npz_array_free(&y);
@@ -367,7 +354,7 @@ dataset_synthetic(dataset *ds, uint64_t seed, size_t ntrain, size_t ntest,
 	if (ds->train.pix == NULL || ds->train.label == NULL ||
 	    ds->test.pix == NULL || ds->test.label == NULL) {
 		dataset_free(ds);
-		return fail(err, errlen, "synthetic digits: out of memory");
+		return err_set(err, errlen, "synthetic digits: out of memory");
 	}
 	ds->train.n = ntrain;
 	ds->test.n = ntest;

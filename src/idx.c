@@ -2,27 +2,15 @@
 #include "idx.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <zlib.h>
 
+#include "err.h"
+
 #define IDX_MAX_FILE (1u << 30)  /* refuse anything over 1 GiB on disk */
-
-__attribute__((format(printf, 3, 4))) static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 static uint32_t
 be32(const uint8_t *p)
@@ -54,12 +42,12 @@ inflate_all(const char *name, const uint8_t *in, size_t inlen, size_t maxlen,
 	if (cap < 4096 || cap > maxlen)
 		cap = 4096;
 	if ((buf = malloc(cap)) == NULL)
-		return fail(err, errlen, "%s: out of memory", name);
+		return err_set(err, errlen, "%s: out of memory", name);
 
 	memset(&zs, 0, sizeof zs);
 	if (inflateInit2(&zs, 15 + 16) != Z_OK) {
 		free(buf);
-		return fail(err, errlen, "%s: cannot start zlib", name);
+		return err_set(err, errlen, "%s: cannot start zlib", name);
 	}
 	zs.next_in = (Bytef *)in;
 	zs.avail_in = 0;
@@ -72,14 +60,14 @@ inflate_all(const char *name, const uint8_t *in, size_t inlen, size_t maxlen,
 			if (ncap <= cap) {
 				inflateEnd(&zs);
 				free(buf);
-				return fail(err, errlen,
+				return err_set(err, errlen,
 				    "%s: inflates to more than %zu bytes",
 				    name, maxlen);
 			}
 			if ((nbuf = realloc(buf, ncap)) == NULL) {
 				inflateEnd(&zs);
 				free(buf);
-				return fail(err, errlen, "%s: out of memory",
+				return err_set(err, errlen, "%s: out of memory",
 				    name);
 			}
 			buf = nbuf;
@@ -112,7 +100,7 @@ inflate_all(const char *name, const uint8_t *in, size_t inlen, size_t maxlen,
 			if (left < 2 || next[0] != 0x1f || next[1] != 0x8b) {
 				inflateEnd(&zs);
 				free(buf);
-				return fail(err, errlen,
+				return err_set(err, errlen,
 				    "%s: %zu bytes of garbage after the gzip "
 				    "data", name, left);
 			}
@@ -122,7 +110,7 @@ inflate_all(const char *name, const uint8_t *in, size_t inlen, size_t maxlen,
 		if (rc == Z_BUF_ERROR && zs.avail_in == 0 && consumed == inlen) {
 			inflateEnd(&zs);
 			free(buf);
-			return fail(err, errlen,
+			return err_set(err, errlen,
 			    "%s: gzip data is truncated (ends after %zu "
 			    "bytes inflated)", name, used);
 		}
@@ -131,7 +119,7 @@ inflate_all(const char *name, const uint8_t *in, size_t inlen, size_t maxlen,
 
 			inflateEnd(&zs);
 			free(buf);
-			return fail(err, errlen, "%s: corrupt gzip data (%s)",
+			return err_set(err, errlen, "%s: corrupt gzip data (%s)",
 			    name, msg);
 		}
 	}
@@ -153,27 +141,27 @@ idx_read_file(const char *path, size_t maxlen, uint8_t **out, size_t *outlen,
 	*out = NULL;
 	*outlen = 0;
 	if ((f = fopen(path, "rb")) == NULL)
-		return fail(err, errlen, "%s: %s", path, strerror(errno));
+		return err_set(err, errlen, "%s: %s", path, strerror(errno));
 	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
 		fclose(f);
-		return fail(err, errlen, "%s: not a regular file", path);
+		return err_set(err, errlen, "%s: not a regular file", path);
 	}
 	if ((unsigned long long)st.st_size > IDX_MAX_FILE) {
 		fclose(f);
-		return fail(err, errlen, "%s: too large (%lld bytes)", path,
+		return err_set(err, errlen, "%s: too large (%lld bytes)", path,
 		    (long long)st.st_size);
 	}
 	len = (size_t)st.st_size;
 	if ((raw = malloc(len ? len : 1)) == NULL) {
 		fclose(f);
-		return fail(err, errlen, "%s: out of memory", path);
+		return err_set(err, errlen, "%s: out of memory", path);
 	}
 	if (fread(raw, 1, len, f) != len) {
 		int e = ferror(f) ? errno : 0;
 
 		fclose(f);
 		free(raw);
-		return fail(err, errlen, "%s: read error%s%s", path,
+		return err_set(err, errlen, "%s: read error%s%s", path,
 		    e ? ": " : "", e ? strerror(e) : "");
 	}
 	fclose(f);
@@ -187,7 +175,7 @@ idx_read_file(const char *path, size_t maxlen, uint8_t **out, size_t *outlen,
 	}
 	if (len > maxlen) {
 		free(raw);
-		return fail(err, errlen, "%s: larger than %zu bytes", path,
+		return err_set(err, errlen, "%s: larger than %zu bytes", path,
 		    maxlen);
 	}
 	*out = raw;
@@ -205,7 +193,7 @@ idx_parse(const char *name, const uint8_t *buf, size_t len, int want_ndim,
 
 	memset(out, 0, sizeof *out);
 	if (len == 0)
-		return fail(err, errlen, "%s: empty file", name);
+		return err_set(err, errlen, "%s: empty file", name);
 	if (len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b) {
 		uint8_t *raw;
 		size_t   rawlen;
@@ -220,45 +208,45 @@ idx_parse(const char *name, const uint8_t *buf, size_t len, int want_ndim,
 		return rc;
 	}
 	if (len < 4)
-		return fail(err, errlen, "%s: truncated header (%zu bytes)",
+		return err_set(err, errlen, "%s: truncated header (%zu bytes)",
 		    name, len);
 	magic = be32(buf);
 	if ((magic & 0xffff0000u) != 0 || ((magic >> 8) & 0xff) == 0)
-		return fail(err, errlen,
+		return err_set(err, errlen,
 		    "%s: not an IDX file (magic 0x%08x)", name, magic);
 	if (((magic >> 8) & 0xff) != 0x08)
-		return fail(err, errlen,
+		return err_set(err, errlen,
 		    "%s: IDX element type 0x%02x, expected unsigned bytes "
 		    "(0x08)", name, (magic >> 8) & 0xff);
 	ndim = (int)(magic & 0xff);
 	if (ndim != want_ndim)
-		return fail(err, errlen,
+		return err_set(err, errlen,
 		    "%s: IDX file has %d dimensions, expected %d (magic "
 		    "0x%08x)", name, ndim, want_ndim, magic);
 	hdr = 4 + 4 * (size_t)ndim;
 	if (len < hdr)
-		return fail(err, errlen, "%s: truncated header (%zu bytes)",
+		return err_set(err, errlen, "%s: truncated header (%zu bytes)",
 		    name, len);
 	for (int i = 0; i < ndim; i++) {
 		out->dims[i] = be32(buf + 4 + 4 * i);
 		if (out->dims[i] == 0)
-			return fail(err, errlen, "%s: dimension %d is zero",
+			return err_set(err, errlen, "%s: dimension %d is zero",
 			    name, i);
 		if (need > (size_t)IDX_MAX_FILE * 4 / out->dims[i])
-			return fail(err, errlen,
+			return err_set(err, errlen,
 			    "%s: dimensions too large", name);
 		need *= out->dims[i];
 	}
 	if (len - hdr != need) {
 		memset(out, 0, sizeof *out);
-		return fail(err, errlen,
+		return err_set(err, errlen,
 		    "%s: %s: header promises %zu bytes of data, file has %zu",
 		    name, len - hdr < need ? "truncated" : "trailing data",
 		    need, len - hdr);
 	}
 	if ((out->data = malloc(need)) == NULL) {
 		memset(out, 0, sizeof *out);
-		return fail(err, errlen, "%s: out of memory", name);
+		return err_set(err, errlen, "%s: out of memory", name);
 	}
 	memcpy(out->data, buf + hdr, need);
 	out->ndim = ndim;

@@ -3,12 +3,13 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <zlib.h>
+
+#include "err.h"
 
 #define NPZ_MAX_FILE   (1u << 30)  /* refuse archives over 1 GiB */
 #define NPZ_MAX_MEMBER (1u << 30)  /* and members inflating past 1 GiB */
@@ -36,19 +37,6 @@ struct npz_file {
 	npz_member *mem;
 	size_t      nmem;
 };
-
-__attribute__((format(printf, 3, 4))) static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 static uint16_t
 le16(const uint8_t *p)
@@ -78,26 +66,26 @@ read_whole(const char *path, uint8_t **out, size_t *outlen, char *err,
 	size_t      len;
 
 	if ((f = fopen(path, "rb")) == NULL)
-		return fail(err, errlen, "%s: %s", path, strerror(errno));
+		return err_set(err, errlen, "%s: %s", path, strerror(errno));
 	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
 		fclose(f);
-		return fail(err, errlen, "%s: not a regular file", path);
+		return err_set(err, errlen, "%s: not a regular file", path);
 	}
 	if ((unsigned long long)st.st_size > NPZ_MAX_FILE) {
 		fclose(f);
-		return fail(err, errlen, "%s: too large (%lld bytes)", path,
+		return err_set(err, errlen, "%s: too large (%lld bytes)", path,
 		    (long long)st.st_size);
 	}
 	len = (size_t)st.st_size;
 	if ((*out = malloc(len ? len : 1)) == NULL) {
 		fclose(f);
-		return fail(err, errlen, "%s: out of memory", path);
+		return err_set(err, errlen, "%s: out of memory", path);
 	}
 	if (fread(*out, 1, len, f) != len) {
 		fclose(f);
 		free(*out);
 		*out = NULL;
-		return fail(err, errlen, "%s: read error", path);
+		return err_set(err, errlen, "%s: read error", path);
 	}
 	fclose(f);
 	*outlen = len;
@@ -171,13 +159,13 @@ parse_central(npz_file *z, char *err, size_t errlen)
 
 	if (e < 0) {
 		if (z->len >= 4 && le32(b) == SIG_LOCAL)
-			return fail(err, errlen, "%s: truncated zip archive "
+			return err_set(err, errlen, "%s: truncated zip archive "
 			    "(no end-of-central-directory record)", z->path);
-		return fail(err, errlen, "%s: not a zip archive (no "
+		return err_set(err, errlen, "%s: not a zip archive (no "
 		    "end-of-central-directory record)", z->path);
 	}
 	if (le16(b + e + 4) != 0 || le16(b + e + 6) != 0)
-		return fail(err, errlen, "%s: multi-disk zip archives are not "
+		return err_set(err, errlen, "%s: multi-disk zip archives are not "
 		    "supported", z->path);
 	count = le16(b + e + 10);
 	cdsize = le32(b + e + 12);
@@ -188,12 +176,12 @@ parse_central(npz_file *z, char *err, size_t errlen)
 		uint64_t       roff;
 
 		if (e < 20 || le32(loc) != SIG_EOCD64LOC)
-			return fail(err, errlen, "%s: zip64 archive without a "
+			return err_set(err, errlen, "%s: zip64 archive without a "
 			    "zip64 locator", z->path);
 		roff = le64(loc + 8);
 		if (roff > z->len || z->len - roff < 56 ||
 		    le32(b + roff) != SIG_EOCD64)
-			return fail(err, errlen, "%s: bad zip64 "
+			return err_set(err, errlen, "%s: bad zip64 "
 			    "end-of-central-directory record", z->path);
 		r = b + roff;
 		count = le64(r + 32);
@@ -201,17 +189,17 @@ parse_central(npz_file *z, char *err, size_t errlen)
 		cdoff = le64(r + 48);
 	}
 	if (cdoff > z->len || cdsize > z->len - cdoff)
-		return fail(err, errlen, "%s: truncated zip archive (central "
+		return err_set(err, errlen, "%s: truncated zip archive (central "
 		    "directory at %llu+%llu past the end, %zu bytes)", z->path,
 		    (unsigned long long)cdoff, (unsigned long long)cdsize,
 		    z->len);
 	if (count > cdsize / 46)
-		return fail(err, errlen, "%s: corrupt zip archive (%llu "
+		return err_set(err, errlen, "%s: corrupt zip archive (%llu "
 		    "entries cannot fit a %llu-byte central directory)",
 		    z->path, (unsigned long long)count,
 		    (unsigned long long)cdsize);
 	if ((z->mem = calloc(count ? count : 1, sizeof *z->mem)) == NULL)
-		return fail(err, errlen, "%s: out of memory", z->path);
+		return err_set(err, errlen, "%s: out of memory", z->path);
 
 	size_t p = cdoff, end = cdoff + cdsize;
 	for (uint64_t i = 0; i < count; i++) {
@@ -219,7 +207,7 @@ parse_central(npz_file *z, char *err, size_t errlen)
 		unsigned    nlen, elen, clen;
 
 		if (end - p < 46 || le32(b + p) != SIG_CENTRAL)
-			return fail(err, errlen, "%s: corrupt zip central "
+			return err_set(err, errlen, "%s: corrupt zip central "
 			    "directory (entry %llu)", z->path,
 			    (unsigned long long)i);
 		m->flags = le16(b + p + 8);
@@ -232,11 +220,11 @@ parse_central(npz_file *z, char *err, size_t errlen)
 		clen = le16(b + p + 32);
 		m->offset = le32(b + p + 42);
 		if (end - p - 46 < (size_t)nlen + elen + clen)
-			return fail(err, errlen, "%s: corrupt zip central "
+			return err_set(err, errlen, "%s: corrupt zip central "
 			    "directory (entry %llu)", z->path,
 			    (unsigned long long)i);
 		if (nlen == 0 || nlen >= NPZ_MAX_NAME)
-			return fail(err, errlen, "%s: zip entry %llu has a "
+			return err_set(err, errlen, "%s: zip entry %llu has a "
 			    "name of %u bytes", z->path,
 			    (unsigned long long)i, nlen);
 		memcpy(m->name, b + p + 46, nlen);
@@ -246,7 +234,7 @@ parse_central(npz_file *z, char *err, size_t errlen)
 		    apply_zip64(m, b + p + 46 + nlen, elen,
 		    m->usize == 0xffffffffu, m->csize == 0xffffffffu,
 		    m->offset == 0xffffffffu) != 0)
-			return fail(err, errlen, "%s: %s: bad zip64 extra "
+			return err_set(err, errlen, "%s: %s: bad zip64 extra "
 			    "field", z->path, m->name);
 		p += 46 + (size_t)nlen + elen + clen;
 		z->nmem++;
@@ -260,7 +248,7 @@ npz_open(const char *path, char *err, size_t errlen)
 	npz_file *z = calloc(1, sizeof *z);
 
 	if (z == NULL) {
-		fail(err, errlen, "%s: out of memory", path);
+		err_set(err, errlen, "%s: out of memory", path);
 		return NULL;
 	}
 	snprintf(z->path, sizeof z->path, "%s", path);
@@ -302,7 +290,7 @@ inflate_member(const char *label, const uint8_t *in, size_t csize,
 
 	memset(&zs, 0, sizeof zs);
 	if (inflateInit2(&zs, -15) != Z_OK)
-		return fail(err, errlen, "%s: cannot start zlib", label);
+		return err_set(err, errlen, "%s: cannot start zlib", label);
 	zs.next_in = (Bytef *)in;
 	zs.avail_in = (uInt)csize;
 	zs.next_out = out;
@@ -315,7 +303,7 @@ inflate_member(const char *label, const uint8_t *in, size_t csize,
 		rc = inflate(&zs, Z_FINISH);
 		if (zs.avail_out == 0) {
 			inflateEnd(&zs);
-			return fail(err, errlen, "%s: deflate data inflates "
+			return err_set(err, errlen, "%s: deflate data inflates "
 			    "past the %zu bytes the directory gives", label,
 			    usize);
 		}
@@ -324,17 +312,17 @@ inflate_member(const char *label, const uint8_t *in, size_t csize,
 		const char *msg = zs.msg != NULL ? zs.msg : zError(rc);
 
 		inflateEnd(&zs);
-		return fail(err, errlen, "%s: corrupt deflate data (%s)", label,
+		return err_set(err, errlen, "%s: corrupt deflate data (%s)", label,
 		    msg);
 	}
 	if (rc != Z_STREAM_END) {
 		inflateEnd(&zs);
-		return fail(err, errlen, "%s: deflate data ends early (%lu of "
+		return err_set(err, errlen, "%s: deflate data ends early (%lu of "
 		    "%zu bytes inflated)", label, zs.total_out, usize);
 	}
 	if (zs.total_out != usize) {
 		inflateEnd(&zs);
-		return fail(err, errlen, "%s: inflates to %lu bytes, the "
+		return err_set(err, errlen, "%s: inflates to %lu bytes, the "
 		    "directory says %zu", label, zs.total_out, usize);
 	}
 	inflateEnd(&zs);
@@ -355,34 +343,34 @@ extract(npz_file *z, const npz_member *m, uint8_t **out, char *err,
 	snprintf(label, sizeof label, "%s: %s", z->path, m->name);
 	*out = NULL;
 	if (m->flags & 1)
-		return fail(err, errlen, "%s: encrypted zip entries are not "
+		return err_set(err, errlen, "%s: encrypted zip entries are not "
 		    "supported", label);
 	if (m->method != 0 && m->method != 8)
-		return fail(err, errlen, "%s: unsupported zip compression "
+		return err_set(err, errlen, "%s: unsupported zip compression "
 		    "method %u (need stored or deflate)", label, m->method);
 	if (m->usize > NPZ_MAX_MEMBER)
-		return fail(err, errlen, "%s: member too large (%llu bytes)",
+		return err_set(err, errlen, "%s: member too large (%llu bytes)",
 		    label, (unsigned long long)m->usize);
 	if (m->offset > z->len || z->len - m->offset < 30)
-		return fail(err, errlen, "%s: truncated zip archive (local "
+		return err_set(err, errlen, "%s: truncated zip archive (local "
 		    "header past the end)", label);
 	lh = z->buf + m->offset;
 	if (le32(lh) != SIG_LOCAL)
-		return fail(err, errlen, "%s: corrupt zip archive (bad local "
+		return err_set(err, errlen, "%s: corrupt zip archive (bad local "
 		    "header signature at offset %llu)", label,
 		    (unsigned long long)m->offset);
 	start = m->offset + 30 + le16(lh + 26) + le16(lh + 28);
 	if (start > z->len || z->len - start < m->csize)
-		return fail(err, errlen, "%s: truncated zip archive (%llu "
+		return err_set(err, errlen, "%s: truncated zip archive (%llu "
 		    "bytes of data past the end)", label,
 		    (unsigned long long)m->csize);
 	data = z->buf + start;
 	if (m->method == 0 && m->csize != m->usize)
-		return fail(err, errlen, "%s: stored entry with %llu bytes "
+		return err_set(err, errlen, "%s: stored entry with %llu bytes "
 		    "compressed but %llu uncompressed", label,
 		    (unsigned long long)m->csize, (unsigned long long)m->usize);
 	if ((buf = malloc(m->usize ? m->usize : 1)) == NULL)
-		return fail(err, errlen, "%s: out of memory", label);
+		return err_set(err, errlen, "%s: out of memory", label);
 	if (m->method == 0)
 		memcpy(buf, data, m->usize);
 	else if (inflate_member(label, data, m->csize, buf, m->usize, err,
@@ -393,7 +381,7 @@ extract(npz_file *z, const npz_member *m, uint8_t **out, char *err,
 	crc = (uint32_t)crc32(0L, buf, (uInt)m->usize);
 	if (crc != m->crc) {
 		free(buf);
-		return fail(err, errlen, "%s: CRC-32 mismatch (directory "
+		return err_set(err, errlen, "%s: CRC-32 mismatch (directory "
 		    "0x%08x, data 0x%08x): the archive is corrupt", label,
 		    m->crc, crc);
 	}
@@ -416,7 +404,7 @@ npz_read_u8(npz_file *z, const char *name, int want_ndim, npz_array *out,
 		if (strcmp(z->mem[i].name, want) == 0)
 			break;
 	if (i == z->nmem)
-		return fail(err, errlen, "%s: no %s in the archive", z->path,
+		return err_set(err, errlen, "%s: no %s in the archive", z->path,
 		    want);
 	if (extract(z, &z->mem[i], &buf, err, errlen) != 0)
 		return -1;
@@ -538,77 +526,77 @@ npz_parse_npy(const char *label, const uint8_t *buf, size_t len,
 
 	memset(out, 0, sizeof *out);
 	if (len < 10 || memcmp(buf, "\x93NUMPY", 6) != 0)
-		return fail(err, errlen, "%s: not a .npy array (bad magic, "
+		return err_set(err, errlen, "%s: not a .npy array (bad magic, "
 		    "want \\x93NUMPY)", label);
 	if (buf[6] == 1) {
 		hlen = le16(buf + 8);
 		hstart = 10;
 	} else if (buf[6] == 2 || buf[6] == 3) {
 		if (len < 12)
-			return fail(err, errlen, "%s: truncated .npy header",
+			return err_set(err, errlen, "%s: truncated .npy header",
 			    label);
 		hlen = le32(buf + 8);
 		hstart = 12;
 	} else {
-		return fail(err, errlen, "%s: unsupported .npy version %u.%u",
+		return err_set(err, errlen, "%s: unsupported .npy version %u.%u",
 		    label, buf[6], buf[7]);
 	}
 	if (hlen > len - hstart)
-		return fail(err, errlen, "%s: truncated .npy header (%zu "
+		return err_set(err, errlen, "%s: truncated .npy header (%zu "
 		    "bytes promised, %zu present)", label, hlen, len - hstart);
 
 	c.p = (const char *)buf + hstart;
 	c.end = c.p + hlen;
 	if (!eat(&c, '{'))
-		return fail(err, errlen, "%s: malformed .npy header (no "
+		return err_set(err, errlen, "%s: malformed .npy header (no "
 		    "dict)", label);
 	while (!eat(&c, '}')) {
 		if (quoted(&c, key, sizeof key) != 0 || !eat(&c, ':'))
-			return fail(err, errlen, "%s: malformed .npy header",
+			return err_set(err, errlen, "%s: malformed .npy header",
 			    label);
 		if (strcmp(key, "descr") == 0) {
 			if (quoted(&c, descr, sizeof descr) != 0)
-				return fail(err, errlen, "%s: malformed .npy "
+				return err_set(err, errlen, "%s: malformed .npy "
 				    "header ('descr' is not a string)", label);
 			have_descr = 1;
 		} else if (strcmp(key, "fortran_order") == 0) {
 			if (word(&c, "True"))
 				fortran = 1;
 			else if (!word(&c, "False"))
-				return fail(err, errlen, "%s: malformed .npy "
+				return err_set(err, errlen, "%s: malformed .npy "
 				    "header ('fortran_order')", label);
 			have_fortran = 1;
 		} else if (strcmp(key, "shape") == 0) {
 			if (shape_tuple(&c, out) != 0)
-				return fail(err, errlen, "%s: malformed .npy "
+				return err_set(err, errlen, "%s: malformed .npy "
 				    "header ('shape' is not a tuple of "
 				    "sizes)", label);
 			have_shape = 1;
 		} else {
-			return fail(err, errlen, "%s: malformed .npy header "
+			return err_set(err, errlen, "%s: malformed .npy header "
 			    "(unknown key '%s')", label, key);
 		}
 		if (!eat(&c, ',')) {
 			if (!eat(&c, '}'))
-				return fail(err, errlen, "%s: malformed .npy "
+				return err_set(err, errlen, "%s: malformed .npy "
 				    "header", label);
 			break;
 		}
 	}
 	if (!have_descr || !have_fortran || !have_shape)
-		return fail(err, errlen, "%s: malformed .npy header (missing "
+		return err_set(err, errlen, "%s: malformed .npy header (missing "
 		    "'%s')", label, !have_descr ? "descr" : !have_fortran ?
 		    "fortran_order" : "shape");
 	/* A single byte has no byte order: numpy writes '|u1'. */
 	if (strcmp(descr, "|u1") != 0 && strcmp(descr, "<u1") != 0 &&
 	    strcmp(descr, ">u1") != 0 && strcmp(descr, "u1") != 0) {
 		memset(out, 0, sizeof *out);
-		return fail(err, errlen, "%s: dtype '%s', expected unsigned "
+		return err_set(err, errlen, "%s: dtype '%s', expected unsigned "
 		    "bytes '|u1'", label, descr);
 	}
 	if (fortran) {
 		memset(out, 0, sizeof *out);
-		return fail(err, errlen, "%s: fortran_order is True, expected "
+		return err_set(err, errlen, "%s: fortran_order is True, expected "
 		    "C order", label);
 	}
 	shape_str(out, shp, sizeof shp);
@@ -616,14 +604,14 @@ npz_parse_npy(const char *label, const uint8_t *buf, size_t len,
 		int nd = out->ndim;
 
 		memset(out, 0, sizeof *out);
-		return fail(err, errlen, "%s: shape %s has %d dimensions, "
+		return err_set(err, errlen, "%s: shape %s has %d dimensions, "
 		    "expected %d", label, shp, nd, want_ndim);
 	}
 	for (int i = 0; i < out->ndim; i++) {
 		if (out->shape[i] != 0 &&
 		    need > (size_t)NPZ_MAX_MEMBER / out->shape[i]) {
 			memset(out, 0, sizeof *out);
-			return fail(err, errlen, "%s: shape %s too large", label,
+			return err_set(err, errlen, "%s: shape %s too large", label,
 			    shp);
 		}
 		need *= out->shape[i];
@@ -632,13 +620,13 @@ npz_parse_npy(const char *label, const uint8_t *buf, size_t len,
 		size_t have = len - hstart - hlen;
 
 		memset(out, 0, sizeof *out);
-		return fail(err, errlen, "%s: %s: shape %s needs %zu bytes, "
+		return err_set(err, errlen, "%s: %s: shape %s needs %zu bytes, "
 		    "the array has %zu", label, have < need ? "truncated" :
 		    "trailing data", shp, need, have);
 	}
 	if ((out->data = malloc(need ? need : 1)) == NULL) {
 		memset(out, 0, sizeof *out);
-		return fail(err, errlen, "%s: out of memory", label);
+		return err_set(err, errlen, "%s: out of memory", label);
 	}
 	memcpy(out->data, buf + hstart + hlen, need);
 	out->size = need;

@@ -11,18 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-__attribute__((format(printf, 3, 4))) static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
+#include "err.h"
 
 int
 results_write_atomic(const char *path, const char *data, size_t len,
@@ -34,9 +23,9 @@ results_write_atomic(const char *path, const char *data, size_t len,
 
 	if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >=
 	    (int)sizeof tmp)
-		return fail(err, errlen, "%s: path too long", path);
+		return err_set(err, errlen, "%s: path too long", path);
 	if ((fd = mkstemp(tmp)) < 0)
-		return fail(err, errlen, "%s: cannot create a temporary file "
+		return err_set(err, errlen, "%s: cannot create a temporary file "
 		    "beside it: %s", path, strerror(errno));
 	while (off < len) {
 		ssize_t w = write(fd, data + off, len - off);
@@ -68,7 +57,7 @@ bad:
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
-	return fail(err, errlen, "%s: cannot write: %s", path,
+	return err_set(err, errlen, "%s: cannot write: %s", path,
 	    strerror(e ? e : EIO));
 }
 
@@ -141,7 +130,7 @@ finish(const char *path, struct sbuf *b, char *err, size_t errlen)
 
 	if (b->oom) {
 		free(b->s);
-		return fail(err, errlen, "%s: out of memory", path);
+		return err_set(err, errlen, "%s: out of memory", path);
 	}
 	rc = results_write_atomic(path, b->s, b->len, err, errlen);
 	free(b->s);
@@ -166,7 +155,7 @@ results_write_csv(const char *path, const sweep_table *t, const char *source,
 	struct sbuf b;
 
 	if (sb_init(&b) != 0)
-		return fail(err, errlen, "%s: out of memory", path);
+		return err_set(err, errlen, "%s: out of memory", path);
 	sb_printf(&b, "# noisetop results\n# data: %s\n# config: ", source);
 	config_line(&b, &t->cfg);
 	sb_printf(&b, "\nscale,state,epoch,seconds,accuracy,loss,"
@@ -212,7 +201,7 @@ results_write_json(const char *path, const sweep_table *t,
 	const train_config *c = &t->cfg;
 
 	if (sb_init(&b) != 0)
-		return fail(err, errlen, "%s: out of memory", path);
+		return err_set(err, errlen, "%s: out of memory", path);
 	sb_printf(&b, "{\n  \"data\": ");
 	json_string(&b, source);
 	sb_printf(&b, ",\n  \"config\": {\"layers\": [");

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,22 +12,10 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "err.h"
 #include "results.h"
 
 #define RUN_FILE_MAX 65536
-
-__attribute__((format(printf, 3, 4))) static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* mkdir -p */
 static int
@@ -37,14 +24,14 @@ make_dirs(const char *path, char *err, size_t errlen)
 	char buf[4096];
 
 	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-		return fail(err, errlen, "%s: path too long", path);
+		return err_set(err, errlen, "%s: path too long", path);
 	for (char *p = buf + 1; ; p++) {
 		if (*p == '/' || *p == '\0') {
 			char c = *p;
 
 			*p = '\0';
 			if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-				return fail(err, errlen, "%s: cannot create: %s",
+				return err_set(err, errlen, "%s: cannot create: %s",
 				    buf, strerror(errno));
 			*p = c;
 			if (c == '\0')
@@ -66,7 +53,7 @@ run_root(const char *dir, char *out, size_t outlen, char *err, size_t errlen)
 	else if (home != NULL && *home != '\0')
 		snprintf(out, outlen, "%s/.local/share/noisetop/runs", home);
 	else
-		return fail(err, errlen, "no place for runs: set HOME, "
+		return err_set(err, errlen, "no place for runs: set HOME, "
 		    "XDG_DATA_HOME or pass --runs DIR");
 	return make_dirs(out, err, errlen);
 }
@@ -117,7 +104,7 @@ write_config(const run *r, char *err, size_t errlen)
 	do {                                                               \
 		n = snprintf(p, left, __VA_ARGS__);                        \
 		if (n < 0 || (size_t)n >= left)                            \
-			return fail(err, errlen, "%s: configuration too "  \
+			return err_set(err, errlen, "%s: configuration too "  \
 			    "long", r->dir);                               \
 		p += n;                                                    \
 		left -= (size_t)n;                                         \
@@ -167,26 +154,26 @@ read_text(const char *path, char *err, size_t errlen)
 	size_t n;
 
 	if (f == NULL) {
-		fail(err, errlen, "%s: %s", path, strerror(errno));
+		err_set(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	if ((buf = malloc(RUN_FILE_MAX + 1)) == NULL) {
 		fclose(f);
-		fail(err, errlen, "%s: out of memory", path);
+		err_set(err, errlen, "%s: out of memory", path);
 		return NULL;
 	}
 	n = fread(buf, 1, RUN_FILE_MAX + 1, f);
 	fclose(f);
 	if (n > RUN_FILE_MAX) {
 		free(buf);
-		fail(err, errlen, "%s: larger than %d bytes", path,
+		err_set(err, errlen, "%s: larger than %d bytes", path,
 		    RUN_FILE_MAX);
 		return NULL;
 	}
 	buf[n] = '\0';
 	if (strlen(buf) != n) {
 		free(buf);
-		fail(err, errlen, "%s: contains a NUL byte", path);
+		err_set(err, errlen, "%s: contains a NUL byte", path);
 		return NULL;
 	}
 	return buf;
@@ -212,11 +199,11 @@ parse_lines(const char *path, char *text,
 		if (line[0] == '#' || line[0] == '\0')
 			continue;
 		if ((eq = strstr(line, " = ")) == NULL)
-			return fail(err, errlen, "%s: line %d: not 'key = "
+			return err_set(err, errlen, "%s: line %d: not 'key = "
 			    "value'", path, lineno);
 		*eq = '\0';
 		if (fn(arg, line, eq + 3, msg, sizeof msg) != 0)
-			return fail(err, errlen, "%s: line %d: %s", path,
+			return err_set(err, errlen, "%s: line %d: %s", path,
 			    lineno, msg);
 	}
 	return 0;
@@ -233,7 +220,7 @@ num(const char *key, const char *v, double lo, double hi, double *out,
 	d = strtod(v, &end);
 	if (end == v || *end != '\0' || errno != 0 || !isfinite(d) ||
 	    d < lo || d > hi)
-		return fail(err, errlen, "%s '%s': not a number from %g to %g",
+		return err_set(err, errlen, "%s '%s': not a number from %g to %g",
 		    key, v, lo, hi);
 	*out = d;
 	return 0;
@@ -252,7 +239,7 @@ int_list(const char *key, const char *v, int *out, int max, int *n,
 		double d = 0;
 
 		if (*n == max)
-			return fail(err, errlen, "%s: too many values", key);
+			return err_set(err, errlen, "%s: too many values", key);
 		if (num(key, t, 1, 65536, &d, err, errlen) != 0)
 			return -1;
 		out[(*n)++] = (int)d;
@@ -270,7 +257,7 @@ config_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 	if (strcmp(k, "kind") == 0) {
 		if (strcmp(v, "train") && strcmp(v, "compare") &&
 		    strcmp(v, "sweep"))
-			return fail(err, errlen, "kind '%s' unknown", v);
+			return err_set(err, errlen, "kind '%s' unknown", v);
 		snprintf(c->kind, sizeof c->kind, "%s", v);
 	} else if (strcmp(k, "version") == 0)
 		snprintf(c->version, sizeof c->version, "%s", v);
@@ -287,7 +274,7 @@ config_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 		unsigned long x = strtoul(v, &end, 16);
 
 		if (end == v || *end != '\0' || x > 0xffffffffUL)
-			return fail(err, errlen, "data_crc '%s' is not hex", v);
+			return err_set(err, errlen, "data_crc '%s' is not hex", v);
 		c->data_crc = (uint32_t)x;
 	} else if (strcmp(k, "train_limit") == 0) {
 		if (num(k, v, 0, 1e8, &d, err, errlen))
@@ -302,7 +289,7 @@ config_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 		    errlen))
 			return -1;
 		if (n < 2)
-			return fail(err, errlen, "layers: need at least two "
+			return err_set(err, errlen, "layers: need at least two "
 			    "sizes");
 		c->cfg.nlayer = n - 1;
 	} else if (strcmp(k, "dropout") == 0) {
@@ -338,7 +325,7 @@ config_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 		    errlen)) < 0)
 			return -1;
 	} else
-		return fail(err, errlen, "unknown key '%s'", k);
+		return err_set(err, errlen, "unknown key '%s'", k);
 	return 0;
 }
 
@@ -359,10 +346,10 @@ read_config(run *r, char *err, size_t errlen)
 	if (rc != 0)
 		return -1;
 	if (r->conf.kind[0] == '\0' || r->conf.nscales == 0)
-		return fail(err, errlen, "%s: kind or scales missing", path);
+		return err_set(err, errlen, "%s: kind or scales missing", path);
 	if (r->conf.cfg.size[0] != DATASET_NPIX ||
 	    r->conf.cfg.size[r->conf.cfg.nlayer] != 10)
-		return fail(err, errlen, "%s: layers must run from 784 to 10",
+		return err_set(err, errlen, "%s: layers must run from 784 to 10",
 		    path);
 	return 0;
 }
@@ -376,7 +363,7 @@ run_create(run *r, const char *root, const run_config *conf, char *err,
 	char      stamp[64];
 
 	if (r == NULL || conf == NULL)
-		return fail(err, errlen, "run_create: no run");
+		return err_set(err, errlen, "run_create: no run");
 	memset(r, 0, sizeof *r);
 	r->conf = *conf;
 	localtime_r(&now, &tm);
@@ -392,7 +379,7 @@ run_create(run *r, const char *root, const run_config *conf, char *err,
 		if (mkdir(r->dir, 0755) == 0)
 			break;
 		if (errno != EEXIST || k == 100)
-			return fail(err, errlen, "%s: cannot create: %s",
+			return err_set(err, errlen, "%s: cannot create: %s",
 			    r->dir, strerror(errno));
 	}
 	if (write_config(r, err, errlen) != 0)
@@ -410,7 +397,7 @@ state_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 	if (strcmp(k, "state") == 0) {
 		if (strcmp(v, "running") && strcmp(v, "interrupted") &&
 		    strcmp(v, "finished"))
-			return fail(err, errlen, "state '%s' unknown", v);
+			return err_set(err, errlen, "state '%s' unknown", v);
 		snprintf(s->state, sizeof s->state, "%s", v);
 		return 0;
 	}
@@ -427,7 +414,7 @@ state_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 	else if (strcmp(k, "pid") == 0)
 		s->pid = (long)d;
 	else
-		return fail(err, errlen, "unknown key '%s'", k);
+		return err_set(err, errlen, "unknown key '%s'", k);
 	return 0;
 }
 
@@ -446,7 +433,7 @@ run_read_state(const char *dir, run_state *st, char *err, size_t errlen)
 	if (rc != 0)
 		return -1;
 	if (st->state[0] == '\0')
-		return fail(err, errlen, "%s: no state", path);
+		return err_set(err, errlen, "%s: no state", path);
 	st->alive = st->pid > 0 && strcmp(st->state, "running") == 0 &&
 	    (kill((pid_t)st->pid, 0) == 0 || errno == EPERM);
 	return 0;
@@ -469,7 +456,7 @@ list_runs(const char *root, int *n, char *err, size_t errlen)
 
 	*n = 0;
 	if (d == NULL) {
-		fail(err, errlen, "%s: %s", root, strerror(errno));
+		err_set(err, errlen, "%s: %s", root, strerror(errno));
 		return NULL;
 	}
 	while ((e = readdir(d)) != NULL) {
@@ -534,7 +521,7 @@ run_open(run *r, const char *root, const char *name, char *err,
 		}
 		free_names(names, n);
 		if (!found)
-			return fail(err, errlen, "no interrupted run in %s",
+			return err_set(err, errlen, "no interrupted run in %s",
 			    root);
 	} else {
 		const char *slash;
@@ -544,11 +531,11 @@ run_open(run *r, const char *root, const char *name, char *err,
 		    snprintf(r->dir, sizeof r->dir, "%s/%s", root, name);
 
 		if (len < 0 || len >= (int)sizeof r->dir)
-			return fail(err, errlen, "%s: path too long", name);
+			return err_set(err, errlen, "%s: path too long", name);
 		slash = strrchr(r->dir, '/');
 		if (snprintf(r->id, sizeof r->id, "%s", slash ? slash + 1 :
 		    r->dir) >= (int)sizeof r->id)
-			return fail(err, errlen, "%s: name too long", name);
+			return err_set(err, errlen, "%s: name too long", name);
 	}
 	return read_config(r, err, errlen);
 }
@@ -631,7 +618,7 @@ run_restore(const run *r, sweep_table *t, checkpoint *ck, char *err,
 		    sizeof(int)) != 0 || one.seed != c->cfg.seed ||
 		    one.scale != row->scale || one.epochs != c->cfg.epochs) {
 			checkpoint_free(&one);
-			return fail(err, errlen, "%s: does not match the run's "
+			return err_set(err, errlen, "%s: does not match the run's "
 			    "configuration (shapes, seed, scale or epochs)",
 			    path);
 		}

@@ -3,27 +3,14 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "noise.h"
 
 const float sweep_default_scales[6] = { 0.0f, 0.1f, 0.5f, 1.0f, 2.0f, 4.0f };
-
-__attribute__((format(printf, 3, 4))) static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 int
 sweep_parse_scales(const char *s, float *scales, char *err, size_t errlen)
@@ -32,7 +19,7 @@ sweep_parse_scales(const char *s, float *scales, char *err, size_t errlen)
 	const char *p = s;
 
 	if (s == NULL || *s == '\0')
-		return fail(err, errlen, "empty list of scales");
+		return err_set(err, errlen, "empty list of scales");
 	for (;;) {
 		char  *end;
 		double v;
@@ -40,13 +27,13 @@ sweep_parse_scales(const char *s, float *scales, char *err, size_t errlen)
 		errno = 0;
 		v = strtod(p, &end);
 		if (end == p || (*end != ',' && *end != '\0') || errno != 0)
-			return fail(err, errlen, "'%s': not a list of numbers "
+			return err_set(err, errlen, "'%s': not a list of numbers "
 			    "like 0,0.1,0.5", s);
 		if (!isfinite(v) || v < 0.0 || v > 100.0)
-			return fail(err, errlen, "scale %g: must be between 0 "
+			return err_set(err, errlen, "scale %g: must be between 0 "
 			    "and 100", v);
 		if (n == SWEEP_MAX_SCALES)
-			return fail(err, errlen, "more than %d scales",
+			return err_set(err, errlen, "more than %d scales",
 			    SWEEP_MAX_SCALES);
 		scales[n++] = (float)v;
 		if (*end == '\0')
@@ -109,7 +96,7 @@ sweep_run(sweep_table *t, const dataset *ds, train_control *ctl,
 		free(xtr);
 		free(xte);
 		free(res);
-		return fail(err, errlen, "out of memory for the noisy images");
+		return err_set(err, errlen, "out of memory for the noisy images");
 	}
 	for (int i = 0; i < t->n; i++) {
 		sweep_row     *row = &t->rows[i];

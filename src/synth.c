@@ -2,11 +2,11 @@
 #include "synth.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "rng.h"
 
 #define SIDE        28
@@ -127,19 +127,6 @@ struct synth_font {
 	int    nof[10];
 };
 
-__attribute__((format(printf, 3, 4))) static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 const char *
 synth_builtin_strokes(void)
 {
@@ -161,7 +148,7 @@ parse_stroke(synth_font *f, const char *s, int line, char *err,
 	char   *end;
 
 	if (f->nst == MAX_STROKES)
-		return fail(err, errlen, "line %d: more than %d strokes", line,
+		return err_set(err, errlen, "line %d: more than %d strokes", line,
 		    MAX_STROKES);
 	st->first = f->npt;
 	st->npt = 0;
@@ -174,20 +161,20 @@ parse_stroke(synth_font *f, const char *s, int line, char *err,
 			break;
 		x = strtof(s, &end);
 		if (end == s || *end != ',')
-			return fail(err, errlen, "line %d: point %d is not "
+			return err_set(err, errlen, "line %d: point %d is not "
 			    "x,y", line, st->npt + 1);
 		s = end + 1;
 		y = strtof(s, &end);
 		if (end == s || (*end != ' ' && *end != '\t' && *end != '\n' &&
 		    *end != '\0'))
-			return fail(err, errlen, "line %d: point %d is not "
+			return err_set(err, errlen, "line %d: point %d is not "
 			    "x,y", line, st->npt + 1);
 		s = end;
 		if (!(x >= 0 && x <= 100 && y >= 0 && y <= 100))
-			return fail(err, errlen, "line %d: point %g,%g outside "
+			return err_set(err, errlen, "line %d: point %g,%g outside "
 			    "the 0-100 box", line, (double)x, (double)y);
 		if (f->npt == MAX_POINTS || st->npt == MAX_PER_STROKE)
-			return fail(err, errlen, "line %d: too many points",
+			return err_set(err, errlen, "line %d: too many points",
 			    line);
 		f->pt[f->npt][0] = x / 100.0f;
 		f->pt[f->npt][1] = y / 100.0f;
@@ -195,7 +182,7 @@ parse_stroke(synth_font *f, const char *s, int line, char *err,
 		st->npt++;
 	}
 	if (st->npt < 2)
-		return fail(err, errlen, "line %d: a stroke needs at least two "
+		return err_set(err, errlen, "line %d: a stroke needs at least two "
 		    "points", line);
 	st->closed = st->npt > 3 &&
 	    f->pt[st->first][0] == f->pt[f->npt - 1][0] &&
@@ -215,7 +202,7 @@ synth_font_parse(const char *text, synth_font **out, char *err,
 
 	*out = NULL;
 	if (f == NULL)
-		return fail(err, errlen, "out of memory");
+		return err_set(err, errlen, "out of memory");
 	while (*p != '\0') {
 		const char *eol = strchr(p, '\n');
 		size_t      len = eol ? (size_t)(eol - p) : strlen(p);
@@ -226,7 +213,7 @@ synth_font_parse(const char *text, synth_font **out, char *err,
 		line++;
 		if (len >= sizeof buf) {
 			free(f);
-			return fail(err, errlen, "line %d: too long", line);
+			return err_set(err, errlen, "line %d: too long", line);
 		}
 		memcpy(buf, p, len);
 		buf[len] = '\0';
@@ -244,12 +231,12 @@ synth_font_parse(const char *text, synth_font **out, char *err,
 				end++;
 			if (end == s + 6 || *end != '\0' || d < 0 || d > 9) {
 				free(f);
-				return fail(err, errlen, "line %d: 'digit' "
+				return err_set(err, errlen, "line %d: 'digit' "
 				    "needs one digit 0-9", line);
 			}
 			if (f->ngl == MAX_GLYPHS) {
 				free(f);
-				return fail(err, errlen, "line %d: more than "
+				return err_set(err, errlen, "line %d: more than "
 				    "%d templates", line, MAX_GLYPHS);
 			}
 			f->gl[f->ngl].first = f->nst;
@@ -260,7 +247,7 @@ synth_font_parse(const char *text, synth_font **out, char *err,
 		    s[6] == '\t')) {
 			if (f->ngl == 0) {
 				free(f);
-				return fail(err, errlen, "line %d: a stroke "
+				return err_set(err, errlen, "line %d: a stroke "
 				    "before any 'digit'", line);
 			}
 			if (parse_stroke(f, s + 7, line, err, errlen) != 0) {
@@ -269,20 +256,20 @@ synth_font_parse(const char *text, synth_font **out, char *err,
 			}
 		} else {
 			free(f);
-			return fail(err, errlen, "line %d: expected 'digit', "
+			return err_set(err, errlen, "line %d: expected 'digit', "
 			    "'stroke' or a # comment", line);
 		}
 	}
 	for (int i = 0; i < f->ngl; i++)
 		if (f->gl[i].nstroke == 0) {
 			free(f);
-			return fail(err, errlen, "template %d has no strokes",
+			return err_set(err, errlen, "template %d has no strokes",
 			    i + 1);
 		}
 	for (int d = 0; d < 10; d++)
 		if (f->nof[d] == 0) {
 			free(f);
-			return fail(err, errlen, "digit %d has no template", d);
+			return err_set(err, errlen, "digit %d has no template", d);
 		}
 	*out = f;
 	return 0;

@@ -2,29 +2,16 @@
 #include "train.h"
 
 #include <omp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "err.h"
 #include "adam.h"
 #include "rng.h"
 
 #define PROGRESS_INTERVAL 0.05  /* seconds between TRAIN_BATCH callbacks */
-
-__attribute__((format(printf, 3, 4))) static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 static double
 now(void)
@@ -115,26 +102,26 @@ check_config(const train_config *c, const train_data *train,
     const train_data *test, char *err, size_t errlen)
 {
 	if (c->epochs < 1 || c->epochs > TRAIN_MAX_EPOCHS)
-		return fail(err, errlen, "epochs %d: must be 1 to %d",
+		return err_set(err, errlen, "epochs %d: must be 1 to %d",
 		    c->epochs, TRAIN_MAX_EPOCHS);
 	if (c->batch < 1)
-		return fail(err, errlen, "batch %d: must be at least 1",
+		return err_set(err, errlen, "batch %d: must be at least 1",
 		    c->batch);
 	if (train->n == 0)
-		return fail(err, errlen, "no training images");
+		return err_set(err, errlen, "no training images");
 	if ((size_t)c->batch > train->n)
-		return fail(err, errlen,
+		return err_set(err, errlen,
 		    "batch %d is larger than the %zu training images",
 		    c->batch, train->n);
 	if (train->npix != c->size[0] || (test != NULL && test->n > 0 &&
 	    test->npix != c->size[0]))
-		return fail(err, errlen, "input size %d does not match the "
+		return err_set(err, errlen, "input size %d does not match the "
 		    "images (%d pixels)", c->size[0], train->npix);
 	if (!(c->lr > 0.0f && c->lr < 10.0f))
-		return fail(err, errlen, "learning rate %g: must be in "
+		return err_set(err, errlen, "learning rate %g: must be in "
 		    "(0, 10)", (double)c->lr);
 	if (c->threads < 0)
-		return fail(err, errlen, "threads %d: must be at least 1",
+		return err_set(err, errlen, "threads %d: must be at least 1",
 		    c->threads);
 	return 0;
 }
@@ -176,7 +163,7 @@ train_run(const train_config *cfg, const train_data *train,
 		return -1;
 	if (adam_init(&opt, m->nparam, cfg->lr) != 0) {
 		mlp_free(m);
-		return fail(err, errlen, "out of memory for the optimizer");
+		return err_set(err, errlen, "out of memory for the optimizer");
 	}
 	perm = malloc(n * sizeof *perm);
 	xb = aligned_alloc(64, ((size_t)cfg->batch * npix * sizeof(float) +
@@ -188,7 +175,7 @@ train_run(const train_config *cfg, const train_data *train,
 		free(yb);
 		adam_destroy(&opt);
 		mlp_free(m);
-		return fail(err, errlen, "out of memory for the batches");
+		return err_set(err, errlen, "out of memory for the batches");
 	}
 	nbatch = (int)((n + cfg->batch - 1) / cfg->batch);
 	mlp_init(m, cfg->seed);
@@ -200,7 +187,7 @@ train_run(const train_config *cfg, const train_data *train,
 			free(yb);
 			adam_destroy(&opt);
 			mlp_free(m);
-			return fail(err, errlen, "resume state does not fit: "
+			return err_set(err, errlen, "resume state does not fit: "
 			    "%d epochs and %ld steps done, %d batches an "
 			    "epoch", from->nhist, from->t, nbatch);
 		}

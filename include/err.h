@@ -1,0 +1,17 @@
+#ifndef NOISETOP_ERR_H
+#define NOISETOP_ERR_H
+
+#include <stddef.h>
+
+/*
+ * Library modules report failure as -1 (or NULL) and a one-line message in
+ * a caller's buffer, tmux's "char **cause" style: they never print or exit.
+ * err_set() formats that message into err (errlen bytes, NUL-terminated;
+ * err may be NULL) and returns -1, so a failure path reads
+ *
+ *	return err_set(err, errlen, "%s: truncated header", path);
+ */
+int err_set(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif
