@@ -72,6 +72,24 @@ wait_gone() {
 	done
 }
 
+# wait_file SECONDS GLOB: until a file matching GLOB exists and is not empty.
+wait_file() {
+	_end=$(($(date +%s) + $1))
+	while :; do
+		for _f in $2; do
+			[ -s "$_f" ] && return 0
+		done
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.1
+	done
+}
+
+# The pid of the dashboard in the pane (env execs it under the shell).
+dash_pid() {
+	_shell=$($T display -p -t nt '#{pane_pid}')
+	ps -o pid= --ppid "$_shell" | tr -d ' ' | head -1
+}
+
 # Screen lines 10-15 hold only the two digits before a model exists.
 digits() { capc | sed -n '10,15p'; }
 
@@ -90,7 +108,11 @@ ascii_only() {  # no byte above 0x7F on screen
 	! cap | LC_ALL=C grep -q "$(printf '[\200-\377]')"
 }
 
-start() {  # start LABEL ENV...: a fresh server with the dashboard in it
+# start LABEL ENV...: a fresh server with the dashboard in it, recording
+# its runs in $OUT/runs-LABEL (never in ~/.local); $XARGS is appended to
+# the options.
+XARGS=
+start() {
 	$T kill-server >/dev/null 2>&1
 	runs=$((runs + 1))
 	T="tmux -L noisetop-test-$$-$runs -f /dev/null"
@@ -98,7 +120,8 @@ start() {  # start LABEL ENV...: a fresh server with the dashboard in it
 	shift
 	$T new-session -d -x 100 -y 30 -s nt -c "$OUT" \
 	    "env $* '$NOISETOP' --data '$DATA' --train-limit 2000 \
-	    --test-limit 500 --epochs 2 --scales 0,1 --threads 2; \
+	    --test-limit 500 --epochs 2 --scales 0,1 --threads 2 \
+	    --runs '$OUT/runs-$label' $XARGS; \
 	    echo NOISETOP-EXIT=\$?; sleep 600"
 }
 
@@ -232,14 +255,98 @@ start sigterm TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
 wait_for 20 'Samples'
 $T send-keys -t nt c
 wait_for 20 'training compare'
-shell=$($T display -p -t nt '#{pane_pid}')
-pid=$(ps -o pid= --ppid "$shell" | tr -d ' ' | head -1)
+pid=$(dash_pid)
 [ -n "$pid" ] && kill -TERM "$pid"
 wait_for 10 'NOISETOP-EXIT=143'
 ok $? "sigterm: SIGTERM during a job exits with 143"
 flags=$($T display -p -t nt '#{alternate_on}#{keypad_cursor_flag}#{cursor_flag}')
 [ "$flags" = "001" ]
 ok $? "sigterm: terminal restored ($flags)"
+
+# Runs on disk: every dashboard job records one, quitting leaves it
+# interrupted, a restart shows it, r resumes it, and so does the headless
+# 'noisetop resume'.
+R="$OUT/runs-runs"
+epochs_in() { grep -c '^[0-9]' "$1/results.csv" 2>/dev/null; }
+start runs TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
+wait_for 20 'Samples' && wait_for 5 'Training: no job yet'
+ok $? "runs: nothing to show in an empty runs directory"
+$T send-keys -t nt t
+wait_for 60 'train done in [0-9]+ s: run .*/runs-runs/[0-9]{8}-[0-9]{6}-train'
+ok $? "runs: t records a run; the status line names its directory"
+d=$(ls -d "$R"/*-train 2>/dev/null | head -1)
+[ -n "$d" ] && [ -s "$d/config.txt" ] && [ -s "$d/ckpt-0.bin" ] &&
+    grep -q 'state = finished' "$d/state.txt" && [ "$(epochs_in "$d")" -eq 2 ]
+ok $? "runs: config.txt, state.txt (finished), results.csv (2 epochs), ckpt-0.bin"
+grep -q '^kind = train$' "$d/config.txt" &&
+    grep -q '^train_limit = 2000$' "$d/config.txt" &&
+    grep -Eq '^data_crc = [0-9a-f]{8}$' "$d/config.txt" &&
+    grep -q "^data_dir = /" "$d/config.txt"
+ok $? "runs: config.txt has the kind, the limits, the absolute data dir, the checksum"
+grep -q "Training: train  run $(basename "$d")" "$OUT/screen"
+ok $? "runs: the training pane names the run"
+
+$T send-keys -t nt s
+wait_file 60 "$R/*-sweep/ckpt-0.bin"
+$T send-keys -t nt p
+wait_for 5 'PAUSED' && $T send-keys -t nt q && wait_for 5 'quit and cancel' &&
+    $T send-keys -t nt y && wait_for 10 'NOISETOP-EXIT=0'
+ok $? "runs: q y after a sweep's first epoch quits with 0"
+d=$(ls -d "$R"/*-sweep 2>/dev/null | head -1)
+id=$(basename "$d")
+grep -q 'state = interrupted' "$d/state.txt" && [ -s "$d/ckpt-0.bin" ]
+ok $? "runs: the quit sweep is interrupted, its first epoch on disk"
+"$NOISETOP" runs --runs "$R" > "$OUT/runs.txt" 2>&1 &&
+    grep -Eq "^$id +sweep +interrupted at scale [01] \([12] of 2\), epoch [12]/2" "$OUT/runs.txt"
+ok $? "runs: 'noisetop runs' lists it as interrupted"
+
+start runs TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
+wait_for 20 "Training: loaded run $id" && wait_for 5 'interrupted at scale' &&
+    grep -Eq 'acc +[▁▂▃▄▅▆▇█]+ +[0-9]+\.[0-9][0-9]%' "$OUT/screen" &&
+    grep -Eq ' 0 train .*[0-9]+\.[0-9][0-9]' "$OUT/screen" &&
+    grep -q 'final accuracy vs noise (loaded)' "$OUT/screen"
+ok $? "runs: a restart shows the interrupted sweep's curves and chart, labelled $id"
+$T send-keys -t nt r
+wait_for 10 "resumed run $id at scale [01] \([12] of 2\), epoch [0-2]/2"
+ok $? "runs: r resumes it and says where"
+wait_for 60 "sweep done in [0-9]+ s: run $d"
+ok $? "runs: the resumed sweep finishes; the status line names its directory"
+grep -q 'state = finished' "$d/state.txt" && [ "$(epochs_in "$d")" -eq 4 ] &&
+    [ -s "$d/ckpt-1.bin" ]
+ok $? "runs: state finished, results.csv has all 4 epochs"
+$T send-keys -t nt r
+wait_for 10 'nothing resumed: no interrupted run'
+ok $? "runs: r with nothing interrupted says so"
+
+# A compare stopped by SIGTERM, refused on other data, then finished by
+# the headless resume.
+$T send-keys -t nt c
+wait_file 60 "$R/*-compare/ckpt-0.bin"
+pid=$(dash_pid)
+[ -n "$pid" ] && kill -TERM "$pid"
+wait_for 10 'NOISETOP-EXIT=143'
+ok $? "runs: SIGTERM during a compare exits with 143"
+d=$(ls -d "$R"/*-compare 2>/dev/null | head -1)
+id=$(basename "$d")
+grep -q 'state = interrupted' "$d/state.txt"
+ok $? "runs: the compare is interrupted"
+XARGS="--train-limit 1000"
+start runs TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
+XARGS=
+wait_for 20 "Training: loaded run $id" && wait_for 5 'on other data'
+ok $? "runs: on other data the run is shown as such"
+$T send-keys -t nt r
+wait_for 10 "run $id not resumed: it was trained on other data" &&
+    grep -q 'state = interrupted' "$d/state.txt"
+ok $? "runs: r refuses it on other data, naming the run"
+$T send-keys -t nt q
+wait_for 10 'NOISETOP-EXIT=0'
+(cd "$OUT" && "$NOISETOP" resume --runs "$R" --no-progress \
+    > "$OUT/resume.log" 2>&1)
+rc=$?
+[ $rc -eq 0 ] && grep -q 'state = finished' "$d/state.txt" &&
+    [ "$(epochs_in "$d")" -eq 4 ]
+ok $? "runs: 'noisetop resume' finishes the dashboard's compare (rc $rc)"
 
 # An unknown terminal type is refused with a pointer to the headless mode.
 msg=$(TERM=no-such-term "$NOISETOP" --data "$DATA" --train-limit 100 \
