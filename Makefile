@@ -31,7 +31,8 @@ TESTS    := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c))
 BENCHES  := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 
 .PHONY: all test test-sanitize bench data run clean format fuzz fuzz-build
-BIN      ?= noisetop
+# Other build directories (B=build-asan ...) keep their own binary.
+BIN      ?= $(if $(filter build,$(B)),noisetop,$(B)/noisetop)
 all: $(BIN)
 
 $(BIN): $(B)/obj/main.o $(LIB)
