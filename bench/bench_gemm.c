@@ -1,17 +1,21 @@
 /*
  * bench_gemm: time gemm() on the MLP's shapes at the current OpenMP thread
  * count (best of several repeats, since the machine is shared), and the
- * GEMM time of one training epoch.
+ * GEMM time of one training epoch; beside it OpenBLAS's cblas_sgemm on the
+ * same shapes and thread count when libopenblas.so.0 can be loaded (at run
+ * time, so the build never depends on it).
  *
  *   usage: bench_gemm [portable|avx2]
  */
 #include "gemm.h"
 
+#include <dlfcn.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define EPOCH_BATCHES	469	/* ceil(60000 / 128) */
 #define LAST_BATCH	96	/* 60000 - 468 * 128 */
@@ -59,11 +63,45 @@ fill(size_t n)
 	return p;
 }
 
-/* One shape's operands and its best time so far. */
+/* OpenBLAS's CBLAS entry point and thread setter, from dlopen(). */
+typedef void cblas_sgemm_fn(int, int, int, int, int, int, float,
+    const float *, int, const float *, int, float, float *, int);
+typedef void set_threads_fn(int);
+static cblas_sgemm_fn	*ob_sgemm;
+
+enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
+
+/*
+ * Load OpenBLAS with its own core detection: this machine's environment may
+ * pin OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, which OpenBLAS reads when it is
+ * loaded, so they are dropped first (for OpenBLAS only: noisetop reads
+ * neither).  Returns 0 when it is there.
+ */
+static int
+openblas_load(int threads)
+{
+	void		*h;
+	set_threads_fn	*set;
+
+	unsetenv("OPENBLAS_CORETYPE");
+	unsetenv("OPENBLAS_L2_SIZE");
+	if ((h = dlopen("libopenblas.so.0", RTLD_NOW | RTLD_LOCAL)) == NULL)
+		return -1;
+	ob_sgemm = (cblas_sgemm_fn *)dlsym(h, "cblas_sgemm");
+	set = (set_threads_fn *)dlsym(h, "openblas_set_num_threads");
+	if (ob_sgemm == NULL)
+		return -1;
+	if (set != NULL)
+		set(threads);
+	return 0;
+}
+
+/* One shape's operands and its best times so far. */
 struct run {
 	int	 ta, tb, m, n, k, reps;
 	float	*a, *b, *c;
-	double	 best;		/* seconds per call */
+	double	 best;		/* seconds per gemm() call */
+	double	 best_ob;	/* seconds per cblas_sgemm() call */
 };
 
 static void
@@ -79,68 +117,96 @@ run_init(struct run *r, const struct call *cl, int batch)
 	r->c = fill((size_t)r->m * r->n);
 	/* about 2 ms per sample, at least one call */
 	r->reps = (int)(2e-3 / (2.0 * r->m * r->n * r->k / 50e9)) + 1;
-	r->best = 1e30;
+	r->best = r->best_ob = 1e30;
 }
 
 /* One timed sample of r->reps calls; keeps the best per-call time. */
 static void
-run_sample(struct run *r)
+run_sample(struct run *r, int openblas)
 {
+	int	lda = r->ta ? r->m : r->k, ldb = r->tb ? r->k : r->n;
 	double	t = now();
 	int	i;
 
-	for (i = 0; i < r->reps; i++)
-		gemm(r->ta, r->tb, r->m, r->n, r->k, r->a, r->ta ? r->m : r->k,
-		    r->b, r->tb ? r->k : r->n, 0.0f, r->c, r->n);
+	for (i = 0; i < r->reps; i++) {
+		if (openblas)
+			ob_sgemm(ROW_MAJOR, r->ta ? TRANS : NO_TRANS,
+			    r->tb ? TRANS : NO_TRANS, r->m, r->n, r->k, 1.0f,
+			    r->a, lda, r->b, ldb, 0.0f, r->c, r->n);
+		else
+			gemm(r->ta, r->tb, r->m, r->n, r->k, r->a, lda, r->b,
+			    ldb, 0.0f, r->c, r->n);
+	}
 	t = (now() - t) / r->reps;
-	if (t < r->best)
-		r->best = t;
+	if (openblas ? t < r->best_ob : t < r->best)
+		*(openblas ? &r->best_ob : &r->best) = t;
 }
 
 /*
  * The machine is shared and noisy, so every shape is sampled once per round
  * over many rounds (a few seconds in all) and the best sample kept: a burst
- * of load then costs one round, not one shape's whole measurement.
+ * of load then costs one round, not one shape's whole measurement.  The two
+ * libraries take turns in phases of several rounds, with a pause between so
+ * that the idle one's threads have stopped spinning (libgomp spins a while
+ * after a parallel region, OpenBLAS's pool about 0.1 s after a call) and do
+ * not compete with the one being measured.
  */
 int
 main(int argc, char **argv)
 {
-	enum { NCALL = sizeof calls / sizeof calls[0], ROUNDS = 40 };
+	enum { NCALL = sizeof calls / sizeof calls[0], ROUNDS = 40,
+	    PHASES = 5 };
 	struct run	full[NCALL], last[NCALL];
 	size_t		i;
-	double		epoch = 0.0, flops_epoch = 0.0, flops;
-	int		round;
+	double		epoch = 0.0, epoch_ob = 0.0, flops_epoch = 0.0, flops;
+	int		phase, round, lib, nlib, nt = omp_get_max_threads();
 
 	if (argc > 1 && gemm_force_kernel(argv[1]) != 0) {
 		fprintf(stderr, "usage: bench_gemm [portable|avx2]\n");
 		return 1;
 	}
+	nlib = openblas_load(nt) == 0 ? 2 : 1;
 	for (i = 0; i < NCALL; i++) {
 		run_init(&full[i], &calls[i], BATCH);
 		run_init(&last[i], &calls[i], LAST_BATCH);
-		run_sample(&full[i]);	/* warm up: buffers, threads */
-		full[i].best = 1e30;
+		for (lib = 0; lib < nlib; lib++)
+			run_sample(&full[i], lib);	/* warm up */
+		full[i].best = full[i].best_ob = 1e30;
 	}
-	for (round = 0; round < ROUNDS; round++) {
-		for (i = 0; i < NCALL; i++) {
-			run_sample(&full[i]);
-			if (round % 4 == 0)
-				run_sample(&last[i]);
+	for (phase = 0; phase < PHASES; phase++) {
+		for (lib = 0; lib < nlib; lib++) {
+			if (nlib > 1)
+				usleep(250000);
+			for (round = 0; round < ROUNDS / PHASES; round++)
+				for (i = 0; i < NCALL; i++) {
+					run_sample(&full[i], lib);
+					if (round % 4 == 0)
+						run_sample(&last[i], lib);
+				}
 		}
 	}
 
-	printf("kernel %s, %d threads, best of %d rounds\n",
-	    gemm_kernel_name(), omp_get_max_threads(), ROUNDS);
-	printf("%-14s %5s %5s %5s  %9s %8s\n", "call", "M", "N", "K",
+	printf("kernel %s, %d threads, best of %d rounds; OpenBLAS %s\n",
+	    gemm_kernel_name(), nt, ROUNDS, nlib > 1 ? "beside it, same "
+	    "threads" : "not found (apt-get install libopenblas0)");
+	printf("%-14s %5s %5s %5s  %9s %8s", "call", "M", "N", "K",
 	    "ms/call", "GFLOP/s");
+	if (nlib > 1)
+		printf("  %9s %8s %6s", "OB ms", "OB GF/s", "nt/OB");
+	printf("\n");
 	for (i = 0; i < NCALL; i++) {
 		struct run	*r = &full[i];
 
 		flops = 2.0 * r->m * r->n * r->k;
-		printf("%-14s %5d %5d %5d  %9.4f %8.1f  %s\n", calls[i].what,
-		    r->m, r->n, r->k, r->best * 1e3, flops / r->best / 1e9,
-		    gemm_kernel_name());
+		printf("%-14s %5d %5d %5d  %9.4f %8.1f", calls[i].what,
+		    r->m, r->n, r->k, r->best * 1e3, flops / r->best / 1e9);
+		if (nlib > 1)
+			printf("  %9.4f %8.1f %5.0f%%", r->best_ob * 1e3,
+			    flops / r->best_ob / 1e9,
+			    100.0 * r->best_ob / r->best);
+		printf("\n");
 		epoch += (EPOCH_BATCHES - 1) * r->best + last[i].best;
+		epoch_ob += (EPOCH_BATCHES - 1) * r->best_ob + last[i].best_ob;
 		flops_epoch += (EPOCH_BATCHES - 1) * flops +
 		    2.0 * last[i].m * last[i].n * last[i].k;
 		free(r->a);
@@ -150,8 +216,12 @@ main(int argc, char **argv)
 		free(last[i].b);
 		free(last[i].c);
 	}
-	printf("epoch (%d batches, last %d): %.3f s of GEMM, %.1f GFLOP, "
-	    "%.1f GFLOP/s\n", EPOCH_BATCHES, LAST_BATCH, epoch,
-	    flops_epoch / 1e9, flops_epoch / epoch / 1e9);
+	printf("epoch (%d batches, last %d): %.1f GFLOP; noisetop %.3f s of "
+	    "GEMM, %.1f GFLOP/s", EPOCH_BATCHES, LAST_BATCH,
+	    flops_epoch / 1e9, epoch, flops_epoch / epoch / 1e9);
+	if (nlib > 1)
+		printf("; OpenBLAS %.3f s, %.1f GFLOP/s", epoch_ob,
+		    flops_epoch / epoch_ob / 1e9);
+	printf("\n");
 	return 0;
 }

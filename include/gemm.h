@@ -1,6 +1,8 @@
 #ifndef NOISETOP_GEMM_H
 #define NOISETOP_GEMM_H
 
+#include <stddef.h>
+
 /*
  * Single-precision matrix multiply for the MLP, row-major throughout.
  *
@@ -29,6 +31,41 @@ void gemm(int transa, int transb, int m, int n, int k, const float *a,
     int lda, const float *b, int ldb, float beta, float *c, int ldc);
 void gemm_ref(int transa, int transb, int m, int n, int k, const float *a,
     int lda, const float *b, int ldb, float beta, float *c, int ldc);
+
+/* Epilogues see tiles of C at most this many columns wide (and 6 rows):
+ * when N <= GEMM_TILE_N, every tile holds whole rows of C. */
+#define GEMM_TILE_N 16
+
+/*
+ * An epilogue: called once on each finished tile of C, rows i0..i0+mr-1 and
+ * columns j0..j0+nr-1 (c points at C[i0][j0], row stride ldc), right after
+ * the tile's last K block while it is still in L1, by the thread that made
+ * it.  It may rewrite the tile in place; tiles never overlap.
+ */
+typedef void gemm_epilogue(void *ctx, int i0, int j0, int mr, int nr,
+    float *c, ptrdiff_t ldc);
+
+/* What gemm_team() does besides the product; NULL fields are off. */
+typedef struct {
+	gemm_epilogue	*epilogue;
+	void		*ctx;		/* passed to the epilogue */
+	float		*colsum;	/* (N): colsum[j] = sum_p op(B)[p][j] */
+} gemm_extra;
+
+/*
+ * gemm() for a team that is already running: every thread of the enclosing
+ * OpenMP parallel region (or a lone thread outside one) calls it with the
+ * same arguments, and the team splits C exactly as gemm() does, so results
+ * are bit-identical to gemm()'s for any team size.  m, n, k >= 1 and beta
+ * 0 or 1.  There is no barrier at the end: place one before C, colsum or
+ * anything an epilogue wrote is read by another thread.  Saves a parallel
+ * region per call and lets bias, activation or mask work ride on the tile
+ * while it is in cache (x->epilogue); x->colsum gets the column sums of
+ * op(B), each summed in k order, during B's packing.  x may be NULL.
+ */
+void gemm_team(int transa, int transb, int m, int n, int k, const float *a,
+    int lda, const float *b, int ldb, float beta, float *c, int ldc,
+    const gemm_extra *x);
 
 /* The name of the micro-kernel gemm() uses: "avx2" or "portable". */
 const char *gemm_kernel_name(void);

@@ -92,6 +92,9 @@ struct gemm_job {
 	int		 split_n;	/* threads split columns, else rows */
 	int		 pack_a;	/* A panels reused across jr: pack them */
 	int		 kc;		/* depth of every K block but the last */
+	gemm_epilogue	*epi;		/* on each finished tile, or NULL */
+	void		*epi_ctx;
+	float		*colsum;	/* column sums of op(B), or NULL */
 };
 
 static gemm_kernel kern_portable;
@@ -403,12 +406,25 @@ pack_bt_avx2(int kc, const float *src, ptrdiff_t ldb, float *dst)
  */
 static void
 pack_b(int transb, int kc, int nc, const float *b, ptrdiff_t ldb, float *dst,
-    int fast)
+    int fast, float *cs, int cs_first)
 {
 	const float	*s;
 	float		*d;
 	int		 j0, j, p, full = nc / NR * NR;
 
+	if (cs != NULL && cs_first)
+		memset(cs, 0, sizeof(float) * nc);
+	if (cs != NULL && transb) {
+		/* column j of op(B) is row j of B: sum it in k order */
+		for (j = 0; j < nc; j++) {
+			float	acc = cs[j];
+
+			s = b + j * ldb;
+			for (p = 0; p < kc; p++)
+				acc += s[p];
+			cs[j] = acc;
+		}
+	}
 	if (!transb) {
 		/*
 		 * B stored (K, N): NR contiguous values per k.  Walk B row by
@@ -420,6 +436,10 @@ pack_b(int transb, int kc, int nc, const float *b, ptrdiff_t ldb, float *dst,
 			for (j0 = 0; j0 < full; j0 += NR)
 				memcpy(dst + (ptrdiff_t)j0 * kc + p * NR, s + j0,
 				    sizeof(float) * NR);
+			/* the row is in L1 now: add it to the column sums */
+			if (cs != NULL)
+				for (j = 0; j < nc; j++)
+					cs[j] += s[j];
 			if (full == nc)
 				continue;
 			d = dst + (ptrdiff_t)full * kc + p * NR;
@@ -488,7 +508,7 @@ tile(gemm_kernel *kern, int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
  */
 static void
 block(const struct gemm_job *j, struct gemm_buf *buf, gemm_kernel *kern,
-    int ic, int mc, int jc, int nc, int pc, int kc, int accum)
+    int ic, int mc, int jc, int nc, int pc, int kc, int accum, int last)
 {
 	const float	*a, *ap;
 	ptrdiff_t	 rsa, csa, prs, pcs;
@@ -527,6 +547,10 @@ block(const struct gemm_job *j, struct gemm_buf *buf, gemm_kernel *kern,
 			}
 			tile(kern, kc, ap, prs, pcs, buf->bp + (ptrdiff_t)jr *
 			    kc, c, j->ldc, accum, mr, nr);
+			/* the tile is finished and still in L1 */
+			if (last && j->epi != NULL)
+				j->epi(j->epi_ctx, ic + ir, jc + jr, mr, nr, c,
+				    j->ldc);
 		}
 	}
 }
@@ -559,6 +583,19 @@ rect_unpacked(const struct gemm_job *j, int m0, int m1, int n0, int n1)
 			j->c[i * j->ldc + jj] = s;
 		}
 	}
+	for (jj = n0; m0 == 0 && j->colsum != NULL && jj < n1; jj++) {
+		float	s = 0.0f;
+
+		for (p = 0; p < j->k; p++)
+			s += j->transb ? j->b[jj * j->ldb + p] :
+			    j->b[p * j->ldb + jj];
+		j->colsum[jj] = s;
+	}
+	for (i = m0; j->epi != NULL && i < m1; i += MR)
+		for (jj = n0; jj < n1; jj += NR)
+			j->epi(j->epi_ctx, i, jj, m1 - i < MR ? m1 - i : MR,
+			    n1 - jj < NR ? n1 - jj : NR,
+			    j->c + (ptrdiff_t)i * j->ldc + jj, j->ldc);
 }
 
 /*
@@ -597,16 +634,70 @@ run_part(const struct gemm_job *j, int t, int nt)
 		nc = n1 - jc < NC ? n1 - jc : NC;
 		for (pc = 0; pc < j->k; pc += kc) {
 			kc = j->k - pc < j->kc ? j->k - pc : j->kc;
+			/*
+			 * Every thread packs its columns of B whole (rows split
+			 * the M tiles only); the one holding row 0 writes their
+			 * sums, so each sum is made once, in k order.
+			 */
 			pack_b(j->transb, kc, nc, j->transb ?
 			    j->b + jc * j->ldb + pc : j->b + pc * j->ldb + jc,
-			    j->ldb, buf->bp, kern != kern_portable);
+			    j->ldb, buf->bp, kern != kern_portable,
+			    j->colsum != NULL && m0 == 0 ? j->colsum + jc :
+			    NULL, pc == 0);
 			for (ic = m0; ic < m1; ic += MC) {
 				mc = m1 - ic < MC ? m1 - ic : MC;
 				block(j, buf, kern, ic, mc, jc, nc, pc, kc,
-				    j->accum || pc > 0);
+				    j->accum || pc > 0, pc + kc >= j->k);
 			}
 		}
 	}
+}
+
+/*
+ * Fill a job for C(M,N) = op(A) @ op(B) (+ C when beta != 0), m, n, k >= 1,
+ * and return how many threads it is worth (at most nt).
+ */
+static int
+job_init(struct gemm_job *job, int transa, int transb, int m, int n, int k,
+    const float *a, int lda, const float *b, int ldb, float beta, float *c,
+    int ldc, const gemm_extra *x, int nt)
+{
+	double	flops = 2.0 * m * n * k;
+	/* K blocks of near-equal depth, a function of K alone */
+	int	nkb = (k + KC - 1) / KC;
+
+	pthread_once(&kernel_once, kernel_init);
+	job->transa = transa;
+	job->transb = transb;
+	job->m = m;
+	job->n = n;
+	job->k = k;
+	job->a = a;
+	job->b = b;
+	job->lda = lda;
+	job->ldb = ldb;
+	job->ldc = ldc;
+	job->c = c;
+	job->accum = beta != 0.0f;
+	job->kc = (k + nkb - 1) / nkb;
+	job->epi = x != NULL ? x->epilogue : NULL;
+	job->epi_ctx = x != NULL ? x->ctx : NULL;
+	job->colsum = x != NULL ? x->colsum : NULL;
+	/*
+	 * The kernel reads A in place when it is stored (M, K): each panel is
+	 * six rows streaming forward, and threads splitting N would otherwise
+	 * each pack all of it.  Stored (K, M), a panel strides lda per k, so it
+	 * is packed, unless it is used only once (N within one panel).
+	 */
+	job->pack_a = transa && n > NR;
+	/*
+	 * Splitting columns makes every thread pack all of A; splitting rows,
+	 * all of B.  Duplicate the smaller one.
+	 */
+	job->split_n = m <= n;
+	if (nt > flops / MIN_FLOPS_PER_THREAD)
+		nt = (int)(flops / MIN_FLOPS_PER_THREAD);
+	return nt < 1 ? 1 : nt;
 }
 
 void
@@ -614,8 +705,7 @@ gemm(int transa, int transb, int m, int n, int k, const float *a, int lda,
     const float *b, int ldb, float beta, float *c, int ldc)
 {
 	struct gemm_job	 job;
-	double		 flops;
-	int		 i, jj, nt, nkb;
+	int		 i, jj, nt;
 
 	if (m <= 0 || n <= 0)
 		return;
@@ -631,47 +721,28 @@ gemm(int transa, int transb, int m, int n, int k, const float *a, int lda,
 				    sizeof(float) * n);
 		return;
 	}
-	pthread_once(&kernel_once, kernel_init);
-
-	/* K blocks of near-equal depth, a function of K alone */
-	nkb = (k + KC - 1) / KC;
-
-	job.transa = transa;
-	job.transb = transb;
-	job.m = m;
-	job.n = n;
-	job.k = k;
-	job.a = a;
-	job.b = b;
-	job.lda = lda;
-	job.ldb = ldb;
-	job.ldc = ldc;
-	job.c = c;
-	job.accum = beta != 0.0f;
-	job.kc = (k + nkb - 1) / nkb;
-	/*
-	 * The kernel reads A in place when it is stored (M, K): each panel is
-	 * six rows streaming forward, and threads splitting N would otherwise
-	 * each pack all of it.  Stored (K, M), a panel strides lda per k, so it
-	 * is packed, unless it is used only once (N within one panel).
-	 */
-	job.pack_a = transa && n > NR;
-	/*
-	 * Splitting columns makes every thread pack all of A; splitting rows,
-	 * all of B.  Duplicate the smaller one.
-	 */
-	job.split_n = m <= n;
-
-	flops = 2.0 * m * n * k;
-	nt = omp_get_max_threads();
-	if (nt > flops / MIN_FLOPS_PER_THREAD)
-		nt = (int)(flops / MIN_FLOPS_PER_THREAD);
+	nt = job_init(&job, transa, transb, m, n, k, a, lda, b, ldb, beta, c,
+	    ldc, NULL, omp_get_max_threads());
 	if (nt <= 1) {
 		run_part(&job, 0, 1);
 		return;
 	}
 #pragma omp parallel num_threads(nt)
 	run_part(&job, omp_get_thread_num(), omp_get_num_threads());
+}
+
+void
+gemm_team(int transa, int transb, int m, int n, int k, const float *a,
+    int lda, const float *b, int ldb, float beta, float *c, int ldc,
+    const gemm_extra *x)
+{
+	struct gemm_job	 job;
+	int		 t = omp_get_thread_num(), nt;
+
+	nt = job_init(&job, transa, transb, m, n, k, a, lda, b, ldb, beta, c,
+	    ldc, x, omp_get_num_threads());
+	if (t < nt)
+		run_part(&job, t, nt);
 }
 
 void

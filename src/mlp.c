@@ -137,94 +137,144 @@ mlp_init(mlp *m, uint64_t seed)
 }
 
 /*
- * Hidden-layer epilogue, in place on y (B, n) holding x @ W:
- *   y = relu(y + b) * keep_mask / (1 - rate)
- * The mask for element e of the batch at this step is one 16-bit lane of
- * rng_hash(key, step << 32 | e / 4): four decisions per hash.
+ * The forward epilogues.  Hidden layers: y = relu(y + b) * keep / (1 - rate)
+ * on each tile of y (B, n) = x @ W as the GEMM finishes it.  The mask for
+ * element e of the batch at this step is one 16-bit lane of
+ * rng_hash(key, step << 32 | e / 4): four decisions per hash, a function of
+ * the element alone, so of neither the tiling nor the thread count.
  */
+struct fwd_ctx {
+	const float *b;      /* (n) bias */
+	int          n;      /* columns of y */
+	int          drop;   /* dropout on */
+	uint32_t     thr;    /* drop when the 16-bit lane is below this */
+	float        scale;  /* 1 / (1 - rate) */
+	uint64_t     key, step;
+	float       *probs;  /* output layer: (B, n) softmax, or NULL */
+};
+
 static void
-bias_relu_dropout(float *y, const float *b, int batch, int n, int train,
-    float rate, uint64_t key, uint64_t step)
+epi_hidden(void *ctx, int i0, int j0, int mr, int nr, float *c, ptrdiff_t ldc)
 {
-	uint32_t thr = (uint32_t)(rate * 65536.0f + 0.5f);
-	float    scale = train && rate > 0.0f ? 1.0f / (1.0f - rate) : 1.0f;
-	int      drop = train && rate > 0.0f;
+	const struct fwd_ctx *f = ctx;
+	const float *restrict b = f->b + j0;
+	float                 keep[GEMM_TILE_N + 3];
 
-#pragma omp parallel for schedule(static)
-	for (int r = 0; r < batch; r++) {
-		float   *row = y + (size_t)r * n;
-		uint64_t e0 = (uint64_t)r * n;
+	for (int i = 0; i < mr; i++) {
+		float *restrict row = c + i * ldc;
+		uint64_t        e0 = (uint64_t)(i0 + i) * f->n + (uint64_t)j0;
 
-		if (!drop) {
-#pragma omp simd
-			for (int j = 0; j < n; j++) {
+		if (!f->drop) {
+			for (int j = 0; j < nr; j++) {
 				float v = row[j] + b[j];
 				row[j] = v > 0.0f ? v : 0.0f;
 			}
 			continue;
 		}
-		uint64_t h = rng_hash(key, step << 32 | e0 >> 2);
-		for (int j = 0; j < n; j++) {
-			uint64_t e = e0 + (uint64_t)j;
-			uint32_t lane;
-			float    v = row[j] + b[j];
+		/* the keep factors first, a hash per four, then one
+		 * vectorisable pass over the row */
+		for (int j = 0; j < nr; j += 4) {
+			uint64_t e = e0 + (uint64_t)j, h;
 
-			if ((e & 3) == 0)
-				h = rng_hash(key, step << 32 | e >> 2);
-			lane = (uint32_t)(h >> (16 * (e & 3))) & 0xffff;
-			row[j] = (v > 0.0f && lane >= thr) ? v * scale : 0.0f;
+			if ((e & 3) == 0) {
+				h = rng_hash(f->key, f->step << 32 | e >> 2);
+				for (int q = 0; q < 4; q++)
+					keep[j + q] = (uint32_t)(h >> 16 * q &
+					    0xffff) >= f->thr ? f->scale : 0.0f;
+				continue;
+			}
+			for (int q = 0; q < 4; q++, e++) {
+				h = rng_hash(f->key, f->step << 32 | e >> 2);
+				keep[j + q] = (uint32_t)(h >> 16 * (e & 3) &
+				    0xffff) >= f->thr ? f->scale : 0.0f;
+			}
+		}
+		/* max, then multiply: "v > 0 ? v * keep : 0" would be
+		 * left scalar and branchy (with -ftrapping-math GCC will not
+		 * if-convert arithmetic in one arm of a select) */
+		for (int j = 0; j < nr; j++) {
+			float v = row[j] + b[j];
+			v = v > 0.0f ? v : 0.0f;
+			row[j] = v * keep[j];
 		}
 	}
 }
 
-/* Softmax of each row of logits (B, n) into probs. */
+/*
+ * Output layer: logits += b, and when the tile holds whole rows (n <=
+ * GEMM_TILE_N) their softmax into probs as well.
+ */
 static void
-softmax_rows(const float *logits, float *probs, int batch, int n)
+softmax_row(const float *z, float *p, int n)
 {
-#pragma omp parallel for schedule(static)
-	for (int r = 0; r < batch; r++) {
-		const float *z = logits + (size_t)r * n;
-		float       *p = probs + (size_t)r * n;
-		float        mx = z[0], sum = 0.0f;
+	float mx = z[0], sum = 0.0f;
 
-		for (int j = 1; j < n; j++)
-			mx = z[j] > mx ? z[j] : mx;
-		for (int j = 0; j < n; j++) {
-			p[j] = expf(z[j] - mx);
-			sum += p[j];
-		}
-		for (int j = 0; j < n; j++)
-			p[j] /= sum;
+	for (int j = 1; j < n; j++)
+		mx = z[j] > mx ? z[j] : mx;
+	for (int j = 0; j < n; j++) {
+		p[j] = expf(z[j] - mx);
+		sum += p[j];
+	}
+	for (int j = 0; j < n; j++)
+		p[j] /= sum;
+}
+
+static void
+epi_logits(void *ctx, int i0, int j0, int mr, int nr, float *c, ptrdiff_t ldc)
+{
+	const struct fwd_ctx *f = ctx;
+
+	for (int i = 0; i < mr; i++) {
+		float *row = c + i * ldc;
+
+		for (int j = 0; j < nr; j++)
+			row[j] += f->b[j0 + j];
+		if (f->probs != NULL)
+			softmax_row(row, f->probs + (size_t)(i0 + i) * f->n,
+			    f->n);
 	}
 }
 
+/*
+ * One parallel region for the whole pass: each layer's GEMM runs on the
+ * team with its epilogue, and a barrier separates the layers.
+ */
 void
 mlp_forward(mlp *m, const float *x, int batch, int train,
     uint64_t dropout_key, uint64_t step)
 {
-	int L = m->nlayer;
+	int   L = m->nlayer, nout = m->size[L];
+	float rate = m->dropout;
 
 	m->act[0] = x;
-	for (int l = 0; l < L; l++) {
-		int in = m->size[l], out = m->size[l + 1];
+#pragma omp parallel
+	{
+		for (int l = 0; l < L; l++) {
+			int            in = m->size[l], out = m->size[l + 1];
+			struct fwd_ctx f = { m->b[l], out, 0, 0, 1.0f,
+			    dropout_key + (uint64_t)l, step, NULL };
+			gemm_extra     ex = { l < L - 1 ? epi_hidden : epi_logits,
+			    &f, NULL };
 
-		/* act[l]: (B, in), W[l]: (in, out), buf[l+1]: (B, out) */
-		gemm(0, 0, batch, out, in, m->act[l], in, m->W[l], out, 0.0f,
-		    m->buf[l + 1], out);
-		if (l < L - 1)
-			bias_relu_dropout(m->buf[l + 1], m->b[l], batch, out,
-			    train, m->dropout, dropout_key + (uint64_t)l,
-			    step);
-		else {
-			float       *z = m->buf[L];
-			const float *b = m->b[l];
-
+			if (l < L - 1 && train && rate > 0.0f) {
+				f.drop = 1;
+				f.thr = (uint32_t)(rate * 65536.0f + 0.5f);
+				f.scale = 1.0f / (1.0f - rate);
+			}
+			if (l == L - 1 && nout <= GEMM_TILE_N)
+				f.probs = m->probs;
+			/* act[l]: (B, in), W[l]: (in, out), buf[l+1]: (B, out) */
+			gemm_team(0, 0, batch, out, in, m->act[l], in, m->W[l],
+			    out, 0.0f, m->buf[l + 1], out, &ex);
+#pragma omp barrier
+		}
+		if (nout > GEMM_TILE_N) {
+#pragma omp for schedule(static)
 			for (int r = 0; r < batch; r++)
-				for (int j = 0; j < out; j++)
-					z[(size_t)r * out + j] += b[j];
+				softmax_row(m->buf[L] + (size_t)r * nout,
+				    m->probs + (size_t)r * nout, nout);
 		}
 	}
-	softmax_rows(m->buf[L], m->probs, batch, m->size[L]);
 }
 
 double
@@ -254,55 +304,62 @@ mlp_loss(mlp *m, const uint8_t *y, int batch, int *correct)
 	return loss / batch;
 }
 
-/* db(n) = column sums of d (B, n); each thread owns a range of columns. */
-static void
-column_sums(const float *d, int batch, int n, float *db)
-{
-#pragma omp parallel for schedule(static)
-	for (int j0 = 0; j0 < n; j0 += 64) {
-		int   j1 = j0 + 64 < n ? j0 + 64 : n;
-		float acc[64] = { 0 };
+/*
+ * Input-gradient epilogue: delta (B, n) *= (act > 0) / keep, the ReLU and
+ * dropout derivative (act is 0 wherever either cut the unit).
+ */
+struct bwd_ctx {
+	const float *act;    /* (B, n) the layer's output */
+	int          n;
+	float        scale;
+};
 
-		for (int r = 0; r < batch; r++) {
-			const float *row = d + (size_t)r * n;
-#pragma omp simd
-			for (int j = j0; j < j1; j++)
-				acc[j - j0] += row[j];
-		}
-		for (int j = j0; j < j1; j++)
-			db[j] = acc[j - j0];
+static void
+epi_relu_back(void *ctx, int i0, int j0, int mr, int nr, float *c,
+    ptrdiff_t ldc)
+{
+	const struct bwd_ctx *g = ctx;
+	float                 scale = g->scale;
+
+	for (int i = 0; i < mr; i++) {
+		const float *restrict a = g->act + (size_t)(i0 + i) * g->n + j0;
+		float *restrict       row = c + i * ldc;
+
+		/* two branch-free passes, not "a > 0 ? row * scale : 0",
+		 * for the reason given in epi_hidden() */
+		for (int j = 0; j < nr; j++)
+			row[j] *= scale;
+		for (int j = 0; j < nr; j++)
+			row[j] = a[j] > 0.0f ? row[j] : 0.0f;
 	}
 }
 
-/* delta (B, n) *= (act > 0) / keep: the ReLU and dropout derivative. */
-static void
-relu_dropout_backward(float *delta, const float *act, size_t total,
-    float scale)
-{
-#pragma omp parallel for simd schedule(static)
-	for (size_t i = 0; i < total; i++)
-		delta[i] = act[i] > 0.0f ? delta[i] * scale : 0.0f;
-}
-
+/*
+ * One parallel region: per layer, the weight gradient (with the bias
+ * gradient as the column sums of delta, taken while it is packed) and the
+ * input gradient (with the ReLU/dropout derivative as its epilogue) both
+ * read delta[l+1] and write different buffers, so they share one barrier.
+ */
 void
 mlp_backward(mlp *m, int batch)
 {
 	float scale = 1.0f / (1.0f - m->dropout);
 
+#pragma omp parallel
 	for (int l = m->nlayer - 1; l >= 0; l--) {
-		int in = m->size[l], out = m->size[l + 1];
+		int            in = m->size[l], out = m->size[l + 1];
+		gemm_extra     wx = { NULL, NULL, m->db[l] };
+		struct bwd_ctx g = { m->act[l], in, scale };
+		gemm_extra     ix = { epi_relu_back, &g, NULL };
 
 		/* dW(in,out) = act[l]^T (in,B) @ delta[l+1] (B,out) */
-		gemm(1, 0, in, out, batch, m->act[l], in, m->delta[l + 1],
-		    out, 0.0f, m->dW[l], out);
-		column_sums(m->delta[l + 1], batch, out, m->db[l]);
-		if (l == 0)
-			break;
+		gemm_team(1, 0, in, out, batch, m->act[l], in, m->delta[l + 1],
+		    out, 0.0f, m->dW[l], out, &wx);
 		/* delta[l](B,in) = delta[l+1] (B,out) @ W[l]^T (out,in) */
-		gemm(0, 1, batch, in, out, m->delta[l + 1], out, m->W[l], out,
-		    0.0f, m->delta[l], in);
-		relu_dropout_backward(m->delta[l], m->act[l],
-		    (size_t)batch * in, scale);
+		if (l > 0)
+			gemm_team(0, 1, batch, in, out, m->delta[l + 1], out,
+			    m->W[l], out, 0.0f, m->delta[l], in, &ix);
+#pragma omp barrier
 	}
 }
 

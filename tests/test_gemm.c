@@ -1,7 +1,8 @@
 /*
  * gemm() against gemm_ref() for every kernel, transpose combination and
  * beta on awkward shapes and on the MLP's own, plus beta 0 over NaN garbage
- * and bit-identical results for 1 and 2 threads.
+ * and bit-identical results for 1 and 2 threads; gemm_team()'s epilogue and
+ * column sums.
  */
 #include "gemm.h"
 
@@ -192,6 +193,82 @@ check_threads(const char *kname)
 	}
 }
 
+/* An epilogue that records which tiles it saw and scales them by ctx. */
+struct seen {
+	unsigned char	*hits;	/* (m, n) times each element was passed */
+	int		 n, wide;
+	float		 mul;
+};
+
+static void
+epi_scale(void *ctx, int i0, int j0, int mr, int nr, float *c, ptrdiff_t ldc)
+{
+	struct seen	*s = ctx;
+	int		 i, j;
+
+	if (nr > GEMM_TILE_N)
+		s->wide = 1;
+	for (i = 0; i < mr; i++)
+		for (j = 0; j < nr; j++) {
+			c[i * ldc + j] *= s->mul;
+			s->hits[(size_t)(i0 + i) * s->n + j0 + j]++;
+		}
+}
+
+/*
+ * gemm_team() with an epilogue and column sums, run by a team of 1 and of
+ * 2: C must be gemm()'s C scaled by the epilogue, bit for bit, with every
+ * element passed to the epilogue exactly once, and colsum the column sums of
+ * op(B) in k order.
+ */
+static void
+check_team(const char *kname, int ta, int tb, int m, int n, int k)
+{
+	size_t		 na = (size_t)m * k, nb = (size_t)k * n;
+	size_t		 nc = (size_t)m * n, i;
+	float		*a = fill(na), *b = fill(nb), *ref = fill(nc);
+	float		*c1 = fill(nc), *c2 = fill(nc);
+	float		*cs1 = fill((size_t)n), *cs2 = fill((size_t)n);
+	unsigned char	*h1 = calloc(nc, 1), *h2 = calloc(nc, 1);
+	struct seen	 s1 = { h1, n, 0, 0.5f }, s2 = { h2, n, 0, 0.5f };
+	gemm_extra	 x1 = { epi_scale, &s1, cs1 }, x2 = { epi_scale, &s2,
+			     cs2 };
+	int		 once = 1, sums = 1, p, j;
+
+	if (h1 == NULL || h2 == NULL)
+		exit(2);
+	gemm(ta, tb, m, n, k, a, ta ? m : k, b, tb ? k : n, 0.0f, ref, n);
+	gemm_team(ta, tb, m, n, k, a, ta ? m : k, b, tb ? k : n, 0.0f, c1, n,
+	    &x1);
+#pragma omp parallel num_threads(2)
+	gemm_team(ta, tb, m, n, k, a, ta ? m : k, b, tb ? k : n, 0.0f, c2, n,
+	    &x2);
+	for (i = 0; i < nc; i++) {
+		once &= h1[i] == 1 && h2[i] == 1;
+		ref[i] *= 0.5f;
+	}
+	for (j = 0; j < n; j++) {
+		float	acc = 0.0f;
+
+		for (p = 0; p < k; p++)
+			acc += tb ? b[(size_t)j * k + p] : b[(size_t)p * n + j];
+		sums &= acc == cs1[j] && acc == cs2[j];
+	}
+	ok(once && !s1.wide && !s2.wide && memcmp(ref, c1, nc * 4) == 0 &&
+	    memcmp(ref, c2, nc * 4) == 0 && sums, "%s gemm_team(%d,%d,%d,%d,%d):"
+	    " epilogue once per element, C == gemm's, column sums, teams of 1 "
+	    "and 2", kname, ta, tb, m, n, k);
+	free(a);
+	free(b);
+	free(ref);
+	free(c1);
+	free(c2);
+	free(cs1);
+	free(cs2);
+	free(h1);
+	free(h2);
+}
+
 int
 main(void)
 {
@@ -211,6 +288,12 @@ main(void)
 		omp_set_num_threads(nthreads > 1 ? nthreads : 2);
 		check_kernel(kernels[i]);
 		check_threads(kernels[i]);
+		for (size_t j = 0; j < sizeof mlp / sizeof mlp[0]; j++)
+			check_team(kernels[i], mlp[j][0], mlp[j][1], mlp[j][2],
+			    mlp[j][3], mlp[j][4]);
+		check_team(kernels[i], 0, 0, 13, 37, 1100);
+		check_team(kernels[i], 1, 1, 150, 600, 300);
+		check_team(kernels[i], 0, 1, 7, 5, 3);
 	}
 	ok(gemm_force_kernel("nonsense") == -1, "unknown kernel refused");
 	return tap_done();
