@@ -246,6 +246,7 @@ test_runs(const char *root)
 
 	/* A new dashboard shows it, and resumes it. */
 	w = worker_new(&ds, root, err, sizeof err);
+	worker_snapshot_free(&s);
 	memset(&s, 0, sizeof s);
 	worker_load_latest(w);
 	ok(wait_for(w, &s, loaded, 20) && strcmp(s.run_id, id) == 0 &&
@@ -294,13 +295,14 @@ test_runs(const char *root)
 
 	/* Other data: shown, but not resumed. */
 	w = worker_new(&other, root, err, sizeof err);
+	worker_snapshot_free(&s);
 	memset(&s, 0, sizeof s);
 	worker_load_latest(w);
 	ok(wait_for(w, &s, loaded, 20) && strcmp(s.run_id, id) == 0 &&
 	    !s.run_resumable && strstr(s.run_note, "other data") != NULL,
 	    "runs: a run on other data is shown as such: %s", s.run_note);
 	worker_resume(w, NULL, msg, sizeof msg);
-	want_text = "other data";
+	want_text = "not resumed: it was trained on other data";
 	ok(wait_for(w, &s, said, 30) && strstr(s.message, id) != NULL &&
 	    !worker_busy(w) && state_is(dir, "interrupted"),
 	    "runs: refused on other data: %s", s.message);
