@@ -20,7 +20,21 @@ typedef struct adam {
 int adam_init(adam *a, size_t n, float lr);
 void adam_destroy(adam *a);
 
-/* One step over all n parameters in a single fused, parallel pass. */
+/*
+ * One step over all n parameters in a single fused, vectorised pass, split
+ * over the OpenMP threads (AVX2+FMA where the CPU has it; NOISETOP_SIMD=
+ * portable forces plain C).  Each element's update depends on that element
+ * alone, so the result does not depend on the thread count.
+ */
 void adam_step(adam *a, float *param, const float *grad);
+
+/*
+ * adam_step() for a team already running: every thread of the enclosing
+ * parallel region calls it with the same arguments (a lone thread outside
+ * one may too).  Its barrier comes after the update; thread 0 then advances
+ * a->t, so read a->t (or step again) only after a later barrier or the
+ * region's end.
+ */
+void adam_step_team(adam *a, float *param, const float *grad);
 
 #endif

@@ -50,6 +50,8 @@ void mlp_init(mlp *m, uint64_t seed);
  * Forward pass of a batch x (batch, size[0]) into m->probs (softmax).
  * With train != 0 dropout is on and its masks are drawn from
  * rng(dropout_key, step, layer, element), independent of the thread count.
+ * One OpenMP parallel region; bias, ReLU and dropout are applied to each
+ * GEMM tile while it is in cache.
  */
 void mlp_forward(mlp *m, const float *x, int batch, int train,
     uint64_t dropout_key, uint64_t step);
@@ -62,8 +64,25 @@ void mlp_forward(mlp *m, const float *x, int batch, int train,
  */
 double mlp_loss(mlp *m, const uint8_t *y, int batch, int *correct);
 
-/* Gradients of the mean loss into grad (overwritten, not accumulated). */
+/*
+ * Gradients of the mean loss into grad (overwritten, not accumulated), in
+ * one OpenMP parallel region; the bias gradients are summed while delta is
+ * packed for the weight gradient, and the ReLU/dropout derivative is the
+ * input-gradient GEMM's epilogue.
+ */
 void mlp_backward(mlp *m, int batch);
+
+/*
+ * The same passes for a team that is already running, so that a trainer can
+ * open one OpenMP parallel region per batch instead of one per pass: every
+ * thread of the enclosing region calls them with the same arguments (a lone
+ * thread outside one may too), and each ends with a barrier.  mlp_loss() is
+ * serial and cheap: call it from one thread (omp single) in between.
+ * Results are bit-identical to mlp_forward()/mlp_backward()'s.
+ */
+void mlp_forward_team(mlp *m, const float *x, int batch, int train,
+    uint64_t dropout_key, uint64_t step);
+void mlp_backward_team(mlp *m, int batch);
 
 /* Copy of all parameters: into dst (nparam floats). */
 void mlp_copy_params(const mlp *m, float *dst);

@@ -2,24 +2,93 @@
 #include "adam.h"
 
 #include <math.h>
+#include <omp.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+#if (defined(__x86_64__) || defined(__i386__)) && \
+    !defined(NOISETOP_PORTABLE_ONLY)
+#define ADAM_HAVE_AVX2 1
+#endif
+
+/*
+ * The update of elements [i0, i1): memory bound on one core only when the
+ * square root and division are 8 wide, so the loop is compiled twice, for
+ * baseline x86-64 (or whatever the build targets) and for AVX2+FMA, and the
+ * CPU picks (NOISETOP_SIMD=portable forces the first).  The two may differ
+ * in the last bit (FMA contraction); each element's update depends on that
+ * element alone, so neither depends on the thread count.
+ */
+#define ADAM_LOOP							\
+	for (size_t i = i0; i < i1; i++) {				\
+		float g = grad[i];					\
+		float mi = b1 * m[i] + (1.0f - b1) * g;			\
+		float vi = b2 * v[i] + (1.0f - b2) * g * g;		\
+									\
+		m[i] = mi;						\
+		v[i] = vi;						\
+		param[i] -= lr_t * mi / (sqrtf(vi) + eps);		\
+	}
+
+typedef void adam_kernel(float *restrict param, const float *restrict grad,
+    float *restrict m, float *restrict v, float b1, float b2, float eps,
+    float lr_t, size_t i0, size_t i1);
+
+static void
+kern_portable(float *restrict param, const float *restrict grad,
+    float *restrict m, float *restrict v, float b1, float b2, float eps,
+    float lr_t, size_t i0, size_t i1)
+{
+	ADAM_LOOP
+}
+
+#ifdef ADAM_HAVE_AVX2
+__attribute__((target("avx2,fma"))) static void
+kern_avx2(float *restrict param, const float *restrict grad,
+    float *restrict m, float *restrict v, float b1, float b2, float eps,
+    float lr_t, size_t i0, size_t i1)
+{
+	ADAM_LOOP
+}
+#endif
+
+static adam_kernel    *kernel = kern_portable;
+static pthread_once_t  kernel_once = PTHREAD_ONCE_INIT;
+
+static void
+kernel_init(void)
+{
+#ifdef ADAM_HAVE_AVX2
+	const char *env = getenv("NOISETOP_SIMD");
+
+	__builtin_cpu_init();
+	if ((env == NULL || strcmp(env, "portable") != 0) &&
+	    __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+		kernel = kern_avx2;
+#endif
+}
 
 int
 adam_init(adam *a, size_t n, float lr)
 {
+	size_t bytes = (n ? n : 1) * sizeof(float);
+	void  *pm = NULL, *pv = NULL;
+
 	memset(a, 0, sizeof *a);
 	a->lr = lr;
 	a->beta1 = 0.9f;
 	a->beta2 = 0.999f;
 	a->eps = 1e-7f;
 	a->n = n;
-	a->m = calloc(n ? n : 1, sizeof(float));
-	a->v = calloc(n ? n : 1, sizeof(float));
-	if (a->m == NULL || a->v == NULL) {
-		adam_destroy(a);
+	/* whole cache lines, like the parameters the moments run beside */
+	if (posix_memalign(&pm, 64, bytes) != 0 ||
+	    posix_memalign(&pv, 64, bytes) != 0) {
+		free(pm);
 		return -1;
 	}
+	a->m = memset(pm, 0, bytes);
+	a->v = memset(pv, 0, bytes);
 	return 0;
 }
 
@@ -36,25 +105,30 @@ adam_destroy(adam *a)
 void
 adam_step(adam *a, float *param, const float *grad)
 {
-	float *m = a->m, *v = a->v;
-	float  b1 = a->beta1, b2 = a->beta2, eps = a->eps;
+	pthread_once(&kernel_once, kernel_init);
+#pragma omp parallel
+	adam_step_team(a, param, grad);
+}
+
+void
+adam_step_team(adam *a, float *param, const float *grad)
+{
 	size_t n = a->n;
-	double t;
-	float  lr_t;
-
-	a->t++;
-	t = (double)a->t;
+	int    t = omp_get_thread_num(), nt = omp_get_num_threads();
+	/* every thread reads the same step count before any writes it */
+	long   step = a->t + 1;
 	/* The bias corrections folded into the step size, as Keras does. */
-	lr_t = (float)(a->lr * sqrt(1.0 - pow(b2, t)) / (1.0 - pow(b1, t)));
+	float  lr_t = (float)(a->lr * sqrt(1.0 - pow(a->beta2, (double)step)) /
+	    (1.0 - pow(a->beta1, (double)step)));
+	/* contiguous shares in whole cache lines */
+	size_t i0 = n * t / nt / 16 * 16, i1 = n * (t + 1) / nt / 16 * 16;
 
-#pragma omp parallel for simd schedule(static)
-	for (size_t i = 0; i < n; i++) {
-		float g = grad[i];
-		float mi = b1 * m[i] + (1.0f - b1) * g;
-		float vi = b2 * v[i] + (1.0f - b2) * g * g;
-
-		m[i] = mi;
-		v[i] = vi;
-		param[i] -= lr_t * mi / (sqrtf(vi) + eps);
-	}
+	pthread_once(&kernel_once, kernel_init);
+	if (t == nt - 1)
+		i1 = n;
+	kernel(param, grad, a->m, a->v, a->beta1, a->beta2, a->eps, lr_t, i0,
+	    i1);
+#pragma omp barrier
+	if (t == 0)
+		a->t = step;
 }

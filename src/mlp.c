@@ -2,6 +2,7 @@
 #include "mlp.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,18 +237,18 @@ epi_logits(void *ctx, int i0, int j0, int mr, int nr, float *c, ptrdiff_t ldc)
 }
 
 /*
- * One parallel region for the whole pass: each layer's GEMM runs on the
- * team with its epilogue, and a barrier separates the layers.
+ * The forward pass on a running team: each layer's GEMM with its epilogue,
+ * a barrier between layers.  No barrier at the end.
  */
-void
-mlp_forward(mlp *m, const float *x, int batch, int train,
+static void
+forward_team(mlp *m, const float *x, int batch, int train,
     uint64_t dropout_key, uint64_t step)
 {
 	int   L = m->nlayer, nout = m->size[L];
 	float rate = m->dropout;
 
-	m->act[0] = x;
-#pragma omp parallel
+	if (omp_get_thread_num() == 0)
+		m->act[0] = x;   /* for mlp_backward(), after a barrier */
 	{
 		for (int l = 0; l < L; l++) {
 			int            in = m->size[l], out = m->size[l + 1];
@@ -264,17 +265,36 @@ mlp_forward(mlp *m, const float *x, int batch, int train,
 			if (l == L - 1 && nout <= GEMM_TILE_N)
 				f.probs = m->probs;
 			/* act[l]: (B, in), W[l]: (in, out), buf[l+1]: (B, out) */
-			gemm_team(0, 0, batch, out, in, m->act[l], in, m->W[l],
-			    out, 0.0f, m->buf[l + 1], out, &ex);
+			gemm_team(0, 0, batch, out, in, l ? m->act[l] : x, in,
+			    m->W[l], out, 0.0f, m->buf[l + 1], out, &ex);
+			if (l < L - 1 || nout > GEMM_TILE_N) {
 #pragma omp barrier
+			}
 		}
 		if (nout > GEMM_TILE_N) {
-#pragma omp for schedule(static)
+#pragma omp for schedule(static) nowait
 			for (int r = 0; r < batch; r++)
 				softmax_row(m->buf[L] + (size_t)r * nout,
 				    m->probs + (size_t)r * nout, nout);
 		}
 	}
+}
+
+/* One parallel region for the whole pass; its end is the last barrier. */
+void
+mlp_forward(mlp *m, const float *x, int batch, int train,
+    uint64_t dropout_key, uint64_t step)
+{
+#pragma omp parallel
+	forward_team(m, x, batch, train, dropout_key, step);
+}
+
+void
+mlp_forward_team(mlp *m, const float *x, int batch, int train,
+    uint64_t dropout_key, uint64_t step)
+{
+	forward_team(m, x, batch, train, dropout_key, step);
+#pragma omp barrier
 }
 
 double
@@ -340,12 +360,11 @@ epi_relu_back(void *ctx, int i0, int j0, int mr, int nr, float *c,
  * input gradient (with the ReLU/dropout derivative as its epilogue) both
  * read delta[l+1] and write different buffers, so they share one barrier.
  */
-void
-mlp_backward(mlp *m, int batch)
+static void
+backward_team(mlp *m, int batch)
 {
 	float scale = 1.0f / (1.0f - m->dropout);
 
-#pragma omp parallel
 	for (int l = m->nlayer - 1; l >= 0; l--) {
 		int            in = m->size[l], out = m->size[l + 1];
 		gemm_extra     wx = { NULL, NULL, m->db[l] };
@@ -356,11 +375,26 @@ mlp_backward(mlp *m, int batch)
 		gemm_team(1, 0, in, out, batch, m->act[l], in, m->delta[l + 1],
 		    out, 0.0f, m->dW[l], out, &wx);
 		/* delta[l](B,in) = delta[l+1] (B,out) @ W[l]^T (out,in) */
-		if (l > 0)
+		if (l > 0) {
 			gemm_team(0, 1, batch, in, out, m->delta[l + 1], out,
 			    m->W[l], out, 0.0f, m->delta[l], in, &ix);
 #pragma omp barrier
+		}
 	}
+}
+
+void
+mlp_backward(mlp *m, int batch)
+{
+#pragma omp parallel
+	backward_team(m, batch);
+}
+
+void
+mlp_backward_team(mlp *m, int batch)
+{
+	backward_team(m, batch);
+#pragma omp barrier
 }
 
 void
