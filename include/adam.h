@@ -37,4 +37,12 @@ void adam_step(adam *a, float *param, const float *grad);
  */
 void adam_step_team(adam *a, float *param, const float *grad);
 
+/*
+ * The kernel adam_step() uses, "avx2" or "portable", and a switch for tests
+ * and benchmarks (not while a step runs): 0, or -1 if the name is unknown or
+ * the CPU lacks the instructions.
+ */
+const char *adam_kernel_name(void);
+int adam_force_kernel(const char *name);
+
 #endif

@@ -54,19 +54,52 @@ kern_avx2(float *restrict param, const float *restrict grad,
 #endif
 
 static adam_kernel    *kernel = kern_portable;
+static const char     *kernel_name = "portable";
 static pthread_once_t  kernel_once = PTHREAD_ONCE_INIT;
+
+static int
+kernel_set(const char *name)
+{
+	if (strcmp(name, "portable") == 0) {
+		kernel = kern_portable;
+		kernel_name = "portable";
+		return 0;
+	}
+#ifdef ADAM_HAVE_AVX2
+	__builtin_cpu_init();
+	if (strcmp(name, "avx2") == 0 && __builtin_cpu_supports("avx2") &&
+	    __builtin_cpu_supports("fma")) {
+		kernel = kern_avx2;
+		kernel_name = "avx2";
+		return 0;
+	}
+#endif
+	return -1;
+}
 
 static void
 kernel_init(void)
 {
-#ifdef ADAM_HAVE_AVX2
 	const char *env = getenv("NOISETOP_SIMD");
 
-	__builtin_cpu_init();
-	if ((env == NULL || strcmp(env, "portable") != 0) &&
-	    __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-		kernel = kern_avx2;
-#endif
+	if (env != NULL && *env != '\0' && kernel_set(env) == 0)
+		return;
+	if (kernel_set("avx2") != 0)
+		kernel_set("portable");
+}
+
+const char *
+adam_kernel_name(void)
+{
+	pthread_once(&kernel_once, kernel_init);
+	return kernel_name;
+}
+
+int
+adam_force_kernel(const char *name)
+{
+	pthread_once(&kernel_once, kernel_init);
+	return kernel_set(name);
 }
 
 int

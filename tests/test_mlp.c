@@ -1,11 +1,16 @@
 /* The MLP's gradients against finite differences; Adam against a scalar
- * reference. */
+ * reference; the team entry points against the plain ones; a short training
+ * run.  The kernel-dependent checks run under every SIMD path the CPU has
+ * (the portable one always), as a CPU without AVX2 would run them. */
 #include "mlp.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "adam.h"
+#include "gemm.h"
 #include "rng.h"
 #include "tap.h"
 
@@ -73,15 +78,150 @@ gradient_check(float dropout)
 	mlp_free(m);
 }
 
+/*
+ * One step of training (forward, loss, backward, Adam) on a team of two
+ * through the _team entry points must give the same bits as the plain
+ * calls.  Odd sizes and an output layer wider than a GEMM tile.
+ */
+static void
+team_check(void)
+{
+	int      size[4] = { 37, 29, 23, 19 };
+	char     err[256];
+	mlp     *m1 = mlp_new(3, size, 11, 0.25f, err, sizeof err);
+	mlp     *m2 = mlp_new(3, size, 11, 0.25f, err, sizeof err);
+	adam     a1, a2;
+	float    x[11 * 37];
+	uint8_t  y[11];
+	double   l1 = 0, l2 = 0;
+
+	mlp_init(m1, 3);
+	mlp_init(m2, 3);
+	adam_init(&a1, m1->nparam, 1e-3f);
+	adam_init(&a2, m2->nparam, 1e-3f);
+	for (int i = 0; i < 11 * 37; i++)
+		x[i] = rng_uniform(4, i);
+	for (int r = 0; r < 11; r++)
+		y[r] = (uint8_t)(r * 7 % 19);
+	for (int s = 0; s < 3; s++) {
+		mlp_forward(m1, x, 11, 1, 8, s);
+		l1 += mlp_loss(m1, y, 11, NULL);
+		mlp_backward(m1, 11);
+		adam_step(&a1, m1->param, m1->grad);
+#pragma omp parallel num_threads(2)
+		{
+			mlp_forward_team(m2, x, 11, 1, 8, s);
+#pragma omp single
+			l2 += mlp_loss(m2, y, 11, NULL);
+			mlp_backward_team(m2, 11);
+			adam_step_team(&a2, m2->param, m2->grad);
+		}
+	}
+	ok(l1 == l2 && a1.t == 3 && a2.t == 3 &&
+	    memcmp(m1->param, m2->param, m1->nparam * sizeof(float)) == 0 &&
+	    memcmp(m1->grad, m2->grad, m1->nparam * sizeof(float)) == 0,
+	    "%s: 3 steps through the _team calls on 2 threads == plain calls, "
+	    "bit for bit", gemm_kernel_name());
+	adam_destroy(&a1);
+	adam_destroy(&a2);
+	mlp_free(m1);
+	mlp_free(m2);
+}
+
+/*
+ * A short training run: 200 steps of batch 32 on a linearly separable
+ * 3-class problem; the loss must fall well below its start (ln 3).
+ */
+static void
+train_check(void)
+{
+	int      size[4] = { 20, 64, 64, 3 };
+	char     err[256];
+	mlp     *m = mlp_new(3, size, 32, 0.2f, err, sizeof err);
+	adam     a;
+	float    x[32 * 20];
+	uint8_t  y[32];
+	double   first = 0, last = 0;
+	int      right = 0;
+
+	mlp_init(m, 9);
+	adam_init(&a, m->nparam, 1e-3f);
+	for (int s = 0; s < 200; s++) {
+		for (int r = 0; r < 32; r++) {
+			uint64_t id = (uint64_t)s * 32 + r;
+
+			y[r] = (uint8_t)(rng_hash(21, id) % 3);
+			for (int j = 0; j < 20; j++)
+				x[r * 20 + j] = rng_uniform(22, id * 20 + j) +
+				    (j % 3 == y[r] ? 0.6f : 0.0f);
+		}
+		mlp_forward(m, x, 32, 1, 5, (uint64_t)s);
+		double l = mlp_loss(m, y, 32, s == 199 ? &right : NULL);
+		if (s < 10)
+			first += l / 10;
+		if (s >= 190)
+			last += l / 10;
+		mlp_backward(m, 32);
+		adam_step(&a, m->param, m->grad);
+	}
+	ok(first > 0.9 && last < 0.3 && right >= 28, "gemm %s, adam %s: 200 "
+	    "steps take the loss from %.3f to %.3f (%d/32 right)",
+	    gemm_kernel_name(), adam_kernel_name(), first, last, right);
+	adam_destroy(&a);
+	mlp_free(m);
+}
+
+/* Adam against the formula, in double. */
+static void
+adam_check(void)
+{
+	adam   a;
+	float  p[3] = { 0.5f, -1.0f, 2.0f }, gr[3] = { 0.1f, -2.0f, 0 };
+	double pd[3] = { 0.5, -1.0, 2.0 }, md[3] = { 0 }, vd[3] = { 0 };
+	double worst = 0;
+
+	adam_init(&a, 3, 1e-3f);
+	for (int t = 1; t <= 10; t++) {
+		adam_step(&a, p, gr);
+		double lr = 1e-3 * sqrt(1 - pow(0.999, t)) /
+		    (1 - pow(0.9, t));
+		for (int i = 0; i < 3; i++) {
+			md[i] = 0.9 * md[i] + 0.1 * gr[i];
+			vd[i] = 0.999 * vd[i] + 0.001 * gr[i] * gr[i];
+			pd[i] -= lr * md[i] / (sqrt(vd[i]) + 1e-7);
+			double d = fabs(pd[i] - p[i]);
+			worst = d > worst ? d : worst;
+		}
+	}
+	ok(worst < 1e-6, "adam %s matches Keras's update over 10 "
+	    "steps (largest difference %.2g)", adam_kernel_name(), worst);
+	adam_destroy(&a);
+}
+
 int
 main(void)
 {
 	char err[256];
 	int  size[4] = { 784, 512, 512, 10 };
 	mlp *m;
+	const char *kernels[] = { "portable", "avx2" };
 
-	gradient_check(0.0f);
-	gradient_check(0.3f);
+	for (int k = 0; k < 2; k++) {
+		if (gemm_force_kernel(kernels[k]) != 0 ||
+		    adam_force_kernel(kernels[k]) != 0) {
+			printf("ok %d # SKIP %s kernels: not supported here\n",
+			    ++tap_n, kernels[k]);
+			continue;
+		}
+		diag("kernels: gemm %s, adam %s", gemm_kernel_name(),
+		    adam_kernel_name());
+		gradient_check(0.0f);
+		gradient_check(0.3f);
+		team_check();
+		train_check();
+		adam_check();
+	}
+	ok(adam_force_kernel("nonsense") == -1, "unknown adam kernel refused");
 
 	/* Shapes and the reference parameter count. */
 	m = mlp_new(3, size, 128, 0.2f, err, sizeof err);
@@ -127,29 +267,5 @@ main(void)
 	ok(mlp_new(3, size, 128, 1.0f, err, sizeof err) == NULL,
 	    "dropout 1 is refused: '%s'", err);
 
-	/* Adam against the formula, in double. */
-	{
-		adam   a;
-		float  p[3] = { 0.5f, -1.0f, 2.0f }, gr[3] = { 0.1f, -2.0f, 0 };
-		double pd[3] = { 0.5, -1.0, 2.0 }, md[3] = { 0 }, vd[3] = { 0 };
-		double worst = 0;
-
-		adam_init(&a, 3, 1e-3f);
-		for (int t = 1; t <= 10; t++) {
-			adam_step(&a, p, gr);
-			double lr = 1e-3 * sqrt(1 - pow(0.999, t)) /
-			    (1 - pow(0.9, t));
-			for (int i = 0; i < 3; i++) {
-				md[i] = 0.9 * md[i] + 0.1 * gr[i];
-				vd[i] = 0.999 * vd[i] + 0.001 * gr[i] * gr[i];
-				pd[i] -= lr * md[i] / (sqrt(vd[i]) + 1e-7);
-				double d = fabs(pd[i] - p[i]);
-				worst = d > worst ? d : worst;
-			}
-		}
-		ok(worst < 1e-6, "Adam matches Keras's update over 10 steps "
-		    "(largest difference %.2g)", worst);
-		adam_destroy(&a);
-	}
 	return tap_done();
 }
