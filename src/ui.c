@@ -671,8 +671,11 @@ static void
 draw_status(ui *u)
 {
 	int y = LINES - 1;
-	const char *keys = "t:train c:compare s:sweep r:resume x:cancel "
-	    "p:pause e:export m:misses ?:help q:quit";
+	/* m stays in the help only when 80 columns cannot hold it all. */
+	const char *keys = COLS > 84 ? "t:train c:compare s:sweep r:resume "
+	    "x:cancel p:pause e:export m:misses ?:help q:quit" :
+	    "t:train c:compare s:sweep r:resume x:cancel p:pause e:export "
+	    "?:help q:quit";
 
 	move(y, 0);
 	clrtoeol();
@@ -706,7 +709,7 @@ draw_help(void)
 		"t               train one model at the preview scale",
 		"c               compare clean (0) vs the preview scale",
 		"s               sweep every scale (--scales)",
-		"r               resume the newest interrupted run",
+		"r               resume an interrupted run (shown/newest)",
 		"x               cancel the running job",
 		"p               pause / resume",
 		"e               export results (CSV + JSON)",
@@ -877,13 +880,16 @@ start_job(ui *u, worker_job job)
 		    u->o->cfg.epochs);
 }
 
-/* Continue the newest interrupted run; the worker reports the outcome. */
+/* Continue the run on screen when it can be, else the newest interrupted
+ * one; the worker reports the outcome. */
 static void
 resume_run(ui *u)
 {
-	char msg[256];
+	const worker_snapshot *s = u->snap;
+	char msg[512];
 
-	worker_resume(u->w, NULL, msg, sizeof msg);
+	worker_resume(u->w, s->state == WORKER_LOADED && s->run_resumable ?
+	    s->run_id : NULL, msg, sizeof msg);
 	say(u, "%s", msg);
 }
 

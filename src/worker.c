@@ -570,16 +570,18 @@ resume_job(worker *w, const char *name)
 }
 
 /*
- * The newest run directory under root (by name: they start with the time)
- * that no live process is writing, into name.  Returns 0, or -1 when
- * there is none.
+ * The newest run directory under root that no live process is writing,
+ * into name.  Newest by the time config.txt was written (once, when the
+ * run was created): names have whole seconds only, and two jobs of one
+ * second sort by their kind.  Returns 0, or -1 when there is none.
  */
 static int
 newest_run(const char *root, char *name, size_t namelen)
 {
-	DIR           *d = opendir(root);
-	struct dirent *e;
-	char           best[256] = "";
+	DIR            *d = opendir(root);
+	struct dirent  *e;
+	struct timespec best_t = { 0, 0 };
+	char            best[256] = "";
 
 	if (d == NULL)
 		return -1;
@@ -588,14 +590,21 @@ newest_run(const char *root, char *name, size_t namelen)
 		struct stat st;
 		run_state   rs;
 
-		if (e->d_name[0] == '.' || strlen(e->d_name) >= sizeof best ||
-		    strcmp(e->d_name, best) <= 0)
+		if (e->d_name[0] == '.' || strlen(e->d_name) >= sizeof best)
 			continue;
 		snprintf(dir, sizeof dir, "%s/%s", root, e->d_name);
 		snprintf(path, sizeof path, "%s/config.txt", dir);
-		if (stat(path, &st) != 0 ||
-		    run_read_state(dir, &rs, NULL, 0) != 0 || rs.alive)
+		if (stat(path, &st) != 0)
 			continue;
+		if (best[0] != '\0' && (st.st_mtim.tv_sec < best_t.tv_sec ||
+		    (st.st_mtim.tv_sec == best_t.tv_sec &&
+		    (st.st_mtim.tv_nsec < best_t.tv_nsec ||
+		    (st.st_mtim.tv_nsec == best_t.tv_nsec &&
+		    strcmp(e->d_name, best) < 0)))))
+			continue;
+		if (run_read_state(dir, &rs, NULL, 0) != 0 || rs.alive)
+			continue;
+		best_t = st.st_mtim;
 		snprintf(best, sizeof best, "%s", e->d_name);
 	}
 	closedir(d);
@@ -850,6 +859,7 @@ worker_start(worker *w, worker_job job, const train_config *cfg,
 		atomic_store(&w->ctl.cancel, 0);
 		atomic_store(&w->ctl.pause, 0);
 		w->job_pending = 1;
+		w->want_load = 0;  /* the job, not an older run, is shown */
 		w->busy = 1;
 		w->busy_job = job;
 		pthread_cond_signal(&w->cv);
@@ -893,6 +903,7 @@ worker_resume(worker *w, const char *name, char *msg, size_t msglen)
 		atomic_store(&w->ctl.cancel, 0);
 		atomic_store(&w->ctl.pause, 0);
 		w->want_resume = 1;
+		w->want_load = 0;
 		w->busy = 1;
 		w->busy_job = WORKER_JOB_NONE;  /* known once the run is read */
 		pthread_cond_signal(&w->cv);
