@@ -23,6 +23,13 @@
  * of A, which is read in place) or of MR-row tiles otherwise (each packs all
  * of B, the smaller operand).  Tiny products run on fewer threads.
  *
+ * Extras (gemm_team): an epilogue runs on each tile of C right after its
+ * last K block, while the tile is in L1 (the MLP's bias, ReLU and dropout, or
+ * their derivative), and column sums of op(B) are taken as B is packed (the
+ * bias gradient), by the thread whose share starts at row 0, in k order.
+ * gemm_team() runs on a team that is already there, so a caller with several
+ * products in a row pays for one parallel region, not one per product.
+ *
  * Reproducibility: the K blocking depends only on K, and the micro-kernel
  * sums each element of a block in k order into a zeroed accumulator, then
  * adds the block to C.  Threads split the output only (never K), so every
