@@ -439,20 +439,37 @@ run_read_state(const char *dir, run_state *st, char *err, size_t errlen)
 	return 0;
 }
 
+/* A run directory and when its config.txt was written (its creation). */
+struct run_entry {
+	char           *name;
+	struct timespec made;
+};
+
 static int
-by_name_desc(const void *a, const void *b)
+newest_first(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)b, *(char *const *)a);
+	const struct run_entry *x = a, *y = b;
+
+	if (x->made.tv_sec != y->made.tv_sec)
+		return x->made.tv_sec < y->made.tv_sec ? 1 : -1;
+	if (x->made.tv_nsec != y->made.tv_nsec)
+		return x->made.tv_nsec < y->made.tv_nsec ? 1 : -1;
+	return strcmp(y->name, x->name);
 }
 
-/* The run directory names under root, newest first; caller frees. */
+/*
+ * The run directory names under root, newest first by creation (names
+ * carry whole seconds only, so two runs of one second need the file
+ * times); caller frees with free_names().
+ */
 static char **
 list_runs(const char *root, int *n, char *err, size_t errlen)
 {
-	DIR           *d = opendir(root);
-	struct dirent *e;
-	char         **names = NULL;
-	int            cap = 0;
+	DIR              *d = opendir(root);
+	struct dirent    *e;
+	struct run_entry *ents = NULL;
+	char            **names;
+	int               cap = 0;
 
 	*n = 0;
 	if (d == NULL) {
@@ -460,7 +477,7 @@ list_runs(const char *root, int *n, char *err, size_t errlen)
 		return NULL;
 	}
 	while ((e = readdir(d)) != NULL) {
-		char path[4400];
+		char        path[4400];
 		struct stat st;
 
 		if (e->d_name[0] == '.')
@@ -470,20 +487,30 @@ list_runs(const char *root, int *n, char *err, size_t errlen)
 		if (stat(path, &st) != 0)
 			continue;
 		if (*n == cap) {
-			char **nn = realloc(names, (size_t)(cap = cap * 2 + 16) *
-			    sizeof *nn);
-			if (nn == NULL)
+			struct run_entry *ne = realloc(ents,
+			    (size_t)(cap = cap * 2 + 16) * sizeof *ne);
+			if (ne == NULL)
 				break;
-			names = nn;
+			ents = ne;
 		}
-		if ((names[*n] = strdup(e->d_name)) != NULL)
+		if ((ents[*n].name = strdup(e->d_name)) != NULL) {
+			ents[*n].made = st.st_mtim;
 			(*n)++;
+		}
 	}
 	closedir(d);
 	if (*n > 0)
-		qsort(names, (size_t)*n, sizeof *names, by_name_desc);
-	if (names == NULL)
-		names = calloc(1, sizeof *names);
+		qsort(ents, (size_t)*n, sizeof *ents, newest_first);
+	if ((names = calloc((size_t)*n + 1, sizeof *names)) == NULL) {
+		for (int i = 0; i < *n; i++)
+			free(ents[i].name);
+		free(ents);
+		err_set(err, errlen, "%s: out of memory", root);
+		return NULL;
+	}
+	for (int i = 0; i < *n; i++)
+		names[i] = ents[i].name;
+	free(ents);
 	return names;
 }
 
