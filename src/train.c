@@ -236,19 +236,31 @@ train_run(const train_config *cfg, const train_data *train,
 				res->cancelled = 1;
 				break;
 			}
-#pragma omp parallel for schedule(static)
-			for (int r = 0; r < bs; r++) {
-				memcpy(xb + (size_t)r * npix,
-				    train->x + perm[b0 + r] * npix,
-				    (size_t)npix * sizeof(float));
-				yb[r] = train->y[perm[b0 + r]];
+			/*
+			 * One parallel region per batch: the team gathers the
+			 * batch, runs the passes (each ends with a barrier) and
+			 * the optimizer; only the loss is serial.
+			 */
+#pragma omp parallel
+			{
+#pragma omp for schedule(static)
+				for (int r = 0; r < bs; r++) {
+					memcpy(xb + (size_t)r * npix,
+					    train->x + perm[b0 + r] * npix,
+					    (size_t)npix * sizeof(float));
+					yb[r] = train->y[perm[b0 + r]];
+				}
+				mlp_forward_team(m, xb, bs, 1, dkey, step);
+#pragma omp single
+				{
+					lsum += mlp_loss(m, yb, bs, &c) * bs;
+					right += (size_t)c;
+					seen += (size_t)bs;
+				}
+				mlp_backward_team(m, bs);
+				adam_step_team(&opt, m->param, m->grad);
 			}
-			mlp_forward(m, xb, bs, 1, dkey, step++);
-			lsum += mlp_loss(m, yb, bs, &c) * bs;
-			right += (size_t)c;
-			seen += (size_t)bs;
-			mlp_backward(m, bs);
-			adam_step(&opt, m->param, m->grad);
+			step++;
 
 			double t = now();
 			if (cb != NULL && (t - tlast >= PROGRESS_INTERVAL ||

@@ -14,7 +14,7 @@ echo "1..2"
 n=0
 for args in "--data $DATA" "--data /nonexistent-on-purpose"; do
 	n=$((n + 1))
-	valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	GOMP_SPINCOUNT=10000 valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	    --error-exitcode=3 $NT train $args --train-limit 256 \
 	    --test-limit 64 --hidden 32 --epochs 1 --no-progress \
 	    --runs "$tmp/runs" >"$tmp/log" 2>&1
