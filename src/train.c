@@ -11,6 +11,10 @@
 #include "adam.h"
 #include "rng.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#endif
+
 #define PROGRESS_INTERVAL 0.05  /* seconds between TRAIN_BATCH callbacks */
 
 static double
@@ -59,6 +63,24 @@ train_flops_per_sample(const train_config *cfg)
 	for (int l = 1; l < cfg->nlayer; l++)
 		f += 2.0 * cfg->size[l] * cfg->size[l + 1];
 	return f;
+}
+
+/*
+ * Flush subnormal floats to zero in every thread of the team (FTZ and DAZ,
+ * as TensorFlow does on CPUs).  On clean MNIST the border pixels are always
+ * 0, so their weights' gradients are exactly 0 and Adam's moments decay
+ * geometrically into the subnormal range, where each operation costs about
+ * a hundred cycles: clean epochs ran 1.5x slower than noisy ones without
+ * this.  The values involved are below 1e-38; results stay the same for
+ * any thread count.
+ */
+static void
+flush_denormals(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+#pragma omp parallel
+	_mm_setcsr(_mm_getcsr() | 0x8040);
+#endif
 }
 
 void
@@ -158,6 +180,7 @@ train_run(const train_config *cfg, const train_data *train,
 		return -1;
 	if (cfg->threads > 0)
 		omp_set_num_threads(cfg->threads);
+	flush_denormals();
 	if ((m = mlp_new(cfg->nlayer, cfg->size, cfg->batch, cfg->dropout,
 	    err, errlen)) == NULL)
 		return -1;
