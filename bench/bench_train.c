@@ -80,10 +80,11 @@ main(int argc, char **argv)
 
 	train_config_default(&cfg);
 	cfg.epochs = epochs;
-	printf("gemm kernel: %s; OMP_WAIT_POLICY=%s; %d epochs per "
-	    "measurement, best epoch reported\n", gemm_kernel_name(),
-	    getenv("OMP_WAIT_POLICY") ? getenv("OMP_WAIT_POLICY") :
-	    "(unset: libgomp spins)", epochs);
+	printf("gemm kernel: %s; OMP_WAIT_POLICY=%s GOMP_SPINCOUNT=%s; %d "
+	    "epochs per measurement, best epoch reported\n",
+	    gemm_kernel_name(), getenv("OMP_WAIT_POLICY") ?
+	    getenv("OMP_WAIT_POLICY") : "(unset)", getenv("GOMP_SPINCOUNT") ?
+	    getenv("GOMP_SPINCOUNT") : "(unset)", epochs);
 	/*
 	 * CPU s/ep: the process's CPU time over the run per epoch (evaluation
 	 * included).  On a loaded machine wall time says how much CPU we got;
