@@ -341,7 +341,12 @@ draw_samples(ui *u, int y, int w)
 
 	putf(yy, ix, iw, A_BOLD, "%s #%zu", u->split ? "test" : "train", i);
 	putf(yy + 1, ix, iw, A_DIM, "of %zu", sp->n);
-	putf(yy + 2, ix, iw, A_NORMAL, "label  %d", sp->label[i]);
+	/* Fashion-MNIST and the like name their classes. */
+	if (u->ds->class_name[sp->label[i]] != NULL)
+		putf(yy + 2, ix, iw, A_NORMAL, "label  %d %s", sp->label[i],
+		    u->ds->class_name[sp->label[i]]);
+	else
+		putf(yy + 2, ix, iw, A_NORMAL, "label  %d", sp->label[i]);
 	putf(yy + 3, ix, iw, A_NORMAL, "noise  %s",
 	    fmt_scale(u->scale, s1, sizeof s1));
 	if (!u->snap->have_model) {
