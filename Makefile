@@ -81,16 +81,17 @@ FUZZ_FLAGS   := -g -O1 -std=gnu11 -Iinclude -fno-math-errno \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZERS      := $(B)/fuzz/fuzz_idx $(B)/fuzz/fuzz_checkpoint
 
-$(B)/fuzz/fuzz_idx: tests/fuzz/fuzz_idx.c src/idx.c src/err.c include/idx.h
+$(B)/fuzz/fuzz_idx: tests/fuzz/fuzz_idx.c src/idx.c src/err.c src/file.c \
+    include/idx.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_idx.c src/idx.c \
-	    src/err.c -lz
+	    src/err.c src/file.c -lz
 
 $(B)/fuzz/fuzz_checkpoint: tests/fuzz/fuzz_checkpoint.c src/checkpoint.c \
-    src/results.c src/err.c $(wildcard include/*.h)
+    src/results.c src/err.c src/file.c $(wildcard include/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_checkpoint.c \
-	    src/checkpoint.c src/results.c src/err.c -lz -lm
+	    src/checkpoint.c src/results.c src/err.c src/file.c -lz -lm
 
 fuzz-build: $(FUZZERS)
 

@@ -1,7 +1,6 @@
 /* Model checkpoints: weights, Adam state and history, checksummed. */
 #include "checkpoint.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 #include <zlib.h>
 
 #include "err.h"
+#include "file.h"
 #include "results.h"
 
 #define CKPT_MAGIC   "NOISECKP"
@@ -300,35 +300,14 @@ oom:
 int
 checkpoint_load(const char *path, checkpoint *ck, char *err, size_t errlen)
 {
-	FILE    *f;
 	uint8_t *buf;
-	long     n;
+	size_t   len;
 	int      rc;
 
 	memset(ck, 0, sizeof *ck);
-	if ((f = fopen(path, "rb")) == NULL)
-		return err_set(err, errlen, "%s: %s", path, strerror(errno));
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0) {
-		fclose(f);
-		return err_set(err, errlen, "%s: cannot read", path);
-	}
-	if ((unsigned long)n > CKPT_MAX) {
-		fclose(f);
-		return err_set(err, errlen, "%s: too large for a checkpoint",
-		    path);
-	}
-	if ((buf = malloc(n ? (size_t)n : 1)) == NULL) {
-		fclose(f);
-		return err_set(err, errlen, "%s: out of memory", path);
-	}
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		fclose(f);
-		free(buf);
-		return err_set(err, errlen, "%s: read error", path);
-	}
-	fclose(f);
-	rc = checkpoint_parse(path, buf, (size_t)n, ck, err, errlen);
+	if (file_read(path, CKPT_MAX, &buf, &len, err, errlen) != 0)
+		return -1;
+	rc = checkpoint_parse(path, buf, len, ck, err, errlen);
 	free(buf);
 	return rc;
 }

@@ -1,14 +1,13 @@
 /* IDX files, raw or gzip, validated against their real length. */
 #include "idx.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <zlib.h>
 
 #include "err.h"
+#include "file.h"
 
 #define IDX_MAX_FILE (1u << 30)  /* refuse anything over 1 GiB on disk */
 
@@ -133,39 +132,13 @@ int
 idx_read_file(const char *path, size_t maxlen, uint8_t **out, size_t *outlen,
     char *err, size_t errlen)
 {
-	FILE       *f;
-	struct stat st;
-	uint8_t    *raw;
-	size_t      len;
+	uint8_t *raw;
+	size_t   len;
 
 	*out = NULL;
 	*outlen = 0;
-	if ((f = fopen(path, "rb")) == NULL)
-		return err_set(err, errlen, "%s: %s", path, strerror(errno));
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		fclose(f);
-		return err_set(err, errlen, "%s: not a regular file", path);
-	}
-	if ((unsigned long long)st.st_size > IDX_MAX_FILE) {
-		fclose(f);
-		return err_set(err, errlen, "%s: too large (%lld bytes)", path,
-		    (long long)st.st_size);
-	}
-	len = (size_t)st.st_size;
-	if ((raw = malloc(len ? len : 1)) == NULL) {
-		fclose(f);
-		return err_set(err, errlen, "%s: out of memory", path);
-	}
-	if (fread(raw, 1, len, f) != len) {
-		int e = ferror(f) ? errno : 0;
-
-		fclose(f);
-		free(raw);
-		return err_set(err, errlen, "%s: read error%s%s", path,
-		    e ? ": " : "", e ? strerror(e) : "");
-	}
-	fclose(f);
-
+	if (file_read(path, IDX_MAX_FILE, &raw, &len, err, errlen) != 0)
+		return -1;
 	if (len >= 2 && raw[0] == 0x1f && raw[1] == 0x8b) {
 		int rc = inflate_all(path, raw, len, maxlen, out, outlen, err,
 		    errlen);

@@ -2,14 +2,13 @@
 #include "npz.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <zlib.h>
 
 #include "err.h"
+#include "file.h"
 
 #define NPZ_MAX_FILE   (1u << 30)  /* refuse archives over 1 GiB */
 #define NPZ_MAX_MEMBER (1u << 30)  /* and members inflating past 1 GiB */
@@ -55,41 +54,6 @@ static uint64_t
 le64(const uint8_t *p)
 {
 	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
-static int
-read_whole(const char *path, uint8_t **out, size_t *outlen, char *err,
-    size_t errlen)
-{
-	FILE       *f;
-	struct stat st;
-	size_t      len;
-
-	if ((f = fopen(path, "rb")) == NULL)
-		return err_set(err, errlen, "%s: %s", path, strerror(errno));
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		fclose(f);
-		return err_set(err, errlen, "%s: not a regular file", path);
-	}
-	if ((unsigned long long)st.st_size > NPZ_MAX_FILE) {
-		fclose(f);
-		return err_set(err, errlen, "%s: too large (%lld bytes)", path,
-		    (long long)st.st_size);
-	}
-	len = (size_t)st.st_size;
-	if ((*out = malloc(len ? len : 1)) == NULL) {
-		fclose(f);
-		return err_set(err, errlen, "%s: out of memory", path);
-	}
-	if (fread(*out, 1, len, f) != len) {
-		fclose(f);
-		free(*out);
-		*out = NULL;
-		return err_set(err, errlen, "%s: read error", path);
-	}
-	fclose(f);
-	*outlen = len;
-	return 0;
 }
 
 /*
@@ -252,7 +216,8 @@ npz_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	snprintf(z->path, sizeof z->path, "%s", path);
-	if (read_whole(path, &z->buf, &z->len, err, errlen) != 0 ||
+	if (file_read(path, NPZ_MAX_FILE, &z->buf, &z->len, err,
+	    errlen) != 0 ||
 	    parse_central(z, err, errlen) != 0) {
 		npz_close(z);
 		return NULL;

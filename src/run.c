@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "err.h"
+#include "file.h"
 #include "results.h"
 
 #define RUN_FILE_MAX 65536
@@ -149,34 +150,17 @@ write_state(const run *r, const char *state, int row, int nrows, int epoch,
 static char *
 read_text(const char *path, char *err, size_t errlen)
 {
-	FILE  *f = fopen(path, "r");
-	char  *buf;
-	size_t n;
+	uint8_t *buf;
+	size_t   len;
 
-	if (f == NULL) {
-		err_set(err, errlen, "%s: %s", path, strerror(errno));
+	if (file_read(path, RUN_FILE_MAX, &buf, &len, err, errlen) != 0)
 		return NULL;
-	}
-	if ((buf = malloc(RUN_FILE_MAX + 1)) == NULL) {
-		fclose(f);
-		err_set(err, errlen, "%s: out of memory", path);
-		return NULL;
-	}
-	n = fread(buf, 1, RUN_FILE_MAX + 1, f);
-	fclose(f);
-	if (n > RUN_FILE_MAX) {
-		free(buf);
-		err_set(err, errlen, "%s: larger than %d bytes", path,
-		    RUN_FILE_MAX);
-		return NULL;
-	}
-	buf[n] = '\0';
-	if (strlen(buf) != n) {
+	if (strlen((char *)buf) != len) {
 		free(buf);
 		err_set(err, errlen, "%s: contains a NUL byte", path);
 		return NULL;
 	}
-	return buf;
+	return (char *)buf;
 }
 
 /*
