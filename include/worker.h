@@ -70,7 +70,8 @@ typedef struct {
 	                              scale 1 (2 of 2), epoch 1/2" */
 	int    run_resumable;      /* LOADED: unfinished, on this data */
 
-	/* The kept model: the last job's last row, once it finished. */
+	/* The kept model: the last job's last row, once it finished (or the
+	 * loaded run's last trained row, see worker_load_latest()). */
 	int        have_model;
 	float      model_scale;
 	worker_job model_job;
@@ -128,7 +129,10 @@ int worker_start(worker *w, worker_job job, const train_config *cfg,
  * Show the newest run under the runs root that no live process is
  * writing: the worker thread reads it (run_open, run_restore) and
  * publishes its table with state WORKER_LOADED, unless a job was started
- * meanwhile.  Nothing happens without a runs root or a readable run.
+ * meanwhile.  When the checkpoint of its last row with a finished epoch
+ * fits (the run's shapes, the worker's data), that model becomes the kept
+ * one, with its test-set predictions, as if its job had just finished.
+ * Nothing happens without a runs root or a readable run.
  */
 void worker_load_latest(worker *w);
 

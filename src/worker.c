@@ -614,6 +614,53 @@ newest_run(const char *root, char *name, size_t namelen)
 	return 0;
 }
 
+/*
+ * The model of a loaded run, so that the sample pane and the misclassified
+ * browser work before any job: rebuilt from the checkpoint of the last row
+ * of t with a finished epoch, with its test-set predictions at that row's
+ * scale, computed as execute() does for a finished job (the same batch cap,
+ * so the same predictions, bit for bit).  Only a checkpoint of the run's
+ * shapes, on the worker's data, is used.  Returns the model (the caller
+ * owns it and *pred, *conf), or NULL quietly when there is none to use.
+ */
+static mlp *
+restore_model(worker *w, const run *r, const sweep_table *t, float *scale,
+    uint8_t **pred, float **conf, double *acc)
+{
+	const train_config *cfg = &r->conf.cfg;
+	checkpoint ck;
+	mlp       *m = NULL;
+	char       path[4400], err[1024];
+	int        row = t->n - 1;
+
+	while (row >= 0 && t->rows[row].nhist == 0)
+		row--;
+	if (row < 0 || data_crc(w) != r->conf.data_crc)
+		return NULL;
+	snprintf(path, sizeof path, "%s/ckpt-%d.bin", r->dir, row);
+	if (checkpoint_load(path, &ck, err, sizeof err) != 0)
+		return NULL;
+	if (ck.nhist > 0 && ck.nlayer == cfg->nlayer &&
+	    memcmp(ck.size, cfg->size, (size_t)(cfg->nlayer + 1) *
+	    sizeof *ck.size) == 0 && ck.size[0] == DATASET_NPIX &&
+	    ck.scale == t->rows[row].scale &&
+	    (m = mlp_new(ck.nlayer, ck.size, cfg->batch, cfg->dropout, err,
+	    sizeof err)) != NULL && m->nparam == ck.nparam)
+		memcpy(m->param, ck.param, ck.nparam * sizeof *ck.param);
+	else {
+		mlp_free(m);
+		m = NULL;
+	}
+	checkpoint_free(&ck);
+	*scale = t->rows[row].scale;
+	if (m != NULL &&
+	    predict_test_set(w, m, *scale, cfg->seed, pred, conf, acc) != 0) {
+		mlp_free(m);
+		m = NULL;
+	}
+	return m;
+}
+
 /* Read the newest run and publish it as WORKER_LOADED (worker thread). */
 static void
 load_latest(worker *w)
@@ -623,6 +670,10 @@ load_latest(worker *w)
 	checkpoint   ck;
 	run_state    st;
 	char         name[256], err[1024], note[256], stop[160];
+	mlp         *m = NULL;
+	uint8_t     *pred = NULL;
+	float       *conf = NULL, mscale = 0.0f;
+	double       acc = 0.0;
 	double       secs = 0.0;
 	int          nep = 0, ok, resumable = 0;
 
@@ -665,9 +716,31 @@ load_latest(worker *w)
 		} else
 			snprintf(note, sizeof note, "interrupted at %s", stop);
 	}
+	/* Not worth the test-set pass when a job already owns the screen
+	 * (checked again below: one may start during the pass). */
+	if (ok && !worker_busy(w))
+		m = restore_model(w, r, t, &mscale, &pred, &conf, &acc);
 	pthread_mutex_lock(&w->mu);
-	/* A job started meanwhile owns the screen. */
+	/* A job started meanwhile owns the screen, and its model. */
 	if (ok && !w->busy) {
+		if (m != NULL) {
+			mlp_free(w->model);
+			w->model = m;
+			m = NULL;
+			free(w->pub.test_pred);
+			free(w->pub.test_conf);
+			w->pub.test_pred = pred;
+			w->pub.test_conf = conf;
+			pred = NULL;
+			conf = NULL;
+			w->pub.test_n = w->ds->test.n;
+			w->pub.pred_gen++;
+			w->pub.have_model = 1;
+			w->pub.model_scale = mscale;
+			w->pub.model_job = job_of_kind(r->conf.kind);
+			w->pub.model_acc = acc;
+			w->pub.probs_valid = 0;
+		}
 		table_copy(&w->pub.table, t);
 		table_copy(&w->pub.sweep, t);
 		w->pub.have_sweep = 1;
@@ -687,6 +760,9 @@ load_latest(worker *w)
 		publish_locked(w);
 	}
 	pthread_mutex_unlock(&w->mu);
+	mlp_free(m);
+	free(pred);
+	free(conf);
 	free(t);
 	free(r);
 }

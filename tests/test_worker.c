@@ -255,6 +255,9 @@ test_runs(const char *root)
 	    "runs: start-up shows the interrupted run (%s)", s.message);
 	ok(strstr(s.run_note, "interrupted at scale") != NULL,
 	    "runs: noted as interrupted: %s", s.run_note);
+	ok(s.have_model && s.model_scale == 0.0f &&
+	    s.model_job == WORKER_JOB_SWEEP && s.test_n == 256,
+	    "runs: the model of its last epoch is rebuilt");
 	ok(worker_resume(w, NULL, msg, sizeof msg) == 0, "runs: resume asked");
 	ok(worker_start(w, WORKER_JOB_TRAIN, &cfg, scales, 1, msg,
 	    sizeof msg) != 0, "runs: no second job while resuming");
@@ -301,6 +304,7 @@ test_runs(const char *root)
 	ok(wait_for(w, &s, loaded, 20) && strcmp(s.run_id, id) == 0 &&
 	    !s.run_resumable && strstr(s.run_note, "other data") != NULL,
 	    "runs: a run on other data is shown as such: %s", s.run_note);
+	ok(!s.have_model, "runs: and its model is not used");
 	worker_resume(w, NULL, msg, sizeof msg);
 	want_text = "not resumed: it was trained on other data";
 	ok(wait_for(w, &s, said, 30) && strstr(s.message, id) != NULL &&
@@ -402,6 +406,32 @@ main(void)
 		ok(arg == s.test_pred[5] &&
 		    fabsf(s.probs[arg] - s.test_conf[5]) < 1e-5f,
 		    "same class and confidence as the test-set pass");
+	}
+
+	/* A new dashboard on the same runs root rebuilds that model from
+	 * the run's checkpoint: the same predictions, bit for bit. */
+	{
+		static worker_snapshot s2;
+		worker *w2 = worker_new(&ds, root, err, sizeof err);
+
+		worker_load_latest(w2);
+		ok(wait_for(w2, &s2, loaded, 20) && s2.have_model &&
+		    s2.model_scale == 0.5f && s2.model_job == WORKER_JOB_TRAIN &&
+		    s2.model_acc == s.model_acc,
+		    "start-up load keeps the run's model (%s)", s2.message);
+		ok(s2.test_n == s.test_n && s2.test_pred != NULL &&
+		    s2.test_conf != NULL &&
+		    memcmp(s2.test_pred, s.test_pred, s.test_n) == 0 &&
+		    memcmp(s2.test_conf, s.test_conf,
+		    s.test_n * sizeof *s.test_conf) == 0,
+		    "its test-set predictions equal the first worker's");
+		want_index = 5;
+		worker_predict(w2, 1, 5, 0.5f, cfg.seed);
+		ok(wait_for(w2, &s2, answered, 10) &&
+		    memcmp(s2.probs, s.probs, sizeof s.probs) == 0,
+		    "and it answers a one-image prediction the same way");
+		worker_free(w2);
+		worker_snapshot_free(&s2);
 	}
 
 	/* A long compare: pause stops progress, cancel stops the job. */
