@@ -70,8 +70,16 @@ uint32_t run_data_crc(const dataset *ds);
 int run_create(run *r, const char *root, const run_config *conf, char *err,
     size_t errlen);
 
+/*
+ * The name of the newest run under root (by creation) that no live process
+ * is writing: any such run when finished_too, else the newest interrupted
+ * one.  Returns 0 with the name in name, or -1 with a message.
+ */
+int run_newest(const char *root, int finished_too, char *name,
+    size_t namelen, char *err, size_t errlen);
+
 /* Open an existing run: RUN is a directory, or a name under root ("" or
- * NULL: the newest run not finished).  Reads and validates config.txt. */
+ * NULL: run_newest(root, 0, ...)).  Reads and validates config.txt. */
 int run_open(run *r, const char *root, const char *name, char *err,
     size_t errlen);
 

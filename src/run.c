@@ -507,33 +507,46 @@ free_names(char **names, int n)
 }
 
 int
+run_newest(const char *root, int finished_too, char *name, size_t namelen,
+    char *err, size_t errlen)
+{
+	char **names;
+	int    n, found = 0;
+
+	if ((names = list_runs(root, &n, err, errlen)) == NULL)
+		return -1;
+	for (int i = 0; i < n && !found; i++) {
+		char      dir[4400];
+		run_state st;
+
+		snprintf(dir, sizeof dir, "%s/%s", root, names[i]);
+		if (run_read_state(dir, &st, NULL, 0) == 0 && !st.alive &&
+		    (finished_too || strcmp(st.state, "finished") != 0))
+			found = snprintf(name, namelen, "%s", names[i]) <
+			    (int)namelen;
+	}
+	free_names(names, n);
+	if (!found)
+		return err_set(err, errlen, "no %srun in %s", finished_too ?
+		    "" : "interrupted ", root);
+	return 0;
+}
+
+int
 run_open(run *r, const char *root, const char *name, char *err,
     size_t errlen)
 {
 	memset(r, 0, sizeof *r);
 	if (name == NULL || *name == '\0') {
-		char    **names;
-		int       n, found = 0;
-		run_state st;
+		char newest[256];
 
-		if ((names = list_runs(root, &n, err, errlen)) == NULL)
+		if (run_newest(root, 0, newest, sizeof newest, err,
+		    errlen) != 0)
 			return -1;
-		for (int i = 0; i < n && !found; i++) {
-			char dir[4400];
-
-			snprintf(dir, sizeof dir, "%s/%s", root, names[i]);
-			if (run_read_state(dir, &st, NULL, 0) == 0 &&
-			    strcmp(st.state, "finished") != 0 && !st.alive) {
-				found = snprintf(r->dir, sizeof r->dir, "%s",
-				    dir) < (int)sizeof r->dir &&
-				    snprintf(r->id, sizeof r->id, "%s",
-				    names[i]) < (int)sizeof r->id;
-			}
-		}
-		free_names(names, n);
-		if (!found)
-			return err_set(err, errlen, "no interrupted run in %s",
-			    root);
+		if (snprintf(r->dir, sizeof r->dir, "%s/%s", root, newest) >=
+		    (int)sizeof r->dir)
+			return err_set(err, errlen, "%s: path too long", root);
+		snprintf(r->id, sizeof r->id, "%s", newest);
 	} else {
 		const char *slash;
 

@@ -9,7 +9,6 @@
  */
 #include "worker.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -19,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -570,51 +568,6 @@ resume_job(worker *w, const char *name)
 }
 
 /*
- * The newest run directory under root that no live process is writing,
- * into name.  Newest by the time config.txt was written (once, when the
- * run was created): names have whole seconds only, and two jobs of one
- * second sort by their kind.  Returns 0, or -1 when there is none.
- */
-static int
-newest_run(const char *root, char *name, size_t namelen)
-{
-	DIR            *d = opendir(root);
-	struct dirent  *e;
-	struct timespec best_t = { 0, 0 };
-	char            best[256] = "";
-
-	if (d == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL) {
-		char        dir[4400], path[4500];
-		struct stat st;
-		run_state   rs;
-
-		if (e->d_name[0] == '.' || strlen(e->d_name) >= sizeof best)
-			continue;
-		snprintf(dir, sizeof dir, "%s/%s", root, e->d_name);
-		snprintf(path, sizeof path, "%s/config.txt", dir);
-		if (stat(path, &st) != 0)
-			continue;
-		if (best[0] != '\0' && (st.st_mtim.tv_sec < best_t.tv_sec ||
-		    (st.st_mtim.tv_sec == best_t.tv_sec &&
-		    (st.st_mtim.tv_nsec < best_t.tv_nsec ||
-		    (st.st_mtim.tv_nsec == best_t.tv_nsec &&
-		    strcmp(e->d_name, best) < 0)))))
-			continue;
-		if (run_read_state(dir, &rs, NULL, 0) != 0 || rs.alive)
-			continue;
-		best_t = st.st_mtim;
-		snprintf(best, sizeof best, "%s", e->d_name);
-	}
-	closedir(d);
-	if (best[0] == '\0')
-		return -1;
-	snprintf(name, namelen, "%s", best);
-	return 0;
-}
-
-/*
  * The model of a loaded run, so that the sample pane and the misclassified
  * browser work before any job: rebuilt from the checkpoint of the last row
  * of t with a finished epoch, with its test-set predictions at that row's
@@ -678,8 +631,8 @@ load_latest(worker *w)
 	int          nep = 0, ok, resumable = 0;
 
 	memset(&ck, 0, sizeof ck);
-	ok = t != NULL && r != NULL && newest_run(w->root, name,
-	    sizeof name) == 0;
+	ok = t != NULL && r != NULL && run_newest(w->root, 1, name,
+	    sizeof name, NULL, 0) == 0;
 	if (ok && (run_open(r, w->root, name, err, sizeof err) != 0 ||
 	    run_read_state(r->dir, &st, err, sizeof err) != 0 ||
 	    run_restore(r, t, &ck, err, sizeof err) != 0)) {
