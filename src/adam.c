@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "simd.h"
+
 #if (defined(__x86_64__) || defined(__i386__)) && \
     !defined(NOISETOP_PORTABLE_ONLY)
 #define ADAM_HAVE_AVX2 1
@@ -66,9 +68,7 @@ kernel_set(const char *name)
 		return 0;
 	}
 #ifdef ADAM_HAVE_AVX2
-	__builtin_cpu_init();
-	if (strcmp(name, "avx2") == 0 && __builtin_cpu_supports("avx2") &&
-	    __builtin_cpu_supports("fma")) {
+	if (strcmp(name, "avx2") == 0 && simd_has_avx2()) {
 		kernel = kern_avx2;
 		kernel_name = "avx2";
 		return 0;
@@ -80,11 +80,7 @@ kernel_set(const char *name)
 static void
 kernel_init(void)
 {
-	const char *env = getenv("NOISETOP_SIMD");
-
-	if (env != NULL && *env != '\0' && kernel_set(env) == 0)
-		return;
-	if (kernel_set("avx2") != 0)
+	if (kernel_set(simd_default()) != 0)
 		kernel_set("portable");
 }
 

@@ -51,6 +51,8 @@
 #include <immintrin.h>
 #endif
 
+#include "simd.h"
+
 #define MR	6		/* micro-tile rows: 6 x 2 ymm accumulators */
 #define NR	16		/* micro-tile columns: two ymm of 8 floats */
 /*
@@ -120,15 +122,6 @@ static pthread_once_t	 kernel_once = PTHREAD_ONCE_INIT;
 static pthread_key_t	 buf_key;
 static pthread_once_t	 buf_once = PTHREAD_ONCE_INIT;
 
-#ifdef GEMM_HAVE_AVX2
-static int
-cpu_has_avx2(void)
-{
-	__builtin_cpu_init();
-	return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
-#endif
-
 static int
 kernel_set(const char *name)
 {
@@ -138,7 +131,7 @@ kernel_set(const char *name)
 		return 0;
 	}
 #ifdef GEMM_HAVE_AVX2
-	if (strcmp(name, "avx2") == 0 && cpu_has_avx2()) {
+	if (strcmp(name, "avx2") == 0 && simd_has_avx2()) {
 		kernel = kern_avx2;
 		kernel_name = "avx2";
 		return 0;
@@ -150,11 +143,7 @@ kernel_set(const char *name)
 static void
 kernel_init(void)
 {
-	const char	*env = getenv("NOISETOP_SIMD");
-
-	if (env != NULL && *env != '\0' && kernel_set(env) == 0)
-		return;
-	if (kernel_set("avx2") != 0)
+	if (kernel_set(simd_default()) != 0)
 		kernel_set("portable");
 }
 

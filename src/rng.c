@@ -3,8 +3,9 @@
 
 #include <math.h>
 #include <pthread.h>
-#include <stdlib.h>
 #include <string.h>
+
+#include "simd.h"
 
 #define GOLDEN 0x9e3779b97f4a7c15ULL
 
@@ -208,8 +209,7 @@ normal2_set(const char *name)
 		return 0;
 	}
 #ifdef RNG_HAVE_AVX2
-	__builtin_cpu_init();
-	if (strcmp(name, "avx2") == 0 && __builtin_cpu_supports("avx2")) {
+	if (strcmp(name, "avx2") == 0 && simd_has_avx2()) {
 		normal2 = normal2_avx2;
 		normal2_name = "avx2";
 		return 0;
@@ -221,11 +221,7 @@ normal2_set(const char *name)
 static void
 normal2_init(void)
 {
-	const char *env = getenv("NOISETOP_SIMD");
-
-	if (env != NULL && *env != '\0' && normal2_set(env) == 0)
-		return;
-	if (normal2_set("avx2") != 0)
+	if (normal2_set(simd_default()) != 0)
 		normal2_set("portable");
 }
 
