@@ -10,6 +10,7 @@
 #include "err.h"
 #include "adam.h"
 #include "rng.h"
+#include "testpoint.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <xmmintrin.h>
@@ -174,6 +175,7 @@ train_run(const train_config *cfg, const train_data *train,
 	uint64_t       step = 0;
 	uint64_t       dkey = rng_key(cfg->seed, RNG_DROPOUT, 0);
 	train_progress pr;
+	testpoint      tp;
 
 	memset(res, 0, sizeof *res);
 	if (check_config(cfg, train, test, err, errlen) != 0)
@@ -202,6 +204,7 @@ train_run(const train_config *cfg, const train_data *train,
 	}
 	nbatch = (int)((n + cfg->batch - 1) / cfg->batch);
 	mlp_init(m, cfg->seed);
+	testpoint_run_start(&tp);
 	if (from != NULL) {
 		if (from->nhist < 0 || from->nhist > cfg->epochs ||
 		    from->t != (long)from->nhist * nbatch) {
@@ -254,6 +257,8 @@ train_run(const train_config *cfg, const train_data *train,
 			    cfg->batch;
 			int    c;
 
+			testpoint_batch(&tp, ep, bi, ctl != NULL ?
+			    &ctl->cancel : NULL);
 			wait_while_paused(ctl);
 			if (ctl != NULL && atomic_load(&ctl->cancel)) {
 				res->cancelled = 1;

@@ -20,6 +20,15 @@ wait_for() {
 	done
 	return 1
 }
+# wait_file FILE [SECONDS]: poll until FILE exists (a job's test stop point)
+wait_file() {
+	local i
+	for ((i = 0; i < ${2:-120} * 10; i++)); do
+		[ -e "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
 # The metrics of a results.csv, without the seconds column and comments.
 metrics() { grep -v '^#' "$1" | cut -d, -f1-3,5-; }
 
@@ -65,16 +74,19 @@ common=(--data "$DATA" --train-limit 4000 --test-limit 500 --no-progress)
 
 # 1. Interrupt at epoch 2 of 4, resume: the same history as never stopped.
 $NT sweep "${common[@]}" --epochs 4 --scales 0.5 --runs "$tmp/a" >"$tmp/a.log" 2>&1
-$NT sweep "${common[@]}" --epochs 4 --scales 0.5 --runs "$tmp/b" >"$tmp/b.log" 2>&1 &
+# The job stops before batch 3 of epoch 2 (testpoint.h) until signalled.
+NOISETOP_TEST_STOP=1:2:3 NOISETOP_TEST_STOP_FILE="$tmp/stop-b" \
+    $NT sweep "${common[@]}" --epochs 4 --scales 0.5 --runs "$tmp/b" >"$tmp/b.log" 2>&1 &
 pid=$!
-wait_for "$tmp/b.log" "Epoch 2/4"
+wait_file "$tmp/stop-b"
 kill -INT $pid
+rm -f "$tmp/stop-b"
 wait $pid
 rc=$?
 check "SIGINT: exit status 130 (got $rc)" '[ $rc -eq 130 ]'
 check "SIGINT: says how to resume" 'grep -q "noisetop resume" "$tmp/b.log"'
 check "runs lists it as interrupted" \
-    '$NT runs --runs "$tmp/b" | grep -q "interrupted at scale 0.5 (1 of 1), epoch [23]/4"'
+    '$NT runs --runs "$tmp/b" | grep -q "interrupted at scale 0.5 (1 of 1), epoch 1/4"'
 check "the interrupted run has a checkpoint" '[ -s "$tmp"/b/*/ckpt-0.bin ]'
 (cd "$tmp" && $NT resume --runs "$tmp/b" --no-progress >"$tmp/b2.log" 2>&1)
 rc=$?
@@ -86,11 +98,11 @@ check "resume of a finished run says so" \
     '$NT resume --runs "$tmp/b" "$(ls "$tmp/b")" | grep -q "already finished"'
 
 # 2. kill -9 in the second scale of a sweep, then resume.
-$NT sweep "${common[@]}" --epochs 2 --scales 0,1 --runs "$tmp/k" >"$tmp/k.log" 2>&1 &
+# It stops in the second scale, before batch 5 of epoch 1, until killed.
+NOISETOP_TEST_STOP=2:1:5 NOISETOP_TEST_STOP_FILE="$tmp/stop-k" \
+    $NT sweep "${common[@]}" --epochs 2 --scales 0,1 --runs "$tmp/k" >"$tmp/k.log" 2>&1 &
 pid=$!
-wait_for "$tmp/k.log" "noise scale 1"
-wait_for "$tmp/k.log" "noise scale 1.*" 1
-sleep 0.3
+wait_file "$tmp/stop-k"
 kill -9 $pid
 wait $pid 2>/dev/null
 before=$(metrics "$tmp"/k/*/results.csv | grep '^0,')
@@ -106,10 +118,11 @@ check "the scale finished before the kill is kept as it was" \
 
 # 3. SIGHUP to a headless job in tmux leaves a resumable run.
 tmux -L "$sock" -f /dev/null new-session -d -x 120 -y 30 \
-    "$NT sweep ${common[*]} --epochs 3 --scales 0 --runs $tmp/h > $tmp/h.log 2>&1; echo exit \$? >> $tmp/h.log"
-wait_for "$tmp/h.log" "Epoch 1/3"
-pid=$(pgrep -f "^$NT .*--runs $tmp/h" | head -1)
+    "NOISETOP_TEST_STOP=1:2:0 NOISETOP_TEST_STOP_FILE=$tmp/stop-h $NT sweep ${common[*]} --epochs 3 --scales 0 --runs $tmp/h > $tmp/h.log 2>&1; echo exit \$? >> $tmp/h.log"
+wait_file "$tmp/stop-h"
+pid=$(cat "$tmp/stop-h")
 kill -HUP "$pid"
+rm -f "$tmp/stop-h"
 wait_for "$tmp/h.log" "^exit" 20
 check "SIGHUP in tmux: exit 129" 'grep -q "^exit 129" "$tmp/h.log"'
 $NT resume --runs "$tmp/h" --no-progress >"$tmp/h2.log" 2>&1
