@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# TAP test for scripts/fetch-mnist. Serves copies of the official MNIST files
-# (from ../shared/data/mnist beside the repository) over a python3 HTTP server
-# on 127.0.0.1 and runs the real script against it: download, no-op second
-# run, corrupt and truncated files, dead mirrors, wget, interruption.
-# Never contacts the real mirrors.
+# TAP test for scripts/fetch-mnist. Serves IDX files that the test makes
+# itself (a small MNIST-shaped set, gzipped) over a python3 HTTP server on
+# 127.0.0.1, passes their SHA-256 sums through NOISETOP_MNIST_SUMS, and runs
+# the real script against it: download, no-op second run, corrupt and
+# truncated files, dead mirrors, no network at all, wget, interruption; then
+# noisetop loads what was downloaded. Never contacts the real mirrors.
 # Helpers run through check/eval/trap (SC2317), eval takes single quotes (SC2016).
 # shellcheck disable=SC2317,SC2016
 
@@ -11,17 +12,11 @@ set -u
 
 here=$(cd -- "$(dirname -- "$0")" && pwd)
 script=$here/../scripts/fetch-mnist
-shared=$here/../../shared/data/mnist
+NT=${NOISETOP:-$here/../noisetop}
 files=(train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz
 	t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz)
 small=t10k-labels-idx1-ubyte.gz # the file the corruption tests break
 
-for f in "${files[@]}"; do
-	if [ ! -f "$shared/$f" ]; then
-		echo "1..0 # SKIP no MNIST at $shared"
-		exit 0
-	fi
-done
 for t in python3 curl; do
 	if ! command -v "$t" >/dev/null 2>&1; then
 		echo "1..0 # SKIP $t is not installed"
@@ -68,6 +63,25 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
+
+# The set: 300 training and 100 test images of 28x28 in IDX, gzipped, with
+# a pattern that gzip cannot shrink to nothing; and their sums.
+shared=$work/set
+mkdir -p "$shared"
+python3 - "$shared" <<'PY'
+import gzip, random, struct, sys
+d = sys.argv[1]
+r = random.Random(7)
+def write(name, magic, dims, data):
+    with gzip.open(d + "/" + name, "wb") as f:
+        f.write(struct.pack(">I", magic) + b"".join(struct.pack(">I", x) for x in dims) + data)
+for prefix, n in (("train", 300), ("t10k", 100)):
+    write(prefix + "-images-idx3-ubyte.gz", 0x803, (n, 28, 28),
+          bytes(r.randrange(256) if r.random() < 0.2 else 0 for _ in range(n * 784)))
+    write(prefix + "-labels-idx1-ubyte.gz", 0x801, (n,), bytes(i % 10 for i in range(n)))
+PY
+(cd "$shared" && sha256sum -- "${files[@]}") >"$work/sums"
+export NOISETOP_MNIST_SUMS=$work/sums
 
 srv=$work/srv
 mkdir -p "$srv/good" "$srv/corrupt" "$srv/trunc"
@@ -136,6 +150,22 @@ while True:
 pids+=($!)
 stall=$(wait_port "$work/stall.log") || stall=
 
+# A server that accepts connections and never says a word.
+python3 -u -c '
+import socket, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0)); s.listen(64)
+print("silent on port", s.getsockname()[1])
+held = []
+end = time.time() + 300
+while time.time() < end:
+    c, _ = s.accept()
+    held.append(c)
+' >"$work/silent.log" 2>&1 &
+pids+=($!)
+silent=$(wait_port "$work/silent.log") || silent=$dead
+
 # A curl that records being called, to prove the wget path uses wget only.
 mkdir -p "$work/stub"
 printf '#!/bin/sh\ntouch "%s"\nexit 99\n' "$work/curl-called" >"$work/stub/curl"
@@ -178,7 +208,7 @@ seed_except_small() { # DIR with the three official files other than $small
 others=() # the three files besides $small
 for f in "${files[@]}"; do [ "$f" = "$small" ] || others+=("$f"); done
 
-echo "1..32"
+echo "1..35"
 
 # --- 1. a fresh download ----------------------------------------------------
 
@@ -247,7 +277,7 @@ run "$d" "http://127.0.0.1:$dead/ $base/good/"
 ok $rc "a dead first mirror falls back to the second (exit 0)"
 [ $rc -eq 0 ] || diag "$work/err"
 check "... and the files are the official ones" same_as_shared "$d"
-grep -q "download failed from http://127.0.0.1:$dead/" "$work/err"
+grep -q "skipping http://127.0.0.1:$dead/: no answer" "$work/err"
 ok $? "... and the dead mirror is reported"
 
 d=$work/d5b
@@ -262,9 +292,30 @@ check "a corrupt first mirror falls back to the second" \
 d=$work/d6
 run "$d" "http://127.0.0.1:$dead/ http://127.0.0.1:$dead2/"
 check "all mirrors dead exits non-zero" test $rc -ne 0
-grep -q "could not download train-images-idx3-ubyte.gz from any mirror (tried http://127.0.0.1:$dead/ http://127.0.0.1:$dead2/)" "$work/err"
-ok $? "all mirrors dead says which file and which mirrors"
+grep -q "no MNIST mirror answered within 2 s (tried http://127.0.0.1:$dead/ http://127.0.0.1:$dead2/): no network?" "$work/err"
+ok $? "all mirrors dead says so in one line, naming the mirrors"
 check "all mirrors dead leaves no files at all" only_files "$d"
+check "all mirrors dead: one line for the whole set" \
+	test "$(grep -c . "$work/err")" -eq 1
+
+# A network that swallows requests (connections accepted, never answered)
+# costs the probe's 2 s once, not every file's timeouts from every mirror.
+d=$work/d6b
+t0=$(date +%s)
+run "$d" "http://127.0.0.1:$silent/ http://127.0.0.1:$silent/b/"
+t1=$(date +%s)
+check "no network: gives up after the probe (took $((t1 - t0)) s, at most 10), one line" \
+	eval '[ $rc -ne 0 ] && [ $((t1 - t0)) -le 10 ] && grep -q "no network" "$work/err" &&
+		[ "$(grep -c . "$work/err")" -eq 1 ]'
+
+# What was downloaded is what noisetop loads.
+if [ -x "$NT" ]; then
+	out=$("$NT" show --data "$work/d1" --count 1 2>&1)
+	check "noisetop loads the downloaded set (300 train images)" \
+		eval '[[ "$out" == MNIST* ]] && "$NT" show --data "$work/d1" --index 299 --count 1 >/dev/null 2>&1'
+else
+	skip "no noisetop binary at $NT"
+fi
 
 # --- 7. wget ---------------------------------------------------------------
 
@@ -330,5 +381,5 @@ check "no argument is a usage error (exit 2)" test $? -eq 2
 NOISETOP_FETCH_TOOL=ftp "$script" "$work/dx" >/dev/null 2>&1
 check "an unknown NOISETOP_FETCH_TOOL is an error (exit 2)" test $? -eq 2
 
-[ "$n" -eq 32 ] || echo "# ran $n tests, planned 32"
+[ "$n" -eq 35 ] || echo "# ran $n tests, planned 35"
 exit $((failed > 0))
