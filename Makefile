@@ -88,10 +88,10 @@ $(B)/fuzz/fuzz_idx: tests/fuzz/fuzz_idx.c src/idx.c src/err.c src/file.c \
 	    src/err.c src/file.c -lz
 
 $(B)/fuzz/fuzz_checkpoint: tests/fuzz/fuzz_checkpoint.c src/checkpoint.c \
-    src/results.c src/err.c src/file.c $(wildcard include/*.h)
+    src/err.c src/file.c $(wildcard include/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_checkpoint.c \
-	    src/checkpoint.c src/results.c src/err.c src/file.c -lz -lm
+	    src/checkpoint.c src/err.c src/file.c -lz -lm
 
 fuzz-build: $(FUZZERS)
 

@@ -4,6 +4,14 @@
 #include <stddef.h>
 
 /*
+ * The limits every module shares, written once: a path (a data file, a run
+ * directory and what is in it) fits NT_PATH_LEN bytes with its NUL, and a
+ * one-line message, which may quote a path or two, fits NT_ERR_LEN.
+ */
+#define NT_PATH_LEN 4096
+#define NT_ERR_LEN  (2 * NT_PATH_LEN + 512)
+
+/*
  * Library modules report failure as -1 (or NULL) and a one-line message in
  * a caller's buffer, tmux's "char **cause" style: they never print or exit.
  * err_set() formats that message into err (errlen bytes, NUL-terminated;

@@ -6,14 +6,6 @@
 #include "sweep.h"
 
 /*
- * Write data to path atomically: a temporary file beside it, fsync, then
- * rename over path, so a reader sees the old file or the new one, never a
- * half-written one.  Returns 0, or -1 with a message naming path.
- */
-int results_write_atomic(const char *path, const char *data, size_t len,
-    char *err, size_t errlen);
-
-/*
  * The per-epoch history of every row of t (one line per scale and epoch),
  * preceded by '#' comment lines naming the data source and configuration.
  * Returns 0, or -1 with a message.

@@ -100,6 +100,13 @@ int run_finish(run *r, const sweep_table *t, const char *source,
     int interrupted, char *err, size_t errlen);
 
 /*
+ * Mark the run interrupted where its files last said it was (after a failed
+ * run_record, say on a full disk: the table in memory is ahead of what is
+ * on disk).  Returns 0, or -1 with a message.
+ */
+int run_interrupt(run *r, char *err, size_t errlen);
+
+/*
  * Rebuild a run's sweep table from its checkpoints: finished rows get
  * their history, the first unfinished row with a checkpoint gets t->resume
  * pointing into *ck (caller frees with checkpoint_free).  Returns 0, or -1

@@ -9,7 +9,6 @@
 
 #include "err.h"
 #include "file.h"
-#include "results.h"
 
 #define CKPT_MAGIC   "NOISECKP"
 #define CKPT_VERSION 1
@@ -103,7 +102,7 @@ checkpoint_save(const char *path, const mlp *m, const struct adam *opt,
 	put_floats(&w, opt->m, m->nparam);
 	put_floats(&w, opt->v, m->nparam);
 	put_u32(&w, (uint32_t)crc32(0L, w.p, (uInt)w.len));
-	rc = results_write_atomic(path, (const char *)w.p, w.len, err, errlen);
+	rc = file_write_atomic(path, (const char *)w.p, w.len, err, errlen);
 	free(w.p);
 	return rc;
 }

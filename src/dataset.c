@@ -70,9 +70,15 @@ resolve(const char *path, char *out, size_t outlen)
 	static const char *const sub[] = {
 		"", "/MNIST/raw", "/FashionMNIST/raw", "/raw",
 	};
-	char buf[4200];
-	int  kind = path_kind(path);
+	char   buf[4200], dir[4200];
+	int    kind = path_kind(path);
+	size_t len;
 
+	/* "DIR/" names DIR: no "DIR//file" in any message. */
+	snprintf(dir, sizeof dir, "%s", path);
+	for (len = strlen(dir); len > 1 && dir[len - 1] == '/'; len--)
+		dir[len - 1] = '\0';
+	path = dir;
 	if (kind == 2) {
 		snprintf(out, outlen, "%s", path);
 		return 0;

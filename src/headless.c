@@ -30,7 +30,7 @@ struct printer {
 	int                label;   /* print a line when a scale starts */
 	run               *r;       /* the run directory to record into */
 	const dataset     *ds;
-	int                warned;  /* a failed record was reported */
+	int                failed;  /* recording failed: the job stops */
 };
 
 int
@@ -57,10 +57,20 @@ on_progress(const sweep_progress *sp, void *user)
 	const sweep_row      *row = &sp->table->rows[sp->row];
 	char                  err[8192];
 
+	/*
+	 * A run that cannot be recorded (a full disk, an I/O error) stops:
+	 * its last complete files stay, and it resumes once there is room.
+	 */
+	if (pr->failed)
+		return 1;
 	if (pr->r != NULL && run_record(pr->r, sp, pr->ds->source, err,
-	    sizeof err) != 0 && !pr->warned) {
-		fprintf(stderr, "noisetop: warning: %s\n", err);
-		pr->warned = 1;
+	    sizeof err) != 0) {
+		if (pr->live)
+			printf("\r\033[K");
+		fflush(stdout);
+		fprintf(stderr, "noisetop: %s\n", err);
+		pr->failed = 1;
+		return 1;
 	}
 	if (headless_signal != 0)
 		return 1;
@@ -246,11 +256,22 @@ run_job(const cli_options *o, const dataset *ds, const char *kind,
 	install_signals();
 	printf("run %s\n", r->dir);
 	rc = sweep_run(t, ds, NULL, on_progress, &pr, NULL, err, sizeof err);
+	/* Clear the bar (and the terminal's "^C") before any message on
+	 * stderr, so that it starts on its own line. */
 	if (pr.live)
 		printf("\r\033[K");
+	fflush(stdout);
 	if (rc != 0) {
 		fprintf(stderr, "noisetop: %s\n", err);
 		run_finish(r, t, ds->source, 1, err, sizeof err);
+		return 1;
+	}
+	if (pr.failed) {
+		if (run_interrupt(r, err, sizeof err) != 0)
+			fprintf(stderr, "noisetop: %s\n", err);
+		fprintf(stderr, "noisetop: the run is interrupted at its last "
+		    "saved epoch: make room, then 'noisetop resume %s'\n",
+		    r->id);
 		return 1;
 	}
 	if (headless_signal != 0) {

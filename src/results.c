@@ -12,54 +12,7 @@
 #include <unistd.h>
 
 #include "err.h"
-
-int
-results_write_atomic(const char *path, const char *data, size_t len,
-    char *err, size_t errlen)
-{
-	char   tmp[4200], dir[4200];
-	int    fd, e;
-	size_t off = 0;
-
-	if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >=
-	    (int)sizeof tmp)
-		return err_set(err, errlen, "%s: path too long", path);
-	if ((fd = mkstemp(tmp)) < 0)
-		return err_set(err, errlen, "%s: cannot create a temporary file "
-		    "beside it: %s", path, strerror(errno));
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			goto bad;
-		off += (size_t)w;
-	}
-	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0)
-		goto bad;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto bad;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0)
-		goto bad;
-	/* Make the rename itself durable. */
-	snprintf(dir, sizeof dir, "%s", path);
-	if ((fd = open(dirname(dir), O_RDONLY | O_DIRECTORY)) >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	return 0;
-bad:
-	e = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	return err_set(err, errlen, "%s: cannot write: %s", path,
-	    strerror(e ? e : EIO));
-}
+#include "file.h"
 
 /* A growing string buffer; on allocation failure it stays failed. */
 struct sbuf {
@@ -132,7 +85,7 @@ finish(const char *path, struct sbuf *b, char *err, size_t errlen)
 		free(b->s);
 		return err_set(err, errlen, "%s: out of memory", path);
 	}
-	rc = results_write_atomic(path, b->s, b->len, err, errlen);
+	rc = file_write_atomic(path, b->s, b->len, err, errlen);
 	free(b->s);
 	return rc;
 }

@@ -90,7 +90,7 @@ write_file(const char *dir, const char *name, const char *text, char *err,
 	char path[4400];
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	return results_write_atomic(path, text, strlen(text), err, errlen);
+	return file_write_atomic(path, text, strlen(text), err, errlen);
 }
 
 static int
@@ -617,6 +617,17 @@ run_finish(run *r, const sweep_table *t, const char *source, int interrupted,
 		return -1;
 	return write_state(r, interrupted ? "interrupted" : "finished", row,
 	    t->n, epoch, t->cfg.epochs, err, errlen);
+}
+
+int
+run_interrupt(run *r, char *err, size_t errlen)
+{
+	run_state st;
+
+	if (run_read_state(r->dir, &st, err, errlen) != 0)
+		return -1;
+	return write_state(r, "interrupted", st.row, st.nrows, st.epoch,
+	    st.epochs, err, errlen);
 }
 
 int
