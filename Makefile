@@ -32,17 +32,21 @@ LIB      := $(B)/libnoisetop.a
 TESTS    := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c))
 BENCHES  := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 
+# The version: `git describe` in a git checkout of this tree (a tag, commits
+# since it, the hash, -dirty for uncommitted changes to tracked files),
+# else the last build's (so `sudo make install`, where git may refuse a
+# tree root does not own, does not rebuild), else the VERSION file of a
+# release tarball; `make NOISETOP_VERSION=...` overrides all.  Only
+# src/version.c sees it; the stamp file changes when the version does, so
+# that object (and the library and binary) are rebuilt at the next make,
+# and only then.
+NOISETOP_VERSION := $(or $(shell [ -e .git ] && \
+    git describe --tags --always --dirty 2>/dev/null),$(shell \
+    cat $(B)/version.stamp 2>/dev/null),$(shell cat VERSION 2>/dev/null),unknown)
+
 .PHONY: all test test-sanitize bench data run clean format fuzz fuzz-build \
         install install-strip uninstall FORCE
 
-# The version: `git describe` in a git checkout of this tree (a tag, commits
-# since it, the hash, -dirty for uncommitted changes to tracked files),
-# else the VERSION file of a release tarball.  Only src/version.c sees it;
-# the stamp file changes when the version does, so that object (and the
-# library and binary) are rebuilt at the next make, and only then.
-NOISETOP_VERSION := $(or $(shell [ -e .git ] && \
-    git describe --tags --always --dirty 2>/dev/null),$(shell \
-    cat VERSION 2>/dev/null),unknown)
 # Other build directories (B=build-asan ...) keep their own binary.
 BIN      ?= $(if $(filter build,$(B)),noisetop,$(B)/noisetop)
 all: $(BIN)
