@@ -147,7 +147,7 @@ clean:
 	rm -rf $(B) build-asan build-tsan noisetop
 
 # GNU-style install: PREFIX (or prefix), the usual directory variables, and
-# DESTDIR for staging.  The binary finds its data through --data,
+# DESTDIR for staging.  The docs keep their layout so the README's links work.  The binary finds its data through --data,
 # $NOISETOP_DATA and the XDG paths, so nothing here refers to the source tree.
 PREFIX      ?= /usr/local
 prefix      ?= $(PREFIX)
@@ -162,15 +162,16 @@ zshcompdir  ?= $(datarootdir)/zsh/site-functions
 INSTALL         ?= install
 INSTALL_PROGRAM ?= $(INSTALL)
 INSTALL_DATA    ?= $(INSTALL) -m 644
-DOCS        := README.md $(wildcard docs/*.md)
+DOCS        := $(wildcard docs/*.md)
 
 install: all
 	$(INSTALL) -d $(DESTDIR)$(bindir) $(DESTDIR)$(man1dir) \
-	    $(DESTDIR)$(docdir) $(DESTDIR)$(bashcompdir) \
+	    $(DESTDIR)$(docdir)/docs $(DESTDIR)$(bashcompdir) \
 	    $(DESTDIR)$(zshcompdir)
 	$(INSTALL_PROGRAM) $(BIN) $(DESTDIR)$(bindir)/noisetop
 	$(INSTALL_DATA) docs/noisetop.1 $(DESTDIR)$(man1dir)/noisetop.1
-	$(INSTALL_DATA) $(DOCS) $(DESTDIR)$(docdir)
+	$(INSTALL_DATA) README.md $(DESTDIR)$(docdir)
+	$(INSTALL_DATA) $(DOCS) $(DESTDIR)$(docdir)/docs
 	$(INSTALL_DATA) completions/noisetop.bash \
 	    $(DESTDIR)$(bashcompdir)/noisetop
 	$(INSTALL_DATA) completions/_noisetop $(DESTDIR)$(zshcompdir)/_noisetop
@@ -181,5 +182,5 @@ install-strip:
 uninstall:
 	rm -f $(DESTDIR)$(bindir)/noisetop $(DESTDIR)$(man1dir)/noisetop.1 \
 	    $(DESTDIR)$(bashcompdir)/noisetop $(DESTDIR)$(zshcompdir)/_noisetop \
-	    $(addprefix $(DESTDIR)$(docdir)/,$(notdir $(DOCS)))
-	-rmdir $(DESTDIR)$(docdir)
+	    $(DESTDIR)$(docdir)/README.md $(addprefix $(DESTDIR)$(docdir)/,$(DOCS))
+	-rmdir $(DESTDIR)$(docdir)/docs $(DESTDIR)$(docdir)

@@ -30,9 +30,9 @@ check "zsh completion in share/zsh/site-functions" \
     '[ -f "$p/share/zsh/site-functions/_noisetop" ]'
 docs_ok=1
 for f in README.md docs/*.md; do
-	[ -f "$p/share/doc/noisetop/${f##*/}" ] || { docs_ok=0; echo "# missing doc $f"; }
+	[ -f "$p/share/doc/noisetop/$f" ] || { docs_ok=0; echo "# missing doc $f"; }
 done
-check "README and docs in share/doc/noisetop" '[ $docs_ok -eq 1 ]'
+check "README and docs/*.md in share/doc/noisetop, in their layout" '[ $docs_ok -eq 1 ]'
 
 # The installed binary, from an empty directory with an empty HOME and no
 # NOISETOP_DATA: nothing may come from the source tree.
