@@ -1,6 +1,8 @@
-# noisetop: make, make test, make bench, make data, make run, make clean.
+# noisetop: make, make test, make bench, make data, make run, make clean,
+# make install, make uninstall.
 # Switches: SANITIZE=address,undefined (or thread), PORTABLE=1 (no AVX2
-# kernel), WERROR=1 (warnings are errors).
+# kernel), WERROR=1 (warnings are errors); PREFIX=/usr/local and DESTDIR
+# for install.
 
 CC       ?= cc
 OPT      ?= -O3
@@ -30,7 +32,21 @@ LIB      := $(B)/libnoisetop.a
 TESTS    := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c))
 BENCHES  := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 
-.PHONY: all test test-sanitize bench data run clean format fuzz fuzz-build
+# The version: `git describe` in a git checkout of this tree (a tag, commits
+# since it, the hash, -dirty for uncommitted changes to tracked files),
+# else the last build's (so `sudo make install`, where git may refuse a
+# tree root does not own, does not rebuild), else the VERSION file of a
+# release tarball; `make NOISETOP_VERSION=...` overrides all.  Only
+# src/version.c sees it; the stamp file changes when the version does, so
+# that object (and the library and binary) are rebuilt at the next make,
+# and only then.
+NOISETOP_VERSION := $(or $(shell [ -e .git ] && \
+    git describe --tags --always --dirty 2>/dev/null),$(shell \
+    cat $(B)/version.stamp 2>/dev/null),$(shell cat VERSION 2>/dev/null),unknown)
+
+.PHONY: all test test-sanitize bench data run clean format fuzz fuzz-build \
+        install install-strip uninstall FORCE
+
 # Other build directories (B=build-asan ...) keep their own binary.
 BIN      ?= $(if $(filter build,$(B)),noisetop,$(B)/noisetop)
 all: $(BIN)
@@ -52,6 +68,13 @@ $(B)/bench/%: bench/%.c $(LIB) | $(B)/bench
 
 $(B)/obj $(B)/tests $(B)/bench:
 	mkdir -p $@
+
+$(B)/obj/version.o: $(B)/version.stamp
+$(B)/obj/version.o: CFLAGS += -DNOISETOP_VERSION='"$(NOISETOP_VERSION)"'
+$(B)/version.stamp: FORCE | $(B)/obj
+	@echo '$(NOISETOP_VERSION)' | cmp -s - $@ || \
+	    echo '$(NOISETOP_VERSION)' > $@
+FORCE:
 
 # The TAP suite: C unit tests, then the scripts that drive the real binary,
 # then the unit tests again under the sanitizers.
@@ -124,3 +147,42 @@ format:
 
 clean:
 	rm -rf $(B) build-asan build-tsan noisetop
+
+# GNU-style install: PREFIX (or prefix), the usual directory variables, and
+# DESTDIR for staging.  The docs keep their layout so the README's links work.  The binary finds its data through --data,
+# $NOISETOP_DATA and the XDG paths, so nothing here refers to the source tree.
+PREFIX      ?= /usr/local
+prefix      ?= $(PREFIX)
+exec_prefix ?= $(prefix)
+bindir      ?= $(exec_prefix)/bin
+datarootdir ?= $(prefix)/share
+mandir      ?= $(datarootdir)/man
+man1dir     ?= $(mandir)/man1
+docdir      ?= $(datarootdir)/doc/noisetop
+bashcompdir ?= $(datarootdir)/bash-completion/completions
+zshcompdir  ?= $(datarootdir)/zsh/site-functions
+INSTALL         ?= install
+INSTALL_PROGRAM ?= $(INSTALL)
+INSTALL_DATA    ?= $(INSTALL) -m 644
+DOCS        := $(wildcard docs/*.md)
+
+install: all
+	$(INSTALL) -d $(DESTDIR)$(bindir) $(DESTDIR)$(man1dir) \
+	    $(DESTDIR)$(docdir)/docs $(DESTDIR)$(bashcompdir) \
+	    $(DESTDIR)$(zshcompdir)
+	$(INSTALL_PROGRAM) $(BIN) $(DESTDIR)$(bindir)/noisetop
+	$(INSTALL_DATA) docs/noisetop.1 $(DESTDIR)$(man1dir)/noisetop.1
+	$(INSTALL_DATA) README.md $(DESTDIR)$(docdir)
+	$(INSTALL_DATA) $(DOCS) $(DESTDIR)$(docdir)/docs
+	$(INSTALL_DATA) completions/noisetop.bash \
+	    $(DESTDIR)$(bashcompdir)/noisetop
+	$(INSTALL_DATA) completions/_noisetop $(DESTDIR)$(zshcompdir)/_noisetop
+
+install-strip:
+	$(MAKE) INSTALL_PROGRAM='$(INSTALL_PROGRAM) -s' install
+
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/noisetop $(DESTDIR)$(man1dir)/noisetop.1 \
+	    $(DESTDIR)$(bashcompdir)/noisetop $(DESTDIR)$(zshcompdir)/_noisetop \
+	    $(DESTDIR)$(docdir)/README.md $(addprefix $(DESTDIR)$(docdir)/,$(DOCS))
+	-rmdir $(DESTDIR)$(docdir)/docs $(DESTDIR)$(docdir)

@@ -71,6 +71,12 @@ void gemm_team(int transa, int transb, int m, int n, int k, const float *a,
 const char *gemm_kernel_name(void);
 
 /*
+ * The micro-kernels this build contains, space-separated ("portable avx2",
+ * or "portable" for PORTABLE=1 and non-x86 builds).  A static string.
+ */
+const char *gemm_kernels_compiled(void);
+
+/*
  * Make gemm() use the named micro-kernel ("avx2" or "portable") from now on,
  * for tests and benchmarks.  Not safe while another thread is in gemm().
  * Returns 0, or -1 if the name is unknown or the CPU lacks the instructions

@@ -154,6 +154,16 @@ gemm_kernel_name(void)
 	return kernel_name;
 }
 
+const char *
+gemm_kernels_compiled(void)
+{
+#ifdef GEMM_HAVE_AVX2
+	return "portable avx2";
+#else
+	return "portable";
+#endif
+}
+
 int
 gemm_force_kernel(const char *name)
 {

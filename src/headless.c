@@ -16,9 +16,7 @@
 #include "run.h"
 #include "sweep.h"
 
-#ifndef NOISETOP_VERSION
-#define NOISETOP_VERSION "0.1"
-#endif
+#include "version.h"
 
 /* The signal that asked the job to stop, 0 if none. */
 static volatile sig_atomic_t headless_signal;
@@ -311,7 +309,7 @@ new_job(const cli_options *o, const dataset *ds, const char *kind,
 		goto out;
 	}
 	snprintf(c->kind, sizeof c->kind, "%s", kind);
-	snprintf(c->version, sizeof c->version, "%s", NOISETOP_VERSION);
+	snprintf(c->version, sizeof c->version, "%s", version_string());
 	/* Absolute, so that resume works from any directory. */
 	if (ds->dir[0] == '\0' || realpath(ds->dir, c->data_dir) == NULL)
 		snprintf(c->data_dir, sizeof c->data_dir, "%s", ds->dir);

@@ -5,14 +5,73 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "adam.h"
 #include "cli.h"
 #include "dataset.h"
+#include "gemm.h"
 #include "headless.h"
+#include "rng.h"
+#include "simd.h"
 #include "ui.h"
+#include "version.h"
 
-#ifndef NOISETOP_VERSION
-#define NOISETOP_VERSION "0.1"
+/* The compiler that built this file (and, with the Makefile, every file). */
+static const char *
+compiler_name(void)
+{
+#if defined(__clang__)
+	return "clang " __clang_version__;
+#elif defined(__GNUC__)
+	return "gcc " __VERSION__;
+#elif defined(__VERSION__)
+	return __VERSION__;
+#else
+	return "unknown";
 #endif
+}
+
+/* The OpenMP version of an _OPENMP date, "?" for one not in the table. */
+static const char *
+openmp_name(long date)
+{
+	static const struct {
+		long        date;
+		const char *name;
+	} tab[] = {
+		{ 200505, "2.5" }, { 200805, "3.0" }, { 201107, "3.1" },
+		{ 201307, "4.0" }, { 201511, "4.5" }, { 201811, "5.0" },
+		{ 202011, "5.1" }, { 202111, "5.2" }, { 202411, "6.0" },
+	};
+
+	for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
+		if (tab[i].date == date)
+			return tab[i].name;
+	return "?";
+}
+
+/*
+ * --version: the version, what the build contains, and what this CPU runs.
+ * The first line stays "noisetop VERSION" for scripts.
+ */
+static void
+print_version(FILE *f)
+{
+	const char *force = getenv("NOISETOP_SIMD");
+
+	fprintf(f, "noisetop %s\n", version_string());
+	fprintf(f, "compiler  %s\n", compiler_name());
+#ifdef _OPENMP
+	fprintf(f, "openmp    %s (%ld)\n", openmp_name((long)_OPENMP),
+	    (long)_OPENMP);
+#else
+	fprintf(f, "openmp    no\n");
+#endif
+	fprintf(f, "kernels   %s\n", gemm_kernels_compiled());
+	fprintf(f, "this cpu  %s; using %s (gemm %s, adam %s, rng %s)%s%s\n",
+	    simd_has_avx2() ? "AVX2+FMA" : "no AVX2+FMA", gemm_kernel_name(),
+	    gemm_kernel_name(), adam_kernel_name(), rng_kernel_name(),
+	    force != NULL ? ", NOISETOP_SIMD=" : "", force != NULL ? force : "");
+}
 
 /*
  * MNIST wherever it is found; with none found and no --data given, the
@@ -116,7 +175,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (o->cmd == CLI_VERSION) {
-		printf("noisetop %s\n", NOISETOP_VERSION);
+		print_version(stdout);
 		rc = 0;
 		goto out;
 	}

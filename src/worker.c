@@ -25,9 +25,7 @@
 #include "mlp.h"
 #include "noise.h"
 
-#ifndef NOISETOP_VERSION
-#define NOISETOP_VERSION "0.1"
-#endif
+#include "version.h"
 
 struct worker {
 	const dataset  *ds;
@@ -327,7 +325,7 @@ record_new(worker *w, worker_job job, char *err, size_t errlen)
 		return -1;
 	}
 	snprintf(c->kind, sizeof c->kind, "%s", worker_job_name(job));
-	snprintf(c->version, sizeof c->version, "%s", NOISETOP_VERSION);
+	snprintf(c->version, sizeof c->version, "%s", version_string());
 	/* Absolute, so that resume works from any directory. */
 	if (ds->dir[0] == '\0' || realpath(ds->dir, c->data_dir) == NULL)
 		snprintf(c->data_dir, sizeof c->data_dir, "%s", ds->dir);
