@@ -96,13 +96,15 @@ test-sanitize:
 	OMP_NUM_THREADS=1 TSAN_OPTIONS=halt_on_error=1 \
 	    prove -e '' build-tsan/tests/test_worker
 
-# libFuzzer targets for the two readers of untrusted files (clang needed).
+# libFuzzer targets for the readers of untrusted files: IDX/gzip,
+# checkpoints, Keras npz, and the runs' key = value files (clang needed).
 # make fuzz runs each for FUZZ_SECONDS on a copy of its seed corpus.
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -g -O1 -std=gnu11 -Iinclude -fno-math-errno \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZERS      := $(B)/fuzz/fuzz_idx $(B)/fuzz/fuzz_checkpoint
+FUZZ_NAMES   := idx checkpoint npz kv
+FUZZERS      := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 
 $(B)/fuzz/fuzz_idx: tests/fuzz/fuzz_idx.c src/idx.c src/err.c src/file.c \
     include/idx.h
@@ -116,10 +118,22 @@ $(B)/fuzz/fuzz_checkpoint: tests/fuzz/fuzz_checkpoint.c src/checkpoint.c \
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_checkpoint.c \
 	    src/checkpoint.c src/err.c src/file.c -lz -lm
 
+$(B)/fuzz/fuzz_npz: tests/fuzz/fuzz_npz.c src/npz.c src/err.c src/file.c \
+    include/npz.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_npz.c src/npz.c \
+	    src/err.c src/file.c -lz
+
+$(B)/fuzz/fuzz_kv: tests/fuzz/fuzz_kv.c src/kv.c src/err.c src/file.c \
+    include/kv.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_kv.c src/kv.c \
+	    src/err.c src/file.c -lm
+
 fuzz-build: $(FUZZERS)
 
 fuzz: fuzz-build
-	for f in idx checkpoint; do \
+	for f in $(FUZZ_NAMES); do \
 	    rm -rf $(B)/fuzz/corpus-$$f && mkdir -p $(B)/fuzz/corpus-$$f && \
 	    cp tests/fuzz/corpus/$$f/* $(B)/fuzz/corpus-$$f/ && \
 	    $(B)/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) \

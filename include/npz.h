@@ -35,6 +35,12 @@ typedef struct {
  */
 npz_file *npz_open(const char *path, char *err, size_t errlen);
 
+/* The same for an archive already in memory: takes ownership of buf
+ * (malloc'd; freed by npz_close, or here on failure); label names it in
+ * messages. */
+npz_file *npz_open_mem(const char *label, uint8_t *buf, size_t len,
+    char *err, size_t errlen);
+
 /*
  * Extract member name (without ".npy", e.g. "x_train"), inflate it, check
  * its CRC and parse it as a uint8 array with want_ndim dimensions (0 for

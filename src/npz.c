@@ -207,22 +207,35 @@ parse_central(npz_file *z, char *err, size_t errlen)
 }
 
 npz_file *
-npz_open(const char *path, char *err, size_t errlen)
+npz_open_mem(const char *label, uint8_t *buf, size_t len, char *err,
+    size_t errlen)
 {
 	npz_file *z = calloc(1, sizeof *z);
 
 	if (z == NULL) {
-		err_set(err, errlen, "%s: out of memory", path);
+		free(buf);
+		err_set(err, errlen, "%s: out of memory", label);
 		return NULL;
 	}
-	snprintf(z->path, sizeof z->path, "%s", path);
-	if (file_read(path, NPZ_MAX_FILE, &z->buf, &z->len, err,
-	    errlen) != 0 ||
-	    parse_central(z, err, errlen) != 0) {
+	snprintf(z->path, sizeof z->path, "%s", label);
+	z->buf = buf;
+	z->len = len;
+	if (parse_central(z, err, errlen) != 0) {
 		npz_close(z);
 		return NULL;
 	}
 	return z;
+}
+
+npz_file *
+npz_open(const char *path, char *err, size_t errlen)
+{
+	uint8_t *buf;
+	size_t   len;
+
+	if (file_read(path, NPZ_MAX_FILE, &buf, &len, err, errlen) != 0)
+		return NULL;
+	return npz_open_mem(path, buf, len, err, errlen);
 }
 
 void

@@ -14,6 +14,7 @@
 
 #include "err.h"
 #include "file.h"
+#include "kv.h"
 #include "results.h"
 
 #define RUN_FILE_MAX 65536
@@ -97,7 +98,7 @@ static int
 write_config(const run *r, char *err, size_t errlen)
 {
 	const run_config *c = &r->conf;
-	char              text[16384], *p = text;
+	char              text[16384], *p = text, f[32];
 	size_t            left = sizeof text;
 	int               n;
 
@@ -121,14 +122,16 @@ write_config(const run *r, char *err, size_t errlen)
 	ADD("layers = ");
 	for (int l = 0; l <= c->cfg.nlayer; l++)
 		ADD("%s%d", l ? "," : "", c->cfg.size[l]);
-	ADD("\ndropout = %.9g\nlr = %.9g\nbatch = %d\nepochs = %d\n",
-	    (double)c->cfg.dropout, (double)c->cfg.lr, c->cfg.batch,
-	    c->cfg.epochs);
-	ADD("seed = %llu\nthreads = %d\nnoise = %.9g\nscales = ",
+	/* Floats as the shortest text that reads back exactly (0.2, not
+	 * 0.200000003): the same run, and readable. */
+	ADD("\ndropout = %s\n", kv_float(f, c->cfg.dropout));
+	ADD("lr = %s\nbatch = %d\nepochs = %d\n", kv_float(f, c->cfg.lr),
+	    c->cfg.batch, c->cfg.epochs);
+	ADD("seed = %llu\nthreads = %d\nnoise = %s\nscales = ",
 	    (unsigned long long)c->cfg.seed, c->cfg.threads,
-	    (double)c->cfg.noise);
+	    kv_float(f, c->cfg.noise));
 	for (int i = 0; i < c->nscales; i++)
-		ADD("%s%.9g", i ? "," : "", (double)c->scales[i]);
+		ADD("%s%s", i ? "," : "", kv_float(f, c->scales[i]));
 	ADD("\n");
 #undef ADD
 	return write_file(r->dir, "config.txt", text, err, errlen);
@@ -144,91 +147,6 @@ write_state(const run *r, const char *state, int row, int nrows, int epoch,
 	    "epoch = %d\nepochs = %d\npid = %ld\n", state, row, nrows, epoch,
 	    epochs, (long)getpid());
 	return write_file(r->dir, "state.txt", text, err, errlen);
-}
-
-/* Read a small text file whole; NUL-terminated, caller frees. */
-static char *
-read_text(const char *path, char *err, size_t errlen)
-{
-	uint8_t *buf;
-	size_t   len;
-
-	if (file_read(path, RUN_FILE_MAX, &buf, &len, err, errlen) != 0)
-		return NULL;
-	if (strlen((char *)buf) != len) {
-		free(buf);
-		err_set(err, errlen, "%s: contains a NUL byte", path);
-		return NULL;
-	}
-	return (char *)buf;
-}
-
-/*
- * Call fn(key, value) for each "key = value" line of text; '#' lines and
- * blank lines are skipped.  Stops at the first error.
- */
-static int
-parse_lines(const char *path, char *text,
-    int (*fn)(void *, const char *, const char *, char *, size_t),
-    void *arg, char *err, size_t errlen)
-{
-	int   lineno = 0;
-	char *save = NULL, msg[512];
-
-	for (char *line = strtok_r(text, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
-		char *eq;
-
-		lineno++;
-		if (line[0] == '#' || line[0] == '\0')
-			continue;
-		if ((eq = strstr(line, " = ")) == NULL)
-			return err_set(err, errlen, "%s: line %d: not 'key = "
-			    "value'", path, lineno);
-		*eq = '\0';
-		if (fn(arg, line, eq + 3, msg, sizeof msg) != 0)
-			return err_set(err, errlen, "%s: line %d: %s", path,
-			    lineno, msg);
-	}
-	return 0;
-}
-
-static int
-num(const char *key, const char *v, double lo, double hi, double *out,
-    char *err, size_t errlen)
-{
-	char  *end;
-	double d;
-
-	errno = 0;
-	d = strtod(v, &end);
-	if (end == v || *end != '\0' || errno != 0 || !isfinite(d) ||
-	    d < lo || d > hi)
-		return err_set(err, errlen, "%s '%s': not a number from %g to %g",
-		    key, v, lo, hi);
-	*out = d;
-	return 0;
-}
-
-static int
-int_list(const char *key, const char *v, int *out, int max, int *n,
-    char *err, size_t errlen)
-{
-	char buf[512], *save = NULL;
-
-	*n = 0;
-	snprintf(buf, sizeof buf, "%s", v);
-	for (char *t = strtok_r(buf, ",", &save); t != NULL;
-	    t = strtok_r(NULL, ",", &save)) {
-		double d = 0;
-
-		if (*n == max)
-			return err_set(err, errlen, "%s: too many values", key);
-		if (num(key, t, 1, 65536, &d, err, errlen) != 0)
-			return -1;
-		out[(*n)++] = (int)d;
-	}
-	return 0;
 }
 
 static int
@@ -250,7 +168,7 @@ config_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 	else if (strcmp(k, "source") == 0)
 		snprintf(c->source, sizeof c->source, "%s", v);
 	else if (strcmp(k, "synthetic") == 0) {
-		if (num(k, v, 0, 1, &d, err, errlen))
+		if (kv_num(k, v, 0, 1, &d, err, errlen))
 			return -1;
 		c->synthetic = (int)d;
 	} else if (strcmp(k, "data_crc") == 0) {
@@ -261,47 +179,47 @@ config_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 			return err_set(err, errlen, "data_crc '%s' is not hex", v);
 		c->data_crc = (uint32_t)x;
 	} else if (strcmp(k, "train_limit") == 0) {
-		if (num(k, v, 0, 1e8, &d, err, errlen))
+		if (kv_num(k, v, 0, 1e8, &d, err, errlen))
 			return -1;
 		c->train_limit = (size_t)d;
 	} else if (strcmp(k, "test_limit") == 0) {
-		if (num(k, v, 0, 1e8, &d, err, errlen))
+		if (kv_num(k, v, 0, 1e8, &d, err, errlen))
 			return -1;
 		c->test_limit = (size_t)d;
 	} else if (strcmp(k, "layers") == 0) {
-		if (int_list(k, v, c->cfg.size, MLP_MAX_LAYERS + 1, &n, err,
-		    errlen))
+		if (kv_int_list(k, v, 1, 65536, c->cfg.size, MLP_MAX_LAYERS + 1,
+		    &n, err, errlen))
 			return -1;
 		if (n < 2)
 			return err_set(err, errlen, "layers: need at least two "
 			    "sizes");
 		c->cfg.nlayer = n - 1;
 	} else if (strcmp(k, "dropout") == 0) {
-		if (num(k, v, 0, 0.95, &d, err, errlen))
+		if (kv_num(k, v, 0, 0.95, &d, err, errlen))
 			return -1;
 		c->cfg.dropout = (float)d;
 	} else if (strcmp(k, "lr") == 0) {
-		if (num(k, v, 1e-12, 10, &d, err, errlen))
+		if (kv_num(k, v, 1e-12, 10, &d, err, errlen))
 			return -1;
 		c->cfg.lr = (float)d;
 	} else if (strcmp(k, "batch") == 0) {
-		if (num(k, v, 1, 65536, &d, err, errlen))
+		if (kv_num(k, v, 1, 65536, &d, err, errlen))
 			return -1;
 		c->cfg.batch = (int)d;
 	} else if (strcmp(k, "epochs") == 0) {
-		if (num(k, v, 1, TRAIN_MAX_EPOCHS, &d, err, errlen))
+		if (kv_num(k, v, 1, TRAIN_MAX_EPOCHS, &d, err, errlen))
 			return -1;
 		c->cfg.epochs = (int)d;
 	} else if (strcmp(k, "seed") == 0) {
-		if (num(k, v, 0, 2147483647.0, &d, err, errlen))
+		if (kv_num(k, v, 0, 2147483647.0, &d, err, errlen))
 			return -1;
 		c->cfg.seed = (uint64_t)d;
 	} else if (strcmp(k, "threads") == 0) {
-		if (num(k, v, 0, 1024, &d, err, errlen))
+		if (kv_num(k, v, 0, 1024, &d, err, errlen))
 			return -1;
 		c->cfg.threads = (int)d;
 	} else if (strcmp(k, "noise") == 0) {
-		if (num(k, v, 0, 100, &d, err, errlen))
+		if (kv_num(k, v, 0, 100, &d, err, errlen))
 			return -1;
 		c->cfg.noise = (float)d;
 	} else if (strcmp(k, "scales") == 0) {
@@ -320,12 +238,12 @@ read_config(run *r, char *err, size_t errlen)
 	int   rc;
 
 	snprintf(path, sizeof path, "%s/config.txt", r->dir);
-	if ((text = read_text(path, err, errlen)) == NULL)
+	if ((text = kv_read(path, RUN_FILE_MAX, err, errlen)) == NULL)
 		return -1;
 	memset(&r->conf, 0, sizeof r->conf);
 	train_config_default(&r->conf.cfg);
 	r->conf.nscales = 0;
-	rc = parse_lines(path, text, config_key, &r->conf, err, errlen);
+	rc = kv_parse(path, text, config_key, &r->conf, err, errlen);
 	free(text);
 	if (rc != 0)
 		return -1;
@@ -385,7 +303,7 @@ state_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 		snprintf(s->state, sizeof s->state, "%s", v);
 		return 0;
 	}
-	if (num(k, v, 0, 1e12, &d, err, errlen) != 0)
+	if (kv_num(k, v, 0, 1e12, &d, err, errlen) != 0)
 		return -1;
 	if (strcmp(k, "row") == 0)
 		s->row = (int)d;
@@ -410,9 +328,9 @@ run_read_state(const char *dir, run_state *st, char *err, size_t errlen)
 
 	memset(st, 0, sizeof *st);
 	snprintf(path, sizeof path, "%s/state.txt", dir);
-	if ((text = read_text(path, err, errlen)) == NULL)
+	if ((text = kv_read(path, RUN_FILE_MAX, err, errlen)) == NULL)
 		return -1;
-	rc = parse_lines(path, text, state_key, st, err, errlen);
+	rc = kv_parse(path, text, state_key, st, err, errlen);
 	free(text);
 	if (rc != 0)
 		return -1;

@@ -1,15 +1,16 @@
 #!/bin/sh
-# A short libFuzzer run of each reader of untrusted files (IDX/gzip and
-# checkpoints) on its seed corpus; make fuzz runs them longer.
+# A short libFuzzer run of each reader of untrusted files (IDX/gzip,
+# checkpoints, Keras npz, the runs' key = value files) on its seed corpus;
+# make fuzz runs them longer.
 cd "$(dirname "$0")/.." || exit 1
 seconds=${NOISETOP_FUZZ_SECONDS:-15}
 if ! command -v clang >/dev/null 2>&1; then
 	echo "1..0 # SKIP clang not installed (apt-get install clang)"
 	exit 0
 fi
-echo "1..2"
+echo "1..4"
 n=0
-for f in idx checkpoint; do
+for f in idx checkpoint npz kv; do
 	n=$((n + 1))
 	log=$(mktemp)
 	if make -s fuzz-build >"$log" 2>&1 &&
