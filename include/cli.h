@@ -10,8 +10,10 @@
 /* Subcommands: none opens the dashboard. */
 typedef enum {
 	CLI_DASHBOARD, CLI_TRAIN, CLI_COMPARE, CLI_SWEEP, CLI_SHOW,
-	CLI_RESUME, CLI_RUNS, CLI_HELP, CLI_VERSION,
+	CLI_RESUME, CLI_RUNS, CLI_RM, CLI_HELP, CLI_VERSION,
 } cli_command;
+
+#define CLI_MAX_ARGS 256   /* positional arguments (rm RUN...) */
 
 /* Everything the command line can say; cli_parse() fills defaults first. */
 typedef struct {
@@ -33,6 +35,9 @@ typedef struct {
 	int          progress;      /* --no-progress clears it */
 	const char  *runs_dir;      /* --runs DIR, NULL for the default */
 	const char  *resume;        /* resume: the run's name or directory */
+	int          prune;         /* runs --prune N; -1 when not given */
+	const char  *args[CLI_MAX_ARGS];  /* resume RUN, rm RUN..., help CMD */
+	int          nargs;
 } cli_options;
 
 /*
@@ -42,7 +47,11 @@ typedef struct {
 int cli_parse(int argc, char **argv, cli_options *o, char *err,
     size_t errlen);
 
-/* The usage text, for --help and errors. */
-void cli_usage(FILE *f);
+/*
+ * The usage text made from the command and option tables: everything when
+ * topic is NULL, else one command's synopsis and options.  Returns 0, or
+ * -1 when topic names no command.
+ */
+int cli_usage(FILE *f, const char *topic);
 
 #endif

@@ -16,9 +16,12 @@ int headless_sweep(const cli_options *o, const dataset *ds);
 int headless_show(const cli_options *o, const dataset *ds);
 
 /* noisetop resume [RUN]: continue an interrupted run (o->resume names it,
- * NULL for the newest one not finished).  noisetop runs: list them. */
+ * NULL for the newest one not finished).  noisetop runs: list them, with
+ * --prune N delete all but the newest N finished ones.  noisetop rm RUN...:
+ * delete runs no live process is writing. */
 int headless_resume(const cli_options *o);
 int headless_runs(const cli_options *o);
+int headless_rm(const cli_options *o);
 
 /* 1 when the locale's charset is UTF-8 (after setlocale(LC_ALL, "")). */
 int headless_utf8(void);

@@ -5,6 +5,8 @@
 #include <stdint.h>
 
 #define MLP_MAX_LAYERS 8
+#define MLP_MAX_WIDTH  8192   /* units in one layer, input and output too */
+#define MLP_MAX_BATCH  65536
 
 /*
  * A multilayer perceptron: dense layers with ReLU and inverted dropout on

@@ -115,7 +115,13 @@ int run_interrupt(run *r, char *err, size_t errlen);
 int run_restore(const run *r, sweep_table *t, checkpoint *ck, char *err,
     size_t errlen);
 
-/* Print one line per run under root: id, kind, state, where it stopped. */
-int run_list(const char *root, FILE *out, char *err, size_t errlen);
+/*
+ * The run directory names under root, newest first by creation (names
+ * carry whole seconds only, so two runs of one second need the file
+ * times), and their count in *n.  Returns the array (free it with
+ * run_names_free), or NULL with a message.
+ */
+char **run_names(const char *root, int *n, char *err, size_t errlen);
+void run_names_free(char **names, int n);
 
 #endif

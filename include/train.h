@@ -7,7 +7,14 @@
 
 #include "mlp.h"
 
-#define TRAIN_MAX_EPOCHS 1000
+/* The limits of a configuration, written once: cli, run files, checkpoints
+ * and the trainer all check against these (train_config_check). */
+#define TRAIN_MAX_EPOCHS  1000
+#define TRAIN_MAX_HIDDEN  MLP_MAX_WIDTH
+#define TRAIN_MAX_BATCH   MLP_MAX_BATCH
+#define TRAIN_MAX_LR      10.0
+#define TRAIN_MAX_DROPOUT 0.95
+#define TRAIN_MAX_THREADS 1024
 
 /* Everything that defines one training run; train_config_default() fills
  * the reference experiment of DESIGN.md. */
@@ -24,6 +31,12 @@ typedef struct {
 } train_config;
 
 void train_config_default(train_config *c);
+
+/*
+ * Is c within the limits above (layers, sizes, dropout, learning rate,
+ * batch, epochs, threads)?  Returns 0, or -1 with a one-line message.
+ */
+int train_config_check(const train_config *c, char *err, size_t errlen);
 
 /* What one finished epoch measured. */
 typedef struct {

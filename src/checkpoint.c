@@ -224,7 +224,7 @@ checkpoint_parse(const char *name, const uint8_t *buf, size_t len,
 	for (uint32_t l = 0; l <= nlayer; l++) {
 		if (get_u32(&r, &v) != 0)
 			goto truncated;
-		if (v < 1 || v > 65536)
+		if (v < 1 || v > MLP_MAX_WIDTH)
 			return err_set(err, errlen, "%s: layer size %u out of "
 			    "range", name, v);
 		ck->size[l] = (int)v;

@@ -1,4 +1,9 @@
-/* Command-line parsing: subcommands and range-checked options. */
+/*
+ * Command-line parsing: subcommands and range-checked options, from two
+ * tables.  The tables are the one place an option or command is written
+ * down: getopt's list, `noisetop help` and `noisetop help COMMAND` are all
+ * made from them, and the man page is tested against the help.
+ */
 #include "cli.h"
 
 #include <errno.h>
@@ -9,42 +14,217 @@
 
 #include "err.h"
 
-void
-cli_usage(FILE *f)
+#define B(c) (1u << (c))
+/* Commands that train, or set up a training job. */
+#define TRAINING (B(CLI_DASHBOARD) | B(CLI_TRAIN) | B(CLI_COMPARE) | \
+    B(CLI_SWEEP))
+#define DATA     (TRAINING | B(CLI_SHOW))
+#define RUNS     (TRAINING | B(CLI_RUNS) | B(CLI_RESUME) | B(CLI_RM))
+
+static const struct cli_cmd {
+	const char *name;
+	cli_command cmd;
+	const char *args;   /* positional arguments, for the synopsis */
+	const char *help;
+} commands[] = {
+	{ "train", CLI_TRAIN, "", "train one model and print Keras-style "
+	    "epoch lines" },
+	{ "compare", CLI_COMPARE, "", "train clean and noisy (--noise, "
+	    "default 0.5) side by side" },
+	{ "sweep", CLI_SWEEP, "", "train a fresh model per noise scale, "
+	    "print the table" },
+	{ "show", CLI_SHOW, "", "print digits beside their noisy copies" },
+	{ "runs", CLI_RUNS, "", "list the saved runs: kind, state, date, "
+	    "data, limits, best val accuracy, size" },
+	{ "resume", CLI_RESUME, "[RUN]", "continue an interrupted run "
+	    "(default: the newest)" },
+	{ "rm", CLI_RM, "RUN...", "delete saved runs (never one a live "
+	    "process is writing)" },
+	{ "help", CLI_HELP, "[COMMAND]", "this text, or one command's" },
+	{ "version", CLI_VERSION, "", "the version, build and kernels" },
+	{ "dashboard", CLI_DASHBOARD, "", "the dashboard (also with no "
+	    "command)" },
+};
+
+enum {
+	OPT_DATA = 256, OPT_TRAIN_LIMIT, OPT_TEST_LIMIT, OPT_EPOCHS,
+	OPT_BATCH, OPT_LR, OPT_DROPOUT, OPT_HIDDEN, OPT_SEED, OPT_THREADS,
+	OPT_NOISE, OPT_SCALES, OPT_CSV, OPT_JSON, OPT_ASCII, OPT_NO_COLOR,
+	OPT_SPLIT, OPT_INDEX, OPT_COUNT, OPT_NO_PROGRESS, OPT_RUNS,
+	OPT_PRUNE, OPT_HELP, OPT_VERSION,
+};
+
+static const struct cli_opt {
+	const char *name;
+	int         id;
+	const char *arg;    /* the value's name; NULL for a flag */
+	unsigned    cmds;   /* the commands it applies to */
+	const char *group;
+	const char *help;
+} options[] = {
+	{ "data", OPT_DATA, "DIR", DATA, "Data", "MNIST directory or "
+	    "mnist.npz (else $NOISETOP_DATA, ./data/mnist, the XDG cache)" },
+	{ "train-limit", OPT_TRAIN_LIMIT, "N", DATA, "Data",
+	    "use only the first N training images" },
+	{ "test-limit", OPT_TEST_LIMIT, "N", DATA, "Data",
+	    "use only the first N test images" },
+	{ "noise", OPT_NOISE, "S", DATA, "Model and training",
+	    "noise scale: clip(x + N(0,S), 0, 1) per pixel" },
+	{ "scales", OPT_SCALES, "LIST", B(CLI_DASHBOARD) | B(CLI_SWEEP),
+	    "Model and training",
+	    "sweep scales (default 0,0.1,0.5,1,2,4)" },
+	{ "epochs", OPT_EPOCHS, "N", TRAINING, "Model and training",
+	    "epochs per model (default 20)" },
+	{ "batch", OPT_BATCH, "N", TRAINING, "Model and training",
+	    "batch size (default 128)" },
+	{ "lr", OPT_LR, "X", TRAINING, "Model and training",
+	    "Adam's learning rate (default 0.001)" },
+	{ "dropout", OPT_DROPOUT, "X", TRAINING, "Model and training",
+	    "dropout after each hidden layer (default 0.2)" },
+	{ "hidden", OPT_HIDDEN, "N,N,...", TRAINING, "Model and training",
+	    "hidden layer sizes (default 512,512)" },
+	{ "seed", OPT_SEED, "N", DATA, "Model and training",
+	    "seed of every draw (default 42)" },
+	{ "threads", OPT_THREADS, "N", TRAINING | B(CLI_RESUME),
+	    "Model and training", "OpenMP threads (default: all cores; "
+	    "more than the cores is allowed, with a warning)" },
+	{ "csv", OPT_CSV, "FILE", TRAINING | B(CLI_RESUME), "Output",
+	    "write the per-epoch history as CSV (atomically)" },
+	{ "json", OPT_JSON, "FILE", TRAINING | B(CLI_RESUME), "Output",
+	    "write the history and summary as JSON (atomically)" },
+	{ "no-progress", OPT_NO_PROGRESS, NULL, TRAINING | B(CLI_RESUME),
+	    "Output", "no live progress bar" },
+	{ "runs", OPT_RUNS, "DIR", RUNS, "Output", "where runs are saved "
+	    "(default $XDG_DATA_HOME/noisetop/runs)" },
+	{ "prune", OPT_PRUNE, "N", B(CLI_RUNS), "Output",
+	    "runs: delete all but the newest N finished runs" },
+	{ "ascii", OPT_ASCII, NULL, B(CLI_DASHBOARD) | B(CLI_SHOW) |
+	    B(CLI_SWEEP), "Terminal", "ASCII glyphs only" },
+	{ "no-color", OPT_NO_COLOR, NULL, B(CLI_DASHBOARD), "Terminal",
+	    "no colours (also NO_COLOR=1)" },
+	{ "split", OPT_SPLIT, "train|test", B(CLI_SHOW), "Show",
+	    "which split to show (default train)" },
+	{ "index", OPT_INDEX, "I", B(CLI_SHOW), "Show",
+	    "the first image to show (default 0)" },
+	{ "count", OPT_COUNT, "N", B(CLI_SHOW), "Show",
+	    "how many images (default 1)" },
+	{ "help", OPT_HELP, NULL, ~0u, "Other", "this help" },
+	{ "version", OPT_VERSION, NULL, ~0u, "Other",
+	    "the version, build and kernels" },
+};
+
+#define NCMD (sizeof commands / sizeof commands[0])
+#define NOPT (sizeof options / sizeof options[0])
+
+static const struct cli_cmd *
+find_command(const char *s)
 {
-	fputs(
-"usage: noisetop [COMMAND] [OPTIONS]\n"
-"\n"
-"Commands:\n"
-"  (none)     open the dashboard\n"
-"  train      train one model and print Keras-style epoch lines\n"
-"  compare    train clean and noisy (--noise, default 0.5) side by side\n"
-"  sweep      train a fresh model per noise scale, print the table\n"
-"  show       print digits beside their noisy copies\n"
-"  runs       list the saved runs and where each stopped\n"
-"  resume [RUN]  continue an interrupted run (default: the newest)\n"
-"  help, version\n"
-"\n"
-"Data:\n"
-"  --data DIR          MNIST directory (else $NOISETOP_DATA, ./data/mnist,\n"
-"                      $XDG_CACHE_HOME/noisetop/mnist)\n"
-"  --train-limit N     use only the first N training images\n"
-"  --test-limit N      use only the first N test images\n"
-"Model and training:\n"
-"  --noise S           noise scale: clip(x + N(0,S), 0, 1) per pixel\n"
-"  --scales LIST       sweep scales (default 0,0.1,0.5,1,2,4)\n"
-"  --epochs N          (default 20)     --batch N       (default 128)\n"
-"  --lr X              (default 0.001)  --dropout X     (default 0.2)\n"
-"  --hidden N,N,...    hidden layer sizes (default 512,512)\n"
-"  --seed N            (default 42)     --threads N     (default: all cores)\n"
-"Output:\n"
-"  --csv FILE, --json FILE   write the per-epoch history (atomically)\n"
-"  --no-progress       no live progress bar\n"
-"  --runs DIR          where runs are saved (default\n"
-"                      $XDG_DATA_HOME/noisetop/runs)\n"
-"  --ascii             ASCII glyphs only     --no-color  no colours\n"
-"Show:\n"
-"  --split train|test  --index I  --count N\n", f);
+	for (size_t i = 0; i < NCMD; i++)
+		if (strcmp(s, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* help after a 23-column margin, wrapped at word boundaries to fit 79
+ * columns. */
+static void
+usage_wrap(FILE *f, const char *help)
+{
+	const int   width = 79 - 23;
+	const char *p = help;
+
+	while (*p != '\0') {
+		int len = (int)strlen(p);
+
+		if (len > width) {
+			len = width;
+			while (len > 0 && p[len] != ' ')
+				len--;
+			if (len == 0)
+				len = width;
+		}
+		fprintf(f, "%s%.*s\n", p == help ? "" : "                       ",
+		    len, p);
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+}
+
+/* One option's line: "  --name ARG" padded, then its help. */
+static void
+usage_option(FILE *f, const struct cli_opt *p)
+{
+	char left[64];
+
+	snprintf(left, sizeof left, "--%s%s%s", p->name, p->arg ? " " : "",
+	    p->arg ? p->arg : "");
+	if (strlen(left) > 20)
+		fprintf(f, "  %s\n  %-20s ", left, "");
+	else
+		fprintf(f, "  %-20s ", left);
+	usage_wrap(f, p->help);
+}
+
+/* The options of the commands in mask, grouped as in the table. */
+static void
+usage_options(FILE *f, unsigned mask)
+{
+	const char *groups[NOPT];
+	size_t      ngroup = 0;
+
+	for (size_t i = 0; i < NOPT; i++) {
+		size_t g;
+
+		for (g = 0; g < ngroup; g++)
+			if (strcmp(groups[g], options[i].group) == 0)
+				break;
+		if (g == ngroup)
+			groups[ngroup++] = options[i].group;
+	}
+	for (size_t g = 0; g < ngroup; g++) {
+		int head = 0;
+
+		for (size_t i = 0; i < NOPT; i++) {
+			if (strcmp(options[i].group, groups[g]) != 0 ||
+			    (options[i].cmds & mask) == 0)
+				continue;
+			if (!head++)
+				fprintf(f, "%s:\n", groups[g]);
+			usage_option(f, &options[i]);
+		}
+	}
+}
+
+int
+cli_usage(FILE *f, const char *topic)
+{
+	const struct cli_cmd *c;
+
+	if (topic != NULL) {
+		if ((c = find_command(topic)) == NULL)
+			return -1;
+		fprintf(f, "usage: noisetop %s%s%s [OPTIONS]\n\n%s.\n\n",
+		    c->name, c->args[0] ? " " : "", c->args, c->help);
+		usage_options(f, B(c->cmd));
+		return 0;
+	}
+	fputs("usage: noisetop [COMMAND] [OPTIONS]\n\nCommands:\n", f);
+	fprintf(f, "  %-20s %s\n", "(none)", "open the dashboard");
+	for (size_t i = 0; i < NCMD; i++) {
+		char left[64];
+
+		if (commands[i].cmd == CLI_DASHBOARD)
+			continue;
+		snprintf(left, sizeof left, "%s%s%s", commands[i].name,
+		    commands[i].args[0] ? " " : "", commands[i].args);
+		fprintf(f, "  %-20s ", left);
+		usage_wrap(f, commands[i].help);
+	}
+	fputc('\n', f);
+	usage_options(f, ~0u);
+	fputs("\n'noisetop help COMMAND' lists one command's options.\n", f);
+	return 0;
 }
 
 /* A whole decimal number in [lo, hi]. */
@@ -101,7 +281,8 @@ parse_hidden(const char *s, train_config *c, char *err, size_t errlen)
 		if (n == MLP_MAX_LAYERS - 1)
 			return err_set(err, errlen, "--hidden: at most %d hidden "
 			    "layers", MLP_MAX_LAYERS - 1);
-		if (parse_long("--hidden", tok, 1, 8192, &v, err, errlen))
+		if (parse_long("--hidden", tok, 1, TRAIN_MAX_HIDDEN, &v, err,
+		    errlen))
 			return -1;
 		c->size[++n] = (int)v;
 	}
@@ -113,66 +294,124 @@ parse_hidden(const char *s, train_config *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* Apply option id with value a.  Returns 0, or -1 with a message. */
 static int
-parse_command(const char *s, cli_command *cmd)
+set_option(cli_options *o, int id, const char *a, char *err, size_t errlen)
 {
-	static const struct {
-		const char *name;
-		cli_command cmd;
-	} tab[] = {
-		{ "train", CLI_TRAIN }, { "compare", CLI_COMPARE },
-		{ "sweep", CLI_SWEEP }, { "show", CLI_SHOW },
-		{ "help", CLI_HELP }, { "version", CLI_VERSION },
-		{ "resume", CLI_RESUME }, { "runs", CLI_RUNS },
-		{ "dashboard", CLI_DASHBOARD },
-	};
+	long v = 0;
+	int  rc = 0;
 
-	for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
-		if (strcmp(s, tab[i].name) == 0) {
-			*cmd = tab[i].cmd;
-			return 0;
+	switch (id) {
+	case OPT_DATA:
+		o->data_dir = a;
+		break;
+	case OPT_TRAIN_LIMIT:
+		rc = parse_long("--train-limit", a, 1, 100000000, &v, err,
+		    errlen);
+		o->train_limit = (size_t)v;
+		break;
+	case OPT_TEST_LIMIT:
+		rc = parse_long("--test-limit", a, 1, 100000000, &v, err,
+		    errlen);
+		o->test_limit = (size_t)v;
+		break;
+	case OPT_EPOCHS:
+		rc = parse_long("--epochs", a, 1, TRAIN_MAX_EPOCHS, &v, err,
+		    errlen);
+		o->cfg.epochs = (int)v;
+		break;
+	case OPT_BATCH:
+		rc = parse_long("--batch", a, 1, TRAIN_MAX_BATCH, &v, err,
+		    errlen);
+		o->cfg.batch = (int)v;
+		break;
+	case OPT_LR:
+		rc = parse_float("--lr", a, 0.0, 1, TRAIN_MAX_LR, &o->cfg.lr,
+		    err, errlen);
+		break;
+	case OPT_DROPOUT:
+		rc = parse_float("--dropout", a, 0.0, 0, TRAIN_MAX_DROPOUT,
+		    &o->cfg.dropout, err, errlen);
+		break;
+	case OPT_HIDDEN:
+		rc = parse_hidden(a, &o->cfg, err, errlen);
+		break;
+	case OPT_SEED:
+		rc = parse_long("--seed", a, 0, 0x7fffffffL, &v, err, errlen);
+		o->cfg.seed = (uint64_t)v;
+		break;
+	case OPT_THREADS:
+		rc = parse_long("--threads", a, 1, TRAIN_MAX_THREADS, &v, err,
+		    errlen);
+		o->cfg.threads = (int)v;
+		break;
+	case OPT_NOISE:
+		rc = parse_float("--noise", a, 0.0, 0, 100.0, &o->cfg.noise,
+		    err, errlen);
+		o->noise_set = 1;
+		break;
+	case OPT_SCALES:
+		if ((o->nscales = sweep_parse_scales(a, o->scales, err,
+		    errlen)) < 0) {
+			o->nscales = 0;
+			rc = -1;
 		}
-	return -1;
+		break;
+	case OPT_CSV:
+		o->csv = a;
+		break;
+	case OPT_JSON:
+		o->json = a;
+		break;
+	case OPT_ASCII:
+		o->ascii = 1;
+		break;
+	case OPT_NO_COLOR:
+		o->no_color = 1;
+		break;
+	case OPT_SPLIT:
+		if (strcmp(a, "train") == 0)
+			o->split = 0;
+		else if (strcmp(a, "test") == 0)
+			o->split = 1;
+		else
+			rc = err_set(err, errlen, "--split '%s': must be train "
+			    "or test", a);
+		break;
+	case OPT_INDEX:
+		rc = parse_long("--index", a, 0, 100000000, &v, err, errlen);
+		o->index = (size_t)v;
+		break;
+	case OPT_COUNT:
+		rc = parse_long("--count", a, 1, 100000, &v, err, errlen);
+		o->count = (size_t)v;
+		break;
+	case OPT_NO_PROGRESS:
+		o->progress = 0;
+		break;
+	case OPT_RUNS:
+		o->runs_dir = a;
+		break;
+	case OPT_PRUNE:
+		rc = parse_long("--prune", a, 0, 1000000, &v, err, errlen);
+		o->prune = (int)v;
+		break;
+	case OPT_HELP:
+		o->cmd = CLI_HELP;
+		break;
+	case OPT_VERSION:
+		o->cmd = CLI_VERSION;
+		break;
+	}
+	return rc;
 }
-
-enum {
-	OPT_DATA = 256, OPT_TRAIN_LIMIT, OPT_TEST_LIMIT, OPT_EPOCHS,
-	OPT_BATCH, OPT_LR, OPT_DROPOUT, OPT_HIDDEN, OPT_SEED, OPT_THREADS,
-	OPT_NOISE, OPT_SCALES, OPT_CSV, OPT_JSON, OPT_ASCII, OPT_NO_COLOR,
-	OPT_SPLIT, OPT_INDEX, OPT_COUNT, OPT_NO_PROGRESS, OPT_RUNS,
-};
 
 int
 cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, OPT_DATA },
-		{ "train-limit", required_argument, NULL, OPT_TRAIN_LIMIT },
-		{ "test-limit", required_argument, NULL, OPT_TEST_LIMIT },
-		{ "epochs", required_argument, NULL, OPT_EPOCHS },
-		{ "batch", required_argument, NULL, OPT_BATCH },
-		{ "lr", required_argument, NULL, OPT_LR },
-		{ "dropout", required_argument, NULL, OPT_DROPOUT },
-		{ "hidden", required_argument, NULL, OPT_HIDDEN },
-		{ "seed", required_argument, NULL, OPT_SEED },
-		{ "threads", required_argument, NULL, OPT_THREADS },
-		{ "noise", required_argument, NULL, OPT_NOISE },
-		{ "scales", required_argument, NULL, OPT_SCALES },
-		{ "csv", required_argument, NULL, OPT_CSV },
-		{ "json", required_argument, NULL, OPT_JSON },
-		{ "ascii", no_argument, NULL, OPT_ASCII },
-		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
-		{ "split", required_argument, NULL, OPT_SPLIT },
-		{ "index", required_argument, NULL, OPT_INDEX },
-		{ "count", required_argument, NULL, OPT_COUNT },
-		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
-		{ "runs", required_argument, NULL, OPT_RUNS },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	long v = 0;
-	int  c, first = 1;
+	struct option         opts[NOPT + 1];
+	const struct cli_cmd *cmd;
+	int                   c, first = 1;
 
 	memset(o, 0, sizeof *o);
 	train_config_default(&o->cfg);
@@ -180,135 +419,62 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 	memcpy(o->scales, sweep_default_scales, sizeof sweep_default_scales);
 	o->count = 1;
 	o->progress = 1;
+	o->prune = -1;
+	for (size_t i = 0; i < NOPT; i++)
+		opts[i] = (struct option){ options[i].name, options[i].arg ?
+		    required_argument : no_argument, NULL, options[i].id };
+	opts[NOPT] = (struct option){ NULL, 0, NULL, 0 };
 
 	/* A subcommand, if any, comes first. */
 	if (argc > 1 && argv[1][0] != '-') {
-		if (parse_command(argv[1], &o->cmd) != 0)
+		if ((cmd = find_command(argv[1])) == NULL)
 			return err_set(err, errlen, "unknown command '%s' (try "
 			    "'noisetop help')", argv[1]);
+		o->cmd = cmd->cmd;
 		first = 2;
 	}
 	optind = first;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hV", opts, NULL)) != -1) {
 		const char *a = optarg;
-		int         rc = 0;
 
-		switch (c) {
-		case OPT_DATA:
-			o->data_dir = a;
-			break;
-		case OPT_TRAIN_LIMIT:
-			rc = parse_long("--train-limit", a, 1, 100000000, &v,
-			    err, errlen);
-			o->train_limit = (size_t)v;
-			break;
-		case OPT_TEST_LIMIT:
-			rc = parse_long("--test-limit", a, 1, 100000000, &v,
-			    err, errlen);
-			o->test_limit = (size_t)v;
-			break;
-		case OPT_EPOCHS:
-			rc = parse_long("--epochs", a, 1, TRAIN_MAX_EPOCHS, &v,
-			    err, errlen);
-			o->cfg.epochs = (int)v;
-			break;
-		case OPT_BATCH:
-			rc = parse_long("--batch", a, 1, 65536, &v, err,
-			    errlen);
-			o->cfg.batch = (int)v;
-			break;
-		case OPT_LR:
-			rc = parse_float("--lr", a, 0.0, 1, 10.0, &o->cfg.lr,
-			    err, errlen);
-			break;
-		case OPT_DROPOUT:
-			rc = parse_float("--dropout", a, 0.0, 0, 0.95,
-			    &o->cfg.dropout, err, errlen);
-			break;
-		case OPT_HIDDEN:
-			rc = parse_hidden(a, &o->cfg, err, errlen);
-			break;
-		case OPT_SEED:
-			rc = parse_long("--seed", a, 0, 0x7fffffffL, &v, err,
-			    errlen);
-			o->cfg.seed = (uint64_t)v;
-			break;
-		case OPT_THREADS:
-			rc = parse_long("--threads", a, 1, 1024, &v, err,
-			    errlen);
-			o->cfg.threads = (int)v;
-			break;
-		case OPT_NOISE:
-			rc = parse_float("--noise", a, 0.0, 0, 100.0,
-			    &o->cfg.noise, err, errlen);
-			o->noise_set = 1;
-			break;
-		case OPT_SCALES:
-			if ((o->nscales = sweep_parse_scales(a, o->scales, err,
-			    errlen)) < 0) {
-				o->nscales = 0;
-				return -1;
-			}
-			break;
-		case OPT_CSV:
-			o->csv = a;
-			break;
-		case OPT_JSON:
-			o->json = a;
-			break;
-		case OPT_ASCII:
-			o->ascii = 1;
-			break;
-		case OPT_NO_COLOR:
-			o->no_color = 1;
-			break;
-		case OPT_SPLIT:
-			if (strcmp(a, "train") == 0)
-				o->split = 0;
-			else if (strcmp(a, "test") == 0)
-				o->split = 1;
-			else
-				rc = err_set(err, errlen, "--split '%s': must be "
-				    "train or test", a);
-			break;
-		case OPT_INDEX:
-			rc = parse_long("--index", a, 0, 100000000, &v, err,
-			    errlen);
-			o->index = (size_t)v;
-			break;
-		case OPT_COUNT:
-			rc = parse_long("--count", a, 1, 100000, &v, err,
-			    errlen);
-			o->count = (size_t)v;
-			break;
-		case OPT_NO_PROGRESS:
-			o->progress = 0;
-			break;
-		case OPT_RUNS:
-			o->runs_dir = a;
-			break;
-		case 'h':
-			o->cmd = CLI_HELP;
-			break;
-		case 'V':
-			o->cmd = CLI_VERSION;
-			break;
-		case ':':
+		if (c == 'h')
+			c = OPT_HELP;
+		else if (c == 'V')
+			c = OPT_VERSION;
+		if (c == ':')
 			return err_set(err, errlen, "%s needs a value",
 			    argv[optind - 1]);
-		default:
+		if (c < OPT_DATA)
 			return err_set(err, errlen, "unknown option '%s' (try "
 			    "'noisetop help')", argv[optind - 1]);
+		/* "--lr --train-limit 600": the next option is no value. */
+		if (a != NULL && strncmp(a, "--", 2) == 0 && a[2] != '\0') {
+			for (size_t i = 0; i < NOPT; i++)
+				if (options[i].id == c)
+					return err_set(err, errlen, "--%s needs "
+					    "a value", options[i].name);
 		}
-		if (rc != 0)
+		if (set_option(o, c, a, err, errlen) != 0)
 			return -1;
 	}
-	if (o->cmd == CLI_RESUME && optind < argc)
-		o->resume = argv[optind++];
+	if ((o->cmd == CLI_RESUME || o->cmd == CLI_HELP) && optind < argc)
+		o->args[o->nargs++] = argv[optind++];
+	while (o->cmd == CLI_RM && optind < argc &&
+	    o->nargs < CLI_MAX_ARGS)
+		o->args[o->nargs++] = argv[optind++];
 	if (optind < argc)
 		return err_set(err, errlen, "unexpected argument '%s'",
 		    argv[optind]);
+	if (o->cmd == CLI_RM && o->nargs == 0)
+		return err_set(err, errlen, "rm needs the name of a run "
+		    "(see 'noisetop runs')");
+	if (o->cmd == CLI_HELP && o->nargs == 1 &&
+	    find_command(o->args[0]) == NULL)
+		return err_set(err, errlen, "help: unknown command '%s'",
+		    o->args[0]);
+	if (o->cmd == CLI_RESUME && o->nargs == 1)
+		o->resume = o->args[0];
 	if (o->cmd == CLI_COMPARE && !o->noise_set)
 		o->cfg.noise = 0.5f;
 	return 0;

@@ -9,11 +9,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "gemm.h"
 #include "noise.h"
 #include "render.h"
 #include "results.h"
 #include "run.h"
+#include "runlist.h"
 #include "sweep.h"
 
 #include "version.h"
@@ -133,9 +135,10 @@ print_header(const char *what, const train_config *c, const dataset *ds)
 	    ds->source, ds->train.n, ds->test.n);
 	for (int l = 0; l <= c->nlayer; l++)
 		printf("%s%d", l ? "-" : "", c->size[l]);
-	printf(", dropout %g, Adam lr %g, batch %d, %d epochs, seed %llu, "
+	printf(", dropout %g, Adam lr %g, batch %d, %d epoch%s, seed %llu, "
 	    "%d threads, gemm %s\n", (double)c->dropout, (double)c->lr,
-	    c->batch, c->epochs, (unsigned long long)c->seed,
+	    c->batch, c->epochs, c->epochs == 1 ? "" : "s",
+	    (unsigned long long)c->seed,
 	    c->threads > 0 ? c->threads : omp_get_max_threads(),
 	    gemm_kernel_name());
 }
@@ -182,9 +185,11 @@ print_compare_summary(const sweep_table *t)
 {
 	const sweep_row *a = &t->rows[0], *b = &t->rows[1];
 
-	printf("\n%-6s | %-33s | noisy, scale %g\n", "", "clean",
+	/* Every cell is 8 wide and each block 4 cells, so the bars line up:
+	 * "epoch  | acc     loss    val_acc val_loss | ...". */
+	printf("\n%-6s | %-32s | noisy, scale %g\n", "", "clean",
 	    (double)b->scale);
-	printf("%-6s | %-8s%-8s%-8s%-9s | %-8s%-8s%-8s%-9s\n", "epoch", "acc",
+	printf("%-6s | %-8s%-8s%-8s%-8s | %-8s%-8s%-8s%s\n", "epoch", "acc",
 	    "loss", "val_acc", "val_loss", "acc", "loss", "val_acc",
 	    "val_loss");
 	for (int e = 0; e < a->nhist || e < b->nhist; e++) {
@@ -193,12 +198,12 @@ print_compare_summary(const sweep_table *t)
 			const sweep_row *r = k ? b : a;
 
 			if (e < r->nhist)
-				printf(" %-8.4f%-8.4f%-8.4f%-9.4f%s",
-				    r->hist[e].acc, r->hist[e].loss,
-				    r->hist[e].val_acc, r->hist[e].val_loss,
-				    k ? "\n" : "|");
+				printf(" %-8.4f%-8.4f%-8.4f%-8.4f", r->hist[e].acc,
+				    r->hist[e].loss, r->hist[e].val_acc,
+				    r->hist[e].val_loss);
 			else
-				printf(" %-33s%s", "", k ? "\n" : "|");
+				printf(" %-32s", "");
+			printf("%s", k ? "\n" : " |");
 		}
 	}
 }
@@ -358,17 +363,112 @@ headless_sweep(const cli_options *o, const dataset *ds)
 	return new_job(o, ds, "sweep", o->scales, o->nscales);
 }
 
+/* A size on disk in the units ls -h uses. */
+static void
+human_bytes(long long b, char *out, size_t outlen)
+{
+	static const char unit[] = "BKMGT";
+	double            v = (double)b;
+	int               u = 0;
+
+	while (v >= 1024.0 && u < 4) {
+		v /= 1024.0;
+		u++;
+	}
+	snprintf(out, outlen, u == 0 ? "%.0f%c" : v < 10 ? "%.1f%c" :
+	    "%.0f%c", v, unit[u]);
+}
+
+/* Keep the newest keep finished runs; delete the older finished ones. */
+static int
+prune_runs(const char *root, const runlist_entry *e, int n, int keep)
+{
+	char err[NT_ERR_LEN];
+	int  kept = 0, removed = 0, rc = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!e[i].readable || !e[i].finished || e[i].alive)
+			continue;
+		if (kept < keep) {
+			kept++;
+			continue;
+		}
+		if (runlist_remove(root, e[i].id, err, sizeof err) != 0) {
+			fprintf(stderr, "noisetop: %s\n", err);
+			rc = 1;
+		} else {
+			printf("removed %s\n", e[i].id);
+			removed++;
+		}
+	}
+	printf("kept the newest %d finished run%s, removed %d; unfinished "
+	    "runs are never pruned\n", kept, kept == 1 ? "" : "s", removed);
+	return rc;
+}
+
 int
 headless_runs(const cli_options *o)
 {
-	char root[4096], err[8192];
+	char           root[NT_PATH_LEN], err[NT_ERR_LEN];
+	runlist_entry *e;
+	int            n, rc = 0;
 
 	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
-	    run_list(root, stdout, err, sizeof err) != 0) {
+	    runlist_read(root, &e, &n, err, sizeof err) != 0) {
 		fprintf(stderr, "noisetop: %s\n", err);
 		return 1;
 	}
+	if (o->prune >= 0) {
+		rc = prune_runs(root, e, n, o->prune);
+		free(e);
+		return rc;
+	}
+	if (n == 0)
+		printf("no runs in %s\n", root);
+	else
+		printf("%-24s  %-7s  %-16s  %-9s  %-13s  %8s  %5s  %s\n", "RUN",
+		    "KIND", "DATE", "DATA", "TRAIN/TEST", "BEST VAL", "SIZE",
+		    "STATUS");
+	for (int i = 0; i < n; i++) {
+		char      date[32] = "-", lim[48] = "-", best[16] = "-", size[16];
+		struct tm tm;
+
+		if (e[i].made != 0 && localtime_r(&e[i].made, &tm) != NULL)
+			strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tm);
+		if (e[i].readable)
+			snprintf(lim, sizeof lim, "%zu/%zu", e[i].train_limit,
+			    e[i].test_limit);
+		if (e[i].best_val >= 0.0)
+			snprintf(best, sizeof best, "%.2f%%",
+			    100.0 * e[i].best_val);
+		human_bytes(e[i].bytes, size, sizeof size);
+		printf("%-24s  %-7s  %-16s  %-9s  %-13s  %8s  %5s  %s\n",
+		    e[i].id, e[i].readable ? e[i].kind : "?", date,
+		    e[i].readable ? e[i].data : "?", lim, best, size,
+		    e[i].status);
+	}
+	free(e);
 	return 0;
+}
+
+int
+headless_rm(const cli_options *o)
+{
+	char root[NT_PATH_LEN], err[NT_ERR_LEN];
+	int  rc = 0;
+
+	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0) {
+		fprintf(stderr, "noisetop: %s\n", err);
+		return 1;
+	}
+	for (int i = 0; i < o->nargs; i++) {
+		if (runlist_remove(root, o->args[i], err, sizeof err) != 0) {
+			fprintf(stderr, "noisetop: %s\n", err);
+			rc = 1;
+		} else
+			printf("removed %s\n", o->args[i]);
+	}
+	return rc;
 }
 
 int
@@ -423,9 +523,9 @@ headless_resume(const cli_options *o)
 	print_header(r->conf.kind, &ro->cfg, ds);
 	for (int i = 0; i < t->n; i++)
 		if (t->rows[i].state == SWEEP_DONE)
-			printf("scale %g: done earlier (%d epochs, "
+			printf("scale %g: done earlier (%d epoch%s, "
 			    "val_accuracy %.4f)\n", (double)t->rows[i].scale,
-			    t->rows[i].nhist,
+			    t->rows[i].nhist, t->rows[i].nhist == 1 ? "" : "s",
 			    t->rows[i].hist[t->rows[i].nhist - 1].val_acc);
 	if (t->resume != NULL)
 		printf("resuming scale %g after epoch %d\n",
@@ -457,7 +557,7 @@ headless_show(const cli_options *o, const dataset *ds)
 		fprintf(stderr, "noisetop: --index %zu: the %s split has %zu "
 		    "images (0 to %zu)\n", o->index, o->split ? "test" :
 		    "train", s->n, s->n - 1);
-		return 1;
+		return 2;
 	}
 	printf("%s, %s split, noise scale %g, seed %llu\n", ds->source,
 	    o->split ? "test" : "train", (double)o->cfg.noise,

@@ -1,5 +1,6 @@
 /* noisetop: the dashboard, or a headless subcommand. */
 #include <locale.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,8 +170,14 @@ main(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
+	/* More threads than cores is allowed (documented in the help), but
+	 * it is seldom what was meant: the team then shares cores. */
+	if (o->cfg.threads > omp_get_num_procs())
+		fprintf(stderr, "noisetop: warning: --threads %d is more than "
+		    "the %d cores here; the threads will share them\n",
+		    o->cfg.threads, omp_get_num_procs());
 	if (o->cmd == CLI_HELP) {
-		cli_usage(stdout);
+		cli_usage(stdout, o->nargs > 0 ? o->args[0] : NULL);
 		rc = 0;
 		goto out;
 	}
@@ -181,6 +188,10 @@ main(int argc, char **argv)
 	}
 	if (o->cmd == CLI_RUNS) {
 		rc = headless_runs(o);
+		goto out;
+	}
+	if (o->cmd == CLI_RM) {
+		rc = headless_rm(o);
 		goto out;
 	}
 	if (o->cmd == CLI_RESUME) {

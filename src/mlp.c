@@ -8,22 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "gemm.h"
 #include "rng.h"
-
-#define MLP_MAX_WIDTH (1 << 16)
-
-__attribute__((format(printf, 3, 4))) static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static float *
 alloc_floats(size_t n)
@@ -45,24 +32,24 @@ mlp_new(int nlayer, const int *size, int batch_cap, float dropout, char *err,
 	size_t off = 0;
 
 	if (nlayer < 1 || nlayer > MLP_MAX_LAYERS) {
-		set_err(err, errlen, "%d layers: must be 1 to %d", nlayer,
+		err_set(err, errlen, "%d layers: must be 1 to %d", nlayer,
 		    MLP_MAX_LAYERS);
 		return NULL;
 	}
 	for (int l = 0; l <= nlayer; l++) {
 		if (size[l] < 1 || size[l] > MLP_MAX_WIDTH) {
-			set_err(err, errlen, "layer size %d: must be 1 to %d",
+			err_set(err, errlen, "layer size %d: must be 1 to %d",
 			    size[l], MLP_MAX_WIDTH);
 			return NULL;
 		}
 	}
-	if (batch_cap < 1 || batch_cap > 1 << 20) {
-		set_err(err, errlen, "batch %d: must be 1 to %d", batch_cap,
+	if (batch_cap < 1 || batch_cap > MLP_MAX_BATCH) {
+		err_set(err, errlen, "batch %d: must be 1 to %d", batch_cap,
 		    1 << 20);
 		return NULL;
 	}
 	if (!(dropout >= 0.0f && dropout < 1.0f)) {
-		set_err(err, errlen, "dropout %g: must be in [0, 1)",
+		err_set(err, errlen, "dropout %g: must be in [0, 1)",
 		    (double)dropout);
 		return NULL;
 	}
@@ -100,7 +87,7 @@ mlp_new(int nlayer, const int *size, int batch_cap, float dropout, char *err,
 		goto oom;
 	return m;
 oom:
-	set_err(err, errlen, "out of memory for a %d-layer network", nlayer);
+	err_set(err, errlen, "out of memory for a %d-layer network", nlayer);
 	mlp_free(m);
 	return NULL;
 }

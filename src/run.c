@@ -187,7 +187,7 @@ config_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 			return -1;
 		c->test_limit = (size_t)d;
 	} else if (strcmp(k, "layers") == 0) {
-		if (kv_int_list(k, v, 1, 65536, c->cfg.size, MLP_MAX_LAYERS + 1,
+		if (kv_int_list(k, v, 1, TRAIN_MAX_HIDDEN, c->cfg.size, MLP_MAX_LAYERS + 1,
 		    &n, err, errlen))
 			return -1;
 		if (n < 2)
@@ -195,15 +195,15 @@ config_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 			    "sizes");
 		c->cfg.nlayer = n - 1;
 	} else if (strcmp(k, "dropout") == 0) {
-		if (kv_num(k, v, 0, 0.95, &d, err, errlen))
+		if (kv_num(k, v, 0, TRAIN_MAX_DROPOUT, &d, err, errlen))
 			return -1;
 		c->cfg.dropout = (float)d;
 	} else if (strcmp(k, "lr") == 0) {
-		if (kv_num(k, v, 1e-12, 10, &d, err, errlen))
+		if (kv_num(k, v, 1e-12, TRAIN_MAX_LR, &d, err, errlen))
 			return -1;
 		c->cfg.lr = (float)d;
 	} else if (strcmp(k, "batch") == 0) {
-		if (kv_num(k, v, 1, 65536, &d, err, errlen))
+		if (kv_num(k, v, 1, TRAIN_MAX_BATCH, &d, err, errlen))
 			return -1;
 		c->cfg.batch = (int)d;
 	} else if (strcmp(k, "epochs") == 0) {
@@ -215,7 +215,7 @@ config_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 			return -1;
 		c->cfg.seed = (uint64_t)d;
 	} else if (strcmp(k, "threads") == 0) {
-		if (kv_num(k, v, 0, 1024, &d, err, errlen))
+		if (kv_num(k, v, 0, TRAIN_MAX_THREADS, &d, err, errlen))
 			return -1;
 		c->cfg.threads = (int)d;
 	} else if (strcmp(k, "noise") == 0) {
@@ -234,7 +234,7 @@ config_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 static int
 read_config(run *r, char *err, size_t errlen)
 {
-	char  path[4400], *text;
+	char  path[4400], *text, msg[512];
 	int   rc;
 
 	snprintf(path, sizeof path, "%s/config.txt", r->dir);
@@ -249,6 +249,8 @@ read_config(run *r, char *err, size_t errlen)
 		return -1;
 	if (r->conf.kind[0] == '\0' || r->conf.nscales == 0)
 		return err_set(err, errlen, "%s: kind or scales missing", path);
+	if (train_config_check(&r->conf.cfg, msg, sizeof msg) != 0)
+		return err_set(err, errlen, "%s: %s", path, msg);
 	if (r->conf.cfg.size[0] != DATASET_NPIX ||
 	    r->conf.cfg.size[r->conf.cfg.nlayer] != 10)
 		return err_set(err, errlen, "%s: layers must run from 784 to 10",
@@ -359,13 +361,8 @@ newest_first(const void *a, const void *b)
 	return strcmp(y->name, x->name);
 }
 
-/*
- * The run directory names under root, newest first by creation (names
- * carry whole seconds only, so two runs of one second need the file
- * times); caller frees with free_names().
- */
-static char **
-list_runs(const char *root, int *n, char *err, size_t errlen)
+char **
+run_names(const char *root, int *n, char *err, size_t errlen)
 {
 	DIR              *d = opendir(root);
 	struct dirent    *e;
@@ -416,8 +413,8 @@ list_runs(const char *root, int *n, char *err, size_t errlen)
 	return names;
 }
 
-static void
-free_names(char **names, int n)
+void
+run_names_free(char **names, int n)
 {
 	for (int i = 0; i < n; i++)
 		free(names[i]);
@@ -431,7 +428,7 @@ run_newest(const char *root, int finished_too, char *name, size_t namelen,
 	char **names;
 	int    n, found = 0;
 
-	if ((names = list_runs(root, &n, err, errlen)) == NULL)
+	if ((names = run_names(root, &n, err, errlen)) == NULL)
 		return -1;
 	for (int i = 0; i < n && !found; i++) {
 		char      dir[4400];
@@ -443,7 +440,7 @@ run_newest(const char *root, int finished_too, char *name, size_t namelen,
 			found = snprintf(name, namelen, "%s", names[i]) <
 			    (int)namelen;
 	}
-	free_names(names, n);
+	run_names_free(names, n);
 	if (!found)
 		return err_set(err, errlen, "no %srun in %s", finished_too ?
 		    "" : "interrupted ", root);
@@ -478,6 +475,11 @@ run_open(run *r, const char *root, const char *name, char *err,
 		if (snprintf(r->id, sizeof r->id, "%s", slash ? slash + 1 :
 		    r->dir) >= (int)sizeof r->id)
 			return err_set(err, errlen, "%s: name too long", name);
+		if (access(r->dir, F_OK) != 0)
+			return strchr(name, '/') != NULL ?
+			    err_set(err, errlen, "%s: no such run directory",
+			    name) : err_set(err, errlen, "no run named %s in %s",
+			    name, root);
 	}
 	return read_config(r, err, errlen);
 }
@@ -588,53 +590,5 @@ run_restore(const run *r, sweep_table *t, checkpoint *ck, char *err,
 		t->resume = &t->resume_state;
 		break;
 	}
-	return 0;
-}
-
-int
-run_list(const char *root, FILE *out, char *err, size_t errlen)
-{
-	char **names;
-	int    n;
-
-	if ((names = list_runs(root, &n, err, errlen)) == NULL)
-		return -1;
-	if (n == 0)
-		fprintf(out, "no runs in %s\n", root);
-	for (int i = n - 1; i >= 0; i--) {
-		char      dir[4400], msg[512];
-		run_state st;
-		run      *r = malloc(sizeof *r);
-
-		snprintf(dir, sizeof dir, "%s/%s", root, names[i]);
-		if (r == NULL)
-			break;
-		if (run_open(r, root, names[i], msg, sizeof msg) != 0 ||
-		    run_read_state(dir, &st, msg, sizeof msg) != 0) {
-			fprintf(out, "%-32s  unreadable: %s\n", names[i], msg);
-			free(r);
-			continue;
-		}
-		if (strcmp(st.state, "finished") == 0)
-			fprintf(out, "%-32s  %-7s  finished (%d scale%s, %d "
-			    "epochs)\n", names[i], r->conf.kind, st.nrows,
-			    st.nrows == 1 ? "" : "s", st.epochs);
-		else if (st.alive)
-			fprintf(out, "%-32s  %-7s  running (pid %ld): scale "
-			    "%g, epoch %d/%d\n", names[i], r->conf.kind, st.pid,
-			    st.row < r->conf.nscales ?
-			    (double)r->conf.scales[st.row] : 0.0, st.epoch,
-			    st.epochs);
-		else
-			fprintf(out, "%-32s  %-7s  interrupted at scale %g "
-			    "(%d of %d), epoch %d/%d%s\n", names[i],
-			    r->conf.kind, st.row < r->conf.nscales ?
-			    (double)r->conf.scales[st.row] : 0.0, st.row + 1,
-			    st.nrows, st.epoch, st.epochs,
-			    strcmp(st.state, "running") == 0 ?
-			    " (process gone)" : "");
-		free(r);
-	}
-	free_names(names, n);
 	return 0;
 }

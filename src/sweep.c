@@ -35,6 +35,10 @@ sweep_parse_scales(const char *s, float *scales, char *err, size_t errlen)
 		if (n == SWEEP_MAX_SCALES)
 			return err_set(err, errlen, "more than %d scales",
 			    SWEEP_MAX_SCALES);
+		for (int i = 0; i < n; i++)
+			if (scales[i] == (float)v)
+				return err_set(err, errlen, "scale %g is given "
+				    "twice", v);
 		scales[n++] = (float)v;
 		if (*end == '\0')
 			break;

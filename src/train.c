@@ -120,16 +120,40 @@ train_evaluate(mlp *m, const train_data *d, double *loss, double *acc,
 		*acc = d->n ? (double)right / d->n : 0.0;
 }
 
+int
+train_config_check(const train_config *c, char *err, size_t errlen)
+{
+	if (c->nlayer < 1 || c->nlayer > MLP_MAX_LAYERS)
+		return err_set(err, errlen, "%d layers: must be 1 to %d",
+		    c->nlayer, MLP_MAX_LAYERS);
+	for (int l = 0; l <= c->nlayer; l++)
+		if (c->size[l] < 1 || c->size[l] > TRAIN_MAX_HIDDEN)
+			return err_set(err, errlen, "layer size %d: must be "
+			    "from 1 to %d", c->size[l], TRAIN_MAX_HIDDEN);
+	if (c->epochs < 1 || c->epochs > TRAIN_MAX_EPOCHS)
+		return err_set(err, errlen, "epochs %d: must be 1 to %d",
+		    c->epochs, TRAIN_MAX_EPOCHS);
+	if (c->batch < 1 || c->batch > TRAIN_MAX_BATCH)
+		return err_set(err, errlen, "batch %d: must be 1 to %d",
+		    c->batch, TRAIN_MAX_BATCH);
+	if (!(c->lr > 0.0f && c->lr <= TRAIN_MAX_LR))
+		return err_set(err, errlen, "learning rate %g: must be above "
+		    "0 and at most %g", (double)c->lr, TRAIN_MAX_LR);
+	if (!(c->dropout >= 0.0f && c->dropout <= TRAIN_MAX_DROPOUT))
+		return err_set(err, errlen, "dropout %g: must be at least 0 "
+		    "and at most %g", (double)c->dropout, TRAIN_MAX_DROPOUT);
+	if (c->threads < 0 || c->threads > TRAIN_MAX_THREADS)
+		return err_set(err, errlen, "threads %d: must be 1 to %d",
+		    c->threads, TRAIN_MAX_THREADS);
+	return 0;
+}
+
 static int
 check_config(const train_config *c, const train_data *train,
     const train_data *test, char *err, size_t errlen)
 {
-	if (c->epochs < 1 || c->epochs > TRAIN_MAX_EPOCHS)
-		return err_set(err, errlen, "epochs %d: must be 1 to %d",
-		    c->epochs, TRAIN_MAX_EPOCHS);
-	if (c->batch < 1)
-		return err_set(err, errlen, "batch %d: must be at least 1",
-		    c->batch);
+	if (train_config_check(c, err, errlen) != 0)
+		return -1;
 	if (train->n == 0)
 		return err_set(err, errlen, "no training images");
 	if ((size_t)c->batch > train->n)
@@ -140,12 +164,6 @@ check_config(const train_config *c, const train_data *train,
 	    test->npix != c->size[0]))
 		return err_set(err, errlen, "input size %d does not match the "
 		    "images (%d pixels)", c->size[0], train->npix);
-	if (!(c->lr > 0.0f && c->lr < 10.0f))
-		return err_set(err, errlen, "learning rate %g: must be in "
-		    "(0, 10)", (double)c->lr);
-	if (c->threads < 0)
-		return err_set(err, errlen, "threads %d: must be at least 1",
-		    c->threads);
 	return 0;
 }
 

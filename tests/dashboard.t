@@ -335,7 +335,7 @@ id=$(basename "$d")
 grep -q 'state = interrupted' "$d/state.txt" && [ -s "$d/ckpt-0.bin" ]
 ok $? "runs: the quit sweep is interrupted, its first epoch on disk"
 "$NOISETOP" runs --runs "$R" > "$OUT/runs.txt" 2>&1 &&
-    grep -Eq "^$id +sweep +interrupted at scale [01] \([12] of 2\), epoch [12]/2" "$OUT/runs.txt"
+    grep -Eq "^$id +sweep .*interrupted at scale [01] \([12] of 2\), epoch [12]/2" "$OUT/runs.txt"
 ok $? "runs: 'noisetop runs' lists it as interrupted"
 
 # r resumes the sweep's two rows (runs 1 and 2); then c's first model

@@ -1,6 +1,8 @@
 #!/bin/bash
 # Runs on disk: interrupt and resume, kill -9 and resume, SIGHUP in tmux,
-# damaged run files, and malformed options.
+# damaged run files, listing, rm and prune, and malformed options.  On
+# MNIST beside the repository when it is there, else on the synthetic
+# digits (an empty HOME, no NOISETOP_DATA): nothing here needs real data.
 cd "$(dirname "$0")/.." || exit 1
 NT=$(realpath "${NOISETOP:-./noisetop}")
 DATA=$(realpath -m "${NOISETOP_DATA:-../shared/data/mnist}")
@@ -55,22 +57,81 @@ sweep --scales 0,-1|scale -1: must be between 0 and 100
 sweep --scales 0,,1|not a list of numbers
 sweep --scales 101|scale 101: must be between 0 and 100
 train --epochs|--epochs needs a value
+train --lr --train-limit 600|--lr needs a value
+sweep --scales 0,1,1|scale 1 is given twice
+help nosuch|help: unknown command 'nosuch'
+rm|rm needs the name of a run
 train --frobnicate|unknown option '--frobnicate'
 frobnicate|unknown command 'frobnicate'
 train extra|unexpected argument 'extra'
 show --split val|--split 'val': must be train or test
 TABLE
 
-if [ ! -e "$DATA/train-images-idx3-ubyte.gz" ] &&
-    [ ! -e "$DATA/train-images-idx3-ubyte" ]; then
-	echo "# no MNIST at $DATA: run tests skipped"
-	echo "1..$n"
-	exit 0
+mkdir -p "$tmp/home"
+if [ -e "$DATA/train-images-idx3-ubyte.gz" ] ||
+    [ -e "$DATA/train-images-idx3-ubyte" ]; then
+	dargs=(--data "$DATA")
+	echo "# data: MNIST at $DATA"
+else
+	dargs=()
+	export HOME=$tmp/home NOISETOP_DATA= XDG_CACHE_HOME=
+	echo "# data: the synthetic digits (no MNIST at $DATA)"
 fi
 check "a batch larger than the data is refused" \
-    '$NT train --data "$DATA" --train-limit 100 --batch 128 --runs "$tmp/x" 2>&1 | grep -q "batch 128 is larger than the 100 training images"'
+    '$NT train "${dargs[@]}" --train-limit 100 --batch 128 --runs "$tmp/x" 2>&1 | grep -q "batch 128 is larger than the 100 training images"'
 
-common=(--data "$DATA" --train-limit 4000 --test-limit 500 --no-progress)
+common=("${dargs[@]}" --train-limit 4000 --test-limit 500 --no-progress)
+
+# Small defects a user met.
+out=$($NT help train 2>&1)
+check "help train: that command's options" \
+    '[[ "$out" == "usage: noisetop train"* ]] && [[ "$out" == *--epochs* ]] && [[ "$out" != *--split* ]]'
+out=$($NT show "${dargs[@]}" --train-limit 10 --test-limit 10 --index 10 2>&1)
+rc=$?
+check "show --index past the end: exit 2 (got $rc)" '[ $rc -eq 2 ] && [[ "$out" == *"--index 10"* ]]'
+out=$($NT train "${common[@]}" --train-limit 300 --epochs 1 --threads 64 --runs "$tmp/c" 2>&1)
+check "--threads above the cores: a warning, then it runs" \
+    '[[ "$out" == *"--threads 64 is more than the"* ]] && [[ "$out" == *"Epoch 1/1"* ]]'
+check "header says '1 epoch', not '1 epochs'" '[[ "$out" == *", 1 epoch, "* ]]'
+check "config.txt writes dropout = 0.2 and lr = 0.001" \
+    'grep -qx "dropout = 0.2" "$tmp"/c/*/config.txt && grep -qx "lr = 0.001" "$tmp"/c/*/config.txt'
+$NT compare "${common[@]}" --train-limit 300 --epochs 2 --runs "$tmp/c" >"$tmp/cmp.log" 2>&1
+check "compare table: the column bars line up" \
+    '[ "$(sed -n "/^ *| clean/,\$p" "$tmp/cmp.log" | awk -F"|" "{ print length(\$1) \" \" length(\$2) }" | sort -u | wc -l)" -eq 1 ]'
+out=$($NT show --data "$tmp/nonexistent/" 2>&1)
+check "--data DIR/: no DIR// in messages" '[[ "$out" != *//* ]]'
+
+# Listing, rm and prune: a live run is never deleted.
+NOISETOP_TEST_STOP=1:1:1 NOISETOP_TEST_STOP_FILE="$tmp/stop-l" \
+    $NT train "${common[@]}" --epochs 1 --runs "$tmp/l" >/dev/null 2>&1 &
+lpid=$!
+wait_file "$tmp/stop-l"
+live=$(ls "$tmp/l")
+$NT train "${common[@]}" --train-limit 300 --epochs 1 --runs "$tmp/l" >/dev/null 2>&1
+$NT train "${common[@]}" --train-limit 300 --epochs 1 --runs "$tmp/l" >/dev/null 2>&1
+out=$($NT runs --runs "$tmp/l" 2>&1)
+check "runs: a header, then kind, date, data, limits, best val, size, status" \
+    '[[ "$(echo "$out" | head -1)" == "RUN "*KIND*DATE*DATA*TRAIN/TEST*"BEST VAL"*SIZE*STATUS ]] &&
+    [ "$(echo "$out" | grep -c " train .* 300/500 .*%.*finished (1 scale, 1 epoch)")" -eq 2 ] &&
+    echo "$out" | grep -q "^$live .*running (pid $lpid)"'
+out=$($NT rm --runs "$tmp/l" "$live" 2>&1)
+rc=$?
+check "rm refuses a run a live process writes" \
+    '[ $rc -ne 0 ] && [[ "$out" == *"run $live is still running"* ]] && [ -d "$tmp/l/$live" ]'
+out=$($NT runs --runs "$tmp/l" --prune 1 2>&1)
+check "runs --prune 1: keeps the newest finished run and the live one" \
+    '[ "$(ls "$tmp/l" | wc -l)" -eq 2 ] && [ -d "$tmp/l/$live" ] && [[ "$out" == *"removed 1"* ]]'
+kill -INT $lpid
+rm -f "$tmp/stop-l"
+wait $lpid
+old=$(ls "$tmp/l" | grep -v "^$live$")
+out=$($NT rm --runs "$tmp/l" "$old" nosuchrun 2>&1)
+rc=$?
+check "rm deletes a finished run, and names a missing one" \
+    '[ $rc -eq 1 ] && [ ! -e "$tmp/l/$old" ] && [[ "$out" == *"removed $old"* ]] && [[ "$out" == *"no run named nosuchrun in $tmp/l"* ]]'
+out=$($NT rm --runs "$tmp/l" ../x 2>&1)
+check "rm refuses a path that is not a run name" '[[ "$out" == *"not the name of a run"* ]]'
+
 
 # 1. Interrupt at epoch 2 of 4, resume: the same history as never stopped.
 $NT sweep "${common[@]}" --epochs 4 --scales 0.5 --runs "$tmp/a" >"$tmp/a.log" 2>&1
@@ -148,5 +209,5 @@ out=$($NT resume --runs "$tmp/a" bad3 2>&1)
 check "a truncated checkpoint: '$out'" \
     '[[ "$out" == *"bad3/ckpt-0.bin: checksum mismatch"* ]]'
 out=$($NT resume --runs "$tmp/a" nosuchrun 2>&1)
-check "a missing run: '$out'" '[[ "$out" == *"nosuchrun/config.txt: No such file"* ]]'
+check "a missing run: '$out'" '[[ "$out" == *"no run named nosuchrun in $tmp/a"* ]]'
 echo "1..$n"
