@@ -36,7 +36,7 @@ static const corrupt_info corrupt_table[CORRUPT_NFAMILY] = {
 	    { 0.0f, 0.1f, 0.5f, 1.0f, 2.0f, 4.0f } },
 	{ CORRUPT_SHOT, "shot", "clip(Poisson(x / s) * s, 0, 1)",
 	    "1/lambda: lambda photons at full intensity; variance x*s", "s",
-	    100.0f, { 0.0f, 0.01f, 0.03f, 0.1f, 0.3f, 1.0f } },
+	    100.0f, { 0.0f, 0.03f, 0.1f, 0.3f, 1.0f, 3.0f } },
 	{ CORRUPT_IMPULSE, "impulse", "fraction s of pixels set to 0 or 1",
 	    "fraction of pixels hit (half to 0, half to 1)", "p", 1.0f,
 	    { 0.0f, 0.03f, 0.1f, 0.2f, 0.4f, 0.8f } },
@@ -272,14 +272,14 @@ blur_image(const double *k, int r, size_t w, size_t h, const uint8_t *src,
 {
 	for (size_t y = 0; y < h; y++) {
 		for (size_t x = 0; x < w; x++) {
+			long   a = (long)x - r < 0 ? 0 : (long)x - r;
+			long   b = (long)x + r >= (long)w ? (long)w - 1 :
+			    (long)x + r;
 			double acc = 0.0;
 
-			for (int d = -r; d <= r; d++) {
-				long xx = (long)x + d;
-
-				if (xx >= 0 && xx < (long)w)
-					acc += k[d + r] * src[y * w + (size_t)xx];
-			}
+			/* taps inside the image only: zero outside */
+			for (long xx = a; xx <= b; xx++)
+				acc += k[xx - (long)x + r] * src[y * w + (size_t)xx];
 			dst[y * w + x] = (float)(acc * (1.0 / 255.0));
 		}
 	}
@@ -287,14 +287,13 @@ blur_image(const double *k, int r, size_t w, size_t h, const uint8_t *src,
 		for (size_t y = 0; y < h; y++)
 			col[y] = dst[y * w + x];
 		for (size_t y = 0; y < h; y++) {
+			long   a = (long)y - r < 0 ? 0 : (long)y - r;
+			long   b = (long)y + r >= (long)h ? (long)h - 1 :
+			    (long)y + r;
 			double acc = 0.0;
 
-			for (int d = -r; d <= r; d++) {
-				long yy = (long)y + d;
-
-				if (yy >= 0 && yy < (long)h)
-					acc += k[d + r] * col[yy];
-			}
+			for (long yy = a; yy <= b; yy++)
+				acc += k[yy - (long)y + r] * col[yy];
 			dst[y * w + x] = clip01((float)acc);
 		}
 	}
