@@ -350,6 +350,8 @@ plot_scales_svg(FILE *f, const plot_scale_chart *c, char *err, size_t errlen)
 		    NULL, c->n);
 	if (!(lo <= hi))
 		return err_set(err, errlen, "plot: no finite value to draw");
+	if (!isfinite(c->ymin) || !isfinite(c->ymax))
+		return err_set(err, errlen, "plot: y range not finite");
 	locale_enter(&loc);
 	if (c->ymin < c->ymax)
 		ya = axis_fixed(c->ymin, c->ymax, y1, y0, 5);
@@ -372,6 +374,11 @@ plot_scales_svg(FILE *f, const plot_scale_chart *c, char *err, size_t errlen)
 	text(f, (x0 + x1) / 2, y1 + 46, "text-anchor=\"middle\"", "%s",
 	    c->xlabel ? c->xlabel : "noise scale");
 	frame(f, x0, y0, x1, y1);
+	/* Values outside a fixed y range are cut at the frame (with room
+	 * for a marker on its edge), not drawn over the labels. */
+	fprintf(f, "<defs><clipPath id=\"area\"><rect x=\"%.1f\" y=\"%.1f\" "
+	    "width=\"%.1f\" height=\"%.1f\"/></clipPath></defs>\n", x0,
+	    y0 - 6, x1 - x0, y1 - y0 + 12);
 
 	for (size_t k = 0; k < c->nseries; k++) {
 		const plot_series *s = &c->series[k];
@@ -381,7 +388,7 @@ plot_scales_svg(FILE *f, const plot_scale_chart *c, char *err, size_t errlen)
 
 		if (!s->mean)
 			continue;
-		fprintf(f, "<g>\n");
+		fprintf(f, "<g clip-path=\"url(#area)\">\n");
 		for (size_t i = 0; i < c->n; i++) {
 			xs[i] = x0 + (i + 0.5) * slot + dx;
 			ys[i] = isfinite(s->mean[i]) ?
@@ -611,6 +618,8 @@ plot_matrix_svg(FILE *f, const plot_matrix *m, char *err, size_t errlen)
 	extend(&lo, &hi, m->mean, NULL, m->nrows * m->ncols);
 	if (!(lo <= hi))
 		return err_set(err, errlen, "plot: no finite value to draw");
+	if (!isfinite(m->vmin) || !isfinite(m->vmax))
+		return err_set(err, errlen, "plot: colour range not finite");
 	if (m->vmin < m->vmax) {
 		lo = m->vmin;
 		hi = m->vmax;

@@ -37,6 +37,15 @@ count(const char *hay, const char *needle)
 	return n;
 }
 
+static int
+any_finite_n(const double *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (isfinite(v[i]))
+			return 1;
+	return 0;
+}
+
 /* A figure into a malloc'd string (open_memstream), or NULL on failure. */
 typedef int figure_fn(FILE *, const void *, char *, size_t);
 
@@ -270,6 +279,58 @@ main(void)
 		    !strchr(svg, '\x01') && !strchr(svg, '\xff'),
 		    "text escaped, control byte dropped, bad UTF-8 as '?'");
 		free(svg);
+	}
+
+	/*
+	 * Awkward data never puts a NaN or an infinity into a coordinate:
+	 * one point, all equal, negative, huge, tiny ranges, gaps.
+	 */
+	{
+		static const double sets[][4] = {
+			{ 0.5, 0.5, 0.5, 0.5 }, { -3, -2, -1, 0 },
+			{ 1e6, 2e6, NAN, 5e6 }, { 0.3, 0.3 + 1e-12, 0.3, 0.3 },
+			{ NAN, 0.7, NAN, NAN }, { 0, 0, 0, 0 },
+			{ INFINITY, 0.2, -INFINITY, 0.4 },
+		};
+		static const double sds[4] = { 0.1, NAN, 0, 1e9 };
+		int clean = 1, rcs = 0;
+
+		for (size_t k = 0; k < sizeof sets / sizeof *sets; k++) {
+			for (size_t n = 1; n <= 4; n++) {
+				plot_series      s = { "s", sets[k], sds };
+				plot_scale_chart c = { .n = n, .scale = scales,
+					.nseries = 1, .series = &s, .nseeds = 2 };
+				plot_curve       cv = { "c", n, sets[k], NULL,
+					sets[k], sets[k] };
+				plot_epoch_chart e = { .ncurves = 1,
+					.curves = &cv };
+				plot_matrix      m = { .nrows = 1, .ncols = n,
+					.row_value = scales, .col_value = scales,
+					.mean = sets[k], .sd = sds, .nseeds = 2 };
+				const void      *figs[3] = { &c, &e, &m };
+				figure_fn       *fns[3] = { scales_fn, epochs_fn,
+					matrix_fn };
+
+				for (int j = 0; j < 3; j++) {
+					svg = render(fns[j], figs[j], &rc, err,
+					    sizeof err);
+					if (rc == 0) {
+						rcs++;
+						clean &= !strstr(svg, "nan") &&
+						    !strstr(svg, "inf") &&
+						    !strstr(svg, "NaN");
+					} else {
+						/* only sets with no finite
+						 * value in the first n */
+						clean &= !any_finite_n(sets[k],
+						    n);
+					}
+					free(svg);
+				}
+			}
+		}
+		ok(clean && rcs > 60, "awkward data: %d figures, no NaN or "
+		    "inf written, refusals only when nothing is finite", rcs);
 	}
 
 	/* Numbers in the C locale whatever LC_NUMERIC says. */
