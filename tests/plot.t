@@ -1,0 +1,136 @@
+#!/bin/sh
+# The SVG figures parse as XML and draw: test_plot writes them, python3's
+# XML parser (and xmllint when present) reads each, and rsvg-convert renders
+# each to a PNG that must have the SVG's size and not be blank.  Only the
+# rendering is skipped, and only when rsvg-convert is missing (Debian:
+# apt-get install librsvg2-bin).
+cd "$(dirname "$0")/.." || exit 1
+BIN=${B:-build}/tests/test_plot
+FIGS="sweep-readme sweep-seeds epochs matrix"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+echo "1..11"
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+
+if [ -x "$BIN" ] && NOISETOP_PLOT_DIR=$tmp "$BIN" >"$tmp/log" 2>&1; then
+	ok "test_plot wrote the figures"
+else
+	nok "test_plot wrote the figures ($BIN missing or failed)"
+	sed 's/^/# /' "$tmp/log" 2>/dev/null | grep -v '^# ok' | tail -20
+fi
+
+# docs/sweep-example.svg is this figure: regenerate it after changing plot.c
+# (NOISETOP_PLOT_DIR=docs/x build/tests/test_plot, then copy
+# sweep-readme.svg; rsvg-convert it to docs/sweep-example.png).
+if cmp -s docs/sweep-example.svg "$tmp/sweep-readme.svg"; then
+	ok "docs/sweep-example.svg is up to date"
+else
+	nok "docs/sweep-example.svg differs from test_plot's sweep-readme.svg"
+fi
+
+# XML: a well-formed document whose root is an SVG element with its
+# namespace, a size and a matching viewBox, and some text in it.
+for f in $FIGS; do
+	if out=$(python3 - "$tmp/$f.svg" 2>&1 <<'EOF'
+import sys, xml.dom.minidom
+doc = xml.dom.minidom.parse(sys.argv[1])
+svg = doc.documentElement
+assert svg.tagName == "svg", svg.tagName
+assert svg.getAttribute("xmlns") == "http://www.w3.org/2000/svg"
+w, h = int(svg.getAttribute("width")), int(svg.getAttribute("height"))
+assert svg.getAttribute("viewBox") == "0 0 %d %d" % (w, h)
+texts = svg.getElementsByTagName("text")
+assert len(texts) >= 10, len(texts)
+assert svg.getElementsByTagName("title")[0].firstChild.data.strip()
+print("%dx%d, %d text elements" % (w, h, len(texts)))
+EOF
+	); then
+		ok "$f.svg parses as SVG: $out"
+	else
+		nok "$f.svg parses as SVG"
+		echo "$out" | sed 's/^/# /' | tail -5
+	fi
+done
+
+if command -v xmllint >/dev/null 2>&1; then
+	if xmllint --noout $(for f in $FIGS; do echo "$tmp/$f.svg"; done) \
+	    2>"$tmp/xmllint"; then
+		ok "xmllint: all four well-formed"
+	else
+		nok "xmllint: all four well-formed"
+		sed 's/^/# /' "$tmp/xmllint" | head
+	fi
+else
+	skip "xmllint not installed"
+fi
+
+if ! command -v rsvg-convert >/dev/null 2>&1; then
+	for f in $FIGS; do
+		skip "rsvg-convert not installed (librsvg2-bin)"
+	done
+	exit 0
+fi
+
+# Render, then decode the PNG with python3's zlib alone: its size must be
+# the SVG's, and it must hold many colours, with between 1% and 60% of
+# the pixels not white (a blank or all-black render fails).
+for f in $FIGS; do
+	if rsvg-convert -o "$tmp/$f.png" "$tmp/$f.svg" 2>"$tmp/rsvg" &&
+	    out=$(python3 - "$tmp/$f.png" "$tmp/$f.svg" 2>&1 <<'EOF'
+import struct, sys, zlib, xml.dom.minidom
+data = open(sys.argv[1], "rb").read()
+assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+pos, idat, ihdr = 8, b"", None
+while pos < len(data):
+    ln, kind = struct.unpack(">I4s", data[pos:pos + 8])
+    body = data[pos + 8:pos + 8 + ln]
+    if kind == b"IHDR":
+        ihdr = struct.unpack(">IIBBBBB", body)
+    elif kind == b"IDAT":
+        idat += body
+    pos += 12 + ln
+w, h, depth, ctype, _, _, interlace = ihdr
+assert depth == 8 and ctype in (2, 6) and interlace == 0, ihdr
+svg = xml.dom.minidom.parse(sys.argv[2]).documentElement
+assert (w, h) == (int(svg.getAttribute("width")),
+                  int(svg.getAttribute("height"))), (w, h)
+bpp = 4 if ctype == 6 else 3
+raw, stride = zlib.decompress(idat), w * bpp
+prev, colours, inked = bytearray(stride), set(), 0
+for y in range(h):
+    ft = raw[y * (stride + 1)]
+    line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+    for i in range(stride):
+        a = line[i - bpp] if i >= bpp else 0
+        b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+        if ft == 1: line[i] = (line[i] + a) & 255
+        elif ft == 2: line[i] = (line[i] + b) & 255
+        elif ft == 3: line[i] = (line[i] + (a + b) // 2) & 255
+        elif ft == 4:
+            p = a + b - c
+            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            pr = a if pa <= pb and pa <= pc else b if pb <= pc else c
+            line[i] = (line[i] + pr) & 255
+    for x in range(0, stride, bpp):
+        px = bytes(line[x:x + 3])
+        colours.add(px)
+        inked += px != b"\xff\xff\xff"
+    prev = line
+frac = inked / float(w * h)
+assert len(colours) >= 16, "%d colours" % len(colours)
+assert 0.01 <= frac <= 0.6, "%.3f of pixels inked" % frac
+print("%dx%d PNG, %d bytes, %d colours, %.1f%% inked"
+      % (w, h, len(data), len(colours), 100 * frac))
+EOF
+	); then
+		ok "$f renders: $out"
+	else
+		nok "$f renders"
+		sed 's/^/# /' "$tmp/rsvg"
+		echo "$out" | sed 's/^/# /' | tail -5
+	fi
+done
