@@ -419,6 +419,320 @@ test_bars_overlay(void)
 	    "overlay: fewer rows than scales x series fails");
 }
 
+static void
+test_confusion(void)
+{
+	const long cm[9] = { 50, 2, 0, 1, 40, 9, 0, 0, 1200 };
+	const char *const names[3] = { "T-shirt", "Trouser", "Pullover" };
+	chart_confusion_opts o = { NULL, 8 };
+	chart_cells where = { -1, -1, -1 };
+	long big[100];
+	chart_grid g;
+	int i;
+
+	g = grid(26, 5);
+	ok(chart_confusion(cm, 3, &o, RENDER_UTF8, &g, &where) == 0,
+	    "confusion: fits");
+	rows_are(&g, (const char *const[]){
+		"t\\p    0    1    2   acc  ",
+		"  0   50    2    ·  96.2  ",
+		"  1    1   40    9  80.0  ",
+		"  2    ·    · 1200 100.0  ",
+		"all                 99.1  ",
+	}, "confusion UTF-8: counts, per-class and overall accuracy");
+	ok(where.x0 == 3 && where.y0 == 1 && where.cw == 5,
+	    "confusion: where the cells are (%d, %d, %d)", where.x0,
+	    where.y0, where.cw);
+	ok(tag_at(&g, 3, 1) == CHART_TAG_SHADE + 7 &&
+	    tag_at(&g, 7, 1) == CHART_TAG_SHADE + 7 &&
+	    tag_at(&g, 8, 1) == CHART_TAG_SHADE + 0 &&
+	    tag_at(&g, 17, 2) == CHART_TAG_SHADE + 1 &&
+	    tag_at(&g, 2, 1) == CHART_TAG_AXIS &&
+	    tag_at(&g, 18, 1) == CHART_TAG_PLAIN,
+	    "confusion: each count's cells shaded by count / row total");
+
+	g = grid(24, 4);
+	chart_confusion(cm, 3, NULL, RENDER_ASCII, &g, NULL);
+	rows_are(&g, (const char *const[]){
+		"t\\p    0    1    2   acc",
+		"  0   50    2    .  96.2",
+		"  1    1   40    9  80.0",
+		"  2    .    . 1200 100.0",
+	}, "confusion ASCII, no room for the overall row");
+	g = grid(23, 4);
+	ok(chart_confusion(cm, 3, NULL, RENDER_ASCII, &g, NULL) == -1 &&
+	    blank(&g), "confusion: one column short fails, counts uncut");
+
+	o.labels = names;
+	g = grid(32, 4);
+	chart_confusion(cm, 3, &o, RENDER_ASCII, &g, NULL);
+	rows_are(&g, (const char *const[]){
+		"t\\p      T-sh Trou Pull   acc   ",
+		" T-shirt   50    2    .  96.2   ",
+		" Trouser    1   40    9  80.0   ",
+		"Pullover    .    . 1200 100.0   ",
+	}, "confusion: class names, headers shortened to the cells");
+	g = grid(24, 4);
+	chart_confusion(cm, 3, &o, RENDER_ASCII, &g, NULL);
+	rows_are(&g, (const char *const[]){
+		"t\\p T-sh Trou Pull   acc",
+		"T-s   50    2    .  96.2",
+		"Tro    1   40    9  80.0",
+		"Pul    .    . 1200 100.0",
+	}, "confusion: narrow, row names shortened, never the counts");
+
+	for (i = 0; i < 100; i++)
+		big[i] = i % 11 == 0 ? 99999 : i;
+	g = grid(80, 12);
+	ok(chart_confusion(big, 10, NULL, RENDER_UTF8, &g, &where) == 0 &&
+	    where.cw == 6 && has(&g, " 99999 ") && shape_ok(&g),
+	    "confusion: 10 x 10 with 5-digit counts fits 80 columns");
+	big[3] = -1;
+	ok(chart_confusion(big, 10, NULL, RENDER_UTF8, &g, NULL) == -1,
+	    "confusion: a negative count fails");
+	big[3] = 3;
+	g = grid(80, 10);
+	ok(chart_confusion(big, 10, NULL, RENDER_UTF8, &g, NULL) == -1,
+	    "confusion: fewer rows than classes + 1 fails");
+}
+
+static void
+test_heatmap(void)
+{
+	const double rv[2] = { 0, 1 }, cv[3] = { 0, 0.5, 1 };
+	const double m[6] = { 0.98, 0.9, 0.5, 0.97, NAN, 0.93 };
+	const double sd[6] = { 0.001, 0.01, 0.02, NAN, NAN, 0.01 };
+	chart_heatmap_opts o = { "train\\test", { CHART_NUM_G, 0, 0 },
+		{ CHART_NUM_G, 0, 0 }, { CHART_NUM_PCT, 1, 0 }, 0.5, 1.0, 6 };
+	chart_cells where;
+	chart_grid g;
+
+	g = grid(38, 3);
+	ok(chart_heatmap(rv, 2, cv, 3, m, sd, &o, RENDER_UTF8, &g, &where) ==
+	    0, "heatmap: fits");
+	rows_are(&g, (const char *const[]){
+		"train\\test        0      0.5        1 ",
+		"         0 98.0±0.1 90.0±1.0 50.0±2.0 ",
+		"         1     97.0        - 93.0±1.0 ",
+	}, "heatmap UTF-8: mean ± sd, '-' for none, headers");
+	ok(where.x0 == 10 && where.y0 == 1 && where.cw == 9,
+	    "heatmap: where the cells are");
+	ok(tag_at(&g, 10, 1) == CHART_TAG_SHADE + 5 &&
+	    tag_at(&g, 28, 1) == CHART_TAG_SHADE + 0 &&
+	    tag_at(&g, 19, 1) == CHART_TAG_SHADE + 4 &&
+	    tag_at(&g, 0, 0) == CHART_TAG_AXIS,
+	    "heatmap: shade levels between lo and hi");
+
+	g = grid(31, 3);
+	chart_heatmap(rv, 2, cv, 3, m, NULL, &o, RENDER_ASCII, &g, NULL);
+	rows_are(&g, (const char *const[]){
+		"train\\test    0  0.5    1      ",
+		"         0 98.0 90.0 50.0      ",
+		"         1 97.0    - 93.0      ",
+	}, "heatmap ASCII without sd");
+	g = grid(16, 3);
+	chart_heatmap(rv, 2, cv, 3, m, NULL, &o, RENDER_ASCII, &g, NULL);
+	rows_are(&g, (const char *const[]){
+		"t    0  0.5    1",
+		"0 98.0 90.0 50.0",
+		"1 97.0    - 93.0",
+	}, "heatmap: narrow, the corner label shortened");
+	g = grid(15, 3);
+	ok(chart_heatmap(rv, 2, cv, 3, m, NULL, &o, RENDER_ASCII, &g, NULL) ==
+	    -1 && blank(&g), "heatmap: too narrow fails blank");
+}
+
+static void
+test_ladder(void)
+{
+	const float img[16] = {
+		0, 1, 1, 0,
+		0, 1, 1, 0,
+		0, 0, 1, 0,
+		0, 0, 1, 0,
+	};
+	const chart_ladder_item it[3] = {
+		{ img, { "0.5", "pred 7 ok" }, CHART_TAG_OK },
+		{ img, { "4", "pred 3 MISS" }, CHART_TAG_MISS },
+		{ img, { "8", NULL }, CHART_TAG_PLAIN },
+	};
+	float z[64];
+	int   xs[3] = { -1, -1, -1 };
+	chart_grid g;
+
+	g = grid(14, 4);
+	ok(chart_ladder(it, 3, 4, 1, RENDER_UTF8, &g, xs) == 3,
+	    "ladder: three 4-wide images fit 14 columns");
+	rows_are(&g, (const char *const[]){
+		" ██   ██   ██ ",
+		"  █    █    █ ",
+		"0.5   4    8  ",
+		"pred pred     ",
+	}, "ladder 1x UTF-8: render's shades, captions by whole words");
+	ok(xs[0] == 0 && xs[1] == 5 && xs[2] == 10, "ladder: image columns");
+	ok(tag_at(&g, 1, 0) == CHART_TAG_DIGIT && tag_at(&g, 0, 3) ==
+	    CHART_TAG_OK && tag_at(&g, 5, 3) == CHART_TAG_MISS &&
+	    tag_at(&g, 4, 0) == CHART_TAG_PLAIN, "ladder: tags");
+
+	g = grid(17, 6);
+	ok(chart_ladder(it, 3, 4, 2, RENDER_ASCII, &g, NULL) == 2,
+	    "ladder 2x: two of three fit, and it says so");
+	rows_are(&g, (const char *const[]){
+		"  @@@@     @@@@  ",
+		"  @@@@     @@@@  ",
+		"    @@       @@  ",
+		"    @@       @@  ",
+		"  0.5       4    ",
+		" pred 7   pred 3 ",
+	}, "ladder 2x ASCII: a pixel per row, two cells wide");
+	chart_zoom(img, 4, 2, z);
+	ok(z[0] == 0 && z[2] == 1 && z[3] == 1 && z[8 + 2] == 1 &&
+	    z[7 * 8 + 5] == 1 && z[7 * 8 + 6] == 0, "zoom: pixel squares");
+
+	g = grid(3, 4);
+	ok(chart_ladder(it, 3, 4, 1, RENDER_UTF8, &g, NULL) == -1 &&
+	    blank(&g), "ladder: no image fits fails blank");
+	g = grid(20, 3);
+	ok(chart_ladder(it, 3, 4, 1, RENDER_UTF8, &g, NULL) == -1,
+	    "ladder: no room for the captions fails");
+	g = grid(MAXW, MAXH);
+	ok(chart_ladder(it, 1, 28, 5, RENDER_UTF8, &g, NULL) == -1,
+	    "ladder: zoom beyond CHART_ZOOM_MAX_SIDE fails");
+}
+
+/* Every run of digits and dots in the grid is one of the n figures. */
+static int figures_quiet;  /* while the checker is itself checked */
+
+static int
+figures_whole(const chart_grid *g, const char *const *fig, int n)
+{
+	int r, i;
+
+	for (r = 0; r < g->h; r++) {
+		const char *p = row(g, r);
+
+		while (*p) {
+			size_t len = strspn(p, "0123456789.");
+			int    found = 0;
+
+			if (len == strspn(p, ".")) {  /* no digit: shades */
+				p += len > 0 ? len : 1;
+				continue;
+			}
+			for (i = 0; i < n && !found; i++)
+				found = strlen(fig[i]) == len &&
+				    strncmp(fig[i], p, len) == 0;
+			if (!found) {
+				if (!figures_quiet)
+						diag("row %d: \"%.*s\" is not a "
+					    "whole figure", r, (int)len, p);
+				return 0;
+			}
+			p += len;
+		}
+	}
+	return 1;
+}
+
+/* Every size from 1x1 up: rows exactly w cells, and figures whole. */
+static void
+test_properties(void)
+{
+	static const char *const epochs[] = { "1", "2", "3", "4", "5", "6",
+		"7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17",
+		"18", "19", "20", "90.00", "98.43" };
+	static const char *const barfig[] = { "0", "0.1", "0.5", "20000",
+		"98.43", "90.00", "0.12", "97.10", "-" };
+	static const char *const conffig[] = { "0", "1", "2", "1135", "20000",
+		"99.9", "100.0", "0.0", "-" };
+	static const char *const ladfig[] = { "0.5", "7", "4", "3" };
+	double tr[20], va[20];
+	const chart_series ser[2] = { { tr, 20, "train" }, { va, 20, "val" } };
+	const chart_lines_opts lo = { 0, 0, { CHART_NUM_PCT, 2, 0 }, 1, 1 };
+	const double sc[3] = { 0, 0.5, 20000 };
+	const double m[3] = { 0.9843, 0.9, NAN }, sd[3] = { 0.0012, NAN, NAN };
+	const chart_bar_series bs[2] = { { "train", m, NULL, NULL, NULL },
+		{ "val", m, sd, m, m } };
+	const double sc2[3] = { 0.1, 0.5, 20000 };
+	long cm[9] = { 1135, 1, 0, 0, 20000, 0, 2, 0, 0 };
+	const chart_ladder_item it[2] = {
+		{ NULL, { "0.5", "pred 7 ok" }, CHART_TAG_OK },
+		{ NULL, { "4", "pred 3 MISS" }, CHART_TAG_MISS } };
+	chart_ladder_item lit[2];
+	float img[28 * 28];
+	int w, h, i, cs, bad = 0, good = 0, drawn = 0, last = 0;
+
+	for (i = 0; i < 20; i++) {
+		tr[i] = 0.9 + 0.0843 * i / 19.0;
+		va[i] = 0.9 + 0.05 * sqrt(i / 19.0);
+	}
+	for (i = 0; i < 28 * 28; i++)
+		img[i] = (float)(i % 28) / 27.0f;
+	memcpy(lit, it, sizeof lit);
+	lit[0].img = lit[1].img = img;
+	for (cs = 0; cs < 2; cs++)
+		for (w = 1; w <= MAXW; w += (w < 30 ? 1 : 7))
+			for (h = 1; h <= 30; h += (h < 14 ? 1 : 5)) {
+				chart_grid g = grid(w, h);
+				int rc;
+
+				rc = chart_lines(ser, 2, &lo, cs, &g);
+				bad += !shape_ok(&g) || (rc == 0 &&
+				    !(figures_whole(&g, epochs, 22) &&
+				    has(&g, "98.43") && has(&g, "90.00")));
+				good += rc == 0;
+				g = grid(w, h);
+				rc = chart_scale_bars(sc, 3, bs, 2, NULL, cs, &g);
+				bad += !shape_ok(&g) || (rc == 0 &&
+				    !(figures_whole(&g, barfig, 9) &&
+				    has(&g, "20000")));
+				good += rc == 0;
+				g = grid(w, h);
+				rc = chart_confusion(cm, 3, NULL, cs, &g, NULL);
+				bad += !shape_ok(&g) || (rc == 0 &&
+				    !(figures_whole(&g, conffig, 9) &&
+				    has(&g, "20000")));
+				good += rc == 0;
+				g = grid(w, h);
+				rc = chart_heatmap(sc2, 3, sc2, 3, (const double[9]){
+				    0.9843, 0.9, 0.9, 0.9, 0.9843, 0.9, 0.9,
+				    0.9, 0.9843 }, NULL, NULL, cs, &g, NULL);
+				bad += !shape_ok(&g) || (rc == 0 &&
+				    !figures_whole(&g, (const char *const[]){
+				    "0.1", "0.5", "20000", "98.4", "90.0" }, 5));
+				good += rc == 0;
+				g = grid(w, h);
+				rc = chart_ladder(lit, 2, 28, 1 + (h > 20), cs, &g,
+				    NULL);
+				bad += !shape_ok(&g) || (rc > 0 &&
+				    !(figures_whole(&g, ladfig, 4) &&
+				    (rc < 2 || has(&g, "pred 3 MISS"))));
+				good += rc > 0;
+				drawn += rc == 2;
+				if (bad != last) {
+					diag("w %d h %d cs %d: %d", w, h, cs,
+					    bad - last);
+					last = bad;
+				}
+			}
+	ok(bad == 0, "every renderer at every size: rows exactly w cells "
+	    "within their bytes, figures whole (%d bad)", bad);
+	{
+		chart_grid g = grid(8, 1);
+
+		chart_grid_clear(&g);
+		chart_text(&g, 0, 0, "98.4 ±1", -1, 0);
+		chart_grid_pack(&g);
+		figures_quiet = 1;
+		ok(!figures_whole(&g, (const char *const[]){ "98.43", "1" },
+		    2) && figures_whole(&g, (const char *const[]){ "98.4",
+		    "1" }, 2), "the checker itself catches a cut figure");
+		figures_quiet = 0;
+	}
+	ok(good > 500 && drawn > 10, "... and most sizes draw (%d, %d)",
+	    good, drawn);
+}
+
 int
 main(void)
 {
@@ -429,5 +743,9 @@ main(void)
 	test_lines_edges();
 	test_bars();
 	test_bars_overlay();
+	test_confusion();
+	test_heatmap();
+	test_ladder();
+	test_properties();
 	return tap_done();
 }
