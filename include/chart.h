@@ -70,7 +70,8 @@ typedef struct {
  * bytes, NUL-terminated).  The full form comes first; only when it is
  * wider than maxw, and only as the flags allow, fewer decimals (ROUND) or
  * a k/M/G/T suffix (SI; exact values only, unless ROUND too) are tried.
- * A number is never cut: when nothing fits, out is "" and 0 is returned.
+ * A number is never cut: when nothing fits (maxw, outlen, or a figure
+ * over 63 characters such as 1e300 as FIXED), out is "" and 0 is returned.
  * NaN is "-" (no value yet), infinities "inf" and "-inf", and a value that
  * rounds to zero loses its minus sign.  Returns the length (one byte = one
  * cell: the output is ASCII).

@@ -187,16 +187,21 @@ static size_t
 num_plain(double v, const chart_fmt *f, int prec, char *buf, size_t n)
 {
 	size_t i, len;
+	int    m;
 
 	if (f->kind == CHART_NUM_PCT)
-		snprintf(buf, n, "%.*f", prec, v * 100.0);
+		m = snprintf(buf, n, "%.*f", prec, v * 100.0);
 	else if (f->kind == CHART_NUM_FIXED)
-		snprintf(buf, n, "%.*f", prec, v);
+		m = snprintf(buf, n, "%.*f", prec, v);
 	else if (fabs(v) < 1e15 && v == floor(v))
-		snprintf(buf, n, "%.0f", v);
+		m = snprintf(buf, n, "%.0f", v);
 	else
-		snprintf(buf, n, "%.*g", prec, v);
-	len = strlen(buf);
+		m = snprintf(buf, n, "%.*g", prec, v);
+	if (m < 0 || (size_t)m >= n) {
+		buf[0] = '\0';  /* 1e300 as "%.2f": left out, not cut */
+		return 0;
+	}
+	len = (size_t)m;
 	/* "-0.00": the value rounded to zero, and zero has no sign */
 	if (buf[0] == '-') {
 		for (i = 1; i < len && (buf[i] == '0' || buf[i] == '.'); i++)
@@ -266,7 +271,7 @@ chart_num(double v, chart_fmt f, int maxw, char *out, size_t outlen)
 		len = (size_t)snprintf(buf, sizeof buf, v > 0 ? "inf" : "-inf");
 	else {
 		len = num_plain(v, &f, prec, buf, sizeof buf);
-		while (maxw > 0 && (int)len > maxw &&
+		while (len > 0 && maxw > 0 && (int)len > maxw &&
 		    (f.flags & CHART_NUM_ROUND) && prec > low)
 			len = num_plain(v, &f, --prec, buf, sizeof buf);
 		if (maxw > 0 && (int)len > maxw && (f.flags & CHART_NUM_SI) &&
@@ -430,7 +435,7 @@ chart_heatmap(const double *rv, int nr, const double *cv, int nc,
 	const chart_heatmap_opts *op = o != NULL ? o : &def;
 	double lo = op->lo, hi = op->hi;
 	int    lw = 1, cw = 1, r, c, n, corner;
-	char   buf[96];
+	char   buf[160];
 
 	if (!grid_ok(g))
 		return -1;

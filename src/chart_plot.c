@@ -410,7 +410,7 @@ chart_scale_bars(const double *scales, int nscales,
 		{ CHART_NUM_G, 0, 0 } };
 	const chart_bars_opts *op = o != NULL ? o : &def;
 	double lo = op->lo, hi = op->hi;
-	char   buf[96];
+	char   buf[160];
 	int    sw = 0, nw = 0, vw = 0, bw, j, si, n;
 
 	if (!grid_ok(g))

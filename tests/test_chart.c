@@ -134,6 +134,8 @@ test_num(void)
 		{ -0.25, { CHART_NUM_FIXED, 2, 0 }, 0, "-0.25" },
 		{ NAN, { CHART_NUM_PCT, 2, 0 }, 0, "-" },
 		{ -INFINITY, { CHART_NUM_G, 0, 0 }, 0, "-inf" },
+		{ 1e300, { CHART_NUM_FIXED, 2, 0 }, 0, "" },
+		{ 1e300, { CHART_NUM_G, 0, 0 }, 0, "1e+300" },
 	};
 	char   buf[32];
 	size_t i, n;
