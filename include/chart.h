@@ -22,6 +22,23 @@
  * to show the chart without cutting a number; the grid is then all blank
  * (still w spaces a row), and the pane can say "too small" itself.
  * Numbers are never cut: labels are shortened, plots shrink.
+ *
+ * A pane, for example:
+ *
+ *	char text[H * CHART_ROW_BYTES(W)];
+ *	unsigned char tag[W * H];
+ *	chart_grid g = { w, h, text, tag };       (w <= W, h <= H)
+ *
+ *	if (chart_lines(s, 2, &opts, cs, &g) < 0)
+ *		... "too small" ...
+ *	for (r = 0; r < g.h; r++) {
+ *		const char *p = g.text + r * CHART_ROW_BYTES(g.w);
+ *		for (c = 0; c < g.w; c++, p += n) {
+ *			n = chart_glyph_len(p);
+ *			attrset(attr_for(g.tag[r * g.w + c]));
+ *			mvaddnstr(y + r, x + c, p, (int)n);
+ *		}
+ *	}
  */
 
 #define CHART_CELL_BYTES 3

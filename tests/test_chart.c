@@ -60,23 +60,23 @@ shape_ok(const chart_grid *g)
 	return 1;
 }
 
-/* The rows against want[0..h-1]; diagnoses the first difference. */
-static int
+/* The rows against want[0..h-1] (the first difference diagnosed), then
+ * the shape. */
+static void
 rows_are(const chart_grid *g, const char *const *want, const char *name)
 {
-	int r;
+	int r, bad = -1;
 
-	for (r = 0; r < g->h; r++)
-		if (strcmp(row(g, r), want[r]) != 0) {
-			ok(0, "%s", name);
-			diag("row %d: got \"%s\", want \"%s\"", r, row(g, r),
-			    want[r]);
-			for (r = 0; r < g->h; r++)
-				diag("\"%s\",", row(g, r));
-			return 0;
-		}
+	for (r = 0; r < g->h && bad < 0; r++)
+		if (strcmp(row(g, r), want[r]) != 0)
+			bad = r;
+	if (!ok(bad < 0, "%s", name)) {
+		diag("row %d: got \"%s\", want \"%s\"", bad, row(g, bad),
+		    want[bad]);
+		for (r = 0; r < g->h; r++)
+			diag("\"%s\",", row(g, r));
+	}
 	ok(shape_ok(g), "%s (shape)", name);
-	return ok(1, "%s", name);
 }
 
 static int
@@ -307,6 +307,28 @@ test_lines_edges(void)
 	g = grid(7, 4);
 	ok(chart_lines(&s, 1, &o, RENDER_ASCII, &g) == -1 && blank(&g),
 	    "lines: ... and with no room left it fails blank, never cuts");
+	{
+		char copy[4][CHART_ROW_BYTES(8)];
+		int  same = 1;
+
+		g = grid(8, 4);
+		chart_lines(&s, 1, &o, RENDER_UTF8, &g);
+		for (i = 0; i < 4; i++)
+			memcpy(copy[i], row(&g, i), CHART_ROW_BYTES(8));
+		g = grid(8, 4);
+		g.tag = NULL;
+		ok(chart_lines(&s, 1, &o, RENDER_UTF8, &g) == 0,
+		    "lines: a grid without tags draws");
+		for (i = 0; i < 4; i++)
+			same &= strcmp(copy[i], row(&g, i)) == 0;
+		ok(same && tags[0] == 0xEE, "... the same rows, no tag written");
+	}
+	o.first = 11;
+	g = grid(12, 4);
+	chart_lines(&s, 1, &o, RENDER_ASCII, &g);
+	ok(strcmp(row(&g, 3), "      11  12") == 0,
+	    "lines: epochs numbered from o->first (\"%s\")", row(&g, 3));
+	o.first = 1;
 	g = grid(10, 3);
 	ok(chart_lines(&s, 1, &o, RENDER_UTF8, &g) == -1 && blank(&g),
 	    "lines: under 2 plot rows fails");
