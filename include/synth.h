@@ -15,9 +15,11 @@
  * the centre of the 28x28 image, as MNIST's were.
  *
  * Sample i of a split is a pure function of (seed, split, i): its random
- * numbers are rng_uniform(rng_key(seed, RNG_SYNTH, split), i * 64 + k), so
- * any range can be made alone and the set is identical for any number of
- * OpenMP threads.
+ * numbers use key rng_key(seed, RNG_SYNTH, split) at counters i * 256 + k
+ * (uniforms from k = 0, normal pairs from k = 128), and its label comes
+ * from a shuffle of each block of ten under rng_key(seed, RNG_SYNTH,
+ * 16 + split), so any range can be made alone and the set is identical for
+ * any number of OpenMP threads.
  */
 
 typedef struct synth_font synth_font;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "bytes.h"
 #include "err.h"
 #include "file.h"
 
@@ -130,8 +131,7 @@ get_u32(struct rbuf *r, uint32_t *v)
 
 	if (get(r, b, 4) != 0)
 		return -1;
-	*v = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-	    (uint32_t)b[3] << 24;
+	*v = bytes_le32(b);
 	return 0;
 }
 
@@ -164,8 +164,7 @@ get_floats(struct rbuf *r, float *f, size_t n)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		const uint8_t *b = r->p + r->off + 4 * i;
-		uint32_t       v = (uint32_t)b[0] | (uint32_t)b[1] << 8 |
-		    (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+		uint32_t       v = bytes_le32(b);
 
 		memcpy(&f[i], &v, 4);
 	}
@@ -204,8 +203,7 @@ checkpoint_parse(const char *name, const uint8_t *buf, size_t len,
 	if (len < 12)
 		goto truncated;
 	/* The checksum first: every later complaint is about real data. */
-	crc = (uint32_t)buf[len - 4] | (uint32_t)buf[len - 3] << 8 |
-	    (uint32_t)buf[len - 2] << 16 | (uint32_t)buf[len - 1] << 24;
+	crc = bytes_le32(buf + len - 4);
 	if (get_u32(&r, &version) != 0)
 		goto truncated;
 	if (version != CKPT_VERSION)

@@ -6,17 +6,11 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "bytes.h"
 #include "err.h"
 #include "file.h"
 
 #define IDX_MAX_FILE (1u << 30)  /* refuse anything over 1 GiB on disk */
-
-static uint32_t
-be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
 
 /*
  * Inflate every gzip member of in (concatenated members are legal gzip).
@@ -33,8 +27,7 @@ inflate_all(const char *name, const uint8_t *in, size_t inlen, size_t maxlen,
 	int      rc;
 
 	/* The trailer's ISIZE is the length mod 2^32 of the last member. */
-	cap = inlen >= 4 ? (size_t)in[inlen - 4] | (size_t)in[inlen - 3] << 8 |
-	    (size_t)in[inlen - 2] << 16 | (size_t)in[inlen - 1] << 24 : 0;
+	cap = inlen >= 4 ? (size_t)bytes_le32(in + inlen - 4) : 0;
 	/* Deflate expands at most 1032:1: never trust a larger claim. */
 	if (inlen < maxlen / 1032 && maxlen > inlen * 1032 + 4096)
 		maxlen = inlen * 1032 + 4096;
@@ -183,7 +176,7 @@ idx_parse(const char *name, const uint8_t *buf, size_t len, int want_ndim,
 	if (len < 4)
 		return err_set(err, errlen, "%s: truncated header (%zu bytes)",
 		    name, len);
-	magic = be32(buf);
+	magic = bytes_be32(buf);
 	if ((magic & 0xffff0000u) != 0 || ((magic >> 8) & 0xff) == 0)
 		return err_set(err, errlen,
 		    "%s: not an IDX file (magic 0x%08x)", name, magic);
@@ -201,7 +194,7 @@ idx_parse(const char *name, const uint8_t *buf, size_t len, int want_ndim,
 		return err_set(err, errlen, "%s: truncated header (%zu bytes)",
 		    name, len);
 	for (int i = 0; i < ndim; i++) {
-		out->dims[i] = be32(buf + 4 + 4 * i);
+		out->dims[i] = bytes_be32(buf + 4 + 4 * i);
 		if (out->dims[i] == 0)
 			return err_set(err, errlen, "%s: dimension %d is zero",
 			    name, i);

@@ -65,7 +65,12 @@ mlp_new(int nlayer, const int *size, int batch_cap, float dropout, char *err,
 	    (m->grad = alloc_floats(m->nparam)) == NULL)
 		goto oom;
 	for (int l = 0; l < nlayer; l++) {
-		/* Keep every block 16-float aligned inside param. */
+		/*
+		 * The blocks follow each other with no padding: param itself
+		 * is 64-byte aligned, and a block is too only when the sizes
+		 * before it are multiples of 16 (784-512-512-10: all but the
+		 * last bias).  The kernels use unaligned loads.
+		 */
 		m->W[l] = m->param + off;
 		m->dW[l] = m->grad + off;
 		off += (size_t)size[l] * size[l + 1];

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "bytes.h"
 #include "err.h"
 #include "file.h"
 
@@ -37,23 +38,11 @@ struct npz_file {
 	size_t      nmem;
 };
 
-static uint16_t
-le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t
-le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
 
 static uint64_t
 le64(const uint8_t *p)
 {
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+	return (uint64_t)bytes_le32(p) | (uint64_t)bytes_le32(p + 4) << 32;
 }
 
 /*
@@ -69,8 +58,8 @@ find_eocd(const uint8_t *b, size_t len)
 		return -1;
 	lo = len - 22 > 65535 ? len - 22 - 65535 : 0;
 	for (size_t p = len - 22 + 1; p-- > lo;)
-		if (le32(b + p) == SIG_EOCD &&
-		    p + 22 + le16(b + p + 20) == len)
+		if (bytes_le32(b + p) == SIG_EOCD &&
+		    p + 22 + bytes_le16(b + p + 20) == len)
 			return (long)p;
 	return -1;
 }
@@ -83,7 +72,7 @@ apply_zip64(npz_member *m, const uint8_t *ex, size_t exlen, int need_u,
 	size_t p = 0;
 
 	while (p + 4 <= exlen) {
-		unsigned id = le16(ex + p), sz = le16(ex + p + 2);
+		unsigned id = bytes_le16(ex + p), sz = bytes_le16(ex + p + 2);
 		const uint8_t *d = ex + p + 4;
 		size_t         q = 0;
 
@@ -122,29 +111,29 @@ parse_central(npz_file *z, char *err, size_t errlen)
 	uint64_t       count, cdsize, cdoff;
 
 	if (e < 0) {
-		if (z->len >= 4 && le32(b) == SIG_LOCAL)
+		if (z->len >= 4 && bytes_le32(b) == SIG_LOCAL)
 			return err_set(err, errlen, "%s: truncated zip archive "
 			    "(no end-of-central-directory record)", z->path);
 		return err_set(err, errlen, "%s: not a zip archive (no "
 		    "end-of-central-directory record)", z->path);
 	}
-	if (le16(b + e + 4) != 0 || le16(b + e + 6) != 0)
+	if (bytes_le16(b + e + 4) != 0 || bytes_le16(b + e + 6) != 0)
 		return err_set(err, errlen, "%s: multi-disk zip archives are not "
 		    "supported", z->path);
-	count = le16(b + e + 10);
-	cdsize = le32(b + e + 12);
-	cdoff = le32(b + e + 16);
+	count = bytes_le16(b + e + 10);
+	cdsize = bytes_le32(b + e + 12);
+	cdoff = bytes_le32(b + e + 16);
 	if (count == 0xffff || cdsize == 0xffffffffu || cdoff == 0xffffffffu) {
 		/* zip64: a locator sits just before the classic record. */
 		const uint8_t *loc = b + e - 20, *r;
 		uint64_t       roff;
 
-		if (e < 20 || le32(loc) != SIG_EOCD64LOC)
+		if (e < 20 || bytes_le32(loc) != SIG_EOCD64LOC)
 			return err_set(err, errlen, "%s: zip64 archive without a "
 			    "zip64 locator", z->path);
 		roff = le64(loc + 8);
 		if (roff > z->len || z->len - roff < 56 ||
-		    le32(b + roff) != SIG_EOCD64)
+		    bytes_le32(b + roff) != SIG_EOCD64)
 			return err_set(err, errlen, "%s: bad zip64 "
 			    "end-of-central-directory record", z->path);
 		r = b + roff;
@@ -170,19 +159,19 @@ parse_central(npz_file *z, char *err, size_t errlen)
 		npz_member *m = &z->mem[i];
 		unsigned    nlen, elen, clen;
 
-		if (end - p < 46 || le32(b + p) != SIG_CENTRAL)
+		if (end - p < 46 || bytes_le32(b + p) != SIG_CENTRAL)
 			return err_set(err, errlen, "%s: corrupt zip central "
 			    "directory (entry %llu)", z->path,
 			    (unsigned long long)i);
-		m->flags = le16(b + p + 8);
-		m->method = le16(b + p + 10);
-		m->crc = le32(b + p + 16);
-		m->csize = le32(b + p + 20);
-		m->usize = le32(b + p + 24);
-		nlen = le16(b + p + 28);
-		elen = le16(b + p + 30);
-		clen = le16(b + p + 32);
-		m->offset = le32(b + p + 42);
+		m->flags = bytes_le16(b + p + 8);
+		m->method = bytes_le16(b + p + 10);
+		m->crc = bytes_le32(b + p + 16);
+		m->csize = bytes_le32(b + p + 20);
+		m->usize = bytes_le32(b + p + 24);
+		nlen = bytes_le16(b + p + 28);
+		elen = bytes_le16(b + p + 30);
+		clen = bytes_le16(b + p + 32);
+		m->offset = bytes_le32(b + p + 42);
 		if (end - p - 46 < (size_t)nlen + elen + clen)
 			return err_set(err, errlen, "%s: corrupt zip central "
 			    "directory (entry %llu)", z->path,
@@ -333,11 +322,11 @@ extract(npz_file *z, const npz_member *m, uint8_t **out, char *err,
 		return err_set(err, errlen, "%s: truncated zip archive (local "
 		    "header past the end)", label);
 	lh = z->buf + m->offset;
-	if (le32(lh) != SIG_LOCAL)
+	if (bytes_le32(lh) != SIG_LOCAL)
 		return err_set(err, errlen, "%s: corrupt zip archive (bad local "
 		    "header signature at offset %llu)", label,
 		    (unsigned long long)m->offset);
-	start = m->offset + 30 + le16(lh + 26) + le16(lh + 28);
+	start = m->offset + 30 + bytes_le16(lh + 26) + bytes_le16(lh + 28);
 	if (start > z->len || z->len - start < m->csize)
 		return err_set(err, errlen, "%s: truncated zip archive (%llu "
 		    "bytes of data past the end)", label,
@@ -507,13 +496,13 @@ npz_parse_npy(const char *label, const uint8_t *buf, size_t len,
 		return err_set(err, errlen, "%s: not a .npy array (bad magic, "
 		    "want \\x93NUMPY)", label);
 	if (buf[6] == 1) {
-		hlen = le16(buf + 8);
+		hlen = bytes_le16(buf + 8);
 		hstart = 10;
 	} else if (buf[6] == 2 || buf[6] == 3) {
 		if (len < 12)
 			return err_set(err, errlen, "%s: truncated .npy header",
 			    label);
-		hlen = le32(buf + 8);
+		hlen = bytes_le32(buf + 8);
 		hstart = 12;
 	} else {
 		return err_set(err, errlen, "%s: unsupported .npy version %u.%u",

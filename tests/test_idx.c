@@ -213,7 +213,7 @@ main(void)
 	ok(idx_load(path, 3, &a, err, sizeof err) == -1 &&
 	    strstr(err, "No such file") != NULL, "missing file: '%s'", err);
 	ok(idx_load(tmpdir, 3, &a, err, sizeof err) == -1 &&
-	    strstr(err, "not a regular file") != NULL, "a directory: '%s'",
+	    strstr(err, "is a directory, not a data file") != NULL, "a directory: '%s'",
 	    err);
 
 	/* Dataset-level checks. */
