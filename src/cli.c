@@ -29,17 +29,15 @@ static const struct cli_cmd {
 } commands[] = {
 	{ "train", CLI_TRAIN, "", "train one model and print Keras-style "
 	    "epoch lines" },
-	{ "compare", CLI_COMPARE, "", "train clean and noisy (--noise, "
-	    "default 0.5) side by side" },
+	{ "compare", CLI_COMPARE, "", "train clean and noisy (--noise 0.5) "
+	    "side by side" },
 	{ "sweep", CLI_SWEEP, "", "train a fresh model per noise scale, "
 	    "print the table" },
 	{ "show", CLI_SHOW, "", "print digits beside their noisy copies" },
-	{ "runs", CLI_RUNS, "", "list the saved runs: kind, state, date, "
-	    "data, limits, best val accuracy, size" },
+	{ "runs", CLI_RUNS, "", "list the saved runs (--prune N: keep N)" },
 	{ "resume", CLI_RESUME, "[RUN]", "continue an interrupted run "
 	    "(default: the newest)" },
-	{ "rm", CLI_RM, "RUN...", "delete saved runs (never one a live "
-	    "process is writing)" },
+	{ "rm", CLI_RM, "RUN...", "delete saved runs (never a live one)" },
 	{ "help", CLI_HELP, "[COMMAND]", "this text, or one command's" },
 	{ "version", CLI_VERSION, "", "the version, build and kernels" },
 	{ "dashboard", CLI_DASHBOARD, "", "the dashboard (also with no "
