@@ -56,6 +56,15 @@ int checkpoint_parse(const char *name, const uint8_t *buf, size_t len,
 /* Frees what ck owns; accepts a zeroed or already freed checkpoint. */
 void checkpoint_free(checkpoint *ck);
 
+/*
+ * The model a checkpoint holds, built for cfg's batch and dropout: only a
+ * checkpoint with at least one finished epoch and cfg's layer sizes is
+ * used.  Returns the model (caller frees with mlp_free), or NULL with a
+ * message in err (shapes differ, out of memory).
+ */
+mlp *checkpoint_model(const checkpoint *ck, const train_config *cfg,
+    char *err, size_t errlen);
+
 /* The resume state a checkpoint describes (pointers into ck). */
 void checkpoint_resume(const checkpoint *ck, train_resume *out);
 

@@ -254,7 +254,7 @@ update_images(ui *u)
 static void
 ask_predict(ui *u)
 {
-	if (u->img_valid && !u->asked_predict && u->snap->have_model) {
+	if (u->img_valid && !u->asked_predict && u->snap->st.have_model) {
 		worker_predict(u->w, u->img_split, u->img_index, u->img_scale,
 		    u->o->cfg.seed);
 		u->asked_predict = 1;
@@ -349,29 +349,29 @@ draw_samples(ui *u, int y, int w)
 		putf(yy + 2, ix, iw, A_NORMAL, "label  %d", sp->label[i]);
 	putf(yy + 3, ix, iw, A_NORMAL, "noise  %s",
 	    fmt_scale(u->scale, s1, sizeof s1));
-	if (!u->snap->have_model) {
+	if (!u->snap->st.have_model) {
 		put(yy + 5, ix, iw, A_DIM, "no model yet:");
 		put(yy + 6, ix, iw, A_DIM, "t trains one");
 	} else {
 		const worker_snapshot *s = u->snap;
 
 		putf(yy + 5, ix, iw, A_NORMAL, "model %s@%s",
-		    worker_job_name(s->model_job),
-		    fmt_scale(s->model_scale, s2, sizeof s2));
-		if (s->probs_valid && s->probs_split == u->img_split &&
-		    s->probs_index == u->img_index &&
-		    s->probs_scale == u->img_scale) {
+		    worker_job_name(s->st.model_job),
+		    fmt_scale(s->st.model_scale, s2, sizeof s2));
+		if (s->st.probs_valid && s->st.probs_split == u->img_split &&
+		    s->st.probs_index == u->img_index &&
+		    s->st.probs_scale == u->img_scale) {
 			int arg = 0;
 
 			for (int c = 1; c < WORKER_NCLASS; c++)
-				if (s->probs[c] > s->probs[arg])
+				if (s->st.probs[c] > s->st.probs[arg])
 					arg = c;
 			putf(yy + 6, ix, iw, arg == sp->label[i] ?
 			    pair_attr(u, PAIR_GOOD, A_BOLD) :
 			    pair_attr(u, PAIR_BAD, A_REVERSE) | A_BOLD,
-			    "pred   %d %5.1f%% %s", arg, s->probs[arg] * 100.0,
+			    "pred   %d %5.1f%% %s", arg, s->st.probs[arg] * 100.0,
 			    arg == sp->label[i] ? "ok" : "MISS");
-			render_probs(s->probs, WORKER_NCLASS, u->cs, buf,
+			render_probs(s->st.probs, WORKER_NCLASS, u->cs, buf,
 			    sizeof buf);
 			put(yy + 7, ix + 7, iw - 7, pair_attr(u, PAIR_VAL,
 			    A_NORMAL), buf);
@@ -379,7 +379,7 @@ draw_samples(ui *u, int y, int w)
 		} else
 			put(yy + 6, ix, iw, A_DIM, "pred   ...");
 		putf(yy + 10, ix, iw, A_DIM, "test acc %.2f%%",
-		    s->model_acc * 100.0);
+		    s->st.model_acc * 100.0);
 	}
 	if (u->misc_only) {
 		size_t pos, n = count_misses(u, u->index[1], &pos);
@@ -443,51 +443,51 @@ draw_training(ui *u, int y, int x, int w, int h)
 
 	/* The run's id in the title (its name ends with the job's kind):
 	 * a longer form when the pane is wide enough. */
-	if (s->state == WORKER_IDLE)
+	if (s->st.state == WORKER_IDLE)
 		snprintf(title, sizeof title, "Training: no job yet");
-	else if (s->state == WORKER_LOADED)
+	else if (s->st.state == WORKER_LOADED)
 		snprintf(title, sizeof title, "%s %s", w >= 50 ?
-		    "Training: loaded run" : "Loaded run", s->run_id);
-	else if (s->run_id[0] != '\0' && w >= 50)
+		    "Training: loaded run" : "Loaded run", s->st.run_id);
+	else if (s->st.run_id[0] != '\0' && w >= 50)
 		snprintf(title, sizeof title, "Training: %s  run %s",
-		    worker_job_name(s->job), s->run_id);
+		    worker_job_name(s->st.job), s->st.run_id);
 	else
-		snprintf(title, sizeof title, "Training: %s", s->run_id[0] ?
-		    s->run_id : worker_job_name(s->job));
+		snprintf(title, sizeof title, "Training: %s", s->st.run_id[0] ?
+		    s->st.run_id : worker_job_name(s->st.job));
 	rule(u, y, x, w, title);
-	if (s->state == WORKER_IDLE || t->n == 0) {
+	if (s->st.state == WORKER_IDLE || t->n == 0) {
 		put(y + 1, x + 1, w - 1, A_DIM, "t train at the preview scale");
 		put(y + 2, x + 1, w - 1, A_DIM, "c clean vs noisy, s sweep");
 		return;
 	}
 
 	/* Line 1: what runs and how fast. */
-	if (s->state == WORKER_LOADED) {
+	if (s->st.state == WORKER_LOADED) {
 		/* A run from disk: what it was and where it stopped. */
-		put(y + 1, x + 1, w - 1, s->run_resumable ? pair_attr(u,
-		    PAIR_RUN, A_BOLD) | A_BOLD : A_BOLD, s->run_note);
-		render_duration(s->sec_per_epoch, b, sizeof b);
+		put(y + 1, x + 1, w - 1, s->st.run_resumable ? pair_attr(u,
+		    PAIR_RUN, A_BOLD) | A_BOLD : A_BOLD, s->st.run_note);
+		render_duration(s->st.sec_per_epoch, b, sizeof b);
 		putf(y + 2, x + 1, w - 1, A_DIM, "%d row%s x %d epochs, %s/epoch%s",
 		    t->n, t->n == 1 ? "" : "s", t->cfg.epochs, b,
-		    s->run_resumable ? "  r resumes" : "");
-	} else if (s->state == WORKER_RUNNING) {
+		    s->st.run_resumable ? "  r resumes" : "");
+	} else if (s->st.state == WORKER_RUNNING) {
 		int row = t->current >= 0 ? t->current : 0;
 
-		render_duration(s->eta, a, sizeof a);
+		render_duration(s->st.eta, a, sizeof a);
 		putf(y + 1, x + 1, w - 1, A_BOLD, "%s%s %d/%d  scale %s  "
-		    "epoch %d/%d  ETA %s", s->paused ? "PAUSED " : "",
-		    s->cancelling ? "stopping" : "row", row + 1, t->n,
+		    "epoch %d/%d  ETA %s", s->st.paused ? "PAUSED " : "",
+		    s->st.cancelling ? "stopping" : "row", row + 1, t->n,
 		    fmt_scale(t->rows[row].scale, sc, sizeof sc),
-		    s->epoch, s->epochs, a);
+		    s->st.epoch, s->st.epochs, a);
 		/* Line 2: batch progress bar, then timings. */
-		render_duration(s->sec_per_epoch, b, sizeof b);
-		snprintf(buf, sizeof buf, " %d/%d %s/ep", s->batch,
-		    s->batches, b);
+		render_duration(s->st.sec_per_epoch, b, sizeof b);
+		snprintf(buf, sizeof buf, " %d/%d %s/ep", s->st.batch,
+		    s->st.batches, b);
 		{
 			int  tail = cell_count(buf), bw = w - 3 - tail;
 			char bar[4 * 512];
-			double f = s->batches > 0 ? (double)s->batch /
-			    s->batches : 0.0;
+			double f = s->st.batches > 0 ? (double)s->st.batch /
+			    s->st.batches : 0.0;
 
 			if (bw > 512)
 				bw = 512;
@@ -500,19 +500,19 @@ draw_training(ui *u, int y, int x, int w, int h)
 				put(y + 2, x + 1, w - 1, A_NORMAL, buf);
 		}
 	} else {
-		render_duration(s->elapsed, a, sizeof a);
-		putf(y + 1, x + 1, w - 1, s->state == WORKER_DONE ? A_BOLD :
+		render_duration(s->st.elapsed, a, sizeof a);
+		putf(y + 1, x + 1, w - 1, s->st.state == WORKER_DONE ? A_BOLD :
 		    pair_attr(u, PAIR_BAD, A_BOLD), "%s %s after %s",
-		    worker_job_name(s->job), s->state == WORKER_DONE ? "done" :
-		    s->state == WORKER_CANCELLED ? "cancelled" : "failed", a);
-		render_duration(s->sec_per_epoch, b, sizeof b);
+		    worker_job_name(s->st.job), s->st.state == WORKER_DONE ? "done" :
+		    s->st.state == WORKER_CANCELLED ? "cancelled" : "failed", a);
+		render_duration(s->st.sec_per_epoch, b, sizeof b);
 		putf(y + 2, x + 1, w - 1, A_DIM, "%d row%s x %d epochs, %s/epoch",
 		    t->n, t->n == 1 ? "" : "s", t->cfg.epochs, b);
 	}
 
 	/* Which runs' curves: both of a comparison, else the current (or
 	 * last) row. */
-	if (s->job == WORKER_JOB_COMPARE && t->n >= 2) {
+	if (s->st.job == WORKER_JOB_COMPARE && t->n >= 2) {
 		show[nshow++] = 0;
 		show[nshow++] = 1;
 	} else {
@@ -571,19 +571,19 @@ static void
 draw_sweep(ui *u, int y, int x, int w, int h)
 {
 	const worker_snapshot *s = u->snap;
-	const sweep_table *t = s->have_sweep ? &s->sweep : u->plan;
+	const sweep_table *t = s->st.have_sweep ? &s->sweep : u->plan;
 	int   two, bw, n;
 	char  bar[4 * 512], sc[32];
 
 	n = t->n;
 	two = h - 1 >= 2 * n;
-	rule(u, y, x, w, two ? (s->state == WORKER_LOADED ?
+	rule(u, y, x, w, two ? (s->st.state == WORKER_LOADED ?
 	    "Sweep: final accuracy vs noise (loaded)" :
 	    "Sweep: final accuracy vs noise") : "Sweep: train | val accuracy");
 	for (int i = 0; i < n && i < h - 1; i++) {
 		const sweep_row *r = &t->rows[i];
 		double tr = NAN, va = NAN;
-		int    running = r->state == SWEEP_RUNNING && s->state ==
+		int    running = r->state == SWEEP_RUNNING && s->st.state ==
 		    WORKER_RUNNING;
 		const char *mark = running ? ">" : r->state ==
 		    SWEEP_CANCELLED ? "x" : " ";
@@ -658,15 +658,15 @@ draw_title(ui *u)
 	snprintf(left, sizeof left, " noisetop %s %s  train %zu  test %zu",
 	    u->cs == RENDER_UTF8 ? "│" : "|", u->ds->source, u->ds->train.n,
 	    u->ds->test.n);
-	if (s->state == WORKER_RUNNING)
-		snprintf(right, sizeof right, "%s %s %d/%d ", s->paused ?
-		    "PAUSED" : s->cancelling ? "stopping" : "training",
-		    worker_job_name(s->job), s->table.current + 1, s->table.n);
+	if (s->st.state == WORKER_RUNNING)
+		snprintf(right, sizeof right, "%s %s %d/%d ", s->st.paused ?
+		    "PAUSED" : s->st.cancelling ? "stopping" : "training",
+		    worker_job_name(s->st.job), s->table.current + 1, s->table.n);
 	else
-		snprintf(right, sizeof right, "%s ", s->state == WORKER_IDLE ?
-		    "idle" : s->state == WORKER_LOADED ? "idle, run loaded" :
-		    s->state == WORKER_DONE ? "done" :
-		    s->state == WORKER_CANCELLED ? "cancelled" : "failed");
+		snprintf(right, sizeof right, "%s ", s->st.state == WORKER_IDLE ?
+		    "idle" : s->st.state == WORKER_LOADED ? "idle, run loaded" :
+		    s->st.state == WORKER_DONE ? "done" :
+		    s->st.state == WORKER_CANCELLED ? "cancelled" : "failed");
 	rw = cell_count(right);
 	put(0, 0, COLS - rw - 1, a | A_BOLD, left);
 	put(0, COLS - rw, rw, a | A_BOLD, right);
@@ -858,30 +858,30 @@ change_scale(ui *u, int dir)
 }
 
 static void
-start_job(ui *u, worker_job job)
+start_job(ui *u, worker_job kind)
 {
 	char   msg[256], sc[32];
 	float  one = u->scale;
 	const float *scales = &one;
 	int    n = 1;
 
-	if (job == WORKER_JOB_COMPARE && u->scale <= 0.0f) {
+	if (kind == WORKER_JOB_COMPARE && u->scale <= 0.0f) {
 		say(u, "compare needs a noise scale above 0: press Up first");
 		return;
 	}
-	if (job == WORKER_JOB_SWEEP) {
+	if (kind == WORKER_JOB_SWEEP) {
 		scales = u->o->nscales > 0 ? u->o->scales : sweep_default_scales;
 		n = u->o->nscales > 0 ? u->o->nscales : 6;
 	}
-	if (worker_start(u->w, job, &u->o->cfg, scales, n, msg,
+	if (worker_start(u->w, kind, &u->o->cfg, scales, n, msg,
 	    sizeof msg) != 0)
 		say(u, "%s", msg);
-	else if (job == WORKER_JOB_SWEEP)
+	else if (kind == WORKER_JOB_SWEEP)
 		say(u, "sweep of %d scales started (%d epochs each)", n,
 		    u->o->cfg.epochs);
 	else
 		say(u, "%s at scale %s started (%d epochs)",
-		    worker_job_name(job), fmt_scale(u->scale, sc, sizeof sc),
+		    worker_job_name(kind), fmt_scale(u->scale, sc, sizeof sc),
 		    u->o->cfg.epochs);
 }
 
@@ -893,8 +893,8 @@ resume_run(ui *u)
 	const worker_snapshot *s = u->snap;
 	char msg[512];
 
-	worker_resume(u->w, s->state == WORKER_LOADED && s->run_resumable ?
-	    s->run_id : NULL, msg, sizeof msg);
+	worker_resume(u->w, s->st.state == WORKER_LOADED && s->st.run_resumable ?
+	    s->st.run_id : NULL, msg, sizeof msg);
 	say(u, "%s", msg);
 }
 
@@ -906,21 +906,21 @@ export_results(ui *u)
 	    u->o->export_dir : ".";
 	char csv[4200], json[4200], err[512];
 
-	if (s->state == WORKER_IDLE || s->table.n == 0) {
+	if (s->st.state == WORKER_IDLE || s->table.n == 0) {
 		say(u, "nothing to export yet: t, c or s starts a job");
 		return;
 	}
 	snprintf(csv, sizeof csv, "%s/noisetop-%s.csv", dir,
-	    worker_job_name(s->job));
+	    worker_job_name(s->st.job));
 	snprintf(json, sizeof json, "%s/noisetop-%s.json", dir,
-	    worker_job_name(s->job));
+	    worker_job_name(s->st.job));
 	if (results_write_csv(csv, &s->table, u->ds->source, err,
 	    sizeof err) != 0 || results_write_json(json, &s->table,
 	    u->ds->source, err, sizeof err) != 0)
 		say(u, "export failed: %s", err);
 	else
 		say(u, "exported %s and %s%s", csv, json,
-		    s->state == WORKER_RUNNING ? " (so far)" : "");
+		    s->st.state == WORKER_RUNNING ? " (so far)" : "");
 }
 
 static void
@@ -943,7 +943,7 @@ toggle_misses(ui *u)
 	}
 	u->misc_only = 1;
 	u->split = 1;
-	u->scale = u->snap->model_scale;
+	u->scale = u->snap->st.model_scale;
 	if (!is_miss(u, u->index[1])) {
 		step_miss(u, 1, 1);
 		if (!is_miss(u, u->index[1]))
@@ -1190,10 +1190,10 @@ loop(ui *u)
 			const worker_snapshot *s = u->snap;
 
 			dirty = 1;
-			if (strcmp(s->message, u->last_worker_msg) != 0) {
-				memcpy(u->last_worker_msg, s->message,
+			if (strcmp(s->st.message, u->last_worker_msg) != 0) {
+				memcpy(u->last_worker_msg, s->st.message,
 				    sizeof u->last_worker_msg);
-				say(u, "%s", s->message);
+				say(u, "%s", s->st.message);
 			}
 			if (s->pred_gen != u->seen_pred_gen) {
 				/* A new model: ask again for the image on
@@ -1270,8 +1270,14 @@ ui_run(const ui_options *o, char *err, size_t errlen)
 	}
 	u->o = o;
 	u->ds = o->ds;
-	sweep_table_init(u->plan, &o->cfg, o->nscales > 0 ? o->scales :
-	    sweep_default_scales, o->nscales > 0 ? o->nscales : 6);
+	if (sweep_table_init(u->plan, &o->cfg, o->nscales > 0 ? o->scales :
+	    sweep_default_scales, o->nscales > 0 ? o->nscales : 6, err,
+	    errlen) != 0) {
+		free(u->snap);
+		free(u->plan);
+		free(u);
+		return 1;
+	}
 	u->scale = o->cfg.noise > 0.0f ? o->cfg.noise : 0.5f;
 	u->split = o->ds->train.n == 0 && o->ds->test.n > 0;
 	setlocale(LC_ALL, "");
@@ -1356,6 +1362,7 @@ restore_signals:
 	sigaction(SIGCONT, &old_cont, NULL);
 	worker_snapshot_free(u->snap);
 	free(u->snap);
+	sweep_table_free(u->plan);
 	free(u->plan);
 	free(u);
 	return rc;
