@@ -315,12 +315,8 @@ checkpoint_load(const char *path, checkpoint *ck, char *err, size_t errlen)
 void
 checkpoint_resume(const checkpoint *ck, train_resume *out)
 {
-	out->param = ck->param;
-	out->m = ck->m;
-	out->v = ck->v;
-	out->t = ck->t;
-	out->hist = ck->hist;
-	out->nhist = ck->nhist;
+	*out = (train_resume){ ck->param, ck->m, ck->v, ck->t, ck->hist,
+	    ck->nhist };
 }
 
 mlp *

@@ -1,14 +1,17 @@
 /*
- * The dashboard's private half, shared by its four files (not installed):
+ * The dashboard's private half, shared by its five files (not installed),
+ * each using only those listed above it:
  *
+ *   ui.c       the one UI context: browsing state, status message, the
+ *              images on screen, the copy of the worker's snapshot.
  *   ui_term.c  the terminal layer: newterm, colour and glyph tiers,
  *              signals, stderr capture, keys, drawing primitives.  The
  *              only file that includes curses.
- *   ui_pane.c  the layout (every pane's rectangle from the terminal
- *              size) and the panes, which draw inside a rectangle.
  *   ui_keys.c  the key table: dispatch, status-line hints and the help
  *              overlay all come from it.
- *   ui.c       the state and the loop.
+ *   ui_pane.c  the layout (every pane's rectangle from the terminal
+ *              size) and the panes, which draw inside a rectangle.
+ *   ui_loop.c  the loop and ui_run().
  */
 #ifndef NOISETOP_UI_PRIV_H
 #define NOISETOP_UI_PRIV_H
@@ -72,7 +75,7 @@ typedef struct {
 	int    asked_predict;       /* worker_predict sent for this image */
 } ui;
 
-/* ------------------------------------------------- state (ui.c) */
+/* ---------------------------------------------------- state (ui.c) */
 
 /* Monotonic seconds. */
 double ui_now(void);
@@ -92,6 +95,19 @@ size_t ui_count_misses(const ui *u, size_t upto, size_t *pos);
 
 /* "%g" of a scale into buf; returns buf. */
 const char *ui_fmt_scale(float s, char *buf, size_t len);
+
+/* The context for options o (not owned) before the terminal is taken:
+ * NULL with a message.  ui_free accepts NULL. */
+ui  *ui_new(const ui_options *o, char *err, size_t errlen);
+void ui_free(ui *u);
+
+/* The image pair on screen, recomputed when split, index or scale
+ * changed; then the kept model is asked for its opinion of it. */
+void ui_update_images(ui *u);
+
+/* After a new snapshot was copied: its message goes to the status line,
+ * and a new model is asked again about the image on screen. */
+void ui_took_snapshot(ui *u);
 
 /* ---------------------------------------- terminal (ui_term.c) */
 

@@ -1,16 +1,13 @@
 /*
- * worker: the dashboard's background thread, its mailbox and its
- * snapshots.  The UI thread posts requests (a job, a resume, a load, a
- * prediction) under the mutex and wakes the thread; the thread does the
- * work (worker_run.c) and publishes a snapshot, which the UI copies under
- * the mutex after a byte on the self-pipe wakes it.
+ * worker: the mailbox and the snapshots of the dashboard's background
+ * thread.  The UI thread posts requests (a job, a resume, a load, a
+ * prediction) under the mutex and wakes the thread; the thread
+ * (worker_thread.c) does the work and publishes a snapshot, which the UI
+ * copies under the mutex after a byte on the self-pipe wakes it.
  */
 #include "worker_priv.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <math.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,129 +52,6 @@ worker_say_locked(worker *w, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(w->pub.st.message, sizeof w->pub.st.message, fmt, ap);
 	va_end(ap);
-}
-
-static void *
-worker_main(void *arg)
-{
-	worker *w = arg;
-
-	pthread_mutex_lock(&w->mu);
-	while (!w->quit) {
-		if (w->job_pending) {
-			worker_job   kind = w->pend_job;
-			train_config cfg = w->pend_cfg;
-			float        scales[SWEEP_MAX_SCALES];
-			int          n = w->pend_n;
-
-			memcpy(scales, w->pend_scales, sizeof scales);
-			w->job_pending = 0;
-			pthread_mutex_unlock(&w->mu);
-			worker_do_job(w, kind, &cfg, scales, n);
-			pthread_mutex_lock(&w->mu);
-		} else if (w->want_resume) {
-			char name[4096];
-
-			memcpy(name, w->resume_name, sizeof name);
-			w->want_resume = 0;
-			pthread_mutex_unlock(&w->mu);
-			worker_do_resume(w, name[0] != '\0' ? name : NULL);
-			pthread_mutex_lock(&w->mu);
-		} else if (w->want_load) {
-			w->want_load = 0;
-			pthread_mutex_unlock(&w->mu);
-			worker_do_load(w);
-			pthread_mutex_lock(&w->mu);
-		} else if (w->want_predict) {
-			pthread_mutex_unlock(&w->mu);
-			worker_do_predict(w);
-			pthread_mutex_lock(&w->mu);
-		} else
-			pthread_cond_wait(&w->cv, &w->mu);
-	}
-	pthread_mutex_unlock(&w->mu);
-	return NULL;
-}
-
-worker *
-worker_new(const dataset *ds, const char *runs_root, char *err,
-    size_t errlen)
-{
-	worker  *w = calloc(1, sizeof *w);
-	sigset_t all, old;
-	int      rc;
-
-	if (w == NULL) {
-		err_set(err, errlen, "out of memory for the worker");
-		return NULL;
-	}
-	w->ds = ds;
-	if (runs_root != NULL && snprintf(w->root, sizeof w->root, "%s",
-	    runs_root) >= (int)sizeof w->root) {
-		err_set(err, errlen, "%s: path too long", runs_root);
-		free(w);
-		return NULL;
-	}
-	w->pub.st.version = 1;  /* a zeroed copy differs from it */
-	w->pub.st.eta = w->pub.st.sec_per_epoch = -1.0;
-	w->pub.st.acc = w->pub.st.loss = NAN;
-	w->cur.table.current = -1;
-	atomic_init(&w->ctl.cancel, 0);
-	atomic_init(&w->ctl.pause, 0);
-	if (pipe(w->pipe) != 0) {
-		err_set(err, errlen, "pipe: %s", strerror(errno));
-		free(w);
-		return NULL;
-	}
-	for (int i = 0; i < 2; i++) {
-		fcntl(w->pipe[i], F_SETFL, fcntl(w->pipe[i], F_GETFL) |
-		    O_NONBLOCK);
-		fcntl(w->pipe[i], F_SETFD, FD_CLOEXEC);
-	}
-	pthread_mutex_init(&w->mu, NULL);
-	pthread_cond_init(&w->cv, NULL);
-
-	/* The worker (and the OpenMP team it starts) must never take a
-	 * signal: SIGWINCH, SIGTSTP and SIGINT belong to the UI thread. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&w->thread, NULL, worker_main, w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
-		err_set(err, errlen, "cannot start the worker thread: %s",
-		    strerror(rc));
-		close(w->pipe[0]);
-		close(w->pipe[1]);
-		pthread_mutex_destroy(&w->mu);
-		pthread_cond_destroy(&w->cv);
-		free(w);
-		return NULL;
-	}
-	return w;
-}
-
-void
-worker_free(worker *w)
-{
-	if (w == NULL)
-		return;
-	pthread_mutex_lock(&w->mu);
-	w->quit = 1;
-	w->job_pending = 0;
-	atomic_store(&w->ctl.cancel, 1);
-	atomic_store(&w->ctl.pause, 0);
-	pthread_cond_signal(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->thread, NULL);
-
-	job_free(&w->cur);
-	mlp_free(w->model);
-	worker_snapshot_free(&w->pub);
-	close(w->pipe[0]);
-	close(w->pipe[1]);
-	pthread_mutex_destroy(&w->mu);
-	pthread_cond_destroy(&w->cv);
-	free(w);
 }
 
 int

@@ -1,7 +1,7 @@
 /*
  * The worker's private half, shared by its two files: worker.c (the
- * thread, its mailbox and the snapshots) and worker_run.c (what the
- * thread does: jobs, resumes, loaded runs, predictions).  Not installed.
+ * mailbox and the snapshots) and worker_thread.c (the thread and what it
+ * does: jobs, resumes, loaded runs, predictions).  Not installed.
  */
 #ifndef NOISETOP_WORKER_PRIV_H
 #define NOISETOP_WORKER_PRIV_H
@@ -59,12 +59,5 @@ void worker_say_locked(worker *w, const char *fmt, ...)
 
 /* Monotonic seconds. */
 double worker_now(void);
-
-/* The worker thread's work (worker_run.c), each called without mu held. */
-void worker_do_job(worker *w, worker_job kind, const train_config *cfg,
-    const float *scales, int n);
-void worker_do_resume(worker *w, const char *name);
-void worker_do_load(worker *w);
-void worker_do_predict(worker *w);
 
 #endif

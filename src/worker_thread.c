@@ -1,24 +1,30 @@
 /*
- * What the worker thread does, through the job layer (job.h): train a new
- * job or resume a run, show the newest run with its model, and answer
- * prediction requests with the kept model.  It alone touches the models:
- * the one being trained (inside sweep_run) and the kept one.  All the
- * disk work of the run directories happens here, so the screen thread
- * never waits on a checkpoint.
+ * The worker thread: its life (worker_new starts it, worker_free joins
+ * it), its loop over the mailbox, and its work through the job layer
+ * (job.h): train a new job or resume a run, show the newest run with its
+ * model, and answer prediction requests with the kept model.  It alone
+ * touches the models: the one being trained (inside sweep_run) and the
+ * kept one.  All the disk work of the run directories happens here, so
+ * the screen thread never waits on a checkpoint.
  */
 #include "worker_priv.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "err.h"
 #include "noise.h"
 
 /* Class probabilities of one image under the kept model. */
-void
-worker_do_predict(worker *w)
+static void
+do_predict(worker *w)
 {
 	const dataset_split *sp;
 	float    x[DATASET_NPIX], probs[WORKER_NCLASS] = { 0 };
@@ -151,7 +157,7 @@ on_progress(const sweep_progress *sp, void *user)
 	/* The kept model is not the one training, so it can answer between
 	 * batches without disturbing the run. */
 	if (want)
-		worker_do_predict(w);
+		do_predict(w);
 	return atomic_load(&w->ctl.cancel) != 0;
 }
 
@@ -352,8 +358,8 @@ refuse(worker *w, const char *fmt, ...)
 
 /* A new job: its rows, a run directory when runs are recorded, then
  * execute(). */
-void
-worker_do_job(worker *w, worker_job kind, const train_config *cfg,
+static void
+do_job(worker *w, worker_job kind, const train_config *cfg,
     const float *scales, int n)
 {
 	char err[1024], started[1200];
@@ -376,8 +382,8 @@ worker_do_job(worker *w, worker_job kind, const train_config *cfg,
  * rows.  The run's own configuration and scales apply, not the
  * dashboard's.
  */
-void
-worker_do_resume(worker *w, const char *name)
+static void
+do_resume(worker *w, const char *name)
 {
 	job *j = &w->cur;
 	char err[1024], started[1024], stop[160];
@@ -448,8 +454,8 @@ loaded_note(worker *w, job *j, char *note, size_t notelen, double *secs,
  * the same predictions, bit for bit), when the run was trained on the
  * worker's data.
  */
-void
-worker_do_load(worker *w)
+static void
+do_load(worker *w)
 {
 	job          *j = calloc(1, sizeof *j);
 	worker_status *st = &w->pub.st;
@@ -517,3 +523,127 @@ worker_do_load(worker *w)
 	job_free(j);
 	free(j);
 }
+
+static void *
+worker_main(void *arg)
+{
+	worker *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	while (!w->quit) {
+		if (w->job_pending) {
+			worker_job   kind = w->pend_job;
+			train_config cfg = w->pend_cfg;
+			float        scales[SWEEP_MAX_SCALES];
+			int          n = w->pend_n;
+
+			memcpy(scales, w->pend_scales, sizeof scales);
+			w->job_pending = 0;
+			pthread_mutex_unlock(&w->mu);
+			do_job(w, kind, &cfg, scales, n);
+			pthread_mutex_lock(&w->mu);
+		} else if (w->want_resume) {
+			char name[4096];
+
+			memcpy(name, w->resume_name, sizeof name);
+			w->want_resume = 0;
+			pthread_mutex_unlock(&w->mu);
+			do_resume(w, name[0] != '\0' ? name : NULL);
+			pthread_mutex_lock(&w->mu);
+		} else if (w->want_load) {
+			w->want_load = 0;
+			pthread_mutex_unlock(&w->mu);
+			do_load(w);
+			pthread_mutex_lock(&w->mu);
+		} else if (w->want_predict) {
+			pthread_mutex_unlock(&w->mu);
+			do_predict(w);
+			pthread_mutex_lock(&w->mu);
+		} else
+			pthread_cond_wait(&w->cv, &w->mu);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+worker *
+worker_new(const dataset *ds, const char *runs_root, char *err,
+    size_t errlen)
+{
+	worker  *w = calloc(1, sizeof *w);
+	sigset_t all, old;
+	int      rc;
+
+	if (w == NULL) {
+		err_set(err, errlen, "out of memory for the worker");
+		return NULL;
+	}
+	w->ds = ds;
+	if (runs_root != NULL && snprintf(w->root, sizeof w->root, "%s",
+	    runs_root) >= (int)sizeof w->root) {
+		err_set(err, errlen, "%s: path too long", runs_root);
+		free(w);
+		return NULL;
+	}
+	w->pub.st.version = 1;  /* a zeroed copy differs from it */
+	w->pub.st.eta = w->pub.st.sec_per_epoch = -1.0;
+	w->pub.st.acc = w->pub.st.loss = NAN;
+	w->cur.table.current = -1;
+	atomic_init(&w->ctl.cancel, 0);
+	atomic_init(&w->ctl.pause, 0);
+	if (pipe(w->pipe) != 0) {
+		err_set(err, errlen, "pipe: %s", strerror(errno));
+		free(w);
+		return NULL;
+	}
+	for (int i = 0; i < 2; i++) {
+		fcntl(w->pipe[i], F_SETFL, fcntl(w->pipe[i], F_GETFL) |
+		    O_NONBLOCK);
+		fcntl(w->pipe[i], F_SETFD, FD_CLOEXEC);
+	}
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+
+	/* The worker (and the OpenMP team it starts) must never take a
+	 * signal: SIGWINCH, SIGTSTP and SIGINT belong to the UI thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&w->thread, NULL, worker_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		err_set(err, errlen, "cannot start the worker thread: %s",
+		    strerror(rc));
+		close(w->pipe[0]);
+		close(w->pipe[1]);
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void
+worker_free(worker *w)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->quit = 1;
+	w->job_pending = 0;
+	atomic_store(&w->ctl.cancel, 1);
+	atomic_store(&w->ctl.pause, 0);
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+
+	job_free(&w->cur);
+	mlp_free(w->model);
+	worker_snapshot_free(&w->pub);
+	close(w->pipe[0]);
+	close(w->pipe[1]);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	free(w);
+}
+
