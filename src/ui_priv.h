@@ -80,10 +80,12 @@ typedef struct {
 /* Monotonic seconds. */
 double ui_now(void);
 
-/* A status-line message for seconds (printf-style). */
+/* A status-line message for seconds (printf-style); ui_say for the usual
+ * time a message stays. */
+#define UI_MESSAGE_SECONDS 8.0
 void ui_say_for(ui *u, double seconds, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-#define ui_say(u, ...) ui_say_for((u), 8.0, __VA_ARGS__)
+#define ui_say(u, ...) ui_say_for((u), UI_MESSAGE_SECONDS, __VA_ARGS__)
 
 /* The split being browsed. */
 const dataset_split *ui_cur_split(const ui *u);
