@@ -57,13 +57,14 @@ int checkpoint_parse(const char *name, const uint8_t *buf, size_t len,
 void checkpoint_free(checkpoint *ck);
 
 /*
- * The model a checkpoint holds, built for cfg's batch and dropout: only a
- * checkpoint with at least one finished epoch and cfg's layer sizes is
- * used.  Returns the model (caller frees with mlp_free), or NULL with a
- * message in err (shapes differ, out of memory).
+ * The model a checkpoint holds, put into m: a model of the checkpoint's
+ * shapes (mlp_new with the run's layer sizes; its batch and dropout are
+ * the caller's).  Only a checkpoint with at least one finished epoch is
+ * used.  Returns 0, or -1 with a message in err (no finished epoch,
+ * shapes differ); m is unchanged then.
  */
-mlp *checkpoint_model(const checkpoint *ck, const train_config *cfg,
-    char *err, size_t errlen);
+int checkpoint_into_model(const checkpoint *ck, mlp *m, char *err,
+    size_t errlen);
 
 /* The resume state a checkpoint describes (pointers into ck). */
 void checkpoint_resume(const checkpoint *ck, train_resume *out);

@@ -100,8 +100,8 @@ void job_stopped_at(const sweep_table *t, char *out, size_t outlen);
 
 /*
  * The model of run r's last row of t with a finished epoch, rebuilt from
- * that row's checkpoint, when it fits the run's shapes and DATASET_NPIX
- * inputs; *scale gets the row's scale.  Returns the model (caller frees
+ * that row's checkpoint (checkpoint_into_model) when it fits the run's
+ * shapes and DATASET_NPIX inputs; *scale gets the row's scale.  Returns the model (caller frees
  * with mlp_free), or NULL with a message.
  */
 mlp *job_model(const run *r, const sweep_table *t, float *scale, char *err,

@@ -319,29 +319,16 @@ checkpoint_resume(const checkpoint *ck, train_resume *out)
 	    ck->nhist };
 }
 
-mlp *
-checkpoint_model(const checkpoint *ck, const train_config *cfg, char *err,
-    size_t errlen)
+int
+checkpoint_into_model(const checkpoint *ck, mlp *m, char *err, size_t errlen)
 {
-	mlp *m;
-
-	if (ck->nhist < 1 || ck->nlayer != cfg->nlayer ||
-	    memcmp(ck->size, cfg->size, (size_t)(cfg->nlayer + 1) *
-	    sizeof *ck->size) != 0) {
-		err_set(err, errlen, "checkpoint: no finished epoch, or not "
-		    "the configuration's shapes");
-		return NULL;
-	}
-	m = mlp_new(ck->nlayer, ck->size, cfg->batch, cfg->dropout, err,
-	    errlen);
-	if (m == NULL)
-		return NULL;
-	if (m->nparam != ck->nparam) {
-		err_set(err, errlen, "checkpoint: %zu parameters, the model "
-		    "has %zu", ck->nparam, m->nparam);
-		mlp_free(m);
-		return NULL;
-	}
+	if (ck->nhist < 1)
+		return err_set(err, errlen, "checkpoint: no finished epoch");
+	if (ck->nlayer != m->nlayer || memcmp(ck->size, m->size,
+	    (size_t)(m->nlayer + 1) * sizeof *ck->size) != 0 ||
+	    ck->nparam != m->nparam)
+		return err_set(err, errlen, "checkpoint: %zu parameters in "
+		    "other shapes than the model's %zu", ck->nparam, m->nparam);
 	memcpy(m->param, ck->param, ck->nparam * sizeof *ck->param);
-	return m;
+	return 0;
 }

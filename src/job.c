@@ -160,6 +160,7 @@ mlp *
 job_model(const run *r, const sweep_table *t, float *scale, char *err,
     size_t errlen)
 {
+	const train_config *cfg = &r->conf.cfg;
 	checkpoint ck;
 	mlp       *m;
 	char       path[4400];
@@ -175,11 +176,15 @@ job_model(const run *r, const sweep_table *t, float *scale, char *err,
 	snprintf(path, sizeof path, "%s/ckpt-%d.bin", r->dir, row);
 	if (checkpoint_load(path, &ck, err, errlen) != 0)
 		return NULL;
-	if (ck.size[0] != DATASET_NPIX || ck.scale != *scale) {
+	m = NULL;
+	if (cfg->size[0] != DATASET_NPIX || ck.scale != *scale)
 		err_set(err, errlen, "%s: not this row's model", path);
+	else if ((m = mlp_new(cfg->nlayer, cfg->size, cfg->batch,
+	    cfg->dropout, err, errlen)) != NULL &&
+	    checkpoint_into_model(&ck, m, err, errlen) != 0) {
+		mlp_free(m);
 		m = NULL;
-	} else
-		m = checkpoint_model(&ck, &r->conf.cfg, err, errlen);
+	}
 	checkpoint_free(&ck);
 	return m;
 }
