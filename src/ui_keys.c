@@ -397,12 +397,12 @@ static const ui_binding bindings[] = {
 	  "m", "browse misclassified test images" },
 	{ { KEY_CTRL_L }, 0, 0, 0, act_redraw, NULL, NULL,
 	  "Ctrl-L", "redraw" },
-	{ { '?', UI_KEY_F1 }, 0, 0, 0, act_help, NULL, "?:help",
+	{ { '?', UI_KEY_F(1) }, 0, 0, 0, act_help, NULL, "?:help",
 	  "? F1", "this help" },
 	{ { 'q', 'Q' }, 0, 0, 0, act_quit, NULL, "q:quit",
 	  "q", "quit (asks while a job runs)" },
 	/* htop's quit key: one row is all a new key takes. */
-	{ { UI_KEY_F10 }, 0, 0, 0, act_quit, NULL, NULL,
+	{ { UI_KEY_F(10) }, 0, 0, 0, act_quit, NULL, NULL,
 	  "F10", "quit, as in htop" },
 };
 #define NBINDINGS ((int)(sizeof bindings / sizeof bindings[0]))

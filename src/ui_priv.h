@@ -114,14 +114,15 @@ void ui_took_snapshot(ui *u);
 /* ---------------------------------------- terminal (ui_term.c) */
 
 /* Keys as the terminal layer reports them: bytes as themselves, the
- * rest above 0xFF. */
+ * rest above 0xFF; function key n is UI_KEY_F(n). */
 enum {
 	UI_KEY_NONE = -1,
 	UI_KEY_LEFT = 0x100, UI_KEY_RIGHT, UI_KEY_UP, UI_KEY_DOWN,
 	UI_KEY_PGUP, UI_KEY_PGDN, UI_KEY_HOME, UI_KEY_END, UI_KEY_ENTER,
-	UI_KEY_BACKSPACE, UI_KEY_RESIZE, UI_KEY_F1, UI_KEY_F10,
+	UI_KEY_BACKSPACE, UI_KEY_RESIZE,
 	UI_KEY_OTHER,  /* a key the dashboard has no name for */
 };
+#define UI_KEY_F(n) (0x200 + (n))  /* F1 to F24 */
 
 /*
  * A style: a colour role, used when colours are on, else the monochrome

@@ -252,9 +252,10 @@ ui_term_key(void)
 	case KEY_ENTER:     return UI_KEY_ENTER;
 	case KEY_BACKSPACE: return UI_KEY_BACKSPACE;
 	case KEY_RESIZE:    return UI_KEY_RESIZE;
-	case KEY_F(1):      return UI_KEY_F1;
-	case KEY_F(10):     return UI_KEY_F10;
-	default:            return ch >= 0 && ch <= 0xFF ? ch : UI_KEY_OTHER;
+	default:
+		if (ch >= KEY_F(1) && ch <= KEY_F(24))
+			return UI_KEY_F(ch - KEY_F0);
+		return ch >= 0 && ch <= 0xFF ? ch : UI_KEY_OTHER;
 	}
 }
 
