@@ -57,7 +57,7 @@ $(BIN): $(B)/obj/main.o $(LIB)
 $(LIB): $(OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(B)/obj/%.o: src/%.c $(wildcard include/*.h) | $(B)/obj
+$(B)/obj/%.o: src/%.c $(wildcard include/*.h src/*.h) | $(B)/obj
 	$(CC) $(CFLAGS) $(CURSES_CFLAGS) -c -o $@ $<
 
 $(B)/tests/%: tests/%.c tests/tap.h $(LIB) | $(B)/tests

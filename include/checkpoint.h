@@ -56,6 +56,16 @@ int checkpoint_parse(const char *name, const uint8_t *buf, size_t len,
 /* Frees what ck owns; accepts a zeroed or already freed checkpoint. */
 void checkpoint_free(checkpoint *ck);
 
+/*
+ * The model a checkpoint holds, put into m: a model of the checkpoint's
+ * shapes (mlp_new with the run's layer sizes; its batch and dropout are
+ * the caller's).  Only a checkpoint with at least one finished epoch is
+ * used.  Returns 0, or -1 with a message in err (no finished epoch,
+ * shapes differ); m is unchanged then.
+ */
+int checkpoint_into_model(const checkpoint *ck, mlp *m, char *err,
+    size_t errlen);
+
 /* The resume state a checkpoint describes (pointers into ck). */
 void checkpoint_resume(const checkpoint *ck, train_resume *out);
 

@@ -107,10 +107,12 @@ int run_finish(run *r, const sweep_table *t, const char *source,
 int run_interrupt(run *r, char *err, size_t errlen);
 
 /*
- * Rebuild a run's sweep table from its checkpoints: finished rows get
- * their history, the first unfinished row with a checkpoint gets t->resume
- * pointing into *ck (caller frees with checkpoint_free).  Returns 0, or -1
- * with a message naming the bad file.
+ * Rebuild a run's sweep table t (uninitialised; free it with
+ * sweep_table_free, also after a failure) from its checkpoints: finished
+ * rows get their history, and the checkpoint of the first unfinished row,
+ * when it has one, is left in *ck (zeroed when none; caller frees with
+ * checkpoint_free): checkpoint_resume(ck) is where sweep_run continues.
+ * Returns 0, or -1 with a message naming the bad file.
  */
 int run_restore(const run *r, sweep_table *t, checkpoint *ck, char *err,
     size_t errlen);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "dataset.h"
+#include "job.h"
 #include "run.h"
 #include "sweep.h"
 #include "train.h"
@@ -25,12 +26,12 @@
  */
 typedef struct worker worker;
 
-typedef enum {
-	WORKER_JOB_NONE,
-	WORKER_JOB_TRAIN,    /* one model at one scale */
-	WORKER_JOB_COMPARE,  /* clean (0) against noisy (s) */
-	WORKER_JOB_SWEEP,    /* every scale of the plan */
-} worker_job;
+/* The kinds of job are the job layer's (job.h). */
+typedef job_kind worker_job;
+#define WORKER_JOB_NONE    JOB_NONE
+#define WORKER_JOB_TRAIN   JOB_TRAIN
+#define WORKER_JOB_COMPARE JOB_COMPARE
+#define WORKER_JOB_SWEEP   JOB_SWEEP
 
 typedef enum {
 	WORKER_IDLE,       /* no job yet */
@@ -43,15 +44,17 @@ typedef enum {
 
 #define WORKER_NCLASS 10
 
-/* What the UI draws from: a copy taken under the worker's mutex. */
+/*
+ * The status part of a snapshot: plain data (numbers and fixed strings),
+ * so a copy is one struct assignment and no field can be forgotten.
+ */
 typedef struct {
 	uint64_t     version;     /* grows with every publication */
 	worker_state state;
 	worker_job   job;         /* the running or last job */
 	int          paused, cancelling;
-	sweep_table  table;       /* the running or last job's rows */
-	int          have_sweep;  /* sweep holds the last WORKER_JOB_SWEEP */
-	sweep_table  sweep;
+	int          have_sweep;  /* the snapshot's sweep holds the last
+	                             WORKER_JOB_SWEEP */
 
 	/* Live progress of the running row (table.current). */
 	int    epoch, epochs, batch, batches;
@@ -76,13 +79,6 @@ typedef struct {
 	float      model_scale;
 	worker_job model_job;
 	double     model_acc;       /* its accuracy on the noisy test set */
-	/* The model's prediction and confidence for every test image at the
-	 * model's own noise scale (what validation measured): test_n entries,
-	 * owned by the snapshot copy, replaced when pred_gen changes. */
-	uint64_t pred_gen;
-	size_t   test_n;
-	uint8_t *test_pred;
-	float   *test_conf;
 
 	/* The answer to the last worker_predict(): class probabilities of one
 	 * image at one preview scale. */
@@ -91,6 +87,25 @@ typedef struct {
 	size_t probs_index;
 	float  probs_scale;
 	float  probs[WORKER_NCLASS];
+} worker_status;
+
+/*
+ * What the UI draws from: a copy taken under the worker's mutex.  The
+ * tables and prediction arrays are owned by the copy (zero it before the
+ * first worker_snapshot_copy, release it with worker_snapshot_free).
+ */
+typedef struct {
+	worker_status st;
+	sweep_table   table;      /* the running or last job's rows */
+	sweep_table   sweep;      /* the last sweep (st.have_sweep) */
+
+	/* The kept model's prediction and confidence for every test image at
+	 * the model's own noise scale (what validation measured): test_n
+	 * entries, replaced when pred_gen changes. */
+	uint64_t pred_gen;
+	size_t   test_n;
+	uint8_t *test_pred;
+	float   *test_conf;
 } worker_snapshot;
 
 /*
@@ -170,8 +185,8 @@ void worker_predict(worker *w, int split, size_t index, float scale,
 /*
  * Copy the latest snapshot into dst when it changed since dst was last
  * filled (dst zeroed before the first call).  Returns 1 when dst changed,
- * 0 otherwise.  The prediction arrays in dst are owned by dst: release
- * them with worker_snapshot_free().
+ * 0 otherwise.  The tables and prediction arrays in dst are owned by dst:
+ * release them with worker_snapshot_free() (dst is then zeroed again).
  */
 int  worker_snapshot_copy(worker *w, worker_snapshot *dst);
 void worker_snapshot_free(worker_snapshot *s);

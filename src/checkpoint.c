@@ -312,10 +312,20 @@ checkpoint_load(const char *path, checkpoint *ck, char *err, size_t errlen)
 void
 checkpoint_resume(const checkpoint *ck, train_resume *out)
 {
-	out->param = ck->param;
-	out->m = ck->m;
-	out->v = ck->v;
-	out->t = ck->t;
-	out->hist = ck->hist;
-	out->nhist = ck->nhist;
+	*out = (train_resume){ ck->param, ck->m, ck->v, ck->t, ck->hist,
+	    ck->nhist };
+}
+
+int
+checkpoint_into_model(const checkpoint *ck, mlp *m, char *err, size_t errlen)
+{
+	if (ck->nhist < 1)
+		return err_set(err, errlen, "checkpoint: no finished epoch");
+	if (ck->nlayer != m->nlayer || memcmp(ck->size, m->size,
+	    (size_t)(m->nlayer + 1) * sizeof *ck->size) != 0 ||
+	    ck->nparam != m->nparam)
+		return err_set(err, errlen, "checkpoint: %zu parameters in "
+		    "other shapes than the model's %zu", ck->nparam, m->nparam);
+	memcpy(m->param, ck->param, ck->nparam * sizeof *ck->param);
+	return 0;
 }

@@ -11,14 +11,13 @@
 
 #include "err.h"
 #include "gemm.h"
+#include "job.h"
 #include "noise.h"
 #include "render.h"
 #include "results.h"
 #include "run.h"
 #include "runlist.h"
 #include "sweep.h"
-
-#include "version.h"
 
 /* The signal that asked the job to stop, 0 if none. */
 static volatile sig_atomic_t headless_signal;
@@ -240,15 +239,16 @@ print_sweep_summary(const sweep_table *t, render_charset cs)
 }
 
 /*
- * Run the table t of a job of kind ("train", "compare", "sweep") with the
- * printer, recording it in the run directory r; then print the summary and
- * write --csv/--json.  Returns the exit status: 0, 1 on an error, 128 +
- * the signal when interrupted (the run stays resumable).
+ * Run job j (its table, recording into its run directory) with the
+ * printer; then print the summary and write --csv/--json.  Returns the
+ * exit status: 0, 1 on an error, 128 + the signal when interrupted (the
+ * run stays resumable).
  */
 static int
-run_job(const cli_options *o, const dataset *ds, const char *kind,
-    sweep_table *t, run *r)
+run_job(const cli_options *o, const dataset *ds, job *j)
 {
+	sweep_table   *t = &j->table;
+	run           *r = &j->rec;
 	struct printer pr = { o, o->progress && isatty(STDOUT_FILENO),
 	    t->n > 1, r, ds, 0 };
 	char           err[8192];
@@ -258,7 +258,8 @@ run_job(const cli_options *o, const dataset *ds, const char *kind,
 		omp_set_num_threads(o->cfg.threads);
 	install_signals();
 	printf("run %s\n", r->dir);
-	rc = sweep_run(t, ds, NULL, on_progress, &pr, NULL, err, sizeof err);
+	rc = sweep_run(t, ds, j->resuming ? &j->from : NULL, NULL,
+	    on_progress, &pr, NULL, err, sizeof err);
 	/* Clear the bar (and the terminal's "^C") before any message on
 	 * stderr, so that it starts on its own line. */
 	if (pr.live)
@@ -288,9 +289,9 @@ run_job(const cli_options *o, const dataset *ds, const char *kind,
 	}
 	if (run_finish(r, t, ds->source, 0, err, sizeof err) != 0)
 		fprintf(stderr, "noisetop: %s\n", err);
-	if (strcmp(kind, "train") == 0)
+	if (j->kind == JOB_TRAIN)
 		print_train_summary(t);
-	else if (strcmp(kind, "compare") == 0)
+	else if (j->kind == JOB_COMPARE)
 		print_compare_summary(t);
 	else
 		print_sweep_summary(t, !o->ascii && headless_utf8() ?
@@ -300,67 +301,49 @@ run_job(const cli_options *o, const dataset *ds, const char *kind,
 
 /* Start a new job of kind over scales: a run directory, then run_job. */
 static int
-new_job(const cli_options *o, const dataset *ds, const char *kind,
+new_job(const cli_options *o, const dataset *ds, job_kind kind,
     const float *scales, int n)
 {
-	sweep_table *t = malloc(sizeof *t);
-	run         *r = malloc(sizeof *r);
-	run_config  *c = calloc(1, sizeof *c);
-	char         root[4096], err[8192];
-	int          rc = 1;
+	job  *j = calloc(1, sizeof *j);
+	char  root[4096], err[8192];
+	int   rc = 1;
 
-	if (t == NULL || r == NULL || c == NULL) {
+	if (j == NULL) {
 		fprintf(stderr, "noisetop: out of memory\n");
-		goto out;
+		return 1;
 	}
-	snprintf(c->kind, sizeof c->kind, "%s", kind);
-	snprintf(c->version, sizeof c->version, "%s", version_string());
-	/* Absolute, so that resume works from any directory. */
-	if (ds->dir[0] == '\0' || realpath(ds->dir, c->data_dir) == NULL)
-		snprintf(c->data_dir, sizeof c->data_dir, "%s", ds->dir);
-	snprintf(c->source, sizeof c->source, "%s", ds->source);
-	c->synthetic = strncmp(ds->name, "SYNTHETIC", 9) == 0;
-	c->train_limit = ds->train.n;
-	c->test_limit = ds->test.n;
-	c->cfg = o->cfg;
-	memcpy(c->scales, scales, (size_t)n * sizeof *scales);
-	c->nscales = n;
-	c->data_crc = run_data_crc(ds);
-	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
-	    run_create(r, root, c, err, sizeof err) != 0) {
+	if (job_new(j, kind, &o->cfg, scales, n, err, sizeof err) != 0 ||
+	    run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
+	    job_record(j, root, ds, run_data_crc(ds), err, sizeof err) != 0) {
 		fprintf(stderr, "noisetop: %s\n", err);
 		goto out;
 	}
-	print_header(kind, &o->cfg, ds);
-	if (strcmp(kind, "train") == 0)
+	print_header(job_kind_name(kind), &o->cfg, ds);
+	if (kind == JOB_TRAIN)
 		printf("noise scale %g\n", (double)scales[0]);
-	sweep_table_init(t, &o->cfg, scales, n);
-	rc = run_job(o, ds, kind, t, r);
+	rc = run_job(o, ds, j);
 out:
-	free(t);
-	free(r);
-	free(c);
+	job_free(j);
+	free(j);
 	return rc;
 }
 
 int
 headless_train(const cli_options *o, const dataset *ds)
 {
-	return new_job(o, ds, "train", &o->cfg.noise, 1);
+	return new_job(o, ds, JOB_TRAIN, &o->cfg.noise, 1);
 }
 
 int
 headless_compare(const cli_options *o, const dataset *ds)
 {
-	float scales[2] = { 0.0f, o->cfg.noise };
-
-	return new_job(o, ds, "compare", scales, 2);
+	return new_job(o, ds, JOB_COMPARE, &o->cfg.noise, 1);
 }
 
 int
 headless_sweep(const cli_options *o, const dataset *ds)
 {
-	return new_job(o, ds, "sweep", o->scales, o->nscales);
+	return new_job(o, ds, JOB_SWEEP, o->scales, o->nscales);
 }
 
 /* A size on disk in the units ls -h uses. */
@@ -474,70 +457,50 @@ headless_rm(const cli_options *o)
 int
 headless_resume(const cli_options *o)
 {
-	run         *r = malloc(sizeof *r);
-	sweep_table *t = malloc(sizeof *t);
+	job         *j = calloc(1, sizeof *j);
 	dataset     *ds = calloc(1, sizeof *ds);
 	cli_options *ro = malloc(sizeof *ro);
-	checkpoint   ck;
+	sweep_table *t;
 	char         root[4096], err[8192];
 	int          rc = 1;
 
-	memset(&ck, 0, sizeof ck);
-	if (r == NULL || t == NULL || ds == NULL || ro == NULL) {
+	if (j == NULL || ds == NULL || ro == NULL) {
 		fprintf(stderr, "noisetop: out of memory\n");
 		goto out;
 	}
+	t = &j->table;
 	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
-	    run_open(r, root, o->resume, err, sizeof err) != 0) {
+	    job_open(j, root, o->resume, err, sizeof err) != 0 ||
+	    job_load_data(&j->rec, ds, err, sizeof err) != 0 ||
+	    job_restore(j, err, sizeof err) != 0) {
 		fprintf(stderr, "noisetop: %s\n", err);
 		goto out;
 	}
-	/* The same data, checked by its checksum. */
-	if ((r->conf.synthetic ? dataset_synthetic(ds, r->conf.cfg.seed,
-	    r->conf.train_limit, r->conf.test_limit, err, sizeof err) :
-	    dataset_load(ds, r->conf.data_dir, r->conf.train_limit,
-	    r->conf.test_limit, err, sizeof err)) != 0) {
-		fprintf(stderr, "noisetop: run %s: %s\n", r->id, err);
-		goto out;
-	}
-	if (run_data_crc(ds) != r->conf.data_crc) {
-		fprintf(stderr, "noisetop: run %s: the data in %s has changed "
-		    "since the run started (checksum %08x, run has %08x)\n",
-		    r->id, r->conf.data_dir, run_data_crc(ds),
-		    r->conf.data_crc);
-		goto out;
-	}
-	snprintf(ds->source, sizeof ds->source, "%s", r->conf.source);
-	if (run_restore(r, t, &ck, err, sizeof err) != 0) {
-		fprintf(stderr, "noisetop: %s\n", err);
-		goto out;
-	}
-	if (t->n > 0 && t->rows[t->n - 1].state == SWEEP_DONE) {
-		printf("run %s is already finished\n", r->id);
+	if (job_finished(j)) {
+		printf("run %s is already finished\n", j->rec.id);
 		rc = 0;
 		goto out;
 	}
 	/* Everything as the run had it; output options from this call. */
 	*ro = *o;
-	ro->cfg = r->conf.cfg;
-	print_header(r->conf.kind, &ro->cfg, ds);
+	ro->cfg = j->rec.conf.cfg;
+	print_header(j->rec.conf.kind, &ro->cfg, ds);
 	for (int i = 0; i < t->n; i++)
 		if (t->rows[i].state == SWEEP_DONE)
 			printf("scale %g: done earlier (%d epoch%s, "
 			    "val_accuracy %.4f)\n", (double)t->rows[i].scale,
 			    t->rows[i].nhist, t->rows[i].nhist == 1 ? "" : "s",
 			    t->rows[i].hist[t->rows[i].nhist - 1].val_acc);
-	if (t->resume != NULL)
+	if (j->resuming)
 		printf("resuming scale %g after epoch %d\n",
-		    (double)ck.scale, ck.nhist);
-	rc = run_job(ro, ds, r->conf.kind, t, r);
+		    (double)j->ck.scale, j->ck.nhist);
+	rc = run_job(ro, ds, j);
 out:
-	checkpoint_free(&ck);
+	job_free(j);
 	if (ds != NULL)
 		dataset_free(ds);
 	free(ds);
-	free(r);
-	free(t);
+	free(j);
 	free(ro);
 	return rc;
 }

@@ -557,7 +557,9 @@ run_restore(const run *r, sweep_table *t, checkpoint *ck, char *err,
 	const run_config *c = &r->conf;
 
 	memset(ck, 0, sizeof *ck);
-	sweep_table_init(t, &c->cfg, c->scales, c->nscales);
+	if (sweep_table_init(t, &c->cfg, c->scales, c->nscales, err,
+	    errlen) != 0)
+		return -1;
 	for (int i = 0; i < t->n; i++) {
 		char       path[4400];
 		checkpoint one;
@@ -586,8 +588,6 @@ run_restore(const run *r, sweep_table *t, checkpoint *ck, char *err,
 			continue;
 		}
 		*ck = one;
-		checkpoint_resume(ck, &t->resume_state);
-		t->resume = &t->resume_state;
 		break;
 	}
 	return 0;

@@ -47,18 +47,91 @@ sweep_parse_scales(const char *s, float *scales, char *err, size_t errlen)
 	return n;
 }
 
-void
+/* Room for n rows of epochs each in t->store, rows pointing into it. */
+static int
+reserve(sweep_table *t, int n, int epochs)
+{
+	size_t need = (size_t)(n > 0 ? n : 1) * (size_t)(epochs > 0 ? epochs : 1);
+
+	if (need > t->cap) {
+		train_epoch *p = realloc(t->store, need * sizeof *p);
+
+		if (p == NULL)
+			return -1;
+		t->store = p;
+		t->cap = need;
+	}
+	for (int i = 0; i < SWEEP_MAX_SCALES; i++)
+		t->rows[i].hist = i < n ? t->store + (size_t)i * (size_t)epochs :
+		    NULL;
+	return 0;
+}
+
+int
 sweep_table_init(sweep_table *t, const train_config *cfg,
-    const float *scales, int n)
+    const float *scales, int n, char *err, size_t errlen)
 {
 	memset(t, 0, sizeof *t);
 	t->cfg = *cfg;
 	t->n = n < SWEEP_MAX_SCALES ? n : SWEEP_MAX_SCALES;
 	t->current = -1;
+	if (cfg->epochs < 1 || cfg->epochs > TRAIN_MAX_EPOCHS) {
+		t->n = 0;
+		return err_set(err, errlen, "epochs %d: must be 1 to %d",
+		    cfg->epochs, TRAIN_MAX_EPOCHS);
+	}
+	if (reserve(t, t->n, cfg->epochs) != 0) {
+		t->n = 0;
+		return err_set(err, errlen, "out of memory for the sweep table");
+	}
 	for (int i = 0; i < t->n; i++) {
 		t->rows[i].scale = scales[i];
 		t->rows[i].state = SWEEP_PENDING;
 	}
+	return 0;
+}
+
+int
+sweep_table_copy(sweep_table *dst, const sweep_table *src)
+{
+	int epochs = src->cfg.epochs > 0 ? src->cfg.epochs : 1;
+
+	if (reserve(dst, src->n, epochs) != 0) {
+		dst->n = 0;
+		return -1;
+	}
+	dst->n = src->n;
+	dst->current = src->current;
+	dst->cfg = src->cfg;
+	for (int i = 0; i < src->n; i++) {
+		const sweep_row *s = &src->rows[i];
+		sweep_row       *d = &dst->rows[i];
+
+		d->scale = s->scale;
+		d->state = s->state;
+		d->nhist = s->nhist;
+		memcpy(d->hist, s->hist, (size_t)s->nhist * sizeof *s->hist);
+	}
+	return 0;
+}
+
+void
+sweep_table_free(sweep_table *t)
+{
+	if (t == NULL)
+		return;
+	free(t->store);
+	memset(t, 0, sizeof *t);
+	t->current = -1;
+}
+
+int
+sweep_table_finished(const sweep_table *t)
+{
+	for (int i = 0; i < t->n; i++)
+		if (t->rows[i].state != SWEEP_DONE)
+			return 0;
+	return t->n > 0;
 }
 
 struct relay {
@@ -82,9 +155,9 @@ relay_progress(const train_progress *p, void *arg)
 }
 
 int
-sweep_run(sweep_table *t, const dataset *ds, train_control *ctl,
-    sweep_callback cb, void *user, mlp **keep_model, char *err,
-    size_t errlen)
+sweep_run(sweep_table *t, const dataset *ds, const train_resume *from,
+    train_control *ctl, sweep_callback cb, void *user, mlp **keep_model,
+    char *err, size_t errlen)
 {
 	size_t       ntr = ds->train.n, nte = ds->test.n;
 	float       *xtr, *xte = NULL;
@@ -115,7 +188,7 @@ sweep_run(sweep_table *t, const dataset *ds, train_control *ctl,
 		if (ctl != NULL && atomic_load(&ctl->cancel))
 			break;
 		row->state = SWEEP_RUNNING;
-		row->nhist = t->resume != NULL ? t->resume->nhist : 0;
+		row->nhist = from != NULL ? from->nhist : 0;
 		t->current = i;
 		cfg.noise = row->scale;
 		if (cb != NULL && cb(&sp, user) != 0) {
@@ -127,10 +200,10 @@ sweep_run(sweep_table *t, const dataset *ds, train_control *ctl,
 		    cfg.seed, 0, xtr);
 		noise_apply(ds->test.pix, 0, nte, DATASET_NPIX, row->scale,
 		    cfg.seed, 1, xte);
-		const train_resume *from = t->resume;
+		const train_resume *row_from = from;
 
-		t->resume = NULL;
-		if (train_run(&cfg, &tr, &te, from, ctl, relay_progress, &r,
+		from = NULL;  /* only the first row not done continues */
+		if (train_run(&cfg, &tr, &te, row_from, ctl, relay_progress, &r,
 		    res, err, errlen) != 0) {
 			row->state = SWEEP_CANCELLED;
 			rc = -1;

@@ -162,14 +162,15 @@ main(void)
 		small.train.n = 2000;
 		small.test.n = 500;
 		cfg.epochs = 1;
-		sweep_table_init(t, &cfg, scales, 2);
-		ok(sweep_run(t, &small, NULL, NULL, NULL, NULL, err,
+		sweep_table_init(t, &cfg, scales, 2, err, sizeof err);
+		ok(sweep_run(t, &small, NULL, NULL, NULL, NULL, NULL, err,
 		    sizeof err) == 0 && t->rows[0].state == SWEEP_DONE &&
 		    t->rows[1].state == SWEEP_DONE && t->rows[0].nhist == 1 &&
 		    t->rows[1].nhist == 1, "sweep: both scales trained");
 		ok(t->rows[1].hist[0].val_acc < t->rows[0].hist[0].val_acc,
 		    "sweep (%s): scale 2 (%.3f) below clean (%.3f)", ds.name,
 		    t->rows[1].hist[0].val_acc, t->rows[0].hist[0].val_acc);
+		sweep_table_free(t);
 		free(t);
 	}
 

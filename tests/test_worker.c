@@ -66,31 +66,31 @@ wait_for(worker *w, worker_snapshot *s, int (*done)(const worker_snapshot *),
 static int
 finished(const worker_snapshot *s)
 {
-	return s->state != WORKER_RUNNING && s->state != WORKER_IDLE;
+	return s->st.state != WORKER_RUNNING && s->st.state != WORKER_IDLE;
 }
 
 static int
 progressing(const worker_snapshot *s)
 {
-	return s->state == WORKER_RUNNING && s->batch > 0;
+	return s->st.state == WORKER_RUNNING && s->st.batch > 0;
 }
 
 static int
 paused(const worker_snapshot *s)
 {
-	return s->paused;
+	return s->st.paused;
 }
 
 static int
 loaded(const worker_snapshot *s)
 {
-	return s->state == WORKER_LOADED;
+	return s->st.state == WORKER_LOADED;
 }
 
 static int
 one_epoch(const worker_snapshot *s)
 {
-	return s->state == WORKER_RUNNING && s->table.n > 0 &&
+	return s->st.state == WORKER_RUNNING && s->table.n > 0 &&
 	    s->table.rows[0].nhist >= 1;
 }
 
@@ -100,7 +100,7 @@ static const char *want_text;
 static int
 said(const worker_snapshot *s)
 {
-	return strstr(s->message, want_text) != NULL;
+	return strstr(s->st.message, want_text) != NULL;
 }
 
 static size_t want_index;
@@ -108,7 +108,7 @@ static size_t want_index;
 static int
 answered(const worker_snapshot *s)
 {
-	return s->probs_valid && s->probs_index == want_index;
+	return s->st.probs_valid && s->st.probs_index == want_index;
 }
 
 static int
@@ -222,9 +222,9 @@ test_runs(const char *root)
 	}
 	/* The reference: the same sweep, never interrupted. */
 	worker_start(w, WORKER_JOB_SWEEP, &cfg, scales, 2, msg, sizeof msg);
-	ok(wait_for(w, &ref, finished, 120) && ref.state == WORKER_DONE,
-	    "runs: reference sweep done (%s)", ref.message);
-	want = ref.table;
+	ok(wait_for(w, &ref, finished, 120) && ref.st.state == WORKER_DONE,
+	    "runs: reference sweep done (%s)", ref.st.message);
+	sweep_table_copy(&want, &ref.table);
 
 	/* The same again, paused after the first finished epoch, then
 	 * cancelled: the run stays interrupted with that epoch on disk. */
@@ -233,12 +233,12 @@ test_runs(const char *root)
 	    "epoch");
 	worker_toggle_pause(w);
 	worker_cancel(w);
-	ok(wait_for(w, &s, finished, 30) && s.state == WORKER_CANCELLED,
-	    "runs: cancelled (%s)", s.message);
-	snprintf(id, sizeof id, "%s", s.run_id);
-	snprintf(dir, sizeof dir, "%s", s.run_dir);
-	ok(id[0] != '\0' && strcmp(id, ref.run_id) != 0 &&
-	    strstr(s.message, dir) != NULL && strstr(s.message, "r resumes"),
+	ok(wait_for(w, &s, finished, 30) && s.st.state == WORKER_CANCELLED,
+	    "runs: cancelled (%s)", s.st.message);
+	snprintf(id, sizeof id, "%s", s.st.run_id);
+	snprintf(dir, sizeof dir, "%s", s.st.run_dir);
+	ok(id[0] != '\0' && strcmp(id, ref.st.run_id) != 0 &&
+	    strstr(s.st.message, dir) != NULL && strstr(s.st.message, "r resumes"),
 	    "runs: a run of its own, named in the message");
 	ok(state_is(dir, "interrupted") && has_file(dir, "ckpt-0.bin"),
 	    "runs: state interrupted, checkpoint of row 0 kept");
@@ -249,48 +249,48 @@ test_runs(const char *root)
 	worker_snapshot_free(&s);
 	memset(&s, 0, sizeof s);
 	worker_load_latest(w);
-	ok(wait_for(w, &s, loaded, 20) && strcmp(s.run_id, id) == 0 &&
-	    s.run_resumable && s.table.n == 2 && s.table.rows[0].nhist >= 1 &&
-	    s.have_sweep && s.sweep.rows[0].nhist == s.table.rows[0].nhist,
-	    "runs: start-up shows the interrupted run (%s)", s.message);
-	ok(strstr(s.run_note, "interrupted at scale") != NULL,
-	    "runs: noted as interrupted: %s", s.run_note);
-	ok(s.have_model && s.model_scale == 0.0f &&
-	    s.model_job == WORKER_JOB_SWEEP && s.test_n == 256,
+	ok(wait_for(w, &s, loaded, 20) && strcmp(s.st.run_id, id) == 0 &&
+	    s.st.run_resumable && s.table.n == 2 && s.table.rows[0].nhist >= 1 &&
+	    s.st.have_sweep && s.sweep.rows[0].nhist == s.table.rows[0].nhist,
+	    "runs: start-up shows the interrupted run (%s)", s.st.message);
+	ok(strstr(s.st.run_note, "interrupted at scale") != NULL,
+	    "runs: noted as interrupted: %s", s.st.run_note);
+	ok(s.st.have_model && s.st.model_scale == 0.0f &&
+	    s.st.model_job == WORKER_JOB_SWEEP && s.test_n == 256,
 	    "runs: the model of its last epoch is rebuilt");
 	ok(worker_resume(w, NULL, msg, sizeof msg) == 0, "runs: resume asked");
 	ok(worker_start(w, WORKER_JOB_TRAIN, &cfg, scales, 1, msg,
 	    sizeof msg) != 0, "runs: no second job while resuming");
 	want_text = "resumed run";
-	ok(wait_for(w, &s, said, 30) && strstr(s.message, id) != NULL &&
-	    strstr(s.message, "epoch") != NULL,
-	    "runs: says which run and where: %s", s.message);
-	ok(wait_for(w, &s, finished, 120) && s.state == WORKER_DONE &&
-	    strcmp(s.run_id, id) == 0, "runs: resumed sweep done (%s)",
-	    s.message);
+	ok(wait_for(w, &s, said, 30) && strstr(s.st.message, id) != NULL &&
+	    strstr(s.st.message, "epoch") != NULL,
+	    "runs: says which run and where: %s", s.st.message);
+	ok(wait_for(w, &s, finished, 120) && s.st.state == WORKER_DONE &&
+	    strcmp(s.st.run_id, id) == 0, "runs: resumed sweep done (%s)",
+	    s.st.message);
 	ok(same_history(&s.table, &want),
 	    "runs: resumed history equals the uninterrupted one");
 	ok(state_is(dir, "finished") && csv_epochs(dir) == 12 &&
 	    has_file(dir, "ckpt-1.bin"),
 	    "runs: state finished, 12 epochs in results.csv");
-	ok(s.have_model && s.model_scale == 1.0f,
+	ok(s.st.have_model && s.st.model_scale == 1.0f,
 	    "runs: the resumed job's model is kept");
 	worker_resume(w, id, msg, sizeof msg);
 	want_text = "already finished";
 	ok(wait_for(w, &s, said, 10) && !worker_busy(w),
-	    "runs: a finished run is not resumed: %s", s.message);
+	    "runs: a finished run is not resumed: %s", s.st.message);
 	worker_resume(w, NULL, msg, sizeof msg);
 	want_text = "nothing resumed";
 	ok(wait_for(w, &s, said, 10) && !worker_busy(w),
-	    "runs: nothing to resume: %s", s.message);
+	    "runs: nothing to resume: %s", s.st.message);
 
 	/* Interrupted by quitting (worker_free) mid-job. */
 	worker_start(w, WORKER_JOB_COMPARE, &cfg, scales + 1, 1, msg,
 	    sizeof msg);
-	ok(wait_for(w, &s, progressing, 30) && s.job == WORKER_JOB_COMPARE,
+	ok(wait_for(w, &s, progressing, 30) && s.st.job == WORKER_JOB_COMPARE,
 	    "runs: compare runs");
-	snprintf(id, sizeof id, "%s", s.run_id);
-	snprintf(dir, sizeof dir, "%s", s.run_dir);
+	snprintf(id, sizeof id, "%s", s.st.run_id);
+	snprintf(dir, sizeof dir, "%s", s.st.run_dir);
 	worker_free(w);
 	ok(state_is(dir, "interrupted") && has_file(dir, "config.txt") &&
 	    has_file(dir, "results.csv"),
@@ -301,15 +301,15 @@ test_runs(const char *root)
 	worker_snapshot_free(&s);
 	memset(&s, 0, sizeof s);
 	worker_load_latest(w);
-	ok(wait_for(w, &s, loaded, 20) && strcmp(s.run_id, id) == 0 &&
-	    !s.run_resumable && strstr(s.run_note, "other data") != NULL,
-	    "runs: a run on other data is shown as such: %s", s.run_note);
-	ok(!s.have_model, "runs: and its model is not used");
+	ok(wait_for(w, &s, loaded, 20) && strcmp(s.st.run_id, id) == 0 &&
+	    !s.st.run_resumable && strstr(s.st.run_note, "other data") != NULL,
+	    "runs: a run on other data is shown as such: %s", s.st.run_note);
+	ok(!s.st.have_model, "runs: and its model is not used");
 	worker_resume(w, NULL, msg, sizeof msg);
 	want_text = "not resumed: it was trained on other data";
-	ok(wait_for(w, &s, said, 30) && strstr(s.message, id) != NULL &&
+	ok(wait_for(w, &s, said, 30) && strstr(s.st.message, id) != NULL &&
 	    !worker_busy(w) && state_is(dir, "interrupted"),
-	    "runs: refused on other data: %s", s.message);
+	    "runs: refused on other data: %s", s.st.message);
 	worker_free(w);
 
 	/* Without a runs root nothing is recorded or resumed. */
@@ -319,6 +319,7 @@ test_runs(const char *root)
 	worker_free(w);
 
 	worker_snapshot_free(&ref);
+	sweep_table_free(&want);
 	worker_snapshot_free(&s);
 	dataset_free(&ds);
 	dataset_free(&other);
@@ -361,7 +362,7 @@ main(void)
 		return tap_done();
 	}
 	worker_snapshot_copy(w, &s);
-	ok(s.state == WORKER_IDLE && !s.have_model, "idle with no model");
+	ok(s.st.state == WORKER_IDLE && !s.st.have_model, "idle with no model");
 
 	ok(worker_start(w, WORKER_JOB_TRAIN, &cfg, &half, 1, msg,
 	    sizeof msg) == 0, "train job starts");
@@ -370,25 +371,25 @@ main(void)
 	    "a second job is refused: %s", msg);
 	ok(worker_busy(w), "busy while the job runs");
 	ok(wait_for(w, &s, finished, 60), "train job finishes");
-	ok(s.state == WORKER_DONE && s.job == WORKER_JOB_TRAIN,
-	    "state done, job train (%s)", s.message);
+	ok(s.st.state == WORKER_DONE && s.st.job == WORKER_JOB_TRAIN,
+	    "state done, job train (%s)", s.st.message);
 	ok(s.table.n == 1 && s.table.rows[0].state == SWEEP_DONE &&
 	    s.table.rows[0].nhist == 2 && s.table.rows[0].scale == 0.5f,
 	    "snapshot table: one row, two epochs at 0.5");
-	ok(s.have_model && s.model_scale == 0.5f && s.test_n == 128 &&
+	ok(s.st.have_model && s.st.model_scale == 0.5f && s.test_n == 128 &&
 	    s.test_pred != NULL && s.test_conf != NULL,
 	    "model kept, test-set predictions published");
-	ok(fabs(s.model_acc - s.table.rows[0].hist[1].val_acc) < 1e-9,
+	ok(fabs(s.st.model_acc - s.table.rows[0].hist[1].val_acc) < 1e-9,
 	    "prediction accuracy equals the last validation (%.4f)",
-	    s.model_acc);
+	    s.st.model_acc);
 	ok(!worker_busy(w), "idle after the job");
-	ok(s.run_dir[0] != '\0' && strstr(s.message, s.run_dir) != NULL,
-	    "the message names the run directory: %s", s.message);
-	ok(has_file(s.run_dir, "config.txt") && has_file(s.run_dir,
-	    "results.csv") && has_file(s.run_dir, "results.json") &&
-	    has_file(s.run_dir, "ckpt-0.bin") && csv_epochs(s.run_dir) == 2,
+	ok(s.st.run_dir[0] != '\0' && strstr(s.st.message, s.st.run_dir) != NULL,
+	    "the message names the run directory: %s", s.st.message);
+	ok(has_file(s.st.run_dir, "config.txt") && has_file(s.st.run_dir,
+	    "results.csv") && has_file(s.st.run_dir, "results.json") &&
+	    has_file(s.st.run_dir, "ckpt-0.bin") && csv_epochs(s.st.run_dir) == 2,
 	    "run directory: config, results (2 epochs), checkpoint");
-	ok(state_is(s.run_dir, "finished"), "run state finished");
+	ok(state_is(s.st.run_dir, "finished"), "run state finished");
 
 	want_index = 5;
 	worker_predict(w, 1, 5, 0.5f, cfg.seed);
@@ -398,13 +399,13 @@ main(void)
 		int   arg = 0;
 
 		for (int c = 0; c < WORKER_NCLASS; c++) {
-			sum += s.probs[c];
-			if (s.probs[c] > s.probs[arg])
+			sum += s.st.probs[c];
+			if (s.st.probs[c] > s.st.probs[arg])
 				arg = c;
 		}
 		ok(fabsf(sum - 1.0f) < 1e-4f, "probabilities sum to 1");
 		ok(arg == s.test_pred[5] &&
-		    fabsf(s.probs[arg] - s.test_conf[5]) < 1e-5f,
+		    fabsf(s.st.probs[arg] - s.test_conf[5]) < 1e-5f,
 		    "same class and confidence as the test-set pass");
 	}
 
@@ -415,10 +416,10 @@ main(void)
 		worker *w2 = worker_new(&ds, root, err, sizeof err);
 
 		worker_load_latest(w2);
-		ok(wait_for(w2, &s2, loaded, 20) && s2.have_model &&
-		    s2.model_scale == 0.5f && s2.model_job == WORKER_JOB_TRAIN &&
-		    s2.model_acc == s.model_acc,
-		    "start-up load keeps the run's model (%s)", s2.message);
+		ok(wait_for(w2, &s2, loaded, 20) && s2.st.have_model &&
+		    s2.st.model_scale == 0.5f && s2.st.model_job == WORKER_JOB_TRAIN &&
+		    s2.st.model_acc == s.st.model_acc,
+		    "start-up load keeps the run's model (%s)", s2.st.message);
 		ok(s2.test_n == s.test_n && s2.test_pred != NULL &&
 		    s2.test_conf != NULL &&
 		    memcmp(s2.test_pred, s.test_pred, s.test_n) == 0 &&
@@ -428,7 +429,7 @@ main(void)
 		want_index = 5;
 		worker_predict(w2, 1, 5, 0.5f, cfg.seed);
 		ok(wait_for(w2, &s2, answered, 10) &&
-		    memcmp(s2.probs, s.probs, sizeof s.probs) == 0,
+		    memcmp(s2.st.probs, s.st.probs, sizeof s.st.probs) == 0,
 		    "and it answers a one-image prediction the same way");
 		worker_free(w2);
 		worker_snapshot_free(&s2);
@@ -447,16 +448,16 @@ main(void)
 	worker_cancel(w);
 	ok(wait_for(w, &s, finished, 10), "cancel stops a paused job");
 	diag("cancel took %.0f ms", (now() - t0) * 1e3);
-	ok(s.state == WORKER_CANCELLED && s.model_scale == 0.5f &&
-	    s.model_job == WORKER_JOB_TRAIN,
+	ok(s.st.state == WORKER_CANCELLED && s.st.model_scale == 0.5f &&
+	    s.st.model_job == WORKER_JOB_TRAIN,
 	    "cancelled; the kept model is still the train job's");
 
 	ok(worker_start(w, WORKER_JOB_SWEEP, &cfg, scales, 3, msg,
 	    sizeof msg) == 0, "sweep starts after a cancel");
-	ok(wait_for(w, &s, progressing, 30) && s.have_sweep &&
+	ok(wait_for(w, &s, progressing, 30) && s.st.have_sweep &&
 	    s.sweep.n == 3 && s.sweep.current == 0,
 	    "sweep snapshot shows the running row");
-	snprintf(dir, sizeof dir, "%s", s.run_dir);
+	snprintf(dir, sizeof dir, "%s", s.st.run_dir);
 	t0 = now();
 	worker_free(w);
 	diag("free while training took %.0f ms", (now() - t0) * 1e3);

@@ -1,0 +1,215 @@
+/*
+ * The dashboard's private half, shared by its five files (not installed),
+ * each using only those listed above it:
+ *
+ *   ui.c       the one UI context: browsing state, status message, the
+ *              images on screen, the copy of the worker's snapshot.
+ *   ui_term.c  the terminal layer: newterm, colour and glyph tiers,
+ *              signals, stderr capture, keys, drawing primitives.  The
+ *              only file that includes curses.
+ *   ui_keys.c  the key table: dispatch, status-line hints and the help
+ *              overlay all come from it.
+ *   ui_pane.c  the layout (every pane's rectangle from the terminal
+ *              size) and the panes, which draw inside a rectangle.
+ *   ui_loop.c  the loop and ui_run().
+ */
+#ifndef NOISETOP_UI_PRIV_H
+#define NOISETOP_UI_PRIV_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dataset.h"
+#include "render.h"
+#include "sweep.h"
+#include "ui.h"
+#include "worker.h"
+
+#define UI_MIN_COLS 80
+#define UI_MIN_LINES 24
+#define UI_DIGIT_ROWS (DATASET_SIDE / 2)
+
+enum { UI_MODE_NORMAL, UI_MODE_GOTO, UI_MODE_CONFIRM_QUIT };
+
+/* The one UI context. */
+typedef struct {
+	const ui_options *o;
+	const dataset    *ds;
+	worker           *w;
+	worker_snapshot  *snap;     /* the UI's copy */
+	sweep_table      *plan;     /* the s key's scales, pending: shown
+	                               until a sweep starts */
+
+	/* The look, chosen by the terminal layer. */
+	render_charset cs;
+	int            color;       /* colour pairs in use */
+	int            grey;        /* half blocks on the grey ramp */
+	int            levels;      /* grey levels when grey */
+
+	/* The terminal layer's own. */
+	void  *screen;              /* the curses SCREEN */
+	FILE  *err_tmp;             /* stderr while curses owns the terminal */
+	int    err_saved;           /* the real stderr, or -1 */
+	struct sigaction old_quit[3], old_cont;  /* restored at the end */
+
+	int    split;               /* 0 train, 1 test */
+	size_t index[2];            /* current image of each split */
+	float  scale;               /* preview noise */
+	int    misc_only;           /* browse misclassified test images */
+	int    help;                /* the help overlay is open */
+	int    mode;                /* UI_MODE_* */
+	char   prompt[24];
+	char   status[512];
+	double status_until;
+	char   last_worker_msg[512];
+	uint64_t seen_pred_gen;
+
+	/* The images on screen, recomputed when split/index/scale change. */
+	float  clean[DATASET_NPIX], noisy[DATASET_NPIX];
+	int    img_split;
+	size_t img_index;
+	float  img_scale;
+	int    img_valid;
+	int    asked_predict;       /* worker_predict sent for this image */
+} ui;
+
+/* ---------------------------------------------------- state (ui.c) */
+
+/* Monotonic seconds. */
+double ui_now(void);
+
+/* A status-line message for seconds (printf-style); ui_say for the usual
+ * time a message stays. */
+#define UI_MESSAGE_SECONDS 8.0
+void ui_say_for(ui *u, double seconds, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#define ui_say(u, ...) ui_say_for((u), UI_MESSAGE_SECONDS, __VA_ARGS__)
+
+/* The split being browsed. */
+const dataset_split *ui_cur_split(const ui *u);
+
+/* Is test image i misclassified by the kept model (at its own scale)?
+ * How many are, and how many of them come before upto (in *pos)? */
+int    ui_is_miss(const ui *u, size_t i);
+size_t ui_count_misses(const ui *u, size_t upto, size_t *pos);
+
+/* "%g" of a scale into buf; returns buf. */
+const char *ui_fmt_scale(float s, char *buf, size_t len);
+
+/* The context for options o (not owned) before the terminal is taken:
+ * NULL with a message.  ui_free accepts NULL. */
+ui  *ui_new(const ui_options *o, char *err, size_t errlen);
+void ui_free(ui *u);
+
+/* The image pair on screen, recomputed when split, index or scale
+ * changed; then the kept model is asked for its opinion of it. */
+void ui_update_images(ui *u);
+
+/* After a new snapshot was copied: its message goes to the status line,
+ * and a new model is asked again about the image on screen. */
+void ui_took_snapshot(ui *u);
+
+/* ---------------------------------------- terminal (ui_term.c) */
+
+/* Keys as the terminal layer reports them: bytes as themselves, the
+ * rest above 0xFF; function key n is UI_KEY_F(n). */
+enum {
+	UI_KEY_NONE = -1,
+	UI_KEY_LEFT = 0x100, UI_KEY_RIGHT, UI_KEY_UP, UI_KEY_DOWN,
+	UI_KEY_PGUP, UI_KEY_PGDN, UI_KEY_HOME, UI_KEY_END, UI_KEY_ENTER,
+	UI_KEY_BACKSPACE, UI_KEY_RESIZE,
+	UI_KEY_OTHER,  /* a key the dashboard has no name for */
+};
+#define UI_KEY_F(n) (0x200 + (n))  /* F1 to F24 */
+
+/*
+ * A style: a colour role, used when colours are on, else the monochrome
+ * attributes; the extra attributes always apply.
+ */
+enum { UI_A_DIM = 1, UI_A_BOLD = 2, UI_A_REVERSE = 4 };
+enum {
+	UI_C_NONE, UI_C_TITLE, UI_C_HEAD, UI_C_TRAIN, UI_C_VAL, UI_C_RUN,
+	UI_C_BAD, UI_C_GOOD,
+};
+#define UI_STYLE(role, mono, extra) ((role) << 8 | (mono) << 4 | (extra))
+#define UI_PLAIN(extra) UI_STYLE(UI_C_NONE, 0, (extra))
+
+/* Quit and continue signals: install before ui_term_open, restore after
+ * ui_term_close.  quit_signal is the SIGINT/SIGTERM/SIGHUP that arrived
+ * (0 none); took_cont is 1 once after a SIGCONT. */
+void ui_signals_install(ui *u);
+void ui_signals_restore(const ui *u);
+int  ui_quit_signal(void);
+int  ui_took_cont(void);
+
+/*
+ * Take the terminal: stderr captured, newterm, input modes, the look
+ * (u->cs, color, grey, levels).  Returns 0, or -1 with a message naming
+ * term (stderr is then replayed).
+ */
+int  ui_term_open(ui *u, const char *term, char *err, size_t errlen);
+/* Give the terminal back and replay what went to stderr meanwhile. */
+void ui_term_close(ui *u);
+
+/* The next key, or UI_KEY_NONE when none is waiting. */
+int  ui_term_key(void);
+void ui_term_size(int *cols, int *lines);
+void ui_term_begin(void);    /* start a frame on a blank screen */
+void ui_term_end(void);      /* show the frame */
+void ui_term_repaint(void);  /* the next frame repaints every cell */
+
+/* Draw s at (y, x) in style, cut to maxw cells and to the screen;
+ * returns the cells drawn. */
+int  ui_put(const ui *u, int y, int x, int maxw, int style, const char *s);
+int  ui_putf(const ui *u, int y, int x, int maxw, int style,
+    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* w blank cells in style. */
+void ui_fill(const ui *u, int y, int x, int w, int style);
+/* A pane title: "─ Title ─────" across w cells. */
+void ui_rule(const ui *u, int y, int x, int w, const char *title);
+/* A 28x28 image in 14 rows at (y, x): grey half blocks or glyphs. */
+void ui_digit(const ui *u, const float *img, int y, int x);
+/* Cells of a UTF-8 string (every glyph we draw is one cell). */
+int  ui_cells(const char *s);
+
+/* ---------------------------------------------- panes (ui_pane.c) */
+
+typedef struct {
+	int y, x, w, h;
+} ui_rect;
+
+typedef struct {
+	int     cols, lines;
+	int     too_small;   /* below UI_MIN_COLS x UI_MIN_LINES */
+	ui_rect title, samples, training, divider, sweep, status;
+} ui_layout;
+
+/* Every pane's rectangle for a cols x lines terminal. */
+void ui_layout_compute(ui_layout *l, int cols, int lines);
+
+/* Draw the whole screen from u's state. */
+void ui_draw(ui *u);
+
+/* ------------------------------------------------ keys (ui_keys.c) */
+
+/* What an action asks of the loop (htop's reaction flags). */
+enum {
+	UI_OK = 0,
+	UI_REDRAW = 1,   /* the screen shows something new */
+	UI_REPAINT = 2,  /* repaint every cell (the terminal was disturbed) */
+	UI_QUIT = 4,
+};
+
+/* Act on a key in the current mode; returns UI_* flags. */
+int ui_key(ui *u, int key);
+
+/* The status line's key hints for now (only the keys that do something
+ * in this state), cut to cols cells. */
+void ui_key_hints(const ui *u, int cols, char *buf, size_t len);
+
+/* Line i of the help overlay into buf; returns 0 past the last line. */
+int ui_key_help(int i, char *buf, size_t len);
+
+#endif
