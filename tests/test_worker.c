@@ -226,8 +226,13 @@ test_runs(const char *root)
 	    "runs: reference sweep done (%s)", ref.st.message);
 	sweep_table_copy(&want, &ref.table);
 
-	/* The same again, paused after the first finished epoch, then
-	 * cancelled: the run stays interrupted with that epoch on disk. */
+	/*
+	 * The same again, paused after the first finished epoch, then
+	 * cancelled: the run stays interrupted with that epoch on disk.  It
+	 * waits at a test point before epoch 2 (testpoint.h) until the
+	 * cancel, so no machine is fast enough to finish first.
+	 */
+	setenv("NOISETOP_TEST_STOP", "1:2:0", 1);
 	worker_start(w, WORKER_JOB_SWEEP, &cfg, scales, 2, msg, sizeof msg);
 	ok(wait_for(w, &s, one_epoch, 60), "runs: second sweep finishes an "
 	    "epoch");
@@ -235,6 +240,7 @@ test_runs(const char *root)
 	worker_cancel(w);
 	ok(wait_for(w, &s, finished, 30) && s.st.state == WORKER_CANCELLED,
 	    "runs: cancelled (%s)", s.st.message);
+	unsetenv("NOISETOP_TEST_STOP");
 	snprintf(id, sizeof id, "%s", s.st.run_id);
 	snprintf(dir, sizeof dir, "%s", s.st.run_dir);
 	ok(id[0] != '\0' && strcmp(id, ref.st.run_id) != 0 &&
@@ -342,6 +348,9 @@ main(void)
 		perror("mkdtemp");
 		return 1;
 	}
+	/* Where a job held at a test point says so (testpoint.h). */
+	snprintf(dir, sizeof dir, "%s/stop", root);
+	setenv("NOISETOP_TEST_STOP_FILE", dir, 1);
 
 	memset(&ds, 0, sizeof ds);
 	make_split(&ds.train, 512, 0);
@@ -435,8 +444,10 @@ main(void)
 		worker_snapshot_free(&s2);
 	}
 
-	/* A long compare: pause stops progress, cancel stops the job. */
+	/* A long compare, held at a test point in its second epoch: pause
+	 * stops progress, cancel stops the job. */
 	cfg.epochs = 200;
+	setenv("NOISETOP_TEST_STOP", "1:2:1", 1);
 	ok(worker_start(w, WORKER_JOB_COMPARE, &cfg, &half, 1, msg,
 	    sizeof msg) == 0, "compare job starts");
 	ok(wait_for(w, &s, progressing, 30), "compare makes progress");
@@ -452,6 +463,7 @@ main(void)
 	    s.st.model_job == WORKER_JOB_TRAIN,
 	    "cancelled; the kept model is still the train job's");
 
+	setenv("NOISETOP_TEST_STOP", "1:2:2", 1);
 	ok(worker_start(w, WORKER_JOB_SWEEP, &cfg, scales, 3, msg,
 	    sizeof msg) == 0, "sweep starts after a cancel");
 	ok(wait_for(w, &s, progressing, 30) && s.st.have_sweep &&
