@@ -361,7 +361,7 @@ slurm_merge_script(const slurm_plan *p, char *err, size_t errlen)
 	text_str(&t, "set -eu\nexec ");
 	text_word(&t, p->noisetop);
 	text_str(&t, " merge ");
-	run_path(&t, p, "${1:?the array's job id}");
+	run_path(&t, p, "${1:?no array job id given}");
 	text_str(&t, "\n");
 	return text_done(&t, err, errlen);
 }

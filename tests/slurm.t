@@ -103,7 +103,63 @@ check "the run is complete: task 1 of the first try, task 2 of the second" \
     '[ "$(cat "$out2/all" 2>/dev/null)" = "task 1 of $arr2
 task 2 of $arr3" ]'
 
-# 4. Shutdown: every daemon started is gone, and no process is left that
+# 4. The scripts src/slurm.c writes (tests/test_slurm write), run by this
+# Slurm with a stand-in noisetop in a directory with a space in its name:
+# each task records its arguments in RUN/shard.K, merge concatenates them.
+gen=${TEST_SLURM:-build/tests/test_slurm}
+[ -x "$gen" ] || make -s "$gen" >/dev/null
+mkdir -p "$work/fake bin" "$work/gen" "$work/runs"
+fake="$work/fake bin/noisetop"
+cat >"$fake" <<'EOF'
+#!/bin/bash
+cmd=$1 run=
+[ "$cmd" = merge ] && { cat "$2"/shard.* >"$2/merged.tmp" &&
+    mv "$2/merged.tmp" "$2/merged"; exit; }
+[ "$cmd" = resume ] && run=$2
+all=("$@")
+while [ $# -gt 0 ]; do
+	case $1 in
+	--runs) runs=$2 ;;
+	--run-id) run=$runs/$2 ;;
+	--shard) k=${2%/*} ;;
+	esac
+	shift
+done
+mkdir -p "$run" && printf '%s\n' "${all[@]}" >"$run/shard.$k.tmp" &&
+    mv "$run/shard.$k.tmp" "$run/shard.$k"
+EOF
+chmod +x "$fake"
+"$gen" write "$work/gen" "$fake" "$work/runs" 2
+jid=$(cd "$work" && sh "$work/gen/submit.sh")
+check "the generated submit script submits the array ($jid)" \
+    '[[ "$jid" =~ ^[0-9]+$ ]]'
+merge_done() { [ -e "$work/runs/$jid/merged" ]; }
+check "the generated merge job runs after the array" 'slurm_until 60 merge_done'
+want1=$(printf '%s\n' sweep --scales 0,0.5 --note "it's \$HOME" \
+    --runs "$work/runs" --run-id "$jid" --shard 1/2 --threads 1)
+check "task 1 ran sweep --shard 1/2 with the job's id, quoted words intact" \
+    '[ "$(cat "$work/runs/$jid/shard.1")" = "$want1" ]'
+want2=${want1/--shard
+1\/2/--shard
+2/2}
+check "task 2 ran sweep --shard 2/2" \
+    '[ "$(cat "$work/runs/$jid/shard.2")" = "$want2" ]'
+check "merge saw both shards" \
+    '[ "$(cat "$work/runs/$jid/merged" 2>/dev/null)" = "$want1
+$want2" ]'
+# A resubmission of shard 2 alone, by resume, into the same run.
+rm "$work/runs/$jid/shard.2" "$work/runs/$jid/merged"
+"$gen" write "$work/gen" "$fake" "$work/runs" 2 "$jid" 2
+jid2=$(cd "$work" && sh "$work/gen/submit.sh")
+check "the resubmission ran shard 2 only and merged again" \
+    'slurm_until 60 merge_done && slurm_wait_job "$jid2" &&
+     [ "$(slurm_job_state "$jid2" 2)" = COMPLETED ] &&
+     [ -z "$(slurm_job_state "$jid2" 1)" ]'
+check "shard 2 was resumed in the first run's directory" \
+    '[ "$(cat "$work/runs/$jid/shard.2" 2>/dev/null)" = "$(printf "%s\n" \
+        resume "$work/runs/$jid" --shard 2/2 --threads 1)" ]'
+
+# 5. Shutdown: every daemon started is gone, and no process is left that
 # carries this cluster's SLURM_CONF (a job or a slurmstepd would).
 pids=$SLURM_CLUSTER_PIDS
 check "three daemons were running (pids $pids)" \
@@ -118,6 +174,6 @@ unset SLURM_CONF # so this shell's own children do not match
 strays=$(grep -lsF "SLURM_CONF=$conf" /proc/[0-9]*/environ |
     sed 's|/proc/\([0-9]*\)/environ|\1|' | tr '\n' ' ')
 check "no process of this cluster left ($strays)" '[ -z "$strays" ]'
-rm -rf "$dir"
+[ -n "${SLURM_CLUSTER_KEEP:-}" ] || rm -rf "$dir"
 
 echo "1..$n"

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tap.h"
 
@@ -186,8 +187,8 @@ test_scripts(void)
 	    "#SBATCH --time=2:00:00\n"
 	    "#SBATCH --partition=gpu\n"
 	    "set -eu\n"
-	    "exec /opt/noisetop/bin/noisetop merge /shared/runs/\"${1:?the "
-	    "array's job id}\"\n");
+	    "exec /opt/noisetop/bin/noisetop merge "
+	    "/shared/runs/\"${1:?no array job id given}\"\n");
 
 	/* A resubmission of shards 1 and 3 of run 4242, by resume. */
 	p.resume = 1;
@@ -326,9 +327,80 @@ test_refusals(void)
 #undef REFUSED
 }
 
-int
-main(void)
+/* Write text to dir/name (mode 0755).  Returns 0 or -1. */
+static int
+write_file(const char *dir, const char *name, const char *text)
 {
+	char  path[4096];
+	FILE *f;
+	int   rc;
+
+	if (text == NULL)
+		return -1;
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	rc = fputs(text, f) < 0;
+	rc |= fclose(f) != 0;
+	rc |= chmod(path, 0755) != 0;
+	return rc ? -1 : 0;
+}
+
+/*
+ * test_slurm write DIR NOISETOP RUNS N [RUNID SHARD...]: write
+ * array.sbatch, merge.sbatch and submit.sh into DIR for tests/slurm.t, which
+ * runs them under a real Slurm with a stand-in noisetop.  Without RUNID
+ * the plan is a first submission of all N shards, sweep options
+ * "--scales 0,0.5 --note it's $HOME"; with it, a resubmission of the
+ * SHARDs by resume.  One CPU per task.
+ */
+static int
+write_scripts(int argc, char **argv)
+{
+	static const char *const sweep[] = { "--scales", "0,0.5", "--note",
+		"it's $HOME" };
+	char	   err[256], arr[4096], mrg[4096];
+	int	   shards[64], ns = 0;
+	slurm_plan p = { 0 };
+
+	if (argc < 6 || argc > 7 + 64) {
+		fprintf(stderr, "usage: test_slurm write DIR NOISETOP RUNS N "
+		    "[RUNID SHARD...]\n");
+		return 2;
+	}
+	p.noisetop = argv[3];
+	p.sweep_argv = sweep;
+	p.sweep_argc = 4;
+	p.runs_dir = argv[4];
+	p.array_size = atoi(argv[5]);
+	p.cpus_per_task = 1;
+	if (argc > 6) {
+		p.resume = 1;
+		p.run_id = argv[6];
+		for (int i = 7; i < argc; i++)
+			shards[ns++] = atoi(argv[i]);
+		p.shards = ns ? shards : NULL;
+		p.nshards = ns;
+	}
+	snprintf(arr, sizeof arr, "%s/array.sbatch", argv[2]);
+	snprintf(mrg, sizeof mrg, "%s/merge.sbatch", argv[2]);
+	if (write_file(argv[2], "array.sbatch",
+	    slurm_array_script(&p, err, sizeof err)) != 0 ||
+	    write_file(argv[2], "merge.sbatch",
+	    slurm_merge_script(&p, err, sizeof err)) != 0 ||
+	    write_file(argv[2], "submit.sh",
+	    slurm_submit_script(arr, mrg, err, sizeof err)) != 0) {
+		fprintf(stderr, "test_slurm write: %s: failed\n", argv[2]);
+		return 1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "write") == 0)
+		return write_scripts(argc, argv);
 	test_quote();
 	test_array_spec();
 	test_scripts();
