@@ -212,7 +212,7 @@ slurm_cluster_stop() {
 	local p pids="" i
 	[ -n "$SLURM_CLUSTER_DIR" ] || return 0
 	if [ -n "$SLURM_CLUSTER_PIDS" ] && _slurm_cluster_ctld_up; then
-		scancel --quiet --full "--partition=$SLURM_CLUSTER_PARTITION" \
+		scancel --quiet "--partition=$SLURM_CLUSTER_PARTITION" \
 		    2>/dev/null
 		slurm_until 10 _slurm_cluster_no_jobs
 	fi

@@ -160,7 +160,13 @@ check "shard 2 was resumed in the first run's directory" \
         resume "$work/runs/$jid" --shard 2/2 --threads 1)" ]'
 
 # 5. Shutdown: every daemon started is gone, and no process is left that
-# carries this cluster's SLURM_CONF (a job or a slurmstepd would).
+# carries this cluster's SLURM_CONF (a job or a slurmstepd would), not even
+# of a job that was still running.
+# A job still running when the cluster stops must not outlive it.
+last=$(slurm_submit_array 1 "$work/task.sh" "${opts[@]}" -J left-running \
+    --export=ALL,OUT="$out2",BLOCK=1)
+last_running() { [ "$(slurm_job_state "$last" 1)" = RUNNING ]; }
+check "a job is running as the cluster stops" 'slurm_until 60 last_running'
 pids=$SLURM_CLUSTER_PIDS
 check "three daemons were running (pids $pids)" \
     '[ "$(wc -w <<<"$pids")" -eq 3 ] && kill -0 $pids'
