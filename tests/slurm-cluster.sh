@@ -128,10 +128,12 @@ slurm_cluster_start() {
 	# munged wants its socket directory searchable by all, and no more.
 	chmod 0755 "$d/munge"
 
-	# munged refuses a key that others can read.
+	# munged refuses a key that others can read. --force: it would also
+	# refuse a socket path whose ancestors look unsafe (a /tmp without its
+	# sticky bit), which matters nothing for a private test cluster.
 	dd if=/dev/urandom of="$d/munge/munge.key" bs=1024 count=1 \
-	    status=none || return 1
-	chmod 0400 "$d/munge/munge.key"
+	    status=none && chmod 0400 "$d/munge/munge.key" ||
+	    { _slurm_cluster_fail "cannot write the munge key"; return 1; }
 	munged -F --force --socket="$d/munge/munge.socket" \
 	    --key-file="$d/munge/munge.key" --pid-file="$d/run/munged.pid" \
 	    --seed-file="$d/munge/munged.seed" \
