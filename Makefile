@@ -69,6 +69,14 @@ $(B)/bench/%: bench/%.c $(LIB) | $(B)/bench
 $(B)/obj $(B)/tests $(B)/bench:
 	mkdir -p $@
 
+# The synthetic digits' templates, compiled in from the asset so the binary
+# runs from any directory (tests/test_synth.c checks the copy is exact).
+$(B)/obj/synth.o: $(B)/gen/digits_strokes.h
+$(B)/obj/synth.o: CFLAGS += -I$(B)/gen
+$(B)/gen/digits_strokes.h: assets/digits.strokes scripts/embed-text
+	@mkdir -p $(@D)
+	./scripts/embed-text assets/digits.strokes $@
+
 $(B)/obj/version.o: $(B)/version.stamp
 $(B)/obj/version.o: CFLAGS += -DNOISETOP_VERSION='"$(NOISETOP_VERSION)"'
 $(B)/version.stamp: FORCE | $(B)/obj
