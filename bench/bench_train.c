@@ -8,22 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 
+#include "clock.h"
 #include "dataset.h"
 #include "gemm.h"
 #include "noise.h"
 #include "rng.h"
 #include "train.h"
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static double
 cpu_seconds(void)
@@ -49,12 +40,12 @@ main(int argc, char **argv)
 	struct rusage ru;
 	double        sec[3] = { 0 }, evs[3] = { 0 };
 
-	t0 = now();
+	t0 = clock_now();
 	if (dataset_load(&ds, dir, 0, 0, err, sizeof err) != 0) {
 		fprintf(stderr, "bench_train: %s\n", err);
 		return 1;
 	}
-	printf("load MNIST (gzip, 70000 images):   %.3f s\n", now() - t0);
+	printf("load MNIST (gzip, 70000 images):   %.3f s\n", clock_now() - t0);
 	xtr = malloc(ds.train.n * DATASET_NPIX * sizeof(float));
 	xte = malloc(ds.test.n * DATASET_NPIX * sizeof(float));
 	/* fault the pages in first: noise is timed, not the kernel's zeroing */
@@ -65,12 +56,12 @@ main(int argc, char **argv)
 
 		omp_set_num_threads(th);
 		for (int k = 0; k < 3; k++) {
-			t0 = now();
+			t0 = clock_now();
 			noise_apply(ds.train.pix, 0, ds.train.n, DATASET_NPIX,
 			    0.5f, 1, 0, xtr);
 			noise_apply(ds.test.pix, 0, ds.test.n, DATASET_NPIX,
 			    0.5f, 1, 1, xte);
-			t0 = now() - t0;
+			t0 = clock_now() - t0;
 			best = t0 < best ? t0 : best;
 		}
 		printf("noise 70000 images, %d thread%s:     %.3f s (%s "
@@ -111,9 +102,9 @@ main(int argc, char **argv)
 			best = s < best ? s : best;
 		}
 		for (int k = 0; k < 3; k++) {
-			t0 = now();
+			t0 = clock_now();
 			train_evaluate(res->model, &te, &loss, &acc, NULL, NULL);
-			double s = now() - t0;
+			double s = clock_now() - t0;
 			ev = s < ev ? s : ev;
 		}
 		/* The epoch time includes one evaluation: take it out. */

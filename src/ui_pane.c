@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
+
 #define HEAD_BOLD UI_STYLE(UI_C_HEAD, UI_A_BOLD, UI_A_BOLD)
 
 void
@@ -417,7 +419,7 @@ draw_status(ui *u, ui_rect r)
 		ui_put(u, r.y, r.x, r.w, UI_STYLE(UI_C_BAD, UI_A_REVERSE,
 		    UI_A_BOLD), "a job is running: quit and cancel it? (y/n; "
 		    "r resumes it next time)");
-	else if (u->status[0] != '\0' && ui_now() < u->status_until)
+	else if (u->status[0] != '\0' && clock_now() < u->status_until)
 		ui_put(u, r.y, r.x, r.w, UI_PLAIN(UI_A_BOLD), u->status);
 	else {
 		ui_key_hints(u, r.w, keys, sizeof keys);

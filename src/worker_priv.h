@@ -57,7 +57,4 @@ void worker_publish_locked(worker *w);
 void worker_say_locked(worker *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Monotonic seconds. */
-double worker_now(void);
-
 #endif
