@@ -223,8 +223,8 @@ main(void)
 		setrlimit(RLIMIT_FSIZE, &small);
 		snprintf(path, sizeof path, "%s/r.json", dir);
 		err[0] = '\0';
-		ok(results_write_json(path, &t, "other", err, sizeof err) == -1 &&
-		    strstr(err, path) != NULL,
+		ok(results_write_json(path, &t, "other", err, sizeof err) ==
+		    -1 && strstr(err, path) != NULL,
 		    "a write error is reported: '%s'", err);
 		setrlimit(RLIMIT_FSIZE, &old);
 		text = slurp(path);
