@@ -60,7 +60,7 @@ $(LIB): $(OBJ)
 $(B)/obj/%.o: src/%.c $(wildcard include/*.h src/*.h) | $(B)/obj
 	$(CC) $(CFLAGS) $(CURSES_CFLAGS) -c -o $@ $<
 
-$(B)/tests/%: tests/%.c tests/tap.h $(LIB) | $(B)/tests
+$(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(LIB) | $(B)/tests
 	$(CC) $(CFLAGS) -Itests -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
 
 $(B)/bench/%: bench/%.c $(LIB) | $(B)/bench
