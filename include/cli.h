@@ -26,6 +26,12 @@ typedef struct {
 	int          noise_set;     /* --noise was given */
 	float        scales[SWEEP_MAX_SCALES];  /* --scales */
 	int          nscales;
+	int          scales_set;    /* --scales was given */
+	sweep_plan   grid;          /* --seeds --corruption --test-scales
+	                               --noise-mode; its scales are filled by
+	                               the command (--scales or --noise) */
+	int          shard, nshards;  /* --shard K/N; 0 when not given */
+	const char  *run_id;        /* --run-id ID */
 	const char  *csv, *json;    /* --csv FILE, --json FILE */
 	int          ascii;         /* --ascii */
 	int          no_color;      /* --no-color */

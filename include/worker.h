@@ -140,6 +140,11 @@ void worker_drain(worker *w);
 int worker_start(worker *w, worker_job job, const train_config *cfg,
     const float *scales, int n, char *msg, size_t msglen);
 
+/* The same over a whole grid: grid's scales as above, and its seeds,
+ * corruptions, test scales and noise mode (ntest 0: the rows' scales). */
+int worker_start_plan(worker *w, worker_job job, const train_config *cfg,
+    const sweep_plan *grid, char *msg, size_t msglen);
+
 /*
  * Show the newest run under the runs root that no live process is
  * writing: the worker thread reads it (run_open, run_restore) and

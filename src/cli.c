@@ -49,7 +49,8 @@ enum {
 	OPT_BATCH, OPT_LR, OPT_DROPOUT, OPT_HIDDEN, OPT_SEED, OPT_THREADS,
 	OPT_NOISE, OPT_SCALES, OPT_CSV, OPT_JSON, OPT_ASCII, OPT_NO_COLOR,
 	OPT_SPLIT, OPT_INDEX, OPT_COUNT, OPT_NO_PROGRESS, OPT_RUNS,
-	OPT_PRUNE, OPT_HELP, OPT_VERSION,
+	OPT_PRUNE, OPT_HELP, OPT_VERSION, OPT_SEEDS, OPT_TEST_SCALES,
+	OPT_NOISE_MODE, OPT_CORRUPTION, OPT_SHARD, OPT_RUN_ID,
 };
 
 static const struct cli_opt {
@@ -71,6 +72,17 @@ static const struct cli_opt {
 	{ "scales", OPT_SCALES, "LIST", B(CLI_DASHBOARD) | B(CLI_SWEEP),
 	    "Model and training",
 	    "sweep scales (default 0,0.1,0.5,1,2,4)" },
+	{ "corruption", OPT_CORRUPTION, "LIST", DATA, "Model and training",
+	    "corruption families, comma-separated: gaussian (default), "
+	    "shot, impulse, speckle, blur (see the man page)" },
+	{ "seeds", OPT_SEEDS, "N", TRAINING, "Model and training",
+	    "train every scale with N seeds (default 1): mean and sd" },
+	{ "test-scales", OPT_TEST_SCALES, "LIST", TRAINING,
+	    "Model and training", "evaluate every model at these test "
+	    "scales (default: the training scales)" },
+	{ "noise-mode", OPT_NOISE_MODE, "fixed|fresh", TRAINING,
+	    "Model and training", "draw the training noise once (fixed, "
+	    "default) or every epoch (fresh)" },
 	{ "epochs", OPT_EPOCHS, "N", TRAINING, "Model and training",
 	    "epochs per model (default 20)" },
 	{ "batch", OPT_BATCH, "N", TRAINING, "Model and training",
@@ -94,6 +106,11 @@ static const struct cli_opt {
 	    "Output", "no live progress bar" },
 	{ "runs", OPT_RUNS, "DIR", RUNS, "Output", "where runs are saved "
 	    "(default $XDG_DATA_HOME/noisetop/runs)" },
+	{ "shard", OPT_SHARD, "K/N", B(CLI_SWEEP) | B(CLI_RESUME), "Output",
+	    "train only shard K of N of the grid's rows (a cluster job)" },
+	{ "run-id", OPT_RUN_ID, "ID", B(CLI_SWEEP), "Output",
+	    "the run's name, shared by its shards (default: "
+	    "$SLURM_ARRAY_JOB_ID with --shard, else the time)" },
 	{ "prune", OPT_PRUNE, "N", B(CLI_RUNS), "Output",
 	    "runs: delete all but the newest N finished runs" },
 	{ "ascii", OPT_ASCII, NULL, B(CLI_DASHBOARD) | B(CLI_SHOW) |
@@ -354,6 +371,47 @@ set_option(cli_options *o, int id, const char *a, char *err, size_t errlen)
 			o->nscales = 0;
 			rc = -1;
 		}
+		o->scales_set = 1;
+		break;
+	case OPT_SEEDS:
+		rc = parse_long("--seeds", a, 1, SWEEP_MAX_SEEDS, &v, err,
+		    errlen);
+		o->grid.nseeds = (int)v;
+		break;
+	case OPT_TEST_SCALES:
+		if ((o->grid.ntest = sweep_parse_scales(a, o->grid.test_scales,
+		    err, errlen)) < 0) {
+			o->grid.ntest = 0;
+			rc = -1;
+		}
+		break;
+	case OPT_NOISE_MODE:
+		rc = sweep_parse_mode(a, &o->grid.mode, err, errlen);
+		break;
+	case OPT_CORRUPTION:
+		if ((o->grid.ncorruptions = corrupt_parse_list(a,
+		    o->grid.corruptions, SWEEP_MAX_CORRUPTIONS, err,
+		    errlen)) < 0)
+			rc = -1;
+		break;
+	case OPT_SHARD: {
+		int k, n, end = 0;
+
+		if (sscanf(a, "%d/%d%n", &k, &n, &end) != 2 ||
+		    a[end] != '\0' || n < 1 || n > SWEEP_MAX_ROWS || k < 1 ||
+		    k > n)
+			rc = err_set(err, errlen, "--shard '%s': give K/N with "
+			    "1 <= K <= N", a);
+		o->shard = k;
+		o->nshards = n;
+		break;
+	}
+	case OPT_RUN_ID:
+		if (a[0] == '\0' || a[0] == '.' || strchr(a, '/') != NULL ||
+		    strlen(a) > 200)
+			rc = err_set(err, errlen, "--run-id '%s': a plain name, "
+			    "no '/'", a);
+		o->run_id = a;
 		break;
 	case OPT_CSV:
 		o->csv = a;
@@ -418,6 +476,8 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 	o->count = 1;
 	o->progress = 1;
 	o->prune = -1;
+	sweep_plan_default(&o->grid, NULL, 0);
+	o->grid.ntest = 0;
 	for (size_t i = 0; i < NOPT; i++)
 		opts[i] = (struct option){ options[i].name, options[i].arg ?
 		    required_argument : no_argument, NULL, options[i].id };
@@ -475,5 +535,17 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 		o->resume = o->args[0];
 	if (o->cmd == CLI_COMPARE && !o->noise_set)
 		o->cfg.noise = 0.5f;
+	/* One other family and no --scales: that family's own scales. */
+	if (!o->scales_set && o->grid.ncorruptions == 1 &&
+	    o->grid.corruptions[0] != CORRUPT_GAUSSIAN) {
+		const corrupt_info *ci = corrupt_info_of(o->grid.corruptions[0]);
+
+		memcpy(o->scales, ci->scales, sizeof ci->scales);
+		o->nscales = CORRUPT_NSCALES;
+	}
+	if (o->shard > 0 && o->cmd == CLI_SWEEP && o->run_id == NULL &&
+	    (o->run_id = getenv("SLURM_ARRAY_JOB_ID")) == NULL)
+		return err_set(err, errlen, "--shard needs --run-id ID (or "
+		    "$SLURM_ARRAY_JOB_ID), the name all shards share");
 	return 0;
 }

@@ -28,8 +28,7 @@ struct worker {
 	int             job_pending;
 	worker_job      pend_job;
 	train_config    pend_cfg;
-	float           pend_scales[SWEEP_MAX_SCALES];
-	int             pend_n;
+	sweep_plan      pend_plan;
 	int             want_predict;
 	int             pr_split;
 	size_t          pr_index;

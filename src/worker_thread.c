@@ -172,7 +172,7 @@ predict_test_set(worker *w, mlp *m, float scale, uint64_t seed,
 {
 	size_t n = w->ds->test.n;
 	float *x = malloc((n ? n : 1) * DATASET_NPIX * sizeof *x);
-	train_data te = { x, w->ds->test.label, n, DATASET_NPIX };
+	train_data te = { x, w->ds->test.label, n, DATASET_NPIX, NULL, NULL };
 
 	*pred = malloc(n ? n : 1);
 	*conf = malloc((n ? n : 1) * sizeof **conf);
@@ -282,7 +282,7 @@ execute(worker *w, const char *started)
 	worker_publish_locked(w);
 	pthread_mutex_unlock(&w->mu);
 
-	rc = sweep_run(&j->table, w->ds, j->resuming ? &j->from : NULL,
+	rc = sweep_run(&j->table, w->ds, j->resuming ? &j->from : NULL, 1, 1,
 	    &w->ctl, on_progress, w, &m, err, sizeof err);
 	last = j->table.n - 1;
 	unfinished = !job_finished(j);
@@ -361,11 +361,11 @@ refuse(worker *w, const char *fmt, ...)
  * execute(). */
 static void
 do_job(worker *w, worker_job kind, const train_config *cfg,
-    const float *scales, int n)
+    const sweep_plan *grid)
 {
 	char err[1024], started[1200];
 
-	if (job_new(&w->cur, kind, cfg, scales, n, err, sizeof err) != 0) {
+	if (job_new(&w->cur, kind, cfg, grid, err, sizeof err) != 0) {
 		refuse(w, "%s not started: %s", worker_job_name(kind), err);
 		return;
 	}
@@ -535,13 +535,11 @@ worker_main(void *arg)
 		if (w->job_pending) {
 			worker_job   kind = w->pend_job;
 			train_config cfg = w->pend_cfg;
-			float        scales[SWEEP_MAX_SCALES];
-			int          n = w->pend_n;
+			sweep_plan   grid = w->pend_plan;
 
-			memcpy(scales, w->pend_scales, sizeof scales);
 			w->job_pending = 0;
 			pthread_mutex_unlock(&w->mu);
-			do_job(w, kind, &cfg, scales, n);
+			do_job(w, kind, &cfg, &grid);
 			pthread_mutex_lock(&w->mu);
 		} else if (w->want_resume) {
 			char name[4096];
