@@ -178,6 +178,17 @@ test_options(void)
 	ok(good("runs --runs /tmp/r --prune 0", &o) &&
 	    strcmp(o.runs_dir, "/tmp/r") == 0 && o.prune == 0,
 	    "--runs, --prune 0");
+	ok(good("sweep --seeds 3 --test-scales 0,1 --noise-mode fresh", &o) &&
+	    o.grid.nseeds == 3 && o.grid.ntest == 2 &&
+	    o.grid.test_scales[1] == 1.0f && o.grid.mode == SWEEP_FRESH,
+	    "--seeds, --test-scales, --noise-mode fresh");
+	ok(good("sweep --corruption gaussian,blur", &o) &&
+	    o.grid.ncorruptions == 2 &&
+	    o.grid.corruptions[0] == CORRUPT_GAUSSIAN &&
+	    o.grid.corruptions[1] == CORRUPT_BLUR, "--corruption, two");
+	ok(good("sweep --shard 2/3 --run-id job7", &o) && o.shard == 2 &&
+	    o.nshards == 3 && strcmp(o.run_id, "job7") == 0,
+	    "--shard 2/3 --run-id");
 	ok(good("train --epochs 2 --epochs 5", &o) && o.cfg.epochs == 5,
 	    "the last of a repeated option wins");
 }
@@ -224,10 +235,32 @@ test_range_errors(void)
 		{ "show --count 0", "--count 0" },
 		{ "show --count 100001", "--count 100001" },
 		{ "runs --prune -1", "--prune -1" },
+		{ "sweep --seeds 0", "--seeds 0" },
+		{ "sweep --seeds 33", "--seeds 33" },
+		{ "sweep --test-scales 0,x", "x" },
+		{ "sweep --noise-mode sometimes", "sometimes" },
+		{ "sweep --corruption rain", "unknown corruption 'rain'" },
+		{ "sweep --shard 3/2 --run-id a", "--shard '3/2'" },
+		{ "sweep --shard 0/2 --run-id a", "--shard '0/2'" },
+		{ "sweep --shard 1/2x --run-id a", "--shard '1/2x'" },
+		{ "sweep --run-id a/b", "--run-id 'a/b'" },
+		{ "sweep --run-id .hidden", "--run-id '.hidden'" },
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		bad(cases[i].line, cases[i].want);
+
+	unsetenv("SLURM_ARRAY_JOB_ID");
+	bad("sweep --shard 1/2", "--shard needs --run-id");
+	setenv("SLURM_ARRAY_JOB_ID", "991", 1);
+	{
+		cli_options o;
+
+		ok(good("sweep --shard 1/2", &o) &&
+		    strcmp(o.run_id, "991") == 0,
+		    "--shard takes the run id from $SLURM_ARRAY_JOB_ID");
+	}
+	unsetenv("SLURM_ARRAY_JOB_ID");
 
 	/* "--x --y": the next option is not x's value. */
 	bad("--lr --train-limit 600", "--lr needs a value");
@@ -267,21 +300,28 @@ test_args(void)
 	bad("train leftover", "unexpected argument 'leftover'");
 }
 
-/* The value a help line's placeholder stands for, valid for the parser. */
+/* A value the parser takes for option name, whose help line calls it
+ * arg; NULL when neither is known here. */
 static const char *
-sample_value(const char *arg)
+sample_value(const char *name, const char *arg)
 {
 	static const struct {
-		const char *arg, *value;
-	} map[] = {
+		const char *key, *value;
+	} by_name[] = {
+		{ "--corruption", "gaussian,impulse" },
+	}, by_arg[] = {
 		{ "N", "2" }, { "X", "0.1" }, { "S", "0.5" }, { "I", "0" },
 		{ "DIR", "/tmp" }, { "FILE", "/tmp/x" }, { "LIST", "0,1" },
 		{ "N,N,...", "8,8" }, { "train|test", "test" },
+		{ "fixed|fresh", "fresh" }, { "K/N", "1/2" }, { "ID", "abc" },
 	};
 
-	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (strcmp(map[i].arg, arg) == 0)
-			return map[i].value;
+	for (size_t i = 0; i < sizeof by_name / sizeof by_name[0]; i++)
+		if (strcmp(by_name[i].key, name) == 0)
+			return by_name[i].value;
+	for (size_t i = 0; i < sizeof by_arg / sizeof by_arg[0]; i++)
+		if (strcmp(by_arg[i].key, arg) == 0)
+			return by_arg[i].value;
 	return NULL;
 }
 
@@ -293,7 +333,8 @@ test_help(void)
 		"epochs", "batch", "lr", "dropout", "hidden", "seed",
 		"threads", "csv", "json", "no-progress", "runs", "prune",
 		"ascii", "no-color", "split", "index", "count", "help",
-		"version",
+		"version", "seeds", "test-scales", "noise-mode", "corruption",
+		"shard", "run-id",
 	};
 	int   rc, nopt = 0, parsed = 0;
 	char *all = usage(NULL, &rc), *p;
@@ -353,7 +394,7 @@ test_help(void)
 		if (q[0] == ' ' && q[1] != ' ' && q[1] != '\n') {
 			n = strcspn(q + 1, " \n");
 			snprintf(arg, sizeof arg, "%.*s", (int)n, q + 1);
-			if ((v = sample_value(arg)) == NULL)
+			if ((v = sample_value(name, arg)) == NULL)
 				diag("%s %s: no sample value for %s", name,
 				    arg, arg);
 		}

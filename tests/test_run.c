@@ -52,6 +52,8 @@ set_made(const char *dir, time_t t)
 static void
 small_config(run_config *c)
 {
+	static const float scales[2] = { 0.0f, 0.5f };
+
 	memset(c, 0, sizeof *c);
 	snprintf(c->kind, sizeof c->kind, "sweep");
 	snprintf(c->source, sizeof c->source, "SYNTHETIC digits, seed 7");
@@ -67,9 +69,7 @@ small_config(run_config *c)
 	c->cfg.batch = 16;
 	c->cfg.seed = 7;
 	c->cfg.lr = 0.002f;
-	c->scales[0] = 0.0f;
-	c->scales[1] = 0.5f;
-	c->nscales = 2;
+	sweep_plan_default(&c->plan, scales, 2);
 	c->data_crc = 0xdeadbeef;
 }
 
@@ -149,15 +149,16 @@ test_create_record_restore(void)
 	    o.conf.cfg.nlayer == 2 && o.conf.cfg.size[1] == 8 &&
 	    o.conf.cfg.epochs == 2 && o.conf.cfg.batch == 16 &&
 	    o.conf.cfg.seed == 7 && o.conf.cfg.lr == conf.cfg.lr &&
-	    o.conf.cfg.dropout == conf.cfg.dropout && o.conf.nscales == 2 &&
-	    o.conf.scales[1] == 0.5f,
+	    o.conf.cfg.dropout == conf.cfg.dropout && o.conf.plan.nscales == 2 &&
+	    o.conf.plan.scales[1] == 0.5f && o.conf.plan.nseeds == 1 &&
+	    o.conf.plan.ntest == 2,
 	    "config.txt reads back as written (floats exactly)");
 	ok(run_open(&o, root, r.dir, err, sizeof err) == 0 &&
 	    strcmp(o.id, r.id) == 0, "run_open by directory");
 
 	m = mlp_new(2, conf.cfg.size, 16, conf.cfg.dropout, err, sizeof err);
 	if (m == NULL || adam_init(&opt, m->nparam, conf.cfg.lr) != 0 ||
-	    sweep_table_init(&t, &conf.cfg, conf.scales, 2, err,
+	    sweep_table_init(&t, &conf.cfg, &conf.plan, err,
 	    sizeof err) != 0) {
 		ok(0, "model and table: %s", err);
 		return;
@@ -197,7 +198,7 @@ test_create_record_restore(void)
 	    st.epoch == 1 && !st.alive,
 	    "run_interrupt: interrupted at row 1, epoch 1, not alive");
 
-	ok(run_restore(&o, &back, &ck, err, sizeof err) == 0,
+	ok(run_restore(&o, &back, 1, 1, &ck, err, sizeof err) == 0,
 	    "run_restore: %s", err);
 	ok(back.n == 2 && back.rows[0].state == SWEEP_DONE &&
 	    back.rows[0].nhist == 2 && same_epoch(&back.rows[0].hist[0],
@@ -226,7 +227,7 @@ test_create_record_restore(void)
 	/* A checkpoint of another configuration is refused by name. */
 	snprintf(dir, sizeof dir, "%s", r.dir);
 	o.conf.cfg.seed = 8;
-	ok(run_restore(&o, &back, &ck, err, sizeof err) == -1 &&
+	ok(run_restore(&o, &back, 1, 1, &ck, err, sizeof err) == -1 &&
 	    one_line(err, "ckpt-0.bin") && one_line(err, "does not match"),
 	    "a checkpoint of another seed: '%s'", err);
 	sweep_table_free(&back);
@@ -234,7 +235,7 @@ test_create_record_restore(void)
 	o.conf.cfg.seed = 7;
 	/* A damaged checkpoint likewise. */
 	put_file(dir, "ckpt-1.bin", "NOISECKP but not much more");
-	ok(run_restore(&o, &back, &ck, err, sizeof err) == -1 &&
+	ok(run_restore(&o, &back, 1, 1, &ck, err, sizeof err) == -1 &&
 	    one_line(err, "ckpt-1.bin"), "a damaged checkpoint: '%s'", err);
 	sweep_table_free(&back);
 	checkpoint_free(&ck);
@@ -316,6 +317,38 @@ test_names(void)
 	    "an unknown directory: '%s'", err);
 }
 
+/* A grid (seeds, two corruptions, other test scales, fresh noise) reads
+ * back as written. */
+static void
+test_grid_config(void)
+{
+	char       sub[NT_PATH_LEN], err[NT_ERR_LEN] = "";
+	run_config conf;
+	run        r, o;
+
+	snprintf(sub, sizeof sub, "%s/grid", root);
+	mkdir(sub, 0755);
+	small_config(&conf);
+	conf.plan.nseeds = 3;
+	conf.plan.corruptions[1] = CORRUPT_IMPULSE;
+	conf.plan.ncorruptions = 2;
+	conf.plan.test_scales[0] = 0.25f;
+	conf.plan.test_scales[1] = 0.75f;
+	conf.plan.test_scales[2] = 1.0f;
+	conf.plan.ntest = 3;
+	conf.plan.mode = SWEEP_FRESH;
+	ok(run_create(&r, sub, &conf, err, sizeof err) == 0 &&
+	    run_open(&o, sub, r.id, err, sizeof err) == 0,
+	    "a grid run created and opened: %s", err);
+	ok(o.conf.plan.nseeds == 3 && o.conf.plan.ncorruptions == 2 &&
+	    o.conf.plan.corruptions[0] == CORRUPT_GAUSSIAN &&
+	    o.conf.plan.corruptions[1] == CORRUPT_IMPULSE &&
+	    o.conf.plan.ntest == 3 && o.conf.plan.test_scales[0] == 0.25f &&
+	    o.conf.plan.test_scales[2] == 1.0f &&
+	    o.conf.plan.mode == SWEEP_FRESH && o.conf.plan.nscales == 2,
+	    "the grid reads back: seeds, corruptions, test scales, mode");
+}
+
 /* A config.txt or state.txt that is damaged gives one line naming it. */
 static void
 test_corrupt(void)
@@ -390,6 +423,7 @@ main(void)
 	}
 	test_create_record_restore();
 	test_names();
+	test_grid_config();
 	test_corrupt();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
 	if (system(cmd) != 0)
