@@ -149,8 +149,8 @@ test_create_record_restore(void)
 	    o.conf.cfg.nlayer == 2 && o.conf.cfg.size[1] == 8 &&
 	    o.conf.cfg.epochs == 2 && o.conf.cfg.batch == 16 &&
 	    o.conf.cfg.seed == 7 && o.conf.cfg.lr == conf.cfg.lr &&
-	    o.conf.cfg.dropout == conf.cfg.dropout && o.conf.plan.nscales == 2 &&
-	    o.conf.plan.scales[1] == 0.5f && o.conf.plan.nseeds == 1 &&
+	    o.conf.cfg.dropout == conf.cfg.dropout &&
+	    o.conf.plan.nscales == 2 && o.conf.plan.scales[1] == 0.5f && o.conf.plan.nseeds == 1 &&
 	    o.conf.plan.ntest == 2,
 	    "config.txt reads back as written (floats exactly)");
 	ok(run_open(&o, root, r.dir, err, sizeof err) == 0 &&
