@@ -164,8 +164,16 @@ run: noisetop
 	    ./scripts/fetch-mnist data/mnist || true; fi
 	./noisetop
 
+# clang-format (.clang-format) on the files it leaves as they are: it cannot
+# reproduce how the rest break string literals and long expressions (see
+# .clang-format), so those are not rewritten.  A file joins the list once
+# `clang-format FILE | cmp - FILE` is silent.
+FORMAT_FILES := src/clock.c src/err.c src/simd.c src/testpoint.c \
+    src/version.c include/bytes.h include/clock.h include/err.h \
+    include/headless.h include/noise.h include/simd.h include/synth.h \
+    include/testpoint.h include/version.h tests/tap.h
 format:
-	clang-format -i src/*.c include/*.h tests/*.c tests/*.h bench/*.c
+	clang-format -i $(FORMAT_FILES)
 
 clean:
 	rm -rf $(B) build-asan build-tsan noisetop
