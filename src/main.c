@@ -190,6 +190,10 @@ main(int argc, char **argv)
 		rc = headless_runs(o);
 		goto out;
 	}
+	if (o->cmd == CLI_MERGE) {
+		rc = headless_merge(o);
+		goto out;
+	}
 	if (o->cmd == CLI_PLOT) {
 		rc = headless_plot(o);
 		goto out;
