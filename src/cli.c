@@ -19,7 +19,8 @@
 #define TRAINING (B(CLI_DASHBOARD) | B(CLI_TRAIN) | B(CLI_COMPARE) | \
     B(CLI_SWEEP))
 #define DATA     (TRAINING | B(CLI_SHOW))
-#define RUNS     (TRAINING | B(CLI_RUNS) | B(CLI_RESUME) | B(CLI_RM))
+#define RUNS     (TRAINING | B(CLI_RUNS) | B(CLI_RESUME) | B(CLI_RM) | \
+    B(CLI_PLOT) | B(CLI_MERGE))
 
 static const struct cli_cmd {
 	const char *name;
@@ -38,6 +39,8 @@ static const struct cli_cmd {
 	{ "resume", CLI_RESUME, "[RUN]", "continue an interrupted run "
 	    "(default: the newest)" },
 	{ "rm", CLI_RM, "RUN...", "delete saved runs (never a live one)" },
+	{ "plot", CLI_PLOT, "[RUN]", "draw a run's results as an SVG figure" },
+	{ "merge", CLI_MERGE, "RUN", "assemble a sharded run's results" },
 	{ "help", CLI_HELP, "[COMMAND]", "this text, or one command's" },
 	{ "version", CLI_VERSION, "", "the version, build and kernels" },
 	{ "dashboard", CLI_DASHBOARD, "", "the dashboard (also with no "
@@ -50,7 +53,8 @@ enum {
 	OPT_NOISE, OPT_SCALES, OPT_CSV, OPT_JSON, OPT_ASCII, OPT_NO_COLOR,
 	OPT_SPLIT, OPT_INDEX, OPT_COUNT, OPT_NO_PROGRESS, OPT_RUNS,
 	OPT_PRUNE, OPT_HELP, OPT_VERSION, OPT_SEEDS, OPT_TEST_SCALES,
-	OPT_NOISE_MODE, OPT_CORRUPTION, OPT_SHARD, OPT_RUN_ID,
+	OPT_NOISE_MODE, OPT_CORRUPTION, OPT_SHARD, OPT_RUN_ID, OPT_SVG,
+	OPT_FIGURE,
 };
 
 static const struct cli_opt {
@@ -72,7 +76,8 @@ static const struct cli_opt {
 	{ "scales", OPT_SCALES, "LIST", B(CLI_DASHBOARD) | B(CLI_SWEEP),
 	    "Model and training",
 	    "sweep scales (default 0,0.1,0.5,1,2,4)" },
-	{ "corruption", OPT_CORRUPTION, "LIST", DATA, "Model and training",
+	{ "corruption", OPT_CORRUPTION, "LIST", DATA | B(CLI_PLOT),
+	    "Model and training",
 	    "corruption families, comma-separated: gaussian (default), "
 	    "shot, impulse, speckle, blur (see the man page)" },
 	{ "seeds", OPT_SEEDS, "N", TRAINING, "Model and training",
@@ -113,6 +118,11 @@ static const struct cli_opt {
 	    "$SLURM_ARRAY_JOB_ID with --shard, else the time)" },
 	{ "prune", OPT_PRUNE, "N", B(CLI_RUNS), "Output",
 	    "runs: delete all but the newest N finished runs" },
+	{ "svg", OPT_SVG, "FILE", B(CLI_PLOT), "Plot",
+	    "write the figure to FILE (atomically)" },
+	{ "figure", OPT_FIGURE, "scales|epochs|matrix", B(CLI_PLOT), "Plot",
+	    "accuracy against scale (default), the epoch curves, or the "
+	    "train x test heat map" },
 	{ "ascii", OPT_ASCII, NULL, B(CLI_DASHBOARD) | B(CLI_SHOW) |
 	    B(CLI_SWEEP), "Terminal", "ASCII glyphs only" },
 	{ "no-color", OPT_NO_COLOR, NULL, B(CLI_DASHBOARD), "Terminal",
@@ -452,6 +462,12 @@ set_option(cli_options *o, int id, const char *a, char *err, size_t errlen)
 		rc = parse_long("--prune", a, 0, 1000000, &v, err, errlen);
 		o->prune = (int)v;
 		break;
+	case OPT_SVG:
+		o->svg = a;
+		break;
+	case OPT_FIGURE:
+		o->figure = a;
+		break;
 	case OPT_HELP:
 		o->cmd = CLI_HELP;
 		break;
@@ -516,7 +532,8 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 		if (set_option(o, c, a, err, errlen) != 0)
 			return -1;
 	}
-	if ((o->cmd == CLI_RESUME || o->cmd == CLI_HELP) && optind < argc)
+	if ((o->cmd == CLI_RESUME || o->cmd == CLI_HELP || o->cmd == CLI_PLOT ||
+	    o->cmd == CLI_MERGE) && optind < argc)
 		o->args[o->nargs++] = argv[optind++];
 	while (o->cmd == CLI_RM && optind < argc &&
 	    o->nargs < CLI_MAX_ARGS)
@@ -531,7 +548,12 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 	    find_command(o->args[0]) == NULL)
 		return err_set(err, errlen, "help: unknown command '%s'",
 		    o->args[0]);
-	if (o->cmd == CLI_RESUME && o->nargs == 1)
+	if (o->cmd == CLI_MERGE && o->nargs == 0)
+		return err_set(err, errlen, "merge needs the name of a run");
+	if (o->cmd == CLI_PLOT && o->svg == NULL)
+		return err_set(err, errlen, "plot needs --svg FILE");
+	if ((o->cmd == CLI_RESUME || o->cmd == CLI_PLOT ||
+	    o->cmd == CLI_MERGE) && o->nargs == 1)
 		o->resume = o->args[0];
 	if (o->cmd == CLI_COMPARE && !o->noise_set)
 		o->cfg.noise = 0.5f;

@@ -246,6 +246,18 @@ run_job(const cli_options *o, const dataset *ds, job *j)
 	}
 	if (run_finish(r, t, ds->source, 0, err, sizeof err) != 0)
 		fprintf(stderr, "noisetop: %s\n", err);
+	/* A shard has only its own rows: the run's tables come from the
+	 * merge, which the last shard to finish does. */
+	if (j->nshards > 1) {
+		char st[NT_PATH_LEN + 32];
+
+		snprintf(st, sizeof st, "%s/state.txt", r->dir);
+		printf("shard %d of %d done; %s\n", j->shard, j->nshards,
+		    access(st, F_OK) == 0 ? "every shard is: the run is merged "
+		    "('noisetop plot', results.csv)" : "waiting for the other "
+		    "shards ('noisetop runs' shows them)");
+		return 0;
+	}
 	if (j->kind == JOB_TRAIN && t->n == 1)
 		print_train_summary(t);
 	else if (j->kind == JOB_COMPARE && t->n == 2)
@@ -276,12 +288,24 @@ new_job(const cli_options *o, const dataset *ds, job_kind kind,
 	n = n < SWEEP_MAX_SCALES ? n : SWEEP_MAX_SCALES;
 	memcpy(grid.scales, scales, (size_t)n * sizeof *scales);
 	grid.nscales = n;
-	if (job_new(j, kind, &o->cfg, &grid, err, sizeof err) != 0 ||
-	    run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
+	if (job_new(j, kind, &o->cfg, &grid, err, sizeof err) != 0)
+		goto fail;
+	if (o->nshards > 1) {
+		j->shard = o->shard;
+		j->nshards = o->nshards;
+	}
+	if (o->run_id != NULL)
+		snprintf(j->run_id, sizeof j->run_id, "%s", o->run_id);
+	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
 	    job_record(j, root, ds, run_data_crc(ds), err, sizeof err) != 0) {
+fail:
 		fprintf(stderr, "noisetop: %s\n", err);
 		goto out;
 	}
+	if (j->nshards > 1)
+		printf("shard %d of %d: rows %d, %d, ... of %d\n", j->shard,
+		    j->nshards, j->shard - 1, j->shard - 1 + j->nshards,
+		    j->table.n);
 	print_header(job_kind_name(kind), &o->cfg, ds);
 	if (kind == JOB_TRAIN)
 		printf("noise scale %g\n", (double)scales[0]);
@@ -310,114 +334,6 @@ headless_sweep(const cli_options *o, const dataset *ds)
 	return new_job(o, ds, JOB_SWEEP, o->scales, o->nscales);
 }
 
-/* A size on disk in the units ls -h uses. */
-static void
-human_bytes(long long b, char *out, size_t outlen)
-{
-	static const char unit[] = "BKMGT";
-	double            v = (double)b;
-	int               u = 0;
-
-	while (v >= 1024.0 && u < 4) {
-		v /= 1024.0;
-		u++;
-	}
-	snprintf(out, outlen, u == 0 ? "%.0f%c" : v < 10 ? "%.1f%c" :
-	    "%.0f%c", v, unit[u]);
-}
-
-/* Keep the newest keep finished runs; delete the older finished ones. */
-static int
-prune_runs(const char *root, const runlist_entry *e, int n, int keep)
-{
-	char err[NT_ERR_LEN];
-	int  kept = 0, removed = 0, rc = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (!e[i].readable || !e[i].finished || e[i].alive)
-			continue;
-		if (kept < keep) {
-			kept++;
-			continue;
-		}
-		if (runlist_remove(root, e[i].id, err, sizeof err) != 0) {
-			fprintf(stderr, "noisetop: %s\n", err);
-			rc = 1;
-		} else {
-			printf("removed %s\n", e[i].id);
-			removed++;
-		}
-	}
-	printf("kept the newest %d finished run%s, removed %d; unfinished "
-	    "runs are never pruned\n", kept, kept == 1 ? "" : "s", removed);
-	return rc;
-}
-
-int
-headless_runs(const cli_options *o)
-{
-	char           root[NT_PATH_LEN], err[NT_ERR_LEN];
-	runlist_entry *e;
-	int            n, rc = 0;
-
-	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
-	    runlist_read(root, &e, &n, err, sizeof err) != 0) {
-		fprintf(stderr, "noisetop: %s\n", err);
-		return 1;
-	}
-	if (o->prune >= 0) {
-		rc = prune_runs(root, e, n, o->prune);
-		free(e);
-		return rc;
-	}
-	if (n == 0)
-		printf("no runs in %s\n", root);
-	else
-		printf("%-24s  %-7s  %-16s  %-9s  %-13s  %8s  %5s  %s\n", "RUN",
-		    "KIND", "DATE", "DATA", "TRAIN/TEST", "BEST VAL", "SIZE",
-		    "STATUS");
-	for (int i = 0; i < n; i++) {
-		char      date[32] = "-", lim[48] = "-", best[16] = "-", size[16];
-		struct tm tm;
-
-		if (e[i].made != 0 && localtime_r(&e[i].made, &tm) != NULL)
-			strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tm);
-		if (e[i].readable)
-			snprintf(lim, sizeof lim, "%zu/%zu", e[i].train_limit,
-			    e[i].test_limit);
-		if (e[i].best_val >= 0.0)
-			snprintf(best, sizeof best, "%.2f%%",
-			    100.0 * e[i].best_val);
-		human_bytes(e[i].bytes, size, sizeof size);
-		printf("%-24s  %-7s  %-16s  %-9s  %-13s  %8s  %5s  %s\n",
-		    e[i].id, e[i].readable ? e[i].kind : "?", date,
-		    e[i].readable ? e[i].data : "?", lim, best, size,
-		    e[i].status);
-	}
-	free(e);
-	return 0;
-}
-
-int
-headless_rm(const cli_options *o)
-{
-	char root[NT_PATH_LEN], err[NT_ERR_LEN];
-	int  rc = 0;
-
-	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0) {
-		fprintf(stderr, "noisetop: %s\n", err);
-		return 1;
-	}
-	for (int i = 0; i < o->nargs; i++) {
-		if (runlist_remove(root, o->args[i], err, sizeof err) != 0) {
-			fprintf(stderr, "noisetop: %s\n", err);
-			rc = 1;
-		} else
-			printf("removed %s\n", o->args[i]);
-	}
-	return rc;
-}
-
 int
 headless_resume(const cli_options *o)
 {
@@ -434,10 +350,27 @@ headless_resume(const cli_options *o)
 	}
 	t = &j->table;
 	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
-	    job_open(j, root, o->resume, err, sizeof err) != 0 ||
-	    job_load_data(&j->rec, ds, err, sizeof err) != 0 ||
+	    job_open(j, root, o->resume, err, sizeof err) != 0) {
+		fprintf(stderr, "noisetop: %s\n", err);
+		goto out;
+	}
+	/* --shard K/N: this shard's rows, recorded in its own state file. */
+	if (o->nshards > 1) {
+		j->shard = j->rec.shard = o->shard;
+		j->nshards = j->rec.nshards = o->nshards;
+	}
+	if (job_load_data(&j->rec, ds, err, sizeof err) != 0 ||
 	    job_restore(j, err, sizeof err) != 0) {
 		fprintf(stderr, "noisetop: %s\n", err);
+		goto out;
+	}
+	if (j->nshards > 1 && job_shard_finished(j)) {
+		printf("shard %d of %d of run %s is already finished\n",
+		    j->shard, j->nshards, j->rec.id);
+		rc = run_merge(&j->rec, j->rec.conf.source, NULL, err,
+		    sizeof err) == 0 ? 0 : 1;
+		if (rc != 0)
+			fprintf(stderr, "noisetop: %s\n", err);
 		goto out;
 	}
 	if (job_finished(j)) {
