@@ -89,8 +89,8 @@ widest(const char *text)
 }
 
 static const char *const commands[] = {
-	"train", "compare", "sweep", "show", "runs", "resume", "rm", "help",
-	"version", "dashboard",
+	"train", "compare", "sweep", "show", "runs", "resume", "rm", "plot",
+	"merge", "help", "version", "dashboard",
 };
 
 static void
@@ -98,7 +98,8 @@ test_defaults_and_commands(void)
 {
 	static const cli_command want[] = {
 		CLI_TRAIN, CLI_COMPARE, CLI_SWEEP, CLI_SHOW, CLI_RUNS,
-		CLI_RESUME, CLI_RM, CLI_HELP, CLI_VERSION, CLI_DASHBOARD,
+		CLI_RESUME, CLI_RM, CLI_PLOT, CLI_MERGE, CLI_HELP,
+		CLI_VERSION, CLI_DASHBOARD,
 	};
 	cli_options  o;
 	train_config d;
@@ -113,7 +114,10 @@ test_defaults_and_commands(void)
 	    o.train_limit == 0 && o.csv == NULL && o.runs_dir == NULL,
 	    "no arguments: the dashboard with the defaults");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		/* The commands that need more to be complete get it. */
 		const char *line = strcmp(commands[i], "rm") == 0 ? "rm x" :
+		    strcmp(commands[i], "merge") == 0 ? "merge x" :
+		    strcmp(commands[i], "plot") == 0 ? "plot --svg x.svg" :
 		    commands[i];
 
 		ok(good(line, &o) && o.cmd == want[i], "command '%s'",
@@ -298,6 +302,14 @@ test_args(void)
 	ok(good("rm --runs /r a", &o) && o.nargs == 1 &&
 	    strcmp(o.runs_dir, "/r") == 0, "rm with --runs");
 	bad("train leftover", "unexpected argument 'leftover'");
+	bad("merge", "merge needs the name of a run");
+	bad("plot", "plot needs --svg FILE");
+	ok(good("plot r1 --svg f.svg --figure matrix", &o) &&
+	    o.cmd == CLI_PLOT && strcmp(o.resume, "r1") == 0 &&
+	    strcmp(o.svg, "f.svg") == 0 && strcmp(o.figure, "matrix") == 0,
+	    "plot RUN --svg FILE --figure");
+	ok(good("merge r2", &o) && o.cmd == CLI_MERGE &&
+	    strcmp(o.resume, "r2") == 0, "merge RUN");
 }
 
 /* A value the parser takes for option name, whose help line calls it
@@ -312,9 +324,10 @@ sample_value(const char *name, const char *arg)
 	}, by_arg[] = {
 		{ "N", "2" }, { "X", "0.1" }, { "S", "0.5" }, { "I", "0" },
 		{ "DIR", "/tmp" }, { "FILE", "/tmp/x" }, { "LIST", "0,1" },
-		{ "N,N,...", "8,8" }, { "train|test", "test" },
-		{ "fixed|fresh", "fresh" }, { "K/N", "1/2" }, { "ID", "abc" },
+		{ "N,N,...", "8,8" },
+		{ "K/N", "1/2" }, { "ID", "abc" },
 	};
+	static char first[64];
 
 	for (size_t i = 0; i < sizeof by_name / sizeof by_name[0]; i++)
 		if (strcmp(by_name[i].key, name) == 0)
@@ -322,6 +335,12 @@ sample_value(const char *name, const char *arg)
 	for (size_t i = 0; i < sizeof by_arg / sizeof by_arg[0]; i++)
 		if (strcmp(by_arg[i].key, arg) == 0)
 			return by_arg[i].value;
+	/* One of several words, "a|b|c": the first. */
+	if (strchr(arg, '|') != NULL) {
+		snprintf(first, sizeof first, "%.*s", (int)strcspn(arg, "|"),
+		    arg);
+		return first;
+	}
 	return NULL;
 }
 
@@ -334,7 +353,7 @@ test_help(void)
 		"threads", "csv", "json", "no-progress", "runs", "prune",
 		"ascii", "no-color", "split", "index", "count", "help",
 		"version", "seeds", "test-scales", "noise-mode", "corruption",
-		"shard", "run-id",
+		"shard", "run-id", "svg", "figure",
 	};
 	int   rc, nopt = 0, parsed = 0;
 	char *all = usage(NULL, &rc), *p;
