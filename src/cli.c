@@ -126,7 +126,7 @@ static const struct cli_opt {
 	{ "cpus-per-task", OPT_CPUS, "T", B(CLI_SLURM), "Slurm",
 	    "cores per task, and its --threads (default 2)" },
 	{ "sbatch-arg", OPT_SBATCH_ARG, "OPTION", B(CLI_SLURM), "Slurm",
-	    "one more #SBATCH line, e.g. --sbatch-arg=--time=2:00:00" },
+	    "one more #SBATCH line: an sbatch option, given with '='" },
 	{ "submit", OPT_SUBMIT, NULL, B(CLI_SLURM), "Slurm",
 	    "submit the array and its merge job with sbatch" },
 	{ "resubmit", OPT_RESUBMIT, "RUN", B(CLI_SLURM), "Slurm",
