@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "checkpoint.h"
 #include "dataset.h"
@@ -104,6 +105,15 @@ int run_merge(run *r, const char *source, int *missing, char *err,
  */
 int run_newest(const char *root, int finished_too, char *name,
     size_t namelen, char *err, size_t errlen);
+
+/*
+ * The newest run under root by creation, whatever its state (a sharded
+ * run other machines are writing, say), and the time its directory last
+ * changed in *mt (a file renamed into it changes it): a cheap signature to
+ * poll.  Returns 0, or -1 with a message (no run).
+ */
+int run_latest(const char *root, char *name, size_t namelen,
+    struct timespec *mt, char *err, size_t errlen);
 
 /* Open an existing run: RUN is a directory, or a name under root ("" or
  * NULL: run_newest(root, 0, ...)).  Reads and validates config.txt. */

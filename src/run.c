@@ -601,6 +601,35 @@ run_names_free(char **names, int n)
 }
 
 int
+run_latest(const char *root, char *name, size_t namelen, struct timespec *mt,
+    char *err, size_t errlen)
+{
+	char      **names;
+	int         n, found = 0;
+	struct stat st;
+
+	if ((names = run_names(root, &n, err, errlen)) == NULL)
+		return -1;
+	if (n > 0) {
+		char dir[NT_PATH_LEN + 300];
+
+		found = snprintf(name, namelen, "%s", names[0]) < (int)namelen;
+		snprintf(dir, sizeof dir, "%s/%s", root, names[0]);
+		/* A file renamed into the directory changes its mtime. */
+		if (mt != NULL) {
+			if (stat(dir, &st) == 0)
+				*mt = st.st_mtim;
+			else
+				memset(mt, 0, sizeof *mt);
+		}
+	}
+	run_names_free(names, n);
+	if (!found)
+		return err_set(err, errlen, "no run in %s", root);
+	return 0;
+}
+
+int
 run_newest(const char *root, int finished_too, char *name, size_t namelen,
     char *err, size_t errlen)
 {

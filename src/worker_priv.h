@@ -7,6 +7,7 @@
 #define NOISETOP_WORKER_PRIV_H
 
 #include <pthread.h>
+#include <time.h>
 
 #include "job.h"
 #include "mlp.h"
@@ -46,6 +47,11 @@ struct worker {
 	int             rec_warned;   /* a failed record was reported */
 	mlp            *model;    /* kept model, NULL until a job finished */
 	uint32_t        crc;      /* run_data_crc(ds), computed once */
+	/* The run on show and its directory's time when it was read: the
+	 * idle worker polls these once a second to follow a run that other
+	 * processes (shards on other machines) are writing. */
+	char            watch_name[256];
+	struct timespec watch_mtime;
 	int             have_crc;
 };
 

@@ -468,8 +468,10 @@ do_load(worker *w)
 	double        acc = 0.0, secs = 0.0;
 	int           nep = 0, ok, resumable = 0;
 
-	ok = j != NULL && run_newest(w->root, 1, name, sizeof name, NULL,
-	    0) == 0;
+	ok = j != NULL && run_latest(w->root, name, sizeof name,
+	    &w->watch_mtime, NULL, 0) == 0;
+	if (ok)
+		snprintf(w->watch_name, sizeof w->watch_name, "%s", name);
 	if (ok && (job_open(j, w->root, name, err, sizeof err) != 0 ||
 	    run_read_state(j->rec.dir, &rs, err, sizeof err) != 0 ||
 	    job_restore(j, err, sizeof err) != 0)) {
@@ -484,6 +486,17 @@ do_load(worker *w)
 	}
 	if (ok)
 		resumable = loaded_note(w, j, note, sizeof note, &secs, &nep);
+	/* Written by another process right now: followed, not resumed. */
+	if (ok && (rs.alive || (rs.elsewhere && strcmp(rs.state,
+	    "running") == 0) || (rs.nshards > 1 && strcmp(rs.state,
+	    "finished") != 0))) {
+		char stop[160];
+
+		job_stopped_at(&j->table, stop, sizeof stop);
+		snprintf(note, sizeof note, "%s, followed live: at %s",
+		    rs.nshards > 1 ? "sharded" : "running", stop);
+		resumable = 0;
+	}
 	/* Not worth the test-set pass when a job already owns the screen
 	 * (checked again below: one may start during the pass). */
 	if (ok && !worker_busy(w) && data_crc(w) == j->rec.conf.data_crc &&
@@ -525,6 +538,33 @@ do_load(worker *w)
 	free(j);
 }
 
+/*
+ * Idle with a runs root: wait for a request for up to a second, then look
+ * whether the newest run changed (another run appeared, or a file was
+ * renamed into the one on show): one readdir and one stat a second, which
+ * works on NFS and costs nothing measurable.  Called and returns with mu
+ * held; 1 when the run should be read again.
+ */
+static int
+wait_or_changed(worker *w)
+{
+	struct timespec until, mt;
+	char            name[256];
+	int             changed;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 1;
+	if (pthread_cond_timedwait(&w->cv, &w->mu, &until) == 0)
+		return 0;  /* woken: a request to look at first */
+	pthread_mutex_unlock(&w->mu);
+	changed = run_latest(w->root, name, sizeof name, &mt, NULL, 0) == 0 &&
+	    (strcmp(name, w->watch_name) != 0 ||
+	    mt.tv_sec != w->watch_mtime.tv_sec ||
+	    mt.tv_nsec != w->watch_mtime.tv_nsec);
+	pthread_mutex_lock(&w->mu);
+	return changed && !w->busy && !w->quit;
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -558,6 +598,11 @@ worker_main(void *arg)
 			pthread_mutex_unlock(&w->mu);
 			do_predict(w);
 			pthread_mutex_lock(&w->mu);
+		} else if (w->root[0] != '\0' && !w->busy &&
+		    (w->pub.st.state == WORKER_IDLE ||
+		    w->pub.st.state == WORKER_LOADED)) {
+			if (wait_or_changed(w))
+				w->want_load = 1;
 		} else
 			pthread_cond_wait(&w->cv, &w->mu);
 	}
