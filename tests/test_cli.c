@@ -90,7 +90,7 @@ widest(const char *text)
 
 static const char *const commands[] = {
 	"train", "compare", "sweep", "show", "runs", "resume", "rm", "plot",
-	"merge", "help", "version", "dashboard",
+	"slurm", "merge", "help", "version", "dashboard",
 };
 
 static void
@@ -98,7 +98,7 @@ test_defaults_and_commands(void)
 {
 	static const cli_command want[] = {
 		CLI_TRAIN, CLI_COMPARE, CLI_SWEEP, CLI_SHOW, CLI_RUNS,
-		CLI_RESUME, CLI_RM, CLI_PLOT, CLI_MERGE, CLI_HELP,
+		CLI_RESUME, CLI_RM, CLI_PLOT, CLI_SLURM, CLI_MERGE, CLI_HELP,
 		CLI_VERSION, CLI_DASHBOARD,
 	};
 	cli_options  o;
@@ -277,6 +277,9 @@ test_range_errors(void)
 
 		ok(good("train --csv -", &o) && strcmp(o.csv, "-") == 0,
 		    "a lone '-' is a value");
+		ok(good("train --data=--odd", &o) &&
+		    strcmp(o.data_dir, "--odd") == 0,
+		    "--data=--odd: a value given with '=' is taken as is");
 	}
 }
 
@@ -325,7 +328,8 @@ sample_value(const char *name, const char *arg)
 		{ "N", "2" }, { "X", "0.1" }, { "S", "0.5" }, { "I", "0" },
 		{ "DIR", "/tmp" }, { "FILE", "/tmp/x" }, { "LIST", "0,1" },
 		{ "N,N,...", "8,8" },
-		{ "K/N", "1/2" }, { "ID", "abc" },
+		{ "K/N", "1/2" }, { "ID", "abc" }, { "T", "2" },
+		{ "OPTION", "--time=10" }, { "RUN", "r1" },
 	};
 	static char first[64];
 
@@ -353,7 +357,8 @@ test_help(void)
 		"threads", "csv", "json", "no-progress", "runs", "prune",
 		"ascii", "no-color", "split", "index", "count", "help",
 		"version", "seeds", "test-scales", "noise-mode", "corruption",
-		"shard", "run-id", "svg", "figure",
+		"shard", "run-id", "svg", "figure", "array-size",
+		"cpus-per-task", "sbatch-arg", "submit", "resubmit", "out",
 	};
 	int   rc, nopt = 0, parsed = 0;
 	char *all = usage(NULL, &rc), *p;
@@ -421,7 +426,7 @@ test_help(void)
 		if (arg[0] == '\0')
 			snprintf(line, sizeof line, "%s", name);
 		else
-			snprintf(line, sizeof line, "%s %s", name,
+			snprintf(line, sizeof line, "%s=%s", name,
 			    v ? v : "");
 		parsed += v != NULL || arg[0] == '\0' ? good(line, &o) : 0;
 	}
