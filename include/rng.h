@@ -31,17 +31,17 @@ void rng_normal2(uint64_t key, uint64_t ctr, float *z0, float *z1);
  * z[2i] and z[2i+1] are the pair of counter ctr0+i (z holds 2n floats, the
  * caller's).  Box-Muller in float with our own polynomial log and sincos
  * (about 1e-7 relative error) on two 24-bit uniforms from rng_hash(key, ctr),
- * so the tails stop at 5.8 sd.  No libm and no fused multiply-adds: the AVX2
- * and portable paths give the same bits, and a pair's value does not depend
- * on n or on where the block starts.  These are not rng_normal2's values.
+ * so the tails stop at 5.8 sd.  No libm and no fused multiply-adds: the
+ * portable, AVX2 and AVX-512 paths give the same bits, and a pair's value
+ * does not depend on n or on where the block starts.  These are not rng_normal2's values.
  */
 void rng_normal2_block(uint64_t key, uint64_t ctr0, size_t n, float *z);
 
 /*
- * The path rng_normal2_block() takes: "avx2" or "portable", chosen once from
- * the CPU (NOISETOP_SIMD=portable|avx2 forces one).  rng_force_kernel()
+ * The path rng_normal2_block() takes: "portable", "avx2" or "avx512", chosen
+ * once from the CPU (NOISETOP_SIMD, see simd.h).  rng_force_kernel()
  * switches it, for tests and benchmarks (not while another thread is drawing);
- * it returns 0, or -1 if the name is unknown or the CPU lacks AVX2.
+ * it returns 0, or -1 if the name is unknown or the CPU lacks the level.
  */
 const char *rng_kernel_name(void);
 int rng_force_kernel(const char *name);

@@ -47,7 +47,7 @@
 
 #if (defined(__x86_64__) || defined(__i386__)) && \
     !defined(NOISETOP_PORTABLE_ONLY)
-#define GEMM_HAVE_AVX2 1
+#define GEMM_HAVE_X86 1
 #include <immintrin.h>
 #endif
 
@@ -83,6 +83,26 @@
 typedef void gemm_kernel(int kc, const float *a, ptrdiff_t rsa,
     ptrdiff_t csa, const float *b, float *c, ptrdiff_t ldc, int accum);
 
+/*
+ * A wide micro-kernel: like gemm_kernel on a (6 mp, 16 np) tile made of mp
+ * row panels and np column panels, all full.  Rows 6..11 of A start at
+ * a + a_hi (the next packed panel, or 6 rows further down A); the second B
+ * panel at b + b_hi.  Every element gets the same operations in the same
+ * order as under the (6, 16) kernel, so the width only changes the speed.
+ */
+typedef void gemm_wide(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+    ptrdiff_t a_hi, const float *b, ptrdiff_t b_hi, float *c, ptrdiff_t ldc,
+    int accum);
+
+/*
+ * The kernels of one SIMD level: the (MR, NR) tile, and wide[mp-1][np-1]
+ * for the larger register tiles it has (NULL where it has none).
+ */
+struct gemm_kset {
+	gemm_kernel	*tile;
+	gemm_wide	*wide[2][2];
+};
+
 /* Per-thread packing space, allocated once at fixed size (see buf_get). */
 struct gemm_buf {
 	float	*ap;		/* (MC, KC) packed A block */
@@ -107,58 +127,67 @@ struct gemm_job {
 };
 
 static gemm_kernel kern_portable;
-#ifdef GEMM_HAVE_AVX2
+#ifdef GEMM_HAVE_X86
 static gemm_kernel kern_avx2;
+static gemm_kernel kern_avx512;
+static gemm_wide kern_avx512_6x32, kern_avx512_12x16, kern_avx512_12x32;
 #endif
 
+/* The kernels of each SIMD level; a NULL tile: not in this build. */
+static const struct gemm_kset ksets[SIMD_NLEVELS] = {
+	[SIMD_PORTABLE] = { kern_portable, { { NULL } } },
+#ifdef GEMM_HAVE_X86
+	[SIMD_AVX2] = { kern_avx2, { { NULL } } },
+	[SIMD_AVX512] = { kern_avx512, { { NULL, kern_avx512_6x32 },
+	    { kern_avx512_12x16, kern_avx512_12x32 } } },
+#endif
+};
+
 /*
- * The kernel is chosen once per process (CPU features, NOISETOP_SIMD) and
+ * The level is chosen once per process (CPU features, NOISETOP_SIMD) and
  * only gemm_force_kernel() changes it afterwards.
  */
-static gemm_kernel	*kernel = kern_portable;
-static const char	*kernel_name = "portable";
+static int		 level = SIMD_PORTABLE;
 static pthread_once_t	 kernel_once = PTHREAD_ONCE_INIT;
 
 static pthread_key_t	 buf_key;
 static pthread_once_t	 buf_once = PTHREAD_ONCE_INIT;
 
-static int
-kernel_set(const char *name)
+static unsigned
+kernel_mask(void)
 {
-	if (strcmp(name, "portable") == 0) {
-		kernel = kern_portable;
-		kernel_name = "portable";
-		return 0;
-	}
-#ifdef GEMM_HAVE_AVX2
-	if (strcmp(name, "avx2") == 0 && simd_has_avx2()) {
-		kernel = kern_avx2;
-		kernel_name = "avx2";
-		return 0;
-	}
-#endif
-	return -1;
+	unsigned	mask = 0;
+	int		l;
+
+	for (l = 0; l < SIMD_NLEVELS; l++)
+		if (ksets[l].tile != NULL)
+			mask |= 1u << l;
+	return mask;
 }
 
 static void
 kernel_init(void)
 {
-	if (kernel_set(simd_default()) != 0)
-		kernel_set("portable");
+	level = simd_pick(kernel_mask(), simd_default());
 }
 
 const char *
 gemm_kernel_name(void)
 {
 	pthread_once(&kernel_once, kernel_init);
-	return kernel_name;
+	return simd_level_name(level);
 }
 
 int
 gemm_force_kernel(const char *name)
 {
+	int	l;
+
 	pthread_once(&kernel_once, kernel_init);
-	return kernel_set(name);
+	if ((l = simd_force(kernel_mask(), name)) < 0)
+		return -1;
+	level = l;
+	return 0;
 }
 
 static void
@@ -246,7 +275,7 @@ kern_portable(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
 	}
 }
 
-#ifdef GEMM_HAVE_AVX2
+#ifdef GEMM_HAVE_X86
 /*
  * AVX2+FMA micro-kernel: the (6, 16) tile lives in 12 ymm accumulators;
  * each k step loads one 16-float row of the B panel (2 ymm), broadcasts the
@@ -306,6 +335,83 @@ kern_avx2(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
 	STORE_ROW(5, c50, c51);
 #undef STORE_ROW
 }
+
+/*
+ * AVX-512 micro-kernels.  One zmm holds a 16-float row of a B panel, so a
+ * (6 mp, 16 np) tile takes 6 mp np accumulators: the (12, 32) tile keeps 24
+ * of the 32 zmm registers busy, loads 2 rows of B and broadcasts 12 values
+ * of A per k step for 24 FMAs.  Each element is a chain of FMAs in k order
+ * from zero, then (accum) one add of C, exactly as in kern_avx2: the AVX2
+ * and AVX-512 kernels give the same bits.  The (6, 16) kernel serves the
+ * edges; 6x32 and 12x16 the ragged last row or column panels.
+ */
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")
+static inline __attribute__((always_inline)) void
+k512(const int mp, const int np, int kc, const float *a, ptrdiff_t rsa,
+    ptrdiff_t csa, ptrdiff_t a_hi, const float *b, ptrdiff_t b_hi, float *c,
+    ptrdiff_t ldc, int accum)
+{
+	const float	*b2 = b + b_hi;
+	__m512		 acc[12][2], b0, b1, av;
+	int		 p, r, q;
+
+	for (r = 0; r < 6 * mp; r++)
+		for (q = 0; q < np; q++)
+			acc[r][q] = _mm512_setzero_ps();
+	for (p = 0; p < kc; p++) {
+		b0 = _mm512_load_ps(b + (ptrdiff_t)p * NR);
+		b1 = np > 1 ? _mm512_load_ps(b2 + (ptrdiff_t)p * NR) : b0;
+		for (r = 0; r < 6 * mp; r++) {
+			av = _mm512_set1_ps(a[(r >= 6 ? a_hi : 0) +
+			    (r % 6) * rsa + p * csa]);
+			acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
+			if (np > 1)
+				acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
+		}
+	}
+	for (r = 0; r < 6 * mp; r++)
+		for (q = 0; q < np; q++) {
+			float	*cr = c + r * ldc + q * NR;
+
+			if (accum)
+				acc[r][q] = _mm512_add_ps(acc[r][q],
+				    _mm512_loadu_ps(cr));
+			_mm512_storeu_ps(cr, acc[r][q]);
+		}
+}
+
+static void
+kern_avx512(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+    const float *b, float *c, ptrdiff_t ldc, int accum)
+{
+	k512(1, 1, kc, a, rsa, csa, 0, b, 0, c, ldc, accum);
+}
+
+static void
+kern_avx512_6x32(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+    ptrdiff_t a_hi, const float *b, ptrdiff_t b_hi, float *c, ptrdiff_t ldc,
+    int accum)
+{
+	k512(1, 2, kc, a, rsa, csa, a_hi, b, b_hi, c, ldc, accum);
+}
+
+static void
+kern_avx512_12x16(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+    ptrdiff_t a_hi, const float *b, ptrdiff_t b_hi, float *c, ptrdiff_t ldc,
+    int accum)
+{
+	k512(2, 1, kc, a, rsa, csa, a_hi, b, b_hi, c, ldc, accum);
+}
+
+static void
+kern_avx512_12x32(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+    ptrdiff_t a_hi, const float *b, ptrdiff_t b_hi, float *c, ptrdiff_t ldc,
+    int accum)
+{
+	k512(2, 2, kc, a, rsa, csa, a_hi, b, b_hi, c, ldc, accum);
+}
+#pragma GCC pop_options
 #endif
 
 /*
@@ -351,7 +457,7 @@ pack_a(int transa, int mc, int kc, const float *a, ptrdiff_t lda, float *dst)
 	}
 }
 
-#ifdef GEMM_HAVE_AVX2
+#ifdef GEMM_HAVE_X86
 /*
  * One full panel of a transposed B: src holds NR rows of op(B)^T, row j at
  * src + j*ldb running over k; dst gets the (kc, NR) panel.  8x8 blocks are
@@ -449,7 +555,7 @@ pack_b(int transb, int kc, int nc, const float *b, ptrdiff_t ldb, float *dst,
 
 	/* B stored (N, K): each column of op(B) is a contiguous row */
 	for (j0 = 0; j0 < nc; j0 += NR, dst += (ptrdiff_t)NR * kc) {
-#ifdef GEMM_HAVE_AVX2
+#ifdef GEMM_HAVE_X86
 		if (fast && j0 < full) {
 			pack_bt_avx2(kc, b + j0 * ldb, ldb, dst);
 			continue;
@@ -503,13 +609,14 @@ tile(gemm_kernel *kern, int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
  * (zero-padded) so the kernel never reads past the matrix.
  */
 static void
-block(const struct gemm_job *j, struct gemm_buf *buf, gemm_kernel *kern,
-    int ic, int mc, int jc, int nc, int pc, int kc, int accum, int last)
+block(const struct gemm_job *j, struct gemm_buf *buf,
+    const struct gemm_kset *ks, int ic, int mc, int jc, int nc, int pc,
+    int kc, int accum, int last)
 {
-	const float	*a, *ap;
-	ptrdiff_t	 rsa, csa, prs, pcs;
+	const float	*a, *ap, *bp;
+	ptrdiff_t	 rsa, csa, prs, pcs, a_hi;
 	float		*c;
-	int		 ir, jr, mr, nr, medge = mc / MR * MR;
+	int		 ir, jr, mr, nr, mp, np, q, x, medge = mc / MR * MR;
 
 	if (j->transa) {
 		a = j->a + pc * j->lda + ic;
@@ -526,26 +633,43 @@ block(const struct gemm_job *j, struct gemm_buf *buf, gemm_kernel *kern,
 		pack_a(j->transa, mc - medge, kc, a + medge * rsa, j->lda,
 		    buf->edge);
 
-	for (jr = 0; jr < nc; jr += NR) {
+	for (jr = 0; jr < nc; jr += NR * np) {
+		/* two B panels at once where the kernel has it and both are
+		 * full; then two A panels likewise */
+		np = ks->wide[1][1] != NULL && jr + 2 * NR <= nc ? 2 : 1;
 		nr = nc - jr < NR ? nc - jr : NR;
-		for (ir = 0; ir < mc; ir += MR) {
+		bp = buf->bp + (ptrdiff_t)jr * kc;
+		for (ir = 0; ir < mc; ir += MR * mp) {
 			mr = mc - ir < MR ? mc - ir : MR;
+			mp = ks->wide[1][1] != NULL && nr == NR && ir + 2 * MR <=
+			    (j->pack_a ? mc / MR * MR : medge) ? 2 : 1;
 			c = j->c + (ic + ir) * j->ldc + jc + jr;
 			if (j->pack_a || ir == medge) {
 				ap = j->pack_a ? buf->ap + (ptrdiff_t)ir * kc :
 				    buf->edge;
 				prs = 1;
 				pcs = MR;
+				a_hi = (ptrdiff_t)MR * kc;
 			} else {
 				ap = a + ir * rsa;
 				prs = rsa;
 				pcs = csa;
+				a_hi = MR * rsa;
 			}
-			tile(kern, kc, ap, prs, pcs, buf->bp + (ptrdiff_t)jr *
-			    kc, c, j->ldc, accum, mr, nr);
-			/* the tile is finished and still in L1 */
-			if (last && j->epi != NULL)
-				j->epi(j->epi_ctx, ic + ir, jc + jr, mr, nr, c,
+			if (mp > 1 || (np > 1 && mr == MR))
+				ks->wide[mp - 1][np - 1](kc, ap, prs, pcs, a_hi,
+				    bp, (ptrdiff_t)NR * kc, c, j->ldc, accum);
+			else
+				for (q = 0; q < np; q++)
+					tile(ks->tile, kc, ap, prs, pcs, bp +
+					    (ptrdiff_t)q * NR * kc, c + q * NR,
+					    j->ldc, accum, mr, nr);
+			/* the tiles are finished and still in L1 */
+			for (x = 0; last && j->epi != NULL && x < mp * np;
+			    x++)
+				j->epi(j->epi_ctx, ic + ir + x / np * MR, jc +
+				    jr + x % np * NR, x / np ? MR : mr, nr,
+				    c + x / np * MR * j->ldc + x % np * NR,
 				    j->ldc);
 		}
 	}
@@ -602,7 +726,7 @@ static void
 run_part(const struct gemm_job *j, int t, int nt)
 {
 	struct gemm_buf	*buf;
-	gemm_kernel	*kern = kernel;
+	const struct gemm_kset *ks = &ksets[level];
 	int		 m0 = 0, m1 = j->m, n0 = 0, n1 = j->n, tiles, unit;
 	int		 ic, jc, pc, mc, nc, kc;
 
@@ -637,12 +761,12 @@ run_part(const struct gemm_job *j, int t, int nt)
 			 */
 			pack_b(j->transb, kc, nc, j->transb ?
 			    j->b + jc * j->ldb + pc : j->b + pc * j->ldb + jc,
-			    j->ldb, buf->bp, kern != kern_portable,
+			    j->ldb, buf->bp, level >= SIMD_AVX2,
 			    j->colsum != NULL && m0 == 0 ? j->colsum + jc :
 			    NULL, pc == 0);
 			for (ic = m0; ic < m1; ic += MC) {
 				mc = m1 - ic < MC ? m1 - ic : MC;
-				block(j, buf, kern, ic, mc, jc, nc, pc, kc,
+				block(j, buf, ks, ic, mc, jc, nc, pc, kc,
 				    j->accum || pc > 0, pc + kc >= j->k);
 			}
 		}

@@ -2,7 +2,8 @@
  * gemm() against gemm_ref() for every kernel, transpose combination and
  * beta on awkward shapes and on the MLP's own, plus beta 0 over NaN garbage
  * and bit-identical results for 1 and 2 threads; gemm_team()'s epilogue and
- * column sums.
+ * column sums; the AVX-512 kernel bit for bit against the AVX2 one.  Kernels
+ * this CPU lacks are skipped, with the reason.
  */
 #include "gemm.h"
 
@@ -269,20 +270,90 @@ check_team(const char *kname, int ta, int tb, int m, int n, int k)
 	free(h2);
 }
 
+/*
+ * The FMA kernels (AVX2, AVX-512) must give the same bits on every shape,
+ * transpose and beta: the AVX-512 one keeps the AVX2 one's order of
+ * operations per element, so the README's results hold on both.
+ */
+static void
+check_same_bits(const char *k1, const char *k2)
+{
+	size_t	s, nshape = sizeof odd / sizeof odd[0] + sizeof mlp / sizeof mlp[0];
+	int	bad = 0, cases = 0;
+
+	for (s = 0; s < nshape; s++) {
+		int	m, n, k, pad, ta, tb, bi;
+
+		if (s < sizeof odd / sizeof odd[0]) {
+			m = odd[s].m;
+			n = odd[s].n;
+			k = odd[s].k;
+			pad = odd[s].pad;
+		} else {
+			const int	*c = mlp[s - sizeof odd / sizeof odd[0]];
+
+			m = c[2];
+			n = c[3];
+			k = c[4];
+			pad = 0;
+		}
+		for (ta = 0; ta < 2; ta++)
+			for (tb = 0; tb < 2; tb++)
+				for (bi = 0; bi < 2; bi++) {
+					int	 lda = (ta ? m : k) + pad;
+					int	 ldb = (tb ? k : n) + pad;
+					int	 ldc = n + pad;
+					size_t	 na = (size_t)(ta ? k : m) * lda;
+					size_t	 nb = (size_t)(tb ? n : k) * ldb;
+					size_t	 nc = (size_t)m * ldc;
+					float	*a = fill(na), *b = fill(nb);
+					float	*c1 = fill(nc);
+					float	*c2 = malloc(nc * sizeof *c2);
+
+					if (c2 == NULL)
+						exit(2);
+					memcpy(c2, c1, nc * sizeof *c2);
+					gemm_force_kernel(k1);
+					gemm(ta, tb, m, n, k, a, lda, b, ldb,
+					    (float)bi, c1, ldc);
+					gemm_force_kernel(k2);
+					gemm(ta, tb, m, n, k, a, lda, b, ldb,
+					    (float)bi, c2, ldc);
+					if (memcmp(c1, c2, nc * sizeof *c1) != 0) {
+						if (bad++ < 3)
+							diag("differ: %c%c %dx%dx%d "
+							    "beta %d", ta ? 'T' : 'N',
+							    tb ? 'T' : 'N', m, n, k,
+							    bi);
+					}
+					cases++;
+					free(a);
+					free(b);
+					free(c1);
+					free(c2);
+				}
+	}
+	ok(bad == 0, "%s and %s kernels: bit-identical C on %d cases (odd and "
+	    "MLP shapes, all transposes, beta 0 and 1)", k1, k2, cases);
+}
+
 int
 main(void)
 {
-	const char	*kernels[] = { "portable", "avx2" };
-	int		 nthreads = omp_get_max_threads(), i;
+	const char	*kernels[] = { "portable", "avx2", "avx512" };
+	int		 nthreads = omp_get_max_threads(), i, nk = 3;
+	int		 have_avx2 = 0, have_avx512 = 0;
 
 	(void)skip_all;		/* tap.h's, unused: this test always has a plan */
 	diag("default kernel %s, %d threads", gemm_kernel_name(), nthreads);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < nk; i++) {
 		if (gemm_force_kernel(kernels[i]) != 0) {
 			printf("ok %d # SKIP %s kernel: not supported here\n",
 			    ++tap_n, kernels[i]);
 			continue;
 		}
+		have_avx2 |= i == 1;
+		have_avx512 |= i == 2;
 		ok(strcmp(gemm_kernel_name(), kernels[i]) == 0,
 		    "forced kernel is %s", kernels[i]);
 		omp_set_num_threads(nthreads > 1 ? nthreads : 2);
@@ -294,7 +365,14 @@ main(void)
 		check_team(kernels[i], 0, 0, 13, 37, 1100);
 		check_team(kernels[i], 1, 1, 150, 600, 300);
 		check_team(kernels[i], 0, 1, 7, 5, 3);
+		check_team(kernels[i], 1, 0, 150, 600, 300);
+		check_team(kernels[i], 0, 0, 31, 100, 77);
 	}
+	if (have_avx2 && have_avx512)
+		check_same_bits("avx2", "avx512");
+	else
+		printf("ok %d # SKIP avx2 == avx512 bits: the CPU lacks one\n",
+		    ++tap_n);
 	ok(gemm_force_kernel("nonsense") == -1, "unknown kernel refused");
 	return tap_done();
 }
