@@ -1,11 +1,13 @@
 /*
  * bench_gemm: time gemm() on the MLP's shapes at the current OpenMP thread
  * count (best of several repeats, since the machine is shared), and the
- * GEMM time of one training epoch; beside it OpenBLAS's cblas_sgemm on the
- * same shapes and thread count when libopenblas.so.0 can be loaded (at run
- * time, so the build never depends on it).
+ * GEMM time of one training epoch; beside it OpenBLAS's cblas_sgemm and
+ * oneDNN's dnnl_sgemm on the same shapes and thread count when
+ * libopenblas.so.0 and libdnnl.so.2 can be loaded (at run time, so the build
+ * never depends on them).  The last line is for bench/run:
+ * "gemm_epoch_s <threads> <noisetop> <openblas|na> <onednn|na>".
  *
- *   usage: bench_gemm [portable|avx2]
+ *   usage: bench_gemm [portable|avx2|avx512]
  */
 #include "gemm.h"
 
@@ -69,6 +71,15 @@ typedef void cblas_sgemm_fn(int, int, int, int, int, int, float,
 typedef void set_threads_fn(int);
 static cblas_sgemm_fn	*ob_sgemm;
 
+/* oneDNN's row-major SGEMM (dnnl_dim_t is int64_t); it runs on OpenMP. */
+typedef int dnnl_sgemm_fn(char, char, int64_t, int64_t, int64_t, float,
+    const float *, int64_t, const float *, int64_t, float, float *, int64_t);
+static dnnl_sgemm_fn	*dn_sgemm;
+
+enum { LIB_NOISETOP, LIB_OPENBLAS, LIB_ONEDNN, NLIB };
+static const char *const lib_name[NLIB] = { "noisetop", "OpenBLAS",
+	"oneDNN" };
+
 enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
 
 /*
@@ -96,12 +107,23 @@ openblas_load(int threads)
 	return 0;
 }
 
+/* oneDNN, when libdnnl.so.2 is there: 0, else -1. */
+static int
+onednn_load(void)
+{
+	void	*h;
+
+	if ((h = dlopen("libdnnl.so.2", RTLD_NOW | RTLD_LOCAL)) == NULL)
+		return -1;
+	dn_sgemm = (dnnl_sgemm_fn *)dlsym(h, "dnnl_sgemm");
+	return dn_sgemm != NULL ? 0 : -1;
+}
+
 /* One shape's operands and its best times so far. */
 struct run {
 	int	 ta, tb, m, n, k, reps;
 	float	*a, *b, *c;
-	double	 best;		/* seconds per gemm() call */
-	double	 best_ob;	/* seconds per cblas_sgemm() call */
+	double	 best[NLIB];	/* seconds per call, per library */
 };
 
 static void
@@ -117,29 +139,34 @@ run_init(struct run *r, const struct call *cl, int batch)
 	r->c = fill((size_t)r->m * r->n);
 	/* about 2 ms per sample, at least one call */
 	r->reps = (int)(2e-3 / (2.0 * r->m * r->n * r->k / 50e9)) + 1;
-	r->best = r->best_ob = 1e30;
+	for (int l = 0; l < NLIB; l++)
+		r->best[l] = 1e30;
 }
 
 /* One timed sample of r->reps calls; keeps the best per-call time. */
 static void
-run_sample(struct run *r, int openblas)
+run_sample(struct run *r, int lib)
 {
 	int	lda = r->ta ? r->m : r->k, ldb = r->tb ? r->k : r->n;
 	double	t = now();
 	int	i;
 
 	for (i = 0; i < r->reps; i++) {
-		if (openblas)
+		if (lib == LIB_OPENBLAS)
 			ob_sgemm(ROW_MAJOR, r->ta ? TRANS : NO_TRANS,
 			    r->tb ? TRANS : NO_TRANS, r->m, r->n, r->k, 1.0f,
 			    r->a, lda, r->b, ldb, 0.0f, r->c, r->n);
+		else if (lib == LIB_ONEDNN)
+			dn_sgemm(r->ta ? 'T' : 'N', r->tb ? 'T' : 'N', r->m,
+			    r->n, r->k, 1.0f, r->a, lda, r->b, ldb, 0.0f,
+			    r->c, r->n);
 		else
 			gemm(r->ta, r->tb, r->m, r->n, r->k, r->a, lda, r->b,
 			    ldb, 0.0f, r->c, r->n);
 	}
 	t = (now() - t) / r->reps;
-	if (openblas ? t < r->best_ob : t < r->best)
-		*(openblas ? &r->best_ob : &r->best) = t;
+	if (t < r->best[lib])
+		r->best[lib] = t;
 }
 
 /*
@@ -158,24 +185,31 @@ main(int argc, char **argv)
 	    PHASES = 5 };
 	struct run	full[NCALL], last[NCALL];
 	size_t		i;
-	double		epoch = 0.0, epoch_ob = 0.0, flops_epoch = 0.0, flops;
-	int		phase, round, lib, nlib, nt = omp_get_max_threads();
+	double		epoch[NLIB] = { 0 }, flops_epoch = 0.0, flops;
+	int		phase, round, lib, have[NLIB] = { 1, 0, 0 };
+	int		nt = omp_get_max_threads();
 
 	if (argc > 1 && gemm_force_kernel(argv[1]) != 0) {
-		fprintf(stderr, "usage: bench_gemm [portable|avx2]\n");
+		fprintf(stderr, "usage: bench_gemm [portable|avx2|avx512] "
+		    "(one this CPU runs)\n");
 		return 1;
 	}
-	nlib = openblas_load(nt) == 0 ? 2 : 1;
+	have[LIB_OPENBLAS] = openblas_load(nt) == 0;
+	have[LIB_ONEDNN] = onednn_load() == 0;
 	for (i = 0; i < NCALL; i++) {
 		run_init(&full[i], &calls[i], BATCH);
 		run_init(&last[i], &calls[i], LAST_BATCH);
-		for (lib = 0; lib < nlib; lib++)
-			run_sample(&full[i], lib);	/* warm up */
-		full[i].best = full[i].best_ob = 1e30;
+		for (lib = 0; lib < NLIB; lib++)
+			if (have[lib])
+				run_sample(&full[i], lib);	/* warm up */
+		for (lib = 0; lib < NLIB; lib++)
+			full[i].best[lib] = 1e30;
 	}
 	for (phase = 0; phase < PHASES; phase++) {
-		for (lib = 0; lib < nlib; lib++) {
-			if (nlib > 1)
+		for (lib = 0; lib < NLIB; lib++) {
+			if (!have[lib])
+				continue;
+			if (have[LIB_OPENBLAS] || have[LIB_ONEDNN])
 				usleep(250000);
 			for (round = 0; round < ROUNDS / PHASES; round++)
 				for (i = 0; i < NCALL; i++) {
@@ -186,27 +220,33 @@ main(int argc, char **argv)
 		}
 	}
 
-	printf("kernel %s, %d threads, best of %d rounds; OpenBLAS %s\n",
-	    gemm_kernel_name(), nt, ROUNDS, nlib > 1 ? "beside it, same "
-	    "threads" : "not found (apt-get install libopenblas0)");
+	printf("kernel %s, %d threads, best of %d rounds; OpenBLAS %s; "
+	    "oneDNN %s\n", gemm_kernel_name(), nt, ROUNDS,
+	    have[LIB_OPENBLAS] ? "beside it, same threads" : "not found "
+	    "(apt-get install libopenblas0)", have[LIB_ONEDNN] ? "beside it, "
+	    "same threads (OpenMP)" : "not found (apt-get install libdnnl2)");
 	printf("%-14s %5s %5s %5s  %9s %8s", "call", "M", "N", "K",
 	    "ms/call", "GFLOP/s");
-	if (nlib > 1)
-		printf("  %9s %8s %6s", "OB ms", "OB GF/s", "nt/OB");
+	if (have[LIB_OPENBLAS])
+		printf("  %8s %6s", "OB GF/s", "nt/OB");
+	if (have[LIB_ONEDNN])
+		printf("  %8s %6s", "DN GF/s", "nt/DN");
 	printf("\n");
 	for (i = 0; i < NCALL; i++) {
 		struct run	*r = &full[i];
 
 		flops = 2.0 * r->m * r->n * r->k;
 		printf("%-14s %5d %5d %5d  %9.4f %8.1f", calls[i].what,
-		    r->m, r->n, r->k, r->best * 1e3, flops / r->best / 1e9);
-		if (nlib > 1)
-			printf("  %9.4f %8.1f %5.0f%%", r->best_ob * 1e3,
-			    flops / r->best_ob / 1e9,
-			    100.0 * r->best_ob / r->best);
+		    r->m, r->n, r->k, r->best[0] * 1e3, flops / r->best[0] /
+		    1e9);
+		for (lib = 1; lib < NLIB; lib++)
+			if (have[lib])
+				printf("  %8.1f %5.0f%%", flops / r->best[lib] /
+				    1e9, 100.0 * r->best[lib] / r->best[0]);
 		printf("\n");
-		epoch += (EPOCH_BATCHES - 1) * r->best + last[i].best;
-		epoch_ob += (EPOCH_BATCHES - 1) * r->best_ob + last[i].best_ob;
+		for (lib = 0; lib < NLIB; lib++)
+			epoch[lib] += (EPOCH_BATCHES - 1) * r->best[lib] +
+			    last[i].best[lib];
 		flops_epoch += (EPOCH_BATCHES - 1) * flops +
 		    2.0 * last[i].m * last[i].n * last[i].k;
 		free(r->a);
@@ -216,12 +256,19 @@ main(int argc, char **argv)
 		free(last[i].b);
 		free(last[i].c);
 	}
-	printf("epoch (%d batches, last %d): %.1f GFLOP; noisetop %.3f s of "
-	    "GEMM, %.1f GFLOP/s", EPOCH_BATCHES, LAST_BATCH,
-	    flops_epoch / 1e9, epoch, flops_epoch / epoch / 1e9);
-	if (nlib > 1)
-		printf("; OpenBLAS %.3f s, %.1f GFLOP/s", epoch_ob,
-		    flops_epoch / epoch_ob / 1e9);
+	printf("epoch (%d batches, last %d): %.1f GFLOP of GEMM", EPOCH_BATCHES,
+	    LAST_BATCH, flops_epoch / 1e9);
+	for (lib = 0; lib < NLIB; lib++)
+		if (have[lib])
+			printf("; %s %.3f s, %.1f GFLOP/s", lib_name[lib],
+			    epoch[lib], flops_epoch / epoch[lib] / 1e9);
+	printf("\n");
+	printf("gemm_epoch_s %d %.3f", nt, epoch[0]);
+	for (lib = 1; lib < NLIB; lib++)
+		if (have[lib])
+			printf(" %.3f", epoch[lib]);
+		else
+			printf(" na");
 	printf("\n");
 	return 0;
 }

@@ -1,7 +1,7 @@
 /*
  * Training benchmark on real MNIST: load and noise times, seconds per
  * training epoch and per evaluation of the reference MLP at 1 and 2
- * threads, achieved GFLOP/s, and peak RSS.
+ * threads, achieved GFLOP/s, peak RSS, and where an epoch's time goes.
  */
 #include <omp.h>
 #include <stdio.h>
@@ -10,8 +10,10 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "adam.h"
 #include "dataset.h"
 #include "gemm.h"
+#include "mlp.h"
 #include "noise.h"
 #include "rng.h"
 #include "train.h"
@@ -33,6 +35,151 @@ cpu_seconds(void)
 	getrusage(RUSAGE_SELF, &ru);
 	return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 +
 	    ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
+}
+
+/* The phases of a training step, in breakdown() order. */
+enum { PH_GATHER, PH_FWD, PH_LOSS, PH_BWD, PH_ADAM, PH_GEMM, PH_N };
+
+/*
+ * The GEMMs of one step alone (no epilogue, no column sums), on the running
+ * team, with the barriers the passes have: what the step would cost if the
+ * epilogues and bias gradients were free.
+ */
+static void
+step_gemms(mlp *m, const float *xb, int bs)
+{
+	int L = m->nlayer;
+
+	for (int l = 0; l < L; l++) {
+		gemm_team(0, 0, bs, m->size[l + 1], m->size[l], l ? m->act[l] :
+		    xb, m->size[l], m->W[l], m->size[l + 1], 0.0f,
+		    m->buf[l + 1], m->size[l + 1], NULL);
+#pragma omp barrier
+	}
+	for (int l = L - 1; l >= 0; l--) {
+		int in = m->size[l], out = m->size[l + 1];
+
+		gemm_team(1, 0, in, out, bs, l ? m->act[l] : xb, in,
+		    m->delta[l + 1], out, 0.0f, m->dW[l], out, NULL);
+		if (l > 0) {
+			gemm_team(0, 1, bs, in, out, m->delta[l + 1], out,
+			    m->W[l], out, 0.0f, m->delta[l], in, NULL);
+#pragma omp barrier
+		}
+	}
+}
+
+/*
+ * One epoch of train_run()'s loop by hand on 2 threads (shuffle, gather,
+ * forward, loss, backward, Adam), timing each phase between barriers, and
+ * after each step its GEMMs again on their own (outside the epoch's time).
+ * sec[]: seconds per phase over the epoch; returns the epoch's seconds.
+ */
+static double
+breakdown(const train_config *cfg, const train_data *tr, double *sec)
+{
+	char      err[256];
+	mlp      *m = mlp_new(cfg->nlayer, cfg->size, cfg->batch, cfg->dropout,
+	    err, sizeof err);
+	adam      opt;
+	size_t    n = tr->n, *perm = malloc(n * sizeof *perm);
+	float    *xb = aligned_alloc(64, (size_t)cfg->batch * tr->npix *
+	    sizeof(float));
+	uint8_t  *yb = malloc((size_t)cfg->batch);
+	int       npix = tr->npix, nbatch = (int)((n + cfg->batch - 1) /
+	    cfg->batch);
+	uint64_t  dkey = rng_key(cfg->seed, RNG_DROPOUT, 0), skey;
+	double    total, extra = 0.0;
+
+	if (m == NULL || perm == NULL || xb == NULL || yb == NULL ||
+	    adam_init(&opt, m->nparam, cfg->lr) != 0) {
+		fprintf(stderr, "bench_train: out of memory\n");
+		exit(1);
+	}
+	mlp_init(m, cfg->seed);
+	omp_set_num_threads(2);
+	for (int p = 0; p < PH_N; p++)
+		sec[p] = 0.0;
+	total = now();
+	skey = rng_key(cfg->seed, RNG_SHUFFLE, 1);
+	for (size_t i = 0; i < n; i++)
+		perm[i] = i;
+	for (size_t i = n - 1; i > 0; i--) {
+		size_t j = (size_t)(rng_hash(skey, i) % (i + 1)), t = perm[i];
+
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+	for (int bi = 0; bi < nbatch; bi++) {
+		size_t b0 = (size_t)bi * cfg->batch;
+		int    bs = n - b0 < (size_t)cfg->batch ? (int)(n - b0) :
+		    cfg->batch;
+
+#pragma omp parallel
+		{
+			double t = 0.0, t1;
+			int    c;
+
+#pragma omp master
+			t = now();
+#pragma omp for schedule(static)
+			for (int r = 0; r < bs; r++) {
+				memcpy(xb + (size_t)r * npix,
+				    tr->x + perm[b0 + r] * npix,
+				    (size_t)npix * sizeof(float));
+				yb[r] = tr->y[perm[b0 + r]];
+			}
+#pragma omp master
+			{
+				t1 = now();
+				sec[PH_GATHER] += t1 - t;
+				t = t1;
+			}
+			mlp_forward_team(m, xb, bs, 1, dkey, (uint64_t)bi);
+#pragma omp master
+			{
+				t1 = now();
+				sec[PH_FWD] += t1 - t;
+				t = t1;
+			}
+#pragma omp single
+			mlp_loss(m, yb, bs, &c);
+#pragma omp master
+			{
+				t1 = now();
+				sec[PH_LOSS] += t1 - t;
+				t = t1;
+			}
+			mlp_backward_team(m, bs);
+#pragma omp master
+			{
+				t1 = now();
+				sec[PH_BWD] += t1 - t;
+				t = t1;
+			}
+			adam_step_team(&opt, m->param, m->grad);
+#pragma omp master
+			{
+				t1 = now();
+				sec[PH_ADAM] += t1 - t;
+				t = t1;
+			}
+			step_gemms(m, xb, bs);
+#pragma omp master
+			{
+				t1 = now();
+				sec[PH_GEMM] += t1 - t;
+				extra += t1 - t;
+			}
+		}
+	}
+	total = now() - total - extra;
+	free(perm);
+	free(xb);
+	free(yb);
+	adam_destroy(&opt);
+	mlp_free(m);
+	return total;
 }
 
 int
@@ -129,6 +276,37 @@ main(int argc, char **argv)
 	}
 	printf("speed-up 1 -> 2 threads: %.2fx training, %.2fx evaluation\n",
 	    sec[1] / sec[2], evs[1] / evs[2]);
+	{
+		train_data tr = { xtr, ds.train.label, ds.train.n, DATASET_NPIX };
+		double     ph[PH_N], best[PH_N], tot = 1e30, fb, epi;
+
+		/* best of 2 epochs, each phase on its own */
+		for (int k = 0; k < 2; k++) {
+			double t = breakdown(&cfg, &tr, ph);
+
+			tot = t < tot ? t : tot;
+			for (int p = 0; p < PH_N; p++)
+				best[p] = k == 0 || ph[p] < best[p] ? ph[p] :
+				    best[p];
+		}
+		fb = best[PH_FWD] + best[PH_BWD];
+		epi = fb > best[PH_GEMM] ? fb - best[PH_GEMM] : 0.0;
+		printf("epoch breakdown, 2 threads, gemm %s, adam %s (train_run's "
+		    "step by hand, phases timed between barriers, best of 2):\n",
+		    gemm_kernel_name(), adam_kernel_name());
+#define ROW(name, v) printf("  %-44s %6.3f s  %5.1f%%\n", name, v, \
+	100.0 * (v) / tot)
+		ROW("GEMM (the step's 8 products alone)", best[PH_GEMM]);
+		ROW("epilogues (bias, ReLU, dropout, softmax, db)", epi);
+		ROW("loss (mlp_loss: argmax, log, dlogits)", best[PH_LOSS]);
+		ROW("Adam", best[PH_ADAM]);
+		ROW("batch gather", best[PH_GATHER]);
+		ROW("rest (shuffle, parallel regions)", tot - fb -
+		    best[PH_LOSS] - best[PH_ADAM] - best[PH_GATHER]);
+		ROW("epoch", tot);
+#undef ROW
+		printf("breakdown %.3f %.3f\n", tot, best[PH_GEMM]);
+	}
 	getrusage(RUSAGE_SELF, &ru);
 	printf("peak RSS: %.0f MB\n", ru.ru_maxrss / 1024.0);
 	/* for bench/run */
