@@ -255,7 +255,7 @@ forward_team(mlp *m, const float *x, int batch, int train,
 			struct fwd_ctx f = { m->b[l], out, 0, 0, 1.0f,
 			    dropout_key + (uint64_t)l, step, NULL };
 			gemm_extra     ex = { l < L - 1 ? epi_hidden : epi_logits,
-			    &f, NULL };
+			    &f, NULL, m->bf16 };
 
 			if (l < L - 1 && train && rate > 0.0f) {
 				f.drop = 1;
@@ -367,9 +367,9 @@ backward_team(mlp *m, int batch)
 
 	for (int l = m->nlayer - 1; l >= 0; l--) {
 		int            in = m->size[l], out = m->size[l + 1];
-		gemm_extra     wx = { NULL, NULL, m->db[l] };
+		gemm_extra     wx = { NULL, NULL, m->db[l], m->bf16 };
 		struct bwd_ctx g = { m->act[l], in, scale };
-		gemm_extra     ix = { epi_relu_back, &g, NULL };
+		gemm_extra     ix = { epi_relu_back, &g, NULL, m->bf16 };
 
 		/* dW(in,out) = act[l]^T (in,B) @ delta[l+1] (B,out) */
 		gemm_team(1, 0, in, out, batch, m->act[l], in, m->delta[l + 1],
