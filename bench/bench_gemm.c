@@ -4,8 +4,9 @@
  * GEMM time of one training epoch; beside it OpenBLAS's cblas_sgemm and
  * oneDNN's dnnl_sgemm on the same shapes and thread count when
  * libopenblas.so.0 and libdnnl.so.2 can be loaded (at run time, so the build
- * never depends on them).  The last line is for bench/run:
- * "gemm_epoch_s <threads> <noisetop> <openblas|na> <onednn|na>".
+ * never depends on them), and noisetop's own bf16 GEMM (gemm_extra.bf16)
+ * where the CPU has AVX512-BF16.  The last line is for bench/run:
+ * "gemm_epoch_s <threads> <noisetop> <openblas|na> <onednn|na> <bf16|na>".
  *
  *   usage: bench_gemm [portable|avx2|avx512]
  */
@@ -76,9 +77,9 @@ typedef int dnnl_sgemm_fn(char, char, int64_t, int64_t, int64_t, float,
     const float *, int64_t, const float *, int64_t, float, float *, int64_t);
 static dnnl_sgemm_fn	*dn_sgemm;
 
-enum { LIB_NOISETOP, LIB_OPENBLAS, LIB_ONEDNN, NLIB };
+enum { LIB_NOISETOP, LIB_OPENBLAS, LIB_ONEDNN, LIB_BF16, NLIB };
 static const char *const lib_name[NLIB] = { "noisetop", "OpenBLAS",
-	"oneDNN" };
+	"oneDNN", "noisetop bf16" };
 
 enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
 
@@ -156,7 +157,13 @@ run_sample(struct run *r, int lib)
 			ob_sgemm(ROW_MAJOR, r->ta ? TRANS : NO_TRANS,
 			    r->tb ? TRANS : NO_TRANS, r->m, r->n, r->k, 1.0f,
 			    r->a, lda, r->b, ldb, 0.0f, r->c, r->n);
-		else if (lib == LIB_ONEDNN)
+		else if (lib == LIB_BF16) {
+			gemm_extra	x = { NULL, NULL, NULL, 1 };
+
+#pragma omp parallel
+			gemm_team(r->ta, r->tb, r->m, r->n, r->k, r->a, lda,
+			    r->b, ldb, 0.0f, r->c, r->n, &x);
+		} else if (lib == LIB_ONEDNN)
 			dn_sgemm(r->ta ? 'T' : 'N', r->tb ? 'T' : 'N', r->m,
 			    r->n, r->k, 1.0f, r->a, lda, r->b, ldb, 0.0f,
 			    r->c, r->n);
@@ -196,6 +203,7 @@ main(int argc, char **argv)
 	}
 	have[LIB_OPENBLAS] = openblas_load(nt) == 0;
 	have[LIB_ONEDNN] = onednn_load() == 0;
+	have[LIB_BF16] = gemm_bf16_available();
 	for (i = 0; i < NCALL; i++) {
 		run_init(&full[i], &calls[i], BATCH);
 		run_init(&last[i], &calls[i], LAST_BATCH);
@@ -231,6 +239,8 @@ main(int argc, char **argv)
 		printf("  %8s %6s", "OB GF/s", "nt/OB");
 	if (have[LIB_ONEDNN])
 		printf("  %8s %6s", "DN GF/s", "nt/DN");
+	if (have[LIB_BF16])
+		printf("  %8s %6s", "bf16 GF/s", "nt/bf16");
 	printf("\n");
 	for (i = 0; i < NCALL; i++) {
 		struct run	*r = &full[i];
@@ -263,6 +273,9 @@ main(int argc, char **argv)
 			printf("; %s %.3f s, %.1f GFLOP/s", lib_name[lib],
 			    epoch[lib], flops_epoch / epoch[lib] / 1e9);
 	printf("\n");
+	if (!have[LIB_BF16])
+		printf("noisetop bf16: no kernel on this CPU (AVX512-BF16 "
+		    "needed)\n");
 	printf("gemm_epoch_s %d %.3f", nt, epoch[0]);
 	for (lib = 1; lib < NLIB; lib++)
 		if (have[lib])

@@ -37,6 +37,8 @@ cli_usage(FILE *f)
 "  --lr X              (default 0.001)  --dropout X     (default 0.2)\n"
 "  --hidden N,N,...    hidden layer sizes (default 512,512)\n"
 "  --seed N            (default 42)     --threads N     (default: all cores)\n"
+"  --precision P       fp32 (default) or bf16: GEMM inputs in bf16, fp32\n"
+"                      sums and weights (CPUs with AVX512-BF16)\n"
 "Output:\n"
 "  --csv FILE, --json FILE   write the per-epoch history (atomically)\n"
 "  --no-progress       no live progress bar\n"
@@ -140,6 +142,7 @@ enum {
 	OPT_BATCH, OPT_LR, OPT_DROPOUT, OPT_HIDDEN, OPT_SEED, OPT_THREADS,
 	OPT_NOISE, OPT_SCALES, OPT_CSV, OPT_JSON, OPT_ASCII, OPT_NO_COLOR,
 	OPT_SPLIT, OPT_INDEX, OPT_COUNT, OPT_NO_PROGRESS, OPT_RUNS,
+	OPT_PRECISION,
 };
 
 int
@@ -167,6 +170,7 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 		{ "count", required_argument, NULL, OPT_COUNT },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ "runs", required_argument, NULL, OPT_RUNS },
+		{ "precision", required_argument, NULL, OPT_PRECISION },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -250,6 +254,11 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 				o->nscales = 0;
 				return -1;
 			}
+			break;
+		case OPT_PRECISION:
+			rc = train_precision_parse(a, &o->cfg.precision, err,
+			    errlen);
+			o->precision_set = 1;
 			break;
 		case OPT_CSV:
 			o->csv = a;

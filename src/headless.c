@@ -126,10 +126,11 @@ print_header(const char *what, const train_config *c, const dataset *ds)
 	for (int l = 0; l <= c->nlayer; l++)
 		printf("%s%d", l ? "-" : "", c->size[l]);
 	printf(", dropout %g, Adam lr %g, batch %d, %d epochs, seed %llu, "
-	    "%d threads, gemm %s\n", (double)c->dropout, (double)c->lr,
+	    "%d threads, gemm %s%s\n", (double)c->dropout, (double)c->lr,
 	    c->batch, c->epochs, (unsigned long long)c->seed,
 	    c->threads > 0 ? c->threads : omp_get_max_threads(),
-	    gemm_kernel_name());
+	    gemm_kernel_name(), c->precision == TRAIN_BF16 ?
+	    ", bf16 inputs (avx512bf16)" : "");
 }
 
 static void
@@ -371,6 +372,13 @@ headless_resume(const cli_options *o)
 	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
 	    run_open(r, root, o->resume, err, sizeof err) != 0) {
 		fprintf(stderr, "noisetop: %s\n", err);
+		goto out;
+	}
+	if (o->precision_set && o->cfg.precision != r->conf.cfg.precision) {
+		fprintf(stderr, "noisetop: run %s trained in %s: resuming it in "
+		    "%s would mix precisions\n", r->id,
+		    train_precision_name(r->conf.cfg.precision),
+		    train_precision_name(o->cfg.precision));
 		goto out;
 	}
 	/* The same data, checked by its checksum. */

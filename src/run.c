@@ -129,7 +129,7 @@ write_config(const run *r, char *err, size_t errlen)
 	    (double)c->cfg.noise);
 	for (int i = 0; i < c->nscales; i++)
 		ADD("%s%.9g", i ? "," : "", (double)c->scales[i]);
-	ADD("\n");
+	ADD("\nprecision = %s\n", train_precision_name(c->cfg.precision));
 #undef ADD
 	return write_file(r->dir, "config.txt", text, err, errlen);
 }
@@ -304,6 +304,15 @@ config_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 		if (num(k, v, 0, 100, &d, err, errlen))
 			return -1;
 		c->cfg.noise = (float)d;
+	} else if (strcmp(k, "precision") == 0) {
+		/* absent in runs from before it: fp32, the default */
+		if (strcmp(v, "fp32") == 0)
+			c->cfg.precision = TRAIN_FP32;
+		else if (strcmp(v, "bf16") == 0)
+			c->cfg.precision = TRAIN_BF16;
+		else
+			return err_set(err, errlen, "precision '%s': must be "
+			    "fp32 or bf16", v);
 	} else if (strcmp(k, "scales") == 0) {
 		if ((c->nscales = sweep_parse_scales(v, c->scales, err,
 		    errlen)) < 0)

@@ -72,6 +72,29 @@ main(void)
 		    "one epoch: running accuracy %.4f, loss %.4f",
 		    r1->hist[0].acc, r1->hist[0].loss);
 		mlp_free(r1->model);
+
+		/* The same in mixed precision (bf16 GEMM inputs), where the
+		 * CPU has a bf16 kernel; elsewhere train_run refuses it. */
+		cfg.precision = TRAIN_BF16;
+		if (gemm_bf16_available()) {
+			int rc = train_run(&cfg, &tr, &te, NULL, NULL, NULL,
+			    NULL, r1, err, sizeof err);
+
+			ok(rc == 0 && r1->nhist == 1 &&
+			    r1->hist[0].val_acc >= want && r1->model->bf16,
+			    "bf16: one epoch on %zu images: val_accuracy %.4f "
+			    ">= %.2f (%.1f s)", tr.n, rc == 0 ?
+			    r1->hist[0].val_acc : 0.0, want, rc == 0 ?
+			    r1->hist[0].seconds : 0.0);
+			mlp_free(r1->model);
+		} else {
+			int rc = train_run(&cfg, &tr, &te, NULL, NULL, NULL,
+			    NULL, r1, err, sizeof err);
+
+			ok(rc == -1 && strstr(err, "neither") != NULL,
+			    "bf16 refused without AVX512-BF16: '%s'", err);
+		}
+		cfg.precision = TRAIN_FP32;
 	}
 
 	/* Bit-identical histories for 1 and 2 threads. */
