@@ -308,6 +308,40 @@ main(int argc, char **argv)
 #undef ROW
 		printf("breakdown %.3f %.3f\n", tot, best[PH_GEMM]);
 	}
+	/* Mixed precision, where the CPU has a bf16 GEMM kernel. */
+	if (getenv("BENCH_QUICK") == NULL && gemm_bf16_available()) {
+		train_data tr = { xtr, ds.train.label, ds.train.n, DATASET_NPIX };
+		train_data te = { xte, ds.test.label, ds.test.n, DATASET_NPIX };
+		double     best = 1e30, ev = 1e30, loss, acc;
+
+		cfg.threads = 2;
+		cfg.precision = TRAIN_BF16;
+		if (train_run(&cfg, &tr, &te, NULL, NULL, NULL, NULL, res, err,
+		    sizeof err) != 0) {
+			fprintf(stderr, "bench_train: %s\n", err);
+			return 1;
+		}
+		for (int e = 0; e < res->nhist; e++)
+			best = res->hist[e].seconds < best ?
+			    res->hist[e].seconds : best;
+		for (int k = 0; k < 3; k++) {
+			t0 = now();
+			train_evaluate(res->model, &te, &loss, &acc, NULL, NULL);
+			t0 = now() - t0;
+			ev = t0 < ev ? t0 : ev;
+		}
+		printf("bf16 (%s), 2 threads: %.3f s/epoch, eval %.3f s, "
+		    "val_acc %.4f after %d epoch%s (fp32: %.3f s/epoch)\n",
+		    gemm_bf16_kernel_name(), best - ev, ev,
+		    res->hist[res->nhist - 1].val_acc, res->nhist,
+		    res->nhist > 1 ? "s" : "", sec[2]);
+		printf("bf16_epoch %.3f %s\n", best - ev,
+		    gemm_bf16_kernel_name());
+		mlp_free(res->model);
+		cfg.precision = TRAIN_FP32;
+	} else if (getenv("BENCH_QUICK") == NULL)
+		printf("bf16 training: skipped, no bf16 GEMM kernel on this "
+		    "CPU (AVX512-BF16 needed)\n");
 	getrusage(RUSAGE_SELF, &ru);
 	printf("peak RSS: %.0f MB\n", ru.ru_maxrss / 1024.0);
 	/* for bench/run */

@@ -534,26 +534,40 @@ pack_b(int transb, int kc, int nc, const float *b, ptrdiff_t ldb, float *dst,
 	}
 	if (!transb) {
 		/*
-		 * B stored (K, N): NR contiguous values per k.  Walk B row by
-		 * row so its reads stream; panel by panel they would stride
-		 * ldb and each miss the cache.
+		 * B stored (K, N): NR contiguous values per k.  A strip of
+		 * PACK_ROWS rows of B at a time, panel by panel: the strip
+		 * stays in L1 while each panel gets PACK_ROWS cache lines in a
+		 * row.  Row by row, each row would write one line to every
+		 * panel, nc/NR streams kc*NR*4 bytes apart (32 KiB at kc 512,
+		 * one L1 set): a fifth of the time of a forward product went
+		 * to those misses.  Panel by panel over all of kc, the reads
+		 * would stride ldb and miss instead.
 		 */
-		for (p = 0; p < kc; p++) {
-			s = b + p * ldb;
-			for (j0 = 0; j0 < full; j0 += NR)
-				memcpy(dst + (ptrdiff_t)j0 * kc + p * NR, s + j0,
-				    sizeof(float) * NR);
-			/* the row is in L1 now: add it to the column sums */
-			if (cs != NULL)
-				for (j = 0; j < nc; j++)
-					cs[j] += s[j];
-			if (full == nc)
-				continue;
-			d = dst + (ptrdiff_t)full * kc + p * NR;
-			for (j = 0; j < nc - full; j++)
-				d[j] = s[full + j];
-			for (; j < NR; j++)
-				d[j] = 0.0f;
+		enum { PACK_ROWS = 8 };
+		int	p0, pe;
+
+		for (p0 = 0; p0 < kc; p0 = pe) {
+			pe = kc - p0 < PACK_ROWS ? kc : p0 + PACK_ROWS;
+			for (j0 = 0; j0 < full; j0 += NR) {
+				d = dst + (ptrdiff_t)j0 * kc;
+				for (p = p0; p < pe; p++)
+					memcpy(d + p * NR, b + p * ldb + j0,
+					    sizeof(float) * NR);
+			}
+			for (p = p0; p < pe; p++) {
+				s = b + p * ldb;
+				/* in L1 now: add the row to the column sums */
+				if (cs != NULL)
+					for (j = 0; j < nc; j++)
+						cs[j] += s[j];
+				if (full == nc)
+					continue;
+				d = dst + (ptrdiff_t)full * kc + p * NR;
+				for (j = 0; j < nc - full; j++)
+					d[j] = s[full + j];
+				for (; j < NR; j++)
+					d[j] = 0.0f;
+			}
 		}
 		return;
 	}
