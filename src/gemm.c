@@ -832,6 +832,40 @@ pairs_of_rows(const float *r0, const float *r1, int n, uint32_t *dst)
 }
 
 /*
+ * One panel of pairs from rows that run along k: row i (i < n, at
+ * src + i*ld, kc floats) becomes lane i of dst, (ceil(kc/2), width) pairs;
+ * lanes n..width-1 are 0.  Each row is rounded whole into a bf16 row (a
+ * loop that vectorises; two neighbours along k are then one 32-bit pair),
+ * then the panel is written in order: strided stores into the panel, row by
+ * row, took a fifth of a product's time.
+ */
+static void
+panel_of_rows(const float *src, ptrdiff_t ld, int n, int kc, int width,
+    uint32_t *dst)
+{
+	uint16_t	 t[NR][KC + 1];
+	uint32_t	 w;
+	int		 kp = (kc + 1) / 2, i, p, q;
+
+	for (i = 0; i < width; i++) {
+		if (i >= n) {
+			memset(t[i], 0, sizeof(uint16_t) * 2 * kp);
+			continue;
+		}
+		for (p = 0; p < kc; p++)
+			t[i][p] = bf16_round(src[i * ld + p]);
+		if (kc & 1)
+			t[i][kc] = 0;
+	}
+	/* little-endian x86: the lower half of a pair is element k */
+	for (q = 0; q < kp; q++)
+		for (i = 0; i < width; i++) {
+			memcpy(&w, &t[i][2 * q], sizeof w);
+			dst[(ptrdiff_t)q * width + i] = w;
+		}
+}
+
+/*
  * Pack op(A)[0:mc, 0:kc] into MR-row panels of pairs, (kp, MR) each with
  * kp = ceil(kc/2); rows past mc are 0.
  */
@@ -857,22 +891,9 @@ pack_a_bf16(int transa, int mc, int kc, const float *a, ptrdiff_t lda,
 		return;
 	}
 	/* A stored (M, K): row i is contiguous over k */
-	for (i0 = 0; i0 < np * MR; i0 += MR, dst += (ptrdiff_t)MR * kp) {
-		for (i = 0; i < MR; i++) {
-			const float	*s = a + (i0 + i) * lda;
-
-			if (i0 + i >= mc) {
-				for (q = 0; q < kp; q++)
-					dst[q * MR + i] = 0;
-				continue;
-			}
-			for (q = 0; q < kc / 2; q++)
-				dst[q * MR + i] = bf16_pair(s[2 * q],
-				    s[2 * q + 1]);
-			if (kc & 1)
-				dst[q * MR + i] = bf16_round(s[kc - 1]);
-		}
-	}
+	for (i0 = 0; i0 < np * MR; i0 += MR, dst += (ptrdiff_t)MR * kp)
+		panel_of_rows(a + i0 * lda, lda, mc - i0 < MR ? mc - i0 : MR,
+		    kc, MR, dst);
 }
 
 /*
@@ -883,41 +904,34 @@ static void
 pack_b_bf16(int transb, int kc, int nc, const float *b, ptrdiff_t ldb,
     uint32_t *dst)
 {
+	enum { STRIP = 8 };	/* k pairs at a time: see pack_b() */
 	int		 kp = (kc + 1) / 2, npan = (nc + NR - 1) / NR;
-	int		 j, j0, p, q;
-	uint32_t	 row[NC];
+	int		 j, j0, p, q, q0, qe;
+	uint32_t	 row[STRIP][NC];
 
 	if (!transb) {
 		/* B stored (K, N): rows k and k+1 are contiguous over j */
-		for (q = 0; q < kp; q++) {
-			p = 2 * q;
-			pairs_of_rows(b + p * ldb, p + 1 < kc ? b + (p + 1) *
-			    ldb : NULL, nc, row);
-			for (j = nc; j < npan * NR; j++)
-				row[j] = 0;
+		for (q0 = 0; q0 < kp; q0 = qe) {
+			qe = kp - q0 < STRIP ? kp : q0 + STRIP;
+			for (q = q0; q < qe; q++) {
+				p = 2 * q;
+				pairs_of_rows(b + p * ldb, p + 1 < kc ? b +
+				    (p + 1) * ldb : NULL, nc, row[q - q0]);
+				for (j = nc; j < npan * NR; j++)
+					row[q - q0][j] = 0;
+			}
 			for (j0 = 0; j0 < npan * NR; j0 += NR)
-				memcpy(dst + (ptrdiff_t)j0 * kp + q * NR,
-				    row + j0, sizeof(uint32_t) * NR);
+				for (q = q0; q < qe; q++)
+					memcpy(dst + (ptrdiff_t)j0 * kp + q * NR,
+					    row[q - q0] + j0, sizeof(uint32_t) *
+					    NR);
 		}
 		return;
 	}
 	/* B stored (N, K): column j of op(B) is row j, contiguous over k */
-	for (j0 = 0; j0 < npan * NR; j0 += NR, dst += (ptrdiff_t)NR * kp) {
-		for (j = 0; j < NR; j++) {
-			const float	*s = b + (j0 + j) * ldb;
-
-			if (j0 + j >= nc) {
-				for (q = 0; q < kp; q++)
-					dst[q * NR + j] = 0;
-				continue;
-			}
-			for (q = 0; q < kc / 2; q++)
-				dst[q * NR + j] = bf16_pair(s[2 * q],
-				    s[2 * q + 1]);
-			if (kc & 1)
-				dst[q * NR + j] = bf16_round(s[kc - 1]);
-		}
-	}
+	for (j0 = 0; j0 < npan * NR; j0 += NR, dst += (ptrdiff_t)NR * kp)
+		panel_of_rows(b + j0 * ldb, ldb, nc - j0 < NR ? nc - j0 : NR,
+		    kc, NR, dst);
 }
 
 /*
