@@ -14,6 +14,16 @@
 /* A well-mixed 64-bit value for (key, ctr).  */
 uint64_t rng_hash(uint64_t key, uint64_t ctr);
 
+/*
+ * rng_hash's constants, for vectorised callers that must draw the same
+ * bits: rng_hash(key, ctr) = mix(key + (ctr + 1) * RNG_GOLDEN), where
+ * mix(z) = z ^= z >> 30, z *= RNG_MIX1, z ^= z >> 27, z *= RNG_MIX2,
+ * z ^ z >> 31 (SplitMix64's finaliser).
+ */
+#define RNG_GOLDEN 0x9e3779b97f4a7c15ULL
+#define RNG_MIX1   0xbf58476d1ce4e5b9ULL
+#define RNG_MIX2   0x94d049bb133111ebULL
+
 /* Derive a key for one purpose ("noise train", "dropout layer 1", ...). */
 uint64_t rng_key(uint64_t seed, uint64_t purpose, uint64_t sub);
 

@@ -6,13 +6,13 @@
 
 #include "simd.h"
 
-#define GOLDEN 0x9e3779b97f4a7c15ULL
+#define GOLDEN RNG_GOLDEN
 
 static inline uint64_t
 mix64(uint64_t z)
 {
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z = (z ^ (z >> 30)) * RNG_MIX1;
+	z = (z ^ (z >> 27)) * RNG_MIX2;
 	return z ^ (z >> 31);
 }
 
