@@ -23,8 +23,8 @@
  * portable C otherwise; NOISETOP_SIMD=portable|avx2|avx512 forces one).
  * It opens its own OpenMP parallel region, splitting the output into tiles;
  * every element of C is summed in the same order whatever the thread count,
- * so results are bit-identical for 1 or N threads.  It allocates nothing after the first
- * call on a given shape (packing buffers are thread-local and grown once).
+ * so results are bit-identical for 1 or N threads.  It allocates nothing
+ * after the first call (packing buffers are thread-local, of fixed size).
  * gemm_ref() is the naive triple loop the tests hold gemm() against.
  */
 void gemm(int transa, int transb, int m, int n, int k, const float *a,

@@ -43,7 +43,8 @@ void rng_normal2(uint64_t key, uint64_t ctr, float *z0, float *z1);
  * (about 1e-7 relative error) on two 24-bit uniforms from rng_hash(key, ctr),
  * so the tails stop at 5.8 sd.  No libm and no fused multiply-adds: the
  * portable, AVX2 and AVX-512 paths give the same bits, and a pair's value
- * does not depend on n or on where the block starts.  These are not rng_normal2's values.
+ * does not depend on n or on where the block starts.  These are not
+ * rng_normal2's values.
  */
 void rng_normal2_block(uint64_t key, uint64_t ctr0, size_t n, float *z);
 

@@ -169,8 +169,8 @@ adam_step_team(adam *a, float *param, const float *grad)
 	pthread_once(&kernel_once, kernel_init);
 	if (t == nt - 1)
 		i1 = n;
-	kernels[level](param, grad, a->m, a->v, a->beta1, a->beta2, a->eps, lr_t, i0,
-	    i1);
+	kernels[level](param, grad, a->m, a->v, a->beta1, a->beta2, a->eps,
+	    lr_t, i0, i1);
 #pragma omp barrier
 	if (t == 0)
 		a->t = step;

@@ -18,6 +18,13 @@
  * or in place.  Packed panels are zero-padded past M and N; edge tiles go
  * through a small scratch tile and only the valid part is written back.
  *
+ * Kernels per SIMD level (simd.h), chosen once: portable (4-wide vector
+ * types, no FMA), AVX2+FMA (6, 16) and AVX-512, which also takes two A
+ * panels and two B panels at once, a (12, 32) register tile, where they are
+ * full.  The panels and blocking are the same for all.  With gemm_extra.bf16
+ * the panels are packed as bf16 pairs instead and an AVX512-BF16 kernel
+ * sums them in fp32 (see "bf16" below).
+ *
  * Threads: gemm() opens its own parallel region and gives each thread a
  * contiguous run of NR-column tiles when M <= N (each thread then needs all
  * of A, which is read in place) or of MR-row tiles otherwise (each packs all
@@ -34,7 +41,10 @@
  * sums each element of a block in k order into a zeroed accumulator, then
  * adds the block to C.  Threads split the output only (never K), so every
  * element of C sees the same operations in the same order whatever the
- * thread count or the element's position in a thread's rectangle.
+ * thread count, the element's position in a thread's rectangle or the
+ * register tile that made it.  The AVX2 and AVX-512 kernels both use one
+ * FMA per product, so they give the same bits; the portable one rounds the
+ * product and the sum apart.
  */
 #include "gemm.h"
 
