@@ -5,8 +5,10 @@
  * oneDNN's dnnl_sgemm on the same shapes and thread count when
  * libopenblas.so.0 and libdnnl.so.2 can be loaded (at run time, so the build
  * never depends on them), and noisetop's own bf16 GEMM (gemm_extra.bf16)
- * where the CPU has AVX512-BF16.  The last line is for bench/run:
- * "gemm_epoch_s <threads> <noisetop> <openblas|na> <onednn|na> <bf16|na>".
+ * beside oneDNN's (dnnl_gemm_bf16bf16f32, its inputs converted beforehand,
+ * untimed) where the CPU has AVX512-BF16.  The last line is for bench/run:
+ * "gemm_epoch_s <threads> <noisetop> <openblas> <onednn> <bf16>
+ * <onednn bf16>", na where one could not run.
  *
  *   usage: bench_gemm [portable|avx2|avx512]
  */
@@ -14,6 +16,7 @@
 
 #include <dlfcn.h>
 #include <omp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,9 +80,16 @@ typedef int dnnl_sgemm_fn(char, char, int64_t, int64_t, int64_t, float,
     const float *, int64_t, const float *, int64_t, float, float *, int64_t);
 static dnnl_sgemm_fn	*dn_sgemm;
 
-enum { LIB_NOISETOP, LIB_OPENBLAS, LIB_ONEDNN, LIB_BF16, NLIB };
+/* and its bf16 GEMM with fp32 results, on inputs already in bf16 */
+typedef int dnnl_gemm_bf16_fn(char, char, int64_t, int64_t, int64_t, float,
+    const uint16_t *, int64_t, const uint16_t *, int64_t, float, float *,
+    int64_t);
+static dnnl_gemm_bf16_fn *dn_gemm_bf16;
+
+enum { LIB_NOISETOP, LIB_OPENBLAS, LIB_ONEDNN, LIB_BF16, LIB_ONEDNN_BF16,
+    NLIB };
 static const char *const lib_name[NLIB] = { "noisetop", "OpenBLAS",
-	"oneDNN", "noisetop bf16" };
+	"oneDNN", "noisetop bf16", "oneDNN bf16" };
 
 enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
 
@@ -117,6 +127,7 @@ onednn_load(void)
 	if ((h = dlopen("libdnnl.so.2", RTLD_NOW | RTLD_LOCAL)) == NULL)
 		return -1;
 	dn_sgemm = (dnnl_sgemm_fn *)dlsym(h, "dnnl_sgemm");
+	dn_gemm_bf16 = (dnnl_gemm_bf16_fn *)dlsym(h, "dnnl_gemm_bf16bf16f32");
 	return dn_sgemm != NULL ? 0 : -1;
 }
 
@@ -124,8 +135,27 @@ onednn_load(void)
 struct run {
 	int	 ta, tb, m, n, k, reps;
 	float	*a, *b, *c;
+	uint16_t *a16, *b16;	/* a and b in bf16, for oneDNN's bf16 GEMM */
 	double	 best[NLIB];	/* seconds per call, per library */
 };
+
+/* n floats rounded to bf16 (nearest even), in a new array. */
+static uint16_t *
+bf16_copy(const float *x, size_t n)
+{
+	uint16_t	*p = malloc(n * sizeof *p);
+	uint32_t	 u;
+
+	if (p == NULL) {
+		fprintf(stderr, "bench_gemm: out of memory\n");
+		exit(1);
+	}
+	for (size_t i = 0; i < n; i++) {
+		memcpy(&u, &x[i], sizeof u);
+		p[i] = (uint16_t)((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
+	}
+	return p;
+}
 
 static void
 run_init(struct run *r, const struct call *cl, int batch)
@@ -138,6 +168,8 @@ run_init(struct run *r, const struct call *cl, int batch)
 	r->a = fill((size_t)r->m * r->k);
 	r->b = fill((size_t)r->k * r->n);
 	r->c = fill((size_t)r->m * r->n);
+	r->a16 = bf16_copy(r->a, (size_t)r->m * r->k);
+	r->b16 = bf16_copy(r->b, (size_t)r->k * r->n);
 	/* about 2 ms per sample, at least one call */
 	r->reps = (int)(2e-3 / (2.0 * r->m * r->n * r->k / 50e9)) + 1;
 	for (int l = 0; l < NLIB; l++)
@@ -163,7 +195,11 @@ run_sample(struct run *r, int lib)
 #pragma omp parallel
 			gemm_team(r->ta, r->tb, r->m, r->n, r->k, r->a, lda,
 			    r->b, ldb, 0.0f, r->c, r->n, &x);
-		} else if (lib == LIB_ONEDNN)
+		} else if (lib == LIB_ONEDNN_BF16)
+			dn_gemm_bf16(r->ta ? 'T' : 'N', r->tb ? 'T' : 'N', r->m,
+			    r->n, r->k, 1.0f, r->a16, lda, r->b16, ldb, 0.0f,
+			    r->c, r->n);
+		else if (lib == LIB_ONEDNN)
 			dn_sgemm(r->ta ? 'T' : 'N', r->tb ? 'T' : 'N', r->m,
 			    r->n, r->k, 1.0f, r->a, lda, r->b, ldb, 0.0f,
 			    r->c, r->n);
@@ -204,6 +240,10 @@ main(int argc, char **argv)
 	have[LIB_OPENBLAS] = openblas_load(nt) == 0;
 	have[LIB_ONEDNN] = onednn_load() == 0;
 	have[LIB_BF16] = gemm_bf16_available();
+	/* oneDNN's bf16 GEMM falls back to slow reference code without
+	 * AVX512-BF16 or AMX: compare only where ours runs too */
+	have[LIB_ONEDNN_BF16] = have[LIB_ONEDNN] && dn_gemm_bf16 != NULL &&
+	    have[LIB_BF16];
 	for (i = 0; i < NCALL; i++) {
 		run_init(&full[i], &calls[i], BATCH);
 		run_init(&last[i], &calls[i], LAST_BATCH);
@@ -241,6 +281,8 @@ main(int argc, char **argv)
 		printf("  %8s %6s", "DN GF/s", "nt/DN");
 	if (have[LIB_BF16])
 		printf("  %8s %6s", "bf16 GF/s", "nt/bf16");
+	if (have[LIB_ONEDNN_BF16])
+		printf("  %8s %6s", "DNbf GF/s", "bf/DNbf");
 	printf("\n");
 	for (i = 0; i < NCALL; i++) {
 		struct run	*r = &full[i];
@@ -252,7 +294,9 @@ main(int argc, char **argv)
 		for (lib = 1; lib < NLIB; lib++)
 			if (have[lib])
 				printf("  %8.1f %5.0f%%", flops / r->best[lib] /
-				    1e9, 100.0 * r->best[lib] / r->best[0]);
+				    1e9, 100.0 * r->best[lib] /
+				    r->best[lib == LIB_ONEDNN_BF16 ? LIB_BF16 :
+				    LIB_NOISETOP]);
 		printf("\n");
 		for (lib = 0; lib < NLIB; lib++)
 			epoch[lib] += (EPOCH_BATCHES - 1) * r->best[lib] +
@@ -262,6 +306,10 @@ main(int argc, char **argv)
 		free(r->a);
 		free(r->b);
 		free(r->c);
+		free(r->a16);
+		free(r->b16);
+		free(last[i].a16);
+		free(last[i].b16);
 		free(last[i].a);
 		free(last[i].b);
 		free(last[i].c);
