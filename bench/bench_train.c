@@ -48,22 +48,23 @@ enum { PH_GATHER, PH_FWD, PH_LOSS, PH_BWD, PH_ADAM, PH_GEMM, PH_N };
 static void
 step_gemms(mlp *m, const float *xb, int bs)
 {
-	int L = m->nlayer;
+	int        L = m->nlayer;
+	gemm_extra x = { NULL, NULL, NULL, m->bf16 };
 
 	for (int l = 0; l < L; l++) {
 		gemm_team(0, 0, bs, m->size[l + 1], m->size[l], l ? m->act[l] :
 		    xb, m->size[l], m->W[l], m->size[l + 1], 0.0f,
-		    m->buf[l + 1], m->size[l + 1], NULL);
+		    m->buf[l + 1], m->size[l + 1], &x);
 #pragma omp barrier
 	}
 	for (int l = L - 1; l >= 0; l--) {
 		int in = m->size[l], out = m->size[l + 1];
 
 		gemm_team(1, 0, in, out, bs, l ? m->act[l] : xb, in,
-		    m->delta[l + 1], out, 0.0f, m->dW[l], out, NULL);
+		    m->delta[l + 1], out, 0.0f, m->dW[l], out, &x);
 		if (l > 0) {
 			gemm_team(0, 1, bs, in, out, m->delta[l + 1], out,
-			    m->W[l], out, 0.0f, m->delta[l], in, NULL);
+			    m->W[l], out, 0.0f, m->delta[l], in, &x);
 #pragma omp barrier
 		}
 	}
@@ -97,6 +98,7 @@ breakdown(const train_config *cfg, const train_data *tr, double *sec)
 		exit(1);
 	}
 	mlp_init(m, cfg->seed);
+	m->bf16 = cfg->precision == TRAIN_BF16;
 	omp_set_num_threads(2);
 	for (int p = 0; p < PH_N; p++)
 		sec[p] = 0.0;
@@ -180,6 +182,43 @@ breakdown(const train_config *cfg, const train_data *tr, double *sec)
 	adam_destroy(&opt);
 	mlp_free(m);
 	return total;
+}
+
+/*
+ * breakdown() twice, each phase's best, printed as a table; with summary,
+ * also the line bench/run reads ("breakdown <epoch s> <GEMM s>").
+ */
+static void
+print_breakdown(const train_config *cfg, const train_data *tr, int summary)
+{
+	double ph[PH_N], best[PH_N], tot = 1e30, fb, epi;
+
+	for (int k = 0; k < 2; k++) {
+		double t = breakdown(cfg, tr, ph);
+
+		tot = t < tot ? t : tot;
+		for (int p = 0; p < PH_N; p++)
+			best[p] = k == 0 || ph[p] < best[p] ? ph[p] : best[p];
+	}
+	fb = best[PH_FWD] + best[PH_BWD];
+	epi = fb > best[PH_GEMM] ? fb - best[PH_GEMM] : 0.0;
+	printf("epoch breakdown, %s, 2 threads, gemm %s, adam %s (train_run's "
+	    "step by hand, phases timed between barriers, best of 2):\n",
+	    train_precision_name(cfg->precision), cfg->precision == TRAIN_BF16 ?
+	    gemm_bf16_kernel_name() : gemm_kernel_name(), adam_kernel_name());
+#define ROW(name, v) printf("  %-44s %6.3f s  %5.1f%%\n", name, v, \
+	100.0 * (v) / tot)
+	ROW("GEMM (the step's 8 products alone)", best[PH_GEMM]);
+	ROW("epilogues (bias, ReLU, dropout, softmax, db)", epi);
+	ROW("loss (mlp_loss: argmax, log, dlogits)", best[PH_LOSS]);
+	ROW("Adam", best[PH_ADAM]);
+	ROW("batch gather", best[PH_GATHER]);
+	ROW("rest (shuffle, parallel regions)", tot - fb - best[PH_LOSS] -
+	    best[PH_ADAM] - best[PH_GATHER]);
+	ROW("epoch", tot);
+#undef ROW
+	if (summary)
+		printf("breakdown %.3f %.3f\n", tot, best[PH_GEMM]);
 }
 
 int
@@ -279,34 +318,13 @@ main(int argc, char **argv)
 	/* BENCH_QUICK: bench/run's second pass wants the epoch times only */
 	if (getenv("BENCH_QUICK") == NULL) {
 		train_data tr = { xtr, ds.train.label, ds.train.n, DATASET_NPIX };
-		double     ph[PH_N], best[PH_N], tot = 1e30, fb, epi;
 
-		/* best of 2 epochs, each phase on its own */
-		for (int k = 0; k < 2; k++) {
-			double t = breakdown(&cfg, &tr, ph);
-
-			tot = t < tot ? t : tot;
-			for (int p = 0; p < PH_N; p++)
-				best[p] = k == 0 || ph[p] < best[p] ? ph[p] :
-				    best[p];
+		print_breakdown(&cfg, &tr, 1);
+		if (gemm_bf16_available()) {
+			cfg.precision = TRAIN_BF16;
+			print_breakdown(&cfg, &tr, 0);
+			cfg.precision = TRAIN_FP32;
 		}
-		fb = best[PH_FWD] + best[PH_BWD];
-		epi = fb > best[PH_GEMM] ? fb - best[PH_GEMM] : 0.0;
-		printf("epoch breakdown, 2 threads, gemm %s, adam %s (train_run's "
-		    "step by hand, phases timed between barriers, best of 2):\n",
-		    gemm_kernel_name(), adam_kernel_name());
-#define ROW(name, v) printf("  %-44s %6.3f s  %5.1f%%\n", name, v, \
-	100.0 * (v) / tot)
-		ROW("GEMM (the step's 8 products alone)", best[PH_GEMM]);
-		ROW("epilogues (bias, ReLU, dropout, softmax, db)", epi);
-		ROW("loss (mlp_loss: argmax, log, dlogits)", best[PH_LOSS]);
-		ROW("Adam", best[PH_ADAM]);
-		ROW("batch gather", best[PH_GATHER]);
-		ROW("rest (shuffle, parallel regions)", tot - fb -
-		    best[PH_LOSS] - best[PH_ADAM] - best[PH_GATHER]);
-		ROW("epoch", tot);
-#undef ROW
-		printf("breakdown %.3f %.3f\n", tot, best[PH_GEMM]);
 	}
 	/* Mixed precision, where the CPU has a bf16 GEMM kernel. */
 	if (getenv("BENCH_QUICK") == NULL && gemm_bf16_available()) {
