@@ -143,9 +143,10 @@ config_line(struct sbuf *b, const train_config *c)
 	sb_printf(b, "layers=");
 	for (int l = 0; l <= c->nlayer; l++)
 		sb_printf(b, "%s%d", l ? "-" : "", c->size[l]);
-	sb_printf(b, " dropout=%g lr=%g batch=%d epochs=%d seed=%llu",
-	    (double)c->dropout, (double)c->lr, c->batch, c->epochs,
-	    (unsigned long long)c->seed);
+	sb_printf(b, " dropout=%g lr=%g batch=%d epochs=%d seed=%llu "
+	    "precision=%s", (double)c->dropout, (double)c->lr, c->batch,
+	    c->epochs, (unsigned long long)c->seed,
+	    train_precision_name(c->precision));
 }
 
 int
@@ -208,9 +209,10 @@ results_write_json(const char *path, const sweep_table *t,
 	for (int l = 0; l <= c->nlayer; l++)
 		sb_printf(&b, "%s%d", l ? ", " : "", c->size[l]);
 	sb_printf(&b, "], \"dropout\": %g, \"lr\": %g, \"batch\": %d, "
-	    "\"epochs\": %d, \"seed\": %llu},\n  \"runs\": [",
-	    (double)c->dropout, (double)c->lr, c->batch, c->epochs,
-	    (unsigned long long)c->seed);
+	    "\"epochs\": %d, \"seed\": %llu, \"precision\": \"%s\"},\n"
+	    "  \"runs\": [", (double)c->dropout, (double)c->lr, c->batch,
+	    c->epochs, (unsigned long long)c->seed,
+	    train_precision_name(c->precision));
 	for (int i = 0; i < t->n; i++) {
 		const sweep_row *r = &t->rows[i];
 

@@ -145,8 +145,8 @@ truncate -s 100000 "$tmp/a/bad3/ckpt-0.bin"
 out=$($NT resume --runs "$tmp/a" bad3 2>&1)
 check "a truncated checkpoint: '$out'" \
     '[[ "$out" == *"bad3/ckpt-0.bin: checksum mismatch"* ]]'
-check "config.txt records the precision" \
-    'grep -q "^precision = fp32$" "$run/config.txt"'
+check "config.txt and the results record the precision" \
+    'grep -q "^precision = fp32$" "$run/config.txt" && grep -q "precision=fp32" "$run/results.csv" && grep -q "\"precision\": \"fp32\"" "$run/results.json"'
 cp -r "$run" "$tmp/a/mixed"
 sed -i 's/^precision = fp32$/precision = bf16/' "$tmp/a/mixed/config.txt"
 out=$($NT resume --runs "$tmp/a" --precision fp32 mixed 2>&1)
