@@ -74,6 +74,9 @@ print_version(FILE *f)
 	    "no AVX2+FMA", gemm_kernel_name(),
 	    gemm_kernel_name(), adam_kernel_name(), rng_kernel_name(),
 	    force != NULL ? ", NOISETOP_SIMD=" : "", force != NULL ? force : "");
+	fprintf(f, "bf16      %s%s\n", gemm_bf16_kernel_name(),
+	    gemm_bf16_available() ? " (--precision bf16)" :
+	    ": --precision bf16 is refused on this CPU");
 }
 
 /*
