@@ -89,7 +89,7 @@ static const char golden_csv[] =
     "# noisetop results\n"
     "# data: MNIST (test)\n"
     "# config: layers=784-512-512-10 dropout=0.2 lr=0.001 batch=128 "
-    "epochs=2 seed=42\n"
+    "epochs=2 seed=42 precision=fp32\n"
     "scale,state,epoch,seconds,accuracy,loss,val_accuracy,val_loss,seed,"
     "corruption\n"
     "0,done,1,1.250,0.900000,0.350000,0.950000,0.200000,42,gaussian\n"
