@@ -1,13 +1,13 @@
 /*
  * The GEMM with bf16 inputs, fp32 accumulation (gemm_extra.bf16), on CPUs
- * with AVX512-BF16.  Both operands are packed as bf16 pairs along k, the
- * layout vdpbf16ps takes: a B panel is (ceil(kc/2), NR) pairs, 32 bf16 per k pair;
- * an A panel (ceil(kc/2), MR) pairs, one 32-bit broadcast per row; an odd
- * kc is padded with a zero.  Each vdpbf16ps adds two products to an fp32
- * accumulator, in k order, so results still do not depend on the thread
- * count.  Rounding to bf16 is to nearest even (NaNs with small payloads
- * may become infinities), done while packing; the column sums are of the
- * fp32 values, as in fp32 mode.
+ * with AVX512-BF16. Both operands are packed as bf16 pairs along k, the
+ * layout vdpbf16ps takes: a B panel is (ceil(kc/2), NR) pairs, 32 bf16 per
+ * k pair; an A panel (ceil(kc/2), MR) pairs, one 32-bit broadcast per row;
+ * an odd kc is padded with a zero. Each vdpbf16ps adds two products to an
+ * fp32 accumulator, in k order, so results still do not depend on the
+ * thread count. Rounding to bf16 is to nearest even (NaNs with small
+ * payloads may become infinities), done while packing; the column sums are
+ * of the fp32 values, as in fp32 mode.
  */
 #include "gemm_priv.h"
 
