@@ -123,13 +123,8 @@ gemm_kernels_compiled(void)
 int
 gemm_force_kernel(const char *name)
 {
-	int	l;
-
 	pthread_once(&kernel_once, kernel_init);
-	if ((l = simd_force(kernel_mask(), name)) < 0)
-		return -1;
-	level = l;
-	return 0;
+	return simd_force(kernel_mask(), name, &level);
 }
 
 static void
@@ -383,6 +378,16 @@ tile(gemm_kernel *kern, int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
  * A where it lies, except for a partial panel at the M edge which is packed
  * (zero-padded) so the kernel never reads past the matrix.
  */
+void
+gemm_epilogue_tiles(const struct gemm_job *j, int i0, int j0, int mp,
+    int np, int mr, int nr, float *c)
+{
+	for (int x = 0; j->epi != NULL && x < mp * np; x++)
+		j->epi(j->epi_ctx, i0 + x / np * MR, j0 + x % np * NR,
+		    x / np ? MR : mr, nr, c + x / np * MR * j->ldc + x % np * NR,
+		    j->ldc);
+}
+
 static void
 block(const struct gemm_job *j, struct gemm_buf *buf,
     const struct gemm_kset *ks, int ic, int mc, int jc, int nc, int pc,
@@ -391,7 +396,7 @@ block(const struct gemm_job *j, struct gemm_buf *buf,
 	const float	*a, *ap, *bp;
 	ptrdiff_t	 rsa, csa, prs, pcs, a_hi;
 	float		*c;
-	int		 ir, jr, mr, nr, mp, np, q, x, medge = mc / MR * MR;
+	int		 ir, jr, mr, nr, mp, np, q, medge = mc / MR * MR;
 
 	if (j->transa) {
 		a = j->a + pc * j->lda + ic;
@@ -440,12 +445,9 @@ block(const struct gemm_job *j, struct gemm_buf *buf,
 					    (ptrdiff_t)q * NR * kc, c + q * NR,
 					    j->ldc, accum, mr, nr);
 			/* the tiles are finished and still in L1 */
-			for (x = 0; last && j->epi != NULL && x < mp * np;
-			    x++)
-				j->epi(j->epi_ctx, ic + ir + x / np * MR, jc +
-				    jr + x % np * NR, x / np ? MR : mr, nr,
-				    c + x / np * MR * j->ldc + x % np * NR,
-				    j->ldc);
+			if (last)
+				gemm_epilogue_tiles(j, ic + ir, jc + jr, mp, np,
+				    mr, nr, c);
 		}
 	}
 }

@@ -210,44 +210,23 @@ kbf16(const int mp, const int np, int kp, const uint32_t *a, ptrdiff_t a_hi,
 				    (__m512bh)av, (__m512bh)b1);
 		}
 	}
-	for (r = 0; r < 6 * mp; r++)
-		for (q = 0; q < np; q++) {
-			float	*cr = c + r * ldc + q * NR;
-
-			if (accum)
-				acc[r][q] = _mm512_add_ps(acc[r][q],
-				    _mm512_loadu_ps(cr));
-			_mm512_storeu_ps(cr, acc[r][q]);
-		}
+	GEMM_STORE512(acc, mp, np, c, ldc, accum);
 }
 
-static void
-kbf16_6x16(int kp, const uint32_t *a, ptrdiff_t a_hi, const uint32_t *b,
-    ptrdiff_t b_hi, float *c, ptrdiff_t ldc, int accum)
-{
-	kbf16(1, 1, kp, a, a_hi, b, b_hi, c, ldc, accum);
-}
-
-static void
-kbf16_6x32(int kp, const uint32_t *a, ptrdiff_t a_hi, const uint32_t *b,
-    ptrdiff_t b_hi, float *c, ptrdiff_t ldc, int accum)
-{
-	kbf16(1, 2, kp, a, a_hi, b, b_hi, c, ldc, accum);
-}
-
-static void
-kbf16_12x16(int kp, const uint32_t *a, ptrdiff_t a_hi, const uint32_t *b,
-    ptrdiff_t b_hi, float *c, ptrdiff_t ldc, int accum)
-{
-	kbf16(2, 1, kp, a, a_hi, b, b_hi, c, ldc, accum);
-}
-
-static void
-kbf16_12x32(int kp, const uint32_t *a, ptrdiff_t a_hi, const uint32_t *b,
-    ptrdiff_t b_hi, float *c, ptrdiff_t ldc, int accum)
-{
-	kbf16(2, 2, kp, a, a_hi, b, b_hi, c, ldc, accum);
-}
+/* The kernel at each register tile: (6 mp, 16 np). */
+#define KBF16(name, mp, np)						\
+	static void							\
+	name(int kp, const uint32_t *a, ptrdiff_t a_hi,			\
+	    const uint32_t *b, ptrdiff_t b_hi, float *c, ptrdiff_t ldc,	\
+	    int accum)							\
+	{								\
+		kbf16(mp, np, kp, a, a_hi, b, b_hi, c, ldc, accum);	\
+	}
+KBF16(kbf16_6x16, 1, 1)
+KBF16(kbf16_6x32, 1, 2)
+KBF16(kbf16_12x16, 2, 1)
+KBF16(kbf16_12x32, 2, 2)
+#undef KBF16
 
 typedef void kbf16_fn(int, const uint32_t *, ptrdiff_t, const uint32_t *,
     ptrdiff_t, float *, ptrdiff_t, int);
@@ -269,7 +248,7 @@ block_bf16(const struct gemm_job *j, struct gemm_buf *buf, int ic, int mc,
 	const uint32_t	*bp = (const uint32_t *)buf->bp;
 	float		 t[MR * NR] __attribute__((aligned(64)));
 	float		*c;
-	int		 kp = (kc + 1) / 2, ir, jr, mr, nr, mp, np, x, i, jj, q;
+	int		 kp = (kc + 1) / 2, ir, jr, mr, nr, mp, np, i, jj, q;
 
 	pack_a_bf16(j->transa, mc, kc, a, j->lda, (uint32_t *)buf->ap);
 	for (jr = 0; jr < nc; jr += NR * np) {
@@ -303,12 +282,9 @@ block_bf16(const struct gemm_job *j, struct gemm_buf *buf, int ic, int mc,
 							    t[i * NR + jj];
 				}
 			}
-			for (x = 0; last && j->epi != NULL && x < mp * np;
-			    x++)
-				j->epi(j->epi_ctx, ic + ir + x / np * MR, jc +
-				    jr + x % np * NR, x / np ? MR : mr, nr,
-				    c + x / np * MR * j->ldc + x % np * NR,
-				    j->ldc);
+			if (last)
+				gemm_epilogue_tiles(j, ic + ir, jc + jr, mp, np,
+				    mr, nr, c);
 		}
 	}
 }

@@ -92,7 +92,30 @@ struct gemm_job {
 	int		 bf16;		/* inputs rounded to bf16 (x->bf16) */
 };
 
+/* Run j's epilogue on the mp x np finished tiles whose first element is
+ * (i0, j0), at c; the first row of tiles has mr valid rows, each tile nr
+ * valid columns. */
+void gemm_epilogue_tiles(const struct gemm_job *j, int i0, int j0, int mp,
+    int np, int mr, int nr, float *c);
+
 #ifdef GEMM_HAVE_X86
+/*
+ * The AVX-512 kernels' last step: the (6 mp, 16 np) tile of accumulators
+ * acc[r][q] added to C (when accum) and stored.  A macro, as it must be
+ * compiled inside each kernel's AVX-512 target region.
+ */
+#define GEMM_STORE512(acc, mp, np, c, ldc, accum) do {			\
+	for (int r_ = 0; r_ < 6 * (mp); r_++)				\
+		for (int q_ = 0; q_ < (np); q_++) {			\
+			float *cr_ = (c) + r_ * (ldc) + q_ * NR;	\
+									\
+			if (accum)					\
+				(acc)[r_][q_] = _mm512_add_ps(		\
+				    (acc)[r_][q_], _mm512_loadu_ps(cr_));	\
+			_mm512_storeu_ps(cr_, (acc)[r_][q_]);		\
+		}							\
+} while (0)
+
 /* The AVX2+FMA (MR, NR) kernel; the AVX-512 one, and its wide tiles. */
 gemm_kernel gemm_kern_avx2, gemm_kern_avx512;
 gemm_wide   gemm_kern_avx512_6x32, gemm_kern_avx512_12x16,

@@ -101,15 +101,7 @@ k512(const int mp, const int np, int kc, const float *a, ptrdiff_t rsa,
 				acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
 		}
 	}
-	for (r = 0; r < 6 * mp; r++)
-		for (q = 0; q < np; q++) {
-			float	*cr = c + r * ldc + q * NR;
-
-			if (accum)
-				acc[r][q] = _mm512_add_ps(acc[r][q],
-				    _mm512_loadu_ps(cr));
-			_mm512_storeu_ps(cr, acc[r][q]);
-		}
+	GEMM_STORE512(acc, mp, np, c, ldc, accum);
 }
 
 void
