@@ -310,7 +310,8 @@ main(int argc, char **argv)
 	    sec[1] / sec[2], evs[1] / evs[2]);
 	/* BENCH_QUICK: bench/run's second pass wants the epoch times only */
 	if (getenv("BENCH_QUICK") == NULL) {
-		train_data tr = { xtr, ds.train.label, ds.train.n, DATASET_NPIX };
+		train_data tr = { xtr, ds.train.label, ds.train.n,
+		    DATASET_NPIX, NULL, NULL };
 
 		print_breakdown(&cfg, &tr, 1);
 		if (gemm_bf16_available()) {
@@ -321,8 +322,10 @@ main(int argc, char **argv)
 	}
 	/* Mixed precision, where the CPU has a bf16 GEMM kernel. */
 	if (getenv("BENCH_QUICK") == NULL && gemm_bf16_available()) {
-		train_data tr = { xtr, ds.train.label, ds.train.n, DATASET_NPIX };
-		train_data te = { xte, ds.test.label, ds.test.n, DATASET_NPIX };
+		train_data tr = { xtr, ds.train.label, ds.train.n,
+		    DATASET_NPIX, NULL, NULL };
+		train_data te = { xte, ds.test.label, ds.test.n,
+		    DATASET_NPIX, NULL, NULL };
 		double     best = 1e30, ev = 1e30, loss, acc;
 
 		cfg.threads = 2;
