@@ -56,7 +56,7 @@
 #include <string.h>
 
 
-#include "gemm_priv.h"
+#include "gemm_kern.h"
 #include "simd.h"
 
 static gemm_kernel kern_portable;
@@ -378,16 +378,6 @@ tile(gemm_kernel *kern, int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
  * A where it lies, except for a partial panel at the M edge which is packed
  * (zero-padded) so the kernel never reads past the matrix.
  */
-void
-gemm_epilogue_tiles(const struct gemm_job *j, int i0, int j0, int mp,
-    int np, int mr, int nr, float *c)
-{
-	for (int x = 0; j->epi != NULL && x < mp * np; x++)
-		j->epi(j->epi_ctx, i0 + x / np * MR, j0 + x % np * NR,
-		    x / np ? MR : mr, nr, c + x / np * MR * j->ldc + x % np * NR,
-		    j->ldc);
-}
-
 static void
 block(const struct gemm_job *j, struct gemm_buf *buf,
     const struct gemm_kset *ks, int ic, int mc, int jc, int nc, int pc,

@@ -9,7 +9,7 @@
  * payloads may become infinities), done while packing; the column sums are
  * of the fp32 values, as in fp32 mode.
  */
-#include "gemm_priv.h"
+#include "gemm_kern.h"
 
 #include <string.h>
 

@@ -3,7 +3,7 @@
  * with its wide (12, 32) tiles, and the AVX2 transposing B packer.  Built
  * with per-function target attributes, chosen at run time by gemm.c.
  */
-#include "gemm_priv.h"
+#include "gemm_kern.h"
 
 #ifdef GEMM_HAVE_X86
 

@@ -1,5 +1,5 @@
-#ifndef NOISETOP_GEMM_PRIV_H
-#define NOISETOP_GEMM_PRIV_H
+#ifndef NOISETOP_GEMM_KERN_H
+#define NOISETOP_GEMM_KERN_H
 
 /*
  * What the GEMM's files share and nobody else needs: the blocking, the
@@ -95,8 +95,15 @@ struct gemm_job {
 /* Run j's epilogue on the mp x np finished tiles whose first element is
  * (i0, j0), at c; the first row of tiles has mr valid rows, each tile nr
  * valid columns. */
-void gemm_epilogue_tiles(const struct gemm_job *j, int i0, int j0, int mp,
-    int np, int mr, int nr, float *c);
+static inline void
+gemm_epilogue_tiles(const struct gemm_job *j, int i0, int j0, int mp, int np,
+    int mr, int nr, float *c)
+{
+	for (int x = 0; j->epi != NULL && x < mp * np; x++)
+		j->epi(j->epi_ctx, i0 + x / np * MR, j0 + x % np * NR,
+		    x / np ? MR : mr, nr, c + x / np * MR * j->ldc + x % np * NR,
+		    j->ldc);
+}
 
 #ifdef GEMM_HAVE_X86
 /*
