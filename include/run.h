@@ -37,6 +37,8 @@ typedef struct {
 	train_config cfg;
 	sweep_plan   plan;           /* the grid: scales, seeds, corruptions,
 	                                test scales, noise mode */
+	int          matrix;         /* its rows write row-R.txt when done
+	                                (every run since the grid) */
 	uint32_t     data_crc;       /* crc32 of every loaded image and label */
 	char         version[32];
 } run_config;

@@ -86,6 +86,7 @@ job_record(job *j, const char *root, const dataset *ds, uint32_t crc,
 	c->test_limit = ds->test.n;
 	c->cfg = j->table.cfg;
 	c->plan = j->table.plan;
+	c->matrix = 1;
 	c->data_crc = crc;
 	if (j->run_id[0] != '\0' || j->nshards > 1)
 		rc = run_create_named(&j->rec, root, j->run_id[0] != '\0' ?

@@ -467,7 +467,16 @@ run_restore(const run *r, sweep_table *t, int shard, int nshards,
 			    "configuration (shapes, seed, scale or epochs)",
 			    path);
 		}
-		if (one.nhist == c->cfg.epochs) {
+		/*
+		 * Done: every epoch in the checkpoint and, since the matrix,
+		 * the row's file, written after its last checkpoint.  Between
+		 * the two (a kill, or a shard merging while another finishes)
+		 * the row continues from its last checkpoint with no epoch
+		 * left, which only evaluates it.
+		 */
+		snprintf(path, sizeof path, "%s/row-%d.txt", r->dir, i);
+		if (one.nhist == c->cfg.epochs && (!c->matrix ||
+		    access(path, F_OK) == 0)) {
 			memcpy(row->hist, one.hist, (size_t)one.nhist *
 			    sizeof *one.hist);
 			row->nhist = one.nhist;

@@ -245,6 +245,8 @@ run_read_config(run *r, char *err, size_t errlen)
 		return -1;
 	if (r->conf.kind[0] == '\0' || r->conf.plan.nscales == 0)
 		return err_set(err, errlen, "%s: kind or scales missing", path);
+	/* Runs from before the matrix wrote no test_scales and no row files. */
+	r->conf.matrix = r->conf.plan.ntest >= 0;
 	if (r->conf.plan.ntest < 0) {
 		memcpy(r->conf.plan.test_scales, r->conf.plan.scales,
 		    sizeof r->conf.plan.scales);

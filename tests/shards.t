@@ -86,4 +86,15 @@ rc=$?
 check "resume K --shard 2/2 finishes and merges (exit $rc)" \
     '[ $rc -eq 0 ] && grep -q "state = finished" "$tmp/k/K/state.txt" &&
     cmp "$W/summary.csv" "$tmp/k/K/summary.csv"'
+# A row whose last checkpoint is written but not yet its matrix file (a
+# kill between the two, or a merge while another shard finishes) is not
+# done: merge waits, and resuming its shard only evaluates it.
+rm "$tmp/k/K/row-3.txt"
+out=$($NT merge K --runs "$tmp/k" 2>&1)
+check "a row without its row file is not done: merge waits" \
+    '[[ "$out" == *"1 of 6 rows are not done"* ]]'
+$NT resume K --runs "$tmp/k" --shard 2/2 --no-progress >"$tmp/k4.log" 2>&1
+check "resume --shard evaluates it without training, and merges the same bytes" \
+    '! grep -q "^Epoch" "$tmp/k4.log" && [ -e "$tmp/k/K/row-3.txt" ] &&
+    cmp "$W/summary.csv" "$tmp/k/K/summary.csv" && cmp "$W/matrix.csv" "$tmp/k/K/matrix.csv"'
 echo "1..$n"
