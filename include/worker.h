@@ -79,6 +79,12 @@ typedef struct {
 	float      model_scale;
 	worker_job model_job;
 	double     model_acc;       /* its accuracy on the noisy test set */
+	int        model_row;       /* its row in its run's table */
+	char       model_run[256];  /* that run's id, "" when not recorded */
+
+	/* The images the shown job trains on (its limits): the first
+	 * train_n and test_n of the data. */
+	size_t train_n, test_n;
 
 	/* The answer to the last worker_predict(): class probabilities of one
 	 * image at one preview scale. */
@@ -139,6 +145,32 @@ void worker_drain(worker *w);
  */
 int worker_start(worker *w, worker_job job, const train_config *cfg,
     const float *scales, int n, char *msg, size_t msglen);
+
+/*
+ * worker_start on the first train_n and test_n images of the worker's
+ * data only (0: all of them; more than there are: all).  The run records
+ * those limits and the checksum of those images.
+ */
+int worker_start_limited(worker *w, worker_job job, const train_config *cfg,
+    const float *scales, int n, size_t train_n, size_t test_n, char *msg,
+    size_t msglen);
+
+/*
+ * Show run name under the runs root (NULL: as worker_load_latest) as
+ * WORKER_LOADED, with its model when it fits the worker's data (a run on
+ * the first N images of it fits too).  Returns 0 when asked, -1 when a job
+ * runs or runs are not recorded (nothing happens).
+ */
+int worker_load(worker *w, const char *name);
+
+/*
+ * Make row `row` of the shown table's model the kept one: rebuilt on the
+ * worker thread from the row's checkpoint in the shown run's directory
+ * (also while a job trains, between batches: the finished rows of a sweep
+ * can be selected), with its test-set predictions; model_row and
+ * model_run then name it.  The outcome is in a later snapshot's message.
+ */
+void worker_select(worker *w, int row);
 
 /*
  * Show the newest run under the runs root that no live process is

@@ -84,6 +84,14 @@ int
 worker_start(worker *w, worker_job kind, const train_config *cfg,
     const float *scales, int n, char *msg, size_t msglen)
 {
+	return worker_start_limited(w, kind, cfg, scales, n, 0, 0, msg, msglen);
+}
+
+int
+worker_start_limited(worker *w, worker_job kind, const train_config *cfg,
+    const float *scales, int n, size_t train_n, size_t test_n, char *msg,
+    size_t msglen)
+{
 	float rows[SWEEP_MAX_SCALES];
 	int   rc = -1;
 
@@ -95,6 +103,8 @@ worker_start(worker *w, worker_job kind, const train_config *cfg,
 		w->pend_job = kind;
 		w->pend_cfg = *cfg;
 		w->pend_n = n < SWEEP_MAX_SCALES ? n : SWEEP_MAX_SCALES;
+		w->pend_train_n = train_n;
+		w->pend_test_n = test_n;
 		memcpy(w->pend_scales, scales, (size_t)w->pend_n *
 		    sizeof *scales);
 		atomic_store(&w->ctl.cancel, 0);
@@ -114,9 +124,34 @@ worker_start(worker *w, worker_job kind, const train_config *cfg,
 void
 worker_load_latest(worker *w)
 {
+	worker_load(w, NULL);
+}
+
+int
+worker_load(worker *w, const char *name)
+{
+	int rc = -1;
+
 	pthread_mutex_lock(&w->mu);
-	if (w->root[0] != '\0') {
+	if (w->root[0] != '\0' && !w->busy && (name == NULL ||
+	    strlen(name) < sizeof w->load_name)) {
+		snprintf(w->load_name, sizeof w->load_name, "%s",
+		    name != NULL ? name : "");
 		w->want_load = 1;
+		rc = 0;
+		pthread_cond_signal(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return rc;
+}
+
+void
+worker_select(worker *w, int row)
+{
+	pthread_mutex_lock(&w->mu);
+	if (row >= 0 && row < w->pub.table.n) {
+		w->want_select = 1;
+		w->sel_row = row;
 		pthread_cond_signal(&w->cv);
 	}
 	pthread_mutex_unlock(&w->mu);

@@ -30,6 +30,10 @@ struct worker {
 	train_config    pend_cfg;
 	float           pend_scales[SWEEP_MAX_SCALES];
 	int             pend_n;
+	size_t          pend_train_n, pend_test_n;  /* 0: all loaded */
+	int             want_select;  /* worker_select() asked */
+	int             sel_row;
+	char            load_name[256];  /* worker_load(): "" the newest */
 	int             want_predict;
 	int             pr_split;
 	size_t          pr_index;
@@ -46,6 +50,11 @@ struct worker {
 	double          run_t0;
 	int             rec_warned;   /* a failed record was reported */
 	mlp            *model;    /* kept model, NULL until a job finished */
+	dataset         view;     /* the running job's data: the first
+	                             images of ds, sharing its arrays */
+	run             shown;    /* the run on screen (its checkpoints) */
+	int             have_shown;
+	worker_job      shown_kind;
 	uint32_t        crc;      /* run_data_crc(ds), computed once */
 	int             have_crc;
 };
@@ -59,5 +68,42 @@ void worker_say_locked(worker *w, const char *fmt, ...)
 
 /* Monotonic seconds. */
 double worker_now(void);
+
+/* ---- worker_model.c (the worker thread only) ---- */
+
+/* run_data_crc of the whole dataset, computed once. */
+uint32_t worker_data_crc(worker *w);
+
+/* Answer the pending prediction request with the kept model. */
+void worker_do_predict(worker *w);
+
+/*
+ * The model's predictions on the whole test set at its own noise scale,
+ * for the "misclassified" browser.  Returns 0, or -1 when out of memory.
+ */
+int worker_predict_test_set(worker *w, mlp *m, float scale, uint64_t seed,
+    uint8_t **pred, float **conf, double *acc);
+
+/*
+ * Make m the kept model (taking it, *pred and *conf, which are set to
+ * NULL), with its test-set predictions published, as row `row` of run
+ * run_id ("" or NULL: not recorded); mu held.
+ */
+void worker_keep_model_locked(worker *w, mlp **m, uint8_t **pred,
+    float **conf, float scale, worker_job kind, double acc, int row,
+    const char *run_id);
+
+/* The first train_n and test_n (0: all) images of the worker's data as a
+ * dataset sharing its arrays (never free it). */
+void worker_view(const worker *w, size_t train_n, size_t test_n,
+    dataset *view);
+
+/* Was run config c trained on the first images of the worker's data?  Then
+ * *view holds them and 1 is returned. */
+int worker_fits(worker *w, const run_config *c, dataset *view);
+
+/* Make the pending selected row's model the kept one (from the shown
+ * run's checkpoint), or say why not. */
+void worker_do_select(worker *w);
 
 #endif

@@ -1,0 +1,172 @@
+/*
+ * The worker's models: the kept one (the model behind the sample pane's
+ * prediction and the misclassified browser), its test-set predictions,
+ * answers to prediction requests, and the row a user selects, rebuilt
+ * from that row's checkpoint in the run directory.  Also the views of the
+ * dataset a job trains on (its first N images).  Runs on the worker
+ * thread only.
+ */
+#include "worker_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "noise.h"
+
+/* Class probabilities of one image under the kept model. */
+void
+worker_do_predict(worker *w)
+{
+	const dataset_split *sp;
+	float    x[DATASET_NPIX], probs[WORKER_NCLASS] = { 0 };
+	int      split, valid = 0;
+	size_t   index;
+	float    scale;
+	uint64_t seed;
+
+	pthread_mutex_lock(&w->mu);
+	split = w->pr_split;
+	index = w->pr_index;
+	scale = w->pr_scale;
+	seed = w->pr_seed;
+	w->want_predict = 0;
+	pthread_mutex_unlock(&w->mu);
+
+	sp = split ? &w->ds->test : &w->ds->train;
+	if (w->model != NULL && index < sp->n) {
+		int nc = w->model->size[w->model->nlayer];
+
+		noise_apply(sp->pix, index, 1, DATASET_NPIX, scale, seed,
+		    split, x);
+		mlp_forward(w->model, x, 1, 0, 0, 0);
+		for (int c = 0; c < nc && c < WORKER_NCLASS; c++)
+			probs[c] = w->model->probs[c];
+		valid = 1;
+	}
+	pthread_mutex_lock(&w->mu);
+	w->pub.st.probs_valid = valid;
+	w->pub.st.probs_split = split;
+	w->pub.st.probs_index = index;
+	w->pub.st.probs_scale = scale;
+	memcpy(w->pub.st.probs, probs, sizeof probs);
+	worker_publish_locked(w);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/*
+ * The model's predictions on the whole test set at its own noise scale,
+ * for the "misclassified" browser.  Returns 0, or -1 when out of memory.
+ */
+int
+worker_predict_test_set(worker *w, mlp *m, float scale, uint64_t seed,
+    uint8_t **pred, float **conf, double *acc)
+{
+	size_t n = w->ds->test.n;
+	float *x = malloc((n ? n : 1) * DATASET_NPIX * sizeof *x);
+	train_data te = { x, w->ds->test.label, n, DATASET_NPIX };
+
+	*pred = malloc(n ? n : 1);
+	*conf = malloc((n ? n : 1) * sizeof **conf);
+	if (x == NULL || *pred == NULL || *conf == NULL) {
+		free(x);
+		free(*pred);
+		free(*conf);
+		*pred = NULL;
+		*conf = NULL;
+		return -1;
+	}
+	noise_apply(w->ds->test.pix, 0, n, DATASET_NPIX, scale, seed, 1, x);
+	train_evaluate(m, &te, NULL, acc, *pred, *conf);
+	free(x);
+	return 0;
+}
+
+/*
+ * Make m the kept model (taking it, *pred and *conf, which are set to
+ * NULL), with its test-set predictions published; mu held.
+ */
+void
+worker_keep_model_locked(worker *w, mlp **m, uint8_t **pred, float **conf,
+    float scale, worker_job kind, double acc, int row, const char *run_id)
+{
+	mlp_free(w->model);
+	w->model = *m;
+	*m = NULL;
+	free(w->pub.test_pred);
+	free(w->pub.test_conf);
+	w->pub.test_pred = *pred;
+	w->pub.test_conf = *conf;
+	*pred = NULL;
+	*conf = NULL;
+	w->pub.test_n = w->ds->test.n;
+	w->pub.pred_gen++;
+	w->pub.st.have_model = 1;
+	w->pub.st.model_scale = scale;
+	w->pub.st.model_job = kind;
+	w->pub.st.model_acc = acc;
+	w->pub.st.model_row = row;
+	snprintf(w->pub.st.model_run, sizeof w->pub.st.model_run, "%s",
+	    run_id != NULL ? run_id : "");
+	w->pub.st.probs_valid = 0;  /* the old answer was another model's */
+}
+
+
+void
+worker_view(const worker *w, size_t train_n, size_t test_n, dataset *view)
+{
+	*view = *w->ds;
+	if (train_n > 0 && train_n < view->train.n)
+		view->train.n = train_n;
+	if (test_n > 0 && test_n < view->test.n)
+		view->test.n = test_n;
+}
+
+int
+worker_fits(worker *w, const run_config *c, dataset *view)
+{
+	if (c->train_limit > w->ds->train.n || c->test_limit > w->ds->test.n)
+		return 0;
+	worker_view(w, c->train_limit, c->test_limit, view);
+	if (view->train.n == w->ds->train.n && view->test.n == w->ds->test.n)
+		return worker_data_crc(w) == c->data_crc;
+	return run_data_crc(view) == c->data_crc;
+}
+
+void
+worker_do_select(worker *w)
+{
+	char     err[1024];
+	int      row;
+	mlp     *m = NULL;
+	uint8_t *pred = NULL;
+	float   *conf = NULL, scale = 0.0f;
+	double   acc = 0.0;
+
+	pthread_mutex_lock(&w->mu);
+	row = w->sel_row;
+	w->want_select = 0;
+	pthread_mutex_unlock(&w->mu);
+	if (!w->have_shown)
+		snprintf(err, sizeof err, "runs are not recorded here: only the "
+		    "last model is kept");
+	else if ((m = job_model_row(&w->shown, row, &scale, err,
+	    sizeof err)) != NULL && worker_predict_test_set(w, m, scale,
+	    w->shown.conf.cfg.seed, &pred, &conf, &acc) != 0) {
+		snprintf(err, sizeof err, "out of memory for the predictions");
+		mlp_free(m);
+		m = NULL;
+	}
+	pthread_mutex_lock(&w->mu);
+	if (m != NULL) {
+		worker_keep_model_locked(w, &m, &pred, &conf, scale,
+		    w->shown_kind, acc, row, w->shown.id);
+		worker_say_locked(w, "model %s @ %g: test acc %.2f%%",
+		    w->shown.id, (double)scale, acc * 100.0);
+	} else
+		worker_say_locked(w, "row %d's model not loaded: %s", row + 1,
+		    err);
+	worker_publish_locked(w);
+	pthread_mutex_unlock(&w->mu);
+	mlp_free(m);
+}
