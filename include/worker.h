@@ -93,6 +93,15 @@ typedef struct {
 	size_t probs_index;
 	float  probs_scale;
 	float  probs[WORKER_NCLASS];
+
+	/* The same image's predicted class at other scales (the ladder's),
+	 * from the last worker_predict_ladder(). */
+	int     ladder_valid;
+	int     ladder_split;
+	size_t  ladder_index;
+	int     ladder_n;
+	float   ladder_scale[SWEEP_MAX_SCALES];
+	uint8_t ladder_pred[SWEEP_MAX_SCALES];
 } worker_status;
 
 /*
@@ -213,6 +222,14 @@ int worker_busy(worker *w);
  */
 void worker_predict(worker *w, int split, size_t index, float scale,
     uint64_t seed);
+
+/*
+ * worker_predict, and the same image's predicted class at each of n
+ * scales (at most SWEEP_MAX_SCALES) into ladder_*.  No-op without a
+ * model.
+ */
+void worker_predict_ladder(worker *w, int split, size_t index, float scale,
+    uint64_t seed, const float *scales, int n);
 
 /*
  * Copy the latest snapshot into dst when it changed since dst was last

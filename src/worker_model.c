@@ -20,7 +20,9 @@ worker_do_predict(worker *w)
 {
 	const dataset_split *sp;
 	float    x[DATASET_NPIX], probs[WORKER_NCLASS] = { 0 };
-	int      split, valid = 0;
+	float    ladder[SWEEP_MAX_SCALES];
+	uint8_t  lpred[SWEEP_MAX_SCALES];
+	int      split, valid = 0, nl;
 	size_t   index;
 	float    scale;
 	uint64_t seed;
@@ -30,6 +32,8 @@ worker_do_predict(worker *w)
 	index = w->pr_index;
 	scale = w->pr_scale;
 	seed = w->pr_seed;
+	nl = w->pr_nladder;
+	memcpy(ladder, w->pr_ladder, sizeof ladder);
 	w->want_predict = 0;
 	pthread_mutex_unlock(&w->mu);
 
@@ -43,6 +47,17 @@ worker_do_predict(worker *w)
 		for (int c = 0; c < nc && c < WORKER_NCLASS; c++)
 			probs[c] = w->model->probs[c];
 		valid = 1;
+		for (int k = 0; k < nl; k++) {
+			int arg = 0;
+
+			noise_apply(sp->pix, index, 1, DATASET_NPIX, ladder[k],
+			    seed, split, x);
+			mlp_forward(w->model, x, 1, 0, 0, 0);
+			for (int c = 1; c < nc && c < WORKER_NCLASS; c++)
+				if (w->model->probs[c] > w->model->probs[arg])
+					arg = c;
+			lpred[k] = (uint8_t)arg;
+		}
 	}
 	pthread_mutex_lock(&w->mu);
 	w->pub.st.probs_valid = valid;
@@ -50,6 +65,12 @@ worker_do_predict(worker *w)
 	w->pub.st.probs_index = index;
 	w->pub.st.probs_scale = scale;
 	memcpy(w->pub.st.probs, probs, sizeof probs);
+	w->pub.st.ladder_valid = valid && nl > 0;
+	w->pub.st.ladder_split = split;
+	w->pub.st.ladder_index = index;
+	w->pub.st.ladder_n = valid ? nl : 0;
+	memcpy(w->pub.st.ladder_scale, ladder, sizeof ladder);
+	memcpy(w->pub.st.ladder_pred, lpred, sizeof lpred);
 	worker_publish_locked(w);
 	pthread_mutex_unlock(&w->mu);
 }
@@ -109,6 +130,7 @@ worker_keep_model_locked(worker *w, mlp **m, uint8_t **pred, float **conf,
 	snprintf(w->pub.st.model_run, sizeof w->pub.st.model_run, "%s",
 	    run_id != NULL ? run_id : "");
 	w->pub.st.probs_valid = 0;  /* the old answer was another model's */
+	w->pub.st.ladder_valid = 0;
 }
 
 

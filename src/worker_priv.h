@@ -39,6 +39,8 @@ struct worker {
 	size_t          pr_index;
 	float           pr_scale;
 	uint64_t        pr_seed;
+	float           pr_ladder[SWEEP_MAX_SCALES];
+	int             pr_nladder;
 	int             want_load;    /* worker_load_latest() asked */
 	int             want_resume;  /* worker_resume() asked */
 	char            resume_name[4096];
