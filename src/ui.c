@@ -215,6 +215,9 @@ ui_took_snapshot(ui *u)
 		u->asked_predict = 0;
 		u->misc_only = 0;
 		u->pair = -1;
+		/* Another model is kept now (a job's end keeps its last
+		 * row): the selection may have to ask again. */
+		u->asked_row = -1;
 	}
 	ui_sync_selection(u);
 }

@@ -660,22 +660,28 @@ ui_key(ui *u, int key)
 void
 ui_key_hints(const ui *u, int cols, char *buf, size_t len)
 {
+	const char *always = "F1:help q:quit";  /* htop keeps these */
 	size_t n = 0;
+	int    budget = cols - (int)strlen(always) - 1;
 
 	buf[0] = '\0';
 	for (int i = 0; i < NBINDINGS; i++) {
 		const ui_binding *b = &bindings[i];
 		size_t            hl;
 
-		if (b->hint == NULL || (b->when != NULL && !b->when(u)))
+		if (b->hint == NULL || (b->when != NULL && !b->when(u)) ||
+		    strstr(always, b->hint) != NULL)
 			continue;
 		/* A hint that does not fit is left out, not cut. */
 		hl = strlen(b->hint) + (n > 0);
-		if ((int)(n + hl) > cols || n + hl + 1 > len)
+		if ((int)(n + hl) > budget || n + hl + 1 > len)
 			continue;
 		n += (size_t)snprintf(buf + n, len - n, "%s%s", n > 0 ? " " : "",
 		    b->hint);
 	}
+	if ((int)(n + strlen(always) + 1) <= cols && n + strlen(always) + 2 <=
+	    len)
+		snprintf(buf + n, len - n, "%s%s", n > 0 ? " " : "", always);
 }
 
 int

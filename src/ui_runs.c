@@ -255,11 +255,18 @@ ui_runs_key(ui *u, int key)
 	return UI_REDRAW;
 }
 
-/* Whole words of s that fit w cells into out (never a number cut). */
+/* s when it fits w cells, else its first word ("finished",
+ * "interrupted"), else nothing: never a number cut. */
 static void
 words(const char *s, int w, char *out, size_t len)
 {
 	size_t n = 0;
+
+	if ((int)strlen(s) <= w) {
+		snprintf(out, len, "%s", s);
+		return;
+	}
+	w = (int)strcspn(s, " ") <= w ? (int)strcspn(s, " ") : 0;
 
 	out[0] = '\0';
 	while (*s != '\0') {

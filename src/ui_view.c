@@ -34,15 +34,16 @@ grid(int w, int h)
 	return g;
 }
 
-/* The first of several titles that fits w cells (the longest first). */
+/* The first of several titles that fits w cells (the longest first,
+ * NULL-terminated); the last when none does. */
 static const char *
-fit(int w, const char *a, const char *b, const char *c)
+fit(int w, const char *const *t)
 {
-	if (ui_cells(a) <= w)
-		return a;
-	if (b != NULL && ui_cells(b) <= w)
-		return b;
-	return c != NULL ? c : b != NULL ? b : a;
+	int i = 0;
+
+	while (t[i + 1] != NULL && ui_cells(t[i]) > w)
+		i++;
+	return t[i];
 }
 
 /* A label at the right end of a rule: " curves @0.5 ". */
@@ -51,7 +52,7 @@ rule_right(const ui *u, ui_rect r, const char *label)
 {
 	int n = ui_cells(label) + 2;
 
-	if (n + 12 < r.w)
+	if (n + 8 < r.w)
 		ui_putf(u, r.y, r.x + r.w - n - 1, n, UI_STYLE(UI_C_HEAD,
 		    UI_A_BOLD, UI_A_BOLD), " %s ", label);
 }
@@ -69,10 +70,14 @@ draw_progress(ui *u, int y, int x, int w)
 	if (s->state == WORKER_LOADED) {
 		ui_put(u, y, x, w, s->run_resumable ? UI_STYLE(UI_C_RUN,
 		    UI_A_BOLD, UI_A_BOLD) : UI_PLAIN(UI_A_BOLD), s->run_note);
-		render_duration(s->sec_per_epoch, b, sizeof b);
-		ui_putf(u, y + 1, x, w, UI_PLAIN(UI_A_DIM), "%d row%s x %d "
-		    "ep, %s/ep%s", t->n, t->n == 1 ? "" : "s", t->cfg.epochs,
-		    b, s->run_resumable ? "  r resumes" : "");
+		/* Loaded results say with which limits. */
+		snprintf(buf, sizeof buf, "%d row%s x %d ep, train %zu test %zu",
+		    t->n, t->n == 1 ? "" : "s", t->cfg.epochs, s->train_n,
+		    s->test_n);
+		if (ui_cells(buf) > w)
+			snprintf(buf, sizeof buf, "%dx%d ep, train %zu test %zu",
+			    t->n, t->cfg.epochs, s->train_n, s->test_n);
+		ui_put(u, y + 1, x, w, UI_PLAIN(UI_A_DIM), buf);
 	} else if (s->state == WORKER_RUNNING) {
 		int    row = t->current >= 0 ? t->current : 0;
 		int    tail, bw;
@@ -240,28 +245,41 @@ ui_draw_training(ui *u, ui_rect r)
 	const worker_status *s = &u->snap->st;
 	const sweep_table   *t = &u->snap->table;
 	char t1[512], t2[512], t3[320], lim[96], lab[64], sc[32];
+	const char *titles[5] = { t1, t2, t3, NULL, NULL };
 	int  k = ui_curves_row(u), w = r.w;
 
 	ui_limits(u, lim, sizeof lim);
+	lab[0] = '\0';
+	if (s->state != WORKER_IDLE && t->n > 0 && k >= 0) {
+		if (u->view == UI_VIEW_CONFUSION)
+			snprintf(lab, sizeof lab, "matrix @%s",
+			    ui_fmt_scale(s->model_scale, sc, sizeof sc));
+		else
+			snprintf(lab, sizeof lab, "%s @%s", view_name[u->view],
+			    ui_fmt_scale(t->rows[k].scale, sc, sizeof sc));
+	}
 	if (s->state == WORKER_IDLE) {
 		snprintf(t1, sizeof t1, "Training: no job yet");
-		t2[0] = t3[0] = '\0';
+		titles[1] = NULL;
 	} else if (s->state == WORKER_LOADED) {
 		/* Loaded results say so, and with which limits. */
 		snprintf(t1, sizeof t1, "Training: loaded run %s (%s)",
 		    s->run_id, lim);
 		snprintf(t2, sizeof t2, "Training: loaded run %s", s->run_id);
 		snprintf(t3, sizeof t3, "Loaded %s", s->run_id);
+		titles[3] = "Loaded run";
 	} else {
 		snprintf(t1, sizeof t1, "Training: %s  run %s (%s)",
 		    worker_job_name(s->job), s->run_id, lim);
 		snprintf(t2, sizeof t2, "Training: %s  run %s",
 		    worker_job_name(s->job), s->run_id);
-		snprintf(t3, sizeof t3, "Training: %s", s->run_id[0] ?
-		    s->run_id : worker_job_name(s->job));
+		snprintf(t3, sizeof t3, "Training: %s", worker_job_name(s->job));
 	}
-	ui_rule(u, r.y, r.x, w, fit(w - 4, t1, t2[0] ? t2 : NULL,
-	    t3[0] ? t3 : NULL));
+	/* The title leaves room for the view's label on the right. */
+	ui_rule(u, r.y, r.x, w, fit(w - 6 - (lab[0] ? ui_cells(lab) + 2 : 0),
+	    titles));
+	if (lab[0] != '\0')
+		rule_right(u, r, lab);
 	if (s->state == WORKER_IDLE || t->n == 0 || k < 0) {
 		ui_put(u, r.y + 1, r.x + 1, w - 1, UI_PLAIN(UI_A_DIM),
 		    "t train at the preview scale");
@@ -269,13 +287,6 @@ ui_draw_training(ui *u, ui_rect r)
 		    "c clean vs noisy, s sweep, o runs");
 		return;
 	}
-	if (u->view == UI_VIEW_CONFUSION)
-		snprintf(lab, sizeof lab, "matrix @%s",
-		    ui_fmt_scale(s->model_scale, sc, sizeof sc));
-	else
-		snprintf(lab, sizeof lab, "%s @%s", view_name[u->view],
-		    ui_fmt_scale(t->rows[k].scale, sc, sizeof sc));
-	rule_right(u, r, lab);
 	draw_progress(u, r.y + 1, r.x + 1, w - 1);
 	if (r.h <= 3)
 		return;
@@ -346,8 +357,18 @@ ui_draw_sweep(ui *u, ui_rect r)
 	else
 		snprintf(title, sizeof title, "%s vs noise (%s)", ns > 1 ?
 		    "Accuracy" : "Val accuracy", lim);
-	ui_rule(u, r.y, r.x, r.w, fit(r.w - 4, title, s->state ==
-	    WORKER_LOADED ? "Accuracy (loaded)" : "Accuracy vs noise", NULL));
+	{
+		char        t2[128];
+		const char *tt[4] = { title, t2, s->state == WORKER_LOADED ?
+		    "Accuracy (loaded)" : "Accuracy vs noise", NULL };
+
+		snprintf(t2, sizeof t2, "%s (%s%zu/%zu)", ns > 1 ? "Accuracy" :
+		    "Val acc", s->state == WORKER_LOADED ? "loaded " : "",
+		    s->train_n ? s->train_n : u->ds->train.n, s->test_n ?
+		    s->test_n : u->ds->test.n);
+
+		ui_rule(u, r.y, r.x, r.w, fit(r.w - 4, tt));
+	}
 	if (n == 0 || gh < n) {
 		if (gh >= 1)
 			ui_putf(u, r.y + 1, r.x + 1, r.w - 1, UI_PLAIN(UI_A_DIM),
