@@ -93,8 +93,10 @@ main(int argc, char **argv)
 	printf("threads  s/epoch  GFLOP/s  eval s  eval GFLOP/s  val_acc  "
 	    "CPU s/ep\n");
 	for (int th = 1; th <= 2; th++) {
-		train_data tr = { xtr, ds.train.label, ds.train.n, DATASET_NPIX };
-		train_data te = { xte, ds.test.label, ds.test.n, DATASET_NPIX };
+		train_data tr = { xtr, ds.train.label, ds.train.n,
+		    DATASET_NPIX, NULL, NULL };
+		train_data te = { xte, ds.test.label, ds.test.n,
+		    DATASET_NPIX, NULL, NULL };
 		double     best = 1e30, ev = 1e30, loss, acc, cpu;
 
 		cfg.threads = th;

@@ -10,7 +10,8 @@
 /* Subcommands: none opens the dashboard. */
 typedef enum {
 	CLI_DASHBOARD, CLI_TRAIN, CLI_COMPARE, CLI_SWEEP, CLI_SHOW,
-	CLI_RESUME, CLI_RUNS, CLI_RM, CLI_HELP, CLI_VERSION,
+	CLI_RESUME, CLI_RUNS, CLI_RM, CLI_PLOT, CLI_MERGE, CLI_SLURM,
+	CLI_HELP, CLI_VERSION,
 } cli_command;
 
 #define CLI_MAX_ARGS 256   /* positional arguments (rm RUN...) */
@@ -26,6 +27,14 @@ typedef struct {
 	int          noise_set;     /* --noise was given */
 	float        scales[SWEEP_MAX_SCALES];  /* --scales */
 	int          nscales;
+	int          scales_set;    /* --scales was given */
+	sweep_plan   grid;          /* --seeds --corruption --test-scales
+	                               --noise-mode; its scales are filled by
+	                               the command (--scales or --noise) */
+	int          shard, nshards;  /* --shard K/N; 0 when not given */
+	const char  *run_id;        /* --run-id ID */
+	const char  *svg;           /* plot: --svg FILE */
+	const char  *figure;        /* plot: --figure scales|epochs|matrix */
 	const char  *csv, *json;    /* --csv FILE, --json FILE */
 	int          ascii;         /* --ascii */
 	int          no_color;      /* --no-color */

@@ -76,6 +76,13 @@ int corrupt_parse(const char *name, corrupt_family *f, char *err,
     size_t errlen);
 
 /*
+ * Parse a comma-separated list of family names ("gaussian,blur") into f
+ * (at most max, none twice).  Returns the count, or -1 with a message.
+ */
+int corrupt_parse_list(const char *list, corrupt_family *f, int max,
+    char *err, size_t errlen);
+
+/*
  * Check that a severity is valid for the spec's family: finite, >= 0 and
  * <= the family's max in the table (impulse is a fraction, at most 1; blur
  * sigma at most 16 pixels).  Returns 0, or -1 with a one-line message.

@@ -23,6 +23,9 @@ int headless_resume(const cli_options *o);
 int headless_runs(const cli_options *o);
 int headless_rm(const cli_options *o);
 
+/* noisetop plot [RUN] --svg FILE [--figure KIND]: a run's figure. */
+int headless_plot(const cli_options *o);
+
 /* 1 when the locale's charset is UTF-8 (after setlocale(LC_ALL, "")). */
 int headless_utf8(void);
 

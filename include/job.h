@@ -34,6 +34,8 @@ typedef struct {
 	checkpoint   ck;         /* a resumed job's checkpoint, owned */
 	train_resume from;       /* points into ck when resuming */
 	int          resuming;   /* from applies to the first row not done */
+	int          shard, nshards;  /* this process's rows: shard k of n
+	                                 (sweep_in_shard); 0 or 1: all */
 } job;
 
 /* "train", "compare", "sweep"; "none" for JOB_NONE. */
@@ -53,13 +55,15 @@ int job_scales(job_kind kind, const float *scales, int n, float *rows,
     char *err, size_t errlen);
 
 /*
- * A new job of kind over the given scales (the rows of job_scales).
+ * A new job of kind over grid: its scales become the rows of job_scales,
+ * its other parts (seeds, corruptions, test scales, noise mode) are kept,
+ * and test scales left empty (ntest 0) default to the rows' scales.
  * j is uninitialised; the job records nothing until
  * job_record().  Returns 0, or -1 with a message in err (no scale, out of
  * memory); free with job_free() either way.
  */
 int job_new(job *j, job_kind kind, const train_config *cfg,
-    const float *scales, int n, char *err, size_t errlen);
+    const sweep_plan *grid, char *err, size_t errlen);
 
 /*
  * Create j's run directory under root (an existing runs root), its config

@@ -34,8 +34,8 @@ typedef struct {
 	int          synthetic;      /* the built-in digits, not files */
 	size_t       train_limit, test_limit;
 	train_config cfg;
-	float        scales[SWEEP_MAX_SCALES];
-	int          nscales;
+	sweep_plan   plan;           /* the grid: scales, seeds, corruptions,
+	                                test scales, noise mode */
 	uint32_t     data_crc;       /* crc32 of every loaded image and label */
 	char         version[32];
 } run_config;
@@ -109,13 +109,14 @@ int run_interrupt(run *r, char *err, size_t errlen);
 /*
  * Rebuild a run's sweep table t (uninitialised; free it with
  * sweep_table_free, also after a failure) from its checkpoints: finished
- * rows get their history, and the checkpoint of the first unfinished row,
- * when it has one, is left in *ck (zeroed when none; caller frees with
+ * rows get their history and matrix row, and the checkpoint of the first
+ * unfinished row of shard/nshards (1/1: any), when it has one, is left in
+ * *ck (zeroed when none; caller frees with
  * checkpoint_free): checkpoint_resume(ck) is where sweep_run continues.
  * Returns 0, or -1 with a message naming the bad file.
  */
-int run_restore(const run *r, sweep_table *t, checkpoint *ck, char *err,
-    size_t errlen);
+int run_restore(const run *r, sweep_table *t, int shard, int nshards,
+    checkpoint *ck, char *err, size_t errlen);
 
 /*
  * The run directory names under root, newest first by creation (names

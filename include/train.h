@@ -83,6 +83,15 @@ typedef struct {
 	const uint8_t *y;      /* n */
 	size_t         n;
 	int            npix;
+	/*
+	 * Fresh draws every epoch: when refresh is set, train_run calls it
+	 * before each epoch (1-based) it trains, and refresh rewrites the
+	 * images behind x (which its owner allocated).  Returns 0, or -1
+	 * with a message.
+	 */
+	int          (*refresh)(void *arg, int epoch, char *err,
+	                  size_t errlen);
+	void          *refresh_arg;
 } train_data;
 
 /* The result of a run: per-epoch history, and the trained model. */

@@ -155,13 +155,18 @@ void worker_drain(worker *w);
 int worker_start(worker *w, worker_job job, const train_config *cfg,
     const float *scales, int n, char *msg, size_t msglen);
 
+/* The same over a whole grid: grid's scales as above, and its seeds,
+ * corruptions, test scales and noise mode (ntest 0: the rows' scales). */
+int worker_start_plan(worker *w, worker_job job, const train_config *cfg,
+    const sweep_plan *grid, char *msg, size_t msglen);
+
 /*
- * worker_start on the first train_n and test_n images of the worker's
+ * worker_start_plan on the first train_n and test_n images of the worker's
  * data only (0: all of them; more than there are: all).  The run records
  * those limits and the checksum of those images.
  */
 int worker_start_limited(worker *w, worker_job job, const train_config *cfg,
-    const float *scales, int n, size_t train_n, size_t test_n, char *msg,
+    const sweep_plan *grid, size_t train_n, size_t test_n, char *msg,
     size_t msglen);
 
 /*

@@ -19,7 +19,8 @@
 #define TRAINING (B(CLI_DASHBOARD) | B(CLI_TRAIN) | B(CLI_COMPARE) | \
     B(CLI_SWEEP))
 #define DATA     (TRAINING | B(CLI_SHOW))
-#define RUNS     (TRAINING | B(CLI_RUNS) | B(CLI_RESUME) | B(CLI_RM))
+#define RUNS     (TRAINING | B(CLI_RUNS) | B(CLI_RESUME) | B(CLI_RM) | \
+    B(CLI_PLOT) | B(CLI_MERGE))
 
 static const struct cli_cmd {
 	const char *name;
@@ -38,6 +39,8 @@ static const struct cli_cmd {
 	{ "resume", CLI_RESUME, "[RUN]", "continue an interrupted run "
 	    "(default: the newest)" },
 	{ "rm", CLI_RM, "RUN...", "delete saved runs (never a live one)" },
+	{ "plot", CLI_PLOT, "[RUN]", "draw a run's results as an SVG figure" },
+	{ "merge", CLI_MERGE, "RUN", "assemble a sharded run's results" },
 	{ "help", CLI_HELP, "[COMMAND]", "this text, or one command's" },
 	{ "version", CLI_VERSION, "", "the version, build and kernels" },
 	{ "dashboard", CLI_DASHBOARD, "", "the dashboard (also with no "
@@ -49,7 +52,9 @@ enum {
 	OPT_BATCH, OPT_LR, OPT_DROPOUT, OPT_HIDDEN, OPT_SEED, OPT_THREADS,
 	OPT_NOISE, OPT_SCALES, OPT_CSV, OPT_JSON, OPT_ASCII, OPT_NO_COLOR,
 	OPT_SPLIT, OPT_INDEX, OPT_COUNT, OPT_NO_PROGRESS, OPT_RUNS,
-	OPT_PRUNE, OPT_HELP, OPT_VERSION,
+	OPT_PRUNE, OPT_HELP, OPT_VERSION, OPT_SEEDS, OPT_TEST_SCALES,
+	OPT_NOISE_MODE, OPT_CORRUPTION, OPT_SHARD, OPT_RUN_ID, OPT_SVG,
+	OPT_FIGURE,
 };
 
 static const struct cli_opt {
@@ -71,6 +76,18 @@ static const struct cli_opt {
 	{ "scales", OPT_SCALES, "LIST", B(CLI_DASHBOARD) | B(CLI_SWEEP),
 	    "Model and training",
 	    "sweep scales (default 0,0.1,0.5,1,2,4)" },
+	{ "corruption", OPT_CORRUPTION, "LIST", DATA | B(CLI_PLOT),
+	    "Model and training",
+	    "corruption families, comma-separated: gaussian (default), "
+	    "shot, impulse, speckle, blur (see the man page)" },
+	{ "seeds", OPT_SEEDS, "N", TRAINING, "Model and training",
+	    "train every scale with N seeds (default 1): mean and sd" },
+	{ "test-scales", OPT_TEST_SCALES, "LIST", TRAINING,
+	    "Model and training", "evaluate every model at these test "
+	    "scales (default: the training scales)" },
+	{ "noise-mode", OPT_NOISE_MODE, "fixed|fresh", TRAINING,
+	    "Model and training", "draw the training noise once (fixed, "
+	    "default) or every epoch (fresh)" },
 	{ "epochs", OPT_EPOCHS, "N", TRAINING, "Model and training",
 	    "epochs per model (default 20)" },
 	{ "batch", OPT_BATCH, "N", TRAINING, "Model and training",
@@ -94,8 +111,18 @@ static const struct cli_opt {
 	    "Output", "no live progress bar" },
 	{ "runs", OPT_RUNS, "DIR", RUNS, "Output", "where runs are saved "
 	    "(default $XDG_DATA_HOME/noisetop/runs)" },
+	{ "shard", OPT_SHARD, "K/N", B(CLI_SWEEP) | B(CLI_RESUME), "Output",
+	    "train only shard K of N of the grid's rows (a cluster job)" },
+	{ "run-id", OPT_RUN_ID, "ID", B(CLI_SWEEP), "Output",
+	    "the run's name, shared by its shards (default: "
+	    "$SLURM_ARRAY_JOB_ID with --shard, else the time)" },
 	{ "prune", OPT_PRUNE, "N", B(CLI_RUNS), "Output",
 	    "runs: delete all but the newest N finished runs" },
+	{ "svg", OPT_SVG, "FILE", B(CLI_PLOT), "Plot",
+	    "write the figure to FILE (atomically)" },
+	{ "figure", OPT_FIGURE, "scales|epochs|matrix", B(CLI_PLOT), "Plot",
+	    "accuracy against scale (default), the epoch curves, or the "
+	    "train x test heat map" },
 	{ "ascii", OPT_ASCII, NULL, B(CLI_DASHBOARD) | B(CLI_SHOW) |
 	    B(CLI_SWEEP), "Terminal", "ASCII glyphs only" },
 	{ "no-color", OPT_NO_COLOR, NULL, B(CLI_DASHBOARD), "Terminal",
@@ -354,6 +381,47 @@ set_option(cli_options *o, int id, const char *a, char *err, size_t errlen)
 			o->nscales = 0;
 			rc = -1;
 		}
+		o->scales_set = 1;
+		break;
+	case OPT_SEEDS:
+		rc = parse_long("--seeds", a, 1, SWEEP_MAX_SEEDS, &v, err,
+		    errlen);
+		o->grid.nseeds = (int)v;
+		break;
+	case OPT_TEST_SCALES:
+		if ((o->grid.ntest = sweep_parse_scales(a, o->grid.test_scales,
+		    err, errlen)) < 0) {
+			o->grid.ntest = 0;
+			rc = -1;
+		}
+		break;
+	case OPT_NOISE_MODE:
+		rc = sweep_parse_mode(a, &o->grid.mode, err, errlen);
+		break;
+	case OPT_CORRUPTION:
+		if ((o->grid.ncorruptions = corrupt_parse_list(a,
+		    o->grid.corruptions, SWEEP_MAX_CORRUPTIONS, err,
+		    errlen)) < 0)
+			rc = -1;
+		break;
+	case OPT_SHARD: {
+		int k, n, end = 0;
+
+		if (sscanf(a, "%d/%d%n", &k, &n, &end) != 2 ||
+		    a[end] != '\0' || n < 1 || n > SWEEP_MAX_ROWS || k < 1 ||
+		    k > n)
+			rc = err_set(err, errlen, "--shard '%s': give K/N with "
+			    "1 <= K <= N", a);
+		o->shard = k;
+		o->nshards = n;
+		break;
+	}
+	case OPT_RUN_ID:
+		if (a[0] == '\0' || a[0] == '.' || strchr(a, '/') != NULL ||
+		    strlen(a) > 200)
+			rc = err_set(err, errlen, "--run-id '%s': a plain name, "
+			    "no '/'", a);
+		o->run_id = a;
 		break;
 	case OPT_CSV:
 		o->csv = a;
@@ -394,6 +462,12 @@ set_option(cli_options *o, int id, const char *a, char *err, size_t errlen)
 		rc = parse_long("--prune", a, 0, 1000000, &v, err, errlen);
 		o->prune = (int)v;
 		break;
+	case OPT_SVG:
+		o->svg = a;
+		break;
+	case OPT_FIGURE:
+		o->figure = a;
+		break;
 	case OPT_HELP:
 		o->cmd = CLI_HELP;
 		break;
@@ -418,6 +492,8 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 	o->count = 1;
 	o->progress = 1;
 	o->prune = -1;
+	sweep_plan_default(&o->grid, NULL, 0);
+	o->grid.ntest = 0;
 	for (size_t i = 0; i < NOPT; i++)
 		opts[i] = (struct option){ options[i].name, options[i].arg ?
 		    required_argument : no_argument, NULL, options[i].id };
@@ -456,7 +532,8 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 		if (set_option(o, c, a, err, errlen) != 0)
 			return -1;
 	}
-	if ((o->cmd == CLI_RESUME || o->cmd == CLI_HELP) && optind < argc)
+	if ((o->cmd == CLI_RESUME || o->cmd == CLI_HELP || o->cmd == CLI_PLOT ||
+	    o->cmd == CLI_MERGE) && optind < argc)
 		o->args[o->nargs++] = argv[optind++];
 	while (o->cmd == CLI_RM && optind < argc &&
 	    o->nargs < CLI_MAX_ARGS)
@@ -471,9 +548,26 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 	    find_command(o->args[0]) == NULL)
 		return err_set(err, errlen, "help: unknown command '%s'",
 		    o->args[0]);
-	if (o->cmd == CLI_RESUME && o->nargs == 1)
+	if (o->cmd == CLI_MERGE && o->nargs == 0)
+		return err_set(err, errlen, "merge needs the name of a run");
+	if (o->cmd == CLI_PLOT && o->svg == NULL)
+		return err_set(err, errlen, "plot needs --svg FILE");
+	if ((o->cmd == CLI_RESUME || o->cmd == CLI_PLOT ||
+	    o->cmd == CLI_MERGE) && o->nargs == 1)
 		o->resume = o->args[0];
 	if (o->cmd == CLI_COMPARE && !o->noise_set)
 		o->cfg.noise = 0.5f;
+	/* One other family and no --scales: that family's own scales. */
+	if (!o->scales_set && o->grid.ncorruptions == 1 &&
+	    o->grid.corruptions[0] != CORRUPT_GAUSSIAN) {
+		const corrupt_info *ci = corrupt_info_of(o->grid.corruptions[0]);
+
+		memcpy(o->scales, ci->scales, sizeof ci->scales);
+		o->nscales = CORRUPT_NSCALES;
+	}
+	if (o->shard > 0 && o->cmd == CLI_SWEEP && o->run_id == NULL &&
+	    (o->run_id = getenv("SLURM_ARRAY_JOB_ID")) == NULL)
+		return err_set(err, errlen, "--shard needs --run-id ID (or "
+		    "$SLURM_ARRAY_JOB_ID), the name all shards share");
 	return 0;
 }

@@ -85,6 +85,33 @@ corrupt_parse(const char *name, corrupt_family *f, char *err, size_t errlen)
 }
 
 int
+corrupt_parse_list(const char *list, corrupt_family *f, int max, char *err,
+    size_t errlen)
+{
+	char buf[256], *save = NULL;
+	int  n = 0;
+
+	if (snprintf(buf, sizeof buf, "%s", list) >= (int)sizeof buf)
+		return err_set(err, errlen, "corruption list too long");
+	for (char *t = strtok_r(buf, ",", &save); t != NULL;
+	    t = strtok_r(NULL, ",", &save)) {
+		if (n == max)
+			return err_set(err, errlen, "more than %d corruptions",
+			    max);
+		if (corrupt_parse(t, &f[n], err, errlen) != 0)
+			return -1;
+		for (int i = 0; i < n; i++)
+			if (f[i] == f[n])
+				return err_set(err, errlen, "corruption %s is "
+				    "given twice", t);
+		n++;
+	}
+	if (n == 0)
+		return err_set(err, errlen, "no corruption named in '%s'", list);
+	return n;
+}
+
+int
 corrupt_check(const corrupt_spec *c, char *err, size_t errlen)
 {
 	const corrupt_info *ci = corrupt_info_of(c->family);

@@ -14,6 +14,7 @@
 #include "job.h"
 #include "noise.h"
 #include "render.h"
+#include "report.h"
 #include "results.h"
 #include "run.h"
 #include "runlist.h"
@@ -74,9 +75,17 @@ on_progress(const sweep_progress *sp, void *user)
 	if (headless_signal != 0)
 		return 1;
 	if (p == NULL) {
-		if (row->state == SWEEP_RUNNING && pr->label)
-			printf("-- noise scale %g (%d of %d) --\n",
-			    (double)row->scale, sp->row + 1, sp->table->n);
+		if (row->state == SWEEP_RUNNING && pr->label) {
+			const sweep_plan *pl = &sp->table->plan;
+
+			printf("-- %s scale %g", pl->ncorruptions > 1 ||
+			    row->corruption != CORRUPT_GAUSSIAN ?
+			    corrupt_name(row->corruption) : "noise",
+			    (double)row->scale);
+			if (pl->nseeds > 1)
+				printf(", seed %llu", (unsigned long long)row->seed);
+			printf(" (%d of %d) --\n", sp->row + 1, sp->table->n);
+		}
 		fflush(stdout);
 		return 0;
 	}
@@ -109,12 +118,19 @@ write_results(const cli_options *o, const sweep_table *t, const dataset *ds)
 	int  rc = 0;
 
 	if (o->csv != NULL) {
+		char sum[NT_PATH_LEN + 16], mat[NT_PATH_LEN + 16];
+
+		results_sibling(o->csv, "summary", sum, sizeof sum);
+		results_sibling(o->csv, "matrix", mat, sizeof mat);
 		if (results_write_csv(o->csv, t, ds->source, err,
+		    sizeof err) != 0 || results_write_summary_csv(sum, t,
+		    ds->source, err, sizeof err) != 0 ||
+		    results_write_matrix_csv(mat, t, ds->source, err,
 		    sizeof err) != 0) {
 			fprintf(stderr, "noisetop: %s\n", err);
 			rc = 1;
 		} else
-			printf("Wrote %s\n", o->csv);
+			printf("Wrote %s, %s and %s\n", o->csv, sum, mat);
 	}
 	if (o->json != NULL) {
 		if (results_write_json(o->json, t, ds->source, err,
@@ -179,65 +195,6 @@ print_train_summary(const sweep_table *t)
 		    r->hist[r->nhist - 1].val_acc);
 }
 
-static void
-print_compare_summary(const sweep_table *t)
-{
-	const sweep_row *a = &t->rows[0], *b = &t->rows[1];
-
-	/* Every cell is 8 wide and each block 4 cells, so the bars line up:
-	 * "epoch  | acc     loss    val_acc val_loss | ...". */
-	printf("\n%-6s | %-32s | noisy, scale %g\n", "", "clean",
-	    (double)b->scale);
-	printf("%-6s | %-8s%-8s%-8s%-8s | %-8s%-8s%-8s%s\n", "epoch", "acc",
-	    "loss", "val_acc", "val_loss", "acc", "loss", "val_acc",
-	    "val_loss");
-	for (int e = 0; e < a->nhist || e < b->nhist; e++) {
-		printf("%-6d |", e + 1);
-		for (int k = 0; k < 2; k++) {
-			const sweep_row *r = k ? b : a;
-
-			if (e < r->nhist)
-				printf(" %-8.4f%-8.4f%-8.4f%-8.4f", r->hist[e].acc,
-				    r->hist[e].loss, r->hist[e].val_acc,
-				    r->hist[e].val_loss);
-			else
-				printf(" %-32s", "");
-			printf("%s", k ? "\n" : " |");
-		}
-	}
-}
-
-static void
-print_sweep_summary(const sweep_table *t, render_charset cs)
-{
-	char bar[256];
-
-	printf("\n%-7s%-10s%-10s%-14s%-10s\n", "scale", "accuracy", "loss",
-	    "val_accuracy", "val_loss");
-	for (int i = 0; i < t->n; i++) {
-		const sweep_row   *r = &t->rows[i];
-		const train_epoch *f = &r->hist[r->nhist - 1];
-
-		if (r->nhist == 0)
-			continue;
-		printf("%-7g%-10.4f%-10.4f%-14.4f%-10.4f%s\n",
-		    (double)r->scale, f->acc, f->loss, f->val_acc, f->val_loss,
-		    r->state == SWEEP_DONE ? "" : "  (unfinished)");
-	}
-	printf("\nfinal accuracy by noise scale (train, val)\n");
-	for (int i = 0; i < t->n; i++) {
-		const sweep_row   *r = &t->rows[i];
-		const train_epoch *f = &r->hist[r->nhist - 1];
-
-		if (r->nhist == 0)
-			continue;
-		render_bar(f->acc, 40, cs, bar, sizeof bar);
-		printf("%5g train |%s| %.4f\n", (double)r->scale, bar, f->acc);
-		render_bar(f->val_acc, 40, cs, bar, sizeof bar);
-		printf("%5s   val |%s| %.4f\n", "", bar, f->val_acc);
-	}
-}
-
 /*
  * Run job j (its table, recording into its run directory) with the
  * printer; then print the summary and write --csv/--json.  Returns the
@@ -258,8 +215,8 @@ run_job(const cli_options *o, const dataset *ds, job *j)
 		omp_set_num_threads(o->cfg.threads);
 	install_signals();
 	printf("run %s\n", r->dir);
-	rc = sweep_run(t, ds, j->resuming ? &j->from : NULL, NULL,
-	    on_progress, &pr, NULL, err, sizeof err);
+	rc = sweep_run(t, ds, j->resuming ? &j->from : NULL, j->shard,
+	    j->nshards, NULL, on_progress, &pr, NULL, err, sizeof err);
 	/* Clear the bar (and the terminal's "^C") before any message on
 	 * stderr, so that it starts on its own line. */
 	if (pr.live)
@@ -289,13 +246,16 @@ run_job(const cli_options *o, const dataset *ds, job *j)
 	}
 	if (run_finish(r, t, ds->source, 0, err, sizeof err) != 0)
 		fprintf(stderr, "noisetop: %s\n", err);
-	if (j->kind == JOB_TRAIN)
+	if (j->kind == JOB_TRAIN && t->n == 1)
 		print_train_summary(t);
-	else if (j->kind == JOB_COMPARE)
-		print_compare_summary(t);
-	else
-		print_sweep_summary(t, !o->ascii && headless_utf8() ?
+	else if (j->kind == JOB_COMPARE && t->n == 2)
+		report_compare(stdout, t);
+	else {
+		report_sweep(stdout, t, !o->ascii && headless_utf8() ?
 		    RENDER_UTF8 : RENDER_ASCII);
+		if (t->plan.nscales > 1 || t->plan.ntest > 1)
+			report_matrix(stdout, t);
+	}
 	return write_results(o, t, ds);
 }
 
@@ -304,15 +264,19 @@ static int
 new_job(const cli_options *o, const dataset *ds, job_kind kind,
     const float *scales, int n)
 {
-	job  *j = calloc(1, sizeof *j);
-	char  root[4096], err[8192];
-	int   rc = 1;
+	job        *j = calloc(1, sizeof *j);
+	char        root[4096], err[8192];
+	int         rc = 1;
+	sweep_plan  grid = o->grid;
 
 	if (j == NULL) {
 		fprintf(stderr, "noisetop: out of memory\n");
 		return 1;
 	}
-	if (job_new(j, kind, &o->cfg, scales, n, err, sizeof err) != 0 ||
+	n = n < SWEEP_MAX_SCALES ? n : SWEEP_MAX_SCALES;
+	memcpy(grid.scales, scales, (size_t)n * sizeof *scales);
+	grid.nscales = n;
+	if (job_new(j, kind, &o->cfg, &grid, err, sizeof err) != 0 ||
 	    run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
 	    job_record(j, root, ds, run_data_crc(ds), err, sizeof err) != 0) {
 		fprintf(stderr, "noisetop: %s\n", err);
@@ -344,114 +308,6 @@ int
 headless_sweep(const cli_options *o, const dataset *ds)
 {
 	return new_job(o, ds, JOB_SWEEP, o->scales, o->nscales);
-}
-
-/* A size on disk in the units ls -h uses. */
-static void
-human_bytes(long long b, char *out, size_t outlen)
-{
-	static const char unit[] = "BKMGT";
-	double            v = (double)b;
-	int               u = 0;
-
-	while (v >= 1024.0 && u < 4) {
-		v /= 1024.0;
-		u++;
-	}
-	snprintf(out, outlen, u == 0 ? "%.0f%c" : v < 10 ? "%.1f%c" :
-	    "%.0f%c", v, unit[u]);
-}
-
-/* Keep the newest keep finished runs; delete the older finished ones. */
-static int
-prune_runs(const char *root, const runlist_entry *e, int n, int keep)
-{
-	char err[NT_ERR_LEN];
-	int  kept = 0, removed = 0, rc = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (!e[i].readable || !e[i].finished || e[i].alive)
-			continue;
-		if (kept < keep) {
-			kept++;
-			continue;
-		}
-		if (runlist_remove(root, e[i].id, err, sizeof err) != 0) {
-			fprintf(stderr, "noisetop: %s\n", err);
-			rc = 1;
-		} else {
-			printf("removed %s\n", e[i].id);
-			removed++;
-		}
-	}
-	printf("kept the newest %d finished run%s, removed %d; unfinished "
-	    "runs are never pruned\n", kept, kept == 1 ? "" : "s", removed);
-	return rc;
-}
-
-int
-headless_runs(const cli_options *o)
-{
-	char           root[NT_PATH_LEN], err[NT_ERR_LEN];
-	runlist_entry *e;
-	int            n, rc = 0;
-
-	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
-	    runlist_read(root, &e, &n, err, sizeof err) != 0) {
-		fprintf(stderr, "noisetop: %s\n", err);
-		return 1;
-	}
-	if (o->prune >= 0) {
-		rc = prune_runs(root, e, n, o->prune);
-		free(e);
-		return rc;
-	}
-	if (n == 0)
-		printf("no runs in %s\n", root);
-	else
-		printf("%-24s  %-7s  %-16s  %-9s  %-13s  %8s  %5s  %s\n", "RUN",
-		    "KIND", "DATE", "DATA", "TRAIN/TEST", "BEST VAL", "SIZE",
-		    "STATUS");
-	for (int i = 0; i < n; i++) {
-		char      date[32] = "-", lim[48] = "-", best[16] = "-", size[16];
-		struct tm tm;
-
-		if (e[i].made != 0 && localtime_r(&e[i].made, &tm) != NULL)
-			strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tm);
-		if (e[i].readable)
-			snprintf(lim, sizeof lim, "%zu/%zu", e[i].train_limit,
-			    e[i].test_limit);
-		if (e[i].best_val >= 0.0)
-			snprintf(best, sizeof best, "%.2f%%",
-			    100.0 * e[i].best_val);
-		human_bytes(e[i].bytes, size, sizeof size);
-		printf("%-24s  %-7s  %-16s  %-9s  %-13s  %8s  %5s  %s\n",
-		    e[i].id, e[i].readable ? e[i].kind : "?", date,
-		    e[i].readable ? e[i].data : "?", lim, best, size,
-		    e[i].status);
-	}
-	free(e);
-	return 0;
-}
-
-int
-headless_rm(const cli_options *o)
-{
-	char root[NT_PATH_LEN], err[NT_ERR_LEN];
-	int  rc = 0;
-
-	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0) {
-		fprintf(stderr, "noisetop: %s\n", err);
-		return 1;
-	}
-	for (int i = 0; i < o->nargs; i++) {
-		if (runlist_remove(root, o->args[i], err, sizeof err) != 0) {
-			fprintf(stderr, "noisetop: %s\n", err);
-			rc = 1;
-		} else
-			printf("removed %s\n", o->args[i]);
-	}
-	return rc;
 }
 
 int

@@ -44,17 +44,25 @@ job_scales(job_kind kind, const float *scales, int n, float *rows,
 }
 
 int
-job_new(job *j, job_kind kind, const train_config *cfg, const float *scales,
-    int n, char *err, size_t errlen)
+job_new(job *j, job_kind kind, const train_config *cfg,
+    const sweep_plan *grid, char *err, size_t errlen)
 {
-	float rows[SWEEP_MAX_SCALES];
+	sweep_plan plan = *grid;
+	int        n;
 
 	memset(j, 0, sizeof *j);
 	j->kind = kind;
 	j->table.current = -1;
-	if ((n = job_scales(kind, scales, n, rows, err, errlen)) < 0)
+	if ((n = job_scales(kind, grid->scales, grid->nscales, plan.scales, err,
+	    errlen)) < 0)
 		return -1;
-	return sweep_table_init(&j->table, cfg, rows, n, err, errlen);
+	plan.nscales = n;
+	/* The matrix's columns default to the rows' own scales. */
+	if (grid->ntest == 0) {
+		memcpy(plan.test_scales, plan.scales, sizeof plan.scales);
+		plan.ntest = n;
+	}
+	return sweep_table_init(&j->table, cfg, &plan, err, errlen);
 }
 
 int
@@ -77,9 +85,7 @@ job_record(job *j, const char *root, const dataset *ds, uint32_t crc,
 	c->train_limit = ds->train.n;
 	c->test_limit = ds->test.n;
 	c->cfg = j->table.cfg;
-	for (int i = 0; i < j->table.n; i++)
-		c->scales[i] = j->table.rows[i].scale;
-	c->nscales = j->table.n;
+	c->plan = j->table.plan;
 	c->data_crc = crc;
 	rc = run_create(&j->rec, root, c, err, errlen);
 	free(c);
@@ -106,7 +112,8 @@ job_restore(job *j, char *err, size_t errlen)
 	sweep_table_free(&j->table);
 	checkpoint_free(&j->ck);
 	j->resuming = 0;
-	if (run_restore(&j->rec, &j->table, &j->ck, err, errlen) != 0)
+	if (run_restore(&j->rec, &j->table, j->nshards > 1 ? j->shard : 1,
+	    j->nshards > 1 ? j->nshards : 1, &j->ck, err, errlen) != 0)
 		return -1;
 	if (j->ck.param != NULL) {
 		checkpoint_resume(&j->ck, &j->from);

@@ -190,6 +190,10 @@ main(int argc, char **argv)
 		rc = headless_runs(o);
 		goto out;
 	}
+	if (o->cmd == CLI_PLOT) {
+		rc = headless_plot(o);
+		goto out;
+	}
 	if (o->cmd == CLI_RM) {
 		rc = headless_rm(o);
 		goto out;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "corrupt.h"
 #include "err.h"
 #include "file.h"
 #include "kv.h"
@@ -130,9 +131,15 @@ write_config(const run *r, char *err, size_t errlen)
 	ADD("seed = %llu\nthreads = %d\nnoise = %s\nscales = ",
 	    (unsigned long long)c->cfg.seed, c->cfg.threads,
 	    kv_float(f, c->cfg.noise));
-	for (int i = 0; i < c->nscales; i++)
-		ADD("%s%s", i ? "," : "", kv_float(f, c->scales[i]));
-	ADD("\n");
+	for (int i = 0; i < c->plan.nscales; i++)
+		ADD("%s%s", i ? "," : "", kv_float(f, c->plan.scales[i]));
+	ADD("\nseeds = %d\ncorruption = ", c->plan.nseeds);
+	for (int i = 0; i < c->plan.ncorruptions; i++)
+		ADD("%s%s", i ? "," : "", corrupt_name(c->plan.corruptions[i]));
+	ADD("\ntest_scales = ");
+	for (int i = 0; i < c->plan.ntest; i++)
+		ADD("%s%s", i ? "," : "", kv_float(f, c->plan.test_scales[i]));
+	ADD("\nnoise_mode = %s\n", sweep_mode_name(c->plan.mode));
 #undef ADD
 	return write_file(r->dir, "config.txt", text, err, errlen);
 }
@@ -223,8 +230,25 @@ config_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 			return -1;
 		c->cfg.noise = (float)d;
 	} else if (strcmp(k, "scales") == 0) {
-		if ((c->nscales = sweep_parse_scales(v, c->scales, err,
+		if ((c->plan.nscales = sweep_parse_scales(v, c->plan.scales, err,
 		    errlen)) < 0)
+			return -1;
+	} else if (strcmp(k, "test_scales") == 0) {
+		c->plan.ntest = 0;
+		if (*v != '\0' && (c->plan.ntest = sweep_parse_scales(v,
+		    c->plan.test_scales, err, errlen)) < 0)
+			return -1;
+	} else if (strcmp(k, "seeds") == 0) {
+		if (kv_num(k, v, 1, SWEEP_MAX_SEEDS, &d, err, errlen))
+			return -1;
+		c->plan.nseeds = (int)d;
+	} else if (strcmp(k, "corruption") == 0) {
+		if ((c->plan.ncorruptions = corrupt_parse_list(v,
+		    c->plan.corruptions, SWEEP_MAX_CORRUPTIONS, err,
+		    errlen)) < 0)
+			return -1;
+	} else if (strcmp(k, "noise_mode") == 0) {
+		if (sweep_parse_mode(v, &c->plan.mode, err, errlen) != 0)
 			return -1;
 	} else
 		return err_set(err, errlen, "unknown key '%s'", k);
@@ -242,13 +266,22 @@ read_config(run *r, char *err, size_t errlen)
 		return -1;
 	memset(&r->conf, 0, sizeof r->conf);
 	train_config_default(&r->conf.cfg);
-	r->conf.nscales = 0;
+	/* What runs made before seeds, corruptions and the matrix had. */
+	sweep_plan_default(&r->conf.plan, NULL, 0);
+	r->conf.plan.ntest = -1;
 	rc = kv_parse(path, text, config_key, &r->conf, err, errlen);
 	free(text);
 	if (rc != 0)
 		return -1;
-	if (r->conf.kind[0] == '\0' || r->conf.nscales == 0)
+	if (r->conf.kind[0] == '\0' || r->conf.plan.nscales == 0)
 		return err_set(err, errlen, "%s: kind or scales missing", path);
+	if (r->conf.plan.ntest < 0) {
+		memcpy(r->conf.plan.test_scales, r->conf.plan.scales,
+		    sizeof r->conf.plan.scales);
+		r->conf.plan.ntest = r->conf.plan.nscales;
+	}
+	if (sweep_plan_check(&r->conf.plan, msg, sizeof msg) != 0)
+		return err_set(err, errlen, "%s: %s", path, msg);
 	if (train_config_check(&r->conf.cfg, msg, sizeof msg) != 0)
 		return err_set(err, errlen, "%s: %s", path, msg);
 	if (r->conf.cfg.size[0] != DATASET_NPIX ||
@@ -288,7 +321,7 @@ run_create(run *r, const char *root, const run_config *conf, char *err,
 	}
 	if (write_config(r, err, errlen) != 0)
 		return -1;
-	return write_state(r, "running", 0, conf->nscales, 0,
+	return write_state(r, "running", 0, sweep_plan_rows(&conf->plan), 0,
 	    conf->cfg.epochs, err, errlen);
 }
 
@@ -493,8 +526,91 @@ write_results(const run *r, const sweep_table *t, const char *source,
 	snprintf(path, sizeof path, "%s/results.csv", r->dir);
 	if (results_write_csv(path, t, source, err, errlen) != 0)
 		return -1;
+	snprintf(path, sizeof path, "%s/summary.csv", r->dir);
+	if (results_write_summary_csv(path, t, source, err, errlen) != 0)
+		return -1;
+	snprintf(path, sizeof path, "%s/matrix.csv", r->dir);
+	if (results_write_matrix_csv(path, t, source, err, errlen) != 0)
+		return -1;
 	snprintf(path, sizeof path, "%s/results.json", r->dir);
 	return results_write_json(path, t, source, err, errlen);
+}
+
+/*
+ * A done row's matrix row, row-R.txt: its test accuracy and loss at every
+ * test scale, written exactly (%.17g reads back to the same double), so a
+ * resumed or merged run reports what the uninterrupted one would.
+ */
+static int
+write_matrix_row(const run *r, const sweep_table *t, int i, char *err,
+    size_t errlen)
+{
+	const sweep_row *row = &t->rows[i];
+	char             name[64], text[2 * SWEEP_MAX_SCALES * 26 + 64];
+	size_t           len = 0;
+
+	len += (size_t)snprintf(text + len, sizeof text - len, "test_acc = ");
+	for (int j = 0; j < t->plan.ntest; j++)
+		len += (size_t)snprintf(text + len, sizeof text - len, "%s%.17g",
+		    j ? "," : "", row->test_acc[j]);
+	len += (size_t)snprintf(text + len, sizeof text - len,
+	    "\ntest_loss = ");
+	for (int j = 0; j < t->plan.ntest; j++)
+		len += (size_t)snprintf(text + len, sizeof text - len, "%s%.17g",
+		    j ? "," : "", row->test_loss[j]);
+	snprintf(text + len, sizeof text - len, "\n");
+	snprintf(name, sizeof name, "row-%d.txt", i);
+	return write_file(r->dir, name, text, err, errlen);
+}
+
+struct matrix_row {
+	const sweep_table *t;
+	sweep_row         *row;
+};
+
+static int
+matrix_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
+{
+	struct matrix_row *m = arg;
+	double            *out;
+	const char        *p = v;
+	char              *end;
+
+	if (strcmp(k, "test_acc") == 0)
+		out = m->row->test_acc;
+	else if (strcmp(k, "test_loss") == 0)
+		out = m->row->test_loss;
+	else
+		return err_set(err, errlen, "unknown key '%s'", k);
+	for (int j = 0; j < m->t->plan.ntest; j++) {
+		out[j] = strtod(p, &end);
+		if (end == p || (*end != ',' && *end != '\0'))
+			return err_set(err, errlen, "%s: not %d numbers", k,
+			    m->t->plan.ntest);
+		p = *end == ',' ? end + 1 : end;
+	}
+	return *p == '\0' ? 0 : err_set(err, errlen, "%s: more than %d "
+	    "numbers", k, m->t->plan.ntest);
+}
+
+/* Read row-R.txt into a done row; a run from before the matrix has none,
+ * and its row keeps NANs. */
+static int
+read_matrix_row(const run *r, sweep_table *t, int i, char *err,
+    size_t errlen)
+{
+	char              path[NT_PATH_LEN + 64], *text;
+	struct matrix_row m = { t, &t->rows[i] };
+	int               rc;
+
+	snprintf(path, sizeof path, "%s/row-%d.txt", r->dir, i);
+	if (access(path, F_OK) != 0)
+		return 0;
+	if ((text = kv_read(path, RUN_FILE_MAX, err, errlen)) == NULL)
+		return -1;
+	rc = kv_parse(path, text, matrix_key, &m, err, errlen);
+	free(text);
+	return rc;
 }
 
 int
@@ -511,10 +627,12 @@ run_record(run *r, const sweep_progress *p, const char *source, char *err,
 
 		snprintf(path, sizeof path, "%s/ckpt-%d.bin", r->dir, p->row);
 		if (checkpoint_save(path, tp->model, tp->opt, tp->hist,
-		    tp->nhist, p->table->cfg.seed, row->scale,
-		    p->table->cfg.epochs, err, errlen) != 0)
+		    tp->nhist, row->seed, row->scale, p->table->cfg.epochs,
+		    err, errlen) != 0)
 			return -1;
-	}
+	} else if (row->state == SWEEP_DONE &&
+	    write_matrix_row(r, p->table, p->row, err, errlen) != 0)
+		return -1;
 	if (write_results(r, p->table, source, err, errlen) != 0)
 		return -1;
 	return write_state(r, "running", p->row, p->table->n,
@@ -551,15 +669,19 @@ run_interrupt(run *r, char *err, size_t errlen)
 }
 
 int
-run_restore(const run *r, sweep_table *t, checkpoint *ck, char *err,
-    size_t errlen)
+run_restore(const run *r, sweep_table *t, int shard, int nshards,
+    checkpoint *ck, char *err, size_t errlen)
 {
 	const run_config *c = &r->conf;
 
 	memset(ck, 0, sizeof *ck);
-	if (sweep_table_init(t, &c->cfg, c->scales, c->nscales, err,
-	    errlen) != 0)
+	if (sweep_table_init(t, &c->cfg, &c->plan, err, errlen) != 0)
 		return -1;
+	/*
+	 * Every row with a checkpoint: the finished ones get their history
+	 * and matrix row; the first unfinished one continues; any other is
+	 * trained again.  Rows are not contiguous when shards wrote them.
+	 */
 	for (int i = 0; i < t->n; i++) {
 		char       path[4400];
 		checkpoint one;
@@ -567,28 +689,36 @@ run_restore(const run *r, sweep_table *t, checkpoint *ck, char *err,
 
 		snprintf(path, sizeof path, "%s/ckpt-%d.bin", r->dir, i);
 		if (access(path, F_OK) != 0)
-			break;
+			continue;
 		if (checkpoint_load(path, &one, err, errlen) != 0)
 			return -1;
 		if (one.nlayer != c->cfg.nlayer ||
 		    memcmp(one.size, c->cfg.size, (size_t)(c->cfg.nlayer + 1) *
-		    sizeof(int)) != 0 || one.seed != c->cfg.seed ||
+		    sizeof(int)) != 0 || one.seed != row->seed ||
 		    one.scale != row->scale || one.epochs != c->cfg.epochs) {
 			checkpoint_free(&one);
 			return err_set(err, errlen, "%s: does not match the run's "
 			    "configuration (shapes, seed, scale or epochs)",
 			    path);
 		}
-		memcpy(row->hist, one.hist, (size_t)one.nhist *
-		    sizeof *one.hist);
-		row->nhist = one.nhist;
 		if (one.nhist == c->cfg.epochs) {
+			memcpy(row->hist, one.hist, (size_t)one.nhist *
+			    sizeof *one.hist);
+			row->nhist = one.nhist;
 			row->state = SWEEP_DONE;
+			checkpoint_free(&one);
+			if (read_matrix_row(r, t, i, err, errlen) != 0)
+				return -1;
+			continue;
+		}
+		if (ck->param != NULL || !sweep_in_shard(i, shard, nshards)) {
 			checkpoint_free(&one);
 			continue;
 		}
+		memcpy(row->hist, one.hist, (size_t)one.nhist *
+		    sizeof *one.hist);
+		row->nhist = one.nhist;
 		*ck = one;
-		break;
 	}
 	return 0;
 }

@@ -152,7 +152,7 @@ summarise(const char *root, const char *name, runlist_entry *e)
 	short_data(&r->conf, e->data, sizeof e->data);
 	e->train_limit = r->conf.train_limit;
 	e->test_limit = r->conf.test_limit;
-	e->nscales = r->conf.nscales;
+	e->nscales = r->conf.plan.nscales;
 	e->epochs = r->conf.cfg.epochs;
 	e->alive = st.alive;
 	e->finished = strcmp(st.state, "finished") == 0;
@@ -163,12 +163,10 @@ summarise(const char *root, const char *name, runlist_entry *e)
 		    st.epochs, st.epochs == 1 ? "" : "s");
 	else if (st.alive)
 		snprintf(e->status, sizeof e->status, "running (pid %ld): "
-		    "scale %g, epoch %d/%d", st.pid, st.row < r->conf.nscales ?
-		    (double)r->conf.scales[st.row] : 0.0, st.epoch, st.epochs);
+		    "scale %g, epoch %d/%d", st.pid, (double)sweep_plan_scale(&r->conf.plan, st.row), st.epoch, st.epochs);
 	else
 		snprintf(e->status, sizeof e->status, "interrupted at scale %g "
-		    "(%d of %d), epoch %d/%d%s", st.row < r->conf.nscales ?
-		    (double)r->conf.scales[st.row] : 0.0, st.row + 1, st.nrows,
+		    "(%d of %d), epoch %d/%d%s", (double)sweep_plan_scale(&r->conf.plan, st.row), st.row + 1, st.nrows,
 		    st.epoch, st.epochs, strcmp(st.state, "running") == 0 ?
 		    " (process gone)" : "");
 	free(r);

@@ -260,6 +260,16 @@ train_run(const train_config *cfg, const train_data *train,
 		double   t0 = now(), tlast = t0, lsum = 0.0;
 		size_t   right = 0, seen = 0;
 
+		if (train->refresh != NULL &&
+		    train->refresh(train->refresh_arg, ep, err, errlen) != 0) {
+			free(perm);
+			free(xb);
+			free(yb);
+			adam_destroy(&opt);
+			mlp_free(m);
+			return -1;
+		}
+
 		/*
 		 * Each epoch shuffles the identity afresh (as Keras does), with
 		 * counter-based draws: the order depends on the seed and the

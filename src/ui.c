@@ -238,7 +238,8 @@ ui_free(ui *u)
 ui *
 ui_new(const ui_options *o, char *err, size_t errlen)
 {
-	ui *u = calloc(1, sizeof *u);
+	ui        *u = calloc(1, sizeof *u);
+	sweep_plan grid;
 
 	if (u != NULL) {
 		u->snap = calloc(1, sizeof *u->snap);
@@ -252,9 +253,9 @@ ui_new(const ui_options *o, char *err, size_t errlen)
 	u->o = o;
 	u->ds = o->ds;
 	u->err_saved = -1;
-	if (sweep_table_init(u->plan, &o->cfg, o->nscales > 0 ? o->scales :
-	    sweep_default_scales, o->nscales > 0 ? o->nscales : 6, err,
-	    errlen) != 0) {
+	sweep_plan_default(&grid, o->nscales > 0 ? o->scales :
+	    sweep_default_scales, o->nscales > 0 ? o->nscales : 6);
+	if (sweep_table_init(u->plan, &o->cfg, &grid, err, errlen) != 0) {
 		ui_free(u);
 		return NULL;
 	}

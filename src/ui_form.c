@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "corrupt.h"
 #include "file.h"
 #include "kv.h"
 
@@ -24,10 +25,11 @@
 #define FORM_W 60
 
 static const char *const field_key[UI_NFIELDS] = { "scales", "epochs",
-	"train_limit", "test_limit", "seed", "batch", "lr" };
+	"train_limit", "test_limit", "seed", "batch", "lr", "seeds",
+	"noise_mode", "corruption" };
 static const char *const field_label[UI_NFIELDS] = { "scales",
 	"epochs", "train images", "test images", "seed", "batch",
-	"learning rate" };
+	"learning rate", "seeds", "noise mode", "corruption" };
 
 /* The remembered file's path; 0, or -1 when there is no home. */
 static int
@@ -145,6 +147,11 @@ ui_form_open(ui *u, int kind)
 	    (unsigned long long)c->seed);
 	snprintf(cl.val[UI_F_BATCH], UI_FIELD_LEN, "%d", c->batch);
 	snprintf(cl.val[UI_F_LR], UI_FIELD_LEN, "%s", kv_float(b, c->lr));
+	snprintf(cl.val[UI_F_SEEDS], UI_FIELD_LEN, "1");
+	snprintf(cl.val[UI_F_MODE], UI_FIELD_LEN, "%s",
+	    sweep_mode_name(SWEEP_FIXED));
+	snprintf(cl.val[UI_F_CORRUPT], UI_FIELD_LEN, "%s",
+	    corrupt_name(CORRUPT_GAUSSIAN));
 	*f = cl;
 	remembered(f);
 	if (u->o->nscales > 0)
@@ -182,19 +189,21 @@ whole(const ui_form *f, int i, double lo, double hi, double *out, char *err,
 	    "%s: a whole number please", field_label[i]), -1) : 0;
 }
 
-/* The form's job: config, scales and limits.  0, or -1 with f->err. */
+/* The form's job: config, grid and limits.  0, or -1 with a message. */
 static int
-form_job(const ui *u, train_config *cfg, float *scales, int *n,
-    size_t *trn, size_t *ten, char *err, size_t errlen)
+form_job(const ui *u, train_config *cfg, sweep_plan *p, size_t *trn,
+    size_t *ten, char *err, size_t errlen)
 {
 	const ui_form *f = &u->form;
+	float  scales[SWEEP_MAX_SCALES];
 	double d;
+	int    n;
 
 	*cfg = u->o->cfg;
-	if ((*n = sweep_parse_scales(f->val[UI_F_SCALES], scales, err,
+	if ((n = sweep_parse_scales(f->val[UI_F_SCALES], scales, err,
 	    errlen)) < 0)
 		return -1;
-	if (f->kind != WORKER_JOB_SWEEP && *n != 1) {
+	if (f->kind != WORKER_JOB_SWEEP && n != 1) {
 		snprintf(err, errlen, "one scale please (a sweep takes several)");
 		return -1;
 	}
@@ -202,6 +211,16 @@ form_job(const ui *u, train_config *cfg, float *scales, int *n,
 		snprintf(err, errlen, "compare needs a scale above 0");
 		return -1;
 	}
+	sweep_plan_default(p, scales, n);
+	p->ntest = 0;  /* the matrix's columns: the rows' scales */
+	if (whole(f, UI_F_SEEDS, 1, SWEEP_MAX_SEEDS, &d, err, errlen) != 0)
+		return -1;
+	p->nseeds = (int)d;
+	if (sweep_parse_mode(f->val[UI_F_MODE], &p->mode, err, errlen) != 0)
+		return -1;
+	if ((p->ncorruptions = corrupt_parse_list(f->val[UI_F_CORRUPT],
+	    p->corruptions, SWEEP_MAX_CORRUPTIONS, err, errlen)) < 0)
+		return -1;
 	if (whole(f, UI_F_EPOCHS, 1, TRAIN_MAX_EPOCHS, &d, err, errlen) != 0)
 		return -1;
 	cfg->epochs = (int)d;
@@ -223,23 +242,29 @@ form_job(const ui *u, train_config *cfg, float *scales, int *n,
 	    &d, err, errlen) != 0)
 		return -1;
 	cfg->lr = (float)d;
-	return train_config_check(cfg, err, errlen);
+	if (train_config_check(cfg, err, errlen) != 0)
+		return -1;
+	return f->kind == WORKER_JOB_SWEEP ? sweep_plan_check(p, err, errlen) :
+	    0;
 }
 
 double
 ui_form_estimate(const ui *u)
 {
 	train_config cfg;
-	float        scales[SWEEP_MAX_SCALES];
-	int          n, rows;
+	sweep_plan   p;
+	int          rows;
 	size_t       trn, ten;
-	char         err[160];
+	char         err[256];
 
-	if (u->speed <= 0.0 || form_job(u, &cfg, scales, &n, &trn, &ten, err,
+	if (u->speed <= 0.0 || form_job(u, &cfg, &p, &trn, &ten, err,
 	    sizeof err) != 0)
 		return -1.0;
-	rows = u->form.kind == WORKER_JOB_SWEEP ? n :
-	    u->form.kind == WORKER_JOB_COMPARE ? 2 : 1;
+	rows = (u->form.kind == WORKER_JOB_SWEEP ? p.nscales :
+	    u->form.kind == WORKER_JOB_COMPARE ? 2 : 1) * p.nseeds *
+	    p.ncorruptions;
+	/* Evaluation (each epoch's validation) costs about a third of a
+	 * training step per image; u->speed was measured the same way. */
 	return u->speed * ((double)trn + (double)ten / 3.0) * cfg.epochs * rows;
 }
 
@@ -248,15 +273,13 @@ start(ui *u)
 {
 	ui_form     *f = &u->form;
 	train_config cfg;
-	float        scales[SWEEP_MAX_SCALES];
-	int          n;
+	sweep_plan   p;
 	size_t       trn, ten;
 	char         msg[256];
 
-	if (form_job(u, &cfg, scales, &n, &trn, &ten, f->err,
-	    sizeof f->err) != 0)
+	if (form_job(u, &cfg, &p, &trn, &ten, f->err, sizeof f->err) != 0)
 		return;
-	if (worker_start_limited(u->w, f->kind, &cfg, scales, n, trn, ten, msg,
+	if (worker_start_limited(u->w, f->kind, &cfg, &p, trn, ten, msg,
 	    sizeof msg) != 0) {
 		snprintf(f->err, sizeof f->err, "%s", msg);
 		return;
@@ -265,8 +288,9 @@ start(ui *u)
 	u->mode = UI_MODE_NORMAL;
 	u->sel_follow = 1;
 	if (f->kind == WORKER_JOB_SWEEP)
-		ui_say(u, "sweep of %d scales started (%d epochs each, %zu/%zu "
-		    "images)", n, cfg.epochs, trn, ten);
+		ui_say(u, "sweep of %d scales x %d seed%s started (%d epochs each,"
+		    " %zu/%zu images)", p.nscales, p.nseeds, p.nseeds == 1 ?
+		    "" : "s", cfg.epochs, trn, ten);
 	else
 		ui_say(u, "%s at scale %s started (%d epochs, %zu/%zu images)",
 		    worker_job_name(f->kind), f->val[UI_F_SCALES], cfg.epochs,
@@ -292,8 +316,9 @@ ui_form_key(ui *u, int key)
 		f->val[f->cur][len - 1] = '\0';
 	else if (key == 21)  /* Ctrl-U clears the field */
 		f->val[f->cur][0] = '\0';
-	else if (key < 0x80 && key > 0x20 && strchr("0123456789.,eE-+",
-	    key) != NULL && len + 1 < UI_FIELD_LEN) {
+	else if (key < 0x7F && key > 0x20 && (strchr("0123456789.,-+",
+	    key) != NULL || (key >= 'a' && key <= 'z')) &&
+	    len + 1 < UI_FIELD_LEN) {
 		f->val[f->cur][len] = (char)key;
 		f->val[f->cur][len + 1] = '\0';
 	}

@@ -420,11 +420,20 @@ act_click(ui *u, int arg, int key)
 		return UI_REDRAW;
 	}
 	if (inside(&u->hit_sweep, y, x)) {
-		for (int i = SWEEP_MAX_SCALES - 1; i >= 0; i--)
-			if (u->sweep_row_y[i] >= 0 && y >= u->sweep_row_y[i]) {
-				u->sel = i;
-				u->sel_follow = 0;
-				ui_sync_selection(u);
+		const sweep_table *t = &u->snap->table;
+		int c = u->sel >= 0 && u->sel < t->n ?
+		    t->rows[u->sel].corruption_index : 0;
+
+		/* A group is a training scale: its first seed's row. */
+		for (int j = SWEEP_MAX_SCALES - 1; j >= 0; j--)
+			if (u->sweep_row_y[j] >= 0 && y >= u->sweep_row_y[j]) {
+				int i = sweep_row_index(t, c, j, 0);
+
+				if (i >= 0) {
+					u->sel = i;
+					u->sel_follow = 0;
+					ui_sync_selection(u);
+				}
 				break;
 			}
 		return UI_REDRAW;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "corrupt.h"
 #include "noise.h"
 
 /* The largest chart any pane draws (a 1000-column terminal is cut). */
@@ -26,7 +27,7 @@ static unsigned char grid_tag[GRID_W * GRID_H];
 
 /* A w x h grid over the one static buffer (the UI thread alone draws). */
 static chart_grid
-grid(int w, int h)
+grid_of(int w, int h)
 {
 	chart_grid g = { w < GRID_W ? w : GRID_W, h < GRID_H ? h : GRID_H,
 	    grid_text, grid_tag };
@@ -156,7 +157,7 @@ view_curves(ui *u, const sweep_row *row, int y, int x, int w, int h)
 		};
 		chart_lines_opts o = { 0.0, 0.0, { p ? CHART_NUM_G :
 		    CHART_NUM_PCT, p ? 3 : 1, CHART_NUM_ROUND }, 1, ph >= 6 };
-		chart_grid g = grid(w, ph);
+		chart_grid g = grid_of(w, ph);
 
 		if (chart_lines(s, 2, &o, u->cs, &g) == 0)
 			ui_grid(u, py, x, &g);
@@ -204,7 +205,7 @@ static void
 view_confusion(ui *u, int y, int x, int w, int h)
 {
 	long       counts[100];
-	chart_grid g = grid(w, h > 12 ? 12 : h);
+	chart_grid g = grid_of(w, h > 12 ? 12 : h);
 
 	u->hit_matrix = (ui_hit){ 0, 0, 0, 0 };
 	if (!ui_confusion(u, counts)) {
@@ -314,70 +315,104 @@ overlay_at(const ui_overlay *ov, double scale)
 	return NAN;
 }
 
+/* The corruption the sweep pane plots: the selected row's. */
+static int
+shown_corruption(const ui *u, const sweep_table *t)
+{
+	return t == &u->snap->table && u->sel >= 0 && u->sel < t->n ?
+	    t->rows[u->sel].corruption_index : 0;
+}
+
 void
 ui_draw_sweep(ui *u, ui_rect r)
 {
 	const worker_status *s = &u->snap->st;
 	const sweep_table   *t = s->state != WORKER_IDLE &&
 	    u->snap->table.n > 0 ? &u->snap->table : u->plan;
+	const sweep_plan    *p = &t->plan;
+	int    c = shown_corruption(u, t), n = p->nscales, ns = 0;
+	int    gw = r.w - 1, gh = r.h - 1, want, seeds = p->nseeds > 1;
 	double scales[SWEEP_MAX_SCALES], v[4][SWEEP_MAX_SCALES];
+	double sd[2][SWEEP_MAX_SCALES], lo[2][SWEEP_MAX_SCALES],
+	       hi[2][SWEEP_MAX_SCALES];
 	chart_bar_series bs[4];
 	const char *oname[2] = { "A val", "B val" };
-	char   title[512], lim[96];
-	int    n = t->n, ns = 0, gw = r.w - 1, gh = r.h - 1, want;
+	char   title[512], t2[128], grid[96], lim[96];
 
 	for (int i = 0; i < SWEEP_MAX_SCALES; i++)
 		u->sweep_row_y[i] = -1;
 	u->hit_sweep = (ui_hit){ r.y + 1, r.x, r.w, r.h - 1 };
-	for (int i = 0; i < n; i++) {
-		const sweep_row *row = &t->rows[i];
+	/* One group per training scale of the shown corruption: the final
+	 * accuracies, over the seeds (mean, sd, range) when there are
+	 * several; with one seed the row's last epoch, finished or not. */
+	for (int j = 0; j < n; j++) {
+		int              i = sweep_row_index(t, c, j, 0);
+		const sweep_row *row = i >= 0 ? &t->rows[i] : NULL;
 
-		scales[i] = row->scale;
-		v[0][i] = row->nhist > 0 ? row->hist[row->nhist - 1].acc : NAN;
-		v[1][i] = row->nhist > 0 ? row->hist[row->nhist - 1].val_acc :
-		    NAN;
+		scales[j] = p->scales[j];
+		if (seeds) {
+			sweep_summary sum;
+
+			sweep_summarize(t, c, j, &sum);
+			v[0][j] = sum.acc.n ? sum.acc.mean : NAN;
+			v[1][j] = sum.val_acc.n ? sum.val_acc.mean : NAN;
+			sd[0][j] = sum.acc.n ? sum.acc.sd : NAN;
+			sd[1][j] = sum.val_acc.n ? sum.val_acc.sd : NAN;
+			lo[0][j] = sum.acc.n ? sum.acc.min : NAN;
+			lo[1][j] = sum.val_acc.n ? sum.val_acc.min : NAN;
+			hi[0][j] = sum.acc.n ? sum.acc.max : NAN;
+			hi[1][j] = sum.val_acc.n ? sum.val_acc.max : NAN;
+		} else {
+			v[0][j] = row != NULL && row->nhist > 0 ?
+			    row->hist[row->nhist - 1].acc : NAN;
+			v[1][j] = row != NULL && row->nhist > 0 ?
+			    row->hist[row->nhist - 1].val_acc : NAN;
+		}
 		for (int k = 0; k < u->noverlay; k++)
-			v[2 + k][i] = overlay_at(&u->overlay[k], row->scale);
+			v[2 + k][j] = overlay_at(&u->overlay[k], p->scales[j]);
 	}
 	/* Train and val when both fit, else val alone; then the marked
 	 * runs, as room allows. */
 	want = gh >= 2 * n ? 2 : 1;
-	if (want == 2)
-		bs[ns++] = (chart_bar_series){ "train", v[0], 0, 0, 0 };
-	bs[ns++] = (chart_bar_series){ "val", v[1], 0, 0, 0 };
+	for (int k = 2 - want; k < 2; k++)
+		bs[ns++] = (chart_bar_series){ k ? "val" : "train", v[k],
+		    seeds ? sd[k] : NULL, seeds ? lo[k] : NULL,
+		    seeds ? hi[k] : NULL };
 	for (int k = 0; k < u->noverlay && gh >= (ns + 1) * n; k++)
 		bs[ns++] = (chart_bar_series){ oname[k], v[2 + k], 0, 0, 0 };
 
 	ui_limits(u, lim, sizeof lim);
-	if (s->state == WORKER_LOADED)
-		snprintf(title, sizeof title, "%s vs noise (loaded, %s)",
-		    ns > 1 ? "Accuracy" : "Val accuracy", lim);
-	else if (s->state == WORKER_IDLE)
+	grid[0] = '\0';
+	if (seeds || p->ncorruptions > 1 || p->corruptions[c] !=
+	    CORRUPT_GAUSSIAN || p->mode != SWEEP_FIXED)
+		snprintf(grid, sizeof grid, ", %s %s, %d seed%s",
+		    corrupt_name(p->corruptions[c]), sweep_mode_name(p->mode),
+		    p->nseeds, p->nseeds == 1 ? "" : "s");
+	if (s->state == WORKER_IDLE)
 		snprintf(title, sizeof title, "Accuracy vs noise: s sweeps");
 	else
-		snprintf(title, sizeof title, "%s vs noise (%s)", ns > 1 ?
-		    "Accuracy" : "Val accuracy", lim);
+		snprintf(title, sizeof title, "%s vs noise (%s%s%s)", ns > 1 ?
+		    "Accuracy" : "Val accuracy", s->state == WORKER_LOADED ?
+		    "loaded, " : "", lim, grid);
+	snprintf(t2, sizeof t2, "%s (%s%zu/%zu)", ns > 1 ? "Accuracy" :
+	    "Val acc", s->state == WORKER_LOADED ? "loaded " : "",
+	    s->train_n ? s->train_n : u->ds->train.n, s->test_n ?
+	    s->test_n : u->ds->test.n);
 	{
-		char        t2[128];
 		const char *tt[4] = { title, t2, s->state == WORKER_LOADED ?
 		    "Accuracy (loaded)" : "Accuracy vs noise", NULL };
-
-		snprintf(t2, sizeof t2, "%s (%s%zu/%zu)", ns > 1 ? "Accuracy" :
-		    "Val acc", s->state == WORKER_LOADED ? "loaded " : "",
-		    s->train_n ? s->train_n : u->ds->train.n, s->test_n ?
-		    s->test_n : u->ds->test.n);
 
 		ui_rule(u, r.y, r.x, r.w, fit(r.w - 4, tt));
 	}
 	if (n == 0 || gh < n) {
 		if (gh >= 1)
 			ui_putf(u, r.y + 1, r.x + 1, r.w - 1, UI_PLAIN(UI_A_DIM),
-			    n == 0 ? "no rows" : "%d rows need %d lines", n,
+			    n == 0 ? "no rows" : "%d scales need %d lines", n,
 			    n + 1);
 		return;
 	}
 	{
-		chart_grid g = grid(gw, n * ns);
+		chart_grid g = grid_of(gw, n * ns);
 
 		if (chart_scale_bars(scales, n, bs, ns, NULL, u->cs, &g) != 0) {
 			ui_put(u, r.y + 1, r.x + 1, r.w - 1, UI_PLAIN(UI_A_DIM),
@@ -386,15 +421,26 @@ ui_draw_sweep(ui *u, ui_rect r)
 		}
 		ui_grid(u, r.y + 1, r.x + 1, &g);
 	}
-	/* The gutter: the selected row, the one training, the cancelled. */
-	for (int i = 0; i < n; i++) {
-		const sweep_row *row = &t->rows[i];
-		int yy = r.y + 1 + i * ns;
-		const char *mark = i == u->sel && t == &u->snap->table ? ">" :
-		    row->state == SWEEP_RUNNING && s->state == WORKER_RUNNING ?
-		    "*" : row->state == SWEEP_CANCELLED ? "x" : " ";
+	/* The gutter: the selected row's scale, the one training, the
+	 * cancelled. */
+	for (int j = 0; j < n; j++) {
+		int         yy = r.y + 1 + j * ns;
+		int         sel = t == &u->snap->table && u->sel >= 0 &&
+		    u->sel < t->n && t->rows[u->sel].corruption_index == c &&
+		    t->rows[u->sel].scale_index == j;
+		int         busy = 0, cancelled = 0;
+		const char *mark;
 
-		u->sweep_row_y[i] = yy;
+		for (int k = 0; k < p->nseeds; k++) {
+			int ik = sweep_row_index(t, c, j, k);
+
+			busy |= ik >= 0 && t->rows[ik].state == SWEEP_RUNNING &&
+			    s->state == WORKER_RUNNING;
+			cancelled |= ik >= 0 && t->rows[ik].state ==
+			    SWEEP_CANCELLED;
+		}
+		mark = sel ? ">" : busy ? "*" : cancelled ? "x" : " ";
+		u->sweep_row_y[j] = yy;
 		ui_put(u, yy, r.x, 1, UI_STYLE(UI_C_RUN, UI_A_BOLD, UI_A_BOLD),
 		    mark);
 	}
@@ -403,6 +449,11 @@ ui_draw_sweep(ui *u, ui_rect r)
 		    UI_PLAIN(UI_A_DIM), "A %s%s%s", u->overlay[0].id,
 		    u->noverlay > 1 ? "  B " : "", u->noverlay > 1 ?
 		    u->overlay[1].id : "");
+	else if (seeds && t == &u->snap->table && u->sel >= 0 &&
+	    r.h - 1 > n * ns)
+		ui_putf(u, r.y + 1 + n * ns, r.x + 1, r.w - 1,
+		    UI_PLAIN(UI_A_DIM), "selected: seed %d of %d (j/k)",
+		    t->rows[u->sel].seed_index + 1, p->nseeds);
 }
 
 /* ------------------------------------------------------------- ladder */
@@ -456,7 +507,7 @@ ui_draw_ladder(ui *u, ui_rect r)
 		n++;
 	}
 	{
-		chart_grid g = grid(r.w - 1, r.h - 1);
+		chart_grid g = grid_of(r.w - 1, r.h - 1);
 
 		drawn = chart_ladder(it, n, DATASET_SIDE, 1, u->cs, &g,
 		    u->ladder_x);

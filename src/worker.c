@@ -84,12 +84,23 @@ int
 worker_start(worker *w, worker_job kind, const train_config *cfg,
     const float *scales, int n, char *msg, size_t msglen)
 {
-	return worker_start_limited(w, kind, cfg, scales, n, 0, 0, msg, msglen);
+	sweep_plan grid;
+
+	sweep_plan_default(&grid, scales, n);
+	grid.ntest = 0;
+	return worker_start_plan(w, kind, cfg, &grid, msg, msglen);
+}
+
+int
+worker_start_plan(worker *w, worker_job kind, const train_config *cfg,
+    const sweep_plan *grid, char *msg, size_t msglen)
+{
+	return worker_start_limited(w, kind, cfg, grid, 0, 0, msg, msglen);
 }
 
 int
 worker_start_limited(worker *w, worker_job kind, const train_config *cfg,
-    const float *scales, int n, size_t train_n, size_t test_n, char *msg,
+    const sweep_plan *grid, size_t train_n, size_t test_n, char *msg,
     size_t msglen)
 {
 	float rows[SWEEP_MAX_SCALES];
@@ -98,15 +109,14 @@ worker_start_limited(worker *w, worker_job kind, const train_config *cfg,
 	pthread_mutex_lock(&w->mu);
 	if (w->busy)
 		busy_message_locked(w, msg, msglen);
-	else if (job_scales(kind, scales, n, rows, msg, msglen) >= 0) {
+	else if (job_scales(kind, grid->scales, grid->nscales, rows, msg,
+	    msglen) >= 0) {
 		/* The request as given: the job layer makes its rows. */
 		w->pend_job = kind;
 		w->pend_cfg = *cfg;
-		w->pend_n = n < SWEEP_MAX_SCALES ? n : SWEEP_MAX_SCALES;
+		w->pend_plan = *grid;
 		w->pend_train_n = train_n;
 		w->pend_test_n = test_n;
-		memcpy(w->pend_scales, scales, (size_t)w->pend_n *
-		    sizeof *scales);
 		atomic_store(&w->ctl.cancel, 0);
 		atomic_store(&w->ctl.pause, 0);
 		w->job_pending = 1;

@@ -80,12 +80,13 @@ worker_do_predict(worker *w)
  * for the "misclassified" browser.  Returns 0, or -1 when out of memory.
  */
 int
-worker_predict_test_set(worker *w, mlp *m, float scale, uint64_t seed,
+worker_predict_test_set(worker *w, mlp *m, const sweep_row *row,
     uint8_t **pred, float **conf, double *acc)
 {
 	size_t n = w->ds->test.n;
 	float *x = malloc((n ? n : 1) * DATASET_NPIX * sizeof *x);
-	train_data te = { x, w->ds->test.label, n, DATASET_NPIX };
+	train_data te = { x, w->ds->test.label, n, DATASET_NPIX, NULL, NULL };
+	char   err[256];
 
 	*pred = malloc(n ? n : 1);
 	*conf = malloc((n ? n : 1) * sizeof **conf);
@@ -97,7 +98,16 @@ worker_predict_test_set(worker *w, mlp *m, float scale, uint64_t seed,
 		*conf = NULL;
 		return -1;
 	}
-	noise_apply(w->ds->test.pix, 0, n, DATASET_NPIX, scale, seed, 1, x);
+	/* The row's own corruption of the test set, as validation drew it. */
+	if (sweep_corrupt(row->corruption, row->scale, row->seed, &w->ds->test,
+	    1, 0, n, 0, x, err, sizeof err) != 0) {
+		free(x);
+		free(*pred);
+		free(*conf);
+		*pred = NULL;
+		*conf = NULL;
+		return -1;
+	}
 	train_evaluate(m, &te, NULL, acc, *pred, *conf);
 	free(x);
 	return 0;
@@ -160,6 +170,7 @@ worker_do_select(worker *w)
 {
 	char     err[1024];
 	int      row;
+	sweep_row r;
 	mlp     *m = NULL;
 	uint8_t *pred = NULL;
 	float   *conf = NULL, scale = 0.0f;
@@ -168,13 +179,17 @@ worker_do_select(worker *w)
 	pthread_mutex_lock(&w->mu);
 	row = w->sel_row;
 	w->want_select = 0;
+	if (row >= 0 && row < w->pub.table.n)
+		r = w->pub.table.rows[row];
+	else
+		row = -1;
 	pthread_mutex_unlock(&w->mu);
-	if (!w->have_shown)
+	if (!w->have_shown || row < 0)
 		snprintf(err, sizeof err, "runs are not recorded here: only the "
 		    "last model is kept");
 	else if ((m = job_model_row(&w->shown, row, &scale, err,
-	    sizeof err)) != NULL && worker_predict_test_set(w, m, scale,
-	    w->shown.conf.cfg.seed, &pred, &conf, &acc) != 0) {
+	    sizeof err)) != NULL && (r.scale = scale, worker_predict_test_set(w,
+	    m, &r, &pred, &conf, &acc)) != 0) {
 		snprintf(err, sizeof err, "out of memory for the predictions");
 		mlp_free(m);
 		m = NULL;

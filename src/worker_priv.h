@@ -28,8 +28,7 @@ struct worker {
 	int             job_pending;
 	worker_job      pend_job;
 	train_config    pend_cfg;
-	float           pend_scales[SWEEP_MAX_SCALES];
-	int             pend_n;
+	sweep_plan      pend_plan;
 	size_t          pend_train_n, pend_test_n;  /* 0: all loaded */
 	int             want_select;  /* worker_select() asked */
 	int             sel_row;
@@ -80,10 +79,11 @@ uint32_t worker_data_crc(worker *w);
 void worker_do_predict(worker *w);
 
 /*
- * The model's predictions on the whole test set at its own noise scale,
- * for the "misclassified" browser.  Returns 0, or -1 when out of memory.
+ * The model's predictions on the whole test set corrupted as row's
+ * validation set was (its family, scale and seed), for the
+ * "misclassified" browser.  Returns 0, or -1 when out of memory.
  */
-int worker_predict_test_set(worker *w, mlp *m, float scale, uint64_t seed,
+int worker_predict_test_set(worker *w, mlp *m, const sweep_row *row,
     uint8_t **pred, float **conf, double *acc);
 
 /*

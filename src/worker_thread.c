@@ -162,7 +162,6 @@ execute(worker *w, const char *started)
 	double   acc = 0.0;
 	int      rc, cancelled = 0, unfinished, last;
 	float    mscale;
-	uint64_t seed = j->table.cfg.seed;
 
 	w->run_t0 = worker_now();
 	w->rec_warned = 0;
@@ -197,7 +196,7 @@ execute(worker *w, const char *started)
 	worker_publish_locked(w);
 	pthread_mutex_unlock(&w->mu);
 
-	rc = sweep_run(&j->table, &w->view, j->resuming ? &j->from : NULL,
+	rc = sweep_run(&j->table, &w->view, j->resuming ? &j->from : NULL, 1, 1,
 	    &w->ctl, on_progress, w, &m, err, sizeof err);
 	last = j->table.n - 1;
 	unfinished = !job_finished(j);
@@ -221,7 +220,8 @@ execute(worker *w, const char *started)
 
 	/* Only a model that finished its epochs replaces the kept one. */
 	if (rc == 0 && !cancelled && m != NULL &&
-	    worker_predict_test_set(w, m, mscale, seed, &pred, &conf, &acc) != 0) {
+	    worker_predict_test_set(w, m, &j->table.rows[last], &pred, &conf,
+	    &acc) != 0) {
 		mlp_free(m);
 		m = NULL;
 	}
@@ -277,12 +277,12 @@ refuse(worker *w, const char *fmt, ...)
  * execute(). */
 static void
 do_job(worker *w, worker_job kind, const train_config *cfg,
-    const float *scales, int n, size_t train_n, size_t test_n)
+    const sweep_plan *grid, size_t train_n, size_t test_n)
 {
 	char     err[1024], started[1200];
 	uint32_t crc;
 
-	if (job_new(&w->cur, kind, cfg, scales, n, err, sizeof err) != 0) {
+	if (job_new(&w->cur, kind, cfg, grid, err, sizeof err) != 0) {
 		refuse(w, "%s not started: %s", worker_job_name(kind), err);
 		return;
 	}
@@ -417,8 +417,8 @@ do_load(worker *w)
 	 * (checked again below: one may start during the pass). */
 	if (ok && !worker_busy(w) && fits &&
 	    (m = job_model(&j->rec, &j->table, &mscale, err,
-	    sizeof err)) != NULL && worker_predict_test_set(w, m, mscale,
-	    j->rec.conf.cfg.seed, &pred, &conf, &acc) != 0) {
+	    sizeof err)) != NULL && worker_predict_test_set(w, m,
+	    &j->table.rows[mrow], &pred, &conf, &acc) != 0) {
 		mlp_free(m);
 		m = NULL;
 	}
@@ -469,14 +469,12 @@ worker_main(void *arg)
 		if (w->job_pending) {
 			worker_job   kind = w->pend_job;
 			train_config cfg = w->pend_cfg;
-			float        scales[SWEEP_MAX_SCALES];
-			int          n = w->pend_n;
+			sweep_plan   grid = w->pend_plan;
 			size_t       trn = w->pend_train_n, ten = w->pend_test_n;
 
-			memcpy(scales, w->pend_scales, sizeof scales);
 			w->job_pending = 0;
 			pthread_mutex_unlock(&w->mu);
-			do_job(w, kind, &cfg, scales, n, trn, ten);
+			do_job(w, kind, &cfg, &grid, trn, ten);
 			pthread_mutex_lock(&w->mu);
 		} else if (w->want_resume) {
 			char name[4096];

@@ -177,6 +177,34 @@ check "kill -9 then resume completes the sweep (exit $rc)" \
 check "the scale finished before the kill is kept as it was" \
     '[ -n "$before" ] && [ "$before" = "$after" ]'
 
+# 2b. The grid in every mode: 2 seeds, fresh noise, impulse corruption,
+# interrupted inside the third row (scale 0.2, seed 42) and resumed: the
+# same history, matrix and summary as never stopped.
+grid=(--corruption impulse --scales 0,0.2 --seeds 2 --noise-mode fresh
+    --test-scales 0,0.2,0.4 --epochs 2 --train-limit 2000)
+$NT sweep "${common[@]}" "${grid[@]}" --runs "$tmp/g1" >"$tmp/g1.log" 2>&1
+NOISETOP_TEST_STOP=3:2:3 NOISETOP_TEST_STOP_FILE="$tmp/stop-g" \
+    $NT sweep "${common[@]}" "${grid[@]}" --runs "$tmp/g2" >"$tmp/g2.log" 2>&1 &
+pid=$!
+wait_file "$tmp/stop-g"
+kill -INT $pid
+rm -f "$tmp/stop-g"
+wait $pid
+rc=$?
+g2=$(ls -d "$tmp"/g2/*)
+check "grid: config.txt records seeds, corruption, test scales, noise mode" \
+    'grep -qx "seeds = 2" "$g2/config.txt" && grep -qx "corruption = impulse" "$g2/config.txt" &&
+    grep -qx "test_scales = 0,0.2,0.4" "$g2/config.txt" && grep -qx "noise_mode = fresh" "$g2/config.txt"'
+check "grid: interrupted in its third row (exit $rc)" \
+    '[ $rc -eq 130 ] && $NT runs --runs "$tmp/g2" | grep -q "interrupted at scale 0.2 (3 of 4), epoch 1/2"'
+$NT resume --runs "$tmp/g2" --no-progress >"$tmp/g3.log" 2>&1
+rc=$?
+check "grid: resume finishes it (exit $rc)" '[ $rc -eq 0 ] && grep -q "state = finished" "$g2/state.txt"'
+check "grid: resumed history == uninterrupted history" \
+    'diff <(metrics "$tmp"/g1/*/results.csv) <(metrics "$g2/results.csv") >&2'
+check "grid: resumed matrix and summary == uninterrupted ones" \
+    'diff "$tmp"/g1/*/matrix.csv "$g2/matrix.csv" >&2 && diff "$tmp"/g1/*/summary.csv "$g2/summary.csv" >&2'
+
 # 3. SIGHUP to a headless job in tmux leaves a resumable run.
 tmux -L "$sock" -f /dev/null new-session -d -x 120 -y 30 \
     "NOISETOP_TEST_STOP=1:2:0 NOISETOP_TEST_STOP_FILE=$tmp/stop-h $NT sweep ${common[*]} --epochs 3 --scales 0 --runs $tmp/h > $tmp/h.log 2>&1; echo exit \$? >> $tmp/h.log"

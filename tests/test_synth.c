@@ -250,8 +250,9 @@ test_learnable(void)
 	cfg.epochs = 2;
 	{
 		train_data tr = { xtr, ds.train.label, ds.train.n,
-		    DATASET_NPIX };
-		train_data te = { xte, ds.test.label, ds.test.n, DATASET_NPIX };
+		    DATASET_NPIX, NULL, NULL };
+		train_data te = { xte, ds.test.label, ds.test.n,
+		    DATASET_NPIX, NULL, NULL };
 		int        rc = train_run(&cfg, &tr, &te, NULL, NULL, NULL, NULL,
 		    res, err, sizeof err);
 

@@ -35,8 +35,10 @@ one_epoch(const dataset *ds, const float *xtr, const float *xte, size_t ntr,
 {
 	train_config cfg;
 	train_result *r = malloc(sizeof *r);
-	train_data   tr = { xtr, ds->train.label, ntr, DATASET_NPIX };
-	train_data   te = { xte, ds->test.label, nte, DATASET_NPIX };
+	train_data   tr = { xtr, ds->train.label, ntr,
+	    DATASET_NPIX, NULL, NULL };
+	train_data   te = { xte, ds->test.label, nte,
+	    DATASET_NPIX, NULL, NULL };
 	char         err[8192];
 
 	train_config_default(&cfg);
@@ -110,8 +112,10 @@ main(void)
 
 	/* Bit-identical histories for 1 and 2 threads. */
 	{
-		train_data tr = { xtr, ds.train.label, 3000, DATASET_NPIX };
-		train_data te = { xte, ds.test.label, 1000, DATASET_NPIX };
+		train_data tr = { xtr, ds.train.label, 3000,
+		    DATASET_NPIX, NULL, NULL };
+		train_data te = { xte, ds.test.label, 1000,
+		    DATASET_NPIX, NULL, NULL };
 
 		cfg.epochs = 2;
 		cfg.threads = 1;
@@ -162,8 +166,11 @@ main(void)
 		small.train.n = 2000;
 		small.test.n = 500;
 		cfg.epochs = 1;
-		sweep_table_init(t, &cfg, scales, 2, err, sizeof err);
-		ok(sweep_run(t, &small, NULL, NULL, NULL, NULL, NULL, err,
+		sweep_plan   plan;
+
+		sweep_plan_default(&plan, scales, 2);
+		sweep_table_init(t, &cfg, &plan, err, sizeof err);
+		ok(sweep_run(t, &small, NULL, 1, 1, NULL, NULL, NULL, NULL, err,
 		    sizeof err) == 0 && t->rows[0].state == SWEEP_DONE &&
 		    t->rows[1].state == SWEEP_DONE && t->rows[0].nhist == 1 &&
 		    t->rows[1].nhist == 1, "sweep: both scales trained");
