@@ -230,6 +230,7 @@ ui_free(ui *u)
 	worker_snapshot_free(u->snap);
 	free(u->snap);
 	free(u->runs);
+	free(u->runs_grid);
 	sweep_table_free(u->plan);
 	free(u->plan);
 	free(u);

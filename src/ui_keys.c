@@ -378,6 +378,9 @@ act_view(ui *u, int arg, int key)
 	(void)arg;
 	(void)key;
 	u->view = (u->view + 1) % UI_NVIEWS;
+	/* The train x test matrix needs a grid with several test scales. */
+	if (u->view == UI_VIEW_GRID && u->snap->table.plan.ntest < 2)
+		u->view = UI_VIEW_CURVES;
 	if (u->view == UI_VIEW_CONFUSION && u->cell < 0)
 		step_cell(u, 0);
 	return UI_REDRAW;
@@ -561,7 +564,7 @@ static const ui_binding bindings[] = {
 	  "j/k", "select row (matrix: cell)" },
 	{ { 'k' }, 0, 0, -1, act_select, NULL, NULL, NULL, NULL },
 	{ { 'v' }, 0, 0, 0, act_view, when_results, "v:view",
-	  "v", "curves / epochs / matrix" },
+	  "v", "curves/epochs/matrices" },
 	{ { 't' }, 0, 0, WORKER_JOB_TRAIN, act_start, when_idle, "t:train",
 	  "t", "train one model (a form)" },
 	{ { 'c' }, 0, 0, WORKER_JOB_COMPARE, act_start, when_idle,

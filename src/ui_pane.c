@@ -301,10 +301,10 @@ ui_draw(ui *u)
 	int       cols, lines, tall;
 
 	ui_term_size(&cols, &lines);
-	/* The matrix needs 11 lines below the progress: a small terminal
+	/* A matrix needs its lines below the progress: a small terminal
 	 * gives it the whole screen. */
 	ui_layout_compute(&l, cols, lines, 0);
-	tall = u->view == UI_VIEW_CONFUSION && l.training.h < 3 + 12;
+	tall = ui_view_lines(u) > l.training.h;
 	if (tall)
 		ui_layout_compute(&l, cols, lines, 1);
 	u->hit_samples = u->hit_sweep = u->hit_matrix = u->hit_ladder =

@@ -45,7 +45,11 @@ enum {
 };
 
 /* What the training pane shows; v cycles. */
-enum { UI_VIEW_CURVES, UI_VIEW_TABLE, UI_VIEW_CONFUSION, UI_NVIEWS };
+enum {
+	UI_VIEW_CURVES, UI_VIEW_TABLE, UI_VIEW_CONFUSION,
+	UI_VIEW_GRID,  /* the train x test matrix of a sweep (chart_heatmap) */
+	UI_NVIEWS
+};
 
 /* The job form: one text field per setting. */
 enum {
@@ -124,6 +128,8 @@ typedef struct {
 	/* The run browser. */
 	char           root[4096];  /* the runs root, "" none */
 	runlist_entry *runs;
+	char         (*runs_grid)[96];  /* each run's grid: "gaussian fixed,
+	                                   2 seeds" (from its config) */
 	int            nruns, runs_cur, runs_top;
 	int            mark[2];     /* marked entries, -1 none */
 	ui_overlay     overlay[2];
@@ -300,6 +306,9 @@ void ui_draw(ui *u);
 void ui_draw_training(ui *u, ui_rect r);
 void ui_draw_sweep(ui *u, ui_rect r);
 void ui_draw_ladder(ui *u, ui_rect r);
+
+/* Lines the training pane needs for the current view (0: any). */
+int  ui_view_lines(const ui *u);
 
 /* The kept model's confusion counts on the test set (10 x 10,
  * counts[t * 10 + p]); returns 0 when there are no predictions. */

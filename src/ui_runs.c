@@ -13,10 +13,42 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "corrupt.h"
 #include "err.h"
 #include "file.h"
 
 #define KEY_ESC 27
+
+/* Each run's grid, from its config.txt: corruption, noise mode, seeds. */
+static void
+read_grids(ui *u)
+{
+	run *r = malloc(sizeof *r);
+
+	free(u->runs_grid);
+	u->runs_grid = calloc((size_t)(u->nruns > 0 ? u->nruns : 1),
+	    sizeof *u->runs_grid);
+	if (r == NULL || u->runs_grid == NULL) {
+		free(r);
+		return;
+	}
+	for (int i = 0; i < u->nruns; i++) {
+		const sweep_plan *p = &r->conf.plan;
+		char err[256];
+		int  n = 0;
+
+		if (run_open(r, u->root, u->runs[i].id, err, sizeof err) != 0)
+			continue;
+		for (int k = 0; k < p->ncorruptions; k++)
+			n += snprintf(u->runs_grid[i] + n, sizeof u->runs_grid[i] -
+			    (size_t)n, "%s%s", k ? "+" : "",
+			    corrupt_name(p->corruptions[k]));
+		snprintf(u->runs_grid[i] + n, sizeof u->runs_grid[i] - (size_t)n,
+		    " %s, %d seed%s", sweep_mode_name(p->mode), p->nseeds,
+		    p->nseeds == 1 ? "" : "s");
+	}
+	free(r);
+}
 
 static void
 reread(ui *u)
@@ -31,6 +63,7 @@ reread(ui *u)
 	else if (runlist_read(u->root, &u->runs, &u->nruns, err,
 	    sizeof err) != 0)
 		ui_say(u, "cannot list the runs: %s", err);
+	read_grids(u);
 	if (u->runs_cur >= u->nruns)
 		u->runs_cur = u->nruns > 0 ? u->nruns - 1 : 0;
 	u->mark[0] = u->mark[1] = -1;
@@ -289,16 +322,17 @@ words(const char *s, int w, char *out, size_t len)
 void
 ui_draw_runs(ui *u, const ui_layout *l)
 {
-	int  w = l->cols - 2 < 120 ? l->cols - 2 : 120, h = l->lines - 4;
-	int  y = 2, x = (l->cols - w) / 2, rows = h - 3, st;
+	int  w = l->cols - 2 < 150 ? l->cols - 2 : 150, h = l->lines - 4;
+	int  y = 2, x = (l->cols - w) / 2, rows = h - 4, st;
+	int  gw = w >= 110 ? 24 : 0;  /* the grid column, when wide */
 	char title[128], line[512], status[256], best[16], dur[32];
 
 	snprintf(title, sizeof title, "Runs (%d): Enter loads, r resumes, d "
 	    "deletes, Space marks", u->nruns);
 	ui_frame(u, y, x, w, h, w >= 60 ? title : "Runs");
 	ui_putf(u, y + 1, x + 2, w - 4, UI_PLAIN(UI_A_REVERSE | UI_A_BOLD),
-	    "  %-21s %-9s %11s %6s %7s %s", "run", "data", "train/test",
-	    "best", "time", "status");
+	    "  %-21s %-9s %11s %6s %7s %-*s%s", "run", "data", "train/test",
+	    "best", "time", gw, gw ? "grid" : "", "status");
 	if (u->nruns == 0) {
 		ui_put(u, y + 2, x + 2, w - 4, UI_PLAIN(UI_A_REVERSE),
 		    "no runs yet: t, c and s record one");
@@ -321,9 +355,10 @@ ui_draw_runs(ui *u, const ui_layout *l)
 		render_duration(e->seconds, dur, sizeof dur);
 		snprintf(lim, sizeof lim, "%zu/%zu", e->train_limit,
 		    e->test_limit);
-		fixed = snprintf(line, sizeof line, "%c %-21s %-9s %11s %6s %7s ",
-		    u->mark[0] == i ? 'A' : u->mark[1] == i ? 'B' : ' ', e->id,
-		    e->data, lim, best, dur);
+		fixed = snprintf(line, sizeof line, "%c %-21s %-9s %11s %6s %7s "
+		    "%-*.*s", u->mark[0] == i ? 'A' : u->mark[1] == i ? 'B' :
+		    ' ', e->id, e->data, lim, best, dur, gw, gw > 0 ? gw - 1 : 0,
+		    u->runs_grid != NULL ? u->runs_grid[i] : "");
 		words(e->alive ? "running now" : e->status, w - 4 - fixed,
 		    status, sizeof status);
 		st = i == u->runs_cur ? UI_PLAIN(UI_A_BOLD) :
@@ -331,4 +366,9 @@ ui_draw_runs(ui *u, const ui_layout *l)
 		ui_fill(u, y + 2 + r, x + 1, w - 2, st);
 		ui_putf(u, y + 2 + r, x + 2, w - 4, st, "%s%s", line, status);
 	}
+	/* The selected run's grid, whatever the width. */
+	if (u->runs_grid != NULL && u->runs_cur < u->nruns)
+		ui_putf(u, y + h - 2, x + 2, w - 4, UI_PLAIN(UI_A_REVERSE |
+		    UI_A_BOLD), "%s: %s", u->runs[u->runs_cur].id,
+		    u->runs_grid[u->runs_cur]);
 }

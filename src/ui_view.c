@@ -58,6 +58,14 @@ rule_right(const ui *u, ui_rect r, const char *label)
 		    UI_A_BOLD, UI_A_BOLD), " %s ", label);
 }
 
+/* The corruption the sweep pane plots: the selected row's. */
+static int
+shown_corruption(const ui *u, const sweep_table *t)
+{
+	return t == &u->snap->table && u->sel >= 0 && u->sel < t->n ?
+	    t->rows[u->sel].corruption_index : 0;
+}
+
 /* ------------------------------------------------------------ progress */
 
 /* Lines 1 and 2 of the training pane: what runs and how fast. */
@@ -69,8 +77,15 @@ draw_progress(ui *u, int y, int x, int w)
 	char a[32], b[32], sc[32], buf[512];
 
 	if (s->state == WORKER_LOADED) {
+		const sweep_plan *p = &t->plan;
+
+		/* What it was: its note, then its grid when that fits. */
+		snprintf(buf, sizeof buf, "%s: %s %s, %d seed%s", s->run_note,
+		    corrupt_name(p->corruptions[0]), sweep_mode_name(p->mode),
+		    p->nseeds, p->nseeds == 1 ? "" : "s");
 		ui_put(u, y, x, w, s->run_resumable ? UI_STYLE(UI_C_RUN,
-		    UI_A_BOLD, UI_A_BOLD) : UI_PLAIN(UI_A_BOLD), s->run_note);
+		    UI_A_BOLD, UI_A_BOLD) : UI_PLAIN(UI_A_BOLD),
+		    ui_cells(buf) <= w ? buf : s->run_note);
 		/* Loaded results say with which limits. */
 		snprintf(buf, sizeof buf, "%d row%s x %d ep, train %zu test %zu",
 		    t->n, t->n == 1 ? "" : "s", t->cfg.epochs, s->train_n,
@@ -237,8 +252,65 @@ view_confusion(ui *u, int y, int x, int w, int h)
 	}
 }
 
+/* The train x test matrix of the shown corruption: accuracy at every
+ * test scale of the models trained at each scale (mean over seeds, with
+ * the sd when there are several). */
+static void
+view_grid(ui *u, int y, int x, int w, int h)
+{
+	const sweep_table *t = &u->snap->table;
+	const sweep_plan  *p = &t->plan;
+	int    c = shown_corruption(u, t), nr = p->nscales, nc = p->ntest;
+	double rv[SWEEP_MAX_SCALES], cv[SWEEP_MAX_SCALES];
+	double mean[SWEEP_MAX_SCALES * SWEEP_MAX_SCALES];
+	double sd[SWEEP_MAX_SCALES * SWEEP_MAX_SCALES];
+	chart_heatmap_opts o = { "train\\test", { CHART_NUM_G, 0, 0 },
+		{ CHART_NUM_G, 0, 0 }, { CHART_NUM_PCT, 1, CHART_NUM_ROUND },
+		0.0, 1.0, 8 };
+	chart_grid  g = grid_of(w, nr + 1 < h ? nr + 1 : h);
+	chart_cells where;
+
+	if (nc == 0 || nr == 0) {
+		ui_put(u, y, x, w, UI_PLAIN(UI_A_DIM), "no matrix in this run");
+		return;
+	}
+	for (int i = 0; i < nr; i++)
+		rv[i] = p->scales[i];
+	for (int j = 0; j < nc; j++)
+		cv[j] = p->test_scales[j];
+	for (int i = 0; i < nr; i++)
+		for (int j = 0; j < nc; j++) {
+			sweep_stat st;
+
+			sweep_matrix_cell(t, c, i, j, &st);
+			mean[i * nc + j] = st.n > 0 ? st.mean : NAN;
+			sd[i * nc + j] = st.n > 1 ? st.sd : NAN;
+		}
+	if (chart_heatmap(rv, nr, cv, nc, mean, p->nseeds > 1 ? sd : NULL, &o,
+	    u->cs, &g, &where) != 0) {
+		ui_putf(u, y, x, w, UI_PLAIN(UI_A_DIM), "%dx%d is too small "
+		    "for the %dx%d matrix", w, h, nr, nc);
+		return;
+	}
+	ui_grid(u, y, x, &g);
+	if (h > g.h)
+		ui_putf(u, y + g.h, x, w, UI_PLAIN(UI_A_DIM), "test accuracy %%, "
+		    "%s%s", corrupt_name(p->corruptions[c]), p->nseeds > 1 ?
+		    ", mean +- sd over seeds" : "");
+}
+
+int
+ui_view_lines(const ui *u)
+{
+	if (u->view == UI_VIEW_CONFUSION)
+		return 3 + 12;
+	if (u->view == UI_VIEW_GRID)
+		return 3 + u->snap->table.plan.nscales + 2;
+	return 0;
+}
+
 static const char *const view_name[UI_NVIEWS] = { "curves", "epochs",
-	"matrix" };
+	"confusion", "train x test" };
 
 void
 ui_draw_training(ui *u, ui_rect r)
@@ -252,8 +324,10 @@ ui_draw_training(ui *u, ui_rect r)
 	ui_limits(u, lim, sizeof lim);
 	lab[0] = '\0';
 	if (s->state != WORKER_IDLE && t->n > 0 && k >= 0) {
-		if (u->view == UI_VIEW_CONFUSION)
-			snprintf(lab, sizeof lab, "matrix @%s",
+		if (u->view == UI_VIEW_GRID)
+			snprintf(lab, sizeof lab, "train x test");
+		else if (u->view == UI_VIEW_CONFUSION)
+			snprintf(lab, sizeof lab, "confusion @%s",
 			    ui_fmt_scale(s->model_scale, sc, sizeof sc));
 		else
 			snprintf(lab, sizeof lab, "%s @%s", view_name[u->view],
@@ -298,6 +372,9 @@ ui_draw_training(ui *u, ui_rect r)
 	case UI_VIEW_CONFUSION:
 		view_confusion(u, r.y + 3, r.x + 1, w - 2, r.h - 3);
 		break;
+	case UI_VIEW_GRID:
+		view_grid(u, r.y + 3, r.x + 1, w - 2, r.h - 3);
+		break;
 	default:
 		view_curves(u, &t->rows[k], r.y + 3, r.x + 1, w - 2, r.h - 3);
 	}
@@ -313,14 +390,6 @@ overlay_at(const ui_overlay *ov, double scale)
 		if (fabs(ov->scale[i] - scale) < 1e-6)
 			return ov->val[i];
 	return NAN;
-}
-
-/* The corruption the sweep pane plots: the selected row's. */
-static int
-shown_corruption(const ui *u, const sweep_table *t)
-{
-	return t == &u->snap->table && u->sel >= 0 && u->sel < t->n ?
-	    t->rows[u->sel].corruption_index : 0;
 }
 
 void
