@@ -300,6 +300,8 @@ act_misses(ui *u, int arg, int key)
 	}
 	u->misc_only = 1;
 	u->split = 1;
+	if (u->view == UI_VIEW_CONFUSION)  /* the images need the screen */
+		u->view = UI_VIEW_CURVES;
 	u->scale = u->snap->st.model_scale;
 	if (!ui_is_miss(u, u->index[1])) {
 		step_miss(u, 1, 1);

@@ -85,7 +85,9 @@ draw_progress(ui *u, int y, int x, int w)
 		    p->nseeds, p->nseeds == 1 ? "" : "s");
 		ui_put(u, y, x, w, s->run_resumable ? UI_STYLE(UI_C_RUN,
 		    UI_A_BOLD, UI_A_BOLD) : UI_PLAIN(UI_A_BOLD),
-		    ui_cells(buf) <= w ? buf : s->run_note);
+		    ui_cells(buf) <= w ? buf : ui_cells(s->run_note) <= w ||
+		    strstr(s->run_note, "on other data") == NULL ? s->run_note :
+		    "interrupted, on other data");
 		/* Loaded results say with which limits. */
 		snprintf(buf, sizeof buf, "%d row%s x %d ep, train %zu test %zu",
 		    t->n, t->n == 1 ? "" : "s", t->cfg.epochs, s->train_n,

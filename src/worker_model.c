@@ -187,6 +187,9 @@ worker_do_select(worker *w)
 	if (!w->have_shown || row < 0)
 		snprintf(err, sizeof err, "runs are not recorded here: only the "
 		    "last model is kept");
+	else if (!w->shown_fits)
+		snprintf(err, sizeof err, "run %s was trained on other data",
+		    w->shown.id);
 	else if ((m = job_model_row(&w->shown, row, &scale, err,
 	    sizeof err)) != NULL && (r.scale = scale, worker_predict_test_set(w,
 	    m, &r, &pred, &conf, &acc)) != 0) {

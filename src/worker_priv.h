@@ -55,6 +55,7 @@ struct worker {
 	                             images of ds, sharing its arrays */
 	run             shown;    /* the run on screen (its checkpoints) */
 	int             have_shown;
+	int             shown_fits;  /* trained on the worker's data */
 	worker_job      shown_kind;
 	uint32_t        crc;      /* run_data_crc(ds), computed once */
 	int             have_crc;

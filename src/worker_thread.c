@@ -189,6 +189,7 @@ execute(worker *w, const char *started)
 	st->test_n = w->view.test.n;
 	/* The rows' checkpoints are this run's now (worker_select). */
 	w->have_shown = j->recording;
+	w->shown_fits = 1;
 	if (j->recording)
 		w->shown = j->rec;
 	w->shown_kind = kind;
@@ -430,6 +431,7 @@ do_load(worker *w)
 			    j->kind, acc, mrow, j->rec.id);
 		w->shown = j->rec;
 		w->have_shown = 1;
+		w->shown_fits = fits;
 		w->shown_kind = j->kind;
 		st->train_n = j->rec.conf.train_limit;
 		st->test_n = j->rec.conf.test_limit;
