@@ -198,12 +198,12 @@ worker_do_select(worker *w)
 		m = NULL;
 	}
 	pthread_mutex_lock(&w->mu);
-	if (m != NULL) {
+	/* Quiet when it worked (the sample pane names the model): the
+	 * status line keeps the job's own news. */
+	if (m != NULL)
 		worker_keep_model_locked(w, &m, &pred, &conf, scale,
 		    w->shown_kind, acc, row, w->shown.id);
-		worker_say_locked(w, "model %s @ %g: test acc %.2f%%",
-		    w->shown.id, (double)scale, acc * 100.0);
-	} else
+	else
 		worker_say_locked(w, "row %d's model not loaded: %s", row + 1,
 		    err);
 	worker_publish_locked(w);
