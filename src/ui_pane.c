@@ -304,7 +304,7 @@ ui_draw(ui *u)
 	/* A matrix needs its lines below the progress: a small terminal
 	 * gives it the whole screen. */
 	ui_layout_compute(&l, cols, lines, 0);
-	tall = ui_view_lines(u) > l.training.h;
+	tall = !ui_view_fits(u, l.training);
 	if (tall)
 		ui_layout_compute(&l, cols, lines, 1);
 	u->hit_samples = u->hit_sweep = u->hit_matrix = u->hit_ladder =

@@ -307,8 +307,9 @@ void ui_draw_training(ui *u, ui_rect r);
 void ui_draw_sweep(ui *u, ui_rect r);
 void ui_draw_ladder(ui *u, ui_rect r);
 
-/* Lines the training pane needs for the current view (0: any). */
-int  ui_view_lines(const ui *u);
+/* Does the current view fit a training pane of rectangle r?  (Else the
+ * pane takes the whole screen.) */
+int  ui_view_fits(ui *u, ui_rect r);
 
 /* The kept model's confusion counts on the test set (10 x 10,
  * counts[t * 10 + p]); returns 0 when there are no predictions. */

@@ -302,13 +302,31 @@ view_grid(ui *u, int y, int x, int w, int h)
 }
 
 int
-ui_view_lines(const ui *u)
+ui_view_fits(ui *u, ui_rect r)
 {
-	if (u->view == UI_VIEW_CONFUSION)
-		return 3 + 12;
-	if (u->view == UI_VIEW_GRID)
-		return 3 + u->snap->table.plan.nscales + 2;
-	return 0;
+	long        counts[100];
+	chart_grid  g;
+	chart_cells where;
+
+	if (u->view == UI_VIEW_CONFUSION) {
+		/* The matrix at this size, drawn and thrown away. */
+		if (r.h < 3 + 12)
+			return 0;
+		if (!ui_confusion(u, counts))
+			return 1;
+		g = grid_of(r.w - 2, 12);
+		return chart_confusion(counts, 10, NULL, u->cs, &g,
+		    &where) == 0;
+	}
+	if (u->view == UI_VIEW_GRID) {
+		const sweep_plan *p = &u->snap->table.plan;
+
+		/* Header, rows, caption; columns of about 10 cells with an
+		 * sd, 5 without. */
+		return r.h >= 3 + p->nscales + 2 && r.w - 2 >= 12 + p->ntest *
+		    (p->nseeds > 1 ? 11 : 6);
+	}
+	return 1;
 }
 
 static const char *const view_name[UI_NVIEWS] = { "curves", "epochs",
