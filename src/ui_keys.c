@@ -12,10 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "results.h"
-
-#include <time.h>
-#include <unistd.h>
 
 #define KEY_CTRL_L 12
 #define KEY_ESC 27
@@ -211,61 +207,12 @@ act_pause(ui *u, int arg, int key)
 	return UI_REDRAW;
 }
 
-/* path := dir/export-STAMP[-k].EXT for the first k whose CSV and JSON
- * are both new: an export never replaces another.  Returns 0, or -1. */
-static int
-export_paths(const char *dir, char *csv, char *json, size_t len)
-{
-	char      stamp[32];
-	time_t    now = time(NULL);
-	struct tm tm;
-
-	localtime_r(&now, &tm);
-	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-	for (int k = 1; k < 100; k++) {
-		char sfx[8] = "";
-
-		if (k > 1)
-			snprintf(sfx, sizeof sfx, "-%d", k);
-		if (snprintf(csv, len, "%s/export-%s%s.csv", dir, stamp, sfx) >=
-		    (int)len || snprintf(json, len, "%s/export-%s%s.json", dir,
-		    stamp, sfx) >= (int)len)
-			return -1;
-		if (access(csv, F_OK) != 0 && access(json, F_OK) != 0)
-			return 0;
-	}
-	return -1;
-}
-
-/* The shown results into the run's own directory (else --export-dir or
- * the current one), as new timestamped files recording the limits. */
 static int
 act_export(ui *u, int arg, int key)
 {
-	const worker_snapshot *s = u->snap;
-	const char *dir = s->st.run_dir[0] ? s->st.run_dir :
-	    u->o->export_dir != NULL && u->o->export_dir[0] ?
-	    u->o->export_dir : ".";
-	char csv[4400], json[4400], err[512], lim[96], source[4400];
-
 	(void)arg;
 	(void)key;
-	if (s->st.state == WORKER_IDLE || s->table.n == 0) {
-		ui_say(u, "nothing to export yet: t, c or s starts a job");
-		return UI_REDRAW;
-	}
-	snprintf(source, sizeof source, "%s; %s", u->ds->source,
-	    ui_limits(u, lim, sizeof lim));
-	if (export_paths(dir, csv, json, sizeof csv) != 0)
-		ui_say(u, "export failed: no free name in %s", dir);
-	else if (results_write_csv(csv, &s->table, source, err,
-	    sizeof err) != 0 || results_write_json(json, &s->table, source,
-	    err, sizeof err) != 0)
-		ui_say(u, "export failed: %s", err);
-	else
-		ui_say(u, "exported %s (and .json)%s", csv,
-		    s->st.state == WORKER_RUNNING ? " so far" : "");
-	return UI_REDRAW;
+	return ui_export(u);
 }
 
 static int
@@ -397,15 +344,7 @@ act_runs(ui *u, int arg, int key)
 	return UI_REDRAW;
 }
 
-static int
-inside(const ui_hit *h, int y, int x)
-{
-	return h->w > 0 && y >= h->y && y < h->y + h->h && x >= h->x &&
-	    x < h->x + h->w;
-}
-
-/* A click selects what is under it: a row of the chart, a cell of the
- * matrix, a scale of the ladder; on the digits, the next sample. */
+/* A click selects what is under it (ui_click). */
 static int
 act_click(ui *u, int arg, int key)
 {
@@ -414,50 +353,7 @@ act_click(ui *u, int arg, int key)
 	(void)arg;
 	(void)key;
 	ui_term_mouse(&y, &x);
-	if (inside(&u->hit_matrix, y, x)) {
-		const chart_cells *c = &u->matrix_cells;
-		int r = y - u->hit_matrix.y - c->y0;
-		int k = (x - u->hit_matrix.x - c->x0) / (c->cw > 0 ? c->cw : 1);
-
-		if (r >= 0 && r < 10 && k >= 0 && k < 10 &&
-		    x - u->hit_matrix.x >= c->x0)
-			u->cell = r * 10 + k;
-		return UI_REDRAW;
-	}
-	if (inside(&u->hit_sweep, y, x)) {
-		const sweep_table *t = &u->snap->table;
-		int c = u->sel >= 0 && u->sel < t->n ?
-		    t->rows[u->sel].corruption_index : 0;
-
-		/* A group is a training scale: its first seed's row. */
-		for (int j = SWEEP_MAX_SCALES - 1; j >= 0; j--)
-			if (u->sweep_row_y[j] >= 0 && y >= u->sweep_row_y[j]) {
-				int i = sweep_row_index(t, c, j, 0);
-
-				if (i >= 0) {
-					u->sel = i;
-					u->sel_follow = 0;
-					ui_sync_selection(u);
-				}
-				break;
-			}
-		return UI_REDRAW;
-	}
-	if (inside(&u->hit_ladder, y, x)) {
-		for (int k = 0; k < u->ladder_n; k++)
-			if (x - u->hit_ladder.x >= u->ladder_x[k] &&
-			    x - u->hit_ladder.x < u->ladder_x[k] + u->ladder_w) {
-				u->scale = u->snap->table.n > 0 ?
-				    u->snap->table.rows[u->ladder_row[k]].scale :
-				    u->scale;
-				u->sel_follow = 1;
-				ui_sync_selection(u);
-			}
-		return UI_REDRAW;
-	}
-	if (inside(&u->hit_samples, y, x))
-		return act_step(u, 1, key);
-	return UI_OK;
+	return ui_click(u, y, x);
 }
 
 /* The wheel: over the chart it moves the selection, elsewhere it browses
@@ -468,7 +364,8 @@ act_wheel(ui *u, int arg, int key)
 	int y, x;
 
 	ui_term_mouse(&y, &x);
-	if (inside(&u->hit_sweep, y, x) || inside(&u->hit_matrix, y, x))
+	if (ui_hit_test(&u->hit_sweep, y, x) || ui_hit_test(&u->hit_matrix, y,
+	    x))
 		return act_select(u, arg, key);
 	return act_step(u, arg, key);
 }

@@ -295,6 +295,14 @@ typedef struct {
  * pane alone, over the whole height (a view that needs it). */
 void ui_layout_compute(ui_layout *l, int cols, int lines, int tall);
 
+/* Is (y, x) inside the hit area h? */
+int  ui_hit_test(const ui_hit *h, int y, int x);
+
+/* A click at (y, x) selects what is under it: a row of the chart, a cell
+ * of the matrix, a scale of the ladder; on the digits, the next sample.
+ * Returns UI_* flags. */
+int  ui_click(ui *u, int y, int x);
+
 /* A reversed box with a frame and a title (overlays: help, form, runs). */
 void ui_frame(const ui *u, int y, int x, int w, int h, const char *title);
 
@@ -331,6 +339,11 @@ void ui_runs_open(ui *u);
 void ui_runs_close(ui *u);
 int  ui_runs_key(ui *u, int key);
 void ui_draw_runs(ui *u, const ui_layout *l);
+/* e: the shown results into the run's own directory (else --export-dir or
+ * the current one) as new timestamped CSV and JSON files that record the
+ * limits, never over an earlier export; the path on the status line.
+ * Returns UI_REDRAW. */
+int  ui_export(ui *u);
 /* The final val accuracy of run id by scale, from its results.csv.
  * Returns 0, or -1 with a message. */
 int  ui_read_overlay(const char *root, const char *id, ui_overlay *ov,

@@ -4,7 +4,8 @@
  * limits, best val accuracy, training time and status).  Enter loads the
  * selected run into the panes, r resumes it, d deletes it after a y, and
  * Space marks up to two runs whose accuracy against noise the chart
- * overlays (read from their results.csv).
+ * overlays (read from their results.csv).  And e: the shown results
+ * exported into their run's directory.
  */
 #include "ui_priv.h"
 
@@ -12,10 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "corrupt.h"
 #include "err.h"
 #include "file.h"
+#include "results.h"
 
 #define KEY_ESC 27
 
@@ -371,4 +375,61 @@ ui_draw_runs(ui *u, const ui_layout *l)
 		ui_putf(u, y + h - 2, x + 2, w - 4, UI_PLAIN(UI_A_REVERSE |
 		    UI_A_BOLD), "%s: %s", u->runs[u->runs_cur].id,
 		    u->runs_grid[u->runs_cur]);
+}
+
+/* ------------------------------------------------------------ export */
+
+/* path := dir/export-STAMP[-k].EXT for the first k whose CSV and JSON
+ * are both new: an export never replaces another.  Returns 0, or -1. */
+static int
+export_paths(const char *dir, char *csv, char *json, size_t len)
+{
+	char      stamp[32];
+	time_t    now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	for (int k = 1; k < 100; k++) {
+		char sfx[8] = "";
+
+		if (k > 1)
+			snprintf(sfx, sizeof sfx, "-%d", k);
+		if (snprintf(csv, len, "%s/export-%s%s.csv", dir, stamp, sfx) >=
+		    (int)len || snprintf(json, len, "%s/export-%s%s.json", dir,
+		    stamp, sfx) >= (int)len)
+			return -1;
+		if (access(csv, F_OK) != 0 && access(json, F_OK) != 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* The shown results into the run's own directory (else --export-dir or
+ * the current one), as new timestamped files recording the limits. */
+int
+ui_export(ui *u)
+{
+	const worker_snapshot *s = u->snap;
+	const char *dir = s->st.run_dir[0] ? s->st.run_dir :
+	    u->o->export_dir != NULL && u->o->export_dir[0] ?
+	    u->o->export_dir : ".";
+	char csv[4400], json[4400], err[512], lim[96], source[4400];
+
+	if (s->st.state == WORKER_IDLE || s->table.n == 0) {
+		ui_say(u, "nothing to export yet: t, c or s starts a job");
+		return UI_REDRAW;
+	}
+	snprintf(source, sizeof source, "%s; %s", u->ds->source,
+	    ui_limits(u, lim, sizeof lim));
+	if (export_paths(dir, csv, json, sizeof csv) != 0)
+		ui_say(u, "export failed: no free name in %s", dir);
+	else if (results_write_csv(csv, &s->table, source, err,
+	    sizeof err) != 0 || results_write_json(json, &s->table, source,
+	    err, sizeof err) != 0)
+		ui_say(u, "export failed: %s", err);
+	else
+		ui_say(u, "exported %s (and .json)%s", csv,
+		    s->st.state == WORKER_RUNNING ? " so far" : "");
+	return UI_REDRAW;
 }
