@@ -34,6 +34,16 @@ typedef struct {
 	int          shard, nshards;  /* --shard K/N; 0 when not given */
 	const char  *run_id;        /* --run-id ID */
 	const char  *svg;           /* plot: --svg FILE */
+	/* slurm: */
+	int          array_size;    /* --array-size N (shards) */
+	int          cpus;          /* --cpus-per-task T */
+	const char  *sbatch_args[CLI_MAX_ARGS];  /* --sbatch-arg, in order */
+	int          nsbatch;
+	int          submit;        /* --submit */
+	const char  *resubmit;      /* --resubmit RUN */
+	const char  *out_dir;       /* --out DIR for the scripts */
+	int          argc;          /* the command line, for slurm to pass */
+	char       **argv;          /* the sweep options on */
 	const char  *figure;        /* plot: --figure scales|epochs|matrix */
 	const char  *csv, *json;    /* --csv FILE, --json FILE */
 	int          ascii;         /* --ascii */

@@ -26,6 +26,14 @@ int headless_rm(const cli_options *o);
 /* noisetop plot [RUN] --svg FILE [--figure KIND]: a run's figure. */
 int headless_plot(const cli_options *o);
 
+/* noisetop merge RUN: assemble a sharded run once every row is done. */
+int headless_merge(const cli_options *o);
+
+/* noisetop slurm: write (and with --submit submit) the sweep as a Slurm
+ * job array of shards plus a merge job; --resubmit RUN only the unfinished
+ * shards. */
+int headless_slurm(const cli_options *o);
+
 /* 1 when the locale's charset is UTF-8 (after setlocale(LC_ALL, "")). */
 int headless_utf8(void);
 

@@ -36,6 +36,8 @@ typedef struct {
 	int          resuming;   /* from applies to the first row not done */
 	int          shard, nshards;  /* this process's rows: shard k of n
 	                                 (sweep_in_shard); 0 or 1: all */
+	char         run_id[256];     /* the run's name ("" : from the time);
+	                                 set before job_record */
 } job;
 
 /* "train", "compare", "sweep"; "none" for JOB_NONE. */
@@ -91,6 +93,9 @@ int job_restore(job *j, char *err, size_t errlen);
 
 /* 1 when every row of the job is done: nothing is left to resume. */
 int job_finished(const job *j);
+
+/* 1 when every row of the job's shard is done (all rows when unsharded). */
+int job_shard_finished(const job *j);
 
 /*
  * Load the data run r was trained on (its directory, or the synthetic

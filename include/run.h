@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "checkpoint.h"
 #include "dataset.h"
@@ -44,6 +45,9 @@ typedef struct {
 	char       dir[4096];
 	char       id[256];          /* the directory's name */
 	run_config conf;
+	int        shard, nshards;   /* this process trains shard K of N; its
+	                                state is state-K.txt and it leaves the
+	                                shared results to the merge */
 } run;
 
 /* The directory's state as state.txt says, for listings and resume. */
@@ -52,7 +56,11 @@ typedef struct {
 	int  row, nrows;             /* row reached (0-based) */
 	int  epoch, epochs;          /* epochs finished in that row */
 	long pid;                    /* the process that wrote it */
-	int  alive;                  /* that process still runs */
+	char host[256];              /* on which machine ("" if unknown) */
+	int  alive;                  /* that process still runs (known only
+	                                on its own host) */
+	int  elsewhere;              /* written from another host */
+	int  shard, nshards;         /* a shard's state: K of N; else 0 */
 } run_state;
 
 /* The runs root: dir if given, else the XDG default; created if missing.
@@ -71,6 +79,26 @@ int run_create(run *r, const char *root, const run_config *conf, char *err,
     size_t errlen);
 
 /*
+ * Make or join run id under root for shard K of N (nshards 0 or 1: a
+ * whole run with a given name): the first to come writes config.txt, the
+ * others check they run the same grid.  Each writes only its own state
+ * file.  Returns 0, or -1 with a message (not writable, other options).
+ */
+int run_create_named(run *r, const char *root, const char *id,
+    const run_config *conf, int shard, int nshards, char *err,
+    size_t errlen);
+
+/*
+ * Assemble a sharded run: when every row is done, write its results
+ * (results.csv, summary.csv, matrix.csv, results.json) and state.txt
+ * (finished) from the rows' own files, exactly as an unsharded run writes
+ * them.  *missing (if not NULL) gets the rows not done; with some missing
+ * nothing is written.  Returns 0, or -1 with a message.
+ */
+int run_merge(run *r, const char *source, int *missing, char *err,
+    size_t errlen);
+
+/*
  * The name of the newest run under root (by creation) that no live process
  * is writing: any such run when finished_too, else the newest interrupted
  * one.  Returns 0 with the name in name, or -1 with a message.
@@ -78,13 +106,32 @@ int run_create(run *r, const char *root, const run_config *conf, char *err,
 int run_newest(const char *root, int finished_too, char *name,
     size_t namelen, char *err, size_t errlen);
 
+/*
+ * The newest run under root by creation, whatever its state (a sharded
+ * run other machines are writing, say), and the time its directory last
+ * changed in *mt (a file renamed into it changes it): a cheap signature to
+ * poll.  Returns 0, or -1 with a message (no run).
+ */
+int run_latest(const char *root, char *name, size_t namelen,
+    struct timespec *mt, char *err, size_t errlen);
+
 /* Open an existing run: RUN is a directory, or a name under root ("" or
  * NULL: run_newest(root, 0, ...)).  Reads and validates config.txt. */
 int run_open(run *r, const char *root, const char *name, char *err,
     size_t errlen);
 
-/* Read state.txt of a run directory.  Returns 0, or -1 with a message. */
+/*
+ * Read state.txt of a run directory; a sharded run not yet merged has
+ * none, and reads as its first running shard, else its first unfinished
+ * one, else as interrupted (every shard done: merge it).  Returns 0, or -1
+ * with a message.
+ */
 int run_read_state(const char *dir, run_state *st, char *err, size_t errlen);
+
+/* The states of a sharded run's shards (state-K.txt), at most max, in
+ * order of K.  Returns how many were read (0: not sharded), or -1. */
+int run_read_shards(const char *dir, run_state *st, int max, char *err,
+    size_t errlen);
 
 /*
  * Record progress: at a row's epoch end (p->progress->event TRAIN_EPOCH)

@@ -14,7 +14,7 @@
 typedef struct {
 	char      id[256];       /* the directory's name */
 	char      kind[16];      /* train, compare, sweep; "" if unreadable */
-	char      status[160];   /* "finished (6 scales, 20 epochs)", ... */
+	char      status[192];   /* "finished (6 scales, 20 epochs)", ... */
 	char      data[32];      /* MNIST, Fashion-MNIST, SYNTHETIC */
 	time_t    made;          /* when config.txt was written */
 	size_t    train_limit, test_limit;

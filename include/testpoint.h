@@ -16,7 +16,9 @@
  * finished before that point is already on disk.  A test waits for PATH to
  * appear, then signals, kills, cancels or removes PATH to let it go on.
  * When NOISETOP_TEST_STOP changes, the count of runs starts again (a C test
- * can set it between jobs).  Unset, each call costs one getenv per run and
+ * can set it between jobs).  A PATH ending in '/' is a directory where each
+ * process writes its own file, stop.PID, so that a test can hold several
+ * processes (the tasks of a job array) at once.  Unset, each call costs one getenv per run and
  * one integer compare per batch.
  */
 

@@ -10,6 +10,7 @@
  * row never outgrows CHART_ROW_BYTES(w).
  */
 #include "chart.h"
+#include "chart_priv.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -156,29 +157,39 @@ chart_grid_pack(chart_grid *g)
 	}
 }
 
-/* A usable grid? */
-static int
-grid_ok(const chart_grid *g)
+int
+chart_grid_ok(const chart_grid *g)
 {
 	return g != NULL && g->text != NULL && g->w > 0 && g->h > 0;
 }
 
-/* Blank and packed: what a renderer leaves behind when it fails. */
-static int
-fail(chart_grid *g)
+int
+chart_fail(chart_grid *g)
 {
 	chart_grid_clear(g);
 	chart_grid_pack(g);
 	return -1;
 }
 
-/* s right-aligned in the w cells from x (s fits: the caller measured). */
-static void
-text_right(chart_grid *g, int x, int y, int w, const char *s, int tag)
+void
+chart_text_right(chart_grid *g, int x, int y, int w, const char *s, int tag)
 {
 	int n = chart_width(s);
 
 	chart_text(g, x + (n < w ? w - n : 0), y, s, w, tag);
+}
+
+/* A cell table drawn: say where its cells are, pack the grid. */
+static int
+cells_done(chart_grid *g, chart_cells *where, int x0, int cw)
+{
+	if (where != NULL) {
+		where->x0 = x0;
+		where->y0 = 1;
+		where->cw = cw;
+	}
+	chart_grid_pack(g);
+	return 0;
 }
 
 /* ---- numbers ---- */
@@ -310,15 +321,15 @@ chart_confusion(const long *counts, int k, const chart_confusion_opts *o,
 	long maxc = 0, all = 0, right = 0;
 	char buf[64];
 
-	if (!grid_ok(g))
+	if (!chart_grid_ok(g))
 		return -1;
 	chart_grid_clear(g);
 	if (counts == NULL || k < 1 || k > 1000 || !levels_ok(levels) ||
 	    g->h < k + 1)
-		return fail(g);
+		return chart_fail(g);
 	for (t = 0; t < k * k; t++) {
 		if (counts[t] < 0)
-			return fail(g);
+			return chart_fail(g);
 		if (counts[t] > maxc)
 			maxc = counts[t];
 	}
@@ -336,7 +347,7 @@ chart_confusion(const long *counts, int k, const chart_confusion_opts *o,
 	if (lw + k * cw + aw > g->w)
 		lw = 3;
 	if (lw + k * cw + aw > g->w)
-		return fail(g);
+		return chart_fail(g);
 
 	chart_text(g, 0, 0, "t\\p", lw, CHART_TAG_AXIS);
 	for (p = 0; p < k; p++) {
@@ -349,7 +360,7 @@ chart_confusion(const long *counts, int k, const chart_confusion_opts *o,
 		n = n < cw - 1 ? n : cw - 1;
 		chart_text(g, lw + p * cw + cw - n, 0, lab, n, CHART_TAG_AXIS);
 	}
-	text_right(g, lw + k * cw, 0, aw, "acc", CHART_TAG_AXIS);
+	chart_text_right(g, lw + k * cw, 0, aw, "acc", CHART_TAG_AXIS);
 
 	for (t = 0; t < k; t++) {
 		const long *row = counts + (size_t)t * (size_t)k;
@@ -367,7 +378,7 @@ chart_confusion(const long *counts, int k, const chart_confusion_opts *o,
 			    CHART_TAG_AXIS);
 		} else {
 			snprintf(buf, sizeof buf, "%d", t);
-			text_right(g, 0, y, lw, buf, CHART_TAG_AXIS);
+			chart_text_right(g, 0, y, lw, buf, CHART_TAG_AXIS);
 		}
 		for (p = 0; p < k; p++) {
 			int lev = tot > 0 ? render_level((float)row[p] /
@@ -378,32 +389,26 @@ chart_confusion(const long *counts, int k, const chart_confusion_opts *o,
 				chart_put(g, x + c, y, " ",
 				    CHART_TAG_SHADE + lev);
 			if (row[p] == 0)
-				text_right(g, x, y, cw,
+				chart_text_right(g, x, y, cw,
 				    cs == RENDER_UTF8 ? "·" : ".",
 				    CHART_TAG_SHADE + lev);
 			else {
 				snprintf(buf, sizeof buf, "%ld", row[p]);
-				text_right(g, x, y, cw, buf,
+				chart_text_right(g, x, y, cw, buf,
 				    CHART_TAG_SHADE + lev);
 			}
 		}
 		chart_num(tot > 0 ? (double)row[t] / (double)tot : NAN, pct1,
 		    0, buf, sizeof buf);
-		text_right(g, lw + k * cw, y, aw, buf, CHART_TAG_PLAIN);
+		chart_text_right(g, lw + k * cw, y, aw, buf, CHART_TAG_PLAIN);
 	}
 	if (g->h > k + 1) {
-		text_right(g, 0, k + 1, lw, "all", CHART_TAG_AXIS);
+		chart_text_right(g, 0, k + 1, lw, "all", CHART_TAG_AXIS);
 		chart_num(all > 0 ? (double)right / (double)all : NAN, pct1, 0,
 		    buf, sizeof buf);
-		text_right(g, lw + k * cw, k + 1, aw, buf, CHART_TAG_PLAIN);
+		chart_text_right(g, lw + k * cw, k + 1, aw, buf, CHART_TAG_PLAIN);
 	}
-	if (where != NULL) {
-		where->x0 = lw;
-		where->y0 = 1;
-		where->cw = cw;
-	}
-	chart_grid_pack(g);
-	return 0;
+	return cells_done(g, where, lw, cw);
 }
 
 /* ---- heatmap ---- */
@@ -437,12 +442,12 @@ chart_heatmap(const double *rv, int nr, const double *cv, int nc,
 	int    lw = 1, cw = 1, r, c, n, corner;
 	char   buf[160];
 
-	if (!grid_ok(g))
+	if (!chart_grid_ok(g))
 		return -1;
 	chart_grid_clear(g);
 	if (rv == NULL || cv == NULL || mean == NULL || nr < 1 || nc < 1 ||
 	    !levels_ok(op->levels) || g->h < nr + 1)
-		return fail(g);
+		return chart_fail(g);
 	if (!(lo < hi)) {
 		lo = 0.0;
 		hi = 1.0;
@@ -469,16 +474,16 @@ chart_heatmap(const double *rv, int nr, const double *cv, int nc,
 		lw = g->w - nc * cw;
 	for (r = 0; r < nr; r++)
 		if ((int)chart_num(rv[r], op->rfmt, 0, buf, sizeof buf) > lw)
-			return fail(g);
+			return chart_fail(g);
 
 	chart_text(g, 0, 0, op->corner, lw, CHART_TAG_AXIS);
 	for (c = 0; c < nc; c++) {
 		chart_num(cv[c], op->cfmt, 0, buf, sizeof buf);
-		text_right(g, lw + c * cw, 0, cw, buf, CHART_TAG_AXIS);
+		chart_text_right(g, lw + c * cw, 0, cw, buf, CHART_TAG_AXIS);
 	}
 	for (r = 0; r < nr; r++) {
 		chart_num(rv[r], op->rfmt, 0, buf, sizeof buf);
-		text_right(g, 0, r + 1, lw, buf, CHART_TAG_AXIS);
+		chart_text_right(g, 0, r + 1, lw, buf, CHART_TAG_AXIS);
 		for (c = 0; c < nc; c++) {
 			double m = mean[r * nc + c];
 			int    lev = isnan(m) ? 0 : render_level(
@@ -490,16 +495,10 @@ chart_heatmap(const double *rv, int nr, const double *cv, int nc,
 				    CHART_TAG_SHADE + lev);
 			cell_text(m, sd != NULL ? &sd[r * nc + c] : NULL,
 			    &op->vfmt, cs, buf, sizeof buf);
-			text_right(g, x, r + 1, cw, buf, CHART_TAG_SHADE + lev);
+			chart_text_right(g, x, r + 1, cw, buf, CHART_TAG_SHADE + lev);
 		}
 	}
-	if (where != NULL) {
-		where->x0 = lw;
-		where->y0 = 1;
-		where->cw = cw;
-	}
-	chart_grid_pack(g);
-	return 0;
+	return cells_done(g, where, lw, cw);
 }
 
 /* ---- the noise ladder ---- */
@@ -541,28 +540,28 @@ chart_ladder(const chart_ladder_item *it, int n, int side, int zoom,
 	char row[CHART_ZOOM_MAX_SIDE * 3 + 1], cap[256];
 	int  zs = side * zoom, rows = zs / 2, ncap = 0, fit, i, j, r;
 
-	if (!grid_ok(g))
+	if (!chart_grid_ok(g))
 		return -1;
 	chart_grid_clear(g);
 	if (it == NULL || n < 1 || side < 2 || zoom < 1 ||
 	    zs > CHART_ZOOM_MAX_SIDE)
-		return fail(g);
+		return chart_fail(g);
 	for (i = 0; i < n; i++) {
 		if (it[i].img == NULL)
-			return fail(g);
+			return chart_fail(g);
 		for (j = 0; j < 2; j++)
 			if (it[i].caption[j] != NULL && j + 1 > ncap)
 				ncap = j + 1;
 	}
 	fit = (g->w + 1) / (zs + 1);
 	if (fit < 1 || g->h < rows + ncap)
-		return fail(g);
+		return chart_fail(g);
 	if (fit > n)
 		fit = n;
 	/* up to 50 KB: too much for the stack of a pane's draw call */
 	zimg = malloc(sizeof *zimg * (size_t)zs * (size_t)zs);
 	if (zimg == NULL)
-		return fail(g);
+		return chart_fail(g);
 	for (i = 0; i < fit; i++) {
 		int x = i * (zs + 1);
 

@@ -8,33 +8,13 @@
  * out, and a column holding several epochs gets every one of their values.
  */
 #include "chart.h"
+#include "chart_priv.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int
-grid_ok(const chart_grid *g)
-{
-	return g != NULL && g->text != NULL && g->w > 0 && g->h > 0;
-}
-
-static int
-fail(chart_grid *g)
-{
-	chart_grid_clear(g);
-	chart_grid_pack(g);
-	return -1;
-}
-
-static void
-text_right(chart_grid *g, int x, int y, int w, const char *s, int tag)
-{
-	int n = chart_width(s);
-
-	chart_text(g, x + (n < w ? w - n : 0), y, s, w, tag);
-}
 
 /* ---- the dot raster ---- */
 
@@ -177,14 +157,14 @@ chart_lines(const chart_series *s, int ns, const chart_lines_opts *o,
 	const char *mark = utf ? "┬" : "+";
 	raster ra;
 
-	if (!grid_ok(g))
+	if (!chart_grid_ok(g))
 		return -1;
 	chart_grid_clear(g);
 	if (s == NULL || ns < 1 || ns > CHART_MAX_SERIES)
-		return fail(g);
+		return chart_fail(g);
 	for (si = 0; si < ns; si++) {
 		if (s[si].n < 0 || (s[si].n > 0 && s[si].v == NULL))
-			return fail(g);
+			return chart_fail(g);
 		n = s[si].n > n ? s[si].n : n;
 	}
 	if (!(lo < hi)) {
@@ -197,7 +177,7 @@ chart_lines(const chart_series *s, int ns, const chart_lines_opts *o,
 					hi = s[si].v[i] > hi ? s[si].v[i] : hi;
 				}
 		if (!(lo <= hi))
-			return fail(g);  /* no value at all */
+			return chart_fail(g);  /* no value at all */
 		if (lo == hi) {
 			/* a flat line sits mid-height, with true labels */
 			double u = lo != 0.0 ? fabs(lo) * 0.01 : 1.0;
@@ -213,7 +193,7 @@ chart_lines(const chart_series *s, int ns, const chart_lines_opts *o,
 	ph = g->h - 2 - (op->legend ? 1 : 0);
 	pw = g->w - lw - 1;
 	if (ph < 2 || pw < 2)
-		return fail(g);
+		return chart_fail(g);
 
 	ra.g = g;
 	ra.cs = cs;
@@ -224,8 +204,8 @@ chart_lines(const chart_series *s, int ns, const chart_lines_opts *o,
 	phd = ph * ra.dy;
 
 	/* the y axis and its two labels */
-	text_right(g, 0, 0, lw, top, CHART_TAG_AXIS);
-	text_right(g, 0, ph - 1, lw, bot, CHART_TAG_AXIS);
+	chart_text_right(g, 0, 0, lw, top, CHART_TAG_AXIS);
+	chart_text_right(g, 0, ph - 1, lw, bot, CHART_TAG_AXIS);
 	for (y = 0; y < ph; y++)
 		chart_put(g, lw, y, y == 0 || y == ph - 1 ? (utf ? "┤" : "+")
 		    : (utf ? "│" : "|"), CHART_TAG_AXIS);
@@ -413,19 +393,19 @@ chart_scale_bars(const double *scales, int nscales,
 	char   buf[160];
 	int    sw = 0, nw = 0, vw = 0, bw, j, si, n;
 
-	if (!grid_ok(g))
+	if (!chart_grid_ok(g))
 		return -1;
 	chart_grid_clear(g);
 	if (scales == NULL || s == NULL || nscales < 1 || ns < 1 ||
 	    ns > CHART_MAX_SERIES || g->h < nscales * ns)
-		return fail(g);
+		return chart_fail(g);
 	if (!(lo < hi)) {
 		lo = 0.0;
 		hi = 1.0;
 	}
 	for (si = 0; si < ns; si++) {
 		if (s[si].mean == NULL)
-			return fail(g);
+			return chart_fail(g);
 		n = chart_width(s[si].name);
 		nw = n > nw ? n : nw;
 	}
@@ -444,7 +424,7 @@ chart_scale_bars(const double *scales, int nscales,
 		nw = 0;
 	}
 	if (bw < 1)
-		return fail(g);
+		return chart_fail(g);
 
 	for (j = 0; j < nscales; j++)
 		for (si = 0; si < ns; si++) {
@@ -452,7 +432,7 @@ chart_scale_bars(const double *scales, int nscales,
 
 			if (si == 0) {
 				chart_num(scales[j], op->sfmt, 0, buf, sizeof buf);
-				text_right(g, 0, y, sw, buf, CHART_TAG_AXIS);
+				chart_text_right(g, 0, y, sw, buf, CHART_TAG_AXIS);
 			}
 			x = sw + 1;
 			if (nw > 0) {
@@ -467,7 +447,7 @@ chart_scale_bars(const double *scales, int nscales,
 			else
 				bar(g, x, y, bw, s[si].mean[j], lo, hi, si, cs);
 			bar_value(&s[si], j, &op->vfmt, cs, buf, sizeof buf);
-			text_right(g, x + bw + 1, y, vw, buf, CHART_TAG_PLAIN);
+			chart_text_right(g, x + bw + 1, y, vw, buf, CHART_TAG_PLAIN);
 		}
 	chart_grid_pack(g);
 	return 0;

@@ -17,7 +17,7 @@
 #define B(c) (1u << (c))
 /* Commands that train, or set up a training job. */
 #define TRAINING (B(CLI_DASHBOARD) | B(CLI_TRAIN) | B(CLI_COMPARE) | \
-    B(CLI_SWEEP))
+    B(CLI_SWEEP) | B(CLI_SLURM))
 #define DATA     (TRAINING | B(CLI_SHOW))
 #define RUNS     (TRAINING | B(CLI_RUNS) | B(CLI_RESUME) | B(CLI_RM) | \
     B(CLI_PLOT) | B(CLI_MERGE))
@@ -40,6 +40,7 @@ static const struct cli_cmd {
 	    "(default: the newest)" },
 	{ "rm", CLI_RM, "RUN...", "delete saved runs (never a live one)" },
 	{ "plot", CLI_PLOT, "[RUN]", "draw a run's results as an SVG figure" },
+	{ "slurm", CLI_SLURM, "", "write (--submit: submit) a Slurm job array" },
 	{ "merge", CLI_MERGE, "RUN", "assemble a sharded run's results" },
 	{ "help", CLI_HELP, "[COMMAND]", "this text, or one command's" },
 	{ "version", CLI_VERSION, "", "the version, build and kernels" },
@@ -54,7 +55,8 @@ enum {
 	OPT_SPLIT, OPT_INDEX, OPT_COUNT, OPT_NO_PROGRESS, OPT_RUNS,
 	OPT_PRUNE, OPT_HELP, OPT_VERSION, OPT_SEEDS, OPT_TEST_SCALES,
 	OPT_NOISE_MODE, OPT_CORRUPTION, OPT_SHARD, OPT_RUN_ID, OPT_SVG,
-	OPT_FIGURE,
+	OPT_FIGURE, OPT_ARRAY_SIZE, OPT_CPUS, OPT_SBATCH_ARG, OPT_SUBMIT,
+	OPT_RESUBMIT, OPT_OUT,
 };
 
 static const struct cli_opt {
@@ -73,7 +75,8 @@ static const struct cli_opt {
 	    "use only the first N test images" },
 	{ "noise", OPT_NOISE, "S", DATA, "Model and training",
 	    "noise scale: clip(x + N(0,S), 0, 1) per pixel" },
-	{ "scales", OPT_SCALES, "LIST", B(CLI_DASHBOARD) | B(CLI_SWEEP),
+	{ "scales", OPT_SCALES, "LIST", B(CLI_DASHBOARD) | B(CLI_SWEEP) |
+	    B(CLI_SLURM),
 	    "Model and training",
 	    "sweep scales (default 0,0.1,0.5,1,2,4)" },
 	{ "corruption", OPT_CORRUPTION, "LIST", DATA | B(CLI_PLOT),
@@ -118,6 +121,18 @@ static const struct cli_opt {
 	    "$SLURM_ARRAY_JOB_ID with --shard, else the time)" },
 	{ "prune", OPT_PRUNE, "N", B(CLI_RUNS), "Output",
 	    "runs: delete all but the newest N finished runs" },
+	{ "array-size", OPT_ARRAY_SIZE, "N", B(CLI_SLURM), "Slurm",
+	    "shards of the sweep, one array task each (default 4)" },
+	{ "cpus-per-task", OPT_CPUS, "T", B(CLI_SLURM), "Slurm",
+	    "cores per task, and its --threads (default 2)" },
+	{ "sbatch-arg", OPT_SBATCH_ARG, "OPTION", B(CLI_SLURM), "Slurm",
+	    "one more #SBATCH line: an sbatch option, given with '='" },
+	{ "submit", OPT_SUBMIT, NULL, B(CLI_SLURM), "Slurm",
+	    "submit the array and its merge job with sbatch" },
+	{ "resubmit", OPT_RESUBMIT, "RUN", B(CLI_SLURM), "Slurm",
+	    "an array of only the unfinished shards of RUN" },
+	{ "out", OPT_OUT, "DIR", B(CLI_SLURM), "Slurm",
+	    "where to write the scripts (default .)" },
 	{ "svg", OPT_SVG, "FILE", B(CLI_PLOT), "Plot",
 	    "write the figure to FILE (atomically)" },
 	{ "figure", OPT_FIGURE, "scales|epochs|matrix", B(CLI_PLOT), "Plot",
@@ -465,6 +480,31 @@ set_option(cli_options *o, int id, const char *a, char *err, size_t errlen)
 	case OPT_SVG:
 		o->svg = a;
 		break;
+	case OPT_ARRAY_SIZE:
+		rc = parse_long("--array-size", a, 1, 1000, &v, err, errlen);
+		o->array_size = (int)v;
+		break;
+	case OPT_CPUS:
+		rc = parse_long("--cpus-per-task", a, 1, TRAIN_MAX_THREADS, &v,
+		    err, errlen);
+		o->cpus = (int)v;
+		break;
+	case OPT_SBATCH_ARG:
+		if (a[0] != '-' || strchr(a, '\n') != NULL)
+			rc = err_set(err, errlen, "--sbatch-arg '%s': one sbatch "
+			    "option, starting with '-'", a);
+		else if (o->nsbatch < CLI_MAX_ARGS)
+			o->sbatch_args[o->nsbatch++] = a;
+		break;
+	case OPT_SUBMIT:
+		o->submit = 1;
+		break;
+	case OPT_RESUBMIT:
+		o->resubmit = a;
+		break;
+	case OPT_OUT:
+		o->out_dir = a;
+		break;
 	case OPT_FIGURE:
 		o->figure = a;
 		break;
@@ -492,6 +532,8 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 	o->count = 1;
 	o->progress = 1;
 	o->prune = -1;
+	o->argc = argc;
+	o->argv = argv;
 	sweep_plan_default(&o->grid, NULL, 0);
 	o->grid.ntest = 0;
 	for (size_t i = 0; i < NOPT; i++)
@@ -522,8 +564,10 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 		if (c < OPT_DATA)
 			return err_set(err, errlen, "unknown option '%s' (try "
 			    "'noisetop help')", argv[optind - 1]);
-		/* "--lr --train-limit 600": the next option is no value. */
-		if (a != NULL && strncmp(a, "--", 2) == 0 && a[2] != '\0') {
+		/* "--lr --train-limit 600": the next option is no value
+		 * ("--sbatch-arg=--time=1:00" is one, given with '='). */
+		if (a != NULL && a == argv[optind - 1] &&
+		    strncmp(a, "--", 2) == 0 && a[2] != '\0') {
 			for (size_t i = 0; i < NOPT; i++)
 				if (options[i].id == c)
 					return err_set(err, errlen, "--%s needs "

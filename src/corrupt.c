@@ -293,36 +293,37 @@ speckle_image(uint64_t key, uint64_t g0, size_t n, const uint8_t *src,
  * (h doubles).  An image whose mass lies more than the radius inside the
  * border keeps its total mass.
  */
+/* Tap i of a line v of len values through kernel k of radius r, with
+ * zero outside the line. */
+static double
+blur_tap(const double *k, int r, const double *v, long len, long i)
+{
+	long   a = i - r < 0 ? 0 : i - r, b = i + r >= len ? len - 1 : i + r;
+	double acc = 0.0;
+
+	for (long j = a; j <= b; j++)
+		acc += k[j - i + r] * v[j];
+	return acc;
+}
+
 static void
 blur_image(const double *k, int r, size_t w, size_t h, const uint8_t *src,
     float *dst, double *col)
 {
+	/* col holds max(w, h) doubles: one row, then one column, at a time. */
 	for (size_t y = 0; y < h; y++) {
-		for (size_t x = 0; x < w; x++) {
-			long   a = (long)x - r < 0 ? 0 : (long)x - r;
-			long   b = (long)x + r >= (long)w ? (long)w - 1 :
-			    (long)x + r;
-			double acc = 0.0;
-
-			/* taps inside the image only: zero outside */
-			for (long xx = a; xx <= b; xx++)
-				acc += k[xx - (long)x + r] * src[y * w + (size_t)xx];
-			dst[y * w + x] = (float)(acc * (1.0 / 255.0));
-		}
+		for (size_t x = 0; x < w; x++)
+			col[x] = src[y * w + x];
+		for (size_t x = 0; x < w; x++)
+			dst[y * w + x] = (float)(blur_tap(k, r, col, (long)w,
+			    (long)x) * (1.0 / 255.0));
 	}
 	for (size_t x = 0; x < w; x++) {
 		for (size_t y = 0; y < h; y++)
 			col[y] = dst[y * w + x];
-		for (size_t y = 0; y < h; y++) {
-			long   a = (long)y - r < 0 ? 0 : (long)y - r;
-			long   b = (long)y + r >= (long)h ? (long)h - 1 :
-			    (long)y + r;
-			double acc = 0.0;
-
-			for (long yy = a; yy <= b; yy++)
-				acc += k[yy - (long)y + r] * col[yy];
-			dst[y * w + x] = clip01((float)acc);
-		}
+		for (size_t y = 0; y < h; y++)
+			dst[y * w + x] = clip01((float)blur_tap(k, r, col,
+			    (long)h, (long)y));
 	}
 }
 
@@ -336,6 +337,7 @@ blur_apply(float sigma, const uint8_t *pix, size_t first, size_t n,
 	double *col = NULL;
 	double  sum = 0.0;
 	int     threads = 1;
+	size_t  line = w > h ? w : h;
 
 	if (k == NULL)
 		return err_set(err, errlen, "blur: out of memory");
@@ -348,8 +350,8 @@ blur_apply(float sigma, const uint8_t *pix, size_t first, size_t n,
 #ifdef _OPENMP
 	threads = omp_get_max_threads();
 #endif
-	/* One column buffer per thread, each thread at its own offset. */
-	col = malloc((size_t)threads * h * sizeof *col);
+	/* One line buffer per thread, each thread at its own offset. */
+	col = malloc((size_t)threads * line * sizeof *col);
 	if (col == NULL) {
 		free(k);
 		return err_set(err, errlen, "blur: out of memory");
@@ -362,7 +364,7 @@ blur_apply(float sigma, const uint8_t *pix, size_t first, size_t n,
 		t = omp_get_thread_num();
 #endif
 		blur_image(k, r, w, h, pix + (first + i) * npix,
-		    out + i * npix, col + (size_t)t * h);
+		    out + i * npix, col + (size_t)t * line);
 	}
 	free(col);
 	free(k);

@@ -246,6 +246,18 @@ run_job(const cli_options *o, const dataset *ds, job *j)
 	}
 	if (run_finish(r, t, ds->source, 0, err, sizeof err) != 0)
 		fprintf(stderr, "noisetop: %s\n", err);
+	/* A shard has only its own rows: the run's tables come from the
+	 * merge, which the last shard to finish does. */
+	if (j->nshards > 1) {
+		char st[NT_PATH_LEN + 32];
+
+		snprintf(st, sizeof st, "%s/state.txt", r->dir);
+		printf("shard %d of %d done; %s\n", j->shard, j->nshards,
+		    access(st, F_OK) == 0 ? "every shard is: the run is merged "
+		    "('noisetop plot', results.csv)" : "waiting for the other "
+		    "shards ('noisetop runs' shows them)");
+		return 0;
+	}
 	if (j->kind == JOB_TRAIN && t->n == 1)
 		print_train_summary(t);
 	else if (j->kind == JOB_COMPARE && t->n == 2)
@@ -276,12 +288,24 @@ new_job(const cli_options *o, const dataset *ds, job_kind kind,
 	n = n < SWEEP_MAX_SCALES ? n : SWEEP_MAX_SCALES;
 	memcpy(grid.scales, scales, (size_t)n * sizeof *scales);
 	grid.nscales = n;
-	if (job_new(j, kind, &o->cfg, &grid, err, sizeof err) != 0 ||
-	    run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
+	if (job_new(j, kind, &o->cfg, &grid, err, sizeof err) != 0)
+		goto fail;
+	if (o->nshards > 1) {
+		j->shard = o->shard;
+		j->nshards = o->nshards;
+	}
+	if (o->run_id != NULL)
+		snprintf(j->run_id, sizeof j->run_id, "%s", o->run_id);
+	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
 	    job_record(j, root, ds, run_data_crc(ds), err, sizeof err) != 0) {
+fail:
 		fprintf(stderr, "noisetop: %s\n", err);
 		goto out;
 	}
+	if (j->nshards > 1)
+		printf("shard %d of %d: rows %d, %d, ... of %d\n", j->shard,
+		    j->nshards, j->shard - 1, j->shard - 1 + j->nshards,
+		    j->table.n);
 	print_header(job_kind_name(kind), &o->cfg, ds);
 	if (kind == JOB_TRAIN)
 		printf("noise scale %g\n", (double)scales[0]);
@@ -326,10 +350,27 @@ headless_resume(const cli_options *o)
 	}
 	t = &j->table;
 	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
-	    job_open(j, root, o->resume, err, sizeof err) != 0 ||
-	    job_load_data(&j->rec, ds, err, sizeof err) != 0 ||
+	    job_open(j, root, o->resume, err, sizeof err) != 0) {
+		fprintf(stderr, "noisetop: %s\n", err);
+		goto out;
+	}
+	/* --shard K/N: this shard's rows, recorded in its own state file. */
+	if (o->nshards > 1) {
+		j->shard = j->rec.shard = o->shard;
+		j->nshards = j->rec.nshards = o->nshards;
+	}
+	if (job_load_data(&j->rec, ds, err, sizeof err) != 0 ||
 	    job_restore(j, err, sizeof err) != 0) {
 		fprintf(stderr, "noisetop: %s\n", err);
+		goto out;
+	}
+	if (j->nshards > 1 && job_shard_finished(j)) {
+		printf("shard %d of %d of run %s is already finished\n",
+		    j->shard, j->nshards, j->rec.id);
+		rc = run_merge(&j->rec, j->rec.conf.source, NULL, err,
+		    sizeof err) == 0 ? 0 : 1;
+		if (rc != 0)
+			fprintf(stderr, "noisetop: %s\n", err);
 		goto out;
 	}
 	if (job_finished(j)) {

@@ -193,3 +193,31 @@ fail:
 	free(j);
 	return 1;
 }
+
+int
+headless_merge(const cli_options *o)
+{
+	char  root[NT_PATH_LEN], err[NT_ERR_LEN];
+	run  *r = calloc(1, sizeof *r);
+	int   missing = 0, rc = 1;
+
+	if (r == NULL) {
+		fprintf(stderr, "noisetop: out of memory\n");
+		return 1;
+	}
+	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
+	    run_open(r, root, o->resume, err, sizeof err) != 0 ||
+	    run_merge(r, r->conf.source, &missing, err, sizeof err) != 0)
+		fprintf(stderr, "noisetop: %s\n", err);
+	else if (missing > 0)
+		fprintf(stderr, "noisetop: run %s: %d of %d rows are not done "
+		    "yet (see 'noisetop runs'); nothing merged\n", r->id,
+		    missing, sweep_plan_rows(&r->conf.plan));
+	else {
+		printf("merged run %s: %d rows; results in %s\n", r->id,
+		    sweep_plan_rows(&r->conf.plan), r->dir);
+		rc = 0;
+	}
+	free(r);
+	return rc;
+}

@@ -87,7 +87,11 @@ job_record(job *j, const char *root, const dataset *ds, uint32_t crc,
 	c->cfg = j->table.cfg;
 	c->plan = j->table.plan;
 	c->data_crc = crc;
-	rc = run_create(&j->rec, root, c, err, errlen);
+	if (j->run_id[0] != '\0' || j->nshards > 1)
+		rc = run_create_named(&j->rec, root, j->run_id[0] != '\0' ?
+		    j->run_id : "run", c, j->shard, j->nshards, err, errlen);
+	else
+		rc = run_create(&j->rec, root, c, err, errlen);
 	free(c);
 	j->recording = rc == 0;
 	return rc;
@@ -120,6 +124,16 @@ job_restore(job *j, char *err, size_t errlen)
 		j->resuming = 1;
 	}
 	return 0;
+}
+
+int
+job_shard_finished(const job *j)
+{
+	for (int i = 0; i < j->table.n; i++)
+		if (j->table.rows[i].state != SWEEP_DONE &&
+		    sweep_in_shard(i, j->shard, j->nshards))
+			return 0;
+	return 1;
 }
 
 int

@@ -99,6 +99,8 @@ kv_int_list(const char *key, const char *value, int lo, int hi, int *out,
 char *
 kv_float(char *buf, float f)
 {
+	if (buf == NULL)
+		return NULL;
 	for (int prec = 1; prec <= 9; prec++) {
 		snprintf(buf, 32, "%.*g", prec, (double)f);
 		if ((float)strtod(buf, NULL) == f)  /* as the readers read it */

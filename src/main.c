@@ -190,6 +190,14 @@ main(int argc, char **argv)
 		rc = headless_runs(o);
 		goto out;
 	}
+	if (o->cmd == CLI_SLURM) {
+		rc = headless_slurm(o);
+		goto out;
+	}
+	if (o->cmd == CLI_MERGE) {
+		rc = headless_merge(o);
+		goto out;
+	}
 	if (o->cmd == CLI_PLOT) {
 		rc = headless_plot(o);
 		goto out;

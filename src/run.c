@@ -95,12 +95,14 @@ write_file(const char *dir, const char *name, const char *text, char *err,
 	return file_write_atomic(path, text, strlen(text), err, errlen);
 }
 
+/* config.txt's text for r into text (len bytes).  Returns 0, or -1. */
 static int
-write_config(const run *r, char *err, size_t errlen)
+format_config(const run *r, char *text, size_t len, char *err,
+    size_t errlen)
 {
 	const run_config *c = &r->conf;
-	char              text[16384], *p = text, f[32];
-	size_t            left = sizeof text;
+	char              *p = text, f[32];
+	size_t            left = len;
 	int               n;
 
 #define ADD(...)                                                           \
@@ -141,19 +143,42 @@ write_config(const run *r, char *err, size_t errlen)
 		ADD("%s%s", i ? "," : "", kv_float(f, c->plan.test_scales[i]));
 	ADD("\nnoise_mode = %s\n", sweep_mode_name(c->plan.mode));
 #undef ADD
+	return 0;
+}
+
+static int
+write_config(const run *r, char *err, size_t errlen)
+{
+	char text[16384];
+
+	if (format_config(r, text, sizeof text, err, errlen) != 0)
+		return -1;
 	return write_file(r->dir, "config.txt", text, err, errlen);
 }
 
+/*
+ * The state file this process writes: state.txt, or state-K.txt for shard
+ * K of N, so that shards on other machines never rewrite each other's.
+ * The host is recorded so that a pid is only checked on its own machine.
+ */
 static int
 write_state(const run *r, const char *state, int row, int nrows, int epoch,
     int epochs, char *err, size_t errlen)
 {
-	char text[512];
+	char text[768], host[256] = "", name[64];
 
+	if (gethostname(host, sizeof host - 1) != 0)
+		host[0] = '\0';
 	snprintf(text, sizeof text, "state = %s\nrow = %d\nnrows = %d\n"
-	    "epoch = %d\nepochs = %d\npid = %ld\n", state, row, nrows, epoch,
-	    epochs, (long)getpid());
-	return write_file(r->dir, "state.txt", text, err, errlen);
+	    "epoch = %d\nepochs = %d\npid = %ld\nhost = %s\n", state, row,
+	    nrows, epoch, epochs, (long)getpid(), host);
+	if (r->nshards > 1) {
+		snprintf(text + strlen(text), sizeof text - strlen(text),
+		    "shard = %d\nshards = %d\n", r->shard, r->nshards);
+		snprintf(name, sizeof name, "state-%d.txt", r->shard);
+	} else
+		snprintf(name, sizeof name, "state.txt");
+	return write_file(r->dir, name, text, err, errlen);
 }
 
 static int
@@ -325,6 +350,53 @@ run_create(run *r, const char *root, const run_config *conf, char *err,
 	    conf->cfg.epochs, err, errlen);
 }
 
+int
+run_create_named(run *r, const char *root, const char *id,
+    const run_config *conf, int shard, int nshards, char *err,
+    size_t errlen)
+{
+	char  want[16384], path[NT_PATH_LEN + 300], *have;
+
+	memset(r, 0, sizeof *r);
+	r->conf = *conf;
+	r->shard = nshards > 1 ? shard : 0;
+	r->nshards = nshards > 1 ? nshards : 0;
+	/* Threads are each process's own: results do not depend on them,
+	 * and shards on other machines may use other counts. */
+	if (r->nshards > 1)
+		r->conf.cfg.threads = 0;
+	if (snprintf(r->id, sizeof r->id, "%s", id) >= (int)sizeof r->id ||
+	    snprintf(r->dir, sizeof r->dir, "%s/%s", root, id) >=
+	    (int)sizeof r->dir)
+		return err_set(err, errlen, "%s: name too long", id);
+	if (mkdir(r->dir, 0755) != 0 && errno != EEXIST)
+		return err_set(err, errlen, "%s: cannot create: %s", r->dir,
+		    strerror(errno));
+	if (format_config(r, want, sizeof want, err, errlen) != 0)
+		return -1;
+	/*
+	 * The first shard writes config.txt; every other one finds it and
+	 * checks that it runs the same grid (same text), so two different
+	 * sweeps never share a directory.  Two first shards at once write
+	 * the same bytes, each renamed into place whole.
+	 */
+	snprintf(path, sizeof path, "%s/config.txt", r->dir);
+	if (access(path, F_OK) == 0) {
+		int same;
+
+		if ((have = kv_read(path, RUN_FILE_MAX, err, errlen)) == NULL)
+			return -1;
+		same = strcmp(have, want) == 0;
+		free(have);
+		if (!same)
+			return err_set(err, errlen, "%s: run %s exists with other "
+			    "options or data; give another --run-id", path, id);
+	} else if (write_file(r->dir, "config.txt", want, err, errlen) != 0)
+		return -1;
+	return write_state(r, "running", 0, sweep_plan_rows(&conf->plan), 0,
+	    conf->cfg.epochs, err, errlen);
+}
+
 static int
 state_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 {
@@ -338,9 +410,17 @@ state_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 		snprintf(s->state, sizeof s->state, "%s", v);
 		return 0;
 	}
+	if (strcmp(k, "host") == 0) {
+		snprintf(s->host, sizeof s->host, "%s", v);
+		return 0;
+	}
 	if (kv_num(k, v, 0, 1e12, &d, err, errlen) != 0)
 		return -1;
-	if (strcmp(k, "row") == 0)
+	if (strcmp(k, "shard") == 0)
+		s->shard = (int)d;
+	else if (strcmp(k, "shards") == 0)
+		s->nshards = (int)d;
+	else if (strcmp(k, "row") == 0)
 		s->row = (int)d;
 	else if (strcmp(k, "nrows") == 0)
 		s->nrows = (int)d;
@@ -355,14 +435,14 @@ state_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 	return 0;
 }
 
-int
-run_read_state(const char *dir, run_state *st, char *err, size_t errlen)
+/* One state file; alive is known only for a process on this host. */
+static int
+read_state_file(const char *path, run_state *st, char *err, size_t errlen)
 {
-	char path[4400], *text;
-	int  rc;
+	char *text, host[256] = "";
+	int   rc;
 
 	memset(st, 0, sizeof *st);
-	snprintf(path, sizeof path, "%s/state.txt", dir);
 	if ((text = kv_read(path, RUN_FILE_MAX, err, errlen)) == NULL)
 		return -1;
 	rc = kv_parse(path, text, state_key, st, err, errlen);
@@ -371,9 +451,75 @@ run_read_state(const char *dir, run_state *st, char *err, size_t errlen)
 		return -1;
 	if (st->state[0] == '\0')
 		return err_set(err, errlen, "%s: no state", path);
+	gethostname(host, sizeof host - 1);
+	st->elsewhere = st->host[0] != '\0' && strcmp(st->host, host) != 0;
 	st->alive = st->pid > 0 && strcmp(st->state, "running") == 0 &&
+	    !st->elsewhere &&
 	    (kill((pid_t)st->pid, 0) == 0 || errno == EPERM);
 	return 0;
+}
+
+int
+run_read_state(const char *dir, run_state *st, char *err, size_t errlen)
+{
+	char path[4400];
+
+	snprintf(path, sizeof path, "%s/state.txt", dir);
+	/* A sharded run has no state.txt until it is merged: its state is
+	 * that of its shards. */
+	if (access(path, F_OK) != 0) {
+		run_state sh[SWEEP_MAX_ROWS > 64 ? 64 : SWEEP_MAX_ROWS];
+		int       n = run_read_shards(dir, sh, 64, err, errlen);
+
+		if (n > 0) {
+			memset(st, 0, sizeof *st);
+			st->nshards = sh[0].nshards;
+			snprintf(st->state, sizeof st->state, "finished");
+			for (int i = 0; i < n; i++) {
+				if (sh[i].alive || sh[i].elsewhere) {
+					*st = sh[i];
+					st->nshards = sh[0].nshards;
+					break;
+				}
+				if (strcmp(sh[i].state, "finished") != 0) {
+					*st = sh[i];
+					st->nshards = sh[0].nshards;
+				}
+			}
+			/* All shards finished and none merged yet. */
+			if (strcmp(st->state, "finished") == 0)
+				snprintf(st->state, sizeof st->state,
+				    "interrupted");
+			st->shard = 0;
+			return 0;
+		}
+	}
+	return read_state_file(path, st, err, errlen);
+}
+
+int
+run_read_shards(const char *dir, run_state *st, int max, char *err,
+    size_t errlen)
+{
+	int n = 0;
+
+	for (int k = 1; k <= SWEEP_MAX_ROWS && n < max; k++) {
+		char path[4400];
+
+		snprintf(path, sizeof path, "%s/state-%d.txt", dir, k);
+		if (access(path, F_OK) != 0) {
+			/* Shards are numbered 1..N; stop past the last. */
+			if (n > 0 && k > st[0].nshards)
+				break;
+			if (n == 0 && k > 64)
+				break;
+			continue;
+		}
+		if (read_state_file(path, &st[n], err, errlen) != 0)
+			return -1;
+		n++;
+	}
+	return n;
 }
 
 /* A run directory and when its config.txt was written (its creation). */
@@ -452,6 +598,35 @@ run_names_free(char **names, int n)
 	for (int i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+}
+
+int
+run_latest(const char *root, char *name, size_t namelen, struct timespec *mt,
+    char *err, size_t errlen)
+{
+	char      **names;
+	int         n, found = 0;
+	struct stat st;
+
+	if ((names = run_names(root, &n, err, errlen)) == NULL)
+		return -1;
+	if (n > 0) {
+		char dir[NT_PATH_LEN + 300];
+
+		found = snprintf(name, namelen, "%s", names[0]) < (int)namelen;
+		snprintf(dir, sizeof dir, "%s/%s", root, names[0]);
+		/* A file renamed into the directory changes its mtime. */
+		if (mt != NULL) {
+			if (stat(dir, &st) == 0)
+				*mt = st.st_mtim;
+			else
+				memset(mt, 0, sizeof *mt);
+		}
+	}
+	run_names_free(names, n);
+	if (!found)
+		return err_set(err, errlen, "no run in %s", root);
+	return 0;
 }
 
 int
@@ -633,7 +808,9 @@ run_record(run *r, const sweep_progress *p, const char *source, char *err,
 	} else if (row->state == SWEEP_DONE &&
 	    write_matrix_row(r, p->table, p->row, err, errlen) != 0)
 		return -1;
-	if (write_results(r, p->table, source, err, errlen) != 0)
+	/* A shard leaves the shared results to the merge. */
+	if (r->nshards <= 1 && write_results(r, p->table, source, err,
+	    errlen) != 0)
 		return -1;
 	return write_state(r, "running", p->row, p->table->n,
 	    tp != NULL ? tp->nhist : row->nhist, p->table->cfg.epochs, err,
@@ -651,10 +828,51 @@ run_finish(run *r, const sweep_table *t, const char *source, int interrupted,
 			row = i;
 			epoch = t->rows[i].nhist;
 		}
+	if (r->nshards > 1) {
+		if (write_state(r, interrupted ? "interrupted" : "finished",
+		    row, t->n, epoch, t->cfg.epochs, err, errlen) != 0)
+			return -1;
+		/* The last shard to finish assembles the run. */
+		return interrupted ? 0 : run_merge(r, source, NULL, err, errlen);
+	}
 	if (write_results(r, t, source, err, errlen) != 0)
 		return -1;
 	return write_state(r, interrupted ? "interrupted" : "finished", row,
 	    t->n, epoch, t->cfg.epochs, err, errlen);
+}
+
+int
+run_merge(run *r, const char *source, int *missing, char *err, size_t errlen)
+{
+	sweep_table t;
+	checkpoint  ck;
+	run         whole = *r;
+	int         left = 0, rc;
+
+	if (missing != NULL)
+		*missing = 0;
+	whole.shard = whole.nshards = 0;
+	if (run_restore(&whole, &t, 1, 1, &ck, err, errlen) != 0) {
+		sweep_table_free(&t);
+		return -1;
+	}
+	checkpoint_free(&ck);
+	for (int i = 0; i < t.n; i++)
+		left += t.rows[i].state != SWEEP_DONE;
+	if (missing != NULL)
+		*missing = left;
+	/* Not every shard is done: nothing to assemble yet. */
+	if (left > 0) {
+		sweep_table_free(&t);
+		return 0;
+	}
+	/* The same files, from the same bytes, as an unsharded run writes. */
+	rc = write_results(&whole, &t, source, err, errlen);
+	if (rc == 0)
+		rc = write_state(&whole, "finished", t.n - 1, t.n,
+		    t.cfg.epochs, t.cfg.epochs, err, errlen);
+	sweep_table_free(&t);
+	return rc;
 }
 
 int

@@ -115,6 +115,45 @@ short_data(const run_config *c, char *out, size_t outlen)
 		snprintf(out, outlen, "%.*s", (int)strcspn(s, " ("), s);
 }
 
+/*
+ * A sharded run not merged yet: how its shards stand, from their own
+ * state files, and how many rows are done (a done row has row-R.txt).
+ */
+static void
+shard_status(const char *dir, const run *r, runlist_entry *e)
+{
+	run_state sh[64];
+	char      err[NT_ERR_LEN], path[NT_PATH_LEN + 400];
+	int       n = run_read_shards(dir, sh, 64, err, sizeof err);
+	int       nrows = sweep_plan_rows(&r->conf.plan), done = 0;
+	int       fin = 0, live = 0, away = 0, gone = 0, stopped = 0;
+	int       nshards = n > 0 ? sh[0].nshards : 0;
+
+	for (int i = 0; i < nrows; i++) {
+		snprintf(path, sizeof path, "%s/row-%d.txt", dir, i);
+		done += access(path, F_OK) == 0;
+	}
+	for (int i = 0; i < n; i++) {
+		if (strcmp(sh[i].state, "finished") == 0)
+			fin++;
+		else if (sh[i].alive)
+			live++;
+		else if (sh[i].elsewhere && strcmp(sh[i].state,
+		    "running") == 0)
+			away++;
+		else if (strcmp(sh[i].state, "running") == 0)
+			gone++;
+		else
+			stopped++;
+	}
+	e->alive = live > 0;
+	snprintf(e->status, sizeof e->status, "shards %d/%d done, %d "
+	    "running, %d elsewhere, %d gone, %d stopped, %d not started; "
+	    "rows %d/%d%s", fin, nshards, live, away, gone, stopped,
+	    nshards - n > 0 ? nshards - n : 0, done, nrows, done == nrows ?
+	    ": merge" : "");
+}
+
 static void
 summarise(const char *root, const char *name, runlist_entry *e)
 {
@@ -157,10 +196,13 @@ summarise(const char *root, const char *name, runlist_entry *e)
 	e->alive = st.alive;
 	e->finished = strcmp(st.state, "finished") == 0;
 	read_results(dir, e);
-	if (e->finished)
-		snprintf(e->status, sizeof e->status, "finished (%d scale%s, "
-		    "%d epoch%s)", st.nrows, st.nrows == 1 ? "" : "s",
-		    st.epochs, st.epochs == 1 ? "" : "s");
+	if (st.nshards > 1 && !e->finished)
+		shard_status(dir, r, e);
+	else if (e->finished)
+		snprintf(e->status, sizeof e->status, "finished (%d %s%s, "
+		    "%d epoch%s)", st.nrows, st.nrows == r->conf.plan.nscales ?
+		    "scale" : "row", st.nrows == 1 ? "" : "s", st.epochs,
+		    st.epochs == 1 ? "" : "s");
 	else if (st.alive)
 		snprintf(e->status, sizeof e->status, "running (pid %ld): "
 		    "scale %g, epoch %d/%d", st.pid, (double)sweep_plan_scale(&r->conf.plan, st.row), st.epoch, st.epochs);

@@ -45,12 +45,18 @@ testpoint_batch(const testpoint *tp, int epoch, int batch, atomic_int *cancel)
 {
 	struct timespec ts = { 0, 5 * 1000 * 1000 };
 	const char     *path = getenv("NOISETOP_TEST_STOP_FILE");
-	char            tmp[4096], line[32];
+	char            tmp[4300], own[4200], line[32];
 	int             fd, len;
 
 	if (tp->epoch == 0 || epoch != tp->epoch || batch != tp->batch ||
 	    path == NULL)
 		return;
+	/* A directory (a path ending in '/'): one file per process in it,
+	 * stop.PID, for tests that hold several processes at once. */
+	if (path[0] != '\0' && path[strlen(path) - 1] == '/') {
+		snprintf(own, sizeof own, "%sstop.%ld", path, (long)getpid());
+		path = own;
+	}
 	/* Renamed into place whole: a test never reads it half written. */
 	len = snprintf(line, sizeof line, "%ld\n", (long)getpid());
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);

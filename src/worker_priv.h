@@ -7,6 +7,7 @@
 #define NOISETOP_WORKER_PRIV_H
 
 #include <pthread.h>
+#include <time.h>
 
 #include "job.h"
 #include "mlp.h"
@@ -58,6 +59,12 @@ struct worker {
 	int             shown_fits;  /* trained on the worker's data */
 	worker_job      shown_kind;
 	uint32_t        crc;      /* run_data_crc(ds), computed once */
+	/* The run on show and its directory's time when it was read: the
+	 * idle worker polls these once a second to follow a run that other
+	 * processes (shards on other machines) are writing. */
+	char            watch_name[256];
+	struct timespec watch_mtime;
+	int             watch_pinned;  /* watch_name was chosen (worker_load) */
 	int             have_crc;
 };
 

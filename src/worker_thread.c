@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -369,6 +370,21 @@ loaded_note(worker *w, job *j, char *note, size_t notelen, double *secs,
 	return resumable;
 }
 
+/* The modification time of run name's directory (a file renamed into it
+ * changes it).  Returns 0, or -1. */
+static int
+dir_mtime(const worker *w, const char *name, struct timespec *mt)
+{
+	char        path[4400];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/%s", w->root, name);
+	if (stat(path, &st) != 0)
+		return -1;
+	*mt = st.st_mtim;
+	return 0;
+}
+
 /*
  * Read run w->load_name (the newest when "") and publish it as
  * WORKER_LOADED, with its model
@@ -393,8 +409,16 @@ do_load(worker *w)
 	pthread_mutex_lock(&w->mu);
 	memcpy(name, w->load_name, sizeof name);
 	pthread_mutex_unlock(&w->mu);
-	ok = j != NULL && (name[0] != '\0' || run_newest(w->root, 1, name,
-	    sizeof name, NULL, 0) == 0);
+	/* A run chosen in the browser is followed by itself; else the
+	 * newest. */
+	w->watch_pinned = name[0] != '\0';
+	if (w->watch_pinned)
+		ok = j != NULL && dir_mtime(w, name, &w->watch_mtime) == 0;
+	else
+		ok = j != NULL && run_latest(w->root, name, sizeof name,
+		    &w->watch_mtime, NULL, 0) == 0;
+	if (ok)
+		snprintf(w->watch_name, sizeof w->watch_name, "%s", name);
 	if (ok && (job_open(j, w->root, name, err, sizeof err) != 0 ||
 	    run_read_state(j->rec.dir, &rs, err, sizeof err) != 0 ||
 	    job_restore(j, err, sizeof err) != 0)) {
@@ -414,6 +438,17 @@ do_load(worker *w)
 	for (mrow = ok ? j->table.n - 1 : -1; mrow >= 0 &&
 	    j->table.rows[mrow].nhist == 0; mrow--)
 		;
+	/* Written by another process right now: followed, not resumed. */
+	if (ok && (rs.alive || (rs.elsewhere && strcmp(rs.state,
+	    "running") == 0) || (rs.nshards > 1 && strcmp(rs.state,
+	    "finished") != 0))) {
+		char stop[160];
+
+		job_stopped_at(&j->table, stop, sizeof stop);
+		snprintf(note, sizeof note, "%s, followed live: at %s",
+		    rs.nshards > 1 ? "sharded" : "running", stop);
+		resumable = 0;
+	}
 	/* Not worth the test-set pass when a job already owns the screen
 	 * (checked again below: one may start during the pass). */
 	if (ok && !worker_busy(w) && fits &&
@@ -461,6 +496,36 @@ do_load(worker *w)
 	free(j);
 }
 
+/*
+ * Idle with a runs root: wait for a request for up to a second, then look
+ * whether the newest run changed (another run appeared, or a file was
+ * renamed into the one on show): one readdir and one stat a second, which
+ * works on NFS and costs nothing measurable.  Called and returns with mu
+ * held; 1 when the run should be read again.
+ */
+static int
+wait_or_changed(worker *w)
+{
+	struct timespec until, mt;
+	char            name[256];
+	int             changed;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 1;
+	if (pthread_cond_timedwait(&w->cv, &w->mu, &until) == 0)
+		return 0;  /* woken: a request to look at first */
+	pthread_mutex_unlock(&w->mu);
+	if (w->watch_pinned)
+		snprintf(name, sizeof name, "%s", w->watch_name);
+	changed = (w->watch_pinned ? dir_mtime(w, name, &mt) :
+	    run_latest(w->root, name, sizeof name, &mt, NULL, 0)) == 0 &&
+	    (strcmp(name, w->watch_name) != 0 ||
+	    mt.tv_sec != w->watch_mtime.tv_sec ||
+	    mt.tv_nsec != w->watch_mtime.tv_nsec);
+	pthread_mutex_lock(&w->mu);
+	return changed && !w->busy && !w->quit;
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -499,6 +564,11 @@ worker_main(void *arg)
 			pthread_mutex_unlock(&w->mu);
 			worker_do_predict(w);
 			pthread_mutex_lock(&w->mu);
+		} else if (w->root[0] != '\0' && !w->busy &&
+		    (w->pub.st.state == WORKER_IDLE ||
+		    w->pub.st.state == WORKER_LOADED)) {
+			if (wait_or_changed(w))
+				w->want_load = 1;
 		} else
 			pthread_cond_wait(&w->cv, &w->mu);
 	}

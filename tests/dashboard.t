@@ -50,7 +50,7 @@ LIMITS="--train-limit 2000 --test-limit 500"
 # label_of SPLIT INDEX: the label noisetop show gives that image.
 label_of() {
 	(cd "$OUT" && eval "env $DENV '$NOISETOP' show $DARGS $LIMITS \
-	    --split $1 --index $2 --count 1") |
+	    --split $1 --index $2 --count 1" 2>/dev/null) |
 	    sed -n 's/^#[0-9]* *label \([0-9]\).*/\1/p'
 }
 L0=$(label_of train 0)

@@ -159,6 +159,71 @@ check "shard 2 was resumed in the first run's directory" \
     '[ "$(cat "$work/runs/$jid/shard.2" 2>/dev/null)" = "$(printf "%s\n" \
         resume "$work/runs/$jid" --shard 2/2 --threads 1)" ]'
 
+# 6. The real thing: noisetop slurm --submit runs a tiny sweep as a 2-task
+# array of shards and a merge job; the merged run equals the unsharded
+# sweep (summary and matrix bit for bit, the history but for seconds).
+NT=$(realpath "${NOISETOP:-./noisetop}")
+set6=$work/set
+mkdir -p "$set6" "$work/ngen" "$work/ngen2"
+python3 - "$set6" <<'PY'
+import gzip, struct, sys
+d = sys.argv[1]
+for prefix, n in (("train", 400), ("t10k", 100)):
+    with gzip.open(d + "/" + prefix + "-images-idx3-ubyte.gz", "wb") as f:
+        f.write(struct.pack(">IIII", 0x803, n, 28, 28) +
+                bytes(((i * 7919) % 251) if (i // 28) % 3 else 0 for i in range(n * 784)))
+    with gzip.open(d + "/" + prefix + "-labels-idx1-ubyte.gz", "wb") as f:
+        f.write(struct.pack(">II", 0x801, n) + bytes(i % 10 for i in range(n)))
+PY
+nopts=(--data "$set6" --hidden 32 --epochs 2 --scales 0,1 --seeds 2)
+metrics() { grep -v '^#' "$1" | cut -d, -f1-3,5-; }
+"$NT" sweep "${nopts[@]}" --no-progress --runs "$work/whole" >/dev/null 2>&1
+W=$(ls -d "$work"/whole/*)
+sub=$(cd "$work" && "$NT" slurm "${nopts[@]}" --runs "$work/nruns" \
+    --array-size 2 --cpus-per-task 1 --out "$work/ngen" --submit 2>&1)
+njid=$(sed -n 's/^submitted array job \([0-9]*\).*/\1/p' <<<"$sub")
+check "noisetop slurm --submit submits the array ($njid)" \
+    '[[ "$njid" =~ ^[0-9]+$ ]]'
+# (slurm_until gives up on status 2, grep's for a missing file.)
+nmerged() { [ -e "$work/nruns/$njid/state.txt" ] &&
+    grep -q "state = finished" "$work/nruns/$njid/state.txt"; }
+check "its shards run and the merge job assembles the run" \
+    'slurm_until 120 nmerged'
+check "the merged run equals the unsharded sweep (summary, matrix; history but seconds)" \
+    'cmp "$W/summary.csv" "$work/nruns/$njid/summary.csv" &&
+     cmp "$W/matrix.csv" "$work/nruns/$njid/matrix.csv" &&
+     diff <(metrics "$W/results.csv") <(metrics "$work/nruns/$njid/results.csv") >&2'
+
+# A second array whose task 2 is cancelled: both tasks are held at a test
+# point (testpoint.h, a file per process) until task 2 is cancelled, then
+# released; task 1 finishes, the merge is stranded, and --resubmit sends
+# shard 2 alone, which resumes and merges.
+mkdir -p "$work/hold"
+sub=$(cd "$work" && NOISETOP_TEST_STOP=1:2:1 \
+    NOISETOP_TEST_STOP_FILE="$work/hold/" "$NT" slurm "${nopts[@]}" \
+    --runs "$work/nruns" --array-size 2 --cpus-per-task 1 \
+    --out "$work/ngen2" --submit 2>&1)
+njid2=$(sed -n 's/^submitted array job \([0-9]*\).*/\1/p' <<<"$sub")
+held() { [ "$(ls "$work/hold" | grep -c '^stop\.[0-9]*$')" -eq 2 ]; }
+check "second array ($njid2): both tasks held at the test point" \
+    'slurm_until 120 held'
+scancel "${njid2}_2"
+cancelled() { [ "$(slurm_job_state "$njid2" 2)" = CANCELLED ]; }
+check "task 2 of the second array is CANCELLED" 'slurm_until 60 cancelled'
+rm -f "$work/hold"/stop.*
+task1_done() { [ "$(slurm_job_state "$njid2" 1)" = COMPLETED ]; }
+check "task 1 completes; the run is not merged" \
+    'slurm_until 120 task1_done && [ ! -e "$work/nruns/$njid2/state.txt" ]'
+sub=$(cd "$work" && "$NT" slurm --resubmit "$work/nruns/$njid2" \
+    --cpus-per-task 1 --out "$work/ngen2" --submit 2>&1)
+check "--resubmit writes an array of shard 2 only" \
+    'grep -q "^#SBATCH --array=2$" "$work/ngen2/noisetop.sbatch" &&
+     grep -q "resume" "$work/ngen2/noisetop.sbatch"'
+nmerged2() { [ -e "$work/nruns/$njid2/state.txt" ] &&
+    grep -q "state = finished" "$work/nruns/$njid2/state.txt"; }
+check "the resubmitted shard finishes and the run merges, equal to the unsharded one" \
+    'slurm_until 120 nmerged2 && cmp "$W/summary.csv" "$work/nruns/$njid2/summary.csv"'
+
 # 5. Shutdown: every daemon started is gone, and no process is left that
 # carries this cluster's SLURM_CONF (a job or a slurmstepd would), not even
 # of a job that was still running.
