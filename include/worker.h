@@ -86,6 +86,9 @@ typedef struct {
 	 * train_n and test_n of the data. */
 	size_t train_n, test_n;
 
+	/* Seconds per training image measured by worker_probe(), < 0 none. */
+	double probe_spe;
+
 	/* The answer to the last worker_predict(): class probabilities of one
 	 * image at one preview scale. */
 	int    probs_valid;
@@ -235,6 +238,14 @@ void worker_predict(worker *w, int split, size_t index, float scale,
  */
 void worker_predict_ladder(worker *w, int split, size_t index, float scale,
     uint64_t seed, const float *scales, int n);
+
+/*
+ * Time a few training steps (forward, loss, backward, Adam on one batch
+ * of the first images) of a throwaway model of cfg's shapes on the
+ * worker thread, when idle; the answer arrives as probe_spe.  It is not a
+ * training run (no test point counts it).
+ */
+void worker_probe(worker *w, const train_config *cfg);
 
 /*
  * Copy the latest snapshot into dst when it changed since dst was last

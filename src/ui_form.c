@@ -7,7 +7,8 @@
  * ~/.config/noisetop/), read with kv.h and written atomically; a flag
  * given on the command line (one that differs from its default) wins
  * over the remembered value.  The estimate uses this machine's measured
- * speed (seconds per sample-epoch of the last job shown).
+ * speed: seconds per sample-epoch of the last job shown, else a timed
+ * probe of a few training steps (worker_probe).
  */
 #include "ui_priv.h"
 
@@ -177,6 +178,9 @@ ui_form_open(ui *u, int kind)
 	f->cur = kind == WORKER_JOB_SWEEP ? UI_F_SCALES : UI_F_EPOCHS;
 	f->err[0] = '\0';
 	u->mode = UI_MODE_FORM;
+	/* Nothing measured on this machine yet: time a few steps. */
+	if (u->speed <= 0.0 && u->snap->st.probe_spe <= 0.0)
+		worker_probe(u->w, &u->o->cfg);
 }
 
 /* A whole number field within [lo, hi]; 0 or -1 with a message. */
@@ -256,16 +260,19 @@ ui_form_estimate(const ui *u)
 	int          rows;
 	size_t       trn, ten;
 	char         err[256];
+	double       spe = u->speed > 0.0 ? u->speed : u->snap->st.probe_spe;
 
-	if (u->speed <= 0.0 || form_job(u, &cfg, &p, &trn, &ten, err,
+	if (spe <= 0.0 || form_job(u, &cfg, &p, &trn, &ten, err,
 	    sizeof err) != 0)
 		return -1.0;
 	rows = (u->form.kind == WORKER_JOB_SWEEP ? p.nscales :
 	    u->form.kind == WORKER_JOB_COMPARE ? 2 : 1) * p.nseeds *
 	    p.ncorruptions;
-	/* Evaluation (each epoch's validation) costs about a third of a
-	 * training step per image; u->speed was measured the same way. */
-	return u->speed * ((double)trn + (double)ten / 3.0) * cfg.epochs * rows;
+	/* Per row: its epochs (training, then validation, a forward pass at
+	 * about a third of a training step per image), then the test set at
+	 * every test scale of the matrix. */
+	return spe * rows * (((double)trn + (double)ten / 3.0) * cfg.epochs +
+	    (double)ten / 3.0 * (p.ntest > 0 ? p.ntest : p.nscales));
 }
 
 static void
@@ -329,7 +336,7 @@ void
 ui_draw_form(ui *u, const ui_layout *l)
 {
 	const ui_form *f = &u->form;
-	char   title[64], est[64], d[32];
+	char   title[64], est[128], d[32];
 	double e = ui_form_estimate(u);
 	int    w = FORM_W < l->cols ? FORM_W : l->cols, h = UI_NFIELDS + 6;
 	int    y = (l->lines - h) / 2, x = (l->cols - w) / 2;
@@ -349,10 +356,13 @@ ui_draw_form(ui *u, const ui_layout *l)
 	}
 	if (e >= 0.0) {
 		render_duration(e, d, sizeof d);
-		snprintf(est, sizeof est, "est. %s on this machine", d);
+		snprintf(est, sizeof est, "est. %s on this machine (%s)", d,
+		    u->speed > 0.0 ? "measured on the last job" :
+		    "a timed probe of a few steps");
 	} else
-		snprintf(est, sizeof est, u->speed > 0.0 ? "est. -" :
-		    "est. unknown until a job has run here");
+		snprintf(est, sizeof est, u->speed > 0.0 ||
+		    u->snap->st.probe_spe > 0.0 ? "est. -" :
+		    "est. timing this machine...");
 	ui_put(u, y + UI_NFIELDS + 2, x + 2, w - 4, UI_PLAIN(UI_A_REVERSE |
 	    UI_A_BOLD), est);
 	if (f->err[0] != '\0')

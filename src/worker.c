@@ -156,6 +156,18 @@ worker_load(worker *w, const char *name)
 }
 
 void
+worker_probe(worker *w, const train_config *cfg)
+{
+	pthread_mutex_lock(&w->mu);
+	if (!w->busy) {
+		w->probe_cfg = *cfg;
+		w->want_probe = 1;
+		pthread_cond_signal(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+}
+
+void
 worker_select(worker *w, int row)
 {
 	pthread_mutex_lock(&w->mu);

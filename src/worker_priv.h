@@ -34,6 +34,8 @@ struct worker {
 	int             want_select;  /* worker_select() asked */
 	int             sel_row;
 	char            load_name[256];  /* worker_load(): "" the newest */
+	int             want_probe;   /* worker_probe() asked */
+	train_config    probe_cfg;
 	int             want_predict;
 	int             pr_split;
 	size_t          pr_index;
@@ -111,6 +113,9 @@ void worker_view(const worker *w, size_t train_n, size_t test_n,
 /* Was run config c trained on the first images of the worker's data?  Then
  * *view holds them and 1 is returned. */
 int worker_fits(worker *w, const run_config *c, dataset *view);
+
+/* Time a few training steps of probe_cfg's model (worker_probe). */
+void worker_do_probe(worker *w);
 
 /* Make the pending selected row's model the kept one (from the shown
  * run's checkpoint), or say why not. */

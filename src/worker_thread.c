@@ -560,6 +560,10 @@ worker_main(void *arg)
 			pthread_mutex_unlock(&w->mu);
 			worker_do_select(w);
 			pthread_mutex_lock(&w->mu);
+		} else if (w->want_probe && !w->busy) {
+			pthread_mutex_unlock(&w->mu);
+			worker_do_probe(w);
+			pthread_mutex_lock(&w->mu);
 		} else if (w->want_predict) {
 			pthread_mutex_unlock(&w->mu);
 			worker_do_predict(w);
@@ -597,6 +601,7 @@ worker_new(const dataset *ds, const char *runs_root, char *err,
 	}
 	w->pub.st.version = 1;  /* a zeroed copy differs from it */
 	w->pub.st.eta = w->pub.st.sec_per_epoch = -1.0;
+	w->pub.st.probe_spe = -1.0;
 	w->pub.st.acc = w->pub.st.loss = NAN;
 	w->cur.table.current = -1;
 	atomic_init(&w->ctl.cancel, 0);

@@ -64,6 +64,25 @@ wait_for(worker *w, worker_snapshot *s, int (*done)(const worker_snapshot *),
 }
 
 static int
+limited_done(const worker_snapshot *s)
+{
+	return s->st.state == WORKER_DONE && s->st.train_n == 256 &&
+	    s->table.n == 3 && sweep_table_finished(&s->table);
+}
+
+static int
+row0_kept(const worker_snapshot *s)
+{
+	return s->st.have_model && s->st.model_row == 0;
+}
+
+static int
+probed(const worker_snapshot *s)
+{
+	return s->st.probe_spe > 0.0;
+}
+
+static int
 finished(const worker_snapshot *s)
 {
 	return s->st.state != WORKER_RUNNING && s->st.state != WORKER_IDLE;
@@ -462,6 +481,37 @@ main(void)
 	ok(s.st.state == WORKER_CANCELLED && s.st.model_scale == 0.5f &&
 	    s.st.model_job == WORKER_JOB_TRAIN,
 	    "cancelled; the kept model is still the train job's");
+
+	/* A sweep on the first images only; then a finished row's model
+	 * selected from its checkpoint; then the probe of the form. */
+	{
+		sweep_plan p;
+		int        epochs = cfg.epochs;
+
+		cfg.epochs = 2;
+
+		sweep_plan_default(&p, scales, 3);
+		p.ntest = 0;
+		unsetenv("NOISETOP_TEST_STOP");
+		ok(worker_start_limited(w, WORKER_JOB_SWEEP, &cfg, &p, 256, 64,
+		    msg, sizeof msg) == 0, "a sweep on 256/64 images starts");
+		ok(wait_for(w, &s, limited_done, 60) &&
+		    s.st.train_n == 256 && s.st.test_n == 64 &&
+		    s.table.n == 3, "it finishes on 256/64 images (%zu/%zu)",
+		    s.st.train_n, s.st.test_n);
+		ok(s.st.model_row == 2 && s.st.model_scale == 2.0f &&
+		    strcmp(s.st.model_run, s.st.run_id) == 0,
+		    "the last row's model is kept, named by its run");
+		worker_select(w, 0);
+		ok(wait_for(w, &s, row0_kept, 30) && s.st.model_scale == 0.0f &&
+		    strcmp(s.st.model_run, s.st.run_id) == 0 &&
+		    s.test_pred != NULL, "worker_select(0): row 0's model, "
+		    "from its checkpoint, with its predictions");
+		worker_probe(w, &cfg);
+		ok(wait_for(w, &s, probed, 30), "worker_probe times a few "
+		    "training steps (%.2g s an image)", s.st.probe_spe);
+		cfg.epochs = epochs;
+	}
 
 	setenv("NOISETOP_TEST_STOP", "1:2:2", 1);
 	ok(worker_start(w, WORKER_JOB_SWEEP, &cfg, scales, 3, msg,
