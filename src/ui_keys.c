@@ -604,7 +604,7 @@ ui_key_help(int i, char *buf, size_t len)
 		if (bindings[k].name == NULL)
 			continue;
 		if (line++ == i) {
-			snprintf(buf, len, "%-11s %s", bindings[k].name,
+			snprintf(buf, len, "%-10s %s", bindings[k].name,
 			    bindings[k].help);
 			return 1;
 		}

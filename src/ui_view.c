@@ -421,6 +421,7 @@ ui_draw_sweep(ui *u, ui_rect r)
 	const sweep_plan    *p = &t->plan;
 	int    c = shown_corruption(u, t), n = p->nscales, ns = 0;
 	int    gw = r.w - 1, gh = r.h - 1, want, seeds = p->nseeds > 1;
+	int    has_train;
 	double scales[SWEEP_MAX_SCALES], v[4][SWEEP_MAX_SCALES];
 	double sd[2][SWEEP_MAX_SCALES], lo[2][SWEEP_MAX_SCALES],
 	       hi[2][SWEEP_MAX_SCALES];
@@ -460,15 +461,19 @@ ui_draw_sweep(ui *u, ui_rect r)
 		for (int k = 0; k < u->noverlay; k++)
 			v[2 + k][j] = overlay_at(&u->overlay[k], p->scales[j]);
 	}
-	/* Train and val when both fit, else val alone; then the marked
-	 * runs, as room allows. */
-	want = gh >= 2 * n ? 2 : 1;
-	for (int k = 2 - want; k < 2; k++)
-		bs[ns++] = (chart_bar_series){ k ? "val" : "train", v[k],
-		    seeds ? sd[k] : NULL, seeds ? lo[k] : NULL,
-		    seeds ? hi[k] : NULL };
-	for (int k = 0; k < u->noverlay && gh >= (ns + 1) * n; k++)
+	/* Val always; then the marked runs, then train, as room allows
+	 * (train is drawn first). */
+	want = 1;
+	while (want < 1 + u->noverlay && gh >= (want + 1) * n)
+		want++;
+	if (gh >= (want + 1) * n)
+		bs[ns++] = (chart_bar_series){ "train", v[0], seeds ? sd[0] :
+		    NULL, seeds ? lo[0] : NULL, seeds ? hi[0] : NULL };
+	bs[ns++] = (chart_bar_series){ "val", v[1], seeds ? sd[1] : NULL,
+	    seeds ? lo[1] : NULL, seeds ? hi[1] : NULL };
+	for (int k = 0; k < want - 1; k++)
 		bs[ns++] = (chart_bar_series){ oname[k], v[2 + k], 0, 0, 0 };
+	has_train = strcmp(bs[0].name, "train") == 0;
 
 	ui_limits(u, lim, sizeof lim);
 	grid[0] = '\0';
@@ -480,10 +485,10 @@ ui_draw_sweep(ui *u, ui_rect r)
 	if (s->state == WORKER_IDLE)
 		snprintf(title, sizeof title, "Accuracy vs noise: s sweeps");
 	else
-		snprintf(title, sizeof title, "%s vs noise (%s%s%s)", ns > 1 ?
+		snprintf(title, sizeof title, "%s vs noise (%s%s%s)", has_train ?
 		    "Accuracy" : "Val accuracy", s->state == WORKER_LOADED ?
 		    "loaded, " : "", lim, grid);
-	snprintf(t2, sizeof t2, "%s (%s%zu/%zu)", ns > 1 ? "Accuracy" :
+	snprintf(t2, sizeof t2, "%s (%s%zu/%zu)", has_train ? "Accuracy" :
 	    "Val acc", s->state == WORKER_LOADED ? "loaded " : "",
 	    s->train_n ? s->train_n : u->ds->train.n, s->test_n ?
 	    s->test_n : u->ds->test.n);
@@ -533,11 +538,11 @@ ui_draw_sweep(ui *u, ui_rect r)
 		ui_put(u, yy, r.x, 1, UI_STYLE(UI_C_RUN, UI_A_BOLD, UI_A_BOLD),
 		    mark);
 	}
-	if (u->noverlay > 0 && r.h - 1 > n * ns)
+	if (u->noverlay > 0 && r.h - 1 > n * ns && want > 1)
 		ui_putf(u, r.y + 1 + n * ns, r.x + 1, r.w - 1,
-		    UI_PLAIN(UI_A_DIM), "A %s%s%s", u->overlay[0].id,
-		    u->noverlay > 1 ? "  B " : "", u->noverlay > 1 ?
-		    u->overlay[1].id : "");
+		    UI_PLAIN(UI_A_DIM), "A %s%s%s%s", u->overlay[0].id,
+		    want > 2 ? "  B " : "", want > 2 ? u->overlay[1].id : "",
+		    want - 1 < u->noverlay ? "  (B needs more lines)" : "");
 	else if (seeds && t == &u->snap->table && u->sel >= 0 &&
 	    r.h - 1 > n * ns)
 		ui_putf(u, r.y + 1 + n * ns, r.x + 1, r.w - 1,
