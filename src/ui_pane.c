@@ -273,7 +273,8 @@ draw_status(ui *u, ui_rect r)
 	else if (u->mode == UI_MODE_FORM)
 		ui_put(u, r.y, r.x, r.w, UI_PLAIN(UI_A_DIM), "Up/Down/Tab field"
 		    "  type to edit  Enter start  Esc cancel");
-	else if (u->mode == UI_MODE_RUNS)
+	else if (u->mode == UI_MODE_RUNS && !(u->status[0] != '\0' &&
+	    ui_now() < u->status_until))
 		ui_put(u, r.y, r.x, r.w, UI_PLAIN(UI_A_DIM), "j/k move  Enter "
 		    "load  r resume  d delete  Space mark (2 overlay)  Esc "
 		    "close");

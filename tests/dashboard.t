@@ -501,6 +501,32 @@ $T send-keys -t nt r
 wait_for 10 "run $id not resumed: it was trained on other data" &&
     grep -q 'state = interrupted' "$d/state.txt"
 ok $? "runs: r refuses it on other data, naming the run"
+# The browser: marking overlays a run, d asks, n keeps, y deletes.
+$T send-keys -t nt o
+wait_for 5 'Runs \(3\)' && grep -q 'on other data\|interrupted' "$OUT/screen"
+ok $? "runs: o lists the three runs"
+$T send-keys -t nt j Space
+wait_for 5 '1 run overlaid'
+$T send-keys -t nt Escape
+wait_for 5 'A val' && grep -Eq 'A [0-9]{8}-[0-9]{6}-sweep' "$OUT/screen"
+ok $? "runs: a marked run is overlaid in the chart (A val)"
+$T send-keys -t nt o
+wait_for 5 'Runs \(3\)'
+$T send-keys -t nt j j d
+wait_for 5 'delete run [0-9]{8}-[0-9]{6}-train and its files\? \(y/n\)'
+asked=$?
+$T send-keys -t nt n
+[ $asked -eq 0 ] && wait_gone 5 'and its files\?' &&
+    [ -d "$(ls -d "$R"/*-train | head -1)" ]
+ok $? "runs: d asks first, and n keeps the run"
+$T send-keys -t nt d
+wait_for 5 'and its files\?'
+$T send-keys -t nt y
+wait_for 5 'deleted run [0-9]{8}-[0-9]{6}-train' && wait_for 5 'Runs \(2\)' &&
+    [ -z "$(ls -d "$R"/*-train 2>/dev/null)" ]
+ok $? "runs: y deletes it, files and directory"
+$T send-keys -t nt Escape
+wait_gone 5 'Runs \('
 $T send-keys -t nt q
 wait_for 10 'NOISETOP-EXIT=0'
 (cd "$OUT" && eval "env $DENV '$NOISETOP'" resume --runs "$R" --no-progress \
