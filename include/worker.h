@@ -233,11 +233,12 @@ void worker_predict(worker *w, int split, size_t index, float scale,
 
 /*
  * worker_predict, and the same image's predicted class at each of n
- * scales (at most SWEEP_MAX_SCALES) into ladder_*.  No-op without a
- * model.
+ * scales (at most SWEEP_MAX_SCALES) of family's corruption (sweep_corrupt,
+ * with seed) into ladder_* (255: that scale is out of the family's
+ * range).  No-op without a model.
  */
 void worker_predict_ladder(worker *w, int split, size_t index, float scale,
-    uint64_t seed, const float *scales, int n);
+    uint64_t seed, corrupt_family family, const float *scales, int n);
 
 /*
  * Time a few training steps (forward, loss, backward, Adam on one batch

@@ -112,7 +112,7 @@ ui_update_images(ui *u)
 				sc[n++] = t->rows[k].scale;
 		}
 		worker_predict_ladder(u->w, u->img_split, u->img_index,
-		    u->img_scale, u->o->cfg.seed, sc, n);
+		    u->img_scale, u->o->cfg.seed, ui_ladder_family(u), sc, n);
 		u->asked_predict = 1;
 	}
 }
@@ -139,6 +139,15 @@ ui_curves_row(const ui *u)
 	    (u->sel_follow || u->sel < 0))
 		return t->current;
 	return u->sel >= 0 && u->sel < t->n ? u->sel : t->n - 1;
+}
+
+corrupt_family
+ui_ladder_family(const ui *u)
+{
+	const sweep_table *t = &u->snap->table;
+
+	return u->sel >= 0 && u->sel < t->n ? t->rows[u->sel].corruption :
+	    t->n > 0 ? t->rows[0].corruption : CORRUPT_GAUSSIAN;
 }
 
 void

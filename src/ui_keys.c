@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #define KEY_CTRL_L 12
 #define KEY_ESC 27
 #define HINT_SECONDS 2.0  /* how long "? for help" stays */

@@ -198,6 +198,9 @@ void ui_sync_selection(ui *u);
  * not the row training now)? */
 int  ui_row_has_model(const ui *u, int i);
 
+/* The corruption the ladder draws: the selected row's. */
+corrupt_family ui_ladder_family(const ui *u);
+
 /* The row whose curves the training pane shows: the selected one, or the
  * one training while the selection follows the preview scale. */
 int  ui_curves_row(const ui *u);

@@ -562,6 +562,7 @@ ui_draw_ladder(ui *u, ui_rect r)
 	static float imgs[SWEEP_MAX_SCALES][DATASET_NPIX];
 	chart_ladder_item it[SWEEP_MAX_SCALES];
 	char  cap0[SWEEP_MAX_SCALES][32], cap1[SWEEP_MAX_SCALES][32];
+	char  err[256];
 	size_t i = u->index[u->split];
 	int   n = 0, drawn, label = i < sp->n ? sp->label[i] : -1;
 	int   preds = st->ladder_valid && st->ladder_split == u->img_split &&
@@ -580,15 +581,18 @@ ui_draw_ladder(ui *u, ui_rect r)
 			dup |= t->rows[j].scale == t->rows[k].scale;
 		if (dup)
 			continue;
-		noise_apply(sp->pix, i, 1, DATASET_NPIX, t->rows[k].scale,
-		    u->o->cfg.seed, u->split, imgs[n]);
+		if (sweep_corrupt(ui_ladder_family(u), t->rows[k].scale,
+		    u->o->cfg.seed, sp, u->split, i, 1, 0, imgs[n], err,
+		    sizeof err) != 0)
+			continue;
 		snprintf(cap0[n], sizeof cap0[n], "%g", (double)t->rows[k].scale);
 		it[n].img = imgs[n];
 		it[n].caption[0] = cap0[n];
 		it[n].caption[1] = NULL;
 		it[n].verdict = CHART_TAG_PLAIN;
 		for (int j = 0; preds && j < st->ladder_n; j++)
-			if (st->ladder_scale[j] == t->rows[k].scale) {
+			if (st->ladder_scale[j] == t->rows[k].scale &&
+			    st->ladder_pred[j] < 10) {
 				int p = st->ladder_pred[j];
 
 				snprintf(cap1[n], sizeof cap1[n], "pred %d %s", p,

@@ -260,18 +260,20 @@ void
 worker_predict(worker *w, int split, size_t index, float scale,
     uint64_t seed)
 {
-	worker_predict_ladder(w, split, index, scale, seed, NULL, 0);
+	worker_predict_ladder(w, split, index, scale, seed, CORRUPT_GAUSSIAN,
+	    NULL, 0);
 }
 
 void
 worker_predict_ladder(worker *w, int split, size_t index, float scale,
-    uint64_t seed, const float *scales, int n)
+    uint64_t seed, corrupt_family family, const float *scales, int n)
 {
 	if (n > SWEEP_MAX_SCALES)
 		n = SWEEP_MAX_SCALES;
 	pthread_mutex_lock(&w->mu);
 	if (w->pub.st.have_model) {
 		w->pr_nladder = n > 0 ? n : 0;
+		w->pr_family = family;
 		if (n > 0)
 			memcpy(w->pr_ladder, scales, (size_t)n * sizeof *scales);
 		w->want_predict = 1;

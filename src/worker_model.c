@@ -29,6 +29,8 @@ worker_do_predict(worker *w)
 	size_t   index;
 	float    scale;
 	uint64_t seed;
+	corrupt_family fam;
+	char     err[256];
 
 	pthread_mutex_lock(&w->mu);
 	split = w->pr_split;
@@ -36,6 +38,7 @@ worker_do_predict(worker *w)
 	scale = w->pr_scale;
 	seed = w->pr_seed;
 	nl = w->pr_nladder;
+	fam = w->pr_family;
 	memcpy(ladder, w->pr_ladder, sizeof ladder);
 	w->want_predict = 0;
 	pthread_mutex_unlock(&w->mu);
@@ -53,8 +56,12 @@ worker_do_predict(worker *w)
 		for (int k = 0; k < nl; k++) {
 			int arg = 0;
 
-			noise_apply(sp->pix, index, 1, DATASET_NPIX, ladder[k],
-			    seed, split, x);
+			/* The ladder's images: the shown run's corruption. */
+			if (sweep_corrupt(fam, ladder[k], seed, sp, split, index,
+			    1, 0, x, err, sizeof err) != 0) {
+				lpred[k] = 255;
+				continue;
+			}
 			mlp_forward(w->model, x, 1, 0, 0, 0);
 			for (int c = 1; c < nc && c < WORKER_NCLASS; c++)
 				if (w->model->probs[c] > w->model->probs[arg])

@@ -43,6 +43,7 @@ struct worker {
 	uint64_t        pr_seed;
 	float           pr_ladder[SWEEP_MAX_SCALES];
 	int             pr_nladder;
+	corrupt_family  pr_family;
 	int             want_load;    /* worker_load_latest() asked */
 	int             want_resume;  /* worker_resume() asked */
 	char            resume_name[4096];

@@ -193,8 +193,9 @@ suite() {  # suite LABEL ASCII(0/1) ENV...
 	# The form: s opens it with the command line's values, Esc closes it
 	# without a job, s and Enter start the sweep.
 	$T send-keys -t nt s
-	wait_for 5 'New sweep' && grep -Eq 'scales +0,1' "$OUT/screen" &&
-	    grep -Eq 'epochs +2' "$OUT/screen" && grep -q 'est\. ' "$OUT/screen"
+	wait_for 5 'New sweep' && wait_for 5 'Enter starts, Esc cancels' &&
+	    wait_for 5 'scales +0,1' && grep -Eq 'epochs +2' "$OUT/screen" &&
+	    grep -q 'est\. ' "$OUT/screen"
 	ok $? "$label: s opens the job form (scales 0,1, epochs 2, an estimate)"
 	$T send-keys -t nt Escape
 	wait_gone 5 'New sweep' && wait_for 5 'sweep not started'
