@@ -1,16 +1,22 @@
 /*
  * bench_gemm: time gemm() on the MLP's shapes at the current OpenMP thread
  * count (best of several repeats, since the machine is shared), and the
- * GEMM time of one training epoch; beside it OpenBLAS's cblas_sgemm on the
- * same shapes and thread count when libopenblas.so.0 can be loaded (at run
- * time, so the build never depends on it).
+ * GEMM time of one training epoch; beside it OpenBLAS's cblas_sgemm and
+ * oneDNN's dnnl_sgemm on the same shapes and thread count when
+ * libopenblas.so.0 and libdnnl.so.2 can be loaded (at run time, so the build
+ * never depends on them), and noisetop's own bf16 GEMM (gemm_extra.bf16)
+ * beside oneDNN's (dnnl_gemm_bf16bf16f32, its inputs converted beforehand,
+ * untimed) where the CPU has AVX512-BF16.  The last line is for bench/run:
+ * "gemm_epoch_s <threads> <noisetop> <openblas> <onednn> <bf16>
+ * <onednn bf16>", na where one could not run.
  *
- *   usage: bench_gemm [portable|avx2]
+ *   usage: bench_gemm [portable|avx2|avx512]
  */
 #include "gemm.h"
 
 #include <dlfcn.h>
 #include <omp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +75,22 @@ typedef void cblas_sgemm_fn(int, int, int, int, int, int, float,
 typedef void set_threads_fn(int);
 static cblas_sgemm_fn	*ob_sgemm;
 
+/* oneDNN's row-major SGEMM (dnnl_dim_t is int64_t); it runs on OpenMP. */
+typedef int dnnl_sgemm_fn(char, char, int64_t, int64_t, int64_t, float,
+    const float *, int64_t, const float *, int64_t, float, float *, int64_t);
+static dnnl_sgemm_fn	*dn_sgemm;
+
+/* and its bf16 GEMM with fp32 results, on inputs already in bf16 */
+typedef int dnnl_gemm_bf16_fn(char, char, int64_t, int64_t, int64_t, float,
+    const uint16_t *, int64_t, const uint16_t *, int64_t, float, float *,
+    int64_t);
+static dnnl_gemm_bf16_fn *dn_gemm_bf16;
+
+enum { LIB_NOISETOP, LIB_OPENBLAS, LIB_ONEDNN, LIB_BF16, LIB_ONEDNN_BF16,
+    NLIB };
+static const char *const lib_name[NLIB] = { "noisetop", "OpenBLAS",
+	"oneDNN", "noisetop bf16", "oneDNN bf16" };
+
 enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
 
 /*
@@ -96,13 +118,44 @@ openblas_load(int threads)
 	return 0;
 }
 
+/* oneDNN, when libdnnl.so.2 is there: 0, else -1. */
+static int
+onednn_load(void)
+{
+	void	*h;
+
+	if ((h = dlopen("libdnnl.so.2", RTLD_NOW | RTLD_LOCAL)) == NULL)
+		return -1;
+	dn_sgemm = (dnnl_sgemm_fn *)dlsym(h, "dnnl_sgemm");
+	dn_gemm_bf16 = (dnnl_gemm_bf16_fn *)dlsym(h, "dnnl_gemm_bf16bf16f32");
+	return dn_sgemm != NULL ? 0 : -1;
+}
+
 /* One shape's operands and its best times so far. */
 struct run {
 	int	 ta, tb, m, n, k, reps;
 	float	*a, *b, *c;
-	double	 best;		/* seconds per gemm() call */
-	double	 best_ob;	/* seconds per cblas_sgemm() call */
+	uint16_t *a16, *b16;	/* a and b in bf16, for oneDNN's bf16 GEMM */
+	double	 best[NLIB];	/* seconds per call, per library */
 };
+
+/* n floats rounded to bf16 (nearest even), in a new array. */
+static uint16_t *
+bf16_copy(const float *x, size_t n)
+{
+	uint16_t	*p = malloc(n * sizeof *p);
+	uint32_t	 u;
+
+	if (p == NULL) {
+		fprintf(stderr, "bench_gemm: out of memory\n");
+		exit(1);
+	}
+	for (size_t i = 0; i < n; i++) {
+		memcpy(&u, &x[i], sizeof u);
+		p[i] = (uint16_t)((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
+	}
+	return p;
+}
 
 static void
 run_init(struct run *r, const struct call *cl, int batch)
@@ -115,31 +168,48 @@ run_init(struct run *r, const struct call *cl, int batch)
 	r->a = fill((size_t)r->m * r->k);
 	r->b = fill((size_t)r->k * r->n);
 	r->c = fill((size_t)r->m * r->n);
+	r->a16 = bf16_copy(r->a, (size_t)r->m * r->k);
+	r->b16 = bf16_copy(r->b, (size_t)r->k * r->n);
 	/* about 2 ms per sample, at least one call */
 	r->reps = (int)(2e-3 / (2.0 * r->m * r->n * r->k / 50e9)) + 1;
-	r->best = r->best_ob = 1e30;
+	for (int l = 0; l < NLIB; l++)
+		r->best[l] = 1e30;
 }
 
 /* One timed sample of r->reps calls; keeps the best per-call time. */
 static void
-run_sample(struct run *r, int openblas)
+run_sample(struct run *r, int lib)
 {
 	int	lda = r->ta ? r->m : r->k, ldb = r->tb ? r->k : r->n;
 	double	t = now();
 	int	i;
 
 	for (i = 0; i < r->reps; i++) {
-		if (openblas)
+		if (lib == LIB_OPENBLAS)
 			ob_sgemm(ROW_MAJOR, r->ta ? TRANS : NO_TRANS,
 			    r->tb ? TRANS : NO_TRANS, r->m, r->n, r->k, 1.0f,
 			    r->a, lda, r->b, ldb, 0.0f, r->c, r->n);
+		else if (lib == LIB_BF16) {
+			gemm_extra	x = { NULL, NULL, NULL, 1 };
+
+#pragma omp parallel
+			gemm_team(r->ta, r->tb, r->m, r->n, r->k, r->a, lda,
+			    r->b, ldb, 0.0f, r->c, r->n, &x);
+		} else if (lib == LIB_ONEDNN_BF16)
+			dn_gemm_bf16(r->ta ? 'T' : 'N', r->tb ? 'T' : 'N', r->m,
+			    r->n, r->k, 1.0f, r->a16, lda, r->b16, ldb, 0.0f,
+			    r->c, r->n);
+		else if (lib == LIB_ONEDNN)
+			dn_sgemm(r->ta ? 'T' : 'N', r->tb ? 'T' : 'N', r->m,
+			    r->n, r->k, 1.0f, r->a, lda, r->b, ldb, 0.0f,
+			    r->c, r->n);
 		else
 			gemm(r->ta, r->tb, r->m, r->n, r->k, r->a, lda, r->b,
 			    ldb, 0.0f, r->c, r->n);
 	}
 	t = (now() - t) / r->reps;
-	if (openblas ? t < r->best_ob : t < r->best)
-		*(openblas ? &r->best_ob : &r->best) = t;
+	if (t < r->best[lib])
+		r->best[lib] = t;
 }
 
 /*
@@ -158,24 +228,36 @@ main(int argc, char **argv)
 	    PHASES = 5 };
 	struct run	full[NCALL], last[NCALL];
 	size_t		i;
-	double		epoch = 0.0, epoch_ob = 0.0, flops_epoch = 0.0, flops;
-	int		phase, round, lib, nlib, nt = omp_get_max_threads();
+	double		epoch[NLIB] = { 0 }, flops_epoch = 0.0, flops;
+	int		phase, round, lib, have[NLIB] = { 1, 0, 0 };
+	int		nt = omp_get_max_threads();
 
 	if (argc > 1 && gemm_force_kernel(argv[1]) != 0) {
-		fprintf(stderr, "usage: bench_gemm [portable|avx2]\n");
+		fprintf(stderr, "usage: bench_gemm [portable|avx2|avx512] "
+		    "(one this CPU runs)\n");
 		return 1;
 	}
-	nlib = openblas_load(nt) == 0 ? 2 : 1;
+	have[LIB_OPENBLAS] = openblas_load(nt) == 0;
+	have[LIB_ONEDNN] = onednn_load() == 0;
+	have[LIB_BF16] = gemm_bf16_available();
+	/* oneDNN's bf16 GEMM falls back to slow reference code without
+	 * AVX512-BF16 or AMX: compare only where ours runs too */
+	have[LIB_ONEDNN_BF16] = have[LIB_ONEDNN] && dn_gemm_bf16 != NULL &&
+	    have[LIB_BF16];
 	for (i = 0; i < NCALL; i++) {
 		run_init(&full[i], &calls[i], BATCH);
 		run_init(&last[i], &calls[i], LAST_BATCH);
-		for (lib = 0; lib < nlib; lib++)
-			run_sample(&full[i], lib);	/* warm up */
-		full[i].best = full[i].best_ob = 1e30;
+		for (lib = 0; lib < NLIB; lib++)
+			if (have[lib])
+				run_sample(&full[i], lib);	/* warm up */
+		for (lib = 0; lib < NLIB; lib++)
+			full[i].best[lib] = 1e30;
 	}
 	for (phase = 0; phase < PHASES; phase++) {
-		for (lib = 0; lib < nlib; lib++) {
-			if (nlib > 1)
+		for (lib = 0; lib < NLIB; lib++) {
+			if (!have[lib])
+				continue;
+			if (have[LIB_OPENBLAS] || have[LIB_ONEDNN])
 				usleep(250000);
 			for (round = 0; round < ROUNDS / PHASES; round++)
 				for (i = 0; i < NCALL; i++) {
@@ -186,42 +268,68 @@ main(int argc, char **argv)
 		}
 	}
 
-	printf("kernel %s, %d threads, best of %d rounds; OpenBLAS %s\n",
-	    gemm_kernel_name(), nt, ROUNDS, nlib > 1 ? "beside it, same "
-	    "threads" : "not found (apt-get install libopenblas0)");
+	printf("kernel %s, %d threads, best of %d rounds; OpenBLAS %s; "
+	    "oneDNN %s\n", gemm_kernel_name(), nt, ROUNDS,
+	    have[LIB_OPENBLAS] ? "beside it, same threads" : "not found "
+	    "(apt-get install libopenblas0)", have[LIB_ONEDNN] ? "beside it, "
+	    "same threads (OpenMP)" : "not found (apt-get install libdnnl2)");
 	printf("%-14s %5s %5s %5s  %9s %8s", "call", "M", "N", "K",
 	    "ms/call", "GFLOP/s");
-	if (nlib > 1)
-		printf("  %9s %8s %6s", "OB ms", "OB GF/s", "nt/OB");
+	if (have[LIB_OPENBLAS])
+		printf("  %8s %6s", "OB GF/s", "nt/OB");
+	if (have[LIB_ONEDNN])
+		printf("  %8s %6s", "DN GF/s", "nt/DN");
+	if (have[LIB_BF16])
+		printf("  %8s %6s", "bf16 GF/s", "nt/bf16");
+	if (have[LIB_ONEDNN_BF16])
+		printf("  %8s %6s", "DNbf GF/s", "bf/DNbf");
 	printf("\n");
 	for (i = 0; i < NCALL; i++) {
 		struct run	*r = &full[i];
 
 		flops = 2.0 * r->m * r->n * r->k;
 		printf("%-14s %5d %5d %5d  %9.4f %8.1f", calls[i].what,
-		    r->m, r->n, r->k, r->best * 1e3, flops / r->best / 1e9);
-		if (nlib > 1)
-			printf("  %9.4f %8.1f %5.0f%%", r->best_ob * 1e3,
-			    flops / r->best_ob / 1e9,
-			    100.0 * r->best_ob / r->best);
+		    r->m, r->n, r->k, r->best[0] * 1e3, flops / r->best[0] /
+		    1e9);
+		for (lib = 1; lib < NLIB; lib++)
+			if (have[lib])
+				printf("  %8.1f %5.0f%%", flops / r->best[lib] /
+				    1e9, 100.0 * r->best[lib] /
+				    r->best[lib == LIB_ONEDNN_BF16 ? LIB_BF16 :
+				    LIB_NOISETOP]);
 		printf("\n");
-		epoch += (EPOCH_BATCHES - 1) * r->best + last[i].best;
-		epoch_ob += (EPOCH_BATCHES - 1) * r->best_ob + last[i].best_ob;
+		for (lib = 0; lib < NLIB; lib++)
+			epoch[lib] += (EPOCH_BATCHES - 1) * r->best[lib] +
+			    last[i].best[lib];
 		flops_epoch += (EPOCH_BATCHES - 1) * flops +
 		    2.0 * last[i].m * last[i].n * last[i].k;
 		free(r->a);
 		free(r->b);
 		free(r->c);
+		free(r->a16);
+		free(r->b16);
+		free(last[i].a16);
+		free(last[i].b16);
 		free(last[i].a);
 		free(last[i].b);
 		free(last[i].c);
 	}
-	printf("epoch (%d batches, last %d): %.1f GFLOP; noisetop %.3f s of "
-	    "GEMM, %.1f GFLOP/s", EPOCH_BATCHES, LAST_BATCH,
-	    flops_epoch / 1e9, epoch, flops_epoch / epoch / 1e9);
-	if (nlib > 1)
-		printf("; OpenBLAS %.3f s, %.1f GFLOP/s", epoch_ob,
-		    flops_epoch / epoch_ob / 1e9);
+	printf("epoch (%d batches, last %d): %.1f GFLOP of GEMM", EPOCH_BATCHES,
+	    LAST_BATCH, flops_epoch / 1e9);
+	for (lib = 0; lib < NLIB; lib++)
+		if (have[lib])
+			printf("; %s %.3f s, %.1f GFLOP/s", lib_name[lib],
+			    epoch[lib], flops_epoch / epoch[lib] / 1e9);
+	printf("\n");
+	if (!have[LIB_BF16])
+		printf("noisetop bf16: no kernel on this CPU (AVX512-BF16 "
+		    "needed)\n");
+	printf("gemm_epoch_s %d %.3f", nt, epoch[0]);
+	for (lib = 1; lib < NLIB; lib++)
+		if (have[lib])
+			printf(" %.3f", epoch[lib]);
+		else
+			printf(" na");
 	printf("\n");
 	return 0;
 }

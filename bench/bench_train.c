@@ -1,7 +1,7 @@
 /*
  * Training benchmark on real MNIST: load and noise times, seconds per
  * training epoch and per evaluation of the reference MLP at 1 and 2
- * threads, achieved GFLOP/s, and peak RSS.
+ * threads, achieved GFLOP/s, peak RSS, and where an epoch's time goes.
  */
 #include <omp.h>
 #include <stdio.h>
@@ -10,8 +10,10 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "adam.h"
 #include "dataset.h"
 #include "gemm.h"
+#include "mlp.h"
 #include "noise.h"
 #include "rng.h"
 #include "train.h"
@@ -33,6 +35,190 @@ cpu_seconds(void)
 	getrusage(RUSAGE_SELF, &ru);
 	return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 +
 	    ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
+}
+
+/* The phases of a training step, in breakdown() order. */
+enum { PH_GATHER, PH_FWD, PH_LOSS, PH_BWD, PH_ADAM, PH_GEMM, PH_N };
+
+/*
+ * The GEMMs of one step alone (no epilogue, no column sums), on the running
+ * team, with the barriers the passes have: what the step would cost if the
+ * epilogues and bias gradients were free.
+ */
+static void
+step_gemms(mlp *m, const float *xb, int bs)
+{
+	int        L = m->nlayer;
+	gemm_extra x = { NULL, NULL, NULL, m->bf16 };
+
+	for (int l = 0; l < L; l++) {
+		gemm_team(0, 0, bs, m->size[l + 1], m->size[l], l ? m->act[l] :
+		    xb, m->size[l], m->W[l], m->size[l + 1], 0.0f,
+		    m->buf[l + 1], m->size[l + 1], &x);
+#pragma omp barrier
+	}
+	for (int l = L - 1; l >= 0; l--) {
+		int in = m->size[l], out = m->size[l + 1];
+
+		gemm_team(1, 0, in, out, bs, l ? m->act[l] : xb, in,
+		    m->delta[l + 1], out, 0.0f, m->dW[l], out, &x);
+		if (l > 0) {
+			gemm_team(0, 1, bs, in, out, m->delta[l + 1], out,
+			    m->W[l], out, 0.0f, m->delta[l], in, &x);
+#pragma omp barrier
+		}
+	}
+}
+
+/*
+ * One epoch of train_run()'s loop by hand on 2 threads (shuffle, gather,
+ * forward, loss, backward, Adam), timing each phase between barriers, and
+ * after each step its GEMMs again on their own (outside the epoch's time).
+ * sec[]: seconds per phase over the epoch; returns the epoch's seconds.
+ */
+static double
+breakdown(const train_config *cfg, const train_data *tr, double *sec)
+{
+	char      err[256];
+	mlp      *m = mlp_new(cfg->nlayer, cfg->size, cfg->batch, cfg->dropout,
+	    err, sizeof err);
+	adam      opt;
+	size_t    n = tr->n, *perm = malloc(n * sizeof *perm);
+	float    *xb = aligned_alloc(64, (size_t)cfg->batch * tr->npix *
+	    sizeof(float));
+	uint8_t  *yb = malloc((size_t)cfg->batch);
+	int       npix = tr->npix, nbatch = (int)((n + cfg->batch - 1) /
+	    cfg->batch);
+	uint64_t  dkey = rng_key(cfg->seed, RNG_DROPOUT, 0), skey;
+	double    total, extra = 0.0;
+
+	if (m == NULL || perm == NULL || xb == NULL || yb == NULL ||
+	    adam_init(&opt, m->nparam, cfg->lr) != 0) {
+		fprintf(stderr, "bench_train: out of memory\n");
+		exit(1);
+	}
+	mlp_init(m, cfg->seed);
+	m->bf16 = cfg->precision == TRAIN_BF16;
+	omp_set_num_threads(2);
+	for (int p = 0; p < PH_N; p++)
+		sec[p] = 0.0;
+	total = now();
+	skey = rng_key(cfg->seed, RNG_SHUFFLE, 1);
+	for (size_t i = 0; i < n; i++)
+		perm[i] = i;
+	for (size_t i = n - 1; i > 0; i--) {
+		size_t j = (size_t)(rng_hash(skey, i) % (i + 1)), t = perm[i];
+
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+	for (int bi = 0; bi < nbatch; bi++) {
+		size_t b0 = (size_t)bi * cfg->batch;
+		int    bs = n - b0 < (size_t)cfg->batch ? (int)(n - b0) :
+		    cfg->batch;
+
+#pragma omp parallel
+		{
+			double t = 0.0, t1;
+			int    c;
+
+#pragma omp master
+			t = now();
+#pragma omp for schedule(static)
+			for (int r = 0; r < bs; r++) {
+				memcpy(xb + (size_t)r * npix,
+				    tr->x + perm[b0 + r] * npix,
+				    (size_t)npix * sizeof(float));
+				yb[r] = tr->y[perm[b0 + r]];
+			}
+#pragma omp master
+			{
+				t1 = now();
+				sec[PH_GATHER] += t1 - t;
+				t = t1;
+			}
+			mlp_forward_team(m, xb, bs, 1, dkey, (uint64_t)bi);
+#pragma omp master
+			{
+				t1 = now();
+				sec[PH_FWD] += t1 - t;
+				t = t1;
+			}
+#pragma omp single
+			mlp_loss(m, yb, bs, &c);
+#pragma omp master
+			{
+				t1 = now();
+				sec[PH_LOSS] += t1 - t;
+				t = t1;
+			}
+			mlp_backward_team(m, bs);
+#pragma omp master
+			{
+				t1 = now();
+				sec[PH_BWD] += t1 - t;
+				t = t1;
+			}
+			adam_step_team(&opt, m->param, m->grad);
+#pragma omp master
+			{
+				t1 = now();
+				sec[PH_ADAM] += t1 - t;
+				t = t1;
+			}
+			step_gemms(m, xb, bs);
+#pragma omp master
+			{
+				t1 = now();
+				sec[PH_GEMM] += t1 - t;
+				extra += t1 - t;
+			}
+		}
+	}
+	total = now() - total - extra;
+	free(perm);
+	free(xb);
+	free(yb);
+	adam_destroy(&opt);
+	mlp_free(m);
+	return total;
+}
+
+/*
+ * breakdown() twice, each phase's best, printed as a table; with summary,
+ * also the line bench/run reads ("breakdown <epoch s> <GEMM s>").
+ */
+static void
+print_breakdown(const train_config *cfg, const train_data *tr, int summary)
+{
+	double ph[PH_N], best[PH_N], tot = 1e30, fb, epi;
+
+	for (int k = 0; k < 2; k++) {
+		double t = breakdown(cfg, tr, ph);
+
+		tot = t < tot ? t : tot;
+		for (int p = 0; p < PH_N; p++)
+			best[p] = k == 0 || ph[p] < best[p] ? ph[p] : best[p];
+	}
+	fb = best[PH_FWD] + best[PH_BWD];
+	epi = fb > best[PH_GEMM] ? fb - best[PH_GEMM] : 0.0;
+	printf("epoch breakdown, %s, 2 threads, gemm %s, adam %s (train_run's "
+	    "step by hand, phases timed between barriers, best of 2):\n",
+	    train_precision_name(cfg->precision), cfg->precision == TRAIN_BF16 ?
+	    gemm_bf16_kernel_name() : gemm_kernel_name(), adam_kernel_name());
+#define ROW(name, v) printf("  %-44s %6.3f s  %5.1f%%\n", name, v, \
+	100.0 * (v) / tot)
+	ROW("GEMM (the step's 8 products alone)", best[PH_GEMM]);
+	ROW("epilogues (bias, ReLU, dropout, softmax, db)", epi);
+	ROW("loss (mlp_loss: argmax, log, dlogits)", best[PH_LOSS]);
+	ROW("Adam", best[PH_ADAM]);
+	ROW("batch gather", best[PH_GATHER]);
+	ROW("rest (shuffle, parallel regions)", tot - fb - best[PH_LOSS] -
+	    best[PH_ADAM] - best[PH_GATHER]);
+	ROW("epoch", tot);
+#undef ROW
+	if (summary)
+		printf("breakdown %.3f %.3f\n", tot, best[PH_GEMM]);
 }
 
 int
@@ -131,6 +317,51 @@ main(int argc, char **argv)
 	}
 	printf("speed-up 1 -> 2 threads: %.2fx training, %.2fx evaluation\n",
 	    sec[1] / sec[2], evs[1] / evs[2]);
+	/* BENCH_QUICK: bench/run's second pass wants the epoch times only */
+	if (getenv("BENCH_QUICK") == NULL) {
+		train_data tr = { xtr, ds.train.label, ds.train.n, DATASET_NPIX };
+
+		print_breakdown(&cfg, &tr, 1);
+		if (gemm_bf16_available()) {
+			cfg.precision = TRAIN_BF16;
+			print_breakdown(&cfg, &tr, 0);
+			cfg.precision = TRAIN_FP32;
+		}
+	}
+	/* Mixed precision, where the CPU has a bf16 GEMM kernel. */
+	if (getenv("BENCH_QUICK") == NULL && gemm_bf16_available()) {
+		train_data tr = { xtr, ds.train.label, ds.train.n, DATASET_NPIX };
+		train_data te = { xte, ds.test.label, ds.test.n, DATASET_NPIX };
+		double     best = 1e30, ev = 1e30, loss, acc;
+
+		cfg.threads = 2;
+		cfg.precision = TRAIN_BF16;
+		if (train_run(&cfg, &tr, &te, NULL, NULL, NULL, NULL, res, err,
+		    sizeof err) != 0) {
+			fprintf(stderr, "bench_train: %s\n", err);
+			return 1;
+		}
+		for (int e = 0; e < res->nhist; e++)
+			best = res->hist[e].seconds < best ?
+			    res->hist[e].seconds : best;
+		for (int k = 0; k < 3; k++) {
+			t0 = now();
+			train_evaluate(res->model, &te, &loss, &acc, NULL, NULL);
+			t0 = now() - t0;
+			ev = t0 < ev ? t0 : ev;
+		}
+		printf("bf16 (%s), 2 threads: %.3f s/epoch, eval %.3f s, "
+		    "val_acc %.4f after %d epoch%s (fp32: %.3f s/epoch)\n",
+		    gemm_bf16_kernel_name(), best - ev, ev,
+		    res->hist[res->nhist - 1].val_acc, res->nhist,
+		    res->nhist > 1 ? "s" : "", sec[2]);
+		printf("bf16_epoch %.3f %s\n", best - ev,
+		    gemm_bf16_kernel_name());
+		mlp_free(res->model);
+		cfg.precision = TRAIN_FP32;
+	} else if (getenv("BENCH_QUICK") == NULL)
+		printf("bf16 training: skipped, no bf16 GEMM kernel on this "
+		    "CPU (AVX512-BF16 needed)\n");
 	getrusage(RUSAGE_SELF, &ru);
 	printf("peak RSS: %.0f MB\n", ru.ru_maxrss / 1024.0);
 	/* for bench/run */

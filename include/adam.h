@@ -22,9 +22,10 @@ void adam_destroy(adam *a);
 
 /*
  * One step over all n parameters in a single fused, vectorised pass, split
- * over the OpenMP threads (AVX2+FMA where the CPU has it; NOISETOP_SIMD=
- * portable forces plain C).  Each element's update depends on that element
- * alone, so the result does not depend on the thread count.
+ * over the OpenMP threads (AVX-512 or AVX2+FMA where the CPU has it, plain C
+ * otherwise; NOISETOP_SIMD, see simd.h).  Each element's update depends on
+ * that element alone, so the result does not depend on the thread count;
+ * the AVX2 and AVX-512 paths give the same bits.
  */
 void adam_step(adam *a, float *param, const float *grad);
 
@@ -38,9 +39,9 @@ void adam_step(adam *a, float *param, const float *grad);
 void adam_step_team(adam *a, float *param, const float *grad);
 
 /*
- * The kernel adam_step() uses, "avx2" or "portable", and a switch for tests
- * and benchmarks (not while a step runs): 0, or -1 if the name is unknown or
- * the CPU lacks the instructions.
+ * The kernel adam_step() uses, "portable", "avx2" or "avx512", and a switch
+ * for tests and benchmarks (not while a step runs): 0, or -1 if the name is
+ * unknown or the CPU lacks the instructions.
  */
 const char *adam_kernel_name(void);
 int adam_force_kernel(const char *name);

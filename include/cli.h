@@ -25,6 +25,7 @@ typedef struct {
 	train_config cfg;           /* --epochs --batch --lr --dropout --hidden
 	                               --seed --threads --noise */
 	int          noise_set;     /* --noise was given */
+	int          precision_set; /* --precision was given (cfg.precision) */
 	float        scales[SWEEP_MAX_SCALES];  /* --scales */
 	int          nscales;
 	int          scales_set;    /* --scales was given */

@@ -19,12 +19,12 @@
  *   input grad:   dX(B,IN)   = dY(B,OUT)   @ W^T(OUT,IN)    gemm(0,1,...)
  *
  * gemm() packs A and B into cache-sized panels and runs a SIMD micro-kernel
- * chosen once at run time (AVX2+FMA where the CPU has it, portable C
- * otherwise; NOISETOP_SIMD=portable|avx2 forces one).  It opens its own
- * OpenMP parallel region, splitting the output into tiles; every element of C
- * is summed in the same order whatever the thread count, so results are
- * bit-identical for 1 or N threads.  It allocates nothing after the first
- * call on a given shape (packing buffers are thread-local and grown once).
+ * chosen once at run time (AVX-512 or AVX2+FMA where the CPU has it,
+ * portable C otherwise; NOISETOP_SIMD=portable|avx2|avx512 forces one).
+ * It opens its own OpenMP parallel region, splitting the output into tiles;
+ * every element of C is summed in the same order whatever the thread count,
+ * so results are bit-identical for 1 or N threads.  It allocates nothing
+ * after the first call (packing buffers are thread-local, of fixed size).
  * gemm_ref() is the naive triple loop the tests hold gemm() against.
  */
 void gemm(int transa, int transb, int m, int n, int k, const float *a,
@@ -50,6 +50,7 @@ typedef struct {
 	gemm_epilogue	*epilogue;
 	void		*ctx;		/* passed to the epilogue */
 	float		*colsum;	/* (N): colsum[j] = sum_p op(B)[p][j] */
+	int		 bf16;		/* round A and B to bf16 (see below) */
 } gemm_extra;
 
 /*
@@ -67,21 +68,39 @@ void gemm_team(int transa, int transb, int m, int n, int k, const float *a,
     int lda, const float *b, int ldb, float beta, float *c, int ldc,
     const gemm_extra *x);
 
-/* The name of the micro-kernel gemm() uses: "avx2" or "portable". */
+/*
+ * The name of the micro-kernel gemm() uses: "portable", "avx2" or "avx512"
+ * (NOISETOP_SIMD, see simd.h).  The AVX2 and AVX-512 kernels give the same
+ * bits; the portable one (no FMA) may differ from them in the last bits.
+ */
 const char *gemm_kernel_name(void);
 
 /*
- * The micro-kernels this build contains, space-separated ("portable avx2",
- * or "portable" for PORTABLE=1 and non-x86 builds).  A static string.
+ * The micro-kernels this build contains, space-separated ("portable avx2
+ * avx512", or "portable" for PORTABLE=1 and non-x86 builds).  A static
+ * string.
  */
 const char *gemm_kernels_compiled(void);
 
 /*
- * Make gemm() use the named micro-kernel ("avx2" or "portable") from now on,
- * for tests and benchmarks.  Not safe while another thread is in gemm().
- * Returns 0, or -1 if the name is unknown or the CPU lacks the instructions
- * (the kernel in use is then unchanged).
+ * Make gemm() use the named micro-kernel ("portable", "avx2" or "avx512")
+ * from now on, for tests and benchmarks.  Not safe while another thread is
+ * in gemm().  Returns 0, or -1 if the name is unknown or the CPU lacks the
+ * instructions (the kernel in use is then unchanged).
  */
 int gemm_force_kernel(const char *name);
+
+/*
+ * Mixed precision: with x->bf16 set, gemm_team() rounds op(A) and op(B) to
+ * bf16 (nearest even) as it packs them and accumulates their products in
+ * fp32 (AVX512-BF16's vdpbf16ps), about 2e-3 relative error against fp32;
+ * C, the epilogue and the column sums (of the fp32 B) are as in fp32, and
+ * results are still the same for any team size.  Only where
+ * gemm_bf16_available() is 1: elsewhere x->bf16 is ignored (fp32).
+ * gemm_bf16_kernel_name() is "avx512bf16", or "none" without one.
+ * AMX tiles are not used (no kernel for them yet).
+ */
+int gemm_bf16_available(void);
+const char *gemm_bf16_kernel_name(void);
 
 #endif

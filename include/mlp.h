@@ -33,6 +33,8 @@ typedef struct {
 	float  *buf[MLP_MAX_LAYERS + 1];       /* storage behind act[1..L] */
 	float  *delta[MLP_MAX_LAYERS + 1];     /* dLoss/d(pre-activation) */
 	float  *probs;                         /* (batch_cap, size[L]) softmax */
+	int     bf16;  /* GEMM inputs in bf16, fp32 accumulation (0: fp32);
+	                * set only where gemm_bf16_available() */
 } mlp;
 
 /*

@@ -28,7 +28,14 @@ typedef struct {
 	uint64_t seed;                     /* init, shuffle, dropout, noise */
 	float    noise;                    /* scale of N(0, scale) on inputs */
 	int      threads;                  /* OpenMP threads, 0 = all cores */
+	int      precision;                /* TRAIN_FP32 (default) or TRAIN_BF16 */
 } train_config;
+
+/*
+ * GEMM precision: fp32 throughout, or bf16 GEMM inputs with fp32
+ * accumulation, fp32 master weights and Adam (gemm.h: gemm_bf16_available).
+ */
+enum { TRAIN_FP32, TRAIN_BF16 };
 
 void train_config_default(train_config *c);
 
@@ -37,6 +44,16 @@ void train_config_default(train_config *c);
  * batch, epochs, threads)?  Returns 0, or -1 with a one-line message.
  */
 int train_config_check(const train_config *c, char *err, size_t errlen);
+/* "fp32" or "bf16" for a precision, "?" for another value. */
+const char *train_precision_name(int precision);
+
+/*
+ * Parse "fp32" or "bf16" into *precision.  Returns 0, or -1 with a one-line
+ * message when the name is unknown or names bf16 on a CPU without a bf16
+ * GEMM kernel.
+ */
+int train_precision_parse(const char *s, int *precision, char *err,
+    size_t errlen);
 
 /* What one finished epoch measured. */
 typedef struct {

@@ -11,7 +11,7 @@
 
 #if (defined(__x86_64__) || defined(__i386__)) && \
     !defined(NOISETOP_PORTABLE_ONLY)
-#define ADAM_HAVE_AVX2 1
+#define ADAM_HAVE_X86 1
 #endif
 
 /*
@@ -45,7 +45,7 @@ kern_portable(float *restrict param, const float *restrict grad,
 	ADAM_LOOP
 }
 
-#ifdef ADAM_HAVE_AVX2
+#ifdef ADAM_HAVE_X86
 __attribute__((target("avx2,fma"))) static void
 kern_avx2(float *restrict param, const float *restrict grad,
     float *restrict m, float *restrict v, float b1, float b2, float eps,
@@ -53,49 +53,63 @@ kern_avx2(float *restrict param, const float *restrict grad,
 {
 	ADAM_LOOP
 }
+
+__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma,"
+    "prefer-vector-width=512"))) static void
+kern_avx512(float *restrict param, const float *restrict grad,
+    float *restrict m, float *restrict v, float b1, float b2, float eps,
+    float lr_t, size_t i0, size_t i1)
+{
+	ADAM_LOOP
+}
 #endif
 
-static adam_kernel    *kernel = kern_portable;
-static const char     *kernel_name = "portable";
+/* The kernel of each SIMD level, NULL where this build has none. */
+static adam_kernel *const kernels[SIMD_NLEVELS] = {
+	[SIMD_PORTABLE] = kern_portable,
+#ifdef ADAM_HAVE_X86
+	[SIMD_AVX2] = kern_avx2,
+	[SIMD_AVX512] = kern_avx512,
+#endif
+};
+
+static int             level = SIMD_PORTABLE;
 static pthread_once_t  kernel_once = PTHREAD_ONCE_INIT;
 
-static int
-kernel_set(const char *name)
+static unsigned
+kernel_mask(void)
 {
-	if (strcmp(name, "portable") == 0) {
-		kernel = kern_portable;
-		kernel_name = "portable";
-		return 0;
-	}
-#ifdef ADAM_HAVE_AVX2
-	if (strcmp(name, "avx2") == 0 && simd_has_avx2()) {
-		kernel = kern_avx2;
-		kernel_name = "avx2";
-		return 0;
-	}
-#endif
-	return -1;
+	unsigned mask = 0;
+
+	for (int l = 0; l < SIMD_NLEVELS; l++)
+		if (kernels[l] != NULL)
+			mask |= 1u << l;
+	return mask;
 }
 
 static void
 kernel_init(void)
 {
-	if (kernel_set(simd_default()) != 0)
-		kernel_set("portable");
+	level = simd_pick(kernel_mask(), simd_default());
 }
 
 const char *
 adam_kernel_name(void)
 {
 	pthread_once(&kernel_once, kernel_init);
-	return kernel_name;
+	return simd_level_name(level);
 }
 
 int
 adam_force_kernel(const char *name)
 {
+	int l;
+
 	pthread_once(&kernel_once, kernel_init);
-	return kernel_set(name);
+	if ((l = simd_force(kernel_mask(), name)) < 0)
+		return -1;
+	level = l;
+	return 0;
 }
 
 int
@@ -155,8 +169,8 @@ adam_step_team(adam *a, float *param, const float *grad)
 	pthread_once(&kernel_once, kernel_init);
 	if (t == nt - 1)
 		i1 = n;
-	kernel(param, grad, a->m, a->v, a->beta1, a->beta2, a->eps, lr_t, i0,
-	    i1);
+	kernels[level](param, grad, a->m, a->v, a->beta1, a->beta2, a->eps,
+	    lr_t, i0, i1);
 #pragma omp barrier
 	if (t == 0)
 		a->t = step;

@@ -56,7 +56,7 @@ enum {
 	OPT_PRUNE, OPT_HELP, OPT_VERSION, OPT_SEEDS, OPT_TEST_SCALES,
 	OPT_NOISE_MODE, OPT_CORRUPTION, OPT_SHARD, OPT_RUN_ID, OPT_SVG,
 	OPT_FIGURE, OPT_ARRAY_SIZE, OPT_CPUS, OPT_SBATCH_ARG, OPT_SUBMIT,
-	OPT_RESUBMIT, OPT_OUT,
+	OPT_RESUBMIT, OPT_OUT, OPT_PRECISION,
 };
 
 static const struct cli_opt {
@@ -103,6 +103,9 @@ static const struct cli_opt {
 	    "hidden layer sizes (default 512,512)" },
 	{ "seed", OPT_SEED, "N", DATA, "Model and training",
 	    "seed of every draw (default 42)" },
+	{ "precision", OPT_PRECISION, "fp32|bf16", TRAINING | B(CLI_RESUME),
+	    "Model and training", "fp32 (default), or bf16 GEMM inputs with "
+	    "fp32 sums and weights (CPUs with AVX512-BF16)" },
 	{ "threads", OPT_THREADS, "N", TRAINING | B(CLI_RESUME),
 	    "Model and training", "OpenMP threads (default: all cores; "
 	    "more than the cores is allowed, with a warning)" },
@@ -437,6 +440,10 @@ set_option(cli_options *o, int id, const char *a, char *err, size_t errlen)
 			rc = err_set(err, errlen, "--run-id '%s': a plain name, "
 			    "no '/'", a);
 		o->run_id = a;
+		break;
+	case OPT_PRECISION:
+		rc = train_precision_parse(a, &o->cfg.precision, err, errlen);
+		o->precision_set = 1;
 		break;
 	case OPT_CSV:
 		o->csv = a;

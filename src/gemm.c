@@ -18,6 +18,13 @@
  * or in place.  Packed panels are zero-padded past M and N; edge tiles go
  * through a small scratch tile and only the valid part is written back.
  *
+ * Kernels per SIMD level (simd.h), chosen once: portable (4-wide vector
+ * types, no FMA), AVX2+FMA (6, 16) and AVX-512, which also takes two A
+ * panels and two B panels at once, a (12, 32) register tile, where they are
+ * full.  The panels and blocking are the same for all.  With gemm_extra.bf16
+ * the panels are packed as bf16 pairs instead and an AVX512-BF16 kernel
+ * sums them in fp32 (see "bf16" below).
+ *
  * Threads: gemm() opens its own parallel region and gives each thread a
  * contiguous run of NR-column tiles when M <= N (each thread then needs all
  * of A, which is read in place) or of MR-row tiles otherwise (each packs all
@@ -34,7 +41,10 @@
  * sums each element of a block in k order into a zeroed accumulator, then
  * adds the block to C.  Threads split the output only (never K), so every
  * element of C sees the same operations in the same order whatever the
- * thread count or the element's position in a thread's rectangle.
+ * thread count, the element's position in a thread's rectangle or the
+ * register tile that made it.  The AVX2 and AVX-512 kernels both use one
+ * FMA per product, so they give the same bits; the portable one rounds the
+ * product and the sum apart.
  */
 #include "gemm.h"
 
@@ -47,7 +57,7 @@
 
 #if (defined(__x86_64__) || defined(__i386__)) && \
     !defined(NOISETOP_PORTABLE_ONLY)
-#define GEMM_HAVE_AVX2 1
+#define GEMM_HAVE_X86 1
 #include <immintrin.h>
 #endif
 
@@ -83,6 +93,26 @@
 typedef void gemm_kernel(int kc, const float *a, ptrdiff_t rsa,
     ptrdiff_t csa, const float *b, float *c, ptrdiff_t ldc, int accum);
 
+/*
+ * A wide micro-kernel: like gemm_kernel on a (6 mp, 16 np) tile made of mp
+ * row panels and np column panels, all full.  Rows 6..11 of A start at
+ * a + a_hi (the next packed panel, or 6 rows further down A); the second B
+ * panel at b + b_hi.  Every element gets the same operations in the same
+ * order as under the (6, 16) kernel, so the width only changes the speed.
+ */
+typedef void gemm_wide(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+    ptrdiff_t a_hi, const float *b, ptrdiff_t b_hi, float *c, ptrdiff_t ldc,
+    int accum);
+
+/*
+ * The kernels of one SIMD level: the (MR, NR) tile, and wide[mp-1][np-1]
+ * for the larger register tiles it has (NULL where it has none).
+ */
+struct gemm_kset {
+	gemm_kernel	*tile;
+	gemm_wide	*wide[2][2];
+};
+
 /* Per-thread packing space, allocated once at fixed size (see buf_get). */
 struct gemm_buf {
 	float	*ap;		/* (MC, KC) packed A block */
@@ -104,61 +134,70 @@ struct gemm_job {
 	gemm_epilogue	*epi;		/* on each finished tile, or NULL */
 	void		*epi_ctx;
 	float		*colsum;	/* column sums of op(B), or NULL */
+	int		 bf16;		/* inputs rounded to bf16 (x->bf16) */
 };
 
 static gemm_kernel kern_portable;
-#ifdef GEMM_HAVE_AVX2
+#ifdef GEMM_HAVE_X86
 static gemm_kernel kern_avx2;
+static gemm_kernel kern_avx512;
+static gemm_wide kern_avx512_6x32, kern_avx512_12x16, kern_avx512_12x32;
 #endif
 
+/* The kernels of each SIMD level; a NULL tile: not in this build. */
+static const struct gemm_kset ksets[SIMD_NLEVELS] = {
+	[SIMD_PORTABLE] = { kern_portable, { { NULL } } },
+#ifdef GEMM_HAVE_X86
+	[SIMD_AVX2] = { kern_avx2, { { NULL } } },
+	[SIMD_AVX512] = { kern_avx512, { { NULL, kern_avx512_6x32 },
+	    { kern_avx512_12x16, kern_avx512_12x32 } } },
+#endif
+};
+
 /*
- * The kernel is chosen once per process (CPU features, NOISETOP_SIMD) and
+ * The level is chosen once per process (CPU features, NOISETOP_SIMD) and
  * only gemm_force_kernel() changes it afterwards.
  */
-static gemm_kernel	*kernel = kern_portable;
-static const char	*kernel_name = "portable";
+static int		 level = SIMD_PORTABLE;
+static int		 bf16_cpu;	/* the bf16 kernel runs here */
 static pthread_once_t	 kernel_once = PTHREAD_ONCE_INIT;
 
 static pthread_key_t	 buf_key;
 static pthread_once_t	 buf_once = PTHREAD_ONCE_INIT;
 
-static int
-kernel_set(const char *name)
+static unsigned
+kernel_mask(void)
 {
-	if (strcmp(name, "portable") == 0) {
-		kernel = kern_portable;
-		kernel_name = "portable";
-		return 0;
-	}
-#ifdef GEMM_HAVE_AVX2
-	if (strcmp(name, "avx2") == 0 && simd_has_avx2()) {
-		kernel = kern_avx2;
-		kernel_name = "avx2";
-		return 0;
-	}
-#endif
-	return -1;
+	unsigned	mask = 0;
+	int		l;
+
+	for (l = 0; l < SIMD_NLEVELS; l++)
+		if (ksets[l].tile != NULL)
+			mask |= 1u << l;
+	return mask;
 }
 
 static void
 kernel_init(void)
 {
-	if (kernel_set(simd_default()) != 0)
-		kernel_set("portable");
+	level = simd_pick(kernel_mask(), simd_default());
+#ifdef GEMM_HAVE_X86
+	bf16_cpu = simd_has_avx512_bf16();
+#endif
 }
 
 const char *
 gemm_kernel_name(void)
 {
 	pthread_once(&kernel_once, kernel_init);
-	return kernel_name;
+	return simd_level_name(level);
 }
 
 const char *
 gemm_kernels_compiled(void)
 {
-#ifdef GEMM_HAVE_AVX2
-	return "portable avx2";
+#ifdef GEMM_HAVE_X86
+	return "portable avx2 avx512";
 #else
 	return "portable";
 #endif
@@ -167,8 +206,13 @@ gemm_kernels_compiled(void)
 int
 gemm_force_kernel(const char *name)
 {
+	int	l;
+
 	pthread_once(&kernel_once, kernel_init);
-	return kernel_set(name);
+	if ((l = simd_force(kernel_mask(), name)) < 0)
+		return -1;
+	level = l;
+	return 0;
 }
 
 static void
@@ -256,7 +300,7 @@ kern_portable(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
 	}
 }
 
-#ifdef GEMM_HAVE_AVX2
+#ifdef GEMM_HAVE_X86
 /*
  * AVX2+FMA micro-kernel: the (6, 16) tile lives in 12 ymm accumulators;
  * each k step loads one 16-float row of the B panel (2 ymm), broadcasts the
@@ -316,6 +360,83 @@ kern_avx2(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
 	STORE_ROW(5, c50, c51);
 #undef STORE_ROW
 }
+
+/*
+ * AVX-512 micro-kernels.  One zmm holds a 16-float row of a B panel, so a
+ * (6 mp, 16 np) tile takes 6 mp np accumulators: the (12, 32) tile keeps 24
+ * of the 32 zmm registers busy, loads 2 rows of B and broadcasts 12 values
+ * of A per k step for 24 FMAs.  Each element is a chain of FMAs in k order
+ * from zero, then (accum) one add of C, exactly as in kern_avx2: the AVX2
+ * and AVX-512 kernels give the same bits.  The (6, 16) kernel serves the
+ * edges; 6x32 and 12x16 the ragged last row or column panels.
+ */
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")
+static inline __attribute__((always_inline)) void
+k512(const int mp, const int np, int kc, const float *a, ptrdiff_t rsa,
+    ptrdiff_t csa, ptrdiff_t a_hi, const float *b, ptrdiff_t b_hi, float *c,
+    ptrdiff_t ldc, int accum)
+{
+	const float	*b2 = b + b_hi;
+	__m512		 acc[12][2], b0, b1, av;
+	int		 p, r, q;
+
+	for (r = 0; r < 6 * mp; r++)
+		for (q = 0; q < np; q++)
+			acc[r][q] = _mm512_setzero_ps();
+	for (p = 0; p < kc; p++) {
+		b0 = _mm512_load_ps(b + (ptrdiff_t)p * NR);
+		b1 = np > 1 ? _mm512_load_ps(b2 + (ptrdiff_t)p * NR) : b0;
+		for (r = 0; r < 6 * mp; r++) {
+			av = _mm512_set1_ps(a[(r >= 6 ? a_hi : 0) +
+			    (r % 6) * rsa + p * csa]);
+			acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
+			if (np > 1)
+				acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
+		}
+	}
+	for (r = 0; r < 6 * mp; r++)
+		for (q = 0; q < np; q++) {
+			float	*cr = c + r * ldc + q * NR;
+
+			if (accum)
+				acc[r][q] = _mm512_add_ps(acc[r][q],
+				    _mm512_loadu_ps(cr));
+			_mm512_storeu_ps(cr, acc[r][q]);
+		}
+}
+
+static void
+kern_avx512(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+    const float *b, float *c, ptrdiff_t ldc, int accum)
+{
+	k512(1, 1, kc, a, rsa, csa, 0, b, 0, c, ldc, accum);
+}
+
+static void
+kern_avx512_6x32(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+    ptrdiff_t a_hi, const float *b, ptrdiff_t b_hi, float *c, ptrdiff_t ldc,
+    int accum)
+{
+	k512(1, 2, kc, a, rsa, csa, a_hi, b, b_hi, c, ldc, accum);
+}
+
+static void
+kern_avx512_12x16(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+    ptrdiff_t a_hi, const float *b, ptrdiff_t b_hi, float *c, ptrdiff_t ldc,
+    int accum)
+{
+	k512(2, 1, kc, a, rsa, csa, a_hi, b, b_hi, c, ldc, accum);
+}
+
+static void
+kern_avx512_12x32(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+    ptrdiff_t a_hi, const float *b, ptrdiff_t b_hi, float *c, ptrdiff_t ldc,
+    int accum)
+{
+	k512(2, 2, kc, a, rsa, csa, a_hi, b, b_hi, c, ldc, accum);
+}
+#pragma GCC pop_options
 #endif
 
 /*
@@ -361,7 +482,7 @@ pack_a(int transa, int mc, int kc, const float *a, ptrdiff_t lda, float *dst)
 	}
 }
 
-#ifdef GEMM_HAVE_AVX2
+#ifdef GEMM_HAVE_X86
 /*
  * One full panel of a transposed B: src holds NR rows of op(B)^T, row j at
  * src + j*ldb running over k; dst gets the (kc, NR) panel.  8x8 blocks are
@@ -433,33 +554,47 @@ pack_b(int transb, int kc, int nc, const float *b, ptrdiff_t ldb, float *dst,
 	}
 	if (!transb) {
 		/*
-		 * B stored (K, N): NR contiguous values per k.  Walk B row by
-		 * row so its reads stream; panel by panel they would stride
-		 * ldb and each miss the cache.
+		 * B stored (K, N): NR contiguous values per k.  A strip of
+		 * PACK_ROWS rows of B at a time, panel by panel: the strip
+		 * stays in L1 while each panel gets PACK_ROWS cache lines in a
+		 * row.  Row by row, each row would write one line to every
+		 * panel, nc/NR streams kc*NR*4 bytes apart (32 KiB at kc 512,
+		 * one L1 set): a fifth of the time of a forward product went
+		 * to those misses.  Panel by panel over all of kc, the reads
+		 * would stride ldb and miss instead.
 		 */
-		for (p = 0; p < kc; p++) {
-			s = b + p * ldb;
-			for (j0 = 0; j0 < full; j0 += NR)
-				memcpy(dst + (ptrdiff_t)j0 * kc + p * NR, s + j0,
-				    sizeof(float) * NR);
-			/* the row is in L1 now: add it to the column sums */
-			if (cs != NULL)
-				for (j = 0; j < nc; j++)
-					cs[j] += s[j];
-			if (full == nc)
-				continue;
-			d = dst + (ptrdiff_t)full * kc + p * NR;
-			for (j = 0; j < nc - full; j++)
-				d[j] = s[full + j];
-			for (; j < NR; j++)
-				d[j] = 0.0f;
+		enum { PACK_ROWS = 8 };
+		int	p0, pe;
+
+		for (p0 = 0; p0 < kc; p0 = pe) {
+			pe = kc - p0 < PACK_ROWS ? kc : p0 + PACK_ROWS;
+			for (j0 = 0; j0 < full; j0 += NR) {
+				d = dst + (ptrdiff_t)j0 * kc;
+				for (p = p0; p < pe; p++)
+					memcpy(d + p * NR, b + p * ldb + j0,
+					    sizeof(float) * NR);
+			}
+			for (p = p0; p < pe; p++) {
+				s = b + p * ldb;
+				/* in L1 now: add the row to the column sums */
+				if (cs != NULL)
+					for (j = 0; j < nc; j++)
+						cs[j] += s[j];
+				if (full == nc)
+					continue;
+				d = dst + (ptrdiff_t)full * kc + p * NR;
+				for (j = 0; j < nc - full; j++)
+					d[j] = s[full + j];
+				for (; j < NR; j++)
+					d[j] = 0.0f;
+			}
 		}
 		return;
 	}
 
 	/* B stored (N, K): each column of op(B) is a contiguous row */
 	for (j0 = 0; j0 < nc; j0 += NR, dst += (ptrdiff_t)NR * kc) {
-#ifdef GEMM_HAVE_AVX2
+#ifdef GEMM_HAVE_X86
 		if (fast && j0 < full) {
 			pack_bt_avx2(kc, b + j0 * ldb, ldb, dst);
 			continue;
@@ -513,13 +648,14 @@ tile(gemm_kernel *kern, int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
  * (zero-padded) so the kernel never reads past the matrix.
  */
 static void
-block(const struct gemm_job *j, struct gemm_buf *buf, gemm_kernel *kern,
-    int ic, int mc, int jc, int nc, int pc, int kc, int accum, int last)
+block(const struct gemm_job *j, struct gemm_buf *buf,
+    const struct gemm_kset *ks, int ic, int mc, int jc, int nc, int pc,
+    int kc, int accum, int last)
 {
-	const float	*a, *ap;
-	ptrdiff_t	 rsa, csa, prs, pcs;
+	const float	*a, *ap, *bp;
+	ptrdiff_t	 rsa, csa, prs, pcs, a_hi;
 	float		*c;
-	int		 ir, jr, mr, nr, medge = mc / MR * MR;
+	int		 ir, jr, mr, nr, mp, np, q, x, medge = mc / MR * MR;
 
 	if (j->transa) {
 		a = j->a + pc * j->lda + ic;
@@ -536,26 +672,43 @@ block(const struct gemm_job *j, struct gemm_buf *buf, gemm_kernel *kern,
 		pack_a(j->transa, mc - medge, kc, a + medge * rsa, j->lda,
 		    buf->edge);
 
-	for (jr = 0; jr < nc; jr += NR) {
+	for (jr = 0; jr < nc; jr += NR * np) {
+		/* two B panels at once where the kernel has it and both are
+		 * full; then two A panels likewise */
+		np = ks->wide[1][1] != NULL && jr + 2 * NR <= nc ? 2 : 1;
 		nr = nc - jr < NR ? nc - jr : NR;
-		for (ir = 0; ir < mc; ir += MR) {
+		bp = buf->bp + (ptrdiff_t)jr * kc;
+		for (ir = 0; ir < mc; ir += MR * mp) {
 			mr = mc - ir < MR ? mc - ir : MR;
+			mp = ks->wide[1][1] != NULL && nr == NR && ir + 2 * MR <=
+			    (j->pack_a ? mc / MR * MR : medge) ? 2 : 1;
 			c = j->c + (ic + ir) * j->ldc + jc + jr;
 			if (j->pack_a || ir == medge) {
 				ap = j->pack_a ? buf->ap + (ptrdiff_t)ir * kc :
 				    buf->edge;
 				prs = 1;
 				pcs = MR;
+				a_hi = (ptrdiff_t)MR * kc;
 			} else {
 				ap = a + ir * rsa;
 				prs = rsa;
 				pcs = csa;
+				a_hi = MR * rsa;
 			}
-			tile(kern, kc, ap, prs, pcs, buf->bp + (ptrdiff_t)jr *
-			    kc, c, j->ldc, accum, mr, nr);
-			/* the tile is finished and still in L1 */
-			if (last && j->epi != NULL)
-				j->epi(j->epi_ctx, ic + ir, jc + jr, mr, nr, c,
+			if (mp > 1 || (np > 1 && mr == MR))
+				ks->wide[mp - 1][np - 1](kc, ap, prs, pcs, a_hi,
+				    bp, (ptrdiff_t)NR * kc, c, j->ldc, accum);
+			else
+				for (q = 0; q < np; q++)
+					tile(ks->tile, kc, ap, prs, pcs, bp +
+					    (ptrdiff_t)q * NR * kc, c + q * NR,
+					    j->ldc, accum, mr, nr);
+			/* the tiles are finished and still in L1 */
+			for (x = 0; last && j->epi != NULL && x < mp * np;
+			    x++)
+				j->epi(j->epi_ctx, ic + ir + x / np * MR, jc +
+				    jr + x % np * NR, x / np ? MR : mr, nr,
+				    c + x / np * MR * j->ldc + x % np * NR,
 				    j->ldc);
 		}
 	}
@@ -605,6 +758,367 @@ rect_unpacked(const struct gemm_job *j, int m0, int m1, int n0, int n1)
 }
 
 /*
+ * bf16 inputs, fp32 accumulation (gemm_extra.bf16), on CPUs with
+ * AVX512-BF16.  Both operands are packed as bf16 pairs along k, the layout
+ * vdpbf16ps takes: a B panel is (ceil(kc/2), NR) pairs, 32 bf16 per k pair;
+ * an A panel (ceil(kc/2), MR) pairs, one 32-bit broadcast per row; an odd
+ * kc is padded with a zero.  Each vdpbf16ps adds two products to an fp32
+ * accumulator, in k order, so results still do not depend on the thread
+ * count.  Rounding to bf16 is to nearest even (NaNs with small payloads
+ * may become infinities), done while packing; the column sums are of the
+ * fp32 values, as in fp32 mode.
+ */
+static int
+bf16_ok(void)
+{
+	pthread_once(&kernel_once, kernel_init);
+	return bf16_cpu;
+}
+
+int
+gemm_bf16_available(void)
+{
+	return bf16_ok();
+}
+
+const char *
+gemm_bf16_kernel_name(void)
+{
+	return bf16_ok() ? "avx512bf16" : "none";
+}
+
+#ifdef GEMM_HAVE_X86
+/* Column sums of op(B)[0:kc, 0:nc] added into cs (zeroed first if first),
+ * each in k order: the same sums pack_b() makes. */
+static void
+colsum_add(int transb, int kc, int nc, const float *b, ptrdiff_t ldb,
+    float *cs, int first)
+{
+	int	j, p;
+
+	if (first)
+		memset(cs, 0, sizeof(float) * nc);
+	if (transb) {
+		for (j = 0; j < nc; j++) {
+			float	acc = cs[j];
+
+			for (p = 0; p < kc; p++)
+				acc += b[j * ldb + p];
+			cs[j] = acc;
+		}
+		return;
+	}
+	for (p = 0; p < kc; p++)
+		for (j = 0; j < nc; j++)
+			cs[j] += b[p * ldb + j];
+}
+
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512vl,avx512bw,avx512dq,avx512bf16,avx2,fma")
+
+/* fp32 to bf16, round to nearest even, on the bits; vectorises. */
+static inline uint16_t
+bf16_round(float f)
+{
+	uint32_t	u;
+
+	memcpy(&u, &f, sizeof u);
+	return (uint16_t)((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
+}
+
+/* A bf16 pair (lo: k, hi: k+1) as one 32-bit word. */
+static inline uint32_t
+bf16_pair(float lo, float hi)
+{
+	return (uint32_t)bf16_round(lo) | (uint32_t)bf16_round(hi) << 16;
+}
+
+/*
+ * Interleave two rows of n floats (k and k+1; r1 NULL: zeros) into n pairs
+ * at dst.
+ */
+static void
+pairs_of_rows(const float *r0, const float *r1, int n, uint32_t *dst)
+{
+	int	j;
+
+	if (r1 == NULL) {
+		for (j = 0; j < n; j++)
+			dst[j] = bf16_round(r0[j]);
+		return;
+	}
+	for (j = 0; j < n; j++)
+		dst[j] = bf16_pair(r0[j], r1[j]);
+}
+
+/*
+ * One panel of pairs from rows that run along k: row i (i < n, at
+ * src + i*ld, kc floats) becomes lane i of dst, (ceil(kc/2), width) pairs;
+ * lanes n..width-1 are 0.  Each row is rounded whole into a bf16 row (a
+ * loop that vectorises; two neighbours along k are then one 32-bit pair),
+ * then the panel is written in order: strided stores into the panel, row by
+ * row, took a fifth of a product's time.
+ */
+static void
+panel_of_rows(const float *src, ptrdiff_t ld, int n, int kc, int width,
+    uint32_t *dst)
+{
+	uint16_t	 t[NR][KC + 1];
+	uint32_t	 w;
+	int		 kp = (kc + 1) / 2, i, p, q;
+
+	for (i = 0; i < width; i++) {
+		if (i >= n) {
+			memset(t[i], 0, sizeof(uint16_t) * 2 * kp);
+			continue;
+		}
+		for (p = 0; p < kc; p++)
+			t[i][p] = bf16_round(src[i * ld + p]);
+		if (kc & 1)
+			t[i][kc] = 0;
+	}
+	/* little-endian x86: the lower half of a pair is element k */
+	for (q = 0; q < kp; q++)
+		for (i = 0; i < width; i++) {
+			memcpy(&w, &t[i][2 * q], sizeof w);
+			dst[(ptrdiff_t)q * width + i] = w;
+		}
+}
+
+/*
+ * Pack op(A)[0:mc, 0:kc] into MR-row panels of pairs, (kp, MR) each with
+ * kp = ceil(kc/2); rows past mc are 0.
+ */
+static void
+pack_a_bf16(int transa, int mc, int kc, const float *a, ptrdiff_t lda,
+    uint32_t *dst)
+{
+	int		 kp = (kc + 1) / 2, np = (mc + MR - 1) / MR;
+	int		 i, p, q, i0;
+	uint32_t	 row[MC];
+
+	if (transa) {
+		/* A stored (K, M): rows k and k+1 are contiguous over i */
+		for (q = 0; q < kp; q++) {
+			p = 2 * q;
+			pairs_of_rows(a + p * lda, p + 1 < kc ? a + (p + 1) *
+			    lda : NULL, mc, row);
+			for (i0 = 0; i0 < np * MR; i0 += MR)
+				for (i = 0; i < MR; i++)
+					dst[(ptrdiff_t)i0 * kp + q * MR + i] =
+					    i0 + i < mc ? row[i0 + i] : 0;
+		}
+		return;
+	}
+	/* A stored (M, K): row i is contiguous over k */
+	for (i0 = 0; i0 < np * MR; i0 += MR, dst += (ptrdiff_t)MR * kp)
+		panel_of_rows(a + i0 * lda, lda, mc - i0 < MR ? mc - i0 : MR,
+		    kc, MR, dst);
+}
+
+/*
+ * Pack op(B)[0:kc, 0:nc] into NR-column panels of pairs, (kp, NR) each;
+ * columns past nc are 0.
+ */
+static void
+pack_b_bf16(int transb, int kc, int nc, const float *b, ptrdiff_t ldb,
+    uint32_t *dst)
+{
+	enum { STRIP = 8 };	/* k pairs at a time: see pack_b() */
+	int		 kp = (kc + 1) / 2, npan = (nc + NR - 1) / NR;
+	int		 j, j0, p, q, q0, qe;
+	uint32_t	 row[STRIP][NC];
+
+	if (!transb) {
+		/* B stored (K, N): rows k and k+1 are contiguous over j */
+		for (q0 = 0; q0 < kp; q0 = qe) {
+			qe = kp - q0 < STRIP ? kp : q0 + STRIP;
+			for (q = q0; q < qe; q++) {
+				p = 2 * q;
+				pairs_of_rows(b + p * ldb, p + 1 < kc ? b +
+				    (p + 1) * ldb : NULL, nc, row[q - q0]);
+				for (j = nc; j < npan * NR; j++)
+					row[q - q0][j] = 0;
+			}
+			for (j0 = 0; j0 < npan * NR; j0 += NR)
+				for (q = q0; q < qe; q++)
+					memcpy(dst + (ptrdiff_t)j0 * kp + q * NR,
+					    row[q - q0] + j0, sizeof(uint32_t) *
+					    NR);
+		}
+		return;
+	}
+	/* B stored (N, K): column j of op(B) is row j, contiguous over k */
+	for (j0 = 0; j0 < npan * NR; j0 += NR, dst += (ptrdiff_t)NR * kp)
+		panel_of_rows(b + j0 * ldb, ldb, nc - j0 < NR ? nc - j0 : NR,
+		    kc, NR, dst);
+}
+
+/*
+ * The bf16 micro-kernel on a (6 mp, 16 np) tile of full panels: a packed A
+ * panel at a (rows 6..11 at a + a_hi), packed B panels at b and b + b_hi,
+ * kp k pairs.  c as in gemm_kernel.
+ */
+static inline __attribute__((always_inline)) void
+kbf16(const int mp, const int np, int kp, const uint32_t *a, ptrdiff_t a_hi,
+    const uint32_t *b, ptrdiff_t b_hi, float *c, ptrdiff_t ldc, int accum)
+{
+	__m512		acc[12][2];
+	__m512i		b0, b1, av;
+	int		p, r, q;
+
+	for (r = 0; r < 6 * mp; r++)
+		for (q = 0; q < np; q++)
+			acc[r][q] = _mm512_setzero_ps();
+	for (p = 0; p < kp; p++) {
+		b0 = _mm512_load_si512(b + (ptrdiff_t)p * NR);
+		b1 = np > 1 ? _mm512_load_si512(b + b_hi + (ptrdiff_t)p * NR) :
+		    b0;
+		for (r = 0; r < 6 * mp; r++) {
+			av = _mm512_set1_epi32((int)a[(r >= 6 ? a_hi : 0) +
+			    p * MR + r % 6]);
+			acc[r][0] = _mm512_dpbf16_ps(acc[r][0], (__m512bh)av,
+			    (__m512bh)b0);
+			if (np > 1)
+				acc[r][1] = _mm512_dpbf16_ps(acc[r][1],
+				    (__m512bh)av, (__m512bh)b1);
+		}
+	}
+	for (r = 0; r < 6 * mp; r++)
+		for (q = 0; q < np; q++) {
+			float	*cr = c + r * ldc + q * NR;
+
+			if (accum)
+				acc[r][q] = _mm512_add_ps(acc[r][q],
+				    _mm512_loadu_ps(cr));
+			_mm512_storeu_ps(cr, acc[r][q]);
+		}
+}
+
+static void
+kbf16_6x16(int kp, const uint32_t *a, ptrdiff_t a_hi, const uint32_t *b,
+    ptrdiff_t b_hi, float *c, ptrdiff_t ldc, int accum)
+{
+	kbf16(1, 1, kp, a, a_hi, b, b_hi, c, ldc, accum);
+}
+
+static void
+kbf16_6x32(int kp, const uint32_t *a, ptrdiff_t a_hi, const uint32_t *b,
+    ptrdiff_t b_hi, float *c, ptrdiff_t ldc, int accum)
+{
+	kbf16(1, 2, kp, a, a_hi, b, b_hi, c, ldc, accum);
+}
+
+static void
+kbf16_12x16(int kp, const uint32_t *a, ptrdiff_t a_hi, const uint32_t *b,
+    ptrdiff_t b_hi, float *c, ptrdiff_t ldc, int accum)
+{
+	kbf16(2, 1, kp, a, a_hi, b, b_hi, c, ldc, accum);
+}
+
+static void
+kbf16_12x32(int kp, const uint32_t *a, ptrdiff_t a_hi, const uint32_t *b,
+    ptrdiff_t b_hi, float *c, ptrdiff_t ldc, int accum)
+{
+	kbf16(2, 2, kp, a, a_hi, b, b_hi, c, ldc, accum);
+}
+
+typedef void kbf16_fn(int, const uint32_t *, ptrdiff_t, const uint32_t *,
+    ptrdiff_t, float *, ptrdiff_t, int);
+static kbf16_fn *const kbf16_of[2][2] = { { kbf16_6x16, kbf16_6x32 },
+	{ kbf16_12x16, kbf16_12x32 } };
+
+/*
+ * The (mc, nc) block of C at (ic, jc) for the K block [pc, pc+kc), B
+ * packed in bp: pack A, then tiles as block() does; a tile with rows or
+ * columns past C's edge is made in a scratch tile.
+ */
+static void
+block_bf16(const struct gemm_job *j, struct gemm_buf *buf, int ic, int mc,
+    int jc, int nc, int pc, int kc, int accum, int last)
+{
+	const float	*a = j->transa ? j->a + pc * j->lda + ic :
+	    j->a + ic * j->lda + pc;
+	const uint32_t	*ap = (const uint32_t *)buf->ap;
+	const uint32_t	*bp = (const uint32_t *)buf->bp;
+	float		 t[MR * NR] __attribute__((aligned(64)));
+	float		*c;
+	int		 kp = (kc + 1) / 2, ir, jr, mr, nr, mp, np, x, i, jj, q;
+
+	pack_a_bf16(j->transa, mc, kc, a, j->lda, (uint32_t *)buf->ap);
+	for (jr = 0; jr < nc; jr += NR * np) {
+		np = jr + 2 * NR <= nc ? 2 : 1;
+		nr = nc - jr < NR ? nc - jr : NR;
+		for (ir = 0; ir < mc; ir += MR * mp) {
+			mr = mc - ir < MR ? mc - ir : MR;
+			mp = nr == NR && ir + 2 * MR <= mc ? 2 : 1;
+			c = j->c + (ic + ir) * j->ldc + jc + jr;
+			if (mr == MR && nr == NR) {
+				kbf16_of[mp - 1][np - 1](kp, ap + (ptrdiff_t)ir *
+				    kp, (ptrdiff_t)MR * kp, bp + (ptrdiff_t)jr *
+				    kp, (ptrdiff_t)NR * kp, c, j->ldc, accum);
+			} else {
+				/* a partial row panel, np full column panels,
+				 * or a partial column panel */
+				for (q = 0; q < np; q++) {
+					float	*cq = c + q * NR;
+
+					memset(t, 0, sizeof t);
+					for (i = 0; accum && i < mr; i++)
+						for (jj = 0; jj < nr; jj++)
+							t[i * NR + jj] =
+							    cq[i * j->ldc + jj];
+					kbf16_6x16(kp, ap + (ptrdiff_t)ir * kp, 0,
+					    bp + (ptrdiff_t)(jr + q * NR) * kp,
+					    0, t, NR, accum);
+					for (i = 0; i < mr; i++)
+						for (jj = 0; jj < nr; jj++)
+							cq[i * j->ldc + jj] =
+							    t[i * NR + jj];
+				}
+			}
+			for (x = 0; last && j->epi != NULL && x < mp * np;
+			    x++)
+				j->epi(j->epi_ctx, ic + ir + x / np * MR, jc +
+				    jr + x % np * NR, x / np ? MR : mr, nr,
+				    c + x / np * MR * j->ldc + x % np * NR,
+				    j->ldc);
+		}
+	}
+}
+
+/* run_part()'s loop nest for a bf16 job over rows [m0, m1), columns
+ * [n0, n1). */
+static void
+rect_bf16(const struct gemm_job *j, struct gemm_buf *buf, int m0, int m1,
+    int n0, int n1)
+{
+	int	ic, jc, pc, mc, nc, kc;
+
+	for (jc = n0; jc < n1; jc += NC) {
+		nc = n1 - jc < NC ? n1 - jc : NC;
+		for (pc = 0; pc < j->k; pc += kc) {
+			const float	*b = j->transb ? j->b + jc * j->ldb + pc :
+			    j->b + pc * j->ldb + jc;
+
+			kc = j->k - pc < j->kc ? j->k - pc : j->kc;
+			pack_b_bf16(j->transb, kc, nc, b, j->ldb,
+			    (uint32_t *)buf->bp);
+			if (j->colsum != NULL && m0 == 0)
+				colsum_add(j->transb, kc, nc, b, j->ldb,
+				    j->colsum + jc, pc == 0);
+			for (ic = m0; ic < m1; ic += MC) {
+				mc = m1 - ic < MC ? m1 - ic : MC;
+				block_bf16(j, buf, ic, mc, jc, nc, pc, kc,
+				    j->accum || pc > 0, pc + kc >= j->k);
+			}
+		}
+	}
+}
+#pragma GCC pop_options
+#endif
+
+/*
  * Thread t of nt: take a contiguous share of the MR-row (or NR-column)
  * tiles of C and run the blocked loop nest over it.
  */
@@ -612,7 +1126,7 @@ static void
 run_part(const struct gemm_job *j, int t, int nt)
 {
 	struct gemm_buf	*buf;
-	gemm_kernel	*kern = kernel;
+	const struct gemm_kset *ks = &ksets[level];
 	int		 m0 = 0, m1 = j->m, n0 = 0, n1 = j->n, tiles, unit;
 	int		 ic, jc, pc, mc, nc, kc;
 
@@ -635,6 +1149,12 @@ run_part(const struct gemm_job *j, int t, int nt)
 		rect_unpacked(j, m0, m1, n0, n1);
 		return;
 	}
+#ifdef GEMM_HAVE_X86
+	if (j->bf16) {
+		rect_bf16(j, buf, m0, m1, n0, n1);
+		return;
+	}
+#endif
 
 	for (jc = n0; jc < n1; jc += NC) {
 		nc = n1 - jc < NC ? n1 - jc : NC;
@@ -647,12 +1167,12 @@ run_part(const struct gemm_job *j, int t, int nt)
 			 */
 			pack_b(j->transb, kc, nc, j->transb ?
 			    j->b + jc * j->ldb + pc : j->b + pc * j->ldb + jc,
-			    j->ldb, buf->bp, kern != kern_portable,
+			    j->ldb, buf->bp, level >= SIMD_AVX2,
 			    j->colsum != NULL && m0 == 0 ? j->colsum + jc :
 			    NULL, pc == 0);
 			for (ic = m0; ic < m1; ic += MC) {
 				mc = m1 - ic < MC ? m1 - ic : MC;
-				block(j, buf, kern, ic, mc, jc, nc, pc, kc,
+				block(j, buf, ks, ic, mc, jc, nc, pc, kc,
 				    j->accum || pc > 0, pc + kc >= j->k);
 			}
 		}
@@ -689,6 +1209,7 @@ job_init(struct gemm_job *job, int transa, int transb, int m, int n, int k,
 	job->epi = x != NULL ? x->epilogue : NULL;
 	job->epi_ctx = x != NULL ? x->ctx : NULL;
 	job->colsum = x != NULL ? x->colsum : NULL;
+	job->bf16 = x != NULL && x->bf16 && bf16_ok();
 	/*
 	 * The kernel reads A in place when it is stored (M, K): each panel is
 	 * six rows streaming forward, and threads splitting N would otherwise

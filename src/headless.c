@@ -151,11 +151,12 @@ print_header(const char *what, const train_config *c, const dataset *ds)
 	for (int l = 0; l <= c->nlayer; l++)
 		printf("%s%d", l ? "-" : "", c->size[l]);
 	printf(", dropout %g, Adam lr %g, batch %d, %d epoch%s, seed %llu, "
-	    "%d threads, gemm %s\n", (double)c->dropout, (double)c->lr,
+	    "%d threads, gemm %s%s\n", (double)c->dropout, (double)c->lr,
 	    c->batch, c->epochs, c->epochs == 1 ? "" : "s",
 	    (unsigned long long)c->seed,
 	    c->threads > 0 ? c->threads : omp_get_max_threads(),
-	    gemm_kernel_name());
+	    gemm_kernel_name(), c->precision == TRAIN_BF16 ?
+	    ", bf16 inputs (avx512bf16)" : "");
 }
 
 static void
@@ -352,6 +353,14 @@ headless_resume(const cli_options *o)
 	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
 	    job_open(j, root, o->resume, err, sizeof err) != 0) {
 		fprintf(stderr, "noisetop: %s\n", err);
+		goto out;
+	}
+	if (o->precision_set &&
+	    o->cfg.precision != j->rec.conf.cfg.precision) {
+		fprintf(stderr, "noisetop: run %s trained in %s: resuming it in "
+		    "%s would mix precisions\n", j->rec.id,
+		    train_precision_name(j->rec.conf.cfg.precision),
+		    train_precision_name(o->cfg.precision));
 		goto out;
 	}
 	/* --shard K/N: this shard's rows, recorded in its own state file. */

@@ -69,9 +69,14 @@ print_version(FILE *f)
 #endif
 	fprintf(f, "kernels   %s\n", gemm_kernels_compiled());
 	fprintf(f, "this cpu  %s; using %s (gemm %s, adam %s, rng %s)%s%s\n",
-	    simd_has_avx2() ? "AVX2+FMA" : "no AVX2+FMA", gemm_kernel_name(),
+	    simd_cpu_has(SIMD_AVX512) ? "AVX-512" : simd_cpu_has(SIMD_AVX2) ?
+	    "AVX2+FMA" :
+	    "no AVX2+FMA", gemm_kernel_name(),
 	    gemm_kernel_name(), adam_kernel_name(), rng_kernel_name(),
 	    force != NULL ? ", NOISETOP_SIMD=" : "", force != NULL ? force : "");
+	fprintf(f, "bf16      %s%s\n", gemm_bf16_kernel_name(),
+	    gemm_bf16_available() ? " (--precision bf16)" :
+	    ": --precision bf16 is refused on this CPU");
 }
 
 /*

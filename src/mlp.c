@@ -11,6 +11,13 @@
 #include "err.h"
 #include "gemm.h"
 #include "rng.h"
+#include "simd.h"
+
+#if (defined(__x86_64__) || defined(__i386__)) && \
+    !defined(NOISETOP_PORTABLE_ONLY)
+#define MLP_HAVE_X86 1
+#include <immintrin.h>
+#endif
 
 static float *
 alloc_floats(size_t n)
@@ -144,7 +151,62 @@ struct fwd_ctx {
 	float        scale;  /* 1 / (1 - rate) */
 	uint64_t     key, step;
 	float       *probs;  /* output layer: (B, n) softmax, or NULL */
+	int          avx512; /* epi_avx512() */
 };
+
+#ifdef MLP_HAVE_X86
+/*
+ * epi_hidden() with dropout on a full-width tile (16 columns, e0 of every
+ * row a multiple of 4) in AVX-512: the four hashes of a row in one vector
+ * (vpmullq), their sixteen 16-bit lanes compared at once.  The same integer
+ * work and the same float add, max (NaN and -0 give +0, as "v > 0 ? v : 0"
+ * does) and multiply, so the same bits as the plain loop.
+ */
+__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2"))) static void
+hidden_drop_avx512(const struct fwd_ctx *f, int i0, int j0, int mr,
+    float *c, ptrdiff_t ldc)
+{
+	const __m256i quad = _mm256_set_epi64x(3, 2, 1, 0);
+	const __m256i golden = _mm256_set1_epi64x((long long)RNG_GOLDEN);
+	const __m256i mix1 = _mm256_set1_epi64x((long long)RNG_MIX1);
+	const __m256i mix2 = _mm256_set1_epi64x((long long)RNG_MIX2);
+	const __m256i key = _mm256_set1_epi64x((long long)f->key);
+	const __m512i thr = _mm512_set1_epi32((int)f->thr);
+	const __m512  scale = _mm512_set1_ps(f->scale), zero = _mm512_setzero_ps();
+	const __m512  b = _mm512_loadu_ps(f->b + j0);
+
+	for (int i = 0; i < mr; i++) {
+		uint64_t e0 = (uint64_t)(i0 + i) * f->n + (uint64_t)j0;
+		__m256i  z = _mm256_add_epi64(_mm256_set1_epi64x((long long)
+		    ((f->step << 32 | e0 >> 2) + 1)), quad);
+		__m512   v, keep;
+		float   *row = c + i * ldc;
+
+		z = _mm256_add_epi64(key, _mm256_mullo_epi64(z, golden));
+		z = _mm256_mullo_epi64(_mm256_xor_si256(z,
+		    _mm256_srli_epi64(z, 30)), mix1);
+		z = _mm256_mullo_epi64(_mm256_xor_si256(z,
+		    _mm256_srli_epi64(z, 27)), mix2);
+		z = _mm256_xor_si256(z, _mm256_srli_epi64(z, 31));
+		/* lane j: bits 16 (j % 4) of hash j / 4, little-endian */
+		keep = _mm512_mask_blend_ps(_mm512_cmpge_epu32_mask(
+		    _mm512_cvtepu16_epi32(z), thr), zero, scale);
+		v = _mm512_max_ps(_mm512_add_ps(_mm512_loadu_ps(row), b), zero);
+		_mm512_storeu_ps(row, _mm512_mul_ps(v, keep));
+	}
+}
+#endif
+
+/* 1 when the epilogues use their AVX-512 paths: they follow the GEMM. */
+static int
+epi_avx512(void)
+{
+#ifdef MLP_HAVE_X86
+	return simd_level_of(gemm_kernel_name()) == SIMD_AVX512;
+#else
+	return 0;
+#endif
+}
 
 static void
 epi_hidden(void *ctx, int i0, int j0, int mr, int nr, float *c, ptrdiff_t ldc)
@@ -152,6 +214,15 @@ epi_hidden(void *ctx, int i0, int j0, int mr, int nr, float *c, ptrdiff_t ldc)
 	const struct fwd_ctx *f = ctx;
 	const float *restrict b = f->b + j0;
 	float                 keep[GEMM_TILE_N + 3];
+
+#ifdef MLP_HAVE_X86
+	/* whole rows of 16, and counters that OR into step << 32 as they add */
+	if (f->drop && f->avx512 && nr == 16 && f->n % 4 == 0 &&
+	    (uint64_t)(i0 + mr) * f->n < (uint64_t)1 << 34) {
+		hidden_drop_avx512(f, i0, j0, mr, c, ldc);
+		return;
+	}
+#endif
 
 	for (int i = 0; i < mr; i++) {
 		float *restrict row = c + i * ldc;
@@ -245,9 +316,10 @@ forward_team(mlp *m, const float *x, int batch, int train,
 		for (int l = 0; l < L; l++) {
 			int            in = m->size[l], out = m->size[l + 1];
 			struct fwd_ctx f = { m->b[l], out, 0, 0, 1.0f,
-			    dropout_key + (uint64_t)l, step, NULL };
+			    dropout_key + (uint64_t)l, step, NULL,
+			    epi_avx512() };
 			gemm_extra     ex = { l < L - 1 ? epi_hidden : epi_logits,
-			    &f, NULL };
+			    &f, NULL, m->bf16 };
 
 			if (l < L - 1 && train && rate > 0.0f) {
 				f.drop = 1;
@@ -359,9 +431,9 @@ backward_team(mlp *m, int batch)
 
 	for (int l = m->nlayer - 1; l >= 0; l--) {
 		int            in = m->size[l], out = m->size[l + 1];
-		gemm_extra     wx = { NULL, NULL, m->db[l] };
+		gemm_extra     wx = { NULL, NULL, m->db[l], m->bf16 };
 		struct bwd_ctx g = { m->act[l], in, scale };
-		gemm_extra     ix = { epi_relu_back, &g, NULL };
+		gemm_extra     ix = { epi_relu_back, &g, NULL, m->bf16 };
 
 		/* dW(in,out) = act[l]^T (in,B) @ delta[l+1] (B,out) */
 		gemm_team(1, 0, in, out, batch, m->act[l], in, m->delta[l + 1],

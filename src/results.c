@@ -99,9 +99,10 @@ config_line(struct sbuf *b, const sweep_table *t)
 	sb_printf(b, "layers=");
 	for (int l = 0; l <= c->nlayer; l++)
 		sb_printf(b, "%s%d", l ? "-" : "", c->size[l]);
-	sb_printf(b, " dropout=%g lr=%g batch=%d epochs=%d seed=%llu",
-	    (double)c->dropout, (double)c->lr, c->batch, c->epochs,
-	    (unsigned long long)c->seed);
+	sb_printf(b, " dropout=%g lr=%g batch=%d epochs=%d seed=%llu "
+	    "precision=%s", (double)c->dropout, (double)c->lr, c->batch,
+	    c->epochs, (unsigned long long)c->seed,
+	    train_precision_name(c->precision));
 	/* The grid, where it is more than the notebook's one seed of
 	 * Gaussian noise drawn once. */
 	if (t->plan.nseeds > 1)
@@ -259,11 +260,11 @@ results_write_json(const char *path, const sweep_table *t,
 	for (int l = 0; l <= c->nlayer; l++)
 		sb_printf(&b, "%s%d", l ? ", " : "", c->size[l]);
 	sb_printf(&b, "], \"dropout\": %g, \"lr\": %g, \"batch\": %d, "
-	    "\"epochs\": %d, \"seed\": %llu, \"seeds\": %d, "
-	    "\"noise_mode\": \"%s\", \"corruption\": [",
+	    "\"epochs\": %d, \"seed\": %llu, \"precision\": \"%s\", "
+	    "\"seeds\": %d, \"noise_mode\": \"%s\", \"corruption\": [",
 	    (double)c->dropout, (double)c->lr, c->batch, c->epochs,
-	    (unsigned long long)c->seed, t->plan.nseeds,
-	    sweep_mode_name(t->plan.mode));
+	    (unsigned long long)c->seed, train_precision_name(c->precision),
+	    t->plan.nseeds, sweep_mode_name(t->plan.mode));
 	for (int i = 0; i < t->plan.ncorruptions; i++)
 		sb_printf(&b, "%s\"%s\"", i ? ", " : "",
 		    corrupt_name(t->plan.corruptions[i]));

@@ -3,17 +3,16 @@
 
 #include <math.h>
 #include <pthread.h>
-#include <string.h>
 
 #include "simd.h"
 
-#define GOLDEN 0x9e3779b97f4a7c15ULL
+#define GOLDEN RNG_GOLDEN
 
 static inline uint64_t
 mix64(uint64_t z)
 {
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z = (z ^ (z >> 30)) * RNG_MIX1;
+	z = (z ^ (z >> 27)) * RNG_MIX2;
 	return z ^ (z >> 31);
 }
 
@@ -60,9 +59,9 @@ rng_normal2(uint64_t key, uint64_t ctr, float *z0, float *z1)
 /*
  * The vectorisable Box-Muller.  Everything below is IEEE single-precision
  * +, -, *, sqrt and integer bit work, written as a plain loop that GCC
- * vectorises: the same source compiled for baseline x86-64 (or any CPU) and
- * for AVX2 rounds identically, provided no multiply-add is fused, hence
- * fp-contract off (and target "avx2" without "fma").
+ * vectorises: the same source compiled for baseline x86-64 (or any CPU), for
+ * AVX2 and for AVX-512 rounds identically, provided no multiply-add is fused,
+ * hence fp-contract off (and no "fma" in the AVX2 target).
  */
 #pragma GCC push_options
 #pragma GCC optimize("fp-contract=off")
@@ -183,9 +182,16 @@ normal2_portable(uint64_t key, uint64_t ctr0, size_t n, float *restrict z)
 
 #if (defined(__x86_64__) || defined(__i386__)) && \
     !defined(NOISETOP_PORTABLE_ONLY)
-#define RNG_HAVE_AVX2 1
+#define RNG_HAVE_X86 1
 __attribute__((target("avx2"))) static void
 normal2_avx2(uint64_t key, uint64_t ctr0, size_t n, float *restrict z)
+{
+	NORMAL2_LOOP
+}
+
+__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,"
+    "prefer-vector-width=512"))) static void
+normal2_avx512(uint64_t key, uint64_t ctr0, size_t n, float *restrict z)
 {
 	NORMAL2_LOOP
 }
@@ -196,52 +202,57 @@ normal2_avx2(uint64_t key, uint64_t ctr0, size_t n, float *restrict z)
 
 typedef void normal2_fn(uint64_t, uint64_t, size_t, float *restrict);
 
-static normal2_fn     *normal2 = normal2_portable;
-static const char     *normal2_name = "portable";
+/* The path of each SIMD level, NULL where this build has none. */
+static normal2_fn *const paths[SIMD_NLEVELS] = {
+	[SIMD_PORTABLE] = normal2_portable,
+#ifdef RNG_HAVE_X86
+	[SIMD_AVX2] = normal2_avx2,
+	[SIMD_AVX512] = normal2_avx512,
+#endif
+};
+
+static int             level = SIMD_PORTABLE;
 static pthread_once_t  normal2_once = PTHREAD_ONCE_INIT;
 
-static int
-normal2_set(const char *name)
+static unsigned
+path_mask(void)
 {
-	if (strcmp(name, "portable") == 0) {
-		normal2 = normal2_portable;
-		normal2_name = "portable";
-		return 0;
-	}
-#ifdef RNG_HAVE_AVX2
-	if (strcmp(name, "avx2") == 0 && simd_has_avx2()) {
-		normal2 = normal2_avx2;
-		normal2_name = "avx2";
-		return 0;
-	}
-#endif
-	return -1;
+	unsigned mask = 0;
+
+	for (int l = 0; l < SIMD_NLEVELS; l++)
+		if (paths[l] != NULL)
+			mask |= 1u << l;
+	return mask;
 }
 
 static void
 normal2_init(void)
 {
-	if (normal2_set(simd_default()) != 0)
-		normal2_set("portable");
+	level = simd_pick(path_mask(), simd_default());
 }
 
 void
 rng_normal2_block(uint64_t key, uint64_t ctr0, size_t n, float *z)
 {
 	pthread_once(&normal2_once, normal2_init);
-	normal2(key, ctr0, n, z);
+	paths[level](key, ctr0, n, z);
 }
 
 const char *
 rng_kernel_name(void)
 {
 	pthread_once(&normal2_once, normal2_init);
-	return normal2_name;
+	return simd_level_name(level);
 }
 
 int
 rng_force_kernel(const char *name)
 {
+	int l;
+
 	pthread_once(&normal2_once, normal2_init);
-	return normal2_set(name);
+	if ((l = simd_force(path_mask(), name)) < 0)
+		return -1;
+	level = l;
+	return 0;
 }

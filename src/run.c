@@ -142,6 +142,7 @@ format_config(const run *r, char *text, size_t len, char *err,
 	for (int i = 0; i < c->plan.ntest; i++)
 		ADD("%s%s", i ? "," : "", kv_float(f, c->plan.test_scales[i]));
 	ADD("\nnoise_mode = %s\n", sweep_mode_name(c->plan.mode));
+	ADD("precision = %s\n", train_precision_name(c->cfg.precision));
 #undef ADD
 	return 0;
 }
@@ -254,6 +255,15 @@ config_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 		if (kv_num(k, v, 0, 100, &d, err, errlen))
 			return -1;
 		c->cfg.noise = (float)d;
+	} else if (strcmp(k, "precision") == 0) {
+		/* absent in runs from before it: fp32, the default */
+		if (strcmp(v, "fp32") == 0)
+			c->cfg.precision = TRAIN_FP32;
+		else if (strcmp(v, "bf16") == 0)
+			c->cfg.precision = TRAIN_BF16;
+		else
+			return err_set(err, errlen, "precision '%s': must be "
+			    "fp32 or bf16", v);
 	} else if (strcmp(k, "scales") == 0) {
 		if ((c->plan.nscales = sweep_parse_scales(v, c->plan.scales, err,
 		    errlen)) < 0)

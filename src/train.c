@@ -9,6 +9,7 @@
 
 #include "err.h"
 #include "adam.h"
+#include "gemm.h"
 #include "rng.h"
 #include "testpoint.h"
 
@@ -43,6 +44,43 @@ train_config_default(train_config *c)
 	c->seed = 42;
 	c->noise = 0.0f;
 	c->threads = 0;
+	c->precision = TRAIN_FP32;
+}
+
+const char *
+train_precision_name(int precision)
+{
+	return precision == TRAIN_FP32 ? "fp32" : precision == TRAIN_BF16 ?
+	    "bf16" : "?";
+}
+
+/* 0 when this CPU trains in the precision, else -1 and a message. */
+static int
+precision_check(int precision, char *err, size_t errlen)
+{
+	if (precision == TRAIN_FP32)
+		return 0;
+	if (precision != TRAIN_BF16)
+		return err_set(err, errlen, "precision %d: must be fp32 or "
+		    "bf16", precision);
+	if (!gemm_bf16_available())
+		return err_set(err, errlen, "--precision bf16: this CPU has "
+		    "neither AMX-BF16 nor AVX512-BF16; use fp32");
+	return 0;
+}
+
+int
+train_precision_parse(const char *s, int *precision, char *err,
+    size_t errlen)
+{
+	if (strcmp(s, "fp32") == 0)
+		*precision = TRAIN_FP32;
+	else if (strcmp(s, "bf16") == 0)
+		*precision = TRAIN_BF16;
+	else
+		return err_set(err, errlen, "--precision '%s': must be fp32 "
+		    "or bf16", s);
+	return precision_check(*precision, err, errlen);
 }
 
 double
@@ -145,6 +183,9 @@ train_config_check(const train_config *c, char *err, size_t errlen)
 	if (c->threads < 0 || c->threads > TRAIN_MAX_THREADS)
 		return err_set(err, errlen, "threads %d: must be 1 to %d",
 		    c->threads, TRAIN_MAX_THREADS);
+	if (c->precision != TRAIN_FP32 && c->precision != TRAIN_BF16)
+		return err_set(err, errlen, "precision %d: must be fp32 or "
+		    "bf16", c->precision);
 	return 0;
 }
 
@@ -164,7 +205,7 @@ check_config(const train_config *c, const train_data *train,
 	    test->npix != c->size[0]))
 		return err_set(err, errlen, "input size %d does not match the "
 		    "images (%d pixels)", c->size[0], train->npix);
-	return 0;
+	return precision_check(c->precision, err, errlen);
 }
 
 /* Block while paused, returning early when cancelled; returns the
@@ -209,6 +250,7 @@ train_run(const train_config *cfg, const train_data *train,
 	if ((m = mlp_new(cfg->nlayer, cfg->size, cfg->batch, cfg->dropout,
 	    err, errlen)) == NULL)
 		return -1;
+	m->bf16 = cfg->precision == TRAIN_BF16;
 	if (adam_init(&opt, m->nparam, cfg->lr) != 0) {
 		mlp_free(m);
 		return err_set(err, errlen, "out of memory for the optimizer");

@@ -65,7 +65,18 @@ train --frobnicate|unknown option '--frobnicate'
 frobnicate|unknown command 'frobnicate'
 train extra|unexpected argument 'extra'
 show --split val|--split 'val': must be train or test
+train --precision fp16|--precision 'fp16': must be fp32 or bf16
 TABLE
+
+# bf16 needs AVX512-BF16 (or AMX): elsewhere a one-line refusal.
+if grep -qw avx512_bf16 /proc/cpuinfo; then
+	ok "# SKIP --precision bf16 refusal: this CPU has AVX512-BF16"
+else
+	out=$($NT train --precision bf16 2>&1 >/dev/null)
+	rc=$?
+	check "--precision bf16 without AVX512-BF16 -> exit 2, '$out'" \
+	    '[ $rc -eq 2 ] && [[ "$out" == *"neither AMX-BF16 nor AVX512-BF16"* ]]'
+fi
 
 mkdir -p "$tmp/home"
 if [ -e "$DATA/train-images-idx3-ubyte.gz" ] ||
@@ -236,6 +247,14 @@ truncate -s 100000 "$tmp/a/bad3/ckpt-0.bin"
 out=$($NT resume --runs "$tmp/a" bad3 2>&1)
 check "a truncated checkpoint: '$out'" \
     '[[ "$out" == *"bad3/ckpt-0.bin: checksum mismatch"* ]]'
+check "config.txt and the results record the precision" \
+    'grep -q "^precision = fp32$" "$run/config.txt" && grep -q "precision=fp32" "$run/results.csv" && grep -q "\"precision\": \"fp32\"" "$run/results.json"'
+cp -r "$run" "$tmp/a/mixed"
+sed -i 's/^precision = fp32$/precision = bf16/' "$tmp/a/mixed/config.txt"
+out=$($NT resume --runs "$tmp/a" --precision fp32 mixed 2>&1)
+rc=$?
+check "resume refuses to mix precisions (exit $rc): '$out'" \
+    '[ $rc -ne 0 ] && [[ "$out" == *"mixed trained in bf16: resuming it in fp32 would mix precisions"* ]]'
 out=$($NT resume --runs "$tmp/a" nosuchrun 2>&1)
 check "a missing run: '$out'" '[[ "$out" == *"no run named nosuchrun in $tmp/a"* ]]'
 echo "1..$n"

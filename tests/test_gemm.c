@@ -2,7 +2,8 @@
  * gemm() against gemm_ref() for every kernel, transpose combination and
  * beta on awkward shapes and on the MLP's own, plus beta 0 over NaN garbage
  * and bit-identical results for 1 and 2 threads; gemm_team()'s epilogue and
- * column sums.
+ * column sums; the AVX-512 kernel bit for bit against the AVX2 one.  Kernels
+ * this CPU lacks are skipped, with the reason.
  */
 #include "gemm.h"
 
@@ -231,8 +232,8 @@ check_team(const char *kname, int ta, int tb, int m, int n, int k)
 	float		*cs1 = fill((size_t)n), *cs2 = fill((size_t)n);
 	unsigned char	*h1 = calloc(nc, 1), *h2 = calloc(nc, 1);
 	struct seen	 s1 = { h1, n, 0, 0.5f }, s2 = { h2, n, 0, 0.5f };
-	gemm_extra	 x1 = { epi_scale, &s1, cs1 }, x2 = { epi_scale, &s2,
-			     cs2 };
+	gemm_extra	 x1 = { epi_scale, &s1, cs1, 0 }, x2 = { epi_scale, &s2,
+			     cs2, 0 };
 	int		 once = 1, sums = 1, p, j;
 
 	if (h1 == NULL || h2 == NULL)
@@ -269,20 +270,190 @@ check_team(const char *kname, int ta, int tb, int m, int n, int k)
 	free(h2);
 }
 
+/*
+ * The FMA kernels (AVX2, AVX-512) must give the same bits on every shape,
+ * transpose and beta: the AVX-512 one keeps the AVX2 one's order of
+ * operations per element, so the README's results hold on both.
+ */
+static void
+check_same_bits(const char *k1, const char *k2)
+{
+	size_t	s, nshape = sizeof odd / sizeof odd[0] + sizeof mlp / sizeof mlp[0];
+	int	bad = 0, cases = 0;
+
+	for (s = 0; s < nshape; s++) {
+		int	m, n, k, pad, ta, tb, bi;
+
+		if (s < sizeof odd / sizeof odd[0]) {
+			m = odd[s].m;
+			n = odd[s].n;
+			k = odd[s].k;
+			pad = odd[s].pad;
+		} else {
+			const int	*c = mlp[s - sizeof odd / sizeof odd[0]];
+
+			m = c[2];
+			n = c[3];
+			k = c[4];
+			pad = 0;
+		}
+		for (ta = 0; ta < 2; ta++)
+			for (tb = 0; tb < 2; tb++)
+				for (bi = 0; bi < 2; bi++) {
+					int	 lda = (ta ? m : k) + pad;
+					int	 ldb = (tb ? k : n) + pad;
+					int	 ldc = n + pad;
+					size_t	 na = (size_t)(ta ? k : m) * lda;
+					size_t	 nb = (size_t)(tb ? n : k) * ldb;
+					size_t	 nc = (size_t)m * ldc;
+					float	*a = fill(na), *b = fill(nb);
+					float	*c1 = fill(nc);
+					float	*c2 = malloc(nc * sizeof *c2);
+
+					if (c2 == NULL)
+						exit(2);
+					memcpy(c2, c1, nc * sizeof *c2);
+					gemm_force_kernel(k1);
+					gemm(ta, tb, m, n, k, a, lda, b, ldb,
+					    (float)bi, c1, ldc);
+					gemm_force_kernel(k2);
+					gemm(ta, tb, m, n, k, a, lda, b, ldb,
+					    (float)bi, c2, ldc);
+					if (memcmp(c1, c2, nc * sizeof *c1) != 0) {
+						if (bad++ < 3)
+							diag("differ: %c%c %dx%dx%d "
+							    "beta %d", ta ? 'T' : 'N',
+							    tb ? 'T' : 'N', m, n, k,
+							    bi);
+					}
+					cases++;
+					free(a);
+					free(b);
+					free(c1);
+					free(c2);
+				}
+	}
+	ok(bad == 0, "%s and %s kernels: bit-identical C on %d cases (odd and "
+	    "MLP shapes, all transposes, beta 0 and 1)", k1, k2, cases);
+}
+
+/* fp32 to bf16 and back, round to nearest even. */
+static float
+bf16(float f)
+{
+	uint32_t	u;
+
+	memcpy(&u, &f, sizeof u);
+	u = (u + 0x7fffu + ((u >> 16) & 1u)) & 0xffff0000u;
+	memcpy(&f, &u, sizeof f);
+	return f;
+}
+
+/*
+ * gemm_team() with x.bf16 on one shape: against the double reference on
+ * bf16-rounded inputs (only fp32 accumulation error left: < 1e-5 of
+ * sum |a b|), and against fp32 on the unrounded inputs (the bf16 error,
+ * about 2e-3: < 8e-3 of sum |a b| anywhere, < 4e-3 in the Frobenius norm,
+ * on 100 elements or more); the same bits
+ * for teams of 1 and 2, the epilogue once per element, fp32 column sums.
+ * Returns 1 when all hold.
+ */
+static int
+check_bf16(int ta, int tb, int m, int n, int k, float beta)
+{
+	size_t		 na = (size_t)m * k, nb = (size_t)k * n, nc = (size_t)m * n;
+	float		*a = fill(na), *b = fill(nb), *c0 = fill(nc);
+	float		*c1 = malloc(nc * 4), *c2 = malloc(nc * 4);
+	float		*r = malloc(nc * 4), *f = malloc(nc * 4);
+	float		*ar = malloc(na * 4), *br = malloc(nb * 4);
+	float		*cs = fill((size_t)n);
+	unsigned char	*h = calloc(nc, 1);
+	struct seen	 s1 = { h, n, 0, 1.0f };
+	gemm_extra	 x1 = { epi_scale, &s1, cs, 1 }, x2 = { NULL, NULL, NULL,
+			     1 };
+	double		 worst_r = 0, worst_f = 0, num = 0, den = 0;
+	int		 lda = ta ? m : k, ldb = tb ? k : n, good, once = 1, sums = 1;
+	size_t		 i;
+
+	if (c1 == NULL || c2 == NULL || r == NULL || f == NULL || ar == NULL ||
+	    br == NULL || h == NULL)
+		exit(2);
+	for (i = 0; i < na; i++)
+		ar[i] = bf16(a[i]);
+	for (i = 0; i < nb; i++)
+		br[i] = bf16(b[i]);
+	memcpy(c1, c0, nc * 4);
+	memcpy(c2, c0, nc * 4);
+	memcpy(r, c0, nc * 4);
+	memcpy(f, c0, nc * 4);
+	gemm_team(ta, tb, m, n, k, a, lda, b, ldb, beta, c1, n, &x1);
+#pragma omp parallel num_threads(2)
+	gemm_team(ta, tb, m, n, k, a, lda, b, ldb, beta, c2, n, &x2);
+	gemm_ref(ta, tb, m, n, k, ar, lda, br, ldb, beta, r, n);
+	gemm_ref(ta, tb, m, n, k, a, lda, b, ldb, beta, f, n);
+	for (i = 0; i < nc; i++) {
+		int	ii = (int)(i / n), jj = (int)(i % n), p;
+		double	scale = beta != 0.0f ? fabs(c0[i]) : 0.0, er, ef;
+
+		for (p = 0; p < k; p++)
+			scale += fabs((double)(ta ? a[(size_t)p * m + ii] :
+			    a[(size_t)ii * k + p]) * (tb ? b[(size_t)jj * k + p] :
+			    b[(size_t)p * n + jj]));
+		scale = scale > 0 ? scale : 1;
+		er = fabs((double)c1[i] - r[i]) / scale;
+		ef = fabs((double)c1[i] - f[i]) / scale;
+		worst_r = er > worst_r || isnan(er) ? er : worst_r;
+		worst_f = ef > worst_f || isnan(ef) ? ef : worst_f;
+		num += ((double)c1[i] - f[i]) * ((double)c1[i] - f[i]);
+		den += (double)f[i] * f[i];
+		once &= h[i] == 1;
+	}
+	for (int j = 0; j < n; j++) {
+		float	acc = 0.0f;
+
+		for (int p = 0; p < k; p++)
+			acc += tb ? b[(size_t)j * k + p] : b[(size_t)p * n + j];
+		sums &= acc == cs[j];
+	}
+	good = worst_r < 1e-5 && worst_f < 8e-3 && (nc < 100 ||
+	    sqrt(num / den) < 4e-3) &&
+	    memcmp(c1, c2, nc * 4) == 0 && once && sums;
+	ok(good, "bf16 %c%c %dx%dx%d beta %g: %.1e of the rounded inputs' "
+	    "product, %.1e of fp32 (max), %.1e (Frobenius); teams of 1 and 2 "
+	    "bit-identical; epilogue, column sums", ta ? 'T' : 'N',
+	    tb ? 'T' : 'N', m, n, k, (double)beta, worst_r, worst_f,
+	    sqrt(num / den));
+	free(a);
+	free(b);
+	free(c0);
+	free(c1);
+	free(c2);
+	free(r);
+	free(f);
+	free(ar);
+	free(br);
+	free(cs);
+	free(h);
+	return good;
+}
+
 int
 main(void)
 {
-	const char	*kernels[] = { "portable", "avx2" };
-	int		 nthreads = omp_get_max_threads(), i;
+	const char	*kernels[] = { "portable", "avx2", "avx512" };
+	int		 nthreads = omp_get_max_threads(), i, nk = 3;
+	int		 have_avx2 = 0, have_avx512 = 0;
 
 	(void)skip_all;		/* tap.h's, unused: this test always has a plan */
 	diag("default kernel %s, %d threads", gemm_kernel_name(), nthreads);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < nk; i++) {
 		if (gemm_force_kernel(kernels[i]) != 0) {
 			printf("ok %d # SKIP %s kernel: not supported here\n",
 			    ++tap_n, kernels[i]);
 			continue;
 		}
+		have_avx2 |= i == 1;
+		have_avx512 |= i == 2;
 		ok(strcmp(gemm_kernel_name(), kernels[i]) == 0,
 		    "forced kernel is %s", kernels[i]);
 		omp_set_num_threads(nthreads > 1 ? nthreads : 2);
@@ -294,7 +465,29 @@ main(void)
 		check_team(kernels[i], 0, 0, 13, 37, 1100);
 		check_team(kernels[i], 1, 1, 150, 600, 300);
 		check_team(kernels[i], 0, 1, 7, 5, 3);
+		check_team(kernels[i], 1, 0, 150, 600, 300);
+		check_team(kernels[i], 0, 0, 31, 100, 77);
 	}
+	if (have_avx2 && have_avx512)
+		check_same_bits("avx2", "avx512");
+	else
+		printf("ok %d # SKIP avx2 == avx512 bits: the CPU lacks one\n",
+		    ++tap_n);
+	diag("bf16 kernel %s", gemm_bf16_kernel_name());
+	if (gemm_bf16_available()) {
+		static const int	sh[][3] = { { 1, 1, 1 }, { 7, 13, 5 },
+			{ 17, 33, 65 }, { 13, 37, 1100 }, { 150, 600, 300 },
+			{ 127, 511, 783 }, { 128, 512, 784 }, { 784, 512, 128 },
+			{ 128, 10, 512 }, { 512, 10, 128 }, { 128, 512, 10 } };
+
+		for (size_t q = 0; q < sizeof sh / sizeof sh[0]; q++)
+			for (int ta = 0; ta < 2; ta++)
+				for (int tb = 0; tb < 2; tb++)
+					check_bf16(ta, tb, sh[q][0], sh[q][1],
+					    sh[q][2], (float)((ta + tb + q) & 1));
+	} else
+		printf("ok %d # SKIP bf16 GEMM: the CPU has no AVX512-BF16\n",
+		    ++tap_n);
 	ok(gemm_force_kernel("nonsense") == -1, "unknown kernel refused");
 	return tap_done();
 }

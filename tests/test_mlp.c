@@ -171,6 +171,63 @@ train_check(void)
 	mlp_free(m);
 }
 
+/*
+ * 20 training steps of a net with odd widths (84: whole 16-column tiles
+ * and a ragged one, through both dropout epilogue paths) on
+ * the given kernels for gemm and adam; the parameters into out (nparam).
+ */
+static size_t
+train_steps(const char *kname, float *out)
+{
+	int      size[4] = { 50, 84, 40, 10 };
+	char     err[256];
+	mlp     *m = mlp_new(3, size, 33, 0.2f, err, sizeof err);
+	adam     a;
+	float    x[33 * 50];
+	uint8_t  y[33];
+	size_t   n = m->nparam;
+
+	gemm_force_kernel(kname);
+	adam_force_kernel(kname);
+	mlp_init(m, 4);
+	adam_init(&a, m->nparam, 1e-3f);
+	for (int s = 0; s < 20; s++) {
+		for (int i = 0; i < 33 * 50; i++)
+			x[i] = rng_uniform(31, (uint64_t)s * 33 * 50 + i);
+		for (int r = 0; r < 33; r++)
+			y[r] = (uint8_t)(rng_hash(32, (uint64_t)s * 33 + r) % 10);
+		mlp_forward(m, x, 33, 1, 6, (uint64_t)s);
+		mlp_loss(m, y, 33, NULL);
+		mlp_backward(m, 33);
+		adam_step(&a, m->param, m->grad);
+	}
+	memcpy(out, m->param, n * sizeof *out);
+	adam_destroy(&a);
+	mlp_free(m);
+	return n;
+}
+
+/*
+ * Training on the AVX2 and the AVX-512 kernels (GEMM and Adam) gives the
+ * same bits, so results published from either CPU hold on the other.
+ */
+static void
+kernels_same_bits(void)
+{
+	static float p2[8192], p5[8192];
+	size_t       n;
+
+	if (gemm_force_kernel("avx2") != 0 || gemm_force_kernel("avx512") != 0) {
+		printf("ok %d # SKIP avx2 == avx512 training: the CPU lacks "
+		    "one\n", ++tap_n);
+		return;
+	}
+	n = train_steps("avx2", p2);
+	train_steps("avx512", p5);
+	ok(n <= 8192 && memcmp(p2, p5, n * sizeof *p2) == 0, "20 training "
+	    "steps: avx2 and avx512 kernels give bit-identical weights");
+}
+
 /* Adam against the formula, in double. */
 static void
 adam_check(void)
@@ -204,9 +261,9 @@ main(void)
 	char err[256];
 	int  size[4] = { 784, 512, 512, 10 };
 	mlp *m;
-	const char *kernels[] = { "portable", "avx2" };
+	const char *kernels[] = { "portable", "avx2", "avx512" };
 
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < 3; k++) {
 		if (gemm_force_kernel(kernels[k]) != 0 ||
 		    adam_force_kernel(kernels[k]) != 0) {
 			printf("ok %d # SKIP %s kernels: not supported here\n",
@@ -222,6 +279,7 @@ main(void)
 		adam_check();
 	}
 	ok(adam_force_kernel("nonsense") == -1, "unknown adam kernel refused");
+	kernels_same_bits();
 
 	/* Shapes and the reference parameter count. */
 	m = mlp_new(3, size, 128, 0.2f, err, sizeof err);

@@ -157,13 +157,19 @@ main(void)
 		ok(eq, "noise_apply == clip(x + scale * noise_draw), bit for bit");
 	}
 
-	/* The AVX2 and portable paths draw the same bits. */
+	/* The AVX2, AVX-512 and portable paths draw the same bits. */
 	diag("normal kernel %s", rng_kernel_name());
-	if (rng_force_kernel("avx2") != 0) {
-		printf("ok %d # SKIP avx2 normals: not supported here\n", ++tap_n);
-		printf("ok %d # SKIP avx2 normals: not supported here\n", ++tap_n);
-	} else {
-		float  zp[2 * 1001], za[2 * 1001];
+	for (int k = 0; k < 2; k++) {
+		const char *kn = k ? "avx512" : "avx2";
+		float       zp[2 * 1001], za[2 * 1001];
+
+		if (rng_force_kernel(kn) != 0) {
+			printf("ok %d # SKIP %s normals: not supported here\n",
+			    ++tap_n, kn);
+			printf("ok %d # SKIP %s normals: not supported here\n",
+			    ++tap_n, kn);
+			continue;
+		}
 		for (size_t i = 0; i < total; i++)
 			pix[i] = (uint8_t)(i * 7 % 256);
 		noise_apply(pix, 3, n - 3, NPIX, 0.7f, 11, 0, a);
@@ -172,11 +178,12 @@ main(void)
 		    "portable normals forced");
 		noise_apply(pix, 3, n - 3, NPIX, 0.7f, 11, 0, b);
 		rng_normal2_block(12345, (uint64_t)1 << 40, 1001, zp);
-		rng_force_kernel("avx2");
+		rng_force_kernel(kn);
 		rng_normal2_block(12345, (uint64_t)1 << 40, 1001, za);
 		ok(memcmp(a, b, (n - 3) * NPIX * sizeof(float)) == 0 &&
 		    memcmp(zp, za, sizeof zp) == 0,
-		    "avx2 and portable paths: bit-identical noise and normals");
+		    "%s and portable paths: bit-identical noise and normals",
+		    kn);
 	}
 	ok(rng_force_kernel("nonsense") == -1, "unknown normal kernel refused");
 
