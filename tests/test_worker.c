@@ -71,6 +71,13 @@ limited_done(const worker_snapshot *s)
 }
 
 static int
+one_epoch_done(const worker_snapshot *s)
+{
+	return s->st.state == WORKER_DONE && s->st.job == WORKER_JOB_TRAIN &&
+	    s->table.n == 1 && s->table.rows[0].nhist == 1;
+}
+
+static int
 row0_kept(const worker_snapshot *s)
 {
 	return s->st.have_model && s->st.model_row == 0;
@@ -510,6 +517,37 @@ main(void)
 		worker_probe(w, &cfg);
 		ok(wait_for(w, &s, probed, 30), "worker_probe times a few "
 		    "training steps (%.2g s an image)", s.st.probe_spe);
+		cfg.epochs = epochs;
+	}
+
+	/* Paused time is not training time: a one-epoch job held at its
+	 * test point, paused there, let go, and resumed 0.3 s later (it
+	 * cannot move meanwhile, whatever the machine's speed). */
+	{
+		struct timespec ms10 = { 0, 10 * 1000 * 1000 };
+		struct timespec ms300 = { 0, 300 * 1000 * 1000 };
+		char   stopf[4200];
+		int    epochs = cfg.epochs;
+		double t1;
+
+		snprintf(stopf, sizeof stopf, "%s/stop", root);
+		cfg.epochs = 1;
+		setenv("NOISETOP_TEST_STOP", "1:1:2", 1);
+		ok(worker_start(w, WORKER_JOB_TRAIN, &cfg, &half, 1, msg,
+		    sizeof msg) == 0, "a one-epoch job starts");
+		for (t1 = now(); access(stopf, F_OK) != 0 && now() - t1 < 30;)
+			nanosleep(&ms10, NULL);
+		ok(access(stopf, F_OK) == 0, "it waits at its test point");
+		worker_toggle_pause(w);
+		unlink(stopf);
+		nanosleep(&ms300, NULL);
+		worker_toggle_pause(w);
+		ok(wait_for(w, &s, one_epoch_done, 30) &&
+		    s.st.elapsed - s.table.rows[0].hist[0].seconds >= 0.28,
+		    "the epoch's %.2f s leave out the 0.3 s paused (job %.2f s)",
+		    s.table.rows[0].nhist ? s.table.rows[0].hist[0].seconds :
+		    -1.0, s.st.elapsed);
+		unsetenv("NOISETOP_TEST_STOP");
 		cfg.epochs = epochs;
 	}
 
