@@ -68,6 +68,29 @@ shown_corruption(const ui *u, const sweep_table *t)
 
 /* ------------------------------------------------------------ progress */
 
+/*
+ * A loaded run's note in w cells, never a number cut: whole, else from
+ * its second clause ("followed live: at scale 1 (2 of 2), epoch 1/2"),
+ * else from where it stopped ("at scale 1 ..."), else its first word.
+ */
+static const char *
+short_note(const char *note, int w)
+{
+	static char first[64];
+	const char *p;
+
+	if (ui_cells(note) <= w)
+		return note;
+	if (strstr(note, "on other data") != NULL)
+		return "interrupted, on other data";
+	if ((p = strstr(note, ", ")) != NULL && ui_cells(p + 2) <= w)
+		return p + 2;
+	if ((p = strstr(note, "at scale")) != NULL && ui_cells(p) <= w)
+		return p;
+	snprintf(first, sizeof first, "%.*s", (int)strcspn(note, " ,"), note);
+	return first;
+}
+
 /* Lines 1 and 2 of the training pane: what runs and how fast. */
 static void
 draw_progress(ui *u, int y, int x, int w)
@@ -85,9 +108,7 @@ draw_progress(ui *u, int y, int x, int w)
 		    p->nseeds, p->nseeds == 1 ? "" : "s");
 		ui_put(u, y, x, w, s->run_resumable ? UI_STYLE(UI_C_RUN,
 		    UI_A_BOLD, UI_A_BOLD) : UI_PLAIN(UI_A_BOLD),
-		    ui_cells(buf) <= w ? buf : ui_cells(s->run_note) <= w ||
-		    strstr(s->run_note, "on other data") == NULL ? s->run_note :
-		    "interrupted, on other data");
+		    ui_cells(buf) <= w ? buf : short_note(s->run_note, w));
 		/* Loaded results say with which limits. */
 		snprintf(buf, sizeof buf, "%d row%s x %d ep, train %zu test %zu",
 		    t->n, t->n == 1 ? "" : "s", t->cfg.epochs, s->train_n,
