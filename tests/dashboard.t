@@ -526,8 +526,11 @@ $T send-keys -t nt y
 wait_for 5 'deleted run [0-9]{8}-[0-9]{6}-train' && wait_for 5 'Runs \(2\)' &&
     [ -z "$(ls -d "$R"/*-train 2>/dev/null)" ]
 ok $? "runs: y deletes it, files and directory"
-$T send-keys -t nt Escape
-wait_gone 5 'Runs \('
+sid=$(basename "$(ls -d "$R"/*-sweep | head -1)")
+$T send-keys -t nt Home j Enter
+wait_gone 5 'Runs \(' && wait_for 10 "(Training: loaded run|Loaded) $sid" &&
+    wait_for 10 'Accuracy.*loaded 2000/500' && ! grep -q "model $sid" "$OUT/screen"
+ok $? "runs: Enter loads the chosen run ($sid), its limits shown, its model not used on other data"
 $T send-keys -t nt q
 wait_for 10 'NOISETOP-EXIT=0'
 (cd "$OUT" && eval "env $DENV '$NOISETOP'" resume --runs "$R" --no-progress \
