@@ -20,8 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "clock.h"
 
 #define EPOCH_BATCHES	469	/* ceil(60000 / 128) */
 #define LAST_BATCH	96	/* 60000 - 468 * 128 */
@@ -44,15 +45,6 @@ static const struct call calls[] = {
 	{ "igrad dY@W2^T", 0, 1, B_, 512, 512 },
 	{ "igrad dY@W3^T", 0, 1, B_, 512, 10 },
 };
-
-static double
-now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static float *
 fill(size_t n)
@@ -181,7 +173,7 @@ static void
 run_sample(struct run *r, int lib)
 {
 	int	lda = r->ta ? r->m : r->k, ldb = r->tb ? r->k : r->n;
-	double	t = now();
+	double	t = clock_now();
 	int	i;
 
 	for (i = 0; i < r->reps; i++) {
@@ -207,7 +199,7 @@ run_sample(struct run *r, int lib)
 			gemm(r->ta, r->tb, r->m, r->n, r->k, r->a, lda, r->b,
 			    ldb, 0.0f, r->c, r->n);
 	}
-	t = (now() - t) / r->reps;
+	t = (clock_now() - t) / r->reps;
 	if (t < r->best[lib])
 		r->best[lib] = t;
 }

@@ -8,24 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 
 #include "adam.h"
+#include "clock.h"
 #include "dataset.h"
 #include "gemm.h"
 #include "mlp.h"
 #include "noise.h"
 #include "rng.h"
 #include "train.h"
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static double
 cpu_seconds(void)
@@ -102,7 +93,7 @@ breakdown(const train_config *cfg, const train_data *tr, double *sec)
 	omp_set_num_threads(2);
 	for (int p = 0; p < PH_N; p++)
 		sec[p] = 0.0;
-	total = now();
+	total = clock_now();
 	skey = rng_key(cfg->seed, RNG_SHUFFLE, 1);
 	for (size_t i = 0; i < n; i++)
 		perm[i] = i;
@@ -123,7 +114,7 @@ breakdown(const train_config *cfg, const train_data *tr, double *sec)
 			int    c;
 
 #pragma omp master
-			t = now();
+			t = clock_now();
 #pragma omp for schedule(static)
 			for (int r = 0; r < bs; r++) {
 				memcpy(xb + (size_t)r * npix,
@@ -133,14 +124,14 @@ breakdown(const train_config *cfg, const train_data *tr, double *sec)
 			}
 #pragma omp master
 			{
-				t1 = now();
+				t1 = clock_now();
 				sec[PH_GATHER] += t1 - t;
 				t = t1;
 			}
 			mlp_forward_team(m, xb, bs, 1, dkey, (uint64_t)bi);
 #pragma omp master
 			{
-				t1 = now();
+				t1 = clock_now();
 				sec[PH_FWD] += t1 - t;
 				t = t1;
 			}
@@ -148,34 +139,34 @@ breakdown(const train_config *cfg, const train_data *tr, double *sec)
 			mlp_loss(m, yb, bs, &c);
 #pragma omp master
 			{
-				t1 = now();
+				t1 = clock_now();
 				sec[PH_LOSS] += t1 - t;
 				t = t1;
 			}
 			mlp_backward_team(m, bs);
 #pragma omp master
 			{
-				t1 = now();
+				t1 = clock_now();
 				sec[PH_BWD] += t1 - t;
 				t = t1;
 			}
 			adam_step_team(&opt, m->param, m->grad);
 #pragma omp master
 			{
-				t1 = now();
+				t1 = clock_now();
 				sec[PH_ADAM] += t1 - t;
 				t = t1;
 			}
 			step_gemms(m, xb, bs);
 #pragma omp master
 			{
-				t1 = now();
+				t1 = clock_now();
 				sec[PH_GEMM] += t1 - t;
 				extra += t1 - t;
 			}
 		}
 	}
-	total = now() - total - extra;
+	total = clock_now() - total - extra;
 	free(perm);
 	free(xb);
 	free(yb);
@@ -235,12 +226,12 @@ main(int argc, char **argv)
 	struct rusage ru;
 	double        sec[3] = { 0 }, evs[3] = { 0 };
 
-	t0 = now();
+	t0 = clock_now();
 	if (dataset_load(&ds, dir, 0, 0, err, sizeof err) != 0) {
 		fprintf(stderr, "bench_train: %s\n", err);
 		return 1;
 	}
-	printf("load MNIST (gzip, 70000 images):   %.3f s\n", now() - t0);
+	printf("load MNIST (gzip, 70000 images):   %.3f s\n", clock_now() - t0);
 	xtr = malloc(ds.train.n * DATASET_NPIX * sizeof(float));
 	xte = malloc(ds.test.n * DATASET_NPIX * sizeof(float));
 	/* fault the pages in first: noise is timed, not the kernel's zeroing */
@@ -251,12 +242,12 @@ main(int argc, char **argv)
 
 		omp_set_num_threads(th);
 		for (int k = 0; k < 3; k++) {
-			t0 = now();
+			t0 = clock_now();
 			noise_apply(ds.train.pix, 0, ds.train.n, DATASET_NPIX,
 			    0.5f, 1, 0, xtr);
 			noise_apply(ds.test.pix, 0, ds.test.n, DATASET_NPIX,
 			    0.5f, 1, 1, xte);
-			t0 = now() - t0;
+			t0 = clock_now() - t0;
 			best = t0 < best ? t0 : best;
 		}
 		printf("noise 70000 images, %d thread%s:     %.3f s (%s "
@@ -299,9 +290,9 @@ main(int argc, char **argv)
 			best = s < best ? s : best;
 		}
 		for (int k = 0; k < 3; k++) {
-			t0 = now();
+			t0 = clock_now();
 			train_evaluate(res->model, &te, &loss, &acc, NULL, NULL);
-			double s = now() - t0;
+			double s = clock_now() - t0;
 			ev = s < ev ? s : ev;
 		}
 		/* The epoch time includes one evaluation: take it out. */
@@ -319,7 +310,8 @@ main(int argc, char **argv)
 	    sec[1] / sec[2], evs[1] / evs[2]);
 	/* BENCH_QUICK: bench/run's second pass wants the epoch times only */
 	if (getenv("BENCH_QUICK") == NULL) {
-		train_data tr = { xtr, ds.train.label, ds.train.n, DATASET_NPIX };
+		train_data tr = { xtr, ds.train.label, ds.train.n,
+		    DATASET_NPIX, NULL, NULL };
 
 		print_breakdown(&cfg, &tr, 1);
 		if (gemm_bf16_available()) {
@@ -330,8 +322,10 @@ main(int argc, char **argv)
 	}
 	/* Mixed precision, where the CPU has a bf16 GEMM kernel. */
 	if (getenv("BENCH_QUICK") == NULL && gemm_bf16_available()) {
-		train_data tr = { xtr, ds.train.label, ds.train.n, DATASET_NPIX };
-		train_data te = { xte, ds.test.label, ds.test.n, DATASET_NPIX };
+		train_data tr = { xtr, ds.train.label, ds.train.n,
+		    DATASET_NPIX, NULL, NULL };
+		train_data te = { xte, ds.test.label, ds.test.n,
+		    DATASET_NPIX, NULL, NULL };
 		double     best = 1e30, ev = 1e30, loss, acc;
 
 		cfg.threads = 2;
@@ -345,9 +339,9 @@ main(int argc, char **argv)
 			best = res->hist[e].seconds < best ?
 			    res->hist[e].seconds : best;
 		for (int k = 0; k < 3; k++) {
-			t0 = now();
+			t0 = clock_now();
 			train_evaluate(res->model, &te, &loss, &acc, NULL, NULL);
-			t0 = now() - t0;
+			t0 = clock_now() - t0;
 			ev = t0 < ev ? t0 : ev;
 		}
 		printf("bf16 (%s), 2 threads: %.3f s/epoch, eval %.3f s, "

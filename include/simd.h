@@ -36,10 +36,11 @@ int simd_default(void);
 int simd_pick(unsigned mask, int want);
 
 /*
- * For an explicit choice (x_force_kernel): the level of name when the module
- * has it (in mask) and the CPU runs it, else -1.
+ * For an explicit choice (x_force_kernel): set *level to name's level when
+ * the module has it (in mask) and the CPU runs it, and return 0; else
+ * return -1 and leave *level as it was.
  */
-int simd_force(unsigned mask, const char *name);
+int simd_force(unsigned mask, const char *name, int *level);
 
 /* 1 when the CPU has AVX512-BF16 (vdpbf16ps) with AVX-512 usable, else 0. */
 int simd_has_avx512_bf16(void);

@@ -103,13 +103,8 @@ adam_kernel_name(void)
 int
 adam_force_kernel(const char *name)
 {
-	int l;
-
 	pthread_once(&kernel_once, kernel_init);
-	if ((l = simd_force(kernel_mask(), name)) < 0)
-		return -1;
-	level = l;
-	return 0;
+	return simd_force(kernel_mask(), name, &level);
 }
 
 int

@@ -316,6 +316,10 @@ parse_hidden(const char *s, train_config *c, char *err, size_t errlen)
 
 	if (strlen(s) >= sizeof buf)
 		return err_set(err, errlen, "--hidden '%s': too long", s);
+	if (s[0] == ',' || strstr(s, ",,") != NULL ||
+	    (s[0] != '\0' && s[strlen(s) - 1] == ','))
+		return err_set(err, errlen, "--hidden '%s': give sizes like "
+		    "512,512", s);
 	snprintf(buf, sizeof buf, "%s", s);
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
 	    tok = strtok_r(NULL, ",", &save)) {
@@ -530,7 +534,8 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 {
 	struct option         opts[NOPT + 1];
 	const struct cli_cmd *cmd;
-	int                   c, first = 1;
+	char                **av;
+	int                   c, ac, first = 1;
 
 	memset(o, 0, sizeof *o);
 	train_config_default(&o->cfg);
@@ -556,9 +561,16 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 		o->cmd = cmd->cmd;
 		first = 2;
 	}
-	optind = first;
+	/*
+	 * getopt from a clean state (optind 0: glibc starts over, so a second
+	 * parse in one process reads its own argv), over the words after the
+	 * subcommand: av[0] stands for the program or the subcommand.
+	 */
+	av = argv + first - 1;
+	ac = argc - (first - 1);
+	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(ac, av, ":hV", opts, NULL)) != -1) {
 		const char *a = optarg;
 
 		if (c == 'h')
@@ -567,13 +579,13 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 			c = OPT_VERSION;
 		if (c == ':')
 			return err_set(err, errlen, "%s needs a value",
-			    argv[optind - 1]);
+			    av[optind - 1]);
 		if (c < OPT_DATA)
 			return err_set(err, errlen, "unknown option '%s' (try "
-			    "'noisetop help')", argv[optind - 1]);
+			    "'noisetop help')", av[optind - 1]);
 		/* "--lr --train-limit 600": the next option is no value
 		 * ("--sbatch-arg=--time=1:00" is one, given with '='). */
-		if (a != NULL && a == argv[optind - 1] &&
+		if (a != NULL && a == av[optind - 1] &&
 		    strncmp(a, "--", 2) == 0 && a[2] != '\0') {
 			for (size_t i = 0; i < NOPT; i++)
 				if (options[i].id == c)
@@ -584,14 +596,14 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 			return -1;
 	}
 	if ((o->cmd == CLI_RESUME || o->cmd == CLI_HELP || o->cmd == CLI_PLOT ||
-	    o->cmd == CLI_MERGE) && optind < argc)
-		o->args[o->nargs++] = argv[optind++];
-	while (o->cmd == CLI_RM && optind < argc &&
+	    o->cmd == CLI_MERGE) && optind < ac)
+		o->args[o->nargs++] = av[optind++];
+	while (o->cmd == CLI_RM && optind < ac &&
 	    o->nargs < CLI_MAX_ARGS)
-		o->args[o->nargs++] = argv[optind++];
-	if (optind < argc)
+		o->args[o->nargs++] = av[optind++];
+	if (optind < ac)
 		return err_set(err, errlen, "unexpected argument '%s'",
-		    argv[optind]);
+		    av[optind]);
 	if (o->cmd == CLI_RM && o->nargs == 0)
 		return err_set(err, errlen, "rm needs the name of a run "
 		    "(see 'noisetop runs')");

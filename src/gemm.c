@@ -55,102 +55,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if (defined(__x86_64__) || defined(__i386__)) && \
-    !defined(NOISETOP_PORTABLE_ONLY)
-#define GEMM_HAVE_X86 1
-#include <immintrin.h>
-#endif
 
+#include "gemm_kern.h"
 #include "simd.h"
 
-#define MR	6		/* micro-tile rows: 6 x 2 ymm accumulators */
-#define NR	16		/* micro-tile columns: two ymm of 8 floats */
-/*
- * Block sizes for a 32 KiB L1d and 512 KiB L2 per core (Zen 3), measured on
- * the MLP's shapes: K up to 512 in one block (784 in two of 392) beat 256,
- * since every extra K block re-reads and re-writes C.  A (MC, KC) block of A
- * stays in L2 while the (KC, NR) panels of B stream through L1.
- */
-#define KC	512		/* max depth of a K block */
-#define MC	144		/* rows of A per block, a multiple of MR */
-#define NC	512		/* columns of B packed at once */
-
-/*
- * Below this many flops per thread the parallel region and the duplicated
- * packing cost more than they save, so small products use fewer threads.
- * The MLP's N = 10 and K = 10 calls (1.3 MFLOP) still gain from two.
- */
-#define MIN_FLOPS_PER_THREAD	(1L << 18)
-
-/*
- * A micro-kernel: the full (MR, NR) tile
- *
- *   c[i*ldc + j] = sum_p a[i*rsa + p*csa] * b[p*NR + j]    (+ c[..] if accum)
- *
- * a: MR rows of op(A) with row stride rsa and depth stride csa (a packed
- * panel has rsa 1, csa MR); b: a packed panel (kc, NR), 32-byte aligned.
- */
-typedef void gemm_kernel(int kc, const float *a, ptrdiff_t rsa,
-    ptrdiff_t csa, const float *b, float *c, ptrdiff_t ldc, int accum);
-
-/*
- * A wide micro-kernel: like gemm_kernel on a (6 mp, 16 np) tile made of mp
- * row panels and np column panels, all full.  Rows 6..11 of A start at
- * a + a_hi (the next packed panel, or 6 rows further down A); the second B
- * panel at b + b_hi.  Every element gets the same operations in the same
- * order as under the (6, 16) kernel, so the width only changes the speed.
- */
-typedef void gemm_wide(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
-    ptrdiff_t a_hi, const float *b, ptrdiff_t b_hi, float *c, ptrdiff_t ldc,
-    int accum);
-
-/*
- * The kernels of one SIMD level: the (MR, NR) tile, and wide[mp-1][np-1]
- * for the larger register tiles it has (NULL where it has none).
- */
-struct gemm_kset {
-	gemm_kernel	*tile;
-	gemm_wide	*wide[2][2];
-};
-
-/* Per-thread packing space, allocated once at fixed size (see buf_get). */
-struct gemm_buf {
-	float	*ap;		/* (MC, KC) packed A block */
-	float	*bp;		/* (KC, NC) packed B block */
-	float	*edge;		/* (MR, KC) one packed A panel at the M edge */
-};
-
-/* One call's operands, shared read-only by the threads. */
-struct gemm_job {
-	int		 transa, transb;
-	int		 m, n, k;
-	const float	*a, *b;
-	ptrdiff_t	 lda, ldb, ldc;
-	float		*c;
-	int		 accum;		/* beta != 0: add to C */
-	int		 split_n;	/* threads split columns, else rows */
-	int		 pack_a;	/* A panels reused across jr: pack them */
-	int		 kc;		/* depth of every K block but the last */
-	gemm_epilogue	*epi;		/* on each finished tile, or NULL */
-	void		*epi_ctx;
-	float		*colsum;	/* column sums of op(B), or NULL */
-	int		 bf16;		/* inputs rounded to bf16 (x->bf16) */
-};
-
 static gemm_kernel kern_portable;
-#ifdef GEMM_HAVE_X86
-static gemm_kernel kern_avx2;
-static gemm_kernel kern_avx512;
-static gemm_wide kern_avx512_6x32, kern_avx512_12x16, kern_avx512_12x32;
-#endif
 
 /* The kernels of each SIMD level; a NULL tile: not in this build. */
 static const struct gemm_kset ksets[SIMD_NLEVELS] = {
 	[SIMD_PORTABLE] = { kern_portable, { { NULL } } },
 #ifdef GEMM_HAVE_X86
-	[SIMD_AVX2] = { kern_avx2, { { NULL } } },
-	[SIMD_AVX512] = { kern_avx512, { { NULL, kern_avx512_6x32 },
-	    { kern_avx512_12x16, kern_avx512_12x32 } } },
+	[SIMD_AVX2] = { gemm_kern_avx2, { { NULL } } },
+	[SIMD_AVX512] = { gemm_kern_avx512, { { NULL, gemm_kern_avx512_6x32 },
+	    { gemm_kern_avx512_12x16, gemm_kern_avx512_12x32 } } },
 #endif
 };
 
@@ -206,13 +123,8 @@ gemm_kernels_compiled(void)
 int
 gemm_force_kernel(const char *name)
 {
-	int	l;
-
 	pthread_once(&kernel_once, kernel_init);
-	if ((l = simd_force(kernel_mask(), name)) < 0)
-		return -1;
-	level = l;
-	return 0;
+	return simd_force(kernel_mask(), name, &level);
 }
 
 static void
@@ -300,144 +212,6 @@ kern_portable(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
 	}
 }
 
-#ifdef GEMM_HAVE_X86
-/*
- * AVX2+FMA micro-kernel: the (6, 16) tile lives in 12 ymm accumulators;
- * each k step loads one 16-float row of the B panel (2 ymm), broadcasts the
- * 6 values of A in turn and issues 12 FMAs.  16 ymm registers in all.
- */
-__attribute__((target("avx2,fma"))) static void
-kern_avx2(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
-    const float *b, float *c, ptrdiff_t ldc, int accum)
-{
-	const float	*a0 = a, *a1 = a + rsa, *a2 = a + 2 * rsa;
-	const float	*a3 = a + 3 * rsa, *a4 = a + 4 * rsa, *a5 = a + 5 * rsa;
-	__m256		 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41;
-	__m256		 c50, c51, b0, b1, av;
-	ptrdiff_t	 off = 0;
-	int		 p;
-
-	c00 = c01 = c10 = c11 = c20 = c21 = _mm256_setzero_ps();
-	c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();
-	for (p = 0; p < kc; p++) {
-		b0 = _mm256_load_ps(b);
-		b1 = _mm256_load_ps(b + 8);
-		av = _mm256_broadcast_ss(a0 + off);
-		c00 = _mm256_fmadd_ps(av, b0, c00);
-		c01 = _mm256_fmadd_ps(av, b1, c01);
-		av = _mm256_broadcast_ss(a1 + off);
-		c10 = _mm256_fmadd_ps(av, b0, c10);
-		c11 = _mm256_fmadd_ps(av, b1, c11);
-		av = _mm256_broadcast_ss(a2 + off);
-		c20 = _mm256_fmadd_ps(av, b0, c20);
-		c21 = _mm256_fmadd_ps(av, b1, c21);
-		av = _mm256_broadcast_ss(a3 + off);
-		c30 = _mm256_fmadd_ps(av, b0, c30);
-		c31 = _mm256_fmadd_ps(av, b1, c31);
-		av = _mm256_broadcast_ss(a4 + off);
-		c40 = _mm256_fmadd_ps(av, b0, c40);
-		c41 = _mm256_fmadd_ps(av, b1, c41);
-		av = _mm256_broadcast_ss(a5 + off);
-		c50 = _mm256_fmadd_ps(av, b0, c50);
-		c51 = _mm256_fmadd_ps(av, b1, c51);
-		off += csa;
-		b += NR;
-	}
-#define STORE_ROW(r, lo, hi) do {					\
-	float	*cr = c + (r) * ldc;					\
-	if (accum) {							\
-		lo = _mm256_add_ps(lo, _mm256_loadu_ps(cr));		\
-		hi = _mm256_add_ps(hi, _mm256_loadu_ps(cr + 8));	\
-	}								\
-	_mm256_storeu_ps(cr, lo);					\
-	_mm256_storeu_ps(cr + 8, hi);					\
-} while (0)
-	STORE_ROW(0, c00, c01);
-	STORE_ROW(1, c10, c11);
-	STORE_ROW(2, c20, c21);
-	STORE_ROW(3, c30, c31);
-	STORE_ROW(4, c40, c41);
-	STORE_ROW(5, c50, c51);
-#undef STORE_ROW
-}
-
-/*
- * AVX-512 micro-kernels.  One zmm holds a 16-float row of a B panel, so a
- * (6 mp, 16 np) tile takes 6 mp np accumulators: the (12, 32) tile keeps 24
- * of the 32 zmm registers busy, loads 2 rows of B and broadcasts 12 values
- * of A per k step for 24 FMAs.  Each element is a chain of FMAs in k order
- * from zero, then (accum) one add of C, exactly as in kern_avx2: the AVX2
- * and AVX-512 kernels give the same bits.  The (6, 16) kernel serves the
- * edges; 6x32 and 12x16 the ragged last row or column panels.
- */
-#pragma GCC push_options
-#pragma GCC target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")
-static inline __attribute__((always_inline)) void
-k512(const int mp, const int np, int kc, const float *a, ptrdiff_t rsa,
-    ptrdiff_t csa, ptrdiff_t a_hi, const float *b, ptrdiff_t b_hi, float *c,
-    ptrdiff_t ldc, int accum)
-{
-	const float	*b2 = b + b_hi;
-	__m512		 acc[12][2], b0, b1, av;
-	int		 p, r, q;
-
-	for (r = 0; r < 6 * mp; r++)
-		for (q = 0; q < np; q++)
-			acc[r][q] = _mm512_setzero_ps();
-	for (p = 0; p < kc; p++) {
-		b0 = _mm512_load_ps(b + (ptrdiff_t)p * NR);
-		b1 = np > 1 ? _mm512_load_ps(b2 + (ptrdiff_t)p * NR) : b0;
-		for (r = 0; r < 6 * mp; r++) {
-			av = _mm512_set1_ps(a[(r >= 6 ? a_hi : 0) +
-			    (r % 6) * rsa + p * csa]);
-			acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
-			if (np > 1)
-				acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
-		}
-	}
-	for (r = 0; r < 6 * mp; r++)
-		for (q = 0; q < np; q++) {
-			float	*cr = c + r * ldc + q * NR;
-
-			if (accum)
-				acc[r][q] = _mm512_add_ps(acc[r][q],
-				    _mm512_loadu_ps(cr));
-			_mm512_storeu_ps(cr, acc[r][q]);
-		}
-}
-
-static void
-kern_avx512(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
-    const float *b, float *c, ptrdiff_t ldc, int accum)
-{
-	k512(1, 1, kc, a, rsa, csa, 0, b, 0, c, ldc, accum);
-}
-
-static void
-kern_avx512_6x32(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
-    ptrdiff_t a_hi, const float *b, ptrdiff_t b_hi, float *c, ptrdiff_t ldc,
-    int accum)
-{
-	k512(1, 2, kc, a, rsa, csa, a_hi, b, b_hi, c, ldc, accum);
-}
-
-static void
-kern_avx512_12x16(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
-    ptrdiff_t a_hi, const float *b, ptrdiff_t b_hi, float *c, ptrdiff_t ldc,
-    int accum)
-{
-	k512(2, 1, kc, a, rsa, csa, a_hi, b, b_hi, c, ldc, accum);
-}
-
-static void
-kern_avx512_12x32(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
-    ptrdiff_t a_hi, const float *b, ptrdiff_t b_hi, float *c, ptrdiff_t ldc,
-    int accum)
-{
-	k512(2, 2, kc, a, rsa, csa, a_hi, b, b_hi, c, ldc, accum);
-}
-#pragma GCC pop_options
-#endif
 
 /*
  * Pack op(A)[0:mc, 0:kc] (a points at its first element) into MR-row
@@ -482,49 +256,6 @@ pack_a(int transa, int mc, int kc, const float *a, ptrdiff_t lda, float *dst)
 	}
 }
 
-#ifdef GEMM_HAVE_X86
-/*
- * One full panel of a transposed B: src holds NR rows of op(B)^T, row j at
- * src + j*ldb running over k; dst gets the (kc, NR) panel.  8x8 blocks are
- * transposed in registers; a k tail shorter than 8 is copied one by one.
- */
-__attribute__((target("avx2,fma"))) static void
-pack_bt_avx2(int kc, const float *src, ptrdiff_t ldb, float *dst)
-{
-	__m256	r[8], t[8], s[8];
-	int	h, p, q, j;
-
-	for (h = 0; h < NR; h += 8) {
-		const float	*b = src + h * ldb;
-
-		for (p = 0; p + 8 <= kc; p += 8) {
-			for (q = 0; q < 8; q++)
-				r[q] = _mm256_loadu_ps(b + q * ldb + p);
-			for (q = 0; q < 8; q += 2) {
-				t[q] = _mm256_unpacklo_ps(r[q], r[q + 1]);
-				t[q + 1] = _mm256_unpackhi_ps(r[q], r[q + 1]);
-			}
-			for (q = 0; q < 8; q += 4) {
-				s[q] = _mm256_shuffle_ps(t[q], t[q + 2], 0x44);
-				s[q + 1] = _mm256_shuffle_ps(t[q], t[q + 2], 0xee);
-				s[q + 2] = _mm256_shuffle_ps(t[q + 1], t[q + 3],
-				    0x44);
-				s[q + 3] = _mm256_shuffle_ps(t[q + 1], t[q + 3],
-				    0xee);
-			}
-			for (q = 0; q < 4; q++) {
-				_mm256_store_ps(dst + (p + q) * NR + h,
-				    _mm256_permute2f128_ps(s[q], s[q + 4], 0x20));
-				_mm256_store_ps(dst + (p + q + 4) * NR + h,
-				    _mm256_permute2f128_ps(s[q], s[q + 4], 0x31));
-			}
-		}
-		for (; p < kc; p++)
-			for (j = 0; j < 8; j++)
-				dst[(ptrdiff_t)p * NR + h + j] = b[j * ldb + p];
-	}
-}
-#endif
 
 /*
  * Pack op(B)[0:kc, 0:nc] (b points at its first element) into NR-column
@@ -596,7 +327,7 @@ pack_b(int transb, int kc, int nc, const float *b, ptrdiff_t ldb, float *dst,
 	for (j0 = 0; j0 < nc; j0 += NR, dst += (ptrdiff_t)NR * kc) {
 #ifdef GEMM_HAVE_X86
 		if (fast && j0 < full) {
-			pack_bt_avx2(kc, b + j0 * ldb, ldb, dst);
+			gemm_pack_bt_avx2(kc, b + j0 * ldb, ldb, dst);
 			continue;
 		}
 #else
@@ -655,7 +386,7 @@ block(const struct gemm_job *j, struct gemm_buf *buf,
 	const float	*a, *ap, *bp;
 	ptrdiff_t	 rsa, csa, prs, pcs, a_hi;
 	float		*c;
-	int		 ir, jr, mr, nr, mp, np, q, x, medge = mc / MR * MR;
+	int		 ir, jr, mr, nr, mp, np, q, medge = mc / MR * MR;
 
 	if (j->transa) {
 		a = j->a + pc * j->lda + ic;
@@ -704,12 +435,9 @@ block(const struct gemm_job *j, struct gemm_buf *buf,
 					    (ptrdiff_t)q * NR * kc, c + q * NR,
 					    j->ldc, accum, mr, nr);
 			/* the tiles are finished and still in L1 */
-			for (x = 0; last && j->epi != NULL && x < mp * np;
-			    x++)
-				j->epi(j->epi_ctx, ic + ir + x / np * MR, jc +
-				    jr + x % np * NR, x / np ? MR : mr, nr,
-				    c + x / np * MR * j->ldc + x % np * NR,
-				    j->ldc);
+			if (last)
+				gemm_epilogue_tiles(j, ic + ir, jc + jr, mp, np,
+				    mr, nr, c);
 		}
 	}
 }
@@ -757,17 +485,7 @@ rect_unpacked(const struct gemm_job *j, int m0, int m1, int n0, int n1)
 			    j->c + (ptrdiff_t)i * j->ldc + jj, j->ldc);
 }
 
-/*
- * bf16 inputs, fp32 accumulation (gemm_extra.bf16), on CPUs with
- * AVX512-BF16.  Both operands are packed as bf16 pairs along k, the layout
- * vdpbf16ps takes: a B panel is (ceil(kc/2), NR) pairs, 32 bf16 per k pair;
- * an A panel (ceil(kc/2), MR) pairs, one 32-bit broadcast per row; an odd
- * kc is padded with a zero.  Each vdpbf16ps adds two products to an fp32
- * accumulator, in k order, so results still do not depend on the thread
- * count.  Rounding to bf16 is to nearest even (NaNs with small payloads
- * may become infinities), done while packing; the column sums are of the
- * fp32 values, as in fp32 mode.
- */
+/* Whether this CPU runs the bf16 path (gemm_bf16.c). */
 static int
 bf16_ok(void)
 {
@@ -787,336 +505,6 @@ gemm_bf16_kernel_name(void)
 	return bf16_ok() ? "avx512bf16" : "none";
 }
 
-#ifdef GEMM_HAVE_X86
-/* Column sums of op(B)[0:kc, 0:nc] added into cs (zeroed first if first),
- * each in k order: the same sums pack_b() makes. */
-static void
-colsum_add(int transb, int kc, int nc, const float *b, ptrdiff_t ldb,
-    float *cs, int first)
-{
-	int	j, p;
-
-	if (first)
-		memset(cs, 0, sizeof(float) * nc);
-	if (transb) {
-		for (j = 0; j < nc; j++) {
-			float	acc = cs[j];
-
-			for (p = 0; p < kc; p++)
-				acc += b[j * ldb + p];
-			cs[j] = acc;
-		}
-		return;
-	}
-	for (p = 0; p < kc; p++)
-		for (j = 0; j < nc; j++)
-			cs[j] += b[p * ldb + j];
-}
-
-#pragma GCC push_options
-#pragma GCC target("avx512f,avx512vl,avx512bw,avx512dq,avx512bf16,avx2,fma")
-
-/* fp32 to bf16, round to nearest even, on the bits; vectorises. */
-static inline uint16_t
-bf16_round(float f)
-{
-	uint32_t	u;
-
-	memcpy(&u, &f, sizeof u);
-	return (uint16_t)((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
-}
-
-/* A bf16 pair (lo: k, hi: k+1) as one 32-bit word. */
-static inline uint32_t
-bf16_pair(float lo, float hi)
-{
-	return (uint32_t)bf16_round(lo) | (uint32_t)bf16_round(hi) << 16;
-}
-
-/*
- * Interleave two rows of n floats (k and k+1; r1 NULL: zeros) into n pairs
- * at dst.
- */
-static void
-pairs_of_rows(const float *r0, const float *r1, int n, uint32_t *dst)
-{
-	int	j;
-
-	if (r1 == NULL) {
-		for (j = 0; j < n; j++)
-			dst[j] = bf16_round(r0[j]);
-		return;
-	}
-	for (j = 0; j < n; j++)
-		dst[j] = bf16_pair(r0[j], r1[j]);
-}
-
-/*
- * One panel of pairs from rows that run along k: row i (i < n, at
- * src + i*ld, kc floats) becomes lane i of dst, (ceil(kc/2), width) pairs;
- * lanes n..width-1 are 0.  Each row is rounded whole into a bf16 row (a
- * loop that vectorises; two neighbours along k are then one 32-bit pair),
- * then the panel is written in order: strided stores into the panel, row by
- * row, took a fifth of a product's time.
- */
-static void
-panel_of_rows(const float *src, ptrdiff_t ld, int n, int kc, int width,
-    uint32_t *dst)
-{
-	uint16_t	 t[NR][KC + 1];
-	uint32_t	 w;
-	int		 kp = (kc + 1) / 2, i, p, q;
-
-	for (i = 0; i < width; i++) {
-		if (i >= n) {
-			memset(t[i], 0, sizeof(uint16_t) * 2 * kp);
-			continue;
-		}
-		for (p = 0; p < kc; p++)
-			t[i][p] = bf16_round(src[i * ld + p]);
-		if (kc & 1)
-			t[i][kc] = 0;
-	}
-	/* little-endian x86: the lower half of a pair is element k */
-	for (q = 0; q < kp; q++)
-		for (i = 0; i < width; i++) {
-			memcpy(&w, &t[i][2 * q], sizeof w);
-			dst[(ptrdiff_t)q * width + i] = w;
-		}
-}
-
-/*
- * Pack op(A)[0:mc, 0:kc] into MR-row panels of pairs, (kp, MR) each with
- * kp = ceil(kc/2); rows past mc are 0.
- */
-static void
-pack_a_bf16(int transa, int mc, int kc, const float *a, ptrdiff_t lda,
-    uint32_t *dst)
-{
-	int		 kp = (kc + 1) / 2, np = (mc + MR - 1) / MR;
-	int		 i, p, q, i0;
-	uint32_t	 row[MC];
-
-	if (transa) {
-		/* A stored (K, M): rows k and k+1 are contiguous over i */
-		for (q = 0; q < kp; q++) {
-			p = 2 * q;
-			pairs_of_rows(a + p * lda, p + 1 < kc ? a + (p + 1) *
-			    lda : NULL, mc, row);
-			for (i0 = 0; i0 < np * MR; i0 += MR)
-				for (i = 0; i < MR; i++)
-					dst[(ptrdiff_t)i0 * kp + q * MR + i] =
-					    i0 + i < mc ? row[i0 + i] : 0;
-		}
-		return;
-	}
-	/* A stored (M, K): row i is contiguous over k */
-	for (i0 = 0; i0 < np * MR; i0 += MR, dst += (ptrdiff_t)MR * kp)
-		panel_of_rows(a + i0 * lda, lda, mc - i0 < MR ? mc - i0 : MR,
-		    kc, MR, dst);
-}
-
-/*
- * Pack op(B)[0:kc, 0:nc] into NR-column panels of pairs, (kp, NR) each;
- * columns past nc are 0.
- */
-static void
-pack_b_bf16(int transb, int kc, int nc, const float *b, ptrdiff_t ldb,
-    uint32_t *dst)
-{
-	enum { STRIP = 8 };	/* k pairs at a time: see pack_b() */
-	int		 kp = (kc + 1) / 2, npan = (nc + NR - 1) / NR;
-	int		 j, j0, p, q, q0, qe;
-	uint32_t	 row[STRIP][NC];
-
-	if (!transb) {
-		/* B stored (K, N): rows k and k+1 are contiguous over j */
-		for (q0 = 0; q0 < kp; q0 = qe) {
-			qe = kp - q0 < STRIP ? kp : q0 + STRIP;
-			for (q = q0; q < qe; q++) {
-				p = 2 * q;
-				pairs_of_rows(b + p * ldb, p + 1 < kc ? b +
-				    (p + 1) * ldb : NULL, nc, row[q - q0]);
-				for (j = nc; j < npan * NR; j++)
-					row[q - q0][j] = 0;
-			}
-			for (j0 = 0; j0 < npan * NR; j0 += NR)
-				for (q = q0; q < qe; q++)
-					memcpy(dst + (ptrdiff_t)j0 * kp + q * NR,
-					    row[q - q0] + j0, sizeof(uint32_t) *
-					    NR);
-		}
-		return;
-	}
-	/* B stored (N, K): column j of op(B) is row j, contiguous over k */
-	for (j0 = 0; j0 < npan * NR; j0 += NR, dst += (ptrdiff_t)NR * kp)
-		panel_of_rows(b + j0 * ldb, ldb, nc - j0 < NR ? nc - j0 : NR,
-		    kc, NR, dst);
-}
-
-/*
- * The bf16 micro-kernel on a (6 mp, 16 np) tile of full panels: a packed A
- * panel at a (rows 6..11 at a + a_hi), packed B panels at b and b + b_hi,
- * kp k pairs.  c as in gemm_kernel.
- */
-static inline __attribute__((always_inline)) void
-kbf16(const int mp, const int np, int kp, const uint32_t *a, ptrdiff_t a_hi,
-    const uint32_t *b, ptrdiff_t b_hi, float *c, ptrdiff_t ldc, int accum)
-{
-	__m512		acc[12][2];
-	__m512i		b0, b1, av;
-	int		p, r, q;
-
-	for (r = 0; r < 6 * mp; r++)
-		for (q = 0; q < np; q++)
-			acc[r][q] = _mm512_setzero_ps();
-	for (p = 0; p < kp; p++) {
-		b0 = _mm512_load_si512(b + (ptrdiff_t)p * NR);
-		b1 = np > 1 ? _mm512_load_si512(b + b_hi + (ptrdiff_t)p * NR) :
-		    b0;
-		for (r = 0; r < 6 * mp; r++) {
-			av = _mm512_set1_epi32((int)a[(r >= 6 ? a_hi : 0) +
-			    p * MR + r % 6]);
-			acc[r][0] = _mm512_dpbf16_ps(acc[r][0], (__m512bh)av,
-			    (__m512bh)b0);
-			if (np > 1)
-				acc[r][1] = _mm512_dpbf16_ps(acc[r][1],
-				    (__m512bh)av, (__m512bh)b1);
-		}
-	}
-	for (r = 0; r < 6 * mp; r++)
-		for (q = 0; q < np; q++) {
-			float	*cr = c + r * ldc + q * NR;
-
-			if (accum)
-				acc[r][q] = _mm512_add_ps(acc[r][q],
-				    _mm512_loadu_ps(cr));
-			_mm512_storeu_ps(cr, acc[r][q]);
-		}
-}
-
-static void
-kbf16_6x16(int kp, const uint32_t *a, ptrdiff_t a_hi, const uint32_t *b,
-    ptrdiff_t b_hi, float *c, ptrdiff_t ldc, int accum)
-{
-	kbf16(1, 1, kp, a, a_hi, b, b_hi, c, ldc, accum);
-}
-
-static void
-kbf16_6x32(int kp, const uint32_t *a, ptrdiff_t a_hi, const uint32_t *b,
-    ptrdiff_t b_hi, float *c, ptrdiff_t ldc, int accum)
-{
-	kbf16(1, 2, kp, a, a_hi, b, b_hi, c, ldc, accum);
-}
-
-static void
-kbf16_12x16(int kp, const uint32_t *a, ptrdiff_t a_hi, const uint32_t *b,
-    ptrdiff_t b_hi, float *c, ptrdiff_t ldc, int accum)
-{
-	kbf16(2, 1, kp, a, a_hi, b, b_hi, c, ldc, accum);
-}
-
-static void
-kbf16_12x32(int kp, const uint32_t *a, ptrdiff_t a_hi, const uint32_t *b,
-    ptrdiff_t b_hi, float *c, ptrdiff_t ldc, int accum)
-{
-	kbf16(2, 2, kp, a, a_hi, b, b_hi, c, ldc, accum);
-}
-
-typedef void kbf16_fn(int, const uint32_t *, ptrdiff_t, const uint32_t *,
-    ptrdiff_t, float *, ptrdiff_t, int);
-static kbf16_fn *const kbf16_of[2][2] = { { kbf16_6x16, kbf16_6x32 },
-	{ kbf16_12x16, kbf16_12x32 } };
-
-/*
- * The (mc, nc) block of C at (ic, jc) for the K block [pc, pc+kc), B
- * packed in bp: pack A, then tiles as block() does; a tile with rows or
- * columns past C's edge is made in a scratch tile.
- */
-static void
-block_bf16(const struct gemm_job *j, struct gemm_buf *buf, int ic, int mc,
-    int jc, int nc, int pc, int kc, int accum, int last)
-{
-	const float	*a = j->transa ? j->a + pc * j->lda + ic :
-	    j->a + ic * j->lda + pc;
-	const uint32_t	*ap = (const uint32_t *)buf->ap;
-	const uint32_t	*bp = (const uint32_t *)buf->bp;
-	float		 t[MR * NR] __attribute__((aligned(64)));
-	float		*c;
-	int		 kp = (kc + 1) / 2, ir, jr, mr, nr, mp, np, x, i, jj, q;
-
-	pack_a_bf16(j->transa, mc, kc, a, j->lda, (uint32_t *)buf->ap);
-	for (jr = 0; jr < nc; jr += NR * np) {
-		np = jr + 2 * NR <= nc ? 2 : 1;
-		nr = nc - jr < NR ? nc - jr : NR;
-		for (ir = 0; ir < mc; ir += MR * mp) {
-			mr = mc - ir < MR ? mc - ir : MR;
-			mp = nr == NR && ir + 2 * MR <= mc ? 2 : 1;
-			c = j->c + (ic + ir) * j->ldc + jc + jr;
-			if (mr == MR && nr == NR) {
-				kbf16_of[mp - 1][np - 1](kp, ap + (ptrdiff_t)ir *
-				    kp, (ptrdiff_t)MR * kp, bp + (ptrdiff_t)jr *
-				    kp, (ptrdiff_t)NR * kp, c, j->ldc, accum);
-			} else {
-				/* a partial row panel, np full column panels,
-				 * or a partial column panel */
-				for (q = 0; q < np; q++) {
-					float	*cq = c + q * NR;
-
-					memset(t, 0, sizeof t);
-					for (i = 0; accum && i < mr; i++)
-						for (jj = 0; jj < nr; jj++)
-							t[i * NR + jj] =
-							    cq[i * j->ldc + jj];
-					kbf16_6x16(kp, ap + (ptrdiff_t)ir * kp, 0,
-					    bp + (ptrdiff_t)(jr + q * NR) * kp,
-					    0, t, NR, accum);
-					for (i = 0; i < mr; i++)
-						for (jj = 0; jj < nr; jj++)
-							cq[i * j->ldc + jj] =
-							    t[i * NR + jj];
-				}
-			}
-			for (x = 0; last && j->epi != NULL && x < mp * np;
-			    x++)
-				j->epi(j->epi_ctx, ic + ir + x / np * MR, jc +
-				    jr + x % np * NR, x / np ? MR : mr, nr,
-				    c + x / np * MR * j->ldc + x % np * NR,
-				    j->ldc);
-		}
-	}
-}
-
-/* run_part()'s loop nest for a bf16 job over rows [m0, m1), columns
- * [n0, n1). */
-static void
-rect_bf16(const struct gemm_job *j, struct gemm_buf *buf, int m0, int m1,
-    int n0, int n1)
-{
-	int	ic, jc, pc, mc, nc, kc;
-
-	for (jc = n0; jc < n1; jc += NC) {
-		nc = n1 - jc < NC ? n1 - jc : NC;
-		for (pc = 0; pc < j->k; pc += kc) {
-			const float	*b = j->transb ? j->b + jc * j->ldb + pc :
-			    j->b + pc * j->ldb + jc;
-
-			kc = j->k - pc < j->kc ? j->k - pc : j->kc;
-			pack_b_bf16(j->transb, kc, nc, b, j->ldb,
-			    (uint32_t *)buf->bp);
-			if (j->colsum != NULL && m0 == 0)
-				colsum_add(j->transb, kc, nc, b, j->ldb,
-				    j->colsum + jc, pc == 0);
-			for (ic = m0; ic < m1; ic += MC) {
-				mc = m1 - ic < MC ? m1 - ic : MC;
-				block_bf16(j, buf, ic, mc, jc, nc, pc, kc,
-				    j->accum || pc > 0, pc + kc >= j->k);
-			}
-		}
-	}
-}
-#pragma GCC pop_options
-#endif
 
 /*
  * Thread t of nt: take a contiguous share of the MR-row (or NR-column)
@@ -1151,7 +539,7 @@ run_part(const struct gemm_job *j, int t, int nt)
 	}
 #ifdef GEMM_HAVE_X86
 	if (j->bf16) {
-		rect_bf16(j, buf, m0, m1, n0, n1);
+		gemm_rect_bf16(j, buf, m0, m1, n0, n1);
 		return;
 	}
 #endif

@@ -248,11 +248,6 @@ rng_kernel_name(void)
 int
 rng_force_kernel(const char *name)
 {
-	int l;
-
 	pthread_once(&normal2_once, normal2_init);
-	if ((l = simd_force(path_mask(), name)) < 0)
-		return -1;
-	level = l;
-	return 0;
+	return simd_force(path_mask(), name, &level);
 }

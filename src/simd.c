@@ -76,13 +76,14 @@ simd_pick(unsigned mask, int want)
 }
 
 int
-simd_force(unsigned mask, const char *name)
+simd_force(unsigned mask, const char *name, int *level)
 {
 	int l = simd_level_of(name);
 
 	if (l < 0 || !(mask & 1u << l) || !simd_cpu_has(l))
 		return -1;
-	return l;
+	*level = l;
+	return 0;
 }
 
 int

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "err.h"
 #include "adam.h"
 #include "gemm.h"
@@ -18,15 +19,6 @@
 #endif
 
 #define PROGRESS_INTERVAL 0.05  /* seconds between TRAIN_BATCH callbacks */
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 void
 train_config_default(train_config *c)
@@ -218,10 +210,10 @@ wait_while_paused(train_control *ctl)
 
 	if (ctl == NULL || !atomic_load(&ctl->pause))
 		return 0.0;
-	t0 = now();
+	t0 = clock_now();
 	while (atomic_load(&ctl->pause) && !atomic_load(&ctl->cancel))
 		nanosleep(&ts, NULL);
-	return now() - t0;
+	return clock_now() - t0;
 }
 
 int
@@ -299,7 +291,7 @@ train_run(const train_config *cfg, const train_data *train,
 	for (int ep = res->nhist + 1; ep <= cfg->epochs && !res->cancelled;
 	    ep++) {
 		uint64_t skey = rng_key(cfg->seed, RNG_SHUFFLE, (uint64_t)ep);
-		double   t0 = now(), tlast = t0, lsum = 0.0;
+		double   t0 = clock_now(), tlast = t0, lsum = 0.0;
 		size_t   right = 0, seen = 0;
 
 		if (train->refresh != NULL &&
@@ -367,7 +359,7 @@ train_run(const train_config *cfg, const train_data *train,
 			}
 			step++;
 
-			double t = now();
+			double t = clock_now();
 			if (cb != NULL && (t - tlast >= PROGRESS_INTERVAL ||
 			    bi == nbatch - 1)) {
 				tlast = t;
@@ -391,7 +383,7 @@ train_run(const train_config *cfg, const train_data *train,
 		if (test != NULL && test->n > 0)
 			train_evaluate(m, test, &e->val_loss, &e->val_acc,
 			    NULL, NULL);
-		e->seconds = now() - t0;
+		e->seconds = clock_now() - t0;
 		res->nhist++;
 		res->test_acc = e->val_acc;
 		res->test_loss = e->val_loss;

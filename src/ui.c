@@ -10,19 +10,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "err.h"
 #include "noise.h"
-
-double
-ui_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 void
 ui_say_for(ui *u, double seconds, const char *fmt, ...)
@@ -32,7 +23,7 @@ ui_say_for(ui *u, double seconds, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(u->status, sizeof u->status, fmt, ap);
 	va_end(ap);
-	u->status_until = ui_now() + seconds;
+	u->status_until = clock_now() + seconds;
 }
 
 const char *

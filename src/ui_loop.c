@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "err.h"
 #include "run.h"
 
@@ -58,7 +59,7 @@ loop(ui *u)
 			ui_took_snapshot(u);
 			dirty = 1;
 		}
-		t = ui_now();
+		t = clock_now();
 		if (u->status[0] != '\0' && t >= u->status_until) {
 			u->status[0] = '\0';
 			dirty = 1;

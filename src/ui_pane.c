@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
+
 #define HEAD_BOLD UI_STYLE(UI_C_HEAD, UI_A_BOLD, UI_A_BOLD)
 
 /* Below this the ladder is left out; above the other, digits double. */
@@ -274,7 +276,7 @@ draw_status(ui *u, ui_rect r)
 		ui_put(u, r.y, r.x, r.w, UI_PLAIN(UI_A_DIM), "Up/Down/Tab field"
 		    "  type to edit  Enter start  Esc cancel");
 	else if (u->mode == UI_MODE_RUNS && !(u->status[0] != '\0' &&
-	    ui_now() < u->status_until))
+	    clock_now() < u->status_until))
 		ui_put(u, r.y, r.x, r.w, UI_PLAIN(UI_A_DIM), "j/k move  Enter "
 		    "load  r resume  d delete  Space mark (2 overlay)  Esc "
 		    "close");
@@ -282,7 +284,7 @@ draw_status(ui *u, ui_rect r)
 		ui_put(u, r.y, r.x, r.w, UI_STYLE(UI_C_BAD, UI_A_REVERSE,
 		    UI_A_BOLD), "a job is running: quit and cancel it? (y/n; "
 		    "r resumes it next time)");
-	else if (u->status[0] != '\0' && ui_now() < u->status_until)
+	else if (u->status[0] != '\0' && clock_now() < u->status_until)
 		ui_put(u, r.y, r.x, r.w, UI_PLAIN(UI_A_BOLD), u->status);
 	else {
 		ui_key_hints(u, r.w, keys, sizeof keys);

@@ -153,9 +153,6 @@ typedef struct {
 
 /* ---------------------------------------------------- state (ui.c) */
 
-/* Monotonic seconds. */
-double ui_now(void);
-
 /* A status-line message for seconds (printf-style); ui_say for the usual
  * time a message stays. */
 #define UI_MESSAGE_SECONDS 8.0

@@ -8,13 +8,13 @@
  */
 #include "worker_priv.h"
 
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <omp.h>
-
 #include "adam.h"
+#include "clock.h"
 #include "noise.h"
 
 /* Class probabilities of one image under the kept model. */
@@ -258,7 +258,7 @@ worker_do_probe(worker *w)
 			x[i] = w->ds->train.pix[i % (n * DATASET_NPIX)] / 255.0f;
 		for (int k = 0; k <= PROBE_BATCHES; k++) {
 			if (k == 1)
-				t0 = worker_now();
+				t0 = clock_now();
 			mlp_forward(m, x, b, 1, 1, (uint64_t)k);
 			mlp_loss(m, y, b, NULL);
 			mlp_backward(m, b);
@@ -266,7 +266,7 @@ worker_do_probe(worker *w)
 		}
 		/* Per training image; the trainer's speed is the same per
 		 * image for any data size. */
-		spe = (worker_now() - t0) / (PROBE_BATCHES * (double)b);
+		spe = (clock_now() - t0) / (PROBE_BATCHES * (double)b);
 		adam_destroy(&opt);
 		ok = 1;
 	}

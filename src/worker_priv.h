@@ -78,9 +78,6 @@ void worker_publish_locked(worker *w);
 void worker_say_locked(worker *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Monotonic seconds. */
-double worker_now(void);
-
 /* ---- worker_model.c (the worker thread only) ---- */
 
 /* run_data_crc of the whole dataset, computed once. */

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "err.h"
 #include "noise.h"
 
@@ -110,7 +111,7 @@ on_progress(const sweep_progress *sp, void *user)
 	}
 	st->sec_per_epoch = spe;
 	st->eta = eta;
-	st->elapsed = worker_now() - w->run_t0;
+	st->elapsed = clock_now() - w->run_t0;
 	worker_publish_locked(w);
 	want = w->want_predict | w->want_select << 1;
 	pthread_mutex_unlock(&w->mu);
@@ -164,7 +165,7 @@ execute(worker *w, const char *started)
 	int      rc, cancelled = 0, unfinished, last;
 	float    mscale;
 
-	w->run_t0 = worker_now();
+	w->run_t0 = clock_now();
 	w->rec_warned = 0;
 	pthread_mutex_lock(&w->mu);
 	w->busy_job = kind;
@@ -234,7 +235,7 @@ execute(worker *w, const char *started)
 	st->cancelling = 0;
 	st->batch = 0;
 	st->eta = -1.0;
-	st->elapsed = worker_now() - w->run_t0;
+	st->elapsed = clock_now() - w->run_t0;
 	if (rc != 0) {
 		st->state = WORKER_FAILED;
 		worker_say_locked(w, "%s failed: %s%s", worker_job_name(kind),

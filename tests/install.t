@@ -192,6 +192,8 @@ echo "resume: $(comp noisetop resume '')"
 echo "resume-runs: $(comp noisetop resume --runs "$OTHER" '')"
 echo "rm: $(comp noisetop rm '')"
 echo "split: $(comp noisetop show --split '')"
+echo "precision: $(comp noisetop train --precision '')"
+echo "figure: $(comp noisetop plot --figure '')"
 echo "opt: $(comp noisetop train --no-p)"
 echo "csv: $(comp noisetop train --csv "$CSVDIR/")"
 EOF
@@ -217,6 +219,8 @@ check "bash: 'noisetop rm ' completes run names too" \
     '[ -n "$runs" ] && [[ $bout == *$'\''\nrm: '\''"$runs"$'\'' \n'\''* ]]'
 check "bash: '--split ' offers train and test" \
     '[[ $bout == *$'\''\nsplit: test train \n'\''* ]]'
+check "bash: '--precision ' offers bf16 and fp32, '--figure ' the three figures" \
+    '[[ $bout == *$'\''\nprecision: bf16 fp32 \n'\''* ]] && [[ $bout == *$'\''\nfigure: epochs matrix scales \n'\''* ]]'
 check "bash: '--no-p' completes to --no-progress" \
     '[[ $bout == *$'\''\nopt: --no-progress \n'\''* ]]'
 check "bash: '--csv DIR/' completes files" \

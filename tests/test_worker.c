@@ -9,20 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "run.h"
 #include "tap.h"
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 /* Digits as bright bands: image i of label k lights rows 2k and 2k+1. */
 static void
@@ -48,7 +39,7 @@ static int
 wait_for(worker *w, worker_snapshot *s, int (*done)(const worker_snapshot *),
     double timeout)
 {
-	double end = now() + timeout;
+	double end = clock_now() + timeout;
 
 	for (;;) {
 		struct pollfd pfd = { worker_fd(w), POLLIN, 0 };
@@ -56,7 +47,7 @@ wait_for(worker *w, worker_snapshot *s, int (*done)(const worker_snapshot *),
 		worker_snapshot_copy(w, s);
 		if (done(s))
 			return 1;
-		if (now() > end)
+		if (clock_now() > end)
 			return 0;
 		if (poll(&pfd, 1, 100) > 0)
 			worker_drain(w);
@@ -481,10 +472,10 @@ main(void)
 	    s.table.rows[1].scale == 0.5f, "compare trains 0 and 0.5");
 	ok(worker_toggle_pause(w) == 1, "pause");
 	ok(wait_for(w, &s, paused, 5), "snapshot says paused");
-	t0 = now();
+	t0 = clock_now();
 	worker_cancel(w);
 	ok(wait_for(w, &s, finished, 10), "cancel stops a paused job");
-	diag("cancel took %.0f ms", (now() - t0) * 1e3);
+	diag("cancel took %.0f ms", (clock_now() - t0) * 1e3);
 	ok(s.st.state == WORKER_CANCELLED && s.st.model_scale == 0.5f &&
 	    s.st.model_job == WORKER_JOB_TRAIN,
 	    "cancelled; the kept model is still the train job's");
@@ -558,10 +549,10 @@ main(void)
 	    s.sweep.n == 3 && s.sweep.current == 0,
 	    "sweep snapshot shows the running row");
 	snprintf(dir, sizeof dir, "%s", s.st.run_dir);
-	t0 = now();
+	t0 = clock_now();
 	worker_free(w);
-	diag("free while training took %.0f ms", (now() - t0) * 1e3);
-	ok(now() - t0 < 5.0, "worker_free cancels and joins a running job");
+	diag("free while training took %.0f ms", (clock_now() - t0) * 1e3);
+	ok(clock_now() - t0 < 5.0, "worker_free cancels and joins a running job");
 	ok(state_is(dir, "interrupted"), "its run is left interrupted");
 	worker_snapshot_free(&s);
 	dataset_free(&ds);

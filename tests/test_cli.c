@@ -1,0 +1,447 @@
+/*
+ * Command-line parsing: defaults, every command and option, range errors
+ * in one line naming the option, "--x --y" (a value missing), help
+ * COMMAND, rm's arguments; the help text fits 79 columns and names every
+ * option the parser takes, and every option it names parses.
+ */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "tap.h"
+
+/* Parse a command line given as one string of space-separated words. */
+static int
+parse(const char *line, cli_options *o, char *err, size_t errlen)
+{
+	static char buf[1024];
+	char       *argv[64], *save = NULL;
+	int         argc = 0;
+
+	snprintf(buf, sizeof buf, "noisetop %s", line);
+	/* glibc's getopt keeps where it was inside a cluster like "-hV"
+	 * between calls: optind = 0 makes the next scan start clean. */
+	optind = 0;
+	getopt(1, (char *[]){ "x", NULL }, "");
+	for (char *w = strtok_r(buf, " ", &save); w != NULL && argc < 63;
+	    w = strtok_r(NULL, " ", &save))
+		argv[argc++] = w;
+	argv[argc] = NULL;
+	err[0] = '\0';
+	return cli_parse(argc, argv, o, err, errlen);
+}
+
+/* line is accepted. */
+static int
+good(const char *line, cli_options *o)
+{
+	char err[NT_ERR_LEN];
+
+	if (parse(line, o, err, sizeof err) == 0)
+		return 1;
+	diag("'%s': %s", line, err);
+	return 0;
+}
+
+/* line is refused with one line containing want. */
+static void
+bad(const char *line, const char *want)
+{
+	cli_options o;
+	char        err[NT_ERR_LEN];
+	int         rc = parse(line, &o, err, sizeof err);
+
+	ok(rc == -1 && strstr(err, want) != NULL && strchr(err, '\n') == NULL,
+	    "'%s' refused: '%s'", line, err);
+}
+
+/* The usage text for topic (NULL: all), malloc'd; *rc its return. */
+static char *
+usage(const char *topic, int *rc)
+{
+	char  *text = NULL;
+	size_t len = 0;
+	FILE  *f = open_memstream(&text, &len);
+
+	*rc = cli_usage(f, topic);
+	fclose(f);
+	return text;
+}
+
+/* The widest line of text, in characters (UTF-8). */
+static int
+widest(const char *text)
+{
+	int w = 0, max = 0;
+
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p == '\n') {
+			w = 0;
+			continue;
+		}
+		if ((*p & 0xc0) != 0x80 && ++w > max)
+			max = w;
+	}
+	return max;
+}
+
+static const char *const commands[] = {
+	"train", "compare", "sweep", "show", "runs", "resume", "rm", "plot",
+	"slurm", "merge", "help", "version", "dashboard",
+};
+
+static void
+test_defaults_and_commands(void)
+{
+	static const cli_command want[] = {
+		CLI_TRAIN, CLI_COMPARE, CLI_SWEEP, CLI_SHOW, CLI_RUNS,
+		CLI_RESUME, CLI_RM, CLI_PLOT, CLI_SLURM, CLI_MERGE, CLI_HELP,
+		CLI_VERSION, CLI_DASHBOARD,
+	};
+	cli_options  o;
+	train_config d;
+
+	train_config_default(&d);
+	ok(good("", &o) && o.cmd == CLI_DASHBOARD && o.data_dir == NULL &&
+	    o.cfg.epochs == d.epochs && o.cfg.batch == d.batch &&
+	    o.cfg.lr == d.lr && o.cfg.nlayer == d.nlayer &&
+	    o.cfg.seed == d.seed && o.nscales == 6 &&
+	    o.scales[5] == sweep_default_scales[5] && o.progress == 1 &&
+	    o.prune == -1 && o.count == 1 && o.index == 0 &&
+	    o.train_limit == 0 && o.csv == NULL && o.runs_dir == NULL,
+	    "no arguments: the dashboard with the defaults");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		/* The commands that need more to be complete get it. */
+		const char *line = strcmp(commands[i], "rm") == 0 ? "rm x" :
+		    strcmp(commands[i], "merge") == 0 ? "merge x" :
+		    strcmp(commands[i], "plot") == 0 ? "plot --svg x.svg" :
+		    commands[i];
+
+		ok(good(line, &o) && o.cmd == want[i], "command '%s'",
+		    commands[i]);
+	}
+	ok(good("compare", &o) && o.cfg.noise == 0.5f && !o.noise_set,
+	    "compare: noise 0.5 by default");
+	ok(good("compare --noise 0.25", &o) && o.cfg.noise == 0.25f,
+	    "compare --noise 0.25 keeps it");
+	ok(good("train", &o) && o.cfg.noise == 0.0f,
+	    "train: no noise by default");
+	ok(good("-h", &o) && o.cmd == CLI_HELP, "-h is help");
+	ok(good("sweep --help", &o) && o.cmd == CLI_HELP, "--help after a "
+	    "command is help");
+	ok(good("-V", &o) && o.cmd == CLI_VERSION, "-V is version");
+	ok(good("--version", &o) && o.cmd == CLI_VERSION, "--version");
+	bad("fly", "unknown command 'fly'");
+	bad("train extra", "unexpected argument 'extra'");
+	bad("train --frobnicate", "unknown option '--frobnicate'");
+	bad("train -x", "unknown option");
+}
+
+static void
+test_options(void)
+{
+	cli_options o;
+
+	ok(good("--data /d/mnist", &o) && strcmp(o.data_dir, "/d/mnist") == 0,
+	    "--data");
+	ok(good("--data=/d/x.npz", &o) && strcmp(o.data_dir, "/d/x.npz") == 0,
+	    "--data=VALUE");
+	ok(good("--train-limit 600 --test-limit 100", &o) &&
+	    o.train_limit == 600 && o.test_limit == 100,
+	    "--train-limit, --test-limit");
+	ok(good("--epochs 3 --batch 64", &o) && o.cfg.epochs == 3 &&
+	    o.cfg.batch == 64, "--epochs, --batch");
+	ok(good("--lr 0.01 --dropout 0", &o) && o.cfg.lr == 0.01f &&
+	    o.cfg.dropout == 0.0f, "--lr, --dropout 0");
+	ok(good("--hidden 64,32,16", &o) && o.cfg.nlayer == 4 &&
+	    o.cfg.size[0] == 784 && o.cfg.size[1] == 64 &&
+	    o.cfg.size[2] == 32 && o.cfg.size[3] == 16 &&
+	    o.cfg.size[4] == 10, "--hidden 64,32,16: 784-64-32-16-10");
+	ok(good("--hidden 100", &o) && o.cfg.nlayer == 2 &&
+	    o.cfg.size[1] == 100 && o.cfg.size[2] == 10,
+	    "--hidden 100: one hidden layer");
+	ok(good("--seed 0 --threads 2", &o) && o.cfg.seed == 0 &&
+	    o.cfg.threads == 2, "--seed 0, --threads");
+	ok(good("--noise 1.5", &o) && o.cfg.noise == 1.5f && o.noise_set,
+	    "--noise");
+	ok(good("sweep --scales 0,2,0.5", &o) && o.nscales == 3 &&
+	    o.scales[0] == 0.0f && o.scales[1] == 2.0f &&
+	    o.scales[2] == 0.5f, "--scales keeps the order given");
+	ok(good("--csv a.csv --json b.json", &o) &&
+	    strcmp(o.csv, "a.csv") == 0 && strcmp(o.json, "b.json") == 0,
+	    "--csv, --json");
+	ok(good("--ascii --no-color --no-progress", &o) && o.ascii &&
+	    o.no_color && !o.progress, "--ascii, --no-color, --no-progress");
+	ok(good("show --split test --index 5 --count 3", &o) &&
+	    o.split == 1 && o.index == 5 && o.count == 3,
+	    "--split test, --index, --count");
+	ok(good("show --split train", &o) && o.split == 0, "--split train");
+	ok(good("runs --runs /tmp/r --prune 0", &o) &&
+	    strcmp(o.runs_dir, "/tmp/r") == 0 && o.prune == 0,
+	    "--runs, --prune 0");
+	ok(good("sweep --seeds 3 --test-scales 0,1 --noise-mode fresh", &o) &&
+	    o.grid.nseeds == 3 && o.grid.ntest == 2 &&
+	    o.grid.test_scales[1] == 1.0f && o.grid.mode == SWEEP_FRESH,
+	    "--seeds, --test-scales, --noise-mode fresh");
+	ok(good("sweep --corruption gaussian,blur", &o) &&
+	    o.grid.ncorruptions == 2 &&
+	    o.grid.corruptions[0] == CORRUPT_GAUSSIAN &&
+	    o.grid.corruptions[1] == CORRUPT_BLUR, "--corruption, two");
+	ok(good("sweep --shard 2/3 --run-id job7", &o) && o.shard == 2 &&
+	    o.nshards == 3 && strcmp(o.run_id, "job7") == 0,
+	    "--shard 2/3 --run-id");
+	ok(good("train --epochs 2 --epochs 5", &o) && o.cfg.epochs == 5,
+	    "the last of a repeated option wins");
+}
+
+static void
+test_range_errors(void)
+{
+	static const struct {
+		const char *line, *want;
+	} cases[] = {
+		{ "--epochs 0", "--epochs 0: must be from 1" },
+		{ "--epochs 1001", "--epochs 1001" },
+		{ "--epochs ten", "--epochs 'ten': not a whole number" },
+		{ "--epochs 2.5", "--epochs '2.5'" },
+		{ "--epochs 99999999999999999999", "--epochs" },
+		{ "--batch 0", "--batch 0" },
+		{ "--batch 100000000", "--batch" },
+		{ "--lr 0", "--lr 0: must be above 0" },
+		{ "--lr -1", "--lr -1" },
+		{ "--lr 11", "--lr 11" },
+		{ "--lr nan", "--lr 'nan': not a number" },
+		{ "--lr inf", "--lr 'inf'" },
+		{ "--lr 1e-3x", "--lr '1e-3x'" },
+		{ "--dropout -0.1", "--dropout -0.1: must be at least 0" },
+		{ "--dropout 0.96", "--dropout 0.96" },
+		{ "--hidden 0", "--hidden 0" },
+		{ "--hidden ,", "--hidden ',': give sizes" },
+		{ "--hidden 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1",
+		  "hidden layers" },
+		{ "--hidden 99999999", "--hidden 99999999" },
+		{ "--seed -1", "--seed -1" },
+		{ "--seed 2147483648", "--seed 2147483648" },
+		{ "--threads 0", "--threads 0" },
+		{ "--threads 1025", "--threads 1025" },
+		{ "--noise -0.5", "--noise -0.5" },
+		{ "--noise 101", "--noise 101" },
+		{ "--scales 0,-1", "-1" },
+		{ "--scales 0,x", "x" },
+		{ "--train-limit 0", "--train-limit 0" },
+		{ "--test-limit 100000001", "--test-limit 100000001" },
+		{ "show --split both",
+		  "--split 'both': must be train or test" },
+		{ "show --index -1", "--index -1" },
+		{ "show --count 0", "--count 0" },
+		{ "show --count 100001", "--count 100001" },
+		{ "runs --prune -1", "--prune -1" },
+		{ "sweep --seeds 0", "--seeds 0" },
+		{ "sweep --seeds 33", "--seeds 33" },
+		{ "sweep --test-scales 0,x", "x" },
+		{ "sweep --noise-mode sometimes", "sometimes" },
+		{ "sweep --corruption rain", "unknown corruption 'rain'" },
+		{ "sweep --shard 3/2 --run-id a", "--shard '3/2'" },
+		{ "sweep --shard 0/2 --run-id a", "--shard '0/2'" },
+		{ "sweep --shard 1/2x --run-id a", "--shard '1/2x'" },
+		{ "sweep --run-id a/b", "--run-id 'a/b'" },
+		{ "sweep --run-id .hidden", "--run-id '.hidden'" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		bad(cases[i].line, cases[i].want);
+
+	unsetenv("SLURM_ARRAY_JOB_ID");
+	bad("sweep --shard 1/2", "--shard needs --run-id");
+	setenv("SLURM_ARRAY_JOB_ID", "991", 1);
+	{
+		cli_options o;
+
+		ok(good("sweep --shard 1/2", &o) &&
+		    strcmp(o.run_id, "991") == 0,
+		    "--shard takes the run id from $SLURM_ARRAY_JOB_ID");
+	}
+	unsetenv("SLURM_ARRAY_JOB_ID");
+
+	/* "--x --y": the next option is not x's value. */
+	bad("--lr --train-limit 600", "--lr needs a value");
+	bad("train --data --epochs 2", "--data needs a value");
+	bad("train --csv --json x", "--csv needs a value");
+	bad("train --epochs", "--epochs needs a value");
+	bad("sweep --scales", "--scales needs a value");
+	{
+		cli_options o;
+
+		ok(good("train --csv -", &o) && strcmp(o.csv, "-") == 0,
+		    "a lone '-' is a value");
+		ok(good("train --data=--odd", &o) &&
+		    strcmp(o.data_dir, "--odd") == 0,
+		    "--data=--odd: a value given with '=' is taken as is");
+	}
+}
+
+static void
+test_args(void)
+{
+	cli_options o;
+
+	ok(good("help sweep", &o) && o.cmd == CLI_HELP && o.nargs == 1 &&
+	    strcmp(o.args[0], "sweep") == 0, "help COMMAND");
+	bad("help fly", "help: unknown command 'fly'");
+	bad("help sweep train", "unexpected argument 'train'");
+	ok(good("resume", &o) && o.cmd == CLI_RESUME && o.resume == NULL,
+	    "resume: the newest");
+	ok(good("resume 20261130-0101-sweep --threads 2", &o) &&
+	    strcmp(o.resume, "20261130-0101-sweep") == 0 &&
+	    o.cfg.threads == 2, "resume RUN with an option after it");
+	bad("resume a b", "unexpected argument 'b'");
+	bad("rm", "rm needs the name of a run");
+	ok(good("rm a b c", &o) && o.cmd == CLI_RM && o.nargs == 3 &&
+	    strcmp(o.args[0], "a") == 0 && strcmp(o.args[2], "c") == 0,
+	    "rm RUN RUN RUN: every name kept in order");
+	ok(good("rm --runs /r a", &o) && o.nargs == 1 &&
+	    strcmp(o.runs_dir, "/r") == 0, "rm with --runs");
+	bad("train leftover", "unexpected argument 'leftover'");
+	bad("merge", "merge needs the name of a run");
+	bad("plot", "plot needs --svg FILE");
+	ok(good("plot r1 --svg f.svg --figure matrix", &o) &&
+	    o.cmd == CLI_PLOT && strcmp(o.resume, "r1") == 0 &&
+	    strcmp(o.svg, "f.svg") == 0 && strcmp(o.figure, "matrix") == 0,
+	    "plot RUN --svg FILE --figure");
+	ok(good("merge r2", &o) && o.cmd == CLI_MERGE &&
+	    strcmp(o.resume, "r2") == 0, "merge RUN");
+}
+
+/* A value the parser takes for option name, whose help line calls it
+ * arg; NULL when neither is known here. */
+static const char *
+sample_value(const char *name, const char *arg)
+{
+	static const struct {
+		const char *key, *value;
+	} by_name[] = {
+		{ "--corruption", "gaussian,impulse" },
+	}, by_arg[] = {
+		{ "N", "2" }, { "X", "0.1" }, { "S", "0.5" }, { "I", "0" },
+		{ "DIR", "/tmp" }, { "FILE", "/tmp/x" }, { "LIST", "0,1" },
+		{ "N,N,...", "8,8" },
+		{ "K/N", "1/2" }, { "ID", "abc" }, { "T", "2" },
+		{ "OPTION", "--time=10" }, { "RUN", "r1" },
+	};
+	static char first[64];
+
+	for (size_t i = 0; i < sizeof by_name / sizeof by_name[0]; i++)
+		if (strcmp(by_name[i].key, name) == 0)
+			return by_name[i].value;
+	for (size_t i = 0; i < sizeof by_arg / sizeof by_arg[0]; i++)
+		if (strcmp(by_arg[i].key, arg) == 0)
+			return by_arg[i].value;
+	/* One of several words, "a|b|c": the first. */
+	if (strchr(arg, '|') != NULL) {
+		snprintf(first, sizeof first, "%.*s", (int)strcspn(arg, "|"),
+		    arg);
+		return first;
+	}
+	return NULL;
+}
+
+static void
+test_help(void)
+{
+	static const char *const known[] = {
+		"data", "train-limit", "test-limit", "noise", "scales",
+		"epochs", "batch", "lr", "dropout", "hidden", "seed",
+		"threads", "csv", "json", "no-progress", "runs", "prune",
+		"ascii", "no-color", "split", "index", "count", "help",
+		"version", "seeds", "test-scales", "noise-mode", "corruption",
+		"shard", "run-id", "svg", "figure", "array-size",
+		"cpus-per-task", "sbatch-arg", "submit", "resubmit", "out",
+	};
+	int   rc, nopt = 0, parsed = 0;
+	char *all = usage(NULL, &rc), *p;
+
+	ok(rc == 0 && all != NULL && strncmp(all, "usage: noisetop", 15) == 0,
+	    "the full help");
+	ok(widest(all) <= 79, "the full help fits 79 columns (widest %d)",
+	    widest(all));
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+		char want[64];
+
+		snprintf(want, sizeof want, "  --%s", known[i]);
+		ok(strstr(all, want) != NULL, "the help shows --%s",
+		    known[i]);
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		char *one = usage(commands[i], &rc), want[64];
+
+		snprintf(want, sizeof want, "usage: noisetop %s", commands[i]);
+		ok(rc == 0 && one != NULL && strncmp(one, want,
+		    strlen(want)) == 0 && widest(one) <= 79,
+		    "help %s: its synopsis, within 79 columns", commands[i]);
+		if (strcmp(commands[i], "dashboard") != 0) {
+			snprintf(want, sizeof want, "\n  %s", commands[i]);
+			ok(strstr(all, want) != NULL,
+			    "the full help lists %s", commands[i]);
+		}
+		free(one);
+	}
+	free(usage("fly", &rc));
+	ok(rc == -1, "help of an unknown command: -1");
+	{
+		char *sweep = usage("sweep", &rc), *show = usage("show", &rc);
+
+		ok(strstr(sweep, "--scales") != NULL &&
+		    strstr(sweep, "--split") == NULL,
+		    "help sweep: sweep's options, not show's");
+		ok(strstr(show, "--split") != NULL &&
+		    strstr(show, "--scales") == NULL,
+		    "help show: show's options, not sweep's");
+		free(sweep);
+		free(show);
+	}
+
+	/*
+	 * Every option line of the help parses: "  --name ARG  help" (ARG
+	 * after one space; the help after two or more, or on the next line).
+	 */
+	for (p = all; (p = strstr(p, "\n  --")) != NULL; p++) {
+		char        name[64], arg[64] = "", line[256];
+		const char *q = p + 3, *v = NULL;
+		size_t      n = strcspn(q, " \n");
+		cli_options o;
+
+		snprintf(name, sizeof name, "%.*s", (int)n, q);
+		q += n;
+		if (q[0] == ' ' && q[1] != ' ' && q[1] != '\n') {
+			n = strcspn(q + 1, " \n");
+			snprintf(arg, sizeof arg, "%.*s", (int)n, q + 1);
+			if ((v = sample_value(name, arg)) == NULL)
+				diag("%s %s: no sample value for %s", name,
+				    arg, arg);
+		}
+		nopt++;
+		if (arg[0] == '\0')
+			snprintf(line, sizeof line, "%s", name);
+		else
+			snprintf(line, sizeof line, "%s=%s", name,
+			    v ? v : "");
+		parsed += v != NULL || arg[0] == '\0' ? good(line, &o) : 0;
+	}
+	ok(nopt >= (int)(sizeof known / sizeof known[0]) && parsed == nopt,
+	    "every option the help shows parses (%d of %d)", parsed, nopt);
+	free(all);
+}
+
+int
+main(void)
+{
+	test_defaults_and_commands();
+	test_options();
+	test_range_errors();
+	test_args();
+	test_help();
+	return tap_done();
+}

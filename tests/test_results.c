@@ -1,0 +1,379 @@
+/*
+ * Results files: the CSV and JSON of a small sweep table against golden
+ * text, strings escaped, and the atomic writer leaving no temporary files
+ * (also when the write fails).
+ */
+#include "results.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "file.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/noisetop-results-XXXXXX";
+
+/* The file's text (NUL-terminated, caller frees), or NULL. */
+static char *
+slurp(const char *path)
+{
+	uint8_t *buf;
+	size_t   len;
+	char     err[NT_ERR_LEN];
+
+	if (file_read(path, 1 << 20, &buf, &len, err, sizeof err) != 0)
+		return NULL;
+	return (char *)buf;
+}
+
+/* The names in dir, sorted, joined by spaces. */
+static void
+listing(char *out, size_t len)
+{
+	struct dirent **ents;
+	int             n = scandir(dir, &ents, NULL, alphasort);
+
+	out[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		const char *name = ents[i]->d_name;
+
+		if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0) {
+			strncat(out, out[0] ? " " : "", len - strlen(out) - 1);
+			strncat(out, name, len - strlen(out) - 1);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+}
+
+/*
+ * Two scales, two epochs, one seed of Gaussian noise (the notebook's
+ * sweep): scale 0 done, with its matrix row; scale 0.5 stopped after its
+ * first epoch, the way a cancelled sweep leaves its table.
+ */
+static int
+small_table(sweep_table *t)
+{
+	const float  scales[2] = { 0.0f, 0.5f };
+	train_config cfg;
+	sweep_plan   plan;
+	char         err[NT_ERR_LEN];
+
+	train_config_default(&cfg);
+	cfg.epochs = 2;
+	sweep_plan_default(&plan, scales, 2);
+	if (sweep_table_init(t, &cfg, &plan, err, sizeof err) != 0) {
+		diag("%s", err);
+		return -1;
+	}
+	t->rows[0].hist[0] = (train_epoch){ 1, 1.25, 0.9, 0.35, 0.95, 0.2 };
+	t->rows[0].hist[1] = (train_epoch){ 2, 1.5, 0.96, 0.125, 0.97,
+	    0.1 };
+	t->rows[0].nhist = 2;
+	t->rows[0].state = SWEEP_DONE;
+	t->rows[0].test_acc[0] = 0.97;
+	t->rows[0].test_loss[0] = 0.1;
+	t->rows[0].test_acc[1] = 0.75;
+	t->rows[0].test_loss[1] = 0.875;
+	t->rows[1].hist[0] = (train_epoch){ 1, 2, 0.5, 1.5, 0.625, 1.25 };
+	t->rows[1].nhist = 1;
+	t->rows[1].state = SWEEP_CANCELLED;
+	return 0;
+}
+
+static const char golden_csv[] =
+    "# noisetop results\n"
+    "# data: MNIST (test)\n"
+    "# config: layers=784-512-512-10 dropout=0.2 lr=0.001 batch=128 "
+    "epochs=2 seed=42 precision=fp32\n"
+    "scale,state,epoch,seconds,accuracy,loss,val_accuracy,val_loss,seed,"
+    "corruption\n"
+    "0,done,1,1.250,0.900000,0.350000,0.950000,0.200000,42,gaussian\n"
+    "0,done,2,1.500,0.960000,0.125000,0.970000,0.100000,42,gaussian\n"
+    "0.5,cancelled,1,2.000,0.500000,1.500000,0.625000,1.250000,42,"
+    "gaussian\n";
+
+/* The matrix: the done row at each test scale; the cancelled row has
+ * none. */
+static const char golden_matrix[] =
+    "corruption,train_scale,test_scale,seed,test_accuracy,test_loss\n"
+    "gaussian,0,0,42,0.970000,0.100000\n"
+    "gaussian,0,0.5,42,0.750000,0.875000\n";
+
+/* Pieces of the JSON that say what each row holds; the layout around them
+ * (line breaks, key order between them) is free. */
+static const char *const json_has[] = {
+	"\"data\": \"MNIST (test)\"",
+	"\"layers\": [784, 512, 512, 10]",
+	"\"epochs\": 2",
+	"\"seed\": 42",
+	"\"scale\": 0, \"seed\": 42, \"corruption\": \"gaussian\", "
+	    "\"state\": \"done\"",
+	"{\"scale\": 0.5, \"accuracy\": 0.750000, \"loss\": 0.875000}",
+	"\"final\": {\"epoch\": 2, \"accuracy\": 0.960000, \"loss\": "
+	    "0.125000, \"val_accuracy\": 0.970000, \"val_loss\": 0.100000}",
+	"{\"epoch\": 1, \"seconds\": 1.250, \"accuracy\": 0.900000, "
+	    "\"loss\": 0.350000, \"val_accuracy\": 0.950000, \"val_loss\": "
+	    "0.200000}",
+	"\"state\": \"cancelled\", \"final\": {\"epoch\": 1,",
+	"{\"epoch\": 1, \"seconds\": 2.000, \"accuracy\": 0.500000, "
+	    "\"loss\": 1.500000, \"val_accuracy\": 0.625000, \"val_loss\": "
+	    "1.250000}",
+};
+
+/*
+ * Whether text is one balanced JSON value: brackets and braces matched
+ * outside strings, strings closed, nothing but white space after it.
+ */
+static int
+json_balanced(const char *text)
+{
+	char stack[64];
+	int  depth = 0, instr = 0, started = 0;
+
+	for (const char *p = text; *p != '\0'; p++) {
+		if (instr) {
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			else if (*p == '"')
+				instr = 0;
+			else if ((unsigned char)*p < 0x20)
+				return 0;
+			continue;
+		}
+		if (started && depth == 0 && *p != ' ' && *p != '\n')
+			return 0;
+		if (*p == '"')
+			instr = 1;
+		else if (*p == '{' || *p == '[') {
+			if (depth == (int)sizeof stack)
+				return 0;
+			stack[depth++] = *p == '{' ? '}' : ']';
+			started = 1;
+		} else if (*p == '}' || *p == ']') {
+			if (depth == 0 || stack[--depth] != *p)
+				return 0;
+		}
+	}
+	return started && depth == 0 && !instr;
+}
+
+/*
+ * Two seeds of one scale, both done: the summary reduces over the seeds
+ * (val accuracy 0.9 and 0.8: mean 0.85, sample sd 0.070711).
+ */
+static void
+test_summary(void)
+{
+	const float  scale = 0.5f;
+	train_config cfg;
+	sweep_plan   plan;
+	sweep_table  t;
+	char         path[NT_PATH_LEN], err[NT_ERR_LEN], *text;
+
+	train_config_default(&cfg);
+	cfg.epochs = 1;
+	sweep_plan_default(&plan, &scale, 1);
+	plan.nseeds = 2;
+	if (sweep_table_init(&t, &cfg, &plan, err, sizeof err) != 0 ||
+	    t.n != 2) {
+		ok(0, "a table of two seeds: %s", err);
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		t.rows[i].hist[0] = (train_epoch){ 1, 1, 0.5 + 0.25 * i,
+		    1.0 - 0.5 * i, 0.9 - 0.1 * i, 0.25 };
+		t.rows[i].nhist = 1;
+		t.rows[i].state = SWEEP_DONE;
+		for (int j = 0; j < t.plan.ntest; j++)
+			t.rows[i].test_acc[j] = t.rows[i].test_loss[j] = 0.5;
+	}
+	ok(t.rows[0].seed == 42 && t.rows[1].seed == 43,
+	    "the seeds of the rows: 42, 43");
+	snprintf(path, sizeof path, "%s/summary.csv", dir);
+	ok(results_write_summary_csv(path, &t, "MNIST", err, sizeof err) == 0,
+	    "summary CSV written: %s", err);
+	text = slurp(path);
+	ok(text != NULL && strstr(text, "\ngaussian,0.5,2,2,") != NULL,
+	    "summary: one line for the scale, 2 of 2 seeds done");
+	ok(text != NULL && strstr(text,
+	    "0.850000,0.070711,0.800000,0.900000") != NULL,
+	    "summary: val accuracy mean, sd, min, max over the seeds");
+	ok(text != NULL && strstr(text,
+	    "0.625000,0.176777,0.500000,0.750000") != NULL,
+	    "summary: train accuracy mean, sd, min, max over the seeds");
+	free(text);
+	snprintf(path, sizeof path, "%s/summary.json", dir);
+	ok(results_write_json(path, &t, "MNIST", err, sizeof err) == 0 &&
+	    (text = slurp(path)) != NULL && json_balanced(text) &&
+	    strstr(text, "\"seeds_done\": 2") != NULL &&
+	    strstr(text, "\"mean\": 0.850000, \"sd\": 0.070711") != NULL,
+	    "JSON summary over the seeds");
+	free(text);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/summary.csv", dir);
+	unlink(path);
+	sweep_table_free(&t);
+}
+
+/* Where the two texts differ, for the diagnostics. */
+static void
+show_diff(const char *want, const char *got)
+{
+	size_t i = 0;
+
+	if (got == NULL) {
+		diag("no file");
+		return;
+	}
+	while (want[i] != '\0' && want[i] == got[i])
+		i++;
+	diag("differs at byte %zu: want \"%.40s\", got \"%.40s\"", i,
+	    want + i, got + i);
+}
+
+int
+main(void)
+{
+	sweep_table t;
+	char        path[NT_PATH_LEN], err[NT_ERR_LEN], names[1024];
+	char       *text;
+
+	if (mkdtemp(dir) == NULL || small_table(&t) != 0) {
+		printf("1..0 # skip no temporary directory or table\n");
+		return 0;
+	}
+
+	snprintf(path, sizeof path, "%s/r.csv", dir);
+	ok(results_write_csv(path, &t, "MNIST (test)", err, sizeof err) == 0,
+	    "CSV written: %s", err);
+	text = slurp(path);
+	if (!ok(text != NULL && strcmp(text, golden_csv) == 0,
+	    "CSV: comment lines, header, one line per row and epoch"))
+		show_diff(golden_csv, text);
+	free(text);
+
+	snprintf(path, sizeof path, "%s/r.json", dir);
+	ok(results_write_json(path, &t, "MNIST (test)", err, sizeof err) == 0,
+	    "JSON written: %s", err);
+	text = slurp(path);
+	ok(text != NULL && json_balanced(text), "JSON: one balanced value");
+	for (size_t i = 0; i < sizeof json_has / sizeof json_has[0]; i++) {
+		const char *want = json_has[i];
+
+		if (!ok(text != NULL && strstr(text, want) != NULL,
+		    "JSON piece %zu is there", i)) {
+			fputs("# missing: ", stdout);
+			puts(want);
+		}
+	}
+	ok(text != NULL && strstr(text, "\"cancelled\", \"test\"") == NULL,
+	    "JSON: no test results for the cancelled row");
+	free(text);
+
+	snprintf(path, sizeof path, "%s/m.csv", dir);
+	ok(results_write_matrix_csv(path, &t, "MNIST (test)", err,
+	    sizeof err) == 0, "matrix CSV written: %s", err);
+	text = slurp(path);
+	if (!ok(text != NULL && strstr(text, golden_matrix) != NULL &&
+	    strlen(strstr(text, golden_matrix)) == strlen(golden_matrix),
+	    "matrix CSV: the done row at each test scale, last"))
+		show_diff(golden_matrix, text ? strstr(text, "corruption") :
+		    NULL);
+	free(text);
+	unlink(path);
+
+	/* A row with no epoch yet has no "final" and an empty history. */
+	t.rows[1].nhist = 0;
+	t.rows[1].state = SWEEP_PENDING;
+	snprintf(path, sizeof path, "%s/r.json", dir);
+	ok(results_write_json(path, &t, "MNIST (test)", err, sizeof err) == 0,
+	    "JSON with a pending row written");
+	text = slurp(path);
+	ok(text != NULL && json_balanced(text) &&
+	    strstr(text, "\"state\": \"pending\",\n     \"history\": []}") !=
+	    NULL, "a pending row: no final, empty history");
+	free(text);
+	snprintf(path, sizeof path, "%s/r.csv", dir);
+	ok(results_write_csv(path, &t, "MNIST (test)", err, sizeof err) == 0 &&
+	    (text = slurp(path)) != NULL && strstr(text, "0.5,") == NULL,
+	    "a pending row has no CSV line");
+	free(text);
+
+	/* Sources come from paths and environment: quotes, backslashes and
+	 * control bytes must not break the JSON string. */
+	snprintf(path, sizeof path, "%s/r.json", dir);
+	ok(results_write_json(path, &t, "a \"b\"\\c\td\n", err, sizeof err) ==
+	    0, "JSON with an awkward source written");
+	text = slurp(path);
+	ok(text != NULL && json_balanced(text) &&
+	    strstr(text, "\"data\": \"a \\\"b\\\"\\\\c\\u0009d\\u000a\",\n") !=
+	    NULL, "the source is escaped in JSON");
+	free(text);
+
+	listing(names, sizeof names);
+	ok(strcmp(names, "r.csv r.json") == 0,
+	    "only the two results files in the directory: '%s'", names);
+
+	/* Over an existing file: replaced whole. */
+	snprintf(path, sizeof path, "%s/r.csv", dir);
+	ok(file_write_atomic(path, "x\n", 2, err, sizeof err) == 0 &&
+	    results_write_csv(path, &t, "MNIST (test)", err, sizeof err) ==
+	    0 && (text = slurp(path)) != NULL &&
+	    strncmp(text, "# noisetop results\n", 19) == 0,
+	    "an older file is replaced");
+	free(text);
+
+	/* A failed write names the path and leaves nothing behind. */
+	snprintf(path, sizeof path, "%s/missing/r.csv", dir);
+	err[0] = '\0';
+	ok(results_write_csv(path, &t, "MNIST", err, sizeof err) == -1 &&
+	    strstr(err, path) != NULL && strchr(err, '\n') == NULL,
+	    "no such directory: one line naming the file: '%s'", err);
+	snprintf(path, sizeof path, "%s/r.json/x.json", dir);
+	ok(results_write_json(path, &t, "MNIST", err, sizeof err) == -1 &&
+	    strstr(err, path) != NULL, "a file as the directory: '%s'", err);
+	listing(names, sizeof names);
+	ok(strcmp(names, "r.csv r.json") == 0,
+	    "no temporary file left after the failures: '%s'", names);
+
+	/* The disk full half way (a file size limit: write() fails after
+	 * the temporary file exists): refused, no temporary file left, the
+	 * old file intact. */
+	{
+		struct rlimit old, small;
+
+		signal(SIGXFSZ, SIG_IGN);
+		getrlimit(RLIMIT_FSIZE, &old);
+		small = old;
+		small.rlim_cur = 64;
+		setrlimit(RLIMIT_FSIZE, &small);
+		snprintf(path, sizeof path, "%s/r.json", dir);
+		err[0] = '\0';
+		ok(results_write_json(path, &t, "other", err, sizeof err) ==
+		    -1 && strstr(err, path) != NULL,
+		    "a write error is reported: '%s'", err);
+		setrlimit(RLIMIT_FSIZE, &old);
+		text = slurp(path);
+		ok(text != NULL && strstr(text, "a \\\"b") != NULL,
+		    "the old file is intact");
+		free(text);
+		listing(names, sizeof names);
+		ok(strcmp(names, "r.csv r.json") == 0,
+		    "no temporary file left after a failed write: '%s'",
+		    names);
+	}
+
+	sweep_table_free(&t);
+	test_summary();
+	snprintf(path, sizeof path, "%s/r.csv", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/r.json", dir);
+	unlink(path);
+	rmdir(dir);
+	return tap_done();
+}

@@ -1,0 +1,432 @@
+/*
+ * Run directories: create, record, state, finish, interrupt, restore from
+ * the checkpoints, names newest first, and damaged files refused with one
+ * line naming the file.
+ */
+#include "run.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "adam.h"
+#include "file.h"
+#include "mlp.h"
+#include "tap.h"
+
+static char root[] = "/tmp/noisetop-run-XXXXXX";
+
+static void
+put_file(const char *dir, const char *name, const char *text)
+{
+	char path[NT_PATH_LEN + 64], err[NT_ERR_LEN];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (file_write_atomic(path, text, strlen(text), err, sizeof err) != 0)
+		diag("%s", err);
+}
+
+static int
+has_file(const char *dir, const char *name)
+{
+	char path[NT_PATH_LEN + 64];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return access(path, F_OK) == 0;
+}
+
+/* Set a run's creation time (its config.txt's mtime) to t seconds. */
+static void
+set_made(const char *dir, time_t t)
+{
+	char            path[NT_PATH_LEN + 64];
+	struct timespec ts[2] = { { t, 0 }, { t, 0 } };
+
+	snprintf(path, sizeof path, "%s/config.txt", dir);
+	utimensat(AT_FDCWD, path, ts, 0);
+}
+
+/* The small sweep every test uses: 784-8-10, two scales, two epochs. */
+static void
+small_config(run_config *c)
+{
+	static const float scales[2] = { 0.0f, 0.5f };
+
+	memset(c, 0, sizeof *c);
+	snprintf(c->kind, sizeof c->kind, "sweep");
+	snprintf(c->source, sizeof c->source, "SYNTHETIC digits, seed 7");
+	snprintf(c->version, sizeof c->version, "test");
+	c->synthetic = 1;
+	c->train_limit = 100;
+	c->test_limit = 20;
+	train_config_default(&c->cfg);
+	c->cfg.nlayer = 2;
+	c->cfg.size[1] = 8;
+	c->cfg.size[2] = 10;
+	c->cfg.epochs = 2;
+	c->cfg.batch = 16;
+	c->cfg.seed = 7;
+	c->cfg.lr = 0.002f;
+	sweep_plan_default(&c->plan, scales, 2);
+	c->data_crc = 0xdeadbeef;
+}
+
+/* What the sweep callback would see at the end of epoch e of row i. */
+static int
+record_epoch(run *r, sweep_table *t, int i, int e, const mlp *m,
+    const adam *opt, char *err, size_t errlen)
+{
+	train_progress tp;
+	sweep_progress sp;
+
+	t->rows[i].hist[e - 1] = (train_epoch){ e, 0.5 * e, 0.5 + 0.1 * e,
+	    1.0 / e, 0.6 + 0.1 * e, 0.8 / e };
+	t->rows[i].nhist = e;
+	t->rows[i].state = SWEEP_RUNNING;
+	memset(&tp, 0, sizeof tp);
+	tp.event = TRAIN_EPOCH;
+	tp.epoch = e;
+	tp.epochs = t->cfg.epochs;
+	tp.hist = t->rows[i].hist;
+	tp.nhist = e;
+	tp.model = m;
+	tp.opt = opt;
+	sp = (sweep_progress){ t, i, &tp };
+	return run_record(r, &sp, "SYNTHETIC digits, seed 7", err, errlen);
+}
+
+static int
+same_epoch(const train_epoch *a, const train_epoch *b)
+{
+	return a->epoch == b->epoch && a->seconds == b->seconds &&
+	    a->acc == b->acc && a->loss == b->loss &&
+	    a->val_acc == b->val_acc && a->val_loss == b->val_loss;
+}
+
+static int
+one_line(const char *err, const char *want)
+{
+	return err[0] != '\0' && strchr(err, '\n') == NULL &&
+	    strstr(err, want) != NULL;
+}
+
+static void
+test_create_record_restore(void)
+{
+	run_config  conf;
+	run         r, o;
+	run_state   st;
+	sweep_table t, back;
+	checkpoint  ck;
+	mlp        *m;
+	adam        opt;
+	char        err[NT_ERR_LEN] = "", dir[NT_PATH_LEN];
+	size_t      idlen;
+
+	small_config(&conf);
+	ok(run_create(&r, root, &conf, err, sizeof err) == 0,
+	    "run_create: %s", err);
+	idlen = strlen(r.id);
+	ok(idlen > 6 && strcmp(r.id + idlen - 6, "-sweep") == 0 &&
+	    strncmp(r.dir, root, strlen(root)) == 0,
+	    "named after the time and kind, under the root: %s", r.id);
+	ok(has_file(r.dir, "config.txt") && has_file(r.dir, "state.txt"),
+	    "config.txt and state.txt written");
+	ok(run_read_state(r.dir, &st, err, sizeof err) == 0 &&
+	    strcmp(st.state, "running") == 0 && st.row == 0 &&
+	    st.nrows == 2 && st.epoch == 0 && st.epochs == 2 &&
+	    st.pid == (long)getpid() && st.alive,
+	    "state: running, row 0 of 2, epoch 0 of 2, this process, alive");
+
+	ok(run_open(&o, root, r.id, err, sizeof err) == 0,
+	    "run_open by name: %s", err);
+	ok(strcmp(o.conf.kind, "sweep") == 0 &&
+	    strcmp(o.conf.source, conf.source) == 0 &&
+	    o.conf.synthetic == 1 && o.conf.train_limit == 100 &&
+	    o.conf.test_limit == 20 && o.conf.data_crc == 0xdeadbeef &&
+	    o.conf.cfg.nlayer == 2 && o.conf.cfg.size[1] == 8 &&
+	    o.conf.cfg.epochs == 2 && o.conf.cfg.batch == 16 &&
+	    o.conf.cfg.seed == 7 && o.conf.cfg.lr == conf.cfg.lr &&
+	    o.conf.cfg.dropout == conf.cfg.dropout &&
+	    o.conf.plan.nscales == 2 && o.conf.plan.scales[1] == 0.5f && o.conf.plan.nseeds == 1 &&
+	    o.conf.plan.ntest == 2,
+	    "config.txt reads back as written (floats exactly)");
+	ok(run_open(&o, root, r.dir, err, sizeof err) == 0 &&
+	    strcmp(o.id, r.id) == 0, "run_open by directory");
+
+	m = mlp_new(2, conf.cfg.size, 16, conf.cfg.dropout, err, sizeof err);
+	if (m == NULL || adam_init(&opt, m->nparam, conf.cfg.lr) != 0 ||
+	    sweep_table_init(&t, &conf.cfg, &conf.plan, err,
+	    sizeof err) != 0) {
+		ok(0, "model and table: %s", err);
+		return;
+	}
+	mlp_init(m, 7);
+
+	/* A batch event writes nothing. */
+	{
+		train_progress tp = { .event = TRAIN_BATCH };
+		sweep_progress sp = { &t, 0, &tp };
+
+		ok(run_record(&r, &sp, "x", err, sizeof err) == 0 &&
+		    !has_file(r.dir, "ckpt-0.bin") &&
+		    !has_file(r.dir, "results.csv"),
+		    "a batch event records nothing");
+	}
+	ok(record_epoch(&r, &t, 0, 1, m, &opt, err, sizeof err) == 0,
+	    "record row 0 epoch 1: %s", err);
+	ok(has_file(r.dir, "ckpt-0.bin") && has_file(r.dir, "results.csv") &&
+	    has_file(r.dir, "results.json"),
+	    "an epoch writes the checkpoint and the results");
+	ok(run_read_state(r.dir, &st, err, sizeof err) == 0 &&
+	    strcmp(st.state, "running") == 0 && st.row == 0 && st.epoch == 1,
+	    "state: row 0, epoch 1");
+	record_epoch(&r, &t, 0, 2, m, &opt, err, sizeof err);
+	t.rows[0].state = SWEEP_DONE;
+	ok(record_epoch(&r, &t, 1, 1, m, &opt, err, sizeof err) == 0 &&
+	    has_file(r.dir, "ckpt-1.bin"), "record row 1 epoch 1");
+	ok(run_read_state(r.dir, &st, err, sizeof err) == 0 && st.row == 1 &&
+	    st.epoch == 1 && st.nrows == 2, "state: row 1, epoch 1");
+
+	/* The process that wrote it is gone (a kill): mark it interrupted
+	 * where the files say. */
+	ok(run_interrupt(&r, err, sizeof err) == 0 &&
+	    run_read_state(r.dir, &st, err, sizeof err) == 0 &&
+	    strcmp(st.state, "interrupted") == 0 && st.row == 1 &&
+	    st.epoch == 1 && !st.alive,
+	    "run_interrupt: interrupted at row 1, epoch 1, not alive");
+
+	ok(run_restore(&o, &back, 1, 1, &ck, err, sizeof err) == 0,
+	    "run_restore: %s", err);
+	ok(back.n == 2 && back.rows[0].state == SWEEP_DONE &&
+	    back.rows[0].nhist == 2 && same_epoch(&back.rows[0].hist[0],
+	    &t.rows[0].hist[0]) && same_epoch(&back.rows[0].hist[1],
+	    &t.rows[0].hist[1]), "row 0 restored done, with its history");
+	ok(back.rows[1].state == SWEEP_PENDING && back.rows[1].nhist == 1 &&
+	    back.rows[1].hist[0].val_acc == t.rows[1].hist[0].val_acc,
+	    "row 1 restored pending, with its first epoch");
+	ok(ck.param != NULL && ck.nhist == 1 && ck.scale == 0.5f &&
+	    ck.nparam == m->nparam &&
+	    memcmp(ck.param, m->param, m->nparam * sizeof *ck.param) == 0,
+	    "the checkpoint of row 1 to continue from holds the weights");
+	checkpoint_free(&ck);
+	sweep_table_free(&back);
+
+	ok(run_finish(&r, &t, "SYNTHETIC digits, seed 7", 0, err,
+	    sizeof err) == 0 &&
+	    run_read_state(r.dir, &st, err, sizeof err) == 0 &&
+	    strcmp(st.state, "finished") == 0 && st.row == 1,
+	    "run_finish: finished");
+	ok(run_finish(&r, &t, "x", 1, err, sizeof err) == 0 &&
+	    run_read_state(r.dir, &st, err, sizeof err) == 0 &&
+	    strcmp(st.state, "interrupted") == 0,
+	    "run_finish(interrupted): interrupted");
+
+	/* A checkpoint of another configuration is refused by name. */
+	snprintf(dir, sizeof dir, "%s", r.dir);
+	o.conf.cfg.seed = 8;
+	ok(run_restore(&o, &back, 1, 1, &ck, err, sizeof err) == -1 &&
+	    one_line(err, "ckpt-0.bin") && one_line(err, "does not match"),
+	    "a checkpoint of another seed: '%s'", err);
+	sweep_table_free(&back);
+	checkpoint_free(&ck);
+	o.conf.cfg.seed = 7;
+	/* A damaged checkpoint likewise. */
+	put_file(dir, "ckpt-1.bin", "NOISECKP but not much more");
+	ok(run_restore(&o, &back, 1, 1, &ck, err, sizeof err) == -1 &&
+	    one_line(err, "ckpt-1.bin"), "a damaged checkpoint: '%s'", err);
+	sweep_table_free(&back);
+	checkpoint_free(&ck);
+
+	sweep_table_free(&t);
+	adam_destroy(&opt);
+	mlp_free(m);
+}
+
+static void
+test_names(void)
+{
+	char       sub[NT_PATH_LEN], err[NT_ERR_LEN] = "", name[256];
+	char       dirs[3][NT_PATH_LEN], ids[3][256];
+	char     **names;
+	run_config conf;
+	run        r;
+	int        n;
+
+	snprintf(sub, sizeof sub, "%s/names/deeper", root);
+	ok(run_root(sub, name, sizeof name, err, sizeof err) == 0 &&
+	    strcmp(name, sub) == 0 && access(sub, F_OK) == 0,
+	    "run_root creates the missing directories");
+	ok((names = run_names(sub, &n, err, sizeof err)) != NULL && n == 0,
+	    "an empty root: no names");
+	run_names_free(names, n);
+	ok(run_newest(sub, 1, name, sizeof name, err, sizeof err) == -1 &&
+	    one_line(err, sub), "run_newest of none: '%s'", err);
+
+	/* Three runs in one second: the file times order them. */
+	small_config(&conf);
+	for (int i = 0; i < 3; i++) {
+		if (run_create(&r, sub, &conf, err, sizeof err) != 0) {
+			ok(0, "run_create %d: %s", i, err);
+			return;
+		}
+		snprintf(dirs[i], sizeof dirs[i], "%s", r.dir);
+		snprintf(ids[i], sizeof ids[i], "%s", r.id);
+	}
+	ok(strcmp(ids[0], ids[1]) != 0 && strcmp(ids[1], ids[2]) != 0 &&
+	    strcmp(ids[0], ids[2]) != 0, "runs in one second get distinct "
+	    "names: %s %s %s", ids[0], ids[1], ids[2]);
+	/* Oldest: 1, then 2, then 0. */
+	set_made(dirs[1], 1000000000);
+	set_made(dirs[2], 1000000100);
+	set_made(dirs[0], 1000000200);
+	{
+		char junk[NT_PATH_LEN + 16];
+
+		snprintf(junk, sizeof junk, "%s/not-a-run", sub);
+		mkdir(junk, 0755);
+	}
+	names = run_names(sub, &n, err, sizeof err);
+	ok(names != NULL && n == 3 && strcmp(names[0], ids[0]) == 0 &&
+	    strcmp(names[1], ids[2]) == 0 && strcmp(names[2], ids[1]) == 0,
+	    "run_names: newest first, directories without config.txt left "
+	    "out");
+	run_names_free(names, n);
+
+	/* run_newest skips the live (this process's) runs. */
+	ok(run_newest(sub, 1, name, sizeof name, err, sizeof err) == -1,
+	    "runs this process still writes are not offered: '%s'", err);
+	put_file(dirs[0], "state.txt", "state = finished\nrow = 1\nnrows = 2\n"
+	    "epoch = 2\nepochs = 2\npid = 1\n");
+	put_file(dirs[2], "state.txt", "state = interrupted\nrow = 0\n"
+	    "nrows = 2\nepoch = 1\nepochs = 2\npid = 1\n");
+	ok(run_newest(sub, 1, name, sizeof name, err, sizeof err) == 0 &&
+	    strcmp(name, ids[0]) == 0, "run_newest(finished too): the "
+	    "finished newest");
+	ok(run_newest(sub, 0, name, sizeof name, err, sizeof err) == 0 &&
+	    strcmp(name, ids[2]) == 0, "run_newest: the newest interrupted");
+	ok(run_open(&r, sub, NULL, err, sizeof err) == 0 &&
+	    strcmp(r.id, ids[2]) == 0,
+	    "run_open with no name: the newest interrupted");
+	ok(run_open(&r, sub, "no-such-run", err, sizeof err) == -1 &&
+	    one_line(err, "no-such-run"), "an unknown name: '%s'", err);
+	ok(run_open(&r, sub, "/nonexistent/run", err, sizeof err) == -1 &&
+	    one_line(err, "/nonexistent/run"),
+	    "an unknown directory: '%s'", err);
+}
+
+/* A grid (seeds, two corruptions, other test scales, fresh noise) reads
+ * back as written. */
+static void
+test_grid_config(void)
+{
+	char       sub[NT_PATH_LEN], err[NT_ERR_LEN] = "";
+	run_config conf;
+	run        r, o;
+
+	snprintf(sub, sizeof sub, "%s/grid", root);
+	mkdir(sub, 0755);
+	small_config(&conf);
+	conf.plan.nseeds = 3;
+	conf.plan.corruptions[1] = CORRUPT_IMPULSE;
+	conf.plan.ncorruptions = 2;
+	conf.plan.test_scales[0] = 0.25f;
+	conf.plan.test_scales[1] = 0.75f;
+	conf.plan.test_scales[2] = 1.0f;
+	conf.plan.ntest = 3;
+	conf.plan.mode = SWEEP_FRESH;
+	ok(run_create(&r, sub, &conf, err, sizeof err) == 0 &&
+	    run_open(&o, sub, r.id, err, sizeof err) == 0,
+	    "a grid run created and opened: %s", err);
+	ok(o.conf.plan.nseeds == 3 && o.conf.plan.ncorruptions == 2 &&
+	    o.conf.plan.corruptions[0] == CORRUPT_GAUSSIAN &&
+	    o.conf.plan.corruptions[1] == CORRUPT_IMPULSE &&
+	    o.conf.plan.ntest == 3 && o.conf.plan.test_scales[0] == 0.25f &&
+	    o.conf.plan.test_scales[2] == 1.0f &&
+	    o.conf.plan.mode == SWEEP_FRESH && o.conf.plan.nscales == 2,
+	    "the grid reads back: seeds, corruptions, test scales, mode");
+}
+
+/* A config.txt or state.txt that is damaged gives one line naming it. */
+static void
+test_corrupt(void)
+{
+	static const struct {
+		const char *config, *want, *what;
+	} configs[] = {
+		{ "kind = sweep\nscales = 0\nlayers = 784,8,10\n"
+		  "colour = blue\n", "colour", "an unknown key" },
+		{ "kind = nap\nscales = 0\n", "nap", "an unknown kind" },
+		{ "kind = sweep\nscales = 0\nlayers = 784,8,10\nepochs = 1e9\n",
+		  "epochs", "epochs out of range" },
+		{ "kind = sweep\nscales = 0\nlayers = 784,8,10\nlr = fast\n",
+		  "lr", "a word for a number" },
+		{ "kind = sweep\nlayers = 784,8,10\n", "missing",
+		  "no scales" },
+		{ "kind = sweep\nscales = 0\nlayers = 100,8,10\n", "784",
+		  "layers not from 784" },
+		{ "kind = sweep\nscales = 0\ndata_crc = xyz\n", "data_crc",
+		  "a crc that is not hex" },
+		{ "this is not a key value file\n", "config.txt", "no '='" },
+	};
+	static const struct {
+		const char *state, *want, *what;
+	} states[] = {
+		{ "state = sleeping\n", "sleeping", "an unknown state" },
+		{ "row = 1\n", "no state", "no state line" },
+		{ "state = running\nrow = -3\n", "row", "a negative row" },
+		{ "state = running\nmood = good\n", "mood", "an unknown key" },
+	};
+	char       sub[NT_PATH_LEN], err[NT_ERR_LEN];
+	run_config conf;
+	run        r, o;
+	run_state  st;
+
+	snprintf(sub, sizeof sub, "%s/corrupt", root);
+	mkdir(sub, 0755);
+	small_config(&conf);
+	if (run_create(&r, sub, &conf, err, sizeof err) != 0) {
+		ok(0, "run_create: %s", err);
+		return;
+	}
+	for (size_t i = 0; i < sizeof configs / sizeof configs[0]; i++) {
+		put_file(r.dir, "config.txt", configs[i].config);
+		err[0] = '\0';
+		ok(run_open(&o, sub, r.id, err, sizeof err) == -1 &&
+		    one_line(err, "config.txt") &&
+		    one_line(err, configs[i].want),
+		    "config.txt with %s: '%s'", configs[i].what, err);
+	}
+	for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
+		put_file(r.dir, "state.txt", states[i].state);
+		err[0] = '\0';
+		ok(run_read_state(r.dir, &st, err, sizeof err) == -1 &&
+		    one_line(err, "state.txt") &&
+		    one_line(err, states[i].want),
+		    "state.txt with %s: '%s'", states[i].what, err);
+	}
+	put_file(r.dir, "state.txt", "");
+	ok(run_read_state(r.dir, &st, err, sizeof err) == -1 &&
+	    one_line(err, "state.txt"), "an empty state.txt: '%s'", err);
+}
+
+int
+main(void)
+{
+	char cmd[NT_PATH_LEN + 16];
+
+	if (mkdtemp(root) == NULL) {
+		printf("1..0 # skip no temporary directory\n");
+		return 0;
+	}
+	test_create_record_restore();
+	test_names();
+	test_grid_config();
+	test_corrupt();
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+	if (system(cmd) != 0)
+		diag("could not remove %s", root);
+	return tap_done();
+}
