@@ -526,7 +526,8 @@ main(void)
 		setenv("NOISETOP_TEST_STOP", "1:1:2", 1);
 		ok(worker_start(w, WORKER_JOB_TRAIN, &cfg, &half, 1, msg,
 		    sizeof msg) == 0, "a one-epoch job starts");
-		for (t1 = now(); access(stopf, F_OK) != 0 && now() - t1 < 30;)
+		for (t1 = clock_now(); access(stopf, F_OK) != 0 &&
+		    clock_now() - t1 < 30;)
 			nanosleep(&ms10, NULL);
 		ok(access(stopf, F_OK) == 0, "it waits at its test point");
 		worker_toggle_pause(w);
