@@ -69,6 +69,13 @@ one_epoch_done(const worker_snapshot *s)
 }
 
 static int
+row0_kept_running(const worker_snapshot *s)
+{
+	return s->st.state == WORKER_RUNNING && s->st.have_model &&
+	    s->st.model_row == 0 && strcmp(s->st.model_run, s->st.run_id) == 0;
+}
+
+static int
 row0_kept(const worker_snapshot *s)
 {
 	return s->st.have_model && s->st.model_row == 0;
@@ -539,6 +546,35 @@ main(void)
 		    "the epoch's %.2f s leave out the 0.3 s paused (job %.2f s)",
 		    s.table.rows[0].nhist ? s.table.rows[0].hist[0].seconds :
 		    -1.0, s.st.elapsed);
+		unsetenv("NOISETOP_TEST_STOP");
+		cfg.epochs = epochs;
+	}
+
+	/* During a sweep, a finished row's model can be selected: asked
+	 * while row 1 waits at its test point, loaded between its batches. */
+	{
+		struct timespec ms10 = { 0, 10 * 1000 * 1000 };
+		char   stopf[4200];
+		int    epochs = cfg.epochs;
+		double t1;
+
+		snprintf(stopf, sizeof stopf, "%s/stop", root);
+		cfg.epochs = 200;
+		setenv("NOISETOP_TEST_STOP", "2:1:2", 1);
+		ok(worker_start(w, WORKER_JOB_SWEEP, &cfg, scales, 3, msg,
+		    sizeof msg) == 0, "a long sweep starts");
+		for (t1 = clock_now(); access(stopf, F_OK) != 0 &&
+		    clock_now() - t1 < 60;)
+			nanosleep(&ms10, NULL);
+		ok(access(stopf, F_OK) == 0, "row 1 waits at its test point");
+		worker_snapshot_copy(w, &s);
+		worker_select(w, 0);
+		unlink(stopf);
+		ok(wait_for(w, &s, row0_kept_running, 30) &&
+		    s.st.model_scale == 0.0f && s.table.current == 1,
+		    "row 0's model is selected while row 1 trains");
+		worker_cancel(w);
+		ok(wait_for(w, &s, finished, 30), "and the sweep is cancelled");
 		unsetenv("NOISETOP_TEST_STOP");
 		cfg.epochs = epochs;
 	}
