@@ -188,9 +188,14 @@ static int
 whole(const ui_form *f, int i, double lo, double hi, double *out, char *err,
     size_t errlen)
 {
-	return kv_num(field_label[i], f->val[i], lo, hi, out, err, errlen) != 0 ?
-	    -1 : *out != (double)(long long)*out ? (snprintf(err, errlen,
-	    "%s: a whole number please", field_label[i]), -1) : 0;
+	if (kv_num(field_label[i], f->val[i], lo, hi, out, err, errlen) != 0)
+		return -1;
+	if (*out != (double)(long long)*out) {
+		snprintf(err, errlen, "%s: a whole number please",
+		    field_label[i]);
+		return -1;
+	}
+	return 0;
 }
 
 /* The form's job: config, grid and limits.  0, or -1 with a message. */

@@ -201,11 +201,15 @@ worker_do_select(worker *w)
 		snprintf(err, sizeof err, "run %s was trained on other data",
 		    w->shown.id);
 	else if ((m = job_model_row(&w->shown, row, &scale, err,
-	    sizeof err)) != NULL && (r.scale = scale, worker_predict_test_set(w,
-	    m, &r, &pred, &conf, &acc)) != 0) {
-		snprintf(err, sizeof err, "out of memory for the predictions");
-		mlp_free(m);
-		m = NULL;
+	    sizeof err)) != NULL) {
+		r.scale = scale;  /* the checkpoint's own */
+		if (worker_predict_test_set(w, m, &r, &pred, &conf,
+		    &acc) != 0) {
+			snprintf(err, sizeof err, "out of memory for the "
+			    "predictions");
+			mlp_free(m);
+			m = NULL;
+		}
 	}
 	pthread_mutex_lock(&w->mu);
 	/* Quiet when it worked (the sample pane names the model): the
