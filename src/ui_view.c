@@ -589,8 +589,15 @@ ui_draw_ladder(ui *u, ui_rect r)
 	int   preds = st->ladder_valid && st->ladder_split == u->img_split &&
 	    st->ladder_index == u->img_index;
 
-	ui_rule(u, r.y, r.x, r.w, r.w > 60 ? "Noise ladder: this image at "
-	    "every scale, with the selected model's prediction" :
+	char  title[256], lim[96];
+
+	/* A loaded run's scales and model say so, with its limits. */
+	snprintf(title, sizeof title, "Noise ladder: this image at every "
+	    "scale, with the selected model's prediction%s%s%s",
+	    st->state == WORKER_LOADED ? " (loaded run, " : "",
+	    st->state == WORKER_LOADED ? ui_limits(u, lim, sizeof lim) : "",
+	    st->state == WORKER_LOADED ? ")" : "");
+	ui_rule(u, r.y, r.x, r.w, ui_cells(title) <= r.w - 4 ? title :
 	    "Noise ladder");
 	u->ladder_n = 0;
 	if (!u->img_valid || i >= sp->n)
