@@ -81,12 +81,29 @@ ok() {  # ok STATUS NAME
 cap() { $T capture-pane -p -t nt 2>/dev/null; }
 capc() { $T capture-pane -e -p -t nt 2>/dev/null; }
 
-# wait_for SECONDS EXTENDED-REGEX: poll the screen until the pattern shows.
+# settle: $OUT/screen becomes a frame drawn whole (tmux may be caught
+# between the chunks of one redraw): two captures alike, at most ~1 s.
+settle() {
+	_k=0
+	while [ $_k -lt 20 ]; do
+		sleep 0.05
+		cap > "$OUT/screen.2"
+		cmp -s "$OUT/screen" "$OUT/screen.2" && return 0
+		mv "$OUT/screen.2" "$OUT/screen"
+		_k=$((_k + 1))
+	done
+}
+
+# wait_for SECONDS EXTENDED-REGEX: poll the screen until the pattern shows;
+# then the screen file holds a settled frame for the checks that follow.
 wait_for() {
 	_end=$(($(date +%s) + $1))
 	while :; do
 		cap > "$OUT/screen"
-		grep -Eq -- "$2" "$OUT/screen" && return 0
+		if grep -Eq -- "$2" "$OUT/screen"; then
+			settle
+			return 0
+		fi
 		[ "$(date +%s)" -ge "$_end" ] && return 1
 		sleep 0.1
 	done
