@@ -371,8 +371,12 @@ ui_draw_training(ui *u, ui_rect r)
 			snprintf(lab, sizeof lab, "confusion @%s",
 			    ui_fmt_scale(s->model_scale, sc, sizeof sc));
 		else
-			snprintf(lab, sizeof lab, "%s @%s", view_name[u->view],
-			    ui_fmt_scale(t->rows[k].scale, sc, sizeof sc));
+			snprintf(lab, sizeof lab, "%s @%s%s%s",
+			    view_name[u->view], ui_fmt_scale(t->rows[k].scale,
+			    sc, sizeof sc), t->rows[k].corruption !=
+			    CORRUPT_GAUSSIAN ? " " : "", t->rows[k].corruption !=
+			    CORRUPT_GAUSSIAN ? corrupt_name(t->rows[k].corruption) :
+			    "");
 	}
 	if (s->state == WORKER_IDLE) {
 		snprintf(t1, sizeof t1, "Training: no job yet");
@@ -564,10 +568,11 @@ ui_draw_sweep(ui *u, ui_rect r)
 		    UI_PLAIN(UI_A_DIM), "A %s%s%s%s", u->overlay[0].id,
 		    want > 2 ? "  B " : "", want > 2 ? u->overlay[1].id : "",
 		    want - 1 < u->noverlay ? "  (B needs more lines)" : "");
-	else if (seeds && t == &u->snap->table && u->sel >= 0 &&
-	    r.h - 1 > n * ns)
+	else if ((seeds || p->ncorruptions > 1) && t == &u->snap->table &&
+	    u->sel >= 0 && u->sel < t->n && r.h - 1 > n * ns)
 		ui_putf(u, r.y + 1 + n * ns, r.x + 1, r.w - 1,
-		    UI_PLAIN(UI_A_DIM), "selected: seed %d of %d (j/k)",
+		    UI_PLAIN(UI_A_DIM), "selected: %s, seed %d of %d (j/k)",
+		    corrupt_name(t->rows[u->sel].corruption),
 		    t->rows[u->sel].seed_index + 1, p->nseeds);
 }
 
