@@ -353,6 +353,30 @@ suite() {  # suite LABEL ASCII(0/1) ENV...
 	grep -Eq '[ >x]0 train +-$' "$OUT/screen"
 	ok $? "$label: the chart shows the compare's rows (none finished), not the older sweep's"
 
+	# A grid of two seeds from the form: whiskers (mean +- sd) in the
+	# chart, the seed of the selected row, the grid in the run browser.
+	$T send-keys -t nt s
+	wait_for 5 'New sweep' && wait_for 5 'Enter starts'
+	$T send-keys -t nt Up Up Up C-u 2 Enter
+	wait_for 60 'sweep done'
+	if [ "$ascii" -eq 0 ]; then _pm='±'; else _pm='\+-'; fi
+	wait_for 5 "[0-9]+\.[0-9][0-9]${_pm}[0-9]+\.[0-9][0-9]" &&
+	    grep -q 'selected: gaussian, seed [12] of 2' "$OUT/screen"
+	ok $? "$label: a two-seed sweep: whiskers with mean${_pm}sd, the selected seed"
+	$T send-keys -t nt o
+	wait_for 5 'Runs \(' && grep -q 'gaussian fixed, 2 seeds' "$OUT/screen"
+	ok $? "$label: the run browser shows the grid (gaussian fixed, 2 seeds)"
+	$T send-keys -t nt Escape
+	wait_gone 5 'Runs \('
+	$T send-keys -t nt s
+	wait_for 5 'New sweep' && wait_for 5 'seeds +2' &&
+	    grep -q '^seeds = 2$' "$OUT/home/.config/noisetop/form.conf"
+	ok $? "$label: the form remembers the last values (form.conf)"
+	$T send-keys -t nt Escape
+	wait_gone 5 'New sweep'
+	# Later suites start from the command line again.
+	rm -f "$OUT/home/.config/noisetop/form.conf"
+
 	if [ "$ascii" -eq 0 ]; then
 		$T send-keys -t nt F1
 		_h=F1
