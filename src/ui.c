@@ -71,8 +71,12 @@ ui_update_images(ui *u)
 	const dataset_split *sp = ui_cur_split(u);
 	size_t i = u->index[u->split];
 
+	corrupt_family fam = ui_ladder_family(u);
+	char           err[256];
+
 	if (!(u->img_valid && u->img_split == u->split &&
-	    u->img_index == i && u->img_scale == u->scale)) {
+	    u->img_index == i && u->img_scale == u->scale &&
+	    u->img_family_key == (int)fam)) {
 		u->img_valid = 0;
 		u->asked_predict = 0;
 		if (i >= sp->n)
@@ -80,9 +84,18 @@ ui_update_images(ui *u)
 		noise_clean(sp->pix + i * DATASET_NPIX, 1, DATASET_NPIX,
 		    u->clean);
 		/* The trainer's own draws for this image: the same function
-		 * of (seed, split, image, pixel) that sweep_run uses. */
-		noise_apply(sp->pix, i, 1, DATASET_NPIX, u->scale,
-		    u->o->cfg.seed, u->split, u->noisy);
+		 * of (seed, split, image, pixel) that sweep_run uses; with
+		 * the selected row's corruption when it is not Gaussian noise
+		 * (Gaussian when the scale is out of that family's range). */
+		u->img_family = u->img_family_key = fam;
+		if (fam == CORRUPT_GAUSSIAN || sweep_corrupt(fam, u->scale,
+		    u->o->cfg.seed, sp, u->split, i, 1, 0, u->noisy, err,
+		    sizeof err) != 0) {
+			u->img_family = fam == CORRUPT_GAUSSIAN ? fam :
+			    CORRUPT_NFAMILY;  /* out of range: Gaussian */
+			noise_apply(sp->pix, i, 1, DATASET_NPIX, u->scale,
+			    u->o->cfg.seed, u->split, u->noisy);
+		}
 		u->img_split = u->split;
 		u->img_index = i;
 		u->img_scale = u->scale;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "corrupt.h"
 
 #define HEAD_BOLD UI_STYLE(UI_C_HEAD, UI_A_BOLD, UI_A_BOLD)
 
@@ -87,7 +88,12 @@ draw_samples(ui *u, ui_rect r, int zoom)
 
 	ui_rule(u, r.y, x, r.w, NULL);
 	ui_putf(u, r.y, x + 1, 30, HEAD_BOLD, " Samples: original ");
-	ui_putf(u, r.y, nx, 30, HEAD_BOLD, " noisy, scale %s ",
+	/* The noise of the selected row's corruption (Gaussian noise
+	 * beyond that family's range). */
+	ui_putf(u, r.y, nx, side + 2, HEAD_BOLD, " %s, scale %s ",
+	    u->img_family == CORRUPT_GAUSSIAN ? "noisy" :
+	    u->img_family == CORRUPT_NFAMILY ? "noisy (gaussian)" :
+	    corrupt_name((corrupt_family)u->img_family),
 	    ui_fmt_scale(u->scale, s1, sizeof s1));
 	u->hit_samples = (ui_hit){ yy, x, 2 * side + 4, UI_DIGIT_ROWS * zoom };
 	if (!u->img_valid) {

@@ -147,6 +147,11 @@ typedef struct {
 	int    img_split;
 	size_t img_index;
 	float  img_scale;
+	int    img_family;          /* corrupt_family of the noisy image;
+	                               CORRUPT_NFAMILY: the selected one's
+	                               range ends below the scale (Gaussian
+	                               shown) */
+	int    img_family_key;      /* the family it was made for */
 	int    img_valid;
 	int    asked_predict;       /* worker_predict sent for this image */
 } ui;

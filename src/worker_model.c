@@ -47,8 +47,11 @@ worker_do_predict(worker *w)
 	if (w->model != NULL && index < sp->n) {
 		int nc = w->model->size[w->model->nlayer];
 
-		noise_apply(sp->pix, index, 1, DATASET_NPIX, scale, seed,
-		    split, x);
+		/* The preview's image: the family's, as the UI draws it. */
+		if (fam == CORRUPT_GAUSSIAN || sweep_corrupt(fam, scale, seed,
+		    sp, split, index, 1, 0, x, err, sizeof err) != 0)
+			noise_apply(sp->pix, index, 1, DATASET_NPIX, scale,
+			    seed, split, x);
 		mlp_forward(w->model, x, 1, 0, 0, 0);
 		for (int c = 0; c < nc && c < WORKER_NCLASS; c++)
 			probs[c] = w->model->probs[c];
