@@ -116,6 +116,15 @@ void job_stopped_at(const sweep_table *t, char *out, size_t outlen);
 mlp *job_model(const run *r, const sweep_table *t, float *scale, char *err,
     size_t errlen);
 
+/*
+ * The model of row `row` of run r from its checkpoint (ckpt-ROW.bin),
+ * whatever epoch it reached; *scale gets the scale the checkpoint says it
+ * was trained at.  Returns the model (caller frees with mlp_free), or NULL
+ * with a message naming the file.
+ */
+mlp *job_model_row(const run *r, int row, float *scale, char *err,
+    size_t errlen);
+
 /* Frees what j owns (table, checkpoint); accepts a zeroed job. */
 void job_free(job *j);
 

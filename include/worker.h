@@ -79,6 +79,15 @@ typedef struct {
 	float      model_scale;
 	worker_job model_job;
 	double     model_acc;       /* its accuracy on the noisy test set */
+	int        model_row;       /* its row in its run's table */
+	char       model_run[256];  /* that run's id, "" when not recorded */
+
+	/* The images the shown job trains on (its limits): the first
+	 * train_n and test_n of the data. */
+	size_t train_n, test_n;
+
+	/* Seconds per training image measured by worker_probe(), < 0 none. */
+	double probe_spe;
 
 	/* The answer to the last worker_predict(): class probabilities of one
 	 * image at one preview scale. */
@@ -87,6 +96,15 @@ typedef struct {
 	size_t probs_index;
 	float  probs_scale;
 	float  probs[WORKER_NCLASS];
+
+	/* The same image's predicted class at other scales (the ladder's),
+	 * from the last worker_predict_ladder(). */
+	int     ladder_valid;
+	int     ladder_split;
+	size_t  ladder_index;
+	int     ladder_n;
+	float   ladder_scale[SWEEP_MAX_SCALES];
+	uint8_t ladder_pred[SWEEP_MAX_SCALES];
 } worker_status;
 
 /*
@@ -146,6 +164,32 @@ int worker_start_plan(worker *w, worker_job job, const train_config *cfg,
     const sweep_plan *grid, char *msg, size_t msglen);
 
 /*
+ * worker_start_plan on the first train_n and test_n images of the worker's
+ * data only (0: all of them; more than there are: all).  The run records
+ * those limits and the checksum of those images.
+ */
+int worker_start_limited(worker *w, worker_job job, const train_config *cfg,
+    const sweep_plan *grid, size_t train_n, size_t test_n, char *msg,
+    size_t msglen);
+
+/*
+ * Show run name under the runs root (NULL: as worker_load_latest) as
+ * WORKER_LOADED, with its model when it fits the worker's data (a run on
+ * the first N images of it fits too).  Returns 0 when asked, -1 when a job
+ * runs or runs are not recorded (nothing happens).
+ */
+int worker_load(worker *w, const char *name);
+
+/*
+ * Make row `row` of the shown table's model the kept one: rebuilt on the
+ * worker thread from the row's checkpoint in the shown run's directory
+ * (also while a job trains, between batches: the finished rows of a sweep
+ * can be selected), with its test-set predictions; model_row and
+ * model_run then name it.  The outcome is in a later snapshot's message.
+ */
+void worker_select(worker *w, int row);
+
+/*
  * Show the newest run under the runs root that no live process is
  * writing: the worker thread reads it (run_open, run_restore) and
  * publishes its table with state WORKER_LOADED, unless a job was started
@@ -186,6 +230,23 @@ int worker_busy(worker *w);
  */
 void worker_predict(worker *w, int split, size_t index, float scale,
     uint64_t seed);
+
+/*
+ * worker_predict, and the same image's predicted class at each of n
+ * scales (at most SWEEP_MAX_SCALES) of family's corruption (sweep_corrupt,
+ * with seed) into ladder_* (255: that scale is out of the family's
+ * range).  No-op without a model.
+ */
+void worker_predict_ladder(worker *w, int split, size_t index, float scale,
+    uint64_t seed, corrupt_family family, const float *scales, int n);
+
+/*
+ * Time a few training steps (forward, loss, backward, Adam on one batch
+ * of the first images) of a throwaway model of cfg's shapes on the
+ * worker thread, when idle; the answer arrives as probe_spe.  It is not a
+ * training run (no test point counts it).
+ */
+void worker_probe(worker *w, const train_config *cfg);
 
 /*
  * Copy the latest snapshot into dst when it changed since dst was last

@@ -177,14 +177,37 @@ job_stopped_at(const sweep_table *t, char *out, size_t outlen)
 }
 
 mlp *
-job_model(const run *r, const sweep_table *t, float *scale, char *err,
-    size_t errlen)
+job_model_row(const run *r, int row, float *scale, char *err, size_t errlen)
 {
 	const train_config *cfg = &r->conf.cfg;
 	checkpoint ck;
-	mlp       *m;
+	mlp       *m = NULL;
 	char       path[4400];
-	int        row = t->n - 1;
+
+	snprintf(path, sizeof path, "%s/ckpt-%d.bin", r->dir, row);
+	if (checkpoint_load(path, &ck, err, errlen) != 0)
+		return NULL;
+	*scale = ck.scale;
+	if (cfg->size[0] != DATASET_NPIX)
+		err_set(err, errlen, "%s: not a model of %d inputs", path,
+		    DATASET_NPIX);
+	else if ((m = mlp_new(cfg->nlayer, cfg->size, cfg->batch,
+	    cfg->dropout, err, errlen)) != NULL &&
+	    checkpoint_into_model(&ck, m, err, errlen) != 0) {
+		mlp_free(m);
+		m = NULL;
+	}
+	checkpoint_free(&ck);
+	return m;
+}
+
+mlp *
+job_model(const run *r, const sweep_table *t, float *scale, char *err,
+    size_t errlen)
+{
+	mlp  *m;
+	float ck_scale = 0.0f;
+	int   row = t->n - 1;
 
 	while (row >= 0 && t->rows[row].nhist == 0)
 		row--;
@@ -193,19 +216,13 @@ job_model(const run *r, const sweep_table *t, float *scale, char *err,
 		return NULL;
 	}
 	*scale = t->rows[row].scale;
-	snprintf(path, sizeof path, "%s/ckpt-%d.bin", r->dir, row);
-	if (checkpoint_load(path, &ck, err, errlen) != 0)
-		return NULL;
-	m = NULL;
-	if (cfg->size[0] != DATASET_NPIX || ck.scale != *scale)
-		err_set(err, errlen, "%s: not this row's model", path);
-	else if ((m = mlp_new(cfg->nlayer, cfg->size, cfg->batch,
-	    cfg->dropout, err, errlen)) != NULL &&
-	    checkpoint_into_model(&ck, m, err, errlen) != 0) {
+	m = job_model_row(r, row, &ck_scale, err, errlen);
+	if (m != NULL && ck_scale != *scale) {
+		err_set(err, errlen, "%s/ckpt-%d.bin: not this row's model",
+		    r->dir, row);
 		mlp_free(m);
 		m = NULL;
 	}
-	checkpoint_free(&ck);
 	return m;
 }
 

@@ -200,15 +200,20 @@ check_config(const train_config *c, const train_data *train,
 	return precision_check(c->precision, err, errlen);
 }
 
-/* Block while paused, returning early when cancelled. */
-static void
+/* Block while paused, returning early when cancelled; returns the
+ * seconds spent waiting, which the epoch's time leaves out. */
+static double
 wait_while_paused(train_control *ctl)
 {
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	double          t0;
 
-	while (ctl != NULL && atomic_load(&ctl->pause) &&
-	    !atomic_load(&ctl->cancel))
+	if (ctl == NULL || !atomic_load(&ctl->pause))
+		return 0.0;
+	t0 = clock_now();
+	while (atomic_load(&ctl->pause) && !atomic_load(&ctl->cancel))
 		nanosleep(&ts, NULL);
+	return clock_now() - t0;
 }
 
 int
@@ -321,7 +326,9 @@ train_run(const train_config *cfg, const train_data *train,
 
 			testpoint_batch(&tp, ep, bi, ctl != NULL ?
 			    &ctl->cancel : NULL);
-			wait_while_paused(ctl);
+			/* Paused time is not training time: s/epoch and
+			 * the ETA leave it out. */
+			t0 += wait_while_paused(ctl);
 			if (ctl != NULL && atomic_load(&ctl->cancel)) {
 				res->cancelled = 1;
 				break;

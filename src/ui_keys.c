@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "results.h"
-
 #define KEY_CTRL_L 12
 #define KEY_ESC 27
 #define HINT_SECONDS 2.0  /* how long "? for help" stays */
@@ -153,39 +151,18 @@ act_scale(ui *u, int arg, int key)
 		if (k >= 0)
 			u->scale = preview_steps[k];
 	}
+	/* The selection follows the preview scale again. */
+	u->sel_follow = 1;
+	ui_sync_selection(u);
 	return UI_REDRAW;
 }
 
-/* arg: the worker_job to start at the preview scale (a sweep: over
- * --scales). */
+/* arg: the worker_job whose form opens (Enter there starts it). */
 static int
 act_start(ui *u, int arg, int key)
 {
-	worker_job   kind = (worker_job)arg;
-	char         msg[256], sc[32];
-	float        one = u->scale;
-	const float *scales = &one;
-	int          n = 1;
-
 	(void)key;
-	if (kind == WORKER_JOB_COMPARE && u->scale <= 0.0f) {
-		ui_say(u, "compare needs a noise scale above 0: press Up first");
-		return UI_REDRAW;
-	}
-	if (kind == WORKER_JOB_SWEEP) {
-		scales = u->o->nscales > 0 ? u->o->scales : sweep_default_scales;
-		n = u->o->nscales > 0 ? u->o->nscales : 6;
-	}
-	if (worker_start(u->w, kind, &u->o->cfg, scales, n, msg,
-	    sizeof msg) != 0)
-		ui_say(u, "%s", msg);
-	else if (kind == WORKER_JOB_SWEEP)
-		ui_say(u, "sweep of %d scales started (%d epochs each)", n,
-		    u->o->cfg.epochs);
-	else
-		ui_say(u, "%s at scale %s started (%d epochs)",
-		    worker_job_name(kind), ui_fmt_scale(u->scale, sc,
-		    sizeof sc), u->o->cfg.epochs);
+	ui_form_open(u, arg);
 	return UI_REDRAW;
 }
 
@@ -232,29 +209,9 @@ act_pause(ui *u, int arg, int key)
 static int
 act_export(ui *u, int arg, int key)
 {
-	const worker_snapshot *s = u->snap;
-	const char *dir = u->o->export_dir != NULL && u->o->export_dir[0] ?
-	    u->o->export_dir : ".";
-	char csv[4200], json[4200], err[512];
-
 	(void)arg;
 	(void)key;
-	if (s->st.state == WORKER_IDLE || s->table.n == 0) {
-		ui_say(u, "nothing to export yet: t, c or s starts a job");
-		return UI_REDRAW;
-	}
-	snprintf(csv, sizeof csv, "%s/noisetop-%s.csv", dir,
-	    worker_job_name(s->st.job));
-	snprintf(json, sizeof json, "%s/noisetop-%s.json", dir,
-	    worker_job_name(s->st.job));
-	if (results_write_csv(csv, &s->table, u->ds->source, err,
-	    sizeof err) != 0 || results_write_json(json, &s->table,
-	    u->ds->source, err, sizeof err) != 0)
-		ui_say(u, "export failed: %s", err);
-	else
-		ui_say(u, "exported %s and %s%s", csv, json,
-		    s->st.state == WORKER_RUNNING ? " (so far)" : "");
-	return UI_REDRAW;
+	return ui_export(u);
 }
 
 static int
@@ -277,17 +234,139 @@ act_misses(ui *u, int arg, int key)
 		ui_say(u, "the model classifies every test image correctly");
 		return UI_REDRAW;
 	}
+	/* In the matrix, a chosen off-diagonal cell narrows the misses to
+	 * that (true, predicted) pair. */
+	u->pair = u->view == UI_VIEW_CONFUSION && u->cell >= 0 &&
+	    u->cell / 10 != u->cell % 10 ? u->cell : -1;
+	if (ui_count_misses(u, 0, NULL) == 0) {
+		ui_say(u, "no test image is true %d predicted %d", u->cell / 10,
+		    u->cell % 10);
+		u->pair = -1;
+		return UI_REDRAW;
+	}
 	u->misc_only = 1;
 	u->split = 1;
+	if (u->view == UI_VIEW_CONFUSION)  /* the images need the screen */
+		u->view = UI_VIEW_CURVES;
 	u->scale = u->snap->st.model_scale;
 	if (!ui_is_miss(u, u->index[1])) {
 		step_miss(u, 1, 1);
 		if (!ui_is_miss(u, u->index[1]))
 			step_miss(u, -1, 1);
 	}
-	ui_say(u, "misclassified test images at the model's scale %s "
-	    "(m: all images)", ui_fmt_scale(u->scale, sc, sizeof sc));
+	if (u->pair >= 0)
+		ui_say(u, "test images of %d taken for %d at scale %s (m: all "
+		    "images)", u->pair / 10, u->pair % 10, ui_fmt_scale(u->scale,
+		    sc, sizeof sc));
+	else
+		ui_say(u, "misclassified test images at the model's scale %s "
+		    "(m: all images)", ui_fmt_scale(u->scale, sc, sizeof sc));
 	return UI_REDRAW;
+}
+
+/* The matrix's cells in order of count, off the diagonal (the worst
+ * confusions first); arg steps through them. */
+static int
+step_cell(ui *u, int arg)
+{
+	long counts[100];
+	int  order[100], n = 0, at = -1;
+
+	if (!ui_confusion(u, counts))
+		return UI_REDRAW;
+	for (int c = 0; c < 100; c++)
+		if (c / 10 != c % 10 && counts[c] > 0)
+			order[n++] = c;
+	for (int i = 1; i < n; i++)  /* insertion sort, stable */
+		for (int j = i; j > 0 && counts[order[j]] > counts[order[j - 1]];
+		    j--) {
+			int t = order[j];
+
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (int i = 0; i < n; i++)
+		if (order[i] == u->cell)
+			at = i;
+	if (n == 0) {
+		ui_say(u, "no confusions: every test image is right");
+		return UI_REDRAW;
+	}
+	at = at < 0 ? 0 : (at + arg + n) % n;
+	u->cell = order[at];
+	return UI_REDRAW;
+}
+
+/* arg: -1 up a row (k), +1 down (j). */
+static int
+act_select(ui *u, int arg, int key)
+{
+	const sweep_table *t = &u->snap->table;
+
+	(void)key;
+	if (u->view == UI_VIEW_CONFUSION)
+		return step_cell(u, arg);
+	if (t->n == 0 || u->snap->st.state == WORKER_IDLE) {
+		ui_say(u, "no results to select yet: s sweeps, o opens a run");
+		return UI_REDRAW;
+	}
+	u->sel_follow = 0;
+	u->sel = u->sel < 0 ? 0 : u->sel + arg;
+	if (u->sel < 0)
+		u->sel = 0;
+	if (u->sel >= t->n)
+		u->sel = t->n - 1;
+	ui_sync_selection(u);
+	return UI_REDRAW;
+}
+
+static int
+act_view(ui *u, int arg, int key)
+{
+	(void)arg;
+	(void)key;
+	u->view = (u->view + 1) % UI_NVIEWS;
+	/* The train x test matrix needs a grid with several test scales. */
+	if (u->view == UI_VIEW_GRID && u->snap->table.plan.ntest < 2)
+		u->view = UI_VIEW_CURVES;
+	if (u->view == UI_VIEW_CONFUSION && u->cell < 0)
+		step_cell(u, 0);
+	return UI_REDRAW;
+}
+
+static int
+act_runs(ui *u, int arg, int key)
+{
+	(void)arg;
+	(void)key;
+	ui_runs_open(u);
+	return UI_REDRAW;
+}
+
+/* A click selects what is under it (ui_click). */
+static int
+act_click(ui *u, int arg, int key)
+{
+	int y, x;
+
+	(void)arg;
+	(void)key;
+	ui_term_mouse(&y, &x);
+	return ui_click(u, y, x);
+}
+
+/* The wheel: over the chart it moves the selection, elsewhere it browses
+ * the samples. arg: -1 up, +1 down. */
+static int
+act_wheel(ui *u, int arg, int key)
+{
+	int y, x;
+
+	ui_term_mouse(&y, &x);
+	if (ui_hit_test(&u->hit_sweep, y, x) || ui_hit_test(&u->hit_matrix, y,
+	    x))
+		return act_select(u, arg, key);
+	return act_step(u, arg, key);
 }
 
 static int
@@ -362,7 +441,7 @@ typedef struct {
 
 static const ui_binding bindings[] = {
 	{ { UI_KEY_LEFT, 'h' }, 0, 0, -1, act_step, NULL, NULL,
-	  "Left/Right h/l", "previous / next sample" },
+	  "Left/Right", "prev / next sample (h l)" },
 	{ { UI_KEY_RIGHT, 'l' }, 0, 0, 1, act_step, NULL, NULL, NULL, NULL },
 	{ { UI_KEY_PGUP }, 0, 0, -10, act_step, NULL, NULL,
 	  "PgUp/PgDn", "10 back / forward" },
@@ -372,35 +451,46 @@ static const ui_binding bindings[] = {
 	{ { UI_KEY_END }, 0, 0, 1, act_end, NULL, NULL, NULL, NULL },
 	{ { 'g' }, 0, 0, 0, act_goto, NULL, NULL, "g", "go to an index" },
 	{ { 0 }, '0', '9', 0, act_label, NULL, NULL,
-	  "0-9", "next sample with that label" },
+	  "0-9", "next sample of that label" },
 	{ { '\t' }, 0, 0, 0, act_split, NULL, NULL, "Tab",
 	  "train / test split" },
 	{ { UI_KEY_UP, '+', '=' }, 0, 0, 1, act_scale, NULL, NULL,
-	  "Up/Down +/-", "preview noise scale" },
+	  "Up/Down", "preview noise scale (+ -)" },
 	{ { UI_KEY_DOWN, '-', '_' }, 0, 0, -1, act_scale, NULL, NULL, NULL,
 	  NULL },
+	{ { 'j' }, 0, 0, 1, act_select, when_results, "j/k:select",
+	  "j/k", "select row (matrix: cell)" },
+	{ { 'k' }, 0, 0, -1, act_select, NULL, NULL, NULL, NULL },
+	{ { 'v' }, 0, 0, 0, act_view, when_results, "v:view",
+	  "v", "curves/epochs/matrices" },
 	{ { 't' }, 0, 0, WORKER_JOB_TRAIN, act_start, when_idle, "t:train",
-	  "t", "train one model at the preview scale" },
+	  "t", "train one model (a form)" },
 	{ { 'c' }, 0, 0, WORKER_JOB_COMPARE, act_start, when_idle,
-	  "c:compare", "c", "compare clean (0) vs the preview scale" },
+	  "c:compare", "c", "compare clean vs noisy" },
 	{ { 's' }, 0, 0, WORKER_JOB_SWEEP, act_start, when_idle, "s:sweep",
-	  "s", "sweep every scale (--scales)" },
+	  "s", "sweep noise scales" },
+	{ { 'o' }, 0, 0, 0, act_runs, when_idle, "o:runs",
+	  "o", "runs: load, resume, delete" },
 	{ { 'r' }, 0, 0, 0, act_resume, when_idle, "r:resume",
-	  "r", "resume an interrupted run (shown/newest)" },
+	  "r", "resume the interrupted run" },
 	{ { 'x' }, 0, 0, 0, act_cancel, when_running, "x:cancel",
 	  "x", "cancel the running job" },
 	{ { 'p' }, 0, 0, 0, act_pause, when_running, "p:pause",
-	  "p", "pause / resume" },
+	  "p", "pause / resume the job" },
 	{ { 'e' }, 0, 0, 0, act_export, when_results, "e:export",
-	  "e", "export results (CSV + JSON)" },
+	  "e", "export into the run's dir" },
 	{ { 'm' }, 0, 0, 0, act_misses, when_model, "m:misses",
-	  "m", "browse misclassified test images" },
+	  "m", "misclassified (or a cell)" },
+	{ { UI_KEY_CLICK }, 0, 0, 0, act_click, NULL, NULL,
+	  "mouse", "click selects, wheel moves" },
+	{ { UI_KEY_WHEEL_UP }, 0, 0, -1, act_wheel, NULL, NULL, NULL, NULL },
+	{ { UI_KEY_WHEEL_DOWN }, 0, 0, 1, act_wheel, NULL, NULL, NULL, NULL },
 	{ { KEY_CTRL_L }, 0, 0, 0, act_redraw, NULL, NULL,
 	  "Ctrl-L", "redraw" },
-	{ { '?', UI_KEY_F(1) }, 0, 0, 0, act_help, NULL, "?:help",
+	{ { '?', UI_KEY_F(1) }, 0, 0, 0, act_help, NULL, "F1:help",
 	  "? F1", "this help" },
 	{ { 'q', 'Q' }, 0, 0, 0, act_quit, NULL, "q:quit",
-	  "q", "quit (asks while a job runs)" },
+	  "q", "quit (asks if a job runs)" },
 	/* htop's quit key: one row is all a new key takes. */
 	{ { UI_KEY_F(10) }, 0, 0, 0, act_quit, NULL, NULL,
 	  "F10", "quit, as in htop" },
@@ -462,6 +552,10 @@ ui_key(ui *u, int key)
 	}
 	if (u->mode == UI_MODE_GOTO)
 		return key_goto(u, key);
+	if (u->mode == UI_MODE_FORM)
+		return ui_form_key(u, key);
+	if (u->mode == UI_MODE_RUNS || u->mode == UI_MODE_CONFIRM_DELETE)
+		return ui_runs_key(u, key);
 	if (u->mode == UI_MODE_CONFIRM_QUIT) {
 		u->mode = UI_MODE_NORMAL;
 		return key == 'y' || key == 'Y' || key == 'q' ? UI_QUIT :
@@ -476,53 +570,43 @@ ui_key(ui *u, int key)
 void
 ui_key_hints(const ui *u, int cols, char *buf, size_t len)
 {
+	const char *always = "F1:help q:quit";  /* htop keeps these */
 	size_t n = 0;
+	int    budget = cols - (int)strlen(always) - 1;
 
 	buf[0] = '\0';
 	for (int i = 0; i < NBINDINGS; i++) {
 		const ui_binding *b = &bindings[i];
 		size_t            hl;
 
-		if (b->hint == NULL || (b->when != NULL && !b->when(u)))
+		if (b->hint == NULL || (b->when != NULL && !b->when(u)) ||
+		    strstr(always, b->hint) != NULL)
 			continue;
 		/* A hint that does not fit is left out, not cut. */
 		hl = strlen(b->hint) + (n > 0);
-		if ((int)(n + hl) > cols || n + hl + 1 > len)
+		if ((int)(n + hl) > budget || n + hl + 1 > len)
 			continue;
 		n += (size_t)snprintf(buf + n, len - n, "%s%s", n > 0 ? " " : "",
 		    b->hint);
 	}
+	if ((int)(n + strlen(always) + 1) <= cols && n + strlen(always) + 2 <=
+	    len)
+		snprintf(buf + n, len - n, "%s%s", n > 0 ? " " : "", always);
 }
 
 int
 ui_key_help(int i, char *buf, size_t len)
 {
-	int line = 2;
+	int line = 0;
 
-	if (i == 0) {
-		snprintf(buf, len, "noisetop keys");
-		return 1;
-	}
-	if (i == 1) {
-		buf[0] = '\0';
-		return 1;
-	}
 	for (int k = 0; k < NBINDINGS; k++) {
 		if (bindings[k].name == NULL)
 			continue;
 		if (line++ == i) {
-			snprintf(buf, len, "%-15s %s", bindings[k].name,
+			snprintf(buf, len, "%-10s %s", bindings[k].name,
 			    bindings[k].help);
 			return 1;
 		}
-	}
-	if (i == line) {
-		buf[0] = '\0';
-		return 1;
-	}
-	if (i == line + 1) {
-		snprintf(buf, len, "any key closes this help");
-		return 1;
 	}
 	return 0;
 }

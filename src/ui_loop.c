@@ -126,6 +126,7 @@ ui_run(const ui_options *o, char *err, size_t errlen)
 		ui_say(u, "runs are not saved: %s", rerr);
 		root[0] = '\0';
 	}
+	snprintf(u->root, sizeof u->root, "%s", root);
 
 	/* The worker starts after curses so no thread outlives the screen:
 	 * it is freed (cancelled and joined) before endwin. */

@@ -12,50 +12,106 @@
 #include <string.h>
 
 #include "clock.h"
+#include "corrupt.h"
 
 #define HEAD_BOLD UI_STYLE(UI_C_HEAD, UI_A_BOLD, UI_A_BOLD)
 
+/* Below this the ladder is left out; above the other, digits double. */
+#define LADDER_COLS 120
+#define LADDER_ROWS (2 + UI_DIGIT_ROWS + 2)  /* rule, digits, captions */
+#define ZOOM_COLS 150
+#define ZOOM_LINES 72
+#define PANES_MIN 14  /* lines the result panes keep before a ladder */
+
 void
-ui_layout_compute(ui_layout *l, int cols, int lines)
+ui_layout_compute(ui_layout *l, int cols, int lines, int tall)
 {
-	int top = 2 + UI_DIGIT_ROWS;   /* title, samples' rule, digits */
-	int hb = lines - 1 - top;      /* rows between samples and status */
-	int tw = cols / 2;
+	int top, hb, tw = cols / 2;
 
 	memset(l, 0, sizeof *l);
 	l->cols = cols;
 	l->lines = lines;
 	l->too_small = cols < UI_MIN_COLS || lines < UI_MIN_LINES;
+	l->zoom = cols >= ZOOM_COLS && lines >= ZOOM_LINES ? 2 : 1;
 	l->title = (ui_rect){ 0, 0, cols, 1 };
-	l->samples = (ui_rect){ 1, 0, cols, 1 + UI_DIGIT_ROWS };
+	l->status = (ui_rect){ lines - 1, 0, cols, 1 };
+	if (tall) {
+		/* A view that needs the height (the matrix on a small
+		 * terminal): the training pane takes the whole screen. */
+		l->training = (ui_rect){ 1, 0, cols, lines - 2 };
+		return;
+	}
+	/* title, samples' rule, digits */
+	top = 2 + UI_DIGIT_ROWS * l->zoom;
+	l->samples = (ui_rect){ 1, 0, cols, 1 + UI_DIGIT_ROWS * l->zoom };
+	if (cols >= LADDER_COLS && lines - 1 - top - LADDER_ROWS >= PANES_MIN) {
+		l->ladder = (ui_rect){ top, 0, cols, LADDER_ROWS };
+		top += LADDER_ROWS;
+	}
+	hb = lines - 1 - top;      /* rows between samples and status */
 	l->training = (ui_rect){ top, 0, tw, hb };
 	l->divider = (ui_rect){ top, tw, 1, hb };
 	l->sweep = (ui_rect){ top, tw + 1, cols - tw - 1, hb };
-	l->status = (ui_rect){ lines - 1, 0, cols, 1 };
 }
 
 /* ------------------------------------------------------------ samples */
 
+/* The kept model as "model @ 0.5" and its run, in the info column. */
 static void
-draw_samples(ui *u, ui_rect r)
+draw_model(ui *u, int y, int x, int w)
+{
+	const worker_status *st = &u->snap->st;
+	const char *rid = st->model_run[0] ? st->model_run : "(not saved)";
+	const char *dash = strchr(rid, '-');
+	char        sc[32];
+
+	ui_putf(u, y, x, w, UI_PLAIN(0), "model %s @ %s", w >= 36 ? rid :
+	    worker_job_name(st->model_job), ui_fmt_scale(st->model_scale, sc,
+	    sizeof sc));
+	/* The run's id when narrow: whole, or from its time on (never
+	 * a number cut). */
+	if (w < 36)
+		ui_put(u, y + 1, x, w, UI_PLAIN(UI_A_DIM), ui_cells(rid) <= w ||
+		    dash == NULL ? rid : dash + 1);
+}
+
+static void
+draw_samples(ui *u, ui_rect r, int zoom)
 {
 	const dataset_split *sp = ui_cur_split(u);
 	const worker_status *st = &u->snap->st;
 	size_t i = u->index[u->split];
-	char   s1[32], s2[32], buf[256];
-	int    x = r.x, ix = x + 61, iw = r.w - 61, yy = r.y + 1;
+	char   s1[32], buf[256];
+	int    side = DATASET_SIDE * zoom, x = r.x, nx = x + side + 3;
+	int    ix = x + 2 * side + 5, iw = r.w - (2 * side + 5),
+	       yy = r.y + 1;
 
 	ui_rule(u, r.y, x, r.w, NULL);
 	ui_putf(u, r.y, x + 1, 30, HEAD_BOLD, " Samples: original ");
-	ui_putf(u, r.y, x + 31, 30, HEAD_BOLD, " noisy, scale %s ",
+	/* The noise of the selected row's corruption (Gaussian noise
+	 * beyond that family's range). */
+	ui_putf(u, r.y, nx, side + 2, HEAD_BOLD, " %s, scale %s ",
+	    u->img_family == CORRUPT_GAUSSIAN ? "noisy" :
+	    u->img_family == CORRUPT_NFAMILY ? "noisy (gaussian)" :
+	    corrupt_name((corrupt_family)u->img_family),
 	    ui_fmt_scale(u->scale, s1, sizeof s1));
+	u->hit_samples = (ui_hit){ yy, x, 2 * side + 4, UI_DIGIT_ROWS * zoom };
 	if (!u->img_valid) {
 		ui_putf(u, yy, x + 1, r.w - 2, UI_PLAIN(0), "no %s images "
 		    "loaded", u->split ? "test" : "train");
 		return;
 	}
-	ui_digit(u, u->clean, yy, x + 1);
-	ui_digit(u, u->noisy, yy, x + 31);
+	if (zoom > 1) {
+		static float big[CHART_ZOOM_MAX_SIDE * CHART_ZOOM_MAX_SIDE];
+
+		chart_zoom(u->clean, DATASET_SIDE, zoom, big);
+		ui_image(u, big, side, yy, x + 1);
+		chart_zoom(u->noisy, DATASET_SIDE, zoom, big);
+		ui_image(u, big, side, yy, nx);
+	} else {
+		ui_digit(u, u->clean, yy, x + 1);
+		ui_digit(u, u->noisy, yy, nx);
+	}
 
 	ui_putf(u, yy, ix, iw, UI_PLAIN(UI_A_BOLD), "%s #%zu",
 	    u->split ? "test" : "train", i);
@@ -73,9 +129,7 @@ draw_samples(ui *u, ui_rect r)
 		ui_put(u, yy + 5, ix, iw, UI_PLAIN(UI_A_DIM), "no model yet:");
 		ui_put(u, yy + 6, ix, iw, UI_PLAIN(UI_A_DIM), "t trains one");
 	} else {
-		ui_putf(u, yy + 5, ix, iw, UI_PLAIN(0), "model %s@%s",
-		    worker_job_name(st->model_job),
-		    ui_fmt_scale(st->model_scale, s2, sizeof s2));
+		draw_model(u, yy + 4, ix, iw);
 		if (st->probs_valid && st->probs_split == u->img_split &&
 		    st->probs_index == u->img_index &&
 		    st->probs_scale == u->img_scale) {
@@ -87,7 +141,7 @@ draw_samples(ui *u, ui_rect r)
 			ui_putf(u, yy + 6, ix, iw, arg == sp->label[i] ?
 			    UI_STYLE(UI_C_GOOD, UI_A_BOLD, 0) :
 			    UI_STYLE(UI_C_BAD, UI_A_REVERSE, UI_A_BOLD),
-			    "pred   %d %5.1f%% %s", arg, st->probs[arg] * 100.0,
+			    "pred %d %5.1f%% %s", arg, st->probs[arg] * 100.0,
 			    arg == sp->label[i] ? "ok" : "MISS");
 			render_probs(st->probs, WORKER_NCLASS, u->cs, buf,
 			    sizeof buf);
@@ -97,282 +151,81 @@ draw_samples(ui *u, ui_rect r)
 			    "0123456789");
 		} else
 			ui_put(u, yy + 6, ix, iw, UI_PLAIN(UI_A_DIM),
-			    "pred   ...");
+			    "pred ...");
 		ui_putf(u, yy + 10, ix, iw, UI_PLAIN(UI_A_DIM),
 		    "test acc %.2f%%", st->model_acc * 100.0);
 	}
 	if (u->misc_only) {
 		size_t pos, n = ui_count_misses(u, u->index[1], &pos);
 
-		ui_put(u, yy + 12, ix, iw, UI_STYLE(UI_C_BAD, UI_A_BOLD,
-		    UI_A_BOLD), "misclassified");
+		if (u->pair >= 0)
+			ui_putf(u, yy + 12, ix, iw, UI_STYLE(UI_C_BAD, UI_A_BOLD,
+			    UI_A_BOLD), "true %d as %d", u->pair / 10,
+			    u->pair % 10);
+		else
+			ui_put(u, yy + 12, ix, iw, UI_STYLE(UI_C_BAD, UI_A_BOLD,
+			    UI_A_BOLD), "misclassified");
 		ui_putf(u, yy + 13, ix, iw, UI_PLAIN(0), "%zu of %zu", pos + 1,
 		    n);
 	}
 }
 
-/* ----------------------------------------------------------- training */
+/* -------------------------------------------------------------- mouse */
 
-static double
-metric(const train_epoch *e, int m)
+int
+ui_hit_test(const ui_hit *h, int y, int x)
 {
-	switch (m) {
-	case 0:  return e->acc;
-	case 1:  return e->val_acc;
-	case 2:  return e->loss;
-	default: return e->val_loss;
-	}
+	return h->w > 0 && y >= h->y && y < h->y + h->h && x >= h->x &&
+	    x < h->x + h->w;
 }
 
-static const char *const metric_name[4] = { "acc", "val", "loss", "vloss" };
-
-static int
-metric_style(int m)
+int
+ui_click(ui *u, int y, int x)
 {
-	return m == 0 ? UI_STYLE(UI_C_TRAIN, 0, 0) : m == 1 ?
-	    UI_STYLE(UI_C_VAL, 0, 0) : UI_PLAIN(0);
-}
+	if (ui_hit_test(&u->hit_matrix, y, x)) {
+		const chart_cells *c = &u->matrix_cells;
+		int r = y - u->hit_matrix.y - c->y0;
+		int k = (x - u->hit_matrix.x - c->x0) / (c->cw > 0 ? c->cw : 1);
 
-/* One curve line: label, sparkline (shared lo..hi), latest value. */
-static void
-draw_curve(ui *u, int y, int x, int w, const char *label, const sweep_row *r,
-    int m, double lo, double hi)
-{
-	double *v = malloc((size_t)(r->nhist > 0 ? r->nhist : 1) * sizeof *v);
-	char    buf[4 * 512];
-	int     lw = 10, vw = 7, sw = w - lw - vw, n = v != NULL ? r->nhist : 0;
-
-	for (int e = 0; e < n; e++)
-		v[e] = metric(&r->hist[e], m);
-	ui_putf(u, y, x, lw, metric_style(m), "%s", label);
-	if (sw > 0 && n > 0) {
-		render_sparkline(v, n, lo, hi, sw > 512 ? 512 : sw, u->cs, buf,
-		    sizeof buf);
-		ui_put(u, y, x + lw, sw, metric_style(m), buf);
+		if (r >= 0 && r < 10 && k >= 0 && k < 10 &&
+		    x - u->hit_matrix.x >= c->x0)
+			u->cell = r * 10 + k;
+		return UI_REDRAW;
 	}
-	if (n > 0)
-		ui_putf(u, y, x + w - vw + 1, vw - 1, UI_PLAIN(UI_A_BOLD),
-		    m < 2 ? "%5.2f%%" : "%6.4f", m < 2 ? v[n - 1] * 100.0 :
-		    v[n - 1]);
-	else
-		ui_put(u, y, x + w - vw + 1, vw - 1, UI_PLAIN(UI_A_DIM), "   -");
-	free(v);
-}
+	if (ui_hit_test(&u->hit_sweep, y, x)) {
+		const sweep_table *t = &u->snap->table;
+		int c = u->sel >= 0 && u->sel < t->n ?
+		    t->rows[u->sel].corruption_index : 0;
 
-/* Lines 1 and 2 of the training pane: what runs and how fast. */
-static void
-draw_progress(ui *u, int y, int x, int w)
-{
-	const worker_status *s = &u->snap->st;
-	const sweep_table   *t = &u->snap->table;
-	char a[32], b[32], sc[32], buf[512];
+		/* A group is a training scale: its first seed's row. */
+		for (int j = SWEEP_MAX_SCALES - 1; j >= 0; j--)
+			if (u->sweep_row_y[j] >= 0 && y >= u->sweep_row_y[j]) {
+				int i = sweep_row_index(t, c, j, 0);
 
-	if (s->state == WORKER_LOADED) {
-		/* A run from disk: what it was and where it stopped. */
-		ui_put(u, y, x, w, s->run_resumable ? UI_STYLE(UI_C_RUN,
-		    UI_A_BOLD, UI_A_BOLD) : UI_PLAIN(UI_A_BOLD), s->run_note);
-		render_duration(s->sec_per_epoch, b, sizeof b);
-		ui_putf(u, y + 1, x, w, UI_PLAIN(UI_A_DIM), "%d row%s x %d "
-		    "epochs, %s/epoch%s", t->n, t->n == 1 ? "" : "s",
-		    t->cfg.epochs, b, s->run_resumable ? "  r resumes" : "");
-	} else if (s->state == WORKER_RUNNING) {
-		int    row = t->current >= 0 ? t->current : 0;
-		int    tail, bw;
-		char   bar[4 * 512];
-		double f = s->batches > 0 ? (double)s->batch / s->batches : 0.0;
-
-		render_duration(s->eta, a, sizeof a);
-		ui_putf(u, y, x, w, UI_PLAIN(UI_A_BOLD), "%s%s %d/%d  scale %s"
-		    "  epoch %d/%d  ETA %s", s->paused ? "PAUSED " : "",
-		    s->cancelling ? "stopping" : "row", row + 1, t->n,
-		    ui_fmt_scale(t->rows[row].scale, sc, sizeof sc),
-		    s->epoch, s->epochs, a);
-		/* Line 2: batch progress bar, then timings. */
-		render_duration(s->sec_per_epoch, b, sizeof b);
-		snprintf(buf, sizeof buf, " %d/%d %s/ep", s->batch,
-		    s->batches, b);
-		tail = ui_cells(buf);
-		bw = w - 2 - tail;
-		if (bw > 512)
-			bw = 512;
-		if (bw > 3) {
-			render_bar(f, bw, u->cs, bar, sizeof bar);
-			ui_put(u, y + 1, x, bw, UI_STYLE(UI_C_RUN, UI_A_REVERSE,
-			    0), bar);
-			ui_put(u, y + 1, x + bw, tail + 1, UI_PLAIN(0), buf);
-		} else
-			ui_put(u, y + 1, x, w, UI_PLAIN(0), buf);
-	} else {
-		render_duration(s->elapsed, a, sizeof a);
-		ui_putf(u, y, x, w, s->state == WORKER_DONE ?
-		    UI_PLAIN(UI_A_BOLD) : UI_STYLE(UI_C_BAD, UI_A_BOLD, 0),
-		    "%s %s after %s", worker_job_name(s->job),
-		    s->state == WORKER_DONE ? "done" :
-		    s->state == WORKER_CANCELLED ? "cancelled" : "failed", a);
-		render_duration(s->sec_per_epoch, b, sizeof b);
-		ui_putf(u, y + 1, x, w, UI_PLAIN(UI_A_DIM), "%d row%s x %d "
-		    "epochs, %s/epoch", t->n, t->n == 1 ? "" : "s",
-		    t->cfg.epochs, b);
-	}
-}
-
-static void
-draw_training(ui *u, ui_rect r)
-{
-	const worker_status *s = &u->snap->st;
-	const sweep_table   *t = &u->snap->table;
-	char title[320], sc[32];
-	int  show[2], nshow = 0, avail, per, y = r.y, x = r.x, w = r.w;
-
-	/* The run's id in the title (its name ends with the job's kind):
-	 * a longer form when the pane is wide enough. */
-	if (s->state == WORKER_IDLE)
-		snprintf(title, sizeof title, "Training: no job yet");
-	else if (s->state == WORKER_LOADED)
-		snprintf(title, sizeof title, "%s %s", w >= 50 ?
-		    "Training: loaded run" : "Loaded run", s->run_id);
-	else if (s->run_id[0] != '\0' && w >= 50)
-		snprintf(title, sizeof title, "Training: %s  run %s",
-		    worker_job_name(s->job), s->run_id);
-	else
-		snprintf(title, sizeof title, "Training: %s", s->run_id[0] ?
-		    s->run_id : worker_job_name(s->job));
-	ui_rule(u, y, x, w, title);
-	if (s->state == WORKER_IDLE || t->n == 0) {
-		ui_put(u, y + 1, x + 1, w - 1, UI_PLAIN(UI_A_DIM),
-		    "t train at the preview scale");
-		ui_put(u, y + 2, x + 1, w - 1, UI_PLAIN(UI_A_DIM),
-		    "c clean vs noisy, s sweep");
-		return;
-	}
-	draw_progress(u, y + 1, x + 1, w - 1);
-
-	/* Which runs' curves: both of a comparison, else the current (or
-	 * last) row. */
-	if (s->job == WORKER_JOB_COMPARE && t->n >= 2) {
-		show[nshow++] = 0;
-		show[nshow++] = 1;
-	} else {
-		int k = t->current >= 0 ? t->current : t->n - 1;
-
-		/* After a cancelled sweep, the last row with epochs. */
-		while (k > 0 && t->rows[k].nhist == 0 &&
-		    t->rows[k].state != SWEEP_RUNNING)
-			k--;
-		show[nshow++] = k;
-	}
-	avail = r.h - 3;
-	per = avail / nshow;
-	if (per > 4)
-		per = 4;
-	if (per < 1)
-		per = 1, nshow = avail >= 1 ? 1 : 0;
-	for (int m = 0; m < per; m++) {
-		/* One range per metric over the runs shown, so two runs'
-		 * curves compare; accuracy never stretched past [0,1]. */
-		double lo = INFINITY, hi = -INFINITY;
-
-		for (int k = 0; k < nshow; k++) {
-			const sweep_row *row = &t->rows[show[k]];
-
-			for (int e = 0; e < row->nhist; e++) {
-				double v = metric(&row->hist[e], m);
-
-				lo = v < lo ? v : lo;
-				hi = v > hi ? v : hi;
+				if (i >= 0) {
+					u->sel = i;
+					u->sel_follow = 0;
+					ui_sync_selection(u);
+				}
+				break;
 			}
-		}
-		if (!(lo < hi))
-			lo = hi = 0.0;  /* render_sparkline: auto */
-		for (int k = 0; k < nshow; k++) {
-			const sweep_row *row = &t->rows[show[k]];
-			char label[64];
-			int  line = per * k + m;
-
-			if (nshow > 1)
-				snprintf(label, sizeof label, "%s %s",
-				    ui_fmt_scale(row->scale, sc, sizeof sc),
-				    metric_name[m]);
-			else
-				snprintf(label, sizeof label, "%s",
-				    metric_name[m]);
-			draw_curve(u, y + 3 + line, x + 1, w - 2, label, row, m,
-			    lo, hi);
-		}
+		return UI_REDRAW;
 	}
-}
-
-/* -------------------------------------------------------------- sweep */
-
-/* One bar with its value: v in [0,1], NAN for none yet. */
-static void
-draw_bar(ui *u, int y, int x, int bw, int vw, int role, int dim, double v)
-{
-	char bar[4 * 512];
-
-	render_bar(isnan(v) ? 0.0 : v, bw, u->cs, bar, sizeof bar);
-	ui_put(u, y, x, bw, UI_STYLE(role, 0, dim), bar);
-	if (isnan(v))
-		ui_put(u, y, x + bw, vw, UI_PLAIN(UI_A_DIM), vw == 7 ?
-		    "     -" : "    -");
-	else
-		ui_putf(u, y, x + bw, vw, UI_PLAIN(dim | UI_A_BOLD), vw == 7 ?
-		    " %6.2f" : " %5.1f", v * 100.0);
-}
-
-static void
-draw_sweep(ui *u, ui_rect r)
-{
-	const worker_status *s = &u->snap->st;
-	const sweep_table *t = s->have_sweep ? &u->snap->sweep : u->plan;
-	int   two, bw, n = t->n, y = r.y, x = r.x, w = r.w, h = r.h;
-	char  sc[32];
-
-	two = h - 1 >= 2 * n;
-	ui_rule(u, y, x, w, two ? (s->state == WORKER_LOADED ?
-	    "Sweep: final accuracy vs noise (loaded)" :
-	    "Sweep: final accuracy vs noise") : "Sweep: train | val accuracy");
-	for (int i = 0; i < n && i < h - 1; i++) {
-		const sweep_row *row = &t->rows[i];
-		double tr = NAN, va = NAN;
-		int    running = row->state == SWEEP_RUNNING && s->state ==
-		    WORKER_RUNNING;
-		const char *mark = running ? ">" : row->state ==
-		    SWEEP_CANCELLED ? "x" : " ";
-		int    dim = row->state == SWEEP_DONE ? 0 : UI_A_DIM;
-		int    yy = y + 1 + (two ? 2 * i : i);
-
-		if (!two && yy >= y + h)
-			break;
-		if (row->nhist > 0) {
-			tr = row->hist[row->nhist - 1].acc;
-			va = row->hist[row->nhist - 1].val_acc;
-		}
-		ui_put(u, yy, x, 1, UI_STYLE(UI_C_RUN, UI_A_BOLD, UI_A_BOLD),
-		    mark);
-		ui_putf(u, yy, x + 1, 5, UI_PLAIN(running ? UI_A_BOLD : 0),
-		    "%4s", ui_fmt_scale(row->scale, sc, sizeof sc));
-		if (two) {
-			/* "0.5 train ███████ 97.12" / "    val   █████ 95.20" */
-			bw = w - 1 - 5 - 6 - 7;
-			if (bw > 512)
-				bw = 512;
-			for (int k = 0; k < 2; k++) {
-				ui_put(u, yy + k, x + 6, 6, UI_PLAIN(UI_A_DIM),
-				    k ? "val" : "train");
-				draw_bar(u, yy + k, x + 12, bw, 7, k ? UI_C_VAL :
-				    UI_C_TRAIN, dim, k ? va : tr);
+	if (ui_hit_test(&u->hit_ladder, y, x)) {
+		for (int k = 0; k < u->ladder_n; k++)
+			if (x - u->hit_ladder.x >= u->ladder_x[k] &&
+			    x - u->hit_ladder.x < u->ladder_x[k] + u->ladder_w) {
+				u->scale = u->snap->table.n > 0 ?
+				    u->snap->table.rows[u->ladder_row[k]].scale :
+				    u->scale;
+				u->sel_follow = 1;
+				ui_sync_selection(u);
 			}
-		} else {
-			/* "0.5 ██████ 97.1 █████ 95.2" */
-			bw = (w - 1 - 5 - 2 * 6) / 2;
-			if (bw > 512)
-				bw = 512;
-			for (int k = 0; k < 2; k++)
-				draw_bar(u, yy, x + 6 + k * (bw + 6), bw, 6,
-				    k ? UI_C_VAL : UI_C_TRAIN, dim, k ? va : tr);
-		}
+		return UI_REDRAW;
 	}
+	if (ui_hit_test(&u->hit_samples, y, x))
+		return ui_key(u, UI_KEY_RIGHT);
+	return UI_OK;
 }
 
 /* ----------------------------------------------------- title, status */
@@ -387,9 +240,6 @@ draw_title(ui *u, ui_rect r)
 	int  rw;
 
 	ui_fill(u, r.y, r.x, r.w, a);
-	snprintf(left, sizeof left, " noisetop %s %s  train %zu  test %zu",
-	    u->cs == RENDER_UTF8 ? "│" : "|", u->ds->source, u->ds->train.n,
-	    u->ds->test.n);
 	if (s->state == WORKER_RUNNING)
 		snprintf(right, sizeof right, "%s %s %d/%d ", s->paused ?
 		    "PAUSED" : s->cancelling ? "stopping" : "training",
@@ -400,6 +250,15 @@ draw_title(ui *u, ui_rect r)
 		    "idle" : s->state == WORKER_LOADED ? "idle, run loaded" :
 		    s->state == WORKER_DONE ? "done" :
 		    s->state == WORKER_CANCELLED ? "cancelled" : "failed");
+	/* The data's full source when it fits, else its name: the sizes
+	 * are never cut. */
+	for (int k = 0; k < 2; k++) {
+		snprintf(left, sizeof left, " noisetop %s %s  train %zu  test %zu",
+		    u->cs == RENDER_UTF8 ? "│" : "|", k ? u->ds->name :
+		    u->ds->source, u->ds->train.n, u->ds->test.n);
+		if (ui_cells(left) + ui_cells(right) + 1 <= r.w)
+			break;
+	}
 	rw = ui_cells(right);
 	ui_put(u, r.y, r.x, r.w - rw - 1, ab, left);
 	ui_put(u, r.y, r.x + r.w - rw, rw, ab, right);
@@ -415,6 +274,18 @@ draw_status(ui *u, ui_rect r)
 		ui_putf(u, r.y, r.x, r.w, UI_PLAIN(UI_A_BOLD), "go to %s index "
 		    "(0-%zu, Enter, Esc): %s_", u->split ? "test" : "train",
 		    sp->n ? sp->n - 1 : 0, u->prompt);
+	else if (u->mode == UI_MODE_CONFIRM_DELETE)
+		ui_putf(u, r.y, r.x, r.w, UI_STYLE(UI_C_BAD, UI_A_REVERSE,
+		    UI_A_BOLD), "delete run %s and its files? (y/n)",
+		    u->runs_cur < u->nruns ? u->runs[u->runs_cur].id : "?");
+	else if (u->mode == UI_MODE_FORM)
+		ui_put(u, r.y, r.x, r.w, UI_PLAIN(UI_A_DIM), "Up/Down/Tab field"
+		    "  type to edit  Enter start  Esc cancel");
+	else if (u->mode == UI_MODE_RUNS && !(u->status[0] != '\0' &&
+	    clock_now() < u->status_until))
+		ui_put(u, r.y, r.x, r.w, UI_PLAIN(UI_A_DIM), "j/k move  Enter "
+		    "load  r resume  d delete  Space mark (2 overlay)  Esc "
+		    "close");
 	else if (u->mode == UI_MODE_CONFIRM_QUIT)
 		ui_put(u, r.y, r.x, r.w, UI_STYLE(UI_C_BAD, UI_A_REVERSE,
 		    UI_A_BOLD), "a job is running: quit and cancel it? (y/n; "
@@ -427,45 +298,84 @@ draw_status(ui *u, ui_rect r)
 	}
 }
 
-/* The help overlay, from the key table, centred; on a short terminal
- * without its frame and blank lines. */
+void
+ui_frame(const ui *u, int y, int x, int w, int h, const char *title)
+{
+	int  utf = u->cs == RENDER_UTF8, st = UI_PLAIN(UI_A_REVERSE);
+	char line[4 * 512 + 8];
+	int  len = 0;
+
+	if (w < 2 || h < 2 || w > 512)
+		return;
+	for (int r = 0; r < h; r++)
+		ui_fill(u, y + r, x, w, st);
+	for (int k = 0; k < w - 2; k++)
+		len += snprintf(line + len, sizeof line - (size_t)len, "%s",
+		    utf ? "─" : "-");
+	ui_putf(u, y, x, w, st, "%s%s%s", utf ? "┌" : "+", line,
+	    utf ? "┐" : "+");
+	ui_putf(u, y + h - 1, x, w, st, "%s%s%s", utf ? "└" : "+", line,
+	    utf ? "┘" : "+");
+	for (int r = 1; r < h - 1; r++) {
+		ui_put(u, y + r, x, 1, st, utf ? "│" : "|");
+		ui_put(u, y + r, x + w - 1, 1, st, utf ? "│" : "|");
+	}
+	if (title != NULL && w > 6)
+		ui_putf(u, y, x + 2, w - 4, UI_PLAIN(UI_A_REVERSE | UI_A_BOLD),
+		    " %s ", title);
+}
+
+/* The help overlay, from the key table, framed and centred: one column
+ * when it fits the height, else two. */
 static void
 draw_help(ui *u, const ui_layout *l)
 {
 	char line[128];
-	int  n = 0, blank = 0, w = 60, pad = 1, y, x0;
+	int  n = 0, cols = 1, cw = 58, rows, w, h, y, x0;
 
-	for (; ui_key_help(n, line, sizeof line); n++)
-		blank += line[0] == '\0';
-	if (n + 2 > l->lines) {
-		pad = 0;
-		n -= blank;
+	while (ui_key_help(n, line, sizeof line))
+		n++;
+	rows = n;
+	if (rows + 3 > l->lines - 1) {
+		cols = 2;
+		cw = (l->cols - 4) / 2 < 48 ? (l->cols - 4) / 2 : 48;
+		rows = (n + 1) / 2;
 	}
-	y = (l->lines - n - 2 * pad) / 2;
+	w = cols * cw + 4;
+	h = rows + 3;
+	if (h > l->lines)
+		h = l->lines;
+	y = (l->lines - h) / 2;
 	x0 = (l->cols - w) / 2;
-	if (y < 0)
-		y = 0;
 	if (x0 < 0)
 		x0 = 0;
-	for (int i = 0; i < n + 2 * pad; i++)
-		ui_fill(u, y + i, x0, w, UI_PLAIN(UI_A_REVERSE));
-	y += pad;
-	for (int i = 0; ui_key_help(i, line, sizeof line); i++) {
-		if (line[0] == '\0' && pad == 0)
-			continue;
-		ui_put(u, y++, x0 + 2, w - 4, UI_PLAIN(UI_A_REVERSE |
-		    (i == 0 ? UI_A_BOLD : 0)), line);
+	ui_frame(u, y, x0, w, h, "noisetop keys");
+	for (int i = 0; i < n; i++) {
+		int c = i / rows, r = i % rows;
+
+		ui_key_help(i, line, sizeof line);
+		ui_put(u, y + 1 + r, x0 + 2 + c * cw, cw - 1,
+		    UI_PLAIN(UI_A_REVERSE), line);
 	}
+	ui_put(u, y + h - 2, x0 + 2, w - 4, UI_PLAIN(UI_A_REVERSE | UI_A_BOLD),
+	    "any key closes this help");
 }
 
 void
 ui_draw(ui *u)
 {
 	ui_layout l;
-	int       cols, lines;
+	int       cols, lines, tall;
 
 	ui_term_size(&cols, &lines);
-	ui_layout_compute(&l, cols, lines);
+	/* A matrix needs its lines below the progress: a small terminal
+	 * gives it the whole screen. */
+	ui_layout_compute(&l, cols, lines, 0);
+	tall = !ui_view_fits(u, l.training);
+	if (tall)
+		ui_layout_compute(&l, cols, lines, 1);
+	u->hit_samples = u->hit_sweep = u->hit_matrix = u->hit_ladder =
+	    u->hit_runs = (ui_hit){ 0, 0, 0, 0 };
 	ui_term_begin();
 	if (l.too_small) {
 		/* Short enough for any width a terminal can shrink to. */
@@ -478,13 +388,21 @@ ui_draw(ui *u)
 		return;
 	}
 	draw_title(u, l.title);
-	draw_samples(u, l.samples);
-	draw_training(u, l.training);
+	if (l.samples.h > 0)
+		draw_samples(u, l.samples, l.zoom);
+	if (l.ladder.h > 0)
+		ui_draw_ladder(u, l.ladder);
+	ui_draw_training(u, l.training);
 	for (int i = 1; i < l.divider.h; i++)
 		ui_put(u, l.divider.y + i, l.divider.x, 1, UI_STYLE(UI_C_HEAD,
 		    UI_A_DIM, 0), u->cs == RENDER_UTF8 ? "│" : "|");
-	draw_sweep(u, l.sweep);
+	if (l.sweep.h > 0)
+		ui_draw_sweep(u, l.sweep);
 	draw_status(u, l.status);
+	if (u->mode == UI_MODE_RUNS || u->mode == UI_MODE_CONFIRM_DELETE)
+		ui_draw_runs(u, &l);
+	if (u->mode == UI_MODE_FORM)
+		ui_draw_form(u, &l);
 	if (u->help)
 		draw_help(u, &l);
 	ui_term_end();

@@ -217,7 +217,10 @@ ui_term_open(ui *u, const char *term, char *err, size_t errlen)
 	define_key("\033[8~", KEY_END);
 	define_key("\033[F", KEY_END);
 	define_key("\033OF", KEY_END);
-	mousemask(0, NULL);
+	/* htop's mouse: clicks select, the wheel browses. */
+	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED |
+	    BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
 	curs_set(0);
 	setup_look(u);
 	return 0;
@@ -234,12 +237,41 @@ ui_term_close(ui *u)
 	replay_stderr(u);
 }
 
+static int mouse_y, mouse_x;
+
+void
+ui_term_mouse(int *y, int *x)
+{
+	*y = mouse_y;
+	*x = mouse_x;
+}
+
+/* A mouse event as a key: a click or a wheel step, else none. */
+static int
+mouse_key(void)
+{
+	MEVENT ev;
+
+	if (getmouse(&ev) != OK)
+		return UI_KEY_NONE;
+	mouse_y = ev.y;
+	mouse_x = ev.x;
+	if (ev.bstate & BUTTON4_PRESSED)
+		return UI_KEY_WHEEL_UP;
+	if (ev.bstate & BUTTON5_PRESSED)
+		return UI_KEY_WHEEL_DOWN;
+	if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
+		return UI_KEY_CLICK;
+	return UI_KEY_OTHER;
+}
+
 int
 ui_term_key(void)
 {
 	int ch = getch();
 
 	switch (ch) {
+	case KEY_MOUSE:     return mouse_key();
 	case ERR:           return UI_KEY_NONE;
 	case KEY_LEFT:      return UI_KEY_LEFT;
 	case KEY_RIGHT:     return UI_KEY_RIGHT;
@@ -397,20 +429,22 @@ ui_rule(const ui *u, int y, int x, int w, const char *title)
 }
 
 void
-ui_digit(const ui *u, const float *img, int y, int x)
+ui_image(const ui *u, const float *img, int side, int y, int x)
 {
-	char buf[256];
+	char buf[4 * CHART_ZOOM_MAX_SIDE + 1];
 
+	if (side > CHART_ZOOM_MAX_SIDE)
+		return;
 	if (u->grey) {
-		unsigned char top[UI_DIGIT_ROWS * DATASET_SIDE];
-		unsigned char bot[UI_DIGIT_ROWS * DATASET_SIDE];
+		unsigned char top[CHART_ZOOM_MAX_SIDE * CHART_ZOOM_MAX_SIDE / 2];
+		unsigned char bot[CHART_ZOOM_MAX_SIDE * CHART_ZOOM_MAX_SIDE / 2];
 		wchar_t       half[2] = { 0x2580, 0 };
 
-		render_digit_halves(img, DATASET_SIDE, u->levels, top, bot);
-		for (int r = 0; r < UI_DIGIT_ROWS && y + r < LINES; r++)
-			for (int c = 0; c < DATASET_SIDE && x + c < COLS; c++) {
+		render_digit_halves(img, side, u->levels, top, bot);
+		for (int r = 0; r < side / 2 && y + r < LINES; r++)
+			for (int c = 0; c < side && x + c < COLS; c++) {
 				cchar_t cc;
-				int     k = r * DATASET_SIDE + c;
+				int     k = r * side + c;
 				short   pair = (short)(PAIR_GREY +
 				    top[k] * u->levels + bot[k]);
 
@@ -419,8 +453,73 @@ ui_digit(const ui *u, const float *img, int y, int x)
 			}
 		return;
 	}
-	for (int r = 0; r < UI_DIGIT_ROWS; r++) {
-		render_digit_row(img, DATASET_SIDE, r, u->cs, buf, sizeof buf);
-		ui_put(u, y + r, x, DATASET_SIDE, UI_PLAIN(0), buf);
+	for (int r = 0; r < side / 2; r++) {
+		render_digit_row(img, side, r, u->cs, buf, sizeof buf);
+		ui_put(u, y + r, x, side, UI_PLAIN(0), buf);
+	}
+}
+
+void
+ui_digit(const ui *u, const float *img, int y, int x)
+{
+	ui_image(u, img, DATASET_SIDE, y, x);
+}
+
+/* The style of a chart cell's tag. */
+static int
+tag_style(int tag)
+{
+	if (tag >= CHART_TAG_SHADE) {
+		/* Counts and values shaded by level: dim, plain, bold,
+		 * reverse (readable without colour). */
+		int l = tag - CHART_TAG_SHADE;
+
+		return l == 0 ? UI_PLAIN(UI_A_DIM) : l < 3 ? UI_PLAIN(0) :
+		    l < 6 ? UI_PLAIN(UI_A_BOLD) : UI_PLAIN(UI_A_REVERSE);
+	}
+	switch (tag) {
+	case CHART_TAG_AXIS:       return UI_STYLE(UI_C_HEAD, UI_A_DIM, 0);
+	case CHART_TAG_OK:         return UI_STYLE(UI_C_GOOD, UI_A_BOLD, 0);
+	case CHART_TAG_MISS:       return UI_STYLE(UI_C_BAD, UI_A_REVERSE,
+	                               UI_A_BOLD);
+	case CHART_TAG_SERIES:     return UI_STYLE(UI_C_TRAIN, 0, 0);
+	case CHART_TAG_SERIES + 1: return UI_STYLE(UI_C_VAL, 0, 0);
+	case CHART_TAG_SERIES + 2: return UI_STYLE(UI_C_RUN, 0, 0);
+	case CHART_TAG_SERIES + 3: return UI_STYLE(UI_C_BAD, 0, 0);
+	case CHART_TAG_MIXED:      return UI_PLAIN(UI_A_BOLD);
+	default:                   return UI_PLAIN(0);
+	}
+}
+
+void
+ui_grid(const ui *u, int y, int x, const chart_grid *g)
+{
+	for (int r = 0; r < g->h && y + r < LINES; r++) {
+		const char *p = g->text + (size_t)r * CHART_ROW_BYTES(g->w);
+		int         c = 0;
+
+		/* Runs of cells with one tag in one call. */
+		while (c < g->w && *p != '\0') {
+			int    tag = g->tag != NULL ? g->tag[r * g->w + c] : 0;
+			int    c0 = c;
+			size_t len = 0;
+
+			while (c < g->w && p[len] != '\0' && (g->tag == NULL ||
+			    g->tag[r * g->w + c] == tag)) {
+				len += chart_glyph_len(p + len);
+				c++;
+			}
+			{
+				char buf[4 * 512 + 1];
+
+				if (len >= sizeof buf)
+					len = sizeof buf - 1;
+				memcpy(buf, p, len);
+				buf[len] = '\0';
+				ui_put(u, y + r, x + c0, c - c0, tag_style(tag),
+				    buf);
+			}
+			p += len;
+		}
 	}
 }

@@ -85,6 +85,14 @@ int
 worker_start_plan(worker *w, worker_job kind, const train_config *cfg,
     const sweep_plan *grid, char *msg, size_t msglen)
 {
+	return worker_start_limited(w, kind, cfg, grid, 0, 0, msg, msglen);
+}
+
+int
+worker_start_limited(worker *w, worker_job kind, const train_config *cfg,
+    const sweep_plan *grid, size_t train_n, size_t test_n, char *msg,
+    size_t msglen)
+{
 	float rows[SWEEP_MAX_SCALES];
 	int   rc = -1;
 
@@ -97,6 +105,8 @@ worker_start_plan(worker *w, worker_job kind, const train_config *cfg,
 		w->pend_job = kind;
 		w->pend_cfg = *cfg;
 		w->pend_plan = *grid;
+		w->pend_train_n = train_n;
+		w->pend_test_n = test_n;
 		atomic_store(&w->ctl.cancel, 0);
 		atomic_store(&w->ctl.pause, 0);
 		w->job_pending = 1;
@@ -114,9 +124,46 @@ worker_start_plan(worker *w, worker_job kind, const train_config *cfg,
 void
 worker_load_latest(worker *w)
 {
+	worker_load(w, NULL);
+}
+
+int
+worker_load(worker *w, const char *name)
+{
+	int rc = -1;
+
 	pthread_mutex_lock(&w->mu);
-	if (w->root[0] != '\0') {
+	if (w->root[0] != '\0' && !w->busy && (name == NULL ||
+	    strlen(name) < sizeof w->load_name)) {
+		snprintf(w->load_name, sizeof w->load_name, "%s",
+		    name != NULL ? name : "");
 		w->want_load = 1;
+		rc = 0;
+		pthread_cond_signal(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return rc;
+}
+
+void
+worker_probe(worker *w, const train_config *cfg)
+{
+	pthread_mutex_lock(&w->mu);
+	if (!w->busy) {
+		w->probe_cfg = *cfg;
+		w->want_probe = 1;
+		pthread_cond_signal(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+}
+
+void
+worker_select(worker *w, int row)
+{
+	pthread_mutex_lock(&w->mu);
+	if (row >= 0 && row < w->pub.table.n) {
+		w->want_select = 1;
+		w->sel_row = row;
 		pthread_cond_signal(&w->cv);
 	}
 	pthread_mutex_unlock(&w->mu);
@@ -203,8 +250,22 @@ void
 worker_predict(worker *w, int split, size_t index, float scale,
     uint64_t seed)
 {
+	worker_predict_ladder(w, split, index, scale, seed, CORRUPT_GAUSSIAN,
+	    NULL, 0);
+}
+
+void
+worker_predict_ladder(worker *w, int split, size_t index, float scale,
+    uint64_t seed, corrupt_family family, const float *scales, int n)
+{
+	if (n > SWEEP_MAX_SCALES)
+		n = SWEEP_MAX_SCALES;
 	pthread_mutex_lock(&w->mu);
 	if (w->pub.st.have_model) {
+		w->pr_nladder = n > 0 ? n : 0;
+		w->pr_family = family;
+		if (n > 0)
+			memcpy(w->pr_ladder, scales, (size_t)n * sizeof *scales);
 		w->want_predict = 1;
 		w->pr_split = split;
 		w->pr_index = index;

@@ -17,51 +17,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "clock.h"
 #include "err.h"
 #include "noise.h"
-
-/* Class probabilities of one image under the kept model. */
-static void
-do_predict(worker *w)
-{
-	const dataset_split *sp;
-	float    x[DATASET_NPIX], probs[WORKER_NCLASS] = { 0 };
-	int      split, valid = 0;
-	size_t   index;
-	float    scale;
-	uint64_t seed;
-
-	pthread_mutex_lock(&w->mu);
-	split = w->pr_split;
-	index = w->pr_index;
-	scale = w->pr_scale;
-	seed = w->pr_seed;
-	w->want_predict = 0;
-	pthread_mutex_unlock(&w->mu);
-
-	sp = split ? &w->ds->test : &w->ds->train;
-	if (w->model != NULL && index < sp->n) {
-		int nc = w->model->size[w->model->nlayer];
-
-		noise_apply(sp->pix, index, 1, DATASET_NPIX, scale, seed,
-		    split, x);
-		mlp_forward(w->model, x, 1, 0, 0, 0);
-		for (int c = 0; c < nc && c < WORKER_NCLASS; c++)
-			probs[c] = w->model->probs[c];
-		valid = 1;
-	}
-	pthread_mutex_lock(&w->mu);
-	w->pub.st.probs_valid = valid;
-	w->pub.st.probs_split = split;
-	w->pub.st.probs_index = index;
-	w->pub.st.probs_scale = scale;
-	memcpy(w->pub.st.probs, probs, sizeof probs);
-	worker_publish_locked(w);
-	pthread_mutex_unlock(&w->mu);
-}
 
 /*
  * Seconds per epoch: the mean of this job's finished epochs, else a
@@ -152,72 +113,21 @@ on_progress(const sweep_progress *sp, void *user)
 	st->eta = eta;
 	st->elapsed = clock_now() - w->run_t0;
 	worker_publish_locked(w);
-	want = w->want_predict;
+	want = w->want_predict | w->want_select << 1;
 	pthread_mutex_unlock(&w->mu);
 
 	/* The kept model is not the one training, so it can answer between
-	 * batches without disturbing the run. */
-	if (want)
-		do_predict(w);
+	 * batches without disturbing the run; a finished row's model can be
+	 * selected the same way. */
+	if (want & 2)
+		worker_do_select(w);
+	if (want & 1)
+		worker_do_predict(w);
 	return atomic_load(&w->ctl.cancel) != 0;
 }
 
-/*
- * The model's predictions on the whole test set at its own noise scale,
- * for the "misclassified" browser.  Returns 0, or -1 when out of memory.
- */
-static int
-predict_test_set(worker *w, mlp *m, float scale, uint64_t seed,
-    uint8_t **pred, float **conf, double *acc)
-{
-	size_t n = w->ds->test.n;
-	float *x = malloc((n ? n : 1) * DATASET_NPIX * sizeof *x);
-	train_data te = { x, w->ds->test.label, n, DATASET_NPIX, NULL, NULL };
-
-	*pred = malloc(n ? n : 1);
-	*conf = malloc((n ? n : 1) * sizeof **conf);
-	if (x == NULL || *pred == NULL || *conf == NULL) {
-		free(x);
-		free(*pred);
-		free(*conf);
-		*pred = NULL;
-		*conf = NULL;
-		return -1;
-	}
-	noise_apply(w->ds->test.pix, 0, n, DATASET_NPIX, scale, seed, 1, x);
-	train_evaluate(m, &te, NULL, acc, *pred, *conf);
-	free(x);
-	return 0;
-}
-
-/*
- * Make m the kept model (taking it, *pred and *conf, which are set to
- * NULL), with its test-set predictions published; mu held.
- */
-static void
-keep_model_locked(worker *w, mlp **m, uint8_t **pred, float **conf,
-    float scale, worker_job kind, double acc)
-{
-	mlp_free(w->model);
-	w->model = *m;
-	*m = NULL;
-	free(w->pub.test_pred);
-	free(w->pub.test_conf);
-	w->pub.test_pred = *pred;
-	w->pub.test_conf = *conf;
-	*pred = NULL;
-	*conf = NULL;
-	w->pub.test_n = w->ds->test.n;
-	w->pub.pred_gen++;
-	w->pub.st.have_model = 1;
-	w->pub.st.model_scale = scale;
-	w->pub.st.model_job = kind;
-	w->pub.st.model_acc = acc;
-	w->pub.st.probs_valid = 0;  /* the old answer was another model's */
-}
-
-static uint32_t
-data_crc(worker *w)
+uint32_t
+worker_data_crc(worker *w)
 {
 	if (!w->have_crc) {
 		w->crc = run_data_crc(w->ds);
@@ -254,7 +164,6 @@ execute(worker *w, const char *started)
 	double   acc = 0.0;
 	int      rc, cancelled = 0, unfinished, last;
 	float    mscale;
-	uint64_t seed = j->table.cfg.seed;
 
 	w->run_t0 = clock_now();
 	w->rec_warned = 0;
@@ -278,11 +187,19 @@ execute(worker *w, const char *started)
 	    j->recording ? j->rec.dir : "");
 	st->run_note[0] = '\0';
 	st->run_resumable = 0;
+	st->train_n = w->view.train.n;
+	st->test_n = w->view.test.n;
+	/* The rows' checkpoints are this run's now (worker_select). */
+	w->have_shown = j->recording;
+	w->shown_fits = 1;
+	if (j->recording)
+		w->shown = j->rec;
+	w->shown_kind = kind;
 	worker_say_locked(w, "%s", started);
 	worker_publish_locked(w);
 	pthread_mutex_unlock(&w->mu);
 
-	rc = sweep_run(&j->table, w->ds, j->resuming ? &j->from : NULL, 1, 1,
+	rc = sweep_run(&j->table, &w->view, j->resuming ? &j->from : NULL, 1, 1,
 	    &w->ctl, on_progress, w, &m, err, sizeof err);
 	last = j->table.n - 1;
 	unfinished = !job_finished(j);
@@ -306,7 +223,8 @@ execute(worker *w, const char *started)
 
 	/* Only a model that finished its epochs replaces the kept one. */
 	if (rc == 0 && !cancelled && m != NULL &&
-	    predict_test_set(w, m, mscale, seed, &pred, &conf, &acc) != 0) {
+	    worker_predict_test_set(w, m, &j->table.rows[last], &pred, &conf,
+	    &acc) != 0) {
 		mlp_free(m);
 		m = NULL;
 	}
@@ -332,7 +250,8 @@ execute(worker *w, const char *started)
 		    worker_job_name(kind), st->elapsed, where);
 	}
 	if (pred != NULL)
-		keep_model_locked(w, &m, &pred, &conf, mscale, kind, acc);
+		worker_keep_model_locked(w, &m, &pred, &conf, mscale, kind,
+		    acc, last, j->recording ? j->rec.id : "");
 	else if (rc == 0 && !cancelled)
 		worker_say_locked(w, "%s done, but out of memory for the "
 		    "predictions", worker_job_name(kind));
@@ -361,17 +280,21 @@ refuse(worker *w, const char *fmt, ...)
  * execute(). */
 static void
 do_job(worker *w, worker_job kind, const train_config *cfg,
-    const sweep_plan *grid)
+    const sweep_plan *grid, size_t train_n, size_t test_n)
 {
-	char err[1024], started[1200];
+	char     err[1024], started[1200];
+	uint32_t crc;
 
 	if (job_new(&w->cur, kind, cfg, grid, err, sizeof err) != 0) {
 		refuse(w, "%s not started: %s", worker_job_name(kind), err);
 		return;
 	}
 	snprintf(started, sizeof started, "%s started", worker_job_name(kind));
-	if (w->root[0] != '\0' && job_record(&w->cur, w->root, w->ds,
-	    data_crc(w), err, sizeof err) != 0)
+	worker_view(w, train_n, test_n, &w->view);
+	crc = w->view.train.n == w->ds->train.n && w->view.test.n ==
+	    w->ds->test.n ? worker_data_crc(w) : run_data_crc(&w->view);
+	if (w->root[0] != '\0' && job_record(&w->cur, w->root, &w->view,
+	    crc, err, sizeof err) != 0)
 		snprintf(started, sizeof started, "%s started, but not "
 		    "recorded: %s", worker_job_name(kind), err);
 	execute(w, started);
@@ -393,10 +316,10 @@ do_resume(worker *w, const char *name)
 		refuse(w, "nothing resumed: %s", err);
 		return;
 	}
-	if (data_crc(w) != j->rec.conf.data_crc) {
+	if (!worker_fits(w, &j->rec.conf, &w->view)) {
 		refuse(w, "run %s not resumed: it was trained on other data "
 		    "(%s, checksum %08x; the dashboard has %08x)", j->rec.id,
-		    j->rec.conf.source, j->rec.conf.data_crc, data_crc(w));
+		    j->rec.conf.source, j->rec.conf.data_crc, worker_data_crc(w));
 		return;
 	}
 	if (job_restore(j, err, sizeof err) != 0) {
@@ -439,7 +362,7 @@ loaded_note(worker *w, job *j, char *note, size_t notelen, double *secs,
 	job_stopped_at(t, stop, sizeof stop);
 	if (!resumable)
 		snprintf(note, notelen, "finished");
-	else if (data_crc(w) != j->rec.conf.data_crc) {
+	else if (!worker_fits(w, &j->rec.conf, &w->view)) {
 		snprintf(note, notelen, "interrupted at %s, on other data",
 		    stop);
 		resumable = 0;
@@ -448,8 +371,24 @@ loaded_note(worker *w, job *j, char *note, size_t notelen, double *secs,
 	return resumable;
 }
 
+/* The modification time of run name's directory (a file renamed into it
+ * changes it).  Returns 0, or -1. */
+static int
+dir_mtime(const worker *w, const char *name, struct timespec *mt)
+{
+	char        path[4400];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/%s", w->root, name);
+	if (stat(path, &st) != 0)
+		return -1;
+	*mt = st.st_mtim;
+	return 0;
+}
+
 /*
- * Read the newest run and publish it as WORKER_LOADED, with its model
+ * Read run w->load_name (the newest when "") and publish it as
+ * WORKER_LOADED, with its model
  * (job_model) and that model's test-set predictions at its row's scale,
  * computed as execute() does for a finished job (the same batch cap, so
  * the same predictions, bit for bit), when the run was trained on the
@@ -466,10 +405,19 @@ do_load(worker *w)
 	uint8_t      *pred = NULL;
 	float        *conf = NULL, mscale = 0.0f;
 	double        acc = 0.0, secs = 0.0;
-	int           nep = 0, ok, resumable = 0;
+	int           nep = 0, ok, resumable = 0, fits = 0, mrow;
 
-	ok = j != NULL && run_latest(w->root, name, sizeof name,
-	    &w->watch_mtime, NULL, 0) == 0;
+	pthread_mutex_lock(&w->mu);
+	memcpy(name, w->load_name, sizeof name);
+	pthread_mutex_unlock(&w->mu);
+	/* A run chosen in the browser is followed by itself; else the
+	 * newest. */
+	w->watch_pinned = name[0] != '\0';
+	if (w->watch_pinned)
+		ok = j != NULL && dir_mtime(w, name, &w->watch_mtime) == 0;
+	else
+		ok = j != NULL && run_latest(w->root, name, sizeof name,
+		    &w->watch_mtime, NULL, 0) == 0;
 	if (ok)
 		snprintf(w->watch_name, sizeof w->watch_name, "%s", name);
 	if (ok && (job_open(j, w->root, name, err, sizeof err) != 0 ||
@@ -477,15 +425,20 @@ do_load(worker *w)
 	    job_restore(j, err, sizeof err) != 0)) {
 		pthread_mutex_lock(&w->mu);
 		if (!w->busy) {
-			worker_say_locked(w, "cannot show the last run: %s",
+			worker_say_locked(w, "cannot show run %s: %s", name,
 			    err);
 			worker_publish_locked(w);
 		}
 		pthread_mutex_unlock(&w->mu);
 		ok = 0;
 	}
-	if (ok)
+	if (ok) {
 		resumable = loaded_note(w, j, note, sizeof note, &secs, &nep);
+		fits = worker_fits(w, &j->rec.conf, &w->view);
+	}
+	for (mrow = ok ? j->table.n - 1 : -1; mrow >= 0 &&
+	    j->table.rows[mrow].nhist == 0; mrow--)
+		;
 	/* Written by another process right now: followed, not resumed. */
 	if (ok && (rs.alive || (rs.elsewhere && strcmp(rs.state,
 	    "running") == 0) || (rs.nshards > 1 && strcmp(rs.state,
@@ -499,10 +452,10 @@ do_load(worker *w)
 	}
 	/* Not worth the test-set pass when a job already owns the screen
 	 * (checked again below: one may start during the pass). */
-	if (ok && !worker_busy(w) && data_crc(w) == j->rec.conf.data_crc &&
+	if (ok && !worker_busy(w) && fits &&
 	    (m = job_model(&j->rec, &j->table, &mscale, err,
-	    sizeof err)) != NULL && predict_test_set(w, m, mscale,
-	    j->rec.conf.cfg.seed, &pred, &conf, &acc) != 0) {
+	    sizeof err)) != NULL && worker_predict_test_set(w, m,
+	    &j->table.rows[mrow], &pred, &conf, &acc) != 0) {
 		mlp_free(m);
 		m = NULL;
 	}
@@ -510,8 +463,14 @@ do_load(worker *w)
 	/* A job started meanwhile owns the screen, and its model. */
 	if (ok && !w->busy) {
 		if (m != NULL)
-			keep_model_locked(w, &m, &pred, &conf, mscale, j->kind,
-			    acc);
+			worker_keep_model_locked(w, &m, &pred, &conf, mscale,
+			    j->kind, acc, mrow, j->rec.id);
+		w->shown = j->rec;
+		w->have_shown = 1;
+		w->shown_fits = fits;
+		w->shown_kind = j->kind;
+		st->train_n = j->rec.conf.train_limit;
+		st->test_n = j->rec.conf.test_limit;
 		sweep_table_copy(&w->pub.table, &j->table);
 		sweep_table_copy(&w->pub.sweep, &j->table);
 		st->have_sweep = 1;
@@ -557,7 +516,10 @@ wait_or_changed(worker *w)
 	if (pthread_cond_timedwait(&w->cv, &w->mu, &until) == 0)
 		return 0;  /* woken: a request to look at first */
 	pthread_mutex_unlock(&w->mu);
-	changed = run_latest(w->root, name, sizeof name, &mt, NULL, 0) == 0 &&
+	if (w->watch_pinned)
+		snprintf(name, sizeof name, "%s", w->watch_name);
+	changed = (w->watch_pinned ? dir_mtime(w, name, &mt) :
+	    run_latest(w->root, name, sizeof name, &mt, NULL, 0)) == 0 &&
 	    (strcmp(name, w->watch_name) != 0 ||
 	    mt.tv_sec != w->watch_mtime.tv_sec ||
 	    mt.tv_nsec != w->watch_mtime.tv_nsec);
@@ -576,10 +538,11 @@ worker_main(void *arg)
 			worker_job   kind = w->pend_job;
 			train_config cfg = w->pend_cfg;
 			sweep_plan   grid = w->pend_plan;
+			size_t       trn = w->pend_train_n, ten = w->pend_test_n;
 
 			w->job_pending = 0;
 			pthread_mutex_unlock(&w->mu);
-			do_job(w, kind, &cfg, &grid);
+			do_job(w, kind, &cfg, &grid, trn, ten);
 			pthread_mutex_lock(&w->mu);
 		} else if (w->want_resume) {
 			char name[4096];
@@ -594,9 +557,17 @@ worker_main(void *arg)
 			pthread_mutex_unlock(&w->mu);
 			do_load(w);
 			pthread_mutex_lock(&w->mu);
+		} else if (w->want_select) {
+			pthread_mutex_unlock(&w->mu);
+			worker_do_select(w);
+			pthread_mutex_lock(&w->mu);
+		} else if (w->want_probe && !w->busy) {
+			pthread_mutex_unlock(&w->mu);
+			worker_do_probe(w);
+			pthread_mutex_lock(&w->mu);
 		} else if (w->want_predict) {
 			pthread_mutex_unlock(&w->mu);
-			do_predict(w);
+			worker_do_predict(w);
 			pthread_mutex_lock(&w->mu);
 		} else if (w->root[0] != '\0' && !w->busy &&
 		    (w->pub.st.state == WORKER_IDLE ||
@@ -631,6 +602,7 @@ worker_new(const dataset *ds, const char *runs_root, char *err,
 	}
 	w->pub.st.version = 1;  /* a zeroed copy differs from it */
 	w->pub.st.eta = w->pub.st.sec_per_epoch = -1.0;
+	w->pub.st.probe_spe = -1.0;
 	w->pub.st.acc = w->pub.st.loss = NAN;
 	w->cur.table.current = -1;
 	atomic_init(&w->ctl.cancel, 0);

@@ -81,12 +81,29 @@ ok() {  # ok STATUS NAME
 cap() { $T capture-pane -p -t nt 2>/dev/null; }
 capc() { $T capture-pane -e -p -t nt 2>/dev/null; }
 
-# wait_for SECONDS EXTENDED-REGEX: poll the screen until the pattern shows.
+# settle: $OUT/screen becomes a frame drawn whole (tmux may be caught
+# between the chunks of one redraw): two captures alike, at most ~1 s.
+settle() {
+	_k=0
+	while [ $_k -lt 20 ]; do
+		sleep 0.05
+		cap > "$OUT/screen.2"
+		cmp -s "$OUT/screen" "$OUT/screen.2" && return 0
+		mv "$OUT/screen.2" "$OUT/screen"
+		_k=$((_k + 1))
+	done
+}
+
+# wait_for SECONDS EXTENDED-REGEX: poll the screen until the pattern shows;
+# then the screen file holds a settled frame for the checks that follow.
 wait_for() {
 	_end=$(($(date +%s) + $1))
 	while :; do
 		cap > "$OUT/screen"
-		grep -Eq -- "$2" "$OUT/screen" && return 0
+		if grep -Eq -- "$2" "$OUT/screen"; then
+			settle
+			return 0
+		fi
 		[ "$(date +%s)" -ge "$_end" ] && return 1
 		sleep 0.1
 	done
@@ -163,7 +180,7 @@ suite() {  # suite LABEL ASCII(0/1) ENV...
 	shift 2
 	start "$label" "$@"
 
-	wait_for 20 'Samples' && wait_for 5 'Training' && wait_for 5 'Sweep' \
+	wait_for 20 'Samples' && wait_for 5 'Training' && wait_for 5 'Accuracy vs noise' \
 	    && grep -q "$TITLE" "$OUT/screen"
 	ok $? "$label: start screen shows title and the three panes"
 	grep -Eq 'train #0' "$OUT/screen" && grep -Eq "label +$L0" "$OUT/screen"
@@ -190,28 +207,99 @@ suite() {  # suite LABEL ASCII(0/1) ENV...
 	cmp -s "$OUT/clean.before" "$OUT/clean.after"
 	ok $? "$label: the original stays as it was"
 
+	# The form: s opens it with the command line's values, Esc closes it
+	# without a job, s and Enter start the sweep.
 	$T send-keys -t nt s
+	wait_for 5 'New sweep' && wait_for 5 'Enter starts, Esc cancels' &&
+	    wait_for 5 'scales +0,1' && grep -Eq 'epochs +2' "$OUT/screen" &&
+	    grep -q 'est\. ' "$OUT/screen"
+	ok $? "$label: s opens the job form (scales 0,1, epochs 2, an estimate)"
+	$T send-keys -t nt Escape
+	wait_gone 5 'New sweep' && wait_for 5 'sweep not started'
+	ok $? "$label: Esc closes the form without a job"
+	$T send-keys -t nt s
+	wait_for 5 'New sweep'
+	$T send-keys -t nt Enter
 	wait_for 90 'sweep done'
-	ok $? "$label: s runs the two-scale sweep to the end"
+	ok $? "$label: s Enter runs the two-scale sweep to the end"
 	cap > "$OUT/screen"
-	grep -Eq ' 0 train .*[0-9]+\.[0-9][0-9]' "$OUT/screen" &&
-	    grep -Eq ' 1 train .*[0-9]+\.[0-9][0-9]' "$OUT/screen" &&
+	grep -Eq '[ >*]0 train .*[0-9]+\.[0-9][0-9]' "$OUT/screen" &&
+	    grep -Eq '[ >*]1 train .*[0-9]+\.[0-9][0-9]' "$OUT/screen" &&
 	    grep -Eq ' val .*[0-9]+\.[0-9][0-9]' "$OUT/screen"
 	ok $? "$label: sweep pane has train and val values for scales 0 and 1"
 	if [ "$ascii" -eq 0 ]; then
-		grep -q '1 train █' "$OUT/screen" && grep -Eq 'acc +[▁▂▃▄▅▆▇█]{2}' "$OUT/screen"
+		grep -q '1 train █' "$OUT/screen" && grep -q '┤' "$OUT/screen" &&
+		    grep -q '└┬' "$OUT/screen"
 	else
-		grep -q '1 train #' "$OUT/screen" && grep -Eq 'acc +[_.=^-]{2}' "$OUT/screen"
+		grep -q '1 train #' "$OUT/screen" && grep -Eq '^ *[0-9.]+\+[ *o]' "$OUT/screen" &&
+		    grep -Eq '^ +\+\+-+\+' "$OUT/screen"
 	fi
-	ok $? "$label: bars and two-epoch sparklines drawn"
+	ok $? "$label: bars and the epoch plot with its axes drawn"
 	[ "$ascii" -eq 0 ] || ascii_only
 	ok $? "$label: sweep screen glyph set"
 
-	rm -f "$OUT"/noisetop-sweep.*
+	# Selecting a row: its model is the sample pane's (the model line).
+	$T send-keys -t nt k
+	wait_for 10 'model [0-9]{8}-[0-9]{6}-sweep @ 0$' &&
+	    grep -q 'curves @0 ' "$OUT/screen"
+	ok $? "$label: k selects scale 0: its curves and its model"
+	$T send-keys -t nt j
+	wait_for 10 'model [0-9]{8}-[0-9]{6}-sweep @ 1$' &&
+	    grep -q 'curves @1 ' "$OUT/screen" && grep -q '>1 train' "$OUT/screen"
+	ok $? "$label: j selects scale 1: the model line changes"
+	if [ "$ascii" -eq 0 ]; then
+		# A click (xterm's SGR mouse report) on scale 0's row.
+		_y=$(grep -n '[ >*x]0 train' "$OUT/screen" | head -1 | cut -d: -f1)
+		$T send-keys -t nt -l "$(printf '\033[<0;70;%dM\033[<0;70;%dm' "$_y" "$_y")"
+		wait_for 10 'model [0-9]{8}-[0-9]{6}-sweep @ 0$' &&
+		    grep -q '>0 train' "$OUT/screen"
+		ok $? "$label: a click on scale 0's row selects it (line $_y)"
+		$T send-keys -t nt j
+		wait_for 10 'model [0-9]{8}-[0-9]{6}-sweep @ 1$'
+	fi
+
+	# v: the per-epoch table, the confusion matrix, the train x test
+	# matrix, then the curves again.
+	$T send-keys -t nt v
+	wait_for 5 ' ep +acc +loss +val +vloss' && grep -Eq '^ +2 +[0-9]+\.[0-9]{2} ' "$OUT/screen"
+	ok $? "$label: v shows the per-epoch table"
+	$T send-keys -t nt v
+	wait_for 5 'confusion @1' && grep -Eq 't.p +0 +1 +2 .* 9 +acc' "$OUT/screen" &&
+	    grep -Eq '^ +all +[0-9]+\.[0-9]' "$OUT/screen"
+	ok $? "$label: v again shows the confusion matrix with per-class accuracy"
+	$T send-keys -t nt j
+	wait_for 5 'true [0-9] as [0-9]: [0-9]+, m shows them'
+	ok $? "$label: j chooses the biggest confusion"
+	$T send-keys -t nt v
+	wait_for 5 'train x test' && grep -Eq 'train.test +0 +1' "$OUT/screen"
+	ok $? "$label: v again shows the train x test matrix"
+	$T send-keys -t nt v
+	wait_for 5 'curves @'
+	ok $? "$label: and v goes back to the curves"
+
+	# The run browser lists the sweep, and Esc closes it.
+	$T send-keys -t nt o
+	wait_for 5 'Runs \(1\)' && grep -Eq '[0-9]{8}-[0-9]{6}-sweep +[A-Z]+' "$OUT/screen" &&
+	    grep -q 'finished' "$OUT/screen" && grep -q '2000/500' "$OUT/screen"
+	ok $? "$label: o lists the sweep run (data, limits, status)"
+	$T send-keys -t nt Escape
+	wait_gone 5 'Runs \('
+	ok $? "$label: Esc closes the run browser"
+
+	# e writes into the run's directory, and never over an export.
 	$T send-keys -t nt e
-	wait_for 5 'exported \./noisetop-sweep\.csv' &&
-	    [ -s "$OUT/noisetop-sweep.csv" ] && [ -s "$OUT/noisetop-sweep.json" ]
-	ok $? "$label: e exports the sweep as CSV and JSON"
+	wait_for 5 'exported .*/runs-'"$label"'/[0-9]{8}-[0-9]{6}-sweep/export-[0-9]{8}-[0-9]{6}\.csv' &&
+	    ls "$OUT/runs-$label"/*-sweep/export-*.csv >/dev/null 2>&1 &&
+	    ls "$OUT/runs-$label"/*-sweep/export-*.json >/dev/null 2>&1 &&
+	    grep -q 'train 2000 test 500' "$OUT/runs-$label"/*-sweep/export-*.csv
+	ok $? "$label: e exports CSV and JSON into the run's directory, with the limits"
+	$T send-keys -t nt e
+	wait_for 5 'export-[0-9]{8}-[0-9]{6}-2\.csv|export-[0-9]{8}-[0-9]{6}\.csv' &&
+	    _end=$(($(date +%s) + 5)) &&
+	    until [ "$(ls "$OUT/runs-$label"/*-sweep/export-*.csv | wc -l)" -ge 2 ] ||
+	        [ "$(date +%s)" -ge "$_end" ]; do sleep 0.1; done &&
+	    [ "$(ls "$OUT/runs-$label"/*-sweep/export-*.csv | wc -l)" -eq 2 ]
+	ok $? "$label: a second e writes a second file, not over the first"
 
 	$T send-keys -t nt Tab
 	wait_for 5 'test #0$' && grep -Eq "label +$T0" "$OUT/screen"
@@ -232,11 +320,24 @@ suite() {  # suite LABEL ASCII(0/1) ENV...
 	wait_for 5 'train #' && wait_gone 5 '[0-9]+ of [0-9]+'
 	ok $? "$label: m again and Tab: back to all training images"
 
+	# m from the matrix browses the chosen (true, predicted) cell.
+	$T send-keys -t nt v v
+	wait_for 5 'true [0-9] as [0-9]: [0-9]+, m shows them'
+	pair=$(sed -n 's/.*true \([0-9]\) as \([0-9]\): .*/\1 \2/p' "$OUT/screen" | head -1)
+	$T send-keys -t nt m
+	wait_for 5 "true ${pair% *} as ${pair#* }\$" && grep -Eq "label +${pair% *}" "$OUT/screen" &&
+	    grep -q 'test #' "$OUT/screen"
+	ok $? "$label: m from the matrix browses that cell's images ($pair)"
+	$T send-keys -t nt m Tab
+	wait_for 5 'train #' && wait_gone 5 '[0-9]+ of [0-9]+'
+
 	# A compare job (the process's runs 3 and 4, after the sweep's two),
 	# held at its test point and paused, then cancelled.
 	$T send-keys -t nt c
+	wait_for 5 'New compare'
+	$T send-keys -t nt Enter
 	wait_file 60 "$OUT/stop" && wait_for 20 'training compare'
-	ok $? "$label: c starts the comparison"
+	ok $? "$label: c Enter starts the comparison"
 	$T send-keys -t nt p
 	wait_for 5 'PAUSED'
 	ok $? "$label: p pauses"
@@ -249,21 +350,72 @@ suite() {  # suite LABEL ASCII(0/1) ENV...
 	$T send-keys -t nt x
 	wait_for 10 'compare cancelled'
 	ok $? "$label: x cancels the paused job"
-	grep -Eq '1 train .*[0-9]+\.[0-9][0-9]' "$OUT/screen"
-	ok $? "$label: finished sweep results stay on screen"
+	grep -Eq '[ >x]0 train +-$' "$OUT/screen"
+	ok $? "$label: the chart shows the compare's rows (none finished), not the older sweep's"
 
-	$T send-keys -t nt '?'
-	wait_for 5 'any key closes this help'
-	ok $? "$label: ? opens the help"
-	[ "$ascii" -eq 0 ] || ascii_only
-	ok $? "$label: help overlay glyph set"
+	# A grid of two seeds from the form: whiskers (mean +- sd) in the
+	# chart, the seed of the selected row, the grid in the run browser.
+	$T send-keys -t nt s
+	wait_for 5 'New sweep' && wait_for 5 'Enter starts'
+	$T send-keys -t nt Up Up Up C-u 2 Enter
+	wait_for 60 'sweep done'
+	if [ "$ascii" -eq 0 ]; then _pm='±'; else _pm='\+-'; fi
+	wait_for 5 "[0-9]+\.[0-9][0-9]${_pm}[0-9]+\.[0-9][0-9]" &&
+	    grep -q 'selected: gaussian, seed [12] of 2' "$OUT/screen"
+	ok $? "$label: a two-seed sweep: whiskers with mean${_pm}sd, the selected seed"
+	$T send-keys -t nt o
+	wait_for 5 'Runs \(' && grep -q 'gaussian fixed, 2 seeds' "$OUT/screen"
+	ok $? "$label: the run browser shows the grid (gaussian fixed, 2 seeds)"
+	$T send-keys -t nt Escape
+	wait_gone 5 'Runs \('
+	$T send-keys -t nt s
+	wait_for 5 'New sweep' && wait_for 5 'seeds +2' &&
+	    grep -q '^seeds = 2$' "$OUT/home/.config/noisetop/form.conf"
+	ok $? "$label: the form remembers the last values (form.conf)"
+	$T send-keys -t nt Escape
+	wait_gone 5 'New sweep'
+	# Later suites start from the command line again.
+	rm -f "$OUT/home/.config/noisetop/form.conf"
+
+	if [ "$ascii" -eq 0 ]; then
+		$T send-keys -t nt F1
+		_h=F1
+	else
+		$T send-keys -t nt '?'
+		_h='?'
+	fi
+	wait_for 5 'any key closes this help' && grep -q 'noisetop keys' "$OUT/screen" &&
+	    grep -q 'F10' "$OUT/screen"
+	ok $? "$label: $_h opens the framed help"
+	if [ "$ascii" -eq 0 ]; then
+		grep -q '┌─ noisetop keys' "$OUT/screen" && grep -q '└─' "$OUT/screen"
+	else
+		grep -q '+- noisetop keys' "$OUT/screen" && ascii_only
+	fi
+	ok $? "$label: help overlay framed in the glyph set"
 	$T send-keys -t nt Escape
 	wait_gone 5 'any key closes this help'
 	ok $? "$label: a key closes the help"
+	$T send-keys -t nt Z
+	wait_for 5 '\? for help'
+	ok $? "$label: an unknown key says ? for help"
+
+	# 80x24: nothing cut mid-number.
+	$T resize-window -t nt -x 80 -y 24
+	wait_for 5 'train 2000  test 500' && [ "$(cap | wc -l)" -eq 24 ] &&
+	    ! grep -Eq '[0-9]\.[0-9]*[0-9]{3}[0-9]+\.' "$OUT/screen" &&
+	    ! grep -Eq 'pred [0-9] +[0-9.]+% (MIS|MI|M)$' "$OUT/screen"
+	ok $? "$label: 80x24 keeps the sizes and predictions whole"
+
+	# 200x60: the ladder and taller charts use most of the lines.
+	$T resize-window -t nt -x 200 -y 60
+	wait_for 5 'Noise ladder' && [ "$(cap | wc -l)" -eq 60 ] &&
+	    [ "$(cap | grep -c '[^ ]')" -ge 50 ] && grep -Eq 'pred [0-9] (ok|MISS)' "$OUT/screen"
+	ok $? "$label: 200x60 shows the noise ladder with predictions, $(cap | grep -c '[^ ]') of 60 lines used"
 
 	$T resize-window -t nt -x 120 -y 40
 	wait_for 5 "$(printf '.{%d}' 118)" && [ "$(cap | wc -l)" -eq 40 ] &&
-	    wait_for 5 'Sweep'
+	    wait_for 5 'Accuracy vs noise'
 	ok $? "$label: resize to 120x40 redraws at the new size"
 	$T resize-window -t nt -x 40 -y 10
 	wait_for 5 'enlarge the terminal'
@@ -272,9 +424,15 @@ suite() {  # suite LABEL ASCII(0/1) ENV...
 	wait_for 5 'Samples' && wait_gone 5 'enlarge the terminal'
 	ok $? "$label: back to 100x30 shows the panes again"
 
-	$T send-keys -t nt q
+	if [ "$ascii" -eq 0 ]; then
+		$T send-keys -t nt F10
+		_q=F10
+	else
+		$T send-keys -t nt q
+		_q=q
+	fi
 	wait_for 10 'NOISETOP-EXIT=0'
-	ok $? "$label: q quits with status 0"
+	ok $? "$label: $_q quits with status 0"
 	flags=$($T display -p -t nt '#{alternate_on}#{keypad_cursor_flag}#{cursor_flag}')
 	[ "$flags" = "001" ]
 	ok $? "$label: terminal restored (alternate screen off, keypad off, cursor on: $flags)"
@@ -289,6 +447,7 @@ start sigterm NOISETOP_TEST_STOP=1:1:2 TERM=screen-256color LANG=C.UTF-8 \
     LC_ALL=C.UTF-8
 wait_for 20 'Samples'
 $T send-keys -t nt c
+wait_for 5 'New compare' && $T send-keys -t nt Enter
 wait_file 60 "$OUT/stop" && wait_for 20 'training compare'
 pid=$(dash_pid)
 [ -n "$pid" ] && kill -TERM "$pid"
@@ -309,6 +468,7 @@ start runs NOISETOP_TEST_STOP=2:2:0 TERM=xterm-256color LANG=C.UTF-8 \
 wait_for 20 'Samples' && wait_for 5 'Training: no job yet'
 ok $? "runs: nothing to show in an empty runs directory"
 $T send-keys -t nt t
+wait_for 5 'New train' && $T send-keys -t nt Enter
 wait_for 60 'train done in [0-9]+ s: run .*/runs-runs/[0-9]{8}-[0-9]{6}-train'
 ok $? "runs: t records a run; the status line names its directory"
 d=$(ls -d "$R"/*-train 2>/dev/null | head -1)
@@ -321,10 +481,11 @@ grep -q '^kind = train$' "$d/config.txt" &&
     { [ "$TITLE" = SYNTHETIC ] && grep -q "^synthetic = 1$" "$d/config.txt" ||
     grep -q "^data_dir = /" "$d/config.txt"; }
 ok $? "runs: config.txt has the kind, the limits, the data (absolute dir or synthetic), the checksum"
-grep -q "Training: train  run $(basename "$d")" "$OUT/screen"
-ok $? "runs: the training pane names the run"
+grep -q "model $(basename "$d") @ 0.5" "$OUT/screen"
+ok $? "runs: the sample pane names the run's model"
 
 $T send-keys -t nt s
+wait_for 5 'New sweep' && $T send-keys -t nt Enter
 wait_file 60 "$OUT/stop" && wait_file 60 "$R/*-sweep/ckpt-0.bin"
 $T send-keys -t nt p
 wait_for 5 'PAUSED' && $T send-keys -t nt q && wait_for 5 'quit and cancel' &&
@@ -342,10 +503,11 @@ ok $? "runs: 'noisetop runs' lists it as interrupted"
 # (run 3) stops after its first epoch is on disk.
 start runs NOISETOP_TEST_STOP=3:2:0 TERM=xterm-256color LANG=C.UTF-8 \
     LC_ALL=C.UTF-8
-wait_for 20 "Training: loaded run $id" && wait_for 5 'interrupted at scale' &&
-    grep -Eq 'acc +[▁▂▃▄▅▆▇█]+ +[0-9]+\.[0-9][0-9]%' "$OUT/screen" &&
-    grep -Eq ' 0 train .*[0-9]+\.[0-9][0-9]' "$OUT/screen" &&
-    grep -q 'final accuracy vs noise (loaded)' "$OUT/screen"
+wait_for 20 "(Training: loaded run|Loaded) $id" && wait_for 5 'interrupted at scale' &&
+    grep -q '┤' "$OUT/screen" &&
+    grep -Eq '[ >x]0 train .*[0-9]+\.[0-9][0-9]' "$OUT/screen" &&
+    grep -Eq 'Accuracy.*\(loaded' "$OUT/screen" &&
+    grep -q 'train 2000 test 500' "$OUT/screen"
 ok $? "runs: a restart shows the interrupted sweep's curves and chart, labelled $id"
 $T send-keys -t nt r
 wait_for 10 "resumed run $id at scale [01] \([12] of 2\), epoch [0-2]/2"
@@ -362,6 +524,7 @@ ok $? "runs: r with nothing interrupted says so"
 # A compare stopped by SIGTERM, refused on other data, then finished by
 # the headless resume.
 $T send-keys -t nt c
+wait_for 5 'New compare' && $T send-keys -t nt Enter
 wait_file 60 "$OUT/stop" && wait_file 60 "$R/*-compare/ckpt-0.bin"
 pid=$(dash_pid)
 [ -n "$pid" ] && kill -TERM "$pid"
@@ -374,12 +537,41 @@ ok $? "runs: the compare is interrupted"
 XARGS="--train-limit 1000"
 start runs TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
 XARGS=
-wait_for 20 "Training: loaded run $id" && wait_for 5 'on other data'
+wait_for 20 "(Training: loaded run|Loaded) $id" && wait_for 5 'on other data'
 ok $? "runs: on other data the run is shown as such"
 $T send-keys -t nt r
 wait_for 10 "run $id not resumed: it was trained on other data" &&
     grep -q 'state = interrupted' "$d/state.txt"
 ok $? "runs: r refuses it on other data, naming the run"
+# The browser: marking overlays a run, d asks, n keeps, y deletes.
+$T send-keys -t nt o
+wait_for 5 'Runs \(3\)' && grep -q 'on other data\|interrupted' "$OUT/screen"
+ok $? "runs: o lists the three runs"
+$T send-keys -t nt j Space
+wait_for 5 '1 run overlaid'
+$T send-keys -t nt Escape
+wait_for 5 'A val' && grep -Eq 'A [0-9]{8}-[0-9]{6}-sweep' "$OUT/screen"
+ok $? "runs: a marked run is overlaid in the chart (A val)"
+$T send-keys -t nt o
+wait_for 5 'Runs \(3\)'
+$T send-keys -t nt j j d
+wait_for 5 'delete run [0-9]{8}-[0-9]{6}-train and its files\? \(y/n\)'
+asked=$?
+$T send-keys -t nt n
+[ $asked -eq 0 ] && wait_gone 5 'and its files\?' &&
+    [ -d "$(ls -d "$R"/*-train | head -1)" ]
+ok $? "runs: d asks first, and n keeps the run"
+$T send-keys -t nt d
+wait_for 5 'and its files\?'
+$T send-keys -t nt y
+wait_for 5 'deleted run [0-9]{8}-[0-9]{6}-train' && wait_for 5 'Runs \(2\)' &&
+    [ -z "$(ls -d "$R"/*-train 2>/dev/null)" ]
+ok $? "runs: y deletes it, files and directory"
+sid=$(basename "$(ls -d "$R"/*-sweep | head -1)")
+$T send-keys -t nt Home j Enter
+wait_gone 5 'Runs \(' && wait_for 10 "(Training: loaded run|Loaded) $sid" &&
+    wait_for 10 'Accuracy.*loaded 2000/500' && ! grep -q "model $sid" "$OUT/screen"
+ok $? "runs: Enter loads the chosen run ($sid), its limits shown, its model not used on other data"
 $T send-keys -t nt q
 wait_for 10 'NOISETOP-EXIT=0'
 (cd "$OUT" && eval "env $DENV '$NOISETOP'" resume --runs "$R" --no-progress \

@@ -55,6 +55,39 @@ wait_for(worker *w, worker_snapshot *s, int (*done)(const worker_snapshot *),
 }
 
 static int
+limited_done(const worker_snapshot *s)
+{
+	return s->st.state == WORKER_DONE && s->st.train_n == 256 &&
+	    s->table.n == 3 && sweep_table_finished(&s->table);
+}
+
+static int
+one_epoch_done(const worker_snapshot *s)
+{
+	return s->st.state == WORKER_DONE && s->st.job == WORKER_JOB_TRAIN &&
+	    s->table.n == 1 && s->table.rows[0].nhist == 1;
+}
+
+static int
+row0_kept_running(const worker_snapshot *s)
+{
+	return s->st.state == WORKER_RUNNING && s->st.have_model &&
+	    s->st.model_row == 0 && strcmp(s->st.model_run, s->st.run_id) == 0;
+}
+
+static int
+row0_kept(const worker_snapshot *s)
+{
+	return s->st.have_model && s->st.model_row == 0;
+}
+
+static int
+probed(const worker_snapshot *s)
+{
+	return s->st.probe_spe > 0.0;
+}
+
+static int
 finished(const worker_snapshot *s)
 {
 	return s->st.state != WORKER_RUNNING && s->st.state != WORKER_IDLE;
@@ -453,6 +486,98 @@ main(void)
 	ok(s.st.state == WORKER_CANCELLED && s.st.model_scale == 0.5f &&
 	    s.st.model_job == WORKER_JOB_TRAIN,
 	    "cancelled; the kept model is still the train job's");
+
+	/* A sweep on the first images only; then a finished row's model
+	 * selected from its checkpoint; then the probe of the form. */
+	{
+		sweep_plan p;
+		int        epochs = cfg.epochs;
+
+		cfg.epochs = 2;
+
+		sweep_plan_default(&p, scales, 3);
+		p.ntest = 0;
+		unsetenv("NOISETOP_TEST_STOP");
+		ok(worker_start_limited(w, WORKER_JOB_SWEEP, &cfg, &p, 256, 64,
+		    msg, sizeof msg) == 0, "a sweep on 256/64 images starts");
+		ok(wait_for(w, &s, limited_done, 60) &&
+		    s.st.train_n == 256 && s.st.test_n == 64 &&
+		    s.table.n == 3, "it finishes on 256/64 images (%zu/%zu)",
+		    s.st.train_n, s.st.test_n);
+		ok(s.st.model_row == 2 && s.st.model_scale == 2.0f &&
+		    strcmp(s.st.model_run, s.st.run_id) == 0,
+		    "the last row's model is kept, named by its run");
+		worker_select(w, 0);
+		ok(wait_for(w, &s, row0_kept, 30) && s.st.model_scale == 0.0f &&
+		    strcmp(s.st.model_run, s.st.run_id) == 0 &&
+		    s.test_pred != NULL, "worker_select(0): row 0's model, "
+		    "from its checkpoint, with its predictions");
+		worker_probe(w, &cfg);
+		ok(wait_for(w, &s, probed, 30), "worker_probe times a few "
+		    "training steps (%.2g s an image)", s.st.probe_spe);
+		cfg.epochs = epochs;
+	}
+
+	/* Paused time is not training time: a one-epoch job held at its
+	 * test point, paused there, let go, and resumed 0.3 s later (it
+	 * cannot move meanwhile, whatever the machine's speed). */
+	{
+		struct timespec ms10 = { 0, 10 * 1000 * 1000 };
+		struct timespec ms300 = { 0, 300 * 1000 * 1000 };
+		char   stopf[4200];
+		int    epochs = cfg.epochs;
+		double t1;
+
+		snprintf(stopf, sizeof stopf, "%s/stop", root);
+		cfg.epochs = 1;
+		setenv("NOISETOP_TEST_STOP", "1:1:2", 1);
+		ok(worker_start(w, WORKER_JOB_TRAIN, &cfg, &half, 1, msg,
+		    sizeof msg) == 0, "a one-epoch job starts");
+		for (t1 = clock_now(); access(stopf, F_OK) != 0 &&
+		    clock_now() - t1 < 30;)
+			nanosleep(&ms10, NULL);
+		ok(access(stopf, F_OK) == 0, "it waits at its test point");
+		worker_toggle_pause(w);
+		unlink(stopf);
+		nanosleep(&ms300, NULL);
+		worker_toggle_pause(w);
+		ok(wait_for(w, &s, one_epoch_done, 30) &&
+		    s.st.elapsed - s.table.rows[0].hist[0].seconds >= 0.28,
+		    "the epoch's %.2f s leave out the 0.3 s paused (job %.2f s)",
+		    s.table.rows[0].nhist ? s.table.rows[0].hist[0].seconds :
+		    -1.0, s.st.elapsed);
+		unsetenv("NOISETOP_TEST_STOP");
+		cfg.epochs = epochs;
+	}
+
+	/* During a sweep, a finished row's model can be selected: asked
+	 * while row 1 waits at its test point, loaded between its batches. */
+	{
+		struct timespec ms10 = { 0, 10 * 1000 * 1000 };
+		char   stopf[4200];
+		int    epochs = cfg.epochs;
+		double t1;
+
+		snprintf(stopf, sizeof stopf, "%s/stop", root);
+		cfg.epochs = 200;
+		setenv("NOISETOP_TEST_STOP", "2:1:2", 1);
+		ok(worker_start(w, WORKER_JOB_SWEEP, &cfg, scales, 3, msg,
+		    sizeof msg) == 0, "a long sweep starts");
+		for (t1 = clock_now(); access(stopf, F_OK) != 0 &&
+		    clock_now() - t1 < 60;)
+			nanosleep(&ms10, NULL);
+		ok(access(stopf, F_OK) == 0, "row 1 waits at its test point");
+		worker_snapshot_copy(w, &s);
+		worker_select(w, 0);
+		unlink(stopf);
+		ok(wait_for(w, &s, row0_kept_running, 30) &&
+		    s.st.model_scale == 0.0f && s.table.current == 1,
+		    "row 0's model is selected while row 1 trains");
+		worker_cancel(w);
+		ok(wait_for(w, &s, finished, 30), "and the sweep is cancelled");
+		unsetenv("NOISETOP_TEST_STOP");
+		cfg.epochs = epochs;
+	}
 
 	setenv("NOISETOP_TEST_STOP", "1:2:2", 1);
 	ok(worker_start(w, WORKER_JOB_SWEEP, &cfg, scales, 3, msg,

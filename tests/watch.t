@@ -57,7 +57,7 @@ check "the dashboard starts on an empty runs directory" \
 # Shard 1 of 2 trains scale 0 and waits for the other.
 "$NT" sweep "${opts[@]}" --shard 1/2 >"$tmp/s1.log" 2>&1
 check "shard 1 done: the dashboard shows the sharded run and scale 0's bars" \
-    'wait_for 20 "loaded run W" && wait_for 10 " 0 train .*[0-9]+\.[0-9][0-9]" &&
+    'wait_for 20 "loaded run W" && wait_for 10 "[ >*x]0 train .*[0-9]+\.[0-9][0-9]" &&
      wait_for 10 "sharded, followed live"'
 
 # Shard 2, held before batch 3 of its second epoch.
@@ -80,7 +80,7 @@ wait $p2
 check "the last shard finishes and merges the run" \
     'grep -q "the run is merged" "$tmp/s2.log"'
 check "the dashboard fills in scale 1 and shows the run finished" \
-    'wait_for 20 " 1 train .*[0-9]+\.[0-9][0-9]" && wait_for 10 "W \(finished\)"'
+    'wait_for 20 "[ >*x]1 train .*[0-9]+\.[0-9][0-9]" && wait_for 10 "W \(finished\)"'
 $T send-keys -t w q
 gone() {
 	local i
