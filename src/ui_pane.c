@@ -170,64 +170,6 @@ draw_samples(ui *u, ui_rect r, int zoom)
 	}
 }
 
-/* -------------------------------------------------------------- mouse */
-
-int
-ui_hit_test(const ui_hit *h, int y, int x)
-{
-	return h->w > 0 && y >= h->y && y < h->y + h->h && x >= h->x &&
-	    x < h->x + h->w;
-}
-
-int
-ui_click(ui *u, int y, int x)
-{
-	if (ui_hit_test(&u->hit_matrix, y, x)) {
-		const chart_cells *c = &u->matrix_cells;
-		int r = y - u->hit_matrix.y - c->y0;
-		int k = (x - u->hit_matrix.x - c->x0) / (c->cw > 0 ? c->cw : 1);
-
-		if (r >= 0 && r < 10 && k >= 0 && k < 10 &&
-		    x - u->hit_matrix.x >= c->x0)
-			u->cell = r * 10 + k;
-		return UI_REDRAW;
-	}
-	if (ui_hit_test(&u->hit_sweep, y, x)) {
-		const sweep_table *t = &u->snap->table;
-		int c = u->sel >= 0 && u->sel < t->n ?
-		    t->rows[u->sel].corruption_index : 0;
-
-		/* A group is a training scale: its first seed's row. */
-		for (int j = SWEEP_MAX_SCALES - 1; j >= 0; j--)
-			if (u->sweep_row_y[j] >= 0 && y >= u->sweep_row_y[j]) {
-				int i = sweep_row_index(t, c, j, 0);
-
-				if (i >= 0) {
-					u->sel = i;
-					u->sel_follow = 0;
-					ui_sync_selection(u);
-				}
-				break;
-			}
-		return UI_REDRAW;
-	}
-	if (ui_hit_test(&u->hit_ladder, y, x)) {
-		for (int k = 0; k < u->ladder_n; k++)
-			if (x - u->hit_ladder.x >= u->ladder_x[k] &&
-			    x - u->hit_ladder.x < u->ladder_x[k] + u->ladder_w) {
-				u->scale = u->snap->table.n > 0 ?
-				    u->snap->table.rows[u->ladder_row[k]].scale :
-				    u->scale;
-				u->sel_follow = 1;
-				ui_sync_selection(u);
-			}
-		return UI_REDRAW;
-	}
-	if (ui_hit_test(&u->hit_samples, y, x))
-		return ui_key(u, UI_KEY_RIGHT);
-	return UI_OK;
-}
-
 /* ----------------------------------------------------- title, status */
 
 static void
@@ -296,33 +238,6 @@ draw_status(ui *u, ui_rect r)
 		ui_key_hints(u, r.w, keys, sizeof keys);
 		ui_put(u, r.y, r.x, r.w, UI_PLAIN(UI_A_DIM), keys);
 	}
-}
-
-void
-ui_frame(const ui *u, int y, int x, int w, int h, const char *title)
-{
-	int  utf = u->cs == RENDER_UTF8, st = UI_PLAIN(UI_A_REVERSE);
-	char line[4 * 512 + 8];
-	int  len = 0;
-
-	if (w < 2 || h < 2 || w > 512)
-		return;
-	for (int r = 0; r < h; r++)
-		ui_fill(u, y + r, x, w, st);
-	for (int k = 0; k < w - 2; k++)
-		len += snprintf(line + len, sizeof line - (size_t)len, "%s",
-		    utf ? "─" : "-");
-	ui_putf(u, y, x, w, st, "%s%s%s", utf ? "┌" : "+", line,
-	    utf ? "┐" : "+");
-	ui_putf(u, y + h - 1, x, w, st, "%s%s%s", utf ? "└" : "+", line,
-	    utf ? "┘" : "+");
-	for (int r = 1; r < h - 1; r++) {
-		ui_put(u, y + r, x, 1, st, utf ? "│" : "|");
-		ui_put(u, y + r, x + w - 1, 1, st, utf ? "│" : "|");
-	}
-	if (title != NULL && w > 6)
-		ui_putf(u, y, x + 2, w - 4, UI_PLAIN(UI_A_REVERSE | UI_A_BOLD),
-		    " %s ", title);
 }
 
 /* The help overlay, from the key table, framed and centred: one column

@@ -523,3 +523,31 @@ ui_grid(const ui *u, int y, int x, const chart_grid *g)
 		}
 	}
 }
+
+/* A box with a title in the reverse style, for overlays and forms. */
+void
+ui_frame(const ui *u, int y, int x, int w, int h, const char *title)
+{
+	int  utf = u->cs == RENDER_UTF8, st = UI_PLAIN(UI_A_REVERSE);
+	char line[4 * 512 + 8];
+	int  len = 0;
+
+	if (w < 2 || h < 2 || w > 512)
+		return;
+	for (int r = 0; r < h; r++)
+		ui_fill(u, y + r, x, w, st);
+	for (int k = 0; k < w - 2; k++)
+		len += snprintf(line + len, sizeof line - (size_t)len, "%s",
+		    utf ? "─" : "-");
+	ui_putf(u, y, x, w, st, "%s%s%s", utf ? "┌" : "+", line,
+	    utf ? "┐" : "+");
+	ui_putf(u, y + h - 1, x, w, st, "%s%s%s", utf ? "└" : "+", line,
+	    utf ? "┘" : "+");
+	for (int r = 1; r < h - 1; r++) {
+		ui_put(u, y + r, x, 1, st, utf ? "│" : "|");
+		ui_put(u, y + r, x + w - 1, 1, st, utf ? "│" : "|");
+	}
+	if (title != NULL && w > 6)
+		ui_putf(u, y, x + 2, w - 4, UI_PLAIN(UI_A_REVERSE | UI_A_BOLD),
+		    " %s ", title);
+}

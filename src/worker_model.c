@@ -285,3 +285,13 @@ worker_do_probe(worker *w)
 	worker_publish_locked(w);
 	pthread_mutex_unlock(&w->mu);
 }
+
+uint32_t
+worker_data_crc(worker *w)
+{
+	if (!w->have_crc) {
+		w->crc = run_data_crc(w->ds);
+		w->have_crc = 1;
+	}
+	return w->crc;
+}

@@ -126,16 +126,6 @@ on_progress(const sweep_progress *sp, void *user)
 	return atomic_load(&w->ctl.cancel) != 0;
 }
 
-uint32_t
-worker_data_crc(worker *w)
-{
-	if (!w->have_crc) {
-		w->crc = run_data_crc(w->ds);
-		w->have_crc = 1;
-	}
-	return w->crc;
-}
-
 /* The end of a request: the worker is idle again; mu held. */
 static void
 idle_locked(worker *w)
