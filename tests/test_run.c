@@ -184,7 +184,16 @@ test_create_record_restore(void)
 	    strcmp(st.state, "running") == 0 && st.row == 0 && st.epoch == 1,
 	    "state: row 0, epoch 1");
 	record_epoch(&r, &t, 0, 2, m, &opt, err, sizeof err);
+	/* The row's end, as sweep_run reports it: done, its matrix row
+	 * written (a row is done on disk only with its row-R.txt). */
 	t.rows[0].state = SWEEP_DONE;
+	{
+		sweep_progress end = { &t, 0, NULL };
+
+		ok(run_record(&r, &end, "x", err, sizeof err) == 0 &&
+		    has_file(r.dir, "row-0.txt"),
+		    "a row's end writes its matrix row, row-0.txt: %s", err);
+	}
 	ok(record_epoch(&r, &t, 1, 1, m, &opt, err, sizeof err) == 0 &&
 	    has_file(r.dir, "ckpt-1.bin"), "record row 1 epoch 1");
 	ok(run_read_state(r.dir, &st, err, sizeof err) == 0 && st.row == 1 &&
