@@ -53,7 +53,10 @@ struct worker {
 	job             cur;      /* the running job: rows, run directory,
 	                             resume checkpoint */
 	double          run_t0;
-	int             rec_warned;   /* a failed record was reported */
+	int             rec_failed;   /* a record failed (a full disk): the
+	                                 job stops, interrupted at its last
+	                                 saved epoch */
+	char            rec_err[1024];
 	mlp            *model;    /* kept model, NULL until a job finished */
 	dataset         view;     /* the running job's data: the first
 	                             images of ds, sharing its arrays */

@@ -80,16 +80,14 @@ on_progress(const sweep_progress *sp, void *user)
 	/* At epoch ends (and row starts and ends) the run directory gets
 	 * the checkpoint, results and state: even a cancel requested during
 	 * this epoch keeps it. */
-	if (w->cur.recording) {
-		char err[1024];
-
-		if (run_record(&w->cur.rec, sp, w->cur.rec.conf.source, err,
-		    sizeof err) != 0 && !w->rec_warned) {
-			w->rec_warned = 1;
-			pthread_mutex_lock(&w->mu);
-			worker_say_locked(w, "warning: run not saved: %s", err);
-			pthread_mutex_unlock(&w->mu);
-		}
+	/* A run that cannot be recorded (a full disk) stops, its last
+	 * complete files kept; nothing more is written after the failure. */
+	if (w->rec_failed)
+		return 1;
+	if (w->cur.recording && run_record(&w->cur.rec, sp,
+	    w->cur.rec.conf.source, w->rec_err, sizeof w->rec_err) != 0) {
+		w->rec_failed = 1;
+		return 1;
 	}
 	estimate(w, p, &spe, &eta);
 	pthread_mutex_lock(&w->mu);
@@ -156,7 +154,7 @@ execute(worker *w, const char *started)
 	float    mscale;
 
 	w->run_t0 = clock_now();
-	w->rec_warned = 0;
+	w->rec_failed = 0;
 	pthread_mutex_lock(&w->mu);
 	w->busy_job = kind;
 	st->state = WORKER_RUNNING;
@@ -197,7 +195,14 @@ execute(worker *w, const char *started)
 	mscale = last >= 0 ? j->table.rows[last].scale : 0.0f;
 
 	/* A run with a row left to train stays resumable: interrupted. */
-	if (j->recording) {
+	if (j->recording && w->rec_failed) {
+		char ferr[1024];
+
+		run_interrupt(&j->rec, ferr, sizeof ferr);
+		snprintf(where, sizeof where, " (run not saved: %s; it is "
+		    "interrupted at its last saved epoch: make room, then r)",
+		    w->rec_err);
+	} else if (j->recording) {
 		char ferr[1024];
 
 		if (run_finish(&j->rec, &j->table, j->rec.conf.source,

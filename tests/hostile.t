@@ -117,6 +117,35 @@ else
 	for _ in 1 2 3 4; do skip "mounting a tmpfs is not allowed here"; done
 fi
 
+# The same in the dashboard: the job stops, says why, and the run is left
+# interrupted at its last saved epoch.
+mkdir -p "$tmp/fulld"
+if [ $can_mount -eq 1 ] && command -v tmux >/dev/null 2>&1 &&
+    mount -t tmpfs -o size=12m tmpfs "$tmp/fulld"; then
+	mounts+=("$tmp/fulld")
+	T="tmux -L nt-hostile-$$ -f /dev/null"
+	$T new-session -d -x 200 -y 40 -s f "'$NT' --train-limit 300 \
+	    --test-limit 100 --epochs 3 --runs '$tmp/fulld/runs'; sleep 600"
+	seen() {  # seen REGEX: until the screen shows it (at most 60 s)
+		local i
+		for ((i = 0; i < 600; i++)); do
+			$T capture-pane -p -t f | grep -Eq -- "$1" && return 0
+			sleep 0.1
+		done
+		return 1
+	}
+	seen "Samples" && $T send-keys -t f t && seen "Enter" &&
+	    $T send-keys -t f Enter
+	seen "run not saved: .*ckpt-0.bin: cannot write"
+	rc=$?
+	d=$(ls -d "$tmp"/fulld/runs/*-train 2>/dev/null | head -1)
+	check "dashboard on a full disk: the job stops, names the file, run interrupted at epoch 1" \
+	    '[ $rc -eq 0 ] && grep -q "state = interrupted" "$d/state.txt" && grep -q "epoch = 1" "$d/state.txt"'
+	$T kill-server 2>/dev/null
+else
+	skip "mounting a tmpfs is not allowed here (or no tmux)"
+fi
+
 # A full disk under --csv: the previous export stays as it was.
 if [ $can_mount -eq 1 ] && mount -t tmpfs -o size=256k tmpfs "$tmp/exp"; then
 	mounts+=("$tmp/exp")
