@@ -420,7 +420,8 @@ headless_show(const cli_options *o, const dataset *ds)
 	int                  ansi = cs == RENDER_UTF8 && !o->no_color &&
 	    getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO);
 	float                clean[DATASET_NPIX], noisy[DATASET_NPIX];
-	char                 a[2048], b[2048];
+	char                 a[2048], b[2048], err[NT_ERR_LEN], what[96];
+	corrupt_spec         spec;
 
 	if (o->index >= s->n) {
 		fprintf(stderr, "noisetop: --index %zu: the %s split has %zu "
@@ -428,20 +429,41 @@ headless_show(const cli_options *o, const dataset *ds)
 		    "train", s->n, s->n - 1);
 		return 2;
 	}
-	printf("%s, %s split, noise scale %g, seed %llu\n", ds->source,
-	    o->split ? "test" : "train", (double)o->cfg.noise,
-	    (unsigned long long)o->cfg.seed);
+	/* The first --corruption family (gaussian by default) at --noise,
+	 * drawn exactly as the trainer draws it (the fixed draw). */
+	spec.family = o->grid.corruptions[0];
+	spec.severity = o->cfg.noise;
+	if (corrupt_check(&spec, err, sizeof err) != 0) {
+		fprintf(stderr, "noisetop: %s\n", err);
+		return 2;
+	}
+	/* "noise scale 0.5" as always for Gaussian noise, else the family
+	 * and its severity ("impulse p=0.2"). */
+	if (spec.family == CORRUPT_GAUSSIAN)
+		snprintf(what, sizeof what, "noise scale %g",
+		    (double)o->cfg.noise);
+	else
+		corrupt_describe(&spec, what, sizeof what);
+	printf("%s, %s split, %s, seed %llu\n", ds->source,
+	    o->split ? "test" : "train", what, (unsigned long long)o->cfg.seed);
 	for (size_t i = o->index; i < o->index + o->count && i < s->n; i++) {
 		noise_clean(s->pix + i * DATASET_NPIX, 1, DATASET_NPIX, clean);
-		noise_apply(s->pix, i, 1, DATASET_NPIX, o->cfg.noise,
-		    o->cfg.seed, o->split, noisy);
+		if (sweep_corrupt(spec.family, o->cfg.noise, o->cfg.seed, s,
+		    o->split, i, 1, 0, noisy, err, sizeof err) != 0) {
+			fprintf(stderr, "noisetop: %s\n", err);
+			return 1;
+		}
 		if (ds->class_name[s->label[i]] != NULL)
 			printf("\n#%zu  label %d (%s)\n", i, s->label[i],
 			    ds->class_name[s->label[i]]);
 		else
 			printf("\n#%zu  label %d\n", i, s->label[i]);
-		printf("  %-*s  |  noisy, scale %g\n", DATASET_SIDE,
-		    "original", (double)o->cfg.noise);
+		if (spec.family == CORRUPT_GAUSSIAN)
+			printf("  %-*s  |  noisy, scale %g\n", DATASET_SIDE,
+			    "original", (double)o->cfg.noise);
+		else
+			printf("  %-*s  |  %s\n", DATASET_SIDE, "original",
+			    what);
 		for (int r = 0; r < DATASET_SIDE / 2; r++) {
 			if (ansi) {
 				render_digit_row_ansi(clean, DATASET_SIDE, r, a,

@@ -109,6 +109,10 @@ check "config.txt writes dropout = 0.2 and lr = 0.001" \
 $NT compare "${common[@]}" --train-limit 300 --epochs 2 --runs "$tmp/c" >"$tmp/cmp.log" 2>&1
 check "compare table: the column bars line up" \
     '[ "$(sed -n "/^ *| clean/,\$p" "$tmp/cmp.log" | awk -F"|" "{ print length(\$1) \" \" length(\$2) }" | sort -u | wc -l)" -eq 1 ]'
+out=$($NT show "${dargs[@]}" --train-limit 10 --test-limit 10 --corruption impulse --noise 0.2 --ascii 2>&1)
+g=$($NT show "${dargs[@]}" --train-limit 10 --test-limit 10 --noise 0.2 --ascii 2>&1)
+check "show --corruption impulse shows that family, not Gaussian noise" \
+    '[[ "$out" == *", impulse p=0.2, seed 42"* ]] && [ "$(echo "$out" | tail -14)" != "$(echo "$g" | tail -14)" ]'
 out=$($NT show --data "$tmp/nonexistent/" 2>&1)
 check "--data DIR/: no DIR// in messages" '[[ "$out" != *//* ]]'
 
