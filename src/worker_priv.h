@@ -70,6 +70,7 @@ struct worker {
 	 * processes (shards on other machines) are writing. */
 	char            watch_name[256];
 	struct timespec watch_mtime;
+	struct timespec root_mtime;    /* the runs root when last listed */
 	int             watch_pinned;  /* watch_name was chosen (worker_load) */
 	int             have_crc;
 };

@@ -366,6 +366,21 @@ loaded_note(worker *w, job *j, char *note, size_t notelen, double *secs,
 	return resumable;
 }
 
+/* Has the runs root changed (a run made or removed) since last asked? */
+static int
+root_changed(worker *w)
+{
+	struct stat st;
+	int         changed;
+
+	if (stat(w->root, &st) != 0)
+		return 1;
+	changed = st.st_mtim.tv_sec != w->root_mtime.tv_sec ||
+	    st.st_mtim.tv_nsec != w->root_mtime.tv_nsec;
+	w->root_mtime = st.st_mtim;
+	return changed;
+}
+
 /* The modification time of run name's directory (a file renamed into it
  * changes it).  Returns 0, or -1. */
 static int
@@ -504,18 +519,24 @@ wait_or_changed(worker *w)
 {
 	struct timespec until, mt;
 	char            name[256];
-	int             changed;
+	int             changed, rc;
 
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += 1;
 	if (pthread_cond_timedwait(&w->cv, &w->mu, &until) == 0)
 		return 0;  /* woken: a request to look at first */
 	pthread_mutex_unlock(&w->mu);
-	if (w->watch_pinned)
-		snprintf(name, sizeof name, "%s", w->watch_name);
-	changed = (w->watch_pinned ? dir_mtime(w, name, &mt) :
-	    run_latest(w->root, name, sizeof name, &mt, NULL, 0)) == 0 &&
-	    (strcmp(name, w->watch_name) != 0 ||
+	/*
+	 * A new run changes the root's mtime: only then is the root listed
+	 * again (run_latest stats every run); otherwise one stat of the root
+	 * and one of the run on show.
+	 */
+	snprintf(name, sizeof name, "%s", w->watch_name);
+	if (!w->watch_pinned && root_changed(w))
+		rc = run_latest(w->root, name, sizeof name, &mt, NULL, 0);
+	else
+		rc = name[0] != '\0' ? dir_mtime(w, name, &mt) : -1;
+	changed = rc == 0 && (strcmp(name, w->watch_name) != 0 ||
 	    mt.tv_sec != w->watch_mtime.tv_sec ||
 	    mt.tv_nsec != w->watch_mtime.tv_nsec);
 	pthread_mutex_lock(&w->mu);
