@@ -67,6 +67,9 @@ typedef struct {
 int cli_parse(int argc, char **argv, cli_options *o, char *err,
     size_t errlen);
 
+/* 1 when option name ("runs", without the dashes) takes a value. */
+int cli_option_takes_value(const char *name);
+
 /*
  * The usage text made from the command and option tables: everything when
  * topic is NULL, else one command's synopsis and options.  Returns 0, or

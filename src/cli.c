@@ -240,6 +240,15 @@ usage_options(FILE *f, unsigned mask)
 }
 
 int
+cli_option_takes_value(const char *name)
+{
+	for (size_t i = 0; i < NOPT; i++)
+		if (strcmp(name, options[i].name) == 0)
+			return options[i].arg != NULL;
+	return 0;
+}
+
+int
 cli_usage(FILE *f, const char *topic)
 {
 	const struct cli_cmd *c;

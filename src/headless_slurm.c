@@ -20,17 +20,11 @@
 #include "sweep.h"
 
 /* Options of `noisetop slurm` itself, or that each task sets for itself:
- * never passed on to the tasks' sweep.  The number says if it takes a
- * value. */
-static const struct {
-	const char *name;
-	int         value;
-} own[] = {
-	{ "--array-size", 1 }, { "--cpus-per-task", 1 }, { "--sbatch-arg", 1 },
-	{ "--submit", 0 }, { "--resubmit", 1 }, { "--out", 1 },
-	{ "--runs", 1 }, { "--run-id", 1 }, { "--shard", 1 },
-	{ "--threads", 1 }, { "--csv", 1 }, { "--json", 1 },
-	{ "--no-progress", 0 },
+ * never passed on to the tasks' sweep. */
+static const char *const own[] = {
+	"array-size", "cpus-per-task", "sbatch-arg", "submit", "resubmit",
+	"out", "runs", "run-id", "shard", "threads", "csv", "json",
+	"no-progress",
 };
 
 /* The sweep options of the command line, in order, minus ours. */
@@ -44,17 +38,19 @@ sweep_options(const cli_options *o, const char **out, int max)
 		size_t      k, len;
 
 		for (k = 0; k < sizeof own / sizeof own[0]; k++) {
-			len = strlen(own[k].name);
-			if (strncmp(a, own[k].name, len) == 0 &&
-			    (a[len] == '\0' || a[len] == '='))
+			len = strlen(own[k]);
+			if (strncmp(a, "--", 2) == 0 &&
+			    strncmp(a + 2, own[k], len) == 0 &&
+			    (a[2 + len] == '\0' || a[2 + len] == '='))
 				break;
 		}
 		if (k == sizeof own / sizeof own[0]) {
 			out[n++] = a;
 			continue;
 		}
-		if (own[k].value && a[strlen(own[k].name)] == '\0')
-			i++;  /* its value is the next word */
+		/* Given as "--runs DIR": its value is the next word. */
+		if (a[2 + len] == '\0' && cli_option_takes_value(own[k]))
+			i++;
 	}
 	out[n++] = "--no-progress";
 	return n;
