@@ -256,12 +256,12 @@ hidden_drop_avx2(const struct fwd_ctx *f, int i0, int j0, int mr,
 		z = _mm256_xor_si256(z, _mm256_srli_epi64(z, 31));
 		/* lane j: bits 16 (j % 4) of hash j / 4, little-endian; the
 		 * drop mask clears scale to +0 */
-		klo = _mm256_andnot_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(
-		    thr, _mm256_cvtepu16_epi32(_mm256_castsi256_si128(z)))),
-		    scale);
-		khi = _mm256_andnot_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(
-		    thr, _mm256_cvtepu16_epi32(_mm256_extracti128_si256(z, 1)))),
-		    scale);
+		klo = _mm256_castsi256_ps(_mm256_cmpgt_epi32(thr,
+		    _mm256_cvtepu16_epi32(_mm256_castsi256_si128(z))));
+		khi = _mm256_castsi256_ps(_mm256_cmpgt_epi32(thr,
+		    _mm256_cvtepu16_epi32(_mm256_extracti128_si256(z, 1))));
+		klo = _mm256_andnot_ps(klo, scale);
+		khi = _mm256_andnot_ps(khi, scale);
 		lo = _mm256_max_ps(_mm256_add_ps(_mm256_loadu_ps(row), blo),
 		    zero);
 		hi = _mm256_max_ps(_mm256_add_ps(_mm256_loadu_ps(row + 8), bhi),
