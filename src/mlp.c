@@ -151,7 +151,7 @@ struct fwd_ctx {
 	float        scale;  /* 1 / (1 - rate) */
 	uint64_t     key, step;
 	float       *probs;  /* output layer: (B, n) softmax, or NULL */
-	int          avx512; /* epi_avx512() */
+	int          simd;   /* epi_level(): the GEMM's SIMD level */
 };
 
 #ifdef MLP_HAVE_X86
@@ -195,16 +195,94 @@ hidden_drop_avx512(const struct fwd_ctx *f, int i0, int j0, int mr,
 		_mm512_storeu_ps(row, _mm512_mul_ps(v, keep));
 	}
 }
+
+
+/*
+ * The low 64 bits of each lane's a * b, which AVX2 lacks (vpmullq is
+ * AVX-512DQ): with a = ah 2^32 + al and b = bh 2^32 + bl,
+ * a b mod 2^64 = al bl + ((ah bl + al bh) << 32).  bh is b >> 32, passed
+ * in because b is a constant the caller hoists.
+ */
+__attribute__((target("avx2,fma"))) static inline __m256i
+mullo64_avx2(__m256i a, __m256i b, __m256i bh)
+{
+	__m256i cross = _mm256_add_epi64(_mm256_mul_epu32(
+	    _mm256_srli_epi64(a, 32), b), _mm256_mul_epu32(a, bh));
+
+	return _mm256_add_epi64(_mm256_mul_epu32(a, b),
+	    _mm256_slli_epi64(cross, 32));
+}
+
+/*
+ * hidden_drop_avx512() in AVX2, on the same full-width tiles: a row's four
+ * hashes in one ymm, their sixteen 16-bit lanes widened to two ymm of 32-bit
+ * and compared, the floats in two halves of 8.  key + (ctr + 1 + q) GOLDEN
+ * is one scalar multiply per row plus q GOLDEN per lane (the same sum mod
+ * 2^64); the mixing multiplies go through mullo64_avx2().  max(v, 0) with v
+ * first: vmaxps returns its second operand when either is NaN or both are
+ * zero, so NaN and -0 give +0, as "v > 0 ? v : 0" does.  Same bits as the
+ * plain loop.
+ */
+__attribute__((target("avx2,fma"))) static void
+hidden_drop_avx2(const struct fwd_ctx *f, int i0, int j0, int mr,
+    float *c, ptrdiff_t ldc)
+{
+	const __m256i quad = _mm256_set_epi64x((long long)(3 * RNG_GOLDEN),
+	    (long long)(2 * RNG_GOLDEN), (long long)RNG_GOLDEN, 0);
+	const __m256i mix1 = _mm256_set1_epi64x((long long)RNG_MIX1);
+	const __m256i mix1h = _mm256_set1_epi64x((long long)(RNG_MIX1 >> 32));
+	const __m256i mix2 = _mm256_set1_epi64x((long long)RNG_MIX2);
+	const __m256i mix2h = _mm256_set1_epi64x((long long)(RNG_MIX2 >> 32));
+	/* lanes are 0..65535 and thr at most 65536: a signed compare will do */
+	const __m256i thr = _mm256_set1_epi32((int)f->thr);
+	const __m256  scale = _mm256_set1_ps(f->scale);
+	const __m256  zero = _mm256_setzero_ps();
+	const __m256  blo = _mm256_loadu_ps(f->b + j0);
+	const __m256  bhi = _mm256_loadu_ps(f->b + j0 + 8);
+
+	for (int i = 0; i < mr; i++) {
+		uint64_t e0 = (uint64_t)(i0 + i) * f->n + (uint64_t)j0;
+		uint64_t z0 = f->key + ((f->step << 32 | e0 >> 2) + 1) *
+		    RNG_GOLDEN;
+		__m256i  z = _mm256_add_epi64(_mm256_set1_epi64x((long long)z0),
+		    quad);
+		__m256   lo, hi, klo, khi;
+		float   *row = c + i * ldc;
+
+		z = mullo64_avx2(_mm256_xor_si256(z, _mm256_srli_epi64(z, 30)),
+		    mix1, mix1h);
+		z = mullo64_avx2(_mm256_xor_si256(z, _mm256_srli_epi64(z, 27)),
+		    mix2, mix2h);
+		z = _mm256_xor_si256(z, _mm256_srli_epi64(z, 31));
+		/* lane j: bits 16 (j % 4) of hash j / 4, little-endian; the
+		 * drop mask clears scale to +0 */
+		klo = _mm256_castsi256_ps(_mm256_cmpgt_epi32(thr,
+		    _mm256_cvtepu16_epi32(_mm256_castsi256_si128(z))));
+		khi = _mm256_castsi256_ps(_mm256_cmpgt_epi32(thr,
+		    _mm256_cvtepu16_epi32(_mm256_extracti128_si256(z, 1))));
+		klo = _mm256_andnot_ps(klo, scale);
+		khi = _mm256_andnot_ps(khi, scale);
+		lo = _mm256_max_ps(_mm256_add_ps(_mm256_loadu_ps(row), blo),
+		    zero);
+		hi = _mm256_max_ps(_mm256_add_ps(_mm256_loadu_ps(row + 8), bhi),
+		    zero);
+		_mm256_storeu_ps(row, _mm256_mul_ps(lo, klo));
+		_mm256_storeu_ps(row + 8, _mm256_mul_ps(hi, khi));
+	}
+}
 #endif
 
-/* 1 when the epilogues use their AVX-512 paths: they follow the GEMM. */
+/*
+ * The SIMD level of the epilogues' own paths: they follow the GEMM kernel,
+ * which is where a test or NOISETOP_SIMD chose the level.
+ */
 static int
-epi_avx512(void)
+epi_level(void)
 {
 #ifdef MLP_HAVE_X86
-	return simd_level_of(gemm_kernel_name()) == SIMD_AVX512;
+	return simd_level_of(gemm_kernel_name());
 #else
-	return 0;
+	return SIMD_PORTABLE;
 #endif
 }
 
@@ -217,9 +295,12 @@ epi_hidden(void *ctx, int i0, int j0, int mr, int nr, float *c, ptrdiff_t ldc)
 
 #ifdef MLP_HAVE_X86
 	/* whole rows of 16, and counters that OR into step << 32 as they add */
-	if (f->drop && f->avx512 && nr == 16 && f->n % 4 == 0 &&
+	if (f->drop && f->simd >= SIMD_AVX2 && nr == 16 && f->n % 4 == 0 &&
 	    (uint64_t)(i0 + mr) * f->n < (uint64_t)1 << 34) {
-		hidden_drop_avx512(f, i0, j0, mr, c, ldc);
+		if (f->simd >= SIMD_AVX512)
+			hidden_drop_avx512(f, i0, j0, mr, c, ldc);
+		else
+			hidden_drop_avx2(f, i0, j0, mr, c, ldc);
 		return;
 	}
 #endif
@@ -317,7 +398,7 @@ forward_team(mlp *m, const float *x, int batch, int train,
 			int            in = m->size[l], out = m->size[l + 1];
 			struct fwd_ctx f = { m->b[l], out, 0, 0, 1.0f,
 			    dropout_key + (uint64_t)l, step, NULL,
-			    epi_avx512() };
+			    epi_level() };
 			gemm_extra     ex = { l < L - 1 ? epi_hidden : epi_logits,
 			    &f, NULL, m->bf16, NULL };
 

@@ -1,6 +1,7 @@
 /* The MLP's gradients against finite differences; Adam against a scalar
  * reference; the team entry points against the plain ones; a short training
- * run.  The kernel-dependent checks run under every SIMD path the CPU has
+ * run; the hidden epilogue's SIMD paths against its plain loop.  The
+ * kernel-dependent checks run under every SIMD path the CPU has
  * (the portable one always), as a CPU without AVX2 would run them. */
 #include "mlp.h"
 
@@ -287,6 +288,149 @@ kernels_same_bits(void)
 	    "steps: avx2 and avx512 kernels give bit-identical weights");
 }
 
+/*
+ * The hidden epilogue (bias, ReLU, dropout) gives the same bits on every
+ * path: the plain loop (every tile under the portable GEMM; the ragged
+ * 4-column tile of the 84-wide layer and all of the 30-wide one under every
+ * kernel), hidden_drop_avx2 and hidden_drop_avx512.  The epilogue follows
+ * the GEMM kernel, and the portable kernel rounds differently from the FMA
+ * ones, so the inputs are small dyadic numbers: every product and sum in
+ * the GEMM is exact, the three kernels give the same pre-activations (held
+ * against gemm() first), and only the epilogue can differ.  The one
+ * deliberate exception is row 5 of layer 1 in the columns of EPI_NEGZ:
+ * 2^-100 * -2^-100 underflows, which an FMA from +0 rounds to -0 and a
+ * product then a sum to +0, and the bias there is -0, so the FMA kernels
+ * feed -0 into the ReLU.  x[3][5] = +inf gives +inf, -inf and (where
+ * W = 0) NaN pre-activations, two NaN biases NaN columns; kept infinities
+ * stay +inf and dropped ones become inf * 0 = NaN on every path alike.
+ * Dropout 0.5: keep scale 2, exact in the second layer too.
+ */
+#define EB 13
+static const int epi_negz[] = { 3, 20, 47, 81 };   /* b = -0, 81 ragged */
+
+static int
+is_negz_col(int j)
+{
+	for (size_t q = 0; q < sizeof epi_negz / sizeof *epi_negz; q++)
+		if (epi_negz[q] == j)
+			return 1;
+	return 0;
+}
+
+static uint32_t
+bits(float v)
+{
+	uint32_t u;
+
+	memcpy(&u, &v, sizeof u);
+	return u;
+}
+
+static void
+epilogue_same_bits(void)
+{
+	static const char *kn[3] = { "portable", "avx2", "avx512" };
+	static float pre[3][EB * 84], a1[3][2][EB * 84], a2[3][2][EB * 30];
+	int          size[4] = { 37, 84, 30, 10 }, have[3] = { 0 };
+	char         err[256], was[16];
+	mlp         *m = mlp_new(3, size, EB, 0.5f, err, sizeof err);
+	float        x[EB * 37];
+	int          diff = 0, negz = 0, nan = 0, inf = 0, dropped = 0;
+	int          kept = 0, signed0 = 0;
+
+	snprintf(was, sizeof was, "%s", gemm_kernel_name());
+	mlp_init(m, 1);
+	for (int l = 0; l < 2; l++) {
+		for (int k = 0; k < size[l]; k++)
+			for (int j = 0; j < size[l + 1]; j++)
+				m->W[l][k * size[l + 1] + j] = (float)((k * 5 +
+				    j * 3 + l) % 9 - 4) / 8.0f;
+		for (int j = 0; j < size[l + 1]; j++)
+			m->b[l][j] = (float)(j * 7 % 11 - 5) / 16.0f;
+	}
+	for (int r = 0; r < EB; r++)
+		for (int k = 0; k < 37; k++)
+			x[r * 37 + k] = (float)((r * 3 + k * 7) % 17 - 8) /
+			    4.0f;
+	x[3 * 37 + 5] = INFINITY;
+	x[5 * 37] = 0x1p-100f;
+	for (int k = 1; k < 37; k++)
+		x[5 * 37 + k] = -0.0f;
+	for (int j = 0; j < 84; j++) {
+		if (!is_negz_col(j))
+			continue;
+		m->b[0][j] = -0.0f;
+		m->W[0][j] = -0x1p-100f;
+		for (int k = 1; k < 37; k++)
+			m->W[0][k * 84 + j] = fabsf(m->W[0][k * 84 + j]);
+	}
+	m->b[0][50] = m->b[0][82] = NAN;
+
+	for (int k = 0; k < 3; k++) {
+		if (gemm_force_kernel(kn[k]) != 0)
+			continue;
+		have[k] = 1;
+		gemm(0, 0, EB, 84, 37, x, 37, m->W[0], 84, 0.0f, pre[k], 84);
+		for (int t = 0; t < 2; t++) {
+			mlp_forward(m, x, EB, !t, 77, 0x12345);
+			memcpy(a1[k][t], m->act[1], sizeof a1[k][t]);
+			memcpy(a2[k][t], m->act[2], sizeof a2[k][t]);
+		}
+	}
+	gemm_force_kernel(was);
+
+	/* the reference: the documented formula on the portable GEMM */
+	for (int e = 0; e < EB * 84; e++) {
+		uint64_t h = rng_hash(77, (uint64_t)0x12345 << 32 |
+		    (uint64_t)e >> 2);
+		int      keep = (h >> 16 * (e & 3) & 0xffff) >= 32768;
+		float    v = pre[0][e] + m->b[0][e % 84];
+
+		nan += isnan(v);
+		inf += isinf(v) && v > 0;
+		dropped += !keep;
+		kept += keep;
+		v = v > 0.0f ? v : 0.0f;
+		diff += bits(a1[0][0][e]) != bits(v * (keep ? 2.0f : 0.0f));
+	}
+	ok(diff == 0 && nan > 0 && inf > 0 && dropped > 300 && kept > 300,
+	    "epilogue, portable: bias, ReLU, dropout 0.5 as the formula on "
+	    "%d NaN and %d +inf inputs, %d dropped, %d kept (%d differ)", nan,
+	    inf, dropped, kept, diff);
+
+	for (int k = 1; k < 3; k++) {
+		if (!have[k]) {
+			skip("%s epilogue: not in this build or CPU", kn[k]);
+			continue;
+		}
+		/* the GEMM's output is the same but for the planned -0s */
+		diff = negz = 0;
+		for (int e = 0; e < EB * 84; e++) {
+			if (e / 84 == 5 && is_negz_col(e % 84)) {
+				negz += bits(pre[k][e]) == 0x80000000u &&
+				    bits(pre[0][e]) == 0;
+				continue;
+			}
+			diff += bits(pre[k][e]) != bits(pre[0][e]);
+		}
+		ok(diff == 0 && negz == 4, "%s GEMM: pre-activations identical "
+		    "to portable's but for %d planned -0 (%d differ)", kn[k],
+		    negz, diff);
+		for (int t = 0; t < 2; t++)
+			ok(memcmp(a1[k][t], a1[0][t], sizeof a1[k][t]) == 0 &&
+			    memcmp(a2[k][t], a2[0][t], sizeof a2[k][t]) == 0,
+			    "%s epilogue, %s: activations of the 84- and "
+			    "30-wide layers bit-identical to the plain loop's",
+			    kn[k],
+			    t ? "ReLU alone" : "dropout");
+	}
+	for (int k = 0; k < 3; k++)
+		for (int e = 0; have[k] && e < EB * 84; e++)
+			signed0 += bits(a1[k][0][e]) == 0x80000000u;
+	ok(signed0 == 0, "no -0 out of the ReLU (%d)", signed0);
+	mlp_free(m);
+}
+
 /* Adam against the formula, in double. */
 static void
 adam_check(void)
@@ -340,6 +484,7 @@ main(void)
 	}
 	ok(adam_force_kernel("nonsense") == -1, "unknown adam kernel refused");
 	kernels_same_bits();
+	epilogue_same_bits();
 
 	/* Shapes and the reference parameter count. */
 	m = mlp_new(3, size, 128, 0.2f, err, sizeof err);
