@@ -29,7 +29,7 @@ cpu_seconds(void)
 }
 
 /* The phases of a training step, in breakdown() order. */
-enum { PH_GATHER, PH_FWD, PH_LOSS, PH_BWD, PH_PLAIN, PH_GEMM, PH_N };
+enum { PH_GATHER, PH_FWD, PH_LOSS, PH_BWD, PH_ADAM, PH_GEMM, PH_N };
 
 /*
  * The GEMMs of one step alone (no epilogue, no column sums), on the running
@@ -40,7 +40,7 @@ static void
 step_gemms(mlp *m, const float *xb, int bs)
 {
 	int        L = m->nlayer;
-	gemm_extra x = { NULL, NULL, NULL, m->bf16, NULL };
+	gemm_extra x = { NULL, NULL, NULL, m->bf16 };
 
 	for (int l = 0; l < L; l++) {
 		gemm_team(0, 0, bs, m->size[l + 1], m->size[l], l ? m->act[l] :
@@ -63,9 +63,8 @@ step_gemms(mlp *m, const float *xb, int bs)
 
 /*
  * One epoch of train_run()'s loop by hand on 2 threads (shuffle, gather,
- * forward, loss, backward with Adam fused), timing each phase between
- * barriers, and after each step, outside the epoch's time, its backward
- * pass without Adam and its GEMMs on their own.
+ * forward, loss, backward, Adam), timing each phase between barriers, and
+ * after each step its GEMMs again on their own (outside the epoch's time).
  * sec[]: seconds per phase over the epoch; returns the epoch's seconds.
  */
 static double
@@ -144,21 +143,18 @@ breakdown(const train_config *cfg, const train_data *tr, double *sec)
 				sec[PH_LOSS] += t1 - t;
 				t = t1;
 			}
-			train_backward_adam(m, bs, &opt);
-#pragma omp master
-			{
-				t1 = clock_now();
-				sec[PH_BWD] += t1 - t;
-				extra -= t1;
-				t = t1;
-			}
-			/* the backward pass again without Adam: the difference
-			 * is Adam's share (outside the epoch's time) */
 			mlp_backward_team(m, bs);
 #pragma omp master
 			{
 				t1 = clock_now();
-				sec[PH_PLAIN] += t1 - t;
+				sec[PH_BWD] += t1 - t;
+				t = t1;
+			}
+			adam_step_team(&opt, m->param, m->grad);
+#pragma omp master
+			{
+				t1 = clock_now();
+				sec[PH_ADAM] += t1 - t;
 				t = t1;
 			}
 			step_gemms(m, xb, bs);
@@ -166,7 +162,7 @@ breakdown(const train_config *cfg, const train_data *tr, double *sec)
 			{
 				t1 = clock_now();
 				sec[PH_GEMM] += t1 - t;
-				extra += t1;
+				extra += t1 - t;
 			}
 		}
 	}
@@ -186,7 +182,7 @@ breakdown(const train_config *cfg, const train_data *tr, double *sec)
 static void
 print_breakdown(const train_config *cfg, const train_data *tr, int summary)
 {
-	double ph[PH_N], best[PH_N], tot = 1e30, fb, epi, ad;
+	double ph[PH_N], best[PH_N], tot = 1e30, fb, epi;
 
 	for (int k = 0; k < 2; k++) {
 		double t = breakdown(cfg, tr, ph);
@@ -195,11 +191,7 @@ print_breakdown(const train_config *cfg, const train_data *tr, int summary)
 		for (int p = 0; p < PH_N; p++)
 			best[p] = k == 0 || ph[p] < best[p] ? ph[p] : best[p];
 	}
-	/* Adam rides on the weight-gradient tiles: its share is the fused
-	 * backward pass less the plain one */
-	ad = best[PH_BWD] > best[PH_PLAIN] ? best[PH_BWD] - best[PH_PLAIN] :
-	    0.0;
-	fb = best[PH_FWD] + best[PH_BWD] - ad;
+	fb = best[PH_FWD] + best[PH_BWD];
 	epi = fb > best[PH_GEMM] ? fb - best[PH_GEMM] : 0.0;
 	printf("epoch breakdown, %s, 2 threads, gemm %s, adam %s (train_run's "
 	    "step by hand, phases timed between barriers, best of 2):\n",
@@ -210,10 +202,10 @@ print_breakdown(const train_config *cfg, const train_data *tr, int summary)
 	ROW("GEMM (the step's 8 products alone)", best[PH_GEMM]);
 	ROW("epilogues (bias, ReLU, dropout, softmax, db)", epi);
 	ROW("loss (mlp_loss: argmax, log, dlogits)", best[PH_LOSS]);
-	ROW("Adam (fused: backward with it less without)", ad);
+	ROW("Adam", best[PH_ADAM]);
 	ROW("batch gather", best[PH_GATHER]);
 	ROW("rest (shuffle, parallel regions)", tot - fb - best[PH_LOSS] -
-	    ad - best[PH_GATHER]);
+	    best[PH_ADAM] - best[PH_GATHER]);
 	ROW("epoch", tot);
 #undef ROW
 	if (summary)

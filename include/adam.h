@@ -39,20 +39,6 @@ void adam_step(adam *a, float *param, const float *grad);
 void adam_step_team(adam *a, float *param, const float *grad);
 
 /*
- * The same step in pieces, for an update fused into the backward pass:
- * adam_step_lr() is the step size of step t + 1 (read it before any piece);
- * adam_update_rect() updates rows x cols elements of param, grad and the
- * moments from element off, rows ld apart, with the same bits as
- * adam_step(); once every element had its piece, adam_step_done() counts
- * the step.
- */
-float adam_step_lr(const adam *a);
-void adam_update_rect(const adam *a, float lr_t, float *param,
-    const float *grad, size_t off, int rows, int cols, ptrdiff_t ld);
-void adam_step_done(adam *a);
-
-
-/*
  * The kernel adam_step() uses, "portable", "avx2" or "avx512", and a switch
  * for tests and benchmarks (not while a step runs): 0, or -1 if the name is
  * unknown or the CPU lacks the instructions.

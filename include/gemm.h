@@ -45,21 +45,12 @@ void gemm_ref(int transa, int transb, int m, int n, int k, const float *a,
 typedef void gemm_epilogue(void *ctx, int i0, int j0, int mr, int nr,
     float *c, ptrdiff_t ldc);
 
-/*
- * Called once by each thread that made part of C, when its part, rows
- * m0..m1-1 and columns n0..n1-1, is finished (its epilogues included); the
- * parts of the threads never overlap and cover C.  Another thread may still
- * be working on its own part.
- */
-typedef void gemm_done(void *ctx, int m0, int m1, int n0, int n1);
-
 /* What gemm_team() does besides the product; NULL fields are off. */
 typedef struct {
 	gemm_epilogue	*epilogue;
-	void		*ctx;		/* passed to the epilogue and done */
+	void		*ctx;		/* passed to the epilogue */
 	float		*colsum;	/* (N): colsum[j] = sum_p op(B)[p][j] */
 	int		 bf16;		/* round A and B to bf16 (see below) */
-	gemm_done	*done;		/* on this thread's finished part */
 } gemm_extra;
 
 /*

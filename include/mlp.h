@@ -88,20 +88,6 @@ void mlp_forward_team(mlp *m, const float *x, int batch, int train,
     uint64_t dropout_key, uint64_t step);
 void mlp_backward_team(mlp *m, int batch);
 
-/*
- * mlp_backward_team() with the weight update fused in: fn(ctx, off, rows,
- * cols, ld) is called by each thread when its part of a weight gradient is
- * finished, for the rows x cols elements of param and grad from element
- * off, rows ld apart, while they are in that thread's cache and after the
- * pass has read those weights for the last time.  Each weight is passed
- * exactly once, by one thread, in no set order; the biases are not passed, as their gradients
- * are complete only when this returns (after its barrier).  The gradients
- * are the same bits as mlp_backward_team()'s.
- */
-typedef void mlp_update(void *ctx, size_t off, int rows, int cols,
-    ptrdiff_t ld);
-void mlp_backward_update_team(mlp *m, int batch, mlp_update *fn, void *ctx);
-
 /* Copy of all parameters: into dst (nparam floats). */
 void mlp_copy_params(const mlp *m, float *dst);
 

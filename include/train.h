@@ -147,17 +147,6 @@ int train_run(const train_config *cfg, const train_data *train,
     train_callback cb, void *user, train_result *res, char *err,
     size_t errlen);
 
-struct adam;
-
-/*
- * One training step's backward pass and Adam update, on a running team
- * (every thread calls it, after mlp_loss): the weights' update fused into
- * the weight-gradient tiles (mlp_backward_update_team), then the biases'.
- * The same bits as mlp_backward_team() followed by adam_step_team(); ends
- * with a barrier.
- */
-void train_backward_adam(mlp *m, int batch, struct adam *opt);
-
 /*
  * Evaluate a model on data (dropout off): mean loss and accuracy.  When
  * pred is not NULL it receives the argmax class of each image, and when

@@ -23,27 +23,24 @@
  * element alone, so neither depends on the thread count.
  */
 #define ADAM_LOOP							\
-	for (int r = 0; r < rows; r++, param += ld, grad += ld, m += ld,	\
-	    v += ld)							\
-		for (size_t i = 0; i < n; i++) {			\
-			float g = grad[i];				\
-			float mi = b1 * m[i] + (1.0f - b1) * g;		\
-			float vi = b2 * v[i] + (1.0f - b2) * g * g;	\
+	for (size_t i = i0; i < i1; i++) {				\
+		float g = grad[i];					\
+		float mi = b1 * m[i] + (1.0f - b1) * g;			\
+		float vi = b2 * v[i] + (1.0f - b2) * g * g;		\
 									\
-			m[i] = mi;					\
-			v[i] = vi;					\
-			param[i] -= lr_t * mi / (sqrtf(vi) + eps);	\
-		}
+		m[i] = mi;						\
+		v[i] = vi;						\
+		param[i] -= lr_t * mi / (sqrtf(vi) + eps);		\
+	}
 
-/* rows rows of n elements, ld apart, from param, grad, m and v */
 typedef void adam_kernel(float *restrict param, const float *restrict grad,
     float *restrict m, float *restrict v, float b1, float b2, float eps,
-    float lr_t, size_t n, int rows, ptrdiff_t ld);
+    float lr_t, size_t i0, size_t i1);
 
 static void
 kern_portable(float *restrict param, const float *restrict grad,
     float *restrict m, float *restrict v, float b1, float b2, float eps,
-    float lr_t, size_t n, int rows, ptrdiff_t ld)
+    float lr_t, size_t i0, size_t i1)
 {
 	ADAM_LOOP
 }
@@ -52,7 +49,7 @@ kern_portable(float *restrict param, const float *restrict grad,
 __attribute__((target("avx2,fma"))) static void
 kern_avx2(float *restrict param, const float *restrict grad,
     float *restrict m, float *restrict v, float b1, float b2, float eps,
-    float lr_t, size_t n, int rows, ptrdiff_t ld)
+    float lr_t, size_t i0, size_t i1)
 {
 	ADAM_LOOP
 }
@@ -61,7 +58,7 @@ __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma,"
     "prefer-vector-width=512"))) static void
 kern_avx512(float *restrict param, const float *restrict grad,
     float *restrict m, float *restrict v, float b1, float b2, float eps,
-    float lr_t, size_t n, int rows, ptrdiff_t ld)
+    float lr_t, size_t i0, size_t i1)
 {
 	ADAM_LOOP
 }
@@ -151,52 +148,25 @@ adam_step(adam *a, float *param, const float *grad)
 	adam_step_team(a, param, grad);
 }
 
-float
-adam_step_lr(const adam *a)
-{
-	double step = (double)(a->t + 1);
-
-	/* The bias corrections folded into the step size, as Keras does. */
-	return (float)(a->lr * sqrt(1.0 - pow(a->beta2, step)) /
-	    (1.0 - pow(a->beta1, step)));
-}
-
-void
-adam_update_rect(const adam *a, float lr_t, float *param, const float *grad,
-    size_t off, int rows, int cols, ptrdiff_t ld)
-{
-	pthread_once(&kernel_once, kernel_init);
-	if (cols == ld) {
-		/* whole rows: one run */
-		cols *= rows;
-		rows = 1;
-	}
-	kernels[level](param + off, grad + off, a->m + off, a->v + off,
-	    a->beta1, a->beta2, a->eps, lr_t, (size_t)cols, rows, ld);
-}
-
-void
-adam_step_done(adam *a)
-{
-	a->t++;
-}
-
 void
 adam_step_team(adam *a, float *param, const float *grad)
 {
 	size_t n = a->n;
 	int    t = omp_get_thread_num(), nt = omp_get_num_threads();
 	/* every thread reads the same step count before any writes it */
-	float  lr_t = adam_step_lr(a);
+	long   step = a->t + 1;
+	/* The bias corrections folded into the step size, as Keras does. */
+	float  lr_t = (float)(a->lr * sqrt(1.0 - pow(a->beta2, (double)step)) /
+	    (1.0 - pow(a->beta1, (double)step)));
 	/* contiguous shares in whole cache lines */
 	size_t i0 = n * t / nt / 16 * 16, i1 = n * (t + 1) / nt / 16 * 16;
 
 	pthread_once(&kernel_once, kernel_init);
 	if (t == nt - 1)
 		i1 = n;
-	kernels[level](param + i0, grad + i0, a->m + i0, a->v + i0, a->beta1,
-	    a->beta2, a->eps, lr_t, i1 - i0, 1, 0);
+	kernels[level](param, grad, a->m, a->v, a->beta1, a->beta2, a->eps,
+	    lr_t, i0, i1);
 #pragma omp barrier
 	if (t == 0)
-		adam_step_done(a);
+		a->t = step;
 }

@@ -510,13 +510,13 @@ gemm_bf16_kernel_name(void)
  * Thread t of nt: take a contiguous share of the MR-row (or NR-column)
  * tiles of C and run the blocked loop nest over it.
  */
-static void part_rect(const struct gemm_job *j, int m0, int m1, int n0,
-    int n1);
-
 static void
 run_part(const struct gemm_job *j, int t, int nt)
 {
+	struct gemm_buf	*buf;
+	const struct gemm_kset *ks = &ksets[level];
 	int		 m0 = 0, m1 = j->m, n0 = 0, n1 = j->n, tiles, unit;
+	int		 ic, jc, pc, mc, nc, kc;
 
 	if (nt > 1) {
 		unit = j->split_n ? NR : MR;
@@ -533,19 +533,6 @@ run_part(const struct gemm_job *j, int t, int nt)
 	}
 	if (m0 >= m1 || n0 >= n1)
 		return;
-	part_rect(j, m0, m1, n0, n1);
-	if (j->done != NULL)
-		j->done(j->epi_ctx, m0, m1, n0, n1);
-}
-
-/* Rows [m0, m1) and columns [n0, n1) of C, by this thread. */
-static void
-part_rect(const struct gemm_job *j, int m0, int m1, int n0, int n1)
-{
-	struct gemm_buf	*buf;
-	const struct gemm_kset *ks = &ksets[level];
-	int		 ic, jc, pc, mc, nc, kc;
-
 	if ((buf = buf_get()) == NULL) {
 		rect_unpacked(j, m0, m1, n0, n1);
 		return;
@@ -609,7 +596,6 @@ job_init(struct gemm_job *job, int transa, int transb, int m, int n, int k,
 	job->kc = (k + nkb - 1) / nkb;
 	job->epi = x != NULL ? x->epilogue : NULL;
 	job->epi_ctx = x != NULL ? x->ctx : NULL;
-	job->done = x != NULL ? x->done : NULL;
 	job->colsum = x != NULL ? x->colsum : NULL;
 	job->bf16 = x != NULL && x->bf16 && bf16_ok();
 	/*

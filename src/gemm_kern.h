@@ -87,8 +87,7 @@ struct gemm_job {
 	int		 pack_a;	/* A panels reused across jr: pack them */
 	int		 kc;		/* depth of every K block but the last */
 	gemm_epilogue	*epi;		/* on each finished tile, or NULL */
-	void		*epi_ctx;	/* and done's */
-	gemm_done	*done;
+	void		*epi_ctx;
 	float		*colsum;	/* column sums of op(B), or NULL */
 	int		 bf16;		/* inputs rounded to bf16 (x->bf16) */
 };

@@ -400,7 +400,7 @@ forward_team(mlp *m, const float *x, int batch, int train,
 			    dropout_key + (uint64_t)l, step, NULL,
 			    epi_level() };
 			gemm_extra     ex = { l < L - 1 ? epi_hidden : epi_logits,
-			    &f, NULL, m->bf16, NULL };
+			    &f, NULL, m->bf16 };
 
 			if (l < L - 1 && train && rate > 0.0f) {
 				f.drop = 1;
@@ -500,61 +500,27 @@ epi_relu_back(void *ctx, int i0, int j0, int mr, int nr, float *c,
 }
 
 /*
- * A weight update riding on the weight-gradient GEMM: when a thread has
- * finished its part of dW[l], the caller's update of the same elements of
- * W[l], while they are in that thread's cache.
- */
-struct upd_ctx {
-	mlp        *m;
-	int         layer;
-	mlp_update *fn;
-	void       *ctx;
-};
-
-static void
-upd_done(void *ctx, int m0, int m1, int n0, int n1)
-{
-	const struct upd_ctx *u = ctx;
-	mlp                  *m = u->m;
-	int                   ld = m->size[u->layer + 1];
-
-	u->fn(u->ctx, (size_t)(m->W[u->layer] - m->param) + (size_t)m0 * ld +
-	    (size_t)n0, m1 - m0, n1 - n0, ld);
-}
-
-/*
- * One parallel region.  Per layer, the weight gradient (with the bias
+ * One parallel region: per layer, the weight gradient (with the bias
  * gradient as the column sums of delta, taken while it is packed) and the
  * input gradient (with the ReLU/dropout derivative as its epilogue) both
- * read delta[l+1] and write different buffers.  Without an update they
- * share one barrier.  With one (fn), the update changes W[l] as each thread's part
- * of dW[l] is done, so the input gradient, which reads W[l], goes first and
- * the barrier sits between the two; the next layer's input gradient reads
- * only W[l-1] and delta[l], so no barrier is added.
+ * read delta[l+1] and write different buffers, so they share one barrier.
  */
 static void
-backward_team(mlp *m, int batch, mlp_update *fn, void *fctx)
+backward_team(mlp *m, int batch)
 {
 	float scale = 1.0f / (1.0f - m->dropout);
 
 	for (int l = m->nlayer - 1; l >= 0; l--) {
 		int            in = m->size[l], out = m->size[l + 1];
-		struct upd_ctx u = { m, l, fn, fctx };
-		gemm_extra     wx = { NULL, &u, m->db[l], m->bf16,
-		    fn != NULL ? upd_done : NULL };
+		gemm_extra     wx = { NULL, NULL, m->db[l], m->bf16 };
 		struct bwd_ctx g = { m->act[l], in, scale };
-		gemm_extra     ix = { epi_relu_back, &g, NULL, m->bf16, NULL };
+		gemm_extra     ix = { epi_relu_back, &g, NULL, m->bf16 };
 
-		/* delta[l](B,in) = delta[l+1] (B,out) @ W[l]^T (out,in) */
-		if (l > 0 && fn != NULL) {
-			gemm_team(0, 1, batch, in, out, m->delta[l + 1], out,
-			    m->W[l], out, 0.0f, m->delta[l], in, &ix);
-#pragma omp barrier
-		}
 		/* dW(in,out) = act[l]^T (in,B) @ delta[l+1] (B,out) */
 		gemm_team(1, 0, in, out, batch, m->act[l], in, m->delta[l + 1],
 		    out, 0.0f, m->dW[l], out, &wx);
-		if (l > 0 && fn == NULL) {
+		/* delta[l](B,in) = delta[l+1] (B,out) @ W[l]^T (out,in) */
+		if (l > 0) {
 			gemm_team(0, 1, batch, in, out, m->delta[l + 1], out,
 			    m->W[l], out, 0.0f, m->delta[l], in, &ix);
 #pragma omp barrier
@@ -566,20 +532,13 @@ void
 mlp_backward(mlp *m, int batch)
 {
 #pragma omp parallel
-	backward_team(m, batch, NULL, NULL);
+	backward_team(m, batch);
 }
 
 void
 mlp_backward_team(mlp *m, int batch)
 {
-	backward_team(m, batch, NULL, NULL);
-#pragma omp barrier
-}
-
-void
-mlp_backward_update_team(mlp *m, int batch, mlp_update *fn, void *ctx)
-{
-	backward_team(m, batch, fn, ctx);
+	backward_team(m, batch);
 #pragma omp barrier
 }
 

@@ -216,41 +216,6 @@ wait_while_paused(train_control *ctl)
 	return clock_now() - t0;
 }
 
-/*
- * Adam on the weights, fused into the backward pass (each thread updates the
- * weights whose gradients it just made, while they are in its cache), then
- * on the biases.
- */
-struct adam_upd {
-	adam  *opt;
-	mlp   *m;
-	float  lr_t;
-};
-
-static void
-adam_tile(void *ctx, size_t off, int rows, int cols, ptrdiff_t ld)
-{
-	const struct adam_upd *u = ctx;
-
-	adam_update_rect(u->opt, u->lr_t, u->m->param, u->m->grad, off, rows,
-	    cols, ld);
-}
-
-void
-train_backward_adam(mlp *m, int batch, adam *opt)
-{
-	struct adam_upd u = { opt, m, adam_step_lr(opt) };
-
-	mlp_backward_update_team(m, batch, adam_tile, &u);
-#pragma omp single
-	{
-		for (int l = 0; l < m->nlayer; l++)
-			adam_update_rect(opt, u.lr_t, m->param, m->grad,
-			    (size_t)(m->b[l] - m->param), 1, m->size[l + 1], 0);
-		adam_step_done(opt);
-	}
-}
-
 int
 train_run(const train_config *cfg, const train_data *train,
     const train_data *test, const train_resume *from, train_control *ctl,
@@ -389,7 +354,8 @@ train_run(const train_config *cfg, const train_data *train,
 					right += (size_t)c;
 					seen += (size_t)bs;
 				}
-				train_backward_adam(m, bs, &opt);
+				mlp_backward_team(m, bs);
+				adam_step_team(&opt, m->param, m->grad);
 			}
 			step++;
 

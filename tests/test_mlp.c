@@ -13,7 +13,6 @@
 #include "adam.h"
 #include "gemm.h"
 #include "rng.h"
-#include "train.h"
 #include "tap.h"
 
 #define B 5
@@ -207,64 +206,6 @@ train_steps(const char *kname, float *out)
 	adam_destroy(&a);
 	mlp_free(m);
 	return n;
-}
-
-/*
- * Adam fused into the backward pass (train_backward_adam: each thread
- * updates the weights whose gradients it made, then the biases) gives the
- * same bits as mlp_backward() then adam_step(), on 1 and 2 threads.  The
- * sizes make the team split the weight gradients by rows (layers 0 and 2)
- * and by columns (layer 1, fewer rows than columns).
- */
-static void
-fused_check(void)
-{
-	int      size[4] = { 301, 157, 203, 19 };
-	char     err[256];
-	mlp     *m[3];
-	adam     a[3];
-	float   *x = malloc(45 * 301 * sizeof *x);
-	uint8_t  y[45];
-	int      same = 1;
-
-	for (int k = 0; k < 3; k++) {
-		m[k] = mlp_new(3, size, 45, 0.2f, err, sizeof err);
-		mlp_init(m[k], 5);
-		adam_init(&a[k], m[k]->nparam, 1e-3f);
-	}
-	for (int i = 0; i < 45 * 301; i++)
-		x[i] = rng_uniform(9, i);
-	for (int r = 0; r < 45; r++)
-		y[r] = (uint8_t)(r * 5 % 19);
-	for (int s = 0; s < 3; s++) {
-		mlp_forward(m[0], x, 45, 1, 8, s);
-		mlp_loss(m[0], y, 45, NULL);
-		mlp_backward(m[0], 45);
-		adam_step(&a[0], m[0]->param, m[0]->grad);
-		for (int k = 1; k < 3; k++) {
-#pragma omp parallel num_threads(k)
-			{
-				mlp_forward_team(m[k], x, 45, 1, 8, s);
-#pragma omp single
-				mlp_loss(m[k], y, 45, NULL);
-				train_backward_adam(m[k], 45, &a[k]);
-			}
-		}
-	}
-	for (int k = 1; k < 3; k++)
-		same = same && a[k].t == 3 &&
-		    memcmp(m[0]->param, m[k]->param, m[0]->nparam * 4) == 0 &&
-		    memcmp(m[0]->grad, m[k]->grad, m[0]->nparam * 4) == 0 &&
-		    memcmp(a[0].m, a[k].m, m[0]->nparam * 4) == 0 &&
-		    memcmp(a[0].v, a[k].v, m[0]->nparam * 4) == 0;
-	ok(same, "%s: Adam fused into the backward pass on 1 and 2 threads == "
-	    "backward then adam_step, bit for bit (weights, gradients, "
-	    "moments)", gemm_kernel_name());
-	for (int k = 0; k < 3; k++) {
-		adam_destroy(&a[k]);
-		mlp_free(m[k]);
-	}
-	free(x);
 }
 
 /*
@@ -478,7 +419,6 @@ main(void)
 		gradient_check(0.0f);
 		gradient_check(0.3f);
 		team_check();
-		fused_check();
 		train_check();
 		adam_check();
 	}
