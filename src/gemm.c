@@ -14,9 +14,14 @@
  *             C[ir:ir+MR, jr:jr+NR] (+)= A panel @ Bp panel
  *
  * The packing routines absorb transa/transb, and the micro-kernel takes A
- * with any row and depth strides, so one kernel serves every shape, packed
- * or in place.  Packed panels are zero-padded past M and N; edge tiles go
- * through a small scratch tile and only the valid part is written back.
+ * with any row and depth strides and B with any row stride, so one kernel
+ * serves every shape, packed or in place.  B stored (K, N) is read in place
+ * when its panels are too deep to stay in L1 (a forward product's weights);
+ * otherwise it is packed.  Packed panels are zero-padded past M and N; edge
+ * tiles go through a small scratch tile and only the valid part is written
+ * back, except that AVX-512 has a tile of every height below 12 for the
+ * last rows of a block (M = 128 is ten 12-row tiles and one of 8, not two
+ * padded 6-row ones).
  *
  * Kernels per SIMD level (simd.h), chosen once: portable (4-wide vector
  * types, no FMA), AVX2+FMA (6, 16) and AVX-512, which also takes two A
@@ -63,11 +68,12 @@ static gemm_kernel kern_portable;
 
 /* The kernels of each SIMD level; a NULL tile: not in this build. */
 static const struct gemm_kset ksets[SIMD_NLEVELS] = {
-	[SIMD_PORTABLE] = { kern_portable, { { NULL } } },
+	[SIMD_PORTABLE] = { kern_portable, { { NULL } }, NULL },
 #ifdef GEMM_HAVE_X86
-	[SIMD_AVX2] = { gemm_kern_avx2, { { NULL } } },
+	[SIMD_AVX2] = { gemm_kern_avx2, { { NULL } }, NULL },
 	[SIMD_AVX512] = { gemm_kern_avx512, { { NULL, gemm_kern_avx512_6x32 },
-	    { gemm_kern_avx512_12x16, gemm_kern_avx512_12x32 } } },
+	    { gemm_kern_avx512_12x16, gemm_kern_avx512_12x32 } },
+	    gemm_kern_avx512_rows },
 #endif
 };
 
@@ -181,7 +187,7 @@ typedef float gemm_v4 __attribute__((vector_size(16)));
 
 static void
 kern_portable(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
-    const float *b, float *c, ptrdiff_t ldc, int accum)
+    const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc, int accum)
 {
 	gemm_v4	acc[MR][2], b0, b1, cv;
 	int	h, i, j, p;
@@ -189,8 +195,8 @@ kern_portable(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
 	for (h = 0; h < NR; h += 8) {
 		memset(acc, 0, sizeof acc);
 		for (p = 0; p < kc; p++) {
-			memcpy(&b0, b + p * NR + h, sizeof b0);
-			memcpy(&b1, b + p * NR + h + 4, sizeof b1);
+			memcpy(&b0, b + p * rsb + h, sizeof b0);
+			memcpy(&b1, b + p * rsb + h + 4, sizeof b1);
 			for (i = 0; i < MR; i++) {
 				float	av = a[i * rsa + p * csa];
 
@@ -346,18 +352,37 @@ pack_b(int transb, int kc, int nc, const float *b, ptrdiff_t ldb, float *dst,
 }
 
 /*
+ * The column sums of B[0:kc, 0:nc] stored (K, N), into cs (zeroed first when
+ * first), row after row: the same order and bits as pack_b's.  cs NULL:
+ * nothing.
+ */
+static void
+colsum_rows(int kc, int nc, const float *b, ptrdiff_t ldb, float *cs,
+    int first)
+{
+	if (cs == NULL)
+		return;
+	if (first)
+		memset(cs, 0, sizeof(float) * nc);
+	for (int p = 0; p < kc; p++)
+		for (int j = 0; j < nc; j++)
+			cs[j] += b[p * ldb + j];
+}
+
+/*
  * One (mr, nr) tile of C at c.  A full tile goes straight to C; an edge tile
  * is computed whole into scratch and only its valid part is copied back.
  */
 static void
 tile(gemm_kernel *kern, int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
-    const float *b, float *c, ptrdiff_t ldc, int accum, int mr, int nr)
+    const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc, int accum, int mr,
+    int nr)
 {
 	float	t[MR * NR] __attribute__((aligned(64)));
 	int	i, j;
 
 	if (mr == MR && nr == NR) {
-		kern(kc, a, rsa, csa, b, c, ldc, accum);
+		kern(kc, a, rsa, csa, b, rsb, c, ldc, accum);
 		return;
 	}
 	memset(t, 0, sizeof t);
@@ -365,7 +390,7 @@ tile(gemm_kernel *kern, int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
 		for (i = 0; i < mr; i++)
 			for (j = 0; j < nr; j++)
 				t[i * NR + j] = c[i * ldc + j];
-	kern(kc, a, rsa, csa, b, t, NR, accum);
+	kern(kc, a, rsa, csa, b, rsb, t, NR, accum);
 	for (i = 0; i < mr; i++)
 		for (j = 0; j < nr; j++)
 			c[i * ldc + j] = t[i * NR + j];
@@ -381,12 +406,15 @@ tile(gemm_kernel *kern, int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
 static void
 block(const struct gemm_job *j, struct gemm_buf *buf,
     const struct gemm_kset *ks, int ic, int mc, int jc, int nc, int pc,
-    int kc, int accum, int last)
+    int kc, int accum, int last, const float *bsrc, int b_inplace)
 {
 	const float	*a, *ap, *bp;
 	ptrdiff_t	 rsa, csa, prs, pcs, a_hi;
+	/* B's panels: packed (kc, NR) one after the other, or B in place */
+	ptrdiff_t	 rsb = b_inplace ? j->ldb : NR;
+	ptrdiff_t	 b_hi = b_inplace ? NR : (ptrdiff_t)NR * kc;
 	float		*c;
-	int		 ir, jr, mr, nr, mp, np, q, medge = mc / MR * MR;
+	int		 ir, jr, mr, nr, mp, np, q, step, medge = mc / MR * MR;
 
 	if (j->transa) {
 		a = j->a + pc * j->lda + ic;
@@ -408,12 +436,37 @@ block(const struct gemm_job *j, struct gemm_buf *buf,
 		 * full; then two A panels likewise */
 		np = ks->wide[1][1] != NULL && jr + 2 * NR <= nc ? 2 : 1;
 		nr = nc - jr < NR ? nc - jr : NR;
-		bp = buf->bp + (ptrdiff_t)jr * kc;
-		for (ir = 0; ir < mc; ir += MR * mp) {
-			mr = mc - ir < MR ? mc - ir : MR;
+		bp = bsrc + (b_inplace ? jr : (ptrdiff_t)jr * kc);
+		for (ir = 0; ir < mc; ir += step) {
+			int	rows = mc - ir;
+
+			mr = rows < MR ? rows : MR;
 			mp = ks->wide[1][1] != NULL && nr == NR && ir + 2 * MR <=
 			    (j->pack_a ? mc / MR * MR : medge) ? 2 : 1;
+			step = MR * mp;
 			c = j->c + (ic + ir) * j->ldc + jc + jr;
+			if (ks->rows != NULL && nr == NR && rows < 2 * MR) {
+				/* the last rows of the block, as one tile of
+				 * their height; A in place or packed, never
+				 * read past them */
+				ap = j->pack_a ? buf->ap + (ptrdiff_t)ir * kc :
+				    a + ir * rsa;
+				prs = j->pack_a ? 1 : rsa;
+				pcs = j->pack_a ? MR : csa;
+				a_hi = j->pack_a ? (ptrdiff_t)MR * kc : MR * rsa;
+				ks->rows[rows][np - 1](kc, ap, prs, pcs, a_hi, bp,
+				    rsb, b_hi, c, j->ldc, accum);
+				step = rows;
+				if (!last)
+					continue;
+				gemm_epilogue_tiles(j, ic + ir, jc + jr, 1, np,
+				    mr, nr, c);
+				if (rows > MR)
+					gemm_epilogue_tiles(j, ic + ir + MR, jc +
+					    jr, 1, np, rows - MR, nr, c + MR *
+					    j->ldc);
+				continue;
+			}
 			if (j->pack_a || ir == medge) {
 				ap = j->pack_a ? buf->ap + (ptrdiff_t)ir * kc :
 				    buf->edge;
@@ -428,12 +481,12 @@ block(const struct gemm_job *j, struct gemm_buf *buf,
 			}
 			if (mp > 1 || (np > 1 && mr == MR))
 				ks->wide[mp - 1][np - 1](kc, ap, prs, pcs, a_hi,
-				    bp, (ptrdiff_t)NR * kc, c, j->ldc, accum);
+				    bp, rsb, b_hi, c, j->ldc, accum);
 			else
 				for (q = 0; q < np; q++)
 					tile(ks->tile, kc, ap, prs, pcs, bp +
-					    (ptrdiff_t)q * NR * kc, c + q * NR,
-					    j->ldc, accum, mr, nr);
+					    q * b_hi, rsb, c + q * NR, j->ldc,
+					    accum, mr, nr);
 			/* the tiles are finished and still in L1 */
 			if (last)
 				gemm_epilogue_tiles(j, ic + ir, jc + jr, mp, np,
@@ -553,15 +606,32 @@ run_part(const struct gemm_job *j, int t, int nt)
 			 * the M tiles only); the one holding row 0 writes their
 			 * sums, so each sum is made once, in k order.
 			 */
-			pack_b(j->transb, kc, nc, j->transb ?
-			    j->b + jc * j->ldb + pc : j->b + pc * j->ldb + jc,
-			    j->ldb, buf->bp, level >= SIMD_AVX2,
-			    j->colsum != NULL && m0 == 0 ? j->colsum + jc :
-			    NULL, pc == 0);
+			const float	*bsrc = j->transb ?
+			    j->b + jc * j->ldb + pc : j->b + pc * j->ldb + jc;
+			float		*cs = j->colsum != NULL && m0 == 0 ?
+			    j->colsum + jc : NULL;
+			/*
+			 * B stored (K, N) in whole panels is read in place
+			 * when a pair of its panels is too deep to stay in L1
+			 * anyway (a forward product's weights): packing would
+			 * copy it, larger than L2, to save only its row
+			 * stride.  Shallow panels are packed: in L1 they
+			 * serve every row panel of A, where B's own rows,
+			 * a power of two apart, would collide in a few sets.
+			 */
+			int		 inplace = !j->transb && nc % NR == 0 &&
+			    kc * 2 * NR * (int)sizeof(float) > 32768;
+
+			if (inplace)
+				colsum_rows(kc, nc, bsrc, j->ldb, cs, pc == 0);
+			else
+				pack_b(j->transb, kc, nc, bsrc, j->ldb, buf->bp,
+				    level >= SIMD_AVX2, cs, pc == 0);
 			for (ic = m0; ic < m1; ic += MC) {
 				mc = m1 - ic < MC ? m1 - ic : MC;
 				block(j, buf, ks, ic, mc, jc, nc, pc, kc,
-				    j->accum || pc > 0, pc + kc >= j->k);
+				    j->accum || pc > 0, pc + kc >= j->k,
+				    inplace ? bsrc : buf->bp, inplace);
 			}
 		}
 	}

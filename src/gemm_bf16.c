@@ -210,7 +210,7 @@ kbf16(const int mp, const int np, int kp, const uint32_t *a, ptrdiff_t a_hi,
 				    (__m512bh)av, (__m512bh)b1);
 		}
 	}
-	GEMM_STORE512(acc, mp, np, c, ldc, accum);
+	GEMM_STORE512(acc, 6 * mp, np, c, ldc, accum);
 }
 
 /* The kernel at each register tile: (6 mp, 16 np). */

@@ -40,13 +40,16 @@
 /*
  * A micro-kernel: the full (MR, NR) tile
  *
- *   c[i*ldc + j] = sum_p a[i*rsa + p*csa] * b[p*NR + j]    (+ c[..] if accum)
+ *   c[i*ldc + j] = sum_p a[i*rsa + p*csa] * b[p*rsb + j]   (+ c[..] if accum)
  *
  * a: MR rows of op(A) with row stride rsa and depth stride csa (a packed
- * panel has rsa 1, csa MR); b: a packed panel (kc, NR), 32-byte aligned.
+ * panel has rsa 1, csa MR); b: NR columns of op(B), row stride rsb: a
+ * packed panel (kc, NR) with rsb NR, or B itself where it is stored (K, N)
+ * (rsb ldb).  Where B lies changes the speed only, never the bits.
  */
 typedef void gemm_kernel(int kc, const float *a, ptrdiff_t rsa,
-    ptrdiff_t csa, const float *b, float *c, ptrdiff_t ldc, int accum);
+    ptrdiff_t csa, const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc,
+    int accum);
 
 /*
  * A wide micro-kernel: like gemm_kernel on a (6 mp, 16 np) tile made of mp
@@ -56,8 +59,8 @@ typedef void gemm_kernel(int kc, const float *a, ptrdiff_t rsa,
  * order as under the (6, 16) kernel, so the width only changes the speed.
  */
 typedef void gemm_wide(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
-    ptrdiff_t a_hi, const float *b, ptrdiff_t b_hi, float *c, ptrdiff_t ldc,
-    int accum);
+    ptrdiff_t a_hi, const float *b, ptrdiff_t rsb, ptrdiff_t b_hi, float *c,
+    ptrdiff_t ldc, int accum);
 
 /*
  * The kernels of one SIMD level: the (MR, NR) tile, and wide[mp-1][np-1]
@@ -66,6 +69,10 @@ typedef void gemm_wide(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
 struct gemm_kset {
 	gemm_kernel	*tile;
 	gemm_wide	*wide[2][2];
+	/* rows[r][np-1]: an (r, 16 np) tile, 0 < r < 2 MR, reading only its
+	 * r rows of A (rows 6.. at a + a_hi) and storing only its r rows of
+	 * C; NULL where the level has none */
+	gemm_wide	*const (*rows)[2];
 };
 
 /* Per-thread packing space, allocated once at fixed size (see buf_get). */
@@ -107,12 +114,12 @@ gemm_epilogue_tiles(const struct gemm_job *j, int i0, int j0, int mp, int np,
 
 #ifdef GEMM_HAVE_X86
 /*
- * The AVX-512 kernels' last step: the (6 mp, 16 np) tile of accumulators
+ * The AVX-512 kernels' last step: the (rows, 16 np) tile of accumulators
  * acc[r][q] added to C (when accum) and stored.  A macro, as it must be
  * compiled inside each kernel's AVX-512 target region.
  */
-#define GEMM_STORE512(acc, mp, np, c, ldc, accum) do {			\
-	for (int r_ = 0; r_ < 6 * (mp); r_++)				\
+#define GEMM_STORE512(acc, rows, np, c, ldc, accum) do {		\
+	for (int r_ = 0; r_ < (rows); r_++)				\
 		for (int q_ = 0; q_ < (np); q_++) {			\
 			float *cr_ = (c) + r_ * (ldc) + q_ * NR;	\
 									\
@@ -127,6 +134,8 @@ gemm_epilogue_tiles(const struct gemm_job *j, int i0, int j0, int mp, int np,
 gemm_kernel gemm_kern_avx2, gemm_kern_avx512;
 gemm_wide   gemm_kern_avx512_6x32, gemm_kern_avx512_12x16,
             gemm_kern_avx512_12x32;
+/* The AVX-512 tiles of every height below 2 MR (gemm_kset.rows). */
+extern gemm_wide *const gemm_kern_avx512_rows[2 * MR][2];
 
 /* One full panel of a transposed B into a packed (kc, NR) panel. */
 void gemm_pack_bt_avx2(int kc, const float *src, ptrdiff_t ldb, float *dst);

@@ -14,7 +14,7 @@
  */
 __attribute__((target("avx2,fma"))) void
 gemm_kern_avx2(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
-    const float *b, float *c, ptrdiff_t ldc, int accum)
+    const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc, int accum)
 {
 	const float	*a0 = a, *a1 = a + rsa, *a2 = a + 2 * rsa;
 	const float	*a3 = a + 3 * rsa, *a4 = a + 4 * rsa, *a5 = a + 5 * rsa;
@@ -26,8 +26,8 @@ gemm_kern_avx2(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
 	c00 = c01 = c10 = c11 = c20 = c21 = _mm256_setzero_ps();
 	c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();
 	for (p = 0; p < kc; p++) {
-		b0 = _mm256_load_ps(b);
-		b1 = _mm256_load_ps(b + 8);
+		b0 = _mm256_loadu_ps(b);
+		b1 = _mm256_loadu_ps(b + 8);
 		av = _mm256_broadcast_ss(a0 + off);
 		c00 = _mm256_fmadd_ps(av, b0, c00);
 		c01 = _mm256_fmadd_ps(av, b1, c01);
@@ -47,7 +47,7 @@ gemm_kern_avx2(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
 		c50 = _mm256_fmadd_ps(av, b0, c50);
 		c51 = _mm256_fmadd_ps(av, b1, c51);
 		off += csa;
-		b += NR;
+		b += rsb;
 	}
 #define STORE_ROW(r, lo, hi) do {					\
 	float	*cr = c + (r) * ldc;					\
@@ -79,21 +79,21 @@ gemm_kern_avx2(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")
 static inline __attribute__((always_inline)) void
-k512(const int mp, const int np, int kc, const float *a, ptrdiff_t rsa,
-    ptrdiff_t csa, ptrdiff_t a_hi, const float *b, ptrdiff_t b_hi, float *c,
-    ptrdiff_t ldc, int accum)
+k512(const int rows, const int np, int kc, const float *a, ptrdiff_t rsa,
+    ptrdiff_t csa, ptrdiff_t a_hi, const float *b, ptrdiff_t rsb,
+    ptrdiff_t b_hi, float *c, ptrdiff_t ldc, int accum)
 {
 	const float	*b2 = b + b_hi;
 	__m512		 acc[12][2], b0, b1, av;
 	int		 p, r, q;
 
-	for (r = 0; r < 6 * mp; r++)
+	for (r = 0; r < rows; r++)
 		for (q = 0; q < np; q++)
 			acc[r][q] = _mm512_setzero_ps();
 	for (p = 0; p < kc; p++) {
-		b0 = _mm512_load_ps(b + (ptrdiff_t)p * NR);
-		b1 = np > 1 ? _mm512_load_ps(b2 + (ptrdiff_t)p * NR) : b0;
-		for (r = 0; r < 6 * mp; r++) {
+		b0 = _mm512_loadu_ps(b + (ptrdiff_t)p * rsb);
+		b1 = np > 1 ? _mm512_loadu_ps(b2 + (ptrdiff_t)p * rsb) : b0;
+		for (r = 0; r < rows; r++) {
 			av = _mm512_set1_ps(a[(r >= 6 ? a_hi : 0) +
 			    (r % 6) * rsa + p * csa]);
 			acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
@@ -101,39 +101,51 @@ k512(const int mp, const int np, int kc, const float *a, ptrdiff_t rsa,
 				acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
 		}
 	}
-	GEMM_STORE512(acc, mp, np, c, ldc, accum);
+	GEMM_STORE512(acc, rows, np, c, ldc, accum);
 }
 
 void
 gemm_kern_avx512(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
-    const float *b, float *c, ptrdiff_t ldc, int accum)
+    const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc, int accum)
 {
-	k512(1, 1, kc, a, rsa, csa, 0, b, 0, c, ldc, accum);
+	k512(6, 1, kc, a, rsa, csa, 0, b, rsb, 0, c, ldc, accum);
 }
 
-void
-gemm_kern_avx512_6x32(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
-    ptrdiff_t a_hi, const float *b, ptrdiff_t b_hi, float *c, ptrdiff_t ldc,
-    int accum)
-{
-	k512(1, 2, kc, a, rsa, csa, a_hi, b, b_hi, c, ldc, accum);
+/* An (R, 16 NP) kernel, named for its tile. */
+#define K512(R, NP, name)						\
+void									\
+name(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,		\
+    ptrdiff_t a_hi, const float *b, ptrdiff_t rsb, ptrdiff_t b_hi,	\
+    float *c, ptrdiff_t ldc, int accum)					\
+{									\
+	k512(R, NP, kc, a, rsa, csa, a_hi, b, rsb, b_hi, c, ldc, accum);	\
 }
 
-void
-gemm_kern_avx512_12x16(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
-    ptrdiff_t a_hi, const float *b, ptrdiff_t b_hi, float *c, ptrdiff_t ldc,
-    int accum)
-{
-	k512(2, 1, kc, a, rsa, csa, a_hi, b, b_hi, c, ldc, accum);
-}
+K512(6, 2, gemm_kern_avx512_6x32)
+K512(12, 1, gemm_kern_avx512_12x16)
+K512(12, 2, gemm_kern_avx512_12x32)
 
-void
-gemm_kern_avx512_12x32(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
-    ptrdiff_t a_hi, const float *b, ptrdiff_t b_hi, float *c, ptrdiff_t ldc,
-    int accum)
-{
-	k512(2, 2, kc, a, rsa, csa, a_hi, b, b_hi, c, ldc, accum);
-}
+/*
+ * The M edge: the last row panels of a block, fewer than 12 rows, as one
+ * tile of exactly their height instead of 6-row tiles padded with zeros.
+ */
+#define K512_ROWS(R)							\
+static K512(R, 1, k512_##R##x16)					\
+static K512(R, 2, k512_##R##x32)
+K512_ROWS(1) K512_ROWS(2) K512_ROWS(3) K512_ROWS(4) K512_ROWS(5)
+K512_ROWS(7) K512_ROWS(8) K512_ROWS(9) K512_ROWS(10) K512_ROWS(11)
+static K512(6, 1, k512_6x16)
+
+gemm_wide *const gemm_kern_avx512_rows[2 * MR][2] = {
+	{ NULL, NULL },
+	{ k512_1x16, k512_1x32 }, { k512_2x16, k512_2x32 },
+	{ k512_3x16, k512_3x32 }, { k512_4x16, k512_4x32 },
+	{ k512_5x16, k512_5x32 },
+	{ k512_6x16, gemm_kern_avx512_6x32 },
+	{ k512_7x16, k512_7x32 }, { k512_8x16, k512_8x32 },
+	{ k512_9x16, k512_9x32 }, { k512_10x16, k512_10x32 },
+	{ k512_11x16, k512_11x32 },
+};
 #pragma GCC pop_options
 
 /*
