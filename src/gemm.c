@@ -408,7 +408,7 @@ block(const struct gemm_job *j, struct gemm_buf *buf,
     const struct gemm_kset *ks, int ic, int mc, int jc, int nc, int pc,
     int kc, int accum, int last, const float *bsrc, int b_inplace)
 {
-	const float	*a, *ap, *bp;
+	const float	*a, *ap, *bp, *pf;
 	ptrdiff_t	 rsa, csa, prs, pcs, a_hi;
 	/* B's panels: packed (kc, NR) one after the other, or B in place */
 	ptrdiff_t	 rsb = b_inplace ? j->ldb : NR;
@@ -437,6 +437,12 @@ block(const struct gemm_job *j, struct gemm_buf *buf,
 		np = ks->wide[1][1] != NULL && jr + 2 * NR <= nc ? 2 : 1;
 		nr = nc - jr < NR ? nc - jr : NR;
 		bp = bsrc + (b_inplace ? jr : (ptrdiff_t)jr * kc);
+		/*
+		 * In place, B comes from memory: the first row tile of each
+		 * column panel fetches the next panels into L2 as it goes,
+		 * a row of them per k step.
+		 */
+		pf = b_inplace && jr + NR * np < nc ? bp + NR * np : NULL;
 		for (ir = 0; ir < mc; ir += step) {
 			int	rows = mc - ir;
 
@@ -455,7 +461,8 @@ block(const struct gemm_job *j, struct gemm_buf *buf,
 				pcs = j->pack_a ? MR : csa;
 				a_hi = j->pack_a ? (ptrdiff_t)MR * kc : MR * rsa;
 				ks->rows[rows][np - 1](kc, ap, prs, pcs, a_hi, bp,
-				    rsb, b_hi, c, j->ldc, accum);
+				    rsb, b_hi, c, j->ldc, accum, ir == 0 ?
+				    pf : NULL);
 				step = rows;
 				if (!last)
 					continue;
@@ -481,7 +488,8 @@ block(const struct gemm_job *j, struct gemm_buf *buf,
 			}
 			if (mp > 1 || (np > 1 && mr == MR))
 				ks->wide[mp - 1][np - 1](kc, ap, prs, pcs, a_hi,
-				    bp, rsb, b_hi, c, j->ldc, accum);
+				    bp, rsb, b_hi, c, j->ldc, accum, ir == 0 ?
+				    pf : NULL);
 			else
 				for (q = 0; q < np; q++)
 					tile(ks->tile, kc, ap, prs, pcs, bp +

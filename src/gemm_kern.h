@@ -57,10 +57,12 @@ typedef void gemm_kernel(int kc, const float *a, ptrdiff_t rsa,
  * a + a_hi (the next packed panel, or 6 rows further down A); the second B
  * panel at b + b_hi.  Every element gets the same operations in the same
  * order as under the (6, 16) kernel, so the width only changes the speed.
+ * pf, unless NULL: np columns panels of B laid out like b's, to be fetched
+ * into L2 as the kernel goes (the next panels, when B is read in place).
  */
 typedef void gemm_wide(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
     ptrdiff_t a_hi, const float *b, ptrdiff_t rsb, ptrdiff_t b_hi, float *c,
-    ptrdiff_t ldc, int accum);
+    ptrdiff_t ldc, int accum, const float *pf);
 
 /*
  * The kernels of one SIMD level: the (MR, NR) tile, and wide[mp-1][np-1]

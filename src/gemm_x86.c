@@ -81,7 +81,7 @@ gemm_kern_avx2(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
 static inline __attribute__((always_inline)) void
 k512(const int rows, const int np, int kc, const float *a, ptrdiff_t rsa,
     ptrdiff_t csa, ptrdiff_t a_hi, const float *b, ptrdiff_t rsb,
-    ptrdiff_t b_hi, float *c, ptrdiff_t ldc, int accum)
+    ptrdiff_t b_hi, float *c, ptrdiff_t ldc, int accum, const float *pf)
 {
 	const float	*b2 = b + b_hi;
 	__m512		 acc[12][2], b0, b1, av;
@@ -91,6 +91,13 @@ k512(const int rows, const int np, int kc, const float *a, ptrdiff_t rsa,
 		for (q = 0; q < np; q++)
 			acc[r][q] = _mm512_setzero_ps();
 	for (p = 0; p < kc; p++) {
+		if (pf != NULL) {
+			_mm_prefetch((const char *)(pf + (ptrdiff_t)p * rsb),
+			    _MM_HINT_T1);
+			if (np > 1)
+				_mm_prefetch((const char *)(pf + b_hi +
+				    (ptrdiff_t)p * rsb), _MM_HINT_T1);
+		}
 		b0 = _mm512_loadu_ps(b + (ptrdiff_t)p * rsb);
 		b1 = np > 1 ? _mm512_loadu_ps(b2 + (ptrdiff_t)p * rsb) : b0;
 		for (r = 0; r < rows; r++) {
@@ -108,7 +115,7 @@ void
 gemm_kern_avx512(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
     const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc, int accum)
 {
-	k512(6, 1, kc, a, rsa, csa, 0, b, rsb, 0, c, ldc, accum);
+	k512(6, 1, kc, a, rsa, csa, 0, b, rsb, 0, c, ldc, accum, NULL);
 }
 
 /* An (R, 16 NP) kernel, named for its tile. */
@@ -116,9 +123,10 @@ gemm_kern_avx512(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
 void									\
 name(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,		\
     ptrdiff_t a_hi, const float *b, ptrdiff_t rsb, ptrdiff_t b_hi,	\
-    float *c, ptrdiff_t ldc, int accum)					\
+    float *c, ptrdiff_t ldc, int accum, const float *pf)		\
 {									\
-	k512(R, NP, kc, a, rsa, csa, a_hi, b, rsb, b_hi, c, ldc, accum);	\
+	k512(R, NP, kc, a, rsa, csa, a_hi, b, rsb, b_hi, c, ldc, accum,	\
+	    pf);							\
 }
 
 K512(6, 2, gemm_kern_avx512_6x32)
