@@ -181,26 +181,28 @@ pack_b_bf16(int transb, int kc, int nc, const float *b, ptrdiff_t ldb,
 }
 
 /*
- * The bf16 micro-kernel on a (6 mp, 16 np) tile of full panels: a packed A
- * panel at a (rows 6..11 at a + a_hi), packed B panels at b and b + b_hi,
- * kp k pairs.  c as in gemm_kernel.
+ * The bf16 micro-kernel on a (rows, 16 np) tile of full column panels:
+ * packed A panels at a (rows 6..11 at a + a_hi), packed B panels at b and
+ * b + b_hi, kp k pairs; only the tile's rows of C are stored.  c as in
+ * gemm_kernel.
  */
 static inline __attribute__((always_inline)) void
-kbf16(const int mp, const int np, int kp, const uint32_t *a, ptrdiff_t a_hi,
-    const uint32_t *b, ptrdiff_t b_hi, float *c, ptrdiff_t ldc, int accum)
+kbf16(const int rows, const int np, int kp, const uint32_t *a,
+    ptrdiff_t a_hi, const uint32_t *b, ptrdiff_t b_hi, float *c,
+    ptrdiff_t ldc, int accum)
 {
 	__m512		acc[12][2];
 	__m512i		b0, b1, av;
 	int		p, r, q;
 
-	for (r = 0; r < 6 * mp; r++)
+	for (r = 0; r < rows; r++)
 		for (q = 0; q < np; q++)
 			acc[r][q] = _mm512_setzero_ps();
 	for (p = 0; p < kp; p++) {
 		b0 = _mm512_load_si512(b + (ptrdiff_t)p * NR);
 		b1 = np > 1 ? _mm512_load_si512(b + b_hi + (ptrdiff_t)p * NR) :
 		    b0;
-		for (r = 0; r < 6 * mp; r++) {
+		for (r = 0; r < rows; r++) {
 			av = _mm512_set1_epi32((int)a[(r >= 6 ? a_hi : 0) +
 			    p * MR + r % 6]);
 			acc[r][0] = _mm512_dpbf16_ps(acc[r][0], (__m512bh)av,
@@ -210,28 +212,39 @@ kbf16(const int mp, const int np, int kp, const uint32_t *a, ptrdiff_t a_hi,
 				    (__m512bh)av, (__m512bh)b1);
 		}
 	}
-	GEMM_STORE512(acc, 6 * mp, np, c, ldc, accum);
+	GEMM_STORE512(acc, rows, np, c, ldc, accum);
 }
 
-/* The kernel at each register tile: (6 mp, 16 np). */
-#define KBF16(name, mp, np)						\
+/* The kernel at each register tile: (rows, 16 np). */
+#define KBF16(name, rows, np)						\
 	static void							\
 	name(int kp, const uint32_t *a, ptrdiff_t a_hi,			\
 	    const uint32_t *b, ptrdiff_t b_hi, float *c, ptrdiff_t ldc,	\
 	    int accum)							\
 	{								\
-		kbf16(mp, np, kp, a, a_hi, b, b_hi, c, ldc, accum);	\
+		kbf16(rows, np, kp, a, a_hi, b, b_hi, c, ldc, accum);	\
 	}
-KBF16(kbf16_6x16, 1, 1)
-KBF16(kbf16_6x32, 1, 2)
-KBF16(kbf16_12x16, 2, 1)
-KBF16(kbf16_12x32, 2, 2)
+#define KBF16_ROWS(r)							\
+	KBF16(kbf16_##r##x16, r, 1)					\
+	KBF16(kbf16_##r##x32, r, 2)
+KBF16_ROWS(1) KBF16_ROWS(2) KBF16_ROWS(3) KBF16_ROWS(4) KBF16_ROWS(5)
+KBF16_ROWS(6) KBF16_ROWS(7) KBF16_ROWS(8) KBF16_ROWS(9) KBF16_ROWS(10)
+KBF16_ROWS(11) KBF16_ROWS(12)
+#undef KBF16_ROWS
 #undef KBF16
 
 typedef void kbf16_fn(int, const uint32_t *, ptrdiff_t, const uint32_t *,
     ptrdiff_t, float *, ptrdiff_t, int);
-static kbf16_fn *const kbf16_of[2][2] = { { kbf16_6x16, kbf16_6x32 },
-	{ kbf16_12x16, kbf16_12x32 } };
+/* kbf16_of[rows][np - 1]: the packed A panels are zero-padded to 6 rows, so
+ * any height reads within them, and the last rows of a block (M = 128: ten
+ * 12-row tiles and one of 8) are one tile of exactly their height */
+static kbf16_fn *const kbf16_of[2 * MR + 1][2] = { { NULL, NULL },
+	{ kbf16_1x16, kbf16_1x32 }, { kbf16_2x16, kbf16_2x32 },
+	{ kbf16_3x16, kbf16_3x32 }, { kbf16_4x16, kbf16_4x32 },
+	{ kbf16_5x16, kbf16_5x32 }, { kbf16_6x16, kbf16_6x32 },
+	{ kbf16_7x16, kbf16_7x32 }, { kbf16_8x16, kbf16_8x32 },
+	{ kbf16_9x16, kbf16_9x32 }, { kbf16_10x16, kbf16_10x32 },
+	{ kbf16_11x16, kbf16_11x32 }, { kbf16_12x16, kbf16_12x32 } };
 
 /*
  * The (mc, nc) block of C at (ic, jc) for the K block [pc, pc+kc), B
@@ -249,17 +262,21 @@ block_bf16(const struct gemm_job *j, struct gemm_buf *buf, int ic, int mc,
 	float		 t[MR * NR] __attribute__((aligned(64)));
 	float		*c;
 	int		 kp = (kc + 1) / 2, ir, jr, mr, nr, mp, np, i, jj, q;
+	int		 step;
 
 	pack_a_bf16(j->transa, mc, kc, a, j->lda, (uint32_t *)buf->ap);
 	for (jr = 0; jr < nc; jr += NR * np) {
 		np = jr + 2 * NR <= nc ? 2 : 1;
 		nr = nc - jr < NR ? nc - jr : NR;
-		for (ir = 0; ir < mc; ir += MR * mp) {
-			mr = mc - ir < MR ? mc - ir : MR;
-			mp = nr == NR && ir + 2 * MR <= mc ? 2 : 1;
+		for (ir = 0; ir < mc; ir += step) {
+			int	rows = mc - ir < 2 * MR ? mc - ir : 2 * MR;
+
+			mr = rows < MR ? rows : MR;
+			mp = nr == NR && rows > MR ? 2 : 1;
+			step = nr == NR ? rows : MR;
 			c = j->c + (ic + ir) * j->ldc + jc + jr;
-			if (mr == MR && nr == NR) {
-				kbf16_of[mp - 1][np - 1](kp, ap + (ptrdiff_t)ir *
+			if (nr == NR) {
+				kbf16_of[rows][np - 1](kp, ap + (ptrdiff_t)ir *
 				    kp, (ptrdiff_t)MR * kp, bp + (ptrdiff_t)jr *
 				    kp, (ptrdiff_t)NR * kp, c, j->ldc, accum);
 			} else {
@@ -282,9 +299,13 @@ block_bf16(const struct gemm_job *j, struct gemm_buf *buf, int ic, int mc,
 							    t[i * NR + jj];
 				}
 			}
-			if (last)
-				gemm_epilogue_tiles(j, ic + ir, jc + jr, mp, np,
-				    mr, nr, c);
+			if (!last)
+				continue;
+			gemm_epilogue_tiles(j, ic + ir, jc + jr, 1, np, mr, nr,
+			    c);
+			if (mp > 1)
+				gemm_epilogue_tiles(j, ic + ir + MR, jc + jr, 1,
+				    np, rows - MR, nr, c + MR * j->ldc);
 		}
 	}
 }
