@@ -105,7 +105,8 @@ kernel_init(void)
 {
 	level = simd_pick(kernel_mask(), simd_default());
 #ifdef GEMM_HAVE_X86
-	bf16_cpu = simd_has_avx512_bf16();
+	/* an AVX-512 kernel: not when NOISETOP_SIMD asks for less */
+	bf16_cpu = simd_has_avx512_bf16() && simd_default() >= SIMD_AVX512;
 #endif
 }
 

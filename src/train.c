@@ -12,6 +12,7 @@
 #include "adam.h"
 #include "gemm.h"
 #include "rng.h"
+#include "simd.h"
 #include "testpoint.h"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -55,6 +56,11 @@ precision_check(int precision, char *err, size_t errlen)
 	if (precision != TRAIN_BF16)
 		return err_set(err, errlen, "precision %d: must be fp32 or "
 		    "bf16", precision);
+	if (!gemm_bf16_available() && simd_has_avx512_bf16())
+		return err_set(err, errlen, "--precision bf16: the AVX512-BF16 "
+		    "kernel is an AVX-512 one, and NOISETOP_SIMD=%s rules "
+		    "AVX-512 out; use fp32", getenv("NOISETOP_SIMD") ?
+		    getenv("NOISETOP_SIMD") : "?");
 	if (!gemm_bf16_available())
 		return err_set(err, errlen, "--precision bf16: this CPU has "
 		    "neither AMX-BF16 nor AVX512-BF16; use fp32");

@@ -68,9 +68,16 @@ show --split val|--split 'val': must be train or test
 train --precision fp16|--precision 'fp16': must be fp32 or bf16
 TABLE
 
-# bf16 needs AVX512-BF16 (or AMX): elsewhere a one-line refusal.
+# bf16 needs AVX512-BF16 (or AMX): elsewhere a one-line refusal.  Its
+# kernel is an AVX-512 one, so NOISETOP_SIMD below avx512 refuses it too
+# (as a CPU without it would), which lets a CPU with it test the refusal.
 if grep -qw avx512_bf16 /proc/cpuinfo; then
 	ok "# SKIP --precision bf16 refusal: this CPU has AVX512-BF16"
+	out=$(NOISETOP_SIMD=avx2 $NT train --precision bf16 2>&1 >/dev/null)
+	rc=$?
+	check "--precision bf16 under NOISETOP_SIMD=avx2 -> exit 2, '$out'" \
+	    '[ $rc -eq 2 ] && [ $(echo "$out" | wc -l) -eq 1 ] &&
+	    [[ "$out" == *"NOISETOP_SIMD=avx2 rules AVX-512 out"* ]]'
 else
 	out=$($NT train --precision bf16 2>&1 >/dev/null)
 	rc=$?
