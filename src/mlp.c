@@ -477,7 +477,51 @@ struct bwd_ctx {
 	const float *act;    /* (B, n) the layer's output */
 	int          n;
 	float        scale;
+	int          simd;   /* epi_level() */
 };
+
+#ifdef MLP_HAVE_X86
+/*
+ * epi_relu_back() on a tile 16 columns wide, a row per vector: the same
+ * multiply, and the compare "a > 0" (false for NaN) picking it or +0.
+ */
+__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2"))) static void
+relu_back_avx512(const struct bwd_ctx *g, int i0, int j0, int mr, float *c,
+    ptrdiff_t ldc)
+{
+	const __m512 scale = _mm512_set1_ps(g->scale), zero = _mm512_setzero_ps();
+
+	for (int i = 0; i < mr; i++) {
+		const float *a = g->act + (size_t)(i0 + i) * g->n + j0;
+		float       *row = c + i * ldc;
+		__m512       v = _mm512_mul_ps(_mm512_loadu_ps(row), scale);
+
+		_mm512_storeu_ps(row, _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(
+		    _mm512_loadu_ps(a), zero, _CMP_GT_OQ), v));
+	}
+}
+
+/* The same in AVX2: two 8-float halves per row. */
+__attribute__((target("avx2,fma"))) static void
+relu_back_avx2(const struct bwd_ctx *g, int i0, int j0, int mr, float *c,
+    ptrdiff_t ldc)
+{
+	const __m256 scale = _mm256_set1_ps(g->scale), zero = _mm256_setzero_ps();
+
+	for (int i = 0; i < mr; i++) {
+		const float *a = g->act + (size_t)(i0 + i) * g->n + j0;
+		float       *row = c + i * ldc;
+
+		for (int h = 0; h < 16; h += 8) {
+			__m256 v = _mm256_mul_ps(_mm256_loadu_ps(row + h), scale);
+			__m256 k = _mm256_cmp_ps(_mm256_loadu_ps(a + h), zero,
+			    _CMP_GT_OQ);
+
+			_mm256_storeu_ps(row + h, _mm256_and_ps(k, v));
+		}
+	}
+}
+#endif
 
 static void
 epi_relu_back(void *ctx, int i0, int j0, int mr, int nr, float *c,
@@ -486,6 +530,16 @@ epi_relu_back(void *ctx, int i0, int j0, int mr, int nr, float *c,
 	const struct bwd_ctx *g = ctx;
 	float                 scale = g->scale;
 
+#ifdef MLP_HAVE_X86
+	if (nr == 16 && g->simd >= SIMD_AVX512) {
+		relu_back_avx512(g, i0, j0, mr, c, ldc);
+		return;
+	}
+	if (nr == 16 && g->simd >= SIMD_AVX2) {
+		relu_back_avx2(g, i0, j0, mr, c, ldc);
+		return;
+	}
+#endif
 	for (int i = 0; i < mr; i++) {
 		const float *restrict a = g->act + (size_t)(i0 + i) * g->n + j0;
 		float *restrict       row = c + i * ldc;
@@ -513,7 +567,7 @@ backward_team(mlp *m, int batch)
 	for (int l = m->nlayer - 1; l >= 0; l--) {
 		int            in = m->size[l], out = m->size[l + 1];
 		gemm_extra     wx = { NULL, NULL, m->db[l], m->bf16 };
-		struct bwd_ctx g = { m->act[l], in, scale };
+		struct bwd_ctx g = { m->act[l], in, scale, epi_level() };
 		gemm_extra     ix = { epi_relu_back, &g, NULL, m->bf16 };
 
 		/* dW(in,out) = act[l]^T (in,B) @ delta[l+1] (B,out) */
