@@ -62,7 +62,8 @@ typedef struct {
  * anything an epilogue wrote is read by another thread.  Saves a parallel
  * region per call and lets bias, activation or mask work ride on the tile
  * while it is in cache (x->epilogue); x->colsum gets the column sums of
- * op(B), each summed in k order, during B's packing.  x may be NULL.
+ * op(B), each summed in k order, the columns shared among the threads.  x
+ * may be NULL.
  */
 void gemm_team(int transa, int transb, int m, int n, int k, const float *a,
     int lda, const float *b, int ldb, float beta, float *c, int ldc,

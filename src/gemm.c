@@ -37,8 +37,8 @@
  *
  * Extras (gemm_team): an epilogue runs on each tile of C right after its
  * last K block, while the tile is in L1 (the MLP's bias, ReLU and dropout, or
- * their derivative), and column sums of op(B) are taken as B is packed (the
- * bias gradient), by the thread whose share starts at row 0, in k order.
+ * their derivative), and column sums of op(B) are taken (the bias
+ * gradient), each in k order, the columns shared out among the threads.
  * gemm_team() runs on a team that is already there, so a caller with several
  * products in a row pays for one parallel region, not one per product.
  *
@@ -271,25 +271,12 @@ pack_a(int transa, int mc, int kc, const float *a, ptrdiff_t lda, float *dst)
  */
 static void
 pack_b(int transb, int kc, int nc, const float *b, ptrdiff_t ldb, float *dst,
-    int fast, float *cs, int cs_first)
+    int fast)
 {
 	const float	*s;
 	float		*d;
 	int		 j0, j, p, full = nc / NR * NR;
 
-	if (cs != NULL && cs_first)
-		memset(cs, 0, sizeof(float) * nc);
-	if (cs != NULL && transb) {
-		/* column j of op(B) is row j of B: sum it in k order */
-		for (j = 0; j < nc; j++) {
-			float	acc = cs[j];
-
-			s = b + j * ldb;
-			for (p = 0; p < kc; p++)
-				acc += s[p];
-			cs[j] = acc;
-		}
-	}
 	if (!transb) {
 		/*
 		 * B stored (K, N): NR contiguous values per k.  A strip of
@@ -314,10 +301,6 @@ pack_b(int transb, int kc, int nc, const float *b, ptrdiff_t ldb, float *dst,
 			}
 			for (p = p0; p < pe; p++) {
 				s = b + p * ldb;
-				/* in L1 now: add the row to the column sums */
-				if (cs != NULL)
-					for (j = 0; j < nc; j++)
-						cs[j] += s[j];
 				if (full == nc)
 					continue;
 				d = dst + (ptrdiff_t)full * kc + p * NR;
@@ -350,24 +333,6 @@ pack_b(int transb, int kc, int nc, const float *b, ptrdiff_t ldb, float *dst,
 					dst[p * NR + j] = 0.0f;
 		}
 	}
-}
-
-/*
- * The column sums of B[0:kc, 0:nc] stored (K, N), into cs (zeroed first when
- * first), row after row: the same order and bits as pack_b's.  cs NULL:
- * nothing.
- */
-static void
-colsum_rows(int kc, int nc, const float *b, ptrdiff_t ldb, float *cs,
-    int first)
-{
-	if (cs == NULL)
-		return;
-	if (first)
-		memset(cs, 0, sizeof(float) * nc);
-	for (int p = 0; p < kc; p++)
-		for (int j = 0; j < nc; j++)
-			cs[j] += b[p * ldb + j];
 }
 
 /*
@@ -532,14 +497,6 @@ rect_unpacked(const struct gemm_job *j, int m0, int m1, int n0, int n1)
 			j->c[i * j->ldc + jj] = s;
 		}
 	}
-	for (jj = n0; m0 == 0 && j->colsum != NULL && jj < n1; jj++) {
-		float	s = 0.0f;
-
-		for (p = 0; p < j->k; p++)
-			s += j->transb ? j->b[jj * j->ldb + p] :
-			    j->b[p * j->ldb + jj];
-		j->colsum[jj] = s;
-	}
 	for (i = m0; j->epi != NULL && i < m1; i += MR)
 		for (jj = n0; jj < n1; jj += NR)
 			j->epi(j->epi_ctx, i, jj, m1 - i < MR ? m1 - i : MR,
@@ -569,6 +526,38 @@ gemm_bf16_kernel_name(void)
 
 
 /*
+ * colsum[c0, c1): the column sums of op(B), each in k order from zero, so
+ * the same bits whichever thread makes which.
+ */
+static void
+colsum_part(const struct gemm_job *j, int c0, int c1)
+{
+	float	*cs = j->colsum;
+
+	if (c0 >= c1)
+		return;
+	if (j->transb) {
+		/* column c of op(B) is row c of B */
+		for (int c = c0; c < c1; c++) {
+			const float	*s = j->b + c * j->ldb;
+			float		 acc = 0.0f;
+
+			for (int p = 0; p < j->k; p++)
+				acc += s[p];
+			cs[c] = acc;
+		}
+		return;
+	}
+	memset(cs + c0, 0, sizeof(float) * (c1 - c0));
+	for (int p = 0; p < j->k; p++) {
+		const float	*s = j->b + p * j->ldb;
+
+		for (int c = c0; c < c1; c++)
+			cs[c] += s[c];
+	}
+}
+
+/*
  * Thread t of nt: take a contiguous share of the MR-row (or NR-column)
  * tiles of C and run the blocked loop nest over it.
  */
@@ -593,6 +582,16 @@ run_part(const struct gemm_job *j, int t, int nt)
 			m1 = m1 < j->m ? m1 : j->m;
 		}
 	}
+	/*
+	 * The column sums of op(B), each made once, in k order: threads that
+	 * split the columns sum their own; threads that split the rows (and
+	 * so all need all of B) a slice each.
+	 */
+	if (j->colsum != NULL && j->split_n)
+		colsum_part(j, n0, n1);
+	else if (j->colsum != NULL)
+		colsum_part(j, (int)((long)j->n * t / nt),
+		    (int)((long)j->n * (t + 1) / nt));
 	if (m0 >= m1 || n0 >= n1)
 		return;
 	if ((buf = buf_get()) == NULL) {
@@ -610,15 +609,8 @@ run_part(const struct gemm_job *j, int t, int nt)
 		nc = n1 - jc < NC ? n1 - jc : NC;
 		for (pc = 0; pc < j->k; pc += kc) {
 			kc = j->k - pc < j->kc ? j->k - pc : j->kc;
-			/*
-			 * Every thread packs its columns of B whole (rows split
-			 * the M tiles only); the one holding row 0 writes their
-			 * sums, so each sum is made once, in k order.
-			 */
 			const float	*bsrc = j->transb ?
 			    j->b + jc * j->ldb + pc : j->b + pc * j->ldb + jc;
-			float		*cs = j->colsum != NULL && m0 == 0 ?
-			    j->colsum + jc : NULL;
 			/*
 			 * B stored (K, N) in whole panels is read in place
 			 * when a pair of its panels is too deep to stay in L1
@@ -631,11 +623,9 @@ run_part(const struct gemm_job *j, int t, int nt)
 			int		 inplace = !j->transb && nc % NR == 0 &&
 			    kc * 2 * NR * (int)sizeof(float) > 32768;
 
-			if (inplace)
-				colsum_rows(kc, nc, bsrc, j->ldb, cs, pc == 0);
-			else
+			if (!inplace)
 				pack_b(j->transb, kc, nc, bsrc, j->ldb, buf->bp,
-				    level >= SIMD_AVX2, cs, pc == 0);
+				    level >= SIMD_AVX2);
 			for (ic = m0; ic < m1; ic += MC) {
 				mc = m1 - ic < MC ? m1 - ic : MC;
 				block(j, buf, ks, ic, mc, jc, nc, pc, kc,

@@ -6,39 +6,14 @@
  * an odd kc is padded with a zero. Each vdpbf16ps adds two products to an
  * fp32 accumulator, in k order, so results still do not depend on the
  * thread count. Rounding to bf16 is to nearest even (NaNs with small
- * payloads may become infinities), done while packing; the column sums are
- * of the fp32 values, as in fp32 mode.
+ * payloads may become infinities), done while packing; the column sums
+ * (gemm.c) are of the fp32 values, as in fp32 mode.
  */
 #include "gemm_kern.h"
 
 #include <string.h>
 
 #ifdef GEMM_HAVE_X86
-/* Column sums of op(B)[0:kc, 0:nc] added into cs (zeroed first if first),
- * each in k order: the same sums pack_b() makes. */
-static void
-colsum_add(int transb, int kc, int nc, const float *b, ptrdiff_t ldb,
-    float *cs, int first)
-{
-	int	j, p;
-
-	if (first)
-		memset(cs, 0, sizeof(float) * nc);
-	if (transb) {
-		for (j = 0; j < nc; j++) {
-			float	acc = cs[j];
-
-			for (p = 0; p < kc; p++)
-				acc += b[j * ldb + p];
-			cs[j] = acc;
-		}
-		return;
-	}
-	for (p = 0; p < kc; p++)
-		for (j = 0; j < nc; j++)
-			cs[j] += b[p * ldb + j];
-}
-
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512vl,avx512bw,avx512dq,avx512bf16,avx2,fma")
 
@@ -327,9 +302,6 @@ gemm_rect_bf16(const struct gemm_job *j, struct gemm_buf *buf, int m0, int m1,
 			kc = j->k - pc < j->kc ? j->k - pc : j->kc;
 			pack_b_bf16(j->transb, kc, nc, b, j->ldb,
 			    (uint32_t *)buf->bp);
-			if (j->colsum != NULL && m0 == 0)
-				colsum_add(j->transb, kc, nc, b, j->ldb,
-				    j->colsum + jc, pc == 0);
 			for (ic = m0; ic < m1; ic += MC) {
 				mc = m1 - ic < MC ? m1 - ic : MC;
 				block_bf16(j, buf, ic, mc, jc, nc, pc, kc,
