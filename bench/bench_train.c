@@ -84,7 +84,7 @@ breakdown(const train_config *cfg, const train_data *tr, double *sec,
 	float    *xb = aligned_alloc(64, (size_t)cfg->batch * tr->npix *
 	    sizeof(float));
 	uint8_t  *yb = malloc((size_t)cfg->batch);
-	int       npix = tr->npix, nbatch = (int)((n + cfg->batch - 1) /
+	int       nbatch = (int)((n + cfg->batch - 1) /
 	    cfg->batch);
 	uint64_t  dkey = rng_key(cfg->seed, RNG_DROPOUT, 0), skey;
 	double    total;
@@ -121,13 +121,7 @@ breakdown(const train_config *cfg, const train_data *tr, double *sec,
 
 #pragma omp master
 			t = clock_now();
-#pragma omp for schedule(static)
-			for (int r = 0; r < bs; r++) {
-				memcpy(xb + (size_t)r * npix,
-				    tr->x + perm[b0 + r] * npix,
-				    (size_t)npix * sizeof(float));
-				yb[r] = tr->y[perm[b0 + r]];
-			}
+			train_gather_team(tr, perm + b0, bs, xb, yb);
 #pragma omp master
 			{
 				t1 = clock_now();

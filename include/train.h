@@ -148,6 +148,14 @@ int train_run(const train_config *cfg, const train_data *train,
     size_t errlen);
 
 /*
+ * train_run()'s batch gather, for a running team (every thread calls it;
+ * it ends with the barrier of an omp for): rows idx[0..bs) of d into xb
+ * (bs x npix) and their labels into yb.
+ */
+void train_gather_team(const train_data *d, const size_t *idx, int bs,
+    float *xb, uint8_t *yb);
+
+/*
  * Evaluate a model on data (dropout off): mean loss and accuracy.  When
  * pred is not NULL it receives the argmax class of each image, and when
  * conf is not NULL the probability of that class.
