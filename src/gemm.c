@@ -548,6 +548,20 @@ colsum_part(const struct gemm_job *j, int c0, int c1)
 		}
 		return;
 	}
+	/* 16 columns at a time, their sums held in registers down all of K */
+	for (; c0 + 16 <= c1; c0 += 16) {
+		float	acc[16] = { 0 };
+
+		for (int p = 0; p < j->k; p++) {
+			const float	*s = j->b + p * j->ldb + c0;
+
+			for (int q = 0; q < 16; q++)
+				acc[q] += s[q];
+		}
+		memcpy(cs + c0, acc, sizeof acc);
+	}
+	if (c0 >= c1)
+		return;
 	memset(cs + c0, 0, sizeof(float) * (c1 - c0));
 	for (int p = 0; p < j->k; p++) {
 		const float	*s = j->b + p * j->ldb;
