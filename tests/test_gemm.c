@@ -25,6 +25,9 @@ static const struct shape odd[] = {
 	{ 1, 1, 1, 0 }, { 7, 13, 5, 0 }, { 17, 33, 65, 3 }, { 6, 16, 256, 0 },
 	{ 5, 15, 257, 1 }, { 145, 17, 300, 0 }, { 13, 513, 9, 5 },
 	{ 150, 600, 300, 2 }, { 127, 511, 783, 7 },
+	/* B read in place (K above 256, whole 16-column panels), with the
+	 * AVX-512 tiles of 5, 11 and 4 rows at the M edge */
+	{ 29, 48, 301, 3 }, { 11, 64, 400, 0 }, { 100, 32, 513, 1 },
 };
 
 /* The MLP's calls: transa, transb, M, N, K. */
