@@ -76,6 +76,8 @@ print_version(FILE *f)
 	    force != NULL ? ", NOISETOP_SIMD=" : "", force != NULL ? force : "");
 	fprintf(f, "bf16      %s%s\n", gemm_bf16_kernel_name(),
 	    gemm_bf16_available() ? " (--precision bf16)" :
+	    strstr(gemm_kernels_compiled(), "avx512") == NULL ?
+	    ": --precision bf16 is refused by this build" :
 	    simd_has_avx512_bf16() ? ": --precision bf16 is refused, as "
 	    "NOISETOP_SIMD rules AVX-512 out" :
 	    ": --precision bf16 is refused on this CPU");

@@ -56,6 +56,10 @@ precision_check(int precision, char *err, size_t errlen)
 	if (precision != TRAIN_BF16)
 		return err_set(err, errlen, "precision %d: must be fp32 or "
 		    "bf16", precision);
+	if (!gemm_bf16_available() && strstr(gemm_kernels_compiled(),
+	    "avx512") == NULL)
+		return err_set(err, errlen, "--precision bf16: this build has "
+		    "no bf16 kernel (PORTABLE=1, or not x86); use fp32");
 	if (!gemm_bf16_available() && simd_has_avx512_bf16())
 		return err_set(err, errlen, "--precision bf16: the AVX512-BF16 "
 		    "kernel is an AVX-512 one, and NOISETOP_SIMD=%s rules "

@@ -71,7 +71,12 @@ TABLE
 # bf16 needs AVX512-BF16 (or AMX): elsewhere a one-line refusal.  Its
 # kernel is an AVX-512 one, so NOISETOP_SIMD below avx512 refuses it too
 # (as a CPU without it would), which lets a CPU with it test the refusal.
-if grep -qw avx512_bf16 /proc/cpuinfo; then
+if ! $NT version | grep -q '^kernels .*avx512'; then
+	out=$($NT train --precision bf16 2>&1 >/dev/null)
+	rc=$?
+	check "--precision bf16 in a build without it -> exit 2, '$out'" \
+	    '[ $rc -eq 2 ] && [[ "$out" == *"this build has no bf16 kernel"* ]]'
+elif grep -qw avx512_bf16 /proc/cpuinfo; then
 	ok "# SKIP --precision bf16 refusal: this CPU has AVX512-BF16"
 	out=$(NOISETOP_SIMD=avx2 $NT train --precision bf16 2>&1 >/dev/null)
 	rc=$?
