@@ -364,10 +364,12 @@ tile(gemm_kernel *kern, int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
 
 /*
  * The (mc, nc) block of C at rows ic, columns jc, for the K block [pc,
- * pc+kc), with op(B) already packed in bp.  A is packed into buf->ap when
- * its panels are reused across several B panels; otherwise the kernel reads
- * A where it lies, except for a partial panel at the M edge which is packed
- * (zero-padded) so the kernel never reads past the matrix.
+ * pc+kc), with op(B) at bsrc: packed panels, or (b_inplace) B's own rows
+ * from [pc][jc].  A is packed into buf->ap when its panels are reused
+ * across several B panels; otherwise the kernel reads A where it lies,
+ * except for a partial panel at the M edge which is packed (zero-padded) so
+ * the 6-row kernels never read past the matrix (the AVX-512 tiles of exact
+ * height read only their rows).
  */
 static void
 block(const struct gemm_job *j, struct gemm_buf *buf,
