@@ -19,14 +19,14 @@
  * when its panels are too deep to stay in L1 (a forward product's weights);
  * otherwise it is packed.  Packed panels are zero-padded past M and N; edge
  * tiles go through a small scratch tile and only the valid part is written
- * back, except that AVX-512 has a tile of every height below 12 for the
- * last rows of a block (M = 128 is ten 12-row tiles and one of 8, not two
- * padded 6-row ones).
+ * back, except that AVX-512 has tiles of every height for the last rows
+ * of a block (M = 128 at 64 columns is 21 6-row tiles and one of 2 rows).
  *
  * Kernels per SIMD level (simd.h), chosen once: portable (4-wide vector
- * types, no FMA), AVX2+FMA (6, 16) and AVX-512, which also takes two A
- * panels and two B panels at once, a (12, 32) register tile, where they are
- * full.  The panels and blocking are the same for all.  With gemm_extra.bf16
+ * types, no FMA), AVX2+FMA (6, 16) and AVX-512, which also takes four B
+ * panels at once, a (6, 64) register tile, or two B panels and two A
+ * panels, (12, 32), where fewer are left.  The panels and blocking are the
+ * same for all.  With gemm_extra.bf16
  * the panels are packed as bf16 pairs instead and an AVX512-BF16 kernel
  * sums them in fp32 (see "bf16" below).
  *
@@ -68,12 +68,10 @@ static gemm_kernel kern_portable;
 
 /* The kernels of each SIMD level; a NULL tile: not in this build. */
 static const struct gemm_kset ksets[SIMD_NLEVELS] = {
-	[SIMD_PORTABLE] = { kern_portable, { { NULL } }, NULL },
+	[SIMD_PORTABLE] = { kern_portable, NULL },
 #ifdef GEMM_HAVE_X86
-	[SIMD_AVX2] = { gemm_kern_avx2, { { NULL } }, NULL },
-	[SIMD_AVX512] = { gemm_kern_avx512, { { NULL, gemm_kern_avx512_6x32 },
-	    { gemm_kern_avx512_12x16, gemm_kern_avx512_12x32 } },
-	    gemm_kern_avx512_rows },
+	[SIMD_AVX2] = { gemm_kern_avx2, NULL },
+	[SIMD_AVX512] = { gemm_kern_avx512, gemm_kern_avx512_tiles },
 #endif
 };
 
@@ -382,7 +380,7 @@ block(const struct gemm_job *j, struct gemm_buf *buf,
 	ptrdiff_t	 rsb = b_inplace ? j->ldb : NR;
 	ptrdiff_t	 b_hi = b_inplace ? NR : (ptrdiff_t)NR * kc;
 	float		*c;
-	int		 ir, jr, mr, nr, mp, np, q, step, medge = mc / MR * MR;
+	int		 ir, jr, mr, nr, np, step, medge = mc / MR * MR;
 
 	if (j->transa) {
 		a = j->a + pc * j->lda + ic;
@@ -400,9 +398,11 @@ block(const struct gemm_job *j, struct gemm_buf *buf,
 		    buf->edge);
 
 	for (jr = 0; jr < nc; jr += NR * np) {
-		/* two B panels at once where the kernel has it and both are
-		 * full; then two A panels likewise */
-		np = ks->wide[1][1] != NULL && jr + 2 * NR <= nc ? 2 : 1;
+		/* full panels left: four at once where the level has wide
+		 * tiles, else two, else one */
+		int	full = (nc - jr) / NR;
+
+		np = ks->tiles == NULL || full < 2 ? 1 : full < 4 ? 2 : 4;
 		nr = nc - jr < NR ? nc - jr : NR;
 		bp = bsrc + (b_inplace ? jr : (ptrdiff_t)jr * kc);
 		/*
@@ -412,60 +412,51 @@ block(const struct gemm_job *j, struct gemm_buf *buf,
 		 */
 		pf = b_inplace && jr + NR * np < nc ? bp + NR * np : NULL;
 		for (ir = 0; ir < mc; ir += step) {
-			int	rows = mc - ir;
+			/* as many rows as the tile holds: 6 at 4 panels, 12
+			 * at 1 or 2; the last tile of the block is shorter */
+			int	rows = mc - ir, hmax = np == 4 ? MR : 2 * MR;
 
-			mr = rows < MR ? rows : MR;
-			mp = ks->wide[1][1] != NULL && nr == NR && ir + 2 * MR <=
-			    (j->pack_a ? mc / MR * MR : medge) ? 2 : 1;
-			step = MR * mp;
 			c = j->c + (ic + ir) * j->ldc + jc + jr;
-			if (ks->rows != NULL && nr == NR && rows < 2 * MR) {
-				/* the last rows of the block, as one tile of
-				 * their height; A in place or packed, never
-				 * read past them */
+			if (ks->tiles != NULL && nr == NR) {
+				rows = rows < hmax ? rows : hmax;
 				ap = j->pack_a ? buf->ap + (ptrdiff_t)ir * kc :
 				    a + ir * rsa;
 				prs = j->pack_a ? 1 : rsa;
 				pcs = j->pack_a ? MR : csa;
 				a_hi = j->pack_a ? (ptrdiff_t)MR * kc : MR * rsa;
-				ks->rows[rows][np - 1](kc, ap, prs, pcs, a_hi, bp,
+				ks->tiles[rows][np](kc, ap, prs, pcs, a_hi, bp,
 				    rsb, b_hi, c, j->ldc, accum, ir == 0 ?
 				    pf : NULL);
 				step = rows;
+				/* the tile is finished and still in L1 */
 				if (!last)
 					continue;
 				gemm_epilogue_tiles(j, ic + ir, jc + jr, 1, np,
-				    mr, nr, c);
+				    rows < MR ? rows : MR, nr, c);
 				if (rows > MR)
 					gemm_epilogue_tiles(j, ic + ir + MR, jc +
 					    jr, 1, np, rows - MR, nr, c + MR *
 					    j->ldc);
 				continue;
 			}
+			/* the (MR, NR) kernel: a 6-row panel, through a
+			 * scratch tile at an edge */
+			mr = rows < MR ? rows : MR;
+			step = MR;
 			if (j->pack_a || ir == medge) {
 				ap = j->pack_a ? buf->ap + (ptrdiff_t)ir * kc :
 				    buf->edge;
 				prs = 1;
 				pcs = MR;
-				a_hi = (ptrdiff_t)MR * kc;
 			} else {
 				ap = a + ir * rsa;
 				prs = rsa;
 				pcs = csa;
-				a_hi = MR * rsa;
 			}
-			if (mp > 1 || (np > 1 && mr == MR))
-				ks->wide[mp - 1][np - 1](kc, ap, prs, pcs, a_hi,
-				    bp, rsb, b_hi, c, j->ldc, accum, ir == 0 ?
-				    pf : NULL);
-			else
-				for (q = 0; q < np; q++)
-					tile(ks->tile, kc, ap, prs, pcs, bp +
-					    q * b_hi, rsb, c + q * NR, j->ldc,
-					    accum, mr, nr);
-			/* the tiles are finished and still in L1 */
+			tile(ks->tile, kc, ap, prs, pcs, bp, rsb, c, j->ldc,
+			    accum, mr, nr);
 			if (last)
-				gemm_epilogue_tiles(j, ic + ir, jc + jr, mp, np,
+				gemm_epilogue_tiles(j, ic + ir, jc + jr, 1, 1,
 				    mr, nr, c);
 		}
 	}

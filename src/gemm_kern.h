@@ -52,29 +52,27 @@ typedef void gemm_kernel(int kc, const float *a, ptrdiff_t rsa,
     int accum);
 
 /*
- * A wide micro-kernel: like gemm_kernel on a (6 mp, 16 np) tile made of mp
- * row panels and np column panels, all full.  Rows 6..11 of A start at
- * a + a_hi (the next packed panel, or 6 rows further down A); the second B
- * panel at b + b_hi.  Every element gets the same operations in the same
- * order as under the (6, 16) kernel, so the width only changes the speed.
- * pf, unless NULL: np columns panels of B laid out like b's, to be fetched
- * into L2 as the kernel goes (the next panels, when B is read in place).
+ * A wide micro-kernel: like gemm_kernel on a (rows, 16 np) tile of np full
+ * column panels, reading only its rows of A and storing only its rows of C.
+ * Rows 6..11 of A start at a + a_hi (the next packed panel, or 6 rows
+ * further down A); column panel q of B at b + q b_hi.  Every element gets
+ * the same operations in the same order as under the (6, 16) kernel, so the
+ * shape only changes the speed.  pf, unless NULL: np column panels laid out
+ * like b's, to be fetched into L2 as the kernel goes (the next panels, when
+ * B is read in place).
  */
 typedef void gemm_wide(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
     ptrdiff_t a_hi, const float *b, ptrdiff_t rsb, ptrdiff_t b_hi, float *c,
     ptrdiff_t ldc, int accum, const float *pf);
 
 /*
- * The kernels of one SIMD level: the (MR, NR) tile, and wide[mp-1][np-1]
- * for the larger register tiles it has (NULL where it has none).
+ * The kernels of one SIMD level: the (MR, NR) tile, and, where the level
+ * has them, tiles[rows][np], the (rows, 16 np) wide tiles for rows 1 to
+ * 2 MR and np 1, 2 or 4 (NULL where a tile would not fit the registers).
  */
 struct gemm_kset {
 	gemm_kernel	*tile;
-	gemm_wide	*wide[2][2];
-	/* rows[r][np-1]: an (r, 16 np) tile, 0 < r < 2 MR, reading only its
-	 * r rows of A (rows 6.. at a + a_hi) and storing only its r rows of
-	 * C; NULL where the level has none */
-	gemm_wide	*const (*rows)[2];
+	gemm_wide	*const (*tiles)[5];
 };
 
 /* Per-thread packing space, allocated once at fixed size (see buf_get). */
@@ -134,10 +132,7 @@ gemm_epilogue_tiles(const struct gemm_job *j, int i0, int j0, int mp, int np,
 
 /* The AVX2+FMA (MR, NR) kernel; the AVX-512 one, and its wide tiles. */
 gemm_kernel gemm_kern_avx2, gemm_kern_avx512;
-gemm_wide   gemm_kern_avx512_6x32, gemm_kern_avx512_12x16,
-            gemm_kern_avx512_12x32;
-/* The AVX-512 tiles of every height below 2 MR (gemm_kset.rows). */
-extern gemm_wide *const gemm_kern_avx512_rows[2 * MR][2];
+extern gemm_wide *const gemm_kern_avx512_tiles[2 * MR + 1][5];
 
 /* One full panel of a transposed B into a packed (kc, NR) panel. */
 void gemm_pack_bt_avx2(int kc, const float *src, ptrdiff_t ldb, float *dst);

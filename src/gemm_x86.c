@@ -1,6 +1,7 @@
 /*
  * The x86 micro-kernels of the GEMM: AVX2+FMA (6, 16) and AVX-512 (6, 16)
- * with its wide (12, 32) tiles, and the AVX2 transposing B packer.  Built
+ * with its wide (6, 64) and (12, 32) tiles and their shorter forms, and the
+ * AVX2 transposing B packer.  Built
  * with per-function target attributes, chosen at run time by gemm.c.
  */
 #include "gemm_kern.h"
@@ -69,12 +70,15 @@ gemm_kern_avx2(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
 
 /*
  * AVX-512 micro-kernels.  One zmm holds a 16-float row of a B panel, so a
- * (6 mp, 16 np) tile takes 6 mp np accumulators: the (12, 32) tile keeps 24
- * of the 32 zmm registers busy, loads 2 rows of B and broadcasts 12 values
- * of A per k step for 24 FMAs.  Each element is a chain of FMAs in k order
- * from zero, then (accum) one add of C, exactly as in gemm_kern_avx2: the AVX2
- * and AVX-512 kernels give the same bits.  The (6, 16) kernel serves the
- * edges; 6x32 and 12x16 the ragged last row or column panels.
+ * (rows, 16 np) tile takes rows x np accumulators.  The main tiles are
+ * (6, 64): 24 accumulators, 4 rows of B loaded and 6 values of A
+ * broadcast per k step for 24 FMAs; and (12, 32), 2 loads and 12
+ * broadcasts for the same 24, where fewer than 4 panels are left.  The
+ * broadcasts compete with the FMAs for issue, so the wider tile is the
+ * faster one (3-10% on the MLP's shapes).  Every element is a chain of FMAs
+ * in k order from zero, then (accum) one add of C, exactly as in
+ * gemm_kern_avx2: the AVX2 and AVX-512 kernels give the same bits.  Tiles
+ * of every height below the full one serve a block's last rows.
  */
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")
@@ -83,29 +87,26 @@ k512(const int rows, const int np, int kc, const float *a, ptrdiff_t rsa,
     ptrdiff_t csa, ptrdiff_t a_hi, const float *b, ptrdiff_t rsb,
     ptrdiff_t b_hi, float *c, ptrdiff_t ldc, int accum, const float *pf)
 {
-	const float	*b2 = b + b_hi;
-	__m512		 acc[12][2], b0, b1, av;
+	__m512		 acc[12][4], bv[4], av;
 	int		 p, r, q;
 
 	for (r = 0; r < rows; r++)
 		for (q = 0; q < np; q++)
 			acc[r][q] = _mm512_setzero_ps();
 	for (p = 0; p < kc; p++) {
-		if (pf != NULL) {
-			_mm_prefetch((const char *)(pf + (ptrdiff_t)p * rsb),
-			    _MM_HINT_T1);
-			if (np > 1)
-				_mm_prefetch((const char *)(pf + b_hi +
+		if (pf != NULL)
+			for (q = 0; q < np; q++)
+				_mm_prefetch((const char *)(pf + q * b_hi +
 				    (ptrdiff_t)p * rsb), _MM_HINT_T1);
-		}
-		b0 = _mm512_loadu_ps(b + (ptrdiff_t)p * rsb);
-		b1 = np > 1 ? _mm512_loadu_ps(b2 + (ptrdiff_t)p * rsb) : b0;
+		for (q = 0; q < np; q++)
+			bv[q] = _mm512_loadu_ps(b + q * b_hi + (ptrdiff_t)p *
+			    rsb);
 		for (r = 0; r < rows; r++) {
 			av = _mm512_set1_ps(a[(r >= 6 ? a_hi : 0) +
 			    (r % 6) * rsa + p * csa]);
-			acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
-			if (np > 1)
-				acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
+			for (q = 0; q < np; q++)
+				acc[r][q] = _mm512_fmadd_ps(av, bv[q],
+				    acc[r][q]);
 		}
 	}
 	GEMM_STORE512(acc, rows, np, c, ldc, accum);
@@ -118,41 +119,28 @@ gemm_kern_avx512(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
 	k512(6, 1, kc, a, rsa, csa, 0, b, rsb, 0, c, ldc, accum, NULL);
 }
 
-/* An (R, 16 NP) kernel, named for its tile. */
-#define K512(R, NP, name)						\
-void									\
-name(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,		\
+/* The (R, 16 NP) tile. */
+#define K512(R, NP)							\
+static void								\
+k512_##R##x##NP(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,	\
     ptrdiff_t a_hi, const float *b, ptrdiff_t rsb, ptrdiff_t b_hi,	\
     float *c, ptrdiff_t ldc, int accum, const float *pf)		\
 {									\
 	k512(R, NP, kc, a, rsa, csa, a_hi, b, rsb, b_hi, c, ldc, accum,	\
 	    pf);							\
 }
-
-K512(6, 2, gemm_kern_avx512_6x32)
-K512(12, 1, gemm_kern_avx512_12x16)
-K512(12, 2, gemm_kern_avx512_12x32)
-
-/*
- * The M edge: the last row panels of a block, fewer than 12 rows, as one
- * tile of exactly their height instead of 6-row tiles padded with zeros.
- */
-#define K512_ROWS(R)							\
-static K512(R, 1, k512_##R##x16)					\
-static K512(R, 2, k512_##R##x32)
+/* 16 and 32 columns up to 12 rows; 64 columns up to 6 */
+#define K512_ROWS(R)	K512(R, 1) K512(R, 2) K512(R, 4)
+#define K512_TALL(R)	K512(R, 1) K512(R, 2)
 K512_ROWS(1) K512_ROWS(2) K512_ROWS(3) K512_ROWS(4) K512_ROWS(5)
-K512_ROWS(7) K512_ROWS(8) K512_ROWS(9) K512_ROWS(10) K512_ROWS(11)
-static K512(6, 1, k512_6x16)
+K512_ROWS(6) K512_TALL(7) K512_TALL(8) K512_TALL(9) K512_TALL(10)
+K512_TALL(11) K512_TALL(12)
 
-gemm_wide *const gemm_kern_avx512_rows[2 * MR][2] = {
-	{ NULL, NULL },
-	{ k512_1x16, k512_1x32 }, { k512_2x16, k512_2x32 },
-	{ k512_3x16, k512_3x32 }, { k512_4x16, k512_4x32 },
-	{ k512_5x16, k512_5x32 },
-	{ k512_6x16, gemm_kern_avx512_6x32 },
-	{ k512_7x16, k512_7x32 }, { k512_8x16, k512_8x32 },
-	{ k512_9x16, k512_9x32 }, { k512_10x16, k512_10x32 },
-	{ k512_11x16, k512_11x32 },
+#define T4(R)	{ NULL, k512_##R##x1, k512_##R##x2, NULL, k512_##R##x4 }
+#define T2(R)	{ NULL, k512_##R##x1, k512_##R##x2, NULL, NULL }
+gemm_wide *const gemm_kern_avx512_tiles[2 * MR + 1][5] = {
+	{ NULL }, T4(1), T4(2), T4(3), T4(4), T4(5), T4(6), T2(7), T2(8),
+	T2(9), T2(10), T2(11), T2(12),
 };
 #pragma GCC pop_options
 
