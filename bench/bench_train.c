@@ -86,7 +86,7 @@ breakdown(const train_config *cfg, const train_data *tr, double *sec,
 	uint8_t  *yb = malloc((size_t)cfg->batch);
 	int       nbatch = (int)((n + cfg->batch - 1) /
 	    cfg->batch);
-	uint64_t  dkey = rng_key(cfg->seed, RNG_DROPOUT, 0), skey;
+	uint64_t  dkey = rng_key(cfg->seed, RNG_DROPOUT, 0);
 	double    total;
 
 	if (m == NULL || perm == NULL || xb == NULL || yb == NULL ||
@@ -100,15 +100,7 @@ breakdown(const train_config *cfg, const train_data *tr, double *sec,
 	for (int p = 0; p < PH_N; p++)
 		sec[p] = 0.0;
 	total = clock_now();
-	skey = rng_key(cfg->seed, RNG_SHUFFLE, 1);
-	for (size_t i = 0; i < n; i++)
-		perm[i] = i;
-	for (size_t i = n - 1; i > 0; i--) {
-		size_t j = (size_t)(rng_hash(skey, i) % (i + 1)), t = perm[i];
-
-		perm[i] = perm[j];
-		perm[j] = t;
-	}
+	train_shuffle(perm, n, cfg->seed, 1);
 	for (int bi = 0; bi < nbatch; bi++) {
 		size_t b0 = (size_t)bi * cfg->batch;
 		int    bs = n - b0 < (size_t)cfg->batch ? (int)(n - b0) :

@@ -148,6 +148,14 @@ int train_run(const train_config *cfg, const train_data *train,
     size_t errlen);
 
 /*
+ * train_run()'s order of an epoch's images: perm[0..n) the identity
+ * shuffled afresh each epoch (as Keras does), with counter-based draws, so
+ * the order depends on the seed and the epoch alone and a resumed run sees
+ * the same batches.
+ */
+void train_shuffle(size_t *perm, size_t n, uint64_t seed, int epoch);
+
+/*
  * train_run()'s batch gather, for a running team (every thread calls it;
  * it ends with the barrier of an omp for): rows idx[0..bs) of d into xb
  * (bs x npix) and their labels into yb.

@@ -227,6 +227,22 @@ wait_while_paused(train_control *ctl)
 }
 
 void
+train_shuffle(size_t *perm, size_t n, uint64_t seed, int epoch)
+{
+	uint64_t key = rng_key(seed, RNG_SHUFFLE, (uint64_t)epoch);
+
+	for (size_t i = 0; i < n; i++)
+		perm[i] = i;
+	for (size_t i = n - 1; n > 0 && i > 0; i--) {
+		size_t j = (size_t)(rng_hash(key, i) % (i + 1));
+		size_t t = perm[i];
+
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+}
+
+void
 train_gather_team(const train_data *d, const size_t *idx, int bs, float *xb,
     uint8_t *yb)
 {
@@ -327,7 +343,6 @@ train_run(const train_config *cfg, const train_data *train,
 
 	for (int ep = res->nhist + 1; ep <= cfg->epochs && !res->cancelled;
 	    ep++) {
-		uint64_t skey = rng_key(cfg->seed, RNG_SHUFFLE, (uint64_t)ep);
 		double   t0 = clock_now(), tlast = t0, lsum = 0.0;
 		size_t   right = 0, seen = 0;
 
@@ -341,20 +356,7 @@ train_run(const train_config *cfg, const train_data *train,
 			return -1;
 		}
 
-		/*
-		 * Each epoch shuffles the identity afresh (as Keras does), with
-		 * counter-based draws: the order depends on the seed and the
-		 * epoch alone, so a resumed run sees the same batches.
-		 */
-		for (size_t i = 0; i < n; i++)
-			perm[i] = i;
-		for (size_t i = n - 1; i > 0; i--) {
-			size_t j = (size_t)(rng_hash(skey, i) % (i + 1));
-			size_t t = perm[i];
-
-			perm[i] = perm[j];
-			perm[j] = t;
-		}
+		train_shuffle(perm, n, cfg->seed, ep);
 		for (int bi = 0; bi < nbatch; bi++) {
 			size_t b0 = (size_t)bi * cfg->batch;
 			int    bs = n - b0 < (size_t)cfg->batch ? (int)(n - b0) :
