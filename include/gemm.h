@@ -104,4 +104,13 @@ int gemm_force_kernel(const char *name);
 int gemm_bf16_available(void);
 const char *gemm_bf16_kernel_name(void);
 
+/*
+ * Why the bf16 kernel does or does not run here: GEMM_BF16_OK; not in this
+ * build (PORTABLE=1, or not x86); NOISETOP_SIMD below avx512 (the kernel is
+ * an AVX-512 one); or no AVX512-BF16 on this CPU.
+ */
+enum { GEMM_BF16_OK, GEMM_BF16_NOT_BUILT, GEMM_BF16_SIMD_OFF,
+    GEMM_BF16_NO_CPU };
+int gemm_bf16_status(void);
+
 #endif

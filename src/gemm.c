@@ -80,7 +80,7 @@ static const struct gemm_kset ksets[SIMD_NLEVELS] = {
  * only gemm_force_kernel() changes it afterwards.
  */
 static int		 level = SIMD_PORTABLE;
-static int		 bf16_cpu;	/* the bf16 kernel runs here */
+static int		 bf16_why = GEMM_BF16_NOT_BUILT;	/* see kernel_init */
 static pthread_once_t	 kernel_once = PTHREAD_ONCE_INIT;
 
 static pthread_key_t	 buf_key;
@@ -104,7 +104,8 @@ kernel_init(void)
 	level = simd_pick(kernel_mask(), simd_default());
 #ifdef GEMM_HAVE_X86
 	/* an AVX-512 kernel: not when NOISETOP_SIMD asks for less */
-	bf16_cpu = simd_has_avx512_bf16() && simd_default() >= SIMD_AVX512;
+	bf16_why = !simd_has_avx512_bf16() ? GEMM_BF16_NO_CPU :
+	    simd_default() < SIMD_AVX512 ? GEMM_BF16_SIMD_OFF : GEMM_BF16_OK;
 #endif
 }
 
@@ -501,8 +502,14 @@ rect_unpacked(const struct gemm_job *j, int m0, int m1, int n0, int n1)
 static int
 bf16_ok(void)
 {
+	return gemm_bf16_status() == GEMM_BF16_OK;
+}
+
+int
+gemm_bf16_status(void)
+{
 	pthread_once(&kernel_once, kernel_init);
-	return bf16_cpu;
+	return bf16_why;
 }
 
 int

@@ -57,6 +57,14 @@ openmp_name(long date)
 static void
 print_version(FILE *f)
 {
+	/* by gemm_bf16_status() */
+	static const char *const bf16_says[] = {
+		" (--precision bf16)",
+		": --precision bf16 is refused by this build",
+		": --precision bf16 is refused, as NOISETOP_SIMD rules AVX-512 "
+		    "out",
+		": --precision bf16 is refused on this CPU",
+	};
 	const char *force = getenv("NOISETOP_SIMD");
 
 	fprintf(f, "noisetop %s\n", version_string());
@@ -75,12 +83,7 @@ print_version(FILE *f)
 	    gemm_kernel_name(), adam_kernel_name(), rng_kernel_name(),
 	    force != NULL ? ", NOISETOP_SIMD=" : "", force != NULL ? force : "");
 	fprintf(f, "bf16      %s%s\n", gemm_bf16_kernel_name(),
-	    gemm_bf16_available() ? " (--precision bf16)" :
-	    strstr(gemm_kernels_compiled(), "avx512") == NULL ?
-	    ": --precision bf16 is refused by this build" :
-	    simd_has_avx512_bf16() ? ": --precision bf16 is refused, as "
-	    "NOISETOP_SIMD rules AVX-512 out" :
-	    ": --precision bf16 is refused on this CPU");
+	    bf16_says[gemm_bf16_status()]);
 }
 
 /*

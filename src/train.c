@@ -12,7 +12,6 @@
 #include "adam.h"
 #include "gemm.h"
 #include "rng.h"
-#include "simd.h"
 #include "testpoint.h"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -56,19 +55,21 @@ precision_check(int precision, char *err, size_t errlen)
 	if (precision != TRAIN_BF16)
 		return err_set(err, errlen, "precision %d: must be fp32 or "
 		    "bf16", precision);
-	if (!gemm_bf16_available() && strstr(gemm_kernels_compiled(),
-	    "avx512") == NULL)
+	switch (gemm_bf16_status()) {
+	case GEMM_BF16_OK:
+		return 0;
+	case GEMM_BF16_NOT_BUILT:
 		return err_set(err, errlen, "--precision bf16: this build has "
 		    "no bf16 kernel (PORTABLE=1, or not x86); use fp32");
-	if (!gemm_bf16_available() && simd_has_avx512_bf16())
+	case GEMM_BF16_SIMD_OFF:
 		return err_set(err, errlen, "--precision bf16: the AVX512-BF16 "
 		    "kernel is an AVX-512 one, and NOISETOP_SIMD=%s rules "
 		    "AVX-512 out; use fp32", getenv("NOISETOP_SIMD") ?
 		    getenv("NOISETOP_SIMD") : "?");
-	if (!gemm_bf16_available())
+	default:
 		return err_set(err, errlen, "--precision bf16: this CPU has "
 		    "neither AMX-BF16 nor AVX512-BF16; use fp32");
-	return 0;
+	}
 }
 
 int
