@@ -34,6 +34,19 @@ make_split(dataset_split *s, size_t n, unsigned seed)
 	}
 }
 
+/* Wait until a job held at its test point has written path (polling every
+ * 10 ms), or the timeout; 1 if it is there. */
+static int
+wait_stop_file(const char *path, double timeout)
+{
+	struct timespec ms10 = { 0, 10 * 1000 * 1000 };
+	double          end = clock_now() + timeout;
+
+	while (access(path, F_OK) != 0 && clock_now() < end)
+		nanosleep(&ms10, NULL);
+	return access(path, F_OK) == 0;
+}
+
 /* Wait (polling the self-pipe) until done(snapshot) or the timeout. */
 static int
 wait_for(worker *w, worker_snapshot *s, int (*done)(const worker_snapshot *),
@@ -522,21 +535,16 @@ main(void)
 	 * test point, paused there, let go, and resumed 0.3 s later (it
 	 * cannot move meanwhile, whatever the machine's speed). */
 	{
-		struct timespec ms10 = { 0, 10 * 1000 * 1000 };
 		struct timespec ms300 = { 0, 300 * 1000 * 1000 };
 		char   stopf[4200];
 		int    epochs = cfg.epochs;
-		double t1;
 
 		snprintf(stopf, sizeof stopf, "%s/stop", root);
 		cfg.epochs = 1;
 		setenv("NOISETOP_TEST_STOP", "1:1:2", 1);
 		ok(worker_start(w, WORKER_JOB_TRAIN, &cfg, &half, 1, msg,
 		    sizeof msg) == 0, "a one-epoch job starts");
-		for (t1 = clock_now(); access(stopf, F_OK) != 0 &&
-		    clock_now() - t1 < 30;)
-			nanosleep(&ms10, NULL);
-		ok(access(stopf, F_OK) == 0, "it waits at its test point");
+		ok(wait_stop_file(stopf, 30), "it waits at its test point");
 		worker_toggle_pause(w);
 		unlink(stopf);
 		nanosleep(&ms300, NULL);
@@ -553,20 +561,15 @@ main(void)
 	/* During a sweep, a finished row's model can be selected: asked
 	 * while row 1 waits at its test point, loaded between its batches. */
 	{
-		struct timespec ms10 = { 0, 10 * 1000 * 1000 };
 		char   stopf[4200];
 		int    epochs = cfg.epochs;
-		double t1;
 
 		snprintf(stopf, sizeof stopf, "%s/stop", root);
 		cfg.epochs = 200;
 		setenv("NOISETOP_TEST_STOP", "2:1:2", 1);
 		ok(worker_start(w, WORKER_JOB_SWEEP, &cfg, scales, 3, msg,
 		    sizeof msg) == 0, "a long sweep starts");
-		for (t1 = clock_now(); access(stopf, F_OK) != 0 &&
-		    clock_now() - t1 < 60;)
-			nanosleep(&ms10, NULL);
-		ok(access(stopf, F_OK) == 0, "row 1 waits at its test point");
+		ok(wait_stop_file(stopf, 60), "row 1 waits at its test point");
 		worker_snapshot_copy(w, &s);
 		worker_select(w, 0);
 		unlink(stopf);
