@@ -1,13 +1,17 @@
 /*
  * The GEMM with bf16 inputs, fp32 accumulation (gemm_extra.bf16), on CPUs
- * with AVX512-BF16. Both operands are packed as bf16 pairs along k, the
+ * with AVX512-BF16. Both operands are converted to bf16 pairs along k, the
  * layout vdpbf16ps takes: a B panel is (ceil(kc/2), NR) pairs, 32 bf16 per
- * k pair; an A panel (ceil(kc/2), MR) pairs, one 32-bit broadcast per row;
- * an odd kc is padded with a zero. Each vdpbf16ps adds two products to an
- * fp32 accumulator, in k order, so results still do not depend on the
- * thread count. Rounding to bf16 is to nearest even (NaNs with small
- * payloads may become infinities), done while packing; the column sums
- * (gemm.c) are of the fp32 values, as in fp32 mode.
+ * k pair; A is a block of pairs that the kernel broadcasts one 32-bit pair
+ * at a time, with a row and a pair stride as the fp32 kernel reads A, so
+ * either way A is stored it is converted in one pass with no transpose:
+ * stored (M, K), row by row into (mc, kp) pairs; stored (K, M), two rows
+ * of A at a time into (kp, mc) pairs. An odd kc is padded with a zero.
+ * Each vdpbf16ps adds two products to an fp32 accumulator, in k order, so
+ * results still do not depend on the thread count. Rounding to bf16 is to
+ * nearest even (NaNs with small payloads may become infinities), done
+ * while converting; the column sums (gemm.c) are of the fp32 values, as in
+ * fp32 mode.
  */
 #include "gemm_kern.h"
 
@@ -17,104 +21,169 @@
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512vl,avx512bw,avx512dq,avx512bf16,avx2,fma")
 
-/* fp32 to bf16, round to nearest even, on the bits; vectorises. */
-static inline uint16_t
-bf16_round(float f)
+/*
+ * 16 floats rounded to bf16, to nearest even on the bits (u + 0x7fff + the
+ * lowest kept bit), each in the upper half of its 32-bit lane.
+ */
+static inline __m512i
+bf16_round16(__m512 x)
 {
-	uint32_t	u;
+	__m512i	u = _mm512_castps_si512(x);
+	__m512i	odd = _mm512_and_si512(_mm512_srli_epi32(u, 16),
+	    _mm512_set1_epi32(1));
 
-	memcpy(&u, &f, sizeof u);
-	return (uint16_t)((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
+	return _mm512_add_epi32(_mm512_add_epi32(u, _mm512_set1_epi32(0x7fff)),
+	    odd);
 }
 
-/* A bf16 pair (lo: k, hi: k+1) as one 32-bit word. */
-static inline uint32_t
-bf16_pair(float lo, float hi)
+/* The first n lanes of 16 (none for n <= 0, all for n >= 16). */
+static inline __mmask16
+lanes(int n)
 {
-	return (uint32_t)bf16_round(lo) | (uint32_t)bf16_round(hi) << 16;
+	return (__mmask16)(n <= 0 ? 0 : n >= 16 ? 0xffff : (1u << n) - 1);
 }
 
 /*
- * Interleave two rows of n floats (k and k+1; r1 NULL: zeros) into n pairs
- * at dst.
+ * Columns j of two rows (k at r0, k+1 at r1; r1 NULL: zeros), lanes m of
+ * 16, as 16 pairs: lane j's lower half is element k (little-endian x86);
+ * lanes outside m are 0.
  */
+static inline __m512i
+pairs16(const float *r0, const float *r1, __mmask16 m)
+{
+	__m512i	lo = bf16_round16(_mm512_maskz_loadu_ps(m, r0));
+	__m512i	hi = r1 != NULL ? bf16_round16(_mm512_maskz_loadu_ps(m, r1)) :
+	    _mm512_setzero_si512();
+
+	/* lo >> 16 | (hi & 0xffff0000) */
+	return _mm512_ternarylogic_epi32(_mm512_srli_epi32(lo, 16), hi,
+	    _mm512_set1_epi32((int)0xffff0000u), 0xf8);
+}
+
+/* Two rows of n floats (k and k+1; r1 NULL: zeros) as n pairs at dst. */
 static void
 pairs_of_rows(const float *r0, const float *r1, int n, uint32_t *dst)
 {
 	int	j;
 
-	if (r1 == NULL) {
-		for (j = 0; j < n; j++)
-			dst[j] = bf16_round(r0[j]);
-		return;
-	}
-	for (j = 0; j < n; j++)
-		dst[j] = bf16_pair(r0[j], r1[j]);
+	for (j = 0; j < n; j += 16)
+		_mm512_mask_storeu_epi32(dst + j, lanes(n - j), pairs16(r0 + j,
+		    r1 != NULL ? r1 + j : NULL, lanes(n - j)));
 }
 
 /*
- * One panel of pairs from rows that run along k: row i (i < n, at
- * src + i*ld, kc floats) becomes lane i of dst, (ceil(kc/2), width) pairs;
- * lanes n..width-1 are 0.  Each row is rounded whole into a bf16 row (a
- * loop that vectorises; two neighbours along k are then one 32-bit pair),
- * then the panel is written in order: strided stores into the panel, row by
- * row, took a fifth of a product's time.
+ * Floats k0..k0+31 of a row of kc as 16 pairs (k, k+1), in order: 32
+ * floats rounded, their upper halves gathered by a single word permute;
+ * floats past kc are 0 (an odd kc's last pair padded with a zero).
+ */
+static inline __m512i
+row_pairs16(const float *src, int k0, int kc)
+{
+	/* the upper (odd) 16-bit word of each of two vectors' 32 lanes */
+	static const uint16_t	 hi_words[32] __attribute__((aligned(64))) = {
+		1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31,
+		33, 35, 37, 39, 41, 43, 45, 47, 49, 51, 53, 55, 57, 59, 61, 63 };
+	__m512i	lo = bf16_round16(_mm512_maskz_loadu_ps(lanes(kc - k0),
+	    src + k0));
+	__m512i	hi = bf16_round16(_mm512_maskz_loadu_ps(lanes(kc - k0 - 16),
+	    src + k0 + 16));
+
+	return _mm512_permutex2var_epi16(lo, _mm512_load_si512(hi_words), hi);
+}
+
+/* A row of kc floats as kp = ceil(kc/2) pairs at dst. */
+static void
+bf16_row(const float *src, int kc, uint32_t *dst)
+{
+	int	k;
+
+	for (k = 0; k < kc; k += 32)
+		_mm512_mask_storeu_epi32(dst + k / 2, lanes((kc - k + 1) / 2),
+		    row_pairs16(src, k, kc));
+}
+
+/* Transpose 16 vectors of 16 32-bit lanes: r[i][j] becomes r[j][i]. */
+static inline void
+transpose16(__m512i r[16])
+{
+	__m512i	t[16];
+	int	i;
+
+	for (i = 0; i < 16; i += 2) {
+		t[i] = _mm512_unpacklo_epi32(r[i], r[i + 1]);
+		t[i + 1] = _mm512_unpackhi_epi32(r[i], r[i + 1]);
+	}
+	for (i = 0; i < 16; i += 4) {
+		r[i] = _mm512_unpacklo_epi64(t[i], t[i + 2]);
+		r[i + 1] = _mm512_unpackhi_epi64(t[i], t[i + 2]);
+		r[i + 2] = _mm512_unpacklo_epi64(t[i + 1], t[i + 3]);
+		r[i + 3] = _mm512_unpackhi_epi64(t[i + 1], t[i + 3]);
+	}
+	for (i = 0; i < 4; i++) {
+		t[i] = _mm512_shuffle_i32x4(r[i], r[i + 4], 0x88);
+		t[i + 4] = _mm512_shuffle_i32x4(r[i], r[i + 4], 0xdd);
+		t[i + 8] = _mm512_shuffle_i32x4(r[i + 8], r[i + 12], 0x88);
+		t[i + 12] = _mm512_shuffle_i32x4(r[i + 8], r[i + 12], 0xdd);
+	}
+	for (i = 0; i < 4; i++) {
+		r[i] = _mm512_shuffle_i32x4(t[i], t[i + 8], 0x88);
+		r[i + 4] = _mm512_shuffle_i32x4(t[i + 4], t[i + 12], 0x88);
+		r[i + 8] = _mm512_shuffle_i32x4(t[i], t[i + 8], 0xdd);
+		r[i + 12] = _mm512_shuffle_i32x4(t[i + 4], t[i + 12], 0xdd);
+	}
+}
+
+/*
+ * One panel of pairs from n (<= NR) rows that run along k (row i at
+ * src + i*ld, kc floats): row i becomes lane i of dst, (ceil(kc/2), NR)
+ * pairs; lanes n..NR-1 are 0.  16 pairs of each row at a time, turned
+ * into 16 rows of the panel by a transpose in registers.
  */
 static void
-panel_of_rows(const float *src, ptrdiff_t ld, int n, int kc, int width,
-    uint32_t *dst)
+panel_of_rows(const float *src, ptrdiff_t ld, int n, int kc, uint32_t *dst)
 {
-	uint16_t	 t[NR][KC + 1];
-	uint32_t	 w;
-	int		 kp = (kc + 1) / 2, i, p, q;
+	__m512i	r[NR];
+	int	kp = (kc + 1) / 2, i, k, q;
 
-	for (i = 0; i < width; i++) {
-		if (i >= n) {
-			memset(t[i], 0, sizeof(uint16_t) * 2 * kp);
-			continue;
-		}
-		for (p = 0; p < kc; p++)
-			t[i][p] = bf16_round(src[i * ld + p]);
-		if (kc & 1)
-			t[i][kc] = 0;
+	for (k = 0; k < kc; k += 32) {
+		for (i = 0; i < NR; i++)
+			r[i] = i < n ? row_pairs16(src + i * ld, k, kc) :
+			    _mm512_setzero_si512();
+		transpose16(r);
+		for (q = 0; q < NR && k / 2 + q < kp; q++)
+			_mm512_storeu_si512(dst + (ptrdiff_t)(k / 2 + q) * NR,
+			    r[q]);
 	}
-	/* little-endian x86: the lower half of a pair is element k */
-	for (q = 0; q < kp; q++)
-		for (i = 0; i < width; i++) {
-			memcpy(&w, &t[i][2 * q], sizeof w);
-			dst[(ptrdiff_t)q * width + i] = w;
-		}
 }
 
 /*
- * Pack op(A)[0:mc, 0:kc] into MR-row panels of pairs, (kp, MR) each with
- * kp = ceil(kc/2); rows past mc are 0.
+ * Convert op(A)[0:mc, 0:kc] to bf16 pairs at dst and give the strides the
+ * kernel reads them with: pair p of row i at dst[i * rs + p * cs].  A
+ * stored (M, K) becomes (mc, kp) pairs, a row at a time; stored (K, M),
+ * (kp, mcp) pairs, two rows of A (k and k+1) at a time, mcp = mc rounded
+ * up to whole cache lines.
  */
 static void
 pack_a_bf16(int transa, int mc, int kc, const float *a, ptrdiff_t lda,
-    uint32_t *dst)
+    uint32_t *dst, ptrdiff_t *rs, ptrdiff_t *cs)
 {
-	int		 kp = (kc + 1) / 2, np = (mc + MR - 1) / MR;
-	int		 i, p, q, i0;
-	uint32_t	 row[MC];
+	int		 kp = (kc + 1) / 2, mcp = (mc + 15) / 16 * 16;
+	int		 i, p, q;
 
 	if (transa) {
-		/* A stored (K, M): rows k and k+1 are contiguous over i */
 		for (q = 0; q < kp; q++) {
 			p = 2 * q;
 			pairs_of_rows(a + p * lda, p + 1 < kc ? a + (p + 1) *
-			    lda : NULL, mc, row);
-			for (i0 = 0; i0 < np * MR; i0 += MR)
-				for (i = 0; i < MR; i++)
-					dst[(ptrdiff_t)i0 * kp + q * MR + i] =
-					    i0 + i < mc ? row[i0 + i] : 0;
+			    lda : NULL, mc, dst + (ptrdiff_t)q * mcp);
 		}
+		*rs = 1;
+		*cs = mcp;
 		return;
 	}
-	/* A stored (M, K): row i is contiguous over k */
-	for (i0 = 0; i0 < np * MR; i0 += MR, dst += (ptrdiff_t)MR * kp)
-		panel_of_rows(a + i0 * lda, lda, mc - i0 < MR ? mc - i0 : MR,
-		    kc, MR, dst);
+	for (i = 0; i < mc; i++)
+		bf16_row(a + i * lda, kc, dst + (ptrdiff_t)i * kp);
+	*rs = kp;
+	*cs = 1;
 }
 
 /*
@@ -127,44 +196,39 @@ pack_b_bf16(int transb, int kc, int nc, const float *b, ptrdiff_t ldb,
 {
 	enum { STRIP = 8 };	/* k pairs at a time: see pack_b() */
 	int		 kp = (kc + 1) / 2, npan = (nc + NR - 1) / NR;
-	int		 j, j0, p, q, q0, qe;
-	uint32_t	 row[STRIP][NC];
+	int		 j0, p, q, q0, qe;
 
 	if (!transb) {
 		/* B stored (K, N): rows k and k+1 are contiguous over j */
 		for (q0 = 0; q0 < kp; q0 = qe) {
 			qe = kp - q0 < STRIP ? kp : q0 + STRIP;
-			for (q = q0; q < qe; q++) {
-				p = 2 * q;
-				pairs_of_rows(b + p * ldb, p + 1 < kc ? b +
-				    (p + 1) * ldb : NULL, nc, row[q - q0]);
-				for (j = nc; j < npan * NR; j++)
-					row[q - q0][j] = 0;
-			}
 			for (j0 = 0; j0 < npan * NR; j0 += NR)
-				for (q = q0; q < qe; q++)
-					memcpy(dst + (ptrdiff_t)j0 * kp + q * NR,
-					    row[q - q0] + j0, sizeof(uint32_t) *
-					    NR);
+				for (q = q0; q < qe; q++) {
+					p = 2 * q;
+					_mm512_store_si512(dst + (ptrdiff_t)j0 *
+					    kp + q * NR, pairs16(b + p * ldb +
+					    j0, p + 1 < kc ? b + (p + 1) * ldb +
+					    j0 : NULL, lanes(nc - j0)));
+				}
 		}
 		return;
 	}
 	/* B stored (N, K): column j of op(B) is row j, contiguous over k */
 	for (j0 = 0; j0 < npan * NR; j0 += NR, dst += (ptrdiff_t)NR * kp)
 		panel_of_rows(b + j0 * ldb, ldb, nc - j0 < NR ? nc - j0 : NR,
-		    kc, NR, dst);
+		    kc, dst);
 }
 
 /*
  * The bf16 micro-kernel on a (rows, 16 np) tile of full column panels:
- * packed A panels at a (rows 6..11 at a + a_hi), packed B panels at b and
- * b + b_hi, kp k pairs; only the tile's rows of C are stored.  c as in
- * gemm_kernel.
+ * pair p of A's row i (i < 6) at a[i * rsa + p * csa], rows 6..11 the same
+ * from a + a_hi; packed B panels at b and b + b_hi; kp k pairs; only the
+ * tile's rows of A are read and of C stored.  c as in gemm_kernel.
  */
 static inline __attribute__((always_inline)) void
 kbf16(const int rows, const int np, int kp, const uint32_t *a,
-    ptrdiff_t a_hi, const uint32_t *b, ptrdiff_t b_hi, float *c,
-    ptrdiff_t ldc, int accum)
+    ptrdiff_t rsa, ptrdiff_t csa, ptrdiff_t a_hi, const uint32_t *b,
+    ptrdiff_t b_hi, float *c, ptrdiff_t ldc, int accum)
 {
 	__m512		acc[12][2];
 	__m512i		b0, b1, av;
@@ -179,7 +243,7 @@ kbf16(const int rows, const int np, int kp, const uint32_t *a,
 		    b0;
 		for (r = 0; r < rows; r++) {
 			av = _mm512_set1_epi32((int)a[(r >= 6 ? a_hi : 0) +
-			    p * MR + r % 6]);
+			    (r % 6) * rsa + p * csa]);
 			acc[r][0] = _mm512_dpbf16_ps(acc[r][0], (__m512bh)av,
 			    (__m512bh)b0);
 			if (np > 1)
@@ -193,11 +257,12 @@ kbf16(const int rows, const int np, int kp, const uint32_t *a,
 /* The kernel at each register tile: (rows, 16 np). */
 #define KBF16(name, rows, np)						\
 	static void							\
-	name(int kp, const uint32_t *a, ptrdiff_t a_hi,			\
-	    const uint32_t *b, ptrdiff_t b_hi, float *c, ptrdiff_t ldc,	\
-	    int accum)							\
+	name(int kp, const uint32_t *a, ptrdiff_t rsa, ptrdiff_t csa,	\
+	    ptrdiff_t a_hi, const uint32_t *b, ptrdiff_t b_hi, float *c,	\
+	    ptrdiff_t ldc, int accum)					\
 	{								\
-		kbf16(rows, np, kp, a, a_hi, b, b_hi, c, ldc, accum);	\
+		kbf16(rows, np, kp, a, rsa, csa, a_hi, b, b_hi, c, ldc,	\
+		    accum);						\
 	}
 #define KBF16_ROWS(r)							\
 	KBF16(kbf16_##r##x16, r, 1)					\
@@ -208,11 +273,10 @@ KBF16_ROWS(11) KBF16_ROWS(12)
 #undef KBF16_ROWS
 #undef KBF16
 
-typedef void kbf16_fn(int, const uint32_t *, ptrdiff_t, const uint32_t *,
-    ptrdiff_t, float *, ptrdiff_t, int);
-/* kbf16_of[rows][np - 1]: the packed A panels are zero-padded to 6 rows, so
- * any height reads within them, and the last rows of a block (M = 128: ten
- * 12-row tiles and one of 8) are one tile of exactly their height */
+typedef void kbf16_fn(int, const uint32_t *, ptrdiff_t, ptrdiff_t, ptrdiff_t,
+    const uint32_t *, ptrdiff_t, float *, ptrdiff_t, int);
+/* kbf16_of[rows][np - 1]: the last rows of a block (M = 128: ten 12-row
+ * tiles and one of 8) are one tile of exactly their height */
 static kbf16_fn *const kbf16_of[2 * MR + 1][2] = { { NULL, NULL },
 	{ kbf16_1x16, kbf16_1x32 }, { kbf16_2x16, kbf16_2x32 },
 	{ kbf16_3x16, kbf16_3x32 }, { kbf16_4x16, kbf16_4x32 },
@@ -232,14 +296,16 @@ block_bf16(const struct gemm_job *j, struct gemm_buf *buf, int ic, int mc,
 {
 	const float	*a = j->transa ? j->a + pc * j->lda + ic :
 	    j->a + ic * j->lda + pc;
-	const uint32_t	*ap = (const uint32_t *)buf->ap;
+	const uint32_t	*ap = (const uint32_t *)buf->ap, *ai;
 	const uint32_t	*bp = (const uint32_t *)buf->bp;
 	float		 t[MR * NR] __attribute__((aligned(64)));
 	float		*c;
+	ptrdiff_t	 rsa, csa;
 	int		 kp = (kc + 1) / 2, ir, jr, mr, nr, mp, np, i, jj, q;
 	int		 step;
 
-	pack_a_bf16(j->transa, mc, kc, a, j->lda, (uint32_t *)buf->ap);
+	pack_a_bf16(j->transa, mc, kc, a, j->lda, (uint32_t *)buf->ap, &rsa,
+	    &csa);
 	for (jr = 0; jr < nc; jr += NR * np) {
 		np = jr + 2 * NR <= nc ? 2 : 1;
 		nr = nc - jr < NR ? nc - jr : NR;
@@ -250,10 +316,11 @@ block_bf16(const struct gemm_job *j, struct gemm_buf *buf, int ic, int mc,
 			mp = nr == NR && rows > MR ? 2 : 1;
 			step = nr == NR ? rows : MR;
 			c = j->c + (ic + ir) * j->ldc + jc + jr;
+			ai = ap + ir * rsa;
 			if (nr == NR) {
-				kbf16_of[rows][np - 1](kp, ap + (ptrdiff_t)ir *
-				    kp, (ptrdiff_t)MR * kp, bp + (ptrdiff_t)jr *
-				    kp, (ptrdiff_t)NR * kp, c, j->ldc, accum);
+				kbf16_of[rows][np - 1](kp, ai, rsa, csa, MR *
+				    rsa, bp + (ptrdiff_t)jr * kp, (ptrdiff_t)NR *
+				    kp, c, j->ldc, accum);
 			} else {
 				/* a partial row panel, np full column panels,
 				 * or a partial column panel */
@@ -265,7 +332,7 @@ block_bf16(const struct gemm_job *j, struct gemm_buf *buf, int ic, int mc,
 						for (jj = 0; jj < nr; jj++)
 							t[i * NR + jj] =
 							    cq[i * j->ldc + jj];
-					kbf16_6x16(kp, ap + (ptrdiff_t)ir * kp, 0,
+					kbf16_of[mr][0](kp, ai, rsa, csa, 0,
 					    bp + (ptrdiff_t)(jr + q * NR) * kp,
 					    0, t, NR, accum);
 					for (i = 0; i < mr; i++)
