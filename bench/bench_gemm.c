@@ -183,7 +183,7 @@ run_sample(struct run *r, int lib)
 			    r->tb ? TRANS : NO_TRANS, r->m, r->n, r->k, 1.0f,
 			    r->a, lda, r->b, ldb, 0.0f, r->c, r->n);
 		else if (lib == LIB_BF16) {
-			gemm_extra	x = { NULL, NULL, NULL, 1 };
+			gemm_extra	x = { NULL, NULL, NULL, 1, NULL };
 
 #pragma omp parallel
 			gemm_team(r->ta, r->tb, r->m, r->n, r->k, r->a, lda,

@@ -40,9 +40,11 @@ static void
 step_gemms(mlp *m, const float *xb, int bs)
 {
 	int        L = m->nlayer;
-	gemm_extra x = { NULL, NULL, NULL, m->bf16 };
+	gemm_extra x = { NULL, NULL, NULL, m->bf16, NULL };
 
 	for (int l = 0; l < L; l++) {
+		/* the weights as the passes take them (mlp.h: wpk) */
+		x.packed_b = m->packed_ok ? m->wpk[l] : NULL;
 		gemm_team(0, 0, bs, m->size[l + 1], m->size[l], l ? m->act[l] :
 		    xb, m->size[l], m->W[l], m->size[l + 1], 0.0f,
 		    m->buf[l + 1], m->size[l + 1], &x);
@@ -51,9 +53,11 @@ step_gemms(mlp *m, const float *xb, int bs)
 	for (int l = L - 1; l >= 0; l--) {
 		int in = m->size[l], out = m->size[l + 1];
 
+		x.packed_b = NULL;
 		gemm_team(1, 0, in, out, bs, l ? m->act[l] : xb, in,
 		    m->delta[l + 1], out, 0.0f, m->dW[l], out, &x);
 		if (l > 0) {
+			x.packed_b = m->packed_ok ? m->wtpk[l] : NULL;
 			gemm_team(0, 1, bs, in, out, m->delta[l + 1], out,
 			    m->W[l], out, 0.0f, m->delta[l], in, &x);
 #pragma omp barrier
@@ -95,7 +99,10 @@ breakdown(const train_config *cfg, const train_data *tr, double *sec,
 		exit(1);
 	}
 	mlp_init(m, cfg->seed);
-	m->bf16 = cfg->precision == TRAIN_BF16;
+	if (mlp_set_bf16(m, cfg->precision == TRAIN_BF16) != 0) {
+		fprintf(stderr, "bench_train: out of memory\n");
+		exit(1);
+	}
 	omp_set_num_threads(2);
 	for (int p = 0; p < PH_N; p++)
 		sec[p] = 0.0;
@@ -152,7 +159,7 @@ breakdown(const train_config *cfg, const train_data *tr, double *sec,
 					t = t1;
 				}
 			}
-			adam_step_team(&opt, m->param, m->grad);
+			train_adam_team(m, &opt);
 #pragma omp master
 			sec[PH_ADAM] += clock_now() - t;
 		}

@@ -39,6 +39,18 @@ void adam_step(adam *a, float *param, const float *grad);
 void adam_step_team(adam *a, float *param, const float *grad);
 
 /*
+ * The step in pieces, for a caller that does more with each piece while it
+ * is in cache: every element of [0, n) is updated once by adam_update(),
+ * on any thread, with adam_step_size() read before any thread finishes
+ * (it reads a->t); then, after a barrier, one thread calls adam_step_done().
+ * Bit for bit the same as adam_step_team().
+ */
+float adam_step_size(const adam *a);
+void adam_update(const adam *a, float lr_t, float *param, const float *grad,
+    size_t i0, size_t i1);
+void adam_step_done(adam *a);
+
+/*
  * The kernel adam_step() uses, "portable", "avx2" or "avx512", and a switch
  * for tests and benchmarks (not while a step runs): 0, or -1 if the name is
  * unknown or the CPU lacks the instructions.

@@ -2,6 +2,7 @@
 #define NOISETOP_GEMM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Single-precision matrix multiply for the MLP, row-major throughout.
@@ -51,6 +52,8 @@ typedef struct {
 	void		*ctx;		/* passed to the epilogue */
 	float		*colsum;	/* (N): colsum[j] = sum_p op(B)[p][j] */
 	int		 bf16;		/* round A and B to bf16 (see below) */
+	/* with bf16: op(B) already rounded, in gemm_bf16_pack()'s layout */
+	const uint32_t	*packed_b;
 } gemm_extra;
 
 /*
@@ -103,6 +106,21 @@ int gemm_force_kernel(const char *name);
  */
 int gemm_bf16_available(void);
 const char *gemm_bf16_kernel_name(void);
+
+/*
+ * op(B) (k, n) kept in bf16 by the caller, so that a product does not round
+ * the same B again each time it uses it (a network's weights: once per
+ * optimizer step, not once per product).  gemm_bf16_pack() rounds rows
+ * [r0, r1) of B as stored (op(B)'s rows for transb 0: r0 even, r1 even or
+ * k; its columns for transb 1: r0 a multiple of GEMM_TILE_N, r1 one too or
+ * n) into dst, gemm_bf16_packed_words(k, n) 32-bit words, 64-byte aligned.
+ * Passed as x->packed_b with x->bf16, it stands for op(B): the products'
+ * bits are the same as from b itself, which gemm_team() still reads for
+ * x->colsum and wherever the bf16 kernel does not run.
+ */
+size_t gemm_bf16_packed_words(int k, int n);
+void gemm_bf16_pack(int transb, int k, int n, const float *b, int ldb,
+    int r0, int r1, uint32_t *dst);
 
 /*
  * Why the bf16 kernel does or does not run here: GEMM_BF16_OK; not in this

@@ -34,7 +34,17 @@ typedef struct {
 	float  *delta[MLP_MAX_LAYERS + 1];     /* dLoss/d(pre-activation) */
 	float  *probs;                         /* (batch_cap, size[L]) softmax */
 	int     bf16;  /* GEMM inputs in bf16, fp32 accumulation (0: fp32);
-	                * set only where gemm_bf16_available() */
+	                * set by mlp_set_bf16() */
+	/*
+	 * In bf16 mode, the weights kept rounded in the GEMM's packed layout
+	 * (gemm_bf16_pack): wpk[l] is W[l] as the forward product's op(B),
+	 * wtpk[l] (l > 0) W[l]^T as the input gradient's.  The products use
+	 * them only while packed_ok, which a trainer sets after a step that
+	 * re-packed every row of every W with mlp_pack_rows(); mlp_init()
+	 * clears it, and so must anything else that writes W.
+	 */
+	uint32_t *wpk[MLP_MAX_LAYERS], *wtpk[MLP_MAX_LAYERS];
+	int     packed_ok;
 } mlp;
 
 /*
@@ -49,6 +59,20 @@ void mlp_free(mlp *m);
 
 /* Glorot-uniform weights (limit sqrt(6/(in+out))), zero biases. */
 void mlp_init(mlp *m, uint64_t seed);
+
+/*
+ * bf16 mode on (with the packed weights, where gemm_bf16_available()) or
+ * off.  Returns 0, or -1 when out of memory (mode unchanged).
+ */
+int mlp_set_bf16(mlp *m, int on);
+
+/*
+ * In bf16 mode, round rows [r0, r1) of W[l] into wpk[l] and wtpk[l]; r0 a
+ * multiple of MLP_PACK_ROWS, r1 one too or size[l].  Any thread, for rows
+ * no other thread is packing.
+ */
+#define MLP_PACK_ROWS 16
+void mlp_pack_rows(mlp *m, int l, int r0, int r1);
 
 /*
  * Forward pass of a batch x (batch, size[0]) into m->probs (softmax).

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "adam.h"
 #include "mlp.h"
 
 /* The limits of a configuration, written once: cli, run files, checkpoints
@@ -162,6 +163,15 @@ void train_shuffle(size_t *perm, size_t n, uint64_t seed, int epoch);
  */
 void train_gather_team(const train_data *d, const size_t *idx, int bs,
     float *xb, uint8_t *yb);
+
+/*
+ * train_run()'s optimizer step, for a running team (every thread calls it;
+ * it ends with a barrier): Adam on every parameter, and in bf16 mode each
+ * block of MLP_PACK_ROWS rows of a weight matrix packed in bf16
+ * (mlp_pack_rows) right after Adam has updated it, while it is in cache,
+ * so that the next step's products need not round the weights again.
+ */
+void train_adam_team(mlp *m, adam *opt);
 
 /*
  * Evaluate a model on data (dropout off): mean loss and accuracy.  When

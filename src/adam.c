@@ -148,25 +148,45 @@ adam_step(adam *a, float *param, const float *grad)
 	adam_step_team(a, param, grad);
 }
 
+float
+adam_step_size(const adam *a)
+{
+	long	step = a->t + 1;
+
+	/* The bias corrections folded into the step size, as Keras does. */
+	return (float)(a->lr * sqrt(1.0 - pow(a->beta2, (double)step)) /
+	    (1.0 - pow(a->beta1, (double)step)));
+}
+
+void
+adam_update(const adam *a, float lr_t, float *param, const float *grad,
+    size_t i0, size_t i1)
+{
+	pthread_once(&kernel_once, kernel_init);
+	kernels[level](param, grad, a->m, a->v, a->beta1, a->beta2, a->eps,
+	    lr_t, i0, i1);
+}
+
+void
+adam_step_done(adam *a)
+{
+	a->t++;
+}
+
 void
 adam_step_team(adam *a, float *param, const float *grad)
 {
 	size_t n = a->n;
 	int    t = omp_get_thread_num(), nt = omp_get_num_threads();
-	/* every thread reads the same step count before any writes it */
-	long   step = a->t + 1;
-	/* The bias corrections folded into the step size, as Keras does. */
-	float  lr_t = (float)(a->lr * sqrt(1.0 - pow(a->beta2, (double)step)) /
-	    (1.0 - pow(a->beta1, (double)step)));
+	/* every thread reads the step count before any writes it */
+	float  lr_t = adam_step_size(a);
 	/* contiguous shares in whole cache lines */
 	size_t i0 = n * t / nt / 16 * 16, i1 = n * (t + 1) / nt / 16 * 16;
 
-	pthread_once(&kernel_once, kernel_init);
 	if (t == nt - 1)
 		i1 = n;
-	kernels[level](param, grad, a->m, a->v, a->beta1, a->beta2, a->eps,
-	    lr_t, i0, i1);
+	adam_update(a, lr_t, param, grad, i0, i1);
 #pragma omp barrier
 	if (t == 0)
-		a->t = step;
+		adam_step_done(a);
 }

@@ -327,5 +327,6 @@ checkpoint_into_model(const checkpoint *ck, mlp *m, char *err, size_t errlen)
 		return err_set(err, errlen, "checkpoint: %zu parameters in "
 		    "other shapes than the model's %zu", ck->nparam, m->nparam);
 	memcpy(m->param, ck->param, ck->nparam * sizeof *ck->param);
+	m->packed_ok = 0;
 	return 0;
 }

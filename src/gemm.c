@@ -524,6 +524,27 @@ gemm_bf16_kernel_name(void)
 	return bf16_ok() ? "avx512bf16" : "none";
 }
 
+size_t
+gemm_bf16_packed_words(int k, int n)
+{
+	return (size_t)((n + NR - 1) / NR) * NR * (size_t)((k + 1) / 2);
+}
+
+void
+gemm_bf16_pack(int transb, int k, int n, const float *b, int ldb, int r0,
+    int r1, uint32_t *dst)
+{
+#ifdef GEMM_HAVE_X86
+	if (bf16_ok()) {
+		gemm_pack_bf16(transb, k, n, b, ldb, r0, r1, dst);
+		return;
+	}
+#endif
+	/* no bf16 kernel: no product reads the packed copy */
+	(void)transb, (void)k, (void)n, (void)b, (void)ldb, (void)r0,
+	    (void)r1, (void)dst;
+}
+
 
 /*
  * colsum[c0, c1): the column sums of op(B), each in k order from zero, so
@@ -681,6 +702,9 @@ job_init(struct gemm_job *job, int transa, int transb, int m, int n, int k,
 	job->epi_ctx = x != NULL ? x->ctx : NULL;
 	job->colsum = x != NULL ? x->colsum : NULL;
 	job->bf16 = x != NULL && x->bf16 && bf16_ok();
+	/* whole-K panels serve K blocks that start on a k pair */
+	job->packed_b = job->bf16 && (nkb == 1 || job->kc % 2 == 0) ?
+	    x->packed_b : NULL;
 	/*
 	 * The kernel reads A in place when it is stored (M, K): each panel is
 	 * six rows streaming forward, and threads splitting N would otherwise

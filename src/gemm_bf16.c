@@ -187,6 +187,32 @@ pack_a_bf16(int transa, int mc, int kc, const float *a, ptrdiff_t lda,
 }
 
 /*
+ * Rows k0..k1-1 of B stored (K, N) (k0 even; rows from kend on are 0), all
+ * nc columns, as pairs (k, k+1) in NR-column panels ps words apart: pair q
+ * of the panel of columns j0.. at dst + j0 / NR * ps + q * NR; columns past
+ * nc are 0.  STRIP pairs of rows at a time, panel by panel (see pack_b()).
+ */
+static void
+pairs_into_panels(const float *b, ptrdiff_t ldb, int k0, int k1, int kend,
+    int nc, uint32_t *dst, ptrdiff_t ps)
+{
+	enum { STRIP = 8 };
+	int	qend = (k1 + 1) / 2, j0, p, q, q0, qe;
+
+	for (q0 = k0 / 2; q0 < qend; q0 = qe) {
+		qe = qend - q0 < STRIP ? qend : q0 + STRIP;
+		for (j0 = 0; j0 < nc; j0 += NR)
+			for (q = q0; q < qe; q++) {
+				p = 2 * q;
+				_mm512_store_si512(dst + j0 / NR * ps + q * NR,
+				    pairs16(b + p * ldb + j0, p + 1 < kend ?
+				    b + (p + 1) * ldb + j0 : NULL,
+				    lanes(nc - j0)));
+			}
+	}
+}
+
+/*
  * Pack op(B)[0:kc, 0:nc] into NR-column panels of pairs, (kp, NR) each;
  * columns past nc are 0.
  */
@@ -194,29 +220,35 @@ static void
 pack_b_bf16(int transb, int kc, int nc, const float *b, ptrdiff_t ldb,
     uint32_t *dst)
 {
-	enum { STRIP = 8 };	/* k pairs at a time: see pack_b() */
-	int		 kp = (kc + 1) / 2, npan = (nc + NR - 1) / NR;
-	int		 j0, p, q, q0, qe;
+	int	kp = (kc + 1) / 2, j0;
 
 	if (!transb) {
 		/* B stored (K, N): rows k and k+1 are contiguous over j */
-		for (q0 = 0; q0 < kp; q0 = qe) {
-			qe = kp - q0 < STRIP ? kp : q0 + STRIP;
-			for (j0 = 0; j0 < npan * NR; j0 += NR)
-				for (q = q0; q < qe; q++) {
-					p = 2 * q;
-					_mm512_store_si512(dst + (ptrdiff_t)j0 *
-					    kp + q * NR, pairs16(b + p * ldb +
-					    j0, p + 1 < kc ? b + (p + 1) * ldb +
-					    j0 : NULL, lanes(nc - j0)));
-				}
-		}
+		pairs_into_panels(b, ldb, 0, kc, kc, nc, dst, (ptrdiff_t)NR *
+		    kp);
 		return;
 	}
 	/* B stored (N, K): column j of op(B) is row j, contiguous over k */
-	for (j0 = 0; j0 < npan * NR; j0 += NR, dst += (ptrdiff_t)NR * kp)
+	for (j0 = 0; j0 < nc; j0 += NR, dst += (ptrdiff_t)NR * kp)
 		panel_of_rows(b + j0 * ldb, ldb, nc - j0 < NR ? nc - j0 : NR,
 		    kc, dst);
+}
+
+void
+gemm_pack_bf16(int transb, int k, int n, const float *b, ptrdiff_t ldb,
+    int r0, int r1, uint32_t *dst)
+{
+	ptrdiff_t	ps = (ptrdiff_t)NR * ((k + 1) / 2);
+	int		j0;
+
+	if (!transb) {
+		pairs_into_panels(b + (ptrdiff_t)r0 * ldb, ldb, 0, r1 - r0,
+		    k - r0, n, dst + (ptrdiff_t)r0 / 2 * NR, ps);
+		return;
+	}
+	for (j0 = r0; j0 < r1; j0 += NR)
+		panel_of_rows(b + j0 * ldb, ldb, r1 - j0 < NR ? r1 - j0 : NR,
+		    k, dst + j0 / NR * ps);
 }
 
 /*
@@ -292,12 +324,12 @@ static kbf16_fn *const kbf16_of[2 * MR + 1][2] = { { NULL, NULL },
  */
 static void
 block_bf16(const struct gemm_job *j, struct gemm_buf *buf, int ic, int mc,
-    int jc, int nc, int pc, int kc, int accum, int last)
+    int jc, int nc, int pc, int kc, int accum, int last, const uint32_t *bp,
+    ptrdiff_t bps)
 {
 	const float	*a = j->transa ? j->a + pc * j->lda + ic :
 	    j->a + ic * j->lda + pc;
 	const uint32_t	*ap = (const uint32_t *)buf->ap, *ai;
-	const uint32_t	*bp = (const uint32_t *)buf->bp;
 	float		 t[MR * NR] __attribute__((aligned(64)));
 	float		*c;
 	ptrdiff_t	 rsa, csa;
@@ -319,8 +351,8 @@ block_bf16(const struct gemm_job *j, struct gemm_buf *buf, int ic, int mc,
 			ai = ap + ir * rsa;
 			if (nr == NR) {
 				kbf16_of[rows][np - 1](kp, ai, rsa, csa, MR *
-				    rsa, bp + (ptrdiff_t)jr * kp, (ptrdiff_t)NR *
-				    kp, c, j->ldc, accum);
+				    rsa, bp + jr / NR * bps, bps, c, j->ldc,
+				    accum);
 			} else {
 				/* a partial row panel, np full column panels,
 				 * or a partial column panel */
@@ -333,8 +365,8 @@ block_bf16(const struct gemm_job *j, struct gemm_buf *buf, int ic, int mc,
 							t[i * NR + jj] =
 							    cq[i * j->ldc + jj];
 					kbf16_of[mr][0](kp, ai, rsa, csa, 0,
-					    bp + (ptrdiff_t)(jr + q * NR) * kp,
-					    0, t, NR, accum);
+					    bp + (jr / NR + q) * bps, 0, t, NR,
+					    accum);
 					for (i = 0; i < mr; i++)
 						for (jj = 0; jj < nr; jj++)
 							cq[i * j->ldc + jj] =
@@ -358,7 +390,9 @@ void
 gemm_rect_bf16(const struct gemm_job *j, struct gemm_buf *buf, int m0, int m1,
     int n0, int n1)
 {
-	int	ic, jc, pc, mc, nc, kc;
+	const uint32_t	*bp;
+	ptrdiff_t	 bps;
+	int		 ic, jc, pc, mc, nc, kc;
 
 	for (jc = n0; jc < n1; jc += NC) {
 		nc = n1 - jc < NC ? n1 - jc : NC;
@@ -367,12 +401,21 @@ gemm_rect_bf16(const struct gemm_job *j, struct gemm_buf *buf, int m0, int m1,
 			    j->b + pc * j->ldb + jc;
 
 			kc = j->k - pc < j->kc ? j->k - pc : j->kc;
-			pack_b_bf16(j->transb, kc, nc, b, j->ldb,
-			    (uint32_t *)buf->bp);
+			if (j->packed_b != NULL) {
+				/* whole-K panels: this block's pairs in each */
+				bps = (ptrdiff_t)NR * ((j->k + 1) / 2);
+				bp = j->packed_b + jc / NR * bps + pc / 2 * NR;
+			} else {
+				pack_b_bf16(j->transb, kc, nc, b, j->ldb,
+				    (uint32_t *)buf->bp);
+				bp = (const uint32_t *)buf->bp;
+				bps = (ptrdiff_t)NR * ((kc + 1) / 2);
+			}
 			for (ic = m0; ic < m1; ic += MC) {
 				mc = m1 - ic < MC ? m1 - ic : MC;
 				block_bf16(j, buf, ic, mc, jc, nc, pc, kc,
-				    j->accum || pc > 0, pc + kc >= j->k);
+				    j->accum || pc > 0, pc + kc >= j->k, bp,
+				    bps);
 			}
 		}
 	}

@@ -97,6 +97,7 @@ struct gemm_job {
 	void		*epi_ctx;
 	float		*colsum;	/* column sums of op(B), or NULL */
 	int		 bf16;		/* inputs rounded to bf16 (x->bf16) */
+	const uint32_t	*packed_b;	/* x->packed_b where it can be used */
 };
 
 /* Run j's epilogue on the mp x np finished tiles whose first element is
@@ -140,6 +141,9 @@ void gemm_pack_bt_avx2(int kc, const float *src, ptrdiff_t ldb, float *dst);
 /* Thread's rectangle [m0, m1) x [n0, n1) of j with bf16 inputs. */
 void gemm_rect_bf16(const struct gemm_job *j, struct gemm_buf *buf, int m0,
     int m1, int n0, int n1);
+/* gemm_bf16_pack() on a CPU that runs the bf16 kernel. */
+void gemm_pack_bf16(int transb, int k, int n, const float *b, ptrdiff_t ldb,
+    int r0, int r1, uint32_t *dst);
 #endif
 
 #endif

@@ -116,12 +116,58 @@ mlp_free(mlp *m)
 		free(m->delta[l]);
 	}
 	free(m->probs);
+	for (int l = 0; l < MLP_MAX_LAYERS; l++) {
+		free(m->wpk[l]);
+		free(m->wtpk[l]);
+	}
 	free(m);
+}
+
+int
+mlp_set_bf16(mlp *m, int on)
+{
+	if (on && m->wpk[0] == NULL && gemm_bf16_available()) {
+		for (int l = 0; l < m->nlayer; l++) {
+			int	in = m->size[l], out = m->size[l + 1];
+			void	*p = NULL, *q = NULL;
+
+			if (posix_memalign(&p, 64, 4 * gemm_bf16_packed_words(in,
+			    out)) != 0 || (l > 0 && posix_memalign(&q, 64, 4 *
+			    gemm_bf16_packed_words(out, in)) != 0)) {
+				free(p);
+				for (l--; l >= 0; l--) {
+					free(m->wpk[l]);
+					free(m->wtpk[l]);
+					m->wpk[l] = m->wtpk[l] = NULL;
+				}
+				return -1;
+			}
+			m->wpk[l] = p;
+			m->wtpk[l] = q;
+		}
+	}
+	m->bf16 = on;
+	m->packed_ok = 0;
+	return 0;
+}
+
+void
+mlp_pack_rows(mlp *m, int l, int r0, int r1)
+{
+	int	in = m->size[l], out = m->size[l + 1];
+
+	if (!m->bf16 || m->wpk[l] == NULL)
+		return;
+	/* forward: op(B) = W (in, out); input gradient: op(B) = W^T */
+	gemm_bf16_pack(0, in, out, m->W[l], out, r0, r1, m->wpk[l]);
+	if (l > 0)
+		gemm_bf16_pack(1, out, in, m->W[l], out, r0, r1, m->wtpk[l]);
 }
 
 void
 mlp_init(mlp *m, uint64_t seed)
 {
+	m->packed_ok = 0;
 	for (int l = 0; l < m->nlayer; l++) {
 		uint64_t key = rng_key(seed, RNG_INIT, (uint64_t)l);
 		size_t   n = (size_t)m->size[l] * m->size[l + 1];
@@ -400,7 +446,8 @@ forward_team(mlp *m, const float *x, int batch, int train,
 			    dropout_key + (uint64_t)l, step, NULL,
 			    epi_level() };
 			gemm_extra     ex = { l < L - 1 ? epi_hidden : epi_logits,
-			    &f, NULL, m->bf16 };
+			    &f, NULL, m->bf16, m->packed_ok ? m->wpk[l] :
+			    NULL };
 
 			if (l < L - 1 && train && rate > 0.0f) {
 				f.drop = 1;
@@ -566,9 +613,10 @@ backward_team(mlp *m, int batch)
 
 	for (int l = m->nlayer - 1; l >= 0; l--) {
 		int            in = m->size[l], out = m->size[l + 1];
-		gemm_extra     wx = { NULL, NULL, m->db[l], m->bf16 };
+		gemm_extra     wx = { NULL, NULL, m->db[l], m->bf16, NULL };
 		struct bwd_ctx g = { m->act[l], in, scale, epi_level() };
-		gemm_extra     ix = { epi_relu_back, &g, NULL, m->bf16 };
+		gemm_extra     ix = { epi_relu_back, &g, NULL, m->bf16,
+		    m->packed_ok ? m->wtpk[l] : NULL };
 
 		/* dW(in,out) = act[l]^T (in,B) @ delta[l+1] (B,out) */
 		gemm_team(1, 0, in, out, batch, m->act[l], in, m->delta[l + 1],

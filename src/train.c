@@ -244,6 +244,44 @@ train_shuffle(size_t *perm, size_t n, uint64_t seed, int epoch)
 }
 
 void
+train_adam_team(mlp *m, adam *opt)
+{
+	int	t = omp_get_thread_num(), nt = omp_get_num_threads();
+	float	lr_t;
+
+	if (!m->bf16 || m->wpk[0] == NULL) {
+		adam_step_team(opt, m->param, m->grad);
+		return;
+	}
+	/* every thread reads the step count before the barrier below */
+	lr_t = adam_step_size(opt);
+	for (int l = 0; l < m->nlayer; l++) {
+		int	in = m->size[l], out = m->size[l + 1];
+		int	nb = (in + MLP_PACK_ROWS - 1) / MLP_PACK_ROWS;
+		size_t	w = (size_t)(m->W[l] - m->param);
+		size_t	b = (size_t)(m->b[l] - m->param);
+
+		/* each thread a contiguous share of the row blocks */
+		for (int k = nb * t / nt; k < nb * (t + 1) / nt; k++) {
+			int	r0 = k * MLP_PACK_ROWS;
+			int	r1 = in - r0 < MLP_PACK_ROWS ? in : r0 +
+			    MLP_PACK_ROWS;
+
+			adam_update(opt, lr_t, m->param, m->grad, w +
+			    (size_t)r0 * out, w + (size_t)r1 * out);
+			mlp_pack_rows(m, l, r0, r1);
+		}
+		adam_update(opt, lr_t, m->param, m->grad, b + (size_t)out * t /
+		    nt, b + (size_t)out * (t + 1) / nt);
+	}
+#pragma omp barrier
+	if (t == 0) {
+		adam_step_done(opt);
+		m->packed_ok = 1;
+	}
+}
+
+void
 train_gather_team(const train_data *d, const size_t *idx, int bs, float *xb,
     uint8_t *yb)
 {
@@ -296,10 +334,11 @@ train_run(const train_config *cfg, const train_data *train,
 	if ((m = mlp_new(cfg->nlayer, cfg->size, cfg->batch, cfg->dropout,
 	    err, errlen)) == NULL)
 		return -1;
-	m->bf16 = cfg->precision == TRAIN_BF16;
-	if (adam_init(&opt, m->nparam, cfg->lr) != 0) {
+	if (mlp_set_bf16(m, cfg->precision == TRAIN_BF16) != 0 ||
+	    adam_init(&opt, m->nparam, cfg->lr) != 0) {
 		mlp_free(m);
-		return err_set(err, errlen, "out of memory for the optimizer");
+		return err_set(err, errlen, "out of memory for the optimizer "
+		    "or the bf16 weights");
 	}
 	perm = malloc(n * sizeof *perm);
 	xb = aligned_alloc(64, ((size_t)cfg->batch * npix * sizeof(float) +
@@ -329,6 +368,7 @@ train_run(const train_config *cfg, const train_data *train,
 			    "epoch", from->nhist, from->t, nbatch);
 		}
 		memcpy(m->param, from->param, m->nparam * sizeof(float));
+		m->packed_ok = 0;
 		memcpy(opt.m, from->m, m->nparam * sizeof(float));
 		memcpy(opt.v, from->v, m->nparam * sizeof(float));
 		opt.t = from->t;
@@ -389,7 +429,7 @@ train_run(const train_config *cfg, const train_data *train,
 					seen += (size_t)bs;
 				}
 				mlp_backward_team(m, bs);
-				adam_step_team(&opt, m->param, m->grad);
+				train_adam_team(m, &opt);
 			}
 			step++;
 

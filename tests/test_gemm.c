@@ -235,8 +235,8 @@ check_team(const char *kname, int ta, int tb, int m, int n, int k)
 	float		*cs1 = fill((size_t)n), *cs2 = fill((size_t)n);
 	unsigned char	*h1 = calloc(nc, 1), *h2 = calloc(nc, 1);
 	struct seen	 s1 = { h1, n, 0, 0.5f }, s2 = { h2, n, 0, 0.5f };
-	gemm_extra	 x1 = { epi_scale, &s1, cs1, 0 }, x2 = { epi_scale, &s2,
-			     cs2, 0 };
+	gemm_extra	 x1 = { epi_scale, &s1, cs1, 0, NULL },
+			 x2 = { epi_scale, &s2, cs2, 0, NULL };
 	int		 once = 1, sums = 1, p, j;
 
 	if (h1 == NULL || h2 == NULL)
@@ -372,15 +372,24 @@ check_bf16(int ta, int tb, int m, int n, int k, float beta)
 	float		*cs = fill((size_t)n);
 	unsigned char	*h = calloc(nc, 1);
 	struct seen	 s1 = { h, n, 0, 1.0f };
-	gemm_extra	 x1 = { epi_scale, &s1, cs, 1 }, x2 = { NULL, NULL, NULL,
-			     1 };
+	float		*c3 = malloc(nc * 4);
+	uint32_t	*pk = aligned_alloc(64, (gemm_bf16_packed_words(k, n) * 4 +
+			    63) / 64 * 64);
+	gemm_extra	 x1 = { epi_scale, &s1, cs, 1, NULL },
+			 x2 = { NULL, NULL, NULL, 1, NULL },
+			 x3 = { NULL, NULL, NULL, 1, pk };
 	double		 worst_r = 0, worst_f = 0, num = 0, den = 0;
 	int		 lda = ta ? m : k, ldb = tb ? k : n, good, once = 1, sums = 1;
+	int		 rows = tb ? n : k;
 	size_t		 i;
 
-	if (c1 == NULL || c2 == NULL || r == NULL || f == NULL || ar == NULL ||
-	    br == NULL || h == NULL)
+	if (c1 == NULL || c2 == NULL || c3 == NULL || pk == NULL || r == NULL ||
+	    f == NULL || ar == NULL || br == NULL || h == NULL)
 		exit(2);
+	/* B rounded beforehand, in blocks of its stored rows, as mlp does */
+	for (int r0 = 0; r0 < rows; r0 += GEMM_TILE_N)
+		gemm_bf16_pack(tb, k, n, b, ldb, r0, rows - r0 < GEMM_TILE_N ?
+		    rows : r0 + GEMM_TILE_N, pk);
 	for (i = 0; i < na; i++)
 		ar[i] = bf16(a[i]);
 	for (i = 0; i < nb; i++)
@@ -389,9 +398,12 @@ check_bf16(int ta, int tb, int m, int n, int k, float beta)
 	memcpy(c2, c0, nc * 4);
 	memcpy(r, c0, nc * 4);
 	memcpy(f, c0, nc * 4);
+	memcpy(c3, c0, nc * 4);
 	gemm_team(ta, tb, m, n, k, a, lda, b, ldb, beta, c1, n, &x1);
 #pragma omp parallel num_threads(2)
 	gemm_team(ta, tb, m, n, k, a, lda, b, ldb, beta, c2, n, &x2);
+#pragma omp parallel num_threads(2)
+	gemm_team(ta, tb, m, n, k, a, lda, b, ldb, beta, c3, n, &x3);
 	gemm_ref(ta, tb, m, n, k, ar, lda, br, ldb, beta, r, n);
 	gemm_ref(ta, tb, m, n, k, a, lda, b, ldb, beta, f, n);
 	for (i = 0; i < nc; i++) {
@@ -420,10 +432,12 @@ check_bf16(int ta, int tb, int m, int n, int k, float beta)
 	}
 	good = worst_r < 1e-5 && worst_f < 8e-3 && (nc < 100 ||
 	    sqrt(num / den) < 4e-3) &&
-	    memcmp(c1, c2, nc * 4) == 0 && once && sums;
+	    memcmp(c1, c2, nc * 4) == 0 && memcmp(c2, c3, nc * 4) == 0 &&
+	    once && sums;
 	ok(good, "bf16 %c%c %dx%dx%d beta %g: %.1e of the rounded inputs' "
 	    "product, %.1e of fp32 (max), %.1e (Frobenius); teams of 1 and 2 "
-	    "bit-identical; epilogue, column sums", ta ? 'T' : 'N',
+	    "bit-identical, and with B packed beforehand; epilogue, column "
+	    "sums", ta ? 'T' : 'N',
 	    tb ? 'T' : 'N', m, n, k, (double)beta, worst_r, worst_f,
 	    sqrt(num / den));
 	free(a);
@@ -431,6 +445,8 @@ check_bf16(int ta, int tb, int m, int n, int k, float beta)
 	free(c0);
 	free(c1);
 	free(c2);
+	free(c3);
+	free(pk);
 	free(r);
 	free(f);
 	free(ar);

@@ -14,6 +14,7 @@
 #include "gemm.h"
 #include "rng.h"
 #include "tap.h"
+#include "train.h"
 
 #define B 5
 
@@ -125,6 +126,65 @@ team_check(void)
 	    "bit for bit", gemm_kernel_name());
 	adam_destroy(&a1);
 	adam_destroy(&a2);
+	mlp_free(m1);
+	mlp_free(m2);
+}
+
+/*
+ * bf16 mode: 3 steps through plain calls, whose products round the weights
+ * each time, against 3 through train_adam_team() on 2 threads, which keeps
+ * them rounded and packed (mlp.h: wpk) for the next step's products: the
+ * same bits.  Layer 0's K of 600 makes two K blocks.
+ */
+static void
+bf16_packed_check(void)
+{
+	int      size[4] = { 600, 70, 45, 10 };
+	char     err[256];
+	mlp     *m1 = mlp_new(3, size, 11, 0.25f, err, sizeof err);
+	mlp     *m2 = mlp_new(3, size, 11, 0.25f, err, sizeof err);
+	adam     a1, a2;
+	float   *x = malloc(11 * 600 * sizeof *x);
+	uint8_t  y[11];
+	double   l1 = 0, l2 = 0;
+
+	if (!gemm_bf16_available()) {
+		skip("bf16 with packed weights: no bf16 kernel here");
+		goto out;
+	}
+	mlp_init(m1, 3);
+	mlp_init(m2, 3);
+	if (mlp_set_bf16(m1, 1) != 0 || mlp_set_bf16(m2, 1) != 0 ||
+	    adam_init(&a1, m1->nparam, 1e-3f) != 0 ||
+	    adam_init(&a2, m2->nparam, 1e-3f) != 0)
+		exit(2);
+	for (int i = 0; i < 11 * 600; i++)
+		x[i] = rng_uniform(5, i);
+	for (int r = 0; r < 11; r++)
+		y[r] = (uint8_t)(r * 3 % 10);
+	for (int s = 0; s < 3; s++) {
+		mlp_forward(m1, x, 11, 1, 8, s);
+		l1 += mlp_loss(m1, y, 11, NULL);
+		mlp_backward(m1, 11);
+		adam_step(&a1, m1->param, m1->grad);
+#pragma omp parallel num_threads(2)
+		{
+			mlp_forward_team(m2, x, 11, 1, 8, s);
+#pragma omp single
+			l2 += mlp_loss(m2, y, 11, NULL);
+			mlp_backward_team(m2, 11);
+			train_adam_team(m2, &a2);
+		}
+	}
+	ok(l1 == l2 && !m1->packed_ok && m2->packed_ok &&
+	    memcmp(m1->param, m2->param, m1->nparam * sizeof(float)) == 0 &&
+	    memcmp(m1->grad, m2->grad, m1->nparam * sizeof(float)) == 0,
+	    "bf16: 3 steps with the weights packed by train_adam_team() == "
+	    "plain calls that round them each product, bit for bit");
+	adam_destroy(&a1);
+	adam_destroy(&a2);
+out:
+	free(x);
 	mlp_free(m1);
 	mlp_free(m2);
 }
@@ -423,6 +483,7 @@ main(void)
 		adam_check();
 	}
 	ok(adam_force_kernel("nonsense") == -1, "unknown adam kernel refused");
+	bf16_packed_check();
 	kernels_same_bits();
 	epilogue_same_bits();
 

@@ -52,8 +52,10 @@ one_epoch_in(const dataset *ds, const float *xtr, const float *xte,
 	cfg.epochs = 1;
 	cfg.precision = precision;
 	if (!ok(train_run(&cfg, &tr, &te, NULL, NULL, NULL, NULL, r, err,
-	    sizeof err) == 0 && (precision != TRAIN_BF16 || r->model->bf16),
-	    "%s%s: one epoch trains", ds->name, pn)) {
+	    sizeof err) == 0 && (precision != TRAIN_BF16 ||
+	    (r->model->bf16 && r->model->packed_ok)),
+	    "%s%s: one epoch trains%s", ds->name, pn, *pn ? " (weights kept "
+	    "packed in bf16)" : "")) {
 		diag("%s", err);
 		free(r);
 		return;
