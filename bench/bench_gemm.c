@@ -4,9 +4,10 @@
  * GEMM time of one training epoch; beside it OpenBLAS's cblas_sgemm and
  * oneDNN's dnnl_sgemm on the same shapes and thread count when
  * libopenblas.so.0 and libdnnl.so.2 can be loaded (at run time, so the build
- * never depends on them), and noisetop's own bf16 GEMM (gemm_extra.bf16)
- * beside oneDNN's (dnnl_gemm_bf16bf16f32, its inputs converted beforehand,
- * untimed) where the CPU has AVX512-BF16.  The last line is for bench/run:
+ * never depends on them), and noisetop's own bf16 GEMM (gemm_extra.bf16,
+ * the weights packed beforehand as training keeps them) beside oneDNN's
+ * (dnnl_gemm_bf16bf16f32, its inputs converted beforehand, untimed) where
+ * the CPU has AVX512-BF16.  The last line is for bench/run:
  * "gemm_epoch_s <threads> <noisetop> <openblas> <onednn> <bf16>
  * <onednn bf16>", na where one could not run.  A second table gives the
  * fp32 figures warm: each call a dozen times in a row, operands in cache.
@@ -29,22 +30,27 @@
 #define LAST_BATCH	96	/* 60000 - 468 * 128 */
 #define BATCH		128
 
-/* One gemm() call of a training step; 'B' in m/n/k stands for the batch. */
+/*
+ * One gemm() call of a training step; 'B' in m/n/k stands for the batch.
+ * w: op(B) is a layer's weights, which bf16 training keeps packed (mlp.h:
+ * wpk), so noisetop's bf16 GEMM gets them packed beforehand, untimed, as
+ * oneDNN's bf16 GEMM gets both its inputs converted.
+ */
 struct call {
 	const char	*what;
-	int		 ta, tb, m, n, k;
+	int		 ta, tb, m, n, k, w;
 };
 
 #define B_ (-1)
 static const struct call calls[] = {
-	{ "fwd   X@W1  ", 0, 0, B_, 512, 784 },
-	{ "fwd   H@W2  ", 0, 0, B_, 512, 512 },
-	{ "fwd   H@W3  ", 0, 0, B_, 10, 512 },
-	{ "wgrad X^T@dY", 1, 0, 784, 512, B_ },
-	{ "wgrad H^T@dY", 1, 0, 512, 512, B_ },
-	{ "wgrad H^T@dY", 1, 0, 512, 10, B_ },
-	{ "igrad dY@W2^T", 0, 1, B_, 512, 512 },
-	{ "igrad dY@W3^T", 0, 1, B_, 512, 10 },
+	{ "fwd   X@W1  ", 0, 0, B_, 512, 784, 1 },
+	{ "fwd   H@W2  ", 0, 0, B_, 512, 512, 1 },
+	{ "fwd   H@W3  ", 0, 0, B_, 10, 512, 1 },
+	{ "wgrad X^T@dY", 1, 0, 784, 512, B_, 0 },
+	{ "wgrad H^T@dY", 1, 0, 512, 512, B_, 0 },
+	{ "wgrad H^T@dY", 1, 0, 512, 10, B_, 0 },
+	{ "igrad dY@W2^T", 0, 1, B_, 512, 512, 1 },
+	{ "igrad dY@W3^T", 0, 1, B_, 512, 10, 1 },
 };
 
 static float *
@@ -129,6 +135,7 @@ struct run {
 	int	 ta, tb, m, n, k, reps;
 	float	*a, *b, *c;
 	uint16_t *a16, *b16;	/* a and b in bf16, for oneDNN's bf16 GEMM */
+	uint32_t *pk;		/* weights packed for noisetop's, or NULL */
 	double	 best[NLIB];	/* seconds per call, per library */
 };
 
@@ -163,6 +170,17 @@ run_init(struct run *r, const struct call *cl, int batch)
 	r->c = fill((size_t)r->m * r->n);
 	r->a16 = bf16_copy(r->a, (size_t)r->m * r->k);
 	r->b16 = bf16_copy(r->b, (size_t)r->k * r->n);
+	r->pk = NULL;
+	if (cl->w && gemm_bf16_available()) {
+		r->pk = aligned_alloc(64, (gemm_bf16_packed_words(r->k, r->n) *
+		    4 + 63) / 64 * 64);
+		if (r->pk == NULL) {
+			fprintf(stderr, "bench_gemm: out of memory\n");
+			exit(1);
+		}
+		gemm_bf16_pack(r->tb, r->k, r->n, r->b, r->tb ? r->k : r->n, 0,
+		    r->tb ? r->n : r->k, r->pk);
+	}
 	/* about 2 ms per sample, at least one call */
 	r->reps = (int)(2e-3 / (2.0 * r->m * r->n * r->k / 50e9)) + 1;
 	for (int l = 0; l < NLIB; l++)
@@ -183,7 +201,7 @@ run_sample(struct run *r, int lib)
 			    r->tb ? TRANS : NO_TRANS, r->m, r->n, r->k, 1.0f,
 			    r->a, lda, r->b, ldb, 0.0f, r->c, r->n);
 		else if (lib == LIB_BF16) {
-			gemm_extra	x = { NULL, NULL, NULL, 1, NULL };
+			gemm_extra	x = { NULL, NULL, NULL, 1, r->pk };
 
 #pragma omp parallel
 			gemm_team(r->ta, r->tb, r->m, r->n, r->k, r->a, lda,
@@ -331,6 +349,7 @@ main(int argc, char **argv)
 		free(r->c);
 		free(r->a16);
 		free(r->b16);
+		free(r->pk);
 		free(last[i].a16);
 		free(last[i].b16);
 		free(last[i].a);
