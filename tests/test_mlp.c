@@ -1,5 +1,6 @@
 /* The MLP's gradients against finite differences; Adam against a scalar
- * reference; the team entry points against the plain ones; a short training
+ * reference; the team entry points against the plain ones (and in bf16,
+ * with the weights kept packed, where the CPU has the kernel); a short training
  * run; the hidden epilogue's SIMD paths against its plain loop.  The
  * kernel-dependent checks run under every SIMD path the CPU has
  * (the portable one always), as a CPU without AVX2 would run them. */
@@ -81,87 +82,36 @@ gradient_check(float dropout)
 }
 
 /*
- * One step of training (forward, loss, backward, Adam) on a team of two
- * through the _team entry points must give the same bits as the plain
- * calls.  Odd sizes and an output layer wider than a GEMM tile.
+ * Three steps of training (forward, loss, backward, Adam) on batch 11,
+ * through the plain calls (m1) and through the _team entry points on a team
+ * of two with train_adam_team() (m2), in bf16 mode or not: 1 when loss,
+ * parameters and gradients agree bit for bit.  *packed: whether m2 ended
+ * with its weights kept packed in bf16 and m1 (whose products round them
+ * each time) not.
  */
-static void
-team_check(void)
+static int
+plain_vs_team(const int size[4], int bf16, int *packed)
 {
-	int      size[4] = { 37, 29, 23, 19 };
 	char     err[256];
 	mlp     *m1 = mlp_new(3, size, 11, 0.25f, err, sizeof err);
 	mlp     *m2 = mlp_new(3, size, 11, 0.25f, err, sizeof err);
 	adam     a1, a2;
-	float    x[11 * 37];
+	float   *x = malloc((size_t)11 * size[0] * sizeof *x);
 	uint8_t  y[11];
 	double   l1 = 0, l2 = 0;
+	int      same;
 
-	mlp_init(m1, 3);
-	mlp_init(m2, 3);
-	adam_init(&a1, m1->nparam, 1e-3f);
-	adam_init(&a2, m2->nparam, 1e-3f);
-	for (int i = 0; i < 11 * 37; i++)
-		x[i] = rng_uniform(4, i);
-	for (int r = 0; r < 11; r++)
-		y[r] = (uint8_t)(r * 7 % 19);
-	for (int s = 0; s < 3; s++) {
-		mlp_forward(m1, x, 11, 1, 8, s);
-		l1 += mlp_loss(m1, y, 11, NULL);
-		mlp_backward(m1, 11);
-		adam_step(&a1, m1->param, m1->grad);
-#pragma omp parallel num_threads(2)
-		{
-			mlp_forward_team(m2, x, 11, 1, 8, s);
-#pragma omp single
-			l2 += mlp_loss(m2, y, 11, NULL);
-			mlp_backward_team(m2, 11);
-			adam_step_team(&a2, m2->param, m2->grad);
-		}
-	}
-	ok(l1 == l2 && a1.t == 3 && a2.t == 3 &&
-	    memcmp(m1->param, m2->param, m1->nparam * sizeof(float)) == 0 &&
-	    memcmp(m1->grad, m2->grad, m1->nparam * sizeof(float)) == 0,
-	    "%s: 3 steps through the _team calls on 2 threads == plain calls, "
-	    "bit for bit", gemm_kernel_name());
-	adam_destroy(&a1);
-	adam_destroy(&a2);
-	mlp_free(m1);
-	mlp_free(m2);
-}
-
-/*
- * bf16 mode: 3 steps through plain calls, whose products round the weights
- * each time, against 3 through train_adam_team() on 2 threads, which keeps
- * them rounded and packed (mlp.h: wpk) for the next step's products: the
- * same bits.  Layer 0's K of 600 makes two K blocks.
- */
-static void
-bf16_packed_check(void)
-{
-	int      size[4] = { 600, 70, 45, 10 };
-	char     err[256];
-	mlp     *m1 = mlp_new(3, size, 11, 0.25f, err, sizeof err);
-	mlp     *m2 = mlp_new(3, size, 11, 0.25f, err, sizeof err);
-	adam     a1, a2;
-	float   *x = malloc(11 * 600 * sizeof *x);
-	uint8_t  y[11];
-	double   l1 = 0, l2 = 0;
-
-	if (!gemm_bf16_available()) {
-		skip("bf16 with packed weights: no bf16 kernel here");
-		goto out;
-	}
-	mlp_init(m1, 3);
-	mlp_init(m2, 3);
-	if (mlp_set_bf16(m1, 1) != 0 || mlp_set_bf16(m2, 1) != 0 ||
+	if (m1 == NULL || m2 == NULL || x == NULL ||
+	    mlp_set_bf16(m1, bf16) != 0 || mlp_set_bf16(m2, bf16) != 0 ||
 	    adam_init(&a1, m1->nparam, 1e-3f) != 0 ||
 	    adam_init(&a2, m2->nparam, 1e-3f) != 0)
 		exit(2);
-	for (int i = 0; i < 11 * 600; i++)
-		x[i] = rng_uniform(5, i);
+	mlp_init(m1, 3);
+	mlp_init(m2, 3);
+	for (int i = 0; i < 11 * size[0]; i++)
+		x[i] = rng_uniform(4, i);
 	for (int r = 0; r < 11; r++)
-		y[r] = (uint8_t)(r * 3 % 10);
+		y[r] = (uint8_t)(r * 7 % size[3]);
 	for (int s = 0; s < 3; s++) {
 		mlp_forward(m1, x, 11, 1, 8, s);
 		l1 += mlp_loss(m1, y, 11, NULL);
@@ -176,17 +126,47 @@ bf16_packed_check(void)
 			train_adam_team(m2, &a2);
 		}
 	}
-	ok(l1 == l2 && !m1->packed_ok && m2->packed_ok &&
+	same = l1 == l2 && a1.t == 3 && a2.t == 3 &&
 	    memcmp(m1->param, m2->param, m1->nparam * sizeof(float)) == 0 &&
-	    memcmp(m1->grad, m2->grad, m1->nparam * sizeof(float)) == 0,
-	    "bf16: 3 steps with the weights packed by train_adam_team() == "
-	    "plain calls that round them each product, bit for bit");
+	    memcmp(m1->grad, m2->grad, m1->nparam * sizeof(float)) == 0;
+	*packed = !m1->packed_ok && m2->packed_ok;
 	adam_destroy(&a1);
 	adam_destroy(&a2);
-out:
-	free(x);
 	mlp_free(m1);
 	mlp_free(m2);
+	free(x);
+	return same;
+}
+
+/* Odd sizes and an output layer wider than a GEMM tile. */
+static void
+team_check(void)
+{
+	int	packed;
+
+	ok(plain_vs_team((int[]){ 37, 29, 23, 19 }, 0, &packed),
+	    "%s: 3 steps through the _team calls on 2 threads == plain calls, "
+	    "bit for bit", gemm_kernel_name());
+}
+
+/*
+ * bf16 mode, where train_adam_team() keeps the weights rounded and packed
+ * for the next step's products (mlp.h: wpk) and the plain calls' products
+ * round them each time: the same bits.  Layer 0's K of 600 makes two K
+ * blocks.
+ */
+static void
+bf16_packed_check(void)
+{
+	int	packed;
+
+	if (!gemm_bf16_available()) {
+		skip("bf16 with packed weights: no bf16 kernel here");
+		return;
+	}
+	ok(plain_vs_team((int[]){ 600, 70, 45, 10 }, 1, &packed) && packed,
+	    "bf16: 3 steps with the weights packed by train_adam_team() == "
+	    "plain calls that round them each product, bit for bit");
 }
 
 /*
