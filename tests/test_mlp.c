@@ -1,8 +1,8 @@
 /* The MLP's gradients against finite differences; Adam against a scalar
  * reference; the team entry points against the plain ones (and in bf16,
- * with the weights kept packed, where the CPU has the kernel); a short training
- * run; the hidden epilogue's SIMD paths against its plain loop.  The
- * kernel-dependent checks run under every SIMD path the CPU has
+ * with the weights kept packed, where the CPU has the kernel); a short
+ * training run; the hidden epilogue's SIMD paths against its plain loop.
+ * The kernel-dependent checks run under every SIMD path the CPU has
  * (the portable one always), as a CPU without AVX2 would run them. */
 #include "mlp.h"
 
