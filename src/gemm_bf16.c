@@ -82,7 +82,8 @@ row_pairs16(const float *src, int k0, int kc)
 	/* the upper (odd) 16-bit word of each of two vectors' 32 lanes */
 	static const uint16_t	 hi_words[32] __attribute__((aligned(64))) = {
 		1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31,
-		33, 35, 37, 39, 41, 43, 45, 47, 49, 51, 53, 55, 57, 59, 61, 63 };
+		33, 35, 37, 39, 41, 43, 45, 47, 49, 51, 53, 55, 57, 59, 61,
+		63 };
 	__m512i	lo = bf16_round16(_mm512_maskz_loadu_ps(lanes(kc - k0),
 	    src + k0));
 	__m512i	hi = bf16_round16(_mm512_maskz_loadu_ps(lanes(kc - k0 - 16),
@@ -290,8 +291,8 @@ kbf16(const int rows, const int np, int kp, const uint32_t *a,
 #define KBF16(name, rows, np)						\
 	static void							\
 	name(int kp, const uint32_t *a, ptrdiff_t rsa, ptrdiff_t csa,	\
-	    ptrdiff_t a_hi, const uint32_t *b, ptrdiff_t b_hi, float *c,	\
-	    ptrdiff_t ldc, int accum)					\
+	    ptrdiff_t a_hi, const uint32_t *b, ptrdiff_t b_hi,		\
+	    float *c, ptrdiff_t ldc, int accum)				\
 	{								\
 		kbf16(rows, np, kp, a, rsa, csa, a_hi, b, b_hi, c, ldc,	\
 		    accum);						\

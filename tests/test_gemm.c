@@ -373,8 +373,8 @@ check_bf16(int ta, int tb, int m, int n, int k, float beta)
 	unsigned char	*h = calloc(nc, 1);
 	struct seen	 s1 = { h, n, 0, 1.0f };
 	float		*c3 = malloc(nc * 4);
-	uint32_t	*pk = aligned_alloc(64, (gemm_bf16_packed_words(k, n) * 4 +
-			    63) / 64 * 64);
+	uint32_t	*pk = aligned_alloc(64,
+			    (gemm_bf16_packed_words(k, n) * 4 + 63) / 64 * 64);
 	gemm_extra	 x1 = { epi_scale, &s1, cs, 1, NULL },
 			 x2 = { NULL, NULL, NULL, 1, NULL },
 			 x3 = { NULL, NULL, NULL, 1, pk };
