@@ -188,19 +188,19 @@ pack_a_bf16(int transa, int mc, int kc, const float *a, ptrdiff_t lda,
 }
 
 /*
- * Rows k0..k1-1 of B stored (K, N) (k0 even; rows from kend on are 0), all
- * nc columns, as pairs (k, k+1) in NR-column panels ps words apart: pair q
- * of the panel of columns j0.. at dst + j0 / NR * ps + q * NR; columns past
- * nc are 0.  STRIP pairs of rows at a time, panel by panel (see pack_b()).
+ * Rows 0..nk-1 of B stored (K, N) (rows from kend on are 0), all nc
+ * columns, as pairs (k, k+1) in NR-column panels ps words apart: pair q of
+ * the panel of columns j0.. at dst + j0 / NR * ps + q * NR; columns past nc
+ * are 0.  STRIP pairs of rows at a time, panel by panel (see pack_b()).
  */
 static void
-pairs_into_panels(const float *b, ptrdiff_t ldb, int k0, int k1, int kend,
-    int nc, uint32_t *dst, ptrdiff_t ps)
+pairs_into_panels(const float *b, ptrdiff_t ldb, int nk, int kend, int nc,
+    uint32_t *dst, ptrdiff_t ps)
 {
 	enum { STRIP = 8 };
-	int	qend = (k1 + 1) / 2, j0, p, q, q0, qe;
+	int	qend = (nk + 1) / 2, j0, p, q, q0, qe;
 
-	for (q0 = k0 / 2; q0 < qend; q0 = qe) {
+	for (q0 = 0; q0 < qend; q0 = qe) {
 		qe = qend - q0 < STRIP ? qend : q0 + STRIP;
 		for (j0 = 0; j0 < nc; j0 += NR)
 			for (q = q0; q < qe; q++) {
@@ -214,27 +214,10 @@ pairs_into_panels(const float *b, ptrdiff_t ldb, int k0, int k1, int kend,
 }
 
 /*
- * Pack op(B)[0:kc, 0:nc] into NR-column panels of pairs, (kp, NR) each;
- * columns past nc are 0.
+ * gemm_bf16_pack(): B stored (K, N) (transb 0) in rows of k, or (N, K) in
+ * columns of op(B), each a panel's worth, NR rows that run along k; a
+ * product's K block of B is the same with k = kc and all its rows.
  */
-static void
-pack_b_bf16(int transb, int kc, int nc, const float *b, ptrdiff_t ldb,
-    uint32_t *dst)
-{
-	int	kp = (kc + 1) / 2, j0;
-
-	if (!transb) {
-		/* B stored (K, N): rows k and k+1 are contiguous over j */
-		pairs_into_panels(b, ldb, 0, kc, kc, nc, dst, (ptrdiff_t)NR *
-		    kp);
-		return;
-	}
-	/* B stored (N, K): column j of op(B) is row j, contiguous over k */
-	for (j0 = 0; j0 < nc; j0 += NR, dst += (ptrdiff_t)NR * kp)
-		panel_of_rows(b + j0 * ldb, ldb, nc - j0 < NR ? nc - j0 : NR,
-		    kc, dst);
-}
-
 void
 gemm_pack_bf16(int transb, int k, int n, const float *b, ptrdiff_t ldb,
     int r0, int r1, uint32_t *dst)
@@ -243,8 +226,8 @@ gemm_pack_bf16(int transb, int k, int n, const float *b, ptrdiff_t ldb,
 	int		j0;
 
 	if (!transb) {
-		pairs_into_panels(b + (ptrdiff_t)r0 * ldb, ldb, 0, r1 - r0,
-		    k - r0, n, dst + (ptrdiff_t)r0 / 2 * NR, ps);
+		pairs_into_panels(b + (ptrdiff_t)r0 * ldb, ldb, r1 - r0, k - r0,
+		    n, dst + (ptrdiff_t)r0 / 2 * NR, ps);
 		return;
 	}
 	for (j0 = r0; j0 < r1; j0 += NR)
@@ -407,8 +390,8 @@ gemm_rect_bf16(const struct gemm_job *j, struct gemm_buf *buf, int m0, int m1,
 				bps = (ptrdiff_t)NR * ((j->k + 1) / 2);
 				bp = j->packed_b + jc / NR * bps + pc / 2 * NR;
 			} else {
-				pack_b_bf16(j->transb, kc, nc, b, j->ldb,
-				    (uint32_t *)buf->bp);
+				gemm_pack_bf16(j->transb, kc, nc, b, j->ldb, 0,
+				    j->transb ? nc : kc, (uint32_t *)buf->bp);
 				bp = (const uint32_t *)buf->bp;
 				bps = (ptrdiff_t)NR * ((kc + 1) / 2);
 			}
