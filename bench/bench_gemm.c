@@ -187,6 +187,22 @@ run_init(struct run *r, const struct call *cl, int batch)
 		r->best[l] = 1e30;
 }
 
+/* The header's columns of libraries 1..last that ran, and the newline. */
+static void
+lib_columns(const int *have, int last)
+{
+	static const char *const col[NLIB][2] = { { "", "" },
+		[LIB_OPENBLAS] = { "OB GF/s", "nt/OB" },
+		[LIB_ONEDNN] = { "DN GF/s", "nt/DN" },
+		[LIB_BF16] = { "bf16 GF/s", "nt/bf16" },
+		[LIB_ONEDNN_BF16] = { "DNbf GF/s", "bf/DNbf" } };
+
+	for (int lib = 1; lib <= last; lib++)
+		if (have[lib])
+			printf("  %8s %6s", col[lib][0], col[lib][1]);
+	printf("\n");
+}
+
 /* One timed sample of r->reps calls; keeps the best per-call time. */
 static void
 run_sample(struct run *r, int lib)
@@ -316,15 +332,7 @@ main(int argc, char **argv)
 	    "same threads (OpenMP)" : "not found (apt-get install libdnnl2)");
 	printf("%-14s %5s %5s %5s  %9s %8s", "call", "M", "N", "K",
 	    "ms/call", "GFLOP/s");
-	if (have[LIB_OPENBLAS])
-		printf("  %8s %6s", "OB GF/s", "nt/OB");
-	if (have[LIB_ONEDNN])
-		printf("  %8s %6s", "DN GF/s", "nt/DN");
-	if (have[LIB_BF16])
-		printf("  %8s %6s", "bf16 GF/s", "nt/bf16");
-	if (have[LIB_ONEDNN_BF16])
-		printf("  %8s %6s", "DNbf GF/s", "bf/DNbf");
-	printf("\n");
+	lib_columns(have, NLIB - 1);
 	for (i = 0; i < NCALL; i++) {
 		struct run	*r = &full[i];
 
@@ -358,11 +366,7 @@ main(int argc, char **argv)
 	}
 	printf("warm (each call 12 times in a row, operands in cache):\n");
 	printf("%-14s %8s", "call", "GFLOP/s");
-	if (have[LIB_OPENBLAS])
-		printf("  %8s %6s", "OB GF/s", "nt/OB");
-	if (have[LIB_ONEDNN])
-		printf("  %8s %6s", "DN GF/s", "nt/DN");
-	printf("\n");
+	lib_columns(have, LIB_ONEDNN);
 	for (i = 0; i < NCALL; i++) {
 		flops = 2.0 * full[i].m * full[i].n * full[i].k;
 		printf("%-14s %8.1f", calls[i].what, flops / warm[i][0] / 1e9);

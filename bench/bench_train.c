@@ -109,10 +109,9 @@ breakdown(const train_config *cfg, const train_data *tr, double *sec,
 	 * the unused numbers see) and Adam without packing, so that the
 	 * packing done in the optimizer step shows apart from Adam's own cost
 	 */
-	for (int l = 0; bare && m->bf16 && l < m->nlayer; l++) {
+	for (int l = 0; bare && m->bf16 && l < m->nlayer; l++)
 		mlp_pack_rows(m, l, 0, m->size[l]);
-		m->packed_ok = 1;
-	}
+	m->packed_ok = bare && m->bf16;
 	omp_set_num_threads(2);
 	for (int p = 0; p < PH_N; p++)
 		sec[p] = 0.0;
