@@ -56,10 +56,10 @@ static const struct call calls[] = {
 static float *
 fill(size_t n)
 {
-	float	*p = malloc(n * sizeof *p);
+	float	*p = NULL;
 	size_t	 i;
 
-	if (p == NULL) {
+	if (posix_memalign((void **)&p, 64, n * sizeof *p) != 0) {
 		fprintf(stderr, "bench_gemm: out of memory\n");
 		exit(1);
 	}
