@@ -8,7 +8,7 @@
  *   for jc in N step NC:                    Bp: (KC, NC) as NR-column panels
  *     for pc in K step kc:                  pack op(B)[pc:, jc:] into Bp
  *       for ic in M step MC:                Ap: (MC, KC) as MR-row panels
- *         pack op(A)[ic:, pc:] into Ap      (if A is stored transposed)
+ *         pack op(A)[ic:, pc:] into Ap      (A stored transposed, 6x16 tiles)
  *         for jr in NC step NR:             one Bp panel (kc, NR) in L1
  *           for ir in MC step MR:           one A panel (MR, kc) from L2
  *             C[ir:ir+MR, jr:jr+NR] (+)= A panel @ Bp panel
@@ -708,10 +708,14 @@ job_init(struct gemm_job *job, int transa, int transb, int m, int n, int k,
 	/*
 	 * The kernel reads A in place when it is stored (M, K): each panel is
 	 * six rows streaming forward, and threads splitting N would otherwise
-	 * each pack all of it.  Stored (K, M), a panel strides lda per k, so it
-	 * is packed, unless it is used only once (N within one panel).
+	 * each pack all of it.  Stored (K, M), a panel strides lda per k, so
+	 * the (6, 16) kernels, which read each A panel once per 16 columns,
+	 * get it packed, unless it is used only once (N within one panel).
+	 * The AVX-512 tiles read it once per 64 columns, from L2 either way:
+	 * there the packing cost more than it saved (the weight gradients,
+	 * 784 and 512 x 512 x 128, 1-3% faster in place on 1 and 2 threads).
 	 */
-	job->pack_a = transa && n > NR;
+	job->pack_a = transa && n > NR && level < SIMD_AVX512;
 	/*
 	 * Splitting columns makes every thread pack all of A; splitting rows,
 	 * all of B.  Duplicate the smaller one.
