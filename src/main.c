@@ -82,8 +82,10 @@ print_version(FILE *f)
 	    "no AVX2+FMA", gemm_kernel_name(),
 	    gemm_kernel_name(), adam_kernel_name(), rng_kernel_name(),
 	    force != NULL ? ", NOISETOP_SIMD=" : "", force != NULL ? force : "");
-	fprintf(f, "bf16      %s%s\n", gemm_bf16_kernel_name(),
-	    bf16_says[gemm_bf16_status()]);
+	fprintf(f, "bf16      %s%s%s\n", gemm_bf16_kernel_name(),
+	    bf16_says[gemm_bf16_status()], simd_has_amx_bf16() ?
+	    "; this CPU also has AMX-BF16 tiles, which no kernel uses yet" :
+	    "");
 }
 
 /*
