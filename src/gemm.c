@@ -20,7 +20,8 @@
  * otherwise it is packed.  Packed panels are zero-padded past M and N; edge
  * tiles go through a small scratch tile and only the valid part is written
  * back, except that AVX-512 has tiles of every height for the last rows
- * of a block (M = 128 at 64 columns is 21 6-row tiles and one of 2 rows).
+ * of a block (M = 128 at 64 columns is 21 6-row tiles and one of 2 rows),
+ * and masked forms of them for a last, partial column panel (N = 10).
  *
  * Kernels per SIMD level (simd.h), chosen once: portable (4-wide vector
  * types, no FMA), AVX2+FMA (6, 16) and AVX-512, which also takes four B
@@ -68,10 +69,11 @@ static gemm_kernel kern_portable;
 
 /* The kernels of each SIMD level; a NULL tile: not in this build. */
 static const struct gemm_kset ksets[SIMD_NLEVELS] = {
-	[SIMD_PORTABLE] = { kern_portable, NULL },
+	[SIMD_PORTABLE] = { kern_portable, NULL, NULL },
 #ifdef GEMM_HAVE_X86
-	[SIMD_AVX2] = { gemm_kern_avx2, NULL },
-	[SIMD_AVX512] = { gemm_kern_avx512, gemm_kern_avx512_tiles },
+	[SIMD_AVX2] = { gemm_kern_avx2, NULL, NULL },
+	[SIMD_AVX512] = { gemm_kern_avx512, gemm_kern_avx512_tiles,
+	    gemm_kern_avx512_edge },
 #endif
 };
 
@@ -418,16 +420,23 @@ block(const struct gemm_job *j, struct gemm_buf *buf,
 			int	rows = mc - ir, hmax = np == 4 ? MR : 2 * MR;
 
 			c = j->c + (ic + ir) * j->ldc + jc + jr;
-			if (ks->tiles != NULL && nr == NR) {
+			/* wide tiles, also on a packed (zero-padded) partial
+			 * panel where the level has edge tiles */
+			if (ks->tiles != NULL && (nr == NR || (ks->edge !=
+			    NULL && !b_inplace))) {
 				rows = rows < hmax ? rows : hmax;
 				ap = j->pack_a ? buf->ap + (ptrdiff_t)ir * kc :
 				    a + ir * rsa;
 				prs = j->pack_a ? 1 : rsa;
 				pcs = j->pack_a ? MR : csa;
 				a_hi = j->pack_a ? (ptrdiff_t)MR * kc : MR * rsa;
-				ks->tiles[rows][np](kc, ap, prs, pcs, a_hi, bp,
-				    rsb, b_hi, c, j->ldc, accum, ir == 0 ?
-				    pf : NULL);
+				if (nr == NR)
+					ks->tiles[rows][np](kc, ap, prs, pcs,
+					    a_hi, bp, rsb, b_hi, c, j->ldc,
+					    accum, ir == 0 ? pf : NULL);
+				else
+					ks->edge[rows](kc, ap, prs, pcs, a_hi,
+					    bp, rsb, c, j->ldc, accum, nr);
 				step = rows;
 				/* the tile is finished and still in L1 */
 				if (!last)

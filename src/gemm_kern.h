@@ -66,13 +66,24 @@ typedef void gemm_wide(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
     ptrdiff_t ldc, int accum, const float *pf);
 
 /*
+ * A wide micro-kernel's (rows, 16) tile on a partial column panel: only
+ * the first nr (< 16) columns of C are read and stored.  The packed panel
+ * is zero past them, so every stored element is what the full tile gives.
+ */
+typedef void gemm_edge(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
+    ptrdiff_t a_hi, const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc,
+    int accum, int nr);
+
+/*
  * The kernels of one SIMD level: the (MR, NR) tile, and, where the level
  * has them, tiles[rows][np], the (rows, 16 np) wide tiles for rows 1 to
- * 2 MR and np 1, 2 or 4 (NULL where a tile would not fit the registers).
+ * 2 MR and np 1, 2 or 4 (NULL where a tile would not fit the registers),
+ * and edge[rows], their (rows, 16) forms for a packed partial panel.
  */
 struct gemm_kset {
 	gemm_kernel	*tile;
 	gemm_wide	*const (*tiles)[5];
+	gemm_edge	*const *edge;
 };
 
 /* Per-thread packing space, allocated once at fixed size (see buf_get). */
@@ -116,24 +127,38 @@ gemm_epilogue_tiles(const struct gemm_job *j, int i0, int j0, int mp, int np,
 #ifdef GEMM_HAVE_X86
 /*
  * The AVX-512 kernels' last step: the (rows, 16 np) tile of accumulators
- * acc[r][q] added to C (when accum) and stored.  A macro, as it must be
- * compiled inside each kernel's AVX-512 target region.
+ * acc[r][q] added to C (when accum) and stored; GEMM_STORE512_N only the
+ * first nr columns of the last panel.  Macros, as they must be compiled
+ * inside each kernel's AVX-512 target region.
  */
-#define GEMM_STORE512(acc, rows, np, c, ldc, accum) do {		\
+#define GEMM_STORE512_N(acc, rows, np, nr, c, ldc, accum) do {	\
 	for (int r_ = 0; r_ < (rows); r_++)				\
 		for (int q_ = 0; q_ < (np); q_++) {			\
 			float *cr_ = (c) + r_ * (ldc) + q_ * NR;	\
+			__mmask16 m_ = (__mmask16)((1u << (nr)) - 1);	\
 									\
+			if (q_ < (np) - 1 || (nr) >= NR) {		\
+				if (accum)				\
+					(acc)[r_][q_] = _mm512_add_ps(	\
+					    (acc)[r_][q_],		\
+					    _mm512_loadu_ps(cr_));	\
+				_mm512_storeu_ps(cr_, (acc)[r_][q_]);	\
+				continue;				\
+			}						\
 			if (accum)					\
 				(acc)[r_][q_] = _mm512_add_ps(		\
-				    (acc)[r_][q_], _mm512_loadu_ps(cr_));	\
-			_mm512_storeu_ps(cr_, (acc)[r_][q_]);		\
+				    (acc)[r_][q_],				\
+				    _mm512_maskz_loadu_ps(m_, cr_));	\
+			_mm512_mask_storeu_ps(cr_, m_, (acc)[r_][q_]);	\
 		}							\
 } while (0)
+#define GEMM_STORE512(acc, rows, np, c, ldc, accum)			\
+	GEMM_STORE512_N(acc, rows, np, NR, c, ldc, accum)
 
 /* The AVX2+FMA (MR, NR) kernel; the AVX-512 one, and its wide tiles. */
 gemm_kernel gemm_kern_avx2, gemm_kern_avx512;
 extern gemm_wide *const gemm_kern_avx512_tiles[2 * MR + 1][5];
+extern gemm_edge *const gemm_kern_avx512_edge[2 * MR + 1];
 
 /* One full panel of a transposed B into a packed (kc, NR) panel. */
 void gemm_pack_bt_avx2(int kc, const float *src, ptrdiff_t ldb, float *dst);

@@ -85,7 +85,8 @@ gemm_kern_avx2(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
 static inline __attribute__((always_inline)) void
 k512(const int rows, const int np, int kc, const float *a, ptrdiff_t rsa,
     ptrdiff_t csa, ptrdiff_t a_hi, const float *b, ptrdiff_t rsb,
-    ptrdiff_t b_hi, float *c, ptrdiff_t ldc, int accum, const float *pf)
+    ptrdiff_t b_hi, float *c, ptrdiff_t ldc, int accum, const float *pf,
+    int nr)
 {
 	__m512		 acc[12][4], bv[4], av;
 	int		 p, r, q;
@@ -109,14 +110,14 @@ k512(const int rows, const int np, int kc, const float *a, ptrdiff_t rsa,
 				    acc[r][q]);
 		}
 	}
-	GEMM_STORE512(acc, rows, np, c, ldc, accum);
+	GEMM_STORE512_N(acc, rows, np, nr, c, ldc, accum);
 }
 
 void
 gemm_kern_avx512(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
     const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc, int accum)
 {
-	k512(6, 1, kc, a, rsa, csa, 0, b, rsb, 0, c, ldc, accum, NULL);
+	k512(6, 1, kc, a, rsa, csa, 0, b, rsb, 0, c, ldc, accum, NULL, NR);
 }
 
 /* The (R, 16 NP) tile. */
@@ -127,7 +128,17 @@ k512_##R##x##NP(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,	\
     float *c, ptrdiff_t ldc, int accum, const float *pf)		\
 {									\
 	k512(R, NP, kc, a, rsa, csa, a_hi, b, rsb, b_hi, c, ldc, accum,	\
-	    pf);							\
+	    pf, NR);							\
+}
+/* The (R, 16) tile storing the first nr columns. */
+#define K512E(R)							\
+static void								\
+k512_##R##e(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,	\
+    ptrdiff_t a_hi, const float *b, ptrdiff_t rsb, float *c,		\
+    ptrdiff_t ldc, int accum, int nr)					\
+{									\
+	k512(R, 1, kc, a, rsa, csa, a_hi, b, rsb, 0, c, ldc, accum,	\
+	    NULL, nr);							\
 }
 /* 16 and 32 columns up to 12 rows; 64 columns up to 6 */
 #define K512_ROWS(R)	K512(R, 1) K512(R, 2) K512(R, 4)
@@ -142,6 +153,11 @@ gemm_wide *const gemm_kern_avx512_tiles[2 * MR + 1][5] = {
 	{ NULL }, T4(1), T4(2), T4(3), T4(4), T4(5), T4(6), T2(7), T2(8),
 	T2(9), T2(10), T2(11), T2(12),
 };
+K512E(1) K512E(2) K512E(3) K512E(4) K512E(5) K512E(6) K512E(7) K512E(8)
+K512E(9) K512E(10) K512E(11) K512E(12)
+gemm_edge *const gemm_kern_avx512_edge[2 * MR + 1] = { NULL, k512_1e,
+	k512_2e, k512_3e, k512_4e, k512_5e, k512_6e, k512_7e, k512_8e,
+	k512_9e, k512_10e, k512_11e, k512_12e };
 #pragma GCC pop_options
 
 /*
