@@ -15,8 +15,6 @@
  */
 #include "gemm_kern.h"
 
-#include <string.h>
-
 #ifdef GEMM_HAVE_X86
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512vl,avx512bw,avx512dq,avx512bf16,avx2,fma")
@@ -236,15 +234,16 @@ gemm_pack_bf16(int transb, int k, int n, const float *b, ptrdiff_t ldb,
 }
 
 /*
- * The bf16 micro-kernel on a (rows, 16 np) tile of full column panels:
- * pair p of A's row i (i < 6) at a[i * rsa + p * csa], rows 6..11 the same
- * from a + a_hi; packed B panels at b and b + b_hi; kp k pairs; only the
- * tile's rows of A are read and of C stored.  c as in gemm_kernel.
+ * The bf16 micro-kernel on a (rows, 16 np) tile: pair p of A's row i
+ * (i < 6) at a[i * rsa + p * csa], rows 6..11 the same from a + a_hi;
+ * packed B panels at b and b + b_hi; kp k pairs; only the tile's rows of A
+ * are read and of C stored, and of the last panel's columns the first nr
+ * (the packed panel is zero past them).  c as in gemm_kernel.
  */
 static inline __attribute__((always_inline)) void
 kbf16(const int rows, const int np, int kp, const uint32_t *a,
     ptrdiff_t rsa, ptrdiff_t csa, ptrdiff_t a_hi, const uint32_t *b,
-    ptrdiff_t b_hi, float *c, ptrdiff_t ldc, int accum)
+    ptrdiff_t b_hi, float *c, ptrdiff_t ldc, int accum, int nr)
 {
 	__m512		acc[12][2];
 	__m512i		b0, b1, av;
@@ -267,7 +266,7 @@ kbf16(const int rows, const int np, int kp, const uint32_t *a,
 				    (__m512bh)av, (__m512bh)b1);
 		}
 	}
-	GEMM_STORE512(acc, rows, np, c, ldc, accum);
+	GEMM_STORE512_N(acc, rows, np, nr, c, ldc, accum);
 }
 
 /* The kernel at each register tile: (rows, 16 np). */
@@ -275,10 +274,10 @@ kbf16(const int rows, const int np, int kp, const uint32_t *a,
 	static void							\
 	name(int kp, const uint32_t *a, ptrdiff_t rsa, ptrdiff_t csa,	\
 	    ptrdiff_t a_hi, const uint32_t *b, ptrdiff_t b_hi,		\
-	    float *c, ptrdiff_t ldc, int accum)				\
+	    float *c, ptrdiff_t ldc, int accum, int nr)			\
 	{								\
 		kbf16(rows, np, kp, a, rsa, csa, a_hi, b, b_hi, c, ldc,	\
-		    accum);						\
+		    accum, nr);						\
 	}
 #define KBF16_ROWS(r)							\
 	KBF16(kbf16_##r##x16, r, 1)					\
@@ -290,7 +289,7 @@ KBF16_ROWS(11) KBF16_ROWS(12)
 #undef KBF16
 
 typedef void kbf16_fn(int, const uint32_t *, ptrdiff_t, ptrdiff_t, ptrdiff_t,
-    const uint32_t *, ptrdiff_t, float *, ptrdiff_t, int);
+    const uint32_t *, ptrdiff_t, float *, ptrdiff_t, int, int);
 /* kbf16_of[rows][np - 1]: the last rows of a block (M = 128: ten 12-row
  * tiles and one of 8) are one tile of exactly their height */
 static kbf16_fn *const kbf16_of[2 * MR + 1][2] = { { NULL, NULL },
@@ -303,8 +302,9 @@ static kbf16_fn *const kbf16_of[2 * MR + 1][2] = { { NULL, NULL },
 
 /*
  * The (mc, nc) block of C at (ic, jc) for the K block [pc, pc+kc), B
- * packed in bp: pack A, then tiles as block() does; a tile with rows or
- * columns past C's edge is made in a scratch tile.
+ * packed in bp: pack A, then tiles as block() does, the last rows of the
+ * block in one tile of their height, a partial last column panel in tiles
+ * that store only its columns.
  */
 static void
 block_bf16(const struct gemm_job *j, struct gemm_buf *buf, int ic, int mc,
@@ -313,55 +313,26 @@ block_bf16(const struct gemm_job *j, struct gemm_buf *buf, int ic, int mc,
 {
 	const float	*a = j->transa ? j->a + pc * j->lda + ic :
 	    j->a + ic * j->lda + pc;
-	const uint32_t	*ap = (const uint32_t *)buf->ap, *ai;
-	float		 t[MR * NR] __attribute__((aligned(64)));
+	const uint32_t	*ap = (const uint32_t *)buf->ap;
 	float		*c;
 	ptrdiff_t	 rsa, csa;
-	int		 kp = (kc + 1) / 2, ir, jr, mr, nr, mp, np, i, jj, q;
-	int		 step;
+	int		 kp = (kc + 1) / 2, ir, jr, nr, np, rows;
 
 	pack_a_bf16(j->transa, mc, kc, a, j->lda, (uint32_t *)buf->ap, &rsa,
 	    &csa);
 	for (jr = 0; jr < nc; jr += NR * np) {
 		np = jr + 2 * NR <= nc ? 2 : 1;
 		nr = nc - jr < NR ? nc - jr : NR;
-		for (ir = 0; ir < mc; ir += step) {
-			int	rows = mc - ir < 2 * MR ? mc - ir : 2 * MR;
-
-			mr = rows < MR ? rows : MR;
-			mp = nr == NR && rows > MR ? 2 : 1;
-			step = nr == NR ? rows : MR;
+		for (ir = 0; ir < mc; ir += rows) {
+			rows = mc - ir < 2 * MR ? mc - ir : 2 * MR;
 			c = j->c + (ic + ir) * j->ldc + jc + jr;
-			ai = ap + ir * rsa;
-			if (nr == NR) {
-				kbf16_of[rows][np - 1](kp, ai, rsa, csa, MR *
-				    rsa, bp + jr / NR * bps, bps, c, j->ldc,
-				    accum);
-			} else {
-				/* a partial row panel, np full column panels,
-				 * or a partial column panel */
-				for (q = 0; q < np; q++) {
-					float	*cq = c + q * NR;
-
-					memset(t, 0, sizeof t);
-					for (i = 0; accum && i < mr; i++)
-						for (jj = 0; jj < nr; jj++)
-							t[i * NR + jj] =
-							    cq[i * j->ldc + jj];
-					kbf16_of[mr][0](kp, ai, rsa, csa, 0,
-					    bp + (jr / NR + q) * bps, 0, t, NR,
-					    accum);
-					for (i = 0; i < mr; i++)
-						for (jj = 0; jj < nr; jj++)
-							cq[i * j->ldc + jj] =
-							    t[i * NR + jj];
-				}
-			}
+			kbf16_of[rows][np - 1](kp, ap + ir * rsa, rsa, csa, MR *
+			    rsa, bp + jr / NR * bps, bps, c, j->ldc, accum, nr);
 			if (!last)
 				continue;
-			gemm_epilogue_tiles(j, ic + ir, jc + jr, 1, np, mr, nr,
-			    c);
-			if (mp > 1)
+			gemm_epilogue_tiles(j, ic + ir, jc + jr, 1, np, rows <
+			    MR ? rows : MR, nr, c);
+			if (rows > MR)
 				gemm_epilogue_tiles(j, ic + ir + MR, jc + jr, 1,
 				    np, rows - MR, nr, c + MR * j->ldc);
 		}
