@@ -369,8 +369,10 @@ tile(gemm_kernel *kern, int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
  * from [pc][jc].  A is packed into buf->ap when its panels are reused
  * across several B panels; otherwise the kernel reads A where it lies,
  * except for a partial panel at the M edge which is packed (zero-padded) so
- * the 6-row kernels never read past the matrix (the AVX-512 tiles of exact
- * height read only their rows).
+ * the (MR, NR) kernel never reads past the matrix.  Levels with wide tiles
+ * never use that kernel here: their tiles come in every height, read only
+ * their rows, and store only the columns of a partial panel, which is
+ * always packed (B in place is whole panels).
  */
 static void
 block(const struct gemm_job *j, struct gemm_buf *buf,
@@ -396,7 +398,7 @@ block(const struct gemm_job *j, struct gemm_buf *buf,
 	}
 	if (j->pack_a)
 		pack_a(j->transa, mc, kc, a, j->lda, buf->ap);
-	else if (medge < mc)
+	else if (medge < mc && ks->tiles == NULL)
 		pack_a(j->transa, mc - medge, kc, a + medge * rsa, j->lda,
 		    buf->edge);
 
@@ -420,10 +422,7 @@ block(const struct gemm_job *j, struct gemm_buf *buf,
 			int	rows = mc - ir, hmax = np == 4 ? MR : 2 * MR;
 
 			c = j->c + (ic + ir) * j->ldc + jc + jr;
-			/* wide tiles, also on a packed (zero-padded) partial
-			 * panel where the level has edge tiles */
-			if (ks->tiles != NULL && (nr == NR || (ks->edge !=
-			    NULL && !b_inplace))) {
+			if (ks->tiles != NULL) {
 				rows = rows < hmax ? rows : hmax;
 				ap = j->pack_a ? buf->ap + (ptrdiff_t)ir * kc :
 				    a + ir * rsa;

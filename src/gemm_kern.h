@@ -78,7 +78,8 @@ typedef void gemm_edge(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
  * The kernels of one SIMD level: the (MR, NR) tile, and, where the level
  * has them, tiles[rows][np], the (rows, 16 np) wide tiles for rows 1 to
  * 2 MR and np 1, 2 or 4 (NULL where a tile would not fit the registers),
- * and edge[rows], their (rows, 16) forms for a packed partial panel.
+ * and then also edge[rows], their (rows, 16) forms for a packed partial
+ * panel.
  */
 struct gemm_kset {
 	gemm_kernel	*tile;
