@@ -186,6 +186,59 @@ breakdown(const train_config *cfg, const train_data *tr, double *sec,
 }
 
 /*
+ * Adam's arithmetic alone: the update of nparam elements per step, as
+ * adam_step_team() shares them on 2 threads, but each thread going over
+ * the same 4096 elements (48 KiB with the moments and gradient, in L1 and
+ * L2) again and again.  Seconds per epoch of nbatch steps, best of 20: the
+ * floor that the square roots and divisions set under the Adam row, since
+ * no epoch can do the update with less.
+ */
+static double
+adam_floor(size_t nparam, int nbatch)
+{
+	enum { CHUNK = 4096 };
+	double best = 1e30;
+
+	omp_set_num_threads(2);
+#pragma omp parallel
+	{
+		adam   a;
+		float *p = aligned_alloc(64, CHUNK * sizeof(float));
+		float *g = aligned_alloc(64, CHUNK * sizeof(float));
+		size_t share = nparam / (size_t)omp_get_num_threads();
+
+		if (p == NULL || g == NULL || adam_init(&a, CHUNK, 1e-3f) != 0) {
+			fprintf(stderr, "bench_train: out of memory\n");
+			exit(1);
+		}
+		for (int i = 0; i < CHUNK; i++) {
+			p[i] = 0.01f * (float)(i % 97);
+			g[i] = 1e-3f * (float)(i % 13) - 6e-3f;
+		}
+		for (int r = 0; r < 20; r++) {
+			double t = 0.0;
+
+#pragma omp barrier
+#pragma omp master
+			t = clock_now();
+			for (size_t i = 0; i < share; i += CHUNK)
+				adam_update(&a, 1e-3f, p, g, 0, share - i <
+				    CHUNK ? share - i : CHUNK);
+#pragma omp barrier
+#pragma omp master
+			{
+				t = clock_now() - t;
+				best = t < best ? t : best;
+			}
+		}
+		adam_destroy(&a);
+		free(p);
+		free(g);
+	}
+	return best * nbatch;
+}
+
+/*
  * breakdown() twice, each phase's best, and twice bare for the GEMM,
  * alternating; printed as a table; with summary, also the line bench/run
  * reads ("breakdown <epoch s> <GEMM s>").
@@ -194,6 +247,11 @@ static void
 print_breakdown(const train_config *cfg, const train_data *tr, int summary)
 {
 	double ph[PH_N], best[PH_N], tot = 1e30, fb, epi, bare = 1e30, pack;
+	size_t nparam = 0;
+	int    nbatch = (int)((tr->n + cfg->batch - 1) / cfg->batch);
+
+	for (int l = 0; l < cfg->nlayer; l++)
+		nparam += (size_t)(cfg->size[l] + 1) * cfg->size[l + 1];
 
 	for (int p = 0; p < PH_N; p++)
 		best[p] = 1e30;
@@ -230,6 +288,9 @@ print_breakdown(const train_config *cfg, const train_data *tr, int summary)
 	ROW("rest (shuffle, parallel regions)", tot - fb - best[PH_LOSS] -
 	    best[PH_ADAM] - best[PH_GATHER]);
 	ROW("epoch", tot);
+	/* the Adam row's floor, apart from the epoch's rows */
+	ROW("(Adam's arithmetic alone, its data in L1)",
+	    adam_floor(nparam, nbatch));
 #undef ROW
 	if (summary)
 		printf("breakdown %.3f %.3f\n", tot, best[PH_GEMM]);
