@@ -31,6 +31,9 @@ cpu_seconds(void)
 /* The phases of a training step, in breakdown() order. */
 enum { PH_GATHER, PH_FWD, PH_LOSS, PH_BWD, PH_ADAM, PH_GEMM, PH_N };
 
+/* With the phases, apart from them: adam_floor() of a bare epoch. */
+enum { PH_FLOOR = PH_N, PH_ALL };
+
 /*
  * The GEMMs of one step alone (no epilogue, no column sums), on the running
  * team, with the barriers the passes have: what the step would cost if the
@@ -66,6 +69,59 @@ step_gemms(mlp *m, const float *xb, int bs)
 }
 
 /*
+ * Adam's arithmetic alone: the update of nparam elements per step, as
+ * adam_step_team() shares them on 2 threads, but each thread going over
+ * the same 2048 elements (32 KiB with the gradient and moments: in L1)
+ * again and again.  Seconds per epoch of nbatch steps, best of 20: the
+ * floor that the square roots and divisions set under the Adam row, since
+ * no epoch can do the update with less.
+ */
+static double
+adam_floor(size_t nparam, int nbatch)
+{
+	enum { CHUNK = 2048 };
+	double best = 1e30;
+
+	omp_set_num_threads(2);
+#pragma omp parallel
+	{
+		adam   a;
+		float *p = aligned_alloc(64, CHUNK * sizeof(float));
+		float *g = aligned_alloc(64, CHUNK * sizeof(float));
+		size_t share = nparam / (size_t)omp_get_num_threads();
+
+		if (p == NULL || g == NULL || adam_init(&a, CHUNK, 1e-3f) != 0) {
+			fprintf(stderr, "bench_train: out of memory\n");
+			exit(1);
+		}
+		for (int i = 0; i < CHUNK; i++) {
+			p[i] = 0.01f * (float)(i % 97);
+			g[i] = 1e-3f * (float)(i % 13 + 1);
+		}
+		for (int r = 0; r < 20; r++) {
+			double t = 0.0;
+
+#pragma omp barrier
+#pragma omp master
+			t = clock_now();
+			for (size_t i = 0; i < share; i += CHUNK)
+				adam_update(&a, 1e-3f, p, g, 0, share - i <
+				    CHUNK ? share - i : CHUNK);
+#pragma omp barrier
+#pragma omp master
+			{
+				t = clock_now() - t;
+				best = t < best ? t : best;
+			}
+		}
+		adam_destroy(&a);
+		free(p);
+		free(g);
+	}
+	return best * nbatch;
+}
+
+/*
  * One epoch of train_run()'s loop by hand on 2 threads (shuffle, gather,
  * forward, loss, backward, Adam), timing each phase between barriers.
  * bare: the same epoch with the passes cut down to their GEMMs (no
@@ -74,8 +130,9 @@ step_gemms(mlp *m, const float *xb, int bs)
  * the caches as the epoch leaves them (the weights just out of Adam, the
  * batch just gathered), which a replay of each step's products right after
  * it, all in cache, would understate.  The numbers it computes are not
- * used.  sec[]: seconds per phase over the epoch; returns the epoch's
- * seconds.
+ * used.  sec[PH_ALL]: seconds per phase over the epoch, and for bare,
+ * after the epoch, adam_floor() of its model and steps; returns the
+ * epoch's seconds.
  */
 static double
 breakdown(const train_config *cfg, const train_data *tr, double *sec,
@@ -113,7 +170,7 @@ breakdown(const train_config *cfg, const train_data *tr, double *sec,
 		mlp_pack_rows(m, l, 0, m->size[l]);
 	m->packed_ok = bare && m->bf16;
 	omp_set_num_threads(2);
-	for (int p = 0; p < PH_N; p++)
+	for (int p = 0; p < PH_ALL; p++)
 		sec[p] = 0.0;
 	total = clock_now();
 	train_shuffle(perm, n, cfg->seed, 1);
@@ -177,65 +234,14 @@ breakdown(const train_config *cfg, const train_data *tr, double *sec,
 		}
 	}
 	total = clock_now() - total;
+	if (bare)
+		sec[PH_FLOOR] = adam_floor(m->nparam, nbatch);
 	free(perm);
 	free(xb);
 	free(yb);
 	adam_destroy(&opt);
 	mlp_free(m);
 	return total;
-}
-
-/*
- * Adam's arithmetic alone: the update of nparam elements per step, as
- * adam_step_team() shares them on 2 threads, but each thread going over
- * the same 2048 elements (32 KiB with the gradient and moments: in L1)
- * again and again.  Seconds per epoch of nbatch steps, best of 20: the
- * floor that the square roots and divisions set under the Adam row, since
- * no epoch can do the update with less.
- */
-static double
-adam_floor(size_t nparam, int nbatch)
-{
-	enum { CHUNK = 2048 };
-	double best = 1e30;
-
-	omp_set_num_threads(2);
-#pragma omp parallel
-	{
-		adam   a;
-		float *p = aligned_alloc(64, CHUNK * sizeof(float));
-		float *g = aligned_alloc(64, CHUNK * sizeof(float));
-		size_t share = nparam / (size_t)omp_get_num_threads();
-
-		if (p == NULL || g == NULL || adam_init(&a, CHUNK, 1e-3f) != 0) {
-			fprintf(stderr, "bench_train: out of memory\n");
-			exit(1);
-		}
-		for (int i = 0; i < CHUNK; i++) {
-			p[i] = 0.01f * (float)(i % 97);
-			g[i] = 1e-3f * (float)(i % 13 + 1);
-		}
-		for (int r = 0; r < 20; r++) {
-			double t = 0.0;
-
-#pragma omp barrier
-#pragma omp master
-			t = clock_now();
-			for (size_t i = 0; i < share; i += CHUNK)
-				adam_update(&a, 1e-3f, p, g, 0, share - i <
-				    CHUNK ? share - i : CHUNK);
-#pragma omp barrier
-#pragma omp master
-			{
-				t = clock_now() - t;
-				best = t < best ? t : best;
-			}
-		}
-		adam_destroy(&a);
-		free(p);
-		free(g);
-	}
-	return best * nbatch;
 }
 
 /*
@@ -246,22 +252,18 @@ adam_floor(size_t nparam, int nbatch)
 static void
 print_breakdown(const train_config *cfg, const train_data *tr, int summary)
 {
-	double ph[PH_N], best[PH_N], tot = 1e30, fb, epi, bare = 1e30, pack;
-	size_t nparam = 0;
-	int    nbatch = (int)((tr->n + cfg->batch - 1) / cfg->batch);
+	double ph[PH_ALL], best[PH_ALL], tot = 1e30, fb, epi, bare = 1e30, pack;
 
-	for (int l = 0; l < cfg->nlayer; l++)
-		nparam += (size_t)(cfg->size[l] + 1) * cfg->size[l + 1];
-
-	for (int p = 0; p < PH_N; p++)
+	for (int p = 0; p < PH_ALL; p++)
 		best[p] = 1e30;
 	for (int k = 0; k < 4; k++) {
 		double t = breakdown(cfg, tr, ph, k % 2);
 
 		if (k % 2 == 0)
 			tot = t < tot ? t : tot;
-		for (int p = 0; p < PH_N; p++)
-			if ((p == PH_GEMM) == (k % 2) && ph[p] < best[p])
+		for (int p = 0; p < PH_ALL; p++)
+			if ((p == PH_GEMM || p == PH_FLOOR) == (k % 2) &&
+			    ph[p] < best[p])
 				best[p] = ph[p];
 		if (k % 2 && ph[PH_ADAM] < bare)
 			bare = ph[PH_ADAM];
@@ -289,8 +291,7 @@ print_breakdown(const train_config *cfg, const train_data *tr, int summary)
 	    best[PH_ADAM] - best[PH_GATHER]);
 	ROW("epoch", tot);
 	/* the Adam row's floor, apart from the epoch's rows */
-	ROW("(Adam's arithmetic alone, its data in L1)",
-	    adam_floor(nparam, nbatch));
+	ROW("(Adam's arithmetic alone, its data in L1)", best[PH_FLOOR]);
 #undef ROW
 	if (summary)
 		printf("breakdown %.3f %.3f\n", tot, best[PH_GEMM]);
