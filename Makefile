@@ -7,7 +7,7 @@
 CC       ?= cc
 OPT      ?= -O3
 CFLAGS   ?= $(OPT) -g
-CFLAGS   += -std=gnu11 -fopenmp -pthread -fno-math-errno -Iinclude \
+CFLAGS   += -std=gnu11 -fopenmp -pthread -fno-math-errno -Isrc \
             -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CURSES_CFLAGS := $(shell pkg-config --cflags ncursesw 2>/dev/null)
 CURSES_LIBS   := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
@@ -26,7 +26,12 @@ CFLAGS  += -DNOISETOP_PORTABLE_ONLY
 endif
 
 B        ?= build
-SRC      := $(filter-out src/main.c,$(wildcard src/*.c))
+# src/ holds one folder per layer, lowest first: base, kernels, data,
+# engine, then runs and render, worker, ui, cli.  A file includes its own
+# layer's headers and those below, never above (tests/layers.t checks).
+LAYERS   := base kernels data engine runs render worker ui cli
+SRC      := $(filter-out src/cli/main.c,$(wildcard $(LAYERS:%=src/%/*.c)))
+HDR      := $(wildcard $(LAYERS:%=src/%/*.h))
 OBJ      := $(SRC:src/%.c=$(B)/obj/%.o)
 LIB      := $(B)/libnoisetop.a
 TESTS    := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c))
@@ -37,7 +42,7 @@ BENCHES  := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 # else the last build's (so `sudo make install`, where git may refuse a
 # tree root does not own, does not rebuild), else the VERSION file of a
 # release tarball; `make NOISETOP_VERSION=...` overrides all.  Only
-# src/version.c sees it; the stamp file changes when the version does, so
+# src/base/version.c sees it; the stamp file changes when the version does, so
 # that object (and the library and binary) are rebuilt at the next make,
 # and only then.
 NOISETOP_VERSION := $(or $(shell [ -e .git ] && \
@@ -51,13 +56,14 @@ NOISETOP_VERSION := $(or $(shell [ -e .git ] && \
 BIN      ?= $(if $(filter build,$(B)),noisetop,$(B)/noisetop)
 all: $(BIN)
 
-$(BIN): $(B)/obj/main.o $(LIB)
+$(BIN): $(B)/obj/cli/main.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(LIB): $(OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(B)/obj/%.o: src/%.c $(wildcard include/*.h src/*.h) | $(B)/obj
+$(B)/obj/%.o: src/%.c $(HDR)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(CURSES_CFLAGS) -c -o $@ $<
 
 $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(LIB) | $(B)/tests
@@ -66,20 +72,21 @@ $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(LIB) | $(B)/tests
 $(B)/bench/%: bench/%.c $(LIB) | $(B)/bench
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
 
-$(B)/obj $(B)/tests $(B)/bench:
+$(B)/tests $(B)/bench:
 	mkdir -p $@
 
 # The synthetic digits' templates, compiled in from the asset so the binary
 # runs from any directory (tests/test_synth.c checks the copy is exact).
-$(B)/obj/synth.o: $(B)/gen/digits_strokes.h
-$(B)/obj/synth.o: CFLAGS += -I$(B)/gen
+$(B)/obj/data/synth.o: $(B)/gen/digits_strokes.h
+$(B)/obj/data/synth.o: CFLAGS += -I$(B)/gen
 $(B)/gen/digits_strokes.h: assets/digits.strokes scripts/embed-text
 	@mkdir -p $(@D)
 	./scripts/embed-text assets/digits.strokes $@
 
-$(B)/obj/version.o: $(B)/version.stamp
-$(B)/obj/version.o: CFLAGS += -DNOISETOP_VERSION='"$(NOISETOP_VERSION)"'
-$(B)/version.stamp: FORCE | $(B)/obj
+$(B)/obj/base/version.o: $(B)/version.stamp
+$(B)/obj/base/version.o: CFLAGS += -DNOISETOP_VERSION='"$(NOISETOP_VERSION)"'
+$(B)/version.stamp: FORCE
+	@mkdir -p $(@D)
 	@echo '$(NOISETOP_VERSION)' | cmp -s - $@ || \
 	    echo '$(NOISETOP_VERSION)' > $@
 FORCE:
@@ -109,34 +116,22 @@ test-sanitize:
 # make fuzz runs each for FUZZ_SECONDS on a copy of its seed corpus.
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
-FUZZ_FLAGS   := -g -O1 -std=gnu11 -Iinclude -fno-math-errno \
+FUZZ_FLAGS   := -g -O1 -std=gnu11 -Isrc -fno-math-errno \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_NAMES   := idx checkpoint npz kv
 FUZZERS      := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 
-$(B)/fuzz/fuzz_idx: tests/fuzz/fuzz_idx.c src/idx.c src/err.c src/file.c \
-    include/idx.h
+# Each target is its reader and the two base modules it needs.
+FUZZ_SRC_idx        := src/data/idx.c
+FUZZ_SRC_checkpoint := src/runs/checkpoint.c
+FUZZ_SRC_npz        := src/data/npz.c
+FUZZ_SRC_kv         := src/base/kv.c
+.SECONDEXPANSION:
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRC_$$*) src/base/err.c \
+    src/base/file.c $(HDR)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_idx.c src/idx.c \
-	    src/err.c src/file.c -lz
-
-$(B)/fuzz/fuzz_checkpoint: tests/fuzz/fuzz_checkpoint.c src/checkpoint.c \
-    src/err.c src/file.c $(wildcard include/*.h)
-	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_checkpoint.c \
-	    src/checkpoint.c src/err.c src/file.c -lz -lm
-
-$(B)/fuzz/fuzz_npz: tests/fuzz/fuzz_npz.c src/npz.c src/err.c src/file.c \
-    include/npz.h
-	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_npz.c src/npz.c \
-	    src/err.c src/file.c -lz
-
-$(B)/fuzz/fuzz_kv: tests/fuzz/fuzz_kv.c src/kv.c src/err.c src/file.c \
-    include/kv.h
-	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_kv.c src/kv.c \
-	    src/err.c src/file.c -lm
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRC_$*) src/base/err.c \
+	    src/base/file.c -lz -lm
 
 fuzz-build: $(FUZZERS)
 
@@ -168,10 +163,11 @@ run: noisetop
 # reproduce how the rest break string literals and long expressions (see
 # .clang-format), so those are not rewritten.  A file joins the list once
 # `clang-format FILE | cmp - FILE` is silent.
-FORMAT_FILES := src/clock.c src/err.c src/simd.c src/testpoint.c \
-    src/version.c include/bytes.h include/clock.h include/err.h \
-    include/headless.h include/noise.h include/simd.h include/synth.h \
-    include/testpoint.h include/version.h tests/tap.h
+FORMAT_FILES := src/base/clock.c src/base/err.c src/base/simd.c \
+    src/base/testpoint.c src/base/version.c src/base/bytes.h \
+    src/base/clock.h src/base/err.h src/cli/headless.h src/data/noise.h \
+    src/base/simd.h src/data/synth.h src/base/testpoint.h \
+    src/base/version.h tests/tap.h
 format:
 	clang-format -i $(FORMAT_FILES)
 

@@ -14,7 +14,7 @@
  *
  *   usage: bench_gemm [portable|avx2|avx512]
  */
-#include "gemm.h"
+#include "kernels/gemm.h"
 
 #include <dlfcn.h>
 #include <omp.h>
@@ -24,7 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "clock.h"
+#include "base/clock.h"
 
 #define EPOCH_BATCHES	469	/* ceil(60000 / 128) */
 #define LAST_BATCH	96	/* 60000 - 468 * 128 */

@@ -9,14 +9,14 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "adam.h"
-#include "clock.h"
-#include "dataset.h"
-#include "gemm.h"
-#include "mlp.h"
-#include "noise.h"
-#include "rng.h"
-#include "train.h"
+#include "kernels/adam.h"
+#include "base/clock.h"
+#include "data/dataset.h"
+#include "kernels/gemm.h"
+#include "engine/mlp.h"
+#include "data/noise.h"
+#include "kernels/rng.h"
+#include "engine/train.h"
 
 static double
 cpu_seconds(void)

@@ -8,7 +8,7 @@
 # (or $NOISETOP_TEST_DATA) when it is there, else the built-in synthetic
 # digits (an empty HOME, no NOISETOP_DATA); the labels it expects are read
 # from 'noisetop show' on the same data.  Jobs that must still be running
-# when the test acts on them stop at a test point (include/testpoint.h)
+# when the test acts on them stop at a test point (src/base/testpoint.h)
 # instead of racing the machine's speed.
 
 here=$(cd "$(dirname "$0")" && pwd)

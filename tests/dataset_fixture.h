@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "dataset.h"
+#include "data/dataset.h"
 #include "tap.h"
 
 static char tmpdir[256];

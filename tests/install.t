@@ -271,7 +271,7 @@ check "PREFIX=/opt/nt: uninstall leaves no file behind" \
 
 # ---- the version object follows the version ----
 b=$tmp/b
-vo=$b/obj/version.o
+vo=$b/obj/base/version.o
 mk B="$b" NOISETOP_VERSION=test-one "$vo" >/dev/null 2>&1
 check "version.o carries NOISETOP_VERSION" 'grep -q test-one "$vo"'
 t1=$(stat -c %y "$vo")

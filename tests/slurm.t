@@ -103,7 +103,7 @@ check "the run is complete: task 1 of the first try, task 2 of the second" \
     '[ "$(cat "$out2/all" 2>/dev/null)" = "task 1 of $arr2
 task 2 of $arr3" ]'
 
-# 4. The scripts src/slurm.c writes (tests/test_slurm write), run by this
+# 4. The scripts src/runs/slurm.c writes (tests/test_slurm write), run by this
 # Slurm with a stand-in noisetop in a directory with a space in its name:
 # each task records its arguments in RUN/shard.K, merge concatenates them.
 gen=${TEST_SLURM:-build/tests/test_slurm}

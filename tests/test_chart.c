@@ -1,7 +1,7 @@
 /* Golden rows for every chart renderer (UTF-8 and ASCII), and the
  * properties the panes rely on: every row exactly w cells, within its
  * bytes, numbers whole, nothing written outside the grid. */
-#include "chart.h"
+#include "render/chart.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,13 +1,13 @@
 /* Checkpoints: a round trip, and every kind of damage rejected. */
-#include "checkpoint.h"
+#include "runs/checkpoint.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
 
-#include "adam.h"
-#include "mlp.h"
+#include "kernels/adam.h"
+#include "engine/mlp.h"
 #include "tap.h"
 
 static uint8_t *

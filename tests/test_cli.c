@@ -4,13 +4,13 @@
  * COMMAND, rm's arguments; the help text fits 79 columns and names every
  * option the parser takes, and every option it names parses.
  */
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
+#include "base/err.h"
 #include "tap.h"
 
 /* Parse a command line given as one string of space-separated words. */

@@ -3,14 +3,14 @@
  * expectation (mean and spread of the change, fraction of pixels hit), and
  * the reproducibility rules (threads, seeds, epochs, one image alone).
  */
-#include "corrupt.h"
+#include "data/corrupt.h"
 
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "noise.h"
+#include "data/noise.h"
 #include "tap.h"
 
 #define SIDE 28

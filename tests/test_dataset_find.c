@@ -4,7 +4,7 @@
  * (--data, $NOISETOP_DATA, ./data, the XDG cache, ~/.keras) and the
  * synthetic set.
  */
-#include "dataset.h"
+#include "data/dataset.h"
 
 #include "dataset_fixture.h"
 #include "mnist_path.h"

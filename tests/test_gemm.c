@@ -5,7 +5,7 @@
  * column sums; the AVX-512 kernel bit for bit against the AVX2 one.  Kernels
  * this CPU lacks are skipped, with the reason.
  */
-#include "gemm.h"
+#include "kernels/gemm.h"
 
 #include <math.h>
 #include <omp.h>

@@ -1,6 +1,6 @@
 /* IDX reader and dataset loading on good and malformed files. */
-#include "dataset.h"
-#include "idx.h"
+#include "data/dataset.h"
+#include "data/idx.h"
 
 #include <stdlib.h>
 #include <string.h>

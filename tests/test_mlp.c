@@ -4,18 +4,18 @@
  * training run; the hidden epilogue's SIMD paths against its plain loop.
  * The kernel-dependent checks run under every SIMD path the CPU has
  * (the portable one always), as a CPU without AVX2 would run them. */
-#include "mlp.h"
+#include "engine/mlp.h"
 
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "adam.h"
-#include "gemm.h"
-#include "rng.h"
+#include "kernels/adam.h"
+#include "kernels/gemm.h"
+#include "kernels/rng.h"
 #include "tap.h"
-#include "train.h"
+#include "engine/train.h"
 
 #define B 5
 

@@ -1,12 +1,12 @@
 /* Noise: statistics, independence, and reproducibility. */
-#include "noise.h"
+#include "data/noise.h"
 
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "rng.h"
+#include "kernels/rng.h"
 #include "tap.h"
 
 #define NPIX 784

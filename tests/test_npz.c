@@ -3,7 +3,7 @@
  * and every kind of damage (zip structure, .npy header, dtype, shape,
  * length) refused in one line naming the file and member.
  */
-#include "npz.h"
+#include "data/npz.h"
 
 #include "dataset_fixture.h"
 

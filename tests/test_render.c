@@ -1,5 +1,5 @@
 /* Golden strings for every render function, and truncation safety. */
-#include "render.h"
+#include "render/render.h"
 
 #include <math.h>
 #include <string.h>

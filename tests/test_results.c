@@ -3,7 +3,7 @@
  * text, strings escaped, and the atomic writer leaving no temporary files
  * (also when the write fails).
  */
-#include "results.h"
+#include "runs/results.h"
 
 #include <dirent.h>
 #include <signal.h>
@@ -12,7 +12,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "file.h"
+#include "base/file.h"
 #include "tap.h"
 
 static char dir[] = "/tmp/noisetop-results-XXXXXX";

@@ -3,7 +3,7 @@
  * the checkpoints, names newest first, and damaged files refused with one
  * line naming the file.
  */
-#include "run.h"
+#include "runs/run.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "adam.h"
-#include "file.h"
-#include "mlp.h"
+#include "kernels/adam.h"
+#include "base/file.h"
+#include "engine/mlp.h"
 #include "tap.h"
 
 static char root[] = "/tmp/noisetop-run-XXXXXX";

@@ -1,6 +1,6 @@
 /* slurm: shell quoting (checked by a real shell), --array lists, and the
  * generated sbatch scripts as golden strings. */
-#include "slurm.h"
+#include "runs/slurm.h"
 
 #include <stdio.h>
 #include <stdlib.h>

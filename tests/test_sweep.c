@@ -3,15 +3,15 @@
  * corruption families, summaries over seeds and shards, on the synthetic
  * digits and a small net (no MNIST needed).
  */
-#include "sweep.h"
+#include "engine/sweep.h"
 
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dataset.h"
-#include "err.h"
+#include "data/dataset.h"
+#include "base/err.h"
 #include "tap.h"
 
 static train_config cfg;

@@ -1,17 +1,17 @@
 /* Synthetic digits: deterministic, thread-invariant, MNIST-like, learnable. */
-#include "synth.h"
+#include "data/synth.h"
 
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dataset.h"
-#include "mlp.h"
+#include "data/dataset.h"
+#include "engine/mlp.h"
 #include "mnist_path.h"
-#include "noise.h"
+#include "data/noise.h"
 #include "tap.h"
-#include "train.h"
+#include "engine/train.h"
 
 /* The asset beside the sources (tests run from the repository root). */
 static char *

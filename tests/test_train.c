@@ -4,20 +4,20 @@
  * sweep that trains every scale.  Without MNIST only the real-accuracy
  * checks are skipped.
  */
-#include "train.h"
+#include "engine/train.h"
 
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "adam.h"
-#include "dataset.h"
-#include "gemm.h"
-#include "simd.h"
+#include "kernels/adam.h"
+#include "data/dataset.h"
+#include "kernels/gemm.h"
+#include "base/simd.h"
 #include "mnist_path.h"
-#include "noise.h"
-#include "rng.h"
-#include "sweep.h"
+#include "data/noise.h"
+#include "kernels/rng.h"
+#include "engine/sweep.h"
 #include "tap.h"
 
 static int

@@ -1,7 +1,7 @@
 /* The dashboard's worker thread on a tiny synthetic data set and net:
  * jobs, refusal while busy, snapshots, predictions, pause, cancel, free;
  * run directories: recorded, interrupted, shown, resumed, refused. */
-#include "worker.h"
+#include "worker/worker.h"
 
 #include <math.h>
 #include <poll.h>
@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "run.h"
+#include "base/clock.h"
+#include "runs/run.h"
 #include "tap.h"
 
 /* Digits as bright bands: image i of label k lights rows 2k and 2k+1. */

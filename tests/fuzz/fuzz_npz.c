@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "npz.h"
+#include "data/npz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

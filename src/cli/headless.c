@@ -1,0 +1,483 @@
+/* The headless printer: Keras-style epoch lines, tables and digits. */
+#include "cli/headless.h"
+
+#include <langinfo.h>
+#include <omp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/err.h"
+#include "kernels/gemm.h"
+#include "runs/job.h"
+#include "data/noise.h"
+#include "render/render.h"
+#include "render/report.h"
+#include "runs/results.h"
+#include "runs/run.h"
+#include "runs/runlist.h"
+#include "engine/sweep.h"
+
+/* The signal that asked the job to stop, 0 if none. */
+static volatile sig_atomic_t headless_signal;
+
+/* What the progress printer needs between callbacks. */
+struct printer {
+	const cli_options *o;
+	int                live;    /* draw a progress bar */
+	int                label;   /* print a line when a scale starts */
+	run               *r;       /* the run directory to record into */
+	const dataset     *ds;
+	int                failed;  /* recording failed: the job stops */
+};
+
+int
+headless_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs != NULL && strcmp(cs, "UTF-8") == 0;
+}
+
+static void
+print_epoch(const train_epoch *e, int epochs)
+{
+	printf("Epoch %d/%d - %.1fs - accuracy: %.4f - loss: %.4f - "
+	    "val_accuracy: %.4f - val_loss: %.4f\n", e->epoch, epochs,
+	    e->seconds, e->acc, e->loss, e->val_acc, e->val_loss);
+}
+
+static int
+on_progress(const sweep_progress *sp, void *user)
+{
+	struct printer       *pr = user;
+	const train_progress *p = sp->progress;
+	const sweep_row      *row = &sp->table->rows[sp->row];
+	char                  err[8192];
+
+	/*
+	 * A run that cannot be recorded (a full disk, an I/O error) stops:
+	 * its last complete files stay, and it resumes once there is room.
+	 */
+	if (pr->failed)
+		return 1;
+	if (pr->r != NULL && run_record(pr->r, sp, pr->ds->source, err,
+	    sizeof err) != 0) {
+		if (pr->live)
+			printf("\r\033[K");
+		fflush(stdout);
+		fprintf(stderr, "noisetop: %s\n", err);
+		pr->failed = 1;
+		return 1;
+	}
+	if (headless_signal != 0)
+		return 1;
+	if (p == NULL) {
+		if (row->state == SWEEP_RUNNING && pr->label) {
+			const sweep_plan *pl = &sp->table->plan;
+
+			printf("-- %s scale %g", pl->ncorruptions > 1 ||
+			    row->corruption != CORRUPT_GAUSSIAN ?
+			    corrupt_name(row->corruption) : "noise",
+			    (double)row->scale);
+			if (pl->nseeds > 1)
+				printf(", seed %llu", (unsigned long long)row->seed);
+			printf(" (%d of %d) --\n", sp->row + 1, sp->table->n);
+		}
+		fflush(stdout);
+		return 0;
+	}
+	if (p->event == TRAIN_EPOCH) {
+		if (pr->live)
+			printf("\r\033[K");
+		print_epoch(&p->hist[p->nhist - 1], p->epochs);
+	} else if (pr->live) {
+		char   bar[64];
+		int    w = 30, done = p->batches ? w * p->batch / p->batches : 0;
+		double eta = p->batch ? p->epoch_seconds *
+		    (p->batches - p->batch) / p->batch : 0.0;
+
+		memset(bar, '=', (size_t)done);
+		bar[done] = done < w ? '>' : '=';
+		memset(bar + done + 1, '.', (size_t)(w - done));
+		bar[w] = '\0';
+		printf("\r%d/%d %4d/%d [%s] - ETA: %.1fs - accuracy: %.4f - "
+		    "loss: %.4f\033[K", p->epoch, p->epochs, p->batch,
+		    p->batches, bar, eta, p->acc, p->loss);
+	}
+	fflush(stdout);
+	return 0;
+}
+
+static int
+write_results(const cli_options *o, const sweep_table *t, const dataset *ds)
+{
+	char err[8192];
+	int  rc = 0;
+
+	if (o->csv != NULL) {
+		char sum[NT_PATH_LEN + 16], mat[NT_PATH_LEN + 16];
+
+		results_sibling(o->csv, "summary", sum, sizeof sum);
+		results_sibling(o->csv, "matrix", mat, sizeof mat);
+		if (results_write_csv(o->csv, t, ds->source, err,
+		    sizeof err) != 0 || results_write_summary_csv(sum, t,
+		    ds->source, err, sizeof err) != 0 ||
+		    results_write_matrix_csv(mat, t, ds->source, err,
+		    sizeof err) != 0) {
+			fprintf(stderr, "noisetop: %s\n", err);
+			rc = 1;
+		} else
+			printf("Wrote %s, %s and %s\n", o->csv, sum, mat);
+	}
+	if (o->json != NULL) {
+		if (results_write_json(o->json, t, ds->source, err,
+		    sizeof err) != 0) {
+			fprintf(stderr, "noisetop: %s\n", err);
+			rc = 1;
+		} else
+			printf("Wrote %s\n", o->json);
+	}
+	return rc;
+}
+
+static void
+print_header(const char *what, const train_config *c, const dataset *ds)
+{
+	printf("noisetop %s: %s, %zu train / %zu test images\nmodel ", what,
+	    ds->source, ds->train.n, ds->test.n);
+	for (int l = 0; l <= c->nlayer; l++)
+		printf("%s%d", l ? "-" : "", c->size[l]);
+	printf(", dropout %g, Adam lr %g, batch %d, %d epoch%s, seed %llu, "
+	    "%d threads, gemm %s%s\n", (double)c->dropout, (double)c->lr,
+	    c->batch, c->epochs, c->epochs == 1 ? "" : "s",
+	    (unsigned long long)c->seed,
+	    c->threads > 0 ? c->threads : omp_get_max_threads(),
+	    gemm_kernel_name(), c->precision == TRAIN_BF16 ?
+	    ", bf16 inputs (avx512bf16)" : "");
+}
+
+static void
+on_signal(int sig)
+{
+	headless_signal = sig;
+}
+
+/*
+ * SIGINT, SIGTERM and SIGHUP stop the job at the next batch boundary.  A
+ * SIGHUP already ignored (nohup) stays ignored, so a dropped SSH session
+ * does not stop a job started under nohup.
+ */
+static void
+install_signals(void)
+{
+	struct sigaction sa, old;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+		sigaction(SIGHUP, &sa, NULL);
+}
+
+/* Summaries after the epochs: per kind of job. */
+static void
+print_train_summary(const sweep_table *t)
+{
+	const sweep_row *r = &t->rows[0];
+
+	if (r->nhist > 0)
+		printf("Test loss: %.4f - test accuracy: %.4f\n",
+		    r->hist[r->nhist - 1].val_loss,
+		    r->hist[r->nhist - 1].val_acc);
+}
+
+/*
+ * Run job j (its table, recording into its run directory) with the
+ * printer; then print the summary and write --csv/--json.  Returns the
+ * exit status: 0, 1 on an error, 128 + the signal when interrupted (the
+ * run stays resumable).
+ */
+static int
+run_job(const cli_options *o, const dataset *ds, job *j)
+{
+	sweep_table   *t = &j->table;
+	run           *r = &j->rec;
+	struct printer pr = { o, o->progress && isatty(STDOUT_FILENO),
+	    t->n > 1, r, ds, 0 };
+	char           err[8192];
+	int            rc;
+
+	if (o->cfg.threads > 0)
+		omp_set_num_threads(o->cfg.threads);
+	install_signals();
+	printf("run %s\n", r->dir);
+	rc = sweep_run(t, ds, j->resuming ? &j->from : NULL, j->shard,
+	    j->nshards, NULL, on_progress, &pr, NULL, err, sizeof err);
+	/* Clear the bar (and the terminal's "^C") before any message on
+	 * stderr, so that it starts on its own line. */
+	if (pr.live)
+		printf("\r\033[K");
+	fflush(stdout);
+	if (rc != 0) {
+		fprintf(stderr, "noisetop: %s\n", err);
+		run_finish(r, t, ds->source, 1, err, sizeof err);
+		return 1;
+	}
+	if (pr.failed) {
+		if (run_interrupt(r, err, sizeof err) != 0)
+			fprintf(stderr, "noisetop: %s\n", err);
+		fprintf(stderr, "noisetop: the run is interrupted at its last "
+		    "saved epoch: make room, then 'noisetop resume %s'\n",
+		    r->id);
+		return 1;
+	}
+	if (headless_signal != 0) {
+		if (run_finish(r, t, ds->source, 1, err, sizeof err) != 0)
+			fprintf(stderr, "noisetop: %s\n", err);
+		write_results(o, t, ds);
+		fprintf(stderr, "noisetop: interrupted by signal %d; finished "
+		    "epochs are saved: continue with 'noisetop resume %s'\n",
+		    (int)headless_signal, r->id);
+		return 128 + (int)headless_signal;
+	}
+	if (run_finish(r, t, ds->source, 0, err, sizeof err) != 0)
+		fprintf(stderr, "noisetop: %s\n", err);
+	/* A shard has only its own rows: the run's tables come from the
+	 * merge, which the last shard to finish does. */
+	if (j->nshards > 1) {
+		char st[NT_PATH_LEN + 32];
+
+		snprintf(st, sizeof st, "%s/state.txt", r->dir);
+		printf("shard %d of %d done; %s\n", j->shard, j->nshards,
+		    access(st, F_OK) == 0 ? "every shard is: the run is merged "
+		    "('noisetop plot', results.csv)" : "waiting for the other "
+		    "shards ('noisetop runs' shows them)");
+		return 0;
+	}
+	if (j->kind == JOB_TRAIN && t->n == 1)
+		print_train_summary(t);
+	else if (j->kind == JOB_COMPARE && t->n == 2)
+		report_compare(stdout, t);
+	else {
+		report_sweep(stdout, t, !o->ascii && headless_utf8() ?
+		    RENDER_UTF8 : RENDER_ASCII);
+		if (t->plan.nscales > 1 || t->plan.ntest > 1)
+			report_matrix(stdout, t);
+	}
+	return write_results(o, t, ds);
+}
+
+/* Start a new job of kind over scales: a run directory, then run_job. */
+static int
+new_job(const cli_options *o, const dataset *ds, job_kind kind,
+    const float *scales, int n)
+{
+	job        *j = calloc(1, sizeof *j);
+	char        root[4096], err[8192];
+	int         rc = 1;
+	sweep_plan  grid = o->grid;
+
+	if (j == NULL) {
+		fprintf(stderr, "noisetop: out of memory\n");
+		return 1;
+	}
+	n = n < SWEEP_MAX_SCALES ? n : SWEEP_MAX_SCALES;
+	memcpy(grid.scales, scales, (size_t)n * sizeof *scales);
+	grid.nscales = n;
+	if (job_new(j, kind, &o->cfg, &grid, err, sizeof err) != 0)
+		goto fail;
+	if (o->nshards > 1) {
+		j->shard = o->shard;
+		j->nshards = o->nshards;
+	}
+	if (o->run_id != NULL)
+		snprintf(j->run_id, sizeof j->run_id, "%s", o->run_id);
+	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
+	    job_record(j, root, ds, run_data_crc(ds), err, sizeof err) != 0) {
+fail:
+		fprintf(stderr, "noisetop: %s\n", err);
+		goto out;
+	}
+	if (j->nshards > 1)
+		printf("shard %d of %d: rows %d, %d, ... of %d\n", j->shard,
+		    j->nshards, j->shard - 1, j->shard - 1 + j->nshards,
+		    j->table.n);
+	print_header(job_kind_name(kind), &o->cfg, ds);
+	if (kind == JOB_TRAIN)
+		printf("noise scale %g\n", (double)scales[0]);
+	rc = run_job(o, ds, j);
+out:
+	job_free(j);
+	free(j);
+	return rc;
+}
+
+int
+headless_train(const cli_options *o, const dataset *ds)
+{
+	return new_job(o, ds, JOB_TRAIN, &o->cfg.noise, 1);
+}
+
+int
+headless_compare(const cli_options *o, const dataset *ds)
+{
+	return new_job(o, ds, JOB_COMPARE, &o->cfg.noise, 1);
+}
+
+int
+headless_sweep(const cli_options *o, const dataset *ds)
+{
+	return new_job(o, ds, JOB_SWEEP, o->scales, o->nscales);
+}
+
+int
+headless_resume(const cli_options *o)
+{
+	job         *j = calloc(1, sizeof *j);
+	dataset     *ds = calloc(1, sizeof *ds);
+	cli_options *ro = malloc(sizeof *ro);
+	sweep_table *t;
+	char         root[4096], err[8192];
+	int          rc = 1;
+
+	if (j == NULL || ds == NULL || ro == NULL) {
+		fprintf(stderr, "noisetop: out of memory\n");
+		goto out;
+	}
+	t = &j->table;
+	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
+	    job_open(j, root, o->resume, err, sizeof err) != 0) {
+		fprintf(stderr, "noisetop: %s\n", err);
+		goto out;
+	}
+	if (o->precision_set &&
+	    o->cfg.precision != j->rec.conf.cfg.precision) {
+		fprintf(stderr, "noisetop: run %s trained in %s: resuming it in "
+		    "%s would mix precisions\n", j->rec.id,
+		    train_precision_name(j->rec.conf.cfg.precision),
+		    train_precision_name(o->cfg.precision));
+		goto out;
+	}
+	/* --shard K/N: this shard's rows, recorded in its own state file. */
+	if (o->nshards > 1) {
+		j->shard = j->rec.shard = o->shard;
+		j->nshards = j->rec.nshards = o->nshards;
+	}
+	if (job_load_data(&j->rec, ds, err, sizeof err) != 0 ||
+	    job_restore(j, err, sizeof err) != 0) {
+		fprintf(stderr, "noisetop: %s\n", err);
+		goto out;
+	}
+	if (j->nshards > 1 && job_shard_finished(j)) {
+		printf("shard %d of %d of run %s is already finished\n",
+		    j->shard, j->nshards, j->rec.id);
+		rc = run_merge(&j->rec, j->rec.conf.source, NULL, err,
+		    sizeof err) == 0 ? 0 : 1;
+		if (rc != 0)
+			fprintf(stderr, "noisetop: %s\n", err);
+		goto out;
+	}
+	if (job_finished(j)) {
+		printf("run %s is already finished\n", j->rec.id);
+		rc = 0;
+		goto out;
+	}
+	/* Everything as the run had it; output options from this call. */
+	*ro = *o;
+	ro->cfg = j->rec.conf.cfg;
+	print_header(j->rec.conf.kind, &ro->cfg, ds);
+	for (int i = 0; i < t->n; i++)
+		if (t->rows[i].state == SWEEP_DONE)
+			printf("scale %g: done earlier (%d epoch%s, "
+			    "val_accuracy %.4f)\n", (double)t->rows[i].scale,
+			    t->rows[i].nhist, t->rows[i].nhist == 1 ? "" : "s",
+			    t->rows[i].hist[t->rows[i].nhist - 1].val_acc);
+	if (j->resuming)
+		printf("resuming scale %g after epoch %d\n",
+		    (double)j->ck.scale, j->ck.nhist);
+	rc = run_job(ro, ds, j);
+out:
+	job_free(j);
+	if (ds != NULL)
+		dataset_free(ds);
+	free(ds);
+	free(j);
+	free(ro);
+	return rc;
+}
+
+int
+headless_show(const cli_options *o, const dataset *ds)
+{
+	const dataset_split *s = o->split ? &ds->test : &ds->train;
+	render_charset       cs = !o->ascii && headless_utf8() ? RENDER_UTF8 :
+	    RENDER_ASCII;
+	int                  ansi = cs == RENDER_UTF8 && !o->no_color &&
+	    getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO);
+	float                clean[DATASET_NPIX], noisy[DATASET_NPIX];
+	char                 a[2048], b[2048], err[NT_ERR_LEN], what[96];
+	corrupt_spec         spec;
+
+	if (o->index >= s->n) {
+		fprintf(stderr, "noisetop: --index %zu: the %s split has %zu "
+		    "images (0 to %zu)\n", o->index, o->split ? "test" :
+		    "train", s->n, s->n - 1);
+		return 2;
+	}
+	/* The first --corruption family (gaussian by default) at --noise,
+	 * drawn exactly as the trainer draws it (the fixed draw). */
+	spec.family = o->grid.corruptions[0];
+	spec.severity = o->cfg.noise;
+	if (corrupt_check(&spec, err, sizeof err) != 0) {
+		fprintf(stderr, "noisetop: %s\n", err);
+		return 2;
+	}
+	/* "noise scale 0.5" as always for Gaussian noise, else the family
+	 * and its severity ("impulse p=0.2"). */
+	if (spec.family == CORRUPT_GAUSSIAN)
+		snprintf(what, sizeof what, "noise scale %g",
+		    (double)o->cfg.noise);
+	else
+		corrupt_describe(&spec, what, sizeof what);
+	printf("%s, %s split, %s, seed %llu\n", ds->source,
+	    o->split ? "test" : "train", what, (unsigned long long)o->cfg.seed);
+	for (size_t i = o->index; i < o->index + o->count && i < s->n; i++) {
+		noise_clean(s->pix + i * DATASET_NPIX, 1, DATASET_NPIX, clean);
+		if (sweep_corrupt(spec.family, o->cfg.noise, o->cfg.seed, s,
+		    o->split, i, 1, 0, noisy, err, sizeof err) != 0) {
+			fprintf(stderr, "noisetop: %s\n", err);
+			return 1;
+		}
+		if (ds->class_name[s->label[i]] != NULL)
+			printf("\n#%zu  label %d (%s)\n", i, s->label[i],
+			    ds->class_name[s->label[i]]);
+		else
+			printf("\n#%zu  label %d\n", i, s->label[i]);
+		if (spec.family == CORRUPT_GAUSSIAN)
+			printf("  %-*s  |  noisy, scale %g\n", DATASET_SIDE,
+			    "original", (double)o->cfg.noise);
+		else
+			printf("  %-*s  |  %s\n", DATASET_SIDE, "original",
+			    what);
+		for (int r = 0; r < DATASET_SIDE / 2; r++) {
+			if (ansi) {
+				render_digit_row_ansi(clean, DATASET_SIDE, r, a,
+				    sizeof a);
+				render_digit_row_ansi(noisy, DATASET_SIDE, r, b,
+				    sizeof b);
+			} else {
+				render_digit_row(clean, DATASET_SIDE, r, cs, a,
+				    sizeof a);
+				render_digit_row(noisy, DATASET_SIDE, r, cs, b,
+				    sizeof b);
+			}
+			printf("  %s  |  %s\n", a, b);
+		}
+	}
+	return 0;
+}

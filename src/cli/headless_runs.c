@@ -1,0 +1,223 @@
+/*
+ * The headless commands over saved runs: runs (listing, pruning), rm,
+ * plot and merge.  Part of the headless front end (headless.h).
+ */
+#include "cli/headless.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/err.h"
+#include "render/figure.h"
+#include "base/file.h"
+#include "runs/job.h"
+#include "runs/run.h"
+#include "runs/runlist.h"
+
+/* A size on disk in the units ls -h uses. */
+static void
+human_bytes(long long b, char *out, size_t outlen)
+{
+	static const char unit[] = "BKMGT";
+	double            v = (double)b;
+	int               u = 0;
+
+	while (v >= 1024.0 && u < 4) {
+		v /= 1024.0;
+		u++;
+	}
+	snprintf(out, outlen, u == 0 ? "%.0f%c" : v < 10 ? "%.1f%c" :
+	    "%.0f%c", v, unit[u]);
+}
+
+/* Keep the newest keep finished runs; delete the older finished ones. */
+static int
+prune_runs(const char *root, const runlist_entry *e, int n, int keep)
+{
+	char err[NT_ERR_LEN];
+	int  kept = 0, removed = 0, rc = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!e[i].readable || !e[i].finished || e[i].alive)
+			continue;
+		if (kept < keep) {
+			kept++;
+			continue;
+		}
+		if (runlist_remove(root, e[i].id, err, sizeof err) != 0) {
+			fprintf(stderr, "noisetop: %s\n", err);
+			rc = 1;
+		} else {
+			printf("removed %s\n", e[i].id);
+			removed++;
+		}
+	}
+	printf("kept the newest %d finished run%s, removed %d; unfinished "
+	    "runs are never pruned\n", kept, kept == 1 ? "" : "s", removed);
+	return rc;
+}
+
+int
+headless_runs(const cli_options *o)
+{
+	char           root[NT_PATH_LEN], err[NT_ERR_LEN];
+	runlist_entry *e;
+	int            n, rc = 0;
+
+	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
+	    runlist_read(root, &e, &n, err, sizeof err) != 0) {
+		fprintf(stderr, "noisetop: %s\n", err);
+		return 1;
+	}
+	if (o->prune >= 0) {
+		rc = prune_runs(root, e, n, o->prune);
+		free(e);
+		return rc;
+	}
+	if (n == 0)
+		printf("no runs in %s\n", root);
+	else
+		printf("%-24s  %-7s  %-16s  %-9s  %-13s  %8s  %5s  %s\n", "RUN",
+		    "KIND", "DATE", "DATA", "TRAIN/TEST", "BEST VAL", "SIZE",
+		    "STATUS");
+	for (int i = 0; i < n; i++) {
+		char      date[32] = "-", lim[48] = "-", best[16] = "-", size[16];
+		struct tm tm;
+
+		if (e[i].made != 0 && localtime_r(&e[i].made, &tm) != NULL)
+			strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tm);
+		if (e[i].readable)
+			snprintf(lim, sizeof lim, "%zu/%zu", e[i].train_limit,
+			    e[i].test_limit);
+		if (e[i].best_val >= 0.0)
+			snprintf(best, sizeof best, "%.2f%%",
+			    100.0 * e[i].best_val);
+		human_bytes(e[i].bytes, size, sizeof size);
+		printf("%-24s  %-7s  %-16s  %-9s  %-13s  %8s  %5s  %s\n",
+		    e[i].id, e[i].readable ? e[i].kind : "?", date,
+		    e[i].readable ? e[i].data : "?", lim, best, size,
+		    e[i].status);
+	}
+	free(e);
+	return 0;
+}
+
+int
+headless_rm(const cli_options *o)
+{
+	char root[NT_PATH_LEN], err[NT_ERR_LEN];
+	int  rc = 0;
+
+	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0) {
+		fprintf(stderr, "noisetop: %s\n", err);
+		return 1;
+	}
+	for (int i = 0; i < o->nargs; i++) {
+		if (runlist_remove(root, o->args[i], err, sizeof err) != 0) {
+			fprintf(stderr, "noisetop: %s\n", err);
+			rc = 1;
+		} else
+			printf("removed %s\n", o->args[i]);
+	}
+	return rc;
+}
+
+/* Open run o->resume (NULL: the newest, finished or not) and rebuild its
+ * table. */
+static int
+open_run(const cli_options *o, job *j, char *err, size_t errlen)
+{
+	char root[NT_PATH_LEN], newest[256];
+	const char *name = o->resume;
+
+	if (run_root(o->runs_dir, root, sizeof root, err, errlen) != 0)
+		return -1;
+	if (name == NULL) {
+		if (run_newest(root, 1, newest, sizeof newest, err,
+		    errlen) != 0)
+			return -1;
+		name = newest;
+	}
+	if (job_open(j, root, name, err, errlen) != 0)
+		return -1;
+	/* Any run, finished or not: plot shows what is there. */
+	return job_restore(j, err, errlen);
+}
+
+int
+headless_plot(const cli_options *o)
+{
+	job        *j = calloc(1, sizeof *j);
+	char        err[NT_ERR_LEN], sub[512], *buf = NULL;
+	size_t      len = 0;
+	figure_kind kind = FIGURE_SCALES;
+	FILE       *f;
+	int         rc = 1, k = 0;
+
+	if (j == NULL) {
+		fprintf(stderr, "noisetop: out of memory\n");
+		return 1;
+	}
+	if ((o->figure != NULL && figure_parse(o->figure, &kind, err,
+	    sizeof err) != 0) || open_run(o, j, err, sizeof err) != 0)
+		goto fail;
+	/* --corruption names the family of the epochs and matrix figures. */
+	if (o->grid.corruptions[0] != CORRUPT_GAUSSIAN)
+		for (k = 0; k < j->table.plan.ncorruptions &&
+		    j->table.plan.corruptions[k] != o->grid.corruptions[0]; k++)
+			;
+	snprintf(sub, sizeof sub, "%.200s, %d epoch%s, run %.200s",
+	    j->rec.conf.source, j->table.cfg.epochs,
+	    j->table.cfg.epochs == 1 ? "" : "s", j->rec.id);
+	if ((f = open_memstream(&buf, &len)) == NULL) {
+		err_set(err, sizeof err, "out of memory");
+		goto fail;
+	}
+	rc = figure_write(f, &j->table, kind, k, sub, err, sizeof err);
+	if (fclose(f) != 0 && rc == 0)
+		rc = err_set(err, sizeof err, "out of memory");
+	if (rc == 0 && file_write_atomic(o->svg, buf, len, err,
+	    sizeof err) == 0) {
+		printf("Wrote %s\n", o->svg);
+		free(buf);
+		job_free(j);
+		free(j);
+		return 0;
+	}
+fail:
+	fprintf(stderr, "noisetop: %s\n", err);
+	free(buf);
+	job_free(j);
+	free(j);
+	return 1;
+}
+
+int
+headless_merge(const cli_options *o)
+{
+	char  root[NT_PATH_LEN], err[NT_ERR_LEN];
+	run  *r = calloc(1, sizeof *r);
+	int   missing = 0, rc = 1;
+
+	if (r == NULL) {
+		fprintf(stderr, "noisetop: out of memory\n");
+		return 1;
+	}
+	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
+	    run_open(r, root, o->resume, err, sizeof err) != 0 ||
+	    run_merge(r, r->conf.source, &missing, err, sizeof err) != 0)
+		fprintf(stderr, "noisetop: %s\n", err);
+	else if (missing > 0)
+		fprintf(stderr, "noisetop: run %s: %d of %d rows are not done "
+		    "yet (see 'noisetop runs'); nothing merged\n", r->id,
+		    missing, sweep_plan_rows(&r->conf.plan));
+	else {
+		printf("merged run %s: %d rows; results in %s\n", r->id,
+		    sweep_plan_rows(&r->conf.plan), r->dir);
+		rc = 0;
+	}
+	free(r);
+	return rc;
+}

@@ -1,0 +1,189 @@
+#ifndef NOISETOP_SWEEP_H
+#define NOISETOP_SWEEP_H
+
+#include <stdint.h>
+
+#include "data/corrupt.h"
+#include "data/dataset.h"
+#include "engine/train.h"
+
+/*
+ * A sweep is a grid of rows: one fresh model for every (corruption, scale,
+ * seed) of its plan, each evaluated after training on the test set
+ * corrupted at every test scale (the train x test matrix).  Seeds, the
+ * matrix and shards are all views of this grid: a shard is a subset of the
+ * rows, merging is a union, a summary is a reduction over seeds.  With one
+ * corruption (gaussian) and one seed, row i is scale i: the notebook's
+ * sweep, bit for bit as it has always been.
+ */
+
+#define SWEEP_MAX_SCALES      16
+#define SWEEP_MAX_SEEDS       32
+#define SWEEP_MAX_CORRUPTIONS CORRUPT_NFAMILY
+#define SWEEP_MAX_ROWS  (SWEEP_MAX_CORRUPTIONS * SWEEP_MAX_SCALES * \
+    SWEEP_MAX_SEEDS)
+
+/* How the training images are corrupted: once (the notebook), or afresh
+ * every epoch (data augmentation).  The test set is drawn once either way. */
+typedef enum { SWEEP_FIXED, SWEEP_FRESH } sweep_mode;
+
+/* What the grid is made of. */
+typedef struct {
+	float          scales[SWEEP_MAX_SCALES];   /* training severities */
+	int            nscales;
+	int            nseeds;                     /* seeds cfg.seed + 0..n-1 */
+	corrupt_family corruptions[SWEEP_MAX_CORRUPTIONS];
+	int            ncorruptions;
+	float          test_scales[SWEEP_MAX_SCALES];  /* the matrix's columns */
+	int            ntest;
+	sweep_mode     mode;
+} sweep_plan;
+
+/* One row of the grid: its history so far and, once done, its matrix row. */
+typedef struct {
+	float          scale;
+	int            scale_index, seed_index, corruption_index;
+	corrupt_family corruption;
+	uint64_t       seed;     /* cfg.seed + seed_index: init, shuffle,
+	                            dropout and corruption draws */
+	int            state;    /* SWEEP_PENDING, SWEEP_RUNNING, SWEEP_DONE,
+	                            SWEEP_CANCELLED */
+	train_epoch   *hist;     /* cfg.epochs entries, owned by the table */
+	int            nhist;
+	/* Once done: the final model on the test set at each test scale
+	 * (plan.ntest entries, owned by the table; NAN until known). */
+	double        *test_acc, *test_loss;
+} sweep_row;
+
+enum { SWEEP_PENDING, SWEEP_RUNNING, SWEEP_DONE, SWEEP_CANCELLED };
+
+typedef struct {
+	int          n;
+	int          current;  /* row being trained, -1 when none */
+	train_config cfg;      /* shared by every row; seed and noise per row */
+	sweep_plan   plan;
+	sweep_row   *rows;     /* n rows in grid order, owned */
+	/* The rows' histories and matrix rows, sized to the job, owned. */
+	train_epoch *store;
+	size_t       cap;      /* entries store holds */
+	double      *mstore;   /* 2 * n * plan.ntest values */
+	size_t       mcap;
+} sweep_table;
+
+/* What the sweep callback sees: the table, and the row's live progress
+ * (progress is NULL at the start and end of a row). */
+typedef struct {
+	const sweep_table    *table;
+	int                   row;
+	const train_progress *progress;
+} sweep_progress;
+
+typedef int (*sweep_callback)(const sweep_progress *p, void *user);
+
+/* The notebook's sweep, with 0 as the baseline. */
+extern const float sweep_default_scales[6];
+
+/*
+ * Parse "0,0.1,0.5" into scales (at most SWEEP_MAX_SCALES, each finite and
+ * in [0, 100], none twice).  Returns the count, or -1 with a message.
+ */
+int sweep_parse_scales(const char *s, float *scales, char *err,
+    size_t errlen);
+
+/* "fixed" or "fresh" into *mode.  Returns 0, or -1 with a message. */
+int sweep_parse_mode(const char *s, sweep_mode *mode, char *err,
+    size_t errlen);
+const char *sweep_mode_name(sweep_mode mode);
+
+/*
+ * A plan over the given training scales: gaussian noise, one seed, fixed
+ * draws, the matrix's test scales the same as the training scales.
+ */
+void sweep_plan_default(sweep_plan *p, const float *scales, int n);
+
+/* Is p a grid that can be trained (sizes, each scale within every
+ * family's range)?  Returns 0, or -1 with a message. */
+int sweep_plan_check(const sweep_plan *p, char *err, size_t errlen);
+
+/* Rows of plan p: ncorruptions * nscales * nseeds. */
+int sweep_plan_rows(const sweep_plan *p);
+
+/* The scale of row i of plan p (grid order); 0 for a row out of range. */
+float sweep_plan_scale(const sweep_plan *p, int i);
+
+/*
+ * Set up t (uninitialised or freed) as the pending rows of plan, in grid
+ * order (corruption, then scale, then seed), with room for cfg->epochs
+ * epochs per row.  Returns 0, or -1 with a message in err (a bad plan or
+ * epochs, out of memory).  Free with sweep_table_free().
+ */
+int sweep_table_init(sweep_table *t, const train_config *cfg,
+    const sweep_plan *plan, char *err, size_t errlen);
+
+/*
+ * Make dst (zeroed, or a table from sweep_table_init/_copy) equal to src,
+ * reusing dst's storage when it is large enough; only the epochs in use
+ * are copied.  Returns 0, or -1 when out of memory (dst then holds no
+ * rows).
+ */
+int sweep_table_copy(sweep_table *dst, const sweep_table *src);
+
+/* Frees what t owns and leaves it empty; accepts a zeroed table. */
+void sweep_table_free(sweep_table *t);
+
+/* 1 when t has rows and every one is SWEEP_DONE: the job finished. */
+int sweep_table_finished(const sweep_table *t);
+
+/* The row of (corruption index, scale index, seed index), or -1. */
+int sweep_row_index(const sweep_table *t, int corruption, int scale,
+    int seed);
+
+/* Mean, sample standard deviation (0 for one value), min and max of a set
+ * of values over seeds; n counts the values (0: all NAN). */
+typedef struct {
+	int    n;
+	double mean, sd, min, max;
+} sweep_stat;
+
+/* The final metrics of the done seeds of one (corruption, scale) cell. */
+typedef struct {
+	sweep_stat acc, loss, val_acc, val_loss;
+} sweep_summary;
+
+void sweep_summarize(const sweep_table *t, int corruption, int scale,
+    sweep_summary *out);
+
+/* The matrix cell (corruption, training scale, test scale index): test
+ * accuracy over the done seeds. */
+void sweep_matrix_cell(const sweep_table *t, int corruption, int scale,
+    int test, sweep_stat *acc);
+
+/* Is row i one of shard k of n (1-based)?  Rows are dealt round-robin, so
+ * each shard gets a share of every scale. */
+int sweep_in_shard(int row, int k, int n);
+
+/*
+ * Train a fresh model for every pending row of t in turn (those of shard
+ * k/n when n > 1), each on its own corrupted copy of ds, filling the row's
+ * history as epochs finish and its matrix row at the end.  from, when not
+ * NULL, is where the first row not done stopped (not owned): that row
+ * continues from it instead of starting afresh.  Stops early when ctl or
+ * the callback cancels; finished rows are kept.  When keep_model is not
+ * NULL it receives the last row's model (caller frees).  Returns 0, or -1
+ * with a message in err.
+ */
+int sweep_run(sweep_table *t, const dataset *ds, const train_resume *from,
+    int shard, int nshards, train_control *ctl, sweep_callback cb,
+    void *user, mlp **keep_model, char *err, size_t errlen);
+
+/*
+ * The images of one row's corruption at one scale: n images of split
+ * (0 train, 1 test) from first, with the row's seed; epoch 0 is the fixed
+ * draw, e > 0 the fresh draw of epoch e.  What the trainer sees, for
+ * previews.  Returns 0, or -1 with a message.
+ */
+int sweep_corrupt(corrupt_family family, float scale, uint64_t seed,
+    const dataset_split *s, int split, size_t first, size_t n,
+    uint32_t epoch, float *out, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,201 @@
+/* A sweep table drawn as the SVG figures of figure_draw.c. */
+#include "render/figure.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "render/figure.h"
+
+int
+figure_parse(const char *s, figure_kind *kind, char *err, size_t errlen)
+{
+	if (strcmp(s, "scales") == 0)
+		*kind = FIGURE_SCALES;
+	else if (strcmp(s, "epochs") == 0)
+		*kind = FIGURE_EPOCHS;
+	else if (strcmp(s, "matrix") == 0)
+		*kind = FIGURE_MATRIX;
+	else
+		return err_set(err, errlen, "--figure '%s': must be scales, "
+		    "epochs or matrix", s);
+	return 0;
+}
+
+/* Accuracy against scale: a train and a val series per corruption. */
+static int
+scales_figure(FILE *f, const sweep_table *t, const char *subtitle,
+    char *err, size_t errlen)
+{
+	const sweep_plan *p = &t->plan;
+	size_t            ns = (size_t)p->nscales, nser = 0;
+	double            x[SWEEP_MAX_SCALES];
+	double            v[2 * SWEEP_MAX_CORRUPTIONS][2][SWEEP_MAX_SCALES];
+	char              label[2 * SWEEP_MAX_CORRUPTIONS][64];
+	figure_series       ser[2 * SWEEP_MAX_CORRUPTIONS];
+	figure_scale_chart  c;
+	int               any = 0;
+
+	for (size_t s = 0; s < ns; s++)
+		x[s] = p->scales[s];
+	for (int k = 0; k < p->ncorruptions && nser + 2 <= 8; k++) {
+		for (int q = 0; q < 2; q++, nser++) {
+			snprintf(label[nser], sizeof label[nser], "%s%s%s",
+			    q ? "val" : "train", p->ncorruptions > 1 ? ", " : "",
+			    p->ncorruptions > 1 ? corrupt_name(p->corruptions[k]) :
+			    "");
+			for (size_t s = 0; s < ns; s++) {
+				sweep_summary m;
+				const sweep_stat *st;
+
+				sweep_summarize(t, k, (int)s, &m);
+				st = q ? &m.val_acc : &m.acc;
+				v[nser][0][s] = st->n ? st->mean : NAN;
+				v[nser][1][s] = st->n ? st->sd : NAN;
+				any |= st->n > 0;
+			}
+			ser[nser] = (figure_series){ label[nser], v[nser][0],
+			    p->nseeds > 1 ? v[nser][1] : NULL };
+		}
+	}
+	if (!any)
+		return err_set(err, errlen, "no finished row to draw");
+	memset(&c, 0, sizeof c);
+	c.subtitle = subtitle;
+	c.xlabel = p->ncorruptions == 1 && p->corruptions[0] !=
+	    CORRUPT_GAUSSIAN ? corrupt_info_of(p->corruptions[0])->severity :
+	    NULL;
+	c.n = ns;
+	c.scale = x;
+	c.nseries = nser;
+	c.series = ser;
+	c.nseeds = p->nseeds;
+	c.ymin = 0.0;
+	c.ymax = 1.0;
+	return figure_scales_svg(f, &c, err, errlen);
+}
+
+/* Per-epoch curves, one per scale: the mean over the done seeds. */
+static int
+epochs_figure(FILE *f, const sweep_table *t, int k, const char *subtitle,
+    char *err, size_t errlen)
+{
+	const sweep_plan *p = &t->plan;
+	int               E = t->cfg.epochs, n = 0;
+	double           *buf = calloc((size_t)p->nscales * 4 * (size_t)E,
+	    sizeof *buf);
+	figure_curve        cur[8];
+	char              label[8][48];
+	figure_epoch_chart  c;
+	int               rc;
+
+	if (buf == NULL)
+		return err_set(err, errlen, "out of memory");
+	for (int s = 0; s < p->nscales && n < 8; s++) {
+		double *v = buf + (size_t)n * 4 * (size_t)E;
+		int     len = E;
+
+		for (int e = 0; e < E; e++) {
+			double sum[4] = { 0, 0, 0, 0 };
+			int    cnt = 0;
+
+			for (int seed = 0; seed < p->nseeds; seed++) {
+				const sweep_row *r =
+				    &t->rows[sweep_row_index(t, k, s, seed)];
+
+				if (r->nhist <= e)
+					continue;
+				sum[0] += r->hist[e].acc;
+				sum[1] += r->hist[e].val_acc;
+				sum[2] += r->hist[e].loss;
+				sum[3] += r->hist[e].val_loss;
+				cnt++;
+			}
+			if (cnt == 0) {
+				len = e;
+				break;
+			}
+			for (int q = 0; q < 4; q++)
+				v[(size_t)q * E + e] = sum[q] / cnt;
+		}
+		if (len == 0)
+			continue;
+		snprintf(label[n], sizeof label[n], "scale %g%s",
+		    (double)p->scales[s], p->nseeds > 1 ? " (mean)" : "");
+		cur[n] = (figure_curve){ label[n], (size_t)len, v, v + E,
+		    v + 2 * (size_t)E, v + 3 * (size_t)E };
+		n++;
+	}
+	if (n == 0) {
+		free(buf);
+		return err_set(err, errlen, "no finished epoch to draw");
+	}
+	memset(&c, 0, sizeof c);
+	c.subtitle = subtitle;
+	c.ncurves = (size_t)n;
+	c.curves = cur;
+	rc = figure_epochs_svg(f, &c, err, errlen);
+	free(buf);
+	return rc;
+}
+
+static int
+matrix_figure(FILE *f, const sweep_table *t, int k, const char *subtitle,
+    char *err, size_t errlen)
+{
+	const sweep_plan *p = &t->plan;
+	size_t            nr = (size_t)p->nscales, nc = (size_t)p->ntest;
+	double            rv[SWEEP_MAX_SCALES], cv[SWEEP_MAX_SCALES];
+	double            mean[SWEEP_MAX_SCALES * SWEEP_MAX_SCALES];
+	double            sd[SWEEP_MAX_SCALES * SWEEP_MAX_SCALES];
+	figure_matrix       m;
+	int               any = 0;
+
+	if (nc == 0)
+		return err_set(err, errlen, "the run has no test scales");
+	for (size_t r = 0; r < nr; r++) {
+		rv[r] = p->scales[r];
+		for (size_t c = 0; c < nc; c++) {
+			sweep_stat st;
+
+			sweep_matrix_cell(t, k, (int)r, (int)c, &st);
+			mean[r * nc + c] = st.n ? st.mean : NAN;
+			sd[r * nc + c] = st.n ? st.sd : NAN;
+			any |= st.n > 0;
+		}
+	}
+	for (size_t c = 0; c < nc; c++)
+		cv[c] = p->test_scales[c];
+	if (!any)
+		return err_set(err, errlen, "no finished row to draw");
+	memset(&m, 0, sizeof m);
+	m.subtitle = subtitle;
+	m.nrows = nr;
+	m.ncols = nc;
+	m.row_value = rv;
+	m.col_value = cv;
+	m.mean = mean;
+	m.sd = p->nseeds > 1 ? sd : NULL;
+	m.nseeds = p->nseeds;
+	m.percent = 1;
+	return figure_matrix_svg(f, &m, err, errlen);
+}
+
+int
+figure_write(FILE *f, const sweep_table *t, figure_kind kind, int corruption,
+    const char *subtitle, char *err, size_t errlen)
+{
+	if (corruption < 0 || corruption >= t->plan.ncorruptions)
+		return err_set(err, errlen, "the run has no corruption %d",
+		    corruption);
+	switch (kind) {
+	case FIGURE_SCALES:
+		return scales_figure(f, t, subtitle, err, errlen);
+	case FIGURE_EPOCHS:
+		return epochs_figure(f, t, corruption, subtitle, err, errlen);
+	case FIGURE_MATRIX:
+		return matrix_figure(f, t, corruption, subtitle, err, errlen);
+	}
+	return err_set(err, errlen, "unknown figure");
+}

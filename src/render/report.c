@@ -1,0 +1,198 @@
+/* Text tables of a sweep's results: summary, matrix, comparison. */
+#include "render/report.h"
+
+#include <math.h>
+#include <string.h>
+
+/* "0.9843" or "0.9843 +- 0.0012"; "-" when there is no value. */
+static const char *
+mean_sd(char *buf, size_t len, const sweep_stat *s, int seeds)
+{
+	if (s->n == 0)
+		snprintf(buf, len, "-");
+	else if (seeds > 1)
+		snprintf(buf, len, "%.4f +- %.4f", s->mean, s->sd);
+	else
+		snprintf(buf, len, "%.4f", s->mean);
+	return buf;
+}
+
+static void
+report_one_seed(FILE *f, const sweep_table *t, int c, render_charset cs)
+{
+	char bar[256];
+
+	fprintf(f, "\n%-7s%-10s%-10s%-14s%-10s\n", "scale", "accuracy", "loss",
+	    "val_accuracy", "val_loss");
+	for (int s = 0; s < t->plan.nscales; s++) {
+		const sweep_row   *r = &t->rows[sweep_row_index(t, c, s, 0)];
+		const train_epoch *e = &r->hist[r->nhist - 1];
+
+		if (r->nhist == 0)
+			continue;
+		fprintf(f, "%-7g%-10.4f%-10.4f%-14.4f%-10.4f%s\n",
+		    (double)r->scale, e->acc, e->loss, e->val_acc, e->val_loss,
+		    r->state == SWEEP_DONE ? "" : "  (unfinished)");
+	}
+	fprintf(f, "\nfinal accuracy by noise scale (train, val)\n");
+	for (int s = 0; s < t->plan.nscales; s++) {
+		const sweep_row   *r = &t->rows[sweep_row_index(t, c, s, 0)];
+		const train_epoch *e = &r->hist[r->nhist - 1];
+
+		if (r->nhist == 0)
+			continue;
+		render_bar(e->acc, 40, cs, bar, sizeof bar);
+		fprintf(f, "%5g train |%s| %.4f\n", (double)r->scale, bar,
+		    e->acc);
+		render_bar(e->val_acc, 40, cs, bar, sizeof bar);
+		fprintf(f, "%5s   val |%s| %.4f\n", "", bar, e->val_acc);
+	}
+}
+
+/* A bar of width cells for mean, with the cells from min to max marked
+ * ('-' in ASCII, a light line in UTF-8): the spread over seeds. */
+static void
+whisker_bar(const sweep_stat *s, int width, render_charset cs, char *out,
+    size_t len)
+{
+	int    lo = (int)floor(s->min * width), hi = (int)ceil(s->max * width);
+	size_t used;
+
+	render_bar(s->mean, width, cs, out, len);
+	/* render_bar pads with spaces: mark the spread past the bar's end. */
+	used = strlen(out);
+	for (int i = 0, col = 0; out[i] != '\0' && (size_t)i < used; col++) {
+		int step = ((unsigned char)out[i] & 0x80) ? (((unsigned char)
+		    out[i] & 0xe0) == 0xc0 ? 2 : ((unsigned char)out[i] &
+		    0xf0) == 0xe0 ? 3 : 4) : 1;
+
+		if (out[i] == ' ' && col >= lo && col < hi) {
+			if (cs == RENDER_ASCII)
+				out[i] = '-';
+			else if (len > used + 2) {
+				/* U+2500 is three bytes for one space. */
+				memmove(out + i + 3, out + i + 1, used - i);
+				memcpy(out + i, "\xe2\x94\x80", 3);
+				used += 2;
+				step = 3;
+			}
+		}
+		i += step;
+	}
+}
+
+static void
+report_seeds(FILE *f, const sweep_table *t, int c, render_charset cs)
+{
+	char a[48], l[48], va[48], vl[48], bar[512];
+	int  seeds = t->plan.nseeds;
+
+	fprintf(f, "\n%d seeds per scale: mean +- sd [min, max]\n", seeds);
+	fprintf(f, "%-7s%-20s%-20s%-20s%-20s%s\n", "scale", "accuracy", "loss",
+	    "val_accuracy", "val_loss", "val_accuracy min..max");
+	for (int s = 0; s < t->plan.nscales; s++) {
+		sweep_summary m;
+
+		sweep_summarize(t, c, s, &m);
+		if (m.val_acc.n == 0)
+			continue;
+		fprintf(f, "%-7g%-20s%-20s%-20s%-20s%.4f..%.4f (%d of %d)\n",
+		    (double)t->plan.scales[s], mean_sd(a, sizeof a, &m.acc,
+		    seeds), mean_sd(l, sizeof l, &m.loss, seeds), mean_sd(va,
+		    sizeof va, &m.val_acc, seeds), mean_sd(vl, sizeof vl,
+		    &m.val_loss, seeds), m.val_acc.min, m.val_acc.max,
+		    m.val_acc.n, seeds);
+	}
+	fprintf(f, "\nfinal accuracy by scale (train, val; the spread over "
+	    "seeds as a whisker)\n");
+	for (int s = 0; s < t->plan.nscales; s++) {
+		sweep_summary m;
+
+		sweep_summarize(t, c, s, &m);
+		if (m.val_acc.n == 0)
+			continue;
+		whisker_bar(&m.acc, 40, cs, bar, sizeof bar);
+		fprintf(f, "%5g train |%s| %.4f +- %.4f\n",
+		    (double)t->plan.scales[s], bar, m.acc.mean, m.acc.sd);
+		whisker_bar(&m.val_acc, 40, cs, bar, sizeof bar);
+		fprintf(f, "%5s   val |%s| %.4f +- %.4f\n", "", bar,
+		    m.val_acc.mean, m.val_acc.sd);
+	}
+}
+
+void
+report_sweep(FILE *f, const sweep_table *t, render_charset cs)
+{
+	for (int c = 0; c < t->plan.ncorruptions; c++) {
+		if (t->plan.ncorruptions > 1 || t->plan.corruptions[c] !=
+		    CORRUPT_GAUSSIAN) {
+			const corrupt_info *ci =
+			    corrupt_info_of(t->plan.corruptions[c]);
+
+			fprintf(f, "\n== %s: %s; scale = %s\n", ci->name,
+			    ci->formula, ci->severity);
+		}
+		if (t->plan.nseeds == 1)
+			report_one_seed(f, t, c, cs);
+		else
+			report_seeds(f, t, c, cs);
+	}
+}
+
+void
+report_matrix(FILE *f, const sweep_table *t)
+{
+	int seeds = t->plan.nseeds, w = seeds > 1 ? 17 : 8;
+
+	if (t->plan.ntest == 0)
+		return;
+	for (int c = 0; c < t->plan.ncorruptions; c++) {
+		fprintf(f, "\nval accuracy, %s: training scale down, test scale "
+		    "across%s\n", corrupt_name(t->plan.corruptions[c]),
+		    seeds > 1 ? " (mean +- sd over seeds)" : "");
+		fprintf(f, "%-7s", "train");
+		for (int j = 0; j < t->plan.ntest; j++)
+			fprintf(f, "%*g", w, (double)t->plan.test_scales[j]);
+		fputc('\n', f);
+		for (int s = 0; s < t->plan.nscales; s++) {
+			fprintf(f, "%-7g", (double)t->plan.scales[s]);
+			for (int j = 0; j < t->plan.ntest; j++) {
+				sweep_stat st;
+				char       cell[48];
+
+				sweep_matrix_cell(t, c, s, j, &st);
+				fprintf(f, "%*s", w, mean_sd(cell, sizeof cell,
+				    &st, seeds));
+			}
+			fputc('\n', f);
+		}
+	}
+}
+
+void
+report_compare(FILE *f, const sweep_table *t)
+{
+	const sweep_row *a = &t->rows[0], *b = &t->rows[t->n > 1 ? 1 : 0];
+
+	/* Every cell is 8 wide and each block 4 cells, so the bars line up:
+	 * "epoch  | acc     loss    val_acc val_loss | ...". */
+	fprintf(f, "\n%-6s | %-32s | noisy, scale %g\n", "", "clean",
+	    (double)b->scale);
+	fprintf(f, "%-6s | %-8s%-8s%-8s%-8s | %-8s%-8s%-8s%s\n", "epoch",
+	    "acc", "loss", "val_acc", "val_loss", "acc", "loss", "val_acc",
+	    "val_loss");
+	for (int e = 0; e < a->nhist || e < b->nhist; e++) {
+		fprintf(f, "%-6d |", e + 1);
+		for (int k = 0; k < 2; k++) {
+			const sweep_row *r = k ? b : a;
+
+			if (e < r->nhist)
+				fprintf(f, " %-8.4f%-8.4f%-8.4f%-8.4f",
+				    r->hist[e].acc, r->hist[e].loss,
+				    r->hist[e].val_acc, r->hist[e].val_loss);
+			else
+				fprintf(f, " %-32s", "");
+			fprintf(f, "%s", k ? "\n" : " |");
+		}
+	}
+}

@@ -1,0 +1,131 @@
+#ifndef NOISETOP_JOB_H
+#define NOISETOP_JOB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runs/checkpoint.h"
+#include "data/dataset.h"
+#include "engine/mlp.h"
+#include "runs/run.h"
+#include "engine/sweep.h"
+#include "engine/train.h"
+
+/*
+ * The job layer: what both front ends (the headless printer and the
+ * dashboard's worker) train.  A job is a kind, the table of rows to train,
+ * the run directory it records into and, for a resumed job, where its
+ * first unfinished row continues.  The run configuration, the resume
+ * checks, the model from a checkpoint and "where it stopped" are defined
+ * here once; a new job kind or run field is added here.
+ */
+typedef enum {
+	JOB_NONE,
+	JOB_TRAIN,    /* one model at one scale */
+	JOB_COMPARE,  /* clean (0) against noisy (s) */
+	JOB_SWEEP,    /* every scale of the plan */
+} job_kind;
+
+typedef struct {
+	job_kind     kind;
+	sweep_table  table;      /* the rows, owned */
+	run          rec;        /* the run directory; rec.conf its config */
+	int          recording;  /* rec was created or opened */
+	checkpoint   ck;         /* a resumed job's checkpoint, owned */
+	train_resume from;       /* points into ck when resuming */
+	int          resuming;   /* from applies to the first row not done */
+	int          shard, nshards;  /* this process's rows: shard k of n
+	                                 (sweep_in_shard); 0 or 1: all */
+	char         run_id[256];     /* the run's name ("" : from the time);
+	                                 set before job_record */
+} job;
+
+/* "train", "compare", "sweep"; "none" for JOB_NONE. */
+const char *job_kind_name(job_kind kind);
+
+/* The kind a run's config names; JOB_SWEEP for any other name, as runs
+ * have always been read. */
+job_kind job_kind_parse(const char *name);
+
+/*
+ * The rows a job of kind trains over the given scales: TRAIN scales[0],
+ * COMPARE 0 and scales[0], SWEEP every scale (n of them, at most
+ * SWEEP_MAX_SCALES), into rows (SWEEP_MAX_SCALES entries).  Returns the
+ * count, or -1 with a message in err (no scale to train).
+ */
+int job_scales(job_kind kind, const float *scales, int n, float *rows,
+    char *err, size_t errlen);
+
+/*
+ * A new job of kind over grid: its scales become the rows of job_scales,
+ * its other parts (seeds, corruptions, test scales, noise mode) are kept,
+ * and test scales left empty (ntest 0) default to the rows' scales.
+ * j is uninitialised; the job records nothing until
+ * job_record().  Returns 0, or -1 with a message in err (no scale, out of
+ * memory); free with job_free() either way.
+ */
+int job_new(job *j, job_kind kind, const train_config *cfg,
+    const sweep_plan *grid, char *err, size_t errlen);
+
+/*
+ * Create j's run directory under root (an existing runs root), its config
+ * filled from ds (crc: run_data_crc(ds), which callers may have cached).
+ * Returns 0, or -1 with a message (j then records nothing).
+ */
+int job_record(job *j, const char *root, const dataset *ds, uint32_t crc,
+    char *err, size_t errlen);
+
+/*
+ * Open run name under root (NULL or "": the newest interrupted one) to
+ * resume it: j is uninitialised, and gets the run and its kind but no
+ * rows yet (check the data, then job_restore).  Returns 0, or -1 with a
+ * message; free with job_free() either way.
+ */
+int job_open(job *j, const char *root, const char *name, char *err,
+    size_t errlen);
+
+/*
+ * Rebuild an opened job's rows from its checkpoints (run_restore), with
+ * from set where the first unfinished row stopped.  Returns 0, or -1 with
+ * a message naming the bad file.
+ */
+int job_restore(job *j, char *err, size_t errlen);
+
+/* 1 when every row of the job is done: nothing is left to resume. */
+int job_finished(const job *j);
+
+/* 1 when every row of the job's shard is done (all rows when unsharded). */
+int job_shard_finished(const job *j);
+
+/*
+ * Load the data run r was trained on (its directory, or the synthetic
+ * digits of its seed) into ds (zeroed), and check it by its checksum.
+ * Returns 0, or -1 with a message (ds may hold data: dataset_free it).
+ */
+int job_load_data(const run *r, dataset *ds, char *err, size_t errlen);
+
+/* "scale 1 (2 of 2), epoch 1/4": the first row of t not done. */
+void job_stopped_at(const sweep_table *t, char *out, size_t outlen);
+
+/*
+ * The model of run r's last row of t with a finished epoch, rebuilt from
+ * that row's checkpoint (checkpoint_into_model) when it fits the run's
+ * shapes and DATASET_NPIX inputs; *scale gets the row's scale.  Returns the model (caller frees
+ * with mlp_free), or NULL with a message.
+ */
+mlp *job_model(const run *r, const sweep_table *t, float *scale, char *err,
+    size_t errlen);
+
+/*
+ * The model of row `row` of run r from its checkpoint (ckpt-ROW.bin),
+ * whatever epoch it reached; *scale gets the scale the checkpoint says it
+ * was trained at.  Returns the model (caller frees with mlp_free), or NULL
+ * with a message naming the file.
+ */
+mlp *job_model_row(const run *r, int row, float *scale, char *err,
+    size_t errlen);
+
+/* Frees what j owns (table, checkpoint); accepts a zeroed job. */
+void job_free(job *j);
+
+#endif

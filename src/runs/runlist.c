@@ -1,0 +1,289 @@
+/* Listing runs with what a person needs to choose one, and removing them. */
+#include "runs/runlist.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/err.h"
+#include "base/file.h"
+#include "runs/run.h"
+
+/* The column of name in a CSV header line, or -1. */
+static int
+csv_column(const char *header, const char *name)
+{
+	size_t len = strlen(name);
+	int    col = 0;
+
+	for (const char *p = header; *p != '\0' && *p != '\n'; col++) {
+		if (strncmp(p, name, len) == 0 && (p[len] == ',' ||
+		    p[len] == '\n' || p[len] == '\0'))
+			return col;
+		while (*p != ',' && *p != '\0' && *p != '\n')
+			p++;
+		if (*p == ',')
+			p++;
+	}
+	return -1;
+}
+
+/* Field col of a CSV line as a number; 0 if it is missing. */
+static double
+csv_field(const char *line, int col)
+{
+	for (int c = 0; c < col && line != NULL; c++)
+		if ((line = strchr(line, ',')) != NULL)
+			line++;
+	return line != NULL ? strtod(line, NULL) : 0.0;
+}
+
+/* Best val accuracy and seconds so far, from results.csv (by header name,
+ * so that added columns do not matter). */
+static void
+read_results(const char *dir, runlist_entry *e)
+{
+	char     path[NT_PATH_LEN + 400], err[NT_ERR_LEN];
+	uint8_t *buf;
+	size_t   len;
+	int      cval = -1, csec = -1;
+
+	e->best_val = -1.0;
+	snprintf(path, sizeof path, "%s/results.csv", dir);
+	if (file_read(path, 64u << 20, &buf, &len, err, sizeof err) != 0)
+		return;
+	for (char *line = (char *)buf, *next; line != NULL && *line != '\0';
+	    line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (line[0] == '#')
+			continue;
+		if (cval < 0 && csec < 0 && strncmp(line, "scale", 5) == 0) {
+			cval = csv_column(line, "val_accuracy");
+			csec = csv_column(line, "seconds");
+			continue;
+		}
+		if (cval >= 0) {
+			double v = csv_field(line, cval);
+
+			if (v > e->best_val)
+				e->best_val = v;
+		}
+		if (csec >= 0)
+			e->seconds += csv_field(line, csec);
+	}
+	free(buf);
+}
+
+/* Bytes of the plain files in dir. */
+static long long
+dir_bytes(const char *dir)
+{
+	DIR           *d = opendir(dir);
+	struct dirent *de;
+	long long      sum = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		char        path[NT_PATH_LEN + 600];
+		struct stat st;
+
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+			sum += (long long)st.st_blocks * 512;
+	}
+	closedir(d);
+	return sum;
+}
+
+/* The data set's short name from the run's source line. */
+static void
+short_data(const run_config *c, char *out, size_t outlen)
+{
+	const char *s = c->source;
+
+	if (c->synthetic)
+		snprintf(out, outlen, "SYNTHETIC");
+	else if (strncmp(s, "Fashion-MNIST", 13) == 0)
+		snprintf(out, outlen, "Fashion-MNIST");
+	else
+		snprintf(out, outlen, "%.*s", (int)strcspn(s, " ("), s);
+}
+
+/*
+ * A sharded run not merged yet: how its shards stand, from their own
+ * state files, and how many rows are done (a done row has row-R.txt).
+ */
+static void
+shard_status(const char *dir, const run *r, runlist_entry *e)
+{
+	run_state sh[64];
+	char      err[NT_ERR_LEN], path[NT_PATH_LEN + 400];
+	int       n = run_read_shards(dir, sh, 64, err, sizeof err);
+	int       nrows = sweep_plan_rows(&r->conf.plan), done = 0;
+	int       fin = 0, live = 0, away = 0, gone = 0, stopped = 0;
+	int       nshards = n > 0 ? sh[0].nshards : 0;
+
+	for (int i = 0; i < nrows; i++) {
+		snprintf(path, sizeof path, "%s/row-%d.txt", dir, i);
+		done += access(path, F_OK) == 0;
+	}
+	for (int i = 0; i < n; i++) {
+		if (strcmp(sh[i].state, "finished") == 0)
+			fin++;
+		else if (sh[i].alive)
+			live++;
+		else if (sh[i].elsewhere && strcmp(sh[i].state,
+		    "running") == 0)
+			away++;
+		else if (strcmp(sh[i].state, "running") == 0)
+			gone++;
+		else
+			stopped++;
+	}
+	e->alive = live > 0;
+	snprintf(e->status, sizeof e->status, "shards %d/%d done, %d "
+	    "running, %d elsewhere, %d gone, %d stopped, %d not started; "
+	    "rows %d/%d%s", fin, nshards, live, away, gone, stopped,
+	    nshards - n > 0 ? nshards - n : 0, done, nrows, done == nrows ?
+	    ": merge" : "");
+}
+
+static void
+summarise(const char *root, const char *name, runlist_entry *e)
+{
+	char        dir[NT_PATH_LEN + 300], msg[NT_ERR_LEN], path[NT_PATH_LEN + 320];
+	run        *r = malloc(sizeof *r);
+	run_state   st;
+	struct stat sb;
+
+	memset(e, 0, sizeof *e);
+	snprintf(e->id, sizeof e->id, "%s", name);
+	snprintf(dir, sizeof dir, "%s/%s", root, name);
+	snprintf(path, sizeof path, "%s/config.txt", dir);
+	if (stat(path, &sb) == 0)
+		e->made = sb.st_mtim.tv_sec;
+	e->bytes = dir_bytes(dir);
+	e->best_val = -1.0;
+	if (r == NULL) {
+		snprintf(e->status, sizeof e->status, "unreadable: out of "
+		    "memory");
+		return;
+	}
+	if (run_open(r, root, name, msg, sizeof msg) != 0 ||
+	    run_read_state(dir, &st, msg, sizeof msg) != 0) {
+		/* The message names the file; the listing names the run. */
+		const char *why = strstr(msg, name);
+
+		snprintf(e->status, sizeof e->status, "unreadable: %.140s",
+		    why != NULL ? why + strlen(name) + (why[strlen(name)] ==
+		    '/') : msg);
+		free(r);
+		return;
+	}
+	e->readable = 1;
+	snprintf(e->kind, sizeof e->kind, "%s", r->conf.kind);
+	short_data(&r->conf, e->data, sizeof e->data);
+	e->train_limit = r->conf.train_limit;
+	e->test_limit = r->conf.test_limit;
+	e->nscales = r->conf.plan.nscales;
+	e->epochs = r->conf.cfg.epochs;
+	e->alive = st.alive;
+	e->finished = strcmp(st.state, "finished") == 0;
+	read_results(dir, e);
+	if (st.nshards > 1 && !e->finished)
+		shard_status(dir, r, e);
+	else if (e->finished)
+		snprintf(e->status, sizeof e->status, "finished (%d %s%s, "
+		    "%d epoch%s)", st.nrows, st.nrows == r->conf.plan.nscales ?
+		    "scale" : "row", st.nrows == 1 ? "" : "s", st.epochs,
+		    st.epochs == 1 ? "" : "s");
+	else if (st.alive)
+		snprintf(e->status, sizeof e->status, "running (pid %ld): "
+		    "scale %g, epoch %d/%d", st.pid, (double)sweep_plan_scale(&r->conf.plan, st.row), st.epoch, st.epochs);
+	else
+		snprintf(e->status, sizeof e->status, "interrupted at scale %g "
+		    "(%d of %d), epoch %d/%d%s", (double)sweep_plan_scale(&r->conf.plan, st.row), st.row + 1, st.nrows,
+		    st.epoch, st.epochs, strcmp(st.state, "running") == 0 ?
+		    " (process gone)" : "");
+	free(r);
+}
+
+int
+runlist_read(const char *root, runlist_entry **out, int *n, char *err,
+    size_t errlen)
+{
+	char **names = run_names(root, n, err, errlen);
+
+	*out = NULL;
+	if (names == NULL)
+		return -1;
+	if ((*out = calloc((size_t)*n + 1, sizeof **out)) == NULL) {
+		run_names_free(names, *n);
+		*n = 0;
+		return err_set(err, errlen, "%s: out of memory", root);
+	}
+	for (int i = 0; i < *n; i++)
+		summarise(root, names[i], &(*out)[i]);
+	run_names_free(names, *n);
+	return 0;
+}
+
+int
+runlist_remove(const char *root, const char *name, char *err, size_t errlen)
+{
+	char           dir[NT_PATH_LEN + 300], path[NT_PATH_LEN + 600];
+	runlist_entry  e;
+	struct stat    st;
+	DIR           *d;
+	struct dirent *de;
+
+	if (name[0] == '\0' || name[0] == '.' || strchr(name, '/') != NULL)
+		return err_set(err, errlen, "'%s': not the name of a run in %s",
+		    name, root);
+	snprintf(dir, sizeof dir, "%s/%s", root, name);
+	snprintf(path, sizeof path, "%s/config.txt", dir);
+	if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
+	    lstat(path, &st) != 0)
+		return err_set(err, errlen, "no run named %s in %s", name, root);
+	summarise(root, name, &e);
+	if (e.alive)
+		return err_set(err, errlen, "run %s is still running (%s): "
+		    "stop it first", name, e.status);
+	/* Only plain files: a run directory holds nothing else, so anything
+	 * more means this is not one of ours. */
+	if ((d = opendir(dir)) == NULL)
+		return err_set(err, errlen, "%s: %s", dir, strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+			closedir(d);
+			return err_set(err, errlen, "%s: not a plain file; run "
+			    "%s left as it is", path, name);
+		}
+	}
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		if (unlink(path) != 0) {
+			int e2 = errno;
+
+			closedir(d);
+			return err_set(err, errlen, "%s: %s", path,
+			    strerror(e2));
+		}
+	}
+	closedir(d);
+	if (rmdir(dir) != 0)
+		return err_set(err, errlen, "%s: %s", dir, strerror(errno));
+	return 0;
+}

@@ -1,0 +1,378 @@
+/*
+ * ui_form: the job form that s, t and c open.  One text field per
+ * setting (scales, epochs, the train and test limits, seed, batch,
+ * learning rate); Enter checks them and starts the job, Esc cancels.
+ * The values of the last job started are remembered as "key = value"
+ * lines in $XDG_CONFIG_HOME/noisetop/form.conf (default
+ * ~/.config/noisetop/), read with kv.h and written atomically; a flag
+ * given on the command line (one that differs from its default) wins
+ * over the remembered value.  The estimate uses this machine's measured
+ * speed: seconds per sample-epoch of the last job shown, else a timed
+ * probe of a few training steps (worker_probe).
+ */
+#include "ui/ui_priv.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "data/corrupt.h"
+#include "base/file.h"
+#include "base/kv.h"
+
+#define KEY_ESC 27
+#define FORM_W 60
+
+static const char *const field_key[UI_NFIELDS] = { "scales", "epochs",
+	"train_limit", "test_limit", "seed", "batch", "lr", "seeds",
+	"noise_mode", "corruption" };
+static const char *const field_label[UI_NFIELDS] = { "scales",
+	"epochs", "train images", "test images", "seed", "batch",
+	"learning rate", "seeds", "noise mode", "corruption" };
+
+/* The remembered file's path; 0, or -1 when there is no home. */
+static int
+conf_path(char *out, size_t len, int make_dir)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char        dir[4096];
+
+	if (xdg != NULL && xdg[0] == '/')
+		snprintf(dir, sizeof dir, "%s/noisetop", xdg);
+	else if (home != NULL && home[0] != '\0')
+		snprintf(dir, sizeof dir, "%s/.config/noisetop", home);
+	else
+		return -1;
+	if (make_dir) {
+		/* The parent too: a fresh home has no ~/.config. */
+		char *slash = strrchr(dir, '/');
+
+		*slash = '\0';
+		if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+			return -1;
+		*slash = '/';
+		if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+			return -1;
+	}
+	return snprintf(out, len, "%s/form.conf", dir) < (int)len ? 0 : -1;
+}
+
+static int
+on_pair(void *arg, const char *key, const char *value, char *err,
+    size_t errlen)
+{
+	ui_form *f = arg;
+
+	(void)err;
+	(void)errlen;
+	for (int i = 0; i < UI_NFIELDS; i++)
+		if (strcmp(key, field_key[i]) == 0 && i != UI_F_SCALES)
+			snprintf(f->val[i], sizeof f->val[i], "%s", value);
+	if (strcmp(key, "sweep_scales") == 0)
+		snprintf(f->val[UI_F_SCALES], sizeof f->val[0], "%s", value);
+	return 0;
+}
+
+/* The remembered values into f (a missing or bad file: none). */
+static void
+remembered(ui_form *f)
+{
+	char  path[4200], err[256];
+	char *text;
+
+	if (conf_path(path, sizeof path, 0) != 0 ||
+	    (text = kv_read(path, 65536, err, sizeof err)) == NULL)
+		return;
+	kv_parse(path, text, on_pair, f, err, sizeof err);
+	free(text);
+}
+
+static void
+remember(const ui_form *f)
+{
+	char path[4200], err[256], text[1024];
+	int  n = 0;
+
+	if (conf_path(path, sizeof path, 1) != 0)
+		return;
+	n += snprintf(text + n, sizeof text - (size_t)n, "# noisetop: the job "
+	    "form's last values\n");
+	for (int i = 0; i < UI_NFIELDS; i++)
+		if (i != UI_F_SCALES || f->kind == WORKER_JOB_SWEEP)
+			n += snprintf(text + n, sizeof text - (size_t)n,
+			    "%s = %s\n", i == UI_F_SCALES ? "sweep_scales" :
+			    field_key[i], f->val[i]);
+	if (n < (int)sizeof text)
+		file_write_atomic(path, text, (size_t)n, err, sizeof err);
+}
+
+static void
+list_scales(const float *s, int n, char *out, size_t len)
+{
+	size_t k = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < n && k + 1 < len; i++) {
+		char b[32];
+
+		k += (size_t)snprintf(out + k, len - k, "%s%s", i ? "," : "",
+		    kv_float(b, s[i]));
+	}
+}
+
+void
+ui_form_open(ui *u, int kind)
+{
+	ui_form     *f = &u->form;
+	train_config def;
+	const train_config *c = &u->o->cfg;
+	ui_form      cl;
+	char         b[32];
+
+	/* The command line's values, then the remembered ones, then the
+	 * flags that differ from their defaults again. */
+	train_config_default(&def);
+	memset(&cl, 0, sizeof cl);
+	if (u->o->nscales > 0)
+		list_scales(u->o->scales, u->o->nscales, cl.val[UI_F_SCALES],
+		    sizeof cl.val[0]);
+	else
+		list_scales(sweep_default_scales, 6, cl.val[UI_F_SCALES],
+		    sizeof cl.val[0]);
+	snprintf(cl.val[UI_F_EPOCHS], UI_FIELD_LEN, "%d", c->epochs);
+	snprintf(cl.val[UI_F_TRAIN], UI_FIELD_LEN, "%zu", u->ds->train.n);
+	snprintf(cl.val[UI_F_TEST], UI_FIELD_LEN, "%zu", u->ds->test.n);
+	snprintf(cl.val[UI_F_SEED], UI_FIELD_LEN, "%llu",
+	    (unsigned long long)c->seed);
+	snprintf(cl.val[UI_F_BATCH], UI_FIELD_LEN, "%d", c->batch);
+	snprintf(cl.val[UI_F_LR], UI_FIELD_LEN, "%s", kv_float(b, c->lr));
+	snprintf(cl.val[UI_F_SEEDS], UI_FIELD_LEN, "1");
+	snprintf(cl.val[UI_F_MODE], UI_FIELD_LEN, "%s",
+	    sweep_mode_name(SWEEP_FIXED));
+	snprintf(cl.val[UI_F_CORRUPT], UI_FIELD_LEN, "%s",
+	    corrupt_name(CORRUPT_GAUSSIAN));
+	*f = cl;
+	remembered(f);
+	if (u->o->nscales > 0)
+		memcpy(f->val[UI_F_SCALES], cl.val[UI_F_SCALES], UI_FIELD_LEN);
+	if (c->epochs != def.epochs)
+		memcpy(f->val[UI_F_EPOCHS], cl.val[UI_F_EPOCHS], UI_FIELD_LEN);
+	if (c->seed != def.seed)
+		memcpy(f->val[UI_F_SEED], cl.val[UI_F_SEED], UI_FIELD_LEN);
+	if (c->batch != def.batch)
+		memcpy(f->val[UI_F_BATCH], cl.val[UI_F_BATCH], UI_FIELD_LEN);
+	if (c->lr != def.lr)
+		memcpy(f->val[UI_F_LR], cl.val[UI_F_LR], UI_FIELD_LEN);
+	/* A remembered limit above the data loaded now is all of it. */
+	if (strtoull(f->val[UI_F_TRAIN], NULL, 10) > u->ds->train.n)
+		memcpy(f->val[UI_F_TRAIN], cl.val[UI_F_TRAIN], UI_FIELD_LEN);
+	if (strtoull(f->val[UI_F_TEST], NULL, 10) > u->ds->test.n)
+		memcpy(f->val[UI_F_TEST], cl.val[UI_F_TEST], UI_FIELD_LEN);
+	/* One model's scale is the preview's. */
+	if (kind != WORKER_JOB_SWEEP)
+		snprintf(f->val[UI_F_SCALES], UI_FIELD_LEN, "%s",
+		    kv_float(b, u->scale));
+	f->kind = kind;
+	f->cur = kind == WORKER_JOB_SWEEP ? UI_F_SCALES : UI_F_EPOCHS;
+	f->err[0] = '\0';
+	u->mode = UI_MODE_FORM;
+	/* Nothing measured on this machine yet: time a few steps. */
+	if (u->speed <= 0.0 && u->snap->st.probe_spe <= 0.0)
+		worker_probe(u->w, &u->o->cfg);
+}
+
+/* A whole number field within [lo, hi]; 0 or -1 with a message. */
+static int
+whole(const ui_form *f, int i, double lo, double hi, double *out, char *err,
+    size_t errlen)
+{
+	if (kv_num(field_label[i], f->val[i], lo, hi, out, err, errlen) != 0)
+		return -1;
+	if (*out != (double)(long long)*out) {
+		snprintf(err, errlen, "%s: a whole number please",
+		    field_label[i]);
+		return -1;
+	}
+	return 0;
+}
+
+/* The form's job: config, grid and limits.  0, or -1 with a message. */
+static int
+form_job(const ui *u, train_config *cfg, sweep_plan *p, size_t *trn,
+    size_t *ten, char *err, size_t errlen)
+{
+	const ui_form *f = &u->form;
+	float  scales[SWEEP_MAX_SCALES];
+	double d;
+	int    n;
+
+	*cfg = u->o->cfg;
+	if ((n = sweep_parse_scales(f->val[UI_F_SCALES], scales, err,
+	    errlen)) < 0)
+		return -1;
+	if (f->kind != WORKER_JOB_SWEEP && n != 1) {
+		snprintf(err, errlen, "one scale please (a sweep takes several)");
+		return -1;
+	}
+	if (f->kind == WORKER_JOB_COMPARE && scales[0] <= 0.0f) {
+		snprintf(err, errlen, "compare needs a scale above 0");
+		return -1;
+	}
+	sweep_plan_default(p, scales, n);
+	p->ntest = 0;  /* the matrix's columns: the rows' scales */
+	if (whole(f, UI_F_SEEDS, 1, SWEEP_MAX_SEEDS, &d, err, errlen) != 0)
+		return -1;
+	p->nseeds = (int)d;
+	if (sweep_parse_mode(f->val[UI_F_MODE], &p->mode, err, errlen) != 0)
+		return -1;
+	if ((p->ncorruptions = corrupt_parse_list(f->val[UI_F_CORRUPT],
+	    p->corruptions, SWEEP_MAX_CORRUPTIONS, err, errlen)) < 0)
+		return -1;
+	if (whole(f, UI_F_EPOCHS, 1, TRAIN_MAX_EPOCHS, &d, err, errlen) != 0)
+		return -1;
+	cfg->epochs = (int)d;
+	if (whole(f, UI_F_TRAIN, 1, (double)u->ds->train.n, &d, err,
+	    errlen) != 0)
+		return -1;
+	*trn = (size_t)d;
+	if (whole(f, UI_F_TEST, 1, (double)u->ds->test.n, &d, err,
+	    errlen) != 0)
+		return -1;
+	*ten = (size_t)d;
+	if (whole(f, UI_F_SEED, 0, 9007199254740992.0, &d, err, errlen) != 0)
+		return -1;
+	cfg->seed = (uint64_t)d;
+	if (whole(f, UI_F_BATCH, 1, TRAIN_MAX_BATCH, &d, err, errlen) != 0)
+		return -1;
+	cfg->batch = (int)d;
+	if (kv_num(field_label[UI_F_LR], f->val[UI_F_LR], 1e-9, TRAIN_MAX_LR,
+	    &d, err, errlen) != 0)
+		return -1;
+	cfg->lr = (float)d;
+	if (train_config_check(cfg, err, errlen) != 0)
+		return -1;
+	return f->kind == WORKER_JOB_SWEEP ? sweep_plan_check(p, err, errlen) :
+	    0;
+}
+
+double
+ui_form_estimate(const ui *u)
+{
+	train_config cfg;
+	sweep_plan   p;
+	int          rows;
+	size_t       trn, ten;
+	char         err[256];
+	double       spe = u->speed > 0.0 ? u->speed : u->snap->st.probe_spe;
+
+	if (spe <= 0.0 || form_job(u, &cfg, &p, &trn, &ten, err,
+	    sizeof err) != 0)
+		return -1.0;
+	rows = (u->form.kind == WORKER_JOB_SWEEP ? p.nscales :
+	    u->form.kind == WORKER_JOB_COMPARE ? 2 : 1) * p.nseeds *
+	    p.ncorruptions;
+	/* Per row: its epochs (training, then validation, a forward pass at
+	 * about a third of a training step per image), then the test set at
+	 * every test scale of the matrix. */
+	return spe * rows * (((double)trn + (double)ten / 3.0) * cfg.epochs +
+	    (double)ten / 3.0 * (p.ntest > 0 ? p.ntest : p.nscales));
+}
+
+static void
+start(ui *u)
+{
+	ui_form     *f = &u->form;
+	train_config cfg;
+	sweep_plan   p;
+	size_t       trn, ten;
+	char         msg[256];
+
+	if (form_job(u, &cfg, &p, &trn, &ten, f->err, sizeof f->err) != 0)
+		return;
+	if (worker_start_limited(u->w, f->kind, &cfg, &p, trn, ten, msg,
+	    sizeof msg) != 0) {
+		snprintf(f->err, sizeof f->err, "%s", msg);
+		return;
+	}
+	remember(f);
+	u->mode = UI_MODE_NORMAL;
+	u->sel_follow = 1;
+	if (f->kind == WORKER_JOB_SWEEP)
+		ui_say(u, "sweep of %d scales x %d seed%s started (%d epochs each,"
+		    " %zu/%zu images)", p.nscales, p.nseeds, p.nseeds == 1 ?
+		    "" : "s", cfg.epochs, trn, ten);
+	else
+		ui_say(u, "%s at scale %s started (%d epochs, %zu/%zu images)",
+		    worker_job_name(f->kind), f->val[UI_F_SCALES], cfg.epochs,
+		    trn, ten);
+}
+
+int
+ui_form_key(ui *u, int key)
+{
+	ui_form *f = &u->form;
+	size_t   len = strlen(f->val[f->cur]);
+
+	if (key == KEY_ESC || key == 7) {
+		u->mode = UI_MODE_NORMAL;
+		ui_say(u, "%s not started", worker_job_name(f->kind));
+	} else if (key == '\n' || key == '\r' || key == UI_KEY_ENTER)
+		start(u);
+	else if (key == UI_KEY_UP || key == UI_KEY_F(0))
+		f->cur = (f->cur + UI_NFIELDS - 1) % UI_NFIELDS;
+	else if (key == UI_KEY_DOWN || key == '\t')
+		f->cur = (f->cur + 1) % UI_NFIELDS;
+	else if ((key == UI_KEY_BACKSPACE || key == 127 || key == 8) && len > 0)
+		f->val[f->cur][len - 1] = '\0';
+	else if (key == 21)  /* Ctrl-U clears the field */
+		f->val[f->cur][0] = '\0';
+	else if (key < 0x7F && key > 0x20 && (strchr("0123456789.,-+",
+	    key) != NULL || (key >= 'a' && key <= 'z')) &&
+	    len + 1 < UI_FIELD_LEN) {
+		f->val[f->cur][len] = (char)key;
+		f->val[f->cur][len + 1] = '\0';
+	}
+	return UI_REDRAW;
+}
+
+void
+ui_draw_form(ui *u, const ui_layout *l)
+{
+	const ui_form *f = &u->form;
+	char   title[64], est[128], d[32];
+	double e = ui_form_estimate(u);
+	int    w = FORM_W < l->cols ? FORM_W : l->cols, h = UI_NFIELDS + 6;
+	int    y = (l->lines - h) / 2, x = (l->cols - w) / 2;
+	int    st = UI_PLAIN(UI_A_REVERSE);
+
+	snprintf(title, sizeof title, "New %s", worker_job_name(f->kind));
+	ui_frame(u, y, x, w, h, title);
+	for (int i = 0; i < UI_NFIELDS; i++) {
+		const char *label = i == UI_F_SCALES && f->kind !=
+		    WORKER_JOB_SWEEP ? (f->kind == WORKER_JOB_COMPARE ?
+		    "scale (vs 0)" : "scale") : field_label[i];
+
+		ui_putf(u, y + 1 + i, x + 2, 15, st, "%-14s", label);
+		ui_putf(u, y + 1 + i, x + 17, w - 19, i == f->cur ?
+		    UI_PLAIN(UI_A_BOLD) : st, "%s%s", f->val[i], i == f->cur ?
+		    "_" : "");
+	}
+	if (e >= 0.0) {
+		render_duration(e, d, sizeof d);
+		snprintf(est, sizeof est, "est. %s on this machine (%s)", d,
+		    u->speed > 0.0 ? "measured on the last job" :
+		    "a timed probe of a few steps");
+	} else
+		snprintf(est, sizeof est, u->speed > 0.0 ||
+		    u->snap->st.probe_spe > 0.0 ? "est. -" :
+		    "est. timing this machine...");
+	ui_put(u, y + UI_NFIELDS + 2, x + 2, w - 4, UI_PLAIN(UI_A_REVERSE |
+	    UI_A_BOLD), est);
+	if (f->err[0] != '\0')
+		ui_put(u, y + UI_NFIELDS + 3, x + 2, w - 4, UI_STYLE(UI_C_BAD,
+		    UI_A_REVERSE, UI_A_BOLD), f->err);
+	ui_put(u, y + UI_NFIELDS + 4, x + 2, w - 4, st,
+	    "Enter starts, Esc cancels, Up/Down/Tab move");
+}

@@ -1,0 +1,670 @@
+/*
+ * ui_keys: the dashboard's keys as one table.  Each row binds keys to an
+ * action and says when the action is useful, how the status line offers
+ * it and how the help overlay explains it; the dispatch, the hints and
+ * the help are all read from the table, so a new key is one new row.
+ * Actions return reaction flags (UI_REDRAW, UI_QUIT, ...) and the loop
+ * alone decides what to redraw (htop's Action.c).
+ */
+#include "ui/ui_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KEY_CTRL_L 12
+#define KEY_ESC 27
+#define HINT_SECONDS 2.0  /* how long "? for help" stays */
+
+/* The noise scales Up/Down step through. */
+static const float preview_steps[] = { 0.0f, 0.05f, 0.1f, 0.2f, 0.3f, 0.5f,
+	0.75f, 1.0f, 1.5f, 2.0f, 3.0f, 4.0f };
+#define NSTEPS ((int)(sizeof preview_steps / sizeof preview_steps[0]))
+
+/* ------------------------------------------------------------ actions */
+
+static void
+move_to(ui *u, long long i)
+{
+	size_t n = ui_cur_split(u)->n;
+
+	if (n == 0)
+		return;
+	if (i < 0)
+		i = 0;
+	if ((size_t)i >= n)
+		i = (long long)n - 1;
+	u->index[u->split] = (size_t)i;
+}
+
+/* Step through misclassified test images: dir +1/-1, count steps. */
+static void
+step_miss(ui *u, int dir, int count)
+{
+	size_t    n = u->snap->test_n;
+	long long i = (long long)u->index[1];
+
+	while (count-- > 0) {
+		long long j = i + dir;
+
+		while (j >= 0 && (size_t)j < n && !ui_is_miss(u, (size_t)j))
+			j += dir;
+		if (j < 0 || (size_t)j >= n)
+			break;
+		i = j;
+	}
+	u->index[1] = (size_t)i;
+}
+
+/* arg: signed steps (+-1, +-10). */
+static int
+act_step(ui *u, int arg, int key)
+{
+	int dir = arg < 0 ? -1 : 1, count = arg < 0 ? -arg : arg;
+
+	(void)key;
+	if (u->misc_only)
+		step_miss(u, dir, count);
+	else
+		move_to(u, (long long)u->index[u->split] + (long long)arg);
+	return UI_REDRAW;
+}
+
+/* arg: -1 first, +1 last. */
+static int
+act_end(ui *u, int arg, int key)
+{
+	(void)key;
+	if (u->misc_only) {
+		u->index[1] = arg < 0 || u->snap->test_n == 0 ? 0 :
+		    u->snap->test_n - 1;
+		if (!ui_is_miss(u, u->index[1]))
+			step_miss(u, -arg, 1);
+	} else
+		move_to(u, arg < 0 ? 0 : (long long)ui_cur_split(u)->n - 1);
+	return UI_REDRAW;
+}
+
+static int
+act_goto(ui *u, int arg, int key)
+{
+	(void)arg;
+	(void)key;
+	u->mode = UI_MODE_GOTO;
+	u->prompt[0] = '\0';
+	return UI_REDRAW;
+}
+
+/* The next image with the key's label. */
+static int
+act_label(ui *u, int arg, int key)
+{
+	const dataset_split *sp = ui_cur_split(u);
+	size_t i = u->index[u->split];
+	int    label = key - '0';
+
+	(void)arg;
+	for (size_t k = 1; k <= sp->n; k++) {
+		size_t j = (i + k) % sp->n;
+
+		if (sp->label[j] == label && (!u->misc_only ||
+		    ui_is_miss(u, j))) {
+			u->index[u->split] = j;
+			return UI_REDRAW;
+		}
+	}
+	ui_say(u, "no %s image with label %d", u->misc_only ?
+	    "misclassified" : u->split ? "test" : "train", label);
+	return UI_REDRAW;
+}
+
+static int
+act_split(ui *u, int arg, int key)
+{
+	(void)arg;
+	(void)key;
+	if (u->misc_only) {
+		u->misc_only = 0;
+		ui_say(u, "browsing all images");
+	}
+	u->split = !u->split;
+	return UI_REDRAW;
+}
+
+/* arg: +1 up the preview steps, -1 down. */
+static int
+act_scale(ui *u, int arg, int key)
+{
+	int k;
+
+	(void)key;
+	if (arg > 0) {
+		for (k = 0; k < NSTEPS; k++)
+			if (preview_steps[k] > u->scale + 1e-6f)
+				break;
+		if (k < NSTEPS)
+			u->scale = preview_steps[k];
+	} else {
+		for (k = NSTEPS - 1; k >= 0; k--)
+			if (preview_steps[k] < u->scale - 1e-6f)
+				break;
+		if (k >= 0)
+			u->scale = preview_steps[k];
+	}
+	/* The selection follows the preview scale again. */
+	u->sel_follow = 1;
+	ui_sync_selection(u);
+	return UI_REDRAW;
+}
+
+/* arg: the worker_job whose form opens (Enter there starts it). */
+static int
+act_start(ui *u, int arg, int key)
+{
+	(void)key;
+	ui_form_open(u, arg);
+	return UI_REDRAW;
+}
+
+/* Continue the run on screen when it can be, else the newest interrupted
+ * one; the worker reports the outcome. */
+static int
+act_resume(ui *u, int arg, int key)
+{
+	const worker_status *s = &u->snap->st;
+	char msg[512];
+
+	(void)arg;
+	(void)key;
+	worker_resume(u->w, s->state == WORKER_LOADED && s->run_resumable ?
+	    s->run_id : NULL, msg, sizeof msg);
+	ui_say(u, "%s", msg);
+	return UI_REDRAW;
+}
+
+static int
+act_cancel(ui *u, int arg, int key)
+{
+	(void)arg;
+	(void)key;
+	if (worker_busy(u->w))
+		worker_cancel(u->w);
+	else
+		ui_say(u, "no job is running");
+	return UI_REDRAW;
+}
+
+static int
+act_pause(ui *u, int arg, int key)
+{
+	(void)arg;
+	(void)key;
+	if (worker_busy(u->w))
+		worker_toggle_pause(u->w);
+	else
+		ui_say(u, "no job is running");
+	return UI_REDRAW;
+}
+
+static int
+act_export(ui *u, int arg, int key)
+{
+	(void)arg;
+	(void)key;
+	return ui_export(u);
+}
+
+static int
+act_misses(ui *u, int arg, int key)
+{
+	char sc[32];
+
+	(void)arg;
+	(void)key;
+	if (u->misc_only) {
+		u->misc_only = 0;
+		ui_say(u, "browsing all images");
+		return UI_REDRAW;
+	}
+	if (u->snap->test_pred == NULL) {
+		ui_say(u, "no model yet: t trains one, then m shows its misses");
+		return UI_REDRAW;
+	}
+	if (ui_count_misses(u, 0, NULL) == 0) {
+		ui_say(u, "the model classifies every test image correctly");
+		return UI_REDRAW;
+	}
+	/* In the matrix, a chosen off-diagonal cell narrows the misses to
+	 * that (true, predicted) pair. */
+	u->pair = u->view == UI_VIEW_CONFUSION && u->cell >= 0 &&
+	    u->cell / 10 != u->cell % 10 ? u->cell : -1;
+	if (ui_count_misses(u, 0, NULL) == 0) {
+		ui_say(u, "no test image is true %d predicted %d", u->cell / 10,
+		    u->cell % 10);
+		u->pair = -1;
+		return UI_REDRAW;
+	}
+	u->misc_only = 1;
+	u->split = 1;
+	if (u->view == UI_VIEW_CONFUSION)  /* the images need the screen */
+		u->view = UI_VIEW_CURVES;
+	u->scale = u->snap->st.model_scale;
+	if (!ui_is_miss(u, u->index[1])) {
+		step_miss(u, 1, 1);
+		if (!ui_is_miss(u, u->index[1]))
+			step_miss(u, -1, 1);
+	}
+	if (u->pair >= 0)
+		ui_say(u, "test images of %d taken for %d at scale %s (m: all "
+		    "images)", u->pair / 10, u->pair % 10, ui_fmt_scale(u->scale,
+		    sc, sizeof sc));
+	else
+		ui_say(u, "misclassified test images at the model's scale %s "
+		    "(m: all images)", ui_fmt_scale(u->scale, sc, sizeof sc));
+	return UI_REDRAW;
+}
+
+/* The matrix's cells in order of count, off the diagonal (the worst
+ * confusions first); arg steps through them. */
+static int
+step_cell(ui *u, int arg)
+{
+	long counts[100];
+	int  order[100], n = 0, at = -1;
+
+	if (!ui_confusion(u, counts))
+		return UI_REDRAW;
+	for (int c = 0; c < 100; c++)
+		if (c / 10 != c % 10 && counts[c] > 0)
+			order[n++] = c;
+	for (int i = 1; i < n; i++)  /* insertion sort, stable */
+		for (int j = i; j > 0 && counts[order[j]] > counts[order[j - 1]];
+		    j--) {
+			int t = order[j];
+
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (int i = 0; i < n; i++)
+		if (order[i] == u->cell)
+			at = i;
+	if (n == 0) {
+		ui_say(u, "no confusions: every test image is right");
+		return UI_REDRAW;
+	}
+	at = at < 0 ? 0 : (at + arg + n) % n;
+	u->cell = order[at];
+	return UI_REDRAW;
+}
+
+/* arg: -1 up a row (k), +1 down (j). */
+static int
+act_select(ui *u, int arg, int key)
+{
+	const sweep_table *t = &u->snap->table;
+
+	(void)key;
+	if (u->view == UI_VIEW_CONFUSION)
+		return step_cell(u, arg);
+	if (t->n == 0 || u->snap->st.state == WORKER_IDLE) {
+		ui_say(u, "no results to select yet: s sweeps, o opens a run");
+		return UI_REDRAW;
+	}
+	u->sel_follow = 0;
+	u->sel = u->sel < 0 ? 0 : u->sel + arg;
+	if (u->sel < 0)
+		u->sel = 0;
+	if (u->sel >= t->n)
+		u->sel = t->n - 1;
+	ui_sync_selection(u);
+	return UI_REDRAW;
+}
+
+static int
+act_view(ui *u, int arg, int key)
+{
+	(void)arg;
+	(void)key;
+	u->view = (u->view + 1) % UI_NVIEWS;
+	/* The train x test matrix needs a grid with several test scales. */
+	if (u->view == UI_VIEW_GRID && u->snap->table.plan.ntest < 2)
+		u->view = UI_VIEW_CURVES;
+	if (u->view == UI_VIEW_CONFUSION && u->cell < 0)
+		step_cell(u, 0);
+	return UI_REDRAW;
+}
+
+static int
+act_runs(ui *u, int arg, int key)
+{
+	(void)arg;
+	(void)key;
+	ui_runs_open(u);
+	return UI_REDRAW;
+}
+
+/* A click selects what is under it (ui_click). */
+static int
+act_click(ui *u, int arg, int key)
+{
+	int y, x;
+
+	(void)arg;
+	(void)key;
+	ui_term_mouse(&y, &x);
+	return ui_click(u, y, x);
+}
+
+/* The wheel: over the chart it moves the selection, elsewhere it browses
+ * the samples. arg: -1 up, +1 down. */
+static int
+act_wheel(ui *u, int arg, int key)
+{
+	int y, x;
+
+	ui_term_mouse(&y, &x);
+	if (ui_hit_test(&u->hit_sweep, y, x) || ui_hit_test(&u->hit_matrix, y,
+	    x))
+		return act_select(u, arg, key);
+	return act_step(u, arg, key);
+}
+
+static int
+act_redraw(ui *u, int arg, int key)
+{
+	(void)u;
+	(void)arg;
+	(void)key;
+	return UI_REPAINT | UI_REDRAW;
+}
+
+static int
+act_help(ui *u, int arg, int key)
+{
+	(void)arg;
+	(void)key;
+	u->help = 1;
+	return UI_REDRAW;
+}
+
+/* Quit at once when idle; while a job runs, ask first. */
+static int
+act_quit(ui *u, int arg, int key)
+{
+	(void)arg;
+	(void)key;
+	if (!worker_busy(u->w))
+		return UI_QUIT;
+	u->mode = UI_MODE_CONFIRM_QUIT;
+	return UI_REDRAW;
+}
+
+/* ------------------------------------------------- when keys are useful */
+
+static int
+when_idle(const ui *u)
+{
+	return u->snap->st.state != WORKER_RUNNING;
+}
+
+static int
+when_running(const ui *u)
+{
+	return u->snap->st.state == WORKER_RUNNING;
+}
+
+static int
+when_results(const ui *u)
+{
+	return u->snap->st.state != WORKER_IDLE && u->snap->table.n > 0;
+}
+
+static int
+when_model(const ui *u)
+{
+	return u->snap->test_pred != NULL;
+}
+
+/* -------------------------------------------------------------- table */
+
+typedef struct {
+	int         keys[4];      /* the keys, 0-terminated */
+	int         first, last;  /* and a range of keys (0, 0: none) */
+	int         arg;          /* passed to act */
+	int       (*act)(ui *u, int arg, int key);
+	int       (*when)(const ui *u);  /* useful now; NULL: always */
+	const char *hint;         /* on the status line when useful */
+	const char *name;         /* the help's key column; NULL: the
+	                             row above explains this one too */
+	const char *help;
+} ui_binding;
+
+static const ui_binding bindings[] = {
+	{ { UI_KEY_LEFT, 'h' }, 0, 0, -1, act_step, NULL, NULL,
+	  "Left/Right", "prev / next sample (h l)" },
+	{ { UI_KEY_RIGHT, 'l' }, 0, 0, 1, act_step, NULL, NULL, NULL, NULL },
+	{ { UI_KEY_PGUP }, 0, 0, -10, act_step, NULL, NULL,
+	  "PgUp/PgDn", "10 back / forward" },
+	{ { UI_KEY_PGDN }, 0, 0, 10, act_step, NULL, NULL, NULL, NULL },
+	{ { UI_KEY_HOME }, 0, 0, -1, act_end, NULL, NULL,
+	  "Home/End", "first / last sample" },
+	{ { UI_KEY_END }, 0, 0, 1, act_end, NULL, NULL, NULL, NULL },
+	{ { 'g' }, 0, 0, 0, act_goto, NULL, NULL, "g", "go to an index" },
+	{ { 0 }, '0', '9', 0, act_label, NULL, NULL,
+	  "0-9", "next sample of that label" },
+	{ { '\t' }, 0, 0, 0, act_split, NULL, NULL, "Tab",
+	  "train / test split" },
+	{ { UI_KEY_UP, '+', '=' }, 0, 0, 1, act_scale, NULL, NULL,
+	  "Up/Down", "preview noise scale (+ -)" },
+	{ { UI_KEY_DOWN, '-', '_' }, 0, 0, -1, act_scale, NULL, NULL, NULL,
+	  NULL },
+	{ { 'j' }, 0, 0, 1, act_select, when_results, "j/k:select",
+	  "j/k", "select row (matrix: cell)" },
+	{ { 'k' }, 0, 0, -1, act_select, NULL, NULL, NULL, NULL },
+	{ { 'v' }, 0, 0, 0, act_view, when_results, "v:view",
+	  "v", "curves/epochs/matrices" },
+	{ { 't' }, 0, 0, WORKER_JOB_TRAIN, act_start, when_idle, "t:train",
+	  "t", "train one model (a form)" },
+	{ { 'c' }, 0, 0, WORKER_JOB_COMPARE, act_start, when_idle,
+	  "c:compare", "c", "compare clean vs noisy" },
+	{ { 's' }, 0, 0, WORKER_JOB_SWEEP, act_start, when_idle, "s:sweep",
+	  "s", "sweep noise scales" },
+	{ { 'o' }, 0, 0, 0, act_runs, when_idle, "o:runs",
+	  "o", "runs: load, resume, delete" },
+	{ { 'r' }, 0, 0, 0, act_resume, when_idle, "r:resume",
+	  "r", "resume the interrupted run" },
+	{ { 'x' }, 0, 0, 0, act_cancel, when_running, "x:cancel",
+	  "x", "cancel the running job" },
+	{ { 'p' }, 0, 0, 0, act_pause, when_running, "p:pause",
+	  "p", "pause / resume the job" },
+	{ { 'e' }, 0, 0, 0, act_export, when_results, "e:export",
+	  "e", "export into the run's dir" },
+	{ { 'm' }, 0, 0, 0, act_misses, when_model, "m:misses",
+	  "m", "misclassified (or a cell)" },
+	{ { UI_KEY_CLICK }, 0, 0, 0, act_click, NULL, NULL,
+	  "mouse", "click selects, wheel moves" },
+	{ { UI_KEY_WHEEL_UP }, 0, 0, -1, act_wheel, NULL, NULL, NULL, NULL },
+	{ { UI_KEY_WHEEL_DOWN }, 0, 0, 1, act_wheel, NULL, NULL, NULL, NULL },
+	{ { KEY_CTRL_L }, 0, 0, 0, act_redraw, NULL, NULL,
+	  "Ctrl-L", "redraw" },
+	{ { '?', UI_KEY_F(1) }, 0, 0, 0, act_help, NULL, "F1:help",
+	  "? F1", "this help" },
+	{ { 'q', 'Q' }, 0, 0, 0, act_quit, NULL, "q:quit",
+	  "q", "quit (asks if a job runs)" },
+	/* htop's quit key: one row is all a new key takes. */
+	{ { UI_KEY_F(10) }, 0, 0, 0, act_quit, NULL, NULL,
+	  "F10", "quit, as in htop" },
+};
+#define NBINDINGS ((int)(sizeof bindings / sizeof bindings[0]))
+
+static const ui_binding *
+binding_of(int key)
+{
+	for (int i = 0; i < NBINDINGS; i++) {
+		const ui_binding *b = &bindings[i];
+
+		if (b->last != 0 && key >= b->first && key <= b->last)
+			return b;
+		for (int k = 0; k < 4 && b->keys[k] != 0; k++)
+			if (b->keys[k] == key)
+				return b;
+	}
+	return NULL;
+}
+
+/* ----------------------------------------------------------- dispatch */
+
+/* The index prompt of g: digits, Backspace, Enter, Esc. */
+static int
+key_goto(ui *u, int ch)
+{
+	size_t len = strlen(u->prompt);
+
+	if (ch >= '0' && ch <= '9' && len + 1 < sizeof u->prompt) {
+		u->prompt[len] = (char)ch;
+		u->prompt[len + 1] = '\0';
+	} else if ((ch == UI_KEY_BACKSPACE || ch == 127 || ch == 8) &&
+	    len > 0)
+		u->prompt[len - 1] = '\0';
+	else if (ch == '\n' || ch == '\r' || ch == UI_KEY_ENTER) {
+		if (len > 0) {
+			u->misc_only = 0;
+			move_to(u, atoll(u->prompt));
+		}
+		u->mode = UI_MODE_NORMAL;
+	} else if (ch == KEY_ESC || ch == 7)
+		u->mode = UI_MODE_NORMAL;
+	return UI_REDRAW;
+}
+
+int
+ui_key(ui *u, int key)
+{
+	const ui_binding *b;
+
+	if (key == UI_KEY_RESIZE)
+		return UI_REDRAW;
+	if (key == KEY_CTRL_L)  /* in every mode */
+		return act_redraw(u, 0, key);
+	if (u->help) {
+		u->help = 0;
+		return UI_REDRAW;
+	}
+	if (u->mode == UI_MODE_GOTO)
+		return key_goto(u, key);
+	if (u->mode == UI_MODE_FORM)
+		return ui_form_key(u, key);
+	if (u->mode == UI_MODE_RUNS || u->mode == UI_MODE_CONFIRM_DELETE)
+		return ui_runs_key(u, key);
+	if (u->mode == UI_MODE_CONFIRM_QUIT) {
+		u->mode = UI_MODE_NORMAL;
+		return key == 'y' || key == 'Y' || key == 'q' ? UI_QUIT :
+		    UI_REDRAW;
+	}
+	if ((b = binding_of(key)) != NULL)
+		return b->act(u, b->arg, key);
+	ui_say_for(u, HINT_SECONDS, "? for help");
+	return UI_REDRAW;
+}
+
+void
+ui_key_hints(const ui *u, int cols, char *buf, size_t len)
+{
+	const char *always = "F1:help q:quit";  /* htop keeps these */
+	size_t n = 0;
+	int    budget = cols - (int)strlen(always) - 1;
+
+	buf[0] = '\0';
+	for (int i = 0; i < NBINDINGS; i++) {
+		const ui_binding *b = &bindings[i];
+		size_t            hl;
+
+		if (b->hint == NULL || (b->when != NULL && !b->when(u)) ||
+		    strstr(always, b->hint) != NULL)
+			continue;
+		/* A hint that does not fit is left out, not cut. */
+		hl = strlen(b->hint) + (n > 0);
+		if ((int)(n + hl) > budget || n + hl + 1 > len)
+			continue;
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", n > 0 ? " " : "",
+		    b->hint);
+	}
+	if ((int)(n + strlen(always) + 1) <= cols && n + strlen(always) + 2 <=
+	    len)
+		snprintf(buf + n, len - n, "%s%s", n > 0 ? " " : "", always);
+}
+
+int
+ui_key_help(int i, char *buf, size_t len)
+{
+	int line = 0;
+
+	for (int k = 0; k < NBINDINGS; k++) {
+		if (bindings[k].name == NULL)
+			continue;
+		if (line++ == i) {
+			snprintf(buf, len, "%-10s %s", bindings[k].name,
+			    bindings[k].help);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* -------------------------------------------------------------- mouse */
+
+int
+ui_hit_test(const ui_hit *h, int y, int x)
+{
+	return h->w > 0 && y >= h->y && y < h->y + h->h && x >= h->x &&
+	    x < h->x + h->w;
+}
+
+int
+ui_click(ui *u, int y, int x)
+{
+	if (ui_hit_test(&u->hit_matrix, y, x)) {
+		const chart_cells *c = &u->matrix_cells;
+		int r = y - u->hit_matrix.y - c->y0;
+		int k = (x - u->hit_matrix.x - c->x0) / (c->cw > 0 ? c->cw : 1);
+
+		if (r >= 0 && r < 10 && k >= 0 && k < 10 &&
+		    x - u->hit_matrix.x >= c->x0)
+			u->cell = r * 10 + k;
+		return UI_REDRAW;
+	}
+	if (ui_hit_test(&u->hit_sweep, y, x)) {
+		const sweep_table *t = &u->snap->table;
+		int c = u->sel >= 0 && u->sel < t->n ?
+		    t->rows[u->sel].corruption_index : 0;
+
+		/* A group is a training scale: its first seed's row. */
+		for (int j = SWEEP_MAX_SCALES - 1; j >= 0; j--)
+			if (u->sweep_row_y[j] >= 0 && y >= u->sweep_row_y[j]) {
+				int i = sweep_row_index(t, c, j, 0);
+
+				if (i >= 0) {
+					u->sel = i;
+					u->sel_follow = 0;
+					ui_sync_selection(u);
+				}
+				break;
+			}
+		return UI_REDRAW;
+	}
+	if (ui_hit_test(&u->hit_ladder, y, x)) {
+		for (int k = 0; k < u->ladder_n; k++)
+			if (x - u->hit_ladder.x >= u->ladder_x[k] &&
+			    x - u->hit_ladder.x < u->ladder_x[k] + u->ladder_w) {
+				u->scale = u->snap->table.n > 0 ?
+				    u->snap->table.rows[u->ladder_row[k]].scale :
+				    u->scale;
+				u->sel_follow = 1;
+				ui_sync_selection(u);
+			}
+		return UI_REDRAW;
+	}
+	if (ui_hit_test(&u->hit_samples, y, x))
+		return ui_key(u, UI_KEY_RIGHT);
+	return UI_OK;
+}

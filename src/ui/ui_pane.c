@@ -1,0 +1,324 @@
+/*
+ * ui_pane: where every pane sits (one layout function) and what each
+ * draws inside its rectangle, from the UI's copy of the snapshot.  The
+ * panes draw through the terminal layer's primitives and know nothing of
+ * curses or of where they are placed.
+ */
+#include "ui/ui_priv.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "data/corrupt.h"
+
+#define HEAD_BOLD UI_STYLE(UI_C_HEAD, UI_A_BOLD, UI_A_BOLD)
+
+/* Below this the ladder is left out; above the other, digits double. */
+#define LADDER_COLS 120
+#define LADDER_ROWS (2 + UI_DIGIT_ROWS + 2)  /* rule, digits, captions */
+#define ZOOM_COLS 150
+#define ZOOM_LINES 72
+#define PANES_MIN 14  /* lines the result panes keep before a ladder */
+
+void
+ui_layout_compute(ui_layout *l, int cols, int lines, int tall)
+{
+	int top, hb, tw = cols / 2;
+
+	memset(l, 0, sizeof *l);
+	l->cols = cols;
+	l->lines = lines;
+	l->too_small = cols < UI_MIN_COLS || lines < UI_MIN_LINES;
+	l->zoom = cols >= ZOOM_COLS && lines >= ZOOM_LINES ? 2 : 1;
+	l->title = (ui_rect){ 0, 0, cols, 1 };
+	l->status = (ui_rect){ lines - 1, 0, cols, 1 };
+	if (tall) {
+		/* A view that needs the height (the matrix on a small
+		 * terminal): the training pane takes the whole screen. */
+		l->training = (ui_rect){ 1, 0, cols, lines - 2 };
+		return;
+	}
+	/* title, samples' rule, digits */
+	top = 2 + UI_DIGIT_ROWS * l->zoom;
+	l->samples = (ui_rect){ 1, 0, cols, 1 + UI_DIGIT_ROWS * l->zoom };
+	if (cols >= LADDER_COLS && lines - 1 - top - LADDER_ROWS >= PANES_MIN) {
+		l->ladder = (ui_rect){ top, 0, cols, LADDER_ROWS };
+		top += LADDER_ROWS;
+	}
+	hb = lines - 1 - top;      /* rows between samples and status */
+	l->training = (ui_rect){ top, 0, tw, hb };
+	l->divider = (ui_rect){ top, tw, 1, hb };
+	l->sweep = (ui_rect){ top, tw + 1, cols - tw - 1, hb };
+}
+
+/* ------------------------------------------------------------ samples */
+
+/* The kept model as "model @ 0.5" and its run, in the info column. */
+static void
+draw_model(ui *u, int y, int x, int w)
+{
+	const worker_status *st = &u->snap->st;
+	const char *rid = st->model_run[0] ? st->model_run : "(not saved)";
+	const char *dash = strchr(rid, '-');
+	char        sc[32];
+
+	ui_putf(u, y, x, w, UI_PLAIN(0), "model %s @ %s", w >= 36 ? rid :
+	    worker_job_name(st->model_job), ui_fmt_scale(st->model_scale, sc,
+	    sizeof sc));
+	/* The run's id when narrow: whole, or from its time on (never
+	 * a number cut). */
+	if (w < 36)
+		ui_put(u, y + 1, x, w, UI_PLAIN(UI_A_DIM), ui_cells(rid) <= w ||
+		    dash == NULL ? rid : dash + 1);
+}
+
+static void
+draw_samples(ui *u, ui_rect r, int zoom)
+{
+	const dataset_split *sp = ui_cur_split(u);
+	const worker_status *st = &u->snap->st;
+	size_t i = u->index[u->split];
+	char   s1[32], buf[256];
+	int    side = DATASET_SIDE * zoom, x = r.x, nx = x + side + 3;
+	int    ix = x + 2 * side + 5, iw = r.w - (2 * side + 5),
+	       yy = r.y + 1;
+
+	ui_rule(u, r.y, x, r.w, NULL);
+	ui_putf(u, r.y, x + 1, 30, HEAD_BOLD, " Samples: original ");
+	/* The noise of the selected row's corruption (Gaussian noise
+	 * beyond that family's range). */
+	ui_putf(u, r.y, nx, side + 2, HEAD_BOLD, " %s, scale %s ",
+	    u->img_family == CORRUPT_GAUSSIAN ? "noisy" :
+	    u->img_family == CORRUPT_NFAMILY ? "noisy (gaussian)" :
+	    corrupt_name((corrupt_family)u->img_family),
+	    ui_fmt_scale(u->scale, s1, sizeof s1));
+	u->hit_samples = (ui_hit){ yy, x, 2 * side + 4, UI_DIGIT_ROWS * zoom };
+	if (!u->img_valid) {
+		ui_putf(u, yy, x + 1, r.w - 2, UI_PLAIN(0), "no %s images "
+		    "loaded", u->split ? "test" : "train");
+		return;
+	}
+	if (zoom > 1) {
+		static float big[CHART_ZOOM_MAX_SIDE * CHART_ZOOM_MAX_SIDE];
+
+		chart_zoom(u->clean, DATASET_SIDE, zoom, big);
+		ui_image(u, big, side, yy, x + 1);
+		chart_zoom(u->noisy, DATASET_SIDE, zoom, big);
+		ui_image(u, big, side, yy, nx);
+	} else {
+		ui_digit(u, u->clean, yy, x + 1);
+		ui_digit(u, u->noisy, yy, nx);
+	}
+
+	ui_putf(u, yy, ix, iw, UI_PLAIN(UI_A_BOLD), "%s #%zu",
+	    u->split ? "test" : "train", i);
+	ui_putf(u, yy + 1, ix, iw, UI_PLAIN(UI_A_DIM), "of %zu", sp->n);
+	/* Fashion-MNIST and the like name their classes. */
+	if (u->ds->class_name[sp->label[i]] != NULL)
+		ui_putf(u, yy + 2, ix, iw, UI_PLAIN(0), "label  %d %s",
+		    sp->label[i], u->ds->class_name[sp->label[i]]);
+	else
+		ui_putf(u, yy + 2, ix, iw, UI_PLAIN(0), "label  %d",
+		    sp->label[i]);
+	ui_putf(u, yy + 3, ix, iw, UI_PLAIN(0), "noise  %s",
+	    ui_fmt_scale(u->scale, s1, sizeof s1));
+	if (!st->have_model) {
+		ui_put(u, yy + 5, ix, iw, UI_PLAIN(UI_A_DIM), "no model yet:");
+		ui_put(u, yy + 6, ix, iw, UI_PLAIN(UI_A_DIM), "t trains one");
+	} else {
+		draw_model(u, yy + 4, ix, iw);
+		if (st->probs_valid && st->probs_split == u->img_split &&
+		    st->probs_index == u->img_index &&
+		    st->probs_scale == u->img_scale) {
+			int arg = 0;
+
+			for (int c = 1; c < WORKER_NCLASS; c++)
+				if (st->probs[c] > st->probs[arg])
+					arg = c;
+			ui_putf(u, yy + 6, ix, iw, arg == sp->label[i] ?
+			    UI_STYLE(UI_C_GOOD, UI_A_BOLD, 0) :
+			    UI_STYLE(UI_C_BAD, UI_A_REVERSE, UI_A_BOLD),
+			    "pred %d %5.1f%% %s", arg, st->probs[arg] * 100.0,
+			    arg == sp->label[i] ? "ok" : "MISS");
+			render_probs(st->probs, WORKER_NCLASS, u->cs, buf,
+			    sizeof buf);
+			ui_put(u, yy + 7, ix + 7, iw - 7,
+			    UI_STYLE(UI_C_VAL, 0, 0), buf);
+			ui_put(u, yy + 8, ix + 7, iw - 7, UI_PLAIN(UI_A_DIM),
+			    "0123456789");
+		} else
+			ui_put(u, yy + 6, ix, iw, UI_PLAIN(UI_A_DIM),
+			    "pred ...");
+		ui_putf(u, yy + 10, ix, iw, UI_PLAIN(UI_A_DIM),
+		    "test acc %.2f%%", st->model_acc * 100.0);
+	}
+	if (u->misc_only) {
+		size_t pos, n = ui_count_misses(u, u->index[1], &pos);
+
+		if (u->pair >= 0)
+			ui_putf(u, yy + 12, ix, iw, UI_STYLE(UI_C_BAD, UI_A_BOLD,
+			    UI_A_BOLD), "true %d as %d", u->pair / 10,
+			    u->pair % 10);
+		else
+			ui_put(u, yy + 12, ix, iw, UI_STYLE(UI_C_BAD, UI_A_BOLD,
+			    UI_A_BOLD), "misclassified");
+		ui_putf(u, yy + 13, ix, iw, UI_PLAIN(0), "%zu of %zu", pos + 1,
+		    n);
+	}
+}
+
+/* ----------------------------------------------------- title, status */
+
+static void
+draw_title(ui *u, ui_rect r)
+{
+	const worker_status *s = &u->snap->st;
+	char right[128], left[4400];
+	int  a = UI_STYLE(UI_C_TITLE, UI_A_REVERSE, 0);
+	int  ab = UI_STYLE(UI_C_TITLE, UI_A_REVERSE, UI_A_BOLD);
+	int  rw;
+
+	ui_fill(u, r.y, r.x, r.w, a);
+	if (s->state == WORKER_RUNNING)
+		snprintf(right, sizeof right, "%s %s %d/%d ", s->paused ?
+		    "PAUSED" : s->cancelling ? "stopping" : "training",
+		    worker_job_name(s->job), u->snap->table.current + 1,
+		    u->snap->table.n);
+	else
+		snprintf(right, sizeof right, "%s ", s->state == WORKER_IDLE ?
+		    "idle" : s->state == WORKER_LOADED ? "idle, run loaded" :
+		    s->state == WORKER_DONE ? "done" :
+		    s->state == WORKER_CANCELLED ? "cancelled" : "failed");
+	/* The data's full source when it fits, else its name: the sizes
+	 * are never cut. */
+	for (int k = 0; k < 2; k++) {
+		snprintf(left, sizeof left, " noisetop %s %s  train %zu  test %zu",
+		    u->cs == RENDER_UTF8 ? "│" : "|", k ? u->ds->name :
+		    u->ds->source, u->ds->train.n, u->ds->test.n);
+		if (ui_cells(left) + ui_cells(right) + 1 <= r.w)
+			break;
+	}
+	rw = ui_cells(right);
+	ui_put(u, r.y, r.x, r.w - rw - 1, ab, left);
+	ui_put(u, r.y, r.x + r.w - rw, rw, ab, right);
+}
+
+static void
+draw_status(ui *u, ui_rect r)
+{
+	const dataset_split *sp = ui_cur_split(u);
+	char keys[512];
+
+	if (u->mode == UI_MODE_GOTO)
+		ui_putf(u, r.y, r.x, r.w, UI_PLAIN(UI_A_BOLD), "go to %s index "
+		    "(0-%zu, Enter, Esc): %s_", u->split ? "test" : "train",
+		    sp->n ? sp->n - 1 : 0, u->prompt);
+	else if (u->mode == UI_MODE_CONFIRM_DELETE)
+		ui_putf(u, r.y, r.x, r.w, UI_STYLE(UI_C_BAD, UI_A_REVERSE,
+		    UI_A_BOLD), "delete run %s and its files? (y/n)",
+		    u->runs_cur < u->nruns ? u->runs[u->runs_cur].id : "?");
+	else if (u->mode == UI_MODE_FORM)
+		ui_put(u, r.y, r.x, r.w, UI_PLAIN(UI_A_DIM), "Up/Down/Tab field"
+		    "  type to edit  Enter start  Esc cancel");
+	else if (u->mode == UI_MODE_RUNS && !(u->status[0] != '\0' &&
+	    clock_now() < u->status_until))
+		ui_put(u, r.y, r.x, r.w, UI_PLAIN(UI_A_DIM), "j/k move  Enter "
+		    "load  r resume  d delete  Space mark (2 overlay)  Esc "
+		    "close");
+	else if (u->mode == UI_MODE_CONFIRM_QUIT)
+		ui_put(u, r.y, r.x, r.w, UI_STYLE(UI_C_BAD, UI_A_REVERSE,
+		    UI_A_BOLD), "a job is running: quit and cancel it? (y/n; "
+		    "r resumes it next time)");
+	else if (u->status[0] != '\0' && clock_now() < u->status_until)
+		ui_put(u, r.y, r.x, r.w, UI_PLAIN(UI_A_BOLD), u->status);
+	else {
+		ui_key_hints(u, r.w, keys, sizeof keys);
+		ui_put(u, r.y, r.x, r.w, UI_PLAIN(UI_A_DIM), keys);
+	}
+}
+
+/* The help overlay, from the key table, framed and centred: one column
+ * when it fits the height, else two. */
+static void
+draw_help(ui *u, const ui_layout *l)
+{
+	char line[128];
+	int  n = 0, cols = 1, cw = 58, rows, w, h, y, x0;
+
+	while (ui_key_help(n, line, sizeof line))
+		n++;
+	rows = n;
+	if (rows + 3 > l->lines - 1) {
+		cols = 2;
+		cw = (l->cols - 4) / 2 < 48 ? (l->cols - 4) / 2 : 48;
+		rows = (n + 1) / 2;
+	}
+	w = cols * cw + 4;
+	h = rows + 3;
+	if (h > l->lines)
+		h = l->lines;
+	y = (l->lines - h) / 2;
+	x0 = (l->cols - w) / 2;
+	if (x0 < 0)
+		x0 = 0;
+	ui_frame(u, y, x0, w, h, "noisetop keys");
+	for (int i = 0; i < n; i++) {
+		int c = i / rows, r = i % rows;
+
+		ui_key_help(i, line, sizeof line);
+		ui_put(u, y + 1 + r, x0 + 2 + c * cw, cw - 1,
+		    UI_PLAIN(UI_A_REVERSE), line);
+	}
+	ui_put(u, y + h - 2, x0 + 2, w - 4, UI_PLAIN(UI_A_REVERSE | UI_A_BOLD),
+	    "any key closes this help");
+}
+
+void
+ui_draw(ui *u)
+{
+	ui_layout l;
+	int       cols, lines, tall;
+
+	ui_term_size(&cols, &lines);
+	/* A matrix needs its lines below the progress: a small terminal
+	 * gives it the whole screen. */
+	ui_layout_compute(&l, cols, lines, 0);
+	tall = !ui_view_fits(u, l.training);
+	if (tall)
+		ui_layout_compute(&l, cols, lines, 1);
+	u->hit_samples = u->hit_sweep = u->hit_matrix = u->hit_ladder =
+	    u->hit_runs = (ui_hit){ 0, 0, 0, 0 };
+	ui_term_begin();
+	if (l.too_small) {
+		/* Short enough for any width a terminal can shrink to. */
+		ui_put(u, 0, 0, cols, UI_PLAIN(UI_A_BOLD),
+		    "enlarge the terminal");
+		if (lines > 1)
+			ui_putf(u, 1, 0, cols, UI_PLAIN(0), "%dx%d < %dx%d",
+			    cols, lines, UI_MIN_COLS, UI_MIN_LINES);
+		ui_term_end();
+		return;
+	}
+	draw_title(u, l.title);
+	if (l.samples.h > 0)
+		draw_samples(u, l.samples, l.zoom);
+	if (l.ladder.h > 0)
+		ui_draw_ladder(u, l.ladder);
+	ui_draw_training(u, l.training);
+	for (int i = 1; i < l.divider.h; i++)
+		ui_put(u, l.divider.y + i, l.divider.x, 1, UI_STYLE(UI_C_HEAD,
+		    UI_A_DIM, 0), u->cs == RENDER_UTF8 ? "│" : "|");
+	if (l.sweep.h > 0)
+		ui_draw_sweep(u, l.sweep);
+	draw_status(u, l.status);
+	if (u->mode == UI_MODE_RUNS || u->mode == UI_MODE_CONFIRM_DELETE)
+		ui_draw_runs(u, &l);
+	if (u->mode == UI_MODE_FORM)
+		ui_draw_form(u, &l);
+	if (u->help)
+		draw_help(u, &l);
+	ui_term_end();
+}

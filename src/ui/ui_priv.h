@@ -1,0 +1,377 @@
+/*
+ * The dashboard's private half, shared by its five files (not installed),
+ * each using only those listed above it:
+ *
+ *   ui.c       the one UI context: browsing state, status message, the
+ *              images on screen, the copy of the worker's snapshot.
+ *   ui_term.c  the terminal layer: newterm, colour and glyph tiers,
+ *              signals, stderr capture, keys, drawing primitives.  The
+ *              only file that includes curses.
+ *   ui_keys.c  the key table: dispatch, status-line hints and the help
+ *              overlay all come from it.
+ *   ui_pane.c  the layout (every pane's rectangle from the terminal
+ *              size) and the panes, which draw inside a rectangle.
+ *   ui_view.c  the result panes: the selected row's curves, epoch table
+ *              and confusion matrix, accuracy against noise, the ladder.
+ *   ui_form.c  the job form of s, t and c, remembered between sessions.
+ *   ui_runs.c  the run browser of o.
+ *   ui_loop.c  the loop and ui_run().
+ */
+#ifndef NOISETOP_UI_PRIV_H
+#define NOISETOP_UI_PRIV_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "render/chart.h"
+#include "data/dataset.h"
+#include "render/render.h"
+#include "runs/runlist.h"
+#include "engine/sweep.h"
+#include "ui/ui.h"
+#include "worker/worker.h"
+
+#define UI_MIN_COLS 80
+#define UI_MIN_LINES 24
+#define UI_DIGIT_ROWS (DATASET_SIDE / 2)
+
+enum {
+	UI_MODE_NORMAL, UI_MODE_GOTO, UI_MODE_CONFIRM_QUIT,
+	UI_MODE_FORM,            /* the job form (ui_form.c) */
+	UI_MODE_RUNS,            /* the run browser (ui_runs.c) */
+	UI_MODE_CONFIRM_DELETE,  /* d in the browser: y deletes */
+};
+
+/* What the training pane shows; v cycles. */
+enum {
+	UI_VIEW_CURVES, UI_VIEW_TABLE, UI_VIEW_CONFUSION,
+	UI_VIEW_GRID,  /* the train x test matrix of a sweep (chart_heatmap) */
+	UI_NVIEWS
+};
+
+/* The job form: one text field per setting. */
+enum {
+	UI_F_SCALES, UI_F_EPOCHS, UI_F_TRAIN, UI_F_TEST, UI_F_SEED,
+	UI_F_BATCH, UI_F_LR, UI_F_SEEDS, UI_F_MODE, UI_F_CORRUPT, UI_NFIELDS
+};
+#define UI_FIELD_LEN 96
+
+typedef struct {
+	int  kind;                          /* worker_job */
+	int  cur;                           /* field being edited */
+	char val[UI_NFIELDS][UI_FIELD_LEN];
+	char err[256];                      /* why Enter was refused */
+} ui_form;
+
+/* A marked run's final val accuracy by scale, overlaid in the chart. */
+typedef struct {
+	char   id[256];
+	int    n;
+	double scale[SWEEP_MAX_SCALES], val[SWEEP_MAX_SCALES];
+} ui_overlay;
+
+/* Where the last frame put things, for the mouse. */
+typedef struct {
+	int y, x, w, h;
+} ui_hit;
+
+/* The one UI context. */
+typedef struct {
+	const ui_options *o;
+	const dataset    *ds;
+	worker           *w;
+	worker_snapshot  *snap;     /* the UI's copy */
+	sweep_table      *plan;     /* the s key's scales, pending: shown
+	                               until a sweep starts */
+
+	/* The look, chosen by the terminal layer. */
+	render_charset cs;
+	int            color;       /* colour pairs in use */
+	int            grey;        /* half blocks on the grey ramp */
+	int            levels;      /* grey levels when grey */
+
+	/* The terminal layer's own. */
+	void  *screen;              /* the curses SCREEN */
+	FILE  *err_tmp;             /* stderr while curses owns the terminal */
+	int    err_saved;           /* the real stderr, or -1 */
+	struct sigaction old_quit[3], old_cont;  /* restored at the end */
+
+	int    split;               /* 0 train, 1 test */
+	size_t index[2];            /* current image of each split */
+	float  scale;               /* preview noise */
+	int    misc_only;           /* browse misclassified test images */
+	int    help;                /* the help overlay is open */
+	int    mode;                /* UI_MODE_* */
+	char   prompt[24];
+	char   status[512];
+	double status_until;
+	char   last_worker_msg[512];
+	uint64_t seen_pred_gen;
+
+	/* The selected result: a row of the shown table.  It follows the
+	 * preview scale until j, k or a click picks one. */
+	int    sel;                 /* -1: none */
+	int    sel_follow;
+	int    asked_row;           /* last worker_select: row and run */
+	char   asked_run[256];
+	int    view;                /* UI_VIEW_* */
+	int    cell;                /* confusion cell t * 10 + p, -1 none */
+	int    pair;                /* m browses this (true, pred) cell only,
+	                               -1 all misses */
+	double speed;               /* seconds per sample-epoch measured on
+	                               this machine, 0 unknown */
+
+	ui_form form;
+
+	/* The run browser. */
+	char           root[4096];  /* the runs root, "" none */
+	runlist_entry *runs;
+	char         (*runs_grid)[96];  /* each run's grid: "gaussian fixed,
+	                                   2 seeds" (from its config) */
+	int            nruns, runs_cur, runs_top;
+	int            mark[2];     /* marked entries, -1 none */
+	ui_overlay     overlay[2];
+	int            noverlay;
+
+	/* Mouse targets of the last frame. */
+	ui_hit hit_samples, hit_sweep, hit_matrix, hit_ladder, hit_runs;
+	int    sweep_row_y[SWEEP_MAX_SCALES];  /* screen line of each row, -1 */
+	chart_cells matrix_cells;
+	int    ladder_x[SWEEP_MAX_SCALES], ladder_row[SWEEP_MAX_SCALES];
+	int    ladder_n, ladder_w;
+
+	/* The images on screen, recomputed when split/index/scale change. */
+	float  clean[DATASET_NPIX], noisy[DATASET_NPIX];
+	int    img_split;
+	size_t img_index;
+	float  img_scale;
+	int    img_family;          /* corrupt_family of the noisy image;
+	                               CORRUPT_NFAMILY: the selected one's
+	                               range ends below the scale (Gaussian
+	                               shown) */
+	int    img_family_key;      /* the family it was made for */
+	int    img_valid;
+	int    asked_predict;       /* worker_predict sent for this image */
+} ui;
+
+/* ---------------------------------------------------- state (ui.c) */
+
+/* A status-line message for seconds (printf-style); ui_say for the usual
+ * time a message stays. */
+#define UI_MESSAGE_SECONDS 8.0
+void ui_say_for(ui *u, double seconds, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#define ui_say(u, ...) ui_say_for((u), UI_MESSAGE_SECONDS, __VA_ARGS__)
+
+/* The split being browsed. */
+const dataset_split *ui_cur_split(const ui *u);
+
+/* Is test image i misclassified by the kept model (at its own scale),
+ * and in the chosen (true, predicted) cell when there is one?  How many
+ * are, and how many of them come before upto (in *pos)? */
+int    ui_is_miss(const ui *u, size_t i);
+size_t ui_count_misses(const ui *u, size_t upto, size_t *pos);
+
+/* "%g" of a scale into buf; returns buf. */
+const char *ui_fmt_scale(float s, char *buf, size_t len);
+
+/* The context for options o (not owned) before the terminal is taken:
+ * NULL with a message.  ui_free accepts NULL. */
+ui  *ui_new(const ui_options *o, char *err, size_t errlen);
+void ui_free(ui *u);
+
+/* The image pair on screen, recomputed when split, index or scale
+ * changed; then the kept model is asked for its opinion of it. */
+void ui_update_images(ui *u);
+
+/* After a new snapshot was copied: its message goes to the status line,
+ * and a new model is asked again about the image on screen. */
+void ui_took_snapshot(ui *u);
+
+/* The selection after a change of table, preview scale or cursor: the row
+ * nearest the preview scale with a model while it follows, kept in
+ * range; asks the worker for the selected row's model when the kept one
+ * is another. */
+void ui_sync_selection(ui *u);
+
+/* Does row i of the shown table have a model to select (a finished epoch,
+ * not the row training now)? */
+int  ui_row_has_model(const ui *u, int i);
+
+/* The corruption the ladder draws: the selected row's. */
+corrupt_family ui_ladder_family(const ui *u);
+
+/* The row whose curves the training pane shows: the selected one, or the
+ * one training while the selection follows the preview scale. */
+int  ui_curves_row(const ui *u);
+
+/* "run 20261130-120000-sweep, train 2000 test 500" of what is shown:
+ * the limits of the shown job.  Returns buf. */
+const char *ui_limits(const ui *u, char *buf, size_t len);
+
+/* ---------------------------------------- terminal (ui_term.c) */
+
+/* Keys as the terminal layer reports them: bytes as themselves, the
+ * rest above 0xFF; function key n is UI_KEY_F(n). */
+enum {
+	UI_KEY_NONE = -1,
+	UI_KEY_LEFT = 0x100, UI_KEY_RIGHT, UI_KEY_UP, UI_KEY_DOWN,
+	UI_KEY_PGUP, UI_KEY_PGDN, UI_KEY_HOME, UI_KEY_END, UI_KEY_ENTER,
+	UI_KEY_BACKSPACE, UI_KEY_RESIZE,
+	UI_KEY_CLICK,      /* a mouse click: ui_term_mouse() says where */
+	UI_KEY_WHEEL_UP, UI_KEY_WHEEL_DOWN,
+	UI_KEY_OTHER,  /* a key the dashboard has no name for */
+};
+#define UI_KEY_F(n) (0x200 + (n))  /* F1 to F24 */
+
+/*
+ * A style: a colour role, used when colours are on, else the monochrome
+ * attributes; the extra attributes always apply.
+ */
+enum { UI_A_DIM = 1, UI_A_BOLD = 2, UI_A_REVERSE = 4 };
+enum {
+	UI_C_NONE, UI_C_TITLE, UI_C_HEAD, UI_C_TRAIN, UI_C_VAL, UI_C_RUN,
+	UI_C_BAD, UI_C_GOOD,
+};
+#define UI_STYLE(role, mono, extra) ((role) << 8 | (mono) << 4 | (extra))
+#define UI_PLAIN(extra) UI_STYLE(UI_C_NONE, 0, (extra))
+
+/* Quit and continue signals: install before ui_term_open, restore after
+ * ui_term_close.  quit_signal is the SIGINT/SIGTERM/SIGHUP that arrived
+ * (0 none); took_cont is 1 once after a SIGCONT. */
+void ui_signals_install(ui *u);
+void ui_signals_restore(const ui *u);
+int  ui_quit_signal(void);
+int  ui_took_cont(void);
+
+/*
+ * Take the terminal: stderr captured, newterm, input modes, the look
+ * (u->cs, color, grey, levels).  Returns 0, or -1 with a message naming
+ * term (stderr is then replayed).
+ */
+int  ui_term_open(ui *u, const char *term, char *err, size_t errlen);
+/* Give the terminal back and replay what went to stderr meanwhile. */
+void ui_term_close(ui *u);
+
+/* The next key, or UI_KEY_NONE when none is waiting. */
+int  ui_term_key(void);
+/* Where the last UI_KEY_CLICK or wheel event was. */
+void ui_term_mouse(int *y, int *x);
+void ui_term_size(int *cols, int *lines);
+void ui_term_begin(void);    /* start a frame on a blank screen */
+void ui_term_end(void);      /* show the frame */
+void ui_term_repaint(void);  /* the next frame repaints every cell */
+
+/* Draw s at (y, x) in style, cut to maxw cells and to the screen;
+ * returns the cells drawn. */
+int  ui_put(const ui *u, int y, int x, int maxw, int style, const char *s);
+int  ui_putf(const ui *u, int y, int x, int maxw, int style,
+    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* w blank cells in style. */
+void ui_fill(const ui *u, int y, int x, int w, int style);
+/* A pane title: "─ Title ─────" across w cells. */
+void ui_rule(const ui *u, int y, int x, int w, const char *title);
+/* A 28x28 image in 14 rows at (y, x): grey half blocks or glyphs. */
+void ui_digit(const ui *u, const float *img, int y, int x);
+/* A side x side image in side / 2 rows at (y, x) (chart_zoom's). */
+void ui_image(const ui *u, const float *img, int side, int y, int x);
+/* A packed chart grid at (y, x), each cell styled by its tag. */
+void ui_grid(const ui *u, int y, int x, const chart_grid *g);
+/* Cells of a UTF-8 string (every glyph we draw is one cell). */
+int  ui_cells(const char *s);
+
+/* ---------------------------------------------- panes (ui_pane.c) */
+
+typedef struct {
+	int y, x, w, h;
+} ui_rect;
+
+typedef struct {
+	int     cols, lines;
+	int     too_small;   /* below UI_MIN_COLS x UI_MIN_LINES */
+	int     zoom;        /* the sample digits' size: 1, or 2 when tall */
+	ui_rect title, samples, ladder, training, divider, sweep, status;
+	                     /* ladder.h 0: no ladder */
+} ui_layout;
+
+/* Every pane's rectangle for a cols x lines terminal; tall: the training
+ * pane alone, over the whole height (a view that needs it). */
+void ui_layout_compute(ui_layout *l, int cols, int lines, int tall);
+
+/* Is (y, x) inside the hit area h? */
+int  ui_hit_test(const ui_hit *h, int y, int x);
+
+/* A click at (y, x) selects what is under it: a row of the chart, a cell
+ * of the matrix, a scale of the ladder; on the digits, the next sample.
+ * Returns UI_* flags. */
+int  ui_click(ui *u, int y, int x);
+
+/* A reversed box with a frame and a title (overlays: help, form, runs). */
+void ui_frame(const ui *u, int y, int x, int w, int h, const char *title);
+
+/* Draw the whole screen from u's state. */
+void ui_draw(ui *u);
+
+/* ------------------------------------------ result panes (ui_view.c) */
+
+void ui_draw_training(ui *u, ui_rect r);
+void ui_draw_sweep(ui *u, ui_rect r);
+void ui_draw_ladder(ui *u, ui_rect r);
+
+/* Does the current view fit a training pane of rectangle r?  (Else the
+ * pane takes the whole screen.) */
+int  ui_view_fits(ui *u, ui_rect r);
+
+/* The kept model's confusion counts on the test set (10 x 10,
+ * counts[t * 10 + p]); returns 0 when there are no predictions. */
+int  ui_confusion(const ui *u, long *counts);
+
+/* ------------------------------------------------ form (ui_form.c) */
+
+/* Open the form for a job kind, filled with the remembered values (or
+ * the command line's); ui_form_key edits it, ui_draw_form shows it. */
+void ui_form_open(ui *u, int kind);
+int  ui_form_key(ui *u, int key);
+void ui_draw_form(ui *u, const ui_layout *l);
+/* The estimated seconds of the form's job, < 0 unknown. */
+double ui_form_estimate(const ui *u);
+
+/* -------------------------------------------- run browser (ui_runs.c) */
+
+void ui_runs_open(ui *u);
+void ui_runs_close(ui *u);
+int  ui_runs_key(ui *u, int key);
+void ui_draw_runs(ui *u, const ui_layout *l);
+/* e: the shown results into the run's own directory (else --export-dir or
+ * the current one) as new timestamped CSV and JSON files that record the
+ * limits, never over an earlier export; the path on the status line.
+ * Returns UI_REDRAW. */
+int  ui_export(ui *u);
+/* The final val accuracy of run id by scale, from its results.csv.
+ * Returns 0, or -1 with a message. */
+int  ui_read_overlay(const char *root, const char *id, ui_overlay *ov,
+    char *err, size_t errlen);
+
+/* ------------------------------------------------ keys (ui_keys.c) */
+
+/* What an action asks of the loop (htop's reaction flags). */
+enum {
+	UI_OK = 0,
+	UI_REDRAW = 1,   /* the screen shows something new */
+	UI_REPAINT = 2,  /* repaint every cell (the terminal was disturbed) */
+	UI_QUIT = 4,
+};
+
+/* Act on a key in the current mode; returns UI_* flags. */
+int ui_key(ui *u, int key);
+
+/* The status line's key hints for now (only the keys that do something
+ * in this state), cut to cols cells. */
+void ui_key_hints(const ui *u, int cols, char *buf, size_t len);
+
+/* Line i of the help overlay into buf; returns 0 past the last line. */
+int ui_key_help(int i, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,656 @@
+/*
+ * ui_view: the result panes.  The training pane shows the job's progress
+ * and, for the selected row, one of three views (v cycles): the epoch
+ * curves as line plots, the per-epoch table, or the kept model's
+ * confusion matrix.  The sweep pane plots accuracy against noise with the
+ * values printed and a cursor on the selected row; marked runs are
+ * overlaid.  The ladder shows the image on screen at every scale of the
+ * table with the kept model's prediction.  All of it is drawn by the
+ * pure renderers of chart.h into a grid the terminal layer copies.
+ */
+#include "ui/ui_priv.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/corrupt.h"
+#include "data/noise.h"
+
+/* The largest chart any pane draws (a 1000-column terminal is cut). */
+#define GRID_W 512
+#define GRID_H 128
+
+static char          grid_text[GRID_H * CHART_ROW_BYTES(GRID_W)];
+static unsigned char grid_tag[GRID_W * GRID_H];
+
+/* A w x h grid over the one static buffer (the UI thread alone draws). */
+static chart_grid
+grid_of(int w, int h)
+{
+	chart_grid g = { w < GRID_W ? w : GRID_W, h < GRID_H ? h : GRID_H,
+	    grid_text, grid_tag };
+
+	return g;
+}
+
+/* The first of several titles that fits w cells (the longest first,
+ * NULL-terminated); the last when none does. */
+static const char *
+fit(int w, const char *const *t)
+{
+	int i = 0;
+
+	while (t[i + 1] != NULL && ui_cells(t[i]) > w)
+		i++;
+	return t[i];
+}
+
+/* A label at the right end of a rule: " curves @0.5 ". */
+static void
+rule_right(const ui *u, ui_rect r, const char *label)
+{
+	int n = ui_cells(label) + 2;
+
+	if (n + 8 < r.w)
+		ui_putf(u, r.y, r.x + r.w - n - 1, n, UI_STYLE(UI_C_HEAD,
+		    UI_A_BOLD, UI_A_BOLD), " %s ", label);
+}
+
+/* The corruption the sweep pane plots: the selected row's. */
+static int
+shown_corruption(const ui *u, const sweep_table *t)
+{
+	return t == &u->snap->table && u->sel >= 0 && u->sel < t->n ?
+	    t->rows[u->sel].corruption_index : 0;
+}
+
+/* ------------------------------------------------------------ progress */
+
+/*
+ * A loaded run's note in w cells, never a number cut: whole, else from
+ * its second clause ("followed live: at scale 1 (2 of 2), epoch 1/2"),
+ * else from where it stopped ("at scale 1 ..."), else its first word.
+ */
+static const char *
+short_note(const char *note, int w)
+{
+	static char first[64];
+	const char *p;
+
+	if (ui_cells(note) <= w)
+		return note;
+	if (strstr(note, "on other data") != NULL)
+		return "interrupted, on other data";
+	if ((p = strstr(note, ", ")) != NULL && ui_cells(p + 2) <= w)
+		return p + 2;
+	if ((p = strstr(note, "at scale")) != NULL && ui_cells(p) <= w)
+		return p;
+	snprintf(first, sizeof first, "%.*s", (int)strcspn(note, " ,"), note);
+	return first;
+}
+
+/* Lines 1 and 2 of the training pane: what runs and how fast. */
+static void
+draw_progress(ui *u, int y, int x, int w)
+{
+	const worker_status *s = &u->snap->st;
+	const sweep_table   *t = &u->snap->table;
+	char a[32], b[32], sc[32], buf[512];
+
+	if (s->state == WORKER_LOADED) {
+		const sweep_plan *p = &t->plan;
+
+		/* What it was: its note, then its grid when that fits. */
+		snprintf(buf, sizeof buf, "%s: %s %s, %d seed%s", s->run_note,
+		    corrupt_name(p->corruptions[0]), sweep_mode_name(p->mode),
+		    p->nseeds, p->nseeds == 1 ? "" : "s");
+		ui_put(u, y, x, w, s->run_resumable ? UI_STYLE(UI_C_RUN,
+		    UI_A_BOLD, UI_A_BOLD) : UI_PLAIN(UI_A_BOLD),
+		    ui_cells(buf) <= w ? buf : short_note(s->run_note, w));
+		/* Loaded results say with which limits. */
+		snprintf(buf, sizeof buf, "%d row%s x %d ep, train %zu test %zu",
+		    t->n, t->n == 1 ? "" : "s", t->cfg.epochs, s->train_n,
+		    s->test_n);
+		if (ui_cells(buf) > w)
+			snprintf(buf, sizeof buf, "%dx%d ep, train %zu test %zu",
+			    t->n, t->cfg.epochs, s->train_n, s->test_n);
+		ui_put(u, y + 1, x, w, UI_PLAIN(UI_A_DIM), buf);
+	} else if (s->state == WORKER_RUNNING) {
+		int    row = t->current >= 0 ? t->current : 0;
+		int    tail, bw;
+		char   bar[4 * 512];
+		double f = s->batches > 0 ? (double)s->batch / s->batches : 0.0;
+
+		render_duration(s->eta, a, sizeof a);
+		/* The ETA is the whole job's, and says so. */
+		snprintf(buf, sizeof buf, "%s%s %d/%d @%s ep %d/%d  job ETA %s",
+		    s->paused ? "PAUSED " : "", s->cancelling ? "stopping" :
+		    "row", row + 1, t->n, ui_fmt_scale(t->rows[row].scale, sc,
+		    sizeof sc), s->epoch, s->epochs, a);
+		if (ui_cells(buf) > w)
+			snprintf(buf, sizeof buf, "%s%d/%d @%s ep %d/%d ETA %s",
+			    s->paused ? "PAUSED " : "", row + 1, t->n,
+			    ui_fmt_scale(t->rows[row].scale, sc, sizeof sc),
+			    s->epoch, s->epochs, a);
+		ui_put(u, y, x, w, UI_PLAIN(UI_A_BOLD), buf);
+		/* Line 2: batch progress bar, then timings (paused time left
+		 * out of s/epoch). */
+		render_duration(s->sec_per_epoch, b, sizeof b);
+		snprintf(buf, sizeof buf, " %d/%d %s/ep", s->batch, s->batches,
+		    b);
+		tail = ui_cells(buf);
+		bw = w - 2 - tail;
+		if (bw > 512)
+			bw = 512;
+		if (bw > 3) {
+			render_bar(f, bw, u->cs, bar, sizeof bar);
+			ui_put(u, y + 1, x, bw, UI_STYLE(UI_C_RUN, UI_A_REVERSE,
+			    0), bar);
+			ui_put(u, y + 1, x + bw, tail + 1, UI_PLAIN(0), buf);
+		} else
+			ui_put(u, y + 1, x, w, UI_PLAIN(0), buf);
+	} else {
+		render_duration(s->elapsed, a, sizeof a);
+		ui_putf(u, y, x, w, s->state == WORKER_DONE ?
+		    UI_PLAIN(UI_A_BOLD) : UI_STYLE(UI_C_BAD, UI_A_BOLD, 0),
+		    "%s %s after %s", worker_job_name(s->job),
+		    s->state == WORKER_DONE ? "done" :
+		    s->state == WORKER_CANCELLED ? "cancelled" : "failed", a);
+		render_duration(s->sec_per_epoch, b, sizeof b);
+		ui_putf(u, y + 1, x, w, UI_PLAIN(UI_A_DIM), "%d row%s x %d "
+		    "ep, %s/ep", t->n, t->n == 1 ? "" : "s", t->cfg.epochs, b);
+	}
+}
+
+/* -------------------------------------------------------------- views */
+
+/* Line plots of accuracy (and loss when there is room) of one row. */
+static void
+view_curves(ui *u, const sweep_row *row, int y, int x, int w, int h)
+{
+	double *v = malloc((size_t)(row->nhist > 0 ? row->nhist : 1) * 4 *
+	    sizeof *v);
+	int     n = row->nhist, nplot = h >= 10 ? 2 : 1;
+
+	if (v == NULL || n == 0) {
+		ui_put(u, y, x, w, UI_PLAIN(UI_A_DIM), n == 0 ?
+		    "no finished epoch yet" : "out of memory");
+		free(v);
+		return;
+	}
+	for (int e = 0; e < n; e++) {
+		v[e] = row->hist[e].acc;
+		v[n + e] = row->hist[e].val_acc;
+		v[2 * n + e] = row->hist[e].loss;
+		v[3 * n + e] = row->hist[e].val_loss;
+	}
+	for (int p = 0; p < nplot; p++) {
+		int          ph = nplot == 2 ? (p == 0 ? h - h / 2 : h / 2) : h;
+		int          py = y + (p == 0 ? 0 : h - h / 2);
+		chart_series s[2] = {
+			{ v + 2 * p * n, n, p ? "train loss" : "train acc %" },
+			{ v + (2 * p + 1) * n, n, p ? "val loss" : "val acc %" },
+		};
+		chart_lines_opts o = { 0.0, 0.0, { p ? CHART_NUM_G :
+		    CHART_NUM_PCT, p ? 3 : 1, CHART_NUM_ROUND }, 1, ph >= 6 };
+		chart_grid g = grid_of(w, ph);
+
+		if (chart_lines(s, 2, &o, u->cs, &g) == 0)
+			ui_grid(u, py, x, &g);
+	}
+	free(v);
+}
+
+/* The per-epoch table of one row: the last epochs that fit. */
+static void
+view_table(ui *u, const sweep_row *row, int y, int x, int w, int h)
+{
+	int first = row->nhist - (h - 1);
+
+	ui_put(u, y, x, w, UI_STYLE(UI_C_HEAD, UI_A_BOLD, UI_A_BOLD),
+	    w >= 40 ? " ep    acc   loss    val  vloss     s" :
+	    " ep    acc   loss    val  vloss");
+	if (first < 0)
+		first = 0;
+	for (int e = first, yy = y + 1; e < row->nhist; e++, yy++) {
+		const train_epoch *h1 = &row->hist[e];
+
+		ui_putf(u, yy, x, w, UI_PLAIN(0), "%3d %6.2f %6.4f %6.2f %6.4f"
+		    " %5.1f", h1->epoch, h1->acc * 100.0, h1->loss,
+		    h1->val_acc * 100.0, h1->val_loss, h1->seconds);
+	}
+	if (row->nhist == 0)
+		ui_put(u, y + 1, x, w, UI_PLAIN(UI_A_DIM), "no epoch yet");
+}
+
+int
+ui_confusion(const ui *u, long *counts)
+{
+	const worker_snapshot *s = u->snap;
+
+	memset(counts, 0, 100 * sizeof *counts);
+	if (s->test_pred == NULL)
+		return 0;
+	for (size_t i = 0; i < s->test_n && i < u->ds->test.n; i++)
+		if (s->test_pred[i] < 10 && u->ds->test.label[i] < 10)
+			counts[u->ds->test.label[i] * 10 + s->test_pred[i]]++;
+	return 1;
+}
+
+static void
+view_confusion(ui *u, int y, int x, int w, int h)
+{
+	long       counts[100];
+	chart_grid g = grid_of(w, h > 12 ? 12 : h);
+
+	u->hit_matrix = (ui_hit){ 0, 0, 0, 0 };
+	if (!ui_confusion(u, counts)) {
+		ui_put(u, y, x, w, UI_PLAIN(UI_A_DIM), "no model yet: the "
+		    "matrix needs one");
+		return;
+	}
+	if (chart_confusion(counts, 10, NULL, u->cs, &g,
+	    &u->matrix_cells) != 0) {
+		ui_putf(u, y, x, w, UI_PLAIN(UI_A_DIM), "%dx%d is too small "
+		    "for the matrix", w, h);
+		return;
+	}
+	ui_grid(u, y, x, &g);
+	u->hit_matrix = (ui_hit){ y, x, g.w, g.h };
+	/* The chosen cell, reversed: m browses its images. */
+	if (u->cell >= 0) {
+		const chart_cells *c = &u->matrix_cells;
+		char num[32];
+
+		snprintf(num, sizeof num, "%*ld", c->cw, counts[u->cell]);
+		ui_put(u, y + c->y0 + u->cell / 10, x + c->x0 +
+		    (u->cell % 10) * c->cw, c->cw, UI_PLAIN(UI_A_REVERSE |
+		    UI_A_BOLD), num);
+		if (h > g.h)
+			ui_putf(u, y + g.h, x, w, UI_PLAIN(UI_A_DIM),
+			    "true %d as %d: %ld, m shows them", u->cell / 10,
+			    u->cell % 10, counts[u->cell]);
+	}
+}
+
+/* The train x test matrix of the shown corruption: accuracy at every
+ * test scale of the models trained at each scale (mean over seeds, with
+ * the sd when there are several). */
+static void
+view_grid(ui *u, int y, int x, int w, int h)
+{
+	const sweep_table *t = &u->snap->table;
+	const sweep_plan  *p = &t->plan;
+	int    c = shown_corruption(u, t), nr = p->nscales, nc = p->ntest;
+	double rv[SWEEP_MAX_SCALES], cv[SWEEP_MAX_SCALES];
+	double mean[SWEEP_MAX_SCALES * SWEEP_MAX_SCALES];
+	double sd[SWEEP_MAX_SCALES * SWEEP_MAX_SCALES];
+	chart_heatmap_opts o = { "train\\test", { CHART_NUM_G, 0, 0 },
+		{ CHART_NUM_G, 0, 0 }, { CHART_NUM_PCT, 1, CHART_NUM_ROUND },
+		0.0, 1.0, 8 };
+	chart_grid  g = grid_of(w, nr + 1 < h ? nr + 1 : h);
+	chart_cells where;
+
+	if (nc == 0 || nr == 0) {
+		ui_put(u, y, x, w, UI_PLAIN(UI_A_DIM), "no matrix in this run");
+		return;
+	}
+	for (int i = 0; i < nr; i++)
+		rv[i] = p->scales[i];
+	for (int j = 0; j < nc; j++)
+		cv[j] = p->test_scales[j];
+	for (int i = 0; i < nr; i++)
+		for (int j = 0; j < nc; j++) {
+			sweep_stat st;
+
+			sweep_matrix_cell(t, c, i, j, &st);
+			mean[i * nc + j] = st.n > 0 ? st.mean : NAN;
+			sd[i * nc + j] = st.n > 1 ? st.sd : NAN;
+		}
+	if (chart_heatmap(rv, nr, cv, nc, mean, p->nseeds > 1 ? sd : NULL, &o,
+	    u->cs, &g, &where) != 0) {
+		ui_putf(u, y, x, w, UI_PLAIN(UI_A_DIM), "%dx%d is too small "
+		    "for the %dx%d matrix", w, h, nr, nc);
+		return;
+	}
+	ui_grid(u, y, x, &g);
+	if (h > g.h)
+		ui_putf(u, y + g.h, x, w, UI_PLAIN(UI_A_DIM), "test accuracy %%, "
+		    "%s%s", corrupt_name(p->corruptions[c]), p->nseeds > 1 ?
+		    ", mean +- sd over seeds" : "");
+}
+
+int
+ui_view_fits(ui *u, ui_rect r)
+{
+	long        counts[100];
+	chart_grid  g;
+	chart_cells where;
+
+	if (u->view == UI_VIEW_CONFUSION) {
+		/* The matrix at this size, drawn and thrown away. */
+		if (r.h < 3 + 12)
+			return 0;
+		if (!ui_confusion(u, counts))
+			return 1;
+		g = grid_of(r.w - 2, 12);
+		return chart_confusion(counts, 10, NULL, u->cs, &g,
+		    &where) == 0;
+	}
+	if (u->view == UI_VIEW_GRID) {
+		const sweep_plan *p = &u->snap->table.plan;
+
+		/* Header, rows, caption; columns of about 10 cells with an
+		 * sd, 5 without. */
+		return r.h >= 3 + p->nscales + 2 && r.w - 2 >= 12 + p->ntest *
+		    (p->nseeds > 1 ? 11 : 6);
+	}
+	return 1;
+}
+
+static const char *const view_name[UI_NVIEWS] = { "curves", "epochs",
+	"confusion", "train x test" };
+
+void
+ui_draw_training(ui *u, ui_rect r)
+{
+	const worker_status *s = &u->snap->st;
+	const sweep_table   *t = &u->snap->table;
+	char t1[512], t2[512], t3[320], lim[96], lab[64], sc[32];
+	const char *titles[5] = { t1, t2, t3, NULL, NULL };
+	int  k = ui_curves_row(u), w = r.w;
+
+	ui_limits(u, lim, sizeof lim);
+	lab[0] = '\0';
+	if (s->state != WORKER_IDLE && t->n > 0 && k >= 0) {
+		if (u->view == UI_VIEW_GRID)
+			snprintf(lab, sizeof lab, "train x test");
+		else if (u->view == UI_VIEW_CONFUSION)
+			snprintf(lab, sizeof lab, "confusion @%s",
+			    ui_fmt_scale(s->model_scale, sc, sizeof sc));
+		else
+			snprintf(lab, sizeof lab, "%s @%s%s%s",
+			    view_name[u->view], ui_fmt_scale(t->rows[k].scale,
+			    sc, sizeof sc), t->rows[k].corruption !=
+			    CORRUPT_GAUSSIAN ? " " : "", t->rows[k].corruption !=
+			    CORRUPT_GAUSSIAN ? corrupt_name(t->rows[k].corruption) :
+			    "");
+	}
+	if (s->state == WORKER_IDLE) {
+		snprintf(t1, sizeof t1, "Training: no job yet");
+		titles[1] = NULL;
+	} else if (s->state == WORKER_LOADED) {
+		/* Loaded results say so, and with which limits. */
+		snprintf(t1, sizeof t1, "Training: loaded run %s (%s)",
+		    s->run_id, lim);
+		snprintf(t2, sizeof t2, "Training: loaded run %s", s->run_id);
+		snprintf(t3, sizeof t3, "Loaded %s", s->run_id);
+		titles[3] = "Loaded run";
+	} else {
+		snprintf(t1, sizeof t1, "Training: %s  run %s (%s)",
+		    worker_job_name(s->job), s->run_id, lim);
+		snprintf(t2, sizeof t2, "Training: %s  run %s",
+		    worker_job_name(s->job), s->run_id);
+		snprintf(t3, sizeof t3, "Training: %s", worker_job_name(s->job));
+	}
+	/* The title leaves room for the view's label on the right. */
+	ui_rule(u, r.y, r.x, w, fit(w - 6 - (lab[0] ? ui_cells(lab) + 2 : 0),
+	    titles));
+	if (lab[0] != '\0')
+		rule_right(u, r, lab);
+	if (s->state == WORKER_IDLE || t->n == 0 || k < 0) {
+		ui_put(u, r.y + 1, r.x + 1, w - 1, UI_PLAIN(UI_A_DIM),
+		    "t train at the preview scale");
+		ui_put(u, r.y + 2, r.x + 1, w - 1, UI_PLAIN(UI_A_DIM),
+		    "c clean vs noisy, s sweep, o runs");
+		return;
+	}
+	draw_progress(u, r.y + 1, r.x + 1, w - 1);
+	if (r.h <= 3)
+		return;
+	switch (u->view) {
+	case UI_VIEW_TABLE:
+		view_table(u, &t->rows[k], r.y + 3, r.x + 1, w - 2, r.h - 3);
+		break;
+	case UI_VIEW_CONFUSION:
+		view_confusion(u, r.y + 3, r.x + 1, w - 2, r.h - 3);
+		break;
+	case UI_VIEW_GRID:
+		view_grid(u, r.y + 3, r.x + 1, w - 2, r.h - 3);
+		break;
+	default:
+		view_curves(u, &t->rows[k], r.y + 3, r.x + 1, w - 2, r.h - 3);
+	}
+}
+
+/* -------------------------------------------------------------- sweep */
+
+/* The value of a marked run at a scale, NaN when it has none. */
+static double
+overlay_at(const ui_overlay *ov, double scale)
+{
+	for (int i = 0; i < ov->n; i++)
+		if (fabs(ov->scale[i] - scale) < 1e-6)
+			return ov->val[i];
+	return NAN;
+}
+
+void
+ui_draw_sweep(ui *u, ui_rect r)
+{
+	const worker_status *s = &u->snap->st;
+	const sweep_table   *t = s->state != WORKER_IDLE &&
+	    u->snap->table.n > 0 ? &u->snap->table : u->plan;
+	const sweep_plan    *p = &t->plan;
+	int    c = shown_corruption(u, t), n = p->nscales, ns = 0;
+	int    gw = r.w - 1, gh = r.h - 1, want, seeds = p->nseeds > 1;
+	int    has_train;
+	double scales[SWEEP_MAX_SCALES], v[4][SWEEP_MAX_SCALES];
+	double sd[2][SWEEP_MAX_SCALES], lo[2][SWEEP_MAX_SCALES],
+	       hi[2][SWEEP_MAX_SCALES];
+	chart_bar_series bs[4];
+	const char *oname[2] = { "A val", "B val" };
+	char   title[512], t2[128], grid[96], lim[96];
+
+	for (int i = 0; i < SWEEP_MAX_SCALES; i++)
+		u->sweep_row_y[i] = -1;
+	u->hit_sweep = (ui_hit){ r.y + 1, r.x, r.w, r.h - 1 };
+	/* One group per training scale of the shown corruption: the final
+	 * accuracies, over the seeds (mean, sd, range) when there are
+	 * several; with one seed the row's last epoch, finished or not. */
+	for (int j = 0; j < n; j++) {
+		int              i = sweep_row_index(t, c, j, 0);
+		const sweep_row *row = i >= 0 ? &t->rows[i] : NULL;
+
+		scales[j] = p->scales[j];
+		if (seeds) {
+			sweep_summary sum;
+
+			sweep_summarize(t, c, j, &sum);
+			v[0][j] = sum.acc.n ? sum.acc.mean : NAN;
+			v[1][j] = sum.val_acc.n ? sum.val_acc.mean : NAN;
+			sd[0][j] = sum.acc.n ? sum.acc.sd : NAN;
+			sd[1][j] = sum.val_acc.n ? sum.val_acc.sd : NAN;
+			lo[0][j] = sum.acc.n ? sum.acc.min : NAN;
+			lo[1][j] = sum.val_acc.n ? sum.val_acc.min : NAN;
+			hi[0][j] = sum.acc.n ? sum.acc.max : NAN;
+			hi[1][j] = sum.val_acc.n ? sum.val_acc.max : NAN;
+		} else {
+			v[0][j] = row != NULL && row->nhist > 0 ?
+			    row->hist[row->nhist - 1].acc : NAN;
+			v[1][j] = row != NULL && row->nhist > 0 ?
+			    row->hist[row->nhist - 1].val_acc : NAN;
+		}
+		for (int k = 0; k < u->noverlay; k++)
+			v[2 + k][j] = overlay_at(&u->overlay[k], p->scales[j]);
+	}
+	/* Val always; then the marked runs, then train, as room allows
+	 * (train is drawn first). */
+	want = 1;
+	while (want < 1 + u->noverlay && gh >= (want + 1) * n)
+		want++;
+	if (gh >= (want + 1) * n)
+		bs[ns++] = (chart_bar_series){ "train", v[0], seeds ? sd[0] :
+		    NULL, seeds ? lo[0] : NULL, seeds ? hi[0] : NULL };
+	bs[ns++] = (chart_bar_series){ "val", v[1], seeds ? sd[1] : NULL,
+	    seeds ? lo[1] : NULL, seeds ? hi[1] : NULL };
+	for (int k = 0; k < want - 1; k++)
+		bs[ns++] = (chart_bar_series){ oname[k], v[2 + k], 0, 0, 0 };
+	has_train = strcmp(bs[0].name, "train") == 0;
+
+	ui_limits(u, lim, sizeof lim);
+	grid[0] = '\0';
+	if (seeds || p->ncorruptions > 1 || p->corruptions[c] !=
+	    CORRUPT_GAUSSIAN || p->mode != SWEEP_FIXED)
+		snprintf(grid, sizeof grid, ", %s %s, %d seed%s",
+		    corrupt_name(p->corruptions[c]), sweep_mode_name(p->mode),
+		    p->nseeds, p->nseeds == 1 ? "" : "s");
+	if (s->state == WORKER_IDLE)
+		snprintf(title, sizeof title, "Accuracy vs noise: s sweeps");
+	else
+		snprintf(title, sizeof title, "%s vs noise (%s%s%s)", has_train ?
+		    "Accuracy" : "Val accuracy", s->state == WORKER_LOADED ?
+		    "loaded, " : "", lim, grid);
+	snprintf(t2, sizeof t2, "%s (%s%zu/%zu)", has_train ? "Accuracy" :
+	    "Val acc", s->state == WORKER_LOADED ? "loaded " : "",
+	    s->train_n ? s->train_n : u->ds->train.n, s->test_n ?
+	    s->test_n : u->ds->test.n);
+	{
+		const char *tt[4] = { title, t2, s->state == WORKER_LOADED ?
+		    "Accuracy (loaded)" : "Accuracy vs noise", NULL };
+
+		ui_rule(u, r.y, r.x, r.w, fit(r.w - 4, tt));
+	}
+	if (n == 0 || gh < n) {
+		if (gh >= 1)
+			ui_putf(u, r.y + 1, r.x + 1, r.w - 1, UI_PLAIN(UI_A_DIM),
+			    n == 0 ? "no rows" : "%d scales need %d lines", n,
+			    n + 1);
+		return;
+	}
+	{
+		chart_grid g = grid_of(gw, n * ns);
+
+		if (chart_scale_bars(scales, n, bs, ns, NULL, u->cs, &g) != 0) {
+			ui_put(u, r.y + 1, r.x + 1, r.w - 1, UI_PLAIN(UI_A_DIM),
+			    "too narrow for the bars");
+			return;
+		}
+		ui_grid(u, r.y + 1, r.x + 1, &g);
+	}
+	/* The gutter: the selected row's scale, the one training, the
+	 * cancelled. */
+	for (int j = 0; j < n; j++) {
+		int         yy = r.y + 1 + j * ns;
+		int         sel = t == &u->snap->table && u->sel >= 0 &&
+		    u->sel < t->n && t->rows[u->sel].corruption_index == c &&
+		    t->rows[u->sel].scale_index == j;
+		int         busy = 0, cancelled = 0;
+		const char *mark;
+
+		for (int k = 0; k < p->nseeds; k++) {
+			int ik = sweep_row_index(t, c, j, k);
+
+			busy |= ik >= 0 && t->rows[ik].state == SWEEP_RUNNING &&
+			    s->state == WORKER_RUNNING;
+			cancelled |= ik >= 0 && t->rows[ik].state ==
+			    SWEEP_CANCELLED;
+		}
+		mark = sel ? ">" : busy ? "*" : cancelled ? "x" : " ";
+		u->sweep_row_y[j] = yy;
+		ui_put(u, yy, r.x, 1, UI_STYLE(UI_C_RUN, UI_A_BOLD, UI_A_BOLD),
+		    mark);
+	}
+	if (u->noverlay > 0 && r.h - 1 > n * ns && want > 1)
+		ui_putf(u, r.y + 1 + n * ns, r.x + 1, r.w - 1,
+		    UI_PLAIN(UI_A_DIM), "A %s%s%s%s", u->overlay[0].id,
+		    want > 2 ? "  B " : "", want > 2 ? u->overlay[1].id : "",
+		    want - 1 < u->noverlay ? "  (B needs more lines)" : "");
+	else if ((seeds || p->ncorruptions > 1) && t == &u->snap->table &&
+	    u->sel >= 0 && u->sel < t->n && r.h - 1 > n * ns)
+		ui_putf(u, r.y + 1 + n * ns, r.x + 1, r.w - 1,
+		    UI_PLAIN(UI_A_DIM), "selected: %s, seed %d of %d (j/k)",
+		    corrupt_name(t->rows[u->sel].corruption),
+		    t->rows[u->sel].seed_index + 1, p->nseeds);
+}
+
+/* ------------------------------------------------------------- ladder */
+
+void
+ui_draw_ladder(ui *u, ui_rect r)
+{
+	const worker_status *st = &u->snap->st;
+	const sweep_table   *t = st->state != WORKER_IDLE &&
+	    u->snap->table.n > 0 ? &u->snap->table : u->plan;
+	const dataset_split *sp = ui_cur_split(u);
+	static float imgs[SWEEP_MAX_SCALES][DATASET_NPIX];
+	chart_ladder_item it[SWEEP_MAX_SCALES];
+	char  cap0[SWEEP_MAX_SCALES][32], cap1[SWEEP_MAX_SCALES][32];
+	char  err[256];
+	size_t i = u->index[u->split];
+	int   n = 0, drawn, label = i < sp->n ? sp->label[i] : -1;
+	int   preds = st->ladder_valid && st->ladder_split == u->img_split &&
+	    st->ladder_index == u->img_index;
+
+	char  title[256], lim[96];
+
+	/* A loaded run's scales and model say so, with its limits. */
+	snprintf(title, sizeof title, "Noise ladder: this image at every "
+	    "scale, with the selected model's prediction%s%s%s",
+	    st->state == WORKER_LOADED ? " (loaded run, " : "",
+	    st->state == WORKER_LOADED ? ui_limits(u, lim, sizeof lim) : "",
+	    st->state == WORKER_LOADED ? ")" : "");
+	ui_rule(u, r.y, r.x, r.w, ui_cells(title) <= r.w - 4 ? title :
+	    "Noise ladder");
+	u->ladder_n = 0;
+	if (!u->img_valid || i >= sp->n)
+		return;
+	for (int k = 0; k < t->n && n < SWEEP_MAX_SCALES; k++) {
+		int dup = 0;
+
+		for (int j = 0; j < k; j++)
+			dup |= t->rows[j].scale == t->rows[k].scale;
+		if (dup)
+			continue;
+		if (sweep_corrupt(ui_ladder_family(u), t->rows[k].scale,
+		    u->o->cfg.seed, sp, u->split, i, 1, 0, imgs[n], err,
+		    sizeof err) != 0)
+			continue;
+		snprintf(cap0[n], sizeof cap0[n], "%g", (double)t->rows[k].scale);
+		it[n].img = imgs[n];
+		it[n].caption[0] = cap0[n];
+		it[n].caption[1] = NULL;
+		it[n].verdict = CHART_TAG_PLAIN;
+		for (int j = 0; preds && j < st->ladder_n; j++)
+			if (st->ladder_scale[j] == t->rows[k].scale &&
+			    st->ladder_pred[j] < 10) {
+				int p = st->ladder_pred[j];
+
+				snprintf(cap1[n], sizeof cap1[n], "pred %d %s", p,
+				    p == label ? "ok" : "MISS");
+				it[n].caption[1] = cap1[n];
+				it[n].verdict = p == label ? CHART_TAG_OK :
+				    CHART_TAG_MISS;
+			}
+		u->ladder_row[n] = k;
+		n++;
+	}
+	{
+		chart_grid g = grid_of(r.w - 1, r.h - 1);
+
+		drawn = chart_ladder(it, n, DATASET_SIDE, 1, u->cs, &g,
+		    u->ladder_x);
+		if (drawn <= 0)
+			return;
+		ui_grid(u, r.y + 1, r.x + 1, &g);
+		/* Grey half blocks over the glyphs where the terminal has
+		 * them. */
+		for (int k = 0; u->grey && k < drawn; k++)
+			ui_digit(u, imgs[k], r.y + 1, r.x + 1 + u->ladder_x[k]);
+	}
+	u->ladder_n = drawn;
+	u->ladder_w = DATASET_SIDE;
+	u->hit_ladder = (ui_hit){ r.y + 1, r.x + 1, r.w - 1, r.h - 1 };
+}

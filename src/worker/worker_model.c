@@ -1,0 +1,297 @@
+/*
+ * The worker's models: the kept one (the model behind the sample pane's
+ * prediction and the misclassified browser), its test-set predictions,
+ * answers to prediction requests, and the row a user selects, rebuilt
+ * from that row's checkpoint in the run directory.  Also the views of the
+ * dataset a job trains on (its first N images).  Runs on the worker
+ * thread only.
+ */
+#include "worker/worker_priv.h"
+
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels/adam.h"
+#include "base/clock.h"
+#include "data/noise.h"
+
+/* Class probabilities of one image under the kept model. */
+void
+worker_do_predict(worker *w)
+{
+	const dataset_split *sp;
+	float    x[DATASET_NPIX], probs[WORKER_NCLASS] = { 0 };
+	float    ladder[SWEEP_MAX_SCALES];
+	uint8_t  lpred[SWEEP_MAX_SCALES];
+	int      split, valid = 0, nl;
+	size_t   index;
+	float    scale;
+	uint64_t seed;
+	corrupt_family fam;
+	char     err[256];
+
+	pthread_mutex_lock(&w->mu);
+	split = w->pr_split;
+	index = w->pr_index;
+	scale = w->pr_scale;
+	seed = w->pr_seed;
+	nl = w->pr_nladder;
+	fam = w->pr_family;
+	memcpy(ladder, w->pr_ladder, sizeof ladder);
+	w->want_predict = 0;
+	pthread_mutex_unlock(&w->mu);
+
+	sp = split ? &w->ds->test : &w->ds->train;
+	if (w->model != NULL && index < sp->n) {
+		int nc = w->model->size[w->model->nlayer];
+
+		/* The preview's image: the family's, as the UI draws it. */
+		if (fam == CORRUPT_GAUSSIAN || sweep_corrupt(fam, scale, seed,
+		    sp, split, index, 1, 0, x, err, sizeof err) != 0)
+			noise_apply(sp->pix, index, 1, DATASET_NPIX, scale,
+			    seed, split, x);
+		mlp_forward(w->model, x, 1, 0, 0, 0);
+		for (int c = 0; c < nc && c < WORKER_NCLASS; c++)
+			probs[c] = w->model->probs[c];
+		valid = 1;
+		for (int k = 0; k < nl; k++) {
+			int arg = 0;
+
+			/* The ladder's images: the shown run's corruption. */
+			if (sweep_corrupt(fam, ladder[k], seed, sp, split, index,
+			    1, 0, x, err, sizeof err) != 0) {
+				lpred[k] = 255;
+				continue;
+			}
+			mlp_forward(w->model, x, 1, 0, 0, 0);
+			for (int c = 1; c < nc && c < WORKER_NCLASS; c++)
+				if (w->model->probs[c] > w->model->probs[arg])
+					arg = c;
+			lpred[k] = (uint8_t)arg;
+		}
+	}
+	pthread_mutex_lock(&w->mu);
+	w->pub.st.probs_valid = valid;
+	w->pub.st.probs_split = split;
+	w->pub.st.probs_index = index;
+	w->pub.st.probs_scale = scale;
+	memcpy(w->pub.st.probs, probs, sizeof probs);
+	w->pub.st.ladder_valid = valid && nl > 0;
+	w->pub.st.ladder_split = split;
+	w->pub.st.ladder_index = index;
+	w->pub.st.ladder_n = valid ? nl : 0;
+	memcpy(w->pub.st.ladder_scale, ladder, sizeof ladder);
+	memcpy(w->pub.st.ladder_pred, lpred, sizeof lpred);
+	worker_publish_locked(w);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/*
+ * The model's predictions on the whole test set at its own noise scale,
+ * for the "misclassified" browser.  Returns 0, or -1 when out of memory.
+ */
+int
+worker_predict_test_set(worker *w, mlp *m, const sweep_row *row,
+    uint8_t **pred, float **conf, double *acc)
+{
+	size_t n = w->ds->test.n;
+	float *x = malloc((n ? n : 1) * DATASET_NPIX * sizeof *x);
+	train_data te = { x, w->ds->test.label, n, DATASET_NPIX, NULL, NULL };
+	char   err[256];
+
+	*pred = malloc(n ? n : 1);
+	*conf = malloc((n ? n : 1) * sizeof **conf);
+	if (x == NULL || *pred == NULL || *conf == NULL) {
+		free(x);
+		free(*pred);
+		free(*conf);
+		*pred = NULL;
+		*conf = NULL;
+		return -1;
+	}
+	/* The row's own corruption of the test set, as validation drew it. */
+	if (sweep_corrupt(row->corruption, row->scale, row->seed, &w->ds->test,
+	    1, 0, n, 0, x, err, sizeof err) != 0) {
+		free(x);
+		free(*pred);
+		free(*conf);
+		*pred = NULL;
+		*conf = NULL;
+		return -1;
+	}
+	train_evaluate(m, &te, NULL, acc, *pred, *conf);
+	free(x);
+	return 0;
+}
+
+/*
+ * Make m the kept model (taking it, *pred and *conf, which are set to
+ * NULL), with its test-set predictions published; mu held.
+ */
+void
+worker_keep_model_locked(worker *w, mlp **m, uint8_t **pred, float **conf,
+    float scale, worker_job kind, double acc, int row, const char *run_id)
+{
+	mlp_free(w->model);
+	w->model = *m;
+	*m = NULL;
+	free(w->pub.test_pred);
+	free(w->pub.test_conf);
+	w->pub.test_pred = *pred;
+	w->pub.test_conf = *conf;
+	*pred = NULL;
+	*conf = NULL;
+	w->pub.test_n = w->ds->test.n;
+	w->pub.pred_gen++;
+	w->pub.st.have_model = 1;
+	w->pub.st.model_scale = scale;
+	w->pub.st.model_job = kind;
+	w->pub.st.model_acc = acc;
+	w->pub.st.model_row = row;
+	snprintf(w->pub.st.model_run, sizeof w->pub.st.model_run, "%s",
+	    run_id != NULL ? run_id : "");
+	w->pub.st.probs_valid = 0;  /* the old answer was another model's */
+	w->pub.st.ladder_valid = 0;
+}
+
+
+void
+worker_view(const worker *w, size_t train_n, size_t test_n, dataset *view)
+{
+	*view = *w->ds;
+	if (train_n > 0 && train_n < view->train.n)
+		view->train.n = train_n;
+	if (test_n > 0 && test_n < view->test.n)
+		view->test.n = test_n;
+}
+
+int
+worker_fits(worker *w, const run_config *c, dataset *view)
+{
+	if (c->train_limit > w->ds->train.n || c->test_limit > w->ds->test.n)
+		return 0;
+	worker_view(w, c->train_limit, c->test_limit, view);
+	if (view->train.n == w->ds->train.n && view->test.n == w->ds->test.n)
+		return worker_data_crc(w) == c->data_crc;
+	return run_data_crc(view) == c->data_crc;
+}
+
+void
+worker_do_select(worker *w)
+{
+	char     err[1024];
+	int      row;
+	sweep_row r;
+	mlp     *m = NULL;
+	uint8_t *pred = NULL;
+	float   *conf = NULL, scale = 0.0f;
+	double   acc = 0.0;
+
+	pthread_mutex_lock(&w->mu);
+	row = w->sel_row;
+	w->want_select = 0;
+	if (row >= 0 && row < w->pub.table.n)
+		r = w->pub.table.rows[row];
+	else
+		row = -1;
+	pthread_mutex_unlock(&w->mu);
+	if (!w->have_shown || row < 0)
+		snprintf(err, sizeof err, "runs are not recorded here: only the "
+		    "last model is kept");
+	else if (!w->shown_fits)
+		snprintf(err, sizeof err, "run %s was trained on other data",
+		    w->shown.id);
+	else if ((m = job_model_row(&w->shown, row, &scale, err,
+	    sizeof err)) != NULL) {
+		r.scale = scale;  /* the checkpoint's own */
+		if (worker_predict_test_set(w, m, &r, &pred, &conf,
+		    &acc) != 0) {
+			snprintf(err, sizeof err, "out of memory for the "
+			    "predictions");
+			mlp_free(m);
+			m = NULL;
+		}
+	}
+	pthread_mutex_lock(&w->mu);
+	/* Quiet when it worked (the sample pane names the model): the
+	 * status line keeps the job's own news. */
+	if (m != NULL)
+		worker_keep_model_locked(w, &m, &pred, &conf, scale,
+		    w->shown_kind, acc, row, w->shown.id);
+	else
+		worker_say_locked(w, "row %d's model not loaded: %s", row + 1,
+		    err);
+	worker_publish_locked(w);
+	pthread_mutex_unlock(&w->mu);
+	mlp_free(m);
+}
+
+/* Batches the probe times, after one to warm the caches up. */
+#define PROBE_BATCHES 4
+
+void
+worker_do_probe(worker *w)
+{
+	train_config cfg;
+	mlp     *m;
+	adam     opt;
+	float   *x;
+	uint8_t *y;
+	int      b, ok = 0;
+	double   t0 = 0.0, spe = -1.0;
+	char     err[256];
+
+	pthread_mutex_lock(&w->mu);
+	cfg = w->probe_cfg;
+	w->want_probe = 0;
+	pthread_mutex_unlock(&w->mu);
+	b = cfg.batch;
+	if (cfg.threads > 0)
+		omp_set_num_threads(cfg.threads);
+	m = mlp_new(cfg.nlayer, cfg.size, b, cfg.dropout, err, sizeof err);
+	x = malloc((size_t)b * DATASET_NPIX * sizeof *x);
+	y = calloc((size_t)b, 1);
+	if (m != NULL && x != NULL && y != NULL && w->ds->train.n > 0 &&
+	    adam_init(&opt, m->nparam, cfg.lr) == 0) {
+		/* A training step as the trainer takes it (forward with
+		 * dropout, loss, backward, Adam) on the first images. */
+		size_t n = w->ds->train.n < (size_t)b ? w->ds->train.n :
+		    (size_t)b;
+
+		mlp_init(m, cfg.seed);
+		for (size_t i = 0; i < (size_t)b * DATASET_NPIX; i++)
+			x[i] = w->ds->train.pix[i % (n * DATASET_NPIX)] / 255.0f;
+		for (int k = 0; k <= PROBE_BATCHES; k++) {
+			if (k == 1)
+				t0 = clock_now();
+			mlp_forward(m, x, b, 1, 1, (uint64_t)k);
+			mlp_loss(m, y, b, NULL);
+			mlp_backward(m, b);
+			adam_step(&opt, m->param, m->grad);
+		}
+		/* Per training image; the trainer's speed is the same per
+		 * image for any data size. */
+		spe = (clock_now() - t0) / (PROBE_BATCHES * (double)b);
+		adam_destroy(&opt);
+		ok = 1;
+	}
+	mlp_free(m);
+	free(x);
+	free(y);
+	pthread_mutex_lock(&w->mu);
+	w->pub.st.probe_spe = ok ? spe : -1.0;
+	worker_publish_locked(w);
+	pthread_mutex_unlock(&w->mu);
+}
+
+uint32_t
+worker_data_crc(worker *w)
+{
+	if (!w->have_crc) {
+		w->crc = run_data_crc(w->ds);
+		w->have_crc = 1;
+	}
+	return w->crc;
+}
