@@ -54,4 +54,10 @@ print "# $_\n" for @curses;
 my @io = split /\n/, `grep -nE '\\b(fopen|rename|unlink|mkdir|rmdir|opendir)\\(' src/kernels/*.c src/engine/*.c`;
 ok(@io == 0, "kernels and engine touch no file");
 print "# $_\n" for @io;
+# The dashboard never touches storage: the worker does its disk work
+# through the runs layer.  The one exception is ui_term.c's tmpfile(),
+# where stderr waits while curses owns the terminal (nothing is stored).
+my @uiio = split /\n/, `grep -nE '\\b(file_[a-z_]+|run_(root|open|create[a-z_]*|record|finish|interrupt|restore|merge|read_[a-z_]+|names|newest|latest)|runlist_[a-z_]+|results_[a-z_]+|prefs_[a-z_]+|kv_read|checkpoint_[a-z_]+|job_(open|record|resume|restore|run|load_data|model[a-z_]*)|fopen|freopen|open|openat|creat|access|stat|lstat|unlink|rename|mkdir|rmdir|opendir|realpath|chdir)\\(' src/ui/*.c src/ui/*.h`;
+ok(@uiio == 0, "no file under src/ui calls a file or run-directory function");
+print "# $_\n" for @uiio;
 print "1..$n\n";

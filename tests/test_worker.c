@@ -77,7 +77,7 @@ limited_done(const worker_snapshot *s)
 static int
 one_epoch_done(const worker_snapshot *s)
 {
-	return s->st.state == WORKER_DONE && s->st.job == WORKER_JOB_TRAIN &&
+	return s->st.state == WORKER_DONE && s->st.job == JOB_TRAIN &&
 	    s->table.n == 1 && s->table.rows[0].nhist == 1;
 }
 
@@ -258,7 +258,7 @@ test_runs(const char *root)
 		return;
 	}
 	/* The reference: the same sweep, never interrupted. */
-	worker_start(w, WORKER_JOB_SWEEP, &cfg, scales, 2, msg, sizeof msg);
+	worker_start(w, JOB_SWEEP, &cfg, scales, 2, msg, sizeof msg);
 	ok(wait_for(w, &ref, finished, 120) && ref.st.state == WORKER_DONE,
 	    "runs: reference sweep done (%s)", ref.st.message);
 	sweep_table_copy(&want, &ref.table);
@@ -270,7 +270,7 @@ test_runs(const char *root)
 	 * cancel, so no machine is fast enough to finish first.
 	 */
 	setenv("NOISETOP_TEST_STOP", "1:2:0", 1);
-	worker_start(w, WORKER_JOB_SWEEP, &cfg, scales, 2, msg, sizeof msg);
+	worker_start(w, JOB_SWEEP, &cfg, scales, 2, msg, sizeof msg);
 	ok(wait_for(w, &s, one_epoch, 60), "runs: second sweep finishes an "
 	    "epoch");
 	worker_toggle_pause(w);
@@ -299,10 +299,10 @@ test_runs(const char *root)
 	ok(strstr(s.st.run_note, "interrupted at scale") != NULL,
 	    "runs: noted as interrupted: %s", s.st.run_note);
 	ok(s.st.have_model && s.st.model_scale == 0.0f &&
-	    s.st.model_job == WORKER_JOB_SWEEP && s.test_n == 256,
+	    s.st.model_job == JOB_SWEEP && s.test_n == 256,
 	    "runs: the model of its last epoch is rebuilt");
 	ok(worker_resume(w, NULL, msg, sizeof msg) == 0, "runs: resume asked");
-	ok(worker_start(w, WORKER_JOB_TRAIN, &cfg, scales, 1, msg,
+	ok(worker_start(w, JOB_TRAIN, &cfg, scales, 1, msg,
 	    sizeof msg) != 0, "runs: no second job while resuming");
 	want_text = "resumed run";
 	ok(wait_for(w, &s, said, 30) && strstr(s.st.message, id) != NULL &&
@@ -328,9 +328,9 @@ test_runs(const char *root)
 	    "runs: nothing to resume: %s", s.st.message);
 
 	/* Interrupted by quitting (worker_free) mid-job. */
-	worker_start(w, WORKER_JOB_COMPARE, &cfg, scales + 1, 1, msg,
+	worker_start(w, JOB_COMPARE, &cfg, scales + 1, 1, msg,
 	    sizeof msg);
-	ok(wait_for(w, &s, progressing, 30) && s.st.job == WORKER_JOB_COMPARE,
+	ok(wait_for(w, &s, progressing, 30) && s.st.job == JOB_COMPARE,
 	    "runs: compare runs");
 	snprintf(id, sizeof id, "%s", s.st.run_id);
 	snprintf(dir, sizeof dir, "%s", s.st.run_dir);
@@ -410,14 +410,14 @@ main(void)
 	worker_snapshot_copy(w, &s);
 	ok(s.st.state == WORKER_IDLE && !s.st.have_model, "idle with no model");
 
-	ok(worker_start(w, WORKER_JOB_TRAIN, &cfg, &half, 1, msg,
+	ok(worker_start(w, JOB_TRAIN, &cfg, &half, 1, msg,
 	    sizeof msg) == 0, "train job starts");
-	ok(worker_start(w, WORKER_JOB_SWEEP, &cfg, scales, 3, msg,
+	ok(worker_start(w, JOB_SWEEP, &cfg, scales, 3, msg,
 	    sizeof msg) != 0 && strstr(msg, "running") != NULL,
 	    "a second job is refused: %s", msg);
 	ok(worker_busy(w), "busy while the job runs");
 	ok(wait_for(w, &s, finished, 60), "train job finishes");
-	ok(s.st.state == WORKER_DONE && s.st.job == WORKER_JOB_TRAIN,
+	ok(s.st.state == WORKER_DONE && s.st.job == JOB_TRAIN,
 	    "state done, job train (%s)", s.st.message);
 	ok(s.table.n == 1 && s.table.rows[0].state == SWEEP_DONE &&
 	    s.table.rows[0].nhist == 2 && s.table.rows[0].scale == 0.5f,
@@ -444,7 +444,7 @@ main(void)
 		float sum = 0.0f;
 		int   arg = 0;
 
-		for (int c = 0; c < WORKER_NCLASS; c++) {
+		for (int c = 0; c < DATASET_NCLASS; c++) {
 			sum += s.st.probs[c];
 			if (s.st.probs[c] > s.st.probs[arg])
 				arg = c;
@@ -463,7 +463,7 @@ main(void)
 
 		worker_load_latest(w2);
 		ok(wait_for(w2, &s2, loaded, 20) && s2.st.have_model &&
-		    s2.st.model_scale == 0.5f && s2.st.model_job == WORKER_JOB_TRAIN &&
+		    s2.st.model_scale == 0.5f && s2.st.model_job == JOB_TRAIN &&
 		    s2.st.model_acc == s.st.model_acc,
 		    "start-up load keeps the run's model (%s)", s2.st.message);
 		ok(s2.test_n == s.test_n && s2.test_pred != NULL &&
@@ -485,7 +485,7 @@ main(void)
 	 * stops progress, cancel stops the job. */
 	cfg.epochs = 200;
 	setenv("NOISETOP_TEST_STOP", "1:2:1", 1);
-	ok(worker_start(w, WORKER_JOB_COMPARE, &cfg, &half, 1, msg,
+	ok(worker_start(w, JOB_COMPARE, &cfg, &half, 1, msg,
 	    sizeof msg) == 0, "compare job starts");
 	ok(wait_for(w, &s, progressing, 30), "compare makes progress");
 	ok(s.table.n == 2 && s.table.rows[0].scale == 0.0f &&
@@ -497,7 +497,7 @@ main(void)
 	ok(wait_for(w, &s, finished, 10), "cancel stops a paused job");
 	diag("cancel took %.0f ms", (clock_now() - t0) * 1e3);
 	ok(s.st.state == WORKER_CANCELLED && s.st.model_scale == 0.5f &&
-	    s.st.model_job == WORKER_JOB_TRAIN,
+	    s.st.model_job == JOB_TRAIN,
 	    "cancelled; the kept model is still the train job's");
 
 	/* A sweep on the first images only; then a finished row's model
@@ -511,7 +511,7 @@ main(void)
 		sweep_plan_default(&p, scales, 3);
 		p.ntest = 0;
 		unsetenv("NOISETOP_TEST_STOP");
-		ok(worker_start_limited(w, WORKER_JOB_SWEEP, &cfg, &p, 256, 64,
+		ok(worker_start_limited(w, JOB_SWEEP, &cfg, &p, 256, 64,
 		    msg, sizeof msg) == 0, "a sweep on 256/64 images starts");
 		ok(wait_for(w, &s, limited_done, 60) &&
 		    s.st.train_n == 256 && s.st.test_n == 64 &&
@@ -542,7 +542,7 @@ main(void)
 		snprintf(stopf, sizeof stopf, "%s/stop", root);
 		cfg.epochs = 1;
 		setenv("NOISETOP_TEST_STOP", "1:1:2", 1);
-		ok(worker_start(w, WORKER_JOB_TRAIN, &cfg, &half, 1, msg,
+		ok(worker_start(w, JOB_TRAIN, &cfg, &half, 1, msg,
 		    sizeof msg) == 0, "a one-epoch job starts");
 		ok(wait_stop_file(stopf, 30), "it waits at its test point");
 		worker_toggle_pause(w);
@@ -567,7 +567,7 @@ main(void)
 		snprintf(stopf, sizeof stopf, "%s/stop", root);
 		cfg.epochs = 200;
 		setenv("NOISETOP_TEST_STOP", "2:1:2", 1);
-		ok(worker_start(w, WORKER_JOB_SWEEP, &cfg, scales, 3, msg,
+		ok(worker_start(w, JOB_SWEEP, &cfg, scales, 3, msg,
 		    sizeof msg) == 0, "a long sweep starts");
 		ok(wait_stop_file(stopf, 60), "row 1 waits at its test point");
 		worker_snapshot_copy(w, &s);
@@ -583,7 +583,7 @@ main(void)
 	}
 
 	setenv("NOISETOP_TEST_STOP", "1:2:2", 1);
-	ok(worker_start(w, WORKER_JOB_SWEEP, &cfg, scales, 3, msg,
+	ok(worker_start(w, JOB_SWEEP, &cfg, scales, 3, msg,
 	    sizeof msg) == 0, "sweep starts after a cancel");
 	ok(wait_for(w, &s, progressing, 30) && s.st.have_sweep &&
 	    s.sweep.n == 3 && s.sweep.current == 0,

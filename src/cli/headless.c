@@ -25,12 +25,8 @@ static volatile sig_atomic_t headless_signal;
 
 /* What the progress printer needs between callbacks. */
 struct printer {
-	const cli_options *o;
-	int                live;    /* draw a progress bar */
-	int                label;   /* print a line when a scale starts */
-	run               *r;       /* the run directory to record into */
-	const dataset     *ds;
-	int                failed;  /* recording failed: the job stops */
+	int live;    /* draw a progress bar */
+	int label;   /* print a line when a scale starts */
 };
 
 int
@@ -49,29 +45,14 @@ print_epoch(const train_epoch *e, int epochs)
 	    e->seconds, e->acc, e->loss, e->val_acc, e->val_loss);
 }
 
+/* The job layer has recorded the event: print it, and stop on a signal. */
 static int
 on_progress(const sweep_progress *sp, void *user)
 {
 	struct printer       *pr = user;
 	const train_progress *p = sp->progress;
 	const sweep_row      *row = &sp->table->rows[sp->row];
-	char                  err[8192];
 
-	/*
-	 * A run that cannot be recorded (a full disk, an I/O error) stops:
-	 * its last complete files stay, and it resumes once there is room.
-	 */
-	if (pr->failed)
-		return 1;
-	if (pr->r != NULL && run_record(pr->r, sp, pr->ds->source, err,
-	    sizeof err) != 0) {
-		if (pr->live)
-			printf("\r\033[K");
-		fflush(stdout);
-		fprintf(stderr, "noisetop: %s\n", err);
-		pr->failed = 1;
-		return 1;
-	}
 	if (headless_signal != 0)
 		return 1;
 	if (p == NULL) {
@@ -196,6 +177,38 @@ print_train_summary(const sweep_table *t)
 		    r->hist[r->nhist - 1].val_acc);
 }
 
+/* The end of a job that did not finish: say why and how to go on.
+ * Returns the exit status. */
+static int
+print_unfinished(const job *j, const job_result *res, int sig)
+{
+	const char *id = j->rec.id;
+
+	if (res->save_err[0] != '\0')
+		fprintf(stderr, "noisetop: %s\n", res->save_err);
+	switch (res->outcome) {
+	case JOB_FAILED:
+		fprintf(stderr, "noisetop: %s\n", res->err);
+		return 1;
+	case JOB_UNSAVED:
+		fprintf(stderr, "noisetop: %s\n", res->err);
+		if (res->gone)
+			fprintf(stderr, "noisetop: the run directory %s was "
+			    "removed while this job trained: nothing more of it "
+			    "is saved\n", j->rec.dir);
+		else
+			fprintf(stderr, "noisetop: the run is interrupted at its "
+			    "last saved epoch: make room, then 'noisetop resume "
+			    "%s'\n", id);
+		return 1;
+	default:
+		fprintf(stderr, "noisetop: interrupted by signal %d; finished "
+		    "epochs are saved: continue with 'noisetop resume %s'\n",
+		    sig, id);
+		return 128 + sig;
+	}
+}
+
 /*
  * Run job j (its table, recording into its run directory) with the
  * printer; then print the summary and write --csv/--json.  Returns the
@@ -206,53 +219,41 @@ static int
 run_job(const cli_options *o, const dataset *ds, job *j)
 {
 	sweep_table   *t = &j->table;
-	run           *r = &j->rec;
-	struct printer pr = { o, o->progress && isatty(STDOUT_FILENO),
-	    t->n > 1, r, ds, 0 };
-	char           err[8192];
+	struct printer pr = { o->progress && isatty(STDOUT_FILENO), t->n > 1 };
+	job_result    *res = malloc(sizeof *res);
 	int            rc;
 
+	if (res == NULL) {
+		fprintf(stderr, "noisetop: out of memory\n");
+		return 1;
+	}
 	if (o->cfg.threads > 0)
 		omp_set_num_threads(o->cfg.threads);
 	install_signals();
-	printf("run %s\n", r->dir);
-	rc = sweep_run(t, ds, j->resuming ? &j->from : NULL, j->shard,
-	    j->nshards, NULL, on_progress, &pr, NULL, err, sizeof err);
+	printf("run %s\n", j->rec.dir);
+	job_run(j, ds, NULL, on_progress, &pr, NULL, res);
 	/* Clear the bar (and the terminal's "^C") before any message on
 	 * stderr, so that it starts on its own line. */
 	if (pr.live)
 		printf("\r\033[K");
 	fflush(stdout);
-	if (rc != 0) {
-		fprintf(stderr, "noisetop: %s\n", err);
-		run_finish(r, t, ds->source, 1, err, sizeof err);
-		return 1;
+	if (res->outcome != JOB_DONE) {
+		/* A signal's partial results still go to --csv/--json. */
+		if (res->outcome == JOB_STOPPED)
+			write_results(o, t, ds);
+		rc = print_unfinished(j, res, (int)headless_signal);
+		free(res);
+		return rc;
 	}
-	if (pr.failed) {
-		if (run_interrupt(r, err, sizeof err) != 0)
-			fprintf(stderr, "noisetop: %s\n", err);
-		fprintf(stderr, "noisetop: the run is interrupted at its last "
-		    "saved epoch: make room, then 'noisetop resume %s'\n",
-		    r->id);
-		return 1;
-	}
-	if (headless_signal != 0) {
-		if (run_finish(r, t, ds->source, 1, err, sizeof err) != 0)
-			fprintf(stderr, "noisetop: %s\n", err);
-		write_results(o, t, ds);
-		fprintf(stderr, "noisetop: interrupted by signal %d; finished "
-		    "epochs are saved: continue with 'noisetop resume %s'\n",
-		    (int)headless_signal, r->id);
-		return 128 + (int)headless_signal;
-	}
-	if (run_finish(r, t, ds->source, 0, err, sizeof err) != 0)
-		fprintf(stderr, "noisetop: %s\n", err);
+	if (res->save_err[0] != '\0')
+		fprintf(stderr, "noisetop: %s\n", res->save_err);
+	free(res);
 	/* A shard has only its own rows: the run's tables come from the
 	 * merge, which the last shard to finish does. */
 	if (j->nshards > 1) {
 		char st[NT_PATH_LEN + 32];
 
-		snprintf(st, sizeof st, "%s/state.txt", r->dir);
+		snprintf(st, sizeof st, "%s/state.txt", j->rec.dir);
 		printf("shard %d of %d done; %s\n", j->shard, j->nshards,
 		    access(st, F_OK) == 0 ? "every shard is: the run is merged "
 		    "('noisetop plot', results.csv)" : "waiting for the other "
@@ -342,8 +343,9 @@ headless_resume(const cli_options *o)
 	dataset     *ds = calloc(1, sizeof *ds);
 	cli_options *ro = malloc(sizeof *ro);
 	sweep_table *t;
-	char         root[4096], err[8192];
-	int          rc = 1;
+	job_step     step;
+	char         root[NT_PATH_LEN], err[NT_ERR_LEN];
+	int          rc = 1, left;
 
 	if (j == NULL || ds == NULL || ro == NULL) {
 		fprintf(stderr, "noisetop: out of memory\n");
@@ -351,7 +353,8 @@ headless_resume(const cli_options *o)
 	}
 	t = &j->table;
 	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
-	    job_open(j, root, o->resume, err, sizeof err) != 0) {
+	    (left = job_resume(j, root, o->resume, o->shard, o->nshards, NULL,
+	    0, ds, &step, err, sizeof err)) < 0) {
 		fprintf(stderr, "noisetop: %s\n", err);
 		goto out;
 	}
@@ -363,27 +366,12 @@ headless_resume(const cli_options *o)
 		    train_precision_name(o->cfg.precision));
 		goto out;
 	}
-	/* --shard K/N: this shard's rows, recorded in its own state file. */
-	if (o->nshards > 1) {
-		j->shard = j->rec.shard = o->shard;
-		j->nshards = j->rec.nshards = o->nshards;
-	}
-	if (job_load_data(&j->rec, ds, err, sizeof err) != 0 ||
-	    job_restore(j, err, sizeof err) != 0) {
-		fprintf(stderr, "noisetop: %s\n", err);
-		goto out;
-	}
-	if (j->nshards > 1 && job_shard_finished(j)) {
-		printf("shard %d of %d of run %s is already finished\n",
-		    j->shard, j->nshards, j->rec.id);
-		rc = run_merge(&j->rec, j->rec.conf.source, NULL, err,
-		    sizeof err) == 0 ? 0 : 1;
-		if (rc != 0)
-			fprintf(stderr, "noisetop: %s\n", err);
-		goto out;
-	}
-	if (job_finished(j)) {
-		printf("run %s is already finished\n", j->rec.id);
+	if (left == 0) {
+		if (j->nshards > 1)
+			printf("shard %d of %d of run %s is already finished\n",
+			    j->shard, j->nshards, j->rec.id);
+		else
+			printf("run %s is already finished\n", j->rec.id);
 		rc = 0;
 		goto out;
 	}

@@ -6,11 +6,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/err.h"
 #include "kernels/adam.h"
 #include "cli/cli.h"
 #include "data/dataset.h"
 #include "kernels/gemm.h"
 #include "cli/headless.h"
+#include "runs/prefs.h"
+#include "runs/run.h"
 #include "kernels/rng.h"
 #include "base/simd.h"
 #include "ui/ui.h"
@@ -126,7 +129,9 @@ static int
 run_dashboard(const cli_options *o, const dataset *ds)
 {
 	ui_options u;
-	char       err[1024] = "";
+	char       err[NT_ERR_LEN] = "", root[NT_PATH_LEN];
+	char       rerr[NT_ERR_LEN], perr[NT_ERR_LEN];
+	char      *prefs = NULL;
 	int        rc;
 
 	memset(&u, 0, sizeof u);
@@ -137,9 +142,18 @@ run_dashboard(const cli_options *o, const dataset *ds)
 	u.ascii = o->ascii;
 	u.no_color = o->no_color || getenv("NO_COLOR") != NULL;
 	u.export_dir = ".";
-	u.runs_dir = o->runs_dir;
+	/* The storage the dashboard needs, found here: the UI itself never
+	 * touches a file (its worker does). */
+	if (run_root(o->runs_dir, root, sizeof root, rerr, sizeof rerr) == 0)
+		u.runs_root = root;
+	u.runs_err = rerr;
+	if (prefs_read(&prefs, perr, sizeof perr) != 0)
+		fprintf(stderr, "noisetop: %s (the form starts from the "
+		    "defaults)\n", perr);
+	u.prefs = prefs;
 	if ((rc = ui_run(&u, err, sizeof err)) != 0 && err[0] != '\0')
 		fprintf(stderr, "noisetop: %s\n", err);
+	free(prefs);
 	return rc;
 }
 

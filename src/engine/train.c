@@ -222,8 +222,11 @@ wait_while_paused(train_control *ctl)
 	if (ctl == NULL || !atomic_load(&ctl->pause))
 		return 0.0;
 	t0 = clock_now();
-	while (atomic_load(&ctl->pause) && !atomic_load(&ctl->cancel))
+	while (atomic_load(&ctl->pause) && !atomic_load(&ctl->cancel)) {
 		nanosleep(&ts, NULL);
+		if (ctl->paused != NULL)
+			ctl->paused(ctl->paused_user);
+	}
 	return clock_now() - t0;
 }
 

@@ -89,10 +89,14 @@ typedef struct {
 /* Return nonzero from the callback to cancel the run. */
 typedef int (*train_callback)(const train_progress *p, void *user);
 
-/* Flags another thread sets; the trainer checks them between batches. */
+/* Flags another thread sets; the trainer checks them between batches.
+ * While paused, it calls paused(paused_user) (when set) every 20 ms, so
+ * its owner can answer requests meanwhile. */
 typedef struct {
 	atomic_int cancel;
 	atomic_int pause;
+	void     (*paused)(void *user);
+	void      *paused_user;
 } train_control;
 
 /* The data a run trains on: noisy (or clean) float pixels in [0,1]. */

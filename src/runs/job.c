@@ -1,9 +1,11 @@
 /* The job layer: a run configuration, its directory and its resume. */
 #include "runs/job.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/err.h"
 #include "base/version.h"
@@ -235,4 +237,140 @@ job_free(job *j)
 	checkpoint_free(&j->ck);
 	j->resuming = 0;
 	j->recording = 0;
+}
+
+/* ---- the lifecycle ---- */
+
+/* What job_run's progress callback needs between events. */
+struct recorder {
+	job             *j;
+	job_progress_fn  fn;
+	void            *user;
+	int              failed;   /* a record failed: the job stops */
+	char             err[NT_ERR_LEN];
+};
+
+/*
+ * Every progress event is recorded first (the checkpoint, results and
+ * state at an epoch's end), so even a stop asked for during this epoch
+ * keeps it; a run that cannot be recorded stops with its last complete
+ * files, and nothing more is written after the failure.
+ */
+static int
+record_progress(const sweep_progress *p, void *user)
+{
+	struct recorder *rc = user;
+
+	if (rc->failed)
+		return 1;
+	if (rc->j->recording && run_record(&rc->j->rec, p,
+	    rc->j->rec.conf.source, rc->err, sizeof rc->err) != 0) {
+		rc->failed = 1;
+		return 1;
+	}
+	return rc->fn != NULL ? rc->fn(p, rc->user) : 0;
+}
+
+/* Is r's directory still there?  A writer's files failing because the
+ * directory was removed is not a full disk. */
+static int
+run_dir_gone(const run *r)
+{
+	struct stat st;
+
+	return stat(r->dir, &st) != 0 && errno == ENOENT;
+}
+
+job_outcome
+job_run(job *j, const dataset *ds, train_control *ctl, job_progress_fn fn,
+    void *user, mlp **model, job_result *res)
+{
+	struct recorder rc = { j, fn, user, 0, "" };
+	mlp            *m = NULL;
+	int             failed;
+
+	memset(res, 0, sizeof *res);
+	failed = sweep_run(&j->table, ds, j->resuming ? &j->from : NULL,
+	    j->shard, j->nshards, ctl, record_progress, &rc, &m, res->err,
+	    sizeof res->err) != 0;
+	if (failed)
+		res->outcome = JOB_FAILED;
+	else if (rc.failed) {
+		res->outcome = JOB_UNSAVED;
+		snprintf(res->err, sizeof res->err, "%s", rc.err);
+		res->gone = run_dir_gone(&j->rec);
+	} else if (!job_shard_finished(j))
+		res->outcome = JOB_STOPPED;
+	else
+		res->outcome = JOB_DONE;
+
+	/* The run is left finished, or interrupted where it can resume. */
+	if (j->recording && res->outcome == JOB_UNSAVED) {
+		if (!res->gone)
+			run_interrupt(&j->rec, res->save_err,
+			    sizeof res->save_err);
+	} else if (j->recording && run_finish(&j->rec, &j->table,
+	    j->rec.conf.source, res->outcome != JOB_DONE, res->save_err,
+	    sizeof res->save_err) == 0)
+		res->save_err[0] = '\0';
+
+	if (model != NULL && res->outcome == JOB_DONE)
+		*model = m;
+	else
+		mlp_free(m);
+	return res->outcome;
+}
+
+void
+job_data_view(const dataset *ds, size_t train_n, size_t test_n,
+    dataset *view)
+{
+	*view = *ds;
+	if (train_n > 0 && train_n < view->train.n)
+		view->train.n = train_n;
+	if (test_n > 0 && test_n < view->test.n)
+		view->test.n = test_n;
+}
+
+int
+job_data_fits(const run_config *c, const dataset *ds, uint32_t ds_crc,
+    dataset *view)
+{
+	if (c->train_limit > ds->train.n || c->test_limit > ds->test.n)
+		return 0;
+	job_data_view(ds, c->train_limit, c->test_limit, view);
+	if (view->train.n == ds->train.n && view->test.n == ds->test.n)
+		return (ds_crc != 0 ? ds_crc : run_data_crc(ds)) == c->data_crc;
+	return run_data_crc(view) == c->data_crc;
+}
+
+int
+job_resume(job *j, const char *root, const char *name, int shard,
+    int nshards, const dataset *have, uint32_t have_crc, dataset *ds,
+    job_step *step, char *err, size_t errlen)
+{
+	*step = JOB_AT_OPEN;
+	if (job_open(j, root, name, err, errlen) != 0)
+		return -1;
+	/* --shard K/N: this shard's rows, recorded in its own state file. */
+	if (nshards > 1) {
+		j->shard = j->rec.shard = shard;
+		j->nshards = j->rec.nshards = nshards;
+	}
+	*step = JOB_AT_DATA;
+	if (have != NULL) {
+		if (!job_data_fits(&j->rec.conf, have, have_crc, ds))
+			return err_set(err, errlen, "it was trained on other "
+			    "data (%s, checksum %08x; the dashboard has %08x)",
+			    j->rec.conf.source, j->rec.conf.data_crc,
+			    have_crc != 0 ? have_crc : run_data_crc(have));
+	} else if (job_load_data(&j->rec, ds, err, errlen) != 0)
+		return -1;
+	*step = JOB_AT_RESTORE;
+	if (job_restore(j, err, errlen) != 0)
+		return -1;
+	if (j->nshards > 1 && job_shard_finished(j))
+		return run_merge(&j->rec, j->rec.conf.source, NULL, err,
+		    errlen) == 0 ? 0 : -1;
+	return job_finished(j) ? 0 : 1;
 }

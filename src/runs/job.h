@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/err.h"
 #include "runs/checkpoint.h"
 #include "data/dataset.h"
 #include "engine/mlp.h"
@@ -124,6 +125,85 @@ mlp *job_model(const run *r, const sweep_table *t, float *scale, char *err,
  */
 mlp *job_model_row(const run *r, int row, float *scale, char *err,
     size_t errlen);
+
+/* ---- the lifecycle: what both front ends call ---- */
+
+/* How job_run left the job's run. */
+typedef enum {
+	JOB_DONE,     /* every row (of its shard) trained; the run is
+	                 finished (a shard's run merged when it was last) */
+	JOB_STOPPED,  /* the front end stopped it (a cancel, a signal):
+	                 interrupted, resumable */
+	JOB_UNSAVED,  /* its run could not be recorded (a full disk, its
+	                 directory removed): interrupted at its last saved
+	                 epoch, where that still exists */
+	JOB_FAILED,   /* training failed */
+} job_outcome;
+
+/*
+ * What job_run tells its front end: each progress event of the sweep,
+ * after the run recorded it.  A nonzero return stops the job at the next
+ * batch boundary.
+ */
+typedef int (*job_progress_fn)(const sweep_progress *p, void *user);
+
+typedef struct {
+	job_outcome outcome;
+	char        err[NT_ERR_LEN];   /* FAILED, UNSAVED: why */
+	int         gone;              /* UNSAVED: the run directory itself
+	                                  was removed (not a full disk) */
+	char        save_err[NT_ERR_LEN];  /* the run's last files could not
+	                                      be written ("" when they were) */
+} job_result;
+
+/*
+ * Train job j (new and recorded, or resumed) on ds: every pending row of
+ * its shard, recording each progress event into its run directory when
+ * it records one, then calling fn (may be NULL).  At the end the run is
+ * marked finished or interrupted, and its results written.  ctl (may be
+ * NULL) pauses and cancels; model (may be NULL) receives the last row's
+ * model when the job is DONE (caller frees).  Returns res->outcome.
+ */
+job_outcome job_run(job *j, const dataset *ds, train_control *ctl,
+    job_progress_fn fn, void *user, mlp **model, job_result *res);
+
+/* Where job_resume stopped, for the front end's wording. */
+typedef enum {
+	JOB_AT_OPEN,     /* no such run, or not readable */
+	JOB_AT_DATA,     /* trained on other data, or its data is gone */
+	JOB_AT_RESTORE,  /* a checkpoint or row file is bad */
+} job_step;
+
+/*
+ * Reopen run name under root (NULL or "": the newest interrupted one) to
+ * continue it as shard/nshards (nshards 0 or 1: the whole run): j is
+ * uninitialised.  The data: when have is not NULL, the run must have been
+ * trained on the first images of have (its limits and checksum; have_crc
+ * is run_data_crc(have), or 0 to compute it), and *ds becomes a view of
+ * them sharing have's arrays (never dataset_free it); else the run's own
+ * data is loaded into *ds (zeroed; caller frees with dataset_free).
+ * Then its rows and checkpoint are restored.  A shard found finished
+ * merges the run when every shard is.  Returns 1 when there is something
+ * left to train, 0 when the run (or shard) is already finished, -1 with a
+ * message and *step saying where it stopped.  Free j with job_free()
+ * whatever it returns.
+ */
+int job_resume(job *j, const char *root, const char *name, int shard,
+    int nshards, const dataset *have, uint32_t have_crc, dataset *ds,
+    job_step *step, char *err, size_t errlen);
+
+/*
+ * Was a run of config c trained on the first images of ds?  view then
+ * holds them (sharing ds's arrays) and 1 is returned.  ds_crc is
+ * run_data_crc(ds), or 0 to compute it when needed.
+ */
+int job_data_fits(const run_config *c, const dataset *ds, uint32_t ds_crc,
+    dataset *view);
+
+/* The first train_n and test_n (0: all) images of ds, sharing its
+ * arrays (never dataset_free the view). */
+void job_data_view(const dataset *ds, size_t train_n, size_t test_n,
+    dataset *view);
 
 /* Frees what j owns (table, checkpoint); accepts a zeroed job. */
 void job_free(job *j);

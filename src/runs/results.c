@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "data/corrupt.h"
@@ -350,4 +352,163 @@ results_sibling(const char *path, const char *what, char *out, size_t len)
 	else
 		snprintf(out, len, "%s-%s.csv", path, what);
 	return out;
+}
+
+/* ---- reading back ---- */
+
+/* The column of name in a CSV header line, or -1. */
+static int
+csv_column(const char *header, const char *name)
+{
+	size_t len = strlen(name);
+	int    col = 0;
+
+	for (const char *p = header; *p != '\0'; col++) {
+		if (strncmp(p, name, len) == 0 && (p[len] == ',' ||
+		    p[len] == '\0'))
+			return col;
+		while (*p != ',' && *p != '\0')
+			p++;
+		if (*p == ',')
+			p++;
+	}
+	return -1;
+}
+
+/* Field col of a CSV line as a number; 0 when col is -1 or missing. */
+static double
+csv_field(const char *line, int col)
+{
+	if (col < 0)
+		return 0.0;
+	for (int c = 0; c < col && line != NULL; c++)
+		if ((line = strchr(line, ',')) != NULL)
+			line++;
+	return line != NULL ? strtod(line, NULL) : 0.0;
+}
+
+int
+results_read_csv(const char *path,
+    int (*fn)(const results_line *l, void *user), void *user, char *err,
+    size_t errlen)
+{
+	uint8_t *buf;
+	size_t   len;
+	int      cs = -1, ce = -1, cv = -1, csec = -1, head = 0;
+
+	if (file_read(path, RESULTS_CSV_MAX, &buf, &len, err, errlen) != 0)
+		return -1;
+	for (char *line = (char *)buf, *next; line != NULL && *line != '\0';
+	    line = next) {
+		results_line l;
+
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		if (!head) {  /* the header names the columns */
+			cs = csv_column(line, "scale");
+			ce = csv_column(line, "epoch");
+			cv = csv_column(line, "val_accuracy");
+			csec = csv_column(line, "seconds");
+			if (cs < 0 || ce < 0 || cv < 0) {
+				free(buf);
+				return err_set(err, errlen, "%s: no scale, epoch "
+				    "and val_accuracy columns", path);
+			}
+			head = 1;
+			continue;
+		}
+		l.scale = csv_field(line, cs);
+		l.epoch = csv_field(line, ce);
+		l.val_acc = csv_field(line, cv);
+		l.seconds = csv_field(line, csec);
+		if (fn(&l, user) != 0)
+			break;
+	}
+	free(buf);
+	if (!head)
+		return err_set(err, errlen, "%s: no scale, epoch and "
+		    "val_accuracy columns", path);
+	return 0;
+}
+
+/* What results_read_finals keeps between lines. */
+struct finals {
+	results_finals *f;
+	int             maxep[SWEEP_MAX_SCALES], cnt[SWEEP_MAX_SCALES];
+};
+
+static int
+add_final(const results_line *l, void *user)
+{
+	struct finals  *fs = user;
+	results_finals *f = fs->f;
+	int             k, ep = (int)l->epoch;
+
+	for (k = 0; k < f->n && fabs(f->scale[k] - l->scale) > 1e-9; k++)
+		;
+	if (k == f->n) {
+		if (f->n == SWEEP_MAX_SCALES)
+			return 0;
+		f->scale[f->n++] = l->scale;
+	}
+	/* The last epoch of each scale (averaged over its rows). */
+	if (ep > fs->maxep[k]) {
+		fs->maxep[k] = ep;
+		f->val[k] = 0.0;
+		fs->cnt[k] = 0;
+	}
+	if (ep == fs->maxep[k]) {
+		f->val[k] = (f->val[k] * fs->cnt[k] + l->val_acc) /
+		    (fs->cnt[k] + 1);
+		fs->cnt[k]++;
+	}
+	return 0;
+}
+
+int
+results_read_finals(const char *path, const char *id, results_finals *f,
+    char *err, size_t errlen)
+{
+	struct finals fs;
+
+	memset(&fs, 0, sizeof fs);
+	memset(f, 0, sizeof *f);
+	fs.f = f;
+	snprintf(f->id, sizeof f->id, "%s", id);
+	if (results_read_csv(path, add_final, &fs, err, errlen) != 0)
+		return -1;
+	if (f->n == 0)
+		return err_set(err, errlen, "%s: no epoch yet", path);
+	return 0;
+}
+
+int
+results_export(const char *dir, const sweep_table *t, const char *source,
+    char *csv, char *json, size_t len, char *err, size_t errlen)
+{
+	char      stamp[32];
+	time_t    now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	for (int k = 1; k < 100; k++) {
+		char sfx[8] = "";
+
+		if (k > 1)
+			snprintf(sfx, sizeof sfx, "-%d", k);
+		if (snprintf(csv, len, "%s/export-%s%s.csv", dir, stamp, sfx) >=
+		    (int)len || snprintf(json, len, "%s/export-%s%s.json", dir,
+		    stamp, sfx) >= (int)len)
+			return err_set(err, errlen, "%s: path too long", dir);
+		if (access(csv, F_OK) == 0 || access(json, F_OK) == 0)
+			continue;
+		if (results_write_csv(csv, t, source, err, errlen) != 0 ||
+		    results_write_json(json, t, source, err, errlen) != 0)
+			return -1;
+		return 0;
+	}
+	return err_set(err, errlen, "no free export name in %s", dir);
 }

@@ -36,4 +36,48 @@ int results_write_json(const char *path, const sweep_table *t,
 char *results_sibling(const char *path, const char *what, char *out,
     size_t len);
 
+/* ---- reading back: the one reader of results.csv ---- */
+
+/* A run's results.csv is never larger than this. */
+#define RESULTS_CSV_MAX (64u << 20)
+
+/* One epoch line of a results.csv, by its header's column names (a
+ * column the file lacks reads as 0). */
+typedef struct {
+	double scale, epoch, val_acc, seconds;
+} results_line;
+
+/*
+ * Call fn for every epoch line of the results.csv at path, in file order;
+ * a nonzero return from fn stops the reading.  Returns 0, or -1 with a
+ * message naming the file (unreadable, no header with scale, epoch and
+ * val_accuracy columns).
+ */
+int results_read_csv(const char *path,
+    int (*fn)(const results_line *l, void *user), void *user, char *err,
+    size_t errlen);
+
+/* A run's final val accuracy by scale: the last epoch of each scale,
+ * averaged over that scale's rows. */
+typedef struct {
+	char   id[256];
+	int    n;
+	double scale[SWEEP_MAX_SCALES], val[SWEEP_MAX_SCALES];
+} results_finals;
+
+/* The finals of the results.csv at path into *f, named id.  Returns 0,
+ * or -1 with a message (unreadable, no epoch yet). */
+int results_read_finals(const char *path, const char *id, results_finals *f,
+    char *err, size_t errlen);
+
+/*
+ * Write t as new files dir/export-STAMP[-k].csv and .json (STAMP the
+ * local time, k the first that makes both new: an export never replaces
+ * another), their paths into csv and json (len bytes each).  Returns 0,
+ * or -1 with a message.
+ */
+int results_export(const char *dir, const sweep_table *t,
+    const char *source, char *csv, char *json, size_t len, char *err,
+    size_t errlen);
+
 #endif

@@ -11,35 +11,18 @@
 
 #include "base/err.h"
 #include "base/file.h"
+#include "runs/results.h"
 #include "runs/run.h"
 
-/* The column of name in a CSV header line, or -1. */
 static int
-csv_column(const char *header, const char *name)
+add_line(const results_line *l, void *user)
 {
-	size_t len = strlen(name);
-	int    col = 0;
+	runlist_entry *e = user;
 
-	for (const char *p = header; *p != '\0' && *p != '\n'; col++) {
-		if (strncmp(p, name, len) == 0 && (p[len] == ',' ||
-		    p[len] == '\n' || p[len] == '\0'))
-			return col;
-		while (*p != ',' && *p != '\0' && *p != '\n')
-			p++;
-		if (*p == ',')
-			p++;
-	}
-	return -1;
-}
-
-/* Field col of a CSV line as a number; 0 if it is missing. */
-static double
-csv_field(const char *line, int col)
-{
-	for (int c = 0; c < col && line != NULL; c++)
-		if ((line = strchr(line, ',')) != NULL)
-			line++;
-	return line != NULL ? strtod(line, NULL) : 0.0;
+	if (l->val_acc > e->best_val)
+		e->best_val = l->val_acc;
+	e->seconds += l->seconds;
+	return 0;
 }
 
 /* Best val accuracy and seconds so far, from results.csv (by header name,
@@ -47,36 +30,27 @@ csv_field(const char *line, int col)
 static void
 read_results(const char *dir, runlist_entry *e)
 {
-	char     path[NT_PATH_LEN + 400], err[NT_ERR_LEN];
-	uint8_t *buf;
-	size_t   len;
-	int      cval = -1, csec = -1;
+	char path[NT_PATH_LEN + 400], err[NT_ERR_LEN];
 
 	e->best_val = -1.0;
 	snprintf(path, sizeof path, "%s/results.csv", dir);
-	if (file_read(path, 64u << 20, &buf, &len, err, sizeof err) != 0)
-		return;
-	for (char *line = (char *)buf, *next; line != NULL && *line != '\0';
-	    line = next) {
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		if (line[0] == '#')
-			continue;
-		if (cval < 0 && csec < 0 && strncmp(line, "scale", 5) == 0) {
-			cval = csv_column(line, "val_accuracy");
-			csec = csv_column(line, "seconds");
-			continue;
-		}
-		if (cval >= 0) {
-			double v = csv_field(line, cval);
+	results_read_csv(path, add_line, e, err, sizeof err);
+}
 
-			if (v > e->best_val)
-				e->best_val = v;
-		}
-		if (csec >= 0)
-			e->seconds += csv_field(line, csec);
-	}
-	free(buf);
+/* The run's grid in a few words: "gaussian fixed, 2 seeds". */
+static void
+describe_grid(const sweep_plan *p, char *out, size_t len)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (int k = 0; k < p->ncorruptions && n < len; k++)
+		n += (size_t)snprintf(out + n, len - n, "%s%s", k ? "+" : "",
+		    corrupt_name(p->corruptions[k]));
+	if (n < len)
+		snprintf(out + n, len - n, " %s, %d seed%s",
+		    sweep_mode_name(p->mode), p->nseeds, p->nseeds == 1 ? "" :
+		    "s");
 }
 
 /* Bytes of the plain files in dir. */
@@ -193,6 +167,7 @@ summarise(const char *root, const char *name, runlist_entry *e)
 	e->test_limit = r->conf.test_limit;
 	e->nscales = r->conf.plan.nscales;
 	e->epochs = r->conf.cfg.epochs;
+	describe_grid(&r->conf.plan, e->grid, sizeof e->grid);
 	e->alive = st.alive;
 	e->finished = strcmp(st.state, "finished") == 0;
 	read_results(dir, e);

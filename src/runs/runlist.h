@@ -16,6 +16,7 @@ typedef struct {
 	char      kind[16];      /* train, compare, sweep; "" if unreadable */
 	char      status[192];   /* "finished (6 scales, 20 epochs)", ... */
 	char      data[32];      /* MNIST, Fashion-MNIST, SYNTHETIC */
+	char      grid[96];      /* "gaussian fixed, 2 seeds" */
 	time_t    made;          /* when config.txt was written */
 	size_t    train_limit, test_limit;
 	int       nscales, epochs;

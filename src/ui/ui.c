@@ -36,7 +36,7 @@ ui_fmt_scale(float s, char *buf, size_t len)
 const dataset_split *
 ui_cur_split(const ui *u)
 {
-	return u->split ? &u->ds->test : &u->ds->train;
+	return u->samples.split ? &u->ds->test : &u->ds->train;
 }
 
 int
@@ -45,8 +45,8 @@ ui_is_miss(const ui *u, size_t i)
 	if (u->snap->test_pred == NULL || i >= u->snap->test_n ||
 	    u->snap->test_pred[i] == u->ds->test.label[i])
 		return 0;
-	return u->pair < 0 || (u->ds->test.label[i] == u->pair / 10 &&
-	    u->snap->test_pred[i] == u->pair % 10);
+	return u->res.pair < 0 || (u->ds->test.label[i] == u->res.pair / 10 &&
+	    u->snap->test_pred[i] == u->res.pair % 10);
 }
 
 size_t
@@ -69,39 +69,39 @@ void
 ui_update_images(ui *u)
 {
 	const dataset_split *sp = ui_cur_split(u);
-	size_t i = u->index[u->split];
+	size_t i = u->samples.index[u->samples.split];
 
 	corrupt_family fam = ui_ladder_family(u);
 	char           err[256];
 
-	if (!(u->img_valid && u->img_split == u->split &&
-	    u->img_index == i && u->img_scale == u->scale &&
-	    u->img_family_key == (int)fam)) {
-		u->img_valid = 0;
-		u->asked_predict = 0;
+	if (!(u->img.valid && u->img.split == u->samples.split &&
+	    u->img.index == i && u->img.scale == u->samples.scale &&
+	    u->img.family_key == (int)fam)) {
+		u->img.valid = 0;
+		u->img.asked_predict = 0;
 		if (i >= sp->n)
 			return;
 		noise_clean(sp->pix + i * DATASET_NPIX, 1, DATASET_NPIX,
-		    u->clean);
+		    u->img.clean);
 		/* The trainer's own draws for this image: the same function
 		 * of (seed, split, image, pixel) that sweep_run uses; with
 		 * the selected row's corruption when it is not Gaussian noise
 		 * (Gaussian when the scale is out of that family's range). */
-		u->img_family = u->img_family_key = fam;
-		if (fam == CORRUPT_GAUSSIAN || sweep_corrupt(fam, u->scale,
-		    u->o->cfg.seed, sp, u->split, i, 1, 0, u->noisy, err,
+		u->img.family = u->img.family_key = fam;
+		if (fam == CORRUPT_GAUSSIAN || sweep_corrupt(fam, u->samples.scale,
+		    u->o->cfg.seed, sp, u->samples.split, i, 1, 0, u->img.noisy, err,
 		    sizeof err) != 0) {
-			u->img_family = fam == CORRUPT_GAUSSIAN ? fam :
+			u->img.family = fam == CORRUPT_GAUSSIAN ? fam :
 			    CORRUPT_NFAMILY;  /* out of range: Gaussian */
-			noise_apply(sp->pix, i, 1, DATASET_NPIX, u->scale,
-			    u->o->cfg.seed, u->split, u->noisy);
+			noise_apply(sp->pix, i, 1, DATASET_NPIX, u->samples.scale,
+			    u->o->cfg.seed, u->samples.split, u->img.noisy);
 		}
-		u->img_split = u->split;
-		u->img_index = i;
-		u->img_scale = u->scale;
-		u->img_valid = 1;
+		u->img.split = u->samples.split;
+		u->img.index = i;
+		u->img.scale = u->samples.scale;
+		u->img.valid = 1;
 	}
-	if (u->img_valid && !u->asked_predict && u->snap->st.have_model) {
+	if (u->img.valid && !u->img.asked_predict && u->snap->st.have_model) {
 		/* With the ladder's scales: the table's, once each. */
 		const sweep_table *t = &u->snap->table;
 		float sc[SWEEP_MAX_SCALES];
@@ -115,9 +115,9 @@ ui_update_images(ui *u)
 			if (!dup)
 				sc[n++] = t->rows[k].scale;
 		}
-		worker_predict_ladder(u->w, u->img_split, u->img_index,
-		    u->img_scale, u->o->cfg.seed, ui_ladder_family(u), sc, n);
-		u->asked_predict = 1;
+		worker_predict_ladder(u->w, u->img.split, u->img.index,
+		    u->img.scale, u->o->cfg.seed, ui_ladder_family(u), sc, n);
+		u->img.asked_predict = 1;
 	}
 }
 
@@ -140,9 +140,9 @@ ui_curves_row(const ui *u)
 	if (t->n == 0)
 		return -1;
 	if (u->snap->st.state == WORKER_RUNNING && t->current >= 0 &&
-	    (u->sel_follow || u->sel < 0))
+	    (u->res.follow || u->res.sel < 0))
 		return t->current;
-	return u->sel >= 0 && u->sel < t->n ? u->sel : t->n - 1;
+	return u->res.sel >= 0 && u->res.sel < t->n ? u->res.sel : t->n - 1;
 }
 
 corrupt_family
@@ -150,7 +150,7 @@ ui_ladder_family(const ui *u)
 {
 	const sweep_table *t = &u->snap->table;
 
-	return u->sel >= 0 && u->sel < t->n ? t->rows[u->sel].corruption :
+	return u->res.sel >= 0 && u->res.sel < t->n ? t->rows[u->res.sel].corruption :
 	    t->n > 0 ? t->rows[0].corruption : CORRUPT_GAUSSIAN;
 }
 
@@ -161,38 +161,38 @@ ui_sync_selection(ui *u)
 	const sweep_table   *t = &u->snap->table;
 
 	if (st->state == WORKER_IDLE || t->n == 0) {
-		u->sel = -1;
+		u->res.sel = -1;
 		return;
 	}
-	if (u->sel_follow) {
+	if (u->res.follow) {
 		/* The model trained at the preview scale, or the nearest. */
 		double best = INFINITY;
 
-		u->sel = -1;
+		u->res.sel = -1;
 		for (int i = 0; i < t->n; i++) {
-			double d = fabs((double)t->rows[i].scale - u->scale);
+			double d = fabs((double)t->rows[i].scale - u->samples.scale);
 
 			if (ui_row_has_model(u, i) && d < best - 1e-9) {
 				best = d;
-				u->sel = i;
+				u->res.sel = i;
 			}
 		}
-		if (u->sel < 0)
-			u->sel = t->current >= 0 ? t->current : t->n - 1;
+		if (u->res.sel < 0)
+			u->res.sel = t->current >= 0 ? t->current : t->n - 1;
 	}
-	if (u->sel >= t->n)
-		u->sel = t->n - 1;
-	if (u->sel < 0)
-		u->sel = 0;
+	if (u->res.sel >= t->n)
+		u->res.sel = t->n - 1;
+	if (u->res.sel < 0)
+		u->res.sel = 0;
 	/* Ask for the selected row's model once; the worker says when it
 	 * cannot (runs not recorded, a checkpoint missing). */
-	if (ui_row_has_model(u, u->sel) && st->run_id[0] != '\0' &&
-	    !(st->have_model && st->model_row == u->sel &&
+	if (ui_row_has_model(u, u->res.sel) && st->run_id[0] != '\0' &&
+	    !(st->have_model && st->model_row == u->res.sel &&
 	    strcmp(st->model_run, st->run_id) == 0) &&
-	    (u->asked_row != u->sel || strcmp(u->asked_run, st->run_id) != 0)) {
-		worker_select(u->w, u->sel);
-		u->asked_row = u->sel;
-		snprintf(u->asked_run, sizeof u->asked_run, "%s", st->run_id);
+	    (u->res.asked_row != u->res.sel || strcmp(u->res.asked_run, st->run_id) != 0)) {
+		worker_select(u->w, u->res.sel);
+		u->res.asked_row = u->res.sel;
+		snprintf(u->res.asked_run, sizeof u->res.asked_run, "%s", st->run_id);
 	}
 }
 
@@ -223,14 +223,14 @@ ui_took_snapshot(ui *u)
 		    sizeof u->last_worker_msg);
 		ui_say(u, "%s", s->st.message);
 	}
-	if (s->pred_gen != u->seen_pred_gen) {
-		u->seen_pred_gen = s->pred_gen;
-		u->asked_predict = 0;
-		u->misc_only = 0;
-		u->pair = -1;
+	if (s->pred_gen != u->res.seen_pred_gen) {
+		u->res.seen_pred_gen = s->pred_gen;
+		u->img.asked_predict = 0;
+		u->samples.misc_only = 0;
+		u->res.pair = -1;
 		/* Another model is kept now (a job's end keeps its last
 		 * row): the selection may have to ask again. */
-		u->asked_row = -1;
+		u->res.asked_row = -1;
 	}
 	ui_sync_selection(u);
 }
@@ -242,8 +242,7 @@ ui_free(ui *u)
 		return;
 	worker_snapshot_free(u->snap);
 	free(u->snap);
-	free(u->runs);
-	free(u->runs_grid);
+	free(u->prefs);
 	sweep_table_free(u->plan);
 	free(u->plan);
 	free(u);
@@ -266,18 +265,22 @@ ui_new(const ui_options *o, char *err, size_t errlen)
 	}
 	u->o = o;
 	u->ds = o->ds;
-	u->err_saved = -1;
+	u->term.err_saved = -1;
+	if (o->prefs != NULL && (u->prefs = strdup(o->prefs)) == NULL) {
+		ui_free(u);
+		err_set(err, errlen, "out of memory for the dashboard");
+		return NULL;
+	}
 	sweep_plan_default(&grid, o->nscales > 0 ? o->scales :
 	    sweep_default_scales, o->nscales > 0 ? o->nscales : 6);
 	if (sweep_table_init(u->plan, &o->cfg, &grid, err, errlen) != 0) {
 		ui_free(u);
 		return NULL;
 	}
-	u->scale = o->cfg.noise > 0.0f ? o->cfg.noise : 0.5f;
-	u->split = o->ds->train.n == 0 && o->ds->test.n > 0;
-	u->sel = u->asked_row = u->cell = u->pair = -1;
-	u->mark[0] = u->mark[1] = -1;
-	u->sel_follow = 1;
+	u->samples.scale = o->cfg.noise > 0.0f ? o->cfg.noise : 0.5f;
+	u->samples.split = o->ds->train.n == 0 && o->ds->test.n > 0;
+	u->res.sel = u->res.asked_row = u->res.cell = u->res.pair = -1;
+	u->res.follow = 1;
 	return u;
 }
 

@@ -14,8 +14,12 @@ typedef struct {
 	int            ascii;     /* --ascii: force the ASCII glyph set */
 	int            no_color;  /* --no-color (or NO_COLOR set) */
 	const char    *export_dir;  /* where 'e' writes results ("." default) */
-	const char    *runs_dir;  /* the runs root (--runs); NULL for the
-	                             default that run_root() picks */
+	const char    *runs_root; /* the runs root, resolved and made by
+	                             main; NULL: runs are not recorded, and
+	                             runs_err says why */
+	const char    *runs_err;
+	const char    *prefs;     /* the job form's remembered values
+	                             ("key = value" lines), NULL none */
 } ui_options;
 
 /*

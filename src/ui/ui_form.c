@@ -12,14 +12,11 @@
  */
 #include "ui/ui_priv.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "data/corrupt.h"
-#include "base/file.h"
 #include "base/kv.h"
 
 #define KEY_ESC 27
@@ -31,33 +28,6 @@ static const char *const field_key[UI_NFIELDS] = { "scales", "epochs",
 static const char *const field_label[UI_NFIELDS] = { "scales",
 	"epochs", "train images", "test images", "seed", "batch",
 	"learning rate", "seeds", "noise mode", "corruption" };
-
-/* The remembered file's path; 0, or -1 when there is no home. */
-static int
-conf_path(char *out, size_t len, int make_dir)
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	char        dir[4096];
-
-	if (xdg != NULL && xdg[0] == '/')
-		snprintf(dir, sizeof dir, "%s/noisetop", xdg);
-	else if (home != NULL && home[0] != '\0')
-		snprintf(dir, sizeof dir, "%s/.config/noisetop", home);
-	else
-		return -1;
-	if (make_dir) {
-		/* The parent too: a fresh home has no ~/.config. */
-		char *slash = strrchr(dir, '/');
-
-		*slash = '\0';
-		if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-			return -1;
-		*slash = '/';
-		if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-			return -1;
-	}
-	return snprintf(out, len, "%s/form.conf", dir) < (int)len ? 0 : -1;
-}
 
 static int
 on_pair(void *arg, const char *key, const char *value, char *err,
@@ -75,37 +45,40 @@ on_pair(void *arg, const char *key, const char *value, char *err,
 	return 0;
 }
 
-/* The remembered values into f (a missing or bad file: none). */
+/* The remembered values into f (none, or a bad text: none).  main read
+ * them from form.conf at start-up; the form keeps its own copy since. */
 static void
-remembered(ui_form *f)
+remembered(ui *u, ui_form *f)
 {
-	char  path[4200], err[256];
+	char  err[256];
 	char *text;
 
-	if (conf_path(path, sizeof path, 0) != 0 ||
-	    (text = kv_read(path, 65536, err, sizeof err)) == NULL)
+	if (u->prefs == NULL || (text = strdup(u->prefs)) == NULL)
 		return;
-	kv_parse(path, text, on_pair, f, err, sizeof err);
+	kv_parse("form.conf", text, on_pair, f, err, sizeof err);
 	free(text);
 }
 
+/* The form's values as form.conf's text: the worker saves it, and the
+ * next form opened in this session reads it back. */
 static void
-remember(const ui_form *f)
+remember(ui *u, const ui_form *f)
 {
-	char path[4200], err[256], text[1024];
+	char text[2048];
 	int  n = 0;
 
-	if (conf_path(path, sizeof path, 1) != 0)
-		return;
 	n += snprintf(text + n, sizeof text - (size_t)n, "# noisetop: the job "
 	    "form's last values\n");
 	for (int i = 0; i < UI_NFIELDS; i++)
-		if (i != UI_F_SCALES || f->kind == WORKER_JOB_SWEEP)
+		if (i != UI_F_SCALES || f->kind == JOB_SWEEP)
 			n += snprintf(text + n, sizeof text - (size_t)n,
 			    "%s = %s\n", i == UI_F_SCALES ? "sweep_scales" :
 			    field_key[i], f->val[i]);
-	if (n < (int)sizeof text)
-		file_write_atomic(path, text, (size_t)n, err, sizeof err);
+	if (n >= (int)sizeof text)
+		return;
+	free(u->prefs);
+	u->prefs = strdup(text);
+	worker_remember(u->w, text);
 }
 
 static void
@@ -154,7 +127,7 @@ ui_form_open(ui *u, int kind)
 	snprintf(cl.val[UI_F_CORRUPT], UI_FIELD_LEN, "%s",
 	    corrupt_name(CORRUPT_GAUSSIAN));
 	*f = cl;
-	remembered(f);
+	remembered(u, f);
 	if (u->o->nscales > 0)
 		memcpy(f->val[UI_F_SCALES], cl.val[UI_F_SCALES], UI_FIELD_LEN);
 	if (c->epochs != def.epochs)
@@ -171,11 +144,11 @@ ui_form_open(ui *u, int kind)
 	if (strtoull(f->val[UI_F_TEST], NULL, 10) > u->ds->test.n)
 		memcpy(f->val[UI_F_TEST], cl.val[UI_F_TEST], UI_FIELD_LEN);
 	/* One model's scale is the preview's. */
-	if (kind != WORKER_JOB_SWEEP)
+	if (kind != JOB_SWEEP)
 		snprintf(f->val[UI_F_SCALES], UI_FIELD_LEN, "%s",
-		    kv_float(b, u->scale));
+		    kv_float(b, u->samples.scale));
 	f->kind = kind;
-	f->cur = kind == WORKER_JOB_SWEEP ? UI_F_SCALES : UI_F_EPOCHS;
+	f->cur = kind == JOB_SWEEP ? UI_F_SCALES : UI_F_EPOCHS;
 	f->err[0] = '\0';
 	u->mode = UI_MODE_FORM;
 	/* Nothing measured on this machine yet: time a few steps. */
@@ -212,11 +185,11 @@ form_job(const ui *u, train_config *cfg, sweep_plan *p, size_t *trn,
 	if ((n = sweep_parse_scales(f->val[UI_F_SCALES], scales, err,
 	    errlen)) < 0)
 		return -1;
-	if (f->kind != WORKER_JOB_SWEEP && n != 1) {
+	if (f->kind != JOB_SWEEP && n != 1) {
 		snprintf(err, errlen, "one scale please (a sweep takes several)");
 		return -1;
 	}
-	if (f->kind == WORKER_JOB_COMPARE && scales[0] <= 0.0f) {
+	if (f->kind == JOB_COMPARE && scales[0] <= 0.0f) {
 		snprintf(err, errlen, "compare needs a scale above 0");
 		return -1;
 	}
@@ -253,7 +226,7 @@ form_job(const ui *u, train_config *cfg, sweep_plan *p, size_t *trn,
 	cfg->lr = (float)d;
 	if (train_config_check(cfg, err, errlen) != 0)
 		return -1;
-	return f->kind == WORKER_JOB_SWEEP ? sweep_plan_check(p, err, errlen) :
+	return f->kind == JOB_SWEEP ? sweep_plan_check(p, err, errlen) :
 	    0;
 }
 
@@ -270,8 +243,8 @@ ui_form_estimate(const ui *u)
 	if (spe <= 0.0 || form_job(u, &cfg, &p, &trn, &ten, err,
 	    sizeof err) != 0)
 		return -1.0;
-	rows = (u->form.kind == WORKER_JOB_SWEEP ? p.nscales :
-	    u->form.kind == WORKER_JOB_COMPARE ? 2 : 1) * p.nseeds *
+	rows = (u->form.kind == JOB_SWEEP ? p.nscales :
+	    u->form.kind == JOB_COMPARE ? 2 : 1) * p.nseeds *
 	    p.ncorruptions;
 	/* Per row: its epochs (training, then validation, a forward pass at
 	 * about a third of a training step per image), then the test set at
@@ -296,16 +269,16 @@ start(ui *u)
 		snprintf(f->err, sizeof f->err, "%s", msg);
 		return;
 	}
-	remember(f);
+	remember(u, f);
 	u->mode = UI_MODE_NORMAL;
-	u->sel_follow = 1;
-	if (f->kind == WORKER_JOB_SWEEP)
+	u->res.follow = 1;
+	if (f->kind == JOB_SWEEP)
 		ui_say(u, "sweep of %d scales x %d seed%s started (%d epochs each,"
 		    " %zu/%zu images)", p.nscales, p.nseeds, p.nseeds == 1 ?
 		    "" : "s", cfg.epochs, trn, ten);
 	else
 		ui_say(u, "%s at scale %s started (%d epochs, %zu/%zu images)",
-		    worker_job_name(f->kind), f->val[UI_F_SCALES], cfg.epochs,
+		    job_kind_name(f->kind), f->val[UI_F_SCALES], cfg.epochs,
 		    trn, ten);
 }
 
@@ -317,7 +290,7 @@ ui_form_key(ui *u, int key)
 
 	if (key == KEY_ESC || key == 7) {
 		u->mode = UI_MODE_NORMAL;
-		ui_say(u, "%s not started", worker_job_name(f->kind));
+		ui_say(u, "%s not started", job_kind_name(f->kind));
 	} else if (key == '\n' || key == '\r' || key == UI_KEY_ENTER)
 		start(u);
 	else if (key == UI_KEY_UP || key == UI_KEY_F(0))
@@ -347,11 +320,11 @@ ui_draw_form(ui *u, const ui_layout *l)
 	int    y = (l->lines - h) / 2, x = (l->cols - w) / 2;
 	int    st = UI_PLAIN(UI_A_REVERSE);
 
-	snprintf(title, sizeof title, "New %s", worker_job_name(f->kind));
+	snprintf(title, sizeof title, "New %s", job_kind_name(f->kind));
 	ui_frame(u, y, x, w, h, title);
 	for (int i = 0; i < UI_NFIELDS; i++) {
 		const char *label = i == UI_F_SCALES && f->kind !=
-		    WORKER_JOB_SWEEP ? (f->kind == WORKER_JOB_COMPARE ?
+		    JOB_SWEEP ? (f->kind == JOB_COMPARE ?
 		    "scale (vs 0)" : "scale") : field_label[i];
 
 		ui_putf(u, y + 1 + i, x + 2, 15, st, "%-14s", label);

@@ -34,7 +34,7 @@ move_to(ui *u, long long i)
 		i = 0;
 	if ((size_t)i >= n)
 		i = (long long)n - 1;
-	u->index[u->split] = (size_t)i;
+	u->samples.index[u->samples.split] = (size_t)i;
 }
 
 /* Step through misclassified test images: dir +1/-1, count steps. */
@@ -42,7 +42,7 @@ static void
 step_miss(ui *u, int dir, int count)
 {
 	size_t    n = u->snap->test_n;
-	long long i = (long long)u->index[1];
+	long long i = (long long)u->samples.index[1];
 
 	while (count-- > 0) {
 		long long j = i + dir;
@@ -53,7 +53,7 @@ step_miss(ui *u, int dir, int count)
 			break;
 		i = j;
 	}
-	u->index[1] = (size_t)i;
+	u->samples.index[1] = (size_t)i;
 }
 
 /* arg: signed steps (+-1, +-10). */
@@ -63,10 +63,10 @@ act_step(ui *u, int arg, int key)
 	int dir = arg < 0 ? -1 : 1, count = arg < 0 ? -arg : arg;
 
 	(void)key;
-	if (u->misc_only)
+	if (u->samples.misc_only)
 		step_miss(u, dir, count);
 	else
-		move_to(u, (long long)u->index[u->split] + (long long)arg);
+		move_to(u, (long long)u->samples.index[u->samples.split] + (long long)arg);
 	return UI_REDRAW;
 }
 
@@ -75,10 +75,10 @@ static int
 act_end(ui *u, int arg, int key)
 {
 	(void)key;
-	if (u->misc_only) {
-		u->index[1] = arg < 0 || u->snap->test_n == 0 ? 0 :
+	if (u->samples.misc_only) {
+		u->samples.index[1] = arg < 0 || u->snap->test_n == 0 ? 0 :
 		    u->snap->test_n - 1;
-		if (!ui_is_miss(u, u->index[1]))
+		if (!ui_is_miss(u, u->samples.index[1]))
 			step_miss(u, -arg, 1);
 	} else
 		move_to(u, arg < 0 ? 0 : (long long)ui_cur_split(u)->n - 1);
@@ -100,21 +100,21 @@ static int
 act_label(ui *u, int arg, int key)
 {
 	const dataset_split *sp = ui_cur_split(u);
-	size_t i = u->index[u->split];
+	size_t i = u->samples.index[u->samples.split];
 	int    label = key - '0';
 
 	(void)arg;
 	for (size_t k = 1; k <= sp->n; k++) {
 		size_t j = (i + k) % sp->n;
 
-		if (sp->label[j] == label && (!u->misc_only ||
+		if (sp->label[j] == label && (!u->samples.misc_only ||
 		    ui_is_miss(u, j))) {
-			u->index[u->split] = j;
+			u->samples.index[u->samples.split] = j;
 			return UI_REDRAW;
 		}
 	}
-	ui_say(u, "no %s image with label %d", u->misc_only ?
-	    "misclassified" : u->split ? "test" : "train", label);
+	ui_say(u, "no %s image with label %d", u->samples.misc_only ?
+	    "misclassified" : u->samples.split ? "test" : "train", label);
 	return UI_REDRAW;
 }
 
@@ -123,11 +123,11 @@ act_split(ui *u, int arg, int key)
 {
 	(void)arg;
 	(void)key;
-	if (u->misc_only) {
-		u->misc_only = 0;
+	if (u->samples.misc_only) {
+		u->samples.misc_only = 0;
 		ui_say(u, "browsing all images");
 	}
-	u->split = !u->split;
+	u->samples.split = !u->samples.split;
 	return UI_REDRAW;
 }
 
@@ -140,24 +140,24 @@ act_scale(ui *u, int arg, int key)
 	(void)key;
 	if (arg > 0) {
 		for (k = 0; k < NSTEPS; k++)
-			if (preview_steps[k] > u->scale + 1e-6f)
+			if (preview_steps[k] > u->samples.scale + 1e-6f)
 				break;
 		if (k < NSTEPS)
-			u->scale = preview_steps[k];
+			u->samples.scale = preview_steps[k];
 	} else {
 		for (k = NSTEPS - 1; k >= 0; k--)
-			if (preview_steps[k] < u->scale - 1e-6f)
+			if (preview_steps[k] < u->samples.scale - 1e-6f)
 				break;
 		if (k >= 0)
-			u->scale = preview_steps[k];
+			u->samples.scale = preview_steps[k];
 	}
 	/* The selection follows the preview scale again. */
-	u->sel_follow = 1;
+	u->res.follow = 1;
 	ui_sync_selection(u);
 	return UI_REDRAW;
 }
 
-/* arg: the worker_job whose form opens (Enter there starts it). */
+/* arg: the job_kind whose form opens (Enter there starts it). */
 static int
 act_start(ui *u, int arg, int key)
 {
@@ -221,8 +221,8 @@ act_misses(ui *u, int arg, int key)
 
 	(void)arg;
 	(void)key;
-	if (u->misc_only) {
-		u->misc_only = 0;
+	if (u->samples.misc_only) {
+		u->samples.misc_only = 0;
 		ui_say(u, "browsing all images");
 		return UI_REDRAW;
 	}
@@ -236,31 +236,31 @@ act_misses(ui *u, int arg, int key)
 	}
 	/* In the matrix, a chosen off-diagonal cell narrows the misses to
 	 * that (true, predicted) pair. */
-	u->pair = u->view == UI_VIEW_CONFUSION && u->cell >= 0 &&
-	    u->cell / 10 != u->cell % 10 ? u->cell : -1;
+	u->res.pair = u->res.view == UI_VIEW_CONFUSION && u->res.cell >= 0 &&
+	    u->res.cell / 10 != u->res.cell % 10 ? u->res.cell : -1;
 	if (ui_count_misses(u, 0, NULL) == 0) {
-		ui_say(u, "no test image is true %d predicted %d", u->cell / 10,
-		    u->cell % 10);
-		u->pair = -1;
+		ui_say(u, "no test image is true %d predicted %d", u->res.cell / 10,
+		    u->res.cell % 10);
+		u->res.pair = -1;
 		return UI_REDRAW;
 	}
-	u->misc_only = 1;
-	u->split = 1;
-	if (u->view == UI_VIEW_CONFUSION)  /* the images need the screen */
-		u->view = UI_VIEW_CURVES;
-	u->scale = u->snap->st.model_scale;
-	if (!ui_is_miss(u, u->index[1])) {
+	u->samples.misc_only = 1;
+	u->samples.split = 1;
+	if (u->res.view == UI_VIEW_CONFUSION)  /* the images need the screen */
+		u->res.view = UI_VIEW_CURVES;
+	u->samples.scale = u->snap->st.model_scale;
+	if (!ui_is_miss(u, u->samples.index[1])) {
 		step_miss(u, 1, 1);
-		if (!ui_is_miss(u, u->index[1]))
+		if (!ui_is_miss(u, u->samples.index[1]))
 			step_miss(u, -1, 1);
 	}
-	if (u->pair >= 0)
+	if (u->res.pair >= 0)
 		ui_say(u, "test images of %d taken for %d at scale %s (m: all "
-		    "images)", u->pair / 10, u->pair % 10, ui_fmt_scale(u->scale,
+		    "images)", u->res.pair / 10, u->res.pair % 10, ui_fmt_scale(u->samples.scale,
 		    sc, sizeof sc));
 	else
 		ui_say(u, "misclassified test images at the model's scale %s "
-		    "(m: all images)", ui_fmt_scale(u->scale, sc, sizeof sc));
+		    "(m: all images)", ui_fmt_scale(u->samples.scale, sc, sizeof sc));
 	return UI_REDRAW;
 }
 
@@ -286,14 +286,14 @@ step_cell(ui *u, int arg)
 			order[j - 1] = t;
 		}
 	for (int i = 0; i < n; i++)
-		if (order[i] == u->cell)
+		if (order[i] == u->res.cell)
 			at = i;
 	if (n == 0) {
 		ui_say(u, "no confusions: every test image is right");
 		return UI_REDRAW;
 	}
 	at = at < 0 ? 0 : (at + arg + n) % n;
-	u->cell = order[at];
+	u->res.cell = order[at];
 	return UI_REDRAW;
 }
 
@@ -304,18 +304,18 @@ act_select(ui *u, int arg, int key)
 	const sweep_table *t = &u->snap->table;
 
 	(void)key;
-	if (u->view == UI_VIEW_CONFUSION)
+	if (u->res.view == UI_VIEW_CONFUSION)
 		return step_cell(u, arg);
 	if (t->n == 0 || u->snap->st.state == WORKER_IDLE) {
 		ui_say(u, "no results to select yet: s sweeps, o opens a run");
 		return UI_REDRAW;
 	}
-	u->sel_follow = 0;
-	u->sel = u->sel < 0 ? 0 : u->sel + arg;
-	if (u->sel < 0)
-		u->sel = 0;
-	if (u->sel >= t->n)
-		u->sel = t->n - 1;
+	u->res.follow = 0;
+	u->res.sel = u->res.sel < 0 ? 0 : u->res.sel + arg;
+	if (u->res.sel < 0)
+		u->res.sel = 0;
+	if (u->res.sel >= t->n)
+		u->res.sel = t->n - 1;
 	ui_sync_selection(u);
 	return UI_REDRAW;
 }
@@ -325,11 +325,11 @@ act_view(ui *u, int arg, int key)
 {
 	(void)arg;
 	(void)key;
-	u->view = (u->view + 1) % UI_NVIEWS;
+	u->res.view = (u->res.view + 1) % UI_NVIEWS;
 	/* The train x test matrix needs a grid with several test scales. */
-	if (u->view == UI_VIEW_GRID && u->snap->table.plan.ntest < 2)
-		u->view = UI_VIEW_CURVES;
-	if (u->view == UI_VIEW_CONFUSION && u->cell < 0)
+	if (u->res.view == UI_VIEW_GRID && u->snap->table.plan.ntest < 2)
+		u->res.view = UI_VIEW_CURVES;
+	if (u->res.view == UI_VIEW_CONFUSION && u->res.cell < 0)
 		step_cell(u, 0);
 	return UI_REDRAW;
 }
@@ -363,7 +363,7 @@ act_wheel(ui *u, int arg, int key)
 	int y, x;
 
 	ui_term_mouse(&y, &x);
-	if (ui_hit_test(&u->hit_sweep, y, x) || ui_hit_test(&u->hit_matrix, y,
+	if (ui_hit_test(&u->hits.sweep, y, x) || ui_hit_test(&u->hits.matrix, y,
 	    x))
 		return act_select(u, arg, key);
 	return act_step(u, arg, key);
@@ -463,11 +463,11 @@ static const ui_binding bindings[] = {
 	{ { 'k' }, 0, 0, -1, act_select, NULL, NULL, NULL, NULL },
 	{ { 'v' }, 0, 0, 0, act_view, when_results, "v:view",
 	  "v", "curves/epochs/matrices" },
-	{ { 't' }, 0, 0, WORKER_JOB_TRAIN, act_start, when_idle, "t:train",
+	{ { 't' }, 0, 0, JOB_TRAIN, act_start, when_idle, "t:train",
 	  "t", "train one model (a form)" },
-	{ { 'c' }, 0, 0, WORKER_JOB_COMPARE, act_start, when_idle,
+	{ { 'c' }, 0, 0, JOB_COMPARE, act_start, when_idle,
 	  "c:compare", "c", "compare clean vs noisy" },
-	{ { 's' }, 0, 0, WORKER_JOB_SWEEP, act_start, when_idle, "s:sweep",
+	{ { 's' }, 0, 0, JOB_SWEEP, act_start, when_idle, "s:sweep",
 	  "s", "sweep noise scales" },
 	{ { 'o' }, 0, 0, 0, act_runs, when_idle, "o:runs",
 	  "o", "runs: load, resume, delete" },
@@ -528,7 +528,7 @@ key_goto(ui *u, int ch)
 		u->prompt[len - 1] = '\0';
 	else if (ch == '\n' || ch == '\r' || ch == UI_KEY_ENTER) {
 		if (len > 0) {
-			u->misc_only = 0;
+			u->samples.misc_only = 0;
 			move_to(u, atoll(u->prompt));
 		}
 		u->mode = UI_MODE_NORMAL;
@@ -623,48 +623,48 @@ ui_hit_test(const ui_hit *h, int y, int x)
 int
 ui_click(ui *u, int y, int x)
 {
-	if (ui_hit_test(&u->hit_matrix, y, x)) {
-		const chart_cells *c = &u->matrix_cells;
-		int r = y - u->hit_matrix.y - c->y0;
-		int k = (x - u->hit_matrix.x - c->x0) / (c->cw > 0 ? c->cw : 1);
+	if (ui_hit_test(&u->hits.matrix, y, x)) {
+		const chart_cells *c = &u->hits.matrix_cells;
+		int r = y - u->hits.matrix.y - c->y0;
+		int k = (x - u->hits.matrix.x - c->x0) / (c->cw > 0 ? c->cw : 1);
 
 		if (r >= 0 && r < 10 && k >= 0 && k < 10 &&
-		    x - u->hit_matrix.x >= c->x0)
-			u->cell = r * 10 + k;
+		    x - u->hits.matrix.x >= c->x0)
+			u->res.cell = r * 10 + k;
 		return UI_REDRAW;
 	}
-	if (ui_hit_test(&u->hit_sweep, y, x)) {
+	if (ui_hit_test(&u->hits.sweep, y, x)) {
 		const sweep_table *t = &u->snap->table;
-		int c = u->sel >= 0 && u->sel < t->n ?
-		    t->rows[u->sel].corruption_index : 0;
+		int c = u->res.sel >= 0 && u->res.sel < t->n ?
+		    t->rows[u->res.sel].corruption_index : 0;
 
 		/* A group is a training scale: its first seed's row. */
 		for (int j = SWEEP_MAX_SCALES - 1; j >= 0; j--)
-			if (u->sweep_row_y[j] >= 0 && y >= u->sweep_row_y[j]) {
+			if (u->hits.sweep_row_y[j] >= 0 && y >= u->hits.sweep_row_y[j]) {
 				int i = sweep_row_index(t, c, j, 0);
 
 				if (i >= 0) {
-					u->sel = i;
-					u->sel_follow = 0;
+					u->res.sel = i;
+					u->res.follow = 0;
 					ui_sync_selection(u);
 				}
 				break;
 			}
 		return UI_REDRAW;
 	}
-	if (ui_hit_test(&u->hit_ladder, y, x)) {
-		for (int k = 0; k < u->ladder_n; k++)
-			if (x - u->hit_ladder.x >= u->ladder_x[k] &&
-			    x - u->hit_ladder.x < u->ladder_x[k] + u->ladder_w) {
-				u->scale = u->snap->table.n > 0 ?
-				    u->snap->table.rows[u->ladder_row[k]].scale :
-				    u->scale;
-				u->sel_follow = 1;
+	if (ui_hit_test(&u->hits.ladder, y, x)) {
+		for (int k = 0; k < u->hits.ladder_n; k++)
+			if (x - u->hits.ladder.x >= u->hits.ladder_x[k] &&
+			    x - u->hits.ladder.x < u->hits.ladder_x[k] + u->hits.ladder_w) {
+				u->samples.scale = u->snap->table.n > 0 ?
+				    u->snap->table.rows[u->hits.ladder_row[k]].scale :
+				    u->samples.scale;
+				u->res.follow = 1;
 				ui_sync_selection(u);
 			}
 		return UI_REDRAW;
 	}
-	if (ui_hit_test(&u->hit_samples, y, x))
+	if (ui_hit_test(&u->hits.samples, y, x))
 		return ui_key(u, UI_KEY_RIGHT);
 	return UI_OK;
 }

@@ -19,7 +19,6 @@
 
 #include "base/clock.h"
 #include "base/err.h"
-#include "runs/run.h"
 
 #define FRAME_SECONDS 0.05     /* at most ~20 redraws a second */
 
@@ -87,7 +86,6 @@ int
 ui_run(const ui_options *o, char *err, size_t errlen)
 {
 	const char *term = getenv("TERM");
-	char        root[4096], rerr[512];
 	ui         *u;
 	int         rc = 0;
 
@@ -122,15 +120,15 @@ ui_run(const ui_options *o, char *err, size_t errlen)
 	}
 
 	/* The runs root: without one, jobs still run, unrecorded. */
-	if (run_root(o->runs_dir, root, sizeof root, rerr, sizeof rerr) != 0) {
-		ui_say(u, "runs are not saved: %s", rerr);
-		root[0] = '\0';
-	}
-	snprintf(u->root, sizeof u->root, "%s", root);
+	if (o->runs_root == NULL)
+		ui_say(u, "runs are not saved: %s", o->runs_err != NULL ?
+		    o->runs_err : "no runs root");
+	snprintf(u->root, sizeof u->root, "%s", o->runs_root != NULL ?
+	    o->runs_root : "");
 
 	/* The worker starts after curses so no thread outlives the screen:
 	 * it is freed (cancelled and joined) before endwin. */
-	u->w = worker_new(u->ds, root[0] ? root : NULL, err, errlen);
+	u->w = worker_new(u->ds, u->root[0] ? u->root : NULL, err, errlen);
 	if (u->w == NULL)
 		rc = 1;
 	else {

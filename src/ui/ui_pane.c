@@ -66,7 +66,7 @@ draw_model(ui *u, int y, int x, int w)
 	char        sc[32];
 
 	ui_putf(u, y, x, w, UI_PLAIN(0), "model %s @ %s", w >= 36 ? rid :
-	    worker_job_name(st->model_job), ui_fmt_scale(st->model_scale, sc,
+	    job_kind_name(st->model_job), ui_fmt_scale(st->model_scale, sc,
 	    sizeof sc));
 	/* The run's id when narrow: whole, or from its time on (never
 	 * a number cut). */
@@ -80,7 +80,7 @@ draw_samples(ui *u, ui_rect r, int zoom)
 {
 	const dataset_split *sp = ui_cur_split(u);
 	const worker_status *st = &u->snap->st;
-	size_t i = u->index[u->split];
+	size_t i = u->samples.index[u->samples.split];
 	char   s1[32], buf[256];
 	int    side = DATASET_SIDE * zoom, x = r.x, nx = x + side + 3;
 	int    ix = x + 2 * side + 5, iw = r.w - (2 * side + 5),
@@ -91,30 +91,30 @@ draw_samples(ui *u, ui_rect r, int zoom)
 	/* The noise of the selected row's corruption (Gaussian noise
 	 * beyond that family's range). */
 	ui_putf(u, r.y, nx, side + 2, HEAD_BOLD, " %s, scale %s ",
-	    u->img_family == CORRUPT_GAUSSIAN ? "noisy" :
-	    u->img_family == CORRUPT_NFAMILY ? "noisy (gaussian)" :
-	    corrupt_name((corrupt_family)u->img_family),
-	    ui_fmt_scale(u->scale, s1, sizeof s1));
-	u->hit_samples = (ui_hit){ yy, x, 2 * side + 4, UI_DIGIT_ROWS * zoom };
-	if (!u->img_valid) {
+	    u->img.family == CORRUPT_GAUSSIAN ? "noisy" :
+	    u->img.family == CORRUPT_NFAMILY ? "noisy (gaussian)" :
+	    corrupt_name((corrupt_family)u->img.family),
+	    ui_fmt_scale(u->samples.scale, s1, sizeof s1));
+	u->hits.samples = (ui_hit){ yy, x, 2 * side + 4, UI_DIGIT_ROWS * zoom };
+	if (!u->img.valid) {
 		ui_putf(u, yy, x + 1, r.w - 2, UI_PLAIN(0), "no %s images "
-		    "loaded", u->split ? "test" : "train");
+		    "loaded", u->samples.split ? "test" : "train");
 		return;
 	}
 	if (zoom > 1) {
 		static float big[CHART_ZOOM_MAX_SIDE * CHART_ZOOM_MAX_SIDE];
 
-		chart_zoom(u->clean, DATASET_SIDE, zoom, big);
+		chart_zoom(u->img.clean, DATASET_SIDE, zoom, big);
 		ui_image(u, big, side, yy, x + 1);
-		chart_zoom(u->noisy, DATASET_SIDE, zoom, big);
+		chart_zoom(u->img.noisy, DATASET_SIDE, zoom, big);
 		ui_image(u, big, side, yy, nx);
 	} else {
-		ui_digit(u, u->clean, yy, x + 1);
-		ui_digit(u, u->noisy, yy, nx);
+		ui_digit(u, u->img.clean, yy, x + 1);
+		ui_digit(u, u->img.noisy, yy, nx);
 	}
 
 	ui_putf(u, yy, ix, iw, UI_PLAIN(UI_A_BOLD), "%s #%zu",
-	    u->split ? "test" : "train", i);
+	    u->samples.split ? "test" : "train", i);
 	ui_putf(u, yy + 1, ix, iw, UI_PLAIN(UI_A_DIM), "of %zu", sp->n);
 	/* Fashion-MNIST and the like name their classes. */
 	if (u->ds->class_name[sp->label[i]] != NULL)
@@ -124,18 +124,18 @@ draw_samples(ui *u, ui_rect r, int zoom)
 		ui_putf(u, yy + 2, ix, iw, UI_PLAIN(0), "label  %d",
 		    sp->label[i]);
 	ui_putf(u, yy + 3, ix, iw, UI_PLAIN(0), "noise  %s",
-	    ui_fmt_scale(u->scale, s1, sizeof s1));
+	    ui_fmt_scale(u->samples.scale, s1, sizeof s1));
 	if (!st->have_model) {
 		ui_put(u, yy + 5, ix, iw, UI_PLAIN(UI_A_DIM), "no model yet:");
 		ui_put(u, yy + 6, ix, iw, UI_PLAIN(UI_A_DIM), "t trains one");
 	} else {
 		draw_model(u, yy + 4, ix, iw);
-		if (st->probs_valid && st->probs_split == u->img_split &&
-		    st->probs_index == u->img_index &&
-		    st->probs_scale == u->img_scale) {
+		if (st->probs_valid && st->probs_split == u->img.split &&
+		    st->probs_index == u->img.index &&
+		    st->probs_scale == u->img.scale) {
 			int arg = 0;
 
-			for (int c = 1; c < WORKER_NCLASS; c++)
+			for (int c = 1; c < DATASET_NCLASS; c++)
 				if (st->probs[c] > st->probs[arg])
 					arg = c;
 			ui_putf(u, yy + 6, ix, iw, arg == sp->label[i] ?
@@ -143,7 +143,7 @@ draw_samples(ui *u, ui_rect r, int zoom)
 			    UI_STYLE(UI_C_BAD, UI_A_REVERSE, UI_A_BOLD),
 			    "pred %d %5.1f%% %s", arg, st->probs[arg] * 100.0,
 			    arg == sp->label[i] ? "ok" : "MISS");
-			render_probs(st->probs, WORKER_NCLASS, u->cs, buf,
+			render_probs(st->probs, DATASET_NCLASS, u->look.cs, buf,
 			    sizeof buf);
 			ui_put(u, yy + 7, ix + 7, iw - 7,
 			    UI_STYLE(UI_C_VAL, 0, 0), buf);
@@ -155,13 +155,13 @@ draw_samples(ui *u, ui_rect r, int zoom)
 		ui_putf(u, yy + 10, ix, iw, UI_PLAIN(UI_A_DIM),
 		    "test acc %.2f%%", st->model_acc * 100.0);
 	}
-	if (u->misc_only) {
-		size_t pos, n = ui_count_misses(u, u->index[1], &pos);
+	if (u->samples.misc_only) {
+		size_t pos, n = ui_count_misses(u, u->samples.index[1], &pos);
 
-		if (u->pair >= 0)
+		if (u->res.pair >= 0)
 			ui_putf(u, yy + 12, ix, iw, UI_STYLE(UI_C_BAD, UI_A_BOLD,
-			    UI_A_BOLD), "true %d as %d", u->pair / 10,
-			    u->pair % 10);
+			    UI_A_BOLD), "true %d as %d", u->res.pair / 10,
+			    u->res.pair % 10);
 		else
 			ui_put(u, yy + 12, ix, iw, UI_STYLE(UI_C_BAD, UI_A_BOLD,
 			    UI_A_BOLD), "misclassified");
@@ -185,7 +185,7 @@ draw_title(ui *u, ui_rect r)
 	if (s->state == WORKER_RUNNING)
 		snprintf(right, sizeof right, "%s %s %d/%d ", s->paused ?
 		    "PAUSED" : s->cancelling ? "stopping" : "training",
-		    worker_job_name(s->job), u->snap->table.current + 1,
+		    job_kind_name(s->job), u->snap->table.current + 1,
 		    u->snap->table.n);
 	else
 		snprintf(right, sizeof right, "%s ", s->state == WORKER_IDLE ?
@@ -196,7 +196,7 @@ draw_title(ui *u, ui_rect r)
 	 * are never cut. */
 	for (int k = 0; k < 2; k++) {
 		snprintf(left, sizeof left, " noisetop %s %s  train %zu  test %zu",
-		    u->cs == RENDER_UTF8 ? "│" : "|", k ? u->ds->name :
+		    u->look.cs == RENDER_UTF8 ? "│" : "|", k ? u->ds->name :
 		    u->ds->source, u->ds->train.n, u->ds->test.n);
 		if (ui_cells(left) + ui_cells(right) + 1 <= r.w)
 			break;
@@ -214,12 +214,13 @@ draw_status(ui *u, ui_rect r)
 
 	if (u->mode == UI_MODE_GOTO)
 		ui_putf(u, r.y, r.x, r.w, UI_PLAIN(UI_A_BOLD), "go to %s index "
-		    "(0-%zu, Enter, Esc): %s_", u->split ? "test" : "train",
+		    "(0-%zu, Enter, Esc): %s_", u->samples.split ? "test" : "train",
 		    sp->n ? sp->n - 1 : 0, u->prompt);
 	else if (u->mode == UI_MODE_CONFIRM_DELETE)
 		ui_putf(u, r.y, r.x, r.w, UI_STYLE(UI_C_BAD, UI_A_REVERSE,
 		    UI_A_BOLD), "delete run %s and its files? (y/n)",
-		    u->runs_cur < u->nruns ? u->runs[u->runs_cur].id : "?");
+		    u->browser.cur < u->snap->nruns ?
+		    u->snap->runs[u->browser.cur].id : "?");
 	else if (u->mode == UI_MODE_FORM)
 		ui_put(u, r.y, r.x, r.w, UI_PLAIN(UI_A_DIM), "Up/Down/Tab field"
 		    "  type to edit  Enter start  Esc cancel");
@@ -289,8 +290,8 @@ ui_draw(ui *u)
 	tall = !ui_view_fits(u, l.training);
 	if (tall)
 		ui_layout_compute(&l, cols, lines, 1);
-	u->hit_samples = u->hit_sweep = u->hit_matrix = u->hit_ladder =
-	    u->hit_runs = (ui_hit){ 0, 0, 0, 0 };
+	u->hits.samples = u->hits.sweep = u->hits.matrix = u->hits.ladder =
+	    u->hits.runs = (ui_hit){ 0, 0, 0, 0 };
 	ui_term_begin();
 	if (l.too_small) {
 		/* Short enough for any width a terminal can shrink to. */
@@ -310,7 +311,7 @@ ui_draw(ui *u)
 	ui_draw_training(u, l.training);
 	for (int i = 1; i < l.divider.h; i++)
 		ui_put(u, l.divider.y + i, l.divider.x, 1, UI_STYLE(UI_C_HEAD,
-		    UI_A_DIM, 0), u->cs == RENDER_UTF8 ? "│" : "|");
+		    UI_A_DIM, 0), u->look.cs == RENDER_UTF8 ? "│" : "|");
 	if (l.sweep.h > 0)
 		ui_draw_sweep(u, l.sweep);
 	draw_status(u, l.status);

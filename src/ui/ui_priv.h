@@ -1,6 +1,7 @@
 /*
- * The dashboard's private half, shared by its five files (not installed),
- * each using only those listed above it:
+ * The dashboard's private half, shared by its files, each using only
+ * those listed above it.  No file here touches a file or a run
+ * directory: the worker does that work (tests/layers.t checks).
  *
  *   ui.c       the one UI context: browsing state, status message, the
  *              images on screen, the copy of the worker's snapshot.
@@ -14,7 +15,8 @@
  *   ui_view.c  the result panes: the selected row's curves, epoch table
  *              and confusion matrix, accuracy against noise, the ladder.
  *   ui_form.c  the job form of s, t and c, remembered between sessions.
- *   ui_runs.c  the run browser of o.
+ *   ui_runs.c  the run browser of o, and e's export (through the
+ *              worker).
  *   ui_loop.c  the loop and ui_run().
  */
 #ifndef NOISETOP_UI_PRIV_H
@@ -59,23 +61,90 @@ enum {
 #define UI_FIELD_LEN 96
 
 typedef struct {
-	int  kind;                          /* worker_job */
+	int  kind;                          /* job_kind */
 	int  cur;                           /* field being edited */
 	char val[UI_NFIELDS][UI_FIELD_LEN];
 	char err[256];                      /* why Enter was refused */
 } ui_form;
 
-/* A marked run's final val accuracy by scale, overlaid in the chart. */
-typedef struct {
-	char   id[256];
-	int    n;
-	double scale[SWEEP_MAX_SCALES], val[SWEEP_MAX_SCALES];
-} ui_overlay;
-
 /* Where the last frame put things, for the mouse. */
 typedef struct {
 	int y, x, w, h;
 } ui_hit;
+
+/* The look, chosen by the terminal layer. */
+typedef struct {
+	render_charset cs;
+	int            color;       /* colour pairs in use */
+	int            grey;        /* half blocks on the grey ramp */
+	int            levels;      /* grey levels when grey */
+} ui_look;
+
+/* The terminal layer's own (ui_term.c). */
+typedef struct {
+	void  *screen;              /* the curses SCREEN */
+	FILE  *err_tmp;             /* stderr while curses owns the terminal */
+	int    err_saved;           /* the real stderr, or -1 */
+	struct sigaction old_quit[3], old_cont;  /* restored at the end */
+} ui_termstate;
+
+/* Browsing the samples. */
+typedef struct {
+	int    split;               /* 0 train, 1 test */
+	size_t index[2];            /* current image of each split */
+	float  scale;               /* preview noise */
+	int    misc_only;           /* browse misclassified test images */
+} ui_samples;
+
+/*
+ * The selected result: a row of the shown table, and how the training
+ * pane shows it.  The row follows the preview scale until j, k or a
+ * click picks one.
+ */
+typedef struct {
+	int      sel;               /* -1: none */
+	int      follow;
+	int      asked_row;         /* last worker_select: row and run */
+	char     asked_run[256];
+	int      view;              /* UI_VIEW_* */
+	int      cell;              /* confusion cell t * 10 + p, -1 none */
+	int      pair;              /* m browses this (true, pred) cell only,
+	                               -1 all misses */
+	uint64_t seen_pred_gen;
+} ui_result;
+
+/* The run browser of o: the list itself is the snapshot's. */
+typedef struct {
+	int  cur, top;              /* selected entry, first shown */
+	char mark[2][256];          /* runs marked A and B to overlay, ""
+	                               none: kept by name, so a list read
+	                               again or a deletion keeps them */
+} ui_browser;
+
+/* Mouse targets of the last frame. */
+typedef struct {
+	ui_hit      samples, sweep, matrix, ladder, runs;
+	int         sweep_row_y[SWEEP_MAX_SCALES];  /* screen line of each
+	                                               row, -1 */
+	chart_cells matrix_cells;
+	int         ladder_x[SWEEP_MAX_SCALES], ladder_row[SWEEP_MAX_SCALES];
+	int         ladder_n, ladder_w;
+} ui_hits;
+
+/* The images on screen, recomputed when split/index/scale change. */
+typedef struct {
+	float  clean[DATASET_NPIX], noisy[DATASET_NPIX];
+	int    split;
+	size_t index;
+	float  scale;
+	int    family;              /* corrupt_family of the noisy image;
+	                               CORRUPT_NFAMILY: the selected one's
+	                               range ends below the scale (Gaussian
+	                               shown) */
+	int    family_key;          /* the family it was made for */
+	int    valid;
+	int    asked_predict;       /* worker_predict sent for this image */
+} ui_images;
 
 /* The one UI context. */
 typedef struct {
@@ -85,75 +154,27 @@ typedef struct {
 	worker_snapshot  *snap;     /* the UI's copy */
 	sweep_table      *plan;     /* the s key's scales, pending: shown
 	                               until a sweep starts */
+	char              root[NT_PATH_LEN];  /* the runs root, "" none */
+	char             *prefs;    /* form.conf's text, NULL none: main's
+	                               copy at start, the form's since */
 
-	/* The look, chosen by the terminal layer. */
-	render_charset cs;
-	int            color;       /* colour pairs in use */
-	int            grey;        /* half blocks on the grey ramp */
-	int            levels;      /* grey levels when grey */
+	ui_look      look;
+	ui_termstate term;
+	ui_samples   samples;
+	ui_result    res;
+	ui_form      form;
+	ui_browser   browser;
+	ui_hits      hits;
+	ui_images    img;
 
-	/* The terminal layer's own. */
-	void  *screen;              /* the curses SCREEN */
-	FILE  *err_tmp;             /* stderr while curses owns the terminal */
-	int    err_saved;           /* the real stderr, or -1 */
-	struct sigaction old_quit[3], old_cont;  /* restored at the end */
-
-	int    split;               /* 0 train, 1 test */
-	size_t index[2];            /* current image of each split */
-	float  scale;               /* preview noise */
-	int    misc_only;           /* browse misclassified test images */
 	int    help;                /* the help overlay is open */
 	int    mode;                /* UI_MODE_* */
 	char   prompt[24];
 	char   status[512];
 	double status_until;
 	char   last_worker_msg[512];
-	uint64_t seen_pred_gen;
-
-	/* The selected result: a row of the shown table.  It follows the
-	 * preview scale until j, k or a click picks one. */
-	int    sel;                 /* -1: none */
-	int    sel_follow;
-	int    asked_row;           /* last worker_select: row and run */
-	char   asked_run[256];
-	int    view;                /* UI_VIEW_* */
-	int    cell;                /* confusion cell t * 10 + p, -1 none */
-	int    pair;                /* m browses this (true, pred) cell only,
-	                               -1 all misses */
 	double speed;               /* seconds per sample-epoch measured on
 	                               this machine, 0 unknown */
-
-	ui_form form;
-
-	/* The run browser. */
-	char           root[4096];  /* the runs root, "" none */
-	runlist_entry *runs;
-	char         (*runs_grid)[96];  /* each run's grid: "gaussian fixed,
-	                                   2 seeds" (from its config) */
-	int            nruns, runs_cur, runs_top;
-	int            mark[2];     /* marked entries, -1 none */
-	ui_overlay     overlay[2];
-	int            noverlay;
-
-	/* Mouse targets of the last frame. */
-	ui_hit hit_samples, hit_sweep, hit_matrix, hit_ladder, hit_runs;
-	int    sweep_row_y[SWEEP_MAX_SCALES];  /* screen line of each row, -1 */
-	chart_cells matrix_cells;
-	int    ladder_x[SWEEP_MAX_SCALES], ladder_row[SWEEP_MAX_SCALES];
-	int    ladder_n, ladder_w;
-
-	/* The images on screen, recomputed when split/index/scale change. */
-	float  clean[DATASET_NPIX], noisy[DATASET_NPIX];
-	int    img_split;
-	size_t img_index;
-	float  img_scale;
-	int    img_family;          /* corrupt_family of the noisy image;
-	                               CORRUPT_NFAMILY: the selected one's
-	                               range ends below the scale (Gaussian
-	                               shown) */
-	int    img_family_key;      /* the family it was made for */
-	int    img_valid;
-	int    asked_predict;       /* worker_predict sent for this image */
 } ui;
 
 /* ---------------------------------------------------- state (ui.c) */
@@ -344,15 +365,11 @@ void ui_runs_open(ui *u);
 void ui_runs_close(ui *u);
 int  ui_runs_key(ui *u, int key);
 void ui_draw_runs(ui *u, const ui_layout *l);
-/* e: the shown results into the run's own directory (else --export-dir or
- * the current one) as new timestamped CSV and JSON files that record the
- * limits, never over an earlier export; the path on the status line.
- * Returns UI_REDRAW. */
+/* e: the shown results into the run's own directory (else the export
+ * directory, "." by default) as new timestamped CSV and JSON files that
+ * record the limits, never over an earlier export; the worker writes
+ * them and says where.  Returns UI_REDRAW. */
 int  ui_export(ui *u);
-/* The final val accuracy of run id by scale, from its results.csv.
- * Returns 0, or -1 with a message. */
-int  ui_read_overlay(const char *root, const char *id, ui_overlay *ov,
-    char *err, size_t errlen);
 
 /* ------------------------------------------------ keys (ui_keys.c) */
 

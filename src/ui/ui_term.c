@@ -61,17 +61,17 @@ ui_signals_install(ui *u)
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = on_quit_signal;
 	for (int i = 0; i < 3; i++)
-		sigaction(quit_sigs[i], &sa, &u->old_quit[i]);
+		sigaction(quit_sigs[i], &sa, &u->term.old_quit[i]);
 	sa.sa_handler = on_cont;
-	sigaction(SIGCONT, &sa, &u->old_cont);
+	sigaction(SIGCONT, &sa, &u->term.old_cont);
 }
 
 void
 ui_signals_restore(const ui *u)
 {
 	for (int i = 0; i < 3; i++)
-		sigaction(quit_sigs[i], &u->old_quit[i], NULL);
-	sigaction(SIGCONT, &u->old_cont, NULL);
+		sigaction(quit_sigs[i], &u->term.old_quit[i], NULL);
+	sigaction(SIGCONT, &u->term.old_cont, NULL);
 }
 
 int
@@ -95,18 +95,18 @@ ui_took_cont(void)
 static void
 capture_stderr(ui *u)
 {
-	u->err_saved = -1;
-	u->err_tmp = tmpfile();
-	if (u->err_tmp == NULL)
+	u->term.err_saved = -1;
+	u->term.err_tmp = tmpfile();
+	if (u->term.err_tmp == NULL)
 		return;
 	fflush(stderr);
-	u->err_saved = dup(STDERR_FILENO);
-	if (u->err_saved < 0 || dup2(fileno(u->err_tmp), STDERR_FILENO) < 0) {
-		if (u->err_saved >= 0)
-			close(u->err_saved);
-		u->err_saved = -1;
-		fclose(u->err_tmp);
-		u->err_tmp = NULL;
+	u->term.err_saved = dup(STDERR_FILENO);
+	if (u->term.err_saved < 0 || dup2(fileno(u->term.err_tmp), STDERR_FILENO) < 0) {
+		if (u->term.err_saved >= 0)
+			close(u->term.err_saved);
+		u->term.err_saved = -1;
+		fclose(u->term.err_tmp);
+		u->term.err_tmp = NULL;
 	}
 }
 
@@ -116,18 +116,18 @@ replay_stderr(ui *u)
 	char   buf[4096];
 	size_t n;
 
-	if (u->err_tmp == NULL)
+	if (u->term.err_tmp == NULL)
 		return;
 	fflush(stderr);
-	dup2(u->err_saved, STDERR_FILENO);
-	close(u->err_saved);
-	rewind(u->err_tmp);
-	while ((n = fread(buf, 1, sizeof buf, u->err_tmp)) > 0)
+	dup2(u->term.err_saved, STDERR_FILENO);
+	close(u->term.err_saved);
+	rewind(u->term.err_tmp);
+	while ((n = fread(buf, 1, sizeof buf, u->term.err_tmp)) > 0)
 		if (fwrite(buf, 1, n, stderr) != n)
 			break;
 	fflush(stderr);
-	fclose(u->err_tmp);
-	u->err_tmp = NULL;
+	fclose(u->term.err_tmp);
+	u->term.err_tmp = NULL;
 }
 
 /* ----------------------------------------------------------- the look */
@@ -139,20 +139,20 @@ setup_look(ui *u)
 	const char *cs = nl_langinfo(CODESET);
 	const char *term = getenv("TERM");
 
-	u->cs = RENDER_ASCII;
+	u->look.cs = RENDER_ASCII;
 	if (!u->o->ascii && cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
 	    strcmp(cs, "utf8") == 0) && term != NULL &&
 	    strncmp(term, "vt", 2) != 0 && strcmp(term, "dumb") != 0)
-		u->cs = RENDER_UTF8;
+		u->look.cs = RENDER_UTF8;
 
-	u->color = 0;
-	u->grey = 0;
+	u->look.color = 0;
+	u->look.grey = 0;
 	if (u->o->no_color || getenv("NO_COLOR") != NULL || !has_colors())
 		return;
 	if (start_color() != OK)
 		return;
 	use_default_colors();
-	u->color = 1;
+	u->look.color = 1;
 	init_pair(UI_C_TITLE, COLOR_BLACK, COLOR_CYAN);
 	init_pair(UI_C_HEAD, COLOR_CYAN, -1);
 	init_pair(UI_C_TRAIN, COLOR_GREEN, -1);
@@ -163,15 +163,15 @@ setup_look(ui *u)
 
 	/* Half blocks need the 256-colour ramp and one pair per
 	 * (top, bottom) grey: as many levels as the pairs allow. */
-	if (u->cs == RENDER_UTF8 && COLORS >= 256) {
+	if (u->look.cs == RENDER_UTF8 && COLORS >= 256) {
 		int pairs = COLOR_PAIRS < 32767 ? COLOR_PAIRS : 32767;
 		int l = (int)floor(sqrt((double)(pairs - PAIR_GREY)));
 
 		if (l > RENDER_GREY_STEPS)
 			l = RENDER_GREY_STEPS;
 		if (l >= 8) {
-			u->levels = l;
-			u->grey = 1;
+			u->look.levels = l;
+			u->look.grey = 1;
 			for (int t = 0; t < l; t++)
 				for (int b = 0; b < l; b++)
 					init_pair((short)(PAIR_GREY + t * l + b),
@@ -196,7 +196,7 @@ ui_term_open(ui *u, const char *term, char *err, size_t errlen)
 		    "TERM=xterm-256color (or xterm, vt100), or use "
 		    "'noisetop train|sweep|show' without a screen", term);
 	}
-	u->screen = scr;
+	u->term.screen = scr;
 	set_term(scr);
 	cbreak();
 	noecho();
@@ -229,10 +229,10 @@ ui_term_open(ui *u, const char *term, char *err, size_t errlen)
 void
 ui_term_close(ui *u)
 {
-	if (u->screen != NULL) {
+	if (u->term.screen != NULL) {
 		endwin();
-		delscreen(u->screen);
-		u->screen = NULL;
+		delscreen(u->term.screen);
+		u->term.screen = NULL;
 	}
 	replay_stderr(u);
 }
@@ -331,7 +331,7 @@ style_attr(const ui *u, int style)
 {
 	int role = style >> 8 & 0xFF;
 
-	return (role != UI_C_NONE && u->color ? COLOR_PAIR(role) :
+	return (role != UI_C_NONE && u->look.color ? COLOR_PAIR(role) :
 	    attrs_of(style >> 4 & 0xF)) | attrs_of(style & 0xF);
 }
 
@@ -413,7 +413,7 @@ ui_fill(const ui *u, int y, int x, int w, int style)
 void
 ui_rule(const ui *u, int y, int x, int w, const char *title)
 {
-	const char *h = u->cs == RENDER_UTF8 ? "─" : "-";
+	const char *h = u->look.cs == RENDER_UTF8 ? "─" : "-";
 	char        line[1024];
 	size_t      len = 0, hl = strlen(h);
 
@@ -435,18 +435,18 @@ ui_image(const ui *u, const float *img, int side, int y, int x)
 
 	if (side > CHART_ZOOM_MAX_SIDE)
 		return;
-	if (u->grey) {
+	if (u->look.grey) {
 		unsigned char top[CHART_ZOOM_MAX_SIDE * CHART_ZOOM_MAX_SIDE / 2];
 		unsigned char bot[CHART_ZOOM_MAX_SIDE * CHART_ZOOM_MAX_SIDE / 2];
 		wchar_t       half[2] = { 0x2580, 0 };
 
-		render_digit_halves(img, side, u->levels, top, bot);
+		render_digit_halves(img, side, u->look.levels, top, bot);
 		for (int r = 0; r < side / 2 && y + r < LINES; r++)
 			for (int c = 0; c < side && x + c < COLS; c++) {
 				cchar_t cc;
 				int     k = r * side + c;
 				short   pair = (short)(PAIR_GREY +
-				    top[k] * u->levels + bot[k]);
+				    top[k] * u->look.levels + bot[k]);
 
 				setcchar(&cc, half, A_NORMAL, pair, NULL);
 				mvadd_wch(y + r, x + c, &cc);
@@ -454,7 +454,7 @@ ui_image(const ui *u, const float *img, int side, int y, int x)
 		return;
 	}
 	for (int r = 0; r < side / 2; r++) {
-		render_digit_row(img, side, r, u->cs, buf, sizeof buf);
+		render_digit_row(img, side, r, u->look.cs, buf, sizeof buf);
 		ui_put(u, y + r, x, side, UI_PLAIN(0), buf);
 	}
 }
@@ -528,7 +528,7 @@ ui_grid(const ui *u, int y, int x, const chart_grid *g)
 void
 ui_frame(const ui *u, int y, int x, int w, int h, const char *title)
 {
-	int  utf = u->cs == RENDER_UTF8, st = UI_PLAIN(UI_A_REVERSE);
+	int  utf = u->look.cs == RENDER_UTF8, st = UI_PLAIN(UI_A_REVERSE);
 	char line[4 * 512 + 8];
 	int  len = 0;
 

@@ -62,8 +62,8 @@ rule_right(const ui *u, ui_rect r, const char *label)
 static int
 shown_corruption(const ui *u, const sweep_table *t)
 {
-	return t == &u->snap->table && u->sel >= 0 && u->sel < t->n ?
-	    t->rows[u->sel].corruption_index : 0;
+	return t == &u->snap->table && u->res.sel >= 0 && u->res.sel < t->n ?
+	    t->rows[u->res.sel].corruption_index : 0;
 }
 
 /* ------------------------------------------------------------ progress */
@@ -145,7 +145,7 @@ draw_progress(ui *u, int y, int x, int w)
 		if (bw > 512)
 			bw = 512;
 		if (bw > 3) {
-			render_bar(f, bw, u->cs, bar, sizeof bar);
+			render_bar(f, bw, u->look.cs, bar, sizeof bar);
 			ui_put(u, y + 1, x, bw, UI_STYLE(UI_C_RUN, UI_A_REVERSE,
 			    0), bar);
 			ui_put(u, y + 1, x + bw, tail + 1, UI_PLAIN(0), buf);
@@ -155,7 +155,7 @@ draw_progress(ui *u, int y, int x, int w)
 		render_duration(s->elapsed, a, sizeof a);
 		ui_putf(u, y, x, w, s->state == WORKER_DONE ?
 		    UI_PLAIN(UI_A_BOLD) : UI_STYLE(UI_C_BAD, UI_A_BOLD, 0),
-		    "%s %s after %s", worker_job_name(s->job),
+		    "%s %s after %s", job_kind_name(s->job),
 		    s->state == WORKER_DONE ? "done" :
 		    s->state == WORKER_CANCELLED ? "cancelled" : "failed", a);
 		render_duration(s->sec_per_epoch, b, sizeof b);
@@ -197,7 +197,7 @@ view_curves(ui *u, const sweep_row *row, int y, int x, int w, int h)
 		    CHART_NUM_PCT, p ? 3 : 1, CHART_NUM_ROUND }, 1, ph >= 6 };
 		chart_grid g = grid_of(w, ph);
 
-		if (chart_lines(s, 2, &o, u->cs, &g) == 0)
+		if (chart_lines(s, 2, &o, u->look.cs, &g) == 0)
 			ui_grid(u, py, x, &g);
 	}
 	free(v);
@@ -245,33 +245,33 @@ view_confusion(ui *u, int y, int x, int w, int h)
 	long       counts[100];
 	chart_grid g = grid_of(w, h > 12 ? 12 : h);
 
-	u->hit_matrix = (ui_hit){ 0, 0, 0, 0 };
+	u->hits.matrix = (ui_hit){ 0, 0, 0, 0 };
 	if (!ui_confusion(u, counts)) {
 		ui_put(u, y, x, w, UI_PLAIN(UI_A_DIM), "no model yet: the "
 		    "matrix needs one");
 		return;
 	}
-	if (chart_confusion(counts, 10, NULL, u->cs, &g,
-	    &u->matrix_cells) != 0) {
+	if (chart_confusion(counts, 10, NULL, u->look.cs, &g,
+	    &u->hits.matrix_cells) != 0) {
 		ui_putf(u, y, x, w, UI_PLAIN(UI_A_DIM), "%dx%d is too small "
 		    "for the matrix", w, h);
 		return;
 	}
 	ui_grid(u, y, x, &g);
-	u->hit_matrix = (ui_hit){ y, x, g.w, g.h };
+	u->hits.matrix = (ui_hit){ y, x, g.w, g.h };
 	/* The chosen cell, reversed: m browses its images. */
-	if (u->cell >= 0) {
-		const chart_cells *c = &u->matrix_cells;
+	if (u->res.cell >= 0) {
+		const chart_cells *c = &u->hits.matrix_cells;
 		char num[32];
 
-		snprintf(num, sizeof num, "%*ld", c->cw, counts[u->cell]);
-		ui_put(u, y + c->y0 + u->cell / 10, x + c->x0 +
-		    (u->cell % 10) * c->cw, c->cw, UI_PLAIN(UI_A_REVERSE |
+		snprintf(num, sizeof num, "%*ld", c->cw, counts[u->res.cell]);
+		ui_put(u, y + c->y0 + u->res.cell / 10, x + c->x0 +
+		    (u->res.cell % 10) * c->cw, c->cw, UI_PLAIN(UI_A_REVERSE |
 		    UI_A_BOLD), num);
 		if (h > g.h)
 			ui_putf(u, y + g.h, x, w, UI_PLAIN(UI_A_DIM),
-			    "true %d as %d: %ld, m shows them", u->cell / 10,
-			    u->cell % 10, counts[u->cell]);
+			    "true %d as %d: %ld, m shows them", u->res.cell / 10,
+			    u->res.cell % 10, counts[u->res.cell]);
 	}
 }
 
@@ -310,7 +310,7 @@ view_grid(ui *u, int y, int x, int w, int h)
 			sd[i * nc + j] = st.n > 1 ? st.sd : NAN;
 		}
 	if (chart_heatmap(rv, nr, cv, nc, mean, p->nseeds > 1 ? sd : NULL, &o,
-	    u->cs, &g, &where) != 0) {
+	    u->look.cs, &g, &where) != 0) {
 		ui_putf(u, y, x, w, UI_PLAIN(UI_A_DIM), "%dx%d is too small "
 		    "for the %dx%d matrix", w, h, nr, nc);
 		return;
@@ -329,17 +329,17 @@ ui_view_fits(ui *u, ui_rect r)
 	chart_grid  g;
 	chart_cells where;
 
-	if (u->view == UI_VIEW_CONFUSION) {
+	if (u->res.view == UI_VIEW_CONFUSION) {
 		/* The matrix at this size, drawn and thrown away. */
 		if (r.h < 3 + 12)
 			return 0;
 		if (!ui_confusion(u, counts))
 			return 1;
 		g = grid_of(r.w - 2, 12);
-		return chart_confusion(counts, 10, NULL, u->cs, &g,
+		return chart_confusion(counts, 10, NULL, u->look.cs, &g,
 		    &where) == 0;
 	}
-	if (u->view == UI_VIEW_GRID) {
+	if (u->res.view == UI_VIEW_GRID) {
 		const sweep_plan *p = &u->snap->table.plan;
 
 		/* Header, rows, caption; columns of about 10 cells with an
@@ -365,14 +365,14 @@ ui_draw_training(ui *u, ui_rect r)
 	ui_limits(u, lim, sizeof lim);
 	lab[0] = '\0';
 	if (s->state != WORKER_IDLE && t->n > 0 && k >= 0) {
-		if (u->view == UI_VIEW_GRID)
+		if (u->res.view == UI_VIEW_GRID)
 			snprintf(lab, sizeof lab, "train x test");
-		else if (u->view == UI_VIEW_CONFUSION)
+		else if (u->res.view == UI_VIEW_CONFUSION)
 			snprintf(lab, sizeof lab, "confusion @%s",
 			    ui_fmt_scale(s->model_scale, sc, sizeof sc));
 		else
 			snprintf(lab, sizeof lab, "%s @%s%s%s",
-			    view_name[u->view], ui_fmt_scale(t->rows[k].scale,
+			    view_name[u->res.view], ui_fmt_scale(t->rows[k].scale,
 			    sc, sizeof sc), t->rows[k].corruption !=
 			    CORRUPT_GAUSSIAN ? " " : "", t->rows[k].corruption !=
 			    CORRUPT_GAUSSIAN ? corrupt_name(t->rows[k].corruption) :
@@ -390,10 +390,10 @@ ui_draw_training(ui *u, ui_rect r)
 		titles[3] = "Loaded run";
 	} else {
 		snprintf(t1, sizeof t1, "Training: %s  run %s (%s)",
-		    worker_job_name(s->job), s->run_id, lim);
+		    job_kind_name(s->job), s->run_id, lim);
 		snprintf(t2, sizeof t2, "Training: %s  run %s",
-		    worker_job_name(s->job), s->run_id);
-		snprintf(t3, sizeof t3, "Training: %s", worker_job_name(s->job));
+		    job_kind_name(s->job), s->run_id);
+		snprintf(t3, sizeof t3, "Training: %s", job_kind_name(s->job));
 	}
 	/* The title leaves room for the view's label on the right. */
 	ui_rule(u, r.y, r.x, w, fit(w - 6 - (lab[0] ? ui_cells(lab) + 2 : 0),
@@ -410,7 +410,7 @@ ui_draw_training(ui *u, ui_rect r)
 	draw_progress(u, r.y + 1, r.x + 1, w - 1);
 	if (r.h <= 3)
 		return;
-	switch (u->view) {
+	switch (u->res.view) {
 	case UI_VIEW_TABLE:
 		view_table(u, &t->rows[k], r.y + 3, r.x + 1, w - 2, r.h - 3);
 		break;
@@ -429,7 +429,7 @@ ui_draw_training(ui *u, ui_rect r)
 
 /* The value of a marked run at a scale, NaN when it has none. */
 static double
-overlay_at(const ui_overlay *ov, double scale)
+overlay_at(const worker_overlay *ov, double scale)
 {
 	for (int i = 0; i < ov->n; i++)
 		if (fabs(ov->scale[i] - scale) < 1e-6)
@@ -455,8 +455,8 @@ ui_draw_sweep(ui *u, ui_rect r)
 	char   title[512], t2[128], grid[96], lim[96];
 
 	for (int i = 0; i < SWEEP_MAX_SCALES; i++)
-		u->sweep_row_y[i] = -1;
-	u->hit_sweep = (ui_hit){ r.y + 1, r.x, r.w, r.h - 1 };
+		u->hits.sweep_row_y[i] = -1;
+	u->hits.sweep = (ui_hit){ r.y + 1, r.x, r.w, r.h - 1 };
 	/* One group per training scale of the shown corruption: the final
 	 * accuracies, over the seeds (mean, sd, range) when there are
 	 * several; with one seed the row's last epoch, finished or not. */
@@ -483,13 +483,13 @@ ui_draw_sweep(ui *u, ui_rect r)
 			v[1][j] = row != NULL && row->nhist > 0 ?
 			    row->hist[row->nhist - 1].val_acc : NAN;
 		}
-		for (int k = 0; k < u->noverlay; k++)
-			v[2 + k][j] = overlay_at(&u->overlay[k], p->scales[j]);
+		for (int k = 0; k < u->snap->st.noverlay; k++)
+			v[2 + k][j] = overlay_at(&u->snap->st.overlay[k], p->scales[j]);
 	}
 	/* Val always; then the marked runs, then train, as room allows
 	 * (train is drawn first). */
 	want = 1;
-	while (want < 1 + u->noverlay && gh >= (want + 1) * n)
+	while (want < 1 + u->snap->st.noverlay && gh >= (want + 1) * n)
 		want++;
 	if (gh >= (want + 1) * n)
 		bs[ns++] = (chart_bar_series){ "train", v[0], seeds ? sd[0] :
@@ -533,7 +533,7 @@ ui_draw_sweep(ui *u, ui_rect r)
 	{
 		chart_grid g = grid_of(gw, n * ns);
 
-		if (chart_scale_bars(scales, n, bs, ns, NULL, u->cs, &g) != 0) {
+		if (chart_scale_bars(scales, n, bs, ns, NULL, u->look.cs, &g) != 0) {
 			ui_put(u, r.y + 1, r.x + 1, r.w - 1, UI_PLAIN(UI_A_DIM),
 			    "too narrow for the bars");
 			return;
@@ -544,9 +544,9 @@ ui_draw_sweep(ui *u, ui_rect r)
 	 * cancelled. */
 	for (int j = 0; j < n; j++) {
 		int         yy = r.y + 1 + j * ns;
-		int         sel = t == &u->snap->table && u->sel >= 0 &&
-		    u->sel < t->n && t->rows[u->sel].corruption_index == c &&
-		    t->rows[u->sel].scale_index == j;
+		int         sel = t == &u->snap->table && u->res.sel >= 0 &&
+		    u->res.sel < t->n && t->rows[u->res.sel].corruption_index == c &&
+		    t->rows[u->res.sel].scale_index == j;
 		int         busy = 0, cancelled = 0;
 		const char *mark;
 
@@ -559,21 +559,21 @@ ui_draw_sweep(ui *u, ui_rect r)
 			    SWEEP_CANCELLED;
 		}
 		mark = sel ? ">" : busy ? "*" : cancelled ? "x" : " ";
-		u->sweep_row_y[j] = yy;
+		u->hits.sweep_row_y[j] = yy;
 		ui_put(u, yy, r.x, 1, UI_STYLE(UI_C_RUN, UI_A_BOLD, UI_A_BOLD),
 		    mark);
 	}
-	if (u->noverlay > 0 && r.h - 1 > n * ns && want > 1)
+	if (u->snap->st.noverlay > 0 && r.h - 1 > n * ns && want > 1)
 		ui_putf(u, r.y + 1 + n * ns, r.x + 1, r.w - 1,
-		    UI_PLAIN(UI_A_DIM), "A %s%s%s%s", u->overlay[0].id,
-		    want > 2 ? "  B " : "", want > 2 ? u->overlay[1].id : "",
-		    want - 1 < u->noverlay ? "  (B needs more lines)" : "");
+		    UI_PLAIN(UI_A_DIM), "A %s%s%s%s", u->snap->st.overlay[0].id,
+		    want > 2 ? "  B " : "", want > 2 ? u->snap->st.overlay[1].id : "",
+		    want - 1 < u->snap->st.noverlay ? "  (B needs more lines)" : "");
 	else if ((seeds || p->ncorruptions > 1) && t == &u->snap->table &&
-	    u->sel >= 0 && u->sel < t->n && r.h - 1 > n * ns)
+	    u->res.sel >= 0 && u->res.sel < t->n && r.h - 1 > n * ns)
 		ui_putf(u, r.y + 1 + n * ns, r.x + 1, r.w - 1,
 		    UI_PLAIN(UI_A_DIM), "selected: %s, seed %d of %d (j/k)",
-		    corrupt_name(t->rows[u->sel].corruption),
-		    t->rows[u->sel].seed_index + 1, p->nseeds);
+		    corrupt_name(t->rows[u->res.sel].corruption),
+		    t->rows[u->res.sel].seed_index + 1, p->nseeds);
 }
 
 /* ------------------------------------------------------------- ladder */
@@ -589,10 +589,10 @@ ui_draw_ladder(ui *u, ui_rect r)
 	chart_ladder_item it[SWEEP_MAX_SCALES];
 	char  cap0[SWEEP_MAX_SCALES][32], cap1[SWEEP_MAX_SCALES][32];
 	char  err[256];
-	size_t i = u->index[u->split];
+	size_t i = u->samples.index[u->samples.split];
 	int   n = 0, drawn, label = i < sp->n ? sp->label[i] : -1;
-	int   preds = st->ladder_valid && st->ladder_split == u->img_split &&
-	    st->ladder_index == u->img_index;
+	int   preds = st->ladder_valid && st->ladder_split == u->img.split &&
+	    st->ladder_index == u->img.index;
 
 	char  title[256], lim[96];
 
@@ -604,8 +604,8 @@ ui_draw_ladder(ui *u, ui_rect r)
 	    st->state == WORKER_LOADED ? ")" : "");
 	ui_rule(u, r.y, r.x, r.w, ui_cells(title) <= r.w - 4 ? title :
 	    "Noise ladder");
-	u->ladder_n = 0;
-	if (!u->img_valid || i >= sp->n)
+	u->hits.ladder_n = 0;
+	if (!u->img.valid || i >= sp->n)
 		return;
 	for (int k = 0; k < t->n && n < SWEEP_MAX_SCALES; k++) {
 		int dup = 0;
@@ -615,7 +615,7 @@ ui_draw_ladder(ui *u, ui_rect r)
 		if (dup)
 			continue;
 		if (sweep_corrupt(ui_ladder_family(u), t->rows[k].scale,
-		    u->o->cfg.seed, sp, u->split, i, 1, 0, imgs[n], err,
+		    u->o->cfg.seed, sp, u->samples.split, i, 1, 0, imgs[n], err,
 		    sizeof err) != 0)
 			continue;
 		snprintf(cap0[n], sizeof cap0[n], "%g", (double)t->rows[k].scale);
@@ -634,23 +634,23 @@ ui_draw_ladder(ui *u, ui_rect r)
 				it[n].verdict = p == label ? CHART_TAG_OK :
 				    CHART_TAG_MISS;
 			}
-		u->ladder_row[n] = k;
+		u->hits.ladder_row[n] = k;
 		n++;
 	}
 	{
 		chart_grid g = grid_of(r.w - 1, r.h - 1);
 
-		drawn = chart_ladder(it, n, DATASET_SIDE, 1, u->cs, &g,
-		    u->ladder_x);
+		drawn = chart_ladder(it, n, DATASET_SIDE, 1, u->look.cs, &g,
+		    u->hits.ladder_x);
 		if (drawn <= 0)
 			return;
 		ui_grid(u, r.y + 1, r.x + 1, &g);
 		/* Grey half blocks over the glyphs where the terminal has
 		 * them. */
-		for (int k = 0; u->grey && k < drawn; k++)
-			ui_digit(u, imgs[k], r.y + 1, r.x + 1 + u->ladder_x[k]);
+		for (int k = 0; u->look.grey && k < drawn; k++)
+			ui_digit(u, imgs[k], r.y + 1, r.x + 1 + u->hits.ladder_x[k]);
 	}
-	u->ladder_n = drawn;
-	u->ladder_w = DATASET_SIDE;
-	u->hit_ladder = (ui_hit){ r.y + 1, r.x + 1, r.w - 1, r.h - 1 };
+	u->hits.ladder_n = drawn;
+	u->hits.ladder_w = DATASET_SIDE;
+	u->hits.ladder = (ui_hit){ r.y + 1, r.x + 1, r.w - 1, r.h - 1 };
 }

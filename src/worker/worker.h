@@ -6,7 +6,9 @@
 
 #include "data/dataset.h"
 #include "runs/job.h"
+#include "runs/results.h"
 #include "runs/run.h"
+#include "runs/runlist.h"
 #include "engine/sweep.h"
 #include "engine/train.h"
 
@@ -26,13 +28,6 @@
  */
 typedef struct worker worker;
 
-/* The kinds of job are the job layer's (job.h). */
-typedef job_kind worker_job;
-#define WORKER_JOB_NONE    JOB_NONE
-#define WORKER_JOB_TRAIN   JOB_TRAIN
-#define WORKER_JOB_COMPARE JOB_COMPARE
-#define WORKER_JOB_SWEEP   JOB_SWEEP
-
 typedef enum {
 	WORKER_IDLE,       /* no job yet */
 	WORKER_RUNNING,
@@ -42,7 +37,8 @@ typedef enum {
 	WORKER_LOADED,     /* no job yet: a run read from disk is shown */
 } worker_state;
 
-#define WORKER_NCLASS 10
+/* A run's final val accuracy by scale, overlaid in the chart. */
+typedef results_finals worker_overlay;
 
 /*
  * The status part of a snapshot: plain data (numbers and fixed strings),
@@ -51,10 +47,10 @@ typedef enum {
 typedef struct {
 	uint64_t     version;     /* grows with every publication */
 	worker_state state;
-	worker_job   job;         /* the running or last job */
+	job_kind     job;         /* the running or last job */
 	int          paused, cancelling;
 	int          have_sweep;  /* the snapshot's sweep holds the last
-	                             WORKER_JOB_SWEEP */
+	                             JOB_SWEEP */
 
 	/* Live progress of the running row (table.current). */
 	int    epoch, epochs, batch, batches;
@@ -77,7 +73,7 @@ typedef struct {
 	 * loaded run's last trained row, see worker_load_latest()). */
 	int        have_model;
 	float      model_scale;
-	worker_job model_job;
+	job_kind   model_job;
 	double     model_acc;       /* its accuracy on the noisy test set */
 	int        model_row;       /* its row in its run's table */
 	char       model_run[256];  /* that run's id, "" when not recorded */
@@ -95,7 +91,7 @@ typedef struct {
 	int    probs_split;
 	size_t probs_index;
 	float  probs_scale;
-	float  probs[WORKER_NCLASS];
+	float  probs[DATASET_NCLASS];
 
 	/* The same image's predicted class at other scales (the ladder's),
 	 * from the last worker_predict_ladder(). */
@@ -105,6 +101,10 @@ typedef struct {
 	int     ladder_n;
 	float   ladder_scale[SWEEP_MAX_SCALES];
 	uint8_t ladder_pred[SWEEP_MAX_SCALES];
+
+	/* The runs chosen in the browser to overlay (worker_overlay()). */
+	int            noverlay;
+	worker_overlay overlay[2];
 } worker_status;
 
 /*
@@ -124,6 +124,12 @@ typedef struct {
 	size_t   test_n;
 	uint8_t *test_pred;
 	float   *test_conf;
+
+	/* The run browser's list (worker_list_runs()), replaced when
+	 * runs_gen changes. */
+	uint64_t       runs_gen;
+	int            nruns;
+	runlist_entry *runs;
 } worker_snapshot;
 
 /*
@@ -155,12 +161,12 @@ void worker_drain(worker *w);
  * (n of them).  Returns 0 when started, or -1 with the reason in msg (a
  * job is already running, no scales).
  */
-int worker_start(worker *w, worker_job job, const train_config *cfg,
+int worker_start(worker *w, job_kind job, const train_config *cfg,
     const float *scales, int n, char *msg, size_t msglen);
 
 /* The same over a whole grid: grid's scales as above, and its seeds,
  * corruptions, test scales and noise mode (ntest 0: the rows' scales). */
-int worker_start_plan(worker *w, worker_job job, const train_config *cfg,
+int worker_start_plan(worker *w, job_kind job, const train_config *cfg,
     const sweep_plan *grid, char *msg, size_t msglen);
 
 /*
@@ -168,7 +174,7 @@ int worker_start_plan(worker *w, worker_job job, const train_config *cfg,
  * data only (0: all of them; more than there are: all).  The run records
  * those limits and the checksum of those images.
  */
-int worker_start_limited(worker *w, worker_job job, const train_config *cfg,
+int worker_start_limited(worker *w, job_kind job, const train_config *cfg,
     const sweep_plan *grid, size_t train_n, size_t test_n, char *msg,
     size_t msglen);
 
@@ -257,7 +263,28 @@ void worker_probe(worker *w, const train_config *cfg);
 int  worker_snapshot_copy(worker *w, worker_snapshot *dst);
 void worker_snapshot_free(worker_snapshot *s);
 
-/* The name of a job for messages: "train", "compare", "sweep". */
-const char *worker_job_name(worker_job job);
+/* ---- the run browser: answers arrive in snapshots ---- */
+
+/* List the runs under the runs root (runlist_read) into the snapshot's
+ * runs, nruns (runs_gen grows).  No-op without a runs root. */
+void worker_list_runs(worker *w);
+
+/* Delete run name (runlist_remove: never a live one), then list the runs
+ * again; the outcome is in a later snapshot's message. */
+void worker_delete_run(worker *w, const char *name);
+
+/* Read the final val accuracy by scale of runs ids[0..n) (n at most 2)
+ * into the snapshot's overlay; n 0 clears it.  A run that cannot be read
+ * is left out, and the message says why. */
+void worker_overlay_runs(worker *w, const char *const *ids, int n);
+
+/* Write the shown table as new CSV and JSON files into its run's
+ * directory (else export_dir), never over an earlier export; source names
+ * the data and limits.  The paths, or why not, are in a later snapshot's
+ * message. */
+void worker_export(worker *w, const char *source, const char *export_dir);
+
+/* Save the job form's values (prefs_write: "key = value" lines). */
+void worker_remember(worker *w, const char *text);
 
 #endif

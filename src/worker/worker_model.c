@@ -19,10 +19,10 @@
 
 /* Class probabilities of one image under the kept model. */
 void
-worker_do_predict(worker *w)
+worker_do_predict(worker *w, const worker_req *r)
 {
 	const dataset_split *sp;
-	float    x[DATASET_NPIX], probs[WORKER_NCLASS] = { 0 };
+	float    x[DATASET_NPIX], probs[DATASET_NCLASS] = { 0 };
 	float    ladder[SWEEP_MAX_SCALES];
 	uint8_t  lpred[SWEEP_MAX_SCALES];
 	int      split, valid = 0, nl;
@@ -32,16 +32,13 @@ worker_do_predict(worker *w)
 	corrupt_family fam;
 	char     err[256];
 
-	pthread_mutex_lock(&w->mu);
-	split = w->pr_split;
-	index = w->pr_index;
-	scale = w->pr_scale;
-	seed = w->pr_seed;
-	nl = w->pr_nladder;
-	fam = w->pr_family;
-	memcpy(ladder, w->pr_ladder, sizeof ladder);
-	w->want_predict = 0;
-	pthread_mutex_unlock(&w->mu);
+	split = r->u.predict.split;
+	index = r->u.predict.index;
+	scale = r->u.predict.scale;
+	seed = r->u.predict.seed;
+	nl = r->u.predict.n;
+	fam = r->u.predict.family;
+	memcpy(ladder, r->u.predict.scales, sizeof ladder);
 
 	sp = split ? &w->ds->test : &w->ds->train;
 	if (w->model != NULL && index < sp->n) {
@@ -53,7 +50,7 @@ worker_do_predict(worker *w)
 			noise_apply(sp->pix, index, 1, DATASET_NPIX, scale,
 			    seed, split, x);
 		mlp_forward(w->model, x, 1, 0, 0, 0);
-		for (int c = 0; c < nc && c < WORKER_NCLASS; c++)
+		for (int c = 0; c < nc && c < DATASET_NCLASS; c++)
 			probs[c] = w->model->probs[c];
 		valid = 1;
 		for (int k = 0; k < nl; k++) {
@@ -66,7 +63,7 @@ worker_do_predict(worker *w)
 				continue;
 			}
 			mlp_forward(w->model, x, 1, 0, 0, 0);
-			for (int c = 1; c < nc && c < WORKER_NCLASS; c++)
+			for (int c = 1; c < nc && c < DATASET_NCLASS; c++)
 				if (w->model->probs[c] > w->model->probs[arg])
 					arg = c;
 			lpred[k] = (uint8_t)arg;
@@ -132,7 +129,7 @@ worker_predict_test_set(worker *w, mlp *m, const sweep_row *row,
  */
 void
 worker_keep_model_locked(worker *w, mlp **m, uint8_t **pred, float **conf,
-    float scale, worker_job kind, double acc, int row, const char *run_id)
+    float scale, job_kind kind, double acc, int row, const char *run_id)
 {
 	mlp_free(w->model);
 	w->model = *m;
@@ -157,32 +154,16 @@ worker_keep_model_locked(worker *w, mlp **m, uint8_t **pred, float **conf,
 }
 
 
-void
-worker_view(const worker *w, size_t train_n, size_t test_n, dataset *view)
-{
-	*view = *w->ds;
-	if (train_n > 0 && train_n < view->train.n)
-		view->train.n = train_n;
-	if (test_n > 0 && test_n < view->test.n)
-		view->test.n = test_n;
-}
-
 int
 worker_fits(worker *w, const run_config *c, dataset *view)
 {
-	if (c->train_limit > w->ds->train.n || c->test_limit > w->ds->test.n)
-		return 0;
-	worker_view(w, c->train_limit, c->test_limit, view);
-	if (view->train.n == w->ds->train.n && view->test.n == w->ds->test.n)
-		return worker_data_crc(w) == c->data_crc;
-	return run_data_crc(view) == c->data_crc;
+	return job_data_fits(c, w->ds, worker_data_crc(w), view);
 }
 
 void
-worker_do_select(worker *w)
+worker_do_select(worker *w, int row)
 {
-	char     err[1024];
-	int      row;
+	char     err[NT_ERR_LEN];
 	sweep_row r;
 	mlp     *m = NULL;
 	uint8_t *pred = NULL;
@@ -190,8 +171,6 @@ worker_do_select(worker *w)
 	double   acc = 0.0;
 
 	pthread_mutex_lock(&w->mu);
-	row = w->sel_row;
-	w->want_select = 0;
 	if (row >= 0 && row < w->pub.table.n)
 		r = w->pub.table.rows[row];
 	else
@@ -232,9 +211,9 @@ worker_do_select(worker *w)
 #define PROBE_BATCHES 4
 
 void
-worker_do_probe(worker *w)
+worker_do_probe(worker *w, const train_config *c)
 {
-	train_config cfg;
+	train_config cfg = *c;
 	mlp     *m;
 	adam     opt;
 	float   *x;
@@ -243,10 +222,6 @@ worker_do_probe(worker *w)
 	double   t0 = 0.0, spe = -1.0;
 	char     err[256];
 
-	pthread_mutex_lock(&w->mu);
-	cfg = w->probe_cfg;
-	w->want_probe = 0;
-	pthread_mutex_unlock(&w->mu);
 	b = cfg.batch;
 	if (cfg.threads > 0)
 		omp_set_num_threads(cfg.threads);

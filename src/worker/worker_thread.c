@@ -64,10 +64,45 @@ static void
 publish_table_locked(worker *w, const sweep_table *t)
 {
 	sweep_table_copy(&w->pub.table, t);
-	if (w->cur.kind == WORKER_JOB_SWEEP)
+	if (w->cur.kind == JOB_SWEEP)
 		sweep_table_copy(&w->pub.sweep, t);
 }
 
+/* Serve the requests a running job answers between batches. */
+static void
+serve_between_batches(worker *w)
+{
+	worker_req *r = malloc(sizeof *r);
+	int         got;
+
+	if (r == NULL)
+		return;
+	for (;;) {
+		pthread_mutex_lock(&w->mu);
+		got = worker_take_locked(w, WREQ_BETWEEN_BATCHES, r);
+		pthread_mutex_unlock(&w->mu);
+		if (!got)
+			break;
+		worker_handle(w, r);
+	}
+	free(r);
+}
+
+/* While the job is paused: the same requests as between batches. */
+static void
+serve_while_paused(void *user)
+{
+	worker *w = user;
+	int     want;
+
+	pthread_mutex_lock(&w->mu);
+	want = (w->pending & WREQ_BETWEEN_BATCHES) != 0;
+	pthread_mutex_unlock(&w->mu);
+	if (want)
+		serve_between_batches(w);
+}
+
+/* The job layer has recorded the event: publish it. */
 static int
 on_progress(const sweep_progress *sp, void *user)
 {
@@ -77,18 +112,6 @@ on_progress(const sweep_progress *sp, void *user)
 	double spe, eta;
 	int    want;
 
-	/* At epoch ends (and row starts and ends) the run directory gets
-	 * the checkpoint, results and state: even a cancel requested during
-	 * this epoch keeps it. */
-	/* A run that cannot be recorded (a full disk) stops, its last
-	 * complete files kept; nothing more is written after the failure. */
-	if (w->rec_failed)
-		return 1;
-	if (w->cur.recording && run_record(&w->cur.rec, sp,
-	    w->cur.rec.conf.source, w->rec_err, sizeof w->rec_err) != 0) {
-		w->rec_failed = 1;
-		return 1;
-	}
 	estimate(w, p, &spe, &eta);
 	pthread_mutex_lock(&w->mu);
 	publish_table_locked(w, sp->table);
@@ -111,16 +134,14 @@ on_progress(const sweep_progress *sp, void *user)
 	st->eta = eta;
 	st->elapsed = clock_now() - w->run_t0;
 	worker_publish_locked(w);
-	want = w->want_predict | w->want_select << 1;
+	want = (w->pending & WREQ_BETWEEN_BATCHES) != 0;
 	pthread_mutex_unlock(&w->mu);
 
 	/* The kept model is not the one training, so it can answer between
 	 * batches without disturbing the run; a finished row's model can be
-	 * selected the same way. */
-	if (want & 2)
-		worker_do_select(w);
-	if (want & 1)
-		worker_do_predict(w);
+	 * selected the same way, and the run browser served. */
+	if (want)
+		serve_between_batches(w);
 	return atomic_load(&w->ctl.cancel) != 0;
 }
 
@@ -134,35 +155,41 @@ idle_locked(worker *w)
 	worker_publish_locked(w);
 }
 
-/*
- * Train the job in w->cur (new, or opened and restored), recording into
- * its run directory when it has one, publish the outcome, and free the
- * job.  started is the status message at the start.
- */
+/* What to say after the job, about its run: " (run not saved: ...)",
+ * "; saved in DIR: r resumes", ": run DIR". */
 static void
-execute(worker *w, const char *started)
+run_note(const job *j, const job_result *res, char *where, size_t len)
 {
-	job           *j = &w->cur;
-	worker_job     kind = j->kind;
-	worker_status *st = &w->pub.st;
-	char     err[1024] = "", where[4400] = "";
-	mlp     *m = NULL;
-	uint8_t *pred = NULL;
-	float   *conf = NULL;
-	double   acc = 0.0;
-	int      rc, cancelled = 0, unfinished, last;
-	float    mscale;
+	where[0] = '\0';
+	if (!j->recording)
+		return;
+	if (res->outcome == JOB_UNSAVED && res->gone)
+		snprintf(where, len, " (run not saved: %s; its directory %s was "
+		    "removed)", res->err, j->rec.dir);
+	else if (res->outcome == JOB_UNSAVED)
+		snprintf(where, len, " (run not saved: %s; it is interrupted at "
+		    "its last saved epoch: make room, then r)", res->err);
+	else if (res->save_err[0] != '\0')
+		snprintf(where, len, " (run not saved: %s)", res->save_err);
+	else if (res->outcome == JOB_STOPPED)
+		snprintf(where, len, "; saved in %s: r resumes", j->rec.dir);
+	else
+		snprintf(where, len, ": run %s", j->rec.dir);
+}
 
-	w->run_t0 = clock_now();
-	w->rec_failed = 0;
-	pthread_mutex_lock(&w->mu);
-	w->busy_job = kind;
+/* The status at the start of a job: running, its run, its data; mu held. */
+static void
+start_status_locked(worker *w, const job *j, const char *started)
+{
+	worker_status *st = &w->pub.st;
+
+	w->busy_job = j->kind;
 	st->state = WORKER_RUNNING;
-	st->job = kind;
+	st->job = j->kind;
 	st->paused = atomic_load(&w->ctl.pause) != 0;
 	st->cancelling = 0;
 	publish_table_locked(w, &j->table);
-	if (kind == WORKER_JOB_SWEEP)
+	if (j->kind == JOB_SWEEP)
 		st->have_sweep = 1;
 	st->epoch = st->batch = st->batches = 0;
 	st->epochs = j->table.cfg.epochs;
@@ -182,44 +209,52 @@ execute(worker *w, const char *started)
 	w->shown_fits = 1;
 	if (j->recording)
 		w->shown = j->rec;
-	w->shown_kind = kind;
+	w->shown_kind = j->kind;
 	worker_say_locked(w, "%s", started);
 	worker_publish_locked(w);
+}
+
+/*
+ * Train the job in w->cur (new, or resumed) through the job layer, which
+ * records it; publish the outcome and free the job.  started is the
+ * status message at the start.
+ */
+static void
+execute(worker *w, const char *started)
+{
+	job           *j = &w->cur;
+	job_kind       kind = j->kind;
+	worker_status *st = &w->pub.st;
+	job_result    *res = malloc(sizeof *res);
+	char           where[NT_ERR_LEN + NT_PATH_LEN + 128];
+	mlp           *m = NULL;
+	uint8_t       *pred = NULL;
+	float         *conf = NULL, mscale;
+	double         acc = 0.0;
+	int            last;
+
+	if (res == NULL) {
+		job_free(j);
+		pthread_mutex_lock(&w->mu);
+		worker_say_locked(w, "%s not started: out of memory",
+		    job_kind_name(kind));
+		idle_locked(w);
+		pthread_mutex_unlock(&w->mu);
+		return;
+	}
+	w->run_t0 = clock_now();
+	pthread_mutex_lock(&w->mu);
+	start_status_locked(w, j, started);
 	pthread_mutex_unlock(&w->mu);
 
-	rc = sweep_run(&j->table, &w->view, j->resuming ? &j->from : NULL, 1, 1,
-	    &w->ctl, on_progress, w, &m, err, sizeof err);
+	job_run(j, &w->view, &w->ctl, on_progress, w, &m, res);
 	last = j->table.n - 1;
-	unfinished = !job_finished(j);
-	cancelled = unfinished || atomic_load(&w->ctl.cancel);
 	mscale = last >= 0 ? j->table.rows[last].scale : 0.0f;
-
-	/* A run with a row left to train stays resumable: interrupted. */
-	if (j->recording && w->rec_failed) {
-		char ferr[1024];
-
-		run_interrupt(&j->rec, ferr, sizeof ferr);
-		snprintf(where, sizeof where, " (run not saved: %s; it is "
-		    "interrupted at its last saved epoch: make room, then r)",
-		    w->rec_err);
-	} else if (j->recording) {
-		char ferr[1024];
-
-		if (run_finish(&j->rec, &j->table, j->rec.conf.source,
-		    rc != 0 || unfinished, ferr, sizeof ferr) != 0)
-			snprintf(where, sizeof where, " (run not saved: %s)",
-			    ferr);
-		else if (rc == 0 && unfinished)
-			snprintf(where, sizeof where, "; saved in %s: r resumes",
-			    j->rec.dir);
-		else
-			snprintf(where, sizeof where, ": run %s", j->rec.dir);
-	}
+	run_note(j, res, where, sizeof where);
 
 	/* Only a model that finished its epochs replaces the kept one. */
-	if (rc == 0 && !cancelled && m != NULL &&
-	    worker_predict_test_set(w, m, &j->table.rows[last], &pred, &conf,
-	    &acc) != 0) {
+	if (m != NULL && worker_predict_test_set(w, m, &j->table.rows[last],
+	    &pred, &conf, &acc) != 0) {
 		mlp_free(m);
 		m = NULL;
 	}
@@ -231,28 +266,29 @@ execute(worker *w, const char *started)
 	st->batch = 0;
 	st->eta = -1.0;
 	st->elapsed = clock_now() - w->run_t0;
-	if (rc != 0) {
+	if (res->outcome == JOB_FAILED) {
 		st->state = WORKER_FAILED;
-		worker_say_locked(w, "%s failed: %s%s", worker_job_name(kind),
-		    err, where);
-	} else if (cancelled) {
+		worker_say_locked(w, "%s failed: %s%s", job_kind_name(kind),
+		    res->err, where);
+	} else if (res->outcome != JOB_DONE) {
 		st->state = WORKER_CANCELLED;
 		worker_say_locked(w, "%s cancelled; finished epochs kept%s",
-		    worker_job_name(kind), where);
+		    job_kind_name(kind), where);
 	} else {
 		st->state = WORKER_DONE;
 		worker_say_locked(w, "%s done in %.0f s%s",
-		    worker_job_name(kind), st->elapsed, where);
+		    job_kind_name(kind), st->elapsed, where);
 	}
 	if (pred != NULL)
 		worker_keep_model_locked(w, &m, &pred, &conf, mscale, kind,
 		    acc, last, j->recording ? j->rec.id : "");
-	else if (rc == 0 && !cancelled)
+	else if (res->outcome == JOB_DONE)
 		worker_say_locked(w, "%s done, but out of memory for the "
-		    "predictions", worker_job_name(kind));
+		    "predictions", job_kind_name(kind));
 	idle_locked(w);
 	pthread_mutex_unlock(&w->mu);
 	mlp_free(m);
+	free(res);
 	job_free(j);
 }
 
@@ -274,61 +310,56 @@ refuse(worker *w, const char *fmt, ...)
 /* A new job: its rows, a run directory when runs are recorded, then
  * execute(). */
 static void
-do_job(worker *w, worker_job kind, const train_config *cfg,
-    const sweep_plan *grid, size_t train_n, size_t test_n)
+do_job(worker *w, const worker_req *r)
 {
-	char     err[1024], started[1200];
+	job_kind kind = r->u.job.kind;
+	char     err[NT_ERR_LEN], started[NT_ERR_LEN + 64];
 	uint32_t crc;
 
-	if (job_new(&w->cur, kind, cfg, grid, err, sizeof err) != 0) {
-		refuse(w, "%s not started: %s", worker_job_name(kind), err);
+	if (job_new(&w->cur, kind, &r->u.job.cfg, &r->u.job.plan, err,
+	    sizeof err) != 0) {
+		refuse(w, "%s not started: %s", job_kind_name(kind), err);
 		return;
 	}
-	snprintf(started, sizeof started, "%s started", worker_job_name(kind));
-	worker_view(w, train_n, test_n, &w->view);
+	snprintf(started, sizeof started, "%s started", job_kind_name(kind));
+	job_data_view(w->ds, r->u.job.train_n, r->u.job.test_n, &w->view);
 	crc = w->view.train.n == w->ds->train.n && w->view.test.n ==
 	    w->ds->test.n ? worker_data_crc(w) : run_data_crc(&w->view);
 	if (w->root[0] != '\0' && job_record(&w->cur, w->root, &w->view,
 	    crc, err, sizeof err) != 0)
 		snprintf(started, sizeof started, "%s started, but not "
-		    "recorded: %s", worker_job_name(kind), err);
+		    "recorded: %s", job_kind_name(kind), err);
 	execute(w, started);
 }
 
 /*
- * Continue run name (NULL: the newest interrupted) on the worker's data:
- * the same checks as 'noisetop resume', then execute() with the restored
+ * Continue run name ("": the newest interrupted) on the worker's data:
+ * the job layer's checks (job_resume), then execute() with the restored
  * rows.  The run's own configuration and scales apply, not the
  * dashboard's.
  */
 static void
 do_resume(worker *w, const char *name)
 {
-	job *j = &w->cur;
-	char err[1024], started[1024], stop[160];
+	job     *j = &w->cur;
+	job_step step;
+	char     err[NT_ERR_LEN], started[NT_ERR_LEN], stop[160];
+	int      left;
 
-	if (job_open(j, w->root, name, err, sizeof err) != 0) {
+	left = job_resume(j, w->root, name[0] != '\0' ? name : NULL, 0, 0,
+	    w->ds, worker_data_crc(w), &w->view, &step, err, sizeof err);
+	if (left < 0 && step == JOB_AT_OPEN)
 		refuse(w, "nothing resumed: %s", err);
-		return;
-	}
-	if (!worker_fits(w, &j->rec.conf, &w->view)) {
-		refuse(w, "run %s not resumed: it was trained on other data "
-		    "(%s, checksum %08x; the dashboard has %08x)", j->rec.id,
-		    j->rec.conf.source, j->rec.conf.data_crc, worker_data_crc(w));
-		return;
-	}
-	if (job_restore(j, err, sizeof err) != 0) {
+	else if (left < 0)
 		refuse(w, "run %s not resumed: %s", j->rec.id, err);
-		return;
-	}
-	if (job_finished(j)) {
+	else if (left == 0)
 		refuse(w, "run %s is already finished", j->rec.id);
-		return;
+	else {
+		job_stopped_at(&j->table, stop, sizeof stop);
+		snprintf(started, sizeof started, "resumed run %s at %s",
+		    j->rec.id, stop);
+		execute(w, started);
 	}
-	job_stopped_at(&j->table, stop, sizeof stop);
-	snprintf(started, sizeof started, "resumed run %s at %s", j->rec.id,
-	    stop);
-	execute(w, started);
 }
 
 /*
@@ -397,7 +428,7 @@ dir_mtime(const worker *w, const char *name, struct timespec *mt)
 }
 
 /*
- * Read run w->load_name (the newest when "") and publish it as
+ * Read run name (the newest when "") and publish it as
  * WORKER_LOADED, with its model
  * (job_model) and that model's test-set predictions at its row's scale,
  * computed as execute() does for a finished job (the same batch cap, so
@@ -405,7 +436,7 @@ dir_mtime(const worker *w, const char *name, struct timespec *mt)
  * worker's data.
  */
 static void
-do_load(worker *w)
+do_load(worker *w, const char *want)
 {
 	job          *j = calloc(1, sizeof *j);
 	worker_status *st = &w->pub.st;
@@ -417,9 +448,7 @@ do_load(worker *w)
 	double        acc = 0.0, secs = 0.0;
 	int           nep = 0, ok, resumable = 0, fits = 0, mrow;
 
-	pthread_mutex_lock(&w->mu);
-	memcpy(name, w->load_name, sizeof name);
-	pthread_mutex_unlock(&w->mu);
+	snprintf(name, sizeof name, "%s", want);
 	/* A run chosen in the browser is followed by itself; else the
 	 * newest. */
 	w->watch_pinned = name[0] != '\0';
@@ -507,6 +536,22 @@ do_load(worker *w)
 	free(j);
 }
 
+/* Read the run on show again (the followed one, else the newest); mu
+ * held. */
+static void
+post_load_locked(worker *w)
+{
+	worker_req *r = malloc(sizeof *r);
+
+	if (r == NULL)
+		return;
+	r->kind = WREQ_LOAD;
+	snprintf(r->u.name, sizeof r->u.name, "%s", w->watch_pinned ?
+	    w->watch_name : "");
+	worker_post_locked(w, r);
+	free(r);
+}
+
 /*
  * Idle with a runs root: wait for a request for up to a second, then look
  * whether the newest run changed (another run appeared, or a file was
@@ -543,57 +588,57 @@ wait_or_changed(worker *w)
 	return changed && !w->busy && !w->quit;
 }
 
+void
+worker_handle(worker *w, const worker_req *r)
+{
+	switch (r->kind) {
+	case WREQ_JOB:      do_job(w, r); break;
+	case WREQ_RESUME:   do_resume(w, r->u.name); break;
+	case WREQ_LOAD:     do_load(w, r->u.name); break;
+	case WREQ_SELECT:   worker_do_select(w, r->u.row); break;
+	case WREQ_PROBE:    worker_do_probe(w, &r->u.probe); break;
+	case WREQ_PREDICT:  worker_do_predict(w, r); break;
+	case WREQ_DELETE:   worker_do_delete(w, r->u.name); break;
+	case WREQ_LIST:     worker_do_list(w); break;
+	case WREQ_OVERLAY:  worker_do_overlay(w, r); break;
+	case WREQ_EXPORT:   worker_do_export(w, r); break;
+	case WREQ_REMEMBER: worker_do_remember(w, r->u.text); break;
+	case WREQ_NKINDS:   break;
+	}
+}
+
+/* The kinds the worker takes now: the probe only when idle (a pending
+ * job makes it busy, and goes first). */
+static unsigned
+takes_now(const worker *w)
+{
+	unsigned all = (1u << WREQ_NKINDS) - 1;
+
+	return w->busy ? all & ~(1u << WREQ_PROBE) : all;
+}
+
 static void *
 worker_main(void *arg)
 {
-	worker *w = arg;
+	worker     *w = arg;
+	worker_req *r = malloc(sizeof *r);
 
 	pthread_mutex_lock(&w->mu);
-	while (!w->quit) {
-		if (w->job_pending) {
-			worker_job   kind = w->pend_job;
-			train_config cfg = w->pend_cfg;
-			sweep_plan   grid = w->pend_plan;
-			size_t       trn = w->pend_train_n, ten = w->pend_test_n;
-
-			w->job_pending = 0;
+	while (!w->quit && r != NULL) {
+		if (worker_take_locked(w, takes_now(w), r)) {
 			pthread_mutex_unlock(&w->mu);
-			do_job(w, kind, &cfg, &grid, trn, ten);
-			pthread_mutex_lock(&w->mu);
-		} else if (w->want_resume) {
-			char name[4096];
-
-			memcpy(name, w->resume_name, sizeof name);
-			w->want_resume = 0;
-			pthread_mutex_unlock(&w->mu);
-			do_resume(w, name[0] != '\0' ? name : NULL);
-			pthread_mutex_lock(&w->mu);
-		} else if (w->want_load) {
-			w->want_load = 0;
-			pthread_mutex_unlock(&w->mu);
-			do_load(w);
-			pthread_mutex_lock(&w->mu);
-		} else if (w->want_select) {
-			pthread_mutex_unlock(&w->mu);
-			worker_do_select(w);
-			pthread_mutex_lock(&w->mu);
-		} else if (w->want_probe && !w->busy) {
-			pthread_mutex_unlock(&w->mu);
-			worker_do_probe(w);
-			pthread_mutex_lock(&w->mu);
-		} else if (w->want_predict) {
-			pthread_mutex_unlock(&w->mu);
-			worker_do_predict(w);
+			worker_handle(w, r);
 			pthread_mutex_lock(&w->mu);
 		} else if (w->root[0] != '\0' && !w->busy &&
 		    (w->pub.st.state == WORKER_IDLE ||
 		    w->pub.st.state == WORKER_LOADED)) {
 			if (wait_or_changed(w))
-				w->want_load = 1;
+				post_load_locked(w);
 		} else
 			pthread_cond_wait(&w->cv, &w->mu);
 	}
 	pthread_mutex_unlock(&w->mu);
+	free(r);
 	return NULL;
 }
 
@@ -623,6 +668,8 @@ worker_new(const dataset *ds, const char *runs_root, char *err,
 	w->cur.table.current = -1;
 	atomic_init(&w->ctl.cancel, 0);
 	atomic_init(&w->ctl.pause, 0);
+	w->ctl.paused = serve_while_paused;
+	w->ctl.paused_user = w;
 	if (pipe(w->pipe) != 0) {
 		err_set(err, errlen, "pipe: %s", strerror(errno));
 		free(w);
@@ -662,7 +709,7 @@ worker_free(worker *w)
 		return;
 	pthread_mutex_lock(&w->mu);
 	w->quit = 1;
-	w->job_pending = 0;
+	w->pending = 0;
 	atomic_store(&w->ctl.cancel, 1);
 	atomic_store(&w->ctl.pause, 0);
 	pthread_cond_signal(&w->cv);
