@@ -1,11 +1,11 @@
 #!/bin/sh
-# The SVG figures parse as XML and draw: test_plot writes them, python3's
+# The SVG figures parse as XML and draw: test_figure writes them, python3's
 # XML parser (and xmllint when present) reads each, and rsvg-convert renders
 # each to a PNG that must have the SVG's size and not be blank.  Only the
 # rendering is skipped, and only when rsvg-convert is missing (Debian:
 # apt-get install librsvg2-bin).
 cd "$(dirname "$0")/.." || exit 1
-BIN=${B:-build}/tests/test_plot
+BIN=${B:-build}/tests/test_figure
 FIGS="sweep-readme sweep-seeds epochs matrix"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -41,9 +41,9 @@ else
 fi
 
 if [ -x "$BIN" ] && NOISETOP_PLOT_DIR=$tmp "$BIN" >"$tmp/log" 2>&1; then
-	ok "test_plot wrote the figures"
+	ok "test_figure wrote the figures"
 else
-	nok "test_plot wrote the figures ($BIN missing or failed)"
+	nok "test_figure wrote the figures ($BIN missing or failed)"
 	sed 's/^/# /' "$tmp/log" 2>/dev/null | grep -v '^# ok' | tail -20
 fi
 
