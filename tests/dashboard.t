@@ -415,7 +415,7 @@ suite() {  # suite LABEL ASCII(0/1) ENV...
 
 	$T resize-window -t nt -x 120 -y 40
 	wait_for 5 "$(printf '.{%d}' 118)" && [ "$(cap | wc -l)" -eq 40 ] &&
-	    wait_for 5 'Accuracy vs noise'
+	    wait_for 5 'Accuracy( vs noise| \()'
 	ok $? "$label: resize to 120x40 redraws at the new size"
 	$T resize-window -t nt -x 40 -y 10
 	wait_for 5 'enlarge the terminal'

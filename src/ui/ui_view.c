@@ -437,68 +437,58 @@ overlay_at(const worker_overlay *ov, double scale)
 	return NAN;
 }
 
-void
-ui_draw_sweep(ui *u, ui_rect r)
-{
-	const worker_status *s = &u->snap->st;
-	const sweep_table   *t = s->state != WORKER_IDLE &&
-	    u->snap->table.n > 0 ? &u->snap->table : u->plan;
-	const sweep_plan    *p = &t->plan;
-	int    c = shown_corruption(u, t), n = p->nscales, ns = 0;
-	int    gw = r.w - 1, gh = r.h - 1, want, seeds = p->nseeds > 1;
-	int    has_train;
+/* The chart's values: per training scale of corruption c, the final
+ * train (v[0]) and val (v[1]) accuracies, over the seeds (mean, sd,
+ * range) when there are several, else the row's last epoch, finished or
+ * not; then the overlaid runs' (v[2], v[3]). */
+struct sweep_values {
 	double scales[SWEEP_MAX_SCALES], v[4][SWEEP_MAX_SCALES];
 	double sd[2][SWEEP_MAX_SCALES], lo[2][SWEEP_MAX_SCALES],
 	       hi[2][SWEEP_MAX_SCALES];
-	chart_bar_series bs[4];
-	const char *oname[2] = { "A val", "B val" };
-	char   title[512], t2[128], grid[96], lim[96];
+};
 
-	for (int i = 0; i < SWEEP_MAX_SCALES; i++)
-		u->hits.sweep_row_y[i] = -1;
-	u->hits.sweep = (ui_hit){ r.y + 1, r.x, r.w, r.h - 1 };
-	/* One group per training scale of the shown corruption: the final
-	 * accuracies, over the seeds (mean, sd, range) when there are
-	 * several; with one seed the row's last epoch, finished or not. */
-	for (int j = 0; j < n; j++) {
+static void
+sweep_values(const ui *u, const sweep_table *t, int c, int seeds,
+    struct sweep_values *sv)
+{
+	const sweep_plan *p = &t->plan;
+
+	for (int j = 0; j < p->nscales; j++) {
 		int              i = sweep_row_index(t, c, j, 0);
 		const sweep_row *row = i >= 0 ? &t->rows[i] : NULL;
 
-		scales[j] = p->scales[j];
+		sv->scales[j] = p->scales[j];
 		if (seeds) {
 			sweep_summary sum;
 
 			sweep_summarize(t, c, j, &sum);
-			v[0][j] = sum.acc.n ? sum.acc.mean : NAN;
-			v[1][j] = sum.val_acc.n ? sum.val_acc.mean : NAN;
-			sd[0][j] = sum.acc.n ? sum.acc.sd : NAN;
-			sd[1][j] = sum.val_acc.n ? sum.val_acc.sd : NAN;
-			lo[0][j] = sum.acc.n ? sum.acc.min : NAN;
-			lo[1][j] = sum.val_acc.n ? sum.val_acc.min : NAN;
-			hi[0][j] = sum.acc.n ? sum.acc.max : NAN;
-			hi[1][j] = sum.val_acc.n ? sum.val_acc.max : NAN;
+			sv->v[0][j] = sum.acc.n ? sum.acc.mean : NAN;
+			sv->v[1][j] = sum.val_acc.n ? sum.val_acc.mean : NAN;
+			sv->sd[0][j] = sum.acc.n ? sum.acc.sd : NAN;
+			sv->sd[1][j] = sum.val_acc.n ? sum.val_acc.sd : NAN;
+			sv->lo[0][j] = sum.acc.n ? sum.acc.min : NAN;
+			sv->lo[1][j] = sum.val_acc.n ? sum.val_acc.min : NAN;
+			sv->hi[0][j] = sum.acc.n ? sum.acc.max : NAN;
+			sv->hi[1][j] = sum.val_acc.n ? sum.val_acc.max : NAN;
 		} else {
-			v[0][j] = row != NULL && row->nhist > 0 ?
+			sv->v[0][j] = row != NULL && row->nhist > 0 ?
 			    row->hist[row->nhist - 1].acc : NAN;
-			v[1][j] = row != NULL && row->nhist > 0 ?
+			sv->v[1][j] = row != NULL && row->nhist > 0 ?
 			    row->hist[row->nhist - 1].val_acc : NAN;
 		}
 		for (int k = 0; k < u->snap->st.noverlay; k++)
-			v[2 + k][j] = overlay_at(&u->snap->st.overlay[k], p->scales[j]);
+			sv->v[2 + k][j] = overlay_at(&u->snap->st.overlay[k],
+			    p->scales[j]);
 	}
-	/* Val always; then the marked runs, then train, as room allows
-	 * (train is drawn first). */
-	want = 1;
-	while (want < 1 + u->snap->st.noverlay && gh >= (want + 1) * n)
-		want++;
-	if (gh >= (want + 1) * n)
-		bs[ns++] = (chart_bar_series){ "train", v[0], seeds ? sd[0] :
-		    NULL, seeds ? lo[0] : NULL, seeds ? hi[0] : NULL };
-	bs[ns++] = (chart_bar_series){ "val", v[1], seeds ? sd[1] : NULL,
-	    seeds ? lo[1] : NULL, seeds ? hi[1] : NULL };
-	for (int k = 0; k < want - 1; k++)
-		bs[ns++] = (chart_bar_series){ oname[k], v[2 + k], 0, 0, 0 };
-	has_train = strcmp(bs[0].name, "train") == 0;
+}
+
+/* The chart's title over r: the longest of its forms that fits. */
+static void
+sweep_title(ui *u, ui_rect r, const sweep_plan *p, int c, int seeds,
+    int has_train)
+{
+	const worker_status *s = &u->snap->st;
+	char title[512], t2[128], grid[96], lim[96];
 
 	ui_limits(u, lim, sizeof lim);
 	grid[0] = '\0';
@@ -523,6 +513,69 @@ ui_draw_sweep(ui *u, ui_rect r)
 
 		ui_rule(u, r.y, r.x, r.w, fit(r.w - 4, tt));
 	}
+}
+
+/* The gutter left of the bars: the selected row's scale (>), the one
+ * training (*), the cancelled (x); each row's line for the mouse. */
+static void
+sweep_gutter(ui *u, ui_rect r, const sweep_table *t, int c, int ns)
+{
+	const sweep_plan *p = &t->plan;
+
+	for (int j = 0; j < p->nscales; j++) {
+		int         yy = r.y + 1 + j * ns;
+		int         sel = t == &u->snap->table && u->res.sel >= 0 &&
+		    u->res.sel < t->n && t->rows[u->res.sel].corruption_index ==
+		    c && t->rows[u->res.sel].scale_index == j;
+		int         busy = 0, cancelled = 0;
+		const char *mark;
+
+		for (int k = 0; k < p->nseeds; k++) {
+			int ik = sweep_row_index(t, c, j, k);
+
+			busy |= ik >= 0 && t->rows[ik].state == SWEEP_RUNNING &&
+			    u->snap->st.state == WORKER_RUNNING;
+			cancelled |= ik >= 0 && t->rows[ik].state ==
+			    SWEEP_CANCELLED;
+		}
+		mark = sel ? ">" : busy ? "*" : cancelled ? "x" : " ";
+		u->hits.sweep_row_y[j] = yy;
+		ui_put(u, yy, r.x, 1, UI_STYLE(UI_C_RUN, UI_A_BOLD, UI_A_BOLD),
+		    mark);
+	}
+}
+
+void
+ui_draw_sweep(ui *u, ui_rect r)
+{
+	const worker_status *s = &u->snap->st;
+	const sweep_table   *t = s->state != WORKER_IDLE &&
+	    u->snap->table.n > 0 ? &u->snap->table : u->plan;
+	const sweep_plan    *p = &t->plan;
+	int    c = shown_corruption(u, t), n = p->nscales, ns = 0;
+	int    gw = r.w - 1, gh = r.h - 1, want, seeds = p->nseeds > 1;
+	struct sweep_values sv;
+	chart_bar_series bs[4];
+	const char *oname[2] = { "A val", "B val" };
+
+	for (int i = 0; i < SWEEP_MAX_SCALES; i++)
+		u->hits.sweep_row_y[i] = -1;
+	u->hits.sweep = (ui_hit){ r.y + 1, r.x, r.w, r.h - 1 };
+	sweep_values(u, t, c, seeds, &sv);
+	/* Val always; then the marked runs, then train, as room allows
+	 * (train is drawn first). */
+	want = 1;
+	while (want < 1 + s->noverlay && gh >= (want + 1) * n)
+		want++;
+	if (gh >= (want + 1) * n)
+		bs[ns++] = (chart_bar_series){ "train", sv.v[0], seeds ?
+		    sv.sd[0] : NULL, seeds ? sv.lo[0] : NULL, seeds ?
+		    sv.hi[0] : NULL };
+	bs[ns++] = (chart_bar_series){ "val", sv.v[1], seeds ? sv.sd[1] :
+	    NULL, seeds ? sv.lo[1] : NULL, seeds ? sv.hi[1] : NULL };
+	for (int k = 0; k < want - 1; k++)
+		bs[ns++] = (chart_bar_series){ oname[k], sv.v[2 + k], 0, 0, 0 };
+	sweep_title(u, r, p, c, seeds, strcmp(bs[0].name, "train") == 0);
 	if (n == 0 || gh < n) {
 		if (gh >= 1)
 			ui_putf(u, r.y + 1, r.x + 1, r.w - 1, UI_PLAIN(UI_A_DIM),
@@ -533,41 +586,20 @@ ui_draw_sweep(ui *u, ui_rect r)
 	{
 		chart_grid g = grid_of(gw, n * ns);
 
-		if (chart_scale_bars(scales, n, bs, ns, NULL, u->look.cs, &g) != 0) {
+		if (chart_scale_bars(sv.scales, n, bs, ns, NULL, u->look.cs,
+		    &g) != 0) {
 			ui_put(u, r.y + 1, r.x + 1, r.w - 1, UI_PLAIN(UI_A_DIM),
 			    "too narrow for the bars");
 			return;
 		}
 		ui_grid(u, r.y + 1, r.x + 1, &g);
 	}
-	/* The gutter: the selected row's scale, the one training, the
-	 * cancelled. */
-	for (int j = 0; j < n; j++) {
-		int         yy = r.y + 1 + j * ns;
-		int         sel = t == &u->snap->table && u->res.sel >= 0 &&
-		    u->res.sel < t->n && t->rows[u->res.sel].corruption_index == c &&
-		    t->rows[u->res.sel].scale_index == j;
-		int         busy = 0, cancelled = 0;
-		const char *mark;
-
-		for (int k = 0; k < p->nseeds; k++) {
-			int ik = sweep_row_index(t, c, j, k);
-
-			busy |= ik >= 0 && t->rows[ik].state == SWEEP_RUNNING &&
-			    s->state == WORKER_RUNNING;
-			cancelled |= ik >= 0 && t->rows[ik].state ==
-			    SWEEP_CANCELLED;
-		}
-		mark = sel ? ">" : busy ? "*" : cancelled ? "x" : " ";
-		u->hits.sweep_row_y[j] = yy;
-		ui_put(u, yy, r.x, 1, UI_STYLE(UI_C_RUN, UI_A_BOLD, UI_A_BOLD),
-		    mark);
-	}
-	if (u->snap->st.noverlay > 0 && r.h - 1 > n * ns && want > 1)
+	sweep_gutter(u, r, t, c, ns);
+	if (s->noverlay > 0 && r.h - 1 > n * ns && want > 1)
 		ui_putf(u, r.y + 1 + n * ns, r.x + 1, r.w - 1,
-		    UI_PLAIN(UI_A_DIM), "A %s%s%s%s", u->snap->st.overlay[0].id,
-		    want > 2 ? "  B " : "", want > 2 ? u->snap->st.overlay[1].id : "",
-		    want - 1 < u->snap->st.noverlay ? "  (B needs more lines)" : "");
+		    UI_PLAIN(UI_A_DIM), "A %s%s%s%s", s->overlay[0].id,
+		    want > 2 ? "  B " : "", want > 2 ? s->overlay[1].id : "",
+		    want - 1 < s->noverlay ? "  (B needs more lines)" : "");
 	else if ((seeds || p->ncorruptions > 1) && t == &u->snap->table &&
 	    u->res.sel >= 0 && u->res.sel < t->n && r.h - 1 > n * ns)
 		ui_putf(u, r.y + 1 + n * ns, r.x + 1, r.w - 1,
