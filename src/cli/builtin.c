@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/err.h"
 #include "base/simd.h"
 #include "base/version.h"
 #include "kernels/adam.h"
@@ -103,7 +104,7 @@ int
 builtin_dashboard(const cli_options *o, const dataset *ds)
 {
 	ui_options u;
-	char       err[1024] = "";
+	char       err[NT_ERR_LEN] = "";
 	int        rc;
 
 	memset(&u, 0, sizeof u);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "base/err.h"
 #include "cli/cli.h"
 #include "data/dataset.h"
 
@@ -17,7 +18,7 @@
 static int
 load_data(const cli_options *o, dataset *ds)
 {
-	char dir[4096], err[8192], where[8192];
+	char dir[NT_PATH_LEN], err[NT_ERR_LEN], where[NT_ERR_LEN];
 
 	if (dataset_find(o->data_dir, dir, sizeof dir, err, sizeof err) != 0) {
 		if (o->data_dir != NULL) {
@@ -71,7 +72,7 @@ main(int argc, char **argv)
 	cli_options   *o = malloc(sizeof *o);
 	dataset       *ds = calloc(1, sizeof *ds);
 	const cli_cmd *cmd;
-	char           err[1024];
+	char           err[NT_ERR_LEN];
 	int            rc = 1;
 
 	tune_openmp(argv);

@@ -11,6 +11,7 @@
 #include "render/svg.h"
 
 #define SVG_MAXCELLS 64
+#define CURVE_MAX_EPOCHS 4096  /* epochs of one curve in the epoch chart */
 
 int
 figure_scales_svg(FILE *f, const figure_scale_chart *c, char *err, size_t errlen)
@@ -132,7 +133,7 @@ epoch_panel(FILE *f, const figure_epoch_chart *c, int which, size_t nmax,
 {
 	double    lo = INFINITY, hi = -INFINITY;
 	svg_axis xa, ya;
-	double    xs[4096], ys[4096];
+	double    xs[CURVE_MAX_EPOCHS], ys[CURVE_MAX_EPOCHS];
 	int       d;
 
 	for (size_t k = 0; k < c->ncurves; k++) {
@@ -180,7 +181,8 @@ epoch_panel(FILE *f, const figure_epoch_chart *c, int which, size_t nmax,
 		const figure_curve *cv = &c->curves[k];
 		const double     *tr = which ? cv->train_loss : cv->train_acc;
 		const double     *va = which ? cv->val_loss : cv->val_acc;
-		size_t            n = cv->n < 4096 ? cv->n : 4096;
+		size_t            n = cv->n < CURVE_MAX_EPOCHS ? cv->n :
+		    CURVE_MAX_EPOCHS;
 
 		for (int pass = 0; pass < 2; pass++) {
 			const double *v = pass ? va : tr;
@@ -220,9 +222,9 @@ figure_epochs_svg(FILE *f, const figure_epoch_chart *c, char *err, size_t errlen
 	for (size_t k = 0; k < c->ncurves; k++) {
 		const figure_curve *cv = &c->curves[k];
 
-		if (cv->n > 4096)
+		if (cv->n > CURVE_MAX_EPOCHS)
 			return err_set(err, errlen, "plot: %zu epochs (at most "
-			    "4096)", cv->n);
+			    "%d)", cv->n, CURVE_MAX_EPOCHS);
 		nmax = cv->n > nmax ? cv->n : nmax;
 		data |= svg_any_finite(cv->train_acc, cv->n) |
 		    svg_any_finite(cv->val_acc, cv->n) |
