@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "data/dataset.h"
 #include "engine/sweep.h"
 #include "engine/train.h"
 
@@ -59,6 +60,34 @@ typedef struct {
 	const char  *args[CLI_MAX_ARGS];  /* resume RUN, rm RUN..., help CMD */
 	int          nargs;
 } cli_options;
+
+/* What a command needs before its handler runs, or of its arguments. */
+enum {
+	CLI_NEEDS_DATA = 1 << 0,  /* the dataset, which main loads */
+	CLI_NAMES_RUN  = 1 << 1,  /* its argument is the run to open
+	                             (o->resume) */
+};
+
+/*
+ * One subcommand (tmux's cmd_entry): what `noisetop help` says of it, the
+ * positional arguments it takes, and the handler that runs it.  A handler
+ * returns the process exit status and prints its own errors; ds is the
+ * loaded dataset when needs has CLI_NEEDS_DATA, else NULL.
+ */
+typedef struct cli_cmd {
+	const char  *name;
+	cli_command  cmd;
+	const char  *args;      /* positional arguments, for the synopsis */
+	int          maxargs;   /* how many it takes */
+	const char  *missing;   /* the error when it needs one and has none,
+	                           NULL when none is needed */
+	unsigned     needs;     /* CLI_NEEDS_DATA | CLI_NAMES_RUN */
+	int        (*run)(const cli_options *o, const dataset *ds);
+	const char  *help;
+} cli_cmd;
+
+/* The table's row for cmd; every cli_command has one. */
+const cli_cmd *cli_command_of(cli_command cmd);
 
 /*
  * Parse argv into o.  Every number is range-checked.  Returns 0, or -1

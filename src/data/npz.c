@@ -14,6 +14,10 @@
 #define NPZ_MAX_FILE   (1u << 30)  /* refuse archives over 1 GiB */
 #define NPZ_MAX_MEMBER (1u << 30)  /* and members inflating past 1 GiB */
 #define NPZ_MAX_NAME   256
+/* "path: member" in a message; a wanted member's name may have ".npy"
+ * added, so the label leaves room for want[] of npz_read_u8() */
+#define NPZ_WANT_LEN   (NPZ_MAX_NAME + 8)
+#define NPZ_LABEL_LEN  (NT_PATH_LEN + 2 + NPZ_WANT_LEN)
 
 /* Zip record signatures (little-endian "PK\x05\x06" and friends). */
 #define SIG_LOCAL     0x04034b50u
@@ -31,7 +35,7 @@ typedef struct {
 } npz_member;
 
 struct npz_file {
-	char        path[4096];
+	char        path[NT_PATH_LEN];
 	uint8_t    *buf;  /* the whole archive */
 	size_t      len;
 	npz_member *mem;
@@ -301,7 +305,7 @@ static int
 extract(npz_file *z, const npz_member *m, uint8_t **out, char *err,
     size_t errlen)
 {
-	char           label[4400];
+	char           label[NPZ_LABEL_LEN];
 	const uint8_t *lh, *data;
 	uint64_t       start;
 	uint32_t       crc;
@@ -360,7 +364,7 @@ int
 npz_read_u8(npz_file *z, const char *name, int want_ndim, npz_array *out,
     char *err, size_t errlen)
 {
-	char     want[NPZ_MAX_NAME + 8], label[4400];
+	char     want[NPZ_WANT_LEN], label[NPZ_LABEL_LEN];
 	uint8_t *buf;
 	size_t   i;
 	int      rc;

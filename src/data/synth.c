@@ -337,51 +337,75 @@ ink_segment(float *q, const float *a, const float *b, float inv_m2,
 	}
 }
 
-/* Draw sample index of a split (label given) into out[784]. */
-static void
-render(const synth_font *f, uint64_t key, size_t index, int label,
-    uint8_t *out)
-{
-	draws    d = { key, (uint64_t)index * 256 };
-	polyline pl;
-	float    pts[MAX_PER_STROKE][2];
-	float    cv[NPIX], shifted[NPIX];
-	const glyph *g;
-	float    rot, slant, aspect, box, radius, soft, jit, amp;
-	float    fx[2], fy[2], ph[4];
-	float    c, s, minx = 1e9f, maxx = -1e9f, miny = 1e9f, maxy = -1e9f;
-	float    scale, ox, oy, mass = 0, mx = 0, my = 0;
-	int      nrm = 0;
+/* One sample's handwriting, drawn before any of its strokes. */
+typedef struct {
+	float rot, slant, aspect;  /* the glyph's pose */
+	float box, radius, soft;   /* ink box, pen radius, edge, in px */
+	float jit, amp;            /* point jitter, smooth bend amplitude */
+	float fx[2], fy[2], ph[4]; /* the bend's frequencies and phases */
+	float c, s;                /* cos and sin of rot */
+} style;
 
-	g = &f->gl[f->of[label][(int)(uni(&d, 0, 0, 1) * f->nof[label]) %
-	    f->nof[label]]];
-	/* Per-sample style: the ranges set how hard the set is to learn. */
-	rot = uni(&d, 1, -0.30f, 0.30f);          /* +-17 degrees */
-	slant = uni(&d, 2, -0.35f, 0.55f);        /* x += slant * height */
-	aspect = uni(&d, 3, 0.60f, 1.30f);        /* width / height */
-	box = uni(&d, 4, 17.0f, 20.0f);           /* the inked box, px */
-	radius = uni(&d, 5, 0.8f, 2.1f);          /* pen radius, px */
-	soft = uni(&d, 6, 0.45f, 0.8f);           /* edge half-width, px */
-	jit = uni(&d, 7, 0.02f, 0.065f);          /* control point jitter */
-	amp = uni(&d, 8, 0.0f, 0.08f);            /* smooth bend amplitude */
+/* Per-sample style: the ranges set how hard the set is to learn. */
+static void
+draw_style(const draws *d, style *sty)
+{
+	sty->rot = uni(d, 1, -0.30f, 0.30f);    /* +-17 degrees */
+	sty->slant = uni(d, 2, -0.35f, 0.55f);  /* x += slant * height */
+	sty->aspect = uni(d, 3, 0.60f, 1.30f);  /* width / height */
+	sty->box = uni(d, 4, 17.0f, 20.0f);     /* the inked box, px */
+	sty->radius = uni(d, 5, 0.8f, 2.1f);    /* pen radius, px */
+	sty->soft = uni(d, 6, 0.45f, 0.8f);     /* edge half-width, px */
+	sty->jit = uni(d, 7, 0.02f, 0.065f);    /* control point jitter */
+	sty->amp = uni(d, 8, 0.0f, 0.08f);      /* smooth bend amplitude */
 	for (int k = 0; k < 2; k++) {
-		fx[k] = uni(&d, 9 + k, 2.0f, 7.0f);
-		fy[k] = uni(&d, 11 + k, 2.0f, 7.0f);
+		sty->fx[k] = uni(d, 9 + k, 2.0f, 7.0f);
+		sty->fy[k] = uni(d, 11 + k, 2.0f, 7.0f);
 	}
 	for (int k = 0; k < 4; k++)
-		ph[k] = uni(&d, 13 + k, 0, 6.2831853f);
-	c = cosf(rot);
-	s = sinf(rot);
+		sty->ph[k] = uni(d, 13 + k, 0, 6.2831853f);
+	sty->c = cosf(sty->rot);
+	sty->s = sinf(sty->rot);
+}
 
-	pl.n = 0;
-	pl.nstroke = 0;
+/*
+ * One template point (box units, centred) jittered by (z0, z1), bent by
+ * the elastic field, slanted, stretched and rotated into out.
+ */
+static void
+warp_point(const style *sty, float x, float y, float z0, float z1,
+    float out[2])
+{
+	float u, v;
+
+	x += sty->jit * z0;
+	y += sty->jit * z1;
+	/* Elastic: a smooth random displacement field. */
+	u = x + sty->amp * sinf(sty->fx[0] * y + sty->ph[0]) *
+	    cosf(sty->fx[1] * x + sty->ph[1]);
+	v = y + sty->amp * sinf(sty->fy[0] * x + sty->ph[2]) *
+	    cosf(sty->fy[1] * y + sty->ph[3]);
+	u = (u + sty->slant * -v) * sty->aspect;
+	out[0] = sty->c * u - sty->s * v;
+	out[1] = sty->s * u + sty->c * v;
+}
+
+/* Glyph g's strokes, each point warped, sampled as curves into pl. */
+static void
+trace_glyph(const synth_font *f, const glyph *g, const draws *d,
+    const style *sty, polyline *pl)
+{
+	float pts[MAX_PER_STROKE][2];
+	int   nrm = 0;
+
+	pl->n = 0;
+	pl->nstroke = 0;
 	for (int si = 0; si < g->nstroke; si++) {
 		const stroke *st = &f->st[g->first + si];
 
 		for (int i = 0; i < st->npt; i++) {
 			const float *p = f->pt[st->first + i];
-			float        x = p[0] - 0.5f, y = p[1] - 0.5f, z0, z1;
-			float        u, v;
+			float        z0, z1;
 
 			/* A closed stroke's last point is its first: same
 			 * jitter, or the loop would not close. */
@@ -390,31 +414,30 @@ render(const synth_font *f, uint64_t key, size_t index, int label,
 				pts[i][1] = pts[0][1];
 				continue;
 			}
-			normal2(&d, nrm++, &z0, &z1);
+			normal2(d, nrm++, &z0, &z1);
 			/* Free ends wander more than points held by the curve:
 			 * tails overshoot or stop short. */
 			if (!st->closed && (i == 0 || i == st->npt - 1)) {
 				z0 *= 1.6f;
 				z1 *= 1.6f;
 			}
-			x += jit * z0;
-			y += jit * z1;
-			/* Elastic: a smooth random displacement field. */
-			u = x + amp * sinf(fx[0] * y + ph[0]) *
-			    cosf(fx[1] * x + ph[1]);
-			v = y + amp * sinf(fy[0] * x + ph[2]) *
-			    cosf(fy[1] * y + ph[3]);
-			u = (u + slant * -v) * aspect;
-			pts[i][0] = c * u - s * v;
-			pts[i][1] = s * u + c * v;
+			warp_point(sty, p[0] - 0.5f, p[1] - 0.5f, z0, z1, pts[i]);
 		}
-		sample_stroke(pts, st->npt, st->closed, box, &pl);
+		sample_stroke(pts, st->npt, st->closed, sty->box, pl);
 	}
-	pl.start[pl.nstroke] = pl.n;
+	pl->start[pl->nstroke] = pl->n;
+}
 
-	/* Fit the curve and the pen into a box x box square (aspect kept). */
-	for (int i = 0; i < pl.n; i++) {
-		float x = pl.xy[i][0], y = pl.xy[i][1];
+/* Fit the curve and the pen into a box x box square (aspect kept), in
+ * pixels, centred near (14, 14). */
+static void
+fit_box(const draws *d, const style *sty, polyline *pl)
+{
+	float minx = 1e9f, maxx = -1e9f, miny = 1e9f, maxy = -1e9f;
+	float scale, ox, oy;
+
+	for (int i = 0; i < pl->n; i++) {
+		float x = pl->xy[i][0], y = pl->xy[i][1];
 
 		minx = x < minx ? x : minx;
 		maxx = x > maxx ? x : maxx;
@@ -422,36 +445,50 @@ render(const synth_font *f, uint64_t key, size_t index, int label,
 		maxy = y > maxy ? y : maxy;
 	}
 	scale = maxx - minx > maxy - miny ? maxx - minx : maxy - miny;
-	scale = (box - 2 * radius) / (scale > 1e-3f ? scale : 1e-3f);
-	ox = 14.0f - scale * 0.5f * (minx + maxx) + uni(&d, 17, -0.5f, 0.5f);
-	oy = 14.0f - scale * 0.5f * (miny + maxy) + uni(&d, 18, -0.5f, 0.5f);
-	for (int i = 0; i < pl.n; i++) {
-		pl.xy[i][0] = ox + scale * pl.xy[i][0];
-		pl.xy[i][1] = oy + scale * pl.xy[i][1];
+	scale = (sty->box - 2 * sty->radius) / (scale > 1e-3f ? scale : 1e-3f);
+	ox = 14.0f - scale * 0.5f * (minx + maxx) + uni(d, 17, -0.5f, 0.5f);
+	oy = 14.0f - scale * 0.5f * (miny + maxy) + uni(d, 18, -0.5f, 0.5f);
+	for (int i = 0; i < pl->n; i++) {
+		pl->xy[i][0] = ox + scale * pl->xy[i][0];
+		pl->xy[i][1] = oy + scale * pl->xy[i][1];
 	}
+}
 
+/* The pen along pl as ink in [0, 1], cv[NPIX]. */
+static void
+ink_polyline(const draws *d, const style *sty, const polyline *pl, float *cv)
+{
 	/* "Far": past any pen's reach, yet small enough that the min in
 	 * ink_segment keeps the precision of d2. */
 	for (int i = 0; i < NPIX; i++)
 		cv[i] = 64.0f;
-	for (int k = 0; k < pl.nstroke; k++) {
+	for (int k = 0; k < pl->nstroke; k++) {
 		/* Pressure varies a little from stroke to stroke. */
-		float m = uni(&d, 20 + k % 40, 0.85f, 1.15f);
+		float m = uni(d, 20 + k % 40, 0.85f, 1.15f);
 
-		for (int i = pl.start[k]; i + 1 < pl.start[k + 1]; i++)
-			ink_segment(cv, pl.xy[i], pl.xy[i + 1], 1.0f / (m * m),
-			    (radius + soft) * m);
+		for (int i = pl->start[k]; i + 1 < pl->start[k + 1]; i++)
+			ink_segment(cv, pl->xy[i], pl->xy[i + 1],
+			    1.0f / (m * m), (sty->radius + sty->soft) * m);
 	}
 	/* Full ink inside radius - soft, then a linear edge 2 * soft wide:
 	 * the anti-aliasing of MNIST's downscaled scans. */
 	for (int i = 0; i < NPIX; i++) {
-		float ink = (radius + soft - sqrtf(cv[i])) / (2 * soft);
+		float ink = (sty->radius + sty->soft - sqrtf(cv[i])) /
+		    (2 * sty->soft);
 
 		ink = ink > 1.0f ? 1.0f : ink;
 		cv[i] = ink < 0.0f ? 0.0f : ink;
 	}
+}
 
-	/* Centre by mass at (14, 14), as MNIST: whole-pixel moves. */
+/* cv centred by mass at (14, 14), as MNIST (whole-pixel moves), as bytes
+ * into out[NPIX]. */
+static void
+centre_by_mass(const float *cv, uint8_t *out)
+{
+	float shifted[NPIX], mass = 0, mx = 0, my = 0;
+	int   sx = 0, sy = 0;
+
 	for (int y = 0; y < SIDE; y++)
 		for (int x = 0; x < SIDE; x++) {
 			float v = cv[y * SIDE + x];
@@ -460,7 +497,6 @@ render(const synth_font *f, uint64_t key, size_t index, int label,
 			mx += v * (float)x;
 			my += v * (float)y;
 		}
-	int sx = 0, sy = 0;
 	if (mass > 0) {
 		sx = (int)lrintf(14.0f - mx / mass);
 		sy = (int)lrintf(14.0f - my / mass);
@@ -475,6 +511,26 @@ render(const synth_font *f, uint64_t key, size_t index, int label,
 		}
 	for (int i = 0; i < NPIX; i++)
 		out[i] = (uint8_t)lrintf(shifted[i] * 255.0f);
+}
+
+/* Draw sample index of a split (label given) into out[784]. */
+static void
+render(const synth_font *f, uint64_t key, size_t index, int label,
+    uint8_t *out)
+{
+	draws        d = { key, (uint64_t)index * 256 };
+	polyline     pl;
+	style        sty;
+	float        cv[NPIX];
+	const glyph *g;
+
+	g = &f->gl[f->of[label][(int)(uni(&d, 0, 0, 1) * f->nof[label]) %
+	    f->nof[label]]];
+	draw_style(&d, &sty);
+	trace_glyph(f, g, &d, &sty, &pl);
+	fit_box(&d, &sty, &pl);
+	ink_polyline(&d, &sty, &pl, cv);
+	centre_by_mass(cv, out);
 }
 
 int

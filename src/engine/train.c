@@ -311,22 +311,243 @@ train_gather_team(const train_data *d, const size_t *idx, int bs, float *xb,
 	}
 }
 
+/*
+ * What one train_run() holds while it trains: the model, optimizer and
+ * batch buffers, which trainer_close() frees (the model unless handed to
+ * the result), and the step count that runs on from epoch to epoch.
+ */
+typedef struct {
+	const train_config *cfg;
+	const train_data   *train, *test;
+	train_control      *ctl;
+	train_callback      cb;
+	void               *user;
+	train_result       *res;
+	mlp                *m;
+	adam                opt;
+	size_t             *perm;    /* this epoch's order of the images */
+	float              *xb;      /* (batch, npix) the gathered batch */
+	uint8_t            *yb;      /* (batch) its labels */
+	int                 nbatch;  /* batches an epoch */
+	uint64_t            step;    /* batches trained, over all epochs */
+	uint64_t            dkey;    /* the dropout masks' key */
+	testpoint           tp;
+} trainer;
+
+/* An epoch's running sums, and its clock (paused time taken out). */
+typedef struct {
+	double t0, tlast, lsum;
+	size_t right, seen;
+} epoch_sums;
+
+/*
+ * The model (Glorot init from the seed), its optimizer and the batch
+ * buffers.  Returns 0, or -1 with a message; trainer_close() frees what
+ * was made either way.
+ */
+static int
+trainer_open(trainer *tr, char *err, size_t errlen)
+{
+	const train_config *cfg = tr->cfg;
+	size_t              xbytes = (size_t)cfg->batch * tr->train->npix *
+	    sizeof(float);
+
+	if ((tr->m = mlp_new(cfg->nlayer, cfg->size, cfg->batch, cfg->dropout,
+	    err, errlen)) == NULL)
+		return -1;
+	if (mlp_set_bf16(tr->m, cfg->precision == TRAIN_BF16) != 0 ||
+	    adam_init(&tr->opt, tr->m->nparam, cfg->lr) != 0)
+		return err_set(err, errlen, "out of memory for the optimizer "
+		    "or the bf16 weights");
+	tr->perm = malloc(tr->train->n * sizeof *tr->perm);
+	tr->xb = aligned_alloc(64, (xbytes + 63) / 64 * 64);
+	tr->yb = malloc((size_t)cfg->batch);
+	if (tr->perm == NULL || tr->xb == NULL || tr->yb == NULL)
+		return err_set(err, errlen, "out of memory for the batches");
+	tr->nbatch = (int)((tr->train->n + cfg->batch - 1) / cfg->batch);
+	tr->dkey = rng_key(cfg->seed, RNG_DROPOUT, 0);
+	mlp_init(tr->m, cfg->seed);
+	testpoint_run_start(&tr->tp);
+	return 0;
+}
+
+/* Frees what trainer_open() made; the model only if still tr's. */
+static void
+trainer_close(trainer *tr)
+{
+	free(tr->perm);
+	free(tr->xb);
+	free(tr->yb);
+	adam_destroy(&tr->opt);
+	mlp_free(tr->m);
+	tr->m = NULL;
+}
+
+/*
+ * Continue from an interrupted run's state: weights, Adam's moments and
+ * step, and the finished epochs.  Returns 0, or -1 with a message when the
+ * state does not fit this configuration.
+ */
+static int
+trainer_resume(trainer *tr, const train_resume *from, char *err,
+    size_t errlen)
+{
+	train_result *res = tr->res;
+	size_t        bytes = tr->m->nparam * sizeof(float);
+
+	if (from->nhist < 0 || from->nhist > tr->cfg->epochs ||
+	    from->t != (long)from->nhist * tr->nbatch)
+		return err_set(err, errlen, "resume state does not fit: %d "
+		    "epochs and %ld steps done, %d batches an epoch",
+		    from->nhist, from->t, tr->nbatch);
+	memcpy(tr->m->param, from->param, bytes);
+	tr->m->packed_ok = 0;
+	memcpy(tr->opt.m, from->m, bytes);
+	memcpy(tr->opt.v, from->v, bytes);
+	tr->opt.t = from->t;
+	memcpy(res->hist, from->hist, (size_t)from->nhist *
+	    sizeof *from->hist);
+	res->nhist = from->nhist;
+	tr->step = (uint64_t)from->t;
+	if (res->nhist > 0) {
+		res->test_acc = res->hist[res->nhist - 1].val_acc;
+		res->test_loss = res->hist[res->nhist - 1].val_loss;
+	}
+	return 0;
+}
+
+/*
+ * One batch of bs images from perm[b0]: one parallel region, in which the
+ * team gathers the batch, runs the passes (each ends with a barrier) and
+ * the optimizer; only the loss is serial.
+ */
+static void
+train_batch(trainer *tr, size_t b0, int bs, epoch_sums *s)
+{
+	int c;
+
+#pragma omp parallel
+	{
+		train_gather_team(tr->train, tr->perm + b0, bs, tr->xb, tr->yb);
+		mlp_forward_team(tr->m, tr->xb, bs, 1, tr->dkey, tr->step);
+#pragma omp single
+		{
+			s->lsum += mlp_loss(tr->m, tr->yb, bs, &c) * bs;
+			s->right += (size_t)c;
+			s->seen += (size_t)bs;
+		}
+		mlp_backward_team(tr->m, bs);
+		train_adam_team(tr->m, &tr->opt);
+	}
+	tr->step++;
+}
+
+/* TRAIN_BATCH to the callback, at most every PROGRESS_INTERVAL and after
+ * the last batch; returns the callback's verdict (nonzero: cancel). */
+static int
+report_batch(trainer *tr, int ep, int bi, epoch_sums *s)
+{
+	double         t = clock_now();
+	train_progress pr;
+
+	if (tr->cb == NULL || (t - s->tlast < PROGRESS_INTERVAL &&
+	    bi != tr->nbatch - 1))
+		return 0;
+	s->tlast = t;
+	pr = (train_progress){ TRAIN_BATCH, ep, tr->cfg->epochs, bi + 1,
+	    tr->nbatch, (double)s->right / s->seen, s->lsum / s->seen,
+	    t - s->t0, tr->res->hist, tr->res->nhist, NULL, NULL };
+	return tr->cb(&pr, tr->user);
+}
+
+/* The batches of epoch ep, in perm's order, until done or cancelled
+ * (res->cancelled set). */
+static void
+run_batches(trainer *tr, int ep, epoch_sums *s)
+{
+	const train_config *cfg = tr->cfg;
+	size_t              n = tr->train->n;
+	train_control      *ctl = tr->ctl;
+
+	for (int bi = 0; bi < tr->nbatch; bi++) {
+		size_t b0 = (size_t)bi * cfg->batch;
+		int    bs = n - b0 < (size_t)cfg->batch ? (int)(n - b0) :
+		    cfg->batch;
+
+		testpoint_batch(&tr->tp, ep, bi, ctl != NULL ? &ctl->cancel :
+		    NULL);
+		/* Paused time is not training time: s/epoch and the ETA
+		 * leave it out. */
+		s->t0 += wait_while_paused(ctl);
+		if (ctl != NULL && atomic_load(&ctl->cancel)) {
+			tr->res->cancelled = 1;
+			return;
+		}
+		train_batch(tr, b0, bs, s);
+		if (report_batch(tr, ep, bi, s) != 0) {
+			tr->res->cancelled = 1;
+			return;
+		}
+	}
+}
+
+/* Epoch ep's line in the history, with its evaluation on the test set,
+ * and TRAIN_EPOCH to the callback. */
+static void
+end_epoch(trainer *tr, int ep, const epoch_sums *s)
+{
+	train_result  *res = tr->res;
+	train_epoch   *e = &res->hist[res->nhist];
+	train_progress pr;
+
+	e->epoch = ep;
+	e->acc = (double)s->right / s->seen;
+	e->loss = s->lsum / s->seen;
+	if (tr->test != NULL && tr->test->n > 0)
+		train_evaluate(tr->m, tr->test, &e->val_loss, &e->val_acc,
+		    NULL, NULL);
+	e->seconds = clock_now() - s->t0;
+	res->nhist++;
+	res->test_acc = e->val_acc;
+	res->test_loss = e->val_loss;
+	if (tr->cb == NULL)
+		return;
+	pr = (train_progress){ TRAIN_EPOCH, ep, tr->cfg->epochs, tr->nbatch,
+	    tr->nbatch, e->acc, e->loss, e->seconds, res->hist, res->nhist,
+	    tr->m, &tr->opt };
+	if (tr->cb(&pr, tr->user) != 0)
+		res->cancelled = ep < tr->cfg->epochs;
+}
+
+/* Epoch ep: fresh noise if the data asks, the shuffle, the batches, and
+ * (unless cancelled) its history line.  Returns 0, or -1 with a message
+ * when the data's refresh fails. */
+static int
+run_epoch(trainer *tr, int ep, char *err, size_t errlen)
+{
+	const train_data *train = tr->train;
+	epoch_sums        s = { 0 };
+
+	s.t0 = s.tlast = clock_now();
+	if (train->refresh != NULL &&
+	    train->refresh(train->refresh_arg, ep, err, errlen) != 0)
+		return -1;
+	train_shuffle(tr->perm, train->n, tr->cfg->seed, ep);
+	run_batches(tr, ep, &s);
+	if (!tr->res->cancelled)
+		end_epoch(tr, ep, &s);
+	return 0;
+}
+
 int
 train_run(const train_config *cfg, const train_data *train,
     const train_data *test, const train_resume *from, train_control *ctl,
     train_callback cb, void *user, train_result *res, char *err,
     size_t errlen)
 {
-	mlp           *m;
-	adam           opt;
-	size_t         n = train->n, *perm = NULL;
-	float         *xb = NULL;
-	uint8_t       *yb = NULL;
-	int            npix = train->npix, nbatch;
-	uint64_t       step = 0;
-	uint64_t       dkey = rng_key(cfg->seed, RNG_DROPOUT, 0);
-	train_progress pr;
-	testpoint      tp;
+	trainer tr = { .cfg = cfg, .train = train, .test = test, .ctl = ctl,
+	    .cb = cb, .user = user, .res = res };
+	int     rc = 0;
 
 	memset(res, 0, sizeof *res);
 	if (check_config(cfg, train, test, err, errlen) != 0)
@@ -334,148 +555,16 @@ train_run(const train_config *cfg, const train_data *train,
 	if (cfg->threads > 0)
 		omp_set_num_threads(cfg->threads);
 	flush_denormals();
-	if ((m = mlp_new(cfg->nlayer, cfg->size, cfg->batch, cfg->dropout,
-	    err, errlen)) == NULL)
-		return -1;
-	if (mlp_set_bf16(m, cfg->precision == TRAIN_BF16) != 0 ||
-	    adam_init(&opt, m->nparam, cfg->lr) != 0) {
-		mlp_free(m);
-		return err_set(err, errlen, "out of memory for the optimizer "
-		    "or the bf16 weights");
+	if (trainer_open(&tr, err, errlen) != 0 ||
+	    (from != NULL && trainer_resume(&tr, from, err, errlen) != 0))
+		rc = -1;
+	for (int ep = res->nhist + 1; rc == 0 && ep <= cfg->epochs &&
+	    !res->cancelled; ep++)
+		rc = run_epoch(&tr, ep, err, errlen);
+	if (rc == 0) {
+		res->model = tr.m;   /* the caller's now */
+		tr.m = NULL;
 	}
-	perm = malloc(n * sizeof *perm);
-	xb = aligned_alloc(64, ((size_t)cfg->batch * npix * sizeof(float) +
-	    63) / 64 * 64);
-	yb = malloc((size_t)cfg->batch);
-	if (perm == NULL || xb == NULL || yb == NULL) {
-		free(perm);
-		free(xb);
-		free(yb);
-		adam_destroy(&opt);
-		mlp_free(m);
-		return err_set(err, errlen, "out of memory for the batches");
-	}
-	nbatch = (int)((n + cfg->batch - 1) / cfg->batch);
-	mlp_init(m, cfg->seed);
-	testpoint_run_start(&tp);
-	if (from != NULL) {
-		if (from->nhist < 0 || from->nhist > cfg->epochs ||
-		    from->t != (long)from->nhist * nbatch) {
-			free(perm);
-			free(xb);
-			free(yb);
-			adam_destroy(&opt);
-			mlp_free(m);
-			return err_set(err, errlen, "resume state does not fit: "
-			    "%d epochs and %ld steps done, %d batches an "
-			    "epoch", from->nhist, from->t, nbatch);
-		}
-		memcpy(m->param, from->param, m->nparam * sizeof(float));
-		m->packed_ok = 0;
-		memcpy(opt.m, from->m, m->nparam * sizeof(float));
-		memcpy(opt.v, from->v, m->nparam * sizeof(float));
-		opt.t = from->t;
-		memcpy(res->hist, from->hist, (size_t)from->nhist *
-		    sizeof *from->hist);
-		res->nhist = from->nhist;
-		step = (uint64_t)from->t;
-		if (res->nhist > 0) {
-			res->test_acc = res->hist[res->nhist - 1].val_acc;
-			res->test_loss = res->hist[res->nhist - 1].val_loss;
-		}
-	}
-
-	for (int ep = res->nhist + 1; ep <= cfg->epochs && !res->cancelled;
-	    ep++) {
-		double   t0 = clock_now(), tlast = t0, lsum = 0.0;
-		size_t   right = 0, seen = 0;
-
-		if (train->refresh != NULL &&
-		    train->refresh(train->refresh_arg, ep, err, errlen) != 0) {
-			free(perm);
-			free(xb);
-			free(yb);
-			adam_destroy(&opt);
-			mlp_free(m);
-			return -1;
-		}
-
-		train_shuffle(perm, n, cfg->seed, ep);
-		for (int bi = 0; bi < nbatch; bi++) {
-			size_t b0 = (size_t)bi * cfg->batch;
-			int    bs = n - b0 < (size_t)cfg->batch ? (int)(n - b0) :
-			    cfg->batch;
-			int    c;
-
-			testpoint_batch(&tp, ep, bi, ctl != NULL ?
-			    &ctl->cancel : NULL);
-			/* Paused time is not training time: s/epoch and
-			 * the ETA leave it out. */
-			t0 += wait_while_paused(ctl);
-			if (ctl != NULL && atomic_load(&ctl->cancel)) {
-				res->cancelled = 1;
-				break;
-			}
-			/*
-			 * One parallel region per batch: the team gathers the
-			 * batch, runs the passes (each ends with a barrier) and
-			 * the optimizer; only the loss is serial.
-			 */
-#pragma omp parallel
-			{
-				train_gather_team(train, perm + b0, bs, xb, yb);
-				mlp_forward_team(m, xb, bs, 1, dkey, step);
-#pragma omp single
-				{
-					lsum += mlp_loss(m, yb, bs, &c) * bs;
-					right += (size_t)c;
-					seen += (size_t)bs;
-				}
-				mlp_backward_team(m, bs);
-				train_adam_team(m, &opt);
-			}
-			step++;
-
-			double t = clock_now();
-			if (cb != NULL && (t - tlast >= PROGRESS_INTERVAL ||
-			    bi == nbatch - 1)) {
-				tlast = t;
-				pr = (train_progress){ TRAIN_BATCH, ep,
-				    cfg->epochs, bi + 1, nbatch,
-				    (double)right / seen, lsum / seen, t - t0,
-				    res->hist, res->nhist, NULL, NULL };
-				if (cb(&pr, user) != 0) {
-					res->cancelled = 1;
-					break;
-				}
-			}
-		}
-		if (res->cancelled)
-			break;
-
-		train_epoch *e = &res->hist[res->nhist];
-		e->epoch = ep;
-		e->acc = (double)right / seen;
-		e->loss = lsum / seen;
-		if (test != NULL && test->n > 0)
-			train_evaluate(m, test, &e->val_loss, &e->val_acc,
-			    NULL, NULL);
-		e->seconds = clock_now() - t0;
-		res->nhist++;
-		res->test_acc = e->val_acc;
-		res->test_loss = e->val_loss;
-		if (cb != NULL) {
-			pr = (train_progress){ TRAIN_EPOCH, ep, cfg->epochs,
-			    nbatch, nbatch, e->acc, e->loss, e->seconds,
-			    res->hist, res->nhist, m, &opt };
-			if (cb(&pr, user) != 0)
-				res->cancelled = ep < cfg->epochs;
-		}
-	}
-	free(perm);
-	free(xb);
-	free(yb);
-	adam_destroy(&opt);
-	res->model = m;
-	return 0;
+	trainer_close(&tr);
+	return rc;
 }

@@ -13,7 +13,8 @@
  *           for ir in MC step MR:           one A panel (MR, kc) from L2
  *             C[ir:ir+MR, jr:jr+NR] (+)= A panel @ Bp panel
  *
- * The packing routines absorb transa/transb, and the micro-kernel takes A
+ * The packing routines (gemm_pack.c) absorb transa/transb, and the
+ * micro-kernel takes A
  * with any row and depth strides and B with any row stride, so one kernel
  * serves every shape, packed or in place.  B stored (K, N) is read in place
  * when its panels are too deep to stay in L1 (a forward product's weights);
@@ -65,11 +66,9 @@
 #include "kernels/gemm_kern.h"
 #include "base/simd.h"
 
-static gemm_kernel kern_portable;
-
 /* The kernels of each SIMD level; a NULL tile: not in this build. */
 static const struct gemm_kset ksets[SIMD_NLEVELS] = {
-	[SIMD_PORTABLE] = { kern_portable, NULL, NULL },
+	[SIMD_PORTABLE] = { gemm_kern_portable, NULL, NULL },
 #ifdef GEMM_HAVE_X86
 	[SIMD_AVX2] = { gemm_kern_avx2, NULL, NULL },
 	[SIMD_AVX512] = { gemm_kern_avx512, gemm_kern_avx512_tiles,
@@ -180,163 +179,6 @@ buf_get(void)
 }
 
 /*
- * Portable micro-kernel.  Written with GCC/Clang vector types of 4 floats,
- * which every SIMD target has (SSE on baseline x86-64, NEON on arm64);
- * GCC 12 left plain loops over the tile scalar.  The (6, 16) tile is done
- * as two (6, 8) halves so the 12 accumulators stay in SSE's 16 registers.
- */
-typedef float gemm_v4 __attribute__((vector_size(16)));
-
-static void
-kern_portable(int kc, const float *a, ptrdiff_t rsa, ptrdiff_t csa,
-    const float *b, ptrdiff_t rsb, float *c, ptrdiff_t ldc, int accum)
-{
-	gemm_v4	acc[MR][2], b0, b1, cv;
-	int	h, i, j, p;
-
-	for (h = 0; h < NR; h += 8) {
-		memset(acc, 0, sizeof acc);
-		for (p = 0; p < kc; p++) {
-			memcpy(&b0, b + p * rsb + h, sizeof b0);
-			memcpy(&b1, b + p * rsb + h + 4, sizeof b1);
-			for (i = 0; i < MR; i++) {
-				float	av = a[i * rsa + p * csa];
-
-				acc[i][0] += av * b0;
-				acc[i][1] += av * b1;
-			}
-		}
-		for (i = 0; i < MR; i++) {
-			for (j = 0; j < 2; j++) {
-				float	*cp = c + i * ldc + h + 4 * j;
-
-				if (accum) {
-					memcpy(&cv, cp, sizeof cv);
-					acc[i][j] += cv;
-				}
-				memcpy(cp, &acc[i][j], sizeof cv);
-			}
-		}
-	}
-}
-
-
-/*
- * Pack op(A)[0:mc, 0:kc] (a points at its first element) into MR-row
- * panels, each (kc, MR) with a row of MR values per k; rows past mc are 0.
- */
-static void
-pack_a(int transa, int mc, int kc, const float *a, ptrdiff_t lda, float *dst)
-{
-	const float	*s;
-	float		*d;
-	int		 i0, i, p, full = mc / MR * MR;
-
-	if (transa) {
-		/* A stored (K, M): MR contiguous values per k; stream by rows */
-		for (p = 0; p < kc; p++) {
-			s = a + p * lda;
-			for (i0 = 0; i0 < full; i0 += MR)
-				memcpy(dst + (ptrdiff_t)i0 * kc + p * MR, s + i0,
-				    sizeof(float) * MR);
-			if (full == mc)
-				continue;
-			d = dst + (ptrdiff_t)full * kc + p * MR;
-			for (i = 0; i < mc - full; i++)
-				d[i] = s[full + i];
-			for (; i < MR; i++)
-				d[i] = 0.0f;
-		}
-		return;
-	}
-
-	/* A stored (M, K): each row of op(A) is contiguous */
-	for (i0 = 0; i0 < mc; i0 += MR, dst += (ptrdiff_t)MR * kc) {
-		for (i = 0; i < MR; i++) {
-			s = a + (i0 + i) * lda;
-			if (i0 + i < mc)
-				for (p = 0; p < kc; p++)
-					dst[p * MR + i] = s[p];
-			else
-				for (p = 0; p < kc; p++)
-					dst[p * MR + i] = 0.0f;
-		}
-	}
-}
-
-
-/*
- * Pack op(B)[0:kc, 0:nc] (b points at its first element) into NR-column
- * panels, each (kc, NR); columns past nc are 0.  fast: the AVX2 transpose
- * may be used.
- */
-static void
-pack_b(int transb, int kc, int nc, const float *b, ptrdiff_t ldb, float *dst,
-    int fast)
-{
-	const float	*s;
-	float		*d;
-	int		 j0, j, p, full = nc / NR * NR;
-
-	if (!transb) {
-		/*
-		 * B stored (K, N): NR contiguous values per k.  A strip of
-		 * PACK_ROWS rows of B at a time, panel by panel: the strip
-		 * stays in L1 while each panel gets PACK_ROWS cache lines in a
-		 * row.  Row by row, each row would write one line to every
-		 * panel, nc/NR streams kc*NR*4 bytes apart (32 KiB at kc 512,
-		 * one L1 set): a fifth of the time of a forward product went
-		 * to those misses.  Panel by panel over all of kc, the reads
-		 * would stride ldb and miss instead.
-		 */
-		enum { PACK_ROWS = 8 };
-		int	p0, pe;
-
-		for (p0 = 0; p0 < kc; p0 = pe) {
-			pe = kc - p0 < PACK_ROWS ? kc : p0 + PACK_ROWS;
-			for (j0 = 0; j0 < full; j0 += NR) {
-				d = dst + (ptrdiff_t)j0 * kc;
-				for (p = p0; p < pe; p++)
-					memcpy(d + p * NR, b + p * ldb + j0,
-					    sizeof(float) * NR);
-			}
-			for (p = p0; p < pe; p++) {
-				s = b + p * ldb;
-				if (full == nc)
-					continue;
-				d = dst + (ptrdiff_t)full * kc + p * NR;
-				for (j = 0; j < nc - full; j++)
-					d[j] = s[full + j];
-				for (; j < NR; j++)
-					d[j] = 0.0f;
-			}
-		}
-		return;
-	}
-
-	/* B stored (N, K): each column of op(B) is a contiguous row */
-	for (j0 = 0; j0 < nc; j0 += NR, dst += (ptrdiff_t)NR * kc) {
-#ifdef GEMM_HAVE_X86
-		if (fast && j0 < full) {
-			gemm_pack_bt_avx2(kc, b + j0 * ldb, ldb, dst);
-			continue;
-		}
-#else
-		(void)fast;
-#endif
-		for (j = 0; j < NR; j++) {
-			s = b + (j0 + j) * ldb;
-			if (j0 + j < nc)
-				for (p = 0; p < kc; p++)
-					dst[p * NR + j] = s[p];
-			else
-				for (p = 0; p < kc; p++)
-					dst[p * NR + j] = 0.0f;
-		}
-	}
-}
-
-/*
  * One (mr, nr) tile of C at c.  A full tile goes straight to C; an edge tile
  * is computed whole into scratch and only its valid part is copied back.
  */
@@ -397,9 +239,9 @@ block(const struct gemm_job *j, struct gemm_buf *buf,
 		csa = 1;
 	}
 	if (j->pack_a)
-		pack_a(j->transa, mc, kc, a, j->lda, buf->ap);
+		gemm_pack_a(j->transa, mc, kc, a, j->lda, buf->ap);
 	else if (medge < mc && ks->tiles == NULL)
-		pack_a(j->transa, mc - medge, kc, a + medge * rsa, j->lda,
+		gemm_pack_a(j->transa, mc - medge, kc, a + medge * rsa, j->lda,
 		    buf->edge);
 
 	for (jr = 0; jr < nc; jr += NR * np) {
@@ -667,7 +509,7 @@ run_part(const struct gemm_job *j, int t, int nt)
 			    kc * 2 * NR * (int)sizeof(float) > 32768;
 
 			if (!inplace)
-				pack_b(j->transb, kc, nc, bsrc, j->ldb, buf->bp,
+				gemm_pack_b(j->transb, kc, nc, bsrc, j->ldb, buf->bp,
 				    level >= SIMD_AVX2);
 			for (ic = m0; ic < m1; ic += MC) {
 				mc = m1 - ic < MC ? m1 - ic : MC;

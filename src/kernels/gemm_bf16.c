@@ -189,7 +189,7 @@ pack_a_bf16(int transa, int mc, int kc, const float *a, ptrdiff_t lda,
  * Rows 0..nk-1 of B stored (K, N) (rows from kend on are 0), all nc
  * columns, as pairs (k, k+1) in NR-column panels ps words apart: pair q of
  * the panel of columns j0.. at dst + j0 / NR * ps + q * NR; columns past nc
- * are 0.  STRIP pairs of rows at a time, panel by panel (see pack_b()).
+ * are 0.  STRIP pairs of rows at a time, panel by panel (see gemm_pack_b()).
  */
 static void
 pairs_into_panels(const float *b, ptrdiff_t ldb, int nk, int kend, int nc,

@@ -3,7 +3,8 @@
 
 /*
  * What the GEMM's files share and nobody else needs: the blocking, the
- * kernel types, one call's job, and the x86 kernels (gemm_x86.c) and bf16
+ * kernel types, one call's job, the packing (gemm_pack.c), and the
+ * portable kernel (gemm_portable.c), x86 kernels (gemm_x86.c) and bf16
  * path (gemm_bf16.c) that gemm.c dispatches to.  See gemm.c's top comment.
  */
 
@@ -124,6 +125,19 @@ gemm_epilogue_tiles(const struct gemm_job *j, int i0, int j0, int mp, int np,
 		    x / np ? MR : mr, nr, c + x / np * MR * j->ldc + x % np * NR,
 		    j->ldc);
 }
+
+/* The portable (MR, NR) kernel (gemm_portable.c). */
+gemm_kernel gemm_kern_portable;
+
+/*
+ * Pack op(A)[0:mc, 0:kc] into MR-row panels, op(B)[0:kc, 0:nc] into
+ * NR-column panels (gemm_pack.c); a and b point at the block's first
+ * element, and the panels are zero past mc rows and nc columns.
+ */
+void gemm_pack_a(int transa, int mc, int kc, const float *a, ptrdiff_t lda,
+    float *dst);
+void gemm_pack_b(int transb, int kc, int nc, const float *b, ptrdiff_t ldb,
+    float *dst, int fast);
 
 #ifdef GEMM_HAVE_X86
 /*

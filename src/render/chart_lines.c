@@ -142,50 +142,173 @@ ticks(chart_grid *g, const raster *ra, int y, int n, int pwd, int first,
 	return 1;
 }
 
+/*
+ * The longest series' length into *n; -1 when a series is malformed (or
+ * there are none, or too many).
+ */
+static int
+lines_check(const chart_series *s, int ns, int *n)
+{
+	*n = 0;
+	if (s == NULL || ns < 1 || ns > CHART_MAX_SERIES)
+		return -1;
+	for (int si = 0; si < ns; si++) {
+		if (s[si].n < 0 || (s[si].n > 0 && s[si].v == NULL))
+			return -1;
+		*n = s[si].n > *n ? s[si].n : *n;
+	}
+	return 0;
+}
+
+/*
+ * The y range from the data when none is given: the min and max finite
+ * values, widened around a flat line.  Returns 0, or -1 when there is no
+ * finite value at all.
+ */
+static int
+lines_range(const chart_series *s, int ns, double *lo, double *hi)
+{
+	if (*lo < *hi)
+		return 0;
+	*lo = INFINITY;
+	*hi = -INFINITY;
+	for (int si = 0; si < ns; si++)
+		for (int i = 0; i < s[si].n; i++)
+			if (isfinite(s[si].v[i])) {
+				*lo = s[si].v[i] < *lo ? s[si].v[i] : *lo;
+				*hi = s[si].v[i] > *hi ? s[si].v[i] : *hi;
+			}
+	if (!(*lo <= *hi))
+		return -1;
+	if (*lo == *hi) {
+		/* a flat line sits mid-height, with true labels */
+		double u = *lo != 0.0 ? fabs(*lo) * 0.01 : 1.0;
+
+		*lo -= u;
+		*hi += u;
+	}
+	return 0;
+}
+
+/* The y axis in column lw, rows 0..ph-1, with its two labels, and the x
+ * axis along row ph. */
+static void
+lines_axes(chart_grid *g, int lw, int ph, const char *top, const char *bot,
+    int utf)
+{
+	chart_text_right(g, 0, 0, lw, top, CHART_TAG_AXIS);
+	chart_text_right(g, 0, ph - 1, lw, bot, CHART_TAG_AXIS);
+	for (int y = 0; y < ph; y++)
+		chart_put(g, lw, y, y == 0 || y == ph - 1 ? (utf ? "┤" : "+")
+		    : (utf ? "│" : "|"), CHART_TAG_AXIS);
+	chart_put(g, lw, ph, utf ? "└" : "+", CHART_TAG_AXIS);
+	for (int i = lw + 1; i < g->w; i++)
+		chart_put(g, i, ph, utf ? "─" : "-", CHART_TAG_AXIS);
+}
+
+/*
+ * Series si's line on a raster pwd x phd dots, n epochs spread over the
+ * width (or sharing columns), lo..hi top to bottom; a non-finite value is
+ * a gap.  In braille, series si keeps every (si+1)th dot.
+ */
+static void
+lines_series(const raster *ra, const chart_series *sr, int si, int n,
+    double lo, double hi, int pwd, int phd)
+{
+	int step_no = 0, have = 0, ax = 0, ay = 0;
+	int period = ra->cs == RENDER_UTF8 ? si + 1 : 1;
+
+	for (int i = 0; i < sr->n; i++) {
+		double v = sr->v[i], f;
+		int    x, yy;
+
+		if (!isfinite(v)) {
+			have = 0;  /* a gap, not a dive to the floor */
+			continue;
+		}
+		f = (hi - v) / (hi - lo);
+		f = f < 0.0 ? 0.0 : f > 1.0 ? 1.0 : f;
+		x = xdot(i, n, pwd);
+		yy = (int)lround(f * (phd - 1));
+		if (have)
+			segment(ra, ax, ay, x, yy, period, &step_no, si);
+		else
+			dot(ra, x, yy, si);
+		ax = x;
+		ay = yy;
+		have = 1;
+	}
+}
+
+/* Epoch ticks and numbers on row y: the densest step whose labels do not
+ * collide, else the first epoch alone. */
+static void
+lines_ticks(chart_grid *g, const raster *ra, int y, int n, int pwd,
+    int first)
+{
+	static const int steps[] = { 1, 2, 5, 10, 20, 50, 100, 200, 500,
+		1000, 2000, 5000, 10000, 20000, 50000, 100000 };
+	const char *mark = ra->cs == RENDER_UTF8 ? "┬" : "+";
+
+	for (size_t k = 0; k < sizeof steps / sizeof steps[0]; k++)
+		if (ticks(g, ra, y, n, pwd, first, steps[k], 1, mark, 0)) {
+			ticks(g, ra, y, n, pwd, first, steps[k], 1, mark, 1);
+			return;
+		}
+	/* not even the first and last fit: the first alone */
+	ticks(g, ra, y, n, pwd, first, n + 1, 0, mark, 1);
+}
+
+/* The legend on the last row: a sample of each named series' dots, then
+ * its name, as many as fit. */
+static void
+lines_legend(chart_grid *g, const raster *ra, const chart_series *s,
+    int ns)
+{
+	const int utf = ra->cs == RENDER_UTF8;
+	int       x = 0, ly = g->h - 1;
+
+	for (int si = 0; si < ns; si++) {
+		int need = (utf ? 2 : 1) + 1 + chart_width(s[si].name);
+
+		if (s[si].name == NULL)
+			continue;
+		if (x > 0)
+			x += 2;
+		if (x + need > g->w)
+			break;
+		if (utf) {
+			raster lr = *ra;
+
+			/* the dots of a level stretch of the series */
+			lr.x0 = x;
+			for (int d = 0; d < 4; d += si + 1)
+				dot(&lr, d, ly * 4 + 1, si);
+		} else
+			chart_put(g, x, ly, (char[2]){ ascii_mark[si], 0 },
+			    CHART_TAG_SERIES + si);
+		x += need - chart_width(s[si].name);
+		x += chart_text(g, x, ly, s[si].name, -1, CHART_TAG_PLAIN);
+	}
+}
+
 int
 chart_lines(const chart_series *s, int ns, const chart_lines_opts *o,
     render_charset cs, chart_grid *g)
 {
-	static const int steps[] = { 1, 2, 5, 10, 20, 50, 100, 200, 500,
-		1000, 2000, 5000, 10000, 20000, 50000, 100000 };
 	chart_lines_opts def = { 0, 0, { CHART_NUM_G, 0, 0 }, 1, 0 };
 	const chart_lines_opts *op = o != NULL ? o : &def;
 	const int utf = cs == RENDER_UTF8;
 	double lo = op->lo, hi = op->hi;
 	char   top[64], bot[64];
-	int    n = 0, i, si, lw, pw, ph, pwd, phd, y, step, tickmode = -1;
-	const char *mark = utf ? "┬" : "+";
+	int    n, lw, pw, ph;
 	raster ra;
 
 	if (!chart_grid_ok(g))
 		return -1;
 	chart_grid_clear(g);
-	if (s == NULL || ns < 1 || ns > CHART_MAX_SERIES)
+	if (lines_check(s, ns, &n) != 0 || lines_range(s, ns, &lo, &hi) != 0)
 		return chart_fail(g);
-	for (si = 0; si < ns; si++) {
-		if (s[si].n < 0 || (s[si].n > 0 && s[si].v == NULL))
-			return chart_fail(g);
-		n = s[si].n > n ? s[si].n : n;
-	}
-	if (!(lo < hi)) {
-		lo = INFINITY;
-		hi = -INFINITY;
-		for (si = 0; si < ns; si++)
-			for (i = 0; i < s[si].n; i++)
-				if (isfinite(s[si].v[i])) {
-					lo = s[si].v[i] < lo ? s[si].v[i] : lo;
-					hi = s[si].v[i] > hi ? s[si].v[i] : hi;
-				}
-		if (!(lo <= hi))
-			return chart_fail(g);  /* no value at all */
-		if (lo == hi) {
-			/* a flat line sits mid-height, with true labels */
-			double u = lo != 0.0 ? fabs(lo) * 0.01 : 1.0;
-
-			lo -= u;
-			hi += u;
-		}
-	}
 	chart_num(hi, op->yfmt, 0, top, sizeof top);
 	chart_num(lo, op->yfmt, 0, bot, sizeof bot);
 	lw = chart_width(top) > chart_width(bot) ? chart_width(top)
@@ -194,95 +317,14 @@ chart_lines(const chart_series *s, int ns, const chart_lines_opts *o,
 	pw = g->w - lw - 1;
 	if (ph < 2 || pw < 2)
 		return chart_fail(g);
-
-	ra.g = g;
-	ra.cs = cs;
-	ra.x0 = lw + 1;
-	ra.dx = utf ? 2 : 1;
-	ra.dy = utf ? 4 : 1;
-	pwd = pw * ra.dx;
-	phd = ph * ra.dy;
-
-	/* the y axis and its two labels */
-	chart_text_right(g, 0, 0, lw, top, CHART_TAG_AXIS);
-	chart_text_right(g, 0, ph - 1, lw, bot, CHART_TAG_AXIS);
-	for (y = 0; y < ph; y++)
-		chart_put(g, lw, y, y == 0 || y == ph - 1 ? (utf ? "┤" : "+")
-		    : (utf ? "│" : "|"), CHART_TAG_AXIS);
-	chart_put(g, lw, ph, utf ? "└" : "+", CHART_TAG_AXIS);
-	for (i = lw + 1; i < g->w; i++)
-		chart_put(g, i, ph, utf ? "─" : "-", CHART_TAG_AXIS);
-
-	/* epochs to dot columns: spread over the width, or sharing columns */
-	for (si = 0; si < ns; si++) {
-		int step_no = 0, have = 0, ax = 0, ay = 0;
-		int period = utf ? si + 1 : 1;
-
-		for (i = 0; i < s[si].n; i++) {
-			double v = s[si].v[i], f;
-			int    x, yy;
-
-			if (!isfinite(v)) {
-				have = 0;  /* a gap, not a dive to the floor */
-				continue;
-			}
-			f = (hi - v) / (hi - lo);
-			f = f < 0.0 ? 0.0 : f > 1.0 ? 1.0 : f;
-			x = xdot(i, n, pwd);
-			yy = (int)lround(f * (phd - 1));
-			if (have)
-				segment(&ra, ax, ay, x, yy, period, &step_no,
-				    si);
-			else
-				dot(&ra, x, yy, si);
-			ax = x;
-			ay = yy;
-			have = 1;
-		}
-	}
-
-	/* epoch ticks: the densest step whose labels do not collide */
-	for (step = 0; step < (int)(sizeof steps / sizeof steps[0]); step++)
-		if (ticks(g, &ra, ph + 1, n, pwd, op->first, steps[step], 1,
-		    mark, 0)) {
-			tickmode = step;
-			break;
-		}
-	if (tickmode >= 0)
-		ticks(g, &ra, ph + 1, n, pwd, op->first, steps[tickmode], 1,
-		    mark, 1);
-	else  /* not even the first and last fit: the first alone */
-		ticks(g, &ra, ph + 1, n, pwd, op->first, n + 1, 0, mark, 1);
-
-	/* the legend: a sample of each series' dots, then its name */
-	if (op->legend) {
-		int x = 0, ly = g->h - 1;
-
-		for (si = 0; si < ns; si++) {
-			int need = (utf ? 2 : 1) + 1 + chart_width(s[si].name);
-
-			if (s[si].name == NULL)
-				continue;
-			if (x > 0)
-				x += 2;
-			if (x + need > g->w)
-				break;
-			if (utf) {
-				raster lr = ra;
-				int    d;
-
-				/* the dots of a level stretch of the series */
-				lr.x0 = x;
-				for (d = 0; d < 4; d += si + 1)
-					dot(&lr, d, ly * 4 + 1, si);
-			} else
-				chart_put(g, x, ly, (char[2]){ ascii_mark[si],
-				    0 }, CHART_TAG_SERIES + si);
-			x += need - chart_width(s[si].name);
-			x += chart_text(g, x, ly, s[si].name, -1,
-			    CHART_TAG_PLAIN);
-		}
-	}
+	ra = (raster){ g, cs, lw + 1, utf ? 2 : 1, utf ? 4 : 1 };
+	lines_axes(g, lw, ph, top, bot, utf);
+	for (int si = 0; si < ns; si++)
+		lines_series(&ra, &s[si], si, n, lo, hi, pw * ra.dx,
+		    ph * ra.dy);
+	lines_ticks(g, &ra, ph + 1, n, pw * ra.dx, op->first);
+	if (op->legend)
+		lines_legend(g, &ra, s, ns);
 	chart_grid_pack(g);
 	return 0;
 }

@@ -62,7 +62,7 @@ int figure_scales_svg(FILE *f, const figure_scale_chart *c, char *err,
  */
 typedef struct {
 	const char   *label;      /* legend text, e.g. "scale 0.5" */
-	size_t        n;          /* epochs */
+	size_t        n;          /* epochs, at most 4096 */
 	const double *train_acc;  /* n each */
 	const double *val_acc;
 	const double *train_loss;

@@ -11,6 +11,7 @@
 #include "render/svg.h"
 
 #define SVG_MAXCELLS 64
+#define CURVE_MAX_EPOCHS 4096  /* epochs of one curve in the epoch chart */
 
 int
 figure_scales_svg(FILE *f, const figure_scale_chart *c, char *err, size_t errlen)
@@ -132,7 +133,7 @@ epoch_panel(FILE *f, const figure_epoch_chart *c, int which, size_t nmax,
 {
 	double    lo = INFINITY, hi = -INFINITY;
 	svg_axis xa, ya;
-	double    xs[4096], ys[4096];
+	double    xs[CURVE_MAX_EPOCHS], ys[CURVE_MAX_EPOCHS];
 	int       d;
 
 	for (size_t k = 0; k < c->ncurves; k++) {
@@ -180,7 +181,8 @@ epoch_panel(FILE *f, const figure_epoch_chart *c, int which, size_t nmax,
 		const figure_curve *cv = &c->curves[k];
 		const double     *tr = which ? cv->train_loss : cv->train_acc;
 		const double     *va = which ? cv->val_loss : cv->val_acc;
-		size_t            n = cv->n < 4096 ? cv->n : 4096;
+		size_t            n = cv->n < CURVE_MAX_EPOCHS ? cv->n :
+		    CURVE_MAX_EPOCHS;
 
 		for (int pass = 0; pass < 2; pass++) {
 			const double *v = pass ? va : tr;
@@ -220,9 +222,9 @@ figure_epochs_svg(FILE *f, const figure_epoch_chart *c, char *err, size_t errlen
 	for (size_t k = 0; k < c->ncurves; k++) {
 		const figure_curve *cv = &c->curves[k];
 
-		if (cv->n > 4096)
+		if (cv->n > CURVE_MAX_EPOCHS)
 			return err_set(err, errlen, "plot: %zu epochs (at most "
-			    "4096)", cv->n);
+			    "%d)", cv->n, CURVE_MAX_EPOCHS);
 		nmax = cv->n > nmax ? cv->n : nmax;
 		data |= svg_any_finite(cv->train_acc, cv->n) |
 		    svg_any_finite(cv->val_acc, cv->n) |
@@ -262,91 +264,111 @@ figure_epochs_svg(FILE *f, const figure_epoch_chart *c, char *err, size_t errlen
 	return svg_end(f, err, errlen);
 }
 
-int
-figure_matrix_svg(FILE *f, const figure_matrix *m, char *err, size_t errlen)
-{
-	const char *title = m->title ? m->title :
-	    "Accuracy: train scale \u00d7 test scale";
-	double      cw, ch, x0 = 100, y0 = 76, lo = INFINITY, hi = -INFINITY;
-	double      mul = m->percent ? 100.0 : 1.0;
-	int         W, H, bars = m->sd && m->nseeds > 1, dec = m->percent ? 1 :
-	    3;
-	svg_axis   ca;
-	svg_locale loc;
+/* Where the heat map's cells go, and how their values read. */
+typedef struct {
+	double x0, y0, cw, ch;  /* the first cell's corner, a cell's size */
+	double lo, hi;          /* the colour range */
+	double mul;             /* 100 for per cent, else 1 */
+	int    bars;            /* "+-sd" under each mean */
+	int    dec;             /* decimals of a value in a big cell */
+} matrix_layout;
 
+/*
+ * m's shape and values, and the colour range into *lo, *hi: m's own, the
+ * data's, or the data's widened around a single value.  Returns 0, or -1
+ * with a message.
+ */
+static int
+matrix_range(const figure_matrix *m, double *lo, double *hi, char *err,
+    size_t errlen)
+{
 	if (m->nrows < 1 || m->ncols < 1 || m->nrows > SVG_MAXCELLS ||
 	    m->ncols > SVG_MAXCELLS || !m->row_value || !m->col_value ||
 	    !m->mean)
 		return err_set(err, errlen, "plot: matrix %zux%zu (1 to %d "
 		    "each, values needed)", m->nrows, m->ncols, SVG_MAXCELLS);
-	svg_extend(&lo, &hi, m->mean, NULL, m->nrows * m->ncols);
-	if (!(lo <= hi))
+	*lo = INFINITY;
+	*hi = -INFINITY;
+	svg_extend(lo, hi, m->mean, NULL, m->nrows * m->ncols);
+	if (!(*lo <= *hi))
 		return err_set(err, errlen, "plot: no finite value to draw");
 	if (!isfinite(m->vmin) || !isfinite(m->vmax))
 		return err_set(err, errlen, "plot: colour range not finite");
 	if (m->vmin < m->vmax) {
-		lo = m->vmin;
-		hi = m->vmax;
-	} else if (hi - lo < 1e-9) {
-		lo -= 0.01;
-		hi += 0.01;
+		*lo = m->vmin;
+		*hi = m->vmax;
+	} else if (*hi - *lo < 1e-9) {
+		*lo -= 0.01;
+		*hi += 0.01;
 	}
-	cw = fmin(84.0, 640.0 / (double)m->ncols);
-	ch = fmin(bars ? 46.0 : 36.0, 480.0 / (double)m->nrows);
-	W = (int)ceil(x0 + cw * (double)m->ncols + 120);
-	H = (int)ceil(y0 + ch * (double)m->nrows + 70);
-	if (W < 480)
-		W = 480;
-	svg_locale_enter(&loc);
-	svg_begin(f, W, H, title, m->subtitle);
+	return 0;
+}
 
+/* Cell (r, c): its colour and mean, and the sd below when there are
+ * bars; a missing value is a pale blank. */
+static void
+matrix_cell(FILE *f, const figure_matrix *m, const matrix_layout *L,
+    size_t r, size_t c)
+{
+	double v = m->mean[r * m->ncols + c];
+	double x = L->x0 + L->cw * (double)c, y = L->y0 + L->ch * (double)r;
+	char   col[8];
+	int    dark;
+	int    big = L->cw >= 56 && L->ch >= 30;
+	int    dec = big ? L->dec : L->dec - 1 < 0 ? 0 : L->dec - 1;
+
+	if (!isfinite(v)) {
+		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+		    "height=\"%.1f\" fill=\"#f4f4f4\" stroke=\"#ffffff\"/>\n",
+		    x, y, L->cw, L->ch);
+		return;
+	}
+	svg_viridis_colour((v - L->lo) / (L->hi - L->lo), col, &dark);
+	fprintf(f, "<rect class=\"cell\" x=\"%.1f\" y=\"%.1f\" "
+	    "width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
+	    "stroke=\"#ffffff\"/>\n", x, y, L->cw, L->ch, col);
+	svg_text(f, x + L->cw / 2, y + L->ch / 2 + (L->bars ? 0 : 4),
+	    dark ? "text-anchor=\"middle\" fill=\"#000000\" "
+	    "font-size=\"12\"" : "text-anchor=\"middle\" "
+	    "fill=\"#ffffff\" font-size=\"12\"", "%.*f", dec, v * L->mul);
+	if (L->bars && isfinite(m->sd[r * m->ncols + c]))
+		svg_text(f, x + L->cw / 2, y + L->ch / 2 + 15, dark ?
+		    "text-anchor=\"middle\" fill=\"#000000\" "
+		    "font-size=\"10\"" : "text-anchor=\"middle\" "
+		    "fill=\"#ffffff\" font-size=\"10\"", "\u00b1%.*f", dec,
+		    m->sd[r * m->ncols + c] * L->mul);
+}
+
+/* The cells row by row, each row after its label; then a red outline
+ * where the test scale is the training scale. */
+static void
+matrix_cells(FILE *f, const figure_matrix *m, const matrix_layout *L)
+{
 	for (size_t r = 0; r < m->nrows; r++) {
-		double y = y0 + ch * (double)r;
-
-		svg_text(f, x0 - 8, y + ch / 2 + 4, "text-anchor=\"end\" "
-		    "font-size=\"12\"", "%g", m->row_value[r]);
-		for (size_t c = 0; c < m->ncols; c++) {
-			double v = m->mean[r * m->ncols + c];
-			double x = x0 + cw * (double)c;
-			char   col[8];
-			int    dark;
-			int    big = cw >= 56 && ch >= 30;
-
-			if (!isfinite(v)) {
-				fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" "
-				    "width=\"%.1f\" height=\"%.1f\" "
-				    "fill=\"#f4f4f4\" stroke=\"#ffffff\"/>\n",
-				    x, y, cw, ch);
-				continue;
-			}
-			svg_viridis_colour((v - lo) / (hi - lo), col, &dark);
-			fprintf(f, "<rect class=\"cell\" x=\"%.1f\" y=\"%.1f\" "
-			    "width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
-			    "stroke=\"#ffffff\"/>"
-			    "\n", x, y, cw, ch, col);
-			svg_text(f, x + cw / 2, y + ch / 2 + (bars ? 0 : 4),
-			    dark ? "text-anchor=\"middle\" fill=\"#000000\" "
-			    "font-size=\"12\"" : "text-anchor=\"middle\" "
-			    "fill=\"#ffffff\" font-size=\"12\"", "%.*f",
-			    big ? dec : dec - 1 < 0 ? 0 : dec - 1, v * mul);
-			if (bars && isfinite(m->sd[r * m->ncols + c]))
-				svg_text(f, x + cw / 2, y + ch / 2 + 15, dark ?
-				    "text-anchor=\"middle\" fill=\"#000000\" "
-				    "font-size=\"10\"" : "text-anchor=\"middle\" "
-				    "fill=\"#ffffff\" font-size=\"10\"",
-				    "\u00b1%.*f", big ? dec : dec - 1 < 0 ? 0 :
-				    dec - 1, m->sd[r * m->ncols + c] * mul);
-		}
-	}
-	/* Outline the cells where the test scale is the training scale. */
-	for (size_t r = 0; r < m->nrows; r++)
+		svg_text(f, L->x0 - 8, L->y0 + L->ch * (double)r + L->ch / 2 +
+		    4, "text-anchor=\"end\" font-size=\"12\"", "%g",
+		    m->row_value[r]);
 		for (size_t c = 0; c < m->ncols; c++)
-			if (m->row_value[r] == m->col_value[c])
-				fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" "
-				    "width=\"%.1f\" height=\"%.1f\" fill=\"none\""
-				    " stroke=\"#d00000\" stroke-width=\"2\"/>\n",
-				    x0 + cw * (double)c + 1, y0 + ch * (double)r
-				    + 1, cw - 2, ch - 2);
+			matrix_cell(f, m, L, r, c);
+	}
+	for (size_t r = 0; r < m->nrows; r++)
+		for (size_t c = 0; c < m->ncols; c++) {
+			if (m->row_value[r] != m->col_value[c])
+				continue;
+			fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" "
+			    "width=\"%.1f\" height=\"%.1f\" fill=\"none\""
+			    " stroke=\"#d00000\" stroke-width=\"2\"/>\n",
+			    L->x0 + L->cw * (double)c + 1, L->y0 +
+			    L->ch * (double)r + 1, L->cw - 2, L->ch - 2);
+		}
+}
+
+/* The column values and both axis names, and the note under the map. */
+static void
+matrix_labels(FILE *f, const figure_matrix *m, const matrix_layout *L)
+{
+	double x0 = L->x0, y0 = L->y0, cw = L->cw, ch = L->ch;
+
 	for (size_t c = 0; c < m->ncols; c++)
 		svg_text(f, x0 + cw * ((double)c + 0.5), y0 + ch *
 		    (double)m->nrows + 18, "text-anchor=\"middle\" "
@@ -361,31 +383,62 @@ figure_matrix_svg(FILE *f, const figure_matrix *m, char *err, size_t errlen)
 	fputs(" \u2192</text>\n", f);
 	svg_text(f, x0, y0 + ch * (double)m->nrows + 58, "font-size=\"11\" "
 	    "fill=\"#555555\"", "%s%s", "red outline: test scale = train scale",
-	    bars ? "; cells: mean \u00b1 sd over seeds" : "");
+	    L->bars ? "; cells: mean \u00b1 sd over seeds" : "");
+}
 
-	/* The colour bar: a vertical gradient with ticks in the cells' units. */
-	{
-		double bx = x0 + cw * (double)m->ncols + 24, bw = 16;
-		double by0 = y0, by1 = y0 + fmin(ch * (double)m->nrows, 260);
-		int    d;
+/* The colour bar right of the map: a vertical gradient with ticks in the
+ * cells' units. */
+static void
+matrix_colour_bar(FILE *f, const figure_matrix *m, const matrix_layout *L)
+{
+	double   bx = L->x0 + L->cw * (double)m->ncols + 24, bw = 16;
+	double   by0 = L->y0, by1 = L->y0 + fmin(L->ch * (double)m->nrows,
+	    260);
+	svg_axis ca;
+	int      d;
 
-		svg_viridis_gradient(f, "viridis");
-		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-		    "height=\"%.1f\" fill=\"url(#viridis)\" stroke=\"%s\"/>\n",
-		    bx, by0, bw, by1 - by0, AXIS_COLOUR);
-		ca = svg_axis_fixed(lo * mul, hi * mul, by1, by0, 4);
-		d = svg_step_decimals(ca.step);
-		for (double v = ceil(ca.lo / ca.step - 1e-9) * ca.step;
-		    v <= ca.hi + ca.step * 1e-6; v += ca.step) {
-			double y = svg_axis_px(&ca, v);
+	svg_viridis_gradient(f, "viridis");
+	fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+	    "height=\"%.1f\" fill=\"url(#viridis)\" stroke=\"%s\"/>\n",
+	    bx, by0, bw, by1 - by0, AXIS_COLOUR);
+	ca = svg_axis_fixed(L->lo * L->mul, L->hi * L->mul, by1, by0, 4);
+	d = svg_step_decimals(ca.step);
+	for (double v = ceil(ca.lo / ca.step - 1e-9) * ca.step;
+	    v <= ca.hi + ca.step * 1e-6; v += ca.step) {
+		double y = svg_axis_px(&ca, v);
 
-			svg_line(f, bx + bw, y, bx + bw + 4, y, AXIS_COLOUR);
-			svg_text(f, bx + bw + 7, y + 4, "font-size=\"11\"",
-			    "%.*f", d, fabs(v) < ca.step * 1e-9 ? 0 : v);
-		}
-		svg_text(f, bx, by0 - 8, "font-size=\"11\" fill=\"#555555\"",
-		    "%s", m->percent ? "%" : "value");
+		svg_line(f, bx + bw, y, bx + bw + 4, y, AXIS_COLOUR);
+		svg_text(f, bx + bw + 7, y + 4, "font-size=\"11\"",
+		    "%.*f", d, fabs(v) < ca.step * 1e-9 ? 0 : v);
 	}
+	svg_text(f, bx, by0 - 8, "font-size=\"11\" fill=\"#555555\"",
+	    "%s", m->percent ? "%" : "value");
+}
+
+int
+figure_matrix_svg(FILE *f, const figure_matrix *m, char *err, size_t errlen)
+{
+	const char   *title = m->title ? m->title :
+	    "Accuracy: train scale \u00d7 test scale";
+	matrix_layout L = { .x0 = 100, .y0 = 76,
+	    .mul = m->percent ? 100.0 : 1.0,
+	    .bars = m->sd && m->nseeds > 1, .dec = m->percent ? 1 : 3 };
+	int           W, H;
+	svg_locale    loc;
+
+	if (matrix_range(m, &L.lo, &L.hi, err, errlen) != 0)
+		return -1;
+	L.cw = fmin(84.0, 640.0 / (double)m->ncols);
+	L.ch = fmin(L.bars ? 46.0 : 36.0, 480.0 / (double)m->nrows);
+	W = (int)ceil(L.x0 + L.cw * (double)m->ncols + 120);
+	H = (int)ceil(L.y0 + L.ch * (double)m->nrows + 70);
+	if (W < 480)
+		W = 480;
+	svg_locale_enter(&loc);
+	svg_begin(f, W, H, title, m->subtitle);
+	matrix_cells(f, m, &L);
+	matrix_labels(f, m, &L);
+	matrix_colour_bar(f, m, &L);
 	svg_locale_leave(&loc);
 	return svg_end(f, err, errlen);
 }
