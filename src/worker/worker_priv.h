@@ -172,6 +172,20 @@ void worker_do_probe(worker *w, const train_config *cfg);
  * say why not. */
 void worker_do_select(worker *w, int row);
 
+/* ---- worker_load.c (the worker thread only): the run on show ---- */
+
+/* Read run name ("": the newest) and publish it as WORKER_LOADED, with its
+ * model and that model's test-set predictions when it fits the data. */
+void worker_do_load(worker *w, const char *name);
+
+/* Ask to read the run on show again; mu held. */
+void worker_post_load_locked(worker *w);
+
+/* Idle with a runs root: wait up to a second for a request, then look
+ * whether the run on show changed.  Called and returns with mu held; 1
+ * when the run should be read again. */
+int  worker_wait_or_changed(worker *w);
+
 /* ---- worker_runs.c (the worker thread only): the run browser's
  * requests, each through the runs layer ---- */
 void worker_do_list(worker *w);
