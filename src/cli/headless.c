@@ -95,7 +95,7 @@ on_progress(const sweep_progress *sp, void *user)
 static int
 write_results(const cli_options *o, const sweep_table *t, const dataset *ds)
 {
-	char err[8192];
+	char err[NT_ERR_LEN];
 	int  rc = 0;
 
 	if (o->csv != NULL) {
@@ -279,7 +279,7 @@ new_job(const cli_options *o, const dataset *ds, job_kind kind,
     const float *scales, int n)
 {
 	job        *j = calloc(1, sizeof *j);
-	char        root[4096], err[8192];
+	char        root[NT_PATH_LEN], err[NT_ERR_LEN];
 	int         rc = 1;
 	sweep_plan  grid = o->grid;
 

@@ -299,7 +299,7 @@ run_path(text *t, const slurm_plan *p, const char *idvar)
 char *
 slurm_array_script(const slurm_plan *p, char *err, size_t errlen)
 {
-	char spec[4096];
+	char spec[NT_PATH_LEN];
 	text t = { 0 };
 
 	if (plan_check(p, err, errlen) != 0)

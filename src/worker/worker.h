@@ -64,7 +64,7 @@ typedef struct {
 	/* The run directory of the running or last job, or of the run
 	 * shown when state is WORKER_LOADED; run_id "" when none. */
 	char   run_id[256];
-	char   run_dir[4096];
+	char   run_dir[NT_PATH_LEN];
 	char   run_note[256];      /* LOADED: "finished", "interrupted at
 	                              scale 1 (2 of 2), epoch 1/2" */
 	int    run_resumable;      /* LOADED: unfinished, on this data */

@@ -69,7 +69,7 @@ root_changed(worker *w)
 static int
 dir_mtime(const worker *w, const char *name, struct timespec *mt)
 {
-	char        path[4400];
+	char        path[NT_PATH_LEN + 300];
 	struct stat st;
 
 	snprintf(path, sizeof path, "%s/%s", w->root, name);
@@ -93,7 +93,7 @@ worker_do_load(worker *w, const char *want)
 	job          *j = calloc(1, sizeof *j);
 	worker_status *st = &w->pub.st;
 	run_state     rs;
-	char          name[256], err[1024], note[256];
+	char          name[256], err[NT_ERR_LEN], note[256];
 	mlp          *m = NULL;
 	uint8_t      *pred = NULL;
 	float        *conf = NULL, mscale = 0.0f;
