@@ -114,8 +114,11 @@ builtin_dashboard(const cli_options *o, const dataset *ds)
 	memset(&u, 0, sizeof u);
 	u.ds = ds;
 	u.cfg = o->cfg;
+	/* Scales only when given (--scales, or a family's own): else the
+	 * form's remembered ones, then the defaults. */
 	memcpy(u.scales, o->scales, sizeof u.scales);
-	u.nscales = o->nscales;
+	u.nscales = o->scales_set || (o->grid.ncorruptions == 1 &&
+	    o->grid.corruptions[0] != CORRUPT_GAUSSIAN) ? o->nscales : 0;
 	u.ascii = o->ascii;
 	u.no_color = o->no_color || getenv("NO_COLOR") != NULL;
 	u.export_dir = ".";

@@ -45,6 +45,39 @@ on_pair(void *arg, const char *key, const char *value, char *err,
 	return 0;
 }
 
+/* The choices of a field with a fixed set of values, or NULL for a
+ * free one; Left/Right cycle them. */
+static const char *const *
+field_choices(int i)
+{
+	static const char *const modes[] = { "fixed", "fresh", NULL };
+	static const char *corrupts[CORRUPT_NFAMILY + 1];
+
+	if (corrupts[0] == NULL)
+		for (int k = 0; k < CORRUPT_NFAMILY; k++)
+			corrupts[k] = corrupt_name((corrupt_family)k);
+	return i == UI_F_MODE ? modes : i == UI_F_CORRUPT ? corrupts : NULL;
+}
+
+/* Field i to its next (dir 1) or previous (-1) choice; a value not among
+ * them (a list of families, say) starts from the first. */
+static void
+cycle(ui_form *f, int i, int dir)
+{
+	const char *const *c = field_choices(i);
+	int n = 0, at = -1;
+
+	if (c == NULL)
+		return;
+	while (c[n] != NULL) {
+		if (strcmp(c[n], f->val[i]) == 0)
+			at = n;
+		n++;
+	}
+	at = at < 0 ? 0 : (at + dir + n) % n;
+	snprintf(f->val[i], sizeof f->val[i], "%s", c[at]);
+}
+
 /* The remembered values into f (none, or a bad text: none).  main read
  * them from form.conf at start-up; the form keeps its own copy since. */
 static void
@@ -60,15 +93,23 @@ remembered(ui *u, ui_form *f)
 }
 
 /* The form's values as form.conf's text: the worker saves it, and the
- * next form opened in this session reads it back. */
+ * next form opened in this session reads it back.  A train or compare
+ * form keeps the sweep's remembered scales (its own scale is the
+ * preview's). */
 static void
 remember(ui *u, const ui_form *f)
 {
-	char text[2048];
-	int  n = 0;
+	ui_form old;
+	char    text[2048];
+	int     n = 0;
 
+	memset(&old, 0, sizeof old);
+	remembered(u, &old);
 	n += snprintf(text + n, sizeof text - (size_t)n, "# noisetop: the job "
 	    "form's last values\n");
+	if (f->kind != JOB_SWEEP && old.val[UI_F_SCALES][0] != '\0')
+		n += snprintf(text + n, sizeof text - (size_t)n,
+		    "sweep_scales = %s\n", old.val[UI_F_SCALES]);
 	for (int i = 0; i < UI_NFIELDS; i++)
 		if (i != UI_F_SCALES || f->kind == JOB_SWEEP)
 			n += snprintf(text + n, sizeof text - (size_t)n,
@@ -301,11 +342,24 @@ ui_form_key(ui *u, int key)
 		f->val[f->cur][len - 1] = '\0';
 	else if (key == 21)  /* Ctrl-U clears the field */
 		f->val[f->cur][0] = '\0';
+	else if (key == UI_KEY_LEFT || key == UI_KEY_RIGHT)
+		cycle(f, f->cur, key == UI_KEY_RIGHT ? 1 : -1);
 	else if (key < 0x7F && key > 0x20 && (strchr("0123456789.,-+",
 	    key) != NULL || (key >= 'a' && key <= 'z')) &&
 	    len + 1 < UI_FIELD_LEN) {
 		f->val[f->cur][len] = (char)key;
 		f->val[f->cur][len + 1] = '\0';
+	}
+	/* An error shown stays only while it holds: a fixed field clears
+	 * it, another bad one replaces it. */
+	if (u->mode == UI_MODE_FORM && f->err[0] != '\0') {
+		train_config cfg;
+		sweep_plan   p;
+		size_t       trn, ten;
+
+		if (form_job(u, &cfg, &p, &trn, &ten, f->err,
+		    sizeof f->err) == 0)
+			f->err[0] = '\0';
 	}
 	return UI_REDRAW;
 }
@@ -329,8 +383,9 @@ ui_draw_form(ui *u, const ui_layout *l)
 
 		ui_putf(u, y + 1 + i, x + 2, 15, st, "%-14s", label);
 		ui_putf(u, y + 1 + i, x + 17, w - 19, i == f->cur ?
-		    UI_PLAIN(UI_A_BOLD) : st, "%s%s", f->val[i], i == f->cur ?
-		    "_" : "");
+		    UI_PLAIN(UI_A_BOLD) : st, "%s%s%s", f->val[i], i == f->cur ?
+		    "_" : "", i == f->cur && field_choices(i) != NULL ? "  <>" :
+		    "");
 	}
 	if (e >= 0.0) {
 		render_duration(e, d, sizeof d);
@@ -346,6 +401,18 @@ ui_draw_form(ui *u, const ui_layout *l)
 	if (f->err[0] != '\0')
 		ui_put(u, y + UI_NFIELDS + 3, x + 2, w - 4, UI_STYLE(UI_C_BAD,
 		    UI_A_REVERSE, UI_A_BOLD), f->err);
-	ui_put(u, y + UI_NFIELDS + 4, x + 2, w - 4, st,
-	    "Enter starts, Esc cancels, Up/Down/Tab move");
+	if (field_choices(f->cur) != NULL) {
+		/* A field of fixed values lists them. */
+		const char *const *c = field_choices(f->cur);
+		char        opts[128];
+		size_t      k = (size_t)snprintf(opts, sizeof opts,
+		    "Left/Right:");
+
+		for (int i = 0; c[i] != NULL && k < sizeof opts; i++)
+			k += (size_t)snprintf(opts + k, sizeof opts - k, " %s",
+			    c[i]);
+		ui_put(u, y + UI_NFIELDS + 4, x + 2, w - 4, st, opts);
+	} else
+		ui_put(u, y + UI_NFIELDS + 4, x + 2, w - 4, st,
+		    "Enter starts, Esc cancels, Up/Down/Tab move");
 }
