@@ -1,5 +1,6 @@
 #!/bin/bash
-# The job form as a person uses it, in tmux: the scales of a sweep survive
+# The job form and the status line as a person uses them, in tmux at
+# 80x24: the scales of a sweep survive
 # a restart of the dashboard (form.conf) and a train form in between; an
 # error shown stays only while the field is wrong; Left/Right cycle the
 # fields with a fixed set of values and name the choices.  Runs on the
@@ -44,7 +45,7 @@ wait_gone() {
 }
 start() {
 	$T kill-server >/dev/null 2>&1
-	$T new-session -d -s nt -x 100 -y 32 "env HOME='$OUT/home' \
+	$T new-session -d -s nt -x 80 -y 24 "env HOME='$OUT/home' \
 	    NOISETOP_DATA= XDG_CACHE_HOME= XDG_DATA_HOME= XDG_CONFIG_HOME= \
 	    TERM=xterm '$NOISETOP' --runs '$OUT/runs' --train-limit 300 \
 	    --test-limit 100"
@@ -64,6 +65,11 @@ $T send-keys -t nt x
 wait_for 20 'cancelled' && [ -s "$conf" ]
 grep -q '^sweep_scales = 0,0.5,2$' "$conf"
 ok $? "form.conf remembers the sweep's scales"
+# At 80 columns the status line keeps the run id and the sentence's end:
+# the path gives way in the middle.
+id=$(ls "$OUT/runs" | head -1)
+grep -Eq "saved in …/runs/$id: r resumes\$|saved in …/$id: r resumes\$" "$OUT/screen"
+ok $? "the 80-column status line names run $id whole and ends the sentence"
 
 # A train form in between keeps them (its own scale is the preview's).
 $T send-keys -t nt t

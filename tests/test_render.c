@@ -234,6 +234,37 @@ test_truncation(void)
 	    "duration that does not fit is left out");
 }
 
+/* Messages fitted to the status line: paths shortened in the middle. */
+static void
+test_fit_message(void)
+{
+	char fit[256];
+
+	render_fit_message("sweep cancelled; saved in /home/me/.local/share/"
+	    "noisetop/runs/20261207-152206-sweep: r resumes", 70, RENDER_ASCII,
+	    fit, sizeof fit);
+	ok(strcmp(fit, "sweep cancelled; saved in .../runs/"
+	    "20261207-152206-sweep: r resumes") == 0,
+	    "a path loses its leading directories, the run id and the end "
+	    "stay: '%s'", fit);
+	render_fit_message("saved in /a/b/runs/20261207-152206-sweep", 38,
+	    RENDER_UTF8, fit, sizeof fit);
+	ok(strcmp(fit, "saved in \xe2\x80\xa6/runs/20261207-152206-sweep") == 0,
+	    "UTF-8: one ellipsis cell: '%s'", fit);
+	render_fit_message("short enough /a/b/c", 40, RENDER_ASCII, fit,
+	    sizeof fit);
+	ok(strcmp(fit, "short enough /a/b/c") == 0, "a message that fits is "
+	    "left alone");
+	render_fit_message("no path here at all, just words", 10,
+	    RENDER_ASCII, fit, sizeof fit);
+	ok(strcmp(fit, "no path he") == 0, "without a path the end is cut: "
+	    "'%s'", fit);
+	render_fit_message("x /very/long/path/to/run-id done", 18,
+	    RENDER_ASCII, fit, sizeof fit);
+	ok(strcmp(fit, "x .../run-id done") == 0, "down to .../name when "
+	    "needed: '%s'", fit);
+}
+
 int
 main(void)
 {
@@ -245,5 +276,6 @@ main(void)
 	test_sparklines();
 	test_probs_duration();
 	test_truncation();
+	test_fit_message();
 	return tap_done();
 }

@@ -341,3 +341,82 @@ render_duration(double seconds, char *out, size_t outlen)
 	ab_str(&b, tmp);
 	return b.len;
 }
+
+/* Cells of a UTF-8 string: every glyph drawn here is one cell. */
+static int
+cells(const char *s)
+{
+	int n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/*
+ * Shorten the longest path in buf (a word with a '/' not already at its
+ * shortest) by one leading directory, as ELLIPSIS/rest.  Returns 0 when no
+ * path could be shortened.
+ */
+static int
+shorten_one_path(char *buf, const char *dots)
+{
+	char  *best = NULL;
+	size_t best_len = 0;
+
+	for (char *p = buf; *p != '\0';) {
+		size_t len = strcspn(p, " \t");
+		char  *slash = memchr(p, '/', len);
+
+		/* A word with at least two slashes after its start can
+		 * lose a leading part. */
+		if (slash != NULL && len > best_len) {
+			char *second = memchr(slash + 1, '/', len - (size_t)
+			    (slash + 1 - p));
+
+			if (second != NULL) {
+				best = p;
+				best_len = len;
+			}
+		}
+		p += len;
+		p += strspn(p, " \t");
+	}
+	if (best == NULL)
+		return 0;
+	{
+		/* Keep from the second slash on: ".../b/c" from "x/a/b/c"
+		 * (or "…/a/b/c" -> "…/b/c"). */
+		char  *first = memchr(best, '/', best_len);
+		char  *keep = memchr(first + 1, '/', best_len - (size_t)(first +
+		    1 - best));
+		size_t dl = strlen(dots), rest = strlen(keep);
+
+		memmove(best + dl, keep, rest + 1);
+		memcpy(best, dots, dl);
+	}
+	return 1;
+}
+
+size_t
+render_fit_message(const char *msg, int width, render_charset cs,
+    char *out, size_t outlen)
+{
+	const char *dots = cs == RENDER_UTF8 ? "\xe2\x80\xa6" : "...";
+	size_t      n;
+
+	if (outlen == 0)
+		return 0;
+	snprintf(out, outlen, "%s", msg);
+	while (cells(out) > width && shorten_one_path(out, dots))
+		;
+	/* Still too long: cut at a glyph boundary. */
+	n = strlen(out);
+	while (n > 0 && cells(out) > width) {
+		do
+			n--;
+		while (n > 0 && ((unsigned char)out[n] & 0xC0) == 0x80);
+		out[n] = '\0';
+	}
+	return strlen(out);
+}

@@ -89,6 +89,17 @@ size_t render_probs(const float *p, int n, render_charset cs, char *out,
 size_t render_bar_row(double scale, double value, int bar_width,
     render_charset cs, char *out, size_t outlen);
 
+/*
+ * A message fitted to width cells without losing what matters: when it
+ * is longer, the paths in it (words with a '/') lose their leading
+ * directories first, longest path first, down to ".../parent/name" and
+ * then ".../name" (cs's ellipsis: "…" or "..."), so a run's id and the end
+ * of the sentence stay; only then is the message cut at its end.  Returns
+ * the bytes written to out (NUL-terminated, at most outlen - 1).
+ */
+size_t render_fit_message(const char *msg, int width, render_charset cs,
+    char *out, size_t outlen);
+
 /* A duration in seconds as "0.4s", "12s", "3m05s", "1h02m" (or "--" when
  * negative or not finite) into out. */
 size_t render_duration(double seconds, char *out, size_t outlen);

@@ -389,9 +389,9 @@ ui_draw_form(ui *u, const ui_layout *l)
 	}
 	if (e >= 0.0) {
 		render_duration(e, d, sizeof d);
-		snprintf(est, sizeof est, "est. %s on this machine (%s)", d,
+		snprintf(est, sizeof est, "est. %s here (%s)", d,
 		    u->speed > 0.0 ? "measured on the last job" :
-		    "a timed probe of a few steps");
+		    "from a timed probe of a few steps");
 	} else
 		snprintf(est, sizeof est, u->speed > 0.0 ||
 		    u->snap->st.probe_spe > 0.0 ? "est. -" :

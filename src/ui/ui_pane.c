@@ -233,9 +233,15 @@ draw_status(ui *u, ui_rect r)
 		ui_put(u, r.y, r.x, r.w, UI_STYLE(UI_C_BAD, UI_A_REVERSE,
 		    UI_A_BOLD), "a job is running: quit and cancel it? (y/n; "
 		    "r resumes it next time)");
-	else if (u->status[0] != '\0' && clock_now() < u->status_until)
-		ui_put(u, r.y, r.x, r.w, UI_PLAIN(UI_A_BOLD), u->status);
-	else {
+	else if (u->status[0] != '\0' && clock_now() < u->status_until) {
+		/* Paths give way first: the run id and the sentence's end
+		 * stay. */
+		char fit[sizeof u->status + 16];
+
+		render_fit_message(u->status, r.w - 1, u->look.cs, fit,
+		    sizeof fit);
+		ui_put(u, r.y, r.x, r.w, UI_PLAIN(UI_A_BOLD), fit);
+	} else {
 		ui_key_hints(u, r.w, keys, sizeof keys);
 		ui_put(u, r.y, r.x, r.w, UI_PLAIN(UI_A_DIM), keys);
 	}

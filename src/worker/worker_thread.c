@@ -272,8 +272,10 @@ execute(worker *w, const char *started)
 		    res->err, where);
 	} else if (res->outcome != JOB_DONE) {
 		st->state = WORKER_CANCELLED;
-		worker_say_locked(w, "%s cancelled; finished epochs kept%s",
-		    job_kind_name(kind), where);
+		/* Short enough for 80 columns with the run's path shortened
+		 * (render_fit_message): "saved" says the epochs are kept. */
+		worker_say_locked(w, "%s cancelled%s", job_kind_name(kind),
+		    where[0] != '\0' ? where : "; finished epochs kept");
 	} else {
 		st->state = WORKER_DONE;
 		worker_say_locked(w, "%s done in %.0f s%s",
