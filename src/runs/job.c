@@ -112,6 +112,21 @@ job_open(job *j, const char *root, const char *name, char *err,
 }
 
 int
+job_open_resume(job *j, const char *root, const char *name, int shard,
+    int nshards, char *err, size_t errlen)
+{
+	if (job_open(j, root, name, err, errlen) != 0)
+		return -1;
+	if (nshards > 1) {
+		j->shard = j->rec.shard = shard;
+		j->nshards = j->rec.nshards = nshards;
+	}
+	/* Before job_restore reads the checkpoints: what it reads is then
+	 * what no other process is changing. */
+	return run_claim(&j->rec, err, errlen);
+}
+
+int
 job_restore(job *j, char *err, size_t errlen)
 {
 	sweep_table_free(&j->table);
@@ -233,6 +248,7 @@ job_free(job *j)
 		return;
 	sweep_table_free(&j->table);
 	checkpoint_free(&j->ck);
+	run_release(&j->rec);
 	j->resuming = 0;
 	j->recording = 0;
 }

@@ -68,21 +68,37 @@ int job_new(job *j, job_kind kind, const train_config *cfg,
     const sweep_plan *grid, char *err, size_t errlen);
 
 /*
- * Create j's run directory under root (an existing runs root), its config
- * filled from ds (crc: run_data_crc(ds), which callers may have cached).
- * Returns 0, or -1 with a message (j then records nothing).
+ * Create j's run directory under root (an existing runs root), or join it
+ * (j->run_id, a shard), its config filled from ds (crc: run_data_crc(ds),
+ * which callers may have cached), claimed for this process: the whole run,
+ * or its shard.  Returns 0, or -1 with a message (j then records nothing),
+ * which names the holder when another process holds the run or shard.
  */
 int job_record(job *j, const char *root, const dataset *ds, uint32_t crc,
     char *err, size_t errlen);
 
 /*
  * Open run name under root (NULL or "": the newest interrupted one) to
- * resume it: j is uninitialised, and gets the run and its kind but no
- * rows yet (check the data, then job_restore).  Returns 0, or -1 with a
- * message; free with job_free() either way.
+ * read it (plot, the dashboard's viewer): j is uninitialised, and gets the
+ * run and its kind but no rows yet (check the data, then job_restore).
+ * Claims nothing: to write the run, open it with job_open_resume.  Returns
+ * 0, or -1 with a message; free with job_free() either way.
  */
 int job_open(job *j, const char *root, const char *name, char *err,
     size_t errlen);
+
+/*
+ * Open run name under root (NULL or "": the newest interrupted one) to
+ * resume it, as job_open, and claim it for this process before anything
+ * of it is read or written: shard K of N when nshards > 1 (j->shard and
+ * j->nshards set), else the whole run.  A stale claim is taken over, and
+ * j->rec.claim.note says so.  Returns 0, or -1 with a message: another
+ * process holds the run ("run R is being trained by pid 4242 on node17,
+ * seen 12 s ago: ..."), or job_open's.  Free with job_free() either way,
+ * which gives the claim up.
+ */
+int job_open_resume(job *j, const char *root, const char *name, int shard,
+    int nshards, char *err, size_t errlen);
 
 /*
  * Rebuild an opened job's rows from its checkpoints (run_restore), with
@@ -125,7 +141,9 @@ mlp *job_model(const run *r, const sweep_table *t, float *scale, char *err,
 mlp *job_model_row(const run *r, int row, float *scale, char *err,
     size_t errlen);
 
-/* Frees what j owns (table, checkpoint); accepts a zeroed job. */
+/* Frees what j owns (table, checkpoint) and gives up its run's claim, so
+ * a job that ends, finished or interrupted, leaves none; accepts a zeroed
+ * job. */
 void job_free(job *j);
 
 #endif
