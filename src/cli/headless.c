@@ -216,6 +216,8 @@ run_job(const cli_options *o, const dataset *ds, job *j)
 		omp_set_num_threads(o->cfg.threads);
 	install_signals();
 	printf("run %s\n", r->dir);
+	if (r->claim.note[0] != '\0')
+		printf("%s\n", r->claim.note);
 	rc = sweep_run(t, ds, j->resuming ? &j->from : NULL, j->shard,
 	    j->nshards, NULL, on_progress, &pr, NULL, err, sizeof err);
 	/* Clear the bar (and the terminal's "^C") before any message on
@@ -229,6 +231,10 @@ run_job(const cli_options *o, const dataset *ds, job *j)
 		return 1;
 	}
 	if (pr.failed) {
+		/* Removed or taken over, not a full disk: the message said
+		 * so, and nothing is left here to resume. */
+		if (run_lost(r, NULL, 0))
+			return 1;
 		if (run_interrupt(r, err, sizeof err) != 0)
 			fprintf(stderr, "noisetop: %s\n", err);
 		fprintf(stderr, "noisetop: the run is interrupted at its last "
@@ -351,7 +357,8 @@ headless_resume(const cli_options *o)
 	}
 	t = &j->table;
 	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
-	    job_open(j, root, o->resume, err, sizeof err) != 0) {
+	    job_open_resume(j, root, o->resume, o->shard, o->nshards, err,
+	    sizeof err) != 0) {
 		fprintf(stderr, "noisetop: %s\n", err);
 		goto out;
 	}

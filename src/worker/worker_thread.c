@@ -195,7 +195,10 @@ execute(worker *w, const char *started)
 	mscale = last >= 0 ? j->table.rows[last].scale : 0.0f;
 
 	/* A run with a row left to train stays resumable: interrupted. */
-	if (j->recording && w->rec_failed) {
+	if (j->recording && w->rec_failed && run_lost(&j->rec, NULL, 0))
+		snprintf(where, sizeof where, " (run not saved: %s)",
+		    w->rec_err);
+	else if (j->recording && w->rec_failed) {
 		char ferr[1024];
 
 		run_interrupt(&j->rec, ferr, sizeof ferr);
@@ -307,7 +310,7 @@ do_resume(worker *w, const char *name)
 	job *j = &w->cur;
 	char err[1024], started[1024], stop[160];
 
-	if (job_open(j, w->root, name, err, sizeof err) != 0) {
+	if (job_open_resume(j, w->root, name, 0, 0, err, sizeof err) != 0) {
 		refuse(w, "nothing resumed: %s", err);
 		return;
 	}
@@ -326,8 +329,9 @@ do_resume(worker *w, const char *name)
 		return;
 	}
 	job_stopped_at(&j->table, stop, sizeof stop);
-	snprintf(started, sizeof started, "resumed run %s at %s", j->rec.id,
-	    stop);
+	snprintf(started, sizeof started, "resumed run %s at %s%s%s",
+	    j->rec.id, stop, j->rec.claim.note[0] != '\0' ? "; " : "",
+	    j->rec.claim.note);
 	execute(w, started);
 }
 
