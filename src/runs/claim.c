@@ -458,10 +458,10 @@ claim_lost(const claim *c, char *err, size_t errlen)
 	info.who = who;
 	judge(&info, mtime);
 	claim_describe(&info, dir, sizeof dir);
-	err_set(err, errlen, "run %s was taken over by %s, this process "
-	    "having been silent past the claim's timeout (%d s): it writes "
-	    "nothing more", run_name(c->path, name, sizeof name), dir,
-	    claim_timeout());
+	err_set(err, errlen, "run %s was taken over by %s (the claim of "
+	    "this process had not been renewed for the timeout of %d s, or "
+	    "was removed): it writes nothing more", run_name(c->path, name,
+	    sizeof name), dir, claim_timeout());
 	return 1;
 }
 

@@ -383,6 +383,16 @@ run_release(run *r)
 int
 run_lost(const run *r, char *err, size_t errlen)
 {
+	struct stat st;
+
+	/* Claimed or not (a copy, a run made before claims), a run whose
+	 * directory is gone cannot be written. */
+	if (r->dir[0] != '\0' && stat(r->dir, &st) != 0 && errno == ENOENT) {
+		err_set(err, errlen, "run directory %s was removed while this "
+		    "process was writing it: nothing more of the run is saved",
+		    r->dir);
+		return 1;
+	}
 	return claim_lost(&r->claim, err, errlen);
 }
 
