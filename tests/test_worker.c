@@ -354,7 +354,7 @@ test_runs(const char *root)
 		}
 		w = worker_new(&ds, root, err, sizeof err);
 		worker_resume(w, id, msg, sizeof msg);
-		want_text = "nothing resumed";
+		want_text = "not resumed";
 		ok(wait_for(w, &s, said, 30) && !worker_busy(w) &&
 		    strstr(s.st.message, "pid 4242 on node17") != NULL &&
 		    state_is(dir, "interrupted") && has_file(dir, "claim.txt"),

@@ -118,11 +118,17 @@ job_open_resume(job *j, const char *root, const char *name, int shard,
 	if (job_open(j, root, name, err, errlen) != 0)
 		return -1;
 	if (nshards > 1) {
-		j->shard = j->rec.shard = shard;
-		j->nshards = j->rec.nshards = nshards;
+		j->shard = shard;
+		j->nshards = nshards;
 	}
-	/* Before job_restore reads the checkpoints: what it reads is then
-	 * what no other process is changing. */
+	return job_claim(j, err, errlen);
+}
+
+int
+job_claim(job *j, char *err, size_t errlen)
+{
+	j->rec.shard = j->nshards > 1 ? j->shard : 0;
+	j->rec.nshards = j->nshards > 1 ? j->nshards : 0;
 	return run_claim(&j->rec, err, errlen);
 }
 

@@ -88,14 +88,22 @@ int job_open(job *j, const char *root, const char *name, char *err,
     size_t errlen);
 
 /*
+ * Claim run j opened by job_open for this process, to write it: shard
+ * j->shard of j->nshards when nshards > 1, else the whole run.  Call it
+ * before job_restore, so that what is restored is what no other process is
+ * changing.  A stale claim is taken over, and j->rec.claim.note says so.
+ * Returns 0, or -1 with a message naming the process that holds the run
+ * ("run R is being trained by pid 4242 on node17, seen 12 s ago: ...").
+ * job_free() gives the claim up.
+ */
+int job_claim(job *j, char *err, size_t errlen);
+
+/*
  * Open run name under root (NULL or "": the newest interrupted one) to
- * resume it, as job_open, and claim it for this process before anything
- * of it is read or written: shard K of N when nshards > 1 (j->shard and
- * j->nshards set), else the whole run.  A stale claim is taken over, and
- * j->rec.claim.note says so.  Returns 0, or -1 with a message: another
- * process holds the run ("run R is being trained by pid 4242 on node17,
- * seen 12 s ago: ..."), or job_open's.  Free with job_free() either way,
- * which gives the claim up.
+ * resume it: job_open, then shard K of N when nshards > 1 (j->shard and
+ * j->nshards set), then job_claim, before anything of the run is read but
+ * its config.  Returns 0, or -1 with a message (job_open's or
+ * job_claim's); free with job_free() either way.
  */
 int job_open_resume(job *j, const char *root, const char *name, int shard,
     int nshards, char *err, size_t errlen);

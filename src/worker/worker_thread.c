@@ -310,7 +310,7 @@ do_resume(worker *w, const char *name)
 	job *j = &w->cur;
 	char err[1024], started[1024], stop[160];
 
-	if (job_open_resume(j, w->root, name, 0, 0, err, sizeof err) != 0) {
+	if (job_open(j, w->root, name, err, sizeof err) != 0) {
 		refuse(w, "nothing resumed: %s", err);
 		return;
 	}
@@ -320,7 +320,8 @@ do_resume(worker *w, const char *name)
 		    j->rec.conf.source, j->rec.conf.data_crc, worker_data_crc(w));
 		return;
 	}
-	if (job_restore(j, err, sizeof err) != 0) {
+	if (job_claim(j, err, sizeof err) != 0 ||
+	    job_restore(j, err, sizeof err) != 0) {
 		refuse(w, "run %s not resumed: %s", j->rec.id, err);
 		return;
 	}
