@@ -32,6 +32,11 @@
  * the file's time on the server against the reader's clock.
  */
 
+/*
+ * The timeout leaves room for an NFS client's attribute cache, which may
+ * show a reader a file's time up to 60 s old (acregmax): a lease renewed
+ * every 10 s then looks at most about 70 s old while its holder trains.
+ */
 #define CLAIM_TIMEOUT 90  /* seconds without renewal before another host
                              may take a claim over */
 #define CLAIM_RENEW   10  /* the holder renews at least this often */
