@@ -114,6 +114,11 @@ check "one shard twice: the second exits $rc, naming the first: '$out'" \
     [[ "$out" != *Epoch* ]]'
 check "the shard's claim is claim-1.txt, the holder's" \
     'grep -qx "pid = $w" "$tmp/s/S/claim-1.txt" && [ ! -e "$tmp/s/S/claim.txt" ]'
+out=$("$NT" resume S --shard 1/2 --runs "$tmp/s" --no-progress 2>&1)
+rc=$?
+check "resume of that shard is refused, naming it (exit $rc)" \
+    '[ $rc -ne 0 ] && [[ "$out" == *"shard 1 of run S is being trained by pid $w on this host"* ]] &&
+    [[ "$out" != *Epoch* ]]'
 out=$("$NT" resume S --runs "$tmp/s" --no-progress 2>&1)
 rc=$?
 check "resuming the whole run while a shard runs is refused (exit $rc)" \
