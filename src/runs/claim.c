@@ -255,8 +255,8 @@ refuse(const char *path, const claim_info *info, char *err, size_t errlen)
 
 	claim_describe(info, who, sizeof who);
 	if (info->shard > 0)
-		err_set(err, errlen, "shard %d of run %s is being trained by %s",
-		    info->shard, id, who);
+		err_set(err, errlen, "shard %d of run %s is being trained by "
+		    "%s", info->shard, id, who);
 	else
 		err_set(err, errlen, "run %s is being trained by %s", id, who);
 	return 1;
@@ -403,8 +403,8 @@ claim_take(claim *c, const char *dir, int shard, claim_info *holder,
 				snprintf(what, sizeof what, "shard %d of ",
 				    shard);
 			snprintf(c->note, sizeof c->note, "took over %srun "
-			    "%.100s from %.280s (%s)", what, run_name(path, name,
-			    sizeof name), who, cur.status == CLAIM_GONE ?
+			    "%.100s from %.280s (%s)", what, run_name(path,
+			    name, sizeof name), who, cur.status == CLAIM_GONE ?
 			    "that process is gone" : "its lease ran out");
 			taken = 1;
 		}

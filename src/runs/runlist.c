@@ -251,10 +251,11 @@ summarise(const char *root, const char *name, runlist_entry *e)
 		snprintf(e->status, sizeof e->status, "running (pid %ld): "
 		    "scale %g, epoch %d/%d", st.pid, (double)sweep_plan_scale(&r->conf.plan, st.row), st.epoch, st.epochs);
 	else if (st.elsewhere)
-		snprintf(e->status, sizeof e->status, "running on %.60s (%.40s): "
-		    "scale %g, epoch %d/%d", away_host(&st), away_seen(&st,
-		    note, sizeof note), (double)sweep_plan_scale(&r->conf.plan,
-		    st.row), st.epoch, st.epochs);
+		snprintf(e->status, sizeof e->status, "running on %.60s "
+		    "(%.40s): scale %g, epoch %d/%d", away_host(&st),
+		    away_seen(&st, note, sizeof note),
+		    (double)sweep_plan_scale(&r->conf.plan, st.row), st.epoch,
+		    st.epochs);
 	else
 		snprintf(e->status, sizeof e->status, "interrupted at scale %g "
 		    "(%d of %d), epoch %d/%d%s", (double)sweep_plan_scale(&r->conf.plan, st.row), st.row + 1, st.nrows,
