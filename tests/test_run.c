@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kernels/adam.h"
@@ -421,6 +423,149 @@ test_corrupt(void)
 	    one_line(err, "state.txt"), "an empty state.txt: '%s'", err);
 }
 
+/* A claim file of another process: host, pid, start, renewed age s ago. */
+static void
+put_claim(const char *dir, const char *name, const char *host, long pid,
+    long long start, long age)
+{
+	char            text[512], path[NT_PATH_LEN + 64];
+	struct timespec ts[2] = { { time(NULL) - age, 0 },
+	    { time(NULL) - age, 0 } };
+
+	snprintf(text, sizeof text, "host = %s\npid = %ld\nstart = %lld\n"
+	    "since = 1000000000\n", host, pid, start);
+	put_file(dir, name, text);
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	utimensat(AT_FDCWD, path, ts, 0);
+}
+
+/*
+ * Claims: one writer per run and per shard.  A run's writer holds
+ * claim.txt; a second claim of it, or of a shard of it, names the holder;
+ * a gone holder (a dead pid, a reused pid) or another host's lease run out
+ * is taken over, a fresh lease of another host is not; a run directory
+ * removed or taken over under its writer is named as such.
+ */
+static void
+test_claims(void)
+{
+	char       sub[NT_PATH_LEN], err[NT_ERR_LEN] = "", host[256] = "";
+	char       path[NT_PATH_LEN + 64];
+	run_config conf;
+	run        r;
+	claim      c;
+	claim_info who;
+	pid_t      child;
+
+	snprintf(sub, sizeof sub, "%s/claims", root);
+	mkdir(sub, 0755);
+	gethostname(host, sizeof host - 1);
+	small_config(&conf);
+	if (run_create(&r, sub, &conf, err, sizeof err) != 0) {
+		ok(0, "run_create: %s", err);
+		return;
+	}
+	ok(has_file(r.dir, "claim.txt") && r.claim.path[0] != '\0',
+	    "run_create claims the run: claim.txt");
+	ok(claim_take(&c, r.dir, 0, &who, err, sizeof err) == 1 &&
+	    who.status == CLAIM_HERE && who.who.pid == (long)getpid() &&
+	    one_line(err, "is being trained by pid"),
+	    "a second claim of it is refused, naming the holder: '%s'", err);
+	ok(claim_take(&c, r.dir, 2, &who, err, sizeof err) == 1 &&
+	    who.shard == 0 && one_line(err, r.id),
+	    "a shard of a run held whole is refused: '%s'", err);
+	run_release(&r);
+	ok(!has_file(r.dir, "claim.txt") && !claim_find_live(r.dir, NULL),
+	    "run_release removes it");
+	ok(claim_take(&c, r.dir, 2, NULL, err, sizeof err) == 0 &&
+	    has_file(r.dir, "claim-2.txt"), "a shard claims claim-2.txt");
+	ok(claim_take(&r.claim, r.dir, 0, &who, err, sizeof err) == 1 &&
+	    who.shard == 2 && one_line(err, "shard 2 of run"),
+	    "the whole run is refused while a shard is held: '%s'", err);
+	ok(claim_find_live(r.dir, &who) && who.shard == 2,
+	    "claim_find_live finds the shard's claim");
+	claim_release(&c);
+	ok(!has_file(r.dir, "claim-2.txt") && !claim_find_live(r.dir, NULL),
+	    "and claim_release removes it");
+
+	/* Other holders, judged. */
+	put_claim(r.dir, "claim.txt", "node17", 4242, 0, 5);
+	claim_read(r.dir, 0, &who);
+	ok(who.status == CLAIM_AWAY && who.age >= 4 && who.age <= 60 &&
+	    strcmp(who.who.host, "node17") == 0,
+	    "another host, renewed 5 s ago: live there (age %ld)", who.age);
+	ok(claim_take(&c, r.dir, 0, NULL, err, sizeof err) == 1 &&
+	    one_line(err, "pid 4242 on node17, seen"),
+	    "and not taken over: '%s'", err);
+	put_claim(r.dir, "claim.txt", "node17", 4242, 0, 1000);
+	claim_read(r.dir, 0, &who);
+	ok(who.status == CLAIM_STALE, "another host, silent for 1000 s: "
+	    "stale");
+	ok(claim_take(&c, r.dir, 0, NULL, err, sizeof err) == 0 &&
+	    strstr(c.note, "took over run") != NULL &&
+	    strstr(c.note, "node17") != NULL, "and taken over: '%s'", c.note);
+	claim_release(&c);
+	if ((child = fork()) == 0)
+		_exit(0);
+	waitpid(child, NULL, 0);
+	put_claim(r.dir, "claim.txt", host, (long)child, 0, 0);
+	claim_read(r.dir, 0, &who);
+	ok(who.status == CLAIM_GONE, "this host, its pid gone: gone");
+	ok(claim_take(&c, r.dir, 0, NULL, err, sizeof err) == 0 &&
+	    strstr(c.note, "that process is gone") != NULL,
+	    "and taken over at once: '%s'", c.note);
+	claim_release(&c);
+	put_claim(r.dir, "claim.txt", host, (long)getpid(), 1, 0);
+	claim_read(r.dir, 0, &who);
+	ok(who.status == CLAIM_GONE || access("/proc/self/stat", F_OK) != 0,
+	    "this host, its pid now another process's (other start): gone");
+	snprintf(path, sizeof path, "%s/claim.txt", r.dir);
+	unlink(path);
+
+	setenv("NOISETOP_CLAIM_TIMEOUT", "2", 1);
+	ok(claim_timeout() == 2, "NOISETOP_CLAIM_TIMEOUT=2: 2 s");
+	setenv("NOISETOP_CLAIM_TIMEOUT", "soon", 1);
+	ok(claim_timeout() == CLAIM_TIMEOUT, "a bad NOISETOP_CLAIM_TIMEOUT: "
+	    "the default");
+	unsetenv("NOISETOP_CLAIM_TIMEOUT");
+
+	/* Taken over under its writer: it writes nothing more. */
+	err[0] = '\0';
+	ok(run_claim(&r, err, sizeof err) == 0, "run_claim again%s", err);
+	put_claim(r.dir, "claim.txt", "node17", 4242, 0, 0);
+	{
+		sweep_table    t;
+		sweep_progress end;
+
+		sweep_table_init(&t, &conf.cfg, &conf.plan, err, sizeof err);
+		end = (sweep_progress){ &t, 0, NULL };
+		ok(run_lost(&r, err, sizeof err) &&
+		    run_record(&r, &end, "x", err, sizeof err) == -1 &&
+		    one_line(err, "was taken over by pid 4242 on node17"),
+		    "taken over: run_record writes nothing: '%s'", err);
+		ok(run_finish(&r, &t, "x", 1, err, sizeof err) == -1 &&
+		    one_line(err, "taken over"),
+		    "nor run_finish: '%s'", err);
+		run_release(&r);
+		ok(has_file(r.dir, "claim.txt"), "nor does it remove the "
+		    "other's claim");
+		/* Removed under its writer: said so, not ENOENT. */
+		unlink(path);
+		ok(run_claim(&r, err, sizeof err) == 0, "claimed again");
+		snprintf(path, sizeof path, "rm -rf '%s'", r.dir);
+		if (system(path) != 0)
+			diag("could not remove %s", r.dir);
+		ok(run_record(&r, &end, "x", err, sizeof err) == -1 &&
+		    one_line(err, "was removed") && strstr(err, r.dir) != NULL,
+		    "a removed run directory is named as such: '%s'", err);
+		ok(run_interrupt(&r, err, sizeof err) == -1 &&
+		    one_line(err, "was removed"), "run_interrupt too: '%s'",
+		    err);
+		run_release(&r);
+		sweep_table_free(&t);
+	}
+}
+
 int
 main(void)
 {
@@ -434,6 +579,7 @@ main(void)
 	test_names();
 	test_grid_config();
 	test_corrupt();
+	test_claims();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
 	if (system(cmd) != 0)
 		diag("could not remove %s", root);

@@ -338,6 +338,31 @@ test_runs(const char *root)
 	ok(state_is(dir, "interrupted") && has_file(dir, "config.txt") &&
 	    has_file(dir, "results.csv"),
 	    "runs: freeing the worker mid-job leaves the run interrupted");
+	ok(!has_file(dir, "claim.txt"), "runs: and gives its claim up");
+
+	/* Another host trains it now (a fresh claim of node17): r refuses,
+	 * naming that host, and writes nothing. */
+	{
+		char  path[4200];
+		FILE *f;
+
+		snprintf(path, sizeof path, "%s/claim.txt", dir);
+		if ((f = fopen(path, "w")) != NULL) {
+			fprintf(f, "host = node17\npid = 4242\nstart = 0\n"
+			    "since = 1000000000\n");
+			fclose(f);
+		}
+		w = worker_new(&ds, root, err, sizeof err);
+		worker_resume(w, id, msg, sizeof msg);
+		want_text = "not resumed";
+		ok(wait_for(w, &s, said, 30) && !worker_busy(w) &&
+		    strstr(s.st.message, "pid 4242 on node17") != NULL &&
+		    state_is(dir, "interrupted") && has_file(dir, "claim.txt"),
+		    "runs: r of a run another host trains is refused: %s",
+		    s.st.message);
+		worker_free(w);
+		unlink(path);
+	}
 
 	/* Other data: shown, but not resumed. */
 	w = worker_new(&other, root, err, sizeof err);

@@ -191,12 +191,10 @@ print_unfinished(const job *j, const job_result *res, int sig)
 		fprintf(stderr, "noisetop: %s\n", res->err);
 		return 1;
 	case JOB_UNSAVED:
+		/* Removed or taken over, not a full disk: the message says
+		 * so, and nothing is left here to resume. */
 		fprintf(stderr, "noisetop: %s\n", res->err);
-		if (res->gone)
-			fprintf(stderr, "noisetop: the run directory %s was "
-			    "removed while this job trained: nothing more of it "
-			    "is saved\n", j->rec.dir);
-		else
+		if (!res->gone)
 			fprintf(stderr, "noisetop: the run is interrupted at its "
 			    "last saved epoch: make room, then 'noisetop resume "
 			    "%s'\n", id);
@@ -231,6 +229,8 @@ run_job(const cli_options *o, const dataset *ds, job *j)
 		omp_set_num_threads(o->cfg.threads);
 	install_signals();
 	printf("run %s\n", j->rec.dir);
+	if (j->rec.claim.note[0] != '\0')
+		printf("%s\n", j->rec.claim.note);
 	job_run(j, ds, NULL, on_progress, &pr, NULL, res);
 	/* Clear the bar (and the terminal's "^C") before any message on
 	 * stderr, so that it starts on its own line. */

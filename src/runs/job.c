@@ -1,14 +1,13 @@
 /* The job layer: a run configuration, its directory and its resume. */
 #include "runs/job.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "base/err.h"
 #include "base/version.h"
+#include "runs/claim.h"
 
 
 const char *
@@ -111,6 +110,27 @@ job_open(job *j, const char *root, const char *name, char *err,
 	j->kind = job_kind_parse(j->rec.conf.kind);
 	j->recording = 1;
 	return 0;
+}
+
+int
+job_open_resume(job *j, const char *root, const char *name, int shard,
+    int nshards, char *err, size_t errlen)
+{
+	if (job_open(j, root, name, err, errlen) != 0)
+		return -1;
+	if (nshards > 1) {
+		j->shard = shard;
+		j->nshards = nshards;
+	}
+	return job_claim(j, err, errlen);
+}
+
+int
+job_claim(job *j, char *err, size_t errlen)
+{
+	j->rec.shard = j->nshards > 1 ? j->shard : 0;
+	j->rec.nshards = j->nshards > 1 ? j->nshards : 0;
+	return run_claim(&j->rec, err, errlen);
 }
 
 int
@@ -235,6 +255,7 @@ job_free(job *j)
 		return;
 	sweep_table_free(&j->table);
 	checkpoint_free(&j->ck);
+	run_release(&j->rec);
 	j->resuming = 0;
 	j->recording = 0;
 }
@@ -271,16 +292,6 @@ record_progress(const sweep_progress *p, void *user)
 	return rc->fn != NULL ? rc->fn(p, rc->user) : 0;
 }
 
-/* Is r's directory still there?  A writer's files failing because the
- * directory was removed is not a full disk. */
-static int
-run_dir_gone(const run *r)
-{
-	struct stat st;
-
-	return stat(r->dir, &st) != 0 && errno == ENOENT;
-}
-
 job_outcome
 job_run(job *j, const dataset *ds, train_control *ctl, job_progress_fn fn,
     void *user, mlp **model, job_result *res)
@@ -298,7 +309,7 @@ job_run(job *j, const dataset *ds, train_control *ctl, job_progress_fn fn,
 	else if (rc.failed) {
 		res->outcome = JOB_UNSAVED;
 		snprintf(res->err, sizeof res->err, "%s", rc.err);
-		res->gone = run_dir_gone(&j->rec);
+		res->gone = run_lost(&j->rec, NULL, 0);
 	} else if (!job_shard_finished(j))
 		res->outcome = JOB_STOPPED;
 	else
@@ -319,6 +330,15 @@ job_run(job *j, const dataset *ds, train_control *ctl, job_progress_fn fn,
 	else
 		mlp_free(m);
 	return res->outcome;
+}
+
+void
+job_keep_claim(job *j)
+{
+	char err[NT_ERR_LEN];
+
+	if (j->recording)
+		claim_renew(&j->rec.claim, 0, err, sizeof err);
 }
 
 void
@@ -354,9 +374,12 @@ job_resume(job *j, const char *root, const char *name, int shard,
 		return -1;
 	/* --shard K/N: this shard's rows, recorded in its own state file. */
 	if (nshards > 1) {
-		j->shard = j->rec.shard = shard;
-		j->nshards = j->rec.nshards = nshards;
+		j->shard = shard;
+		j->nshards = nshards;
 	}
+	/* One writer: the run (or shard) is claimed before anything of it
+	 * is read for training; the dashboard checks its data first, so a
+	 * refusal on other data leaves the run directory untouched. */
 	*step = JOB_AT_DATA;
 	if (have != NULL) {
 		if (!job_data_fits(&j->rec.conf, have, have_crc, ds))
@@ -364,8 +387,17 @@ job_resume(job *j, const char *root, const char *name, int shard,
 			    "data (%s, checksum %08x; the dashboard has %08x)",
 			    j->rec.conf.source, j->rec.conf.data_crc,
 			    have_crc != 0 ? have_crc : run_data_crc(have));
-	} else if (job_load_data(&j->rec, ds, err, errlen) != 0)
-		return -1;
+		*step = JOB_AT_CLAIM;
+		if (job_claim(j, err, errlen) != 0)
+			return -1;
+	} else {
+		*step = JOB_AT_CLAIM;
+		if (job_claim(j, err, errlen) != 0)
+			return -1;
+		*step = JOB_AT_DATA;
+		if (job_load_data(&j->rec, ds, err, errlen) != 0)
+			return -1;
+	}
 	*step = JOB_AT_RESTORE;
 	if (job_restore(j, err, errlen) != 0)
 		return -1;

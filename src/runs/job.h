@@ -69,21 +69,45 @@ int job_new(job *j, job_kind kind, const train_config *cfg,
     const sweep_plan *grid, char *err, size_t errlen);
 
 /*
- * Create j's run directory under root (an existing runs root), its config
- * filled from ds (crc: run_data_crc(ds), which callers may have cached).
- * Returns 0, or -1 with a message (j then records nothing).
+ * Create j's run directory under root (an existing runs root), or join it
+ * (j->run_id, a shard), its config filled from ds (crc: run_data_crc(ds),
+ * which callers may have cached), claimed for this process: the whole run,
+ * or its shard.  Returns 0, or -1 with a message (j then records nothing),
+ * which names the holder when another process holds the run or shard.
  */
 int job_record(job *j, const char *root, const dataset *ds, uint32_t crc,
     char *err, size_t errlen);
 
 /*
  * Open run name under root (NULL or "": the newest interrupted one) to
- * resume it: j is uninitialised, and gets the run and its kind but no
- * rows yet (check the data, then job_restore).  Returns 0, or -1 with a
- * message; free with job_free() either way.
+ * read it (plot, the dashboard's viewer): j is uninitialised, and gets the
+ * run and its kind but no rows yet (check the data, then job_restore).
+ * Claims nothing: to write the run, open it with job_open_resume.  Returns
+ * 0, or -1 with a message; free with job_free() either way.
  */
 int job_open(job *j, const char *root, const char *name, char *err,
     size_t errlen);
+
+/*
+ * Claim run j opened by job_open for this process, to write it: shard
+ * j->shard of j->nshards when nshards > 1, else the whole run.  Call it
+ * before job_restore, so that what is restored is what no other process is
+ * changing.  A stale claim is taken over, and j->rec.claim.note says so.
+ * Returns 0, or -1 with a message naming the process that holds the run
+ * ("run R is being trained by pid 4242 on node17, seen 12 s ago: ...").
+ * job_free() gives the claim up.
+ */
+int job_claim(job *j, char *err, size_t errlen);
+
+/*
+ * Open run name under root (NULL or "": the newest interrupted one) to
+ * resume it: job_open, then shard K of N when nshards > 1 (j->shard and
+ * j->nshards set), then job_claim, before anything of the run is read but
+ * its config.  Returns 0, or -1 with a message (job_open's or
+ * job_claim's); free with job_free() either way.
+ */
+int job_open_resume(job *j, const char *root, const char *name, int shard,
+    int nshards, char *err, size_t errlen);
 
 /*
  * Rebuild an opened job's rows from its checkpoints (run_restore), with
@@ -150,8 +174,9 @@ typedef int (*job_progress_fn)(const sweep_progress *p, void *user);
 typedef struct {
 	job_outcome outcome;
 	char        err[NT_ERR_LEN];   /* FAILED, UNSAVED: why */
-	int         gone;              /* UNSAVED: the run directory itself
-	                                  was removed (not a full disk) */
+	int         gone;              /* UNSAVED: the run was removed or
+	                                  taken over (run_lost), not a
+	                                  full disk: err says which */
 	char        save_err[NT_ERR_LEN];  /* the run's last files could not
 	                                      be written ("" when they were) */
 } job_result;
@@ -167,10 +192,15 @@ typedef struct {
 job_outcome job_run(job *j, const dataset *ds, train_control *ctl,
     job_progress_fn fn, void *user, mlp **model, job_result *res);
 
+/* Keep j's claim on its run fresh while it waits (a paused job makes no
+ * progress events to renew it); a lost claim shows at the next record. */
+void job_keep_claim(job *j);
+
 /* Where job_resume stopped, for the front end's wording. */
 typedef enum {
 	JOB_AT_OPEN,     /* no such run, or not readable */
 	JOB_AT_DATA,     /* trained on other data, or its data is gone */
+	JOB_AT_CLAIM,    /* another process holds the run (or shard) */
 	JOB_AT_RESTORE,  /* a checkpoint or row file is bad */
 } job_step;
 
@@ -205,7 +235,9 @@ int job_data_fits(const run_config *c, const dataset *ds, uint32_t ds_crc,
 void job_data_view(const dataset *ds, size_t train_n, size_t test_n,
     dataset *view);
 
-/* Frees what j owns (table, checkpoint); accepts a zeroed job. */
+/* Frees what j owns (table, checkpoint) and gives up its run's claim, so
+ * a job that ends, finished or interrupted, leaves none; accepts a zeroed
+ * job. */
 void job_free(job *j);
 
 #endif

@@ -113,34 +113,25 @@ run_create(run *r, const char *root, const run_config *conf, char *err,
 			return err_set(err, errlen, "%s: cannot create: %s",
 			    r->dir, strerror(errno));
 	}
-	if (run_write_config(r, err, errlen) != 0)
+	/* A new directory: nobody else holds it, but every writer claims
+	 * its run, so that rm and resume elsewhere see it is written. */
+	if (run_claim(r, err, errlen) != 0)
 		return -1;
-	return run_write_state(r, "running", 0, sweep_plan_rows(&conf->plan), 0,
-	    conf->cfg.epochs, err, errlen);
+	if (run_write_config(r, err, errlen) != 0 ||
+	    run_write_state(r, "running", 0, sweep_plan_rows(&conf->plan), 0,
+	    conf->cfg.epochs, err, errlen) != 0) {
+		run_release(r);
+		return -1;
+	}
+	return 0;
 }
 
-int
-run_create_named(run *r, const char *root, const char *id,
-    const run_config *conf, int shard, int nshards, char *err,
-    size_t errlen)
+/* The first to come writes config.txt; the others check it is theirs. */
+static int
+joined_config(const run *r, const char *id, char *err, size_t errlen)
 {
 	char  want[16384], path[NT_PATH_LEN + 300], *have;
 
-	memset(r, 0, sizeof *r);
-	r->conf = *conf;
-	r->shard = nshards > 1 ? shard : 0;
-	r->nshards = nshards > 1 ? nshards : 0;
-	/* Threads are each process's own: results do not depend on them,
-	 * and shards on other machines may use other counts. */
-	if (r->nshards > 1)
-		r->conf.cfg.threads = 0;
-	if (snprintf(r->id, sizeof r->id, "%s", id) >= (int)sizeof r->id ||
-	    snprintf(r->dir, sizeof r->dir, "%s/%s", root, id) >=
-	    (int)sizeof r->dir)
-		return err_set(err, errlen, "%s: name too long", id);
-	if (mkdir(r->dir, 0755) != 0 && errno != EEXIST)
-		return err_set(err, errlen, "%s: cannot create: %s", r->dir,
-		    strerror(errno));
 	if (run_format_config(r, want, sizeof want, err, errlen) != 0)
 		return -1;
 	/*
@@ -162,8 +153,40 @@ run_create_named(run *r, const char *root, const char *id,
 			    "options or data; give another --run-id", path, id);
 	} else if (run_write_file(r->dir, "config.txt", want, err, errlen) != 0)
 		return -1;
-	return run_write_state(r, "running", 0, sweep_plan_rows(&conf->plan), 0,
-	    conf->cfg.epochs, err, errlen);
+	return 0;
+}
+
+int
+run_create_named(run *r, const char *root, const char *id,
+    const run_config *conf, int shard, int nshards, char *err,
+    size_t errlen)
+{
+	memset(r, 0, sizeof *r);
+	r->conf = *conf;
+	r->shard = nshards > 1 ? shard : 0;
+	r->nshards = nshards > 1 ? nshards : 0;
+	/* Threads are each process's own: results do not depend on them,
+	 * and shards on other machines may use other counts. */
+	if (r->nshards > 1)
+		r->conf.cfg.threads = 0;
+	if (snprintf(r->id, sizeof r->id, "%s", id) >= (int)sizeof r->id ||
+	    snprintf(r->dir, sizeof r->dir, "%s/%s", root, id) >=
+	    (int)sizeof r->dir)
+		return err_set(err, errlen, "%s: name too long", id);
+	if (mkdir(r->dir, 0755) != 0 && errno != EEXIST)
+		return err_set(err, errlen, "%s: cannot create: %s", r->dir,
+		    strerror(errno));
+	/* The shard (or the named run) before any of its files: a second
+	 * process started for it stops here, having written nothing. */
+	if (run_claim(r, err, errlen) != 0)
+		return -1;
+	if (joined_config(r, id, err, errlen) != 0 ||
+	    run_write_state(r, "running", 0, sweep_plan_rows(&conf->plan), 0,
+	    conf->cfg.epochs, err, errlen) != 0) {
+		run_release(r);
+		return -1;
+	}
+	return 0;
 }
 
 /* A run directory and when its config.txt was written (its creation). */
@@ -288,6 +311,7 @@ run_newest(const char *root, int finished_too, char *name, size_t namelen,
 
 		snprintf(dir, sizeof dir, "%s/%s", root, names[i]);
 		if (run_read_state(dir, &st, NULL, 0) == 0 && !st.alive &&
+		    !st.elsewhere &&
 		    (finished_too || strcmp(st.state, "finished") != 0))
 			found = snprintf(name, namelen, "%s", names[i]) <
 			    (int)namelen;
@@ -337,14 +361,49 @@ run_open(run *r, const char *root, const char *name, char *err,
 }
 
 int
-run_record(run *r, const sweep_progress *p, const char *source, char *err,
+run_claim(run *r, char *err, size_t errlen)
+{
+	char msg[NT_ERR_LEN];
+	int  rc = claim_take(&r->claim, r->dir, r->nshards > 1 ? r->shard : 0,
+	    NULL, msg, sizeof msg);
+
+	if (rc > 0)
+		return err_set(err, errlen, "%s: it is not started a second "
+		    "time", msg);
+	return rc < 0 ? err_set(err, errlen, "%s", msg) : 0;
+}
+
+void
+run_release(run *r)
+{
+	if (r != NULL)
+		claim_release(&r->claim);
+}
+
+int
+run_lost(const run *r, char *err, size_t errlen)
+{
+	struct stat st;
+
+	/* Claimed or not (a copy, a run made before claims), a run whose
+	 * directory is gone cannot be written. */
+	if (r->dir[0] != '\0' && stat(r->dir, &st) != 0 && errno == ENOENT) {
+		err_set(err, errlen, "run directory %s was removed while this "
+		    "process was writing it: nothing more of the run is saved",
+		    r->dir);
+		return 1;
+	}
+	return claim_lost(&r->claim, err, errlen);
+}
+
+/* run_record's writes, at an epoch end or a row's start or end. */
+static int
+record(run *r, const sweep_progress *p, const char *source, char *err,
     size_t errlen)
 {
 	const train_progress *tp = p->progress;
 	const sweep_row      *row = &p->table->rows[p->row];
 
-	if (tp != NULL && tp->event != TRAIN_EPOCH)
-		return 0;
 	if (tp != NULL) {
 		char path[4400];
 
@@ -366,11 +425,36 @@ run_record(run *r, const sweep_progress *p, const char *source, char *err,
 }
 
 int
+run_record(run *r, const sweep_progress *p, const char *source, char *err,
+    size_t errlen)
+{
+	const train_progress *tp = p->progress;
+	int                   writes = tp == NULL || tp->event == TRAIN_EPOCH;
+
+	/* Renewed before every write (a holder that lost its claim writes
+	 * nothing more), and between them often enough that the lease is
+	 * never near the timeout while this process trains. */
+	if (claim_renew(&r->claim, writes, err, errlen) != 0)
+		return -1;
+	if (!writes)
+		return 0;
+	if (record(r, p, source, err, errlen) != 0) {
+		/* A vanished directory fails every write: say that, not
+		 * "No such file or directory" of a temporary file. */
+		run_lost(r, err, errlen);
+		return -1;
+	}
+	return 0;
+}
+
+int
 run_finish(run *r, const sweep_table *t, const char *source, int interrupted,
     char *err, size_t errlen)
 {
 	int row = 0, epoch = 0;
 
+	if (run_lost(r, err, errlen))
+		return -1;
 	for (int i = 0; i < t->n; i++)
 		if (t->rows[i].nhist > 0) {
 			row = i;
@@ -428,7 +512,8 @@ run_interrupt(run *r, char *err, size_t errlen)
 {
 	run_state st;
 
-	if (run_read_state(r->dir, &st, err, errlen) != 0)
+	if (run_lost(r, err, errlen) ||
+	    run_read_state(r->dir, &st, err, errlen) != 0)
 		return -1;
 	return run_write_state(r, "interrupted", st.row, st.nrows, st.epoch,
 	    st.epochs, err, errlen);

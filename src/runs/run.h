@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "runs/checkpoint.h"
+#include "runs/claim.h"
 #include "data/dataset.h"
 #include "engine/sweep.h"
 
@@ -22,6 +23,8 @@
  *   results.csv    the per-epoch history so far (results_write_csv)
  *   results.json   the same with the sweep table (results_write_json)
  *   ckpt-R.bin     the checkpoint of row R after its last finished epoch
+ *   claim.txt      who writes the run now (claim-K.txt: shard K), while
+ *                  it does (claim.h)
  *
  * Every file is written atomically after every epoch, so a kill loses at
  * most the epoch in progress.
@@ -50,6 +53,9 @@ typedef struct {
 	int        shard, nshards;   /* this process trains shard K of N; its
 	                                state is state-K.txt and it leaves the
 	                                shared results to the merge */
+	claim      claim;            /* this process's claim on it, when it
+	                                writes it (run_create, run_claim); a
+	                                copy of a run does not own it */
 } run;
 
 /* The directory's state as state.txt says, for listings and resume. */
@@ -59,9 +65,11 @@ typedef struct {
 	int  epoch, epochs;          /* epochs finished in that row */
 	long pid;                    /* the process that wrote it */
 	char host[256];              /* on which machine ("" if unknown) */
-	int  alive;                  /* that process still runs (known only
-	                                on its own host) */
-	int  elsewhere;              /* written from another host */
+	int  alive;                  /* running, and its claim is held by a
+	                                live process on this host */
+	int  elsewhere;              /* running, and its claim is held on
+	                                another host with a fresh lease */
+	claim_info claim;            /* its claim (claim.txt, claim-K.txt) */
 	int  shard, nshards;         /* a shard's state: K of N; else 0 */
 } run_state;
 
@@ -74,17 +82,20 @@ int run_root(const char *dir, char *out, size_t outlen, char *err,
 uint32_t run_data_crc(const dataset *ds);
 
 /*
- * Make a new run directory under root named after the time and kind, and
- * write its config.txt and state.txt.  Returns 0, or -1 with a message.
+ * Make a new run directory under root named after the time and kind, claim
+ * it for this process (r->claim; run_release frees it) and write its
+ * config.txt and state.txt.  Returns 0, or -1 with a message.
  */
 int run_create(run *r, const char *root, const run_config *conf, char *err,
     size_t errlen);
 
 /*
  * Make or join run id under root for shard K of N (nshards 0 or 1: a
- * whole run with a given name): the first to come writes config.txt, the
- * others check they run the same grid.  Each writes only its own state
- * file.  Returns 0, or -1 with a message (not writable, other options).
+ * whole run with a given name): claim it (the shard, or the whole run) for
+ * this process, then the first to come writes config.txt, the others check
+ * they run the same grid.  Each writes only its own state file.  Returns 0,
+ * or -1 with a message (not writable, other options, another process holds
+ * it: the message names it).
  */
 int run_create_named(run *r, const char *root, const char *id,
     const run_config *conf, int shard, int nshards, char *err,
@@ -118,9 +129,31 @@ int run_latest(const char *root, char *name, size_t namelen,
     struct timespec *mt, char *err, size_t errlen);
 
 /* Open an existing run: RUN is a directory, or a name under root ("" or
- * NULL: run_newest(root, 0, ...)).  Reads and validates config.txt. */
+ * NULL: run_newest(root, 0, ...)).  Reads and validates config.txt;
+ * claims nothing (a reader). */
 int run_open(run *r, const char *root, const char *name, char *err,
     size_t errlen);
+
+/*
+ * Claim an opened run for this process to write it (to resume it): shard
+ * r->shard of r->nshards when nshards > 1, else the whole run.  A stale
+ * claim is taken over (r->claim.note says so).  Returns 0, or -1 with a
+ * message naming the process that holds it ("... is being trained by pid
+ * 4242 on node17, seen 12 s ago") or why it cannot be claimed.
+ */
+int run_claim(run *r, char *err, size_t errlen);
+
+/* Give up r's claim (at the end of a job, finished or interrupted).
+ * Accepts a run that holds none. */
+void run_release(run *r);
+
+/*
+ * 1 when r can no longer be written by this process, err (may be NULL)
+ * saying why: its directory was removed, or another process took it over.
+ * Then nothing is left here to resume, and a failed write was not a full
+ * disk.  0 otherwise.
+ */
+int run_lost(const run *r, char *err, size_t errlen);
 
 /*
  * Read state.txt of a run directory; a sharded run not yet merged has
@@ -138,20 +171,25 @@ int run_read_shards(const char *dir, run_state *st, int max, char *err,
 /*
  * Record progress: at a row's epoch end (p->progress->event TRAIN_EPOCH)
  * the checkpoint, results and state; at a row's start and end the results
- * and state.  Meant to be called from the sweep callback.  Returns 0, or -1
- * with a message (the job may go on: the previous files are intact).
+ * and state.  Renews the run's claim at each of those and at least every
+ * CLAIM_RENEW seconds of batches.  Meant to be called from the sweep
+ * callback.  Returns 0, or -1 with a message (the previous files are
+ * intact; when run_lost() says so, the run is gone or another process's
+ * now, and the message names that).
  */
 int run_record(run *r, const sweep_progress *p, const char *source,
     char *err, size_t errlen);
 
-/* Mark the run interrupted or finished in state.txt, and write results. */
+/* Mark the run interrupted or finished in state.txt, and write results;
+ * -1 with a message, writing nothing, when run_lost(). */
 int run_finish(run *r, const sweep_table *t, const char *source,
     int interrupted, char *err, size_t errlen);
 
 /*
  * Mark the run interrupted where its files last said it was (after a failed
  * run_record, say on a full disk: the table in memory is ahead of what is
- * on disk).  Returns 0, or -1 with a message.
+ * on disk).  Returns 0, or -1 with a message (writing nothing when
+ * run_lost()).
  */
 int run_interrupt(run *r, char *err, size_t errlen);
 

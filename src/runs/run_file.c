@@ -301,13 +301,22 @@ state_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 	return 0;
 }
 
-/* One state file; alive is known only for a process on this host. */
+/*
+ * One state file, state.txt (shard 0) or state-K.txt, and whether its
+ * writer is at work: its claim says so, live on this host or with a fresh
+ * lease on another one.
+ */
 static int
-read_state_file(const char *path, run_state *st, char *err, size_t errlen)
+read_state_file(const char *dir, int shard, run_state *st, char *err,
+    size_t errlen)
 {
-	char *text, host[256] = "";
-	int   rc;
+	char *text, host[256] = "", path[NT_PATH_LEN + 64];
+	int   rc, running, away;
 
+	if (shard > 0)
+		snprintf(path, sizeof path, "%s/state-%d.txt", dir, shard);
+	else
+		snprintf(path, sizeof path, "%s/state.txt", dir);
 	memset(st, 0, sizeof *st);
 	if ((text = kv_read(path, RUN_FILE_MAX, err, errlen)) == NULL)
 		return -1;
@@ -317,10 +326,19 @@ read_state_file(const char *path, run_state *st, char *err, size_t errlen)
 		return -1;
 	if (st->state[0] == '\0')
 		return err_set(err, errlen, "%s: no state", path);
+	running = strcmp(st->state, "running") == 0;
+	claim_read(dir, shard, &st->claim);
+	if (st->claim.status != CLAIM_NONE) {
+		st->alive = running && st->claim.status == CLAIM_HERE;
+		st->elsewhere = running && st->claim.status == CLAIM_AWAY;
+		return 0;
+	}
+	/* No claim: a run written before claims were.  As then, its pid
+	 * tells on its own host; from another, it may be running. */
 	gethostname(host, sizeof host - 1);
-	st->elsewhere = st->host[0] != '\0' && strcmp(st->host, host) != 0;
-	st->alive = st->pid > 0 && strcmp(st->state, "running") == 0 &&
-	    !st->elsewhere &&
+	away = st->host[0] != '\0' && strcmp(st->host, host) != 0;
+	st->elsewhere = running && away;
+	st->alive = st->pid > 0 && running && !away &&
 	    (kill((pid_t)st->pid, 0) == 0 || errno == EPERM);
 	return 0;
 }
@@ -360,7 +378,7 @@ run_read_state(const char *dir, run_state *st, char *err, size_t errlen)
 			return 0;
 		}
 	}
-	return read_state_file(path, st, err, errlen);
+	return read_state_file(dir, 0, st, err, errlen);
 }
 
 int
@@ -381,7 +399,7 @@ run_read_shards(const char *dir, run_state *st, int max, char *err,
 				break;
 			continue;
 		}
-		if (read_state_file(path, &st[n], err, errlen) != 0)
+		if (read_state_file(dir, k, &st[n], err, errlen) != 0)
 			return -1;
 		n++;
 	}

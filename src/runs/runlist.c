@@ -12,6 +12,7 @@
 #include "base/err.h"
 #include "base/file.h"
 #include "runs/results.h"
+#include "runs/claim.h"
 #include "runs/run.h"
 
 static int
@@ -101,6 +102,8 @@ shard_status(const char *dir, const run *r, runlist_entry *e)
 	int       n = run_read_shards(dir, sh, 64, err, sizeof err);
 	int       nrows = sweep_plan_rows(&r->conf.plan), done = 0;
 	int       fin = 0, live = 0, away = 0, gone = 0, stopped = 0;
+	int       silent = 0;
+	char      quiet[32] = "";
 	int       nshards = n > 0 ? sh[0].nshards : 0;
 
 	for (int i = 0; i < nrows; i++) {
@@ -112,26 +115,66 @@ shard_status(const char *dir, const run *r, runlist_entry *e)
 			fin++;
 		else if (sh[i].alive)
 			live++;
-		else if (sh[i].elsewhere && strcmp(sh[i].state,
-		    "running") == 0)
+		else if (sh[i].elsewhere)
 			away++;
+		/* Not seen gone: another host's lease ran out. */
+		else if (strcmp(sh[i].state, "running") == 0 &&
+		    sh[i].claim.status == CLAIM_STALE)
+			silent++;
 		else if (strcmp(sh[i].state, "running") == 0)
 			gone++;
 		else
 			stopped++;
 	}
 	e->alive = live > 0;
+	e->elsewhere = away > 0;
+	if (silent > 0)
+		snprintf(quiet, sizeof quiet, "%d silent, ", silent);
 	snprintf(e->status, sizeof e->status, "shards %d/%d done, %d "
-	    "running, %d elsewhere, %d gone, %d stopped, %d not started; "
-	    "rows %d/%d%s", fin, nshards, live, away, gone, stopped,
+	    "running, %d elsewhere, %s%d gone, %d stopped, %d not started; "
+	    "rows %d/%d%s", fin, nshards, live, away, quiet, gone, stopped,
 	    nshards - n > 0 ? nshards - n : 0, done, nrows, done == nrows ?
 	    ": merge" : "");
+}
+
+/* The host a run is written on now: its claim's, or (a run from before
+ * claims) its state file's. */
+static const char *
+away_host(const run_state *st)
+{
+	return st->claim.status != CLAIM_NONE ? st->claim.who.host : st->host;
+}
+
+static const char *
+away_seen(const run_state *st, char *buf, size_t len)
+{
+	if (st->claim.status == CLAIM_NONE)
+		snprintf(buf, len, "no claim: a version before claims");
+	else
+		snprintf(buf, len, "seen %ld s ago", st->claim.age);
+	return buf;
+}
+
+/* Why a run whose state says running is not: its process is gone (on
+ * this host, where that can be seen), or another host's lease ran out,
+ * which says nothing of a process this host cannot see. */
+static const char *
+why_stopped(const run_state *st, char *buf, size_t len)
+{
+	if (st->claim.status == CLAIM_STALE)
+		snprintf(buf, len, " (no word from %.60s for %ld s)",
+		    st->claim.who.host[0] != '\0' ? st->claim.who.host :
+		    "its host", st->claim.age);
+	else
+		snprintf(buf, len, " (process gone)");
+	return buf;
 }
 
 static void
 summarise(const char *root, const char *name, runlist_entry *e)
 {
 	char        dir[NT_PATH_LEN + 300], msg[NT_ERR_LEN], path[NT_PATH_LEN + 320];
+	char        note[96];
 	run        *r = malloc(sizeof *r);
 	run_state   st;
 	struct stat sb;
@@ -169,6 +212,7 @@ summarise(const char *root, const char *name, runlist_entry *e)
 	e->epochs = r->conf.cfg.epochs;
 	describe_grid(&r->conf.plan, e->grid, sizeof e->grid);
 	e->alive = st.alive;
+	e->elsewhere = st.elsewhere;
 	e->finished = strcmp(st.state, "finished") == 0;
 	read_results(dir, e);
 	if (st.nshards > 1 && !e->finished)
@@ -181,11 +225,17 @@ summarise(const char *root, const char *name, runlist_entry *e)
 	else if (st.alive)
 		snprintf(e->status, sizeof e->status, "running (pid %ld): "
 		    "scale %g, epoch %d/%d", st.pid, (double)sweep_plan_scale(&r->conf.plan, st.row), st.epoch, st.epochs);
+	else if (st.elsewhere)
+		snprintf(e->status, sizeof e->status, "running on %.60s "
+		    "(%.40s): scale %g, epoch %d/%d", away_host(&st),
+		    away_seen(&st, note, sizeof note),
+		    (double)sweep_plan_scale(&r->conf.plan, st.row), st.epoch,
+		    st.epochs);
 	else
 		snprintf(e->status, sizeof e->status, "interrupted at scale %g "
 		    "(%d of %d), epoch %d/%d%s", (double)sweep_plan_scale(&r->conf.plan, st.row), st.row + 1, st.nrows,
-		    st.epoch, st.epochs, strcmp(st.state, "running") == 0 ?
-		    " (process gone)" : "");
+		    st.epoch, st.epochs, strcmp(st.state, "running") != 0 ?
+		    "" : why_stopped(&st, note, sizeof note));
 	free(r);
 }
 
@@ -209,29 +259,18 @@ runlist_read(const char *root, runlist_entry **out, int *n, char *err,
 	return 0;
 }
 
-int
-runlist_remove(const char *root, const char *name, char *err, size_t errlen)
+/* Remove run name's files in dir but keep, its own claim (removed last).
+ * Only plain files: a run directory holds nothing else, so anything more
+ * means this is not one of ours, and nothing is removed. */
+static int
+remove_files(const char *dir, const char *name, const char *keep, char *err,
+    size_t errlen)
 {
-	char           dir[NT_PATH_LEN + 300], path[NT_PATH_LEN + 600];
-	runlist_entry  e;
+	char           path[NT_PATH_LEN + 600];
 	struct stat    st;
 	DIR           *d;
 	struct dirent *de;
 
-	if (name[0] == '\0' || name[0] == '.' || strchr(name, '/') != NULL)
-		return err_set(err, errlen, "'%s': not the name of a run in %s",
-		    name, root);
-	snprintf(dir, sizeof dir, "%s/%s", root, name);
-	snprintf(path, sizeof path, "%s/config.txt", dir);
-	if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
-	    lstat(path, &st) != 0)
-		return err_set(err, errlen, "no run named %s in %s", name, root);
-	summarise(root, name, &e);
-	if (e.alive)
-		return err_set(err, errlen, "run %s is still running (%s): "
-		    "stop it first", name, e.status);
-	/* Only plain files: a run directory holds nothing else, so anything
-	 * more means this is not one of ours. */
 	if ((d = opendir(dir)) == NULL)
 		return err_set(err, errlen, "%s: %s", dir, strerror(errno));
 	while ((de = readdir(d)) != NULL) {
@@ -249,7 +288,7 @@ runlist_remove(const char *root, const char *name, char *err, size_t errlen)
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		if (unlink(path) != 0) {
+		if (strcmp(path, keep) != 0 && unlink(path) != 0) {
 			int e2 = errno;
 
 			closedir(d);
@@ -258,7 +297,58 @@ runlist_remove(const char *root, const char *name, char *err, size_t errlen)
 		}
 	}
 	closedir(d);
-	if (rmdir(dir) != 0)
-		return err_set(err, errlen, "%s: %s", dir, strerror(errno));
 	return 0;
+}
+
+int
+runlist_remove(const char *root, const char *name, char *err, size_t errlen)
+{
+	char           dir[NT_PATH_LEN + 300], path[NT_PATH_LEN + 600];
+	runlist_entry  e;
+	struct stat    st;
+	claim          c;
+	claim_info     holder;
+	int            rc;
+
+	if (name[0] == '\0' || name[0] == '.' || strchr(name, '/') != NULL)
+		return err_set(err, errlen, "'%s': not the name of a run in %s",
+		    name, root);
+	snprintf(dir, sizeof dir, "%s/%s", root, name);
+	snprintf(path, sizeof path, "%s/config.txt", dir);
+	if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
+	    lstat(path, &st) != 0)
+		return err_set(err, errlen, "no run named %s in %s", name, root);
+	/*
+	 * Removing is writing: the remover claims the whole run first, which
+	 * any live claim (the run's or a shard's, on any host) refuses, and
+	 * which makes a resume started meanwhile refuse in turn.  A stale
+	 * claim is taken over and removed with the rest.
+	 */
+	if ((rc = claim_take(&c, dir, 0, &holder, err, errlen)) != 0) {
+		char who[300];
+
+		if (rc < 0)
+			return -1;
+		claim_describe(&holder, who, sizeof who);
+		if (holder.shard > 0)
+			return err_set(err, errlen, "run %s is still running "
+			    "(shard %d: %s): %s", name, holder.shard, who,
+			    holder.status == CLAIM_HERE ? "stop it first" :
+			    "not removed");
+		return err_set(err, errlen, "run %s is still running (%s): %s",
+		    name, who, holder.status == CLAIM_HERE ? "stop it first" :
+		    "not removed");
+	}
+	/* A run from before claims: its state file's pid. */
+	summarise(root, name, &e);
+	if (e.alive) {
+		claim_release(&c);
+		return err_set(err, errlen, "run %s is still running (%s): "
+		    "stop it first", name, e.status);
+	}
+	rc = remove_files(dir, name, c.path, err, errlen);
+	claim_release(&c);
+	if (rc == 0 && rmdir(dir) != 0)
+		return err_set(err, errlen, "%s: %s", dir, strerror(errno));
+	return rc;
 }

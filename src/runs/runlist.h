@@ -26,6 +26,8 @@ typedef struct {
 	int       readable;      /* config.txt and state.txt parsed */
 	int       finished;      /* state.txt says finished */
 	int       alive;         /* a live process is writing it */
+	int       elsewhere;     /* another host is writing it (a fresh
+	                            claim) */
 } runlist_entry;
 
 /*
@@ -38,8 +40,10 @@ int runlist_read(const char *root, runlist_entry **out, int *n, char *err,
     size_t errlen);
 
 /*
- * Delete the run name under root: its files, then its directory.  Refuses
- * a run a live process is writing, a name that is not a run directory
+ * Delete the run name under root: its files, then its directory, under a
+ * claim of the whole run (claim.h), so that nothing can start writing it
+ * meanwhile.  Refuses a run with a live claim (its own or a shard's, on any
+ * host: the message names the holder), a name that is not a run directory
  * directly under root, and anything in it but plain files.  Returns 0, or
  * -1 with a message naming the run.
  */

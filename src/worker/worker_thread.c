@@ -88,13 +88,15 @@ serve_between_batches(worker *w)
 	free(r);
 }
 
-/* While the job is paused: the same requests as between batches. */
+/* While the job is paused: the same requests as between batches, and
+ * its claim on the run kept fresh. */
 static void
 serve_while_paused(void *user)
 {
 	worker *w = user;
 	int     want;
 
+	job_keep_claim(&w->cur);
 	pthread_mutex_lock(&w->mu);
 	want = (w->pending & WREQ_BETWEEN_BATCHES) != 0;
 	pthread_mutex_unlock(&w->mu);
@@ -164,8 +166,7 @@ run_note(const job *j, const job_result *res, char *where, size_t len)
 	if (!j->recording)
 		return;
 	if (res->outcome == JOB_UNSAVED && res->gone)
-		snprintf(where, len, " (run not saved: %s; its directory %s was "
-		    "removed)", res->err, j->rec.dir);
+		snprintf(where, len, " (run not saved: %s)", res->err);
 	else if (res->outcome == JOB_UNSAVED)
 		snprintf(where, len, " (run not saved: %s; it is interrupted at "
 		    "its last saved epoch: make room, then r)", res->err);
@@ -358,8 +359,9 @@ do_resume(worker *w, const char *name)
 		refuse(w, "run %s is already finished", j->rec.id);
 	else {
 		job_stopped_at(&j->table, stop, sizeof stop);
-		snprintf(started, sizeof started, "resumed run %s at %s",
-		    j->rec.id, stop);
+		snprintf(started, sizeof started, "resumed run %s at %s%s%s",
+		    j->rec.id, stop, j->rec.claim.note[0] != '\0' ? "; " : "",
+		    j->rec.claim.note);
 		execute(w, started);
 	}
 }
