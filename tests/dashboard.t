@@ -240,22 +240,22 @@ suite() {  # suite LABEL ASCII(0/1) ENV...
 
 	# Selecting a row: its model is the sample pane's (the model line).
 	$T send-keys -t nt k
-	wait_for 10 'model [0-9]{8}-[0-9]{6}-sweep @ 0$' &&
-	    grep -q 'curves @0 ' "$OUT/screen"
+	wait_for 10 'model [0-9]{8}-[0-9]{6}-sweep @ 0 s[0-9]+$' &&
+	    grep -Eq 'curves @0 s[0-9]+ ' "$OUT/screen"
 	ok $? "$label: k selects scale 0: its curves and its model"
 	$T send-keys -t nt j
-	wait_for 10 'model [0-9]{8}-[0-9]{6}-sweep @ 1$' &&
-	    grep -q 'curves @1 ' "$OUT/screen" && grep -q '>1 train' "$OUT/screen"
+	wait_for 10 'model [0-9]{8}-[0-9]{6}-sweep @ 1 s[0-9]+$' &&
+	    grep -Eq 'curves @1 s[0-9]+ ' "$OUT/screen" && grep -q '>1 train' "$OUT/screen"
 	ok $? "$label: j selects scale 1: the model line changes"
 	if [ "$ascii" -eq 0 ]; then
 		# A click (xterm's SGR mouse report) on scale 0's row.
 		_y=$(grep -n '[ >*x]0 train' "$OUT/screen" | head -1 | cut -d: -f1)
 		$T send-keys -t nt -l "$(printf '\033[<0;70;%dM\033[<0;70;%dm' "$_y" "$_y")"
-		wait_for 10 'model [0-9]{8}-[0-9]{6}-sweep @ 0$' &&
+		wait_for 10 'model [0-9]{8}-[0-9]{6}-sweep @ 0 s[0-9]+$' &&
 		    grep -q '>0 train' "$OUT/screen"
 		ok $? "$label: a click on scale 0's row selects it (line $_y)"
 		$T send-keys -t nt j
-		wait_for 10 'model [0-9]{8}-[0-9]{6}-sweep @ 1$'
+		wait_for 10 'model [0-9]{8}-[0-9]{6}-sweep @ 1 s[0-9]+$'
 	fi
 
 	# v: the per-epoch table, the confusion matrix, the train x test

@@ -56,21 +56,61 @@ ui_layout_compute(ui_layout *l, int cols, int lines, int tall)
 
 /* ------------------------------------------------------------ samples */
 
-/* The kept model as "model @ 0.5" and its run, in the info column. */
+/* Is the selected row's model not the kept one yet (asked for, on its
+ * way from the worker)?  Then the panes show the selected row, and the
+ * prediction waits. */
+static int
+model_pending(const ui *u)
+{
+	const worker_status *st = &u->snap->st;
+
+	return u->res.sel >= 0 && u->res.sel < u->snap->table.n &&
+	    ui_row_has_model(u, u->res.sel) && (u->res.sel != st->model_row ||
+	    strcmp(st->model_run, st->run_id) != 0);
+}
+
+/* The model as "model RUN @ 0.5 s43" (the row's corruption too when not
+ * Gaussian: "@ impulse 0.2 s43") and its run, in the info column: the
+ * selected row's from the frame it is selected in (dim until its model
+ * arrives), else the kept one. */
 static void
 draw_model(ui *u, int y, int x, int w)
 {
 	const worker_status *st = &u->snap->st;
-	const char *rid = st->model_run[0] ? st->model_run : "(not saved)";
-	const char *dash = strchr(rid, '-');
-	char        sc[32];
+	int          pending = model_pending(u);
+	const sweep_row *row = pending ? &u->snap->table.rows[u->res.sel] :
+	    NULL;
+	const char  *rid = pending ? st->run_id : st->model_run[0] ?
+	    st->model_run : "(not saved)";
+	const char  *dash = strchr(rid, '-');
+	corrupt_family fam = row != NULL ? row->corruption :
+	    st->model_corruption;
+	char         sc[32];
 
-	ui_putf(u, y, x, w, UI_PLAIN(0), "model %s @ %s", w >= 36 ? rid :
-	    job_kind_name(st->model_job), ui_fmt_scale(st->model_scale, sc,
-	    sizeof sc));
+	{
+		/* The longest form that fits: with the run, the job's kind,
+		 * or the row alone ("model @ 0.5 s43"); never cut. */
+		char what[64], line[384];
+		const char *who[3] = { rid, job_kind_name(pending ? st->job :
+		    st->model_job), "" };
+
+		snprintf(what, sizeof what, "%s%s%s s%llu",
+		    fam != CORRUPT_GAUSSIAN ? corrupt_name(fam) : "",
+		    fam != CORRUPT_GAUSSIAN ? " " : "",
+		    ui_fmt_scale(row != NULL ? row->scale : st->model_scale, sc,
+		    sizeof sc), (unsigned long long)(row != NULL ? row->seed :
+		    st->model_seed));
+		for (int k = 0; k < 3; k++) {
+			snprintf(line, sizeof line, "model%s%s @ %s", who[k][0] ?
+			    " " : "", who[k], what);
+			if (ui_cells(line) <= w || k == 2)
+				break;
+		}
+		ui_put(u, y, x, w, UI_PLAIN(pending ? UI_A_DIM : 0), line);
+	}
 	/* The run's id when narrow: whole, or from its time on (never
 	 * a number cut). */
-	if (w < 36)
+	if (w < 40)
 		ui_put(u, y + 1, x, w, UI_PLAIN(UI_A_DIM), ui_cells(rid) <= w ||
 		    dash == NULL ? rid : dash + 1);
 }
@@ -130,7 +170,8 @@ draw_samples(ui *u, ui_rect r, int zoom)
 		ui_put(u, yy + 6, ix, iw, UI_PLAIN(UI_A_DIM), "t trains one");
 	} else {
 		draw_model(u, yy + 4, ix, iw);
-		if (st->probs_valid && st->probs_split == u->img.split &&
+		if (!model_pending(u) && st->probs_valid &&
+		    st->probs_split == u->img.split &&
 		    st->probs_index == u->img.index &&
 		    st->probs_scale == u->img.scale) {
 			int arg = 0;
@@ -152,8 +193,20 @@ draw_samples(ui *u, ui_rect r, int zoom)
 		} else
 			ui_put(u, yy + 6, ix, iw, UI_PLAIN(UI_A_DIM),
 			    "pred ...");
-		ui_putf(u, yy + 10, ix, iw, UI_PLAIN(UI_A_DIM),
-		    "test acc %.2f%%", st->model_acc * 100.0);
+		/* On the run's own test images: the row's last val
+		 * accuracy, which the chart and the tables show. */
+		/* On the run's own test images, and saying how many: on
+		 * two lines when the column is narrow. */
+		if (!model_pending(u) && iw >= 22)
+			ui_putf(u, yy + 10, ix, iw, UI_PLAIN(UI_A_DIM),
+			    "test acc %.2f%% of %zu", st->model_acc * 100.0,
+			    u->snap->test_n);
+		else if (!model_pending(u)) {
+			ui_putf(u, yy + 10, ix, iw, UI_PLAIN(UI_A_DIM),
+			    "test acc %.2f%%", st->model_acc * 100.0);
+			ui_putf(u, yy + 11, ix, iw, UI_PLAIN(UI_A_DIM),
+			    "  of %zu", u->snap->test_n);
+		}
 	}
 	if (u->samples.misc_only) {
 		size_t pos, n = ui_count_misses(u, u->samples.index[1], &pos);

@@ -368,15 +368,16 @@ ui_draw_training(ui *u, ui_rect r)
 		if (u->res.view == UI_VIEW_GRID)
 			snprintf(lab, sizeof lab, "train x test");
 		else if (u->res.view == UI_VIEW_CONFUSION)
-			snprintf(lab, sizeof lab, "confusion @%s",
-			    ui_fmt_scale(s->model_scale, sc, sizeof sc));
+			snprintf(lab, sizeof lab, "confusion @%s s%llu",
+			    ui_fmt_scale(s->model_scale, sc, sizeof sc),
+			    (unsigned long long)s->model_seed);
 		else
-			snprintf(lab, sizeof lab, "%s @%s%s%s",
+			snprintf(lab, sizeof lab, "%s @%s%s%s s%llu",
 			    view_name[u->res.view], ui_fmt_scale(t->rows[k].scale,
 			    sc, sizeof sc), t->rows[k].corruption !=
 			    CORRUPT_GAUSSIAN ? " " : "", t->rows[k].corruption !=
 			    CORRUPT_GAUSSIAN ? corrupt_name(t->rows[k].corruption) :
-			    "");
+			    "", (unsigned long long)t->rows[k].seed);
 	}
 	if (s->state == WORKER_IDLE) {
 		snprintf(t1, sizeof t1, "Training: no job yet");
@@ -395,9 +396,25 @@ ui_draw_training(ui *u, ui_rect r)
 		    job_kind_name(s->job), s->run_id);
 		snprintf(t3, sizeof t3, "Training: %s", job_kind_name(s->job));
 	}
-	/* The title leaves room for the view's label on the right. */
-	ui_rule(u, r.y, r.x, w, fit(w - 6 - (lab[0] ? ui_cells(lab) + 2 : 0),
-	    titles));
+	/* The title leaves room for the view's label on the right; the
+	 * label gives up its view's name ("@0.5 s42") before the title
+	 * gives up the run's id. */
+	{
+		const char *at = strchr(lab, '@');
+		const char *full = fit(w - 6 - (lab[0] ? ui_cells(lab) + 2 : 0),
+		    titles);
+		const char *brief = at != NULL ? fit(w - 6 - ui_cells(at) - 2,
+		    titles) : full;
+		int         fi = 0, bi = 0;
+
+		while (titles[fi] != NULL && titles[fi] != full)
+			fi++;
+		while (titles[bi] != NULL && titles[bi] != brief)
+			bi++;
+		if (at != NULL && bi < fi)
+			memmove(lab, at, strlen(at) + 1);
+		ui_rule(u, r.y, r.x, w, bi < fi ? brief : full);
+	}
 	if (lab[0] != '\0')
 		rule_right(u, r, lab);
 	if (s->state == WORKER_IDLE || t->n == 0 || k < 0) {

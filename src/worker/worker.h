@@ -73,6 +73,8 @@ typedef struct {
 	 * loaded run's last trained row, see worker_load_latest()). */
 	int        have_model;
 	float      model_scale;
+	uint64_t   model_seed;      /* its row's seed and corruption */
+	corrupt_family model_corruption;
 	job_kind   model_job;
 	double     model_acc;       /* its accuracy on the noisy test set */
 	int        model_row;       /* its row in its run's table */
@@ -117,9 +119,10 @@ typedef struct {
 	sweep_table   table;      /* the running or last job's rows */
 	sweep_table   sweep;      /* the last sweep (st.have_sweep) */
 
-	/* The kept model's prediction and confidence for every test image at
-	 * the model's own noise scale (what validation measured): test_n
-	 * entries, replaced when pred_gen changes. */
+	/* The kept model's prediction and confidence for its run's own test
+	 * images (the first test_n: the run's limit) at the model's own
+	 * noise, as its last validation drew them, so its accuracy here is
+	 * that validation's: replaced when pred_gen changes. */
 	uint64_t pred_gen;
 	size_t   test_n;
 	uint8_t *test_pred;

@@ -146,7 +146,8 @@ worker_do_load(worker *w, const char *want)
 	if (ok && !worker_busy(w) && fits &&
 	    (m = job_model(&j->rec, &j->table, &mscale, err,
 	    sizeof err)) != NULL && worker_predict_test_set(w, m,
-	    &j->table.rows[mrow], &pred, &conf, &acc) != 0) {
+	    &j->table.rows[mrow], j->rec.conf.test_limit, &pred, &conf,
+	    &acc) != 0) {
 		mlp_free(m);
 		m = NULL;
 	}
@@ -154,7 +155,8 @@ worker_do_load(worker *w, const char *want)
 	/* A job started meanwhile owns the screen, and its model. */
 	if (ok && !w->busy) {
 		if (m != NULL)
-			worker_keep_model_locked(w, &m, &pred, &conf, mscale,
+			worker_keep_model_locked(w, &m, &pred, &conf,
+			    j->rec.conf.test_limit, &j->table.rows[mrow],
 			    j->kind, acc, mrow, j->rec.id);
 		w->shown = j->rec;
 		w->have_shown = 1;

@@ -91,9 +91,10 @@ worker_do_predict(worker *w, const worker_req *r)
  */
 int
 worker_predict_test_set(worker *w, mlp *m, const sweep_row *row,
-    uint8_t **pred, float **conf, double *acc)
+    size_t test_n, uint8_t **pred, float **conf, double *acc)
 {
-	size_t n = w->ds->test.n;
+	size_t n = test_n > 0 && test_n < w->ds->test.n ? test_n :
+	    w->ds->test.n;
 	float *x = malloc((n ? n : 1) * DATASET_NPIX * sizeof *x);
 	train_data te = { x, w->ds->test.label, n, DATASET_NPIX, NULL, NULL };
 	char   err[256];
@@ -129,7 +130,8 @@ worker_predict_test_set(worker *w, mlp *m, const sweep_row *row,
  */
 void
 worker_keep_model_locked(worker *w, mlp **m, uint8_t **pred, float **conf,
-    float scale, job_kind kind, double acc, int row, const char *run_id)
+    size_t test_n, const sweep_row *r, job_kind kind, double acc, int row,
+    const char *run_id)
 {
 	mlp_free(w->model);
 	w->model = *m;
@@ -140,10 +142,13 @@ worker_keep_model_locked(worker *w, mlp **m, uint8_t **pred, float **conf,
 	w->pub.test_conf = *conf;
 	*pred = NULL;
 	*conf = NULL;
-	w->pub.test_n = w->ds->test.n;
+	w->pub.test_n = test_n > 0 && test_n < w->ds->test.n ? test_n :
+	    w->ds->test.n;
 	w->pub.pred_gen++;
 	w->pub.st.have_model = 1;
-	w->pub.st.model_scale = scale;
+	w->pub.st.model_scale = r->scale;
+	w->pub.st.model_seed = r->seed;
+	w->pub.st.model_corruption = r->corruption;
 	w->pub.st.model_job = kind;
 	w->pub.st.model_acc = acc;
 	w->pub.st.model_row = row;
@@ -185,8 +190,8 @@ worker_do_select(worker *w, int row)
 	else if ((m = job_model_row(&w->shown, row, &scale, err,
 	    sizeof err)) != NULL) {
 		r.scale = scale;  /* the checkpoint's own */
-		if (worker_predict_test_set(w, m, &r, &pred, &conf,
-		    &acc) != 0) {
+		if (worker_predict_test_set(w, m, &r,
+		    w->shown.conf.test_limit, &pred, &conf, &acc) != 0) {
 			snprintf(err, sizeof err, "out of memory for the "
 			    "predictions");
 			mlp_free(m);
@@ -197,7 +202,8 @@ worker_do_select(worker *w, int row)
 	/* Quiet when it worked (the sample pane names the model): the
 	 * status line keeps the job's own news. */
 	if (m != NULL)
-		worker_keep_model_locked(w, &m, &pred, &conf, scale,
+		worker_keep_model_locked(w, &m, &pred, &conf,
+		    w->shown.conf.test_limit, &r,
 		    w->shown_kind, acc, row, w->shown.id);
 	else
 		worker_say_locked(w, "row %d's model not loaded: %s", row + 1,

@@ -150,7 +150,7 @@ void worker_do_predict(worker *w, const worker_req *r);
  * "misclassified" browser.  Returns 0, or -1 when out of memory.
  */
 int worker_predict_test_set(worker *w, mlp *m, const sweep_row *row,
-    uint8_t **pred, float **conf, double *acc);
+    size_t test_n, uint8_t **pred, float **conf, double *acc);
 
 /*
  * Make m the kept model (taking it, *pred and *conf, which are set to
@@ -158,7 +158,8 @@ int worker_predict_test_set(worker *w, mlp *m, const sweep_row *row,
  * run_id ("" or NULL: not recorded); mu held.
  */
 void worker_keep_model_locked(worker *w, mlp **m, uint8_t **pred,
-    float **conf, float scale, job_kind kind, double acc, int row,
+    float **conf, size_t test_n, const sweep_row *r, job_kind kind,
+    double acc, int row,
     const char *run_id);
 
 /* Was run config c trained on the first images of the worker's data?  Then

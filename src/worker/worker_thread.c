@@ -230,7 +230,7 @@ execute(worker *w, const char *started)
 	char           where[NT_ERR_LEN + NT_PATH_LEN + 128];
 	mlp           *m = NULL;
 	uint8_t       *pred = NULL;
-	float         *conf = NULL, mscale;
+	float         *conf = NULL;
 	double         acc = 0.0;
 	int            last;
 
@@ -250,12 +250,11 @@ execute(worker *w, const char *started)
 
 	job_run(j, &w->view, &w->ctl, on_progress, w, &m, res);
 	last = j->table.n - 1;
-	mscale = last >= 0 ? j->table.rows[last].scale : 0.0f;
 	run_note(j, res, where, sizeof where);
 
 	/* Only a model that finished its epochs replaces the kept one. */
 	if (m != NULL && worker_predict_test_set(w, m, &j->table.rows[last],
-	    &pred, &conf, &acc) != 0) {
+	    w->view.test.n, &pred, &conf, &acc) != 0) {
 		mlp_free(m);
 		m = NULL;
 	}
@@ -283,8 +282,9 @@ execute(worker *w, const char *started)
 		    job_kind_name(kind), st->elapsed, where);
 	}
 	if (pred != NULL)
-		worker_keep_model_locked(w, &m, &pred, &conf, mscale, kind,
-		    acc, last, j->recording ? j->rec.id : "");
+		worker_keep_model_locked(w, &m, &pred, &conf, w->view.test.n,
+		    &j->table.rows[last], kind, acc, last, j->recording ?
+		    j->rec.id : "");
 	else if (res->outcome == JOB_DONE)
 		worker_say_locked(w, "%s done, but out of memory for the "
 		    "predictions", job_kind_name(kind));

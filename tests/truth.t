@@ -1,0 +1,105 @@
+#!/bin/bash
+# One truth on screen (tmux): for the selected row of a sweep on limited
+# data (300 train / 200 test images), the sample pane's test accuracy, the
+# chart's val bar, the epoch table's last val and the confusion matrix's
+# "all" are one number, computed on the run's own 200 test images (the
+# pane says "of 200") though the dashboard has 1000 loaded; the model line names the row's seed at 80x24 and
+# 100x32; a click on a chart row changes the model line in the same frame
+# as the chart's marker.  The synthetic digits, so no MNIST is needed.
+cd "$(dirname "$0")/.." || exit 1
+NOISETOP=${NOISETOP:-$PWD/noisetop}
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "1..0 # SKIP tmux not installed"
+	exit 0
+fi
+OUT=$(mktemp -d)
+# A fresh server (socket) per dashboard: one being killed can still hold
+# its old socket.
+k=0
+T="tmux -L nt-truth-$$-$k"
+trap '$T kill-server >/dev/null 2>&1; rm -rf "$OUT"' EXIT
+fresh() { $T kill-server >/dev/null 2>&1; k=$((k + 1)); T="tmux -L nt-truth-$$-$k"; }
+mkdir -p "$OUT/home"
+ENV="HOME=$OUT/home NOISETOP_DATA= XDG_CACHE_HOME= XDG_DATA_HOME= XDG_CONFIG_HOME="
+n=0
+ok() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else
+		echo "not ok $n - $2"
+		sed 's/^/#   /' "$OUT/screen"
+	fi
+}
+cap() { $T capture-pane -p -t nt 2>/dev/null | sed 's/[▀▄█▓▒░]/ /g'; }
+wait_for() {
+	_end=$(($(date +%s) + $1))
+	while :; do
+		cap > "$OUT/screen"
+		grep -Eq -- "$2" "$OUT/screen" && return 0
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.1
+	done
+}
+
+# The sweep, headless; then the dashboard shows it.
+env $ENV "$NOISETOP" sweep --runs "$OUT/runs" --train-limit 300 \
+    --test-limit 200 --epochs 2 --scales 0,0.5,1 --seed 43 \
+    --no-progress >"$OUT/sweep.log" 2>&1
+ok $? "a 3-row sweep on 300/200 images"
+for size in 100x32 80x24; do
+	fresh
+	$T new-session -d -s nt -x "${size%x*}" -y "${size#*x}" "env $ENV \
+	    TERM=xterm '$NOISETOP' --runs '$OUT/runs' --train-limit 300 \
+	    --test-limit 1000 --seed 43"
+	wait_for 20 'showing run' || true
+	# Select scale 0.5 (the row the preview's 0.5 follows), then k, j.
+	$T send-keys -t nt k j
+	wait_for 10 'model .*@ 0\.5 s43$'
+	ok $? "$size: the model line names the row's seed (@ 0.5 s43)"
+	wait_for 10 'test acc [0-9.]+%'
+	grep -Eq '(%| ) of 200' "$OUT/screen"
+	of=$?
+	pane=$(sed -n 's/.*test acc \([0-9.]*\)%.*/\1/p' "$OUT/screen" | head -1)
+	bar=$(sed -n 's/.*0\.5 \(train\|val\) .* \([0-9.]*\)$/\1 \2/p' "$OUT/screen" |
+	    awk '$1 == "val" { print $2 }' | head -1)
+	if [ -z "$bar" ]; then  # at 80x24 the val bar follows the train one
+		bar=$(awk '/>0\.5 train/ { getline; print $NF }' "$OUT/screen")
+	fi
+	[ "$of" -eq 0 ] && [ -n "$pane" ] && [ "$pane" = "$bar" ]
+	ok $? "$size: sample pane ($pane, of the run's 200) = the chart's val bar ($bar)"
+	$T send-keys -t nt v
+	wait_for 5 'ep +acc +loss +val'
+	last=$(awk '/ep +acc +loss +val/ { h = 1; next } h && $1 ~ /^[0-9]+$/ { v = $4 } END { print v }' "$OUT/screen")
+	[ "$last" = "$pane" ]
+	ok $? "$size: the epoch table's last val ($last) is the same number"
+	$T send-keys -t nt v
+	wait_for 5 ' all +[0-9.]+'
+	# The training pane is left of the chart's divider.
+	sed 's/│.*//' "$OUT/screen" >"$OUT/left"
+	all=$(awk '$1 == "all" { print $2 }' "$OUT/left" | head -1)
+	sum=$(awk '/t.p +0 +1/ { h = 1; next } h && $1 ~ /^[0-9]$/ { for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i } END { print s }' "$OUT/left")
+	awk -v a="$all" -v p="$pane" 'BEGIN { d = a - p; exit !(d < 0.051 && d > -0.051) }' &&
+	    [ "$sum" = 200 ]
+	ok $? "$size: the confusion matrix's all ($all) agrees, over $sum images"
+	$T send-keys -t nt v v
+done
+
+# A click on scale 0's chart row: every frame that marks it also names its
+# model (at 100x32).
+fresh
+$T new-session -d -s nt -x 100 -y 32 "env $ENV TERM=xterm '$NOISETOP' \
+    --runs '$OUT/runs' --train-limit 300 --test-limit 200 --seed 43"
+wait_for 20 'model .*@ 0\.5 s43$'
+y=$(grep -n '[ >*x]  0 train' "$OUT/screen" | head -1 | cut -d: -f1)
+$T send-keys -t nt -l "$(printf '\033[<0;70;%dM\033[<0;70;%dm' "$y" "$y")"
+bad=0 seen=0
+for _ in $(seq 1 30); do
+	cap > "$OUT/screen"
+	if grep -q '>  0 train' "$OUT/screen"; then
+		seen=1
+		grep -Eq 'model .*@ 0 s43$' "$OUT/screen" || bad=1
+	fi
+	sleep 0.02
+done
+[ "$seen" -eq 1 ] && [ "$bad" -eq 0 ]
+ok $? "a click on scale 0 (line $y): the model line follows in the frame that marks the row"
+echo "1..$n"
