@@ -262,7 +262,7 @@ view_confusion(ui *u, int y, int x, int w, int h)
 	/* The chosen cell, reversed: m browses its images. */
 	if (u->res.cell >= 0) {
 		const chart_cells *c = &u->hits.matrix_cells;
-		char num[32];
+		char num[32], c1[80], c2[80];
 
 		snprintf(num, sizeof num, "%*ld", c->cw, counts[u->res.cell]);
 		ui_put(u, y + c->y0 + u->res.cell / 10, x + c->x0 +
@@ -270,8 +270,9 @@ view_confusion(ui *u, int y, int x, int w, int h)
 		    UI_A_BOLD), num);
 		if (h > g.h)
 			ui_putf(u, y + g.h, x, w, UI_PLAIN(UI_A_DIM),
-			    "true %d as %d: %ld, m shows them", u->res.cell / 10,
-			    u->res.cell % 10, counts[u->res.cell]);
+			    "true %s as %s: %ld, m shows them", ui_class(u,
+			    u->res.cell / 10, c1, sizeof c1), ui_class(u,
+			    u->res.cell % 10, c2, sizeof c2), counts[u->res.cell]);
 	}
 }
 
@@ -658,9 +659,13 @@ ui_draw_ladder(ui *u, ui_rect r)
 		for (int j = 0; preds && j < st->ladder_n; j++)
 			if (st->ladder_scale[j] == t->rows[k].scale &&
 			    st->ladder_pred[j] < 10) {
-				int p = st->ladder_pred[j];
+				int         p = st->ladder_pred[j];
+				/* ASCII: a caption is as wide as its bytes. */
+				const char *name = dataset_class_text(u->ds, p,
+				    0, NULL, 0);
 
-				snprintf(cap1[n], sizeof cap1[n], "pred %d %s", p,
+				snprintf(cap1[n], sizeof cap1[n], "pred %d%s%s %s",
+				    p, *name ? " " : "", name,
 				    p == label ? "ok" : "MISS");
 				it[n].caption[1] = cap1[n];
 				it[n].verdict = p == label ? CHART_TAG_OK :
