@@ -64,7 +64,7 @@ $(LIB): $(OBJ)
 
 $(B)/obj/%.o: src/%.c $(HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(CURSES_CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CURSES_CFLAGS) -c -o $@ $<
 
 $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(LIB) | $(B)/tests
 	$(CC) $(CFLAGS) -Itests -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
