@@ -337,6 +337,9 @@ static const struct cli_opt {
 	    "the run's name, shared by its shards (default: "
 	    "$SLURM_ARRAY_JOB_ID with --shard, else the time)",
 	    CUSTOM(opt_run_id) },
+	/* After train's --json FILE, which slurm's option check finds. */
+	{ "json", NULL, B(CLI_RUNS), "Output",
+	    "runs: the list as JSON on standard output", FLAG(runs_json, 1) },
 	{ "prune", "N", B(CLI_RUNS), "Output",
 	    "runs: delete all but the newest N finished runs",
 	    INT(prune, 0, 1000000) },
@@ -579,6 +582,23 @@ set_defaults(cli_options *o, int argc, char **argv)
 #define OPT_BASE 256
 
 /*
+ * Two rows may share a name with different values (train's --json FILE,
+ * runs' --json): is row i hidden from cmd by another row of its name
+ * that is cmd's own?
+ */
+static int
+shadowed(size_t i, cli_command cmd)
+{
+	if (options[i].cmds & B(cmd))
+		return 0;
+	for (size_t j = 0; j < NOPT; j++)
+		if (j != i && (options[j].cmds & B(cmd)) &&
+		    strcmp(options[j].name, options[i].name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
  * The options among av[1..ac-1] (av[0] stands for the program or the
  * subcommand); optind is left at the first positional argument.  Returns
  * 0, or -1 with a message.
@@ -589,10 +609,14 @@ parse_options(int ac, char **av, cli_options *o, char *err, size_t errlen)
 	struct option opts[NOPT + 1];
 	int           c;
 
+	size_t        n = 0;
+
 	for (size_t i = 0; i < NOPT; i++)
-		opts[i] = (struct option){ options[i].name, options[i].arg ?
-		    required_argument : no_argument, NULL, OPT_BASE + (int)i };
-	opts[NOPT] = (struct option){ NULL, 0, NULL, 0 };
+		if (!shadowed(i, o->cmd))
+			opts[n++] = (struct option){ options[i].name,
+			    options[i].arg ? required_argument : no_argument,
+			    NULL, OPT_BASE + (int)i };
+	opts[n] = (struct option){ NULL, 0, NULL, 0 };
 	/* optind 0: glibc starts over, so a second parse in one process
 	 * reads its own argv. */
 	optind = 0;

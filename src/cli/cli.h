@@ -57,6 +57,7 @@ typedef struct {
 	const char  *runs_dir;      /* --runs DIR, NULL for the default */
 	const char  *resume;        /* resume: the run's name or directory */
 	int          prune;         /* runs --prune N; -1 when not given */
+	int          runs_json;     /* runs --json */
 	const char  *args[CLI_MAX_ARGS];  /* resume RUN, rm RUN..., help CMD */
 	int          nargs;
 } cli_options;
