@@ -195,6 +195,14 @@ test_options(void)
 	    "--shard 2/3 --run-id");
 	ok(good("train --epochs 2 --epochs 5", &o) && o.cfg.epochs == 5,
 	    "the last of a repeated option wins");
+	ok(good("train", &o) && o.dataset == DATASET_AUTO,
+	    "no --dataset: the set the path names, else MNIST");
+	ok(good("train --dataset fashion", &o) &&
+	    o.dataset == DATASET_FASHION && good("show --dataset kmnist", &o) &&
+	    o.dataset == DATASET_KMNIST && good("--dataset mnist", &o) &&
+	    o.dataset == DATASET_MNIST, "--dataset mnist|fashion|kmnist");
+	bad("train --dataset cifar10", "--dataset 'cifar10': must be "
+	    "mnist|fashion|kmnist");
 	ok(good("runs --json", &o) && o.runs_json && o.json == NULL,
 	    "runs --json: a flag, the list as JSON");
 	ok(good("train --json h.json", &o) && !o.runs_json &&

@@ -210,6 +210,18 @@ opt_run_id(cli_options *o, const char *s, char *err, size_t errlen)
 }
 
 static int
+opt_dataset(cli_options *o, const char *s, char *err, size_t errlen)
+{
+	const dataset_info *in = dataset_info_parse(s);
+
+	if (in == NULL)
+		return err_set(err, errlen, "--dataset '%s': must be %s", s,
+		    dataset_keys());
+	o->dataset = in->kind;
+	return 0;
+}
+
+static int
 opt_split(cli_options *o, const char *s, char *err, size_t errlen)
 {
 	if (strcmp(s, "train") == 0)
@@ -272,8 +284,13 @@ static const struct cli_opt {
 #define COMMAND(c)            .kind = OPT_COMMAND, .lo = (c)
 #define CUSTOM(f)             .kind = OPT_CUSTOM, .parse = (f)
 #define GIVEN(m)              .given = offsetof(cli_options, m)
-	{ "data", "DIR", DATA, "Data", "MNIST directory or mnist.npz (else "
-	    "$NOISETOP_DATA, ./data/mnist, the XDG cache)", STRING(data_dir) },
+	{ "dataset", "mnist|fashion|kmnist", DATA, "Data",
+	    "which set: MNIST (default), Fashion-MNIST or Kuzushiji-MNIST, "
+	    "found where it usually is (see the man page)",
+	    CUSTOM(opt_dataset) },
+	{ "data", "DIR", DATA, "Data", "the set's directory or mnist.npz "
+	    "(else $NOISETOP_DATA, ./data/SET, the XDG cache, ...)",
+	    STRING(data_dir) },
 	{ "train-limit", "N", DATA, "Data",
 	    "use only the first N training images",
 	    INT(train_limit, 1, 100000000) },

@@ -21,6 +21,7 @@ typedef enum {
 typedef struct {
 	cli_command  cmd;
 	const char  *data_dir;      /* --data, NULL to search */
+	dataset_kind dataset;       /* --dataset; DATASET_AUTO when not given */
 	size_t       train_limit;   /* --train-limit, 0 = all */
 	size_t       test_limit;    /* --test-limit, 0 = all */
 	train_config cfg;           /* --epochs --batch --lr --dropout --hidden
