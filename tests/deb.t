@@ -4,8 +4,8 @@
 # the bash and zsh completions and the docs; lintian (when installed)
 # reports no errors; the package unpacked into a scratch root (dpkg -x)
 # runs from another directory with an empty HOME, says its version and
-# help, and finds Debian's Fashion-MNIST when dataset-fashion-mnist is
-# installed.  Skipped, with the reason, without dpkg-buildpackage.
+# help, and finds Debian's Fashion-MNIST with --dataset fashion when
+# dataset-fashion-mnist is installed.  Skipped, with the reason, without dpkg-buildpackage.
 cd "$(dirname "$0")/.." || exit 1
 src=$PWD
 for t in dpkg-buildpackage dh dpkg-deb; do
@@ -85,9 +85,9 @@ check "the man page renders" \
 
 fashion=/usr/share/datasets/fashion-mnist
 if [ -r "$fashion/train-images-idx3-ubyte.gz" ]; then
-	out=$(run show --data "$fashion" --count 1 --ascii 2>&1)
-	check "it loads Debian's Fashion-MNIST ($fashion)" \
-	    '[[ "$out" == "Fashion-MNIST ($fashion)"* ]]'
+	out=$(run show --dataset fashion --count 1 --ascii 2>&1)
+	check "--dataset fashion finds Debian's Fashion-MNIST ($fashion) by itself" \
+	    '[[ "$out" == "Fashion-MNIST ($fashion)"* && "$out" == *"label 9 (Ankle boot)"* ]]'
 else
 	skip "dataset-fashion-mnist is not installed"
 fi
