@@ -259,6 +259,20 @@ test_kind_names(void)
 			    "--dataset %s: classes '%s' ... '%s' ... '%s'",
 			    in->key, got.class_name[0], got.class_name[3],
 			    got.class_name[9]);
+		{
+			char        buf[64];
+			const char *t = dataset_class_text(&got, 3, 1, buf,
+			    sizeof buf), *a = dataset_class_text(&got, 3, 0,
+			    buf + 32, 32);
+
+			ok(want[i].c0 == NULL ? *t == '\0' && *a == '\0' :
+			    want[i].g0 == NULL ? strcmp(t, want[i].c3) == 0 &&
+			    strcmp(a, want[i].c3) == 0 :
+			    strcmp(t, "tsu \xe3\x81\xa4") == 0 &&
+			    strcmp(a, "tsu") == 0,
+			    "--dataset %s: class 3 shown as '%s' (UTF-8), '%s' "
+			    "(ASCII)", in->key, t, a);
+		}
 		if (want[i].g0 != NULL)
 			ok(got.class_glyph[0] != NULL &&
 			    strcmp(got.class_glyph[0], want[i].g0) == 0 &&

@@ -239,11 +239,24 @@ ui_confusion(const ui *u, long *counts)
 	return 1;
 }
 
+/* The matrix's options: the set's class names on its axes, where it has
+ * them (NULL: digits). */
+static const chart_confusion_opts *
+confusion_opts(const ui *u, chart_confusion_opts *o)
+{
+	if (u->ds->class_name[0] == NULL)
+		return NULL;
+	o->labels = u->ds->class_name;
+	o->levels = 8;
+	return o;
+}
+
 static void
 view_confusion(ui *u, int y, int x, int w, int h)
 {
 	long       counts[100];
 	chart_grid g = grid_of(w, h > 12 ? 12 : h);
+	chart_confusion_opts co;
 
 	u->hits.matrix = (ui_hit){ 0, 0, 0, 0 };
 	if (!ui_confusion(u, counts)) {
@@ -251,8 +264,8 @@ view_confusion(ui *u, int y, int x, int w, int h)
 		    "matrix needs one");
 		return;
 	}
-	if (chart_confusion(counts, 10, NULL, u->look.cs, &g,
-	    &u->hits.matrix_cells) != 0) {
+	if (chart_confusion(counts, 10, confusion_opts(u, &co), u->look.cs,
+	    &g, &u->hits.matrix_cells) != 0) {
 		ui_putf(u, y, x, w, UI_PLAIN(UI_A_DIM), "%dx%d is too small "
 		    "for the matrix", w, h);
 		return;
@@ -329,6 +342,7 @@ ui_view_fits(ui *u, ui_rect r)
 	long        counts[100];
 	chart_grid  g;
 	chart_cells where;
+	chart_confusion_opts co;
 
 	if (u->res.view == UI_VIEW_CONFUSION) {
 		/* The matrix at this size, drawn and thrown away. */
@@ -337,8 +351,8 @@ ui_view_fits(ui *u, ui_rect r)
 		if (!ui_confusion(u, counts))
 			return 1;
 		g = grid_of(r.w - 2, 12);
-		return chart_confusion(counts, 10, NULL, u->look.cs, &g,
-		    &where) == 0;
+		return chart_confusion(counts, 10, confusion_opts(u, &co),
+		    u->look.cs, &g, &where) == 0;
 	}
 	if (u->res.view == UI_VIEW_GRID) {
 		const sweep_plan *p = &u->snap->table.plan;
