@@ -155,7 +155,7 @@ headless_runs(const cli_options *o)
 	if (n == 0)
 		printf("no runs in %s\n", root);
 	else
-		printf("%-24s  %-7s  %-16s  %-9s  %-13s  %8s  %5s  %s\n", "RUN",
+		printf("%-24s  %-7s  %-16s  %-13s  %-13s  %8s  %5s  %s\n", "RUN",
 		    "KIND", "DATE", "DATA", "TRAIN/TEST", "BEST VAL", "SIZE",
 		    "STATUS");
 	for (int i = 0; i < n; i++) {
@@ -171,7 +171,7 @@ headless_runs(const cli_options *o)
 			snprintf(best, sizeof best, "%.2f%%",
 			    100.0 * e[i].best_val);
 		human_bytes(e[i].bytes, size, sizeof size);
-		printf("%-24s  %-7s  %-16s  %-9s  %-13s  %8s  %5s  %s\n",
+		printf("%-24s  %-7s  %-16s  %-13s  %-13s  %8s  %5s  %s\n",
 		    e[i].id, e[i].readable ? e[i].kind : "?", date,
 		    e[i].readable ? e[i].data : "?", lim, best, size,
 		    e[i].status);
