@@ -1,5 +1,5 @@
-# noisetop: make, make test, make bench, make data, make run, make clean,
-# make install, make uninstall.
+# noisetop: make, make test, make bench, make data [DATASET=fashion|kmnist],
+# make run, make clean, make install, make uninstall.
 # Switches: SANITIZE=address,undefined (or thread), PORTABLE=1 (no AVX2
 # kernel), WERROR=1 (warnings are errors); PREFIX=/usr/local and DESTDIR
 # for install.
@@ -64,13 +64,13 @@ $(LIB): $(OBJ)
 
 $(B)/obj/%.o: src/%.c $(HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(CURSES_CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CURSES_CFLAGS) -c -o $@ $<
 
 $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(LIB) | $(B)/tests
-	$(CC) $(CFLAGS) -Itests -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
 
 $(B)/bench/%: bench/%.c $(LIB) | $(B)/bench
-	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
 
 $(B)/tests $(B)/bench:
 	mkdir -p $@
@@ -147,8 +147,11 @@ fuzz: fuzz-build
 bench: noisetop $(BENCHES)
 	./bench/run
 
+# make data DATASET=fashion (or kmnist): another set, into data/<name>,
+# where noisetop --dataset <name> looks.
+DATASET  ?= mnist
 data:
-	./scripts/fetch-mnist data/mnist
+	./scripts/fetch-mnist --dataset $(DATASET) data/$(DATASET)
 
 # The dashboard; tries to fetch MNIST first when noisetop finds none, and
 # starts on the synthetic digits when that fails.  Without a network the

@@ -208,7 +208,7 @@ seed_except_small() { # DIR with the three official files other than $small
 others=() # the three files besides $small
 for f in "${files[@]}"; do [ "$f" = "$small" ] || others+=("$f"); done
 
-echo "1..35"
+echo "1..38"
 
 # --- 1. a fresh download ----------------------------------------------------
 
@@ -374,6 +374,27 @@ else
 	skip "the stalling server did not start"
 fi
 
+# --- other sets: --dataset fashion|kmnist ------------------------------------
+
+d=$work/dfashion
+env NOISETOP_MNIST_MIRROR="$base/good/" "$script" --dataset fashion "$d" \
+	>"$work/out" 2>"$work/err" </dev/null
+rc=$?
+[ $rc -eq 0 ] && same_as_shared "$d" &&
+	grep -q "four Fashion-MNIST files downloaded and verified" "$work/out" &&
+	grep -q -- "--dataset fashion" "$work/out"
+ok $? "--dataset fashion: downloads, verifies, and names the set and the option"
+[ $rc -eq 0 ] || diag "$work/err"
+d=$work/dkmnist
+env -u NOISETOP_MNIST_SUMS NOISETOP_MNIST_MIRROR="$base/good/" "$script" \
+	--dataset=kmnist "$d" >"$work/out" 2>"$work/err" </dev/null
+rc=$?
+[ $rc -ne 0 ] && grep -q "checksum mismatch" "$work/err" && only_files "$d"
+ok $? "--dataset=kmnist checks KMNIST's own published sums (these files fail them)"
+"$script" --dataset cifar10 "$work/dx" >/dev/null 2>"$work/err"
+[ $? -eq 2 ] && grep -q "mnist, fashion or kmnist" "$work/err"
+ok $? "an unknown --dataset is a usage error naming the sets (exit 2)"
+
 # --- usage -------------------------------------------------------------------
 
 "$script" >/dev/null 2>&1
@@ -381,5 +402,5 @@ check "no argument is a usage error (exit 2)" test $? -eq 2
 NOISETOP_FETCH_TOOL=ftp "$script" "$work/dx" >/dev/null 2>&1
 check "an unknown NOISETOP_FETCH_TOOL is an error (exit 2)" test $? -eq 2
 
-[ "$n" -eq 35 ] || echo "# ran $n tests, planned 35"
+[ "$n" -eq 38 ] || echo "# ran $n tests, planned 38"
 exit $((failed > 0))

@@ -195,6 +195,20 @@ test_options(void)
 	    "--shard 2/3 --run-id");
 	ok(good("train --epochs 2 --epochs 5", &o) && o.cfg.epochs == 5,
 	    "the last of a repeated option wins");
+	ok(good("train", &o) && o.dataset == DATASET_AUTO,
+	    "no --dataset: the set the path names, else MNIST");
+	ok(good("train --dataset fashion", &o) &&
+	    o.dataset == DATASET_FASHION && good("show --dataset kmnist", &o) &&
+	    o.dataset == DATASET_KMNIST && good("--dataset mnist", &o) &&
+	    o.dataset == DATASET_MNIST, "--dataset mnist|fashion|kmnist");
+	bad("train --dataset cifar10", "--dataset 'cifar10': must be "
+	    "mnist|fashion|kmnist");
+	ok(good("runs --json", &o) && o.runs_json && o.json == NULL,
+	    "runs --json: a flag, the list as JSON");
+	ok(good("train --json h.json", &o) && !o.runs_json &&
+	    strcmp(o.json, "h.json") == 0, "train --json FILE still takes "
+	    "its file");
+	bad("runs --json x", "unexpected argument 'x'");
 }
 
 static void
@@ -408,7 +422,7 @@ test_help(void)
 	 * after one space; the help after two or more, or on the next line).
 	 */
 	for (p = all; (p = strstr(p, "\n  --")) != NULL; p++) {
-		char        name[64], arg[64] = "", line[256];
+		char        name[64], arg[64] = "", line[256], cmd[32];
 		const char *q = p + 3, *v = NULL;
 		size_t      n = strcspn(q, " \n");
 		cli_options o;
@@ -423,11 +437,19 @@ test_help(void)
 				    arg, arg);
 		}
 		nopt++;
+		/* "runs: ..." in its help: an option of that command. */
+		q += strspn(q, " \n");
+		if (arg[0] != '\0')
+			q += strlen(arg) + strspn(q + strlen(arg), " \n");
+		n = strspn(q, "abcdefghijklmnopqrstuvwxyz");
+		snprintf(cmd, sizeof cmd, "%.*s ", n > 0 && q[n] == ':' ?
+		    (int)n : 0, q);
 		if (arg[0] == '\0')
-			snprintf(line, sizeof line, "%s", name);
+			snprintf(line, sizeof line, "%s%s", cmd[1] ? cmd : "",
+			    name);
 		else
-			snprintf(line, sizeof line, "%s=%s", name,
-			    v ? v : "");
+			snprintf(line, sizeof line, "%s%s=%s", cmd[1] ? cmd :
+			    "", name, v ? v : "");
 		parsed += v != NULL || arg[0] == '\0' ? good(line, &o) : 0;
 	}
 	ok(nopt >= (int)(sizeof known / sizeof known[0]) && parsed == nopt,

@@ -3,6 +3,7 @@
  * the checkpoints, names newest first, and damaged files refused with one
  * line naming the file.
  */
+#define _GNU_SOURCE  /* memmem */
 #include "runs/run.h"
 
 #include <fcntl.h>
@@ -566,6 +567,36 @@ test_claims(void)
 	}
 }
 
+/* The set's name goes into config.txt so that resume loads the same set;
+ * a run from before it has none and reads back "". */
+static void
+test_dataset_key(void)
+{
+	run_config conf;
+	run        r, o;
+	char       err[NT_ERR_LEN] = "", path[NT_PATH_LEN + 16];
+	uint8_t   *text = NULL;
+	size_t     len = 0;
+
+	small_config(&conf);
+	snprintf(conf.dataset, sizeof conf.dataset, "kmnist");
+	ok(run_create(&r, root, &conf, err, sizeof err) == 0 &&
+	    run_open(&o, root, r.id, err, sizeof err) == 0 &&
+	    strcmp(o.conf.dataset, "kmnist") == 0,
+	    "config.txt records the set: '%s' (%s)", o.conf.dataset, err);
+	snprintf(path, sizeof path, "%s/config.txt", r.dir);
+	ok(file_read(path, 1 << 20, &text, &len, err, sizeof err) == 0 &&
+	    memmem(text, len, "\ndataset = kmnist\n", 18) != NULL,
+	    "as 'dataset = kmnist'");
+	free(text);
+	run_release(&r);
+	small_config(&conf);
+	ok(run_create(&r, root, &conf, err, sizeof err) == 0 &&
+	    run_open(&o, root, r.id, err, sizeof err) == 0 &&
+	    o.conf.dataset[0] == '\0', "a run without one reads back none");
+	run_release(&r);
+}
+
 int
 main(void)
 {
@@ -576,6 +607,7 @@ main(void)
 		return 0;
 	}
 	test_create_record_restore();
+	test_dataset_key();
 	test_names();
 	test_grid_config();
 	test_corrupt();

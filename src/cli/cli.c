@@ -210,6 +210,18 @@ opt_run_id(cli_options *o, const char *s, char *err, size_t errlen)
 }
 
 static int
+opt_dataset(cli_options *o, const char *s, char *err, size_t errlen)
+{
+	const dataset_info *in = dataset_info_parse(s);
+
+	if (in == NULL)
+		return err_set(err, errlen, "--dataset '%s': must be %s", s,
+		    dataset_keys());
+	o->dataset = in->kind;
+	return 0;
+}
+
+static int
 opt_split(cli_options *o, const char *s, char *err, size_t errlen)
 {
 	if (strcmp(s, "train") == 0)
@@ -272,8 +284,13 @@ static const struct cli_opt {
 #define COMMAND(c)            .kind = OPT_COMMAND, .lo = (c)
 #define CUSTOM(f)             .kind = OPT_CUSTOM, .parse = (f)
 #define GIVEN(m)              .given = offsetof(cli_options, m)
-	{ "data", "DIR", DATA, "Data", "MNIST directory or mnist.npz (else "
-	    "$NOISETOP_DATA, ./data/mnist, the XDG cache)", STRING(data_dir) },
+	{ "dataset", "mnist|fashion|kmnist", DATA, "Data",
+	    "which set: MNIST (default), Fashion-MNIST or Kuzushiji-MNIST, "
+	    "found where it usually is (see the man page)",
+	    CUSTOM(opt_dataset) },
+	{ "data", "DIR", DATA, "Data", "the set's directory or mnist.npz "
+	    "(else $NOISETOP_DATA, ./data/SET, the XDG cache, ...)",
+	    STRING(data_dir) },
 	{ "train-limit", "N", DATA, "Data",
 	    "use only the first N training images",
 	    INT(train_limit, 1, 100000000) },
@@ -337,6 +354,9 @@ static const struct cli_opt {
 	    "the run's name, shared by its shards (default: "
 	    "$SLURM_ARRAY_JOB_ID with --shard, else the time)",
 	    CUSTOM(opt_run_id) },
+	/* After train's --json FILE, which slurm's option check finds. */
+	{ "json", NULL, B(CLI_RUNS), "Output",
+	    "runs: the list as JSON on standard output", FLAG(runs_json, 1) },
 	{ "prune", "N", B(CLI_RUNS), "Output",
 	    "runs: delete all but the newest N finished runs",
 	    INT(prune, 0, 1000000) },
@@ -579,6 +599,23 @@ set_defaults(cli_options *o, int argc, char **argv)
 #define OPT_BASE 256
 
 /*
+ * Two rows may share a name with different values (train's --json FILE,
+ * runs' --json): is row i hidden from cmd by another row of its name
+ * that is cmd's own?
+ */
+static int
+shadowed(size_t i, cli_command cmd)
+{
+	if (options[i].cmds & B(cmd))
+		return 0;
+	for (size_t j = 0; j < NOPT; j++)
+		if (j != i && (options[j].cmds & B(cmd)) &&
+		    strcmp(options[j].name, options[i].name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
  * The options among av[1..ac-1] (av[0] stands for the program or the
  * subcommand); optind is left at the first positional argument.  Returns
  * 0, or -1 with a message.
@@ -589,10 +626,14 @@ parse_options(int ac, char **av, cli_options *o, char *err, size_t errlen)
 	struct option opts[NOPT + 1];
 	int           c;
 
+	size_t        n = 0;
+
 	for (size_t i = 0; i < NOPT; i++)
-		opts[i] = (struct option){ options[i].name, options[i].arg ?
-		    required_argument : no_argument, NULL, OPT_BASE + (int)i };
-	opts[NOPT] = (struct option){ NULL, 0, NULL, 0 };
+		if (!shadowed(i, o->cmd))
+			opts[n++] = (struct option){ options[i].name,
+			    options[i].arg ? required_argument : no_argument,
+			    NULL, OPT_BASE + (int)i };
+	opts[n] = (struct option){ NULL, 0, NULL, 0 };
 	/* optind 0: glibc starts over, so a second parse in one process
 	 * reads its own argv. */
 	optind = 0;

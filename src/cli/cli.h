@@ -21,6 +21,7 @@ typedef enum {
 typedef struct {
 	cli_command  cmd;
 	const char  *data_dir;      /* --data, NULL to search */
+	dataset_kind dataset;       /* --dataset; DATASET_AUTO when not given */
 	size_t       train_limit;   /* --train-limit, 0 = all */
 	size_t       test_limit;    /* --test-limit, 0 = all */
 	train_config cfg;           /* --epochs --batch --lr --dropout --hidden
@@ -57,6 +58,7 @@ typedef struct {
 	const char  *runs_dir;      /* --runs DIR, NULL for the default */
 	const char  *resume;        /* resume: the run's name or directory */
 	int          prune;         /* runs --prune N; -1 when not given */
+	int          runs_json;     /* runs --json */
 	const char  *args[CLI_MAX_ARGS];  /* resume RUN, rm RUN..., help CMD */
 	int          nargs;
 } cli_options;

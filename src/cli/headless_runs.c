@@ -59,6 +59,77 @@ prune_runs(const char *root, const runlist_entry *e, int n, int keep)
 	return rc;
 }
 
+/* s as a JSON string, or null; quotes, backslashes and control bytes
+ * escaped. */
+static void
+json_str(const char *s)
+{
+	if (s == NULL) {
+		fputs("null", stdout);
+		return;
+	}
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+/*
+ * runs --json: the same list for scripts, one run per line, every key in
+ * every run (null where a run's files say nothing): times in UTC ISO
+ * 8601, accuracies as fractions, sizes in bytes.
+ */
+static void
+print_json(const char *root, const runlist_entry *e, int n)
+{
+	fputs("{\"root\": ", stdout);
+	json_str(root);
+	fputs(", \"runs\": [", stdout);
+	for (int i = 0; i < n; i++) {
+		char      made[32];
+		struct tm tm;
+		int       r = e[i].readable;
+
+		made[0] = '\0';
+		if (e[i].made != 0 && gmtime_r(&e[i].made, &tm) != NULL)
+			strftime(made, sizeof made, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		fputs(i ? ",\n{\"id\": " : "\n{\"id\": ", stdout);
+		json_str(e[i].id);
+		fputs(", \"kind\": ", stdout);
+		json_str(r ? e[i].kind : NULL);
+		fputs(", \"made\": ", stdout);
+		json_str(made[0] ? made : NULL);
+		fputs(", \"data\": ", stdout);
+		json_str(r ? e[i].data : NULL);
+		if (r)
+			printf(", \"train_limit\": %zu, \"test_limit\": %zu, "
+			    "\"nscales\": %d, \"epochs\": %d", e[i].train_limit,
+			    e[i].test_limit, e[i].nscales, e[i].epochs);
+		else
+			fputs(", \"train_limit\": null, \"test_limit\": null, "
+			    "\"nscales\": null, \"epochs\": null", stdout);
+		if (e[i].best_val >= 0.0)
+			printf(", \"best_val\": %.6g", e[i].best_val);
+		else
+			fputs(", \"best_val\": null", stdout);
+		printf(", \"seconds\": %.6g, \"bytes\": %lld, \"status\": ",
+		    e[i].seconds, e[i].bytes);
+		json_str(e[i].status);
+		printf(", \"readable\": %s, \"finished\": %s, \"alive\": %s}",
+		    r ? "true" : "false", e[i].finished ? "true" : "false",
+		    e[i].alive ? "true" : "false");
+	}
+	fputs(n ? "\n]}\n" : "]}\n", stdout);
+}
+
 int
 headless_runs(const cli_options *o)
 {
@@ -76,10 +147,15 @@ headless_runs(const cli_options *o)
 		free(e);
 		return rc;
 	}
+	if (o->runs_json) {
+		print_json(root, e, n);
+		free(e);
+		return 0;
+	}
 	if (n == 0)
 		printf("no runs in %s\n", root);
 	else
-		printf("%-24s  %-7s  %-16s  %-9s  %-13s  %8s  %5s  %s\n", "RUN",
+		printf("%-24s  %-7s  %-16s  %-13s  %-13s  %8s  %5s  %s\n", "RUN",
 		    "KIND", "DATE", "DATA", "TRAIN/TEST", "BEST VAL", "SIZE",
 		    "STATUS");
 	for (int i = 0; i < n; i++) {
@@ -95,7 +171,7 @@ headless_runs(const cli_options *o)
 			snprintf(best, sizeof best, "%.2f%%",
 			    100.0 * e[i].best_val);
 		human_bytes(e[i].bytes, size, sizeof size);
-		printf("%-24s  %-7s  %-16s  %-9s  %-13s  %8s  %5s  %s\n",
+		printf("%-24s  %-7s  %-16s  %-13s  %-13s  %8s  %5s  %s\n",
 		    e[i].id, e[i].readable ? e[i].kind : "?", date,
 		    e[i].readable ? e[i].data : "?", lim, best, size,
 		    e[i].status);

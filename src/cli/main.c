@@ -11,21 +11,25 @@
 #include "data/dataset.h"
 
 /*
- * MNIST wherever it is found; with none found and no --data given, the
- * synthetic digits (their source string says so in every output).  A bad
- * --data, or a found set that fails to load, is an error.
+ * The set --dataset names (MNIST by default) wherever it is found; with no
+ * MNIST found and no --data given, the synthetic digits (their source
+ * string says so in every output).  A bad --data, a Fashion-MNIST or KMNIST
+ * found nowhere, or a found set that fails to load, is an error.
  */
 static int
 load_data(const cli_options *o, dataset *ds)
 {
 	char dir[NT_PATH_LEN], err[NT_ERR_LEN], where[NT_ERR_LEN];
 
-	if (dataset_find(o->data_dir, dir, sizeof dir, err, sizeof err) != 0) {
-		if (o->data_dir != NULL) {
+	if (dataset_find_kind(o->dataset, o->data_dir, dir, sizeof dir, err,
+	    sizeof err) != 0) {
+		/* The synthetic digits stand in for MNIST only. */
+		if (o->data_dir != NULL || (o->dataset != DATASET_AUTO &&
+		    o->dataset != DATASET_MNIST)) {
 			fprintf(stderr, "noisetop: %s\n", err);
 			return -1;
 		}
-		dataset_search_path(where, sizeof where);
+		dataset_search_path_kind(o->dataset, where, sizeof where);
 		fprintf(stderr, "noisetop: no MNIST found (looked in %s); using "
 		    "SYNTHETIC digits: run 'make data' for the real set\n",
 		    where);
@@ -36,8 +40,8 @@ load_data(const cli_options *o, dataset *ds)
 		}
 		return 0;
 	}
-	if (dataset_load(ds, dir, o->train_limit, o->test_limit, err,
-	    sizeof err) != 0) {
+	if (dataset_load_kind(ds, o->dataset, dir, o->train_limit,
+	    o->test_limit, err, sizeof err) != 0) {
 		fprintf(stderr, "noisetop: %s\n", err);
 		return -1;
 	}

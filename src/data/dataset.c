@@ -1,7 +1,7 @@
 /*
- * Finding and loading MNIST: four IDX files in a directory (ours, or a
- * torchvision root's MNIST/raw), or Keras's mnist.npz; and the synthetic
- * digits when there is none.
+ * The named sets (MNIST, Fashion-MNIST, KMNIST) and loading one: four IDX
+ * files in a directory, or Keras's mnist.npz; and the synthetic digits
+ * when there is no MNIST.  Where a set is found: dataset_find.c.
  */
 #define _GNU_SOURCE  /* strcasestr */
 #include "data/dataset.h"
@@ -9,170 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <strings.h>
 
 #include "base/err.h"
+#include "data/dataset_priv.h"
 #include "data/idx.h"
 #include "data/npz.h"
 #include "data/synth.h"
-
-static const char *const file_base[4] = {
-	"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-	"t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
-};
-
-/* The path of one of the four files in dir, raw or .gz; 0 if found. */
-static int
-find_file(const char *dir, const char *base, char *out, size_t outlen)
-{
-	if ((size_t)snprintf(out, outlen, "%s/%s.gz", dir, base) < outlen &&
-	    access(out, R_OK) == 0)
-		return 0;
-	if ((size_t)snprintf(out, outlen, "%s/%s", dir, base) >= outlen)
-		return -1;
-	return access(out, R_OK) == 0 ? 0 : -1;
-}
-
-static int
-has_all_files(const char *dir)
-{
-	char path[4200];
-
-	for (int i = 0; i < 4; i++)
-		if (find_file(dir, file_base[i], path, sizeof path) != 0)
-			return 0;
-	return 1;
-}
-
-/* Is path a directory (1), a regular file (2), or neither (0)? */
-static int
-path_kind(const char *path)
-{
-	struct stat st;
-
-	if (stat(path, &st) != 0)
-		return 0;
-	if (S_ISDIR(st.st_mode))
-		return 1;
-	return S_ISREG(st.st_mode) && access(path, R_OK) == 0 ? 2 : 0;
-}
-
-/*
- * Resolve a location to the IDX directory or .npz file it names: the
- * directory itself, a torchvision root (<root>/MNIST/raw,
- * <root>/FashionMNIST/raw, or <root>/raw when given <root>/MNIST), a
- * directory holding mnist.npz, or an .npz file.  0 if found.
- */
-static int
-resolve(const char *path, char *out, size_t outlen)
-{
-	static const char *const sub[] = {
-		"", "/MNIST/raw", "/FashionMNIST/raw", "/raw",
-	};
-	char   buf[4200], dir[4200];
-	int    kind = path_kind(path);
-	size_t len;
-
-	/* "DIR/" names DIR: no "DIR//file" in any message. */
-	snprintf(dir, sizeof dir, "%s", path);
-	for (len = strlen(dir); len > 1 && dir[len - 1] == '/'; len--)
-		dir[len - 1] = '\0';
-	path = dir;
-	if (kind == 2) {
-		snprintf(out, outlen, "%s", path);
-		return 0;
-	}
-	if (kind != 1)
-		return -1;
-	for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) {
-		snprintf(buf, sizeof buf, "%s%s", path, sub[i]);
-		if (has_all_files(buf)) {
-			snprintf(out, outlen, "%s", buf);
-			return 0;
-		}
-	}
-	snprintf(buf, sizeof buf, "%s/mnist.npz", path);
-	if (path_kind(buf) == 2) {
-		snprintf(out, outlen, "%s", buf);
-		return 0;
-	}
-	return -1;
-}
-
-/* The default search path, in order; bufs holds the built strings. */
-static int
-candidates(const char *cand[6], char bufs[2][4096])
-{
-	const char *env, *xdg, *home, *keras;
-	int         n = 0;
-
-	if ((env = getenv("NOISETOP_DATA")) != NULL && *env != '\0')
-		cand[n++] = env;
-	cand[n++] = "data/mnist";
-	cand[n++] = "data/MNIST/raw";
-	xdg = getenv("XDG_CACHE_HOME");
-	home = getenv("HOME");
-	keras = getenv("KERAS_HOME");
-	if (xdg != NULL && *xdg != '\0') {
-		snprintf(bufs[0], 4096, "%s/noisetop/mnist", xdg);
-		cand[n++] = bufs[0];
-	} else if (home != NULL && *home != '\0') {
-		snprintf(bufs[0], 4096, "%s/.cache/noisetop/mnist", home);
-		cand[n++] = bufs[0];
-	}
-	if (keras != NULL && *keras != '\0') {
-		snprintf(bufs[1], 4096, "%s/datasets/mnist.npz", keras);
-		cand[n++] = bufs[1];
-	} else if (home != NULL && *home != '\0') {
-		snprintf(bufs[1], 4096, "%s/.keras/datasets/mnist.npz", home);
-		cand[n++] = bufs[1];
-	}
-	return n;
-}
-
-void
-dataset_search_path(char *out, size_t outlen)
-{
-	const char *cand[6];
-	char        bufs[2][4096];
-	int         n = candidates(cand, bufs);
-	size_t      used = 0;
-
-	if (outlen == 0)
-		return;
-	out[0] = '\0';
-	for (int i = 0; i < n && used < outlen; i++)
-		used += (size_t)snprintf(out + used, outlen - used, "%s%s",
-		    i ? ", " : "", cand[i]);
-}
-
-int
-dataset_find(const char *dir, char *out, size_t outlen, char *err,
-    size_t errlen)
-{
-	const char *cand[6];
-	char        bufs[2][4096], tried[8192];
-	int         n;
-
-	if (dir != NULL) {
-		if (resolve(dir, out, outlen) != 0)
-			return err_set(err, errlen,
-			    "%s: MNIST not found there (need %s, %s, %s and "
-			    "%s, raw or .gz, in it or in its MNIST/raw/, or a "
-			    "Keras mnist.npz)", dir, file_base[0],
-			    file_base[1], file_base[2], file_base[3]);
-		return 0;
-	}
-	n = candidates(cand, bufs);
-	for (int i = 0; i < n; i++)
-		if (resolve(cand[i], out, outlen) == 0)
-			return 0;
-	dataset_search_path(tried, sizeof tried);
-	return err_set(err, errlen,
-	    "MNIST not found (looked in %s): run 'make data' or pass --data "
-	    "DIR", tried);
-}
 
 /* Labels must be digits 0-9 (class indices for the other sets). */
 static int
@@ -194,9 +37,9 @@ load_split(dataset_split *s, const char *dir, const char *img_base,
 	idx_array img, lab;
 
 	memset(s, 0, sizeof *s);
-	if (find_file(dir, img_base, ipath, sizeof ipath) != 0)
+	if (dataset_find_file(dir, img_base, ipath, sizeof ipath) != 0)
 		return err_set(err, errlen, "%s/%s: not found", dir, img_base);
-	if (find_file(dir, lab_base, lpath, sizeof lpath) != 0)
+	if (dataset_find_file(dir, lab_base, lpath, sizeof lpath) != 0)
 		return err_set(err, errlen, "%s/%s: not found", dir, lab_base);
 	if (idx_load(ipath, 3, &img, err, errlen) != 0)
 		return -1;
@@ -292,56 +135,128 @@ load_npz(dataset *ds, const char *path, size_t train_limit,
 	return rc;
 }
 
-/* Case-insensitive "fashion" in path or in where it really points. */
-static int
-looks_fashion(const char *path)
-{
-	char *real;
-	int   yes = strcasestr(path, "fashion") != NULL;
-
-	if (!yes && (real = realpath(path, NULL)) != NULL) {
-		yes = strcasestr(real, "fashion") != NULL;
-		free(real);
-	}
-	return yes;
-}
-
-static const char *const fashion_class[DATASET_NCLASS] = {
-	"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-	"Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+static const dataset_info sets[DATASET_NKIND] = {
+	{ DATASET_AUTO, "mnist", "MNIST", "MNIST", "mnist.npz", NULL, NULL,
+	    { NULL }, { NULL } },
+	{ DATASET_MNIST, "mnist", "MNIST", "MNIST", "mnist.npz", NULL, NULL,
+	    { NULL }, { NULL } },
+	{ DATASET_FASHION, "fashion", "Fashion-MNIST", "FashionMNIST",
+	    "fashion-mnist", "/usr/share/datasets/fashion-mnist",
+	    "dataset-fashion-mnist",
+	    { "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+	      "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot" }, { NULL } },
+	/* Kuzushiji-MNIST: one cursive hiragana from each row of the
+	 * syllabary, named in romaji as its authors do. */
+	{ DATASET_KMNIST, "kmnist", "KMNIST", "KMNIST", NULL, NULL, NULL,
+	    { "o", "ki", "su", "tsu", "na", "ha", "ma", "ya", "re", "wo" },
+	    { "\u304a", "\u304d", "\u3059", "\u3064", "\u306a", "\u306f",
+	      "\u307e", "\u3084", "\u308c", "\u3092" } },
 };
 
-int
-dataset_load(dataset *ds, const char *path, size_t train_limit,
-    size_t test_limit, char *err, size_t errlen)
+const dataset_info *
+dataset_info_of(dataset_kind kind)
 {
+	return (unsigned)kind < DATASET_NKIND ? &sets[kind] : &sets[0];
+}
+
+const dataset_info *
+dataset_info_parse(const char *key)
+{
+	if (key == NULL)
+		return NULL;
+	if (strcasecmp(key, "fashion-mnist") == 0)
+		return &sets[DATASET_FASHION];
+	if (strcasecmp(key, "kuzushiji") == 0)
+		return &sets[DATASET_KMNIST];
+	for (int k = DATASET_MNIST; k < DATASET_NKIND; k++)
+		if (strcasecmp(key, sets[k].key) == 0)
+			return &sets[k];
+	return NULL;
+}
+
+const char *
+dataset_keys(void)
+{
+	return "mnist|fashion|kmnist";
+}
+
+/* The set named by path's own text: MNIST when it names none. */
+static dataset_kind
+named_by(const char *path)
+{
+	if (strcasestr(path, "fashion") != NULL)
+		return DATASET_FASHION;
+	if (strcasestr(path, "kmnist") != NULL ||
+	    strcasestr(path, "kuzushiji") != NULL)
+		return DATASET_KMNIST;
+	return DATASET_MNIST;
+}
+
+dataset_kind
+dataset_kind_of_path(const char *path)
+{
+	dataset_kind k = named_by(path);
+	char        *real;
+
+	if (k == DATASET_MNIST && (real = realpath(path, NULL)) != NULL) {
+		k = named_by(real);
+		free(real);
+	}
+	return k;
+}
+
+int
+dataset_load_kind(dataset *ds, dataset_kind kind, const char *path,
+    size_t train_limit, size_t test_limit, char *err, size_t errlen)
+{
+	const dataset_info *in;
 	char where[4096];
 	int  rc;
 
 	memset(ds, 0, sizeof *ds);
 	/* A path that resolves to nothing still goes the IDX way, so the
 	 * message names the first missing file. */
-	if (resolve(path, where, sizeof where) != 0)
+	if (dataset_resolve(kind, path, where, sizeof where) != 0)
 		snprintf(where, sizeof where, "%s", path);
-	if (path_kind(where) == 2)
+	if (dataset_path_kind(where) == 2)
 		rc = load_npz(ds, where, train_limit, test_limit, err, errlen);
-	else if ((rc = load_split(&ds->train, where, file_base[0],
-	    file_base[1], train_limit, err, errlen)) == 0)
-		rc = load_split(&ds->test, where, file_base[2], file_base[3],
-		    test_limit, err, errlen);
+	else if ((rc = load_split(&ds->train, where, dataset_file_base[0],
+	    dataset_file_base[1], train_limit, err, errlen)) == 0)
+		rc = load_split(&ds->test, where, dataset_file_base[2],
+		    dataset_file_base[3], test_limit, err, errlen);
 	if (rc != 0) {
 		dataset_free(ds);
 		return -1;
 	}
+	if (kind == DATASET_AUTO)
+		kind = dataset_kind_of_path(where);
+	in = dataset_info_of(kind);
+	ds->kind = kind;
 	snprintf(ds->dir, sizeof ds->dir, "%s", where);
-	if (looks_fashion(where)) {
-		snprintf(ds->name, sizeof ds->name, "Fashion-MNIST");
-		memcpy(ds->class_name, fashion_class, sizeof ds->class_name);
-	} else {
-		snprintf(ds->name, sizeof ds->name, "MNIST");
-	}
+	snprintf(ds->name, sizeof ds->name, "%s", in->name);
+	memcpy(ds->class_name, in->class_name, sizeof ds->class_name);
+	memcpy(ds->class_glyph, in->class_glyph, sizeof ds->class_glyph);
 	snprintf(ds->source, sizeof ds->source, "%s (%s)", ds->name, where);
 	return 0;
+}
+
+int
+dataset_load(dataset *ds, const char *path, size_t train_limit,
+    size_t test_limit, char *err, size_t errlen)
+{
+	return dataset_load_kind(ds, DATASET_AUTO, path, train_limit,
+	    test_limit, err, errlen);
+}
+
+const char *
+dataset_class_text(const dataset *ds, int c, int utf8, char *buf, size_t len)
+{
+	if (c < 0 || c >= DATASET_NCLASS || ds->class_name[c] == NULL)
+		return "";
+	if (!utf8 || ds->class_glyph[c] == NULL || len == 0)
+		return ds->class_name[c];
+	snprintf(buf, len, "%s %s", ds->class_name[c], ds->class_glyph[c]);
+	return buf;
 }
 
 int
@@ -373,6 +288,7 @@ dataset_synthetic(dataset *ds, uint64_t seed, size_t ntrain, size_t ntest,
 	}
 	ds->synthetic = 1;
 	ds->seed = seed;
+	ds->kind = DATASET_MNIST;
 	snprintf(ds->name, sizeof ds->name, "SYNTHETIC");
 	snprintf(ds->source, sizeof ds->source, "SYNTHETIC digits, seed %llu "
 	    "(no MNIST found: run make data)", (unsigned long long)seed);

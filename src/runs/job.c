@@ -81,6 +81,8 @@ job_record(job *j, const char *root, const dataset *ds, uint32_t crc,
 	if (ds->dir[0] == '\0' || realpath(ds->dir, c->data_dir) == NULL)
 		snprintf(c->data_dir, sizeof c->data_dir, "%s", ds->dir);
 	snprintf(c->source, sizeof c->source, "%s", ds->source);
+	snprintf(c->dataset, sizeof c->dataset, "%s",
+	    dataset_info_of(ds->kind)->key);
 	/* Resume regenerates the synthetic digits instead of reading. */
 	c->synthetic = ds->synthetic || strncmp(ds->name, "SYNTHETIC", 9) == 0;
 	c->train_limit = ds->train.n;
@@ -168,13 +170,17 @@ job_finished(const job *j)
 int
 job_load_data(const run *r, dataset *ds, char *err, size_t errlen)
 {
-	const run_config *c = &r->conf;
-	char              msg[1024];
-	uint32_t          crc;
+	const run_config   *c = &r->conf;
+	const dataset_info *in = dataset_info_parse(c->dataset);
+	char                msg[1024];
+	uint32_t            crc;
 
+	/* The same set again: a run from before --dataset is the set its
+	 * directory names, as it was then. */
 	if ((c->synthetic ? dataset_synthetic(ds, c->cfg.seed,
 	    c->train_limit, c->test_limit, msg, sizeof msg) :
-	    dataset_load(ds, c->data_dir, c->train_limit, c->test_limit, msg,
+	    dataset_load_kind(ds, in != NULL ? in->kind : DATASET_AUTO,
+	    c->data_dir, c->train_limit, c->test_limit, msg,
 	    sizeof msg)) != 0)
 		return err_set(err, errlen, "run %s: %s", r->id, msg);
 	crc = run_data_crc(ds);

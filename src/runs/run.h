@@ -35,6 +35,9 @@ typedef struct {
 	char         kind[16];       /* "train", "compare", "sweep" */
 	char         data_dir[4096]; /* where the data came from ("" if none) */
 	char         source[4200];   /* the data set as shown everywhere */
+	char         dataset[16];    /* its name (--dataset): "mnist",
+	                                "fashion", "kmnist"; "" in runs from
+	                                before it (the set data_dir names) */
 	int          synthetic;      /* the built-in digits, not files */
 	size_t       train_limit, test_limit;
 	train_config cfg;

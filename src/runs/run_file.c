@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "data/corrupt.h"
+#include "data/dataset.h"
 #include "base/err.h"
 #include "base/file.h"
 #include "base/kv.h"
@@ -54,6 +55,8 @@ run_format_config(const run *r, char *text, size_t len, char *err,
 	ADD("kind = %s\nversion = %s\n", c->kind, c->version);
 	ADD("data_dir = %s\nsource = %s\nsynthetic = %d\n", c->data_dir,
 	    c->source, c->synthetic);
+	if (c->dataset[0] != '\0')
+		ADD("dataset = %s\n", c->dataset);
 	ADD("data_crc = %08x\n", c->data_crc);
 	ADD("train_limit = %zu\ntest_limit = %zu\n", c->train_limit,
 	    c->test_limit);
@@ -135,6 +138,12 @@ config_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 		snprintf(c->data_dir, sizeof c->data_dir, "%s", v);
 	else if (strcmp(k, "source") == 0)
 		snprintf(c->source, sizeof c->source, "%s", v);
+	else if (strcmp(k, "dataset") == 0) {
+		if (dataset_info_parse(v) == NULL)
+			return err_set(err, errlen, "dataset '%s': must be %s",
+			    v, dataset_keys());
+		snprintf(c->dataset, sizeof c->dataset, "%s", v);
+	}
 	else if (strcmp(k, "synthetic") == 0) {
 		if (kv_num(k, v, 0, 1, &d, err, errlen))
 			return -1;

@@ -33,6 +33,17 @@ ui_fmt_scale(float s, char *buf, size_t len)
 	return buf;
 }
 
+const char *
+ui_class(const ui *u, int c, char *buf, size_t len)
+{
+	char        glyph[64];
+	const char *name = dataset_class_text(u->ds, c,
+	    u->look.cs == RENDER_UTF8, glyph, sizeof glyph);
+
+	snprintf(buf, len, "%d%s%s", c, *name ? " " : "", name);
+	return buf;
+}
+
 const dataset_split *
 ui_cur_split(const ui *u)
 {

@@ -121,7 +121,7 @@ draw_samples(ui *u, ui_rect r, int zoom)
 	const dataset_split *sp = ui_cur_split(u);
 	const worker_status *st = &u->snap->st;
 	size_t i = u->samples.index[u->samples.split];
-	char   s1[32], buf[256];
+	char   s1[32], buf[256], c1[80], c2[80];
 	int    side = DATASET_SIDE * zoom, x = r.x, nx = x + side + 3;
 	int    ix = x + 2 * side + 5, iw = r.w - (2 * side + 5),
 	       yy = r.y + 1;
@@ -156,13 +156,9 @@ draw_samples(ui *u, ui_rect r, int zoom)
 	ui_putf(u, yy, ix, iw, UI_PLAIN(UI_A_BOLD), "%s #%zu",
 	    u->samples.split ? "test" : "train", i);
 	ui_putf(u, yy + 1, ix, iw, UI_PLAIN(UI_A_DIM), "of %zu", sp->n);
-	/* Fashion-MNIST and the like name their classes. */
-	if (u->ds->class_name[sp->label[i]] != NULL)
-		ui_putf(u, yy + 2, ix, iw, UI_PLAIN(0), "label  %d %s",
-		    sp->label[i], u->ds->class_name[sp->label[i]]);
-	else
-		ui_putf(u, yy + 2, ix, iw, UI_PLAIN(0), "label  %d",
-		    sp->label[i]);
+	/* Fashion-MNIST and KMNIST name their classes. */
+	ui_putf(u, yy + 2, ix, iw, UI_PLAIN(0), "label  %s",
+	    ui_class(u, sp->label[i], c1, sizeof c1));
 	ui_putf(u, yy + 3, ix, iw, UI_PLAIN(0), "noise  %s",
 	    ui_fmt_scale(u->samples.scale, s1, sizeof s1));
 	if (!st->have_model) {
@@ -182,7 +178,8 @@ draw_samples(ui *u, ui_rect r, int zoom)
 			ui_putf(u, yy + 6, ix, iw, arg == sp->label[i] ?
 			    UI_STYLE(UI_C_GOOD, UI_A_BOLD, 0) :
 			    UI_STYLE(UI_C_BAD, UI_A_REVERSE, UI_A_BOLD),
-			    "pred %d %5.1f%% %s", arg, st->probs[arg] * 100.0,
+			    "pred %s %5.1f%% %s", ui_class(u, arg, c1, sizeof c1),
+			    st->probs[arg] * 100.0,
 			    arg == sp->label[i] ? "ok" : "MISS");
 			render_probs(st->probs, DATASET_NCLASS, u->look.cs, buf,
 			    sizeof buf);
@@ -213,8 +210,9 @@ draw_samples(ui *u, ui_rect r, int zoom)
 
 		if (u->res.pair >= 0)
 			ui_putf(u, yy + 12, ix, iw, UI_STYLE(UI_C_BAD, UI_A_BOLD,
-			    UI_A_BOLD), "true %d as %d", u->res.pair / 10,
-			    u->res.pair % 10);
+			    UI_A_BOLD), "true %s as %s", ui_class(u,
+			    u->res.pair / 10, c1, sizeof c1), ui_class(u,
+			    u->res.pair % 10, c2, sizeof c2));
 		else
 			ui_put(u, yy + 12, ix, iw, UI_STYLE(UI_C_BAD, UI_A_BOLD,
 			    UI_A_BOLD), "misclassified");

@@ -195,6 +195,11 @@ const dataset_split *ui_cur_split(const ui *u);
 int    ui_is_miss(const ui *u, size_t i);
 size_t ui_count_misses(const ui *u, size_t upto, size_t *pos);
 
+/* Class c as the set names it, for a label: "3" for digits, "9 Ankle
+ * boot", "3 tsu" (with its hiragana on a UTF-8 terminal); into buf,
+ * which it returns. */
+const char *ui_class(const ui *u, int c, char *buf, size_t len);
+
 /* "%g" of a scale into buf; returns buf. */
 const char *ui_fmt_scale(float s, char *buf, size_t len);
 

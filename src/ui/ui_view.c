@@ -239,11 +239,24 @@ ui_confusion(const ui *u, long *counts)
 	return 1;
 }
 
+/* The matrix's options: the set's class names on its axes, where it has
+ * them (NULL: digits). */
+static const chart_confusion_opts *
+confusion_opts(const ui *u, chart_confusion_opts *o)
+{
+	if (u->ds->class_name[0] == NULL)
+		return NULL;
+	o->labels = u->ds->class_name;
+	o->levels = 8;
+	return o;
+}
+
 static void
 view_confusion(ui *u, int y, int x, int w, int h)
 {
 	long       counts[100];
 	chart_grid g = grid_of(w, h > 12 ? 12 : h);
+	chart_confusion_opts co;
 
 	u->hits.matrix = (ui_hit){ 0, 0, 0, 0 };
 	if (!ui_confusion(u, counts)) {
@@ -251,8 +264,8 @@ view_confusion(ui *u, int y, int x, int w, int h)
 		    "matrix needs one");
 		return;
 	}
-	if (chart_confusion(counts, 10, NULL, u->look.cs, &g,
-	    &u->hits.matrix_cells) != 0) {
+	if (chart_confusion(counts, 10, confusion_opts(u, &co), u->look.cs,
+	    &g, &u->hits.matrix_cells) != 0) {
 		ui_putf(u, y, x, w, UI_PLAIN(UI_A_DIM), "%dx%d is too small "
 		    "for the matrix", w, h);
 		return;
@@ -262,7 +275,7 @@ view_confusion(ui *u, int y, int x, int w, int h)
 	/* The chosen cell, reversed: m browses its images. */
 	if (u->res.cell >= 0) {
 		const chart_cells *c = &u->hits.matrix_cells;
-		char num[32];
+		char num[32], c1[80], c2[80];
 
 		snprintf(num, sizeof num, "%*ld", c->cw, counts[u->res.cell]);
 		ui_put(u, y + c->y0 + u->res.cell / 10, x + c->x0 +
@@ -270,8 +283,9 @@ view_confusion(ui *u, int y, int x, int w, int h)
 		    UI_A_BOLD), num);
 		if (h > g.h)
 			ui_putf(u, y + g.h, x, w, UI_PLAIN(UI_A_DIM),
-			    "true %d as %d: %ld, m shows them", u->res.cell / 10,
-			    u->res.cell % 10, counts[u->res.cell]);
+			    "true %s as %s: %ld, m shows them", ui_class(u,
+			    u->res.cell / 10, c1, sizeof c1), ui_class(u,
+			    u->res.cell % 10, c2, sizeof c2), counts[u->res.cell]);
 	}
 }
 
@@ -328,6 +342,7 @@ ui_view_fits(ui *u, ui_rect r)
 	long        counts[100];
 	chart_grid  g;
 	chart_cells where;
+	chart_confusion_opts co;
 
 	if (u->res.view == UI_VIEW_CONFUSION) {
 		/* The matrix at this size, drawn and thrown away. */
@@ -336,8 +351,8 @@ ui_view_fits(ui *u, ui_rect r)
 		if (!ui_confusion(u, counts))
 			return 1;
 		g = grid_of(r.w - 2, 12);
-		return chart_confusion(counts, 10, NULL, u->look.cs, &g,
-		    &where) == 0;
+		return chart_confusion(counts, 10, confusion_opts(u, &co),
+		    u->look.cs, &g, &where) == 0;
 	}
 	if (u->res.view == UI_VIEW_GRID) {
 		const sweep_plan *p = &u->snap->table.plan;
@@ -675,9 +690,13 @@ ui_draw_ladder(ui *u, ui_rect r)
 		for (int j = 0; preds && j < st->ladder_n; j++)
 			if (st->ladder_scale[j] == t->rows[k].scale &&
 			    st->ladder_pred[j] < 10) {
-				int p = st->ladder_pred[j];
+				int         p = st->ladder_pred[j];
+				/* ASCII: a caption is as wide as its bytes. */
+				const char *name = dataset_class_text(u->ds, p,
+				    0, NULL, 0);
 
-				snprintf(cap1[n], sizeof cap1[n], "pred %d %s", p,
+				snprintf(cap1[n], sizeof cap1[n], "pred %d%s%s %s",
+				    p, *name ? " " : "", name,
 				    p == label ? "ok" : "MISS");
 				it[n].caption[1] = cap1[n];
 				it[n].verdict = p == label ? CHART_TAG_OK :
