@@ -102,4 +102,26 @@ for _ in $(seq 1 30); do
 done
 [ "$seen" -eq 1 ] && [ "$bad" -eq 0 ]
 ok $? "a click on scale 0 (line $y): the model line follows in the frame that marks the row"
+
+# e writes the view on screen: in the confusion view the kept model's
+# counts on its 200 images; in the matrix view the train x test matrix.
+run=$(ls -d "$OUT"/runs/*-sweep | head -1)
+$T send-keys -t nt v v
+wait_for 5 ' all +[0-9.]+'
+all=$(sed 's/│.*//' "$OUT/screen" | awk '$1 == "all" { print $2 }' | head -1)
+$T send-keys -t nt e
+wait_for 10 'exported .*-confusion\.csv'
+f=$(ls "$run"/export-*-confusion.csv 2>/dev/null | head -1)
+[ -n "$f" ] && [ -s "${f%.csv}.json" ] &&
+    awk -F, -v a="$all" '$1 == "all" { d = $3 * 100 - a; ok = $2 == 200 && d < 0.051 && d > -0.051 } END { exit !ok }' "$f" &&
+    awk -F, '$1 ~ /^[0-9]$/ { for (i = 2; i <= 11; i++) s += $i } END { exit s != 200 }' "$f"
+ok $? "e in the confusion view writes its counts (200 images, all $all%) as CSV and JSON"
+$T send-keys -t nt v
+wait_for 5 'train x test'
+$T send-keys -t nt e
+wait_for 10 'exported .*-matrix\.csv'
+f=$(ls "$run"/export-*-matrix.csv 2>/dev/null | head -1)
+[ -n "$f" ] && [ "$(grep -c '^gaussian,' "$f")" -eq 9 ] &&
+    grep -q '"view": "matrix"' "${f%.csv}.json"
+ok $? "e in the matrix view writes the train x test matrix (3 rows x 3 test scales)"
 echo "1..$n"

@@ -484,10 +484,135 @@ results_read_finals(const char *path, const char *id, results_finals *f,
 	return 0;
 }
 
-int
-results_export(const char *dir, const sweep_table *t, const char *source,
-    char *csv, char *json, size_t len, char *err, size_t errlen)
+/* One model's confusion matrix as CSV: a line per true class. */
+static int
+write_confusion_csv(const char *path, const results_export_what *w,
+    char *err, size_t errlen)
 {
+	const sweep_row *r = &w->t->rows[w->row];
+	struct sbuf      b;
+	long             all = 0, right = 0;
+
+	if (sb_init(&b) != 0)
+		return err_set(err, errlen, "%s: out of memory", path);
+	sb_printf(&b, "# noisetop confusion matrix: the model of row %d "
+	    "(%s, scale %g, seed %llu) on its own test images\n# data: %s\n"
+	    "# config: ", w->row, corrupt_name(r->corruption), (double)r->scale,
+	    (unsigned long long)r->seed, w->source);
+	config_line(&b, w->t);
+	sb_printf(&b, "\ntrue");
+	for (int p = 0; p < w->nclass; p++)
+		sb_printf(&b, ",pred_%d", p);
+	sb_printf(&b, ",images,accuracy\n");
+	for (int c = 0; c < w->nclass; c++) {
+		long n = 0;
+
+		for (int p = 0; p < w->nclass; p++)
+			n += w->counts[c * w->nclass + p];
+		sb_printf(&b, "%d", c);
+		for (int p = 0; p < w->nclass; p++)
+			sb_printf(&b, ",%ld", w->counts[c * w->nclass + p]);
+		sb_printf(&b, ",%ld,%.6f\n", n, n ? (double)w->counts[c *
+		    w->nclass + c] / n : 0.0);
+		all += n;
+		right += w->counts[c * w->nclass + c];
+	}
+	sb_printf(&b, "all,%ld,%.6f\n", all, all ? (double)right / all : 0.0);
+	return finish(path, &b, err, errlen);
+}
+
+/* The same as JSON: the row, the counts, the accuracy. */
+static int
+write_confusion_json(const char *path, const results_export_what *w,
+    char *err, size_t errlen)
+{
+	const sweep_row *r = &w->t->rows[w->row];
+	struct sbuf      b;
+	long             all = 0, right = 0;
+
+	if (sb_init(&b) != 0)
+		return err_set(err, errlen, "%s: out of memory", path);
+	sb_printf(&b, "{\n  \"data\": ");
+	json_string(&b, w->source);
+	sb_printf(&b, ",\n  \"view\": \"confusion\",\n  \"row\": {\"index\": "
+	    "%d, \"corruption\": \"%s\", \"scale\": %g, \"seed\": %llu},\n"
+	    "  \"counts\": [", w->row, corrupt_name(r->corruption),
+	    (double)r->scale, (unsigned long long)r->seed);
+	for (int c = 0; c < w->nclass; c++) {
+		sb_printf(&b, "%s\n    [", c ? "," : "");
+		for (int p = 0; p < w->nclass; p++) {
+			sb_printf(&b, "%s%ld", p ? ", " : "", w->counts[c *
+			    w->nclass + p]);
+			all += w->counts[c * w->nclass + p];
+		}
+		right += w->counts[c * w->nclass + c];
+		sb_printf(&b, "]");
+	}
+	sb_printf(&b, "\n  ],\n  \"images\": %ld,\n  \"accuracy\": %.6f\n}\n",
+	    all, all ? (double)right / all : 0.0);
+	return finish(path, &b, err, errlen);
+}
+
+/* The train x test matrix as JSON: a cell per done row and test scale. */
+static int
+write_matrix_json(const char *path, const results_export_what *w,
+    char *err, size_t errlen)
+{
+	const sweep_table *t = w->t;
+	struct sbuf        b;
+	int                first = 1;
+
+	if (sb_init(&b) != 0)
+		return err_set(err, errlen, "%s: out of memory", path);
+	sb_printf(&b, "{\n  \"data\": ");
+	json_string(&b, w->source);
+	sb_printf(&b, ",\n  \"view\": \"matrix\",\n  \"cells\": [");
+	for (int i = 0; i < t->n; i++) {
+		const sweep_row *r = &t->rows[i];
+
+		if (r->state != SWEEP_DONE)
+			continue;
+		for (int j = 0; j < t->plan.ntest; j++, first = 0)
+			sb_printf(&b, "%s\n    {\"corruption\": \"%s\", "
+			    "\"train_scale\": %g, \"test_scale\": %g, \"seed\": "
+			    "%llu, \"test_accuracy\": %.6f, \"test_loss\": "
+			    "%.6f}", first ? "" : ",", corrupt_name(r->corruption),
+			    (double)r->scale, (double)t->plan.test_scales[j],
+			    (unsigned long long)r->seed, r->test_acc[j],
+			    r->test_loss[j]);
+	}
+	sb_printf(&b, "\n  ]\n}\n");
+	return finish(path, &b, err, errlen);
+}
+
+/* The files of one view. */
+static int
+write_view(const char *csv, const char *json, const results_export_what *w,
+    char *err, size_t errlen)
+{
+	switch (w->kind) {
+	case RESULTS_EXPORT_CONFUSION:
+		if (w->row < 0 || w->row >= w->t->n || w->counts == NULL ||
+		    w->nclass < 1)
+			return err_set(err, errlen, "no confusion matrix to "
+			    "export");
+		return write_confusion_csv(csv, w, err, errlen) != 0 ? -1 :
+		    write_confusion_json(json, w, err, errlen);
+	case RESULTS_EXPORT_MATRIX:
+		return results_write_matrix_csv(csv, w->t, w->source, err,
+		    errlen) != 0 ? -1 : write_matrix_json(json, w, err, errlen);
+	default:
+		return results_write_csv(csv, w->t, w->source, err,
+		    errlen) != 0 ? -1 : results_write_json(json, w->t,
+		    w->source, err, errlen);
+	}
+}
+
+int
+results_export(const char *dir, const results_export_what *w, char *csv,
+    char *json, size_t len, char *err, size_t errlen)
+{
+	static const char *const view[] = { "", "-confusion", "-matrix" };
 	char      stamp[32];
 	time_t    now = time(NULL);
 	struct tm tm;
@@ -499,16 +624,14 @@ results_export(const char *dir, const sweep_table *t, const char *source,
 
 		if (k > 1)
 			snprintf(sfx, sizeof sfx, "-%d", k);
-		if (snprintf(csv, len, "%s/export-%s%s.csv", dir, stamp, sfx) >=
-		    (int)len || snprintf(json, len, "%s/export-%s%s.json", dir,
-		    stamp, sfx) >= (int)len)
+		if (snprintf(csv, len, "%s/export-%s%s%s.csv", dir, stamp,
+		    view[w->kind], sfx) >= (int)len || snprintf(json, len,
+		    "%s/export-%s%s%s.json", dir, stamp, view[w->kind], sfx) >=
+		    (int)len)
 			return err_set(err, errlen, "%s: path too long", dir);
 		if (access(csv, F_OK) == 0 || access(json, F_OK) == 0)
 			continue;
-		if (results_write_csv(csv, t, source, err, errlen) != 0 ||
-		    results_write_json(json, t, source, err, errlen) != 0)
-			return -1;
-		return 0;
+		return write_view(csv, json, w, err, errlen);
 	}
 	return err_set(err, errlen, "no free export name in %s", dir);
 }

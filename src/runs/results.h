@@ -70,14 +70,32 @@ typedef struct {
 int results_read_finals(const char *path, const char *id, results_finals *f,
     char *err, size_t errlen);
 
+/* What the dashboard's e exports: the view on screen. */
+typedef enum {
+	RESULTS_EXPORT_HISTORY,    /* every row's epochs (CSV), the whole
+	                              table (JSON) */
+	RESULTS_EXPORT_CONFUSION,  /* one model's confusion matrix */
+	RESULTS_EXPORT_MATRIX,     /* the train x test matrix */
+} results_export_kind;
+
+typedef struct {
+	results_export_kind kind;
+	const sweep_table  *t;
+	const char         *source;   /* the data and its limits */
+	/* CONFUSION: the model's row of t, and its counts on its own test
+	 * images, counts[true * nclass + predicted]. */
+	int                 row;
+	const long         *counts;
+	int                 nclass;
+} results_export_what;
+
 /*
- * Write t as new files dir/export-STAMP[-k].csv and .json (STAMP the
- * local time, k the first that makes both new: an export never replaces
- * another), their paths into csv and json (len bytes each).  Returns 0,
- * or -1 with a message.
+ * Write what w says as new files dir/export-STAMP[-view][-k].csv and
+ * .json ("-confusion", "-matrix"; STAMP the local time, k the first that
+ * makes both new: an export never replaces another), their paths into
+ * csv and json (len bytes each).  Returns 0, or -1 with a message.
  */
-int results_export(const char *dir, const sweep_table *t,
-    const char *source, char *csv, char *json, size_t len, char *err,
-    size_t errlen);
+int results_export(const char *dir, const results_export_what *w,
+    char *csv, char *json, size_t len, char *err, size_t errlen);
 
 #endif

@@ -257,22 +257,36 @@ ui_draw_runs(ui *u, const ui_layout *l)
 
 /* ------------------------------------------------------------ export */
 
-/* The shown results into the run's own directory (else the export
+/* The view on screen into the run's own directory (else the export
  * directory or the current one), as new timestamped files recording the
- * limits: the worker writes them. */
+ * limits: the worker writes them.  The confusion view exports the kept
+ * model's counts, the matrix view the train x test matrix, the others
+ * every row's epochs. */
 int
 ui_export(ui *u)
 {
 	const worker_snapshot *s = u->snap;
+	long                 counts[DATASET_NCLASS * DATASET_NCLASS];
+	results_export_kind  view = RESULTS_EXPORT_HISTORY;
 	char lim[96], source[NT_PATH_LEN + 200];
 
 	if (s->st.state == WORKER_IDLE || s->table.n == 0) {
 		ui_say(u, "nothing to export yet: t, c or s starts a job");
 		return UI_REDRAW;
 	}
+	if (u->res.view == UI_VIEW_CONFUSION) {
+		if (!ui_confusion(u, counts)) {
+			ui_say(u, "no confusion matrix to export: no model yet");
+			return UI_REDRAW;
+		}
+		view = RESULTS_EXPORT_CONFUSION;
+	} else if (u->res.view == UI_VIEW_GRID)
+		view = RESULTS_EXPORT_MATRIX;
 	snprintf(source, sizeof source, "%s; %s", u->ds->source,
 	    ui_limits(u, lim, sizeof lim));
-	worker_export(u->w, source, u->o->export_dir);
+	worker_export(u->w, view, s->st.model_row, view ==
+	    RESULTS_EXPORT_CONFUSION ? counts : NULL, source,
+	    u->o->export_dir);
 	ui_say(u, "exporting...");
 	return UI_REDRAW;
 }

@@ -351,13 +351,18 @@ worker_overlay_runs(worker *w, const char *const *ids, int n)
 }
 
 void
-worker_export(worker *w, const char *source, const char *export_dir)
+worker_export(worker *w, results_export_kind view, int row,
+    const long *counts, const char *source, const char *export_dir)
 {
 	worker_req *r = calloc(1, sizeof *r);
 
 	if (r == NULL)
 		return;
 	r->kind = WREQ_EXPORT;
+	r->u.export.view = view;
+	r->u.export.row = row;
+	if (counts != NULL)
+		memcpy(r->u.export.counts, counts, sizeof r->u.export.counts);
 	snprintf(r->u.export.source, sizeof r->u.export.source, "%s", source);
 	snprintf(r->u.export.dir, sizeof r->u.export.dir, "%s",
 	    export_dir != NULL && export_dir[0] != '\0' ? export_dir : ".");

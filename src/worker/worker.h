@@ -281,11 +281,15 @@ void worker_delete_run(worker *w, const char *name);
  * is left out, and the message says why. */
 void worker_overlay_runs(worker *w, const char *const *ids, int n);
 
-/* Write the shown table as new CSV and JSON files into its run's
- * directory (else export_dir), never over an earlier export; source names
- * the data and limits.  The paths, or why not, are in a later snapshot's
- * message. */
-void worker_export(worker *w, const char *source, const char *export_dir);
+/*
+ * Write the view on screen (view: the shown table's history, the train x
+ * test matrix, or the confusion counts[] of row's model, DATASET_NCLASS
+ * squared) as new CSV and JSON files into its run's directory (else
+ * export_dir), never over an earlier export; source names the data and
+ * limits.  The paths, or why not, are in a later snapshot's message.
+ */
+void worker_export(worker *w, results_export_kind view, int row,
+    const long *counts, const char *source, const char *export_dir);
 
 /* Save the job form's values (prefs_write: "key = value" lines). */
 void worker_remember(worker *w, const char *text);

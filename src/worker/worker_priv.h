@@ -69,6 +69,9 @@ typedef struct {
 		struct {
 			char source[NT_PATH_LEN + 256];  /* data, limits */
 			char dir[NT_PATH_LEN];  /* without a run directory */
+			results_export_kind view;
+			int  row;               /* CONFUSION: the model's */
+			long counts[DATASET_NCLASS * DATASET_NCLASS];
 		} export;
 		char text[2048];                 /* REMEMBER: form.conf */
 	} u;

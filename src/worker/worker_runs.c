@@ -92,9 +92,16 @@ worker_do_export(worker *w, const worker_req *r)
 	sweep_table_copy(&t, &w->pub.table);
 	running = w->pub.st.state == WORKER_RUNNING;
 	pthread_mutex_unlock(&w->mu);
-	rc = t.n > 0 ? results_export(dir, &t, r->u.export.source, csv, json,
-	    sizeof csv, err, sizeof err) : err_set(err, sizeof err, "nothing "
-	    "to export yet: t, c or s starts a job");
+	if (t.n > 0) {
+		results_export_what what = { r->u.export.view, &t,
+		    r->u.export.source, r->u.export.row, r->u.export.counts,
+		    DATASET_NCLASS };
+
+		rc = results_export(dir, &what, csv, json, sizeof csv, err,
+		    sizeof err);
+	} else
+		rc = err_set(err, sizeof err, "nothing to export yet: t, c or "
+		    "s starts a job");
 	sweep_table_free(&t);
 	pthread_mutex_lock(&w->mu);
 	if (rc != 0)
