@@ -550,12 +550,13 @@ sweep_title(ui *u, ui_rect r, const sweep_plan *p, int c, int seeds,
 /* The gutter left of the bars: the selected row's scale (>), the one
  * training (*), the cancelled (x); each row's line for the mouse. */
 static void
-sweep_gutter(ui *u, ui_rect r, const sweep_table *t, int c, int ns)
+sweep_gutter(ui *u, ui_rect r, const sweep_table *t, int c, int ns, int top,
+    int vis)
 {
 	const sweep_plan *p = &t->plan;
 
-	for (int j = 0; j < p->nscales; j++) {
-		int         yy = r.y + 1 + j * ns;
+	for (int j = top; j < top + vis && j < p->nscales; j++) {
+		int         yy = r.y + 1 + (j - top) * ns;
 		int         sel = t == &u->snap->table && u->res.sel >= 0 &&
 		    u->res.sel < t->n && t->rows[u->res.sel].corruption_index ==
 		    c && t->rows[u->res.sel].scale_index == j;
@@ -577,6 +578,36 @@ sweep_gutter(ui *u, ui_rect r, const sweep_table *t, int c, int ns)
 	}
 }
 
+/* The training-scale group of the selected row, or -1 (another
+ * corruption's, or none). */
+static int
+selected_group(const ui *u, const sweep_table *t, int c)
+{
+	if (t != &u->snap->table || u->res.sel < 0 || u->res.sel >= t->n ||
+	    t->rows[u->res.sel].corruption_index != c)
+		return -1;
+	return t->rows[u->res.sel].scale_index;
+}
+
+/*
+ * The chart's window when its groups outnumber its lines: vis groups
+ * from *top, keeping the selected group (or the one training) in view.
+ */
+static void
+sweep_window(const ui *u, const sweep_table *t, int c, int n, int vis,
+    int *top)
+{
+	int g = selected_group(u, t, c);
+
+	if (g < 0 && t->current >= 0 && t->current < t->n)
+		g = t->rows[t->current].scale_index;
+	*top = g < 0 ? 0 : g - vis / 2;
+	if (*top > n - vis)
+		*top = n - vis;
+	if (*top < 0)
+		*top = 0;
+}
+
 void
 ui_draw_sweep(ui *u, ui_rect r)
 {
@@ -586,6 +617,7 @@ ui_draw_sweep(ui *u, ui_rect r)
 	const sweep_plan    *p = &t->plan;
 	int    c = shown_corruption(u, t), n = p->nscales, ns = 0;
 	int    gw = r.w - 1, gh = r.h - 1, want, seeds = p->nseeds > 1;
+	int    top = 0, vis = n, foot;
 	struct sweep_values sv;
 	chart_bar_series bs[4];
 	const char *oname[2] = { "A val", "B val" };
@@ -594,44 +626,64 @@ ui_draw_sweep(ui *u, ui_rect r)
 		u->hits.sweep_row_y[i] = -1;
 	u->hits.sweep = (ui_hit){ r.y + 1, r.x, r.w, r.h - 1 };
 	sweep_values(u, t, c, seeds, &sv);
+	/* A line below the bars when overlays or a window need one: an
+	 * overlay is never dropped without saying so. */
+	foot = s->noverlay > 0 || gh < n;
 	/* Val always; then the marked runs, then train, as room allows
-	 * (train is drawn first). */
+	 * (train is drawn first); more groups than lines: a window. */
 	want = 1;
-	while (want < 1 + s->noverlay && gh >= (want + 1) * n)
+	while (want < 1 + s->noverlay && gh - foot >= (want + 1) * n)
 		want++;
-	if (gh >= (want + 1) * n)
+	if (gh - foot < n) {
+		/* The overlays too when one group of all fits. */
+		foot = 1;
+		want = gh - foot >= 1 + s->noverlay ? 1 + s->noverlay : 1;
+		vis = (gh - foot) / want;
+		if (vis > n)
+			vis = n;
+		sweep_window(u, t, c, n, vis > 0 ? vis : 1, &top);
+	}
+	if (vis == n && gh - foot >= (want + 1) * n)
 		bs[ns++] = (chart_bar_series){ "train", sv.v[0], seeds ?
 		    sv.sd[0] : NULL, seeds ? sv.lo[0] : NULL, seeds ?
 		    sv.hi[0] : NULL };
-	bs[ns++] = (chart_bar_series){ "val", sv.v[1], seeds ? sv.sd[1] :
-	    NULL, seeds ? sv.lo[1] : NULL, seeds ? sv.hi[1] : NULL };
+	bs[ns++] = (chart_bar_series){ "val", sv.v[1] + top, seeds ? sv.sd[1] +
+	    top : NULL, seeds ? sv.lo[1] + top : NULL, seeds ? sv.hi[1] + top :
+	    NULL };
 	for (int k = 0; k < want - 1; k++)
-		bs[ns++] = (chart_bar_series){ oname[k], sv.v[2 + k], 0, 0, 0 };
+		bs[ns++] = (chart_bar_series){ oname[k], sv.v[2 + k] + top, 0, 0,
+		    0 };
 	sweep_title(u, r, p, c, seeds, strcmp(bs[0].name, "train") == 0);
-	if (n == 0 || gh < n) {
+	if (n == 0 || vis < 1) {
 		if (gh >= 1)
 			ui_putf(u, r.y + 1, r.x + 1, r.w - 1, UI_PLAIN(UI_A_DIM),
-			    n == 0 ? "no rows" : "%d scales need %d lines", n,
-			    n + 1);
+			    n == 0 ? "no rows" : "%d scales need %d lines", n, 2);
 		return;
 	}
 	{
-		chart_grid g = grid_of(gw, n * ns);
+		chart_grid g = grid_of(gw, vis * ns);
 
-		if (chart_scale_bars(sv.scales, n, bs, ns, NULL, u->look.cs,
-		    &g) != 0) {
+		if (chart_scale_bars(sv.scales + top, vis, bs, ns, NULL,
+		    u->look.cs, &g) != 0) {
 			ui_put(u, r.y + 1, r.x + 1, r.w - 1, UI_PLAIN(UI_A_DIM),
 			    "too narrow for the bars");
 			return;
 		}
 		ui_grid(u, r.y + 1, r.x + 1, &g);
 	}
-	sweep_gutter(u, r, t, c, ns);
-	if (s->noverlay > 0 && r.h - 1 > n * ns && want > 1)
+	sweep_gutter(u, r, t, c, ns, top, vis);
+	if (vis < n)
+		ui_putf(u, r.y + 1 + vis * ns, r.x + 1, r.w - 1,
+		    UI_PLAIN(UI_A_DIM), "rows %d-%d of %d (j/k)%s", top + 1,
+		    top + vis, n, want - 1 < s->noverlay ? "; overlays need "
+		    "more lines" : "");
+	else if (s->noverlay > 0 && r.h - 1 > n * ns)
 		ui_putf(u, r.y + 1 + n * ns, r.x + 1, r.w - 1,
-		    UI_PLAIN(UI_A_DIM), "A %s%s%s%s", s->overlay[0].id,
-		    want > 2 ? "  B " : "", want > 2 ? s->overlay[1].id : "",
-		    want - 1 < s->noverlay ? "  (B needs more lines)" : "");
+		    UI_PLAIN(UI_A_DIM), "%s%s%s%s%s", want > 1 ? "A " : "",
+		    want > 1 ? s->overlay[0].id : "", want > 2 ? "  B " : "",
+		    want > 2 ? s->overlay[1].id : "", want - 1 < s->noverlay ?
+		    (want > 1 ? "  (B needs more lines)" :
+		    "A and B need more lines") : "");
 	else if ((seeds || p->ncorruptions > 1) && t == &u->snap->table &&
 	    u->res.sel >= 0 && u->res.sel < t->n && r.h - 1 > n * ns)
 		ui_putf(u, r.y + 1 + n * ns, r.x + 1, r.w - 1,

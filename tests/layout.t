@@ -1,0 +1,53 @@
+#!/bin/bash
+# The layout at 80x24 (tmux): a 14-scale sweep keeps its chart, a window
+# of its rows that scrolls with the selection and says which rows it
+# shows ("rows 3-7 of 14"), instead of giving the chart up.  The
+# synthetic digits, one epoch on 300/100 images: nothing needs MNIST.
+cd "$(dirname "$0")/.." || exit 1
+NOISETOP=${NOISETOP:-$PWD/noisetop}
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "1..0 # SKIP tmux not installed"
+	exit 0
+fi
+OUT=$(mktemp -d)
+T="tmux -L nt-layout-$$"
+trap '$T kill-server >/dev/null 2>&1; rm -rf "$OUT"' EXIT
+mkdir -p "$OUT/home"
+ENV="HOME=$OUT/home NOISETOP_DATA= XDG_CACHE_HOME= XDG_DATA_HOME= XDG_CONFIG_HOME="
+n=0
+ok() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else
+		echo "not ok $n - $2"
+		sed 's/^/#   /' "$OUT/screen"
+	fi
+}
+cap() { $T capture-pane -p -t nt 2>/dev/null; }
+wait_for() {
+	_end=$(($(date +%s) + $1))
+	while :; do
+		cap > "$OUT/screen"
+		grep -Eq -- "$2" "$OUT/screen" && return 0
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.1
+	done
+}
+
+scales=0,0.1,0.2,0.3,0.5,0.75,1,1.5,2,3,4,5,6,8
+env $ENV "$NOISETOP" sweep --runs "$OUT/runs" --train-limit 300 \
+    --test-limit 100 --epochs 1 --scales $scales --no-progress \
+    >"$OUT/sweep.log" 2>&1
+ok $? "a 14-scale sweep"
+$T new-session -d -s nt -x 80 -y 24 "env $ENV TERM=xterm '$NOISETOP' \
+    --runs '$OUT/runs' --train-limit 300 --test-limit 100"
+wait_for 20 'showing run'
+wait_for 10 'rows [0-9]+-[0-9]+ of 14' && grep -Eq '^ *> *0\.5 val .*[0-9]\.[0-9]{2}' \
+    <(sed 's/.*│//' "$OUT/screen") && ! grep -q 'need' "$OUT/screen"
+ok $? "80x24: the chart shows a window of its 14 rows with the selected one (0.5), and says so"
+$T send-keys -t nt j j j j j j j j j j j j
+wait_for 10 'rows [0-9]+-14 of 14' && grep -Eq '^ *> *8 val' <(sed 's/.*│//' "$OUT/screen")
+ok $? "80x24: j to the last scale scrolls the window with it (rows ...-14 of 14)"
+$T send-keys -t nt k k k k k k k k k k k k k
+wait_for 10 'rows 1-[0-9]+ of 14' && grep -Eq '^ *> *0 val' <(sed 's/.*│//' "$OUT/screen")
+ok $? "80x24: k back to the first scale scrolls back (rows 1-... of 14)"
+echo "1..$n"
