@@ -46,7 +46,8 @@ ui_runs_close(ui *u)
 	u->mode = UI_MODE_NORMAL;
 }
 
-/* The overlays from the marks, in marking order: the worker reads them. */
+/* The overlays from the marks, in marking order: the worker reads them.
+ * The run on show is drawn already: marking it overlays nothing twice. */
 static void
 apply_marks(ui *u)
 {
@@ -54,7 +55,8 @@ apply_marks(ui *u)
 	int         n = 0;
 
 	for (int k = 0; k < 2; k++)
-		if (u->browser.mark[k][0] != '\0')
+		if (u->browser.mark[k][0] != '\0' && strcmp(u->browser.mark[k],
+		    u->snap->st.run_id) != 0)
 			ids[n++] = u->browser.mark[k];
 	worker_overlay_runs(u->w, ids, n);
 }

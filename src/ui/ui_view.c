@@ -210,7 +210,7 @@ view_table(ui *u, const sweep_row *row, int y, int x, int w, int h)
 	int first = row->nhist - (h - 1);
 
 	ui_put(u, y, x, w, UI_STYLE(UI_C_HEAD, UI_A_BOLD, UI_A_BOLD),
-	    w >= 40 ? " ep    acc   loss    val  vloss     s" :
+	    w >= 37 ? " ep    acc   loss    val  vloss     s" :
 	    " ep    acc   loss    val  vloss");
 	if (first < 0)
 		first = 0;
@@ -503,10 +503,14 @@ sweep_values(const ui *u, const sweep_table *t, int c, int seeds,
 			sv->hi[0][j] = sum.acc.n ? sum.acc.max : NAN;
 			sv->hi[1][j] = sum.val_acc.n ? sum.val_acc.max : NAN;
 		} else {
-			sv->v[0][j] = row != NULL && row->nhist > 0 ?
-			    row->hist[row->nhist - 1].acc : NAN;
-			sv->v[1][j] = row != NULL && row->nhist > 0 ?
-			    row->hist[row->nhist - 1].val_acc : NAN;
+			/* A cancelled row's partial epochs are no final
+			 * value: its gutter says x, its bars stay empty. */
+			int has = row != NULL && row->nhist > 0 &&
+			    row->state != SWEEP_CANCELLED;
+
+			sv->v[0][j] = has ? row->hist[row->nhist - 1].acc : NAN;
+			sv->v[1][j] = has ? row->hist[row->nhist - 1].val_acc :
+			    NAN;
 		}
 		for (int k = 0; k < u->snap->st.noverlay; k++)
 			sv->v[2 + k][j] = overlay_at(&u->snap->st.overlay[k],
