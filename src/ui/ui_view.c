@@ -503,14 +503,10 @@ sweep_values(const ui *u, const sweep_table *t, int c, int seeds,
 			sv->hi[0][j] = sum.acc.n ? sum.acc.max : NAN;
 			sv->hi[1][j] = sum.val_acc.n ? sum.val_acc.max : NAN;
 		} else {
-			/* A cancelled row's partial epochs are no final
-			 * value: its gutter says x, its bars stay empty. */
-			int has = row != NULL && row->nhist > 0 &&
-			    row->state != SWEEP_CANCELLED;
-
-			sv->v[0][j] = has ? row->hist[row->nhist - 1].acc : NAN;
-			sv->v[1][j] = has ? row->hist[row->nhist - 1].val_acc :
-			    NAN;
+			sv->v[0][j] = row != NULL && row->nhist > 0 ?
+			    row->hist[row->nhist - 1].acc : NAN;
+			sv->v[1][j] = row != NULL && row->nhist > 0 ?
+			    row->hist[row->nhist - 1].val_acc : NAN;
 		}
 		for (int k = 0; k < u->snap->st.noverlay; k++)
 			sv->v[2 + k][j] = overlay_at(&u->snap->st.overlay[k],
