@@ -50,4 +50,16 @@ ok $? "80x24: j to the last scale scrolls the window with it (rows ...-14 of 14)
 $T send-keys -t nt k k k k k k k k k k k k k
 wait_for 10 'rows 1-[0-9]+ of 14' && grep -Eq '^ *> *0 val' <(sed 's/.*│//' "$OUT/screen")
 ok $? "80x24: k back to the first scale scrolls back (rows 1-... of 14)"
+
+# The function-key bar, htop's, from the key table: the keys that act now
+# in order, and they act.
+# (once the status line's last message has gone: 8 s at most)
+wait_for 15 '^F1Help F2Setup F3Goto F4View F5Runs F10Quit'
+ok $? "the bottom line is the function-key bar (F1Help F2Setup ... F10Quit)"
+$T send-keys -t nt F5
+wait_for 5 'Runs \(1\)'
+ok $? "F5 opens the run browser"
+$T send-keys -t nt Escape F2
+wait_for 5 'New sweep'
+ok $? "F2 opens the sweep's form (setup)"
 echo "1..$n"

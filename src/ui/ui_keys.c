@@ -437,63 +437,66 @@ typedef struct {
 	const char *name;         /* the help's key column; NULL: the
 	                             row above explains this one too */
 	const char *help;
+	const char *bar;          /* its label in the function-key bar
+	                             (htop's "F10Quit"); NULL: none */
 } ui_binding;
 
 static const ui_binding bindings[] = {
 	{ { UI_KEY_LEFT, 'h' }, 0, 0, -1, act_step, NULL, NULL,
-	  "Left/Right", "prev / next sample (h l)" },
-	{ { UI_KEY_RIGHT, 'l' }, 0, 0, 1, act_step, NULL, NULL, NULL, NULL },
+	  "Left/Right", "prev / next sample (h l)", NULL },
+	{ { UI_KEY_RIGHT, 'l' }, 0, 0, 1, act_step, NULL, NULL, NULL, NULL, NULL },
 	{ { UI_KEY_PGUP }, 0, 0, -10, act_step, NULL, NULL,
-	  "PgUp/PgDn", "10 back / forward" },
-	{ { UI_KEY_PGDN }, 0, 0, 10, act_step, NULL, NULL, NULL, NULL },
+	  "PgUp/PgDn", "10 back / forward", NULL },
+	{ { UI_KEY_PGDN }, 0, 0, 10, act_step, NULL, NULL, NULL, NULL, NULL },
 	{ { UI_KEY_HOME }, 0, 0, -1, act_end, NULL, NULL,
-	  "Home/End", "first / last sample" },
-	{ { UI_KEY_END }, 0, 0, 1, act_end, NULL, NULL, NULL, NULL },
-	{ { 'g' }, 0, 0, 0, act_goto, NULL, NULL, "g", "go to an index" },
+	  "Home/End", "first / last sample", NULL },
+	{ { UI_KEY_END }, 0, 0, 1, act_end, NULL, NULL, NULL, NULL, NULL },
+	{ { 'g', UI_KEY_F(3) }, 0, 0, 0, act_goto, NULL, NULL, "g F3",
+	  "go to an index", "Goto" },
 	{ { 0 }, '0', '9', 0, act_label, NULL, NULL,
-	  "0-9", "next sample of that label" },
+	  "0-9", "next sample of that label", NULL },
 	{ { '\t' }, 0, 0, 0, act_split, NULL, NULL, "Tab",
-	  "train / test split" },
+	  "train / test split", NULL },
 	{ { UI_KEY_UP, '+', '=' }, 0, 0, 1, act_scale, NULL, NULL,
-	  "Up/Down", "preview noise scale (+ -)" },
+	  "Up/Down", "preview noise scale (+ -)", NULL },
 	{ { UI_KEY_DOWN, '-', '_' }, 0, 0, -1, act_scale, NULL, NULL, NULL,
-	  NULL },
+	  NULL, NULL },
 	{ { 'j' }, 0, 0, 1, act_select, when_results, "j/k:select",
-	  "j/k", "select row (matrix: cell)" },
-	{ { 'k' }, 0, 0, -1, act_select, NULL, NULL, NULL, NULL },
-	{ { 'v' }, 0, 0, 0, act_view, when_results, "v:view",
-	  "v", "curves/epochs/matrices" },
+	  "j/k", "select row (matrix: cell)", NULL },
+	{ { 'k' }, 0, 0, -1, act_select, NULL, NULL, NULL, NULL, NULL },
+	{ { 'v', UI_KEY_F(4) }, 0, 0, 0, act_view, when_results, "v:view",
+	  "v F4", "curves/epochs/matrices", "View" },
 	{ { 't' }, 0, 0, JOB_TRAIN, act_start, when_idle, "t:train",
-	  "t", "train one model (a form)" },
+	  "t", "train one model (a form)", NULL },
 	{ { 'c' }, 0, 0, JOB_COMPARE, act_start, when_idle,
-	  "c:compare", "c", "compare clean vs noisy" },
-	{ { 's' }, 0, 0, JOB_SWEEP, act_start, when_idle, "s:sweep",
-	  "s", "sweep noise scales" },
-	{ { 'o' }, 0, 0, 0, act_runs, when_idle, "o:runs",
-	  "o", "runs: load, resume, delete" },
+	  "c:compare", "c", "compare clean vs noisy", NULL },
+	{ { 's', UI_KEY_F(2) }, 0, 0, JOB_SWEEP, act_start, when_idle,
+	  "s:sweep", "s F2", "sweep noise scales (setup)", "Setup" },
+	{ { 'o', UI_KEY_F(5) }, 0, 0, 0, act_runs, when_idle, "o:runs",
+	  "o F5", "runs: load, resume, delete", "Runs" },
 	{ { 'r' }, 0, 0, 0, act_resume, when_idle, "r:resume",
-	  "r", "resume the interrupted run" },
-	{ { 'x' }, 0, 0, 0, act_cancel, when_running, "x:cancel",
-	  "x", "cancel the running job" },
+	  "r", "resume the interrupted run", NULL },
+	{ { 'x', UI_KEY_F(9) }, 0, 0, 0, act_cancel, when_running,
+	  "x:cancel", "x F9", "cancel the running job", "Cancel" },
 	{ { 'p' }, 0, 0, 0, act_pause, when_running, "p:pause",
-	  "p", "pause / resume the job" },
+	  "p", "pause / resume the job", NULL },
 	{ { 'e' }, 0, 0, 0, act_export, when_results, "e:export",
-	  "e", "export into the run's dir" },
+	  "e", "export into the run's dir", NULL },
 	{ { 'm' }, 0, 0, 0, act_misses, when_model, "m:misses",
-	  "m", "misclassified (or a cell)" },
+	  "m", "misclassified (or a cell)", NULL },
 	{ { UI_KEY_CLICK }, 0, 0, 0, act_click, NULL, NULL,
-	  "mouse", "click selects, wheel moves" },
-	{ { UI_KEY_WHEEL_UP }, 0, 0, -1, act_wheel, NULL, NULL, NULL, NULL },
-	{ { UI_KEY_WHEEL_DOWN }, 0, 0, 1, act_wheel, NULL, NULL, NULL, NULL },
+	  "mouse", "click selects, wheel moves", NULL },
+	{ { UI_KEY_WHEEL_UP }, 0, 0, -1, act_wheel, NULL, NULL, NULL, NULL, NULL },
+	{ { UI_KEY_WHEEL_DOWN }, 0, 0, 1, act_wheel, NULL, NULL, NULL, NULL, NULL },
 	{ { KEY_CTRL_L }, 0, 0, 0, act_redraw, NULL, NULL,
-	  "Ctrl-L", "redraw" },
-	{ { '?', UI_KEY_F(1) }, 0, 0, 0, act_help, NULL, "F1:help",
-	  "? F1", "this help" },
-	{ { 'q', 'Q' }, 0, 0, 0, act_quit, NULL, "q:quit",
-	  "q", "quit (asks if a job runs)" },
-	/* htop's quit key: one row is all a new key takes. */
+	  "Ctrl-L", "redraw", NULL },
+	{ { '?', UI_KEY_F(1) }, 0, 0, 0, act_help, NULL, NULL,
+	  "? F1", "this help", "Help" },
+	{ { 'q', 'Q' }, 0, 0, 0, act_quit, NULL, NULL,
+	  "q", "quit (asks if a job runs)", NULL },
+	/* htop's function keys: one row is all a new key takes. */
 	{ { UI_KEY_F(10) }, 0, 0, 0, act_quit, NULL, NULL,
-	  "F10", "quit, as in htop" },
+	  "F10", "quit, as in htop", "Quit" },
 };
 #define NBINDINGS ((int)(sizeof bindings / sizeof bindings[0]))
 
@@ -567,31 +570,42 @@ ui_key(ui *u, int key)
 	return UI_REDRAW;
 }
 
+int
+ui_key_bar(const ui *u, int i, int *fnum, const char **label)
+{
+	/* In the keys' order, F1 first, as htop draws it. */
+	for (int f = 1; f <= 24; f++) {
+		const ui_binding *b = binding_of(UI_KEY_F(f));
+
+		if (b == NULL || b->bar == NULL || (b->when != NULL &&
+		    !b->when(u)) || i-- > 0)
+			continue;
+		*fnum = f;
+		*label = b->bar;
+		return 1;
+	}
+	return 0;
+}
+
 void
 ui_key_hints(const ui *u, int cols, char *buf, size_t len)
 {
-	const char *always = "F1:help q:quit";  /* htop keeps these */
 	size_t n = 0;
-	int    budget = cols - (int)strlen(always) - 1;
 
 	buf[0] = '\0';
 	for (int i = 0; i < NBINDINGS; i++) {
 		const ui_binding *b = &bindings[i];
 		size_t            hl;
 
-		if (b->hint == NULL || (b->when != NULL && !b->when(u)) ||
-		    strstr(always, b->hint) != NULL)
+		if (b->hint == NULL || (b->when != NULL && !b->when(u)))
 			continue;
 		/* A hint that does not fit is left out, not cut. */
 		hl = strlen(b->hint) + (n > 0);
-		if ((int)(n + hl) > budget || n + hl + 1 > len)
+		if ((int)(n + hl) > cols || n + hl + 1 > len)
 			continue;
 		n += (size_t)snprintf(buf + n, len - n, "%s%s", n > 0 ? " " : "",
 		    b->hint);
 	}
-	if ((int)(n + strlen(always) + 1) <= cols && n + strlen(always) + 2 <=
-	    len)
-		snprintf(buf + n, len - n, "%s%s", n > 0 ? " " : "", always);
 }
 
 int

@@ -293,8 +293,23 @@ draw_status(ui *u, ui_rect r)
 		    sizeof fit);
 		ui_put(u, r.y, r.x, r.w, UI_PLAIN(UI_A_BOLD), fit);
 	} else {
-		ui_key_hints(u, r.w, keys, sizeof keys);
-		ui_put(u, r.y, r.x, r.w, UI_PLAIN(UI_A_DIM), keys);
+		/* htop's bar: each function key's number, then its word in
+		 * reverse; the letter keys in the room left. */
+		int         x = r.x, f, i = 0;
+		const char *label;
+
+		while (ui_key_bar(u, i++, &f, &label)) {
+			int lw = (f >= 10 ? 2 : 1) + 1 + (int)strlen(label);
+
+			if (x + lw + 1 > r.x + r.w - 1)
+				break;
+			x += ui_putf(u, r.y, x, 3, UI_PLAIN(0), "F%d", f);
+			x += ui_put(u, r.y, x, (int)strlen(label) + 1,
+			    UI_STYLE(UI_C_HEAD, UI_A_REVERSE, UI_A_REVERSE), label);
+			x++;
+		}
+		ui_key_hints(u, r.x + r.w - 1 - x, keys, sizeof keys);
+		ui_put(u, r.y, x, r.x + r.w - x, UI_PLAIN(UI_A_DIM), keys);
 	}
 }
 

@@ -389,9 +389,14 @@ enum {
 /* Act on a key in the current mode; returns UI_* flags. */
 int ui_key(ui *u, int key);
 
-/* The status line's key hints for now (only the keys that do something
- * in this state), cut to cols cells. */
+/* The status line's letter-key hints for now (only the keys that do
+ * something in this state), those that fit cols cells. */
 void ui_key_hints(const ui *u, int cols, char *buf, size_t len);
+
+/* Item i of the function-key bar (htop's "F1Help F2Setup ... F10Quit"),
+ * from the key table's rows that name one and are useful now: *fnum the
+ * key's number, *label its word.  Returns 0 past the last. */
+int  ui_key_bar(const ui *u, int i, int *fnum, const char **label);
 
 /* Line i of the help overlay into buf; returns 0 past the last line. */
 int ui_key_help(int i, char *buf, size_t len);
