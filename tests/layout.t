@@ -62,4 +62,23 @@ ok $? "F5 opens the run browser"
 $T send-keys -t nt Escape F2
 wait_for 5 'New sweep'
 ok $? "F2 opens the sweep's form (setup)"
+
+# 200x60: the row table right of the samples; F6 sorts it.  By val acc
+# the column is non-increasing, and (one epoch on 300 images: noisy) no
+# longer in the order of the scales.
+$T kill-server >/dev/null 2>&1
+T="tmux -L nt-layout-$$-wide"
+$T new-session -d -s nt -x 200 -y 60 "env $ENV TERM=xterm '$NOISETOP' \
+    --runs '$OUT/runs' --train-limit 300 --test-limit 100"
+wait_for 20 'Rows: 14, by row'
+ok $? "200x60: the row table lists the 14 rows"
+$T send-keys -t nt F6 F6 F6 F6
+wait_for 5 'Rows: 14, by val acc'
+sed 's/.*│//' "$OUT/screen" | awk '/^ *[>*x]? +[0-9.]+ +42 gaussian/ {
+	v = $(NF - 2); s = ($1 ~ /^[>*x]$/) ? $2 : $1
+	if (n++ && v > last) bad = 1
+	if (n > 1 && s + 0 < ls + 0) moved = 1
+	last = v; ls = s
+} END { exit !(n == 14 && !bad && moved) }'
+ok $? "F6 to 'val acc': the rows by val accuracy, best first"
 echo "1..$n"

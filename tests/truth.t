@@ -124,4 +124,16 @@ f=$(ls "$run"/export-*-matrix.csv 2>/dev/null | head -1)
 [ -n "$f" ] && [ "$(grep -c '^gaussian,' "$f")" -eq 9 ] &&
     grep -q '"view": "matrix"' "${f%.csv}.json"
 ok $? "e in the matrix view writes the train x test matrix (3 rows x 3 test scales)"
+
+# 200x60: the free right of the samples and the ladder holds the train x
+# test heat map and the row table (layout.t sorts one).
+fresh
+$T new-session -d -s nt -x 200 -y 60 "env $ENV TERM=xterm '$NOISETOP' \
+    --runs '$OUT/runs' --train-limit 300 --test-limit 1000 --seed 43"
+wait_for 20 'Rows: 3, by row'
+sed 's/.*│//' "$OUT/screen" >"$OUT/right"
+grep -q 'Train x test: val accuracy' "$OUT/screen" &&
+    grep -Eq '^ *train.test +0 +0\.5 +1' "$OUT/right" &&
+    [ "$(grep -Ec '^ *[>*x]? +(0|0\.5|1) +43 gaussian' "$OUT/right")" -eq 3 ]
+ok $? "200x60: the heat map and the row table (3 rows) fill the right"
 echo "1..$n"

@@ -206,6 +206,17 @@ act_pause(ui *u, int arg, int key)
 	return UI_REDRAW;
 }
 
+/* F6: the row table's next order. */
+static int
+act_sort(ui *u, int arg, int key)
+{
+	(void)arg;
+	(void)key;
+	u->res.sort = (u->res.sort + 1) % UI_NSORTS;
+	ui_say(u, "rows by %s", ui_sort_name(u->res.sort));
+	return UI_REDRAW;
+}
+
 static int
 act_export(ui *u, int arg, int key)
 {
@@ -480,6 +491,8 @@ static const ui_binding bindings[] = {
 	  "x:cancel", "x F9", "cancel the running job", "Cancel" },
 	{ { 'p' }, 0, 0, 0, act_pause, when_running, "p:pause",
 	  "p", "pause / resume the job", NULL },
+	{ { UI_KEY_F(6) }, 0, 0, 0, act_sort, when_results, NULL,
+	  "F6", "sort the row table (wide screens)", "Sort" },
 	{ { 'e' }, 0, 0, 0, act_export, when_results, "e:export",
 	  "e", "export into the run's dir", NULL },
 	{ { 'm' }, 0, 0, 0, act_misses, when_model, "m:misses",

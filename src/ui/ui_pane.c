@@ -22,6 +22,9 @@
 #define ZOOM_COLS 150
 #define ZOOM_LINES 72
 #define PANES_MIN 14  /* lines the result panes keep before a ladder */
+#define ASIDE_COLS 160  /* from here the samples and the ladder leave the
+                           right to the heat map and the row table */
+#define ASIDE_LINES 40
 
 void
 ui_layout_compute(ui_layout *l, int cols, int lines, int tall)
@@ -47,6 +50,17 @@ ui_layout_compute(ui_layout *l, int cols, int lines, int tall)
 	if (cols >= LADDER_COLS && lines - 1 - top - LADDER_ROWS >= PANES_MIN) {
 		l->ladder = (ui_rect){ top, 0, cols, LADDER_ROWS };
 		top += LADDER_ROWS;
+	}
+	/* A wide screen: the samples and the ladder keep what they draw
+	 * (two digits and their words; four ladder images), the rest of
+	 * their band goes to the heat map and the row table. */
+	if (cols >= ASIDE_COLS && lines >= ASIDE_LINES) {
+		int aw = cols - LADDER_COLS;
+
+		l->aside = (ui_rect){ 1, cols - aw, aw, top - 1 };
+		l->samples.w = cols - aw - 1;
+		if (l->ladder.h > 0)
+			l->ladder.w = cols - aw - 1;
 	}
 	hb = lines - 1 - top;      /* rows between samples and status */
 	l->training = (ui_rect){ top, 0, tw, hb };
@@ -380,6 +394,13 @@ ui_draw(ui *u)
 		draw_samples(u, l.samples, l.zoom);
 	if (l.ladder.h > 0)
 		ui_draw_ladder(u, l.ladder);
+	if (l.aside.h > 0) {
+		for (int i = 1; i < l.aside.h; i++)
+			ui_put(u, l.aside.y + i, l.aside.x - 1, 1,
+			    UI_STYLE(UI_C_HEAD, UI_A_DIM, 0),
+			    u->look.cs == RENDER_UTF8 ? "│" : "|");
+		ui_draw_aside(u, l.aside);
+	}
 	ui_draw_training(u, l.training);
 	for (int i = 1; i < l.divider.h; i++)
 		ui_put(u, l.divider.y + i, l.divider.x, 1, UI_STYLE(UI_C_HEAD,

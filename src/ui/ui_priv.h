@@ -111,7 +111,15 @@ typedef struct {
 	int      pair;              /* m browses this (true, pred) cell only,
 	                               -1 all misses */
 	uint64_t seen_pred_gen;
+	int      sort;              /* the row table's order: UI_SORT_* */
 } ui_result;
+
+/* The row table's orders, F6 cycles: the grid's own, then by a column
+ * (accuracies and the loss best first). */
+enum {
+	UI_SORT_ROW, UI_SORT_SCALE, UI_SORT_SEED, UI_SORT_TRAIN, UI_SORT_VAL,
+	UI_SORT_LOSS, UI_SORT_SECONDS, UI_NSORTS
+};
 
 /* The run browser of o: the list itself is the snapshot's. */
 typedef struct {
@@ -319,6 +327,9 @@ typedef struct {
 	int     too_small;   /* below UI_MIN_COLS x UI_MIN_LINES */
 	int     zoom;        /* the sample digits' size: 1, or 2 when tall */
 	ui_rect title, samples, ladder, training, divider, sweep, status;
+	ui_rect aside;       /* wide screens: the train x test heat map and
+	                        the row table, right of the samples and
+	                        the ladder (h 0: none) */
 	                     /* ladder.h 0: no ladder */
 } ui_layout;
 
@@ -345,6 +356,10 @@ void ui_draw(ui *u);
 void ui_draw_training(ui *u, ui_rect r);
 void ui_draw_sweep(ui *u, ui_rect r);
 void ui_draw_ladder(ui *u, ui_rect r);
+/* The wide screen's aside: the heat map above, the row table below. */
+void ui_draw_aside(ui *u, ui_rect r);
+/* The row table's sort order's name ("val acc"). */
+const char *ui_sort_name(int sort);
 
 /* Does the current view fit a training pane of rectangle r?  (Else the
  * pane takes the whole screen.) */

@@ -774,3 +774,137 @@ ui_draw_ladder(ui *u, ui_rect r)
 	u->hits.ladder_w = DATASET_SIDE;
 	u->hits.ladder = (ui_hit){ r.y + 1, r.x + 1, r.w - 1, r.h - 1 };
 }
+
+/* ------------------------------------------------ the wide screen's aside */
+
+static const char *const sort_names[UI_NSORTS] = { "row", "scale", "seed",
+	"train acc", "val acc", "loss", "seconds" };
+
+const char *
+ui_sort_name(int sort)
+{
+	return sort >= 0 && sort < UI_NSORTS ? sort_names[sort] : "row";
+}
+
+/* A row's figures for the table: its last epoch's, and its seconds. */
+static void
+row_figures(const sweep_row *r, double *acc, double *val, double *loss,
+    double *secs)
+{
+	*acc = *val = *loss = NAN;
+	*secs = 0.0;
+	for (int e = 0; e < r->nhist; e++)
+		*secs += r->hist[e].seconds;
+	if (r->nhist > 0) {
+		*acc = r->hist[r->nhist - 1].acc;
+		*val = r->hist[r->nhist - 1].val_acc;
+		*loss = r->hist[r->nhist - 1].loss;
+	}
+}
+
+/* The sort key of row i: ascending, missing figures last. */
+static double
+sort_key(const sweep_table *t, int i, int sort)
+{
+	const sweep_row *r = &t->rows[i];
+	double acc, val, loss, secs, k;
+
+	row_figures(r, &acc, &val, &loss, &secs);
+	switch (sort) {
+	case UI_SORT_SCALE:   k = r->scale; break;
+	case UI_SORT_SEED:    k = (double)r->seed; break;
+	case UI_SORT_TRAIN:   k = -acc; break;
+	case UI_SORT_VAL:     k = -val; break;
+	case UI_SORT_LOSS:    k = loss; break;
+	case UI_SORT_SECONDS: k = secs; break;
+	default:              k = i; break;
+	}
+	return isnan(k) ? HUGE_VAL : k;
+}
+
+/* The rows of t in the table's order into order[] (stable: ties keep
+ * the grid's order). */
+static void
+sorted_rows(const sweep_table *t, int sort, int *order)
+{
+	for (int i = 0; i < t->n; i++) {
+		int j = i;
+
+		order[i] = i;
+		while (j > 0 && sort_key(t, order[j - 1], sort) >
+		    sort_key(t, i, sort)) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = i;
+	}
+}
+
+/* The row table: scale, seed, corruption, train and val accuracy, loss,
+ * seconds, in the chosen order; the selected row marked, kept in view. */
+static void
+draw_row_table(ui *u, ui_rect r)
+{
+	const sweep_table *t = &u->snap->table;
+	int   order[SWEEP_MAX_ROWS], top = 0, rows = r.h - 2, at = 0;
+	char  title[96], v[4][16], sec[32];
+
+	snprintf(title, sizeof title, "Rows: %d, by %s (F6 sorts)", t->n,
+	    ui_sort_name(u->res.sort));
+	ui_rule(u, r.y, r.x, r.w, title);
+	if (u->snap->st.state == WORKER_IDLE || t->n == 0 || rows < 1) {
+		ui_put(u, r.y + 1, r.x + 1, r.w - 1, UI_PLAIN(UI_A_DIM),
+		    "no rows yet: s sweeps");
+		return;
+	}
+	ui_put(u, r.y + 1, r.x + 1, r.w - 1, UI_STYLE(UI_C_HEAD, UI_A_BOLD,
+	    UI_A_BOLD), "   scale  seed corruption  train%   val%   loss"
+	    "       s");
+	sorted_rows(t, u->res.sort, order);
+	for (int k = 0; k < t->n; k++)
+		if (order[k] == u->res.sel)
+			at = k;
+	if (at >= rows)
+		top = at - rows + 1;
+	for (int k = top; k < t->n && k - top < rows; k++) {
+		const sweep_row *row = &t->rows[order[k]];
+		double acc, val, loss, secs;
+		int    sel = order[k] == u->res.sel;
+
+		row_figures(row, &acc, &val, &loss, &secs);
+		snprintf(v[0], sizeof v[0], isnan(acc) ? "-" : "%.2f",
+		    acc * 100.0);
+		snprintf(v[1], sizeof v[1], isnan(val) ? "-" : "%.2f",
+		    val * 100.0);
+		snprintf(v[2], sizeof v[2], isnan(loss) ? "-" : "%.4f", loss);
+		render_duration(secs, sec, sizeof sec);
+		ui_putf(u, r.y + 2 + k - top, r.x + 1, r.w - 1, sel ?
+		    UI_STYLE(UI_C_RUN, UI_A_BOLD, UI_A_BOLD) : UI_PLAIN(0),
+		    "%c %6g %5llu %-10s %6s %6s %6s %7s%s", sel ? '>' :
+		    row->state == SWEEP_RUNNING ? '*' : row->state ==
+		    SWEEP_CANCELLED ? 'x' : ' ', (double)row->scale,
+		    (unsigned long long)row->seed,
+		    corrupt_name(row->corruption), v[0], v[1], v[2], sec,
+		    row->state == SWEEP_DONE || row->nhist == 0 ? "" :
+		    " (part)");
+	}
+}
+
+void
+ui_draw_aside(ui *u, ui_rect r)
+{
+	const sweep_table *t = &u->snap->table;
+	int hm = t->n > 0 && u->snap->st.state != WORKER_IDLE ?
+	    t->plan.nscales + 3 : 3;
+
+	if (hm > r.h / 2)
+		hm = r.h / 2;
+	ui_rule(u, r.y, r.x, r.w, "Train x test: val accuracy % at every "
+	    "test scale");
+	if (u->snap->st.state == WORKER_IDLE || t->n == 0)
+		ui_put(u, r.y + 1, r.x + 1, r.w - 1, UI_PLAIN(UI_A_DIM),
+		    "no matrix yet: s sweeps");
+	else
+		view_grid(u, r.y + 1, r.x + 1, r.w - 2, hm - 1);
+	draw_row_table(u, (ui_rect){ r.y + hm, r.x, r.w, r.h - hm });
+}
