@@ -644,6 +644,34 @@ mlp_backward_team(mlp *m, int batch)
 #pragma omp barrier
 }
 
+/*
+ * The input-gradient half of backward_team(), with no dropout to undo
+ * (scale 1: the mask is the ReLU's alone) and one more product for layer 0,
+ * which has no activation to differentiate.
+ */
+static void
+input_grad_team(mlp *m, int batch)
+{
+	for (int l = m->nlayer - 1; l >= 0; l--) {
+		int            in = m->size[l], out = m->size[l + 1];
+		struct bwd_ctx g = { m->act[l], in, 1.0f, epi_level() };
+		gemm_extra     ix = { l > 0 ? epi_relu_back : NULL, &g, NULL, 0,
+		    NULL };
+
+		/* delta[l](B,in) = delta[l+1] (B,out) @ W[l]^T (out,in) */
+		gemm_team(0, 1, batch, in, out, m->delta[l + 1], out, m->W[l],
+		    out, 0.0f, m->delta[l], in, &ix);
+#pragma omp barrier
+	}
+}
+
+void
+mlp_input_grad(mlp *m, int batch)
+{
+#pragma omp parallel
+	input_grad_team(m, batch);
+}
+
 void
 mlp_copy_params(const mlp *m, float *dst)
 {

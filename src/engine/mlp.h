@@ -112,6 +112,21 @@ void mlp_forward_team(mlp *m, const float *x, int batch, int train,
     uint64_t dropout_key, uint64_t step);
 void mlp_backward_team(mlp *m, int batch);
 
+/*
+ * The gradient with respect to the input batch of the last forward pass,
+ * which must have run with train == 0 (dropout off, as at evaluation):
+ * delta[L] (batch, size[L]), dLoss/dlogits, is the caller's (mlp_loss()
+ * fills it for the mean loss; a probe may put per-image gradients or any
+ * output direction there), and it is carried back through every layer, the
+ * ReLU derivative from the forward activations, into delta[0]
+ * (batch, size[0]).  Weight gradients are left alone.  Always fp32, even in
+ * bf16 mode (run the forward pass with bf16 off too for a consistent
+ * gradient).  One OpenMP parallel region, the products split over the
+ * batch rows as in mlp_backward(): a row's gradient depends on that row
+ * alone and is summed in the same order for any thread count.
+ */
+void mlp_input_grad(mlp *m, int batch);
+
 /* Copy of all parameters: into dst (nparam floats). */
 void mlp_copy_params(const mlp *m, float *dst);
 
