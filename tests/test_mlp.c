@@ -82,6 +82,78 @@ gradient_check(float dropout)
 }
 
 /*
+ * Keras's L2 weight decay: the gradient of mean loss + l2 sum(W^2) (weights,
+ * not biases) from mlp_backward_team() and mlp_decay_team() on a team of
+ * two, against central differences of that objective in double.
+ */
+static void
+decay_check(float dropout, float l2)
+{
+	int      size[4] = { 13, 9, 7, 5 };
+	char     err[256];
+	mlp     *m = mlp_new(3, size, B, dropout, err, sizeof err);
+	float    x[B * 13];
+	uint8_t  y[B];
+	float   *g;
+	int      bad = 0, checked = 0, biases = 0;
+	double   worst = 0;
+
+	mlp_init(m, 6);
+	for (int l = 0; l < 3; l++)
+		for (int j = 0; j < size[l + 1]; j++)
+			m->b[l][j] = 0.1f * (rng_uniform(11, l * 100 + j) - 0.3f);
+	for (int i = 0; i < B * 13; i++)
+		x[i] = rng_uniform(12, i);
+	for (int r = 0; r < B; r++)
+		y[r] = r % 5;
+	loss_at(m, x, y);
+#pragma omp parallel num_threads(2)
+	{
+		mlp_backward_team(m, B);
+		mlp_decay_team(m, l2);
+	}
+	g = malloc(m->nparam * sizeof *g);
+	memcpy(g, m->grad, m->nparam * sizeof *g);
+	for (size_t i = 0; i < m->nparam; i++) {
+		float  p = m->param[i], h = 1e-3f;
+		double lp, lm, fd, d, pen = 0.0;
+		int    is_w = 0;
+
+		for (int l = 0; l < 3; l++)
+			if (m->param + i >= m->W[l] && m->param + i < m->W[l] +
+			    (size_t)size[l] * size[l + 1])
+				is_w = 1;
+		/* the penalty's change alone, in double: the rest of
+		 * sum(W^2) cancels in the difference */
+		if (is_w)
+			pen = l2 * (((double)p + h) * ((double)p + h) -
+			    ((double)p - h) * ((double)p - h));
+		m->param[i] = p + h;
+		lp = loss_at(m, x, y);
+		m->param[i] = p - h;
+		lm = loss_at(m, x, y);
+		m->param[i] = p;
+		fd = (lp - lm + pen) / (2.0 * h);
+		d = fabs(fd - g[i]);
+		if (d > 2e-3 + 2e-2 * fabs(fd)) {
+			if (bad < 5)
+				diag("param %zu: analytic %.6g numeric %.6g", i,
+				    (double)g[i], fd);
+			bad++;
+		}
+		worst = d > worst ? d : worst;
+		checked++;
+		biases += !is_w;
+	}
+	ok(bad == 0, "weight decay %g, dropout %.1f: all %d gradients (%d "
+	    "biases, undecayed) match central differences of loss + l2 "
+	    "sum(W^2) (largest difference %.2g)", (double)l2,
+	    (double)dropout, checked, biases, worst);
+	free(g);
+	mlp_free(m);
+}
+
+/*
  * Three steps of training (forward, loss, backward, Adam) on batch 11,
  * through the plain calls (m1) and through the _team entry points on a team
  * of two with train_adam_team() (m2), in bf16 mode or not: 1 when loss,
@@ -458,6 +530,8 @@ main(void)
 		    adam_kernel_name());
 		gradient_check(0.0f);
 		gradient_check(0.3f);
+		decay_check(0.0f, 0.05f);
+		decay_check(0.3f, 0.5f);
 		team_check();
 		train_check();
 		adam_check();

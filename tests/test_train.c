@@ -6,6 +6,7 @@
  */
 #include "engine/train.h"
 
+#include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,6 +230,48 @@ main(void)
 		    sizeof err) == 0 && r1->cancelled && r1->nhist == 0,
 		    "a set cancel flag stops before the first batch");
 		mlp_free(r1->model);
+
+		/*
+		 * Weight decay (Keras's l2): the same bits on 1 and 2 threads,
+		 * smaller weights than without it, the biases' norm free; and
+		 * out-of-range values refused.
+		 */
+		{
+			double w0 = 0.0, w1 = 0.0;
+
+			cfg.epochs = 1;
+			cfg.threads = 2;
+			train_run(&cfg, &tr, &te, NULL, NULL, NULL, NULL, r1,
+			    err, sizeof err);
+			for (size_t i = 0; i < (size_t)784 * 512; i++)
+				w0 += (double)r1->model->W[0][i] *
+				    r1->model->W[0][i];
+			mlp_free(r1->model);
+			cfg.weight_decay = 1e-3f;
+			cfg.threads = 1;
+			train_run(&cfg, &tr, &te, NULL, NULL, NULL, NULL, r1,
+			    err, sizeof err);
+			cfg.threads = 2;
+			train_run(&cfg, &tr, &te, NULL, NULL, NULL, NULL, r2,
+			    err, sizeof err);
+			for (size_t i = 0; i < (size_t)784 * 512; i++)
+				w1 += (double)r2->model->W[0][i] *
+				    r2->model->W[0][i];
+			ok(memcmp(r1->model->param, r2->model->param,
+			    r1->model->nparam * sizeof(float)) == 0 &&
+			    r1->hist[0].loss == r2->hist[0].loss && w1 < w0,
+			    "weight decay 1e-3: 1 and 2 threads the same bits; "
+			    "||W1|| %.3f, below %.3f without", sqrt(w1),
+			    sqrt(w0));
+			mlp_free(r1->model);
+			mlp_free(r2->model);
+			cfg.weight_decay = -1e-3f;
+			ok(train_run(&cfg, &tr, &te, NULL, NULL, NULL, NULL, r1,
+			    err, sizeof err) == -1 && strstr(err, "weight decay")
+			    != NULL, "negative weight decay refused: '%s'", err);
+			cfg.weight_decay = 0.0f;
+			cfg.epochs = 2;
+		}
 
 		cfg.batch = 5000;
 		ok(train_run(&cfg, &tr, &te, NULL, NULL, NULL, NULL, r1, err,

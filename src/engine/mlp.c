@@ -673,6 +673,23 @@ mlp_input_grad(mlp *m, int batch)
 }
 
 void
+mlp_decay_team(mlp *m, float l2)
+{
+	float k = 2.0f * l2;
+
+	for (int l = 0; l < m->nlayer; l++) {
+		size_t       n = (size_t)m->size[l] * m->size[l + 1];
+		const float *w = m->W[l];
+		float       *dw = m->dW[l];
+
+#pragma omp for schedule(static) nowait
+		for (size_t i = 0; i < n; i++)
+			dw[i] += k * w[i];
+	}
+#pragma omp barrier
+}
+
+void
 mlp_copy_params(const mlp *m, float *dst)
 {
 	memcpy(dst, m->param, m->nparam * sizeof(float));

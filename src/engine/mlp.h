@@ -127,6 +127,16 @@ void mlp_backward_team(mlp *m, int batch);
  */
 void mlp_input_grad(mlp *m, int batch);
 
+/*
+ * Keras-style L2 weight decay, kernel_regularizer=l2(l2) on every layer:
+ * the loss gains l2 * sum(W^2) over the weights (not the biases), so each
+ * weight gradient gains 2 * l2 * W: dW[l] += 2 l2 W[l].  For a running
+ * team (every thread calls it, it ends with a barrier), after
+ * mlp_backward_team() and before the optimizer.  Elementwise, so the same
+ * bits for any thread count.
+ */
+void mlp_decay_team(mlp *m, float l2);
+
 /* Copy of all parameters: into dst (nparam floats). */
 void mlp_copy_params(const mlp *m, float *dst);
 

@@ -189,6 +189,11 @@ train_config_check(const train_config *c, char *err, size_t errlen)
 	if (c->precision != TRAIN_FP32 && c->precision != TRAIN_BF16)
 		return err_set(err, errlen, "precision %d: must be fp32 or "
 		    "bf16", c->precision);
+	if (!(c->weight_decay >= 0.0f && c->weight_decay <=
+	    TRAIN_MAX_WEIGHT_DECAY))
+		return err_set(err, errlen, "weight decay %g: must be at least "
+		    "0 and at most %g", (double)c->weight_decay,
+		    TRAIN_MAX_WEIGHT_DECAY);
 	return 0;
 }
 
@@ -437,6 +442,8 @@ train_batch(trainer *tr, size_t b0, int bs, epoch_sums *s)
 			s->seen += (size_t)bs;
 		}
 		mlp_backward_team(tr->m, bs);
+		if (tr->cfg->weight_decay > 0.0f)
+			mlp_decay_team(tr->m, tr->cfg->weight_decay);
 		train_adam_team(tr->m, &tr->opt);
 	}
 	tr->step++;

@@ -16,6 +16,7 @@
 #define TRAIN_MAX_LR      10.0
 #define TRAIN_MAX_DROPOUT 0.95
 #define TRAIN_MAX_THREADS 1024
+#define TRAIN_MAX_WEIGHT_DECAY 1.0
 
 /* Everything that defines one training run; train_config_default() fills
  * the reference experiment of DESIGN.md. */
@@ -30,6 +31,15 @@ typedef struct {
 	float    noise;                    /* scale of N(0, scale) on inputs */
 	int      threads;                  /* OpenMP threads, 0 = all cores */
 	int      precision;                /* TRAIN_FP32 (default) or TRAIN_BF16 */
+	/*
+	 * L2 weight decay as Keras's kernel_regularizer=l2(weight_decay) on
+	 * every Dense layer: weight_decay * sum(W^2) over the weights (not
+	 * the biases) joins the loss, so 2 * weight_decay * W joins their
+	 * gradients before Adam (coupled, not AdamW's decoupled decay; see
+	 * mlp_decay_team).  The reported losses stay the cross-entropy
+	 * alone.  0 (the default) leaves training as it was, bit for bit.
+	 */
+	float    weight_decay;
 } train_config;
 
 /*
