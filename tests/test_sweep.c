@@ -122,6 +122,115 @@ test_summary_math(void)
 	    "shards deal rows round-robin");
 }
 
+/* Rows i of a and b have the same probes, bit for bit. */
+static int
+same_probes(const sweep_table *a, const sweep_table *b, int i)
+{
+	const sweep_row *x = &a->rows[i], *y = &b->rows[i];
+
+	return memcmp(&x->sens, &y->sens, sizeof x->sens) == 0 &&
+	    memcmp(x->test_ece, y->test_ece, (size_t)a->plan.ntest *
+	    sizeof(double)) == 0 && memcmp(x->test_conf, y->test_conf,
+	    (size_t)a->plan.ntest * sizeof(double)) == 0 &&
+	    memcmp(x->attack_acc, y->attack_acc, (size_t)a->plan.nattacks *
+	    sizeof(double)) == 0;
+}
+
+/*
+ * Weight decay as the grid's outer axis, and the probes of every row: the
+ * same bits on 1 and 2 threads and in shards; the calibration's accuracy is
+ * the matrix's; FGSM at eps 0 is the clean test accuracy; decay shrinks
+ * the first layer.
+ */
+static void
+test_probes_and_decay(void)
+{
+	float        sc[2] = { 0.0f, 1.0f };
+	sweep_plan   p;
+	sweep_table *a, *b, *c, *d;
+	char         err[NT_ERR_LEN];
+	int          n = 0;
+
+	sweep_plan_default(&p, sc, 2);
+	p.ndecays = sweep_parse_decays("0,0.01", p.decays, err, sizeof err);
+	probe_attack_parse("fgsm:0,fgsm:0.1,pgd:0.1:5", p.attacks, &n,
+	    PROBE_MAX_ATTACKS, err, sizeof err);
+	p.nattacks = n;
+	ok(p.ndecays == 2 && sweep_plan_rows(&p) == 4 && sweep_plan_probes(&p),
+	    "2 decays x 2 scales: 4 rows, probed");
+	a = trained(&p, 1, 1, 1);
+	b = trained(&p, 1, 1, 2);
+	c = trained(&p, 1, 2, 2);
+	d = trained(&p, 2, 2, 2);
+	if (!ok(a != NULL && b != NULL && c != NULL && d != NULL &&
+	    sweep_table_finished(a), "a probed sweep with decays trains")) {
+		drop(a);
+		drop(b);
+		drop(c);
+		drop(d);
+		return;
+	}
+	ok(a->rows[1].weight_decay == 0.0f && a->rows[2].weight_decay == 0.01f &&
+	    a->rows[2].decay_index == 1 && a->rows[2].scale_index == 0 &&
+	    sweep_row_index_wd(a, 1, 0, 1, 0) == 3, "decay is the outer axis "
+	    "(row 2: decay 0.01, scale 0)");
+	int same = 1;
+	for (int i = 0; i < 4; i++)
+		same = same && same_row(a, b, i) && same_probes(a, b, i) &&
+		    same_row(b, i % 2 ? d : c, i) &&
+		    same_probes(b, i % 2 ? d : c, i);
+	ok(same, "probes and decays: 1 and 2 threads and 2 shards give the "
+	    "same bits");
+	int calib = 1;
+	for (int i = 0; i < 4; i++)
+		for (int j = 0; j < 2; j++)
+			calib = calib && a->rows[i].test_ece[j] >= 0.0 &&
+			    a->rows[i].test_ece[j] <= 1.0 &&
+			    a->rows[i].test_conf[j] > 0.1;
+	ok(calib, "every cell calibrated (clean model: ECE %.4f at 0, %.4f "
+	    "at 1; confidence %.4f, %.4f)", a->rows[0].test_ece[0],
+	    a->rows[0].test_ece[1], a->rows[0].test_conf[0],
+	    a->rows[0].test_conf[1]);
+	ok(a->rows[0].attack_acc[0] == a->rows[0].test_acc[0] &&
+	    a->rows[3].attack_acc[0] == a->rows[3].test_acc[0] &&
+	    a->rows[0].attack_acc[2] <= a->rows[0].attack_acc[1] &&
+	    a->rows[0].attack_acc[1] < a->rows[0].attack_acc[0],
+	    "FGSM at 0 is the clean accuracy %.4f exactly; FGSM 0.1 %.4f, "
+	    "PGD 0.1x5 %.4f", a->rows[0].test_acc[0], a->rows[0].attack_acc[1],
+	    a->rows[0].attack_acc[2]);
+	ok(a->rows[2].sens.w1_norm < a->rows[0].sens.w1_norm &&
+	    a->rows[0].sens.grad_norm > 0.0 && a->rows[0].sens.jac_frob > 0.0,
+	    "decay 0.01 shrinks W1 (%.3f < %.3f); input gradient %.4f, "
+	    "Jacobian %.4f, roughness %.3f", a->rows[2].sens.w1_norm,
+	    a->rows[0].sens.w1_norm, a->rows[0].sens.grad_norm,
+	    a->rows[0].sens.jac_frob, a->rows[0].sens.rf_rough);
+	ok(a->rows[0].sens.grad_norm != a->rows[1].sens.grad_norm &&
+	    !isnan(a->rows[1].sens.rf_rough), "training at scale 1 changes "
+	    "the input gradient (%.4f vs %.4f clean) and roughness (%.3f vs "
+	    "%.3f)", a->rows[1].sens.grad_norm, a->rows[0].sens.grad_norm,
+	    a->rows[1].sens.rf_rough, a->rows[0].sens.rf_rough);
+	drop(a);
+	drop(b);
+	drop(c);
+	drop(d);
+
+	/* A default plan probes nothing and leaves the values NAN. */
+	sweep_plan_default(&p, sc, 1);
+	a = trained(&p, 1, 1, 2);
+	ok(a != NULL && !sweep_plan_probes(&p) && isnan(a->rows[0].sens.grad_norm)
+	    && isnan(a->rows[0].test_ece[0]) && a->rows[0].weight_decay == 0.0f,
+	    "a default plan: no probes, no decay");
+	drop(a);
+	p.ndecays = 1;
+	p.decays[0] = -1.0f;
+	ok(sweep_plan_check(&p, err, sizeof err) != 0, "a negative decay is "
+	    "refused: %s", err);
+	ok(sweep_parse_decays("0,0", p.decays, err, sizeof err) == -1 &&
+	    sweep_parse_decays("2", p.decays, err, sizeof err) == -1 &&
+	    sweep_parse_decays("1e-4,x", p.decays, err, sizeof err) == -1,
+	    "decay lists with repeats, values above 1 or junk are refused");
+}
+
 int
 main(void)
 {
@@ -246,6 +355,7 @@ main(void)
 		    a ? a->rows[1].hist[1].val_acc : 0.0);
 		drop(a);
 	}
+	test_probes_and_decay();
 	dataset_free(&ds);
 	return tap_done();
 }

@@ -101,6 +101,34 @@ sweep_plan_check(const sweep_plan *p, char *err, size_t errlen)
 	if (p->ntest < 0 || p->ntest > SWEEP_MAX_SCALES)
 		return err_set(err, errlen, "%d test scales: at most %d",
 		    p->ntest, SWEEP_MAX_SCALES);
+	if (p->ndecays < 0 || p->ndecays > SWEEP_MAX_DECAYS)
+		return err_set(err, errlen, "%d weight decays: at most %d",
+		    p->ndecays, SWEEP_MAX_DECAYS);
+	for (int d = 0; d < p->ndecays; d++) {
+		if (!(p->decays[d] >= 0.0f && p->decays[d] <=
+		    TRAIN_MAX_WEIGHT_DECAY))
+			return err_set(err, errlen, "weight decay %g: must be "
+			    "from 0 to %g", (double)p->decays[d],
+			    TRAIN_MAX_WEIGHT_DECAY);
+		for (int e = 0; e < d; e++)
+			if (p->decays[e] == p->decays[d])
+				return err_set(err, errlen, "weight decay %g is "
+				    "given twice", (double)p->decays[d]);
+	}
+	if (p->nattacks < 0 || p->nattacks > PROBE_MAX_ATTACKS)
+		return err_set(err, errlen, "%d attacks: at most %d",
+		    p->nattacks, PROBE_MAX_ATTACKS);
+	for (int a = 0; a < p->nattacks; a++) {
+		const probe_attack *at = &p->attacks[a];
+
+		if (!(at->eps >= 0.0f && at->eps <= 1.0f) || (at->kind !=
+		    PROBE_FGSM && at->kind != PROBE_PGD) || at->steps < 1 ||
+		    at->steps > PROBE_MAX_STEPS || (at->kind == PROBE_FGSM &&
+		    at->steps != 1))
+			return err_set(err, errlen, "attack %d: eps %g, %d "
+			    "steps: out of range", a + 1, (double)at->eps,
+			    at->steps);
+	}
 	for (int c = 0; c < p->ncorruptions; c++) {
 		for (int i = 0; i < p->nscales + p->ntest; i++) {
 			corrupt_spec cs = { p->corruptions[c], i < p->nscales ?
@@ -118,9 +146,57 @@ sweep_plan_check(const sweep_plan *p, char *err, size_t errlen)
 }
 
 int
+sweep_plan_ndecays(const sweep_plan *p)
+{
+	return p->ndecays > 0 ? p->ndecays : 1;
+}
+
+int
+sweep_plan_probes(const sweep_plan *p)
+{
+	return p->probes || p->nattacks > 0;
+}
+
+int
 sweep_plan_rows(const sweep_plan *p)
 {
-	return p->ncorruptions * p->nscales * p->nseeds;
+	return sweep_plan_ndecays(p) * p->ncorruptions * p->nscales *
+	    p->nseeds;
+}
+
+int
+sweep_parse_decays(const char *s, float *decays, char *err, size_t errlen)
+{
+	int         n = 0;
+	const char *p = s;
+
+	if (s == NULL || *s == '\0')
+		return err_set(err, errlen, "empty list of weight decays");
+	for (;;) {
+		char  *end;
+		double v;
+
+		errno = 0;
+		v = strtod(p, &end);
+		if (end == p || (*end != ',' && *end != '\0') || errno != 0)
+			return err_set(err, errlen, "'%s': not a list of numbers "
+			    "like 0,1e-4", s);
+		if (!isfinite(v) || v < 0.0 || v > TRAIN_MAX_WEIGHT_DECAY)
+			return err_set(err, errlen, "weight decay %g: must be "
+			    "from 0 to %g", v, TRAIN_MAX_WEIGHT_DECAY);
+		if (n == SWEEP_MAX_DECAYS)
+			return err_set(err, errlen, "more than %d weight decays",
+			    SWEEP_MAX_DECAYS);
+		for (int i = 0; i < n; i++)
+			if (decays[i] == (float)v)
+				return err_set(err, errlen, "weight decay %g is "
+				    "given twice", v);
+		decays[n++] = (float)v;
+		if (*end == '\0')
+			break;
+		p = end + 1;
+	}
+	return n;
 }
 
 float
@@ -131,13 +207,24 @@ sweep_plan_scale(const sweep_plan *p, int i)
 	return p->scales[(i / p->nseeds) % p->nscales];
 }
 
+/* Doubles per row in mstore: test accuracy, loss, ECE and confidence at
+ * each test scale, then the attacks' accuracies. */
+static size_t
+row_width(int ntest, int nattacks)
+{
+	size_t w = 4 * (size_t)(ntest > 0 ? ntest : 0) + (size_t)(nattacks > 0 ?
+	    nattacks : 0);
+
+	return w > 0 ? w : 1;
+}
+
 /* Room for n rows of epochs each in t->store, and their matrix rows. */
 static int
-reserve(sweep_table *t, int n, int epochs, int ntest)
+reserve(sweep_table *t, int n, int epochs, int ntest, int nattacks)
 {
 	size_t need = (size_t)(n > 0 ? n : 1) * (size_t)(epochs > 0 ? epochs : 1);
-	size_t mneed = 2 * (size_t)(n > 0 ? n : 1) * (size_t)(ntest > 0 ?
-	    ntest : 1);
+	size_t w = row_width(ntest, nattacks);
+	size_t mneed = (size_t)(n > 0 ? n : 1) * w;
 	sweep_row *rows;
 
 	if (need > t->cap) {
@@ -162,8 +249,11 @@ reserve(sweep_table *t, int n, int epochs, int ntest)
 	t->rows = rows;
 	for (int i = 0; i < n; i++) {
 		rows[i].hist = t->store + (size_t)i * (size_t)epochs;
-		rows[i].test_acc = t->mstore + 2 * (size_t)i * (size_t)ntest;
+		rows[i].test_acc = t->mstore + (size_t)i * w;
 		rows[i].test_loss = rows[i].test_acc + ntest;
+		rows[i].test_ece = rows[i].test_loss + ntest;
+		rows[i].test_conf = rows[i].test_ece + ntest;
+		rows[i].attack_acc = rows[i].test_conf + ntest;
 	}
 	return 0;
 }
@@ -172,7 +262,7 @@ int
 sweep_table_init(sweep_table *t, const train_config *cfg,
     const sweep_plan *plan, char *err, size_t errlen)
 {
-	int n, i = 0;
+	int n;
 
 	memset(t, 0, sizeof *t);
 	t->cfg = *cfg;
@@ -184,27 +274,40 @@ sweep_table_init(sweep_table *t, const train_config *cfg,
 		return -1;
 	t->plan = *plan;
 	n = sweep_plan_rows(plan);
-	if (reserve(t, n, cfg->epochs, plan->ntest) != 0) {
+	if (reserve(t, n, cfg->epochs, plan->ntest, plan->nattacks) != 0) {
 		sweep_table_free(t);
 		return err_set(err, errlen, "out of memory for the sweep table");
 	}
 	t->n = n;
-	for (int c = 0; c < plan->ncorruptions; c++)
-		for (int s = 0; s < plan->nscales; s++)
-			for (int k = 0; k < plan->nseeds; k++, i++) {
-				sweep_row *r = &t->rows[i];
+	/* grid order: decay, corruption, scale, seed (the innermost) */
+	for (int i = 0; i < n; i++) {
+		sweep_row *r = &t->rows[i];
+		int        k = i % plan->nseeds, s = i / plan->nseeds %
+		    plan->nscales;
+		int        c = i / (plan->nseeds * plan->nscales) %
+		    plan->ncorruptions;
+		int        d = i / (plan->nseeds * plan->nscales *
+		    plan->ncorruptions);
 
-				r->scale = plan->scales[s];
-				r->scale_index = s;
-				r->seed_index = k;
-				r->corruption_index = c;
-				r->corruption = plan->corruptions[c];
-				r->seed = cfg->seed + (uint64_t)k;
-				r->state = SWEEP_PENDING;
-				r->nhist = 0;
-				for (int j = 0; j < plan->ntest; j++)
-					r->test_acc[j] = r->test_loss[j] = NAN;
-			}
+		r->scale = plan->scales[s];
+		r->scale_index = s;
+		r->seed_index = k;
+		r->corruption_index = c;
+		r->corruption = plan->corruptions[c];
+		r->decay_index = d;
+		r->weight_decay = plan->ndecays > 0 ? plan->decays[d] :
+		    cfg->weight_decay;
+		r->seed = cfg->seed + (uint64_t)k;
+		r->state = SWEEP_PENDING;
+		r->nhist = 0;
+		for (int j = 0; j < plan->ntest; j++)
+			r->test_acc[j] = r->test_loss[j] = r->test_ece[j] =
+			    r->test_conf[j] = NAN;
+		r->sens.grad_norm = r->sens.jac_frob = NAN;
+		r->sens.w1_norm = r->sens.rf_rough = NAN;
+		for (int a = 0; a < plan->nattacks; a++)
+			r->attack_acc[a] = NAN;
+	}
 	return 0;
 }
 
@@ -212,9 +315,9 @@ int
 sweep_table_copy(sweep_table *dst, const sweep_table *src)
 {
 	int epochs = src->cfg.epochs > 0 ? src->cfg.epochs : 1;
-	int ntest = src->plan.ntest;
+	int ntest = src->plan.ntest, na = src->plan.nattacks;
 
-	if (reserve(dst, src->n, epochs, ntest) != 0) {
+	if (reserve(dst, src->n, epochs, ntest, na) != 0) {
 		dst->n = 0;
 		return -1;
 	}
@@ -227,14 +330,24 @@ sweep_table_copy(sweep_table *dst, const sweep_table *src)
 		sweep_row       *d = &dst->rows[i];
 		train_epoch     *hist = d->hist;
 		double          *acc = d->test_acc, *loss = d->test_loss;
+		double          *ece = d->test_ece, *conf = d->test_conf;
+		double          *att = d->attack_acc;
 
 		*d = *s;
 		d->hist = hist;
 		d->test_acc = acc;
 		d->test_loss = loss;
+		d->test_ece = ece;
+		d->test_conf = conf;
+		d->attack_acc = att;
 		memcpy(d->hist, s->hist, (size_t)s->nhist * sizeof *s->hist);
 		memcpy(d->test_acc, s->test_acc, (size_t)ntest * sizeof(double));
 		memcpy(d->test_loss, s->test_loss, (size_t)ntest *
+		    sizeof(double));
+		memcpy(d->test_ece, s->test_ece, (size_t)ntest * sizeof(double));
+		memcpy(d->test_conf, s->test_conf, (size_t)ntest *
+		    sizeof(double));
+		memcpy(d->attack_acc, s->attack_acc, (size_t)na *
 		    sizeof(double));
 	}
 	return 0;
@@ -262,14 +375,23 @@ sweep_table_finished(const sweep_table *t)
 }
 
 int
-sweep_row_index(const sweep_table *t, int corruption, int scale, int seed)
+sweep_row_index_wd(const sweep_table *t, int decay, int corruption,
+    int scale, int seed)
 {
 	const sweep_plan *p = &t->plan;
 
-	if (corruption < 0 || corruption >= p->ncorruptions || scale < 0 ||
+	if (decay < 0 || decay >= sweep_plan_ndecays(p) || corruption < 0 ||
+	    corruption >= p->ncorruptions || scale < 0 ||
 	    scale >= p->nscales || seed < 0 || seed >= p->nseeds)
 		return -1;
-	return (corruption * p->nscales + scale) * p->nseeds + seed;
+	return ((decay * p->ncorruptions + corruption) * p->nscales + scale) *
+	    p->nseeds + seed;
+}
+
+int
+sweep_row_index(const sweep_table *t, int corruption, int scale, int seed)
+{
+	return sweep_row_index_wd(t, 0, corruption, scale, seed);
 }
 
 /* Mean, sd, min and max of v[0..n-1], skipping NANs. */
@@ -303,11 +425,19 @@ void
 sweep_summarize(const sweep_table *t, int corruption, int scale,
     sweep_summary *out)
 {
+	sweep_summarize_wd(t, 0, corruption, scale, out);
+}
+
+void
+sweep_summarize_wd(const sweep_table *t, int decay, int corruption,
+    int scale, sweep_summary *out)
+{
 	double v[4][SWEEP_MAX_SEEDS];
 	int    n = t->plan.nseeds;
 
 	for (int k = 0; k < n; k++) {
-		int              i = sweep_row_index(t, corruption, scale, k);
+		int              i = sweep_row_index_wd(t, decay, corruption,
+		    scale, k);
 		const sweep_row *r = i >= 0 ? &t->rows[i] : NULL;
 		const train_epoch *f;
 
@@ -331,11 +461,18 @@ void
 sweep_matrix_cell(const sweep_table *t, int corruption, int scale, int test,
     sweep_stat *acc)
 {
+	sweep_matrix_cell_wd(t, 0, corruption, scale, test, acc);
+}
+
+void
+sweep_matrix_cell_wd(const sweep_table *t, int decay, int corruption,
+    int scale, int test, sweep_stat *acc)
+{
 	double v[SWEEP_MAX_SEEDS];
 	int    n = t->plan.nseeds;
 
 	for (int k = 0; k < n; k++) {
-		int i = sweep_row_index(t, corruption, scale, k);
+		int i = sweep_row_index_wd(t, decay, corruption, scale, k);
 
 		v[k] = i >= 0 && t->rows[i].state == SWEEP_DONE &&
 		    test >= 0 && test < t->plan.ntest ?
@@ -398,23 +535,46 @@ fresh_epoch(void *arg, int epoch, char *err, size_t errlen)
 	    errlen);
 }
 
-/* The finished model of row on the test set at every test scale, each
- * with its own draws (the row's own scale gives its own validation set). */
+/*
+ * The finished model of row on the test set at every test scale, each
+ * with its own draws (the row's own scale gives its own validation set);
+ * with probes, each cell's calibration from the same predictions (pred and
+ * conf: ds->test.n each), then the probes on the clean test set.
+ */
 static int
 fill_matrix(sweep_table *t, sweep_row *row, mlp *m, const dataset *ds,
-    float *x, char *err, size_t errlen)
+    float *x, uint8_t *pred, float *conf, char *err, size_t errlen)
 {
 	train_data te = { x, ds->test.label, ds->test.n, DATASET_NPIX,
 	    NULL, NULL };
+	int        probes = sweep_plan_probes(&t->plan);
 
 	for (int j = 0; j < t->plan.ntest; j++) {
+		probe_calib c;
+
 		if (sweep_corrupt(row->corruption, t->plan.test_scales[j],
 		    row->seed, &ds->test, 1, 0, ds->test.n, 0, x, err,
 		    errlen) != 0)
 			return -1;
 		train_evaluate(m, &te, &row->test_loss[j], &row->test_acc[j],
-		    NULL, NULL);
+		    probes ? pred : NULL, probes ? conf : NULL);
+		if (!probes)
+			continue;
+		probe_calibration(pred, conf, ds->test.label, ds->test.n, &c);
+		row->test_ece[j] = c.ece;
+		row->test_conf[j] = c.conf;
 	}
+	if (!probes)
+		return 0;
+	noise_clean(ds->test.pix, ds->test.n, DATASET_NPIX, x);
+	if (probe_sensitivity(m, x, ds->test.label, ds->test.n, DATASET_SIDE,
+	    DATASET_SIDE, &row->sens, err, errlen) != 0)
+		return -1;
+	for (int a = 0; a < t->plan.nattacks; a++)
+		if (probe_attack_accuracy(m, &t->plan.attacks[a], x,
+		    ds->test.label, ds->test.n, &row->attack_acc[a], err,
+		    errlen) != 0)
+			return -1;
 	return 0;
 }
 
@@ -424,7 +584,8 @@ sweep_run(sweep_table *t, const dataset *ds, const train_resume *from,
     void *user, mlp **keep_model, char *err, size_t errlen)
 {
 	size_t        ntr = ds->train.n, nte = ds->test.n;
-	float        *xtr, *xte = NULL;
+	float        *xtr, *xte = NULL, *conf;
+	uint8_t      *pred;
 	train_result *res;
 	int           rc = 0;
 
@@ -433,10 +594,15 @@ sweep_run(sweep_table *t, const dataset *ds, const train_resume *from,
 	xtr = malloc((ntr ? ntr : 1) * DATASET_NPIX * sizeof(float));
 	xte = malloc((nte ? nte : 1) * DATASET_NPIX * sizeof(float));
 	res = malloc(sizeof *res);
-	if (xtr == NULL || xte == NULL || res == NULL) {
+	pred = malloc(nte ? nte : 1);
+	conf = malloc((nte ? nte : 1) * sizeof *conf);
+	if (xtr == NULL || xte == NULL || res == NULL || pred == NULL ||
+	    conf == NULL) {
 		free(xtr);
 		free(xte);
 		free(res);
+		free(pred);
+		free(conf);
 		return err_set(err, errlen, "out of memory for the noisy images");
 	}
 	for (int i = 0; i < t->n; i++) {
@@ -460,6 +626,7 @@ sweep_run(sweep_table *t, const dataset *ds, const train_resume *from,
 		t->current = i;
 		cfg.noise = row->scale;
 		cfg.seed = row->seed;
+		cfg.weight_decay = row->weight_decay;
 		if (cb != NULL && cb(&sp, user) != 0) {
 			row->state = SWEEP_CANCELLED;
 			break;
@@ -498,7 +665,7 @@ sweep_run(sweep_table *t, const dataset *ds, const train_resume *from,
 		row->nhist = res->nhist;
 		row->state = res->cancelled ? SWEEP_CANCELLED : SWEEP_DONE;
 		if (row->state == SWEEP_DONE && fill_matrix(t, row, res->model,
-		    ds, xte, err, errlen) != 0) {
+		    ds, xte, pred, conf, err, errlen) != 0) {
 			row->state = SWEEP_CANCELLED;
 			rc = -1;
 		}
@@ -518,5 +685,7 @@ sweep_run(sweep_table *t, const dataset *ds, const train_resume *from,
 	free(xtr);
 	free(xte);
 	free(res);
+	free(pred);
+	free(conf);
 	return rc;
 }

@@ -5,11 +5,12 @@
 
 #include "data/corrupt.h"
 #include "data/dataset.h"
+#include "engine/probe.h"
 #include "engine/train.h"
 
 /*
- * A sweep is a grid of rows: one fresh model for every (corruption, scale,
- * seed) of its plan, each evaluated after training on the test set
+ * A sweep is a grid of rows: one fresh model for every (weight decay,
+ * corruption, scale, seed) of its plan, each evaluated after training on the test set
  * corrupted at every test scale (the train x test matrix).  Seeds, the
  * matrix and shards are all views of this grid: a shard is a subset of the
  * rows, merging is a union, a summary is a reduction over seeds.  With one
@@ -20,8 +21,9 @@
 #define SWEEP_MAX_SCALES      16
 #define SWEEP_MAX_SEEDS       32
 #define SWEEP_MAX_CORRUPTIONS CORRUPT_NFAMILY
-#define SWEEP_MAX_ROWS  (SWEEP_MAX_CORRUPTIONS * SWEEP_MAX_SCALES * \
-    SWEEP_MAX_SEEDS)
+#define SWEEP_MAX_DECAYS      8
+#define SWEEP_MAX_ROWS  (SWEEP_MAX_DECAYS * SWEEP_MAX_CORRUPTIONS * \
+    SWEEP_MAX_SCALES * SWEEP_MAX_SEEDS)
 
 /* How the training images are corrupted: once (the notebook), or afresh
  * every epoch (data augmentation).  The test set is drawn once either way. */
@@ -37,12 +39,31 @@ typedef struct {
 	float          test_scales[SWEEP_MAX_SCALES];  /* the matrix's columns */
 	int            ntest;
 	sweep_mode     mode;
+	/*
+	 * Weight decays (train_config.weight_decay, Keras's l2), an axis like
+	 * seeds and the outermost of the grid.  ndecays 0 (a zeroed plan, or
+	 * one from before the axis) is one decay, the configuration's own;
+	 * sweep_plan_default() leaves it so.
+	 */
+	float          decays[SWEEP_MAX_DECAYS];
+	int            ndecays;
+	/*
+	 * Probes of every done row (probe.h), off in a default plan: with
+	 * probes set, the row's sensitivity on the clean test set and each
+	 * matrix cell's calibration; with attacks (which imply probes), the
+	 * row's accuracy under each, on the clean test set.
+	 */
+	int            probes;
+	probe_attack   attacks[PROBE_MAX_ATTACKS];
+	int            nattacks;
 } sweep_plan;
 
 /* One row of the grid: its history so far and, once done, its matrix row. */
 typedef struct {
 	float          scale;
 	int            scale_index, seed_index, corruption_index;
+	int            decay_index;
+	float          weight_decay;  /* the row's train_config.weight_decay */
 	corrupt_family corruption;
 	uint64_t       seed;     /* cfg.seed + seed_index: init, shuffle,
 	                            dropout and corruption draws */
@@ -53,6 +74,13 @@ typedef struct {
 	/* Once done: the final model on the test set at each test scale
 	 * (plan.ntest entries, owned by the table; NAN until known). */
 	double        *test_acc, *test_loss;
+	/* With the plan's probes, once done (NAN until known): the
+	 * calibration of each matrix cell (plan.ntest each; its accuracy is
+	 * test_acc), the sensitivity, and the accuracy under each attack
+	 * (plan.nattacks).  Owned by the table. */
+	double        *test_ece, *test_conf;
+	probe_sens     sens;
+	double        *attack_acc;
 } sweep_row;
 
 enum { SWEEP_PENDING, SWEEP_RUNNING, SWEEP_DONE, SWEEP_CANCELLED };
@@ -66,7 +94,7 @@ typedef struct {
 	/* The rows' histories and matrix rows, sized to the job, owned. */
 	train_epoch *store;
 	size_t       cap;      /* entries store holds */
-	double      *mstore;   /* 2 * n * plan.ntest values */
+	double      *mstore;   /* n * (4 plan.ntest + plan.nattacks) values */
 	size_t       mcap;
 } sweep_table;
 
@@ -105,15 +133,29 @@ void sweep_plan_default(sweep_plan *p, const float *scales, int n);
  * family's range)?  Returns 0, or -1 with a message. */
 int sweep_plan_check(const sweep_plan *p, char *err, size_t errlen);
 
-/* Rows of plan p: ncorruptions * nscales * nseeds. */
+/* Rows of plan p: ndecays * ncorruptions * nscales * nseeds. */
 int sweep_plan_rows(const sweep_plan *p);
+
+/* The decays of p: ndecays, or 1 when it is 0. */
+int sweep_plan_ndecays(const sweep_plan *p);
+
+/* Does p probe its rows (probes set, or attacks)? */
+int sweep_plan_probes(const sweep_plan *p);
+
+/*
+ * Parse "0,1e-4,1e-3" into decays (at most SWEEP_MAX_DECAYS, each in
+ * [0, TRAIN_MAX_WEIGHT_DECAY], none twice).  Returns the count, or -1 with
+ * a message.
+ */
+int sweep_parse_decays(const char *s, float *decays, char *err,
+    size_t errlen);
 
 /* The scale of row i of plan p (grid order); 0 for a row out of range. */
 float sweep_plan_scale(const sweep_plan *p, int i);
 
 /*
  * Set up t (uninitialised or freed) as the pending rows of plan, in grid
- * order (corruption, then scale, then seed), with room for cfg->epochs
+ * order (weight decay, corruption, then scale, then seed), with room for cfg->epochs
  * epochs per row.  Returns 0, or -1 with a message in err (a bad plan or
  * epochs, out of memory).  Free with sweep_table_free().
  */
@@ -134,9 +176,14 @@ void sweep_table_free(sweep_table *t);
 /* 1 when t has rows and every one is SWEEP_DONE: the job finished. */
 int sweep_table_finished(const sweep_table *t);
 
-/* The row of (corruption index, scale index, seed index), or -1. */
+/* The row of (corruption index, scale index, seed index) at the first
+ * weight decay, or -1. */
 int sweep_row_index(const sweep_table *t, int corruption, int scale,
     int seed);
+
+/* The row of (decay index, corruption, scale, seed), or -1. */
+int sweep_row_index_wd(const sweep_table *t, int decay, int corruption,
+    int scale, int seed);
 
 /* Mean, sample standard deviation (0 for one value), min and max of a set
  * of values over seeds; n counts the values (0: all NAN). */
@@ -152,11 +199,16 @@ typedef struct {
 
 void sweep_summarize(const sweep_table *t, int corruption, int scale,
     sweep_summary *out);
+/* The same at weight decay index decay (sweep_summarize: the first). */
+void sweep_summarize_wd(const sweep_table *t, int decay, int corruption,
+    int scale, sweep_summary *out);
 
 /* The matrix cell (corruption, training scale, test scale index): test
  * accuracy over the done seeds. */
 void sweep_matrix_cell(const sweep_table *t, int corruption, int scale,
     int test, sweep_stat *acc);
+void sweep_matrix_cell_wd(const sweep_table *t, int decay, int corruption,
+    int scale, int test, sweep_stat *acc);
 
 /* Is row i one of shard k of n (1-based)?  Rows are dealt round-robin, so
  * each shard gets a share of every scale. */
@@ -165,7 +217,8 @@ int sweep_in_shard(int row, int k, int n);
 /*
  * Train a fresh model for every pending row of t in turn (those of shard
  * k/n when n > 1), each on its own corrupted copy of ds, filling the row's
- * history as epochs finish and its matrix row at the end.  from, when not
+ * history as epochs finish and its matrix row at the end (and, with the
+ * plan's probes, its probes: sweep_row).  from, when not
  * NULL, is where the first row not done stopped (not owned): that row
  * continues from it instead of starting afresh.  Stops early when ctl or
  * the callback cancels; finished rows are kept.  When keep_model is not
