@@ -220,6 +220,98 @@ test_summary(void)
 	sweep_table_free(&t);
 }
 
+/*
+ * A probed table with the decay axis: two decays of one scale, both done,
+ * with an attack.  The new columns come last and only here; the probes
+ * file and the JSON carry the figures.
+ */
+static void
+test_probes(void)
+{
+	const float  scale = 0.5f;
+	train_config cfg;
+	sweep_plan   plan;
+	sweep_table  t;
+	char         path[NT_PATH_LEN], err[NT_ERR_LEN], *text = NULL;
+	int          na = 0;
+
+	train_config_default(&cfg);
+	cfg.epochs = 1;
+	sweep_plan_default(&plan, &scale, 1);
+	plan.ndecays = 2;
+	plan.decays[0] = 0.0f;
+	plan.decays[1] = 0.001f;
+	probe_attack_parse("fgsm:0.1,pgd:0.1:10", plan.attacks, &na,
+	    PROBE_MAX_ATTACKS, err, sizeof err);
+	plan.nattacks = na;
+	if (sweep_table_init(&t, &cfg, &plan, err, sizeof err) != 0 ||
+	    t.n != 2) {
+		ok(0, "a table of two decays: %s", err);
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		sweep_row *r = &t.rows[i];
+
+		r->hist[0] = (train_epoch){ 1, 1, 0.5, 1.0, 0.9 - 0.1 * i,
+		    0.25 };
+		r->nhist = 1;
+		r->state = SWEEP_DONE;
+		r->test_acc[0] = 0.875;
+		r->test_loss[0] = 0.5;
+		r->test_ece[0] = 0.0625 * (i + 1);
+		r->test_conf[0] = 0.75;
+		r->sens = (probe_sens){ 1.5, 0.25, 20.0 - i, 0.5 };
+		r->attack_acc[0] = 0.5;
+		r->attack_acc[1] = 0.25 - 0.125 * i;
+	}
+	snprintf(path, sizeof path, "%s/m.csv", dir);
+	ok(results_write_matrix_csv(path, &t, "MNIST", err, sizeof err) == 0 &&
+	    (text = slurp(path)) != NULL && strstr(text,
+	    "test_accuracy,test_loss,weight_decay,ece,confidence\n"
+	    "gaussian,0.5,0.5,42,0.875000,0.500000,0,0.062500,0.750000\n"
+	    "gaussian,0.5,0.5,42,0.875000,0.500000,0.001,0.125000,0.750000\n")
+	    != NULL && strstr(text, "weight_decay=0,0.001 (Keras l2) "
+	    "attacks=fgsm:0.1,pgd:0.1:10\n") != NULL,
+	    "matrix: weight decay, ECE and confidence last");
+	free(text);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/p.csv", dir);
+	ok(results_write_probes_csv(path, &t, "MNIST", err, sizeof err) == 0 &&
+	    (text = slurp(path)) != NULL && strstr(text,
+	    "corruption,train_scale,seed,weight_decay,grad_norm,jac_frob,"
+	    "w1_norm,rf_rough,acc_fgsm:0.1,acc_pgd:0.1:10\n"
+	    "gaussian,0.5,42,0,1.5,0.25,20,0.500000,0.500000,0.250000\n"
+	    "gaussian,0.5,42,0.001,1.5,0.25,19,0.500000,0.500000,0.125000\n")
+	    != NULL, "probes: one line per row, an accuracy per attack");
+	free(text);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/s.csv", dir);
+	ok(results_write_summary_csv(path, &t, "MNIST", err, sizeof err) == 0 &&
+	    (text = slurp(path)) != NULL && strstr(text,
+	    "val_loss_max,weight_decay\ngaussian,0.5,1,1,") != NULL &&
+	    strstr(text, "0.800000,0.250000,0.000000,0.250000,0.250000,0.001\n") != NULL,
+	    "summary: a line per decay and scale");
+	free(text);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/p.json", dir);
+	ok(results_write_json(path, &t, "MNIST", err, sizeof err) == 0 &&
+	    (text = slurp(path)) != NULL && json_balanced(text) &&
+	    strstr(text, "\"weight_decays\": [0, 0.001], "
+	    "\"weight_decay_kind\": \"keras_l2\", \"probes\": true, "
+	    "\"attacks\": [\"fgsm:0.1\", \"pgd:0.1:10\"]") != NULL &&
+	    strstr(text, "\"weight_decay\": 0.001, \"test\": [{\"scale\": "
+	    "0.5, \"accuracy\": 0.875000, \"loss\": 0.500000, \"ece\": "
+	    "0.125000, \"confidence\": 0.750000}], \"probe\": "
+	    "{\"grad_norm\": 1.5, \"jac_frob\": 0.25, \"w1_norm\": 19, "
+	    "\"rf_rough\": 0.500000, \"attacks\": {\"fgsm:0.1\": 0.500000, "
+	    "\"pgd:0.1:10\": 0.125000}}") != NULL &&
+	    strstr(text, "\"seeds_done\": 1, \"weight_decay\": 0.001")
+	    != NULL, "JSON: decays, probes and attacks");
+	free(text);
+	unlink(path);
+	sweep_table_free(&t);
+}
+
 /* Where the two texts differ, for the diagnostics. */
 static void
 show_diff(const char *want, const char *got)
@@ -370,6 +462,7 @@ main(void)
 
 	sweep_table_free(&t);
 	test_summary();
+	test_probes();
 	snprintf(path, sizeof path, "%s/r.csv", dir);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/r.json", dir);

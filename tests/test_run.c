@@ -17,6 +17,7 @@
 #include "kernels/adam.h"
 #include "base/file.h"
 #include "engine/mlp.h"
+#include "runs/run_priv.h"  /* the row files' writer and reader */
 #include "tap.h"
 
 static char root[] = "/tmp/noisetop-run-XXXXXX";
@@ -361,6 +362,90 @@ test_grid_config(void)
 	    "the grid reads back: seeds, corruptions, test scales, mode");
 }
 
+/*
+ * Weight decays, probes and attacks read back from config.txt, and a done
+ * row's probes from its row file, bit for bit; a run without them writes
+ * none of their keys.
+ */
+static void
+test_probe_config(void)
+{
+	char        sub[NT_PATH_LEN], err[NT_ERR_LEN] = "", *text;
+	char        path[NT_PATH_LEN + 64];
+	run_config  conf;
+	run         r, o;
+	sweep_table t, back;
+	int         na = 0;
+	size_t      len;
+
+	snprintf(sub, sizeof sub, "%s/probes", root);
+	mkdir(sub, 0755);
+	small_config(&conf);
+	conf.cfg.weight_decay = 0.5f;
+	conf.plan.ndecays = 2;
+	conf.plan.decays[0] = 0.0f;
+	conf.plan.decays[1] = 1e-4f;
+	conf.plan.probes = 1;
+	probe_attack_parse("fgsm:0.1,pgd:0.25:7", conf.plan.attacks, &na,
+	    PROBE_MAX_ATTACKS, err, sizeof err);
+	conf.plan.nattacks = na;
+	ok(run_create(&r, sub, &conf, err, sizeof err) == 0 &&
+	    run_open(&o, sub, r.id, err, sizeof err) == 0,
+	    "a probed run with decays created and opened: %s", err);
+	ok(o.conf.cfg.weight_decay == 0.5f && o.conf.plan.ndecays == 2 &&
+	    o.conf.plan.decays[1] == 1e-4f && o.conf.plan.probes == 1 &&
+	    o.conf.plan.nattacks == 2 && o.conf.plan.attacks[1].kind ==
+	    PROBE_PGD && o.conf.plan.attacks[1].eps == 0.25f &&
+	    o.conf.plan.attacks[1].steps == 7,
+	    "decays, probes and attacks read back");
+	if (sweep_table_init(&t, &o.conf.cfg, &o.conf.plan, err,
+	    sizeof err) != 0 || sweep_table_init(&back, &o.conf.cfg,
+	    &o.conf.plan, err, sizeof err) != 0) {
+		ok(0, "tables: %s", err);
+		return;
+	}
+	sweep_row *w = &t.rows[3];
+
+	w->state = SWEEP_DONE;
+	for (int j = 0; j < t.plan.ntest; j++) {
+		w->test_acc[j] = 0.1 * (j + 1) / 3;
+		w->test_loss[j] = 1.0 / 7 + j;
+		w->test_ece[j] = 0.01 / 3 * (j + 1);
+		w->test_conf[j] = 2.0 / 3;
+	}
+	w->sens = (probe_sens){ 1.0 / 3, 2.0 / 7, 19.123456789, 0.987654321 };
+	w->attack_acc[0] = 0.1 / 7;
+	w->attack_acc[1] = 0.0;
+	ok(run_write_matrix_row(&o, &t, 3, err, sizeof err) == 0 &&
+	    run_read_matrix_row(&o, &back, 3, err, sizeof err) == 0 &&
+	    memcmp(back.rows[3].test_ece, w->test_ece, 2 * sizeof(double)) ==
+	    0 && memcmp(back.rows[3].test_conf, w->test_conf,
+	    2 * sizeof(double)) == 0 && memcmp(&back.rows[3].sens, &w->sens,
+	    sizeof w->sens) == 0 && memcmp(back.rows[3].attack_acc,
+	    w->attack_acc, 2 * sizeof(double)) == 0 &&
+	    back.rows[3].test_acc[1] == w->test_acc[1],
+	    "a row's calibration, sensitivity and attacks read back exactly: "
+	    "%s", err);
+	sweep_table_free(&t);
+	sweep_table_free(&back);
+
+	small_config(&conf);
+	snprintf(sub, sizeof sub, "%s/plain", root);
+	mkdir(sub, 0755);
+	text = NULL;
+	if (run_create(&r, sub, &conf, err, sizeof err) == 0) {
+		uint8_t *buf;
+
+		snprintf(path, sizeof path, "%s/config.txt", r.dir);
+		if (file_read(path, 1 << 20, &buf, &len, err, sizeof err) == 0)
+			text = (char *)buf;
+	}
+	ok(text != NULL && strstr(text, "decay") == NULL &&
+	    strstr(text, "probes") == NULL && strstr(text, "attacks") == NULL,
+	    "a plain run's config.txt names no decay, probes or attacks");
+	free(text);
+}
+
 /* A config.txt or state.txt that is damaged gives one line naming it. */
 static void
 test_corrupt(void)
@@ -610,6 +695,7 @@ main(void)
 	test_dataset_key();
 	test_names();
 	test_grid_config();
+	test_probe_config();
 	test_corrupt();
 	test_claims();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);

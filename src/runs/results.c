@@ -93,6 +93,16 @@ finish(const char *path, struct sbuf *b, char *err, size_t errlen)
 	return rc;
 }
 
+/*
+ * Whether the files show weight decay: a plan with the axis, or a
+ * configuration with a decay.  Without it they read as before it existed.
+ */
+static int
+decay_shown(const sweep_table *t)
+{
+	return t->plan.ndecays > 0 || t->cfg.weight_decay != 0.0f;
+}
+
 static void
 config_line(struct sbuf *b, const sweep_table *t)
 {
@@ -118,6 +128,21 @@ config_line(struct sbuf *b, const sweep_table *t)
 	}
 	if (t->plan.mode != SWEEP_FIXED)
 		sb_printf(b, " noise_mode=%s", sweep_mode_name(t->plan.mode));
+	if (decay_shown(t)) {
+		sb_printf(b, " weight_decay=");
+		for (int d = 0; d < sweep_plan_ndecays(&t->plan); d++)
+			sb_printf(b, "%s%g", d ? "," : "", (double)(t->plan.ndecays >
+			    0 ? t->plan.decays[d] : t->cfg.weight_decay));
+		sb_printf(b, " (Keras l2)");
+	}
+	if (t->plan.probes)
+		sb_printf(b, " probes=1");
+	for (int a = 0; a < t->plan.nattacks; a++) {
+		char lab[64];
+
+		sb_printf(b, "%s%s", a ? "," : " attacks=", probe_attack_label(
+		    &t->plan.attacks[a], lab, sizeof lab));
+	}
 }
 
 int
@@ -133,7 +158,8 @@ results_write_csv(const char *path, const sweep_table *t, const char *source,
 	/* seed and corruption last: older readers of the first eight
 	 * columns see the file they always did. */
 	sb_printf(&b, "\nscale,state,epoch,seconds,accuracy,loss,"
-	    "val_accuracy,val_loss,seed,corruption\n");
+	    "val_accuracy,val_loss,seed,corruption%s\n", decay_shown(t) ?
+	    ",weight_decay" : "");
 	for (int i = 0; i < t->n; i++) {
 		const sweep_row *r = &t->rows[i];
 
@@ -141,10 +167,13 @@ results_write_csv(const char *path, const sweep_table *t, const char *source,
 			const train_epoch *h = &r->hist[e];
 
 			sb_printf(&b, "%g,%s,%d,%.3f,%.6f,%.6f,%.6f,%.6f,%llu,"
-			    "%s\n", (double)r->scale, state_name(r->state),
+			    "%s", (double)r->scale, state_name(r->state),
 			    h->epoch, h->seconds, h->acc, h->loss, h->val_acc,
 			    h->val_loss, (unsigned long long)r->seed,
 			    corrupt_name(r->corruption));
+			if (decay_shown(t))
+				sb_printf(&b, ",%g", (double)r->weight_decay);
+			sb_printf(&b, "\n");
 		}
 	}
 	return finish(path, &b, err, errlen);
@@ -178,25 +207,31 @@ results_write_summary_csv(const char *path, const sweep_table *t,
 	for (int k = 0; k < 4; k++)
 		sb_printf(&b, ",%s_mean,%s_sd,%s_min,%s_max", m[k], m[k], m[k],
 		    m[k]);
-	sb_printf(&b, "\n");
-	for (int c = 0; c < t->plan.ncorruptions; c++)
-		for (int s = 0; s < t->plan.nscales; s++) {
-			sweep_summary sm;
+	sb_printf(&b, "%s\n", decay_shown(t) ? ",weight_decay" : "");
+	/* one line per (decay, corruption, scale), in grid order */
+	for (int k = 0; k < sweep_plan_rows(&t->plan) / t->plan.nseeds; k++) {
+		int d = k / (t->plan.ncorruptions * t->plan.nscales);
+		int c = k / t->plan.nscales % t->plan.ncorruptions;
+		int s = k % t->plan.nscales;
+		sweep_summary sm;
 
-			sweep_summarize(t, c, s, &sm);
-			sb_printf(&b, "%s,%g,%d,%d,",
-			    corrupt_name(t->plan.corruptions[c]),
-			    (double)t->plan.scales[s], sm.val_acc.n,
-			    t->plan.nseeds);
-			csv_stat(&b, &sm.acc);
-			sb_printf(&b, ",");
-			csv_stat(&b, &sm.loss);
-			sb_printf(&b, ",");
-			csv_stat(&b, &sm.val_acc);
-			sb_printf(&b, ",");
-			csv_stat(&b, &sm.val_loss);
-			sb_printf(&b, "\n");
-		}
+		sweep_summarize_wd(t, d, c, s, &sm);
+		sb_printf(&b, "%s,%g,%d,%d,",
+		    corrupt_name(t->plan.corruptions[c]),
+		    (double)t->plan.scales[s], sm.val_acc.n,
+		    t->plan.nseeds);
+		csv_stat(&b, &sm.acc);
+		sb_printf(&b, ",");
+		csv_stat(&b, &sm.loss);
+		sb_printf(&b, ",");
+		csv_stat(&b, &sm.val_acc);
+		sb_printf(&b, ",");
+		csv_stat(&b, &sm.val_loss);
+		if (decay_shown(t))
+			sb_printf(&b, ",%g", (double)t->rows[
+			    sweep_row_index_wd(t, d, c, s, 0)].weight_decay);
+		sb_printf(&b, "\n");
+	}
 	return finish(path, &b, err, errlen);
 }
 
@@ -212,19 +247,66 @@ results_write_matrix_csv(const char *path, const sweep_table *t,
 	    "the test set at each test scale\n# data: %s\n# config: ",
 	    source);
 	config_line(&b, t);
+	/* the new columns last, and only where used */
 	sb_printf(&b, "\ncorruption,train_scale,test_scale,seed,"
-	    "test_accuracy,test_loss\n");
+	    "test_accuracy,test_loss%s%s\n", decay_shown(t) ?
+	    ",weight_decay" : "", sweep_plan_probes(&t->plan) ?
+	    ",ece,confidence" : "");
 	for (int i = 0; i < t->n; i++) {
 		const sweep_row *r = &t->rows[i];
 
 		if (r->state != SWEEP_DONE)
 			continue;
-		for (int j = 0; j < t->plan.ntest; j++)
-			sb_printf(&b, "%s,%g,%g,%llu,%.6f,%.6f\n",
+		for (int j = 0; j < t->plan.ntest; j++) {
+			sb_printf(&b, "%s,%g,%g,%llu,%.6f,%.6f",
 			    corrupt_name(r->corruption), (double)r->scale,
 			    (double)t->plan.test_scales[j],
 			    (unsigned long long)r->seed, r->test_acc[j],
 			    r->test_loss[j]);
+			if (decay_shown(t))
+				sb_printf(&b, ",%g", (double)r->weight_decay);
+			if (sweep_plan_probes(&t->plan))
+				sb_printf(&b, ",%.6f,%.6f", r->test_ece[j],
+				    r->test_conf[j]);
+			sb_printf(&b, "\n");
+		}
+	}
+	return finish(path, &b, err, errlen);
+}
+
+int
+results_write_probes_csv(const char *path, const sweep_table *t,
+    const char *source, char *err, size_t errlen)
+{
+	struct sbuf b;
+	char        lab[64];
+
+	if (sb_init(&b) != 0)
+		return err_set(err, errlen, "%s: out of memory", path);
+	sb_printf(&b, "# noisetop probes: each model on the clean test set "
+	    "(input-gradient norm, Jacobian Frobenius norm, first-layer "
+	    "weight norm and roughness, accuracy under each attack)\n"
+	    "# data: %s\n# config: ", source);
+	config_line(&b, t);
+	sb_printf(&b, "\ncorruption,train_scale,seed,weight_decay,grad_norm,"
+	    "jac_frob,w1_norm,rf_rough");
+	for (int a = 0; a < t->plan.nattacks; a++)
+		sb_printf(&b, ",acc_%s", probe_attack_label(&t->plan.attacks[a],
+		    lab, sizeof lab));
+	sb_printf(&b, "\n");
+	for (int i = 0; i < t->n; i++) {
+		const sweep_row *r = &t->rows[i];
+
+		if (r->state != SWEEP_DONE)
+			continue;
+		sb_printf(&b, "%s,%g,%llu,%g,%.6g,%.6g,%.6g,%.6f",
+		    corrupt_name(r->corruption), (double)r->scale,
+		    (unsigned long long)r->seed, (double)r->weight_decay,
+		    r->sens.grad_norm, r->sens.jac_frob, r->sens.w1_norm,
+		    r->sens.rf_rough);
+		for (int a = 0; a < t->plan.nattacks; a++)
+			sb_printf(&b, ",%.6f", r->attack_acc[a]);
+		sb_printf(&b, "\n");
 	}
 	return finish(path, &b, err, errlen);
 }
@@ -274,7 +356,27 @@ results_write_json(const char *path, const sweep_table *t,
 	for (int j = 0; j < t->plan.ntest; j++)
 		sb_printf(&b, "%s%g", j ? ", " : "",
 		    (double)t->plan.test_scales[j]);
-	sb_printf(&b, "]},\n  \"runs\": [");
+	sb_printf(&b, "]");
+	if (decay_shown(t)) {
+		sb_printf(&b, ", \"weight_decays\": [");
+		for (int d = 0; d < sweep_plan_ndecays(&t->plan); d++)
+			sb_printf(&b, "%s%g", d ? ", " : "", (double)(
+			    t->plan.ndecays > 0 ? t->plan.decays[d] :
+			    t->cfg.weight_decay));
+		sb_printf(&b, "], \"weight_decay_kind\": \"keras_l2\"");
+	}
+	if (sweep_plan_probes(&t->plan)) {
+		sb_printf(&b, ", \"probes\": true, \"attacks\": [");
+		for (int a = 0; a < t->plan.nattacks; a++) {
+			char lab[64];
+
+			sb_printf(&b, "%s\"%s\"", a ? ", " : "",
+			    probe_attack_label(&t->plan.attacks[a], lab,
+			    sizeof lab));
+		}
+		sb_printf(&b, "]");
+	}
+	sb_printf(&b, "},\n  \"runs\": [");
 	for (int i = 0; i < t->n; i++) {
 		const sweep_row *r = &t->rows[i];
 
@@ -282,14 +384,38 @@ results_write_json(const char *path, const sweep_table *t,
 		    "\"corruption\": \"%s\", \"state\": \"%s\"", i ? "," : "",
 		    (double)r->scale, (unsigned long long)r->seed,
 		    corrupt_name(r->corruption), state_name(r->state));
+		if (decay_shown(t))
+			sb_printf(&b, ", \"weight_decay\": %g",
+			    (double)r->weight_decay);
 		if (r->state == SWEEP_DONE && t->plan.ntest > 0) {
 			sb_printf(&b, ", \"test\": [");
-			for (int j = 0; j < t->plan.ntest; j++)
+			for (int j = 0; j < t->plan.ntest; j++) {
 				sb_printf(&b, "%s{\"scale\": %g, \"accuracy\": "
-				    "%.6f, \"loss\": %.6f}", j ? ", " : "",
+				    "%.6f, \"loss\": %.6f", j ? ", " : "",
 				    (double)t->plan.test_scales[j],
 				    r->test_acc[j], r->test_loss[j]);
+				if (sweep_plan_probes(&t->plan))
+					sb_printf(&b, ", \"ece\": %.6f, "
+					    "\"confidence\": %.6f",
+					    r->test_ece[j], r->test_conf[j]);
+				sb_printf(&b, "}");
+			}
 			sb_printf(&b, "]");
+		}
+		if (r->state == SWEEP_DONE && sweep_plan_probes(&t->plan)) {
+			sb_printf(&b, ", \"probe\": {\"grad_norm\": %.6g, "
+			    "\"jac_frob\": %.6g, \"w1_norm\": %.6g, "
+			    "\"rf_rough\": %.6f, \"attacks\": {",
+			    r->sens.grad_norm, r->sens.jac_frob,
+			    r->sens.w1_norm, r->sens.rf_rough);
+			for (int a = 0; a < t->plan.nattacks; a++) {
+				char lab[64];
+
+				sb_printf(&b, "%s\"%s\": %.6f", a ? ", " : "",
+				    probe_attack_label(&t->plan.attacks[a], lab,
+				    sizeof lab), r->attack_acc[a]);
+			}
+			sb_printf(&b, "}}");
 		}
 		if (r->nhist > 0) {
 			const train_epoch *f = &r->hist[r->nhist - 1];
@@ -314,30 +440,36 @@ results_write_json(const char *path, const sweep_table *t,
 		sb_printf(&b, "]}");
 	}
 	sb_printf(&b, "\n  ],\n  \"summary\": [");
-	for (int ci = 0, k = 0; ci < t->plan.ncorruptions; ci++)
-		for (int sc = 0; sc < t->plan.nscales; sc++, k++) {
-			sweep_summary      sm;
-			const sweep_stat  *st[4];
-			static const char *const m[] = { "accuracy", "loss",
-			    "val_accuracy", "val_loss" };
+	for (int k = 0; k < sweep_plan_rows(&t->plan) / t->plan.nseeds; k++) {
+		int d = k / (t->plan.ncorruptions * t->plan.nscales);
+		int ci = k / t->plan.nscales % t->plan.ncorruptions;
+		int sc = k % t->plan.nscales;
+		sweep_summary      sm;
+		const sweep_stat  *st[4];
+		static const char *const m[] = { "accuracy", "loss",
+		    "val_accuracy", "val_loss" };
 
-			sweep_summarize(t, ci, sc, &sm);
-			st[0] = &sm.acc;
-			st[1] = &sm.loss;
-			st[2] = &sm.val_acc;
-			st[3] = &sm.val_loss;
-			sb_printf(&b, "%s\n    {\"corruption\": \"%s\", "
-			    "\"scale\": %g, \"seeds_done\": %d", k ? "," : "",
-			    corrupt_name(t->plan.corruptions[ci]),
-			    (double)t->plan.scales[sc], sm.val_acc.n);
-			for (int q = 0; q < 4; q++)
-				if (st[q]->n > 0)
-					sb_printf(&b, ", \"%s\": {\"mean\": %.6f, "
-					    "\"sd\": %.6f, \"min\": %.6f, "
-					    "\"max\": %.6f}", m[q], st[q]->mean,
-					    st[q]->sd, st[q]->min, st[q]->max);
-			sb_printf(&b, "}");
-		}
+		sweep_summarize_wd(t, d, ci, sc, &sm);
+		st[0] = &sm.acc;
+		st[1] = &sm.loss;
+		st[2] = &sm.val_acc;
+		st[3] = &sm.val_loss;
+		sb_printf(&b, "%s\n    {\"corruption\": \"%s\", "
+		    "\"scale\": %g, \"seeds_done\": %d", k ? "," : "",
+		    corrupt_name(t->plan.corruptions[ci]),
+		    (double)t->plan.scales[sc], sm.val_acc.n);
+		if (decay_shown(t))
+			sb_printf(&b, ", \"weight_decay\": %g",
+			    (double)t->rows[sweep_row_index_wd(t, d, ci,
+			    sc, 0)].weight_decay);
+		for (int q = 0; q < 4; q++)
+			if (st[q]->n > 0)
+				sb_printf(&b, ", \"%s\": {\"mean\": %.6f, "
+				    "\"sd\": %.6f, \"min\": %.6f, "
+				    "\"max\": %.6f}", m[q], st[q]->mean,
+				    st[q]->sd, st[q]->min, st[q]->max);
+		sb_printf(&b, "}");
+	}
 	sb_printf(&b, "\n  ]\n}\n");
 	return finish(path, &b, err, errlen);
 }

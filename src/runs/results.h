@@ -25,6 +25,14 @@ int results_write_matrix_csv(const char *path, const sweep_table *t,
     const char *source, char *err, size_t errlen);
 
 /*
+ * The probes of every done row (sweep_plan_probes): one line per row with
+ * its sensitivity and its accuracy under each attack, on the clean test
+ * set.
+ */
+int results_write_probes_csv(const char *path, const sweep_table *t,
+    const char *source, char *err, size_t errlen);
+
+/*
  * The same as JSON: configuration and grid, source, per-row history and
  * matrix row, and the summary over seeds.
  */

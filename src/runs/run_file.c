@@ -81,6 +81,28 @@ run_format_config(const run *r, char *text, size_t len, char *err,
 		ADD("%s%s", i ? "," : "", kv_float(f, c->plan.test_scales[i]));
 	ADD("\nnoise_mode = %s\n", sweep_mode_name(c->plan.mode));
 	ADD("precision = %s\n", train_precision_name(c->cfg.precision));
+	/* Keys from the probes and the decay axis only where they are used,
+	 * so that other runs' files read as they always did. */
+	if (c->cfg.weight_decay != 0.0f)
+		ADD("weight_decay = %s\n", kv_float(f, c->cfg.weight_decay));
+	if (c->plan.ndecays > 0) {
+		ADD("weight_decays = ");
+		for (int i = 0; i < c->plan.ndecays; i++)
+			ADD("%s%s", i ? "," : "", kv_float(f, c->plan.decays[i]));
+		ADD("\n");
+	}
+	if (c->plan.probes)
+		ADD("probes = 1\n");
+	if (c->plan.nattacks > 0) {
+		ADD("attacks = ");
+		for (int i = 0; i < c->plan.nattacks; i++) {
+			char lab[64];
+
+			ADD("%s%s", i ? "," : "", probe_attack_label(
+			    &c->plan.attacks[i], lab, sizeof lab));
+		}
+		ADD("\n");
+	}
 #undef ADD
 	return 0;
 }
@@ -225,6 +247,23 @@ config_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 		if ((c->plan.ncorruptions = corrupt_parse_list(v,
 		    c->plan.corruptions, SWEEP_MAX_CORRUPTIONS, err,
 		    errlen)) < 0)
+			return -1;
+	} else if (strcmp(k, "weight_decay") == 0) {
+		if (kv_num(k, v, 0, TRAIN_MAX_WEIGHT_DECAY, &d, err, errlen))
+			return -1;
+		c->cfg.weight_decay = (float)d;
+	} else if (strcmp(k, "weight_decays") == 0) {
+		if ((c->plan.ndecays = sweep_parse_decays(v, c->plan.decays, err,
+		    errlen)) < 0)
+			return -1;
+	} else if (strcmp(k, "probes") == 0) {
+		if (kv_num(k, v, 0, 1, &d, err, errlen))
+			return -1;
+		c->plan.probes = (int)d;
+	} else if (strcmp(k, "attacks") == 0) {
+		c->plan.nattacks = 0;
+		if (probe_attack_parse(v, c->plan.attacks, &c->plan.nattacks,
+		    PROBE_MAX_ATTACKS, err, errlen) != 0)
 			return -1;
 	} else if (strcmp(k, "noise_mode") == 0) {
 		if (sweep_parse_mode(v, &c->plan.mode, err, errlen) != 0)
@@ -430,33 +469,60 @@ run_write_results(const run *r, const sweep_table *t, const char *source,
 	snprintf(path, sizeof path, "%s/matrix.csv", r->dir);
 	if (results_write_matrix_csv(path, t, source, err, errlen) != 0)
 		return -1;
+	/* probes.csv only for a run that probes: others keep their files */
+	snprintf(path, sizeof path, "%s/probes.csv", r->dir);
+	if (sweep_plan_probes(&t->plan) && results_write_probes_csv(path, t,
+	    source, err, errlen) != 0)
+		return -1;
 	snprintf(path, sizeof path, "%s/results.json", r->dir);
 	return results_write_json(path, t, source, err, errlen);
+}
+
+/* "key = v0,v1,...\n" of n doubles, exactly, at text + *len. */
+static void
+row_list(char *text, size_t size, size_t *len, const char *key,
+    const double *v, int n)
+{
+	*len += (size_t)snprintf(text + *len, size - *len, "%s = ", key);
+	for (int j = 0; j < n; j++)
+		*len += (size_t)snprintf(text + *len, size - *len, "%s%.17g",
+		    j ? "," : "", v[j]);
+	*len += (size_t)snprintf(text + *len, size - *len, "\n");
 }
 
 /*
  * A done row's matrix row, row-R.txt: its test accuracy and loss at every
  * test scale, written exactly (%.17g reads back to the same double), so a
- * resumed or merged run reports what the uninterrupted one would.
+ * resumed or merged run reports what the uninterrupted one would.  With the
+ * plan's probes, also each cell's ECE and confidence, the sensitivity
+ * (grad_norm, jac_frob, w1_norm, rf_rough) and the attacks' accuracies.
  */
 int
 run_write_matrix_row(const run *r, const sweep_table *t, int i, char *err,
     size_t errlen)
 {
 	const sweep_row *row = &t->rows[i];
-	char             name[64], text[2 * SWEEP_MAX_SCALES * 26 + 64];
+	char             name[64];
+	char             text[(4 * SWEEP_MAX_SCALES + PROBE_MAX_ATTACKS + 4) *
+	    26 + 128];
 	size_t           len = 0;
+	int              nt = t->plan.ntest;
 
-	len += (size_t)snprintf(text + len, sizeof text - len, "test_acc = ");
-	for (int j = 0; j < t->plan.ntest; j++)
-		len += (size_t)snprintf(text + len, sizeof text - len, "%s%.17g",
-		    j ? "," : "", row->test_acc[j]);
-	len += (size_t)snprintf(text + len, sizeof text - len,
-	    "\ntest_loss = ");
-	for (int j = 0; j < t->plan.ntest; j++)
-		len += (size_t)snprintf(text + len, sizeof text - len, "%s%.17g",
-		    j ? "," : "", row->test_loss[j]);
-	snprintf(text + len, sizeof text - len, "\n");
+	row_list(text, sizeof text, &len, "test_acc", row->test_acc, nt);
+	row_list(text, sizeof text, &len, "test_loss", row->test_loss, nt);
+	if (sweep_plan_probes(&t->plan)) {
+		double sens[4] = { row->sens.grad_norm, row->sens.jac_frob,
+		    row->sens.w1_norm, row->sens.rf_rough };
+
+		row_list(text, sizeof text, &len, "test_ece", row->test_ece,
+		    nt);
+		row_list(text, sizeof text, &len, "test_conf", row->test_conf,
+		    nt);
+		row_list(text, sizeof text, &len, "sensitivity", sens, 4);
+		if (t->plan.nattacks > 0)
+			row_list(text, sizeof text, &len, "attack_acc",
+			    row->attack_acc, t->plan.nattacks);
+	}
 	snprintf(name, sizeof name, "row-%d.txt", i);
 	return run_write_file(r->dir, name, text, err, errlen);
 }
@@ -470,25 +536,42 @@ static int
 matrix_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 {
 	struct matrix_row *m = arg;
-	double            *out;
+	double            *out, sens[4];
 	const char        *p = v;
 	char              *end;
+	int                n = m->t->plan.ntest;
 
 	if (strcmp(k, "test_acc") == 0)
 		out = m->row->test_acc;
 	else if (strcmp(k, "test_loss") == 0)
 		out = m->row->test_loss;
-	else
+	else if (strcmp(k, "test_ece") == 0)
+		out = m->row->test_ece;
+	else if (strcmp(k, "test_conf") == 0)
+		out = m->row->test_conf;
+	else if (strcmp(k, "sensitivity") == 0) {
+		out = sens;
+		n = 4;
+	} else if (strcmp(k, "attack_acc") == 0) {
+		out = m->row->attack_acc;
+		n = m->t->plan.nattacks;
+	} else
 		return err_set(err, errlen, "unknown key '%s'", k);
-	for (int j = 0; j < m->t->plan.ntest; j++) {
+	for (int j = 0; j < n; j++) {
 		out[j] = strtod(p, &end);
 		if (end == p || (*end != ',' && *end != '\0'))
-			return err_set(err, errlen, "%s: not %d numbers", k,
-			    m->t->plan.ntest);
+			return err_set(err, errlen, "%s: not %d numbers", k, n);
 		p = *end == ',' ? end + 1 : end;
 	}
-	return *p == '\0' ? 0 : err_set(err, errlen, "%s: more than %d "
-	    "numbers", k, m->t->plan.ntest);
+	if (*p != '\0')
+		return err_set(err, errlen, "%s: more than %d numbers", k, n);
+	if (out == sens) {
+		m->row->sens.grad_norm = sens[0];
+		m->row->sens.jac_frob = sens[1];
+		m->row->sens.w1_norm = sens[2];
+		m->row->sens.rf_rough = sens[3];
+	}
+	return 0;
 }
 
 /* Read row-R.txt into a done row; a run from before the matrix has none,
