@@ -112,6 +112,18 @@ write_results(const cli_options *o, const sweep_table *t, const dataset *ds)
 			rc = 1;
 		} else
 			printf("Wrote %s, %s and %s\n", o->csv, sum, mat);
+		/* and beside them, for a probed plan, the probes */
+		if (rc == 0 && sweep_plan_probes(&t->plan)) {
+			char pro[NT_PATH_LEN + 16];
+
+			results_sibling(o->csv, "probes", pro, sizeof pro);
+			if (results_write_probes_csv(pro, t, ds->source, err,
+			    sizeof err) != 0) {
+				fprintf(stderr, "noisetop: %s\n", err);
+				rc = 1;
+			} else
+				printf("Wrote %s\n", pro);
+		}
 	}
 	if (o->json != NULL) {
 		if (results_write_json(o->json, t, ds->source, err,
@@ -269,6 +281,7 @@ run_job(const cli_options *o, const dataset *ds, job *j)
 		    RENDER_UTF8 : RENDER_ASCII);
 		if (t->plan.nscales > 1 || t->plan.ntest > 1)
 			report_matrix(stdout, t);
+		report_probes(stdout, t);
 	}
 	return write_results(o, t, ds);
 }

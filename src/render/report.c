@@ -143,13 +143,21 @@ void
 report_matrix(FILE *f, const sweep_table *t)
 {
 	int seeds = t->plan.nseeds, w = seeds > 1 ? 17 : 8;
+	int nd = sweep_plan_ndecays(&t->plan);
 
 	if (t->plan.ntest == 0)
 		return;
-	for (int c = 0; c < t->plan.ncorruptions; c++) {
-		fprintf(f, "\nval accuracy, %s: training scale down, test scale "
-		    "across%s\n", corrupt_name(t->plan.corruptions[c]),
-		    seeds > 1 ? " (mean +- sd over seeds)" : "");
+	for (int k = 0; k < nd * t->plan.ncorruptions; k++) {
+		int  d = k / t->plan.ncorruptions, c = k % t->plan.ncorruptions;
+		char wd[48] = "";
+
+		/* the decay named only on a grid of several */
+		if (nd > 1)
+			snprintf(wd, sizeof wd, ", weight decay %g",
+			    (double)t->plan.decays[d]);
+		fprintf(f, "\nval accuracy, %s%s: training scale down, test "
+		    "scale across%s\n", corrupt_name(t->plan.corruptions[c]),
+		    wd, seeds > 1 ? " (mean +- sd over seeds)" : "");
 		fprintf(f, "%-7s", "train");
 		for (int j = 0; j < t->plan.ntest; j++)
 			fprintf(f, "%*g", w, (double)t->plan.test_scales[j]);
@@ -160,12 +168,57 @@ report_matrix(FILE *f, const sweep_table *t)
 				sweep_stat st;
 				char       cell[48];
 
-				sweep_matrix_cell(t, c, s, j, &st);
+				sweep_matrix_cell_wd(t, d, c, s, j, &st);
 				fprintf(f, "%*s", w, mean_sd(cell, sizeof cell,
 				    &st, seeds));
 			}
 			fputc('\n', f);
 		}
+	}
+}
+
+void
+report_probes(FILE *f, const sweep_table *t)
+{
+	if (!sweep_plan_probes(&t->plan))
+		return;
+	fprintf(f, "\nprobes of each model on the clean test set: mean "
+	    "input-gradient norm, Jacobian\nFrobenius norm, first-layer weight "
+	    "norm and roughness, then ECE (15 bins) at\neach test scale and "
+	    "accuracy under each attack\n");
+	fprintf(f, "%-11s%-6s%-8s%-9s%-9s%-8s%-7s", "corruption", "train",
+	    "seed", "grad", "jac_F", "W1", "rough");
+	if (t->plan.ndecays > 0)
+		fprintf(f, "%-8s", "decay");
+	for (int j = 0; j < t->plan.ntest; j++) {
+		char h[32];
+
+		snprintf(h, sizeof h, "ece@%g", (double)t->plan.test_scales[j]);
+		fprintf(f, " %-9s", h);
+	}
+	for (int a = 0; a < t->plan.nattacks; a++) {
+		char h[64];
+
+		fprintf(f, " %-11s", probe_attack_label(&t->plan.attacks[a], h,
+		    sizeof h));
+	}
+	fputc('\n', f);
+	for (int i = 0; i < t->n; i++) {
+		const sweep_row *r = &t->rows[i];
+
+		if (r->state != SWEEP_DONE)
+			continue;
+		fprintf(f, "%-11s%-6g%-8llu%-9.4f%-9.4f%-8.3f%-7.4f",
+		    corrupt_name(r->corruption), (double)r->scale,
+		    (unsigned long long)r->seed, r->sens.grad_norm,
+		    r->sens.jac_frob, r->sens.w1_norm, r->sens.rf_rough);
+		if (t->plan.ndecays > 0)
+			fprintf(f, "%-8g", (double)r->weight_decay);
+		for (int j = 0; j < t->plan.ntest; j++)
+			fprintf(f, " %-9.4f", r->test_ece[j]);
+		for (int a = 0; a < t->plan.nattacks; a++)
+			fprintf(f, " %-11.4f", r->attack_acc[a]);
+		fputc('\n', f);
 	}
 }
 

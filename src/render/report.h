@@ -18,9 +18,14 @@
  * val accuracy (whiskers of min..max when several seeds). */
 void report_sweep(FILE *f, const sweep_table *t, render_charset cs);
 
-/* The train x test matrix of every corruption: val accuracy (mean, +- sd
+/* The train x test matrix of every (weight decay,) corruption: val accuracy (mean, +- sd
  * over seeds), training scale down, test scale across. */
 void report_matrix(FILE *f, const sweep_table *t);
+
+/* With the plan's probes (sweep_plan_probes), one line per done row: its
+ * sensitivity, the ECE of each matrix cell and the accuracy under each
+ * attack.  Nothing for a plan without them. */
+void report_probes(FILE *f, const sweep_table *t);
 
 /* Two rows side by side, epoch by epoch (compare jobs). */
 void report_compare(FILE *f, const sweep_table *t);
