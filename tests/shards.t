@@ -97,4 +97,29 @@ $NT resume K --runs "$tmp/k" --shard 2/2 --no-progress >"$tmp/k4.log" 2>&1
 check "resume --shard evaluates it without training, and merges the same bytes" \
     '! grep -q "^Epoch" "$tmp/k4.log" && [ -e "$tmp/k/K/row-3.txt" ] &&
     cmp "$W/summary.csv" "$tmp/k/K/summary.csv" && cmp "$W/matrix.csv" "$tmp/k/K/matrix.csv"'
+
+# Probes and the weight-decay axis: two shards on one thread each equal
+# the whole grid on all cores, byte for byte in every file that has no
+# seconds, probes.csv included; a row re-evaluated on resume (its row file
+# lost) gives the same probes.
+pgrid=(--train-limit 1000 --test-limit 200 --hidden 32 --epochs 1
+    --scales 0,1 --weight-decay 0,0.001 --attack fgsm:0.1,pgd:0.1:3
+    --no-progress)
+$NT sweep "${pgrid[@]}" --runs "$tmp/pw" >"$tmp/pw.log" 2>&1
+PW=$(ls -d "$tmp"/pw/*)
+$NT sweep "${pgrid[@]}" --runs "$tmp/ps" --run-id P --shard 1/2 \
+    --threads 1 >/dev/null 2>&1
+$NT sweep "${pgrid[@]}" --runs "$tmp/ps" --run-id P --shard 2/2 \
+    --threads 1 >/dev/null 2>&1
+check "probed shards with decays merge to the whole run's files" \
+    'grep -q "weight_decays = 0,0.001" "$PW/config.txt" &&
+    grep -q "^gaussian,1,42,0.001," "$PW/probes.csv" &&
+    grep -q "pgd:0.1:3" "$tmp/pw.log" &&
+    cmp "$PW/probes.csv" "$tmp/ps/P/probes.csv" &&
+    cmp "$PW/summary.csv" "$tmp/ps/P/summary.csv" &&
+    cmp "$PW/matrix.csv" "$tmp/ps/P/matrix.csv"'
+rm "$tmp/ps/P/row-3.txt"
+$NT resume P --runs "$tmp/ps" --shard 2/2 --no-progress >"$tmp/p4.log" 2>&1
+check "a probed row re-evaluated on resume: the same probes" \
+    '! grep -q "^Epoch" "$tmp/p4.log" && cmp "$PW/probes.csv" "$tmp/ps/P/probes.csv"'
 echo "1..$n"

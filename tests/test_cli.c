@@ -209,6 +209,18 @@ test_options(void)
 	    strcmp(o.json, "h.json") == 0, "train --json FILE still takes "
 	    "its file");
 	bad("runs --json x", "unexpected argument 'x'");
+	ok(good("sweep --weight-decay 0,1e-4 --probes", &o) &&
+	    o.grid.ndecays == 2 && o.grid.decays[1] == 1e-4f &&
+	    o.grid.probes == 1 && o.grid.nattacks == 0,
+	    "--weight-decay, --probes");
+	ok(good("sweep --attack fgsm:0.1,pgd:0.1:10 --attack fgsm:0.3", &o) &&
+	    o.grid.nattacks == 3 && o.grid.attacks[1].kind == PROBE_PGD &&
+	    o.grid.attacks[1].steps == 10 && o.grid.attacks[2].eps == 0.3f &&
+	    sweep_plan_probes(&o.grid), "--attack: a list, and repeated it "
+	    "adds to it (implying the probes)");
+	ok(good("sweep", &o) && o.grid.ndecays == 0 && !o.grid.probes &&
+	    o.grid.nattacks == 0, "no decay axis, probes or attacks unless "
+	    "asked");
 }
 
 static void
@@ -218,6 +230,12 @@ test_range_errors(void)
 		const char *line, *want;
 	} cases[] = {
 		{ "--epochs 0", "--epochs 0: must be from 1" },
+		{ "--weight-decay 2", "weight decay 2: must be from 0 to 1" },
+		{ "--weight-decay 0,0", "weight decay 0 is given twice" },
+		{ "--weight-decay -1e-4", "weight decay -0.0001" },
+		{ "--attack fgsm:1.5", "attack 'fgsm:1.5': EPS" },
+		{ "--attack pgd:0.1", "pgd needs STEPS" },
+		{ "--attack cw:0.1", "must be fgsm:EPS or pgd:EPS:STEPS" },
 		{ "--epochs 1001", "--epochs 1001" },
 		{ "--epochs ten", "--epochs 'ten': not a whole number" },
 		{ "--epochs 2.5", "--epochs '2.5'" },
@@ -338,6 +356,8 @@ sample_value(const char *name, const char *arg)
 		const char *key, *value;
 	} by_name[] = {
 		{ "--corruption", "gaussian,impulse" },
+		{ "--attack", "fgsm:0.1,pgd:0.1:10" },
+		{ "--weight-decay", "0,0.001" },
 	}, by_arg[] = {
 		{ "N", "2" }, { "X", "0.1" }, { "S", "0.5" }, { "I", "0" },
 		{ "DIR", "/tmp" }, { "FILE", "/tmp/x" }, { "LIST", "0,1" },
@@ -373,6 +393,7 @@ test_help(void)
 		"version", "seeds", "test-scales", "noise-mode", "corruption",
 		"shard", "run-id", "svg", "figure", "array-size",
 		"cpus-per-task", "sbatch-arg", "submit", "resubmit", "out",
+		"weight-decay", "probes", "attack",
 	};
 	int   rc, nopt = 0, parsed = 0;
 	char *all = usage(NULL, &rc), *p;

@@ -22,6 +22,10 @@
 #define TRAINING (B(CLI_DASHBOARD) | B(CLI_TRAIN) | B(CLI_COMPARE) | \
     B(CLI_SWEEP) | B(CLI_SLURM))
 #define DATA     (TRAINING | B(CLI_SHOW))
+/* Those that train here or in the jobs they write (the dashboard's form
+ * sets its own plan). */
+#define HEADLESS_TRAINING (B(CLI_TRAIN) | B(CLI_COMPARE) | B(CLI_SWEEP) | \
+    B(CLI_SLURM))
 #define RUNS     (TRAINING | B(CLI_RUNS) | B(CLI_RESUME) | B(CLI_RM) | \
     B(CLI_PLOT) | B(CLI_MERGE))
 
@@ -174,6 +178,24 @@ opt_corruption(cli_options *o, const char *s, char *err, size_t errlen)
 	o->grid.ncorruptions = corrupt_parse_list(s, o->grid.corruptions,
 	    SWEEP_MAX_CORRUPTIONS, err, errlen);
 	return o->grid.ncorruptions < 0 ? -1 : 0;
+}
+
+static int
+opt_weight_decay(cli_options *o, const char *s, char *err, size_t errlen)
+{
+	if ((o->grid.ndecays = sweep_parse_decays(s, o->grid.decays, err,
+	    errlen)) >= 0)
+		return 0;
+	o->grid.ndecays = 0;
+	return -1;
+}
+
+/* Each --attack adds to the list. */
+static int
+opt_attack(cli_options *o, const char *s, char *err, size_t errlen)
+{
+	return probe_attack_parse(s, o->grid.attacks, &o->grid.nattacks,
+	    PROBE_MAX_ATTACKS, err, errlen);
 }
 
 static int
@@ -338,6 +360,21 @@ static const struct cli_opt {
 	    "OpenMP threads (default: all cores; more than the cores is "
 	    "allowed, with a warning)",
 	    INT(cfg.threads, 1, TRAIN_MAX_THREADS) },
+	{ "weight-decay", "LIST", HEADLESS_TRAINING, "Model and training",
+	    "train every row at each L2 weight decay (default 0): Keras's "
+	    "kernel_regularizer l2(L), L sum(W^2) over the weights added to "
+	    "the loss (2 L W to their gradients, before Adam; not AdamW's "
+	    "decoupled decay), an axis like --seeds",
+	    CUSTOM(opt_weight_decay) },
+	{ "probes", NULL, HEADLESS_TRAINING, "Probes",
+	    "measure every trained model: input-gradient and Jacobian norms, "
+	    "first-layer weight norm and roughness (clean test set), ECE and "
+	    "confidence at every test scale", FLAG(grid.probes, 1) },
+	{ "attack", "LIST", HEADLESS_TRAINING, "Probes",
+	    "accuracy under L-inf attacks on the clean test set, "
+	    "fgsm:EPS or pgd:EPS:STEPS (step 2.5 EPS/STEPS, no random start), "
+	    "comma-separated or repeated; implies --probes",
+	    CUSTOM(opt_attack) },
 	{ "csv", "FILE", TRAINING | B(CLI_RESUME), "Output",
 	    "write the per-epoch history as CSV (atomically)", STRING(csv) },
 	{ "json", "FILE", TRAINING | B(CLI_RESUME), "Output",
