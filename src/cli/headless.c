@@ -65,6 +65,9 @@ on_progress(const sweep_progress *sp, void *user)
 			    (double)row->scale);
 			if (pl->nseeds > 1)
 				printf(", seed %llu", (unsigned long long)row->seed);
+			if (pl->ndecays > 0)
+				printf(", weight decay %g",
+				    (double)row->weight_decay);
 			printf(" (%d of %d) --\n", sp->row + 1, sp->table->n);
 		}
 		fflush(stdout);
