@@ -185,6 +185,19 @@ weights_check(void)
 	ok(fabs(s.w1_norm - sqrt(12.0)) < 1e-12 && fabs(s.rf_rough - 1.0) <
 	    1e-12, "W1 norm %.6g (sqrt 12), roughness %.6g (1: one constant, "
 	    "one checkerboard)", s.w1_norm, s.rf_rough);
+	/* less a start of 1 everywhere: unit 0 is 0, unit 1 the checkerboard
+	 * shifted by -1 (0 or -2): differences all 2 again (msd 2), mean
+	 * square (6 * 4 / 2) / 12 = 1, so 1; less itself: 0 */
+	float w0[12], dr, self;
+
+	for (int i = 0; i < 12; i++)
+		w0[i] = 1.0f;
+	dr = (float)probe_roughness(m->W[0], w0, 6, 2, 3, 2);
+	self = (float)probe_roughness(m->W[0], m->W[0], 6, 2, 3, 2);
+	ok(fabs(dr - 1.0) < 1e-6 && self == 0.0f && isnan(probe_roughness(
+	    m->W[0], NULL, 6, 2, 2, 2)), "roughness of the change from a "
+	    "start: %.6g (1), from itself %g (0), misshapen NAN", dr,
+	    (double)self);
 	mlp_free(m);
 }
 

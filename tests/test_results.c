@@ -260,7 +260,7 @@ test_probes(void)
 		r->test_loss[0] = 0.5;
 		r->test_ece[0] = 0.0625 * (i + 1);
 		r->test_conf[0] = 0.75;
-		r->sens = (probe_sens){ 1.5, 0.25, 20.0 - i, 0.5 };
+		r->sens = (probe_sens){ 1.5, 0.25, 20.0 - i, 0.5, 0.75 };
 		r->attack_acc[0] = 0.5;
 		r->attack_acc[1] = 0.25 - 0.125 * i;
 	}
@@ -279,9 +279,11 @@ test_probes(void)
 	ok(results_write_probes_csv(path, &t, "MNIST", err, sizeof err) == 0 &&
 	    (text = slurp(path)) != NULL && strstr(text,
 	    "corruption,train_scale,seed,weight_decay,grad_norm,jac_frob,"
-	    "w1_norm,rf_rough,acc_fgsm:0.1,acc_pgd:0.1:10\n"
-	    "gaussian,0.5,42,0,1.5,0.25,20,0.500000,0.500000,0.250000\n"
-	    "gaussian,0.5,42,0.001,1.5,0.25,19,0.500000,0.500000,0.125000\n")
+	    "w1_norm,rf_rough,rf_rough_delta,acc_fgsm:0.1,acc_pgd:0.1:10\n"
+	    "gaussian,0.5,42,0,1.5,0.25,20,0.500000,0.750000,0.500000,"
+	    "0.250000\n"
+	    "gaussian,0.5,42,0.001,1.5,0.25,19,0.500000,0.750000,0.500000,"
+	    "0.125000\n")
 	    != NULL, "probes: one line per row, an accuracy per attack");
 	free(text);
 	unlink(path);
@@ -303,7 +305,8 @@ test_probes(void)
 	    "0.5, \"accuracy\": 0.875000, \"loss\": 0.500000, \"ece\": "
 	    "0.125000, \"confidence\": 0.750000}], \"probe\": "
 	    "{\"grad_norm\": 1.5, \"jac_frob\": 0.25, \"w1_norm\": 19, "
-	    "\"rf_rough\": 0.500000, \"attacks\": {\"fgsm:0.1\": 0.500000, "
+	    "\"rf_rough\": 0.500000, \"rf_rough_delta\": 0.750000, "
+	    "\"attacks\": {\"fgsm:0.1\": 0.500000, "
 	    "\"pgd:0.1:10\": 0.125000}}") != NULL &&
 	    strstr(text, "\"seeds_done\": 1, \"weight_decay\": 0.001")
 	    != NULL, "JSON: decays, probes and attacks");

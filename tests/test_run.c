@@ -413,7 +413,8 @@ test_probe_config(void)
 		w->test_ece[j] = 0.01 / 3 * (j + 1);
 		w->test_conf[j] = 2.0 / 3;
 	}
-	w->sens = (probe_sens){ 1.0 / 3, 2.0 / 7, 19.123456789, 0.987654321 };
+	w->sens = (probe_sens){ 1.0 / 3, 2.0 / 7, 19.123456789, 0.987654321,
+	    1.0 / 9 };
 	w->attack_acc[0] = 0.1 / 7;
 	w->attack_acc[1] = 0.0;
 	ok(run_write_matrix_row(&o, &t, 3, err, sizeof err) == 0 &&

@@ -204,6 +204,10 @@ test_probes_and_decay(void)
 	    "Jacobian %.4f, roughness %.3f", a->rows[2].sens.w1_norm,
 	    a->rows[0].sens.w1_norm, a->rows[0].sens.grad_norm,
 	    a->rows[0].sens.jac_frob, a->rows[0].sens.rf_rough);
+	ok(a->rows[0].sens.rf_rough_delta > 0.0 &&
+	    a->rows[3].sens.rf_rough_delta > 0.0, "the roughness of the first "
+	    "layer's change from its initialisation: %.3f (clean), %.3f",
+	    a->rows[0].sens.rf_rough_delta, a->rows[3].sens.rf_rough_delta);
 	ok(a->rows[0].sens.grad_norm != a->rows[1].sens.grad_norm &&
 	    !isnan(a->rows[1].sens.rf_rough), "training at scale 1 changes "
 	    "the input gradient (%.4f vs %.4f clean) and roughness (%.3f vs "

@@ -165,19 +165,23 @@ mlp_pack_rows(mlp *m, int l, int r0, int r1)
 }
 
 void
+mlp_init_layer(const mlp *m, int l, uint64_t seed, float *w)
+{
+	uint64_t key = rng_key(seed, RNG_INIT, (uint64_t)l);
+	size_t   n = (size_t)m->size[l] * m->size[l + 1];
+	float    lim = sqrtf(6.0f / (float)(m->size[l] + m->size[l + 1]));
+
+#pragma omp parallel for schedule(static)
+	for (size_t i = 0; i < n; i++)
+		w[i] = (2.0f * rng_uniform(key, i) - 1.0f) * lim;
+}
+
+void
 mlp_init(mlp *m, uint64_t seed)
 {
 	m->packed_ok = 0;
 	for (int l = 0; l < m->nlayer; l++) {
-		uint64_t key = rng_key(seed, RNG_INIT, (uint64_t)l);
-		size_t   n = (size_t)m->size[l] * m->size[l + 1];
-		float    lim = sqrtf(6.0f / (float)(m->size[l] +
-		    m->size[l + 1]));
-		float   *w = m->W[l];
-
-#pragma omp parallel for schedule(static)
-		for (size_t i = 0; i < n; i++)
-			w[i] = (2.0f * rng_uniform(key, i) - 1.0f) * lim;
+		mlp_init_layer(m, l, seed, m->W[l]);
 		memset(m->b[l], 0, (size_t)m->size[l + 1] * sizeof(float));
 	}
 }

@@ -60,6 +60,10 @@ void mlp_free(mlp *m);
 /* Glorot-uniform weights (limit sqrt(6/(in+out))), zero biases. */
 void mlp_init(mlp *m, uint64_t seed);
 
+/* The weights of layer l that mlp_init(m, seed) draws, into w (size[l] x
+ * size[l+1], the caller's), m itself untouched. */
+void mlp_init_layer(const mlp *m, int l, uint64_t seed, float *w);
+
 /*
  * bf16 mode on (with the packed weights, where gemm_bf16_available()) or
  * off.  Returns 0, or -1 when out of memory (mode unchanged).

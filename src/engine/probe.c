@@ -59,46 +59,64 @@ row_norms2(const float *g, int bs, int npix, double *out)
 	}
 }
 
+/* Weight k of w, less its initial value when w0 is given. */
+static double
+wt(const float *w, const float *w0, size_t k)
+{
+	return w0 != NULL ? (double)w[k] - w0[k] : w[k];
+}
+
+double
+probe_roughness(const float *w, const float *w0, int in, int nh, int width,
+    int height)
+{
+	double sq = 0.0, dsq = 0.0;
+	size_t pairs = 0;
+
+	if (width < 1 || height < 1 || (long)width * height != in || nh < 1)
+		return NAN;
+	/* w is (in, nh): pixel i's weight into unit j is w[i * nh + j] */
+	for (size_t k = 0; k < (size_t)in * nh; k++)
+		sq += wt(w, w0, k) * wt(w, w0, k);
+	for (int py = 0; py < height; py++)
+		for (int px = 0; px < width; px++) {
+			size_t a = (size_t)(py * width + px) * nh;
+
+			for (int j = 0; px + 1 < width && j < nh; j++) {
+				double d = wt(w, w0, a + j) - wt(w, w0, a + nh +
+				    j);
+
+				dsq += d * d;
+			}
+			for (int j = 0; py + 1 < height && j < nh; j++) {
+				double d = wt(w, w0, a + j) - wt(w, w0, a +
+				    (size_t)width * nh + j);
+
+				dsq += d * d;
+			}
+			pairs += (size_t)nh * ((px + 1 < width) +
+			    (py + 1 < height));
+		}
+	/* msd / (2 mean square); no pairs (1x1 images) or zero weights: 0 */
+	return pairs > 0 && sq > 0.0 ? (dsq / (double)pairs) / (2.0 * sq /
+	    ((double)in * nh)) : 0.0;
+}
+
 int
 probe_weights(const mlp *m, int width, int height, probe_sens *out,
     char *err, size_t errlen)
 {
 	int          in = m->size[0], nh = m->size[1];
 	const float *w = m->W[0];
-	double       sq = 0.0, dsq = 0.0;
-	size_t       pairs = 0;
+	double       sq = 0.0;
 
 	if (width < 1 || height < 1 || (long)width * height != in)
 		return err_set(err, errlen, "%dx%d images do not fit a %d-input "
 		    "network", width, height, in);
-	/* W[0] is (in, nh): pixel i's weight into unit j is w[i * nh + j] */
 	for (size_t i = 0; i < (size_t)in * nh; i++)
 		sq += (double)w[i] * w[i];
-	for (int py = 0; py < height; py++)
-		for (int px = 0; px < width; px++) {
-			const float *a = w + (size_t)(py * width + px) * nh;
-
-			if (px + 1 < width) {
-				const float *b = a + nh;
-
-				for (int j = 0; j < nh; j++)
-					dsq += ((double)a[j] - b[j]) *
-					    ((double)a[j] - b[j]);
-				pairs += (size_t)nh;
-			}
-			if (py + 1 < height) {
-				const float *b = a + (size_t)width * nh;
-
-				for (int j = 0; j < nh; j++)
-					dsq += ((double)a[j] - b[j]) *
-					    ((double)a[j] - b[j]);
-				pairs += (size_t)nh;
-			}
-		}
 	out->w1_norm = sqrt(sq);
-	/* msd / (2 mean square); no pairs (1x1 images) or zero weights: 0 */
-	out->rf_rough = pairs > 0 && sq > 0.0 ? (dsq / (double)pairs) /
-	    (2.0 * sq / ((double)in * nh)) : 0.0;
+	out->rf_rough = probe_roughness(w, NULL, in, nh, width, height);
 	return 0;
 }
 
@@ -111,6 +129,7 @@ probe_sensitivity(mlp *m, const float *x, const uint8_t *y, size_t n,
 	double *nrm, *jac, gsum = 0.0, jsum = 0.0;
 
 	memset(out, 0, sizeof *out);
+	out->rf_rough_delta = NAN;
 	if (probe_weights(m, width, height, out, err, errlen) != 0)
 		return -1;
 	nrm = malloc((size_t)m->batch_cap * sizeof *nrm);

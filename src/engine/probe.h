@@ -41,6 +41,10 @@ typedef struct {
 	 * noise), 0 for constant fields; smoother fields score lower.
 	 */
 	double rf_rough;
+	/* rf_rough of W[0] less its Glorot initialisation: the roughness of
+	 * what training changed.  NAN unless the caller knows the initial
+	 * weights (probe_roughness; the sweep does). */
+	double rf_rough_delta;
 } probe_sens;
 
 /*
@@ -55,6 +59,14 @@ int probe_sensitivity(mlp *m, const float *x, const uint8_t *y, size_t n,
  * others are left as they are.  Returns 0, or -1 on a shape mismatch. */
 int probe_weights(const mlp *m, int width, int height, probe_sens *out,
     char *err, size_t errlen);
+
+/*
+ * The roughness of probe_sens of first-layer weights w (in, nh), in =
+ * width * height, less w0 (the same shape) when w0 is not NULL.  NAN when
+ * the shapes do not fit.
+ */
+double probe_roughness(const float *w, const float *w0, int in, int nh,
+    int width, int height);
 
 /* Calibration over n predictions. */
 #define PROBE_ECE_BINS 15

@@ -305,6 +305,7 @@ sweep_table_init(sweep_table *t, const train_config *cfg,
 			    r->test_conf[j] = NAN;
 		r->sens.grad_norm = r->sens.jac_frob = NAN;
 		r->sens.w1_norm = r->sens.rf_rough = NAN;
+		r->sens.rf_rough_delta = NAN;
 		for (int a = 0; a < plan->nattacks; a++)
 			r->attack_acc[a] = NAN;
 	}
@@ -548,6 +549,7 @@ fill_matrix(sweep_table *t, sweep_row *row, mlp *m, const dataset *ds,
 	train_data te = { x, ds->test.label, ds->test.n, DATASET_NPIX,
 	    NULL, NULL };
 	int        probes = sweep_plan_probes(&t->plan);
+	float     *w0;
 
 	for (int j = 0; j < t->plan.ntest; j++) {
 		probe_calib c;
@@ -570,6 +572,14 @@ fill_matrix(sweep_table *t, sweep_row *row, mlp *m, const dataset *ds,
 	if (probe_sensitivity(m, x, ds->test.label, ds->test.n, DATASET_SIDE,
 	    DATASET_SIDE, &row->sens, err, errlen) != 0)
 		return -1;
+	/* the first layer's change from the row's own initialisation */
+	if ((w0 = malloc((size_t)m->size[0] * m->size[1] * sizeof *w0)) ==
+	    NULL)
+		return err_set(err, errlen, "out of memory for the probes");
+	mlp_init_layer(m, 0, row->seed, w0);
+	row->sens.rf_rough_delta = probe_roughness(m->W[0], w0, m->size[0],
+	    m->size[1], DATASET_SIDE, DATASET_SIDE);
+	free(w0);
 	for (int a = 0; a < t->plan.nattacks; a++)
 		if (probe_attack_accuracy(m, &t->plan.attacks[a], x,
 		    ds->test.label, ds->test.n, &row->attack_acc[a], err,

@@ -184,10 +184,11 @@ report_probes(FILE *f, const sweep_table *t)
 		return;
 	fprintf(f, "\nprobes of each model on the clean test set: mean "
 	    "input-gradient norm, Jacobian\nFrobenius norm, first-layer weight "
-	    "norm and roughness, then ECE (15 bins) at\neach test scale and "
-	    "accuracy under each attack\n");
-	fprintf(f, "%-11s%-6s%-8s%-9s%-9s%-8s%-7s", "corruption", "train",
-	    "seed", "grad", "jac_F", "W1", "rough");
+	    "norm, roughness of its weights and of their change\nsince the "
+	    "initialisation, then ECE (15 bins) at each test scale and "
+	    "accuracy under\neach attack\n");
+	fprintf(f, "%-11s%-6s%-8s%-9s%-9s%-8s%-7s%-8s", "corruption", "train",
+	    "seed", "grad", "jac_F", "W1", "rough", "rough_d");
 	if (t->plan.ndecays > 0)
 		fprintf(f, "%-8s", "decay");
 	for (int j = 0; j < t->plan.ntest; j++) {
@@ -208,10 +209,11 @@ report_probes(FILE *f, const sweep_table *t)
 
 		if (r->state != SWEEP_DONE)
 			continue;
-		fprintf(f, "%-11s%-6g%-8llu%-9.4f%-9.4f%-8.3f%-7.4f",
+		fprintf(f, "%-11s%-6g%-8llu%-9.4f%-9.4f%-8.3f%-7.4f%-8.4f",
 		    corrupt_name(r->corruption), (double)r->scale,
 		    (unsigned long long)r->seed, r->sens.grad_norm,
-		    r->sens.jac_frob, r->sens.w1_norm, r->sens.rf_rough);
+		    r->sens.jac_frob, r->sens.w1_norm, r->sens.rf_rough,
+		    r->sens.rf_rough_delta);
 		if (t->plan.ndecays > 0)
 			fprintf(f, "%-8g", (double)r->weight_decay);
 		for (int j = 0; j < t->plan.ntest; j++)

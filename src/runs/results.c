@@ -285,11 +285,12 @@ results_write_probes_csv(const char *path, const sweep_table *t,
 		return err_set(err, errlen, "%s: out of memory", path);
 	sb_printf(&b, "# noisetop probes: each model on the clean test set "
 	    "(input-gradient norm, Jacobian Frobenius norm, first-layer "
-	    "weight norm and roughness, accuracy under each attack)\n"
+	    "weight norm, roughness of the weights and of their change from "
+	    "the initialisation, accuracy under each attack)\n"
 	    "# data: %s\n# config: ", source);
 	config_line(&b, t);
 	sb_printf(&b, "\ncorruption,train_scale,seed,weight_decay,grad_norm,"
-	    "jac_frob,w1_norm,rf_rough");
+	    "jac_frob,w1_norm,rf_rough,rf_rough_delta");
 	for (int a = 0; a < t->plan.nattacks; a++)
 		sb_printf(&b, ",acc_%s", probe_attack_label(&t->plan.attacks[a],
 		    lab, sizeof lab));
@@ -299,11 +300,11 @@ results_write_probes_csv(const char *path, const sweep_table *t,
 
 		if (r->state != SWEEP_DONE)
 			continue;
-		sb_printf(&b, "%s,%g,%llu,%g,%.6g,%.6g,%.6g,%.6f",
+		sb_printf(&b, "%s,%g,%llu,%g,%.6g,%.6g,%.6g,%.6f,%.6f",
 		    corrupt_name(r->corruption), (double)r->scale,
 		    (unsigned long long)r->seed, (double)r->weight_decay,
 		    r->sens.grad_norm, r->sens.jac_frob, r->sens.w1_norm,
-		    r->sens.rf_rough);
+		    r->sens.rf_rough, r->sens.rf_rough_delta);
 		for (int a = 0; a < t->plan.nattacks; a++)
 			sb_printf(&b, ",%.6f", r->attack_acc[a]);
 		sb_printf(&b, "\n");
@@ -405,9 +406,10 @@ results_write_json(const char *path, const sweep_table *t,
 		if (r->state == SWEEP_DONE && sweep_plan_probes(&t->plan)) {
 			sb_printf(&b, ", \"probe\": {\"grad_norm\": %.6g, "
 			    "\"jac_frob\": %.6g, \"w1_norm\": %.6g, "
-			    "\"rf_rough\": %.6f, \"attacks\": {",
-			    r->sens.grad_norm, r->sens.jac_frob,
-			    r->sens.w1_norm, r->sens.rf_rough);
+			    "\"rf_rough\": %.6f, \"rf_rough_delta\": %.6f, "
+			    "\"attacks\": {", r->sens.grad_norm,
+			    r->sens.jac_frob, r->sens.w1_norm,
+			    r->sens.rf_rough, r->sens.rf_rough_delta);
 			for (int a = 0; a < t->plan.nattacks; a++) {
 				char lab[64];
 

@@ -495,7 +495,8 @@ row_list(char *text, size_t size, size_t *len, const char *key,
  * test scale, written exactly (%.17g reads back to the same double), so a
  * resumed or merged run reports what the uninterrupted one would.  With the
  * plan's probes, also each cell's ECE and confidence, the sensitivity
- * (grad_norm, jac_frob, w1_norm, rf_rough) and the attacks' accuracies.
+ * (grad_norm, jac_frob, w1_norm, rf_rough, rf_rough_delta) and the
+ * attacks' accuracies.
  */
 int
 run_write_matrix_row(const run *r, const sweep_table *t, int i, char *err,
@@ -503,7 +504,7 @@ run_write_matrix_row(const run *r, const sweep_table *t, int i, char *err,
 {
 	const sweep_row *row = &t->rows[i];
 	char             name[64];
-	char             text[(4 * SWEEP_MAX_SCALES + PROBE_MAX_ATTACKS + 4) *
+	char             text[(4 * SWEEP_MAX_SCALES + PROBE_MAX_ATTACKS + 5) *
 	    26 + 128];
 	size_t           len = 0;
 	int              nt = t->plan.ntest;
@@ -511,14 +512,15 @@ run_write_matrix_row(const run *r, const sweep_table *t, int i, char *err,
 	row_list(text, sizeof text, &len, "test_acc", row->test_acc, nt);
 	row_list(text, sizeof text, &len, "test_loss", row->test_loss, nt);
 	if (sweep_plan_probes(&t->plan)) {
-		double sens[4] = { row->sens.grad_norm, row->sens.jac_frob,
-		    row->sens.w1_norm, row->sens.rf_rough };
+		double sens[5] = { row->sens.grad_norm, row->sens.jac_frob,
+		    row->sens.w1_norm, row->sens.rf_rough,
+		    row->sens.rf_rough_delta };
 
 		row_list(text, sizeof text, &len, "test_ece", row->test_ece,
 		    nt);
 		row_list(text, sizeof text, &len, "test_conf", row->test_conf,
 		    nt);
-		row_list(text, sizeof text, &len, "sensitivity", sens, 4);
+		row_list(text, sizeof text, &len, "sensitivity", sens, 5);
 		if (t->plan.nattacks > 0)
 			row_list(text, sizeof text, &len, "attack_acc",
 			    row->attack_acc, t->plan.nattacks);
@@ -536,7 +538,7 @@ static int
 matrix_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 {
 	struct matrix_row *m = arg;
-	double            *out, sens[4];
+	double            *out, sens[5];
 	const char        *p = v;
 	char              *end;
 	int                n = m->t->plan.ntest;
@@ -551,7 +553,7 @@ matrix_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 		out = m->row->test_conf;
 	else if (strcmp(k, "sensitivity") == 0) {
 		out = sens;
-		n = 4;
+		n = 5;
 	} else if (strcmp(k, "attack_acc") == 0) {
 		out = m->row->attack_acc;
 		n = m->t->plan.nattacks;
@@ -570,6 +572,7 @@ matrix_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 		m->row->sens.jac_frob = sens[1];
 		m->row->sens.w1_norm = sens[2];
 		m->row->sens.rf_rough = sens[3];
+		m->row->sens.rf_rough_delta = sens[4];
 	}
 	return 0;
 }
