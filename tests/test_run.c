@@ -7,6 +7,7 @@
 #include "runs/run.h"
 
 #include <fcntl.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -427,6 +428,20 @@ test_probe_config(void)
 	    back.rows[3].test_acc[1] == w->test_acc[1],
 	    "a row's calibration, sensitivity and attacks read back exactly: "
 	    "%s", err);
+	/* a row probed before rf_rough_delta: four figures, the fifth NAN */
+	snprintf(path, sizeof path, "%s/row-3.txt", o.dir);
+	{
+		FILE *f = fopen(path, "w");
+
+		fprintf(f, "test_acc = 1,1\ntest_loss = 0,0\ntest_ece = 0,0\n"
+		    "test_conf = 1,1\nsensitivity = 1,2,3,4\n"
+		    "attack_acc = 1,1\n");
+		fclose(f);
+	}
+	ok(run_read_matrix_row(&o, &back, 3, err, sizeof err) == 0 &&
+	    back.rows[3].sens.rf_rough == 4.0 &&
+	    isnan(back.rows[3].sens.rf_rough_delta),
+	    "a row file with four sensitivity figures reads: %s", err);
 	sweep_table_free(&t);
 	sweep_table_free(&back);
 

@@ -560,6 +560,12 @@ matrix_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 	} else
 		return err_set(err, errlen, "unknown key '%s'", k);
 	for (int j = 0; j < n; j++) {
+		/* rows probed before rf_rough_delta have four figures */
+		if (out == sens && j == 4 && *p == '\0' && p > v &&
+		    p[-1] != ',') {
+			sens[4] = NAN;
+			break;
+		}
 		out[j] = strtod(p, &end);
 		if (end == p || (*end != ',' && *end != '\0'))
 			return err_set(err, errlen, "%s: not %d numbers", k, n);
