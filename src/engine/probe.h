@@ -49,8 +49,9 @@ typedef struct {
 
 /*
  * The sensitivity of m on images x with labels y (n images of width *
- * height pixels, which must be size[0]).  Returns 0, or -1 with a message
- * (shape, out of memory).
+ * height pixels, which must be size[0]); rf_rough_delta is left NAN, for a
+ * caller that knows the initial weights (probe_roughness).  Returns 0, or
+ * -1 with a message (shape, out of memory).
  */
 int probe_sensitivity(mlp *m, const float *x, const uint8_t *y, size_t n,
     int width, int height, probe_sens *out, char *err, size_t errlen);

@@ -406,10 +406,15 @@ results_write_json(const char *path, const sweep_table *t,
 		if (r->state == SWEEP_DONE && sweep_plan_probes(&t->plan)) {
 			sb_printf(&b, ", \"probe\": {\"grad_norm\": %.6g, "
 			    "\"jac_frob\": %.6g, \"w1_norm\": %.6g, "
-			    "\"rf_rough\": %.6f, \"rf_rough_delta\": %.6f, "
-			    "\"attacks\": {", r->sens.grad_norm,
-			    r->sens.jac_frob, r->sens.w1_norm,
-			    r->sens.rf_rough, r->sens.rf_rough_delta);
+			    "\"rf_rough\": %.6f, \"rf_rough_delta\": ",
+			    r->sens.grad_norm, r->sens.jac_frob,
+			    r->sens.w1_norm, r->sens.rf_rough);
+			/* unknown for a row probed before it existed */
+			if (isfinite(r->sens.rf_rough_delta))
+				sb_printf(&b, "%.6f", r->sens.rf_rough_delta);
+			else
+				sb_printf(&b, "null");
+			sb_printf(&b, ", \"attacks\": {");
 			for (int a = 0; a < t->plan.nattacks; a++) {
 				char lab[64];
 
