@@ -290,9 +290,14 @@ test_probes(void)
 	snprintf(path, sizeof path, "%s/s.csv", dir);
 	ok(results_write_summary_csv(path, &t, "MNIST", err, sizeof err) == 0 &&
 	    (text = slurp(path)) != NULL && strstr(text,
-	    "val_loss_max,weight_decay\ngaussian,0.5,1,1,") != NULL &&
-	    strstr(text, "0.800000,0.250000,0.000000,0.250000,0.250000,0.001\n") != NULL,
-	    "summary: a line per decay and scale");
+	    "val_loss_max,weight_decay,grad_norm_mean,grad_norm_sd,") != NULL &&
+	    strstr(text, ",rf_rough_delta_mean,rf_rough_delta_sd,"
+	    "acc_fgsm:0.1_mean,acc_fgsm:0.1_sd,acc_pgd:0.1:10_mean,"
+	    "acc_pgd:0.1:10_sd\ngaussian,0.5,1,1,") != NULL &&
+	    strstr(text, "0.800000,0.250000,0.000000,0.250000,0.250000,0.001,"
+	    "1.5,0,0.25,0,19,0,0.5,0,0.75,0,0.5,0,0.125,0\n") != NULL,
+	    "summary: a line per decay and scale, the probes' mean and sd "
+	    "last");
 	free(text);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/p.json", dir);
@@ -309,7 +314,14 @@ test_probes(void)
 	    "\"attacks\": {\"fgsm:0.1\": 0.500000, "
 	    "\"pgd:0.1:10\": 0.125000}}") != NULL &&
 	    strstr(text, "\"seeds_done\": 1, \"weight_decay\": 0.001")
-	    != NULL, "JSON: decays, probes and attacks");
+	    != NULL && strstr(text, "\"probe\": {\"grad_norm\": {\"mean\": "
+	    "1.5, \"sd\": 0}, \"jac_frob\": {\"mean\": 0.25, \"sd\": 0}, "
+	    "\"w1_norm\": {\"mean\": 19, \"sd\": 0}, \"rf_rough\": "
+	    "{\"mean\": 0.5, \"sd\": 0}, \"rf_rough_delta\": {\"mean\": "
+	    "0.75, \"sd\": 0}, \"attacks\": {\"fgsm:0.1\": {\"mean\": "
+	    "0.500000, \"sd\": 0.000000}, \"pgd:0.1:10\": {\"mean\": "
+	    "0.125000, \"sd\": 0.000000}}}}") != NULL,
+	    "JSON: decays, probes and attacks, and the probes over seeds");
 	free(text);
 	unlink(path);
 	sweep_table_free(&t);

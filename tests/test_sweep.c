@@ -204,6 +204,14 @@ test_probes_and_decay(void)
 	    "Jacobian %.4f, roughness %.3f", a->rows[2].sens.w1_norm,
 	    a->rows[0].sens.w1_norm, a->rows[0].sens.grad_norm,
 	    a->rows[0].sens.jac_frob, a->rows[0].sens.rf_rough);
+	sweep_probe_summary ps;
+
+	sweep_summarize_probes(a, 1, 0, 0, &ps);
+	ok(ps.sens[0].n == 1 && ps.sens[0].mean == a->rows[2].sens.grad_norm &&
+	    ps.sens[4].mean == a->rows[2].sens.rf_rough_delta &&
+	    ps.attack[2].mean == a->rows[2].attack_acc[2] &&
+	    ps.attack[2].sd == 0.0, "the probes over seeds of (decay 0.01, "
+	    "scale 0): its one row's");
 	ok(a->rows[0].sens.rf_rough_delta > 0.0 &&
 	    a->rows[3].sens.rf_rough_delta > 0.0, "the roughness of the first "
 	    "layer's change from its initialisation: %.3f (clean), %.3f",

@@ -459,6 +459,34 @@ sweep_summarize_wd(const sweep_table *t, int decay, int corruption,
 }
 
 void
+sweep_summarize_probes(const sweep_table *t, int decay, int corruption,
+    int scale, sweep_probe_summary *out)
+{
+	double v[SWEEP_NSENS + PROBE_MAX_ATTACKS][SWEEP_MAX_SEEDS];
+	int    n = t->plan.nseeds, na = t->plan.nattacks;
+
+	memset(out, 0, sizeof *out);
+	for (int k = 0; k < n; k++) {
+		int              i = sweep_row_index_wd(t, decay, corruption,
+		    scale, k);
+		const sweep_row *r = i >= 0 && t->rows[i].state == SWEEP_DONE ?
+		    &t->rows[i] : NULL;
+
+		v[0][k] = r ? r->sens.grad_norm : NAN;
+		v[1][k] = r ? r->sens.jac_frob : NAN;
+		v[2][k] = r ? r->sens.w1_norm : NAN;
+		v[3][k] = r ? r->sens.rf_rough : NAN;
+		v[4][k] = r ? r->sens.rf_rough_delta : NAN;
+		for (int a = 0; a < na; a++)
+			v[SWEEP_NSENS + a][k] = r ? r->attack_acc[a] : NAN;
+	}
+	for (int q = 0; q < SWEEP_NSENS; q++)
+		stat_of(v[q], n, &out->sens[q]);
+	for (int a = 0; a < na; a++)
+		stat_of(v[SWEEP_NSENS + a], n, &out->attack[a]);
+}
+
+void
 sweep_matrix_cell(const sweep_table *t, int corruption, int scale, int test,
     sweep_stat *acc)
 {

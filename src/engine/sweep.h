@@ -203,6 +203,18 @@ void sweep_summarize(const sweep_table *t, int corruption, int scale,
 void sweep_summarize_wd(const sweep_table *t, int decay, int corruption,
     int scale, sweep_summary *out);
 
+/* The probes of the done seeds of one (decay, corruption, scale) cell:
+ * grad_norm, jac_frob, w1_norm, rf_rough, rf_rough_delta in sens, the
+ * accuracy under attack a in attack[a] (plan.nattacks). */
+#define SWEEP_NSENS 5
+typedef struct {
+	sweep_stat sens[SWEEP_NSENS];
+	sweep_stat attack[PROBE_MAX_ATTACKS];
+} sweep_probe_summary;
+
+void sweep_summarize_probes(const sweep_table *t, int decay, int corruption,
+    int scale, sweep_probe_summary *out);
+
 /* The matrix cell (corruption, training scale, test scale index): test
  * accuracy over the done seeds. */
 void sweep_matrix_cell(const sweep_table *t, int corruption, int scale,

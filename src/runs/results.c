@@ -190,6 +190,20 @@ csv_stat(struct sbuf *b, const sweep_stat *s)
 		    s->max);
 }
 
+/* ",mean,sd" of a statistic (",," when no value). */
+static void
+csv_mean_sd(struct sbuf *b, const sweep_stat *s)
+{
+	if (s->n == 0 || isnan(s->mean))
+		sb_printf(b, ",,");
+	else
+		sb_printf(b, ",%.6g,%.6g", s->mean, s->sd);
+}
+
+/* The probe_sens figures, in sweep_probe_summary's order. */
+static const char *const sens_names[SWEEP_NSENS] = { "grad_norm",
+	"jac_frob", "w1_norm", "rf_rough", "rf_rough_delta" };
+
 int
 results_write_summary_csv(const char *path, const sweep_table *t,
     const char *source, char *err, size_t errlen)
@@ -207,7 +221,18 @@ results_write_summary_csv(const char *path, const sweep_table *t,
 	for (int k = 0; k < 4; k++)
 		sb_printf(&b, ",%s_mean,%s_sd,%s_min,%s_max", m[k], m[k], m[k],
 		    m[k]);
-	sb_printf(&b, "%s\n", decay_shown(t) ? ",weight_decay" : "");
+	sb_printf(&b, "%s", decay_shown(t) ? ",weight_decay" : "");
+	/* a probed plan: each probe's mean and sd over the seeds, last */
+	for (int q = 0; q < (sweep_plan_probes(&t->plan) ? SWEEP_NSENS : 0);
+	    q++)
+		sb_printf(&b, ",%s_mean,%s_sd", sens_names[q], sens_names[q]);
+	for (int a = 0; a < t->plan.nattacks; a++) {
+		char lab[64];
+
+		probe_attack_label(&t->plan.attacks[a], lab, sizeof lab);
+		sb_printf(&b, ",acc_%s_mean,acc_%s_sd", lab, lab);
+	}
+	sb_printf(&b, "\n");
 	/* one line per (decay, corruption, scale), in grid order */
 	for (int k = 0; k < sweep_plan_rows(&t->plan) / t->plan.nseeds; k++) {
 		int d = k / (t->plan.ncorruptions * t->plan.nscales);
@@ -230,6 +255,15 @@ results_write_summary_csv(const char *path, const sweep_table *t,
 		if (decay_shown(t))
 			sb_printf(&b, ",%g", (double)t->rows[
 			    sweep_row_index_wd(t, d, c, s, 0)].weight_decay);
+		if (sweep_plan_probes(&t->plan)) {
+			sweep_probe_summary ps;
+
+			sweep_summarize_probes(t, d, c, s, &ps);
+			for (int q = 0; q < SWEEP_NSENS; q++)
+				csv_mean_sd(&b, &ps.sens[q]);
+			for (int a = 0; a < t->plan.nattacks; a++)
+				csv_mean_sd(&b, &ps.attack[a]);
+		}
 		sb_printf(&b, "\n");
 	}
 	return finish(path, &b, err, errlen);
@@ -328,6 +362,36 @@ json_string(struct sbuf *b, const char *s)
 			sb_printf(b, "%c", c);
 	}
 	sb_printf(b, "\"");
+}
+
+/* ", \"probe\": {...}": each probe's mean and sd over the done seeds of
+ * a cell, those without a value left out. */
+static void
+json_probe_summary(struct sbuf *b, const sweep_table *t, int d, int c,
+    int s)
+{
+	sweep_probe_summary ps;
+	int                 k = 0;
+
+	sweep_summarize_probes(t, d, c, s, &ps);
+	sb_printf(b, ", \"probe\": {");
+	for (int q = 0; q < SWEEP_NSENS; q++)
+		if (ps.sens[q].n > 0 && isfinite(ps.sens[q].mean))
+			sb_printf(b, "%s\"%s\": {\"mean\": %.6g, \"sd\": %.6g}",
+			    k++ ? ", " : "", sens_names[q], ps.sens[q].mean,
+			    ps.sens[q].sd);
+	sb_printf(b, "%s\"attacks\": {", k ? ", " : "");
+	k = 0;
+	for (int a = 0; a < t->plan.nattacks; a++) {
+		char lab[64];
+
+		if (ps.attack[a].n > 0)
+			sb_printf(b, "%s\"%s\": {\"mean\": %.6f, \"sd\": "
+			    "%.6f}", k++ ? ", " : "", probe_attack_label(
+			    &t->plan.attacks[a], lab, sizeof lab),
+			    ps.attack[a].mean, ps.attack[a].sd);
+	}
+	sb_printf(b, "}}");
 }
 
 int
@@ -475,6 +539,8 @@ results_write_json(const char *path, const sweep_table *t,
 				    "\"sd\": %.6f, \"min\": %.6f, "
 				    "\"max\": %.6f}", m[q], st[q]->mean,
 				    st[q]->sd, st[q]->min, st[q]->max);
+		if (sweep_plan_probes(&t->plan))
+			json_probe_summary(&b, t, d, ci, sc);
 		sb_printf(&b, "}");
 	}
 	sb_printf(&b, "\n  ]\n}\n");
