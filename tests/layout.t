@@ -54,8 +54,8 @@ ok $? "80x24: k back to the first scale scrolls back (rows 1-... of 14)"
 # The function-key bar, htop's, from the key table: the keys that act now
 # in order, and they act.
 # (once the status line's last message has gone: 8 s at most)
-wait_for 15 '^F1Help F2Setup F3Goto F4View F5Runs F10Quit'
-ok $? "the bottom line is the function-key bar (F1Help F2Setup ... F10Quit)"
+wait_for 15 '^F1Help F2Setup F3Goto F4View F5Runs F6Sort F10Quit'
+ok $? "the bottom line is the function-key bar (F1Help F2Setup ... F6Sort F10Quit)"
 $T send-keys -t nt F5
 wait_for 5 'Runs \(1\)'
 ok $? "F5 opens the run browser"

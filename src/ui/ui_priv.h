@@ -14,6 +14,8 @@
  *              size) and the panes, which draw inside a rectangle.
  *   ui_view.c  the result panes: the selected row's curves, epoch table
  *              and confusion matrix, accuracy against noise, the ladder.
+ *   ui_chart.c the sweep pane's bars, and the wide screen's heat map and
+ *              row table.
  *   ui_form.c  the job form of s, t and c, remembered between sessions.
  *   ui_runs.c  the run browser of o, and e's export (through the
  *              worker).
@@ -356,6 +358,18 @@ void ui_draw(ui *u);
 void ui_draw_training(ui *u, ui_rect r);
 void ui_draw_sweep(ui *u, ui_rect r);
 void ui_draw_ladder(ui *u, ui_rect r);
+/* Drawing helpers the result panes share (ui_view.c): a w x h chart grid
+ * over the one static buffer (the UI thread alone draws); the first of
+ * several titles (longest first, NULL-terminated) that fits w cells; the
+ * corruption of the shown table the panes draw; the train x test matrix
+ * of the shown table into a rectangle. */
+chart_grid  ui_grid_of(int w, int h);
+const char *ui_fit(int w, const char *const *t);
+int         ui_shown_corruption(const ui *u, const sweep_table *t);
+void        ui_view_grid(ui *u, int y, int x, int w, int h);
+
+/* ------------------------------------ sweep pane and aside (ui_chart.c) */
+
 /* The wide screen's aside: the heat map above, the row table below. */
 void ui_draw_aside(ui *u, ui_rect r);
 /* The row table's sort order's name ("val acc"). */

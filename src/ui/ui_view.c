@@ -1,12 +1,12 @@
 /*
  * ui_view: the result panes.  The training pane shows the job's progress
- * and, for the selected row, one of three views (v cycles): the epoch
- * curves as line plots, the per-epoch table, or the kept model's
- * confusion matrix.  The sweep pane plots accuracy against noise with the
- * values printed and a cursor on the selected row; marked runs are
- * overlaid.  The ladder shows the image on screen at every scale of the
- * table with the kept model's prediction.  All of it is drawn by the
- * pure renderers of chart.h into a grid the terminal layer copies.
+ * and, for the selected row, one of its views (v cycles): the epoch
+ * curves as line plots, the per-epoch table, the kept model's confusion
+ * matrix, or the train x test matrix.  The ladder shows the image on
+ * screen at every scale of the table with the kept model's prediction.
+ * (The sweep pane and the aside are ui_chart.c's.)  All of it is drawn
+ * by the pure renderers of chart.h into a grid the terminal layer
+ * copies.
  */
 #include "ui/ui_priv.h"
 
@@ -26,8 +26,8 @@ static char          grid_text[GRID_H * CHART_ROW_BYTES(GRID_W)];
 static unsigned char grid_tag[GRID_W * GRID_H];
 
 /* A w x h grid over the one static buffer (the UI thread alone draws). */
-static chart_grid
-grid_of(int w, int h)
+chart_grid
+ui_grid_of(int w, int h)
 {
 	chart_grid g = { w < GRID_W ? w : GRID_W, h < GRID_H ? h : GRID_H,
 	    grid_text, grid_tag };
@@ -37,8 +37,8 @@ grid_of(int w, int h)
 
 /* The first of several titles that fits w cells (the longest first,
  * NULL-terminated); the last when none does. */
-static const char *
-fit(int w, const char *const *t)
+const char *
+ui_fit(int w, const char *const *t)
 {
 	int i = 0;
 
@@ -59,8 +59,8 @@ rule_right(const ui *u, ui_rect r, const char *label)
 }
 
 /* The corruption the sweep pane plots: the selected row's. */
-static int
-shown_corruption(const ui *u, const sweep_table *t)
+int
+ui_shown_corruption(const ui *u, const sweep_table *t)
 {
 	return t == &u->snap->table && u->res.sel >= 0 && u->res.sel < t->n ?
 	    t->rows[u->res.sel].corruption_index : 0;
@@ -195,7 +195,7 @@ view_curves(ui *u, const sweep_row *row, int y, int x, int w, int h)
 		};
 		chart_lines_opts o = { 0.0, 0.0, { p ? CHART_NUM_G :
 		    CHART_NUM_PCT, p ? 3 : 1, CHART_NUM_ROUND }, 1, ph >= 6 };
-		chart_grid g = grid_of(w, ph);
+		chart_grid g = ui_grid_of(w, ph);
 
 		if (chart_lines(s, 2, &o, u->look.cs, &g) == 0)
 			ui_grid(u, py, x, &g);
@@ -255,7 +255,7 @@ static void
 view_confusion(ui *u, int y, int x, int w, int h)
 {
 	long       counts[100];
-	chart_grid g = grid_of(w, h > 12 ? 12 : h);
+	chart_grid g = ui_grid_of(w, h > 12 ? 12 : h);
 	chart_confusion_opts co;
 
 	u->hits.matrix = (ui_hit){ 0, 0, 0, 0 };
@@ -292,19 +292,19 @@ view_confusion(ui *u, int y, int x, int w, int h)
 /* The train x test matrix of the shown corruption: accuracy at every
  * test scale of the models trained at each scale (mean over seeds, with
  * the sd when there are several). */
-static void
-view_grid(ui *u, int y, int x, int w, int h)
+void
+ui_view_grid(ui *u, int y, int x, int w, int h)
 {
 	const sweep_table *t = &u->snap->table;
 	const sweep_plan  *p = &t->plan;
-	int    c = shown_corruption(u, t), nr = p->nscales, nc = p->ntest;
+	int    c = ui_shown_corruption(u, t), nr = p->nscales, nc = p->ntest;
 	double rv[SWEEP_MAX_SCALES], cv[SWEEP_MAX_SCALES];
 	double mean[SWEEP_MAX_SCALES * SWEEP_MAX_SCALES];
 	double sd[SWEEP_MAX_SCALES * SWEEP_MAX_SCALES];
 	chart_heatmap_opts o = { "train\\test", { CHART_NUM_G, 0, 0 },
 		{ CHART_NUM_G, 0, 0 }, { CHART_NUM_PCT, 1, CHART_NUM_ROUND },
 		0.0, 1.0, 8 };
-	chart_grid  g = grid_of(w, nr + 1 < h ? nr + 1 : h);
+	chart_grid  g = ui_grid_of(w, nr + 1 < h ? nr + 1 : h);
 	chart_cells where;
 
 	if (nc == 0 || nr == 0) {
@@ -350,7 +350,7 @@ ui_view_fits(ui *u, ui_rect r)
 			return 0;
 		if (!ui_confusion(u, counts))
 			return 1;
-		g = grid_of(r.w - 2, 12);
+		g = ui_grid_of(r.w - 2, 12);
 		return chart_confusion(counts, 10, confusion_opts(u, &co),
 		    u->look.cs, &g, &where) == 0;
 	}
@@ -416,9 +416,9 @@ ui_draw_training(ui *u, ui_rect r)
 	 * gives up the run's id. */
 	{
 		const char *at = strchr(lab, '@');
-		const char *full = fit(w - 6 - (lab[0] ? ui_cells(lab) + 2 : 0),
+		const char *full = ui_fit(w - 6 - (lab[0] ? ui_cells(lab) + 2 : 0),
 		    titles);
-		const char *brief = at != NULL ? fit(w - 6 - ui_cells(at) - 2,
+		const char *brief = at != NULL ? ui_fit(w - 6 - ui_cells(at) - 2,
 		    titles) : full;
 		int         fi = 0, bi = 0;
 
@@ -450,246 +450,11 @@ ui_draw_training(ui *u, ui_rect r)
 		view_confusion(u, r.y + 3, r.x + 1, w - 2, r.h - 3);
 		break;
 	case UI_VIEW_GRID:
-		view_grid(u, r.y + 3, r.x + 1, w - 2, r.h - 3);
+		ui_view_grid(u, r.y + 3, r.x + 1, w - 2, r.h - 3);
 		break;
 	default:
 		view_curves(u, &t->rows[k], r.y + 3, r.x + 1, w - 2, r.h - 3);
 	}
-}
-
-/* -------------------------------------------------------------- sweep */
-
-/* The value of a marked run at a scale, NaN when it has none. */
-static double
-overlay_at(const worker_overlay *ov, double scale)
-{
-	for (int i = 0; i < ov->n; i++)
-		if (fabs(ov->scale[i] - scale) < 1e-6)
-			return ov->val[i];
-	return NAN;
-}
-
-/* The chart's values: per training scale of corruption c, the final
- * train (v[0]) and val (v[1]) accuracies, over the seeds (mean, sd,
- * range) when there are several, else the row's last epoch, finished or
- * not; then the overlaid runs' (v[2], v[3]). */
-struct sweep_values {
-	double scales[SWEEP_MAX_SCALES], v[4][SWEEP_MAX_SCALES];
-	double sd[2][SWEEP_MAX_SCALES], lo[2][SWEEP_MAX_SCALES],
-	       hi[2][SWEEP_MAX_SCALES];
-};
-
-static void
-sweep_values(const ui *u, const sweep_table *t, int c, int seeds,
-    struct sweep_values *sv)
-{
-	const sweep_plan *p = &t->plan;
-
-	for (int j = 0; j < p->nscales; j++) {
-		int              i = sweep_row_index(t, c, j, 0);
-		const sweep_row *row = i >= 0 ? &t->rows[i] : NULL;
-
-		sv->scales[j] = p->scales[j];
-		if (seeds) {
-			sweep_summary sum;
-
-			sweep_summarize(t, c, j, &sum);
-			sv->v[0][j] = sum.acc.n ? sum.acc.mean : NAN;
-			sv->v[1][j] = sum.val_acc.n ? sum.val_acc.mean : NAN;
-			sv->sd[0][j] = sum.acc.n ? sum.acc.sd : NAN;
-			sv->sd[1][j] = sum.val_acc.n ? sum.val_acc.sd : NAN;
-			sv->lo[0][j] = sum.acc.n ? sum.acc.min : NAN;
-			sv->lo[1][j] = sum.val_acc.n ? sum.val_acc.min : NAN;
-			sv->hi[0][j] = sum.acc.n ? sum.acc.max : NAN;
-			sv->hi[1][j] = sum.val_acc.n ? sum.val_acc.max : NAN;
-		} else {
-			sv->v[0][j] = row != NULL && row->nhist > 0 ?
-			    row->hist[row->nhist - 1].acc : NAN;
-			sv->v[1][j] = row != NULL && row->nhist > 0 ?
-			    row->hist[row->nhist - 1].val_acc : NAN;
-		}
-		for (int k = 0; k < u->snap->st.noverlay; k++)
-			sv->v[2 + k][j] = overlay_at(&u->snap->st.overlay[k],
-			    p->scales[j]);
-	}
-}
-
-/* The chart's title over r: the longest of its forms that fits. */
-static void
-sweep_title(ui *u, ui_rect r, const sweep_plan *p, int c, int seeds,
-    int has_train)
-{
-	const worker_status *s = &u->snap->st;
-	char title[512], t2[128], grid[96], lim[96];
-
-	ui_limits(u, lim, sizeof lim);
-	grid[0] = '\0';
-	if (seeds || p->ncorruptions > 1 || p->corruptions[c] !=
-	    CORRUPT_GAUSSIAN || p->mode != SWEEP_FIXED)
-		snprintf(grid, sizeof grid, ", %s %s, %d seed%s",
-		    corrupt_name(p->corruptions[c]), sweep_mode_name(p->mode),
-		    p->nseeds, p->nseeds == 1 ? "" : "s");
-	if (s->state == WORKER_IDLE)
-		snprintf(title, sizeof title, "Accuracy vs noise: s sweeps");
-	else
-		snprintf(title, sizeof title, "%s vs noise (%s%s%s)", has_train ?
-		    "Accuracy" : "Val accuracy", s->state == WORKER_LOADED ?
-		    "loaded, " : "", lim, grid);
-	snprintf(t2, sizeof t2, "%s (%s%zu/%zu)", has_train ? "Accuracy" :
-	    "Val acc", s->state == WORKER_LOADED ? "loaded " : "",
-	    s->train_n ? s->train_n : u->ds->train.n, s->test_n ?
-	    s->test_n : u->ds->test.n);
-	{
-		const char *tt[4] = { title, t2, s->state == WORKER_LOADED ?
-		    "Accuracy (loaded)" : "Accuracy vs noise", NULL };
-
-		ui_rule(u, r.y, r.x, r.w, fit(r.w - 4, tt));
-	}
-}
-
-/* The gutter left of the bars: the selected row's scale (>), the one
- * training (*), the cancelled (x); each row's line for the mouse. */
-static void
-sweep_gutter(ui *u, ui_rect r, const sweep_table *t, int c, int ns, int top,
-    int vis)
-{
-	const sweep_plan *p = &t->plan;
-
-	for (int j = top; j < top + vis && j < p->nscales; j++) {
-		int         yy = r.y + 1 + (j - top) * ns;
-		int         sel = t == &u->snap->table && u->res.sel >= 0 &&
-		    u->res.sel < t->n && t->rows[u->res.sel].corruption_index ==
-		    c && t->rows[u->res.sel].scale_index == j;
-		int         busy = 0, cancelled = 0;
-		const char *mark;
-
-		for (int k = 0; k < p->nseeds; k++) {
-			int ik = sweep_row_index(t, c, j, k);
-
-			busy |= ik >= 0 && t->rows[ik].state == SWEEP_RUNNING &&
-			    u->snap->st.state == WORKER_RUNNING;
-			cancelled |= ik >= 0 && t->rows[ik].state ==
-			    SWEEP_CANCELLED;
-		}
-		mark = sel ? ">" : busy ? "*" : cancelled ? "x" : " ";
-		u->hits.sweep_row_y[j] = yy;
-		ui_put(u, yy, r.x, 1, UI_STYLE(UI_C_RUN, UI_A_BOLD, UI_A_BOLD),
-		    mark);
-	}
-}
-
-/* The training-scale group of the selected row, or -1 (another
- * corruption's, or none). */
-static int
-selected_group(const ui *u, const sweep_table *t, int c)
-{
-	if (t != &u->snap->table || u->res.sel < 0 || u->res.sel >= t->n ||
-	    t->rows[u->res.sel].corruption_index != c)
-		return -1;
-	return t->rows[u->res.sel].scale_index;
-}
-
-/*
- * The chart's window when its groups outnumber its lines: vis groups
- * from *top, keeping the selected group (or the one training) in view.
- */
-static void
-sweep_window(const ui *u, const sweep_table *t, int c, int n, int vis,
-    int *top)
-{
-	int g = selected_group(u, t, c);
-
-	if (g < 0 && t->current >= 0 && t->current < t->n)
-		g = t->rows[t->current].scale_index;
-	*top = g < 0 ? 0 : g - vis / 2;
-	if (*top > n - vis)
-		*top = n - vis;
-	if (*top < 0)
-		*top = 0;
-}
-
-void
-ui_draw_sweep(ui *u, ui_rect r)
-{
-	const worker_status *s = &u->snap->st;
-	const sweep_table   *t = s->state != WORKER_IDLE &&
-	    u->snap->table.n > 0 ? &u->snap->table : u->plan;
-	const sweep_plan    *p = &t->plan;
-	int    c = shown_corruption(u, t), n = p->nscales, ns = 0;
-	int    gw = r.w - 1, gh = r.h - 1, want, seeds = p->nseeds > 1;
-	int    top = 0, vis = n, foot;
-	struct sweep_values sv;
-	chart_bar_series bs[4];
-	const char *oname[2] = { "A val", "B val" };
-
-	for (int i = 0; i < SWEEP_MAX_SCALES; i++)
-		u->hits.sweep_row_y[i] = -1;
-	u->hits.sweep = (ui_hit){ r.y + 1, r.x, r.w, r.h - 1 };
-	sweep_values(u, t, c, seeds, &sv);
-	/* A line below the bars when overlays or a window need one: an
-	 * overlay is never dropped without saying so. */
-	foot = s->noverlay > 0 || gh < n;
-	/* Val always; then the marked runs, then train, as room allows
-	 * (train is drawn first); more groups than lines: a window. */
-	want = 1;
-	while (want < 1 + s->noverlay && gh - foot >= (want + 1) * n)
-		want++;
-	if (gh - foot < n) {
-		/* The overlays too when one group of all fits. */
-		foot = 1;
-		want = gh - foot >= 1 + s->noverlay ? 1 + s->noverlay : 1;
-		vis = (gh - foot) / want;
-		if (vis > n)
-			vis = n;
-		sweep_window(u, t, c, n, vis > 0 ? vis : 1, &top);
-	}
-	if (vis == n && gh - foot >= (want + 1) * n)
-		bs[ns++] = (chart_bar_series){ "train", sv.v[0], seeds ?
-		    sv.sd[0] : NULL, seeds ? sv.lo[0] : NULL, seeds ?
-		    sv.hi[0] : NULL };
-	bs[ns++] = (chart_bar_series){ "val", sv.v[1] + top, seeds ? sv.sd[1] +
-	    top : NULL, seeds ? sv.lo[1] + top : NULL, seeds ? sv.hi[1] + top :
-	    NULL };
-	for (int k = 0; k < want - 1; k++)
-		bs[ns++] = (chart_bar_series){ oname[k], sv.v[2 + k] + top, 0, 0,
-		    0 };
-	sweep_title(u, r, p, c, seeds, strcmp(bs[0].name, "train") == 0);
-	if (n == 0 || vis < 1) {
-		if (gh >= 1)
-			ui_putf(u, r.y + 1, r.x + 1, r.w - 1, UI_PLAIN(UI_A_DIM),
-			    n == 0 ? "no rows" : "%d scales need %d lines", n, 2);
-		return;
-	}
-	{
-		chart_grid g = grid_of(gw, vis * ns);
-
-		if (chart_scale_bars(sv.scales + top, vis, bs, ns, NULL,
-		    u->look.cs, &g) != 0) {
-			ui_put(u, r.y + 1, r.x + 1, r.w - 1, UI_PLAIN(UI_A_DIM),
-			    "too narrow for the bars");
-			return;
-		}
-		ui_grid(u, r.y + 1, r.x + 1, &g);
-	}
-	sweep_gutter(u, r, t, c, ns, top, vis);
-	if (vis < n)
-		ui_putf(u, r.y + 1 + vis * ns, r.x + 1, r.w - 1,
-		    UI_PLAIN(UI_A_DIM), "rows %d-%d of %d (j/k)%s", top + 1,
-		    top + vis, n, want - 1 < s->noverlay ? "; overlays need "
-		    "more lines" : "");
-	else if (s->noverlay > 0 && r.h - 1 > n * ns)
-		ui_putf(u, r.y + 1 + n * ns, r.x + 1, r.w - 1,
-		    UI_PLAIN(UI_A_DIM), "%s%s%s%s%s", want > 1 ? "A " : "",
-		    want > 1 ? s->overlay[0].id : "", want > 2 ? "  B " : "",
-		    want > 2 ? s->overlay[1].id : "", want - 1 < s->noverlay ?
-		    (want > 1 ? "  (B needs more lines)" :
-		    "A and B need more lines") : "");
-	else if ((seeds || p->ncorruptions > 1) && t == &u->snap->table &&
-	    u->res.sel >= 0 && u->res.sel < t->n && r.h - 1 > n * ns)
-		ui_putf(u, r.y + 1 + n * ns, r.x + 1, r.w - 1,
-		    UI_PLAIN(UI_A_DIM), "selected: %s, seed %d of %d (j/k)",
-		    corrupt_name(t->rows[u->res.sel].corruption),
-		    t->rows[u->res.sel].seed_index + 1, p->nseeds);
 }
 
 /* ------------------------------------------------------------- ladder */
@@ -758,7 +523,7 @@ ui_draw_ladder(ui *u, ui_rect r)
 		n++;
 	}
 	{
-		chart_grid g = grid_of(r.w - 1, r.h - 1);
+		chart_grid g = ui_grid_of(r.w - 1, r.h - 1);
 
 		drawn = chart_ladder(it, n, DATASET_SIDE, 1, u->look.cs, &g,
 		    u->hits.ladder_x);
@@ -775,136 +540,3 @@ ui_draw_ladder(ui *u, ui_rect r)
 	u->hits.ladder = (ui_hit){ r.y + 1, r.x + 1, r.w - 1, r.h - 1 };
 }
 
-/* ------------------------------------------------ the wide screen's aside */
-
-static const char *const sort_names[UI_NSORTS] = { "row", "scale", "seed",
-	"train acc", "val acc", "loss", "seconds" };
-
-const char *
-ui_sort_name(int sort)
-{
-	return sort >= 0 && sort < UI_NSORTS ? sort_names[sort] : "row";
-}
-
-/* A row's figures for the table: its last epoch's, and its seconds. */
-static void
-row_figures(const sweep_row *r, double *acc, double *val, double *loss,
-    double *secs)
-{
-	*acc = *val = *loss = NAN;
-	*secs = 0.0;
-	for (int e = 0; e < r->nhist; e++)
-		*secs += r->hist[e].seconds;
-	if (r->nhist > 0) {
-		*acc = r->hist[r->nhist - 1].acc;
-		*val = r->hist[r->nhist - 1].val_acc;
-		*loss = r->hist[r->nhist - 1].loss;
-	}
-}
-
-/* The sort key of row i: ascending, missing figures last. */
-static double
-sort_key(const sweep_table *t, int i, int sort)
-{
-	const sweep_row *r = &t->rows[i];
-	double acc, val, loss, secs, k;
-
-	row_figures(r, &acc, &val, &loss, &secs);
-	switch (sort) {
-	case UI_SORT_SCALE:   k = r->scale; break;
-	case UI_SORT_SEED:    k = (double)r->seed; break;
-	case UI_SORT_TRAIN:   k = -acc; break;
-	case UI_SORT_VAL:     k = -val; break;
-	case UI_SORT_LOSS:    k = loss; break;
-	case UI_SORT_SECONDS: k = secs; break;
-	default:              k = i; break;
-	}
-	return isnan(k) ? HUGE_VAL : k;
-}
-
-/* The rows of t in the table's order into order[] (stable: ties keep
- * the grid's order). */
-static void
-sorted_rows(const sweep_table *t, int sort, int *order)
-{
-	for (int i = 0; i < t->n; i++) {
-		int j = i;
-
-		order[i] = i;
-		while (j > 0 && sort_key(t, order[j - 1], sort) >
-		    sort_key(t, i, sort)) {
-			order[j] = order[j - 1];
-			j--;
-		}
-		order[j] = i;
-	}
-}
-
-/* The row table: scale, seed, corruption, train and val accuracy, loss,
- * seconds, in the chosen order; the selected row marked, kept in view. */
-static void
-draw_row_table(ui *u, ui_rect r)
-{
-	const sweep_table *t = &u->snap->table;
-	int   order[SWEEP_MAX_ROWS], top = 0, rows = r.h - 2, at = 0;
-	char  title[96], v[4][16], sec[32];
-
-	snprintf(title, sizeof title, "Rows: %d, by %s (F6 sorts)", t->n,
-	    ui_sort_name(u->res.sort));
-	ui_rule(u, r.y, r.x, r.w, title);
-	if (u->snap->st.state == WORKER_IDLE || t->n == 0 || rows < 1) {
-		ui_put(u, r.y + 1, r.x + 1, r.w - 1, UI_PLAIN(UI_A_DIM),
-		    "no rows yet: s sweeps");
-		return;
-	}
-	ui_put(u, r.y + 1, r.x + 1, r.w - 1, UI_STYLE(UI_C_HEAD, UI_A_BOLD,
-	    UI_A_BOLD), "   scale  seed corruption  train%   val%   loss"
-	    "       s");
-	sorted_rows(t, u->res.sort, order);
-	for (int k = 0; k < t->n; k++)
-		if (order[k] == u->res.sel)
-			at = k;
-	if (at >= rows)
-		top = at - rows + 1;
-	for (int k = top; k < t->n && k - top < rows; k++) {
-		const sweep_row *row = &t->rows[order[k]];
-		double acc, val, loss, secs;
-		int    sel = order[k] == u->res.sel;
-
-		row_figures(row, &acc, &val, &loss, &secs);
-		snprintf(v[0], sizeof v[0], isnan(acc) ? "-" : "%.2f",
-		    acc * 100.0);
-		snprintf(v[1], sizeof v[1], isnan(val) ? "-" : "%.2f",
-		    val * 100.0);
-		snprintf(v[2], sizeof v[2], isnan(loss) ? "-" : "%.4f", loss);
-		render_duration(secs, sec, sizeof sec);
-		ui_putf(u, r.y + 2 + k - top, r.x + 1, r.w - 1, sel ?
-		    UI_STYLE(UI_C_RUN, UI_A_BOLD, UI_A_BOLD) : UI_PLAIN(0),
-		    "%c %6g %5llu %-10s %6s %6s %6s %7s%s", sel ? '>' :
-		    row->state == SWEEP_RUNNING ? '*' : row->state ==
-		    SWEEP_CANCELLED ? 'x' : ' ', (double)row->scale,
-		    (unsigned long long)row->seed,
-		    corrupt_name(row->corruption), v[0], v[1], v[2], sec,
-		    row->state == SWEEP_DONE || row->nhist == 0 ? "" :
-		    " (part)");
-	}
-}
-
-void
-ui_draw_aside(ui *u, ui_rect r)
-{
-	const sweep_table *t = &u->snap->table;
-	int hm = t->n > 0 && u->snap->st.state != WORKER_IDLE ?
-	    t->plan.nscales + 3 : 3;
-
-	if (hm > r.h / 2)
-		hm = r.h / 2;
-	ui_rule(u, r.y, r.x, r.w, "Train x test: val accuracy % at every "
-	    "test scale");
-	if (u->snap->st.state == WORKER_IDLE || t->n == 0)
-		ui_put(u, r.y + 1, r.x + 1, r.w - 1, UI_PLAIN(UI_A_DIM),
-		    "no matrix yet: s sweeps");
-	else
-		view_grid(u, r.y + 1, r.x + 1, r.w - 2, hm - 1);
-	draw_row_table(u, (ui_rect){ r.y + hm, r.x, r.w, r.h - hm });
-}
