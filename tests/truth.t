@@ -125,6 +125,22 @@ f=$(ls "$run"/export-*-matrix.csv 2>/dev/null | head -1)
     grep -q '"view": "matrix"' "${f%.csv}.json"
 ok $? "e in the matrix view writes the train x test matrix (3 rows x 3 test scales)"
 
+# The reliability diagram (v to the calibration view): its bins hold the
+# run's 200 images, and its accuracy is the sample pane's.
+fresh
+$T new-session -d -s nt -x 100 -y 32 "env $ENV TERM=xterm '$NOISETOP' \
+    --runs '$OUT/runs' --train-limit 300 --test-limit 1000 --seed 43"
+wait_for 20 'model .*@ 0\.5 s43$' && wait_for 10 'test acc [0-9.]+%'
+pane=$(sed -n 's/.*test acc \([0-9.]*\)%.*/\1/p' "$OUT/screen" | head -1)
+$T send-keys -t nt v v v v
+wait_for 5 'calibration @0\.5 s43'
+sed 's/│.*//' "$OUT/screen" >"$OUT/left"
+acc=$(sed -n 's/.*ECE 0\.[0-9]* *conf [0-9.]*% *acc \([0-9.]*\)% *of 200.*/\1/p' "$OUT/left")
+sum=$(awk '/^ *confidence +n/ { h = 1; next } h && $1 ~ /^[0-9.]+-[0-9.]+$/ { s += $2 } END { print s }' "$OUT/left")
+awk -v a="$acc" -v p="$pane" 'BEGIN { d = a - p; exit !(a != "" && d < 0.051 && d > -0.051) }' &&
+    [ "$sum" = 200 ]
+ok $? "the calibration view: its bins hold the 200 images ($sum), its accuracy ($acc) is the pane's ($pane)"
+
 # 200x60: the free right of the samples and the ladder holds the train x
 # test heat map and the row table (layout.t sorts one).
 fresh

@@ -52,6 +52,7 @@ enum {
 enum {
 	UI_VIEW_CURVES, UI_VIEW_TABLE, UI_VIEW_CONFUSION,
 	UI_VIEW_GRID,  /* the train x test matrix of a sweep (chart_heatmap) */
+	UI_VIEW_CALIB, /* the kept model's reliability diagram */
 	UI_NVIEWS
 };
 

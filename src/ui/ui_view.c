@@ -17,6 +17,7 @@
 
 #include "data/corrupt.h"
 #include "data/noise.h"
+#include "engine/probe.h"
 
 /* The largest chart any pane draws (a 1000-column terminal is cut). */
 #define GRID_W 512
@@ -336,6 +337,58 @@ ui_view_grid(ui *u, int y, int x, int w, int h)
 		    ", mean +- sd over seeds" : "");
 }
 
+/*
+ * The kept model's reliability diagram on its run's own test images at
+ * its own noise (Guo et al. 2017): per confidence bin (PROBE_ECE_BINS
+ * equal widths; the empty ones left out) its images, its accuracy as a
+ * bar and its mean confidence, then the expected calibration error.
+ */
+static void
+view_calibration(ui *u, int y, int x, int w, int h)
+{
+	const worker_snapshot *s = u->snap;
+	long   n[PROBE_ECE_BINS] = { 0 }, right[PROBE_ECE_BINS] = { 0 };
+	double conf[PROBE_ECE_BINS] = { 0 };
+	int    bw = w - 34, line = 1;
+	char   bar[4 * 256];
+	probe_calib c;
+
+	if (s->test_pred == NULL || s->test_n == 0) {
+		ui_put(u, y, x, w, UI_PLAIN(UI_A_DIM), "no model yet: the "
+		    "diagram needs one");
+		return;
+	}
+	for (size_t i = 0; i < s->test_n && i < u->ds->test.n; i++) {
+		int b = (int)(s->test_conf[i] * PROBE_ECE_BINS);
+
+		b = b >= PROBE_ECE_BINS ? PROBE_ECE_BINS - 1 : b < 0 ? 0 : b;
+		n[b]++;
+		right[b] += s->test_pred[i] == u->ds->test.label[i];
+		conf[b] += s->test_conf[i];
+	}
+	probe_calibration(s->test_pred, s->test_conf, u->ds->test.label,
+	    s->test_n, &c);
+	ui_putf(u, y, x, w, UI_STYLE(UI_C_HEAD, UI_A_BOLD, UI_A_BOLD),
+	    "ECE %.3f  conf %.1f%%  acc %.1f%%  of %zu", c.ece, c.conf * 100.0,
+	    c.acc * 100.0, s->test_n);
+	ui_put(u, y + line++, x, w, UI_STYLE(UI_C_HEAD, UI_A_DIM, 0),
+	    "confidence     n  acc% conf%  accuracy");
+	for (int b = PROBE_ECE_BINS - 1; b >= 0 && line < h; b--) {
+		double acc;
+
+		if (n[b] == 0)
+			continue;
+		acc = (double)right[b] / n[b];
+		render_bar(acc, bw > 4 ? bw : 4, u->look.cs, bar, sizeof bar);
+		ui_putf(u, y + line++, x, w, UI_PLAIN(0), "%4.2f-%4.2f %5ld "
+		    "%5.1f %5.1f  ", (double)b / PROBE_ECE_BINS,
+		    (double)(b + 1) / PROBE_ECE_BINS, n[b], acc * 100.0,
+		    conf[b] / n[b] * 100.0);
+		ui_put(u, y + line - 1, x + 33, w - 33, UI_STYLE(UI_C_VAL, 0, 0),
+		    bar);
+	}
+}
+
 int
 ui_view_fits(ui *u, ui_rect r)
 {
@@ -366,7 +419,7 @@ ui_view_fits(ui *u, ui_rect r)
 }
 
 static const char *const view_name[UI_NVIEWS] = { "curves", "epochs",
-	"confusion", "train x test" };
+	"confusion", "train x test", "calibration" };
 
 void
 ui_draw_training(ui *u, ui_rect r)
@@ -382,8 +435,10 @@ ui_draw_training(ui *u, ui_rect r)
 	if (s->state != WORKER_IDLE && t->n > 0 && k >= 0) {
 		if (u->res.view == UI_VIEW_GRID)
 			snprintf(lab, sizeof lab, "train x test");
-		else if (u->res.view == UI_VIEW_CONFUSION)
-			snprintf(lab, sizeof lab, "confusion @%s s%llu",
+		else if (u->res.view == UI_VIEW_CONFUSION ||
+		    u->res.view == UI_VIEW_CALIB)
+			snprintf(lab, sizeof lab, "%s @%s s%llu",
+			    view_name[u->res.view],
 			    ui_fmt_scale(s->model_scale, sc, sizeof sc),
 			    (unsigned long long)s->model_seed);
 		else
@@ -451,6 +506,9 @@ ui_draw_training(ui *u, ui_rect r)
 		break;
 	case UI_VIEW_GRID:
 		ui_view_grid(u, r.y + 3, r.x + 1, w - 2, r.h - 3);
+		break;
+	case UI_VIEW_CALIB:
+		view_calibration(u, r.y + 3, r.x + 1, w - 2, r.h - 3);
 		break;
 	default:
 		view_curves(u, &t->rows[k], r.y + 3, r.x + 1, w - 2, r.h - 3);
