@@ -16,14 +16,25 @@
 
 const float sweep_default_scales[6] = { 0.0f, 0.1f, 0.5f, 1.0f, 2.0f, 4.0f };
 
-int
-sweep_parse_scales(const char *s, float *scales, char *err, size_t errlen)
+/* What a list of numbers is, for parse_list's messages and limits. */
+struct list_kind {
+	const char *what, *plural, *example;  /* "scale", "scales", "0,0.5" */
+	double      hi;                       /* values from 0 to hi */
+	const char *range;                    /* "between 0 and 100" */
+	int         max;                      /* at most max values */
+};
+
+/* "0,0.1,0.5" into out (distinct values in [0, k->hi]).  Returns the
+ * count, or -1 with a message. */
+static int
+parse_list(const char *s, float *out, const struct list_kind *k, char *err,
+    size_t errlen)
 {
 	int         n = 0;
 	const char *p = s;
 
 	if (s == NULL || *s == '\0')
-		return err_set(err, errlen, "empty list of scales");
+		return err_set(err, errlen, "empty list of %s", k->plural);
 	for (;;) {
 		char  *end;
 		double v;
@@ -32,23 +43,32 @@ sweep_parse_scales(const char *s, float *scales, char *err, size_t errlen)
 		v = strtod(p, &end);
 		if (end == p || (*end != ',' && *end != '\0') || errno != 0)
 			return err_set(err, errlen, "'%s': not a list of numbers "
-			    "like 0,0.1,0.5", s);
-		if (!isfinite(v) || v < 0.0 || v > 100.0)
-			return err_set(err, errlen, "scale %g: must be between 0 "
-			    "and 100", v);
-		if (n == SWEEP_MAX_SCALES)
-			return err_set(err, errlen, "more than %d scales",
-			    SWEEP_MAX_SCALES);
+			    "like %s", s, k->example);
+		if (!isfinite(v) || v < 0.0 || v > k->hi)
+			return err_set(err, errlen, "%s %g: must be %s", k->what,
+			    v, k->range);
+		if (n == k->max)
+			return err_set(err, errlen, "more than %d %s", k->max,
+			    k->plural);
 		for (int i = 0; i < n; i++)
-			if (scales[i] == (float)v)
-				return err_set(err, errlen, "scale %g is given "
-				    "twice", v);
-		scales[n++] = (float)v;
+			if (out[i] == (float)v)
+				return err_set(err, errlen, "%s %g is given twice",
+				    k->what, v);
+		out[n++] = (float)v;
 		if (*end == '\0')
 			break;
 		p = end + 1;
 	}
 	return n;
+}
+
+int
+sweep_parse_scales(const char *s, float *scales, char *err, size_t errlen)
+{
+	static const struct list_kind k = { "scale", "scales", "0,0.1,0.5",
+		100.0, "between 0 and 100", SWEEP_MAX_SCALES };
+
+	return parse_list(s, scales, &k, err, errlen);
 }
 
 int
@@ -167,36 +187,12 @@ sweep_plan_rows(const sweep_plan *p)
 int
 sweep_parse_decays(const char *s, float *decays, char *err, size_t errlen)
 {
-	int         n = 0;
-	const char *p = s;
+	char range[64];
+	struct list_kind k = { "weight decay", "weight decays", "0,1e-4",
+		TRAIN_MAX_WEIGHT_DECAY, range, SWEEP_MAX_DECAYS };
 
-	if (s == NULL || *s == '\0')
-		return err_set(err, errlen, "empty list of weight decays");
-	for (;;) {
-		char  *end;
-		double v;
-
-		errno = 0;
-		v = strtod(p, &end);
-		if (end == p || (*end != ',' && *end != '\0') || errno != 0)
-			return err_set(err, errlen, "'%s': not a list of numbers "
-			    "like 0,1e-4", s);
-		if (!isfinite(v) || v < 0.0 || v > TRAIN_MAX_WEIGHT_DECAY)
-			return err_set(err, errlen, "weight decay %g: must be "
-			    "from 0 to %g", v, TRAIN_MAX_WEIGHT_DECAY);
-		if (n == SWEEP_MAX_DECAYS)
-			return err_set(err, errlen, "more than %d weight decays",
-			    SWEEP_MAX_DECAYS);
-		for (int i = 0; i < n; i++)
-			if (decays[i] == (float)v)
-				return err_set(err, errlen, "weight decay %g is "
-				    "given twice", v);
-		decays[n++] = (float)v;
-		if (*end == '\0')
-			break;
-		p = end + 1;
-	}
-	return n;
+	snprintf(range, sizeof range, "from 0 to %g", TRAIN_MAX_WEIGHT_DECAY);
+	return parse_list(s, decays, &k, err, errlen);
 }
 
 float
