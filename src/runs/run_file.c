@@ -142,12 +142,12 @@ run_write_state(const run *r, const char *state, int row, int nrows, int epoch,
 	return run_write_file(r->dir, name, text, err, errlen);
 }
 
+/* config.txt's keys of the data and the run itself.  Returns 0, -1 with a message, or 1: not
+ * one of these keys. */
 static int
-config_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
+config_data_key(run_config *c, const char *k, const char *v, char *err, size_t errlen)
 {
-	run_config *c = arg;
-	double      d = 0;
-	int         n;
+	double d = 0;
 
 	if (strcmp(k, "kind") == 0) {
 		if (strcmp(v, "train") && strcmp(v, "compare") &&
@@ -185,7 +185,20 @@ config_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 		if (kv_num(k, v, 0, 1e8, &d, err, errlen))
 			return -1;
 		c->test_limit = (size_t)d;
-	} else if (strcmp(k, "layers") == 0) {
+	} else
+		return 1;
+	return 0;
+}
+
+/* config.txt's keys of the training configuration.  Returns 0, -1 with a message, or 1: not
+ * one of these keys. */
+static int
+config_train_key(run_config *c, const char *k, const char *v, char *err, size_t errlen)
+{
+	double d = 0;
+	int    n;
+
+	if (strcmp(k, "layers") == 0) {
 		if (kv_int_list(k, v, 1, TRAIN_MAX_HIDDEN, c->cfg.size, MLP_MAX_LAYERS + 1,
 		    &n, err, errlen))
 			return -1;
@@ -230,7 +243,23 @@ config_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 		else
 			return err_set(err, errlen, "precision '%s': must be "
 			    "fp32 or bf16", v);
-	} else if (strcmp(k, "scales") == 0) {
+	} else if (strcmp(k, "weight_decay") == 0) {
+		if (kv_num(k, v, 0, TRAIN_MAX_WEIGHT_DECAY, &d, err, errlen))
+			return -1;
+		c->cfg.weight_decay = (float)d;
+	} else
+		return 1;
+	return 0;
+}
+
+/* config.txt's keys of the grid: scales, seeds, corruptions, decays, probes.  Returns 0, -1 with a message, or 1: not
+ * one of these keys. */
+static int
+config_grid_key(run_config *c, const char *k, const char *v, char *err, size_t errlen)
+{
+	double d = 0;
+
+	if (strcmp(k, "scales") == 0) {
 		if ((c->plan.nscales = sweep_parse_scales(v, c->plan.scales, err,
 		    errlen)) < 0)
 			return -1;
@@ -248,10 +277,6 @@ config_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 		    c->plan.corruptions, SWEEP_MAX_CORRUPTIONS, err,
 		    errlen)) < 0)
 			return -1;
-	} else if (strcmp(k, "weight_decay") == 0) {
-		if (kv_num(k, v, 0, TRAIN_MAX_WEIGHT_DECAY, &d, err, errlen))
-			return -1;
-		c->cfg.weight_decay = (float)d;
 	} else if (strcmp(k, "weight_decays") == 0) {
 		if ((c->plan.ndecays = sweep_parse_decays(v, c->plan.decays, err,
 		    errlen)) < 0)
@@ -269,8 +294,21 @@ config_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 		if (sweep_parse_mode(v, &c->plan.mode, err, errlen) != 0)
 			return -1;
 	} else
-		return err_set(err, errlen, "unknown key '%s'", k);
+		return 1;
 	return 0;
+}
+
+static int
+config_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
+{
+	run_config *c = arg;
+	int         rc;
+
+	if ((rc = config_data_key(c, k, v, err, errlen)) == 1 &&
+	    (rc = config_train_key(c, k, v, err, errlen)) == 1 &&
+	    (rc = config_grid_key(c, k, v, err, errlen)) == 1)
+		return err_set(err, errlen, "unknown key '%s'", k);
+	return rc;
 }
 
 int
