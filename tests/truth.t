@@ -140,6 +140,12 @@ sum=$(awk '/^ *confidence +n/ { h = 1; next } h && $1 ~ /^[0-9.]+-[0-9.]+$/ { s 
 awk -v a="$acc" -v p="$pane" 'BEGIN { d = a - p; exit !(a != "" && d < 0.051 && d > -0.051) }' &&
     [ "$sum" = 200 ]
 ok $? "the calibration view: its bins hold the 200 images ($sum), its accuracy ($acc) is the pane's ($pane)"
+$T send-keys -t nt v
+wait_for 10 'clean @ 0 s43: 16 units'
+grep -q 'model @ 0\.5 s43: 16 units with the largest' "$OUT/screen" &&
+    grep -Eq 'W1 on one scale: black -[0-9.]+, grey 0' "$OUT/screen" &&
+    [ "$(grep -Eo '#[0-9]+' "$OUT/screen" | wc -l)" -ge 8 ]
+ok $? "the weights view: the selected model's receptive fields beside the clean row's, on one scale"
 
 # 200x60: the free right of the samples and the ladder holds the train x
 # test heat map and the row table (layout.t sorts one).

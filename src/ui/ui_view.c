@@ -389,6 +389,70 @@ view_calibration(ui *u, int y, int x, int w, int h)
 	}
 }
 
+/* Receptive fields drawn at half size: 14 x 14, in 7 rows of 14 cells. */
+#define FIELD_SIDE (DATASET_SIDE / 2)
+
+/* One model's receptive fields in a panel at (y, x), w x h: its title,
+ * then as many fields as fit, each over its unit's number. */
+static void
+weights_panel(ui *u, int k, const char *who, int y, int x, int w, int h)
+{
+	const worker_status *st = &u->snap->st;
+	float img[FIELD_SIDE * FIELD_SIDE];
+	int   per = w / (FIELD_SIDE + 1), rows = (h - 1) / (FIELD_SIDE / 2 + 1);
+	float m = st->fields_max > 0.0f ? st->fields_max : 1.0f;
+	char  sc[32];
+
+	ui_putf(u, y, x, w, UI_STYLE(UI_C_HEAD, UI_A_BOLD, UI_A_BOLD),
+	    "%s @ %s s%llu: %d units with the largest |W1|", who,
+	    ui_fmt_scale(st->fields_scale[k], sc, sizeof sc),
+	    (unsigned long long)st->fields_seed[k], st->nfields[k]);
+	for (int f = 0; f < st->nfields[k] && f < per * rows; f++) {
+		const float *wf = u->snap->fields[k] + (size_t)f * DATASET_NPIX;
+		int          fy = y + 1 + f / per * (FIELD_SIDE / 2 + 1);
+		int          fx = x + f % per * (FIELD_SIDE + 1);
+
+		/* 2 x 2 means; 0 is mid grey, +-m white and black: one scale
+		 * for both models. */
+		for (int r = 0; r < FIELD_SIDE; r++)
+			for (int c = 0; c < FIELD_SIDE; c++) {
+				const float *p = wf + 2 * r * DATASET_SIDE + 2 * c;
+				float        v = (p[0] + p[1] + p[DATASET_SIDE] +
+				    p[DATASET_SIDE + 1]) / 4.0f;
+
+				img[r * FIELD_SIDE + c] = 0.5f + 0.5f * v / m;
+			}
+		ui_image(u, img, FIELD_SIDE, fy, fx);
+		ui_putf(u, fy + FIELD_SIDE / 2, fx, FIELD_SIDE, UI_PLAIN(UI_A_DIM),
+		    "#%d", st->field_unit[k][f]);
+	}
+}
+
+/*
+ * The first layer's receptive fields of the kept model and, beside them,
+ * of the clean row of its seed: 28 x 28 weights shown at half size on
+ * one grey scale (black -max, grey 0, white +max) for both.
+ */
+static void
+view_weights(ui *u, int y, int x, int w, int h)
+{
+	const worker_status *st = &u->snap->st;
+	int two = st->nfields[1] > 0, pw = two ? (w - 1) / 2 : w;
+
+	if (st->nfields[0] == 0 || u->snap->fields[0] == NULL) {
+		ui_put(u, y, x, w, UI_PLAIN(UI_A_DIM), "no model yet: the "
+		    "weights need one");
+		return;
+	}
+	ui_putf(u, y, x, w, UI_PLAIN(UI_A_DIM), "W1 on one scale: black "
+	    "-%.3g, grey 0, white +%.3g%s", (double)st->fields_max,
+	    (double)st->fields_max, two ? "" : " (no clean row of this seed "
+	    "to compare)");
+	weights_panel(u, 0, "model", y + 1, x, pw, h - 1);
+	if (two)
+		weights_panel(u, 1, "clean", y + 1, x + pw + 1, pw, h - 1);
+}
+
 int
 ui_view_fits(ui *u, ui_rect r)
 {
@@ -407,6 +471,9 @@ ui_view_fits(ui *u, ui_rect r)
 		return chart_confusion(counts, 10, confusion_opts(u, &co),
 		    u->look.cs, &g, &where) == 0;
 	}
+	if (u->res.view == UI_VIEW_WEIGHTS)
+		return r.h >= 3 + 2 + 2 * (FIELD_SIDE / 2 + 1) &&
+		    r.w - 2 >= 2 * 4 * (FIELD_SIDE + 1) + 1;
 	if (u->res.view == UI_VIEW_GRID) {
 		const sweep_plan *p = &u->snap->table.plan;
 
@@ -419,7 +486,7 @@ ui_view_fits(ui *u, ui_rect r)
 }
 
 static const char *const view_name[UI_NVIEWS] = { "curves", "epochs",
-	"confusion", "train x test", "calibration" };
+	"confusion", "train x test", "calibration", "weights" };
 
 void
 ui_draw_training(ui *u, ui_rect r)
@@ -436,7 +503,8 @@ ui_draw_training(ui *u, ui_rect r)
 		if (u->res.view == UI_VIEW_GRID)
 			snprintf(lab, sizeof lab, "train x test");
 		else if (u->res.view == UI_VIEW_CONFUSION ||
-		    u->res.view == UI_VIEW_CALIB)
+		    u->res.view == UI_VIEW_CALIB ||
+		    u->res.view == UI_VIEW_WEIGHTS)
 			snprintf(lab, sizeof lab, "%s @%s s%llu",
 			    view_name[u->res.view],
 			    ui_fmt_scale(s->model_scale, sc, sizeof sc),
@@ -509,6 +577,9 @@ ui_draw_training(ui *u, ui_rect r)
 		break;
 	case UI_VIEW_CALIB:
 		view_calibration(u, r.y + 3, r.x + 1, w - 2, r.h - 3);
+		break;
+	case UI_VIEW_WEIGHTS:
+		view_weights(u, r.y + 3, r.x + 1, w - 2, r.h - 3);
 		break;
 	default:
 		view_curves(u, &t->rows[k], r.y + 3, r.x + 1, w - 2, r.h - 3);

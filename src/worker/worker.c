@@ -420,6 +420,23 @@ copy_predictions(worker_snapshot *dst, const worker_snapshot *src)
 	dst->pred_gen = src->pred_gen;
 }
 
+/* The receptive fields of src into dst (allocated once). */
+static void
+copy_fields(worker_snapshot *dst, const worker_snapshot *src)
+{
+	for (int k = 0; k < 2; k++) {
+		if (src->fields[k] == NULL)
+			continue;
+		if (dst->fields[k] == NULL)
+			dst->fields[k] = malloc(WORKER_FIELDS * DATASET_NPIX *
+			    sizeof *dst->fields[k]);
+		if (dst->fields[k] != NULL)
+			memcpy(dst->fields[k], src->fields[k], WORKER_FIELDS *
+			    DATASET_NPIX * sizeof *dst->fields[k]);
+	}
+	dst->fields_gen = src->fields_gen;
+}
+
 /* The run list of src into dst; on a failed allocation dst has none. */
 static void
 copy_runs(worker_snapshot *dst, const worker_snapshot *src)
@@ -454,6 +471,8 @@ worker_snapshot_copy(worker *w, worker_snapshot *dst)
 			copy_predictions(dst, s);
 		if (dst->runs_gen != s->runs_gen)
 			copy_runs(dst, s);
+		if (dst->fields_gen != s->fields_gen)
+			copy_fields(dst, s);
 		changed = 1;
 	}
 	pthread_mutex_unlock(&w->mu);
@@ -468,6 +487,8 @@ worker_snapshot_free(worker_snapshot *s)
 	free(s->test_pred);
 	free(s->test_conf);
 	free(s->runs);
+	free(s->fields[0]);
+	free(s->fields[1]);
 	sweep_table_free(&s->table);
 	sweep_table_free(&s->sweep);
 	memset(s, 0, sizeof *s);

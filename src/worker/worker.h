@@ -37,6 +37,9 @@ typedef enum {
 	WORKER_LOADED,     /* no job yet: a run read from disk is shown */
 } worker_state;
 
+/* Receptive fields the weights view shows per model. */
+#define WORKER_FIELDS 16
+
 /* A run's final val accuracy by scale, overlaid in the chart. */
 typedef results_finals worker_overlay;
 
@@ -104,6 +107,19 @@ typedef struct {
 	float   ladder_scale[SWEEP_MAX_SCALES];
 	uint8_t ladder_pred[SWEEP_MAX_SCALES];
 
+	/* The first layer's receptive fields for the weights view: [0] the
+	 * kept model's, [1] the clean row's (scale 0, the same seed, decay
+	 * and corruption) when the shown run has one and it is another
+	 * row: nfields[k] units with the largest weight norm, in that order
+	 * (their fields are the snapshot's fields[k]); fields_max the
+	 * largest |weight| of all, the shared scale. */
+	int    nfields[2];
+	int    field_unit[2][WORKER_FIELDS];
+	float  field_norm[2][WORKER_FIELDS];
+	float  fields_scale[2];
+	uint64_t fields_seed[2];
+	float  fields_max;
+
 	/* The runs chosen in the browser to overlay (worker_overlay()). */
 	int            noverlay;
 	worker_overlay overlay[2];
@@ -127,6 +143,11 @@ typedef struct {
 	size_t   test_n;
 	uint8_t *test_pred;
 	float   *test_conf;
+
+	/* The receptive fields (st.nfields), WORKER_FIELDS x DATASET_NPIX
+	 * floats per model, replaced when fields_gen changes. */
+	uint64_t fields_gen;
+	float   *fields[2];
 
 	/* The run browser's list (worker_list_runs()), replaced when
 	 * runs_gen changes. */

@@ -98,7 +98,7 @@ worker_do_load(worker *w, const char *want)
 	uint8_t      *pred = NULL;
 	float        *conf = NULL, mscale = 0.0f;
 	double        acc = 0.0, secs = 0.0;
-	int           nep = 0, ok, resumable = 0, fits = 0, mrow;
+	int           nep = 0, ok, resumable = 0, fits = 0, mrow, kept = 0;
 
 	snprintf(name, sizeof name, "%s", want);
 	/* A run chosen in the browser is followed by itself; else the
@@ -154,6 +154,7 @@ worker_do_load(worker *w, const char *want)
 	pthread_mutex_lock(&w->mu);
 	/* A job started meanwhile owns the screen, and its model. */
 	if (ok && !w->busy) {
+		kept = m != NULL;
 		if (m != NULL)
 			worker_keep_model_locked(w, &m, &pred, &conf,
 			    j->rec.conf.test_limit, &j->table.rows[mrow],
@@ -183,6 +184,8 @@ worker_do_load(worker *w, const char *want)
 		worker_publish_locked(w);
 	}
 	pthread_mutex_unlock(&w->mu);
+	if (kept)
+		worker_publish_fields(w);
 	mlp_free(m);
 	free(pred);
 	free(conf);

@@ -8,6 +8,7 @@
  */
 #include "worker/worker_priv.h"
 
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,6 +211,8 @@ worker_do_select(worker *w, int row)
 		    err);
 	worker_publish_locked(w);
 	pthread_mutex_unlock(&w->mu);
+	if (m == NULL && pred == NULL && w->model != NULL)
+		worker_publish_fields(w);
 	mlp_free(m);
 }
 
@@ -275,4 +278,115 @@ worker_data_crc(worker *w)
 		w->have_crc = 1;
 	}
 	return w->crc;
+}
+
+/* ---- the weights view's receptive fields ---- */
+
+/*
+ * The first layer's receptive fields of m's WORKER_FIELDS hidden units
+ * with the largest weight norm (ties: the lower unit first), in that
+ * order: W1's columns into f (WORKER_FIELDS x DATASET_NPIX), their units
+ * and norms; *max grows to their largest |weight|.  Returns how many.
+ */
+static int
+receptive_fields(const mlp *m, float *f, int *unit, float *norm, float *max)
+{
+	int    nh = m->size[1], n = 0;
+	float *w = m->W[0];
+
+	if (m->size[0] != DATASET_NPIX)
+		return 0;
+	for (int j = 0; j < nh; j++) {
+		double s = 0.0;
+		int    at;
+
+		for (int i = 0; i < DATASET_NPIX; i++)
+			s += (double)w[(size_t)i * nh + j] * w[(size_t)i * nh + j];
+		/* insert j among the best so far */
+		for (at = n; at > 0 && norm[at - 1] < (float)sqrt(s); at--)
+			if (at < WORKER_FIELDS) {
+				norm[at] = norm[at - 1];
+				unit[at] = unit[at - 1];
+			}
+		if (at < WORKER_FIELDS) {
+			norm[at] = (float)sqrt(s);
+			unit[at] = j;
+			if (n < WORKER_FIELDS)
+				n++;
+		}
+	}
+	for (int k = 0; k < n; k++)
+		for (int i = 0; i < DATASET_NPIX; i++) {
+			float v = w[(size_t)i * nh + unit[k]];
+
+			f[(size_t)k * DATASET_NPIX + i] = v;
+			if (fabsf(v) > *max)
+				*max = fabsf(v);
+		}
+	return n;
+}
+
+/* The shown table's clean row for row i: scale 0 with its seed, decay
+ * and corruption, done, and another row; -1 when there is none. */
+static int
+clean_row(const sweep_table *t, int i)
+{
+	const sweep_row *r = &t->rows[i];
+
+	for (int j = 0; j < t->plan.nscales; j++)
+		if (t->plan.scales[j] == 0.0f) {
+			int c = sweep_row_index_wd(t, r->decay_index,
+			    r->corruption_index, j, r->seed_index);
+
+			return c >= 0 && c != i && t->rows[c].nhist > 0 ? c : -1;
+		}
+	return -1;
+}
+
+void
+worker_publish_fields(worker *w)
+{
+	float   *f[2] = { NULL, NULL }, max = 0.0f;
+	int      unit[2][WORKER_FIELDS], nf[2] = { 0, 0 }, row, clean = -1;
+	float    norm[2][WORKER_FIELDS], sc[2] = { 0, 0 };
+	uint64_t seed[2] = { 0, 0 };
+	mlp     *other = NULL;
+	char     err[NT_ERR_LEN];
+
+	f[0] = malloc(WORKER_FIELDS * DATASET_NPIX * sizeof *f[0]);
+	f[1] = malloc(WORKER_FIELDS * DATASET_NPIX * sizeof *f[1]);
+	if (f[0] == NULL || f[1] == NULL || w->model == NULL)
+		goto out;
+	pthread_mutex_lock(&w->mu);
+	row = w->pub.st.model_row;
+	if (w->have_shown && w->shown_fits && row >= 0 &&
+	    row < w->pub.table.n && strcmp(w->pub.st.model_run,
+	    w->shown.id) == 0 && (clean = clean_row(&w->pub.table, row)) >= 0)
+		seed[1] = w->pub.table.rows[clean].seed;
+	sc[0] = w->pub.st.model_scale;
+	seed[0] = w->pub.st.model_seed;
+	pthread_mutex_unlock(&w->mu);
+	nf[0] = receptive_fields(w->model, f[0], unit[0], norm[0], &max);
+	if (clean >= 0 && (other = job_model_row(&w->shown, clean, &sc[1], err,
+	    sizeof err)) != NULL)
+		nf[1] = receptive_fields(other, f[1], unit[1], norm[1], &max);
+	pthread_mutex_lock(&w->mu);
+	for (int k = 0; k < 2; k++) {
+		free(w->pub.fields[k]);
+		w->pub.fields[k] = f[k];
+		f[k] = NULL;
+		w->pub.st.nfields[k] = nf[k];
+		w->pub.st.fields_scale[k] = sc[k];
+		w->pub.st.fields_seed[k] = seed[k];
+		memcpy(w->pub.st.field_unit[k], unit[k], sizeof unit[k]);
+		memcpy(w->pub.st.field_norm[k], norm[k], sizeof norm[k]);
+	}
+	w->pub.st.fields_max = max;
+	w->pub.fields_gen++;
+	worker_publish_locked(w);
+	pthread_mutex_unlock(&w->mu);
+out:
+	mlp_free(other);
+	free(f[0]);
+	free(f[1]);
 }

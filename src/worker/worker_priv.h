@@ -169,6 +169,10 @@ void worker_keep_model_locked(worker *w, mlp **m, uint8_t **pred,
  * *view holds them and 1 is returned. */
 int worker_fits(worker *w, const run_config *c, dataset *view);
 
+/* The kept model's first-layer receptive fields, and the clean row's of
+ * the shown run (from its checkpoint), into the snapshot. */
+void worker_publish_fields(worker *w);
+
 /* Time a few training steps of cfg's model (worker_probe). */
 void worker_do_probe(worker *w, const train_config *cfg);
 

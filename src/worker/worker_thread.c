@@ -290,6 +290,8 @@ execute(worker *w, const char *started)
 		    "predictions", job_kind_name(kind));
 	idle_locked(w);
 	pthread_mutex_unlock(&w->mu);
+	if (pred == NULL && m == NULL && res->outcome == JOB_DONE)
+		worker_publish_fields(w);
 	mlp_free(m);
 	free(res);
 	job_free(j);
