@@ -147,6 +147,22 @@ grep -q 'model @ 0\.5 s43: 16 units with the largest' "$OUT/screen" &&
     [ "$(grep -Eo '#[0-9]+' "$OUT/screen" | wc -l)" -ge 8 ]
 ok $? "the weights view: the selected model's receptive fields beside the clean row's, on one scale"
 
+# Attack columns under the matrix (--attack): each training scale's
+# accuracy under FGSM, as probes.csv has it.
+env $ENV "$NOISETOP" sweep --runs "$OUT/att" --train-limit 300 \
+    --test-limit 200 --epochs 1 --scales 0,0.5,1 --seed 43 \
+    --attack fgsm:0.1 --no-progress >"$OUT/att.log" 2>&1
+fresh
+$T new-session -d -s nt -x 100 -y 32 "env $ENV TERM=xterm '$NOISETOP' \
+    --runs '$OUT/att' --train-limit 300 --test-limit 1000 --seed 43"
+wait_for 20 'showing run'
+$T send-keys -t nt v v v
+wait_for 5 'train.att +fgsm:0\.1'
+sed 's/│.*//' "$OUT/screen" | awk '/train.att/ { h = 1; next } h && NF == 2 { print $1, $2 }' >"$OUT/att.screen"
+awk -F, '$1 == "gaussian" { printf "%g %.1f\n", $2, $NF * 100 }' "$OUT"/att/*/probes.csv >"$OUT/att.csv"
+[ -s "$OUT/att.csv" ] && cmp -s "$OUT/att.screen" "$OUT/att.csv"
+ok $? "the matrix view's attack columns: each training scale's FGSM accuracy, as probes.csv says"
+
 # 200x60: the free right of the samples and the ladder holds the train x
 # test heat map and the row table (layout.t sorts one).
 fresh

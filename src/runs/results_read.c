@@ -142,21 +142,35 @@ results_read_finals(const char *path, const char *id, results_finals *f,
 	return 0;
 }
 
-/* One model's confusion matrix as CSV: a line per true class. */
+/* The images of the confusion counts of w, and those on the diagonal. */
+static void
+confusion_totals(const results_export_what *w, long *all, long *right)
+{
+	*all = *right = 0;
+	for (int c = 0; c < w->nclass; c++) {
+		for (int p = 0; p < w->nclass; p++)
+			*all += w->counts[c * w->nclass + p];
+		*right += w->counts[c * w->nclass + c];
+	}
+}
+
+/* One model's confusion matrix as CSV (a line per true class, then
+ * "all") and as JSON (the row, the counts, the accuracy). */
 static int
-write_confusion_csv(const char *path, const results_export_what *w,
-    char *err, size_t errlen)
+write_confusion(const char *csv, const char *json,
+    const results_export_what *w, char *err, size_t errlen)
 {
 	const sweep_row *r = &w->t->rows[w->row];
 	struct sbuf      b;
-	long             all = 0, right = 0;
+	long             all, right;
 
+	confusion_totals(w, &all, &right);
 	if (results_sb_init(&b) != 0)
-		return err_set(err, errlen, "%s: out of memory", path);
-	results_sb_printf(&b, "# noisetop confusion matrix: the model of row %d "
-	    "(%s, scale %g, seed %llu) on its own test images\n# data: %s\n"
-	    "# config: ", w->row, corrupt_name(r->corruption), (double)r->scale,
-	    (unsigned long long)r->seed, w->source);
+		return err_set(err, errlen, "%s: out of memory", csv);
+	results_sb_printf(&b, "# noisetop confusion matrix: the model of row "
+	    "%d (%s, scale %g, seed %llu) on its own test images\n# data: %s"
+	    "\n# config: ", w->row, corrupt_name(r->corruption),
+	    (double)r->scale, (unsigned long long)r->seed, w->source);
 	results_config_line(&b, w->t);
 	results_sb_printf(&b, "\ntrue");
 	for (int p = 0; p < w->nclass; p++)
@@ -165,50 +179,37 @@ write_confusion_csv(const char *path, const results_export_what *w,
 	for (int c = 0; c < w->nclass; c++) {
 		long n = 0;
 
-		for (int p = 0; p < w->nclass; p++)
-			n += w->counts[c * w->nclass + p];
 		results_sb_printf(&b, "%d", c);
-		for (int p = 0; p < w->nclass; p++)
-			results_sb_printf(&b, ",%ld", w->counts[c * w->nclass + p]);
+		for (int p = 0; p < w->nclass; p++) {
+			n += w->counts[c * w->nclass + p];
+			results_sb_printf(&b, ",%ld", w->counts[c * w->nclass +
+			    p]);
+		}
 		results_sb_printf(&b, ",%ld,%.6f\n", n, n ? (double)w->counts[c *
 		    w->nclass + c] / n : 0.0);
-		all += n;
-		right += w->counts[c * w->nclass + c];
 	}
-	results_sb_printf(&b, "all,%ld,%.6f\n", all, all ? (double)right / all : 0.0);
-	return results_finish(path, &b, err, errlen);
-}
-
-/* The same as JSON: the row, the counts, the accuracy. */
-static int
-write_confusion_json(const char *path, const results_export_what *w,
-    char *err, size_t errlen)
-{
-	const sweep_row *r = &w->t->rows[w->row];
-	struct sbuf      b;
-	long             all = 0, right = 0;
-
+	results_sb_printf(&b, "all,%ld,%.6f\n", all, all ? (double)right /
+	    all : 0.0);
+	if (results_finish(csv, &b, err, errlen) != 0)
+		return -1;
 	if (results_sb_init(&b) != 0)
-		return err_set(err, errlen, "%s: out of memory", path);
+		return err_set(err, errlen, "%s: out of memory", json);
 	results_sb_printf(&b, "{\n  \"data\": ");
 	results_json_string(&b, w->source);
-	results_sb_printf(&b, ",\n  \"view\": \"confusion\",\n  \"row\": {\"index\": "
-	    "%d, \"corruption\": \"%s\", \"scale\": %g, \"seed\": %llu},\n"
-	    "  \"counts\": [", w->row, corrupt_name(r->corruption),
+	results_sb_printf(&b, ",\n  \"view\": \"confusion\",\n  \"row\": "
+	    "{\"index\": %d, \"corruption\": \"%s\", \"scale\": %g, \"seed\": "
+	    "%llu},\n  \"counts\": [", w->row, corrupt_name(r->corruption),
 	    (double)r->scale, (unsigned long long)r->seed);
 	for (int c = 0; c < w->nclass; c++) {
 		results_sb_printf(&b, "%s\n    [", c ? "," : "");
-		for (int p = 0; p < w->nclass; p++) {
+		for (int p = 0; p < w->nclass; p++)
 			results_sb_printf(&b, "%s%ld", p ? ", " : "", w->counts[c *
 			    w->nclass + p]);
-			all += w->counts[c * w->nclass + p];
-		}
-		right += w->counts[c * w->nclass + c];
 		results_sb_printf(&b, "]");
 	}
-	results_sb_printf(&b, "\n  ],\n  \"images\": %ld,\n  \"accuracy\": %.6f\n}\n",
-	    all, all ? (double)right / all : 0.0);
-	return results_finish(path, &b, err, errlen);
+	results_sb_printf(&b, "\n  ],\n  \"images\": %ld,\n  \"accuracy\": "
+	    "%.6f\n}\n", all, all ? (double)right / all : 0.0);
+	return results_finish(json, &b, err, errlen);
 }
 
 /* The train x test matrix as JSON: a cell per done row and test scale. */
@@ -254,8 +255,7 @@ write_view(const char *csv, const char *json, const results_export_what *w,
 		    w->nclass < 1)
 			return err_set(err, errlen, "no confusion matrix to "
 			    "export");
-		return write_confusion_csv(csv, w, err, errlen) != 0 ? -1 :
-		    write_confusion_json(json, w, err, errlen);
+		return write_confusion(csv, json, w, err, errlen);
 	case RESULTS_EXPORT_MATRIX:
 		return results_write_matrix_csv(csv, w->t, w->source, err,
 		    errlen) != 0 ? -1 : write_matrix_json(json, w, err, errlen);

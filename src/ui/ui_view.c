@@ -253,8 +253,9 @@ confusion_opts(const ui *u, chart_confusion_opts *o)
 }
 
 static void
-view_confusion(ui *u, int y, int x, int w, int h)
+view_confusion(ui *u, const sweep_row *row, int y, int x, int w, int h)
 {
+	(void)row;
 	long       counts[100];
 	chart_grid g = ui_grid_of(w, h > 12 ? 12 : h);
 	chart_confusion_opts co;
@@ -293,6 +294,44 @@ view_confusion(ui *u, int y, int x, int w, int h)
 /* The train x test matrix of the shown corruption: accuracy at every
  * test scale of the models trained at each scale (mean over seeds, with
  * the sd when there are several). */
+/*
+ * Under the matrix, a run with --attack: each training scale's accuracy
+ * under each attack (mean over seeds, on the clean test images), a column
+ * per attack, so noise training can be read against adversarial
+ * robustness (Gilmer et al. 2019).
+ */
+static void
+attack_columns(ui *u, int y, int x, int w, int h, int c)
+{
+	const sweep_table *t = &u->snap->table;
+	const sweep_plan  *p = &t->plan;
+	char line[512], lab[64];
+	int  n;
+
+	if (p->nattacks == 0 || h < 2)
+		return;
+	n = snprintf(line, sizeof line, "%10s", "train\\att");
+	for (int a = 0; a < p->nattacks && n < (int)sizeof line; a++)
+		n += snprintf(line + n, sizeof line - (size_t)n, " %12s",
+		    probe_attack_label(&p->attacks[a], lab, sizeof lab));
+	ui_put(u, y, x, w, UI_STYLE(UI_C_HEAD, UI_A_DIM, 0), line);
+	for (int j = 0; j < p->nscales && j + 1 < h; j++) {
+		sweep_probe_summary ps;
+
+		sweep_summarize_probes(t, 0, c, j, &ps);
+		n = snprintf(line, sizeof line, "%10g", (double)p->scales[j]);
+		for (int a = 0; a < p->nattacks && n < (int)sizeof line; a++) {
+			if (ps.attack[a].n > 0)
+				n += snprintf(line + n, sizeof line - (size_t)n,
+				    " %12.1f", ps.attack[a].mean * 100.0);
+			else
+				n += snprintf(line + n, sizeof line - (size_t)n,
+				    " %12s", "-");
+		}
+		ui_put(u, y + 1 + j, x, w, UI_PLAIN(0), line);
+	}
+}
+
 void
 ui_view_grid(ui *u, int y, int x, int w, int h)
 {
@@ -335,6 +374,7 @@ ui_view_grid(ui *u, int y, int x, int w, int h)
 		ui_putf(u, y + g.h, x, w, UI_PLAIN(UI_A_DIM), "test accuracy %%, "
 		    "%s%s", corrupt_name(p->corruptions[c]), p->nseeds > 1 ?
 		    ", mean +- sd over seeds" : "");
+	attack_columns(u, y + g.h + 1, x, w, h - g.h - 1, c);
 }
 
 /*
@@ -344,7 +384,7 @@ ui_view_grid(ui *u, int y, int x, int w, int h)
  * bar and its mean confidence, then the expected calibration error.
  */
 static void
-view_calibration(ui *u, int y, int x, int w, int h)
+view_calibration(ui *u, const sweep_row *row, int y, int x, int w, int h)
 {
 	const worker_snapshot *s = u->snap;
 	long   n[PROBE_ECE_BINS] = { 0 }, right[PROBE_ECE_BINS] = { 0 };
@@ -353,6 +393,7 @@ view_calibration(ui *u, int y, int x, int w, int h)
 	char   bar[4 * 256];
 	probe_calib c;
 
+	(void)row;
 	if (s->test_pred == NULL || s->test_n == 0) {
 		ui_put(u, y, x, w, UI_PLAIN(UI_A_DIM), "no model yet: the "
 		    "diagram needs one");
@@ -434,11 +475,12 @@ weights_panel(ui *u, int k, const char *who, int y, int x, int w, int h)
  * one grey scale (black -max, grey 0, white +max) for both.
  */
 static void
-view_weights(ui *u, int y, int x, int w, int h)
+view_weights(ui *u, const sweep_row *row, int y, int x, int w, int h)
 {
 	const worker_status *st = &u->snap->st;
 	int two = st->nfields[1] > 0, pw = two ? (w - 1) / 2 : w;
 
+	(void)row;
 	if (st->nfields[0] == 0 || u->snap->fields[0] == NULL) {
 		ui_put(u, y, x, w, UI_PLAIN(UI_A_DIM), "no model yet: the "
 		    "weights need one");
@@ -484,6 +526,19 @@ ui_view_fits(ui *u, ui_rect r)
 	}
 	return 1;
 }
+
+/* The train x test matrix as a view of the training pane. */
+static void
+view_grid(ui *u, const sweep_row *row, int y, int x, int w, int h)
+{
+	(void)row;
+	ui_view_grid(u, y, x, w, h);
+}
+
+/* Each view's label and how it draws the selected row (v cycles). */
+static void (*const view_draw[UI_NVIEWS])(ui *u, const sweep_row *row,
+    int y, int x, int w, int h) = { view_curves, view_table, view_confusion,
+	view_grid, view_calibration, view_weights };
 
 static const char *const view_name[UI_NVIEWS] = { "curves", "epochs",
 	"confusion", "train x test", "calibration", "weights" };
@@ -565,25 +620,8 @@ ui_draw_training(ui *u, ui_rect r)
 	draw_progress(u, r.y + 1, r.x + 1, w - 1);
 	if (r.h <= 3)
 		return;
-	switch (u->res.view) {
-	case UI_VIEW_TABLE:
-		view_table(u, &t->rows[k], r.y + 3, r.x + 1, w - 2, r.h - 3);
-		break;
-	case UI_VIEW_CONFUSION:
-		view_confusion(u, r.y + 3, r.x + 1, w - 2, r.h - 3);
-		break;
-	case UI_VIEW_GRID:
-		ui_view_grid(u, r.y + 3, r.x + 1, w - 2, r.h - 3);
-		break;
-	case UI_VIEW_CALIB:
-		view_calibration(u, r.y + 3, r.x + 1, w - 2, r.h - 3);
-		break;
-	case UI_VIEW_WEIGHTS:
-		view_weights(u, r.y + 3, r.x + 1, w - 2, r.h - 3);
-		break;
-	default:
-		view_curves(u, &t->rows[k], r.y + 3, r.x + 1, w - 2, r.h - 3);
-	}
+	view_draw[u->res.view](u, &t->rows[k], r.y + 3, r.x + 1, w - 2,
+	    r.h - 3);
 }
 
 /* ------------------------------------------------------------- ladder */
