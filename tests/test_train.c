@@ -6,6 +6,7 @@
  */
 #include "engine/train.h"
 
+#include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,142 @@ cancel_after_batches(const train_progress *p, void *user)
 
 	(*calls)++;
 	return p->event == TRAIN_BATCH && p->batch >= 3;
+}
+
+/*
+ * train_shuffle against what a shuffle must be, not against itself: each
+ * epoch a permutation of 0..n-1, a different one each epoch and each seed,
+ * the same for the same pair; and over many epochs every order of three
+ * items about equally often (a Fisher-Yates off by one, or Sattolo's
+ * variant, reaches only some of them).
+ */
+static void
+test_shuffle(void)
+{
+	enum { N = 1000, DRAWS = 6000 };
+	static size_t p1[N], p2[N], p3[N], p4[N];
+	static unsigned char seen[N];
+	int    perm_ok = 1, moved = 0, count[27] = { 0 }, lo = DRAWS, hi = 0;
+	int    orders = 0;
+	size_t one[1] = { 7 }, three[3];
+
+	train_shuffle(p1, N, 42, 1);
+	train_shuffle(p2, N, 42, 2);
+	train_shuffle(p3, N, 42, 1);
+	train_shuffle(p4, N, 43, 1);
+	for (int e = 0; e < 2; e++) {
+		const size_t *p = e ? p2 : p1;
+
+		memset(seen, 0, sizeof seen);
+		for (int i = 0; i < N; i++) {
+			if (p[i] >= N || seen[p[i]])
+				perm_ok = 0;
+			else
+				seen[p[i]] = 1;
+		}
+	}
+	for (int i = 0; i < N; i++)
+		moved += p1[i] != (size_t)i;
+	ok(perm_ok, "shuffle: epochs 1 and 2 are permutations of 0..%d",
+	    N - 1);
+	ok(moved > N * 9 / 10, "shuffle: %d of %d items leave their place "
+	    "(a shuffle keeps about 1)", moved, N);
+	ok(memcmp(p1, p2, sizeof p1) != 0, "shuffle: epoch 2's order is not "
+	    "epoch 1's");
+	ok(memcmp(p1, p3, sizeof p1) == 0, "shuffle: the same seed and epoch "
+	    "give the same order");
+	ok(memcmp(p1, p4, sizeof p1) != 0, "shuffle: seed 43's order is not "
+	    "seed 42's");
+	train_shuffle(one, 1, 42, 1);
+	train_shuffle(NULL, 0, 42, 1);
+	ok(one[0] == 0, "shuffle: one item stays, none is fine");
+
+	/* Three items, DRAWS epochs: each of the 6 orders about DRAWS/6
+	 * times (binomial sd 29; 800..1200 is 7 sd either side). */
+	for (int e = 1; e <= DRAWS; e++) {
+		train_shuffle(three, 3, 42, e);
+		count[three[0] * 9 + three[1] * 3 + three[2]]++;
+	}
+	for (int k = 0; k < 27; k++) {
+		if (count[k] == 0)
+			continue;
+		orders++;
+		lo = count[k] < lo ? count[k] : lo;
+		hi = count[k] > hi ? count[k] : hi;
+	}
+	ok(orders == 6 && lo >= 800 && hi <= 1200, "shuffle: %d orders of 3 "
+	    "items over %d epochs, each %d to %d times (want 6, 800..1200)",
+	    orders, DRAWS, lo, hi);
+}
+
+/*
+ * train_evaluate against a plain loop over the images, one at a time: a
+ * 5-4-3 net, a batch capacity of 4 and 10 images, so the batches are 4, 4
+ * and 2 and a mean that does not weight each batch by its size is off.
+ */
+static void
+test_evaluate(void)
+{
+	enum { N = 10, IN = 5, H = 4, OUT = 3 };
+	const int size[3] = { IN, H, OUT };
+	float     x[N * IN], conf[N];
+	uint8_t   y[N], pred[N], want_pred[N];
+	double    loss, acc, want_loss = 0.0, want_conf[N];
+	int       right = 0, pred_ok = 1;
+	char      err[256];
+	mlp      *m = mlp_new(2, size, 4, 0.2f, err, sizeof err);
+	train_data d = { x, y, N, IN, NULL, NULL };
+
+	if (!ok(m != NULL, "evaluate: a 5-4-3 net: %s", m ? "" : err))
+		return;
+	mlp_init(m, 7);
+	for (int j = 0; j < H; j++)
+		m->b[0][j] = 0.05f * (float)(j - 1);
+	for (int j = 0; j < OUT; j++)
+		m->b[1][j] = 0.1f * (float)j;
+	for (int i = 0; i < N; i++) {
+		for (int k = 0; k < IN; k++)
+			x[i * IN + k] = (float)((i * 7 + k * 3) % 11) / 10.0f;
+		y[i] = (uint8_t)(i * 2 % OUT);
+	}
+	for (int i = 0; i < N; i++) {
+		double h[H], z[OUT], zmax, sum = 0.0;
+		int    arg = 0;
+
+		for (int j = 0; j < H; j++) {
+			h[j] = m->b[0][j];
+			for (int k = 0; k < IN; k++)
+				h[j] += (double)x[i * IN + k] * m->W[0][k * H + j];
+			h[j] = h[j] > 0.0 ? h[j] : 0.0;
+		}
+		for (int j = 0; j < OUT; j++) {
+			z[j] = m->b[1][j];
+			for (int k = 0; k < H; k++)
+				z[j] += h[k] * m->W[1][k * OUT + j];
+			if (z[j] > z[arg])
+				arg = j;
+		}
+		zmax = z[arg];
+		for (int j = 0; j < OUT; j++)
+			sum += exp(z[j] - zmax);
+		want_loss += log(sum) - (z[y[i]] - zmax);
+		want_pred[i] = (uint8_t)arg;
+		want_conf[i] = 1.0 / sum;
+		right += arg == y[i];
+	}
+	want_loss /= N;
+	train_evaluate(m, &d, &loss, &acc, pred, conf);
+	for (int i = 0; i < N; i++)
+		if (pred[i] != want_pred[i] ||
+		    fabs(conf[i] - want_conf[i]) > 1e-5)
+			pred_ok = 0;
+	ok(fabs(loss - want_loss) < 1e-5 * want_loss, "evaluate: loss %.7f, "
+	    "the plain mean over the 10 images %.7f", loss, want_loss);
+	ok(acc == (double)right / N, "evaluate: accuracy %.2f, plainly %d of "
+	    "%d", acc, right, N);
+	ok(pred_ok, "evaluate: each image's class and its probability as "
+	    "the plain loop has them");
+	mlp_free(m);
 }
 
 /*
@@ -89,6 +226,9 @@ main(void)
 	float        *xtr, *xte;
 	int          quick = getenv("NOISETOP_TEST_QUICK") != NULL;
 	int          real = test_mnist_dir(dir, sizeof dir) == 0;
+
+	test_shuffle();
+	test_evaluate();
 
 	/*
 	 * The synthetic digits, as a machine without MNIST has them: one
