@@ -152,6 +152,11 @@ test_options(void)
 	ok(good("--train-limit 600 --test-limit 100", &o) &&
 	    o.train_limit == 600 && o.test_limit == 100,
 	    "--train-limit, --test-limit");
+	ok(good("--train-limit 1 --test-limit 1", &o) &&
+	    o.train_limit == 1 && o.test_limit == 1 &&
+	    good("--train-limit 100000000 --test-limit 100000000", &o) &&
+	    o.train_limit == 100000000 && o.test_limit == 100000000,
+	    "--train-limit, --test-limit: 1 and 100000000 are the bounds");
 	ok(good("--epochs 3 --batch 64", &o) && o.cfg.epochs == 3 &&
 	    o.cfg.batch == 64, "--epochs, --batch");
 	ok(good("--lr 0.01 --dropout 0", &o) && o.cfg.lr == 0.01f &&
@@ -231,7 +236,9 @@ test_range_errors(void)
 		{ "--noise 101", "--noise 101" },
 		{ "--scales 0,-1", "-1" },
 		{ "--scales 0,x", "x" },
-		{ "--train-limit 0", "--train-limit 0" },
+		{ "--train-limit 0", "--train-limit 0: must be from 1" },
+		{ "--train-limit 100000001", "--train-limit 100000001" },
+		{ "--test-limit 0", "--test-limit 0: must be from 1" },
 		{ "--test-limit 100000001", "--test-limit 100000001" },
 		{ "show --split both",
 		  "--split 'both': must be train or test" },
