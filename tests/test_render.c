@@ -50,6 +50,17 @@ test_digit_rows(void)
 	ok(n == strlen(out), "digit row returns its length (%zu)", n);
 	render_digit_row(img, 4, 0, RENDER_ASCII, out, sizeof out);
 	is(out, " @:*", "digit row ASCII ramp");
+	/* Every step of both ramps: column c of a 10x10 image is c/9. */
+	{
+		float ramp[100];
+
+		for (int i = 0; i < 100; i++)
+			ramp[i] = (float)(i % 10) / 9.0f;
+		render_digit_row(ramp, 10, 0, RENDER_ASCII, out, sizeof out);
+		is(out, " .:-=+*#%@", "digit row ASCII: the whole ramp in order");
+		render_digit_row(ramp, 10, 2, RENDER_UTF8, out, sizeof out);
+		is(out, "  ░░▒▒▓▓██", "digit row UTF-8: the whole ramp in order");
+	}
 	render_digit_row(img, 4, 1, RENDER_ASCII, out, sizeof out);
 	is(out, "    ", "blank row is spaces");
 	n = render_digit_row(img, 4, 2, RENDER_ASCII, out, sizeof out);
