@@ -110,6 +110,93 @@ test_table(void)
 		c = (corrupt_spec){ CORRUPT_BLUR, 1.5f };
 		ok(strcmp(corrupt_describe(&c, buf, sizeof buf),
 		    "blur sigma=1.5") == 0, "describe: %s", buf);
+		buf[0] = 'X';
+		corrupt_describe(&c, buf, 1);
+		ok(buf[0] == '\0', "describe into 1 byte: the empty string");
+		buf[0] = 'X';
+		corrupt_describe(&c, buf, 0);
+		ok(buf[0] == 'X', "describe into 0 bytes writes nothing");
+	}
+}
+
+/* corrupt_parse_list: names in order, none twice, at most max. */
+static void
+test_list(void)
+{
+	corrupt_family f[CORRUPT_NFAMILY + 1];
+	char           err[256] = "";
+
+	ok(corrupt_parse_list("gaussian,blur,shot", f, 5, err, sizeof err) ==
+	    3 && f[0] == CORRUPT_GAUSSIAN && f[1] == CORRUPT_BLUR &&
+	    f[2] == CORRUPT_SHOT, "list: three names, in the order given");
+	ok(corrupt_parse_list(",impulse,", f, 5, err, sizeof err) == 1 &&
+	    f[0] == CORRUPT_IMPULSE, "list: empty items are skipped");
+	ok(corrupt_parse_list("speckle", f, 1, err, sizeof err) == 1 &&
+	    f[0] == CORRUPT_SPECKLE, "list: one name when one is allowed");
+	ok(corrupt_parse_list("gaussian,blur", f, 1, err, sizeof err) == -1 &&
+	    strstr(err, "more than 1") != NULL, "list: more than max refused: "
+	    "%s", err);
+	ok(corrupt_parse_list("blur,shot,blur", f, 5, err, sizeof err) == -1 &&
+	    strstr(err, "blur is given twice") != NULL, "list: a name twice "
+	    "refused: %s", err);
+	ok(corrupt_parse_list("blur,fog", f, 5, err, sizeof err) == -1 &&
+	    strstr(err, "'fog'") != NULL, "list: an unknown name refused: %s",
+	    err);
+	ok(corrupt_parse_list(",", f, 5, err, sizeof err) == -1 &&
+	    strstr(err, "no corruption") != NULL, "list: no name refused: %s",
+	    err);
+}
+
+/*
+ * The draws themselves, pinned: a run resumed by a later build, and a
+ * train x test matrix filled by shards of different builds, rely on every
+ * family drawing the same values for the same (seed, split, epoch, pixel).
+ * The digest is FNV-1a over the output floats' bits; the rejection
+ * sampler of shot noise is pinned at a large mean (s = 0.005) too.
+ */
+static uint64_t
+digest(const float *x, size_t n)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t u;
+
+		memcpy(&u, &x[i], sizeof u);
+		for (int k = 0; k < 4; k++) {
+			h ^= (u >> (8 * k)) & 0xff;
+			h *= 1099511628211ULL;
+		}
+	}
+	return h;
+}
+
+static void
+test_pinned(uint8_t *pix, float *a)
+{
+	static const struct {
+		corrupt_family f;
+		float          s;
+		uint64_t       want;
+	} pin[] = {
+		{ CORRUPT_GAUSSIAN, 0.3f, 0xa55e531df4ad77e7ULL },
+		{ CORRUPT_SHOT, 0.1f, 0xc9623a61f002ed33ULL },
+		{ CORRUPT_SHOT, 0.005f, 0xc90b5529d1926d91ULL },
+		{ CORRUPT_IMPULSE, 0.1f, 0x08d2f43ae8e77b83ULL },
+		{ CORRUPT_SPECKLE, 0.5f, 0x5fa62d84bc38fea2ULL },
+		{ CORRUPT_BLUR, 1.5f, 0x0bc065f108fc56c5ULL },
+	};
+
+	for (size_t i = 0; i < 20 * NPIX; i++)
+		pix[i] = (uint8_t)(i * 7 % 256);
+	for (size_t k = 0; k < sizeof pin / sizeof pin[0]; k++) {
+		uint64_t h;
+
+		apply(pin[k].f, pin[k].s, pix, 3, 17, 42, 1, 2, a);
+		h = digest(a, 17 * NPIX);
+		ok(h == pin[k].want, "%s %g: the draws as pinned (%016llx)",
+		    corrupt_name(pin[k].f), (double)pin[k].s,
+		    (unsigned long long)h);
 	}
 }
 
@@ -419,6 +506,8 @@ main(void)
 	if (!pix || !a || !b)
 		return skip_all("out of memory");
 	test_table();
+	test_list();
+	test_pinned(pix, a);
 	test_gaussian(pix, a, b);
 	test_shot(pix, a);
 	test_impulse(pix, a);
