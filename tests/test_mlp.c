@@ -439,6 +439,82 @@ adam_check(void)
 	adam_destroy(&a);
 }
 
+/*
+ * mlp_new's limits, each side of each bound, and its promise that the
+ * weights are zero until mlp_init() even on a heap full of old values.
+ */
+static void
+test_shapes(void)
+{
+	static const struct {
+		int         nlayer, size[MLP_MAX_LAYERS + 2], batch;
+		float       dropout;
+		const char *want;   /* NULL: accepted */
+	} cases[] = {
+		{ 1, { 1, 1 }, 1, 0.0f, NULL },
+		{ 0, { 4 }, 8, 0.0f, "0 layers: must be 1 to 8" },
+		{ MLP_MAX_LAYERS, { 3, 3, 3, 3, 3, 3, 3, 3, 3 }, 2, 0.5f, NULL },
+		{ MLP_MAX_LAYERS + 1, { 3, 3, 3, 3, 3, 3, 3, 3, 3, 3 }, 2, 0.5f,
+		  "9 layers" },
+		{ 2, { 4, MLP_MAX_WIDTH, 2 }, 1, 0.0f, NULL },
+		{ 2, { 4, MLP_MAX_WIDTH + 1, 2 }, 1, 0.0f,
+		  "layer size 8193: must be 1 to 8192" },
+		{ 2, { 4, 3, 0 }, 1, 0.0f, "layer size 0" },
+		{ 1, { 2, 2 }, 0, 0.0f, "batch 0: must be 1 to 65536" },
+		{ 1, { 2, 2 }, MLP_MAX_BATCH, 0.0f, NULL },
+		{ 1, { 2, 2 }, MLP_MAX_BATCH + 1, 0.0f,
+		  "batch 65537: must be 1 to 65536" },
+		{ 1, { 2, 2 }, 4, -0.01f, "dropout -0.01" },
+		{ 1, { 2, 2 }, 4, 0.999f, NULL },
+	};
+	char err[256];
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		mlp *m;
+
+		err[0] = '\0';
+		m = mlp_new(cases[i].nlayer, cases[i].size, cases[i].batch,
+		    cases[i].dropout, err, sizeof err);
+		if (cases[i].want == NULL)
+			ok(m != NULL && m->nlayer == cases[i].nlayer &&
+			    m->batch_cap == cases[i].batch, "mlp_new: %d "
+			    "layers, batch %d, dropout %g accepted: %s",
+			    cases[i].nlayer, cases[i].batch,
+			    (double)cases[i].dropout, err);
+		else
+			ok(m == NULL && strstr(err, cases[i].want) != NULL,
+			    "mlp_new: refused with '%s': '%s'", cases[i].want,
+			    err);
+		mlp_free(m);
+	}
+
+	/* Dirty the heap with blocks of the sizes a small net asks for,
+	 * free them, and the new net's weights are still zero. */
+	{
+		const int size[3] = { 30, 20, 10 };
+		size_t    nparam = 30 * 20 + 20 + 20 * 10 + 10;
+		void     *junk[8];
+		mlp      *m;
+		int       zero = 1;
+
+		for (int i = 0; i < 8; i++) {
+			junk[i] = NULL;
+			if (posix_memalign(&junk[i], 64, nparam *
+			    sizeof(float)) == 0)
+				memset(junk[i], 0x5a, nparam * sizeof(float));
+		}
+		for (int i = 0; i < 8; i++)
+			free(junk[i]);
+		m = mlp_new(2, size, 4, 0.0f, err, sizeof err);
+		for (size_t i = 0; m != NULL && i < m->nparam; i++)
+			zero &= m->param[i] == 0.0f && m->grad[i] == 0.0f;
+		ok(m != NULL && m->nparam == nparam && zero, "a new net's %zu "
+		    "weights and gradients are zero until mlp_init",
+		    m ? m->nparam : 0);
+		mlp_free(m);
+	}
+}
+
 int
 main(void)
 {
@@ -510,6 +586,7 @@ main(void)
 	    sizeof err) == NULL, "a layer of size 0 is refused: '%s'", err);
 	ok(mlp_new(3, size, 128, 1.0f, err, sizeof err) == NULL,
 	    "dropout 1 is refused: '%s'", err);
+	test_shapes();
 
 	return tap_done();
 }
