@@ -511,6 +511,17 @@ test_shapes(void)
 		ok(m != NULL && m->nparam == nparam && zero, "a new net's %zu "
 		    "weights and gradients are zero until mlp_init",
 		    m ? m->nparam : 0);
+
+		/* fp32 keeps no bf16 copies; mlp_init invalidates them
+		 * (mlp.h: "mlp_init() clears it"). */
+		ok(m != NULL && mlp_set_bf16(m, 0) == 0 && !m->bf16 &&
+		    m->wpk[0] == NULL && m->wpk[1] == NULL,
+		    "bf16 off: no packed weights allocated");
+		if (m != NULL) {
+			m->packed_ok = 1;
+			mlp_init(m, 1);
+		}
+		ok(m != NULL && m->packed_ok == 0, "mlp_init clears packed_ok");
 		mlp_free(m);
 	}
 }
