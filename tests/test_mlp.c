@@ -475,13 +475,32 @@ test_shapes(void)
 		err[0] = '\0';
 		m = mlp_new(cases[i].nlayer, cases[i].size, cases[i].batch,
 		    cases[i].dropout, err, sizeof err);
-		if (cases[i].want == NULL)
-			ok(m != NULL && m->nlayer == cases[i].nlayer &&
+		if (cases[i].want == NULL) {
+			int init_ok = m != NULL;
+
+			/* Glorot: |w| <= sqrt(6 / (in + out)), biases 0, in
+			 * every layer and nothing beyond the last. */
+			if (m != NULL)
+				mlp_init(m, 3);
+			for (int l = 0; m != NULL && l < m->nlayer; l++) {
+				int    in = m->size[l], out = m->size[l + 1];
+				double lim = sqrt(6.0 / (in + out));
+				int    nz = 0;
+
+				for (int k = 0; k < in * out; k++) {
+					init_ok &= fabs(m->W[l][k]) <= lim;
+					nz += m->W[l][k] != 0.0f;
+				}
+				for (int k = 0; k < out; k++)
+					init_ok &= m->b[l][k] == 0.0f;
+				init_ok &= nz > 0;
+			}
+			ok(init_ok && m->nlayer == cases[i].nlayer &&
 			    m->batch_cap == cases[i].batch, "mlp_new: %d "
-			    "layers, batch %d, dropout %g accepted: %s",
-			    cases[i].nlayer, cases[i].batch,
-			    (double)cases[i].dropout, err);
-		else
+			    "layers, batch %d, dropout %g accepted, mlp_init "
+			    "fills every layer: %s", cases[i].nlayer,
+			    cases[i].batch, (double)cases[i].dropout, err);
+		} else
 			ok(m == NULL && strstr(err, cases[i].want) != NULL,
 			    "mlp_new: refused with '%s': '%s'", cases[i].want,
 			    err);
