@@ -536,11 +536,18 @@ test_shapes(void)
 		ok(m != NULL && mlp_set_bf16(m, 0) == 0 && !m->bf16 &&
 		    m->wpk[0] == NULL && m->wpk[1] == NULL,
 		    "bf16 off: no packed weights allocated");
+		zero = m != NULL;
 		if (m != NULL) {
 			m->packed_ok = 1;
+			for (size_t i = 0; i < m->nparam; i++)
+				m->param[i] = 0.5f;
 			mlp_init(m, 1);
+			for (int l = 0; l < m->nlayer; l++)
+				for (int k = 0; k < m->size[l + 1]; k++)
+					zero &= m->b[l][k] == 0.0f;
 		}
 		ok(m != NULL && m->packed_ok == 0, "mlp_init clears packed_ok");
+		ok(zero, "mlp_init over a trained net sets every bias to 0");
 		mlp_free(m);
 	}
 }
