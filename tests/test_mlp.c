@@ -440,6 +440,51 @@ adam_check(void)
 }
 
 /*
+ * Dropout in a hidden layer whose width is not a multiple of 4 (6), so
+ * rows start mid-hash: against mlp.h's formula in plain loops, the mask of
+ * element e being lane e % 4 of rng_hash(key, step << 32 | e / 4).
+ */
+static void
+dropout_odd_width(void)
+{
+	enum { DB = 7, DIN = 5, DH = 6, DOUT = 3 };
+	const int size[3] = { DIN, DH, DOUT };
+	char      err[256];
+	mlp      *m = mlp_new(2, size, DB, 0.5f, err, sizeof err);
+	float     x[DB * DIN];
+	int       diff = 0, dropped = 0, kept = 0;
+
+	if (m == NULL) {
+		ok(0, "a 5-6-3 net: %s", err);
+		return;
+	}
+	mlp_init(m, 4);
+	for (int j = 0; j < DH; j++)
+		m->b[0][j] = 0.25f;
+	for (int i = 0; i < DB * DIN; i++)
+		x[i] = (float)(i % 7) / 7.0f;
+	mlp_forward(m, x, DB, 1, 99, 5);
+	for (int r = 0; r < DB; r++)
+		for (int j = 0; j < DH; j++) {
+			uint64_t e = (uint64_t)r * DH + j;
+			uint64_t h = rng_hash(99, (uint64_t)5 << 32 | e >> 2);
+			int      keep = (h >> 16 * (e & 3) & 0xffff) >= 32768;
+			double   v = m->b[0][j];
+
+			for (int k = 0; k < DIN; k++)
+				v += (double)x[r * DIN + k] * m->W[0][k * DH + j];
+			v = v > 0.0 ? v * (keep ? 2.0 : 0.0) : 0.0;
+			diff += fabs(m->act[1][e] - v) > 1e-5;
+			dropped += !keep;
+			kept += keep;
+		}
+	ok(diff == 0 && dropped > 5 && kept > 5, "dropout on a 6-wide layer: "
+	    "relu(x W + b) times each element's own mask lane (%d dropped, %d "
+	    "kept, %d differ)", dropped, kept, diff);
+	mlp_free(m);
+}
+
+/*
  * mlp_new's limits, each side of each bound, and its promise that the
  * weights are zero until mlp_init() even on a heap full of old values.
  */
@@ -624,6 +669,7 @@ main(void)
 	ok(mlp_new(3, size, 128, 1.0f, err, sizeof err) == NULL,
 	    "dropout 1 is refused: '%s'", err);
 	test_shapes();
+	dropout_odd_width();
 
 	return tap_done();
 }
