@@ -31,6 +31,99 @@ cancel_after_batches(const train_progress *p, void *user)
 }
 
 /*
+ * The configuration: train_config_default is DESIGN.md's reference,
+ * train_config_check takes each limit and refuses one past it, the
+ * precision names, and the flop counts computed here from the sizes.
+ */
+static void
+test_config(void)
+{
+	static const struct {
+		const char *what;
+		int         field;  /* 0 layers, 1 size, 2 epochs, 3 batch,
+		                     * 4 lr, 5 dropout, 6 threads, 7 prec. */
+		double      good, bad;
+	} cases[] = {
+		{ "layers", 0, MLP_MAX_LAYERS, MLP_MAX_LAYERS + 1 },
+		{ "layers", 0, 1, 0 },
+		{ "size", 1, TRAIN_MAX_HIDDEN, TRAIN_MAX_HIDDEN + 1 },
+		{ "size", 1, 1, 0 },
+		{ "epochs", 2, TRAIN_MAX_EPOCHS, TRAIN_MAX_EPOCHS + 1 },
+		{ "epochs", 2, 1, 0 },
+		{ "batch", 3, TRAIN_MAX_BATCH, TRAIN_MAX_BATCH + 1 },
+		{ "batch", 3, 1, 0 },
+		{ "learning rate", 4, TRAIN_MAX_LR, 10.001 },
+		{ "learning rate", 4, 1e-9, 0 },
+		{ "dropout", 5, TRAIN_MAX_DROPOUT, 0.951 },
+		{ "dropout", 5, 0, -0.001 },
+		{ "threads", 6, TRAIN_MAX_THREADS, TRAIN_MAX_THREADS + 1 },
+		{ "threads", 6, 0, -1 },
+		{ "precision", 7, TRAIN_BF16, 2 },
+		{ "precision", 7, TRAIN_FP32, -1 },
+	};
+	train_config d, c;
+	char         err[256];
+	int          prec;
+
+	train_config_default(&d);
+	ok(d.nlayer == 3 && d.size[0] == 784 && d.size[1] == 512 &&
+	    d.size[2] == 512 && d.size[3] == 10 && d.dropout == 0.2f &&
+	    d.lr == 1e-3f && d.batch == 128 && d.epochs == 20 &&
+	    d.seed == 42 && d.noise == 0.0f && d.threads == 0 &&
+	    d.precision == TRAIN_FP32, "the default is the reference "
+	    "experiment: 784-512-512-10, dropout 0.2, lr 1e-3, batch 128, 20 "
+	    "epochs, seed 42");
+	ok(train_config_check(&d, err, sizeof err) == 0, "the default passes "
+	    "the check");
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		for (int b = 0; b < 2; b++) {
+			double v = b ? cases[i].bad : cases[i].good;
+			int    rc;
+
+			c = d;
+			switch (cases[i].field) {
+			case 0:
+				c.nlayer = (int)v;
+				for (int l = 0; l <= MLP_MAX_LAYERS; l++)
+					c.size[l] = 4;
+				break;
+			case 1: c.size[2] = (int)v; break;
+			case 2: c.epochs = (int)v; break;
+			case 3: c.batch = (int)v; break;
+			case 4: c.lr = (float)v; break;
+			case 5: c.dropout = (float)v; break;
+			case 6: c.threads = (int)v; break;
+			default: c.precision = (int)v; break;
+			}
+			err[0] = '\0';
+			rc = train_config_check(&c, err, sizeof err);
+			ok(b ? rc == -1 && strstr(err, cases[i].what) != NULL :
+			    rc == 0, "config: %s %g %s%s%s", cases[i].what, v,
+			    b ? "refused: '" : "accepted", b ? err : "",
+			    b ? "'" : "");
+		}
+	ok(strcmp(train_precision_name(TRAIN_FP32), "fp32") == 0 &&
+	    strcmp(train_precision_name(TRAIN_BF16), "bf16") == 0 &&
+	    strcmp(train_precision_name(7), "?") == 0, "precision names");
+	ok(train_precision_parse("fp32", &prec, err, sizeof err) == 0 &&
+	    prec == TRAIN_FP32, "'fp32' parses");
+	ok(train_precision_parse("fp16", &prec, err, sizeof err) == -1 &&
+	    strstr(err, "'fp16'") != NULL, "'fp16' refused: '%s'", err);
+	ok(train_precision_parse("bf16", &prec, err, sizeof err) ==
+	    (gemm_bf16_available() ? 0 : -1) && (!gemm_bf16_available() ||
+	    prec == TRAIN_BF16), "'bf16' parses where the CPU has a bf16 "
+	    "kernel, and only there");
+	/* 784-512-512-10: a product is 2 in out flops per sample; training
+	 * has the forward, the weight gradients and the input gradients of
+	 * layers 1 and 2. */
+	ok(train_eval_flops_per_sample(&d) == 2.0 * (784 * 512 + 512 * 512 +
+	    512 * 10) && train_flops_per_sample(&d) == 3 * 2.0 * (784 * 512 +
+	    512 * 512 + 512 * 10) - 2.0 * 784 * 512, "flops per sample: "
+	    "%.0f to evaluate, %.0f to train", train_eval_flops_per_sample(&d),
+	    train_flops_per_sample(&d));
+}
+
+/*
  * train_shuffle against what a shuffle must be, not against itself: each
  * epoch a permutation of 0..n-1, a different one each epoch and each seed,
  * the same for the same pair; and over many epochs every order of three
@@ -227,6 +320,7 @@ main(void)
 	int          quick = getenv("NOISETOP_TEST_QUICK") != NULL;
 	int          real = test_mnist_dir(dir, sizeof dir) == 0;
 
+	test_config();
 	test_shuffle();
 	test_evaluate();
 
