@@ -256,6 +256,11 @@ test_evaluate(void)
 	    "%d", acc, right, N);
 	ok(pred_ok, "evaluate: each image's class and its probability as "
 	    "the plain loop has them");
+	d.n = 0;
+	loss = acc = -1.0;
+	train_evaluate(m, &d, &loss, &acc, NULL, NULL);
+	ok(loss == 0.0 && acc == 0.0, "evaluate: no images give loss 0 and "
+	    "accuracy 0");
 	mlp_free(m);
 }
 
