@@ -264,6 +264,173 @@ test_evaluate(void)
 	mlp_free(m);
 }
 
+/* What the progress callback saw, and the state after each epoch. */
+struct seen {
+	int     last_batch[3], batches[3];
+	double  acc[3], loss[3];
+	int     bad;          /* a running accuracy outside [0, 1] */
+	float  *param[3], *m[3], *v[3];
+	long    t[3];
+};
+
+static int
+record(const train_progress *p, void *user)
+{
+	struct seen *s = user;
+	int          e = p->epoch;
+
+	if (e < 1 || e > 2)
+		return 0;
+	if (p->acc < 0.0 || p->acc > 1.0 || !(p->loss > 0.0))
+		s->bad = 1;
+	if (p->event == TRAIN_BATCH) {
+		s->last_batch[e] = p->batch;
+		s->batches[e] = p->batches;
+		s->acc[e] = p->acc;
+		s->loss[e] = p->loss;
+	} else {
+		size_t n = p->model->nparam * sizeof(float);
+
+		s->param[e] = malloc(n);
+		s->m[e] = malloc(n);
+		s->v[e] = malloc(n);
+		memcpy(s->param[e], p->model->param, n);
+		memcpy(s->m[e], p->opt->m, n);
+		memcpy(s->v[e], p->opt->v, n);
+		s->t[e] = p->opt->t;
+	}
+	return 0;
+}
+
+/*
+ * On the synthetic digits, a small net for two epochs of 16 batches (the
+ * last one short): the progress of each epoch's last batch is the epoch's
+ * record; a run resumed after epoch 1 ends with the uninterrupted run's
+ * bits; a run resumed when finished only reports; a state that does not
+ * fit is refused; and in bf16 the weights are left packed as a fresh pack
+ * of them.
+ */
+static void
+test_resume(const dataset *ds, const float *xtr, const float *xte)
+{
+	train_config  cfg;
+	train_result *a = malloc(sizeof *a), *b = malloc(sizeof *b);
+	train_data    tr = { xtr, ds->train.label, 1550, DATASET_NPIX, NULL,
+	    NULL };
+	train_data    te = { xte, ds->test.label, 300, DATASET_NPIX, NULL,
+	    NULL };
+	train_resume  from;
+	struct seen   s;
+	char          err[256];
+	int           same = 1;
+
+	memset(&s, 0, sizeof s);
+	train_config_default(&cfg);
+	cfg.nlayer = 3;
+	cfg.size[1] = 64;
+	cfg.size[2] = 32;
+	cfg.batch = 100;
+	cfg.epochs = 2;
+	cfg.threads = 2;
+	if (!ok(train_run(&cfg, &tr, &te, NULL, NULL, record, &s, a, err,
+	    sizeof err) == 0 && a->nhist == 2 && s.param[2] != NULL,
+	    "a small net trains two epochs: %s", err))
+		goto out;
+	for (int e = 1; e <= 2; e++)
+		same &= s.last_batch[e] == 16 && s.batches[e] == 16 &&
+		    s.acc[e] == a->hist[e - 1].acc &&
+		    s.loss[e] == a->hist[e - 1].loss;
+	ok(same && !s.bad && a->hist[1].acc <= 1.0 && a->hist[1].val_acc <=
+	    1.0 && a->test_acc == a->hist[1].val_acc && a->test_loss ==
+	    a->hist[1].val_loss, "progress: each epoch's batch 16 of 16 "
+	    "reported, with the epoch's accuracy %.4f and loss %.4f; all in "
+	    "range", a->hist[1].acc, a->hist[1].loss);
+
+	from = (train_resume){ s.param[1], s.m[1], s.v[1], s.t[1], a->hist,
+	    1 };
+	ok(train_run(&cfg, &tr, &te, &from, NULL, NULL, NULL, b, err,
+	    sizeof err) == 0 && b->nhist == 2 && memcmp(&b->hist[1].acc,
+	    &a->hist[1].acc, 2 * sizeof(double)) == 0 && b->hist[1].val_acc ==
+	    a->hist[1].val_acc && b->hist[1].val_loss == a->hist[1].val_loss &&
+	    memcmp(b->model->param, a->model->param, a->model->nparam *
+	    sizeof(float)) == 0, "resumed after epoch 1: epoch 2 and the "
+	    "weights as the uninterrupted run's, bit for bit (%s)", err);
+	mlp_free(b->model);
+
+	from = (train_resume){ s.param[2], s.m[2], s.v[2], s.t[2], a->hist,
+	    2 };
+	ok(train_run(&cfg, &tr, &te, &from, NULL, NULL, NULL, b, err,
+	    sizeof err) == 0 && b->nhist == 2 && b->test_acc ==
+	    a->hist[1].val_acc && b->test_loss == a->hist[1].val_loss &&
+	    memcmp(b->model->param, s.param[2], a->model->nparam *
+	    sizeof(float)) == 0, "resumed when finished: nothing trained, the "
+	    "last epoch's test accuracy and loss reported");
+	mlp_free(b->model);
+
+	from.t = s.t[2] + 1;
+	ok(train_run(&cfg, &tr, &te, &from, NULL, NULL, NULL, b, err,
+	    sizeof err) == -1 && strstr(err, "does not fit") != NULL,
+	    "a resume state whose step count does not fit is refused: '%s'",
+	    err);
+
+	/* A test set of one image of the wrong size is refused too. */
+	te.n = 1;
+	te.npix = 100;
+	ok(train_run(&cfg, &tr, &te, NULL, NULL, NULL, NULL, b, err,
+	    sizeof err) == -1 && strstr(err, "(100 pixels)") != NULL,
+	    "one test image of another size is refused: '%s'", err);
+	te.npix = DATASET_NPIX;
+	te.n = 300;
+
+	if (!gemm_bf16_available()) {
+		skip("bf16 packing: no bf16 kernel here");
+	} else {
+		int packed = 1, nb = 0, trained = 0, last = 1;
+
+		cfg.precision = TRAIN_BF16;
+		cfg.epochs = 1;
+		train_run(&cfg, &tr, &te, NULL, NULL, NULL, NULL, b, err,
+		    sizeof err);
+		for (int l = 0; l < b->model->nlayer; l++) {
+			mlp   *m = b->model;
+			int    in = m->size[l], out = m->size[l + 1];
+			size_t w = gemm_bf16_packed_words(in, out) * 4;
+			size_t wt = gemm_bf16_packed_words(out, in) * 4;
+			void  *p = malloc(w), *q = malloc(wt);
+
+			memcpy(p, m->wpk[l], w);
+			if (l > 0)
+				memcpy(q, m->wtpk[l], wt);
+			mlp_pack_rows(m, l, 0, in);
+			packed &= memcmp(p, m->wpk[l], w) == 0 && (l == 0 ||
+			    memcmp(q, m->wtpk[l], wt) == 0);
+			for (int j = 0; j < out; j++) {
+				nb++;
+				trained += m->b[l][j] != 0.0f;
+				if (l == m->nlayer - 1)
+					last &= m->b[l][j] != 0.0f;
+			}
+			free(p);
+			free(q);
+		}
+		ok(b->model->packed_ok && packed, "bf16: after an epoch the "
+		    "packed weights are the weights packed afresh");
+		/* a unit dead from the start keeps its 0 */
+		ok(last && trained > nb * 8 / 10, "bf16: %d of %d biases "
+		    "trained, all of the output layer's", trained, nb);
+		mlp_free(b->model);
+	}
+	mlp_free(a->model);
+out:
+	for (int e = 1; e <= 2; e++) {
+		free(s.param[e]);
+		free(s.m[e]);
+		free(s.v[e]);
+	}
+	free(a);
+	free(b);
+}
+
 /*
  * One clean epoch of the reference model on ds: at least want validation
  * accuracy, and a running accuracy and loss that show it learned.
@@ -342,6 +509,7 @@ main(void)
 	noise_clean(syn.train.pix, syn.train.n, DATASET_NPIX, xtr);
 	noise_clean(syn.test.pix, syn.test.n, DATASET_NPIX, xte);
 	one_epoch(&syn, xtr, xte, syn.train.n, syn.test.n, 0.60, 0.40, 1.8);
+	test_resume(&syn, xtr, xte);
 	free(xtr);
 	free(xte);
 
