@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "kernels/gemm.h"
 #include "tap.h"
 
 /* Parse a command line given as one string of space-separated words. */
@@ -200,6 +201,25 @@ test_options(void)
 	    "--shard 2/3 --run-id");
 	ok(good("train --epochs 2 --epochs 5", &o) && o.cfg.epochs == 5,
 	    "the last of a repeated option wins");
+	ok(good("show --index 100000000", &o) && o.index == 100000000,
+	    "--index 100000000, the largest");
+	ok(good("slurm --cpus-per-task 4", &o) && o.cpus == 4,
+	    "--cpus-per-task");
+	ok(good("train --precision fp32", &o) &&
+	    o.cfg.precision == TRAIN_FP32 && o.precision_set,
+	    "--precision fp32");
+	if (gemm_bf16_available())
+		ok(good("train --precision bf16", &o) &&
+		    o.cfg.precision == TRAIN_BF16, "--precision bf16");
+	else
+		skip("no bf16 kernel here");
+	ok(good("sweep --corruption blur", &o) && o.nscales ==
+	    CORRUPT_NSCALES && o.scales[1] ==
+	    corrupt_info_of(CORRUPT_BLUR)->scales[1],
+	    "--corruption blur alone: blur's own scales");
+	ok(good("sweep --corruption blur --scales 0,2", &o) &&
+	    o.nscales == 2 && o.scales[1] == 2.0f,
+	    "--corruption blur with --scales: the scales given");
 }
 
 static void
@@ -225,6 +245,11 @@ test_range_errors(void)
 		{ "--dropout 0.96", "--dropout 0.96" },
 		{ "--hidden 0", "--hidden 0" },
 		{ "--hidden ,", "--hidden ',': give sizes" },
+		{ "--hidden 64,", "--hidden '64,': give sizes" },
+		{ "--hidden ,64", "--hidden ',64': give sizes" },
+		{ "--hidden 64,,32", "--hidden '64,,32': give sizes" },
+		{ "show --index 100000001", "--index 100000001" },
+		{ "train --precision fp16", "'fp16'" },
 		{ "--hidden 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1",
 		  "hidden layers" },
 		{ "--hidden 99999999", "--hidden 99999999" },
@@ -395,6 +420,19 @@ test_help(void)
 		}
 		free(one);
 	}
+	/* Help wrapped at word boundaries onto the 23-column margin. */
+	ok(strstr(all, "  --corruption LIST    corruption families, "
+	    "comma-separated: gaussian\n                       (default), "
+	    "shot, impulse, speckle, blur (see the man\n                     "
+	    "  page)\n") != NULL, "a help of three lines wraps at words onto "
+	    "the margin");
+	ok(strstr(all, "  --noise-mode fixed|fresh\n                       "
+	    "draw the training noise once (fixed, default) or every\n") !=
+	    NULL, "a long option name puts its help on the next line");
+	ok(cli_option_takes_value("epochs") && cli_option_takes_value("data") &&
+	    !cli_option_takes_value("ascii") &&
+	    !cli_option_takes_value("version") &&
+	    !cli_option_takes_value("fly"), "which options take a value");
 	free(usage("fly", &rc));
 	ok(rc == -1, "help of an unknown command: -1");
 	{
