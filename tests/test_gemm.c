@@ -456,6 +456,30 @@ check_bf16(int ta, int tb, int m, int n, int k, float beta)
 	return good;
 }
 
+/*
+ * A product with a zero factor is exactly +0 everywhere, beta 0 or 1 over
+ * a zero C: the accumulators start from nothing.
+ */
+static void
+check_zero(const char *kname)
+{
+	enum { M = 13, N = 37, K = 29 };
+	static float	a[M * K], b[K * N], c[M * N];
+	int		zero = 1;
+
+	for (int i = 0; i < K * N; i++)
+		b[i] = (float)(i % 7) - 3.0f;
+	memset(a, 0, sizeof a);
+	memset(c, 0, sizeof c);
+	gemm(0, 0, M, N, K, a, K, b, N, 0.0f, c, N);
+	for (int i = 0; i < M * N; i++)
+		zero &= c[i] == 0.0f && !signbit(c[i]);
+	gemm(0, 0, M, N, K, a, K, b, N, 1.0f, c, N);
+	for (int i = 0; i < M * N; i++)
+		zero &= c[i] == 0.0f && !signbit(c[i]);
+	ok(zero, "%s: 0 x B is exactly +0, also added to a zero C", kname);
+}
+
 int
 main(void)
 {
@@ -486,6 +510,7 @@ main(void)
 		check_team(kernels[i], 0, 1, 7, 5, 3);
 		check_team(kernels[i], 1, 0, 150, 600, 300);
 		check_team(kernels[i], 0, 0, 31, 100, 77);
+		check_zero(kernels[i]);
 	}
 	if (have_avx2 && have_avx512)
 		check_same_bits("avx2", "avx512");
