@@ -195,7 +195,7 @@ test_summary(void)
 	train_config cfg;
 	sweep_plan   plan;
 	sweep_table  t;
-	char         path[NT_PATH_LEN], err[NT_ERR_LEN], *text;
+	char         path[NT_PATH_LEN], err[NT_ERR_LEN] = "", *text;
 
 	train_config_default(&cfg);
 	cfg.epochs = 1;
@@ -248,6 +248,113 @@ test_summary(void)
 	snprintf(path, sizeof path, "%s/summary.csv", dir);
 	unlink(path);
 	sweep_table_free(&t);
+}
+
+/*
+ * A table whose files outgrow the writer's first 4 KiB: 16 scales of 20
+ * epochs.  Every line of the CSV, as its columns are documented, in
+ * order and nothing after; the summary has one line per scale; the JSON
+ * lists every run.
+ */
+static void
+test_big(void)
+{
+	float        scales[16];
+	train_config cfg;
+	sweep_plan   plan;
+	sweep_table  t;
+	char         path[NT_PATH_LEN], err[NT_ERR_LEN] = "", line[256], *text;
+	const char  *at;
+	int          good = 1, lines = 0;
+
+	for (int i = 0; i < 16; i++)
+		scales[i] = 0.25f * (float)i;
+	train_config_default(&cfg);
+	cfg.epochs = 20;
+	sweep_plan_default(&plan, scales, 16);
+	plan.ntest = 1;
+	if (sweep_table_init(&t, &cfg, &plan, err, sizeof err) != 0) {
+		ok(0, "a 16-scale table: %s", err);
+		return;
+	}
+	for (int i = 0; i < t.n; i++) {
+		for (int e = 0; e < 20; e++)
+			t.rows[i].hist[e] = (train_epoch){ e + 1, 0.5 * e + i,
+			    0.01 * e, 2.0 - 0.05 * e, 0.02 * e + 0.001 * i,
+			    1.5 - 0.01 * i };
+		t.rows[i].nhist = 20;
+		t.rows[i].state = SWEEP_DONE;
+		t.rows[i].test_acc[0] = 0.5;
+		t.rows[i].test_loss[0] = 1.0;
+	}
+	snprintf(path, sizeof path, "%s/big.csv", dir);
+	ok(results_write_csv(path, &t, "MNIST", err, sizeof err) == 0 &&
+	    (text = slurp(path)) != NULL, "a CSV of 320 lines written: %s",
+	    err);
+	at = text != NULL ? strstr(text, "val_loss,seed,corruption\n") : NULL;
+	good = at != NULL;
+	if (good)
+		at += strlen("val_loss,seed,corruption\n");
+	for (int i = 0; good && i < t.n; i++)
+		for (int e = 0; good && e < 20; e++) {
+			const train_epoch *h = &t.rows[i].hist[e];
+
+			snprintf(line, sizeof line, "%g,done,%d,%.3f,%.6f,%.6f,"
+			    "%.6f,%.6f,42,gaussian\n", (double)scales[i],
+			    e + 1, h->seconds, h->acc, h->loss, h->val_acc,
+			    h->val_loss);
+			good = strncmp(at, line, strlen(line)) == 0;
+			at += strlen(line);
+			lines += good;
+		}
+	ok(good && *at == '\0', "the CSV: all %d lines in order, each with "
+	    "its row's values, and nothing after", lines);
+	free(text);
+
+	snprintf(path, sizeof path, "%s/big-summary.csv", dir);
+	ok(results_write_summary_csv(path, &t, "MNIST", err, sizeof err) == 0 &&
+	    (text = slurp(path)) != NULL, "its summary written");
+	lines = 0;
+	for (at = text; at != NULL && (at = strstr(at, "\ngaussian,")) != NULL;
+	    at++)
+		lines++;
+	ok(lines == 16, "the summary: one line per scale (%d)", lines);
+	free(text);
+
+	snprintf(path, sizeof path, "%s/big.json", dir);
+	ok(results_write_json(path, &t, "MNIST", err, sizeof err) == 0 &&
+	    (text = slurp(path)) != NULL && json_balanced(text) &&
+	    strstr(text, "\"test_scales\": [0]") != NULL &&
+	    strstr(text, "{\"scale\": 3.75, \"seed\": 42, \"corruption\": "
+	    "\"gaussian\", \"state\": \"done\", \"test\": [{\"scale\": 0, "
+	    "\"accuracy\": 0.500000, \"loss\": 1.000000}]") != NULL,
+	    "the JSON: balanced, its one test scale, the last run's matrix row");
+	free(text);
+	snprintf(path, sizeof path, "%s/big.csv", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/big-summary.csv", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/big.json", dir);
+	unlink(path);
+
+	/* No test scales: no matrix in the runs. */
+	t.plan.ntest = 0;
+	snprintf(path, sizeof path, "%s/none.json", dir);
+	ok(results_write_json(path, &t, "MNIST", err, sizeof err) == 0 &&
+	    (text = slurp(path)) != NULL && strstr(text, "\"test\"") == NULL &&
+	    strstr(text, "\"test_scales\": []") != NULL, "no test scales: no "
+	    "matrix rows");
+	free(text);
+	unlink(path);
+	sweep_table_free(&t);
+
+	ok(strcmp(results_sibling("out.csv", "summary", line, sizeof line),
+	    "out-summary.csv") == 0 && strcmp(results_sibling("out", "matrix",
+	    line, sizeof line), "out-matrix.csv") == 0 &&
+	    strcmp(results_sibling(".csv", "summary", line, sizeof line),
+	    ".csv-summary.csv") == 0 && strcmp(results_sibling("a.csv.txt",
+	    "summary", line, sizeof line), "a.csv.txt-summary.csv") == 0,
+	    "the summary and matrix files beside the CSV: '%s'", line);
 }
 
 /* Where the two texts differ, for the diagnostics. */
@@ -423,6 +530,7 @@ main(void)
 
 	sweep_table_free(&t);
 	test_summary();
+	test_big();
 	snprintf(path, sizeof path, "%s/r.csv", dir);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/r.json", dir);
