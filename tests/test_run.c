@@ -358,6 +358,86 @@ test_grid_config(void)
 	    "the grid reads back: seeds, corruptions, test scales, mode");
 }
 
+/*
+ * A sharded run before its merge has no state.txt: its state is its
+ * shards'.  Also config values at their bounds, and the host a state file
+ * records.
+ */
+static void
+test_shards(void)
+{
+	char       sub[NT_PATH_LEN], err[NT_ERR_LEN] = "", host[256] = "";
+	run_config conf;
+	run        r, o;
+	run_state  st, sh[8];
+	char       me[NT_PATH_LEN + 16];
+
+	snprintf(sub, sizeof sub, "%s/shards", root);
+	mkdir(sub, 0755);
+	small_config(&conf);
+	if (run_create(&r, sub, &conf, err, sizeof err) != 0) {
+		ok(0, "run_create: %s", err);
+		return;
+	}
+	gethostname(host, sizeof host - 1);
+	ok(run_read_state(r.dir, &st, err, sizeof err) == 0 &&
+	    strcmp(st.state, "running") == 0 && strcmp(st.host, host) == 0 &&
+	    st.pid == (long)getpid() && st.alive && !st.elsewhere,
+	    "a new run's state records this host and process: alive here "
+	    "(%s)", err);
+	snprintf(me, sizeof me, "%s/state.txt", r.dir);
+	unlink(me);
+
+	ok(run_read_shards(r.dir, sh, 8, err, sizeof err) == 0,
+	    "no state files: no shards");
+	ok(run_read_state(r.dir, &st, err, sizeof err) == -1 &&
+	    strstr(err, "state.txt") != NULL, "no state files: no state: '%s'",
+	    err);
+	put_file(r.dir, "state-1.txt", "state = finished\nrow = 1\nnrows = 2\n"
+	    "shard = 1\nshards = 3\npid = 1\n");
+	put_file(r.dir, "state-3.txt", "state = interrupted\nrow = 1\n"
+	    "nrows = 2\nepoch = 1\nshard = 3\nshards = 3\npid = 1\n");
+	ok(run_read_shards(r.dir, sh, 8, err, sizeof err) == 2 &&
+	    sh[0].shard == 1 && sh[1].shard == 3, "shards 1 and 3 of 3 read, "
+	    "past the missing 2");
+	ok(run_read_shards(r.dir, sh, 1, err, sizeof err) == 1,
+	    "at most max shards");
+	ok(run_read_state(r.dir, &st, err, sizeof err) == 0 &&
+	    strcmp(st.state, "interrupted") == 0 && st.nshards == 3 &&
+	    st.shard == 0 && st.epoch == 1, "the run's state: the interrupted "
+	    "shard's, of 3 shards");
+	put_file(r.dir, "state-3.txt", "state = finished\nrow = 1\nnrows = 2\n"
+	    "shard = 3\nshards = 3\npid = 1\n");
+	ok(run_read_state(r.dir, &st, err, sizeof err) == 0 &&
+	    strcmp(st.state, "interrupted") == 0 && st.nshards == 3,
+	    "every shard finished but not merged: interrupted");
+	put_file(r.dir, "state-3.txt", "state = running\nrow = 0\nnrows = 2\n"
+	    "shard = 3\nshards = 3\npid = 1\nhost = elsewhere.example\n");
+	ok(run_read_state(r.dir, &st, err, sizeof err) == 0 &&
+	    strcmp(st.state, "running") == 0 && st.elsewhere && !st.alive &&
+	    st.nshards == 3, "a shard running on another host: running there");
+	put_file(r.dir, "state-3.txt", "state = sleeping\n");
+	ok(run_read_shards(r.dir, sh, 8, err, sizeof err) == -1 &&
+	    strstr(err, "state-3.txt") != NULL, "a damaged shard state: '%s'",
+	    err);
+
+	/* Config values at their bounds. */
+	put_file(r.dir, "config.txt", "kind = sweep\nscales = 0\n"
+	    "layers = 784,8,10\ndata_crc = ffffffff\nnoise = 0.5\n");
+	ok(run_open(&o, sub, r.id, err, sizeof err) == 0 &&
+	    o.conf.data_crc == 0xffffffffu && o.conf.cfg.noise == 0.5f,
+	    "data_crc ffffffff and noise 0.5 read");
+	put_file(r.dir, "config.txt", "kind = sweep\nscales = 0\n"
+	    "layers = 784,8,10\ndata_crc = 100000000\n");
+	ok(run_open(&o, sub, r.id, err, sizeof err) == -1 &&
+	    strstr(err, "data_crc") != NULL, "data_crc past 32 bits: '%s'",
+	    err);
+	put_file(r.dir, "config.txt", "kind = sweep\nscales = 0\n"
+	    "layers = 784,0,10\n");
+	ok(run_open(&o, sub, r.id, err, sizeof err) == -1 &&
+	    strstr(err, "layers") != NULL, "a layer of size 0: '%s'", err);
+}
+
 /* A config.txt or state.txt that is damaged gives one line naming it. */
 static void
 test_corrupt(void)
@@ -434,6 +514,7 @@ main(void)
 	test_names();
 	test_grid_config();
 	test_corrupt();
+	test_shards();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
 	if (system(cmd) != 0)
 		diag("could not remove %s", root);
