@@ -485,6 +485,71 @@ dropout_odd_width(void)
 }
 
 /*
+ * The drop threshold of rate 0.5 is lane 32768 exactly: an element whose
+ * lane is 32767 is dropped and one whose lane is 32768 kept (found by
+ * searching the steps); and the loss clips a vanishing probability at
+ * 1e-7, as Keras does.
+ */
+static void
+dropout_edge_and_clip(void)
+{
+	enum { EB2 = 4, EW = 8 };
+	const int size[3] = { 2, EW, 2 };
+	char      err[256];
+	mlp      *m = mlp_new(2, size, EB2, 0.5f, err, sizeof err);
+	float     x[EB2 * 2] = { 0 };
+	int       found[2] = { -1, -1 };
+	uint64_t  step[2] = { 0, 0 };
+
+	if (m == NULL) {
+		ok(0, "a 2-8-2 net: %s", err);
+		return;
+	}
+	mlp_init(m, 1);
+	memset(m->W[0], 0, 2 * EW * sizeof(float));
+	for (int j = 0; j < EW; j++)
+		m->b[0][j] = 1.0f;   /* every unit 1 before dropout */
+	for (uint64_t st = 0; st < 100000 && (found[0] < 0 || found[1] < 0);
+	    st++)
+		for (int e = 0; e < EB2 * EW; e++) {
+			uint64_t h = rng_hash(5, st << 32 | (uint64_t)e >> 2);
+			int      lane = (int)(h >> 16 * (e & 3) & 0xffff);
+
+			for (int k = 0; k < 2; k++)
+				if (lane == 32767 + k && found[k] < 0) {
+					found[k] = e;
+					step[k] = st;
+				}
+		}
+	for (int k = 0; k < 2; k++) {
+		float want = k ? 2.0f : 0.0f;
+
+		if (found[k] < 0) {
+			skip("no lane %d in the steps searched", 32767 + k);
+			continue;
+		}
+		mlp_forward(m, x, EB2, 1, 5, step[k]);
+		ok(m->act[1][found[k]] == want, "dropout 0.5: lane %d is %s "
+		    "(%g)", 32767 + k, k ? "kept" : "dropped",
+		    (double)m->act[1][found[k]]);
+	}
+
+	/* Logits 0 and -40 for class 1: p = e^-40, clipped to 1e-7. */
+	memset(m->W[1], 0, EW * 2 * sizeof(float));
+	m->b[1][0] = 0.0f;
+	m->b[1][1] = -40.0f;
+	mlp_forward(m, x, 1, 0, 0, 0);
+	{
+		uint8_t y = 1;
+		double  loss = mlp_loss(m, &y, 1, NULL);
+
+		ok(fabs(loss - -log((double)1e-7f)) < 1e-6, "a probability of "
+		    "e^-40 costs -log(1e-7) = %.4f, not %.1f", loss, 40.0);
+	}
+	mlp_free(m);
+}
+
+/*
  * mlp_new's limits, each side of each bound, and its promise that the
  * weights are zero until mlp_init() even on a heap full of old values.
  */
@@ -670,6 +735,7 @@ main(void)
 	    "dropout 1 is refused: '%s'", err);
 	test_shapes();
 	dropout_odd_width();
+	dropout_edge_and_clip();
 
 	return tap_done();
 }
