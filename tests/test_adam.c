@@ -10,6 +10,8 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "base/simd.h"
 #include "tap.h"
@@ -166,6 +168,23 @@ test_steps(void)
 int
 main(void)
 {
+	/* In a fresh process the default is the best kernel the CPU has;
+	 * here, a switch made before anything else holds. */
+	{
+		pid_t pid = fork();
+		int   status = -1;
+
+		if (pid == 0)
+			_exit(strcmp(adam_kernel_name(),
+			    simd_level_name(simd_default())) != 0);
+		waitpid(pid, &status, 0);
+		ok(pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "the default kernel is the CPU's best (%s)",
+		    simd_level_name(simd_default()));
+	}
+	ok(adam_force_kernel("portable") == 0 &&
+	    strcmp(adam_kernel_name(), "portable") == 0,
+	    "a switch made before any step holds");
 	test_init();
 	test_steps();
 	return tap_done();

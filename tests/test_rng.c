@@ -112,6 +112,8 @@ test_block(void)
 	double   worst = 0.0;
 	float    part[6];
 
+	ok(strcmp(rng_kernel_name(), simd_level_name(simd_default())) == 0,
+	    "the default path is the CPU's best: %s", rng_kernel_name());
 	ok(rng_force_kernel("portable") == 0 &&
 	    strcmp(rng_kernel_name(), "portable") == 0,
 	    "the portable path can always be chosen");
