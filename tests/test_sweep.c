@@ -197,6 +197,7 @@ test_plan_and_table(void)
 	/* The matrix cell counts done rows only, at test scales that exist. */
 	for (int i = 0; i < t.n; i++) {
 		t.rows[i].test_acc[0] = 0.5 + 0.125 * (i % 2);
+		t.rows[i].test_loss[0] = 1.0;   /* just past test_acc[1] */
 		t.rows[i].state = i == 1 ? SWEEP_RUNNING : SWEEP_DONE;
 	}
 	{
@@ -411,6 +412,16 @@ main(void)
 		    NULL, err, sizeof err) == 0 && t.rows[0].state ==
 		    SWEEP_DONE && t.rows[1].state == SWEEP_PENDING,
 		    "a callback stopping after row 0: row 1 left pending");
+		sweep_table_free(&t);
+		/* A batch larger than the data: train_run refuses it, and
+		 * the row is cancelled with the message. */
+		c1.batch = 5000;
+		sweep_table_init(&t, &c1, &p, err, sizeof err);
+		ok(sweep_run(&t, &ds, NULL, 1, 1, NULL, NULL, NULL, NULL, err,
+		    sizeof err) == -1 && strstr(err, "larger than") != NULL &&
+		    t.rows[0].state == SWEEP_CANCELLED && t.rows[1].state ==
+		    SWEEP_PENDING && t.current == -1, "a row that cannot train: "
+		    "cancelled, the sweep stops: '%s'", err);
 		sweep_table_free(&t);
 	}
 
