@@ -411,8 +411,11 @@ test_help(void)
 
 		snprintf(want, sizeof want, "usage: noisetop %s", commands[i]);
 		ok(rc == 0 && one != NULL && strncmp(one, want,
-		    strlen(want)) == 0 && widest(one) <= 79,
-		    "help %s: its synopsis, within 79 columns", commands[i]);
+		    strlen(want)) == 0 && widest(one) <= 79 &&
+		    strstr(one, "  --help") != NULL &&
+		    strstr(one, "  --version") != NULL,
+		    "help %s: its synopsis, within 79 columns, --help and "
+		    "--version", commands[i]);
 		if (strcmp(commands[i], "dashboard") != 0) {
 			snprintf(want, sizeof want, "\n  %s", commands[i]);
 			ok(strstr(all, want) != NULL,
