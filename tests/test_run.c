@@ -459,6 +459,8 @@ test_corrupt(void)
 		{ "kind = sweep\nscales = 0\ndata_crc = xyz\n", "data_crc",
 		  "a crc that is not hex" },
 		{ "this is not a key value file\n", "config.txt", "no '='" },
+		{ "kind = sweep\nscales = 0\nlayers = 784,8,10\ndropout = 2\n",
+		  "dropout", "dropout out of range" },
 	};
 	static const struct {
 		const char *state, *want, *what;
@@ -499,6 +501,14 @@ test_corrupt(void)
 	put_file(r.dir, "state.txt", "");
 	ok(run_read_state(r.dir, &st, err, sizeof err) == -1 &&
 	    one_line(err, "state.txt"), "an empty state.txt: '%s'", err);
+	{
+		char path[NT_PATH_LEN + 16];
+
+		snprintf(path, sizeof path, "%s/config.txt", r.dir);
+		unlink(path);
+		ok(run_open(&o, sub, r.id, err, sizeof err) == -1 &&
+		    one_line(err, "config.txt"), "no config.txt: '%s'", err);
+	}
 }
 
 int
