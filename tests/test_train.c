@@ -383,42 +383,82 @@ test_resume(const dataset *ds, const float *xtr, const float *xte)
 	te.n = 300;
 
 	if (!gemm_bf16_available()) {
-		skip("bf16 packing: no bf16 kernel here");
+		skip("bf16 training: no bf16 kernel here");
 	} else {
-		int packed = 1, nb = 0, trained = 0, last = 1;
-
+		/*
+		 * One bf16 epoch on 1 and on 2 threads: every weight
+		 * trained, the step count one a batch, and the weights left
+		 * packed as a fresh pack of them.
+		 */
 		cfg.precision = TRAIN_BF16;
 		cfg.epochs = 1;
-		train_run(&cfg, &tr, &te, NULL, NULL, NULL, NULL, b, err,
-		    sizeof err);
-		for (int l = 0; l < b->model->nlayer; l++) {
-			mlp   *m = b->model;
-			int    in = m->size[l], out = m->size[l + 1];
-			size_t w = gemm_bf16_packed_words(in, out) * 4;
-			size_t wt = gemm_bf16_packed_words(out, in) * 4;
-			void  *p = malloc(w), *q = malloc(wt);
+		for (int nt = 1; nt <= 2; nt++) {
+			struct seen q;
+			mlp        *init = mlp_new(cfg.nlayer, cfg.size, 1, 0.0f,
+			    err, sizeof err);
+			int         packed = 1, nb = 0, trained = 0, last = 1;
+			size_t      nw = 0, moved = 0, moved32 = 0;
 
-			memcpy(p, m->wpk[l], w);
-			if (l > 0)
-				memcpy(q, m->wtpk[l], wt);
-			mlp_pack_rows(m, l, 0, in);
-			packed &= memcmp(p, m->wpk[l], w) == 0 && (l == 0 ||
-			    memcmp(q, m->wtpk[l], wt) == 0);
-			for (int j = 0; j < out; j++) {
-				nb++;
-				trained += m->b[l][j] != 0.0f;
-				if (l == m->nlayer - 1)
-					last &= m->b[l][j] != 0.0f;
+			memset(&q, 0, sizeof q);
+			cfg.threads = nt;
+			mlp_init(init, cfg.seed);
+			/* the weights fp32 moves (those of pixels always 0 and
+			 * of dead units stay) */
+			cfg.precision = TRAIN_FP32;
+			train_run(&cfg, &tr, &te, NULL, NULL, NULL, NULL, b, err,
+			    sizeof err);
+			for (int l = 0; l < b->model->nlayer; l++)
+				for (int k = 0; k < cfg.size[l] * cfg.size[l + 1];
+				    k++)
+					moved32 += b->model->W[l][k] !=
+					    init->W[l][k];
+			mlp_free(b->model);
+			cfg.precision = TRAIN_BF16;
+			train_run(&cfg, &tr, &te, NULL, NULL, record, &q, b, err,
+			    sizeof err);
+			for (int l = 0; l < b->model->nlayer; l++) {
+				mlp   *m = b->model;
+				int    in = m->size[l], out = m->size[l + 1];
+				size_t w = gemm_bf16_packed_words(in, out) * 4;
+				size_t wt = gemm_bf16_packed_words(out, in) * 4;
+				void  *p = malloc(w), *pt = malloc(wt);
+
+				for (int k = 0; k < in * out; k++) {
+					nw++;
+					moved += m->W[l][k] != init->W[l][k];
+				}
+				memcpy(p, m->wpk[l], w);
+				if (l > 0)
+					memcpy(pt, m->wtpk[l], wt);
+				mlp_pack_rows(m, l, 0, in);
+				packed &= memcmp(p, m->wpk[l], w) == 0 &&
+				    (l == 0 || memcmp(pt, m->wtpk[l], wt) == 0);
+				for (int j = 0; j < out; j++) {
+					nb++;
+					trained += m->b[l][j] != 0.0f;
+					if (l == m->nlayer - 1)
+						last &= m->b[l][j] != 0.0f;
+				}
+				free(p);
+				free(pt);
 			}
-			free(p);
-			free(q);
+			ok(b->model->packed_ok && packed, "bf16, %d thread%s: "
+			    "after an epoch the packed weights are the weights "
+			    "packed afresh", nt, nt > 1 ? "s" : "");
+			/* a unit dead from the start keeps its 0 */
+			ok(moved >= moved32 * 99 / 100 && moved <= nw && last &&
+			    trained > nb * 8 / 10 && q.t[1] == 16, "bf16, %d "
+			    "thread%s: %zu weights trained (fp32: %zu), %d of %d "
+			    "biases, %ld Adam steps for 16 batches", nt, nt > 1 ?
+			    "s" : "", moved, moved32, trained, nb, q.t[1]);
+			for (int e = 1; e <= 2; e++) {
+				free(q.param[e]);
+				free(q.m[e]);
+				free(q.v[e]);
+			}
+			mlp_free(init);
+			mlp_free(b->model);
 		}
-		ok(b->model->packed_ok && packed, "bf16: after an epoch the "
-		    "packed weights are the weights packed afresh");
-		/* a unit dead from the start keeps its 0 */
-		ok(last && trained > nb * 8 / 10, "bf16: %d of %d biases "
-		    "trained, all of the output layer's", trained, nb);
-		mlp_free(b->model);
 	}
 	mlp_free(a->model);
 out:
