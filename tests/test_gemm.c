@@ -486,10 +486,15 @@ main(void)
 	const char	*kernels[] = { "portable", "avx2", "avx512" };
 	int		 nthreads = omp_get_max_threads(), i, nk = 3;
 	int		 have_avx2 = 0, have_avx512 = 0;
+	/* NOISETOP_TEST_KERNEL=portable (make mutate on the portable
+	 * kernel): that kernel's checks only */
+	const char	*only = getenv("NOISETOP_TEST_KERNEL");
 
 	(void)skip_all;		/* tap.h's, unused: this test always has a plan */
 	diag("default kernel %s, %d threads", gemm_kernel_name(), nthreads);
 	for (i = 0; i < nk; i++) {
+		if (only != NULL && strcmp(only, kernels[i]) != 0)
+			continue;
 		if (gemm_force_kernel(kernels[i]) != 0) {
 			printf("ok %d # SKIP %s kernel: not supported here\n",
 			    ++tap_n, kernels[i]);
@@ -518,7 +523,10 @@ main(void)
 		printf("ok %d # SKIP avx2 == avx512 bits: the CPU lacks one\n",
 		    ++tap_n);
 	diag("bf16 kernel %s", gemm_bf16_kernel_name());
-	if (gemm_bf16_available()) {
+	if (only != NULL)
+		printf("ok %d # SKIP bf16 GEMM: NOISETOP_TEST_KERNEL=%s\n",
+		    ++tap_n, only);
+	else if (gemm_bf16_available()) {
 		static const int	sh[][3] = { { 1, 1, 1 }, { 7, 13, 5 },
 			{ 17, 33, 65 }, { 13, 37, 1100 }, { 150, 600, 300 },
 			{ 127, 511, 783 }, { 128, 512, 784 }, { 784, 512, 128 },
