@@ -520,8 +520,9 @@ main(void)
 	if (have_avx2 && have_avx512)
 		check_same_bits("avx2", "avx512");
 	else
-		printf("ok %d # SKIP avx2 == avx512 bits: the CPU lacks one\n",
-		    ++tap_n);
+		printf("ok %d # SKIP avx2 == avx512 bits: %s\n", ++tap_n,
+		    only != NULL ? "NOISETOP_TEST_KERNEL is set" :
+		    "the CPU lacks one");
 	diag("bf16 kernel %s", gemm_bf16_kernel_name());
 	if (only != NULL)
 		printf("ok %d # SKIP bf16 GEMM: NOISETOP_TEST_KERNEL=%s\n",
