@@ -474,7 +474,7 @@ dropout_odd_width(void)
 			for (int k = 0; k < DIN; k++)
 				v += (double)x[r * DIN + k] * m->W[0][k * DH + j];
 			v = v > 0.0 ? v * (keep ? 2.0 : 0.0) : 0.0;
-			diff += fabs(m->act[1][e] - v) > 1e-5;
+			diff += !(fabs(m->act[1][e] - v) <= 1e-5);
 			dropped += !keep;
 			kept += keep;
 		}

@@ -248,7 +248,7 @@ test_evaluate(void)
 	train_evaluate(m, &d, &loss, &acc, pred, conf);
 	for (int i = 0; i < N; i++)
 		if (pred[i] != want_pred[i] ||
-		    fabs(conf[i] - want_conf[i]) > 1e-5)
+		    !(fabs(conf[i] - want_conf[i]) <= 1e-5))
 			pred_ok = 0;
 	ok(fabs(loss - want_loss) < 1e-5 * want_loss, "evaluate: loss %.7f, "
 	    "the plain mean over the 10 images %.7f", loss, want_loss);
