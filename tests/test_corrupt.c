@@ -424,6 +424,32 @@ test_blur(uint8_t *pix, float *a, float *b)
 	    "blur is deterministic: seed, split and epoch change nothing");
 }
 
+/*
+ * Images larger than a block of normals (51 x 49 = 2499 pixels, odd, from
+ * image 3): speckle's draws run across blocks, so image 4 alone is image 4
+ * of the set, and at x = 1 a fraction about one half (z >= 0) is clipped
+ * to 1.
+ */
+static void
+test_big_images(uint8_t *pix, float *a, float *b)
+{
+	const size_t w = 51, h = 49, np = w * h;
+	corrupt_spec c = { CORRUPT_SPECKLE, 0.5f };
+	char         err[256];
+	size_t       ones = 0;
+
+	memset(pix, 255, 8 * np);
+	ok(corrupt_apply(&c, pix, 3, 4, w, h, 9, 0, 1, a, err, sizeof err) ==
+	    0 && corrupt_apply(&c, pix, 4, 1, w, h, 9, 0, 1, b, err,
+	    sizeof err) == 0 && memcmp(a + np, b, np * sizeof *a) == 0,
+	    "speckle on 2499-pixel images: image 4 alone == in the set");
+	for (size_t i = 0; i < 4 * np; i++)
+		ones += a[i] == 1.0f;
+	ok(fabs((double)ones / (4 * np) - 0.5) < 0.03, "speckle at x = 1: "
+	    "%.3f of the pixels clipped to 1 (z >= 0: one half)",
+	    (double)ones / (4 * np));
+}
+
 /* Threads, seeds, epochs, splits and one image alone, for every family. */
 static void
 test_reproducible(uint8_t *pix, float *a, float *b)
@@ -517,6 +543,7 @@ main(void)
 	test_speckle(pix, a);
 	test_blur(pix, a, b);
 	test_reproducible(pix, a, b);
+	test_big_images(pix, a, b);
 	{
 		corrupt_spec c = { CORRUPT_IMPULSE, 2.0f };
 
