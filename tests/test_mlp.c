@@ -550,6 +550,55 @@ dropout_edge_and_clip(void)
 }
 
 /*
+ * An output layer wider than a GEMM tile takes the softmax after the
+ * product instead of in its epilogue: probabilities against a plain
+ * softmax of x W + b, for each width either side of the tile.
+ */
+static void
+softmax_wide(void)
+{
+	const int widths[2] = { GEMM_TILE_N, 3 * GEMM_TILE_N + 5 };
+
+	for (int k = 0; k < 2; k++) {
+		int    size[2] = { 5, widths[k] }, bad = 0;
+		char   err[256];
+		mlp   *m = mlp_new(1, size, 3, 0.0f, err, sizeof err);
+		float  x[15];
+
+		if (m == NULL) {
+			ok(0, "a 5-%d net: %s", widths[k], err);
+			continue;
+		}
+		mlp_init(m, 9);
+		for (int j = 0; j < widths[k]; j++)
+			m->b[0][j] = 0.01f * (float)(j % 7);
+		for (int i = 0; i < 15; i++)
+			x[i] = (float)(i % 4) - 1.0f;
+		mlp_forward(m, x, 3, 0, 0, 0);
+		for (int r = 0; r < 3; r++) {
+			double z[256], zmax = -1e300, sum = 0.0;
+
+			for (int j = 0; j < widths[k]; j++) {
+				z[j] = m->b[0][j];
+				for (int i = 0; i < 5; i++)
+					z[j] += (double)x[r * 5 + i] *
+					    m->W[0][i * widths[k] + j];
+				zmax = z[j] > zmax ? z[j] : zmax;
+			}
+			for (int j = 0; j < widths[k]; j++)
+				sum += exp(z[j] - zmax);
+			for (int j = 0; j < widths[k]; j++)
+				bad += !(fabs(m->probs[r * widths[k] + j] -
+				    exp(z[j] - zmax) / sum) <= 1e-6);
+		}
+		ok(bad == 0, "softmax of a %d-wide output (tile %d): every row "
+		    "as the plain formula (%d differ)", widths[k], GEMM_TILE_N,
+		    bad);
+		mlp_free(m);
+	}
+}
+
+/*
  * mlp_new's limits, each side of each bound, and its promise that the
  * weights are zero until mlp_init() even on a heap full of old values.
  */
@@ -736,6 +785,7 @@ main(void)
 	test_shapes();
 	dropout_odd_width();
 	dropout_edge_and_clip();
+	softmax_wide();
 
 	return tap_done();
 }
