@@ -120,6 +120,31 @@ main(void)
 	else
 		skip("no /sys/kernel/profiling");
 
+	/* A path of 4075 bytes (components of 200): its temporary name of
+	 * 4086 fits PATH_MAX, so the write goes through. */
+	{
+		char   deep[NT_PATH_LEN], comp[201], cmd[NT_PATH_LEN + 32];
+		size_t n;
+
+		memset(comp, 'd', 200);
+		comp[200] = '\0';
+		snprintf(deep, sizeof deep, "%s", dir);
+		while (strlen(deep) + 201 < 4060) {
+			n = strlen(deep);
+			snprintf(deep + n, sizeof deep - n, "/%s", comp);
+			mkdir(deep, 0755);
+		}
+		n = strlen(deep);
+		snprintf(deep + n, sizeof deep - n, "/%0*d", (int)(4075 - n - 1),
+		    0);
+		ok(strlen(deep) == 4075 && file_write_atomic(deep, "x", 1, err,
+		    sizeof err) == 0 && access(deep, F_OK) == 0,
+		    "a path of 4075 bytes is written: %s", err);
+		snprintf(cmd, sizeof cmd, "rm -rf '%s/%s'", dir, comp);
+		if (system(cmd) != 0)
+			diag("could not remove the deep directories");
+	}
+
 	for (int i = 0; i < 3; i++) {
 		snprintf(path, sizeof path, "%s/f%d", dir, i);
 		unlink(path);

@@ -4,8 +4,10 @@
  * line naming the file.
  */
 #include "runs/run.h"
+#include "runs/run_priv.h"
 
 #include <fcntl.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -420,6 +422,33 @@ test_shards(void)
 	ok(run_read_shards(r.dir, sh, 8, err, sizeof err) == -1 &&
 	    strstr(err, "state-3.txt") != NULL, "a damaged shard state: '%s'",
 	    err);
+
+	/* A done row's matrix row: written, read back into a fresh table;
+	 * a row without its file keeps its NaNs. */
+	{
+		sweep_table t, u;
+		train_config c = conf.cfg;
+		int          good;
+
+		err[0] = '\0';
+		sweep_table_init(&t, &c, &conf.plan, err, sizeof err);
+		sweep_table_init(&u, &c, &conf.plan, err, sizeof err);
+		for (int j = 0; j < t.plan.ntest; j++) {
+			t.rows[1].test_acc[j] = 0.125 * (j + 1);
+			t.rows[1].test_loss[j] = 1.0 / 3.0 + j;
+		}
+		good = run_write_matrix_row(&r, &t, 1, err, sizeof err) == 0 &&
+		    run_read_matrix_row(&r, &u, 1, err, sizeof err) == 0 &&
+		    run_read_matrix_row(&r, &u, 0, err, sizeof err) == 0;
+		for (int j = 0; good && j < t.plan.ntest; j++)
+			good = u.rows[1].test_acc[j] == t.rows[1].test_acc[j] &&
+			    u.rows[1].test_loss[j] == t.rows[1].test_loss[j] &&
+			    isnan(u.rows[0].test_acc[j]);
+		ok(good, "a matrix row read back exactly; a row without its "
+		    "file keeps NaN: %s", err);
+		sweep_table_free(&t);
+		sweep_table_free(&u);
+	}
 
 	/* Config values at their bounds. */
 	put_file(r.dir, "config.txt", "kind = sweep\nscales = 0\n"
