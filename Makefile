@@ -147,11 +147,14 @@ fuzz: fuzz-build
 # Mutation testing of the engine and file modules (scripts/mutate): each
 # mutant built in a scratch copy under /tmp, its module's tests run on it.
 # Hours for all of them, so not part of make test.  MODULES=noise,rng picks
-# modules, MAX=N takes the same N mutants of each; tests/mutate.equiv lists
-# the mutants reviewed as equivalent.
+# modules, MAX=N takes the same N mutants of each (OFFSET=K the N after the
+# first K), SANITIZE=address,undefined builds with the sanitizers;
+# tests/mutate.equiv lists the mutants reviewed as equivalent.
 mutate:
 	./scripts/mutate $(if $(MODULES),--modules $(MODULES)) \
-	    $(if $(MAX),--max $(MAX)) $(if $(RULES),--rules $(RULES))
+	    $(if $(MAX),--max $(MAX)) $(if $(OFFSET),--offset $(OFFSET)) \
+	    $(if $(RULES),--rules $(RULES)) \
+	    $(if $(SANITIZE),--sanitize $(SANITIZE))
 
 bench: noisetop $(BENCHES)
 	./bench/run
