@@ -448,6 +448,26 @@ test_big_images(uint8_t *pix, float *a, float *b)
 	ok(fabs((double)ones / (4 * np) - 0.5) < 0.03, "speckle at x = 1: "
 	    "%.3f of the pixels clipped to 1 (z >= 0: one half)",
 	    (double)ones / (4 * np));
+
+	/* A draw is a function of the pixel's global index alone: 10
+	 * images of 3 x 1 pixels are 30 images of 1 x 1, in every family
+	 * that draws per pixel (odd starts, one-pixel blocks). */
+	for (size_t i = 0; i < 30; i++)
+		pix[i] = (uint8_t)(40 + i * 7);
+	for (int f = 0; f < CORRUPT_NFAMILY; f++) {
+		corrupt_spec cs = { (corrupt_family)f,
+		    corrupt_info_of((corrupt_family)f)->scales[3] };
+
+		if (f == CORRUPT_BLUR)
+			continue;
+		for (int i = 0; i < 30; i++)
+			b[i] = -1.0f;
+		ok(corrupt_apply(&cs, pix, 0, 10, 3, 1, 9, 0, 2, a, err,
+		    sizeof err) == 0 && corrupt_apply(&cs, pix, 0, 30, 1, 1, 9,
+		    0, 2, b, err, sizeof err) == 0 && memcmp(a, b, 30 *
+		    sizeof *a) == 0, "%s: images of 3 pixels draw as images "
+		    "of 1", corrupt_name(cs.family));
+	}
 }
 
 /* Threads, seeds, epochs, splits and one image alone, for every family. */

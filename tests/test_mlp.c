@@ -546,6 +546,18 @@ dropout_edge_and_clip(void)
 		ok(fabs(loss - -log((double)1e-7f)) < 1e-6, "a probability of "
 		    "e^-40 costs -log(1e-7) = %.4f, not %.1f", loss, 40.0);
 	}
+	/* Equal logits: the prediction is the first class, so only label 0
+	 * counts as right. */
+	m->b[1][1] = 0.0f;
+	mlp_forward(m, x, 2, 0, 0, 0);
+	{
+		uint8_t y[2] = { 0, 0 };
+		int     right = -1;
+
+		mlp_loss(m, y, 2, &right);
+		ok(right == 2, "a tie predicts the first class: both labels 0 "
+		    "right (%d)", right);
+	}
 	mlp_free(m);
 }
 
