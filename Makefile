@@ -50,7 +50,7 @@ NOISETOP_VERSION := $(or $(shell [ -e .git ] && \
     cat $(B)/version.stamp 2>/dev/null),$(shell cat VERSION 2>/dev/null),unknown)
 
 .PHONY: all test test-sanitize bench data run clean format fuzz fuzz-build \
-        install install-strip uninstall FORCE
+        install install-strip uninstall mutate FORCE
 
 # Other build directories (B=build-asan ...) keep their own binary.
 BIN      ?= $(if $(filter build,$(B)),noisetop,$(B)/noisetop)
@@ -143,6 +143,18 @@ fuzz: fuzz-build
 	        -rss_limit_mb=4096 -print_final_stats=1 \
 	        $(B)/fuzz/corpus-$$f || exit 1; \
 	done
+
+# Mutation testing of the engine and file modules (scripts/mutate): each
+# mutant built in a scratch copy under /tmp, its module's tests run on it.
+# Hours for all of them, so not part of make test.  MODULES=noise,rng picks
+# modules, MAX=N takes the same N mutants of each (OFFSET=K the N after the
+# first K), SANITIZE=address,undefined builds with the sanitizers;
+# tests/mutate.equiv lists the mutants reviewed as equivalent.
+mutate:
+	./scripts/mutate $(if $(MODULES),--modules $(MODULES)) \
+	    $(if $(MAX),--max $(MAX)) $(if $(OFFSET),--offset $(OFFSET)) \
+	    $(if $(RULES),--rules $(RULES)) \
+	    $(if $(SANITIZE),--sanitize $(SANITIZE))
 
 bench: noisetop $(BENCHES)
 	./bench/run

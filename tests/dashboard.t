@@ -152,8 +152,29 @@ wait_digits_change() {
 	done
 }
 
+# wait_digits_same SECONDS FILE: until those lines are FILE's.
+wait_digits_same() {
+	_end=$(($(date +%s) + $1))
+	while :; do
+		digits > "$OUT/digits.now"
+		cmp -s "$OUT/digits.now" "$2" && return 0
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.1
+	done
+}
+
 ascii_only() {  # no byte above 0x7F on screen
 	! cap | LC_ALL=C grep -q "$(printf '[\200-\377]')"
+}
+
+# glyph_set ASCII(0/1): the screen is all ASCII in the ASCII pass, and has
+# UTF-8 glyphs (shades, blocks, box drawing) in the UTF-8 pass.
+glyph_set() {
+	if [ "$1" -eq 0 ]; then
+		! ascii_only
+	else
+		ascii_only
+	fi
 }
 
 # start LABEL ENV...: a fresh server with the dashboard in it, recording
@@ -185,7 +206,7 @@ suite() {  # suite LABEL ASCII(0/1) ENV...
 	ok $? "$label: start screen shows title and the three panes"
 	grep -Eq 'train #0' "$OUT/screen" && grep -Eq "label +$L0" "$OUT/screen"
 	ok $? "$label: first train image is #0, label $L0"
-	[ "$ascii" -eq 0 ] || ascii_only
+	glyph_set "$ascii"
 	ok $? "$label: start screen glyph set"
 
 	$T send-keys -t nt Right
@@ -206,6 +227,21 @@ suite() {  # suite LABEL ASCII(0/1) ENV...
 	cap | cut -c1-30 | sed -n '3,16p' > "$OUT/clean.after"
 	cmp -s "$OUT/clean.before" "$OUT/clean.after"
 	ok $? "$label: the original stays as it was"
+	# The preview steps are 0.2, 0.3, 0.5, 0.75 here; each scale's noise
+	# is drawn the same way every time, so 0.5 again is the first view.
+	digits > "$OUT/digits.up"
+	$T send-keys -t nt Down
+	wait_for 5 'noisy, scale 0\.5 ' && wait_digits_same 5 "$OUT/digits.before"
+	ok $? "$label: Down lowers the scale to 0.5, the noisy view as before"
+	$T send-keys -t nt -- -
+	wait_for 5 'noisy, scale 0\.3 '
+	ok $? "$label: - lowers it to 0.3"
+	$T send-keys -t nt _
+	wait_for 5 'noisy, scale 0\.2 '
+	ok $? "$label: _ lowers it to 0.2"
+	$T send-keys -t nt + = Up
+	wait_for 5 'noisy, scale 0\.75 ' && wait_digits_same 5 "$OUT/digits.up"
+	ok $? "$label: +, = and Up raise it back to 0.75, the view as it was"
 
 	# The form: s opens it with the command line's values, Esc closes it
 	# without a job, s and Enter start the sweep.
@@ -235,7 +271,7 @@ suite() {  # suite LABEL ASCII(0/1) ENV...
 		    grep -Eq '^ +\+\+-+\+' "$OUT/screen"
 	fi
 	ok $? "$label: bars and the epoch plot with its axes drawn"
-	[ "$ascii" -eq 0 ] || ascii_only
+	glyph_set "$ascii"
 	ok $? "$label: sweep screen glyph set"
 
 	# Selecting a row: its model is the sample pane's (the model line).

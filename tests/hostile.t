@@ -159,4 +159,13 @@ if [ $can_mount -eq 1 ] && mount -t tmpfs -o size=256k tmpfs "$tmp/exp"; then
 else
 	skip "mounting a tmpfs is not allowed here"
 fi
+
+# --csv naming a directory: the rename over it fails; exit 1 naming it, no
+# "Wrote", and no temporary file left beside it.
+mkdir -p "$tmp/csvdir/out.csv"
+out=$("$NT" train "${small[@]}" --runs "$tmp/r" --csv "$tmp/csvdir/out.csv" 2>&1)
+rc=$?
+check "--csv naming a directory: exit 1, names it, nothing left beside it" \
+    '[ $rc -eq 1 ] && [[ "$out" == *"$tmp/csvdir/out.csv: cannot write"* ]] &&
+    [[ "$out" != *Wrote* ]] && [ "$(ls "$tmp/csvdir")" = "out.csv" ]'
 echo "1..$n"

@@ -124,12 +124,68 @@ main(void)
 		memcpy(big, buf, len - 4);
 		memset(big + len - 4, 0, 8);
 		reseal(big, len + 4);
-		expect("trailing data", big, len + 4, "trailing data");
+		expect("trailing data", big, len + 4, ": 4 bytes of trailing data");
 		free(big);
 	}
+
+	/* The layout, counted from checkpoint.c's format: magic, version,
+	 * layers, 4 sizes, seed, scale, epochs, step count, history count,
+	 * 3 entries of 44 bytes, parameter count, 3 floats a parameter,
+	 * checksum. */
+	ok(len == 8 + 4 + 4 + 4 * 4 + 8 + 4 + 4 + 8 + 4 + 3 * 44 + 8 +
+	    12 * m->nparam + 4, "the file is %zu bytes, as the format counts",
+	    len);
+	/* Cut inside the history, resealed: the reader must not read past
+	 * its end. */
+	memcpy(bad, buf, 64);
+	reseal(bad, 64);
+	expect("cut after the history count, resealed", bad, 64, "truncated");
+	memcpy(bad, buf, 12);
+	expect("magic and version only", bad, 12, "checksum mismatch");
+	/* The step count: at most 2^40. */
+	memcpy(bad, buf, len);
+	memset(bad + 48, 0, 8);
+	bad[53] = 1;      /* 2^40 */
+	reseal(bad, len);
+	ok(checkpoint_parse("ck.bin", bad, len, &ck, err, sizeof err) == 0 &&
+	    ck.t == (long)1 << 40, "a step count of 2^40 is read");
+	checkpoint_free(&ck);
+	bad[48] = 1;      /* 2^40 + 1 */
+	reseal(bad, len);
+	expect("a step count over 2^40", bad, len, "bad optimizer step count");
+
+	/* Into a model: the same shapes only, and only with an epoch done. */
+	ok(checkpoint_load(path, &ck, err, sizeof err) == 0, "load again");
+	{
+		int  other[4] = { 784, 64, 33, 10 };
+		mlp *m2 = mlp_new(3, size, 8, 0.2f, err, sizeof err);
+		mlp *m3 = mlp_new(3, other, 8, 0.2f, err, sizeof err);
+		mlp *m4 = mlp_new(2, size, 8, 0.2f, err, sizeof err);
+
+		m2->packed_ok = 1;
+		ok(checkpoint_into_model(&ck, m2, err, sizeof err) == 0 &&
+		    memcmp(m2->param, m->param, m->nparam * 4) == 0 &&
+		    m2->packed_ok == 0, "into a model of the same shapes: its "
+		    "weights, packed copies invalidated");
+		ok(checkpoint_into_model(&ck, m3, err, sizeof err) == -1 &&
+		    strstr(err, "other shapes") != NULL, "into a model of "
+		    "other sizes: refused: '%s'", err);
+		ok(checkpoint_into_model(&ck, m4, err, sizeof err) == -1,
+		    "into a model of other layers: refused");
+		ck.nhist = 0;
+		ok(checkpoint_into_model(&ck, m2, err, sizeof err) == -1 &&
+		    strstr(err, "no finished epoch") != NULL,
+		    "no finished epoch: refused");
+		mlp_free(m2);
+		mlp_free(m3);
+		mlp_free(m4);
+	}
+	checkpoint_free(&ck);
+	memset(&ck, 0x5a, sizeof ck);
 	ok(checkpoint_load("/nonexistent/ck.bin", &ck, err, sizeof err) ==
-	    -1 && strstr(err, "/nonexistent/ck.bin") != NULL,
-	    "a missing file: '%s'", err);
+	    -1 && strstr(err, "/nonexistent/ck.bin") != NULL &&
+	    ck.param == NULL && ck.hist == NULL, "a missing file: nothing "
+	    "returned: '%s'", err);
 
 	free(buf);
 	free(bad);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "kernels/gemm.h"
 #include "tap.h"
 
 /* Parse a command line given as one string of space-separated words. */
@@ -152,6 +153,11 @@ test_options(void)
 	ok(good("--train-limit 600 --test-limit 100", &o) &&
 	    o.train_limit == 600 && o.test_limit == 100,
 	    "--train-limit, --test-limit");
+	ok(good("--train-limit 1 --test-limit 1", &o) &&
+	    o.train_limit == 1 && o.test_limit == 1 &&
+	    good("--train-limit 100000000 --test-limit 100000000", &o) &&
+	    o.train_limit == 100000000 && o.test_limit == 100000000,
+	    "--train-limit, --test-limit: 1 and 100000000 are the bounds");
 	ok(good("--epochs 3 --batch 64", &o) && o.cfg.epochs == 3 &&
 	    o.cfg.batch == 64, "--epochs, --batch");
 	ok(good("--lr 0.01 --dropout 0", &o) && o.cfg.lr == 0.01f &&
@@ -221,6 +227,25 @@ test_options(void)
 	ok(good("sweep", &o) && o.grid.ndecays == 0 && !o.grid.probes &&
 	    o.grid.nattacks == 0, "no decay axis, probes or attacks unless "
 	    "asked");
+	ok(good("show --index 100000000", &o) && o.index == 100000000,
+	    "--index 100000000, the largest");
+	ok(good("slurm --cpus-per-task 4", &o) && o.cpus == 4,
+	    "--cpus-per-task");
+	ok(good("train --precision fp32", &o) &&
+	    o.cfg.precision == TRAIN_FP32 && o.precision_set,
+	    "--precision fp32");
+	if (gemm_bf16_available())
+		ok(good("train --precision bf16", &o) &&
+		    o.cfg.precision == TRAIN_BF16, "--precision bf16");
+	else
+		skip("no bf16 kernel here");
+	ok(good("sweep --corruption blur", &o) && o.nscales ==
+	    CORRUPT_NSCALES && o.scales[1] ==
+	    corrupt_info_of(CORRUPT_BLUR)->scales[1],
+	    "--corruption blur alone: blur's own scales");
+	ok(good("sweep --corruption blur --scales 0,2", &o) &&
+	    o.nscales == 2 && o.scales[1] == 2.0f,
+	    "--corruption blur with --scales: the scales given");
 }
 
 static void
@@ -252,6 +277,11 @@ test_range_errors(void)
 		{ "--dropout 0.96", "--dropout 0.96" },
 		{ "--hidden 0", "--hidden 0" },
 		{ "--hidden ,", "--hidden ',': give sizes" },
+		{ "--hidden 64,", "--hidden '64,': give sizes" },
+		{ "--hidden ,64", "--hidden ',64': give sizes" },
+		{ "--hidden 64,,32", "--hidden '64,,32': give sizes" },
+		{ "show --index 100000001", "--index 100000001" },
+		{ "train --precision fp16", "'fp16'" },
 		{ "--hidden 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1",
 		  "hidden layers" },
 		{ "--hidden 99999999", "--hidden 99999999" },
@@ -263,7 +293,9 @@ test_range_errors(void)
 		{ "--noise 101", "--noise 101" },
 		{ "--scales 0,-1", "-1" },
 		{ "--scales 0,x", "x" },
-		{ "--train-limit 0", "--train-limit 0" },
+		{ "--train-limit 0", "--train-limit 0: must be from 1" },
+		{ "--train-limit 100000001", "--train-limit 100000001" },
+		{ "--test-limit 0", "--test-limit 0: must be from 1" },
 		{ "--test-limit 100000001", "--test-limit 100000001" },
 		{ "show --split both",
 		  "--split 'both': must be train or test" },
@@ -414,8 +446,11 @@ test_help(void)
 
 		snprintf(want, sizeof want, "usage: noisetop %s", commands[i]);
 		ok(rc == 0 && one != NULL && strncmp(one, want,
-		    strlen(want)) == 0 && widest(one) <= 79,
-		    "help %s: its synopsis, within 79 columns", commands[i]);
+		    strlen(want)) == 0 && widest(one) <= 79 &&
+		    strstr(one, "  --help") != NULL &&
+		    strstr(one, "  --version") != NULL,
+		    "help %s: its synopsis, within 79 columns, --help and "
+		    "--version", commands[i]);
 		if (strcmp(commands[i], "dashboard") != 0) {
 			snprintf(want, sizeof want, "\n  %s", commands[i]);
 			ok(strstr(all, want) != NULL,
@@ -423,6 +458,19 @@ test_help(void)
 		}
 		free(one);
 	}
+	/* Help wrapped at word boundaries onto the 23-column margin. */
+	ok(strstr(all, "  --corruption LIST    corruption families, "
+	    "comma-separated: gaussian\n                       (default), "
+	    "shot, impulse, speckle, blur (see the man\n                     "
+	    "  page)\n") != NULL, "a help of three lines wraps at words onto "
+	    "the margin");
+	ok(strstr(all, "  --noise-mode fixed|fresh\n                       "
+	    "draw the training noise once (fixed, default) or every\n") !=
+	    NULL, "a long option name puts its help on the next line");
+	ok(cli_option_takes_value("epochs") && cli_option_takes_value("data") &&
+	    !cli_option_takes_value("ascii") &&
+	    !cli_option_takes_value("version") &&
+	    !cli_option_takes_value("fly"), "which options take a value");
 	free(usage("fly", &rc));
 	ok(rc == -1, "help of an unknown command: -1");
 	{

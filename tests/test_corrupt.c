@@ -110,6 +110,93 @@ test_table(void)
 		c = (corrupt_spec){ CORRUPT_BLUR, 1.5f };
 		ok(strcmp(corrupt_describe(&c, buf, sizeof buf),
 		    "blur sigma=1.5") == 0, "describe: %s", buf);
+		buf[0] = 'X';
+		corrupt_describe(&c, buf, 1);
+		ok(buf[0] == '\0', "describe into 1 byte: the empty string");
+		buf[0] = 'X';
+		corrupt_describe(&c, buf, 0);
+		ok(buf[0] == 'X', "describe into 0 bytes writes nothing");
+	}
+}
+
+/* corrupt_parse_list: names in order, none twice, at most max. */
+static void
+test_list(void)
+{
+	corrupt_family f[CORRUPT_NFAMILY + 1];
+	char           err[256] = "";
+
+	ok(corrupt_parse_list("gaussian,blur,shot", f, 5, err, sizeof err) ==
+	    3 && f[0] == CORRUPT_GAUSSIAN && f[1] == CORRUPT_BLUR &&
+	    f[2] == CORRUPT_SHOT, "list: three names, in the order given");
+	ok(corrupt_parse_list(",impulse,", f, 5, err, sizeof err) == 1 &&
+	    f[0] == CORRUPT_IMPULSE, "list: empty items are skipped");
+	ok(corrupt_parse_list("speckle", f, 1, err, sizeof err) == 1 &&
+	    f[0] == CORRUPT_SPECKLE, "list: one name when one is allowed");
+	ok(corrupt_parse_list("gaussian,blur", f, 1, err, sizeof err) == -1 &&
+	    strstr(err, "more than 1") != NULL, "list: more than max refused: "
+	    "%s", err);
+	ok(corrupt_parse_list("blur,shot,blur", f, 5, err, sizeof err) == -1 &&
+	    strstr(err, "blur is given twice") != NULL, "list: a name twice "
+	    "refused: %s", err);
+	ok(corrupt_parse_list("blur,fog", f, 5, err, sizeof err) == -1 &&
+	    strstr(err, "'fog'") != NULL, "list: an unknown name refused: %s",
+	    err);
+	ok(corrupt_parse_list(",", f, 5, err, sizeof err) == -1 &&
+	    strstr(err, "no corruption") != NULL, "list: no name refused: %s",
+	    err);
+}
+
+/*
+ * The draws themselves, pinned: a run resumed by a later build, and a
+ * train x test matrix filled by shards of different builds, rely on every
+ * family drawing the same values for the same (seed, split, epoch, pixel).
+ * The digest is FNV-1a over the output floats' bits; the rejection
+ * sampler of shot noise is pinned at a large mean (s = 0.005) too.
+ */
+static uint64_t
+digest(const float *x, size_t n)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t u;
+
+		memcpy(&u, &x[i], sizeof u);
+		for (int k = 0; k < 4; k++) {
+			h ^= (u >> (8 * k)) & 0xff;
+			h *= 1099511628211ULL;
+		}
+	}
+	return h;
+}
+
+static void
+test_pinned(uint8_t *pix, float *a)
+{
+	static const struct {
+		corrupt_family f;
+		float          s;
+		uint64_t       want;
+	} pin[] = {
+		{ CORRUPT_GAUSSIAN, 0.3f, 0xa55e531df4ad77e7ULL },
+		{ CORRUPT_SHOT, 0.1f, 0xc9623a61f002ed33ULL },
+		{ CORRUPT_SHOT, 0.005f, 0xc90b5529d1926d91ULL },
+		{ CORRUPT_IMPULSE, 0.1f, 0x08d2f43ae8e77b83ULL },
+		{ CORRUPT_SPECKLE, 0.5f, 0x5fa62d84bc38fea2ULL },
+		{ CORRUPT_BLUR, 1.5f, 0x0bc065f108fc56c5ULL },
+	};
+
+	for (size_t i = 0; i < 20 * NPIX; i++)
+		pix[i] = (uint8_t)(i * 7 % 256);
+	for (size_t k = 0; k < sizeof pin / sizeof pin[0]; k++) {
+		uint64_t h;
+
+		apply(pin[k].f, pin[k].s, pix, 3, 17, 42, 1, 2, a);
+		h = digest(a, 17 * NPIX);
+		ok(h == pin[k].want, "%s %g: the draws as pinned (%016llx)",
+		    corrupt_name(pin[k].f), (double)pin[k].s,
+		    (unsigned long long)h);
 	}
 }
 
@@ -337,6 +424,52 @@ test_blur(uint8_t *pix, float *a, float *b)
 	    "blur is deterministic: seed, split and epoch change nothing");
 }
 
+/*
+ * Images larger than a block of normals (51 x 49 = 2499 pixels, odd, from
+ * image 3): speckle's draws run across blocks, so image 4 alone is image 4
+ * of the set, and at x = 1 a fraction about one half (z >= 0) is clipped
+ * to 1.
+ */
+static void
+test_big_images(uint8_t *pix, float *a, float *b)
+{
+	const size_t w = 51, h = 49, np = w * h;
+	corrupt_spec c = { CORRUPT_SPECKLE, 0.5f };
+	char         err[256];
+	size_t       ones = 0;
+
+	memset(pix, 255, 8 * np);
+	ok(corrupt_apply(&c, pix, 3, 4, w, h, 9, 0, 1, a, err, sizeof err) ==
+	    0 && corrupt_apply(&c, pix, 4, 1, w, h, 9, 0, 1, b, err,
+	    sizeof err) == 0 && memcmp(a + np, b, np * sizeof *a) == 0,
+	    "speckle on 2499-pixel images: image 4 alone == in the set");
+	for (size_t i = 0; i < 4 * np; i++)
+		ones += a[i] == 1.0f;
+	ok(fabs((double)ones / (4 * np) - 0.5) < 0.03, "speckle at x = 1: "
+	    "%.3f of the pixels clipped to 1 (z >= 0: one half)",
+	    (double)ones / (4 * np));
+
+	/* A draw is a function of the pixel's global index alone: 10
+	 * images of 3 x 1 pixels are 30 images of 1 x 1, in every family
+	 * that draws per pixel (odd starts, one-pixel blocks). */
+	for (size_t i = 0; i < 30; i++)
+		pix[i] = (uint8_t)(40 + i * 7);
+	for (int f = 0; f < CORRUPT_NFAMILY; f++) {
+		corrupt_spec cs = { (corrupt_family)f,
+		    corrupt_info_of((corrupt_family)f)->scales[3] };
+
+		if (f == CORRUPT_BLUR)
+			continue;
+		for (int i = 0; i < 30; i++)
+			b[i] = -1.0f;
+		ok(corrupt_apply(&cs, pix, 0, 10, 3, 1, 9, 0, 2, a, err,
+		    sizeof err) == 0 && corrupt_apply(&cs, pix, 0, 30, 1, 1, 9,
+		    0, 2, b, err, sizeof err) == 0 && memcmp(a, b, 30 *
+		    sizeof *a) == 0, "%s: images of 3 pixels draw as images "
+		    "of 1", corrupt_name(cs.family));
+	}
+}
+
 /* Threads, seeds, epochs, splits and one image alone, for every family. */
 static void
 test_reproducible(uint8_t *pix, float *a, float *b)
@@ -394,14 +527,17 @@ test_reproducible(uint8_t *pix, float *a, float *b)
 		    "(r = %.4f)", c);
 	}
 
-	/* Scale 0 is the clean image in every family. */
+	/* Scale 0 is the clean image in every family, from the first image
+	 * asked for (images that differ, so one in the wrong place shows). */
+	for (size_t i = 0; i < total; i++)
+		pix[i] = (uint8_t)(i * 7 % 256);
 	{
 		int eq = 1;
 
 		for (int f = 0; f < CORRUPT_NFAMILY; f++) {
 			apply((corrupt_family)f, 0.0f, pix, 5, 10, 1, 0, 2, a);
 			for (size_t i = 0; i < 10 * NPIX; i++)
-				eq &= a[i] == pix[5 * NPIX + i] / 255.0f;
+				eq &= a[i] == pix[5 * NPIX + i] * (1.0f / 255.0f);
 		}
 		ok(eq, "severity 0 gives x / 255 in every family");
 	}
@@ -419,12 +555,15 @@ main(void)
 	if (!pix || !a || !b)
 		return skip_all("out of memory");
 	test_table();
+	test_list();
+	test_pinned(pix, a);
 	test_gaussian(pix, a, b);
 	test_shot(pix, a);
 	test_impulse(pix, a);
 	test_speckle(pix, a);
 	test_blur(pix, a, b);
 	test_reproducible(pix, a, b);
+	test_big_images(pix, a, b);
 	{
 		corrupt_spec c = { CORRUPT_IMPULSE, 2.0f };
 

@@ -457,8 +457,8 @@ main(void)
 	if (have)
 		test_real(mnist);
 	else
-		ok(1, "# SKIP real MNIST absent (set NOISETOP_DATA or run make "
-		    "data): torchvision and Keras layouts untested");
+		skip("real MNIST absent (set NOISETOP_DATA or run make data): "
+		    "torchvision and Keras layouts untested");
 	test_search();
 	test_synthetic_set();
 	test_kind_names();

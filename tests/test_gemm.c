@@ -456,16 +456,45 @@ check_bf16(int ta, int tb, int m, int n, int k, float beta)
 	return good;
 }
 
+/*
+ * A product with a zero factor is exactly +0 everywhere, beta 0 or 1 over
+ * a zero C: the accumulators start from nothing.
+ */
+static void
+check_zero(const char *kname)
+{
+	enum { M = 13, N = 37, K = 29 };
+	static float	a[M * K], b[K * N], c[M * N];
+	int		zero = 1;
+
+	for (int i = 0; i < K * N; i++)
+		b[i] = (float)(i % 7) - 3.0f;
+	memset(a, 0, sizeof a);
+	memset(c, 0, sizeof c);
+	gemm(0, 0, M, N, K, a, K, b, N, 0.0f, c, N);
+	for (int i = 0; i < M * N; i++)
+		zero &= c[i] == 0.0f && !signbit(c[i]);
+	gemm(0, 0, M, N, K, a, K, b, N, 1.0f, c, N);
+	for (int i = 0; i < M * N; i++)
+		zero &= c[i] == 0.0f && !signbit(c[i]);
+	ok(zero, "%s: 0 x B is exactly +0, also added to a zero C", kname);
+}
+
 int
 main(void)
 {
 	const char	*kernels[] = { "portable", "avx2", "avx512" };
 	int		 nthreads = omp_get_max_threads(), i, nk = 3;
 	int		 have_avx2 = 0, have_avx512 = 0;
+	/* NOISETOP_TEST_KERNEL=portable (make mutate on the portable
+	 * kernel): that kernel's checks only */
+	const char	*only = getenv("NOISETOP_TEST_KERNEL");
 
 	(void)skip_all;		/* tap.h's, unused: this test always has a plan */
 	diag("default kernel %s, %d threads", gemm_kernel_name(), nthreads);
 	for (i = 0; i < nk; i++) {
+		if (only != NULL && strcmp(only, kernels[i]) != 0)
+			continue;
 		if (gemm_force_kernel(kernels[i]) != 0) {
 			printf("ok %d # SKIP %s kernel: not supported here\n",
 			    ++tap_n, kernels[i]);
@@ -486,14 +515,19 @@ main(void)
 		check_team(kernels[i], 0, 1, 7, 5, 3);
 		check_team(kernels[i], 1, 0, 150, 600, 300);
 		check_team(kernels[i], 0, 0, 31, 100, 77);
+		check_zero(kernels[i]);
 	}
 	if (have_avx2 && have_avx512)
 		check_same_bits("avx2", "avx512");
 	else
-		printf("ok %d # SKIP avx2 == avx512 bits: the CPU lacks one\n",
-		    ++tap_n);
+		printf("ok %d # SKIP avx2 == avx512 bits: %s\n", ++tap_n,
+		    only != NULL ? "NOISETOP_TEST_KERNEL is set" :
+		    "the CPU lacks one");
 	diag("bf16 kernel %s", gemm_bf16_kernel_name());
-	if (gemm_bf16_available()) {
+	if (only != NULL)
+		printf("ok %d # SKIP bf16 GEMM: NOISETOP_TEST_KERNEL=%s\n",
+		    ++tap_n, only);
+	else if (gemm_bf16_available()) {
 		static const int	sh[][3] = { { 1, 1, 1 }, { 7, 13, 5 },
 			{ 17, 33, 65 }, { 13, 37, 1100 }, { 150, 600, 300 },
 			{ 127, 511, 783 }, { 128, 512, 784 }, { 784, 512, 128 },

@@ -511,6 +511,290 @@ adam_check(void)
 	adam_destroy(&a);
 }
 
+/*
+ * Dropout in a hidden layer whose width is not a multiple of 4 (6), so
+ * rows start mid-hash: against mlp.h's formula in plain loops, the mask of
+ * element e being lane e % 4 of rng_hash(key, step << 32 | e / 4).
+ */
+static void
+dropout_odd_width(void)
+{
+	enum { DB = 7, DIN = 5, DH = 6, DOUT = 3 };
+	const int size[3] = { DIN, DH, DOUT };
+	char      err[256];
+	mlp      *m = mlp_new(2, size, DB, 0.5f, err, sizeof err);
+	float     x[DB * DIN];
+	int       diff = 0, dropped = 0, kept = 0;
+
+	if (m == NULL) {
+		ok(0, "a 5-6-3 net: %s", err);
+		return;
+	}
+	mlp_init(m, 4);
+	for (int j = 0; j < DH; j++)
+		m->b[0][j] = 0.25f;
+	for (int i = 0; i < DB * DIN; i++)
+		x[i] = (float)(i % 7) / 7.0f;
+	mlp_forward(m, x, DB, 1, 99, 5);
+	for (int r = 0; r < DB; r++)
+		for (int j = 0; j < DH; j++) {
+			uint64_t e = (uint64_t)r * DH + j;
+			uint64_t h = rng_hash(99, (uint64_t)5 << 32 | e >> 2);
+			int      keep = (h >> 16 * (e & 3) & 0xffff) >= 32768;
+			double   v = m->b[0][j];
+
+			for (int k = 0; k < DIN; k++)
+				v += (double)x[r * DIN + k] * m->W[0][k * DH + j];
+			v = v > 0.0 ? v * (keep ? 2.0 : 0.0) : 0.0;
+			diff += !(fabs(m->act[1][e] - v) <= 1e-5);
+			dropped += !keep;
+			kept += keep;
+		}
+	ok(diff == 0 && dropped > 5 && kept > 5, "dropout on a 6-wide layer: "
+	    "relu(x W + b) times each element's own mask lane (%d dropped, %d "
+	    "kept, %d differ)", dropped, kept, diff);
+	mlp_free(m);
+}
+
+/*
+ * The drop threshold of rate 0.5 is lane 32768 exactly: an element whose
+ * lane is 32767 is dropped and one whose lane is 32768 kept (found by
+ * searching the steps); and the loss clips a vanishing probability at
+ * 1e-7, as Keras does.
+ */
+static void
+dropout_edge_and_clip(void)
+{
+	enum { EB2 = 4, EW = 8 };
+	const int size[3] = { 2, EW, 2 };
+	char      err[256];
+	mlp      *m = mlp_new(2, size, EB2, 0.5f, err, sizeof err);
+	float     x[EB2 * 2] = { 0 };
+	int       found[2] = { -1, -1 };
+	uint64_t  step[2] = { 0, 0 };
+
+	if (m == NULL) {
+		ok(0, "a 2-8-2 net: %s", err);
+		return;
+	}
+	mlp_init(m, 1);
+	memset(m->W[0], 0, 2 * EW * sizeof(float));
+	for (int j = 0; j < EW; j++)
+		m->b[0][j] = 1.0f;   /* every unit 1 before dropout */
+	for (uint64_t st = 0; st < 100000 && (found[0] < 0 || found[1] < 0);
+	    st++)
+		for (int e = 0; e < EB2 * EW; e++) {
+			uint64_t h = rng_hash(5, st << 32 | (uint64_t)e >> 2);
+			int      lane = (int)(h >> 16 * (e & 3) & 0xffff);
+
+			for (int k = 0; k < 2; k++)
+				if (lane == 32767 + k && found[k] < 0) {
+					found[k] = e;
+					step[k] = st;
+				}
+		}
+	for (int k = 0; k < 2; k++) {
+		float want = k ? 2.0f : 0.0f;
+
+		if (found[k] < 0) {
+			skip("no lane %d in the steps searched", 32767 + k);
+			continue;
+		}
+		mlp_forward(m, x, EB2, 1, 5, step[k]);
+		ok(m->act[1][found[k]] == want, "dropout 0.5: lane %d is %s "
+		    "(%g)", 32767 + k, k ? "kept" : "dropped",
+		    (double)m->act[1][found[k]]);
+	}
+
+	/* Logits 0 and -40 for class 1: p = e^-40, clipped to 1e-7. */
+	memset(m->W[1], 0, EW * 2 * sizeof(float));
+	m->b[1][0] = 0.0f;
+	m->b[1][1] = -40.0f;
+	mlp_forward(m, x, 1, 0, 0, 0);
+	{
+		uint8_t y = 1;
+		double  loss = mlp_loss(m, &y, 1, NULL);
+
+		ok(fabs(loss - -log((double)1e-7f)) < 1e-6, "a probability of "
+		    "e^-40 costs -log(1e-7) = %.4f, not %.1f", loss, 40.0);
+	}
+	/* Equal logits: the prediction is the first class, so only label 0
+	 * counts as right. */
+	m->b[1][1] = 0.0f;
+	mlp_forward(m, x, 2, 0, 0, 0);
+	{
+		uint8_t y[2] = { 0, 0 };
+		int     right = -1;
+
+		mlp_loss(m, y, 2, &right);
+		ok(right == 2, "a tie predicts the first class: both labels 0 "
+		    "right (%d)", right);
+	}
+	mlp_free(m);
+}
+
+/*
+ * An output layer wider than a GEMM tile takes the softmax after the
+ * product instead of in its epilogue: probabilities against a plain
+ * softmax of x W + b, for each width either side of the tile.
+ */
+static void
+softmax_wide(void)
+{
+	const int widths[2] = { GEMM_TILE_N, 3 * GEMM_TILE_N + 5 };
+
+	for (int k = 0; k < 2; k++) {
+		int    size[2] = { 5, widths[k] }, bad = 0;
+		char   err[256];
+		mlp   *m = mlp_new(1, size, 3, 0.0f, err, sizeof err);
+		float  x[15];
+
+		if (m == NULL) {
+			ok(0, "a 5-%d net: %s", widths[k], err);
+			continue;
+		}
+		mlp_init(m, 9);
+		for (int j = 0; j < widths[k]; j++)
+			m->b[0][j] = 0.01f * (float)(j % 7);
+		for (int i = 0; i < 15; i++)
+			x[i] = (float)(i % 4) - 1.0f;
+		mlp_forward(m, x, 3, 0, 0, 0);
+		for (int r = 0; r < 3; r++) {
+			double z[256], zmax = -1e300, sum = 0.0;
+
+			for (int j = 0; j < widths[k]; j++) {
+				z[j] = m->b[0][j];
+				for (int i = 0; i < 5; i++)
+					z[j] += (double)x[r * 5 + i] *
+					    m->W[0][i * widths[k] + j];
+				zmax = z[j] > zmax ? z[j] : zmax;
+			}
+			for (int j = 0; j < widths[k]; j++)
+				sum += exp(z[j] - zmax);
+			for (int j = 0; j < widths[k]; j++)
+				bad += !(fabs(m->probs[r * widths[k] + j] -
+				    exp(z[j] - zmax) / sum) <= 1e-6);
+		}
+		ok(bad == 0, "softmax of a %d-wide output (tile %d): every row "
+		    "as the plain formula (%d differ)", widths[k], GEMM_TILE_N,
+		    bad);
+		mlp_free(m);
+	}
+}
+
+/*
+ * mlp_new's limits, each side of each bound, and its promise that the
+ * weights are zero until mlp_init() even on a heap full of old values.
+ */
+static void
+test_shapes(void)
+{
+	static const struct {
+		int         nlayer, size[MLP_MAX_LAYERS + 2], batch;
+		float       dropout;
+		const char *want;   /* NULL: accepted */
+	} cases[] = {
+		{ 1, { 1, 1 }, 1, 0.0f, NULL },
+		{ 0, { 4 }, 8, 0.0f, "0 layers: must be 1 to 8" },
+		{ MLP_MAX_LAYERS, { 3, 3, 3, 3, 3, 3, 3, 3, 3 }, 2, 0.5f, NULL },
+		{ MLP_MAX_LAYERS + 1, { 3, 3, 3, 3, 3, 3, 3, 3, 3, 3 }, 2, 0.5f,
+		  "9 layers" },
+		{ 2, { 4, MLP_MAX_WIDTH, 2 }, 1, 0.0f, NULL },
+		{ 2, { 4, MLP_MAX_WIDTH + 1, 2 }, 1, 0.0f,
+		  "layer size 8193: must be 1 to 8192" },
+		{ 2, { 4, 3, 0 }, 1, 0.0f, "layer size 0" },
+		{ 1, { 2, 2 }, 0, 0.0f, "batch 0: must be 1 to 65536" },
+		{ 1, { 2, 2 }, MLP_MAX_BATCH, 0.0f, NULL },
+		{ 1, { 2, 2 }, MLP_MAX_BATCH + 1, 0.0f,
+		  "batch 65537: must be 1 to 65536" },
+		{ 1, { 2, 2 }, 4, -0.01f, "dropout -0.01" },
+		{ 1, { 2, 2 }, 4, 0.999f, NULL },
+	};
+	char err[256];
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		mlp *m;
+
+		err[0] = '\0';
+		m = mlp_new(cases[i].nlayer, cases[i].size, cases[i].batch,
+		    cases[i].dropout, err, sizeof err);
+		if (cases[i].want == NULL) {
+			int init_ok = m != NULL;
+
+			/* Glorot: |w| <= sqrt(6 / (in + out)), biases 0, in
+			 * every layer and nothing beyond the last. */
+			if (m != NULL)
+				mlp_init(m, 3);
+			for (int l = 0; m != NULL && l < m->nlayer; l++) {
+				int    in = m->size[l], out = m->size[l + 1];
+				double lim = sqrt(6.0 / (in + out));
+				int    nz = 0;
+
+				for (int k = 0; k < in * out; k++) {
+					init_ok &= fabs(m->W[l][k]) <= lim;
+					nz += m->W[l][k] != 0.0f;
+				}
+				for (int k = 0; k < out; k++)
+					init_ok &= m->b[l][k] == 0.0f;
+				init_ok &= nz > 0;
+			}
+			ok(init_ok && m->nlayer == cases[i].nlayer &&
+			    m->batch_cap == cases[i].batch, "mlp_new: %d "
+			    "layers, batch %d, dropout %g accepted, mlp_init "
+			    "fills every layer: %s", cases[i].nlayer,
+			    cases[i].batch, (double)cases[i].dropout, err);
+		} else
+			ok(m == NULL && strstr(err, cases[i].want) != NULL,
+			    "mlp_new: refused with '%s': '%s'", cases[i].want,
+			    err);
+		mlp_free(m);
+	}
+
+	/* Dirty the heap with blocks of the sizes a small net asks for,
+	 * free them, and the new net's weights are still zero. */
+	{
+		const int size[3] = { 30, 20, 10 };
+		size_t    nparam = 30 * 20 + 20 + 20 * 10 + 10;
+		void     *junk[8];
+		mlp      *m;
+		int       zero = 1;
+
+		for (int i = 0; i < 8; i++) {
+			junk[i] = NULL;
+			if (posix_memalign(&junk[i], 64, nparam *
+			    sizeof(float)) == 0)
+				memset(junk[i], 0x5a, nparam * sizeof(float));
+		}
+		for (int i = 0; i < 8; i++)
+			free(junk[i]);
+		m = mlp_new(2, size, 4, 0.0f, err, sizeof err);
+		for (size_t i = 0; m != NULL && i < m->nparam; i++)
+			zero &= m->param[i] == 0.0f && m->grad[i] == 0.0f;
+		ok(m != NULL && m->nparam == nparam && zero, "a new net's %zu "
+		    "weights and gradients are zero until mlp_init",
+		    m ? m->nparam : 0);
+
+		/* fp32 keeps no bf16 copies; mlp_init invalidates them
+		 * (mlp.h: "mlp_init() clears it"). */
+		ok(m != NULL && mlp_set_bf16(m, 0) == 0 && !m->bf16 &&
+		    m->wpk[0] == NULL && m->wpk[1] == NULL,
+		    "bf16 off: no packed weights allocated");
+		zero = m != NULL;
+		if (m != NULL) {
+			m->packed_ok = 1;
+			for (size_t i = 0; i < m->nparam; i++)
+				m->param[i] = 0.5f;
+			mlp_init(m, 1);
+			for (int l = 0; l < m->nlayer; l++)
+				for (int k = 0; k < m->size[l + 1]; k++)
+					zero &= m->b[l][k] == 0.0f;
+		}
+		ok(m != NULL && m->packed_ok == 0, "mlp_init clears packed_ok");
+		ok(zero, "mlp_init over a trained net sets every bias to 0");
+		mlp_free(m);
+	}
+}
+
 int
 main(void)
 {
@@ -584,6 +868,10 @@ main(void)
 	    sizeof err) == NULL, "a layer of size 0 is refused: '%s'", err);
 	ok(mlp_new(3, size, 128, 1.0f, err, sizeof err) == NULL,
 	    "dropout 1 is refused: '%s'", err);
+	test_shapes();
+	dropout_odd_width();
+	dropout_edge_and_clip();
+	softmax_wide();
 
 	return tap_done();
 }

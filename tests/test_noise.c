@@ -187,6 +187,66 @@ main(void)
 	}
 	ok(rng_force_kernel("nonsense") == -1, "unknown normal kernel refused");
 
+	/*
+	 * Images larger than a block of normals (1024): the draws go on
+	 * across blocks, from an odd pixel (2501-pixel images from image 3,
+	 * a 1025-pixel one from image 3) and from an even one to a last block
+	 * of one pixel (1025 from image 2); and pixels of every value at
+	 * scale 0.7, clipped at both ends.
+	 */
+	{
+		static const struct {
+			size_t npix, first, n;
+		} big[3] = { { 2501, 3, 4 }, { 1025, 2, 1 }, { 1025, 3, 1 } };
+
+		for (int k = 0; k < 3; k++) {
+			size_t np = big[k].npix, cnt = big[k].n * np;
+			int    eq = 1, lo = 0, hi = 0;
+
+			for (size_t i = 0; i < (big[k].first + big[k].n) * np;
+			    i++)
+				pix[i] = (uint8_t)(i * 37 % 256);
+			noise_apply(pix, big[k].first, big[k].n, np, 0.7f, 5,
+			    0, a);
+			for (size_t i = 0; i < cnt; i++) {
+				size_t img = big[k].first + i / np;
+				float  v = pix[img * np + i % np] *
+				    (1.0f / 255.0f) + 0.7f * noise_draw(5, 0,
+				    img, np, i % np);
+
+				lo += v < 0.0f;
+				hi += v > 1.0f;
+				v = v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
+				eq &= memcmp(&v, &a[i], sizeof v) == 0;
+			}
+			ok(eq && lo > 0 && hi > 0, "%zu images of %zu pixels "
+			    "from image %zu: noise_draw's values across blocks, "
+			    "bit for bit, %d clipped to 0 and %d to 1",
+			    big[k].n, np, big[k].first, lo, hi);
+		}
+	}
+
+	/* noise_clean writes n * npix values and not one more. */
+	{
+		float out[11];
+
+		for (int i = 0; i < 11; i++)
+			out[i] = -1.0f;
+		noise_clean(pix, 2, 5, out);
+		ok(out[0] == pix[0] / 255.0f && out[9] == pix[9] / 255.0f &&
+		    out[10] == -1.0f, "noise_clean: 2 x 5 values, the 11th "
+		    "left alone");
+	}
+
+	/* Scale 0 is the clean image, from the first image asked for. */
+	noise_apply(pix, 5, 3, NPIX, 0.0f, 3, 0, a);
+	{
+		int eq = 1;
+		for (size_t i = 0; i < 3 * NPIX; i++)
+			eq &= a[i] == pix[5 * NPIX + i] * (1.0f / 255.0f);
+		ok(eq, "scale 0 from image 5 gives images 5 to 7 as x / 255");
+	}
+
 	/* Scale 0 is the clean image. */
 	noise_apply(pix, 0, 10, NPIX, 0.0f, 3, 0, a);
 	{

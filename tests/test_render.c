@@ -50,6 +50,17 @@ test_digit_rows(void)
 	ok(n == strlen(out), "digit row returns its length (%zu)", n);
 	render_digit_row(img, 4, 0, RENDER_ASCII, out, sizeof out);
 	is(out, " @:*", "digit row ASCII ramp");
+	/* Every step of both ramps: column c of a 10x10 image is c/9. */
+	{
+		float ramp[100];
+
+		for (int i = 0; i < 100; i++)
+			ramp[i] = (float)(i % 10) / 9.0f;
+		render_digit_row(ramp, 10, 0, RENDER_ASCII, out, sizeof out);
+		is(out, " .:-=+*#%@", "digit row ASCII: the whole ramp in order");
+		render_digit_row(ramp, 10, 2, RENDER_UTF8, out, sizeof out);
+		is(out, "  ░░▒▒▓▓██", "digit row UTF-8: the whole ramp in order");
+	}
 	render_digit_row(img, 4, 1, RENDER_ASCII, out, sizeof out);
 	is(out, "    ", "blank row is spaces");
 	n = render_digit_row(img, 4, 2, RENDER_ASCII, out, sizeof out);
@@ -152,6 +163,10 @@ test_sparklines(void)
 	is(out, "_ ^", "NaN is a blank cell");
 	ok(render_sparkline(ramp, 0, 0, 0, 5, RENDER_UTF8, out, sizeof out)
 	    == 0 && out[0] == '\0', "empty series gives empty string");
+	render_sparkline(ramp, 8, 0, 7, 1, RENDER_ASCII, out, sizeof out);
+	is(out, "^", "sparkline one cell wide: the last value");
+	ok(render_sparkline(ramp, 8, 0, 7, 0, RENDER_ASCII, out, sizeof out)
+	    == 0 && out[0] == '\0', "sparkline zero cells wide: empty");
 }
 
 static void
@@ -174,6 +189,25 @@ test_probs_duration(void)
 	is(out, "1h02m", "duration hours");
 	render_duration(-1, out, sizeof out);
 	is(out, "--", "duration unknown");
+	/* each side of each switch */
+	render_duration(9.94, out, sizeof out);
+	is(out, "9.9s", "duration 9.94 s: still tenths");
+	render_duration(9.95, out, sizeof out);
+	is(out, "10s", "duration 9.95 s: whole seconds");
+	render_duration(59.4, out, sizeof out);
+	is(out, "59s", "duration 59.4 s: seconds");
+	render_duration(59.5, out, sizeof out);
+	is(out, "1m00s", "duration 59.5 s: a minute");
+	render_duration(3599.4, out, sizeof out);
+	is(out, "59m59s", "duration 3599.4 s: minutes");
+	render_duration(3599.5, out, sizeof out);
+	is(out, "1h00m", "duration 3599.5 s: an hour");
+	render_duration(1e8, out, sizeof out);
+	is(out, "27777h46m", "duration 1e8 s: the longest shown");
+	render_duration(1e8 + 1, out, sizeof out);
+	is(out, "--", "duration past 1e8 s: unknown");
+	render_duration(NAN, out, sizeof out);
+	is(out, "--", "duration NaN: unknown");
 }
 
 static void

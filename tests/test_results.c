@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/file.h"
@@ -125,6 +126,20 @@ static const char *const json_has[] = {
 	    "1.250000}",
 };
 
+static void show_diff(const char *want, const char *got);
+
+/* test_summary()'s statistics in the JSON, each under its own name. */
+static const char *const json_summary[] = {
+	"\"accuracy\": {\"mean\": 0.625000, \"sd\": 0.176777, \"min\": "
+	    "0.500000, \"max\": 0.750000}",
+	"\"loss\": {\"mean\": 0.750000, \"sd\": 0.353553, \"min\": "
+	    "0.500000, \"max\": 1.000000}",
+	"\"val_accuracy\": {\"mean\": 0.850000, \"sd\": 0.070711, "
+	    "\"min\": 0.800000, \"max\": 0.900000}",
+	"\"val_loss\": {\"mean\": 0.312500, \"sd\": 0.088388, "
+	    "\"min\": 0.250000, \"max\": 0.375000}",
+};
+
 /*
  * Whether text is one balanced JSON value: brackets and braces matched
  * outside strings, strings closed, nothing but white space after it.
@@ -163,17 +178,24 @@ json_balanced(const char *text)
 }
 
 /*
- * Two seeds of one scale, both done: the summary reduces over the seeds
- * (val accuracy 0.9 and 0.8: mean 0.85, sample sd 0.070711).
+ * Two seeds of one scale, both done: the summary reduces over the seeds.
+ * Each metric has its own values, so a column showing another's is seen:
+ * accuracy 0.5, 0.75; loss 1, 0.5; val accuracy 0.9, 0.8; val loss 0.25,
+ * 0.375.  The mean of two values a, b is (a+b)/2, the sample sd |a-b|/√2.
  */
 static void
 test_summary(void)
 {
 	const float  scale = 0.5f;
+	static const char golden_line[] = "\ngaussian,0.5,2,2,"
+	    "0.625000,0.176777,0.500000,0.750000,"
+	    "0.750000,0.353553,0.500000,1.000000,"
+	    "0.850000,0.070711,0.800000,0.900000,"
+	    "0.312500,0.088388,0.250000,0.375000\n";
 	train_config cfg;
 	sweep_plan   plan;
 	sweep_table  t;
-	char         path[NT_PATH_LEN], err[NT_ERR_LEN], *text;
+	char         path[NT_PATH_LEN], err[NT_ERR_LEN] = "", *text;
 
 	train_config_default(&cfg);
 	cfg.epochs = 1;
@@ -186,7 +208,7 @@ test_summary(void)
 	}
 	for (int i = 0; i < 2; i++) {
 		t.rows[i].hist[0] = (train_epoch){ 1, 1, 0.5 + 0.25 * i,
-		    1.0 - 0.5 * i, 0.9 - 0.1 * i, 0.25 };
+		    1.0 - 0.5 * i, 0.9 - 0.1 * i, 0.25 + 0.125 * i };
 		t.rows[i].nhist = 1;
 		t.rows[i].state = SWEEP_DONE;
 		for (int j = 0; j < t.plan.ntest; j++)
@@ -198,21 +220,29 @@ test_summary(void)
 	ok(results_write_summary_csv(path, &t, "MNIST", err, sizeof err) == 0,
 	    "summary CSV written: %s", err);
 	text = slurp(path);
-	ok(text != NULL && strstr(text, "\ngaussian,0.5,2,2,") != NULL,
-	    "summary: one line for the scale, 2 of 2 seeds done");
-	ok(text != NULL && strstr(text,
-	    "0.850000,0.070711,0.800000,0.900000") != NULL,
-	    "summary: val accuracy mean, sd, min, max over the seeds");
-	ok(text != NULL && strstr(text,
-	    "0.625000,0.176777,0.500000,0.750000") != NULL,
-	    "summary: train accuracy mean, sd, min, max over the seeds");
+	ok(text != NULL && strstr(text, "\ncorruption,scale,seeds_done,seeds,"
+	    "accuracy_mean,accuracy_sd,accuracy_min,accuracy_max,"
+	    "loss_mean,loss_sd,loss_min,loss_max,"
+	    "val_accuracy_mean,val_accuracy_sd,val_accuracy_min,"
+	    "val_accuracy_max,val_loss_mean,val_loss_sd,val_loss_min,"
+	    "val_loss_max\n") != NULL, "summary: the header names mean, sd, "
+	    "min and max of each metric in turn");
+	if (!ok(text != NULL && strstr(text, golden_line) != NULL,
+	    "summary: one line for the scale, 2 of 2 seeds done, and mean, "
+	    "sd, min, max of accuracy, loss, val accuracy and val loss"))
+		show_diff(golden_line, text ? strstr(text, "\ngaussian") :
+		    NULL);
 	free(text);
 	snprintf(path, sizeof path, "%s/summary.json", dir);
 	ok(results_write_json(path, &t, "MNIST", err, sizeof err) == 0 &&
 	    (text = slurp(path)) != NULL && json_balanced(text) &&
-	    strstr(text, "\"seeds_done\": 2") != NULL &&
-	    strstr(text, "\"mean\": 0.850000, \"sd\": 0.070711") != NULL,
+	    strstr(text, "\"seeds_done\": 2") != NULL,
 	    "JSON summary over the seeds");
+	for (size_t i = 0; i < sizeof json_summary / sizeof json_summary[0];
+	    i++)
+		if (!ok(text != NULL && strstr(text, json_summary[i]) != NULL,
+		    "JSON summary piece %zu is there", i))
+			diag("missing: %s", json_summary[i]);
 	free(text);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/summary.csv", dir);
@@ -327,6 +357,113 @@ test_probes(void)
 	sweep_table_free(&t);
 }
 
+/*
+ * A table whose files outgrow the writer's first 4 KiB: 16 scales of 20
+ * epochs.  Every line of the CSV, as its columns are documented, in
+ * order and nothing after; the summary has one line per scale; the JSON
+ * lists every run.
+ */
+static void
+test_big(void)
+{
+	float        scales[16];
+	train_config cfg;
+	sweep_plan   plan;
+	sweep_table  t;
+	char         path[NT_PATH_LEN], err[NT_ERR_LEN] = "", line[256], *text;
+	const char  *at;
+	int          good = 1, lines = 0;
+
+	for (int i = 0; i < 16; i++)
+		scales[i] = 0.25f * (float)i;
+	train_config_default(&cfg);
+	cfg.epochs = 20;
+	sweep_plan_default(&plan, scales, 16);
+	plan.ntest = 1;
+	if (sweep_table_init(&t, &cfg, &plan, err, sizeof err) != 0) {
+		ok(0, "a 16-scale table: %s", err);
+		return;
+	}
+	for (int i = 0; i < t.n; i++) {
+		for (int e = 0; e < 20; e++)
+			t.rows[i].hist[e] = (train_epoch){ e + 1, 0.5 * e + i,
+			    0.01 * e, 2.0 - 0.05 * e, 0.02 * e + 0.001 * i,
+			    1.5 - 0.01 * i };
+		t.rows[i].nhist = 20;
+		t.rows[i].state = SWEEP_DONE;
+		t.rows[i].test_acc[0] = 0.5;
+		t.rows[i].test_loss[0] = 1.0;
+	}
+	snprintf(path, sizeof path, "%s/big.csv", dir);
+	ok(results_write_csv(path, &t, "MNIST", err, sizeof err) == 0 &&
+	    (text = slurp(path)) != NULL, "a CSV of 320 lines written: %s",
+	    err);
+	at = text != NULL ? strstr(text, "val_loss,seed,corruption\n") : NULL;
+	good = at != NULL;
+	if (good)
+		at += strlen("val_loss,seed,corruption\n");
+	for (int i = 0; good && i < t.n; i++)
+		for (int e = 0; good && e < 20; e++) {
+			const train_epoch *h = &t.rows[i].hist[e];
+
+			snprintf(line, sizeof line, "%g,done,%d,%.3f,%.6f,%.6f,"
+			    "%.6f,%.6f,42,gaussian\n", (double)scales[i],
+			    e + 1, h->seconds, h->acc, h->loss, h->val_acc,
+			    h->val_loss);
+			good = strncmp(at, line, strlen(line)) == 0;
+			at += strlen(line);
+			lines += good;
+		}
+	ok(good && *at == '\0', "the CSV: all %d lines in order, each with "
+	    "its row's values, and nothing after", lines);
+	free(text);
+
+	snprintf(path, sizeof path, "%s/big-summary.csv", dir);
+	ok(results_write_summary_csv(path, &t, "MNIST", err, sizeof err) == 0 &&
+	    (text = slurp(path)) != NULL, "its summary written");
+	lines = 0;
+	for (at = text; at != NULL && (at = strstr(at, "\ngaussian,")) != NULL;
+	    at++)
+		lines++;
+	ok(lines == 16, "the summary: one line per scale (%d)", lines);
+	free(text);
+
+	snprintf(path, sizeof path, "%s/big.json", dir);
+	ok(results_write_json(path, &t, "MNIST", err, sizeof err) == 0 &&
+	    (text = slurp(path)) != NULL && json_balanced(text) &&
+	    strstr(text, "\"test_scales\": [0]") != NULL &&
+	    strstr(text, "{\"scale\": 3.75, \"seed\": 42, \"corruption\": "
+	    "\"gaussian\", \"state\": \"done\", \"test\": [{\"scale\": 0, "
+	    "\"accuracy\": 0.500000, \"loss\": 1.000000}]") != NULL,
+	    "the JSON: balanced, its one test scale, the last run's matrix row");
+	free(text);
+	snprintf(path, sizeof path, "%s/big.csv", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/big-summary.csv", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/big.json", dir);
+	unlink(path);
+
+	/* No test scales: no matrix in the runs. */
+	t.plan.ntest = 0;
+	snprintf(path, sizeof path, "%s/none.json", dir);
+	ok(results_write_json(path, &t, "MNIST", err, sizeof err) == 0 &&
+	    (text = slurp(path)) != NULL && strstr(text, "\"test\"") == NULL &&
+	    strstr(text, "\"test_scales\": []") != NULL, "no test scales: no "
+	    "matrix rows");
+	free(text);
+	unlink(path);
+	sweep_table_free(&t);
+
+	ok(strcmp(results_sibling("out.csv", "summary", line, sizeof line),
+	    "out-summary.csv") == 0 && strcmp(results_sibling("out", "matrix",
+	    line, sizeof line), "out-matrix.csv") == 0 &&
+	    strcmp(results_sibling(".csv", "summary", line, sizeof line),
+	    ".csv-summary.csv") == 0 && strcmp(results_sibling("a.csv.txt",
+	    "summary", line, sizeof line), "a.csv.txt-summary.csv") == 0,
+	    "the summary and matrix files beside the CSV: '%s'", line);
+}
+
 /* Where the two texts differ, for the diagnostics. */
 static void
 show_diff(const char *want, const char *got)
@@ -355,9 +492,19 @@ main(void)
 		return 0;
 	}
 
+	/* Results are for sharing: 0644 under the usual umask, not the
+	 * 0600 of the temporary file they were written as. */
+	umask(022);
 	snprintf(path, sizeof path, "%s/r.csv", dir);
 	ok(results_write_csv(path, &t, "MNIST (test)", err, sizeof err) == 0,
 	    "CSV written: %s", err);
+	{
+		struct stat st;
+		unsigned    mode = stat(path, &st) == 0 ?
+		    (unsigned)(st.st_mode & 07777) : 0;
+
+		ok(mode == 0644, "CSV: mode 0644 (%04o)", mode);
+	}
 	text = slurp(path);
 	if (!ok(text != NULL && strcmp(text, golden_csv) == 0,
 	    "CSV: comment lines, header, one line per row and epoch"))
@@ -448,6 +595,19 @@ main(void)
 	ok(strcmp(names, "r.csv r.json") == 0,
 	    "no temporary file left after the failures: '%s'", names);
 
+	/* The temporary file is written but the rename over the path fails
+	 * (a directory is there): refused, and nothing left beside it. */
+	snprintf(path, sizeof path, "%s/sub", dir);
+	mkdir(path, 0755);
+	err[0] = '\0';
+	ok(results_write_csv(path, &t, "MNIST", err, sizeof err) == -1 &&
+	    strstr(err, path) != NULL, "a directory at the path: refused: "
+	    "'%s'", err);
+	listing(names, sizeof names);
+	ok(strcmp(names, "r.csv r.json sub") == 0,
+	    "no temporary file left after a failed rename: '%s'", names);
+	rmdir(path);
+
 	/* The disk full half way (a file size limit: write() fails after
 	 * the temporary file exists): refused, no temporary file left, the
 	 * old file intact. */
@@ -478,6 +638,7 @@ main(void)
 	sweep_table_free(&t);
 	test_summary();
 	test_probes();
+	test_big();
 	snprintf(path, sizeof path, "%s/r.csv", dir);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/r.json", dir);

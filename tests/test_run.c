@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE  /* memmem */
 #include "runs/run.h"
+#include "runs/run_priv.h"
 
 #include <fcntl.h>
 #include <math.h>
@@ -462,6 +463,113 @@ test_probe_config(void)
 	free(text);
 }
 
+/*
+ * A sharded run before its merge has no state.txt: its state is its
+ * shards'.  Also config values at their bounds, and the host a state file
+ * records.
+ */
+static void
+test_shards(void)
+{
+	char       sub[NT_PATH_LEN], err[NT_ERR_LEN] = "", host[256] = "";
+	run_config conf;
+	run        r, o;
+	run_state  st, sh[8];
+	char       me[NT_PATH_LEN + 16];
+
+	snprintf(sub, sizeof sub, "%s/shards", root);
+	mkdir(sub, 0755);
+	small_config(&conf);
+	if (run_create(&r, sub, &conf, err, sizeof err) != 0) {
+		ok(0, "run_create: %s", err);
+		return;
+	}
+	gethostname(host, sizeof host - 1);
+	ok(run_read_state(r.dir, &st, err, sizeof err) == 0 &&
+	    strcmp(st.state, "running") == 0 && strcmp(st.host, host) == 0 &&
+	    st.pid == (long)getpid() && st.alive && !st.elsewhere,
+	    "a new run's state records this host and process: alive here "
+	    "(%s)", err);
+	snprintf(me, sizeof me, "%s/state.txt", r.dir);
+	unlink(me);
+
+	ok(run_read_shards(r.dir, sh, 8, err, sizeof err) == 0,
+	    "no state files: no shards");
+	ok(run_read_state(r.dir, &st, err, sizeof err) == -1 &&
+	    strstr(err, "state.txt") != NULL, "no state files: no state: '%s'",
+	    err);
+	put_file(r.dir, "state-1.txt", "state = finished\nrow = 1\nnrows = 2\n"
+	    "shard = 1\nshards = 3\npid = 1\n");
+	put_file(r.dir, "state-3.txt", "state = interrupted\nrow = 1\n"
+	    "nrows = 2\nepoch = 1\nshard = 3\nshards = 3\npid = 1\n");
+	ok(run_read_shards(r.dir, sh, 8, err, sizeof err) == 2 &&
+	    sh[0].shard == 1 && sh[1].shard == 3, "shards 1 and 3 of 3 read, "
+	    "past the missing 2");
+	ok(run_read_shards(r.dir, sh, 1, err, sizeof err) == 1,
+	    "at most max shards");
+	ok(run_read_state(r.dir, &st, err, sizeof err) == 0 &&
+	    strcmp(st.state, "interrupted") == 0 && st.nshards == 3 &&
+	    st.shard == 0 && st.epoch == 1, "the run's state: the interrupted "
+	    "shard's, of 3 shards");
+	put_file(r.dir, "state-3.txt", "state = finished\nrow = 1\nnrows = 2\n"
+	    "shard = 3\nshards = 3\npid = 1\n");
+	ok(run_read_state(r.dir, &st, err, sizeof err) == 0 &&
+	    strcmp(st.state, "interrupted") == 0 && st.nshards == 3,
+	    "every shard finished but not merged: interrupted");
+	put_file(r.dir, "state-3.txt", "state = running\nrow = 0\nnrows = 2\n"
+	    "shard = 3\nshards = 3\npid = 1\nhost = elsewhere.example\n");
+	ok(run_read_state(r.dir, &st, err, sizeof err) == 0 &&
+	    strcmp(st.state, "running") == 0 && st.elsewhere && !st.alive &&
+	    st.nshards == 3, "a shard running on another host: running there");
+	put_file(r.dir, "state-3.txt", "state = sleeping\n");
+	ok(run_read_shards(r.dir, sh, 8, err, sizeof err) == -1 &&
+	    strstr(err, "state-3.txt") != NULL, "a damaged shard state: '%s'",
+	    err);
+
+	/* A done row's matrix row: written, read back into a fresh table;
+	 * a row without its file keeps its NaNs. */
+	{
+		sweep_table t, u;
+		train_config c = conf.cfg;
+		int          good;
+
+		err[0] = '\0';
+		sweep_table_init(&t, &c, &conf.plan, err, sizeof err);
+		sweep_table_init(&u, &c, &conf.plan, err, sizeof err);
+		for (int j = 0; j < t.plan.ntest; j++) {
+			t.rows[1].test_acc[j] = 0.125 * (j + 1);
+			t.rows[1].test_loss[j] = 1.0 / 3.0 + j;
+		}
+		good = run_write_matrix_row(&r, &t, 1, err, sizeof err) == 0 &&
+		    run_read_matrix_row(&r, &u, 1, err, sizeof err) == 0 &&
+		    run_read_matrix_row(&r, &u, 0, err, sizeof err) == 0;
+		for (int j = 0; good && j < t.plan.ntest; j++)
+			good = u.rows[1].test_acc[j] == t.rows[1].test_acc[j] &&
+			    u.rows[1].test_loss[j] == t.rows[1].test_loss[j] &&
+			    isnan(u.rows[0].test_acc[j]);
+		ok(good, "a matrix row read back exactly; a row without its "
+		    "file keeps NaN: %s", err);
+		sweep_table_free(&t);
+		sweep_table_free(&u);
+	}
+
+	/* Config values at their bounds. */
+	put_file(r.dir, "config.txt", "kind = sweep\nscales = 0\n"
+	    "layers = 784,8,10\ndata_crc = ffffffff\nnoise = 0.5\n");
+	ok(run_open(&o, sub, r.id, err, sizeof err) == 0 &&
+	    o.conf.data_crc == 0xffffffffu && o.conf.cfg.noise == 0.5f,
+	    "data_crc ffffffff and noise 0.5 read");
+	put_file(r.dir, "config.txt", "kind = sweep\nscales = 0\n"
+	    "layers = 784,8,10\ndata_crc = 100000000\n");
+	ok(run_open(&o, sub, r.id, err, sizeof err) == -1 &&
+	    strstr(err, "data_crc") != NULL, "data_crc past 32 bits: '%s'",
+	    err);
+	put_file(r.dir, "config.txt", "kind = sweep\nscales = 0\n"
+	    "layers = 784,0,10\n");
+	ok(run_open(&o, sub, r.id, err, sizeof err) == -1 &&
+	    strstr(err, "layers") != NULL, "a layer of size 0: '%s'", err);
+}
+
 /* A config.txt or state.txt that is damaged gives one line naming it. */
 static void
 test_corrupt(void)
@@ -483,6 +591,8 @@ test_corrupt(void)
 		{ "kind = sweep\nscales = 0\ndata_crc = xyz\n", "data_crc",
 		  "a crc that is not hex" },
 		{ "this is not a key value file\n", "config.txt", "no '='" },
+		{ "kind = sweep\nscales = 0\nlayers = 784,8,10\ndropout = 2\n",
+		  "dropout", "dropout out of range" },
 	};
 	static const struct {
 		const char *state, *want, *what;
@@ -523,6 +633,14 @@ test_corrupt(void)
 	put_file(r.dir, "state.txt", "");
 	ok(run_read_state(r.dir, &st, err, sizeof err) == -1 &&
 	    one_line(err, "state.txt"), "an empty state.txt: '%s'", err);
+	{
+		char path[NT_PATH_LEN + 16];
+
+		snprintf(path, sizeof path, "%s/config.txt", r.dir);
+		unlink(path);
+		ok(run_open(&o, sub, r.id, err, sizeof err) == -1 &&
+		    one_line(err, "config.txt"), "no config.txt: '%s'", err);
+	}
 }
 
 /* A claim file of another process: host, pid, start, renewed age s ago. */
@@ -714,6 +832,7 @@ main(void)
 	test_probe_config();
 	test_corrupt();
 	test_claims();
+	test_shards();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
 	if (system(cmd) != 0)
 		diag("could not remove %s", root);

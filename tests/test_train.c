@@ -31,6 +31,447 @@ cancel_after_batches(const train_progress *p, void *user)
 }
 
 /*
+ * The configuration: train_config_default is DESIGN.md's reference,
+ * train_config_check takes each limit and refuses one past it, the
+ * precision names, and the flop counts computed here from the sizes.
+ */
+static void
+test_config(void)
+{
+	static const struct {
+		const char *what;
+		int         field;  /* 0 layers, 1 size, 2 epochs, 3 batch,
+		                     * 4 lr, 5 dropout, 6 threads, 7 prec. */
+		double      good, bad;
+	} cases[] = {
+		{ "layers", 0, MLP_MAX_LAYERS, MLP_MAX_LAYERS + 1 },
+		{ "layers", 0, 1, 0 },
+		{ "size", 1, TRAIN_MAX_HIDDEN, TRAIN_MAX_HIDDEN + 1 },
+		{ "size", 1, 1, 0 },
+		{ "epochs", 2, TRAIN_MAX_EPOCHS, TRAIN_MAX_EPOCHS + 1 },
+		{ "epochs", 2, 1, 0 },
+		{ "batch", 3, TRAIN_MAX_BATCH, TRAIN_MAX_BATCH + 1 },
+		{ "batch", 3, 1, 0 },
+		{ "learning rate", 4, TRAIN_MAX_LR, 10.001 },
+		{ "learning rate", 4, 1e-9, 0 },
+		{ "dropout", 5, TRAIN_MAX_DROPOUT, 0.951 },
+		{ "dropout", 5, 0, -0.001 },
+		{ "threads", 6, TRAIN_MAX_THREADS, TRAIN_MAX_THREADS + 1 },
+		{ "threads", 6, 0, -1 },
+		{ "precision", 7, TRAIN_BF16, 2 },
+		{ "precision", 7, TRAIN_FP32, -1 },
+	};
+	train_config d, c;
+	char         err[256];
+	int          prec;
+
+	train_config_default(&d);
+	ok(d.nlayer == 3 && d.size[0] == 784 && d.size[1] == 512 &&
+	    d.size[2] == 512 && d.size[3] == 10 && d.dropout == 0.2f &&
+	    d.lr == 1e-3f && d.batch == 128 && d.epochs == 20 &&
+	    d.seed == 42 && d.noise == 0.0f && d.threads == 0 &&
+	    d.precision == TRAIN_FP32, "the default is the reference "
+	    "experiment: 784-512-512-10, dropout 0.2, lr 1e-3, batch 128, 20 "
+	    "epochs, seed 42");
+	ok(train_config_check(&d, err, sizeof err) == 0, "the default passes "
+	    "the check");
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		for (int b = 0; b < 2; b++) {
+			double v = b ? cases[i].bad : cases[i].good;
+			int    rc;
+
+			c = d;
+			switch (cases[i].field) {
+			case 0:
+				c.nlayer = (int)v;
+				for (int l = 0; l <= MLP_MAX_LAYERS; l++)
+					c.size[l] = 4;
+				break;
+			case 1: c.size[2] = (int)v; break;
+			case 2: c.epochs = (int)v; break;
+			case 3: c.batch = (int)v; break;
+			case 4: c.lr = (float)v; break;
+			case 5: c.dropout = (float)v; break;
+			case 6: c.threads = (int)v; break;
+			default: c.precision = (int)v; break;
+			}
+			err[0] = '\0';
+			rc = train_config_check(&c, err, sizeof err);
+			ok(b ? rc == -1 && strstr(err, cases[i].what) != NULL :
+			    rc == 0, "config: %s %g %s%s%s", cases[i].what, v,
+			    b ? "refused: '" : "accepted", b ? err : "",
+			    b ? "'" : "");
+		}
+	ok(strcmp(train_precision_name(TRAIN_FP32), "fp32") == 0 &&
+	    strcmp(train_precision_name(TRAIN_BF16), "bf16") == 0 &&
+	    strcmp(train_precision_name(7), "?") == 0, "precision names");
+	ok(train_precision_parse("fp32", &prec, err, sizeof err) == 0 &&
+	    prec == TRAIN_FP32, "'fp32' parses");
+	ok(train_precision_parse("fp16", &prec, err, sizeof err) == -1 &&
+	    strstr(err, "'fp16'") != NULL, "'fp16' refused: '%s'", err);
+	ok(train_precision_parse("bf16", &prec, err, sizeof err) ==
+	    (gemm_bf16_available() ? 0 : -1) && (!gemm_bf16_available() ||
+	    prec == TRAIN_BF16), "'bf16' parses where the CPU has a bf16 "
+	    "kernel, and only there");
+	/* 784-512-512-10: a product is 2 in out flops per sample; training
+	 * has the forward, the weight gradients and the input gradients of
+	 * layers 1 and 2. */
+	ok(train_eval_flops_per_sample(&d) == 2.0 * (784 * 512 + 512 * 512 +
+	    512 * 10) && train_flops_per_sample(&d) == 3 * 2.0 * (784 * 512 +
+	    512 * 512 + 512 * 10) - 2.0 * 784 * 512, "flops per sample: "
+	    "%.0f to evaluate, %.0f to train", train_eval_flops_per_sample(&d),
+	    train_flops_per_sample(&d));
+}
+
+/*
+ * train_shuffle against what a shuffle must be, not against itself: each
+ * epoch a permutation of 0..n-1, a different one each epoch and each seed,
+ * the same for the same pair; and over many epochs every order of three
+ * items about equally often (a Fisher-Yates off by one, or Sattolo's
+ * variant, reaches only some of them).
+ */
+static void
+test_shuffle(void)
+{
+	enum { N = 1000, DRAWS = 6000 };
+	static size_t p1[N], p2[N], p3[N], p4[N];
+	static unsigned char seen[N];
+	int    perm_ok = 1, moved = 0, count[27] = { 0 }, lo = DRAWS, hi = 0;
+	int    orders = 0;
+	size_t one[1] = { 7 }, three[3];
+
+	train_shuffle(p1, N, 42, 1);
+	train_shuffle(p2, N, 42, 2);
+	train_shuffle(p3, N, 42, 1);
+	train_shuffle(p4, N, 43, 1);
+	for (int e = 0; e < 2; e++) {
+		const size_t *p = e ? p2 : p1;
+
+		memset(seen, 0, sizeof seen);
+		for (int i = 0; i < N; i++) {
+			if (p[i] >= N || seen[p[i]])
+				perm_ok = 0;
+			else
+				seen[p[i]] = 1;
+		}
+	}
+	for (int i = 0; i < N; i++)
+		moved += p1[i] != (size_t)i;
+	ok(perm_ok, "shuffle: epochs 1 and 2 are permutations of 0..%d",
+	    N - 1);
+	ok(moved > N * 9 / 10, "shuffle: %d of %d items leave their place "
+	    "(a shuffle keeps about 1)", moved, N);
+	ok(memcmp(p1, p2, sizeof p1) != 0, "shuffle: epoch 2's order is not "
+	    "epoch 1's");
+	ok(memcmp(p1, p3, sizeof p1) == 0, "shuffle: the same seed and epoch "
+	    "give the same order");
+	ok(memcmp(p1, p4, sizeof p1) != 0, "shuffle: seed 43's order is not "
+	    "seed 42's");
+	train_shuffle(one, 1, 42, 1);
+	train_shuffle(NULL, 0, 42, 1);
+	ok(one[0] == 0, "shuffle: one item stays, none is fine");
+
+	/* Three items, DRAWS epochs: each of the 6 orders about DRAWS/6
+	 * times (binomial sd 29; 800..1200 is 7 sd either side). */
+	for (int e = 1; e <= DRAWS; e++) {
+		train_shuffle(three, 3, 42, e);
+		count[three[0] * 9 + three[1] * 3 + three[2]]++;
+	}
+	for (int k = 0; k < 27; k++) {
+		if (count[k] == 0)
+			continue;
+		orders++;
+		lo = count[k] < lo ? count[k] : lo;
+		hi = count[k] > hi ? count[k] : hi;
+	}
+	ok(orders == 6 && lo >= 800 && hi <= 1200, "shuffle: %d orders of 3 "
+	    "items over %d epochs, each %d to %d times (want 6, 800..1200)",
+	    orders, DRAWS, lo, hi);
+}
+
+/*
+ * train_evaluate against a plain loop over the images, one at a time: a
+ * 5-4-3 net, a batch capacity of 4 and 10 images, so the batches are 4, 4
+ * and 2 and a mean that does not weight each batch by its size is off.
+ */
+static void
+test_evaluate(void)
+{
+	enum { N = 10, IN = 5, H = 4, OUT = 3 };
+	const int size[3] = { IN, H, OUT };
+	float     x[N * IN], conf[N];
+	uint8_t   y[N], pred[N], want_pred[N];
+	double    loss, acc, want_loss = 0.0, want_conf[N];
+	int       right = 0, pred_ok = 1;
+	char      err[256];
+	mlp      *m = mlp_new(2, size, 4, 0.2f, err, sizeof err);
+	train_data d = { x, y, N, IN, NULL, NULL };
+
+	if (!ok(m != NULL, "evaluate: a 5-4-3 net: %s", m ? "" : err))
+		return;
+	mlp_init(m, 7);
+	for (int j = 0; j < H; j++)
+		m->b[0][j] = 0.05f * (float)(j - 1);
+	for (int j = 0; j < OUT; j++)
+		m->b[1][j] = 0.1f * (float)j;
+	for (int i = 0; i < N; i++) {
+		for (int k = 0; k < IN; k++)
+			x[i * IN + k] = (float)((i * 7 + k * 3) % 11) / 10.0f;
+		y[i] = (uint8_t)(i * 2 % OUT);
+	}
+	for (int i = 0; i < N; i++) {
+		double h[H], z[OUT], zmax, sum = 0.0;
+		int    arg = 0;
+
+		for (int j = 0; j < H; j++) {
+			h[j] = m->b[0][j];
+			for (int k = 0; k < IN; k++)
+				h[j] += (double)x[i * IN + k] * m->W[0][k * H + j];
+			h[j] = h[j] > 0.0 ? h[j] : 0.0;
+		}
+		for (int j = 0; j < OUT; j++) {
+			z[j] = m->b[1][j];
+			for (int k = 0; k < H; k++)
+				z[j] += h[k] * m->W[1][k * OUT + j];
+			if (z[j] > z[arg])
+				arg = j;
+		}
+		zmax = z[arg];
+		for (int j = 0; j < OUT; j++)
+			sum += exp(z[j] - zmax);
+		want_loss += log(sum) - (z[y[i]] - zmax);
+		want_pred[i] = (uint8_t)arg;
+		want_conf[i] = 1.0 / sum;
+		right += arg == y[i];
+	}
+	want_loss /= N;
+	train_evaluate(m, &d, &loss, &acc, pred, conf);
+	for (int i = 0; i < N; i++)
+		if (pred[i] != want_pred[i] ||
+		    !(fabs(conf[i] - want_conf[i]) <= 1e-5))
+			pred_ok = 0;
+	ok(fabs(loss - want_loss) < 1e-5 * want_loss, "evaluate: loss %.7f, "
+	    "the plain mean over the 10 images %.7f", loss, want_loss);
+	ok(acc == (double)right / N, "evaluate: accuracy %.2f, plainly %d of "
+	    "%d", acc, right, N);
+	ok(pred_ok, "evaluate: each image's class and its probability as "
+	    "the plain loop has them");
+	d.n = 0;
+	loss = acc = -1.0;
+	train_evaluate(m, &d, &loss, &acc, NULL, NULL);
+	ok(loss == 0.0 && acc == 0.0, "evaluate: no images give loss 0 and "
+	    "accuracy 0");
+	mlp_free(m);
+}
+
+/* What the progress callback saw, and the state after each epoch. */
+struct seen {
+	int     last_batch[3], batches[3];
+	double  acc[3], loss[3];
+	int     bad;          /* a running accuracy outside [0, 1] */
+	float  *param[3], *m[3], *v[3];
+	long    t[3];
+};
+
+static int
+record(const train_progress *p, void *user)
+{
+	struct seen *s = user;
+	int          e = p->epoch;
+
+	if (e < 1 || e > 2)
+		return 0;
+	if (p->acc < 0.0 || p->acc > 1.0 || !(p->loss > 0.0))
+		s->bad = 1;
+	if (p->event == TRAIN_BATCH) {
+		s->last_batch[e] = p->batch;
+		s->batches[e] = p->batches;
+		s->acc[e] = p->acc;
+		s->loss[e] = p->loss;
+	} else {
+		size_t n = p->model->nparam * sizeof(float);
+
+		s->param[e] = malloc(n);
+		s->m[e] = malloc(n);
+		s->v[e] = malloc(n);
+		memcpy(s->param[e], p->model->param, n);
+		memcpy(s->m[e], p->opt->m, n);
+		memcpy(s->v[e], p->opt->v, n);
+		s->t[e] = p->opt->t;
+	}
+	return 0;
+}
+
+/*
+ * On the synthetic digits, a small net for two epochs of 16 batches (the
+ * last one short): the progress of each epoch's last batch is the epoch's
+ * record; a run resumed after epoch 1 ends with the uninterrupted run's
+ * bits; a run resumed when finished only reports; a state that does not
+ * fit is refused; and in bf16 the weights are left packed as a fresh pack
+ * of them.
+ */
+static void
+test_resume(const dataset *ds, const float *xtr, const float *xte)
+{
+	train_config  cfg;
+	train_result *a = malloc(sizeof *a), *b = malloc(sizeof *b);
+	train_data    tr = { xtr, ds->train.label, 1550, DATASET_NPIX, NULL,
+	    NULL };
+	train_data    te = { xte, ds->test.label, 300, DATASET_NPIX, NULL,
+	    NULL };
+	train_resume  from;
+	struct seen   s;
+	char          err[256];
+	int           same = 1;
+
+	memset(&s, 0, sizeof s);
+	train_config_default(&cfg);
+	cfg.nlayer = 3;
+	cfg.size[1] = 64;
+	cfg.size[2] = 32;
+	cfg.batch = 100;
+	cfg.epochs = 2;
+	cfg.threads = 2;
+	if (!ok(train_run(&cfg, &tr, &te, NULL, NULL, record, &s, a, err,
+	    sizeof err) == 0 && a->nhist == 2 && s.param[2] != NULL,
+	    "a small net trains two epochs: %s", err))
+		goto out;
+	for (int e = 1; e <= 2; e++)
+		same &= s.last_batch[e] == 16 && s.batches[e] == 16 &&
+		    s.acc[e] == a->hist[e - 1].acc &&
+		    s.loss[e] == a->hist[e - 1].loss;
+	ok(same && !s.bad && a->hist[1].acc <= 1.0 && a->hist[1].val_acc <=
+	    1.0 && a->test_acc == a->hist[1].val_acc && a->test_loss ==
+	    a->hist[1].val_loss, "progress: each epoch's batch 16 of 16 "
+	    "reported, with the epoch's accuracy %.4f and loss %.4f; all in "
+	    "range", a->hist[1].acc, a->hist[1].loss);
+
+	from = (train_resume){ s.param[1], s.m[1], s.v[1], s.t[1], a->hist,
+	    1 };
+	ok(train_run(&cfg, &tr, &te, &from, NULL, NULL, NULL, b, err,
+	    sizeof err) == 0 && b->nhist == 2 && memcmp(&b->hist[1].acc,
+	    &a->hist[1].acc, 2 * sizeof(double)) == 0 && b->hist[1].val_acc ==
+	    a->hist[1].val_acc && b->hist[1].val_loss == a->hist[1].val_loss &&
+	    memcmp(b->model->param, a->model->param, a->model->nparam *
+	    sizeof(float)) == 0, "resumed after epoch 1: epoch 2 and the "
+	    "weights as the uninterrupted run's, bit for bit (%s)", err);
+	mlp_free(b->model);
+
+	from = (train_resume){ s.param[2], s.m[2], s.v[2], s.t[2], a->hist,
+	    2 };
+	ok(train_run(&cfg, &tr, &te, &from, NULL, NULL, NULL, b, err,
+	    sizeof err) == 0 && b->nhist == 2 && b->test_acc ==
+	    a->hist[1].val_acc && b->test_loss == a->hist[1].val_loss &&
+	    memcmp(b->model->param, s.param[2], a->model->nparam *
+	    sizeof(float)) == 0, "resumed when finished: nothing trained, the "
+	    "last epoch's test accuracy and loss reported");
+	mlp_free(b->model);
+
+	from.t = s.t[2] + 1;
+	ok(train_run(&cfg, &tr, &te, &from, NULL, NULL, NULL, b, err,
+	    sizeof err) == -1 && strstr(err, "does not fit") != NULL,
+	    "a resume state whose step count does not fit is refused: '%s'",
+	    err);
+
+	/* A test set of one image of the wrong size is refused too. */
+	te.n = 1;
+	te.npix = 100;
+	ok(train_run(&cfg, &tr, &te, NULL, NULL, NULL, NULL, b, err,
+	    sizeof err) == -1 && strstr(err, "(100 pixels)") != NULL,
+	    "one test image of another size is refused: '%s'", err);
+	te.npix = DATASET_NPIX;
+	te.n = 300;
+
+	if (!gemm_bf16_available()) {
+		skip("bf16 training: no bf16 kernel here");
+	} else {
+		/*
+		 * One bf16 epoch on 1 and on 2 threads: every weight
+		 * trained, the step count one a batch, and the weights left
+		 * packed as a fresh pack of them.
+		 */
+		cfg.precision = TRAIN_BF16;
+		cfg.epochs = 1;
+		for (int nt = 1; nt <= 2; nt++) {
+			struct seen q;
+			mlp        *init = mlp_new(cfg.nlayer, cfg.size, 1, 0.0f,
+			    err, sizeof err);
+			int         packed = 1, nb = 0, trained = 0, last = 1;
+			size_t      nw = 0, moved = 0, moved32 = 0;
+
+			memset(&q, 0, sizeof q);
+			cfg.threads = nt;
+			mlp_init(init, cfg.seed);
+			/* the weights fp32 moves (those of pixels always 0 and
+			 * of dead units stay) */
+			cfg.precision = TRAIN_FP32;
+			train_run(&cfg, &tr, &te, NULL, NULL, NULL, NULL, b, err,
+			    sizeof err);
+			for (int l = 0; l < b->model->nlayer; l++)
+				for (int k = 0; k < cfg.size[l] * cfg.size[l + 1];
+				    k++)
+					moved32 += b->model->W[l][k] !=
+					    init->W[l][k];
+			mlp_free(b->model);
+			cfg.precision = TRAIN_BF16;
+			train_run(&cfg, &tr, &te, NULL, NULL, record, &q, b, err,
+			    sizeof err);
+			for (int l = 0; l < b->model->nlayer; l++) {
+				mlp   *m = b->model;
+				int    in = m->size[l], out = m->size[l + 1];
+				size_t w = gemm_bf16_packed_words(in, out) * 4;
+				size_t wt = gemm_bf16_packed_words(out, in) * 4;
+				void  *p = malloc(w), *pt = malloc(wt);
+
+				for (int k = 0; k < in * out; k++) {
+					nw++;
+					moved += m->W[l][k] != init->W[l][k];
+				}
+				memcpy(p, m->wpk[l], w);
+				if (l > 0)
+					memcpy(pt, m->wtpk[l], wt);
+				mlp_pack_rows(m, l, 0, in);
+				packed &= memcmp(p, m->wpk[l], w) == 0 &&
+				    (l == 0 || memcmp(pt, m->wtpk[l], wt) == 0);
+				for (int j = 0; j < out; j++) {
+					nb++;
+					trained += m->b[l][j] != 0.0f;
+					if (l == m->nlayer - 1)
+						last &= m->b[l][j] != 0.0f;
+				}
+				free(p);
+				free(pt);
+			}
+			ok(b->model->packed_ok && packed, "bf16, %d thread%s: "
+			    "after an epoch the packed weights are the weights "
+			    "packed afresh", nt, nt > 1 ? "s" : "");
+			/* a unit dead from the start keeps its 0 */
+			ok(moved >= moved32 * 99 / 100 && moved <= nw && last &&
+			    trained > nb * 8 / 10 && q.t[1] == 16, "bf16, %d "
+			    "thread%s: %zu weights trained (fp32: %zu), %d of %d "
+			    "biases, %ld Adam steps for 16 batches", nt, nt > 1 ?
+			    "s" : "", moved, moved32, trained, nb, q.t[1]);
+			for (int e = 1; e <= 2; e++) {
+				free(q.param[e]);
+				free(q.m[e]);
+				free(q.v[e]);
+			}
+			mlp_free(init);
+			mlp_free(b->model);
+		}
+	}
+	mlp_free(a->model);
+out:
+	for (int e = 1; e <= 2; e++) {
+		free(s.param[e]);
+		free(s.m[e]);
+		free(s.v[e]);
+	}
+	free(a);
+	free(b);
+}
+
+/*
  * One clean epoch of the reference model on ds: at least want validation
  * accuracy, and a running accuracy and loss that show it learned.
  */
@@ -91,6 +532,10 @@ main(void)
 	int          quick = getenv("NOISETOP_TEST_QUICK") != NULL;
 	int          real = test_mnist_dir(dir, sizeof dir) == 0;
 
+	test_config();
+	test_shuffle();
+	test_evaluate();
+
 	/*
 	 * The synthetic digits, as a machine without MNIST has them: one
 	 * epoch on 6000 of them learns (chance is 10%).
@@ -104,6 +549,7 @@ main(void)
 	noise_clean(syn.train.pix, syn.train.n, DATASET_NPIX, xtr);
 	noise_clean(syn.test.pix, syn.test.n, DATASET_NPIX, xte);
 	one_epoch(&syn, xtr, xte, syn.train.n, syn.test.n, 0.60, 0.40, 1.8);
+	test_resume(&syn, xtr, xte);
 	free(xtr);
 	free(xte);
 

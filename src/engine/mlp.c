@@ -52,7 +52,7 @@ mlp_new(int nlayer, const int *size, int batch_cap, float dropout, char *err,
 	}
 	if (batch_cap < 1 || batch_cap > MLP_MAX_BATCH) {
 		err_set(err, errlen, "batch %d: must be 1 to %d", batch_cap,
-		    1 << 20);
+		    MLP_MAX_BATCH);
 		return NULL;
 	}
 	if (!(dropout >= 0.0f && dropout < 1.0f)) {

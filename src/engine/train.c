@@ -212,7 +212,8 @@ check_config(const train_config *c, const train_data *train,
 	if (train->npix != c->size[0] || (test != NULL && test->n > 0 &&
 	    test->npix != c->size[0]))
 		return err_set(err, errlen, "input size %d does not match the "
-		    "images (%d pixels)", c->size[0], train->npix);
+		    "images (%d pixels)", c->size[0], train->npix !=
+		    c->size[0] ? train->npix : test->npix);
 	return precision_check(c->precision, err, errlen);
 }
 
