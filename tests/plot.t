@@ -6,11 +6,11 @@
 # apt-get install librsvg2-bin).
 cd "$(dirname "$0")/.." || exit 1
 BIN=${B:-build}/tests/test_figure
-FIGS="sweep-readme sweep-seeds epochs matrix"
+FIGS="sweep-readme sweep-seeds epochs matrix sensitivity"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-echo "1..19"
+echo "1..25"
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; }
@@ -38,6 +38,30 @@ if grep -q "mean ± sd, 2 seeds" "$tmp/run-scales.svg" 2>/dev/null; then
 	ok "the run's scales figure has error bars over its 2 seeds"
 else
 	nok "the run's scales figure has error bars over its 2 seeds"
+fi
+
+# The probes' figures: a tiny probed sweep (two decays, two seeds, scales
+# 0 and 0.5), and the run above, which has no probes.
+if (cd "$tmp" && HOME=$tmp NOISETOP_DATA= XDG_CACHE_HOME= "$NT" sweep \
+    --train-limit 300 --test-limit 100 --hidden 32 --epochs 1 \
+    --scales 0,0.5 --seeds 2 --weight-decay 0,1e-3 --probes \
+    --runs "$tmp/probed" --no-progress >"$tmp/probed.log" 2>&1) &&
+    "$NT" plot --runs "$tmp/probed" --figure sensitivity \
+    --svg "$tmp/run-sensitivity.svg" >"$tmp/plot.log" 2>&1; then
+	ok "noisetop plot draws a probed run's sensitivity figure"
+	FIGS="$FIGS run-sensitivity"
+else
+	nok "noisetop plot draws a probed run's sensitivity figure"
+	sed 's/^/# /' "$tmp/probed.log" "$tmp/plot.log" 2>/dev/null | tail -10
+fi
+if ! "$NT" plot --runs "$tmp/runs" --figure sensitivity \
+    --svg "$tmp/none.svg" >"$tmp/none.log" 2>&1 &&
+    grep -q "^noisetop: run .* has no probes: sweep with --probes$" \
+    "$tmp/none.log" && [ ! -e "$tmp/none.svg" ]; then
+	ok "a run without probes: a one-line error, no figure"
+else
+	nok "a run without probes: a one-line error, no figure"
+	sed 's/^/# /' "$tmp/none.log"
 fi
 
 if [ -x "$BIN" ] && NOISETOP_PLOT_DIR=$tmp "$BIN" >"$tmp/log" 2>&1; then

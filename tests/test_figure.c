@@ -67,6 +67,12 @@ matrix_fn(FILE *f, const void *c, char *err, size_t errlen)
 	return figure_matrix_svg(f, c, err, errlen);
 }
 
+static int
+panels_fn(FILE *f, const void *c, char *err, size_t errlen)
+{
+	return figure_panels_svg(f, c, err, errlen);
+}
+
 static char *
 render(figure_fn *fn, const void *c, int *rc, char *err, size_t errlen)
 {
@@ -333,6 +339,51 @@ main(void)
 		    "inf written, refusals only when nothing is finite", rcs);
 	}
 
+	/* 4. Sensitivity panels: four probes, two decays, three seeds, one
+	 * value missing. */
+	{
+		double        m[4][2][3], sd[4][2][3], x[3] = { 0, 0.5, 1 };
+		figure_series ser[4][2];
+		figure_panel  pan[4];
+		const char   *lab[2] = { "decay 0", "decay 0.001" };
+		figure_panel_chart c = { .subtitle = "synthetic <digits> & co",
+			.n = 3, .scale = x, .npanels = 4, .panels = pan,
+			.nseries = 2, .nseeds = 3 };
+
+		for (int q = 0; q < 4; q++) {
+			for (int d = 0; d < 2; d++) {
+				for (int i = 0; i < 3; i++) {
+					m[q][d][i] = (q + 1) * (1.0 - 0.2 * i) -
+					    0.1 * d;
+					sd[q][d][i] = 0.01 * (q + 1);
+				}
+				ser[q][d] = (figure_series){ lab[d], m[q][d],
+				    sd[q][d] };
+			}
+			pan[q] = (figure_panel){ "Probe", "value", ser[q] };
+		}
+		m[3][1][2] = NAN;
+		svg = render(panels_fn, &c, &rc, err, sizeof err);
+		check_doc("sensitivity", svg, rc);
+		ok(svg && count(svg, "class=\"point\"") == 23 &&
+		    count(svg, "class=\"whisker\"") == 23 &&
+		    count(svg, "class=\"key\"") == 2,
+		    "sensitivity: 23 points with whiskers, 2 legend keys");
+		ok(svg && count(svg, ">Probe</text>") == 4 &&
+		    count(svg, ">training scale</text>") == 4 &&
+		    strstr(svg, ">decay 0.001</text>") &&
+		    strstr(svg, "&lt;digits&gt; &amp; co") &&
+		    strstr(svg, "3 seeds"),
+		    "sensitivity: 4 titled panels, legend, escaped subtitle");
+		ok(svg && save(dir, "sensitivity.svg", svg),
+		    "wrote sensitivity.svg");
+		free(svg);
+		c.npanels = 5;
+		svg = render(panels_fn, &c, &rc, err, sizeof err);
+		ok(rc == -1 && strstr(err, "panels"), "5 panels: %s", err);
+		free(svg);
+	}
+
 	/* Numbers in the C locale whatever LC_NUMERIC says. */
 	if (setlocale(LC_NUMERIC, "de_DE.UTF-8") ||
 	    setlocale(LC_NUMERIC, "fr_FR.UTF-8")) {
@@ -388,7 +439,7 @@ main(void)
 
 	if (!(keep && *keep)) {
 		const char *names[] = { "sweep-readme.svg", "sweep-seeds.svg",
-			"epochs.svg", "matrix.svg" };
+			"epochs.svg", "matrix.svg", "sensitivity.svg" };
 		char        path[4096];
 
 		for (size_t i = 0; i < sizeof names / sizeof *names; i++) {

@@ -414,9 +414,10 @@ static const struct cli_opt {
 	    "where to write the scripts (default .)", STRING(out_dir) },
 	{ "svg", "FILE", B(CLI_PLOT), "Plot",
 	    "write the figure to FILE (atomically)", STRING(svg) },
-	{ "figure", "scales|epochs|matrix", B(CLI_PLOT), "Plot",
-	    "accuracy against scale (default), the epoch curves, or the "
-	    "train x test heat map", STRING(figure) },
+	{ "figure", "KIND", B(CLI_PLOT), "Plot",
+	    "scales (accuracy against scale, the default), epochs, matrix "
+	    "(train x test), sensitivity (the probes against scale)",
+	    STRING(figure) },
 	{ "ascii", NULL, B(CLI_DASHBOARD) | B(CLI_SHOW) | B(CLI_SWEEP),
 	    "Terminal", "ASCII glyphs only", FLAG(ascii, 1) },
 	{ "no-color", NULL, B(CLI_DASHBOARD), "Terminal",

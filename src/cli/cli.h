@@ -47,7 +47,7 @@ typedef struct {
 	const char  *out_dir;       /* --out DIR for the scripts */
 	int          argc;          /* the command line, for slurm to pass */
 	char       **argv;          /* the sweep options on */
-	const char  *figure;        /* plot: --figure scales|epochs|matrix */
+	const char  *figure;        /* plot: --figure KIND (figure_parse) */
 	const char  *csv, *json;    /* --csv FILE, --json FILE */
 	int          ascii;         /* --ascii */
 	int          no_color;      /* --no-color */

@@ -247,6 +247,11 @@ headless_plot(const cli_options *o)
 	snprintf(sub, sizeof sub, "%.200s, %d epoch%s, run %.200s",
 	    j->rec.conf.source, j->table.cfg.epochs,
 	    j->table.cfg.epochs == 1 ? "" : "s", j->rec.id);
+	if (kind == FIGURE_SENSITIVITY && !sweep_plan_probes(&j->table.plan)) {
+		err_set(err, sizeof err, "run %s has no probes: sweep with "
+		    "--probes", j->rec.id);
+		goto fail;
+	}
 	if ((f = open_memstream(&buf, &len)) == NULL) {
 		err_set(err, sizeof err, "out of memory");
 		goto fail;

@@ -1,0 +1,152 @@
+/*
+ * The probes' SVG figures (figure.h): the sensitivity panels against
+ * training scale, a reliability diagram, and the first layer's receptive
+ * fields.  Each lays out its figure and draws it with the primitives of
+ * svg.c.
+ */
+#include "render/figure.h"
+
+#include <math.h>
+
+#include "base/err.h"
+#include "render/svg.h"
+
+#define PANELS_MAX_SCALES 64
+
+/* One panel of the panel chart: frame, y axis, x ticks, its series. */
+static void
+panel_draw(FILE *f, const figure_panel_chart *c, size_t p, double x0,
+    double y0, double x1, double y1)
+{
+	const figure_panel *pn = &c->panels[p];
+	double              lo = INFINITY, hi = -INFINITY, slot, nudge;
+	double              xs[PANELS_MAX_SCALES], ys[PANELS_MAX_SCALES];
+	int                 bars = c->nseeds > 1;
+	svg_axis            ya;
+
+	for (size_t k = 0; k < c->nseries; k++)
+		svg_extend(&lo, &hi, pn->series[k].mean,
+		    bars ? pn->series[k].sd : NULL, c->n);
+	if (!(lo <= hi)) {
+		lo = 0;
+		hi = 1;
+		svg_text(f, (x0 + x1) / 2, (y0 + y1) / 2,
+		    "text-anchor=\"middle\" fill=\"#888888\"", "no data");
+	}
+	ya = svg_axis_fit(lo, hi, y1, y0, 4);
+	slot = (x1 - x0) / (double)c->n;
+	nudge = fmin(6.0, slot / (3.0 * (double)c->nseries));
+	svg_y_axis(f, &ya, x0, x1, pn->ylabel ? pn->ylabel : "");
+	for (size_t i = 0; i < c->n; i++) {
+		double x = x0 + ((double)i + 0.5) * slot;
+
+		svg_line(f, x, y1, x, y1 + 5, AXIS_COLOUR);
+		svg_text(f, x, y1 + 19, "text-anchor=\"middle\" "
+		    "font-size=\"11\"", "%g", c->scale[i]);
+	}
+	svg_text(f, (x0 + x1) / 2, y1 + 38, "text-anchor=\"middle\" "
+	    "font-size=\"12\"", "%s", c->xlabel ? c->xlabel :
+	    "training scale");
+	svg_text(f, (x0 + x1) / 2, y0 - 8, "text-anchor=\"middle\" "
+	    "font-weight=\"bold\" font-size=\"13\"", "%s",
+	    pn->title ? pn->title : "");
+	svg_frame(f, x0, y0, x1, y1);
+	for (size_t k = 0; k < c->nseries; k++) {
+		const figure_series *s = &pn->series[k];
+		const char          *col = svg_palette[k];
+		double               dx = ((double)k - ((double)c->nseries - 1) /
+		    2.0) * nudge;
+
+		if (!s->mean)
+			continue;
+		for (size_t i = 0; i < c->n; i++) {
+			xs[i] = x0 + ((double)i + 0.5) * slot + dx;
+			ys[i] = isfinite(s->mean[i]) ?
+			    svg_axis_px(&ya, s->mean[i]) : NAN;
+		}
+		svg_polyline(f, xs, ys, c->n, col, NULL);
+		for (size_t i = 0; i < c->n; i++) {
+			if (!isfinite(ys[i]))
+				continue;
+			if (bars && s->sd && isfinite(s->sd[i])) {
+				double a = svg_axis_px(&ya, s->mean[i] - s->sd[i]);
+				double b = svg_axis_px(&ya, s->mean[i] + s->sd[i]);
+
+				fprintf(f, "<path class=\"whisker\" d=\"M%.1f "
+				    "%.1fV%.1fM%.1f %.1fH%.1fM%.1f %.1fH%.1f\" "
+				    "stroke=\"%s\" stroke-width=\"1.5\" "
+				    "fill=\"none\"/>\n", xs[i], a, b, xs[i] - 4,
+				    a, xs[i] + 4, xs[i] - 4, b, xs[i] + 4, col);
+			}
+			svg_marker(f, (int)k, xs[i], ys[i], col, "point");
+		}
+	}
+}
+
+int
+figure_panels_svg(FILE *f, const figure_panel_chart *c, char *err,
+    size_t errlen)
+{
+	const int   W = 1040, PW = 330, PH = 210;
+	const char *title = c->title ? c->title :
+	    "Sensitivity against training scale";
+	int         H, any = 0, bars = c->nseeds > 1;
+	size_t      rows;
+	svg_locale  loc;
+
+	if (c->n < 1 || c->n > PANELS_MAX_SCALES || c->scale == NULL)
+		return err_set(err, errlen, "plot: %zu scales (1 to %d)", c->n,
+		    PANELS_MAX_SCALES);
+	if (c->npanels < 1 || c->npanels > 4 || c->panels == NULL)
+		return err_set(err, errlen, "plot: %zu panels (1 to 4)",
+		    c->npanels);
+	if (c->nseries < 1 || c->nseries > SVG_MAXSERIES)
+		return err_set(err, errlen, "plot: %zu series (1 to %d)",
+		    c->nseries, SVG_MAXSERIES);
+	for (size_t p = 0; p < c->npanels; p++) {
+		if (c->panels[p].series == NULL)
+			return err_set(err, errlen, "plot: panel %zu has no "
+			    "series", p);
+		for (size_t k = 0; k < c->nseries; k++)
+			any |= svg_any_finite(c->panels[p].series[k].mean,
+			    c->n);
+	}
+	if (!any)
+		return err_set(err, errlen, "plot: no finite value to draw");
+	rows = (c->npanels + 1) / 2;
+	H = 76 + (int)rows * (PH + 84) - 20;
+	svg_locale_enter(&loc);
+	svg_begin(f, W, H, title, c->subtitle);
+	for (size_t p = 0; p < c->npanels; p++) {
+		double x0 = 90 + (double)(p % 2) * (PW + 100);
+		double y0 = 76 + (double)(p / 2) * (PH + 84);
+
+		panel_draw(f, c, p, x0, y0, x0 + PW, y0 + PH);
+	}
+	/* Legend: one row per series, then what the whiskers mean. */
+	{
+		double lx = 90 + 2 * (PW + 100) - 70, ly = 76;
+
+		svg_legend_box(f, lx, ly, W - lx - 10, c->nseries + 1);
+		for (size_t k = 0; k < c->nseries; k++) {
+			double      y = ly + 18 + 20.0 * (double)k;
+			const char *lab = c->panels[0].series[k].label;
+
+			svg_key_line(f, lx + 8, lx + 34, y, svg_palette[k], 2,
+			    NULL);
+			svg_marker(f, (int)k, lx + 21, y, svg_palette[k], "key");
+			svg_text(f, lx + 42, y + 4, "font-size=\"12\"", "%s",
+			    lab ? lab : "");
+		}
+		if (bars)
+			svg_text(f, lx + 8, ly + 22 + 20.0 * (double)c->nseries,
+			    "font-size=\"11\" fill=\"#555555\"",
+			    "mean \u00b1 sd, %d seeds", c->nseeds);
+		else
+			svg_text(f, lx + 8, ly + 22 + 20.0 * (double)c->nseries,
+			    "font-size=\"11\" fill=\"#555555\"", "%s",
+			    "one seed: no error bars");
+	}
+	svg_locale_leave(&loc);
+	return svg_end(f, err, errlen);
+}
