@@ -218,6 +218,21 @@ ece_check(void)
 	ok(fabs(c.ece - 0.09) < 1e-7 && fabs(c.conf - 0.69) < 1e-7 &&
 	    c.acc == 0.6, "ECE %.8f (0.09), confidence %.8f (0.69), accuracy "
 	    "%g (0.6)", c.ece, c.conf, c.acc);
+	{
+		probe_reliability r;
+		size_t            total = 0;
+
+		probe_reliability_bins(pred, conf, y, 10, &r);
+		for (int b = 0; b < PROBE_ECE_BINS; b++)
+			total += r.count[b];
+		ok(r.count[13] == 4 && r.count[8] == 6 && total == 10 &&
+		    r.acc[13] == 0.75 && r.acc[8] == 0.5 &&
+		    fabs(r.conf[13] - 0.9) < 1e-7 &&
+		    fabs(r.conf[8] - 0.55) < 1e-7 && r.acc[0] == 0.0 &&
+		    memcmp(&r.total, &c, sizeof c) == 0,
+		    "reliability bins: 4 in bin 13 (0.75 right), 6 in bin 8 "
+		    "(0.5 right), the same ECE to the bit");
+	}
 	/* two bins, each calibrated: ECE 0; confidence 1 is in the last bin
 	 * and 0.5 in bin 7 ((7/15, 8/15]) */
 	float   c2[4] = { 1.0f, 1.0f, 0.5f, 0.5f };

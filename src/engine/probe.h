@@ -87,6 +87,23 @@ typedef struct {
 void probe_calibration(const uint8_t *pred, const float *conf,
     const uint8_t *y, size_t n, probe_calib *out);
 
+/* The bins behind the ECE: a reliability diagram. */
+typedef struct {
+	size_t count[PROBE_ECE_BINS];  /* predictions in bin b */
+	double acc[PROBE_ECE_BINS];    /* their fraction correct (0 when
+	                                  count is 0) */
+	double conf[PROBE_ECE_BINS];   /* their mean confidence (0 when
+	                                  count is 0) */
+	probe_calib total;             /* what probe_calibration gives */
+} probe_reliability;
+
+/*
+ * probe_calibration with its bins (the same bins, the same sums, so
+ * out->total is bit for bit probe_calibration's).  n == 0 gives zeros.
+ */
+void probe_reliability_bins(const uint8_t *pred, const float *conf,
+    const uint8_t *y, size_t n, probe_reliability *out);
+
 /*
  * L-inf attacks, no random start, so deterministic:
  *   FGSM: x' = clip(x + eps sign(g), 0, 1), g = d loss / d x at x.
