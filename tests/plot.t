@@ -6,11 +6,11 @@
 # apt-get install librsvg2-bin).
 cd "$(dirname "$0")/.." || exit 1
 BIN=${B:-build}/tests/test_figure
-FIGS="sweep-readme sweep-seeds epochs matrix sensitivity"
+FIGS="sweep-readme sweep-seeds epochs matrix sensitivity reliability"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-echo "1..25"
+echo "1..32"
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; }
@@ -53,6 +53,34 @@ if (cd "$tmp" && HOME=$tmp NOISETOP_DATA= XDG_CACHE_HOME= "$NT" sweep \
 else
 	nok "noisetop plot draws a probed run's sensitivity figure"
 	sed 's/^/# /' "$tmp/probed.log" "$tmp/plot.log" 2>/dev/null | tail -10
+fi
+# Calibration: the default row (the first done row of scale 0.5, row 2)
+# at its own scale, whose ECE the sweep recorded in row-2.txt; then row 0
+# at test scale 0.5.
+if "$NT" plot --runs "$tmp/probed" --figure calibration \
+    --svg "$tmp/run-calibration.svg" >"$tmp/plot.log" 2>&1 &&
+    "$NT" plot --runs "$tmp/probed" --figure calibration --row 0 \
+    --test-scale 0.5 --svg "$tmp/run-calibration0.svg" >>"$tmp/plot.log" \
+    2>&1 && python3 - "$tmp/run-calibration.svg" "$tmp"/probed/*/row-2.txt \
+    >>"$tmp/plot.log" 2>&1 <<'EOF'
+import re, sys, xml.dom.minidom
+svg = xml.dom.minidom.parse(sys.argv[1]).documentElement
+title = svg.getElementsByTagName("title")[0].firstChild.data
+ece = float(re.search(r"ECE ([0-9.]+)", title).group(1))
+row = dict(l.split(" = ", 1) for l in open(sys.argv[2]).read().splitlines()
+           if " = " in l)
+want = float(row["test_ece"].split(",")[1])
+assert abs(ece - want) < 1e-4, (ece, want)
+bars = [r for r in svg.getElementsByTagName("rect")
+        if r.getAttribute("class") == "bar"]
+assert 1 <= len(bars) <= 15, len(bars)
+EOF
+then
+	ok "calibration: row 2's reliability diagram has the ECE the sweep recorded"
+	FIGS="$FIGS run-calibration run-calibration0"
+else
+	nok "calibration: row 2's reliability diagram has the ECE the sweep recorded"
+	sed 's/^/# /' "$tmp/plot.log" | tail -10
 fi
 if ! "$NT" plot --runs "$tmp/runs" --figure sensitivity \
     --svg "$tmp/none.svg" >"$tmp/none.log" 2>&1 &&

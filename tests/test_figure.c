@@ -73,6 +73,12 @@ panels_fn(FILE *f, const void *c, char *err, size_t errlen)
 	return figure_panels_svg(f, c, err, errlen);
 }
 
+static int
+reliability_fn(FILE *f, const void *c, char *err, size_t errlen)
+{
+	return figure_reliability_svg(f, c, err, errlen);
+}
+
 static char *
 render(figure_fn *fn, const void *c, int *rc, char *err, size_t errlen)
 {
@@ -384,6 +390,40 @@ main(void)
 		free(svg);
 	}
 
+	/* 5. A reliability diagram: 15 bins, 4 of them empty. */
+	{
+		size_t             cnt[15];
+		double             acc[15], conf[15];
+		figure_reliability r = { .subtitle = "row 2 & <test>",
+			.nbins = 15, .count = cnt, .acc = acc, .conf = conf,
+			.ece = 0.0421 };
+
+		for (int b = 0; b < 15; b++) {
+			cnt[b] = b < 4 ? 0 : (size_t)(10 * b);
+			conf[b] = (b + 0.5) / 15.0;
+			acc[b] = conf[b] * 0.9;
+		}
+		svg = render(reliability_fn, &r, &rc, err, sizeof err);
+		check_doc("reliability", svg, rc);
+		ok(svg && count(svg, "class=\"bar\"") == 11 &&
+		    count(svg, "class=\"gap\"") == 11 &&
+		    count(svg, "class=\"diagonal\"") == 1,
+		    "reliability: 11 bars and gaps for 11 used bins, a diagonal");
+		ok(svg && strstr(svg, "<title>Reliability diagram: ECE "
+		    "0.0421</title>") && strstr(svg, "row 2 &amp; &lt;test&gt;")
+		    && strstr(svg, ">990 predictions</text>") &&
+		    strstr(svg, ">11 of 15 bins used</text>"),
+		    "reliability: ECE in the title, escaped subtitle, counts");
+		ok(svg && save(dir, "reliability.svg", svg),
+		    "wrote reliability.svg");
+		free(svg);
+		memset(cnt, 0, sizeof cnt);
+		svg = render(reliability_fn, &r, &rc, err, sizeof err);
+		ok(rc == -1 && strstr(err, "no prediction"), "no predictions: "
+		    "%s", err);
+		free(svg);
+	}
+
 	/* Numbers in the C locale whatever LC_NUMERIC says. */
 	if (setlocale(LC_NUMERIC, "de_DE.UTF-8") ||
 	    setlocale(LC_NUMERIC, "fr_FR.UTF-8")) {
@@ -439,7 +479,8 @@ main(void)
 
 	if (!(keep && *keep)) {
 		const char *names[] = { "sweep-readme.svg", "sweep-seeds.svg",
-			"epochs.svg", "matrix.svg", "sensitivity.svg" };
+			"epochs.svg", "matrix.svg", "sensitivity.svg",
+			"reliability.svg" };
 		char        path[4096];
 
 		for (size_t i = 0; i < sizeof names / sizeof *names; i++) {

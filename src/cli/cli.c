@@ -416,8 +416,14 @@ static const struct cli_opt {
 	    "write the figure to FILE (atomically)", STRING(svg) },
 	{ "figure", "KIND", B(CLI_PLOT), "Plot",
 	    "scales (accuracy against scale, the default), epochs, matrix "
-	    "(train x test), sensitivity (the probes against scale)",
-	    STRING(figure) },
+	    "(train x test), sensitivity (the probes against scale), "
+	    "calibration (a row's reliability diagram)", STRING(figure) },
+	{ "row", "I", B(CLI_PLOT), "Plot",
+	    "calibration: the row to draw (default: the first done row of "
+	    "the largest training scale)", INT(plot_row, 0, SWEEP_MAX_ROWS - 1) },
+	{ "test-scale", "S", B(CLI_PLOT), "Plot",
+	    "calibration: the test images' scale (default: the row's own)",
+	    FLOAT(test_scale, 0.0, 100.0) },
 	{ "ascii", NULL, B(CLI_DASHBOARD) | B(CLI_SHOW) | B(CLI_SWEEP),
 	    "Terminal", "ASCII glyphs only", FLAG(ascii, 1) },
 	{ "no-color", NULL, B(CLI_DASHBOARD), "Terminal",
@@ -627,6 +633,8 @@ set_defaults(cli_options *o, int argc, char **argv)
 	o->count = 1;
 	o->progress = 1;
 	o->prune = -1;
+	o->plot_row = -1;
+	o->test_scale = -1.0f;
 	o->argc = argc;
 	o->argv = argv;
 	sweep_plan_default(&o->grid, NULL, 0);

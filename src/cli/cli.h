@@ -48,6 +48,9 @@ typedef struct {
 	int          argc;          /* the command line, for slurm to pass */
 	char       **argv;          /* the sweep options on */
 	const char  *figure;        /* plot: --figure KIND (figure_parse) */
+	int          plot_row;      /* plot: --row I; -1 when not given */
+	float        test_scale;    /* plot: --test-scale S; -1 when not
+	                               given */
 	const char  *csv, *json;    /* --csv FILE, --json FILE */
 	int          ascii;         /* --ascii */
 	int          no_color;      /* --no-color */

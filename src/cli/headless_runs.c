@@ -222,6 +222,92 @@ open_run(const cli_options *o, job *j, char *err, size_t errlen)
 	return job_restore(j, err, errlen);
 }
 
+/*
+ * The row a one-row figure draws: want when given (-1: not), else the
+ * first done row (first decay, corruption k, seeds in order) of the
+ * largest training scale.  Returns the row, or -1 with a message.
+ */
+static int
+plot_row(const sweep_table *t, int want, int k, char *err, size_t errlen)
+{
+	const sweep_plan *p = &t->plan;
+	int               top = 0;
+
+	if (want >= 0) {
+		if (want >= t->n)
+			return err_set(err, errlen, "--row %d: the run has rows "
+			    "0 to %d", want, t->n - 1);
+		return want;
+	}
+	for (int s = 1; s < p->nscales; s++)
+		if (p->scales[s] > p->scales[top])
+			top = s;
+	for (int seed = 0; seed < p->nseeds; seed++) {
+		int i = sweep_row_index(t, k, top, seed);
+
+		if (i >= 0 && t->rows[i].state == SWEEP_DONE)
+			return i;
+	}
+	return err_set(err, errlen, "no done row at scale %g: name one with "
+	    "--row", (double)p->scales[top]);
+}
+
+/* "row 3: gaussian scale 0.5, seed 43, decay 0.001" into out. */
+static void
+row_words(const sweep_table *t, int row, char *out, size_t outlen)
+{
+	const sweep_row *w = &t->rows[row];
+	char             decay[48] = "";
+
+	if (sweep_plan_ndecays(&t->plan) > 1)
+		snprintf(decay, sizeof decay, ", decay %g",
+		    (double)w->weight_decay);
+	snprintf(out, outlen, "row %d: %s scale %g, seed %llu%s", row,
+	    corrupt_name(w->corruption), (double)w->scale,
+	    (unsigned long long)w->seed, decay);
+}
+
+/* The reliability diagram of the chosen row at the chosen test scale,
+ * rebuilt from its checkpoint on the run's own test images. */
+static int
+calibration_figure(FILE *f, const job *j, const cli_options *o, int k,
+    char *err, size_t errlen)
+{
+	dataset            ds;
+	probe_reliability  rel;
+	figure_reliability fr;
+	char               words[160], sub[512];
+	int                row = plot_row(&j->table, o->plot_row, k, err,
+	    errlen);
+	float              ts;
+	size_t             nimg;
+	int                rc;
+
+	if (row < 0)
+		return -1;
+	ts = o->test_scale >= 0 ? o->test_scale : j->table.rows[row].scale;
+	memset(&ds, 0, sizeof ds);
+	rc = job_load_data(&j->rec, &ds, err, errlen);
+	if (rc == 0)
+		rc = job_reliability(&j->rec, &j->table, row, ts, &ds, &rel, err,
+		    errlen);
+	nimg = ds.test.n;
+	dataset_free(&ds);
+	if (rc != 0)
+		return -1;
+	row_words(&j->table, row, words, sizeof words);
+	snprintf(sub, sizeof sub, "%s; tested at scale %g, %zu images; run "
+	    "%.200s", words, (double)ts, nimg, j->rec.id);
+	memset(&fr, 0, sizeof fr);
+	fr.subtitle = sub;
+	fr.nbins = PROBE_ECE_BINS;
+	fr.count = rel.count;
+	fr.acc = rel.acc;
+	fr.conf = rel.conf;
+	fr.ece = rel.total.ece;
+	return figure_reliability_svg(f, &fr, err, errlen);
+}
+
 int
 headless_plot(const cli_options *o)
 {
@@ -256,7 +342,10 @@ headless_plot(const cli_options *o)
 		err_set(err, sizeof err, "out of memory");
 		goto fail;
 	}
-	rc = figure_write(f, &j->table, kind, k, sub, err, sizeof err);
+	if (kind == FIGURE_CALIBRATION)
+		rc = calibration_figure(f, j, o, k, err, sizeof err);
+	else
+		rc = figure_write(f, &j->table, kind, k, sub, err, sizeof err);
 	if (fclose(f) != 0 && rc == 0)
 		rc = err_set(err, sizeof err, "out of memory");
 	if (rc == 0 && file_write_atomic(o->svg, buf, len, err,

@@ -143,6 +143,27 @@ int figure_panels_svg(FILE *f, const figure_panel_chart *c, char *err,
     size_t errlen);
 
 /*
+ * A reliability diagram (Guo et al. 2017): nbins equal-width confidence
+ * bins over [0, 1], each a bar as high as the accuracy of the predictions
+ * in it, the gap between that and their mean confidence shaded, the
+ * diagonal of perfect calibration dashed, and the ECE in the title.  Bins
+ * with no prediction draw nothing.
+ */
+typedef struct {
+	const char   *title;    /* NULL: "Reliability diagram"; ": ECE
+	                           0.0123" is appended */
+	const char   *subtitle; /* or NULL */
+	size_t        nbins;    /* 1 to 64 */
+	const size_t *count;    /* nbins each */
+	const double *acc;      /* fraction correct in the bin */
+	const double *conf;     /* mean confidence in the bin */
+	double        ece;      /* drawn as given */
+} figure_reliability;
+
+int figure_reliability_svg(FILE *f, const figure_reliability *r, char *err,
+    size_t errlen);
+
+/*
  * A run's results as those figures: what `noisetop plot` writes.
  * Only finished rows count; a statistic over seeds is drawn as mean +- sd.
  */

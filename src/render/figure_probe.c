@@ -150,3 +150,95 @@ figure_panels_svg(FILE *f, const figure_panel_chart *c, char *err,
 	svg_locale_leave(&loc);
 	return svg_end(f, err, errlen);
 }
+
+int
+figure_reliability_svg(FILE *f, const figure_reliability *r, char *err,
+    size_t errlen)
+{
+	const int   W = 720, H = 560;
+	double      x0 = 90, y0 = 70, x1 = 490, y1 = 470;
+	char        title[256];
+	size_t      total = 0, shown = 0;
+	svg_axis    xa, ya;
+	svg_locale  loc;
+
+	if (r->nbins < 1 || r->nbins > 64 || !r->count || !r->acc || !r->conf)
+		return err_set(err, errlen, "plot: %zu bins (1 to 64, counts, "
+		    "accuracies and confidences needed)", r->nbins);
+	for (size_t b = 0; b < r->nbins; b++)
+		total += r->count[b];
+	if (total == 0)
+		return err_set(err, errlen, "plot: no prediction to draw");
+	if (!isfinite(r->ece))
+		return err_set(err, errlen, "plot: ECE not finite");
+	svg_locale_enter(&loc);
+	snprintf(title, sizeof title, "%.200s: ECE %.4f", r->title ? r->title :
+	    "Reliability diagram", r->ece);
+	xa = svg_axis_fixed(0, 1, x0, x1, 5);
+	ya = svg_axis_fixed(0, 1, y1, y0, 5);
+	svg_begin(f, W, H, title, r->subtitle);
+	svg_y_axis(f, &ya, x0, x1, "accuracy in the bin");
+	for (double v = 0; v <= 1 + 1e-9; v += xa.step) {
+		double x = svg_axis_px(&xa, v);
+
+		svg_line(f, x, y1, x, y1 + 5, AXIS_COLOUR);
+		svg_text(f, x, y1 + 19, "text-anchor=\"middle\" "
+		    "font-size=\"11\"", "%.1f", v);
+	}
+	svg_text(f, (x0 + x1) / 2, y1 + 42, "text-anchor=\"middle\"",
+	    "confidence (the top class's probability)");
+	/* Bars first, the gaps over them, then the diagonal on top. */
+	for (size_t b = 0; b < r->nbins; b++) {
+		double bl = svg_axis_px(&xa, (double)b / (double)r->nbins);
+		double br = svg_axis_px(&xa, (double)(b + 1) / (double)r->nbins);
+		double ya_acc, ya_conf;
+
+		if (r->count[b] == 0 || !isfinite(r->acc[b]) ||
+		    !isfinite(r->conf[b]))
+			continue;
+		ya_acc = svg_axis_px(&ya, fmin(fmax(r->acc[b], 0), 1));
+		ya_conf = svg_axis_px(&ya, fmin(fmax(r->conf[b], 0), 1));
+		fprintf(f, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" "
+		    "width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
+		    "stroke=\"#ffffff\"/>\n", bl, ya_acc, br - bl, y1 - ya_acc,
+		    svg_palette[0]);
+		fprintf(f, "<rect class=\"gap\" x=\"%.1f\" y=\"%.1f\" "
+		    "width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
+		    "fill-opacity=\"0.35\" stroke=\"%s\"/>\n", bl + 1,
+		    fmin(ya_acc, ya_conf), br - bl - 2, fabs(ya_acc - ya_conf),
+		    svg_palette[1], svg_palette[1]);
+		shown++;
+	}
+	fprintf(f, "<line class=\"diagonal\" x1=\"%.1f\" y1=\"%.1f\" "
+	    "x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\" "
+	    "stroke-dasharray=\"6 4\"/>\n", x0, y1, x1, y0, AXIS_COLOUR);
+	svg_frame(f, x0, y0, x1, y1);
+	/* Legend: the bar, the gap, the diagonal, then the counts. */
+	{
+		double lx = x1 + 20, ly = y0;
+
+		svg_legend_box(f, lx, ly, W - lx - 10, 5);
+		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"22\" "
+		    "height=\"12\" fill=\"%s\"/>\n", lx + 8, ly + 12,
+		    svg_palette[0]);
+		svg_text(f, lx + 38, ly + 22, "font-size=\"12\"",
+		    "accuracy");
+		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"22\" "
+		    "height=\"12\" fill=\"%s\" fill-opacity=\"0.35\" "
+		    "stroke=\"%s\"/>\n", lx + 8, ly + 32, svg_palette[1],
+		    svg_palette[1]);
+		svg_text(f, lx + 38, ly + 42, "font-size=\"12\"",
+		    "gap to confidence");
+		svg_key_line(f, lx + 8, lx + 30, ly + 58, AXIS_COLOUR, 2,
+		    "6 4");
+		svg_text(f, lx + 38, ly + 62, "font-size=\"12\"",
+		    "perfect calibration");
+		svg_text(f, lx + 8, ly + 82, "font-size=\"11\" "
+		    "fill=\"#555555\"", "%zu predictions", total);
+		svg_text(f, lx + 8, ly + 100, "font-size=\"11\" "
+		    "fill=\"#555555\"", "%zu of %zu bins used", shown,
+		    r->nbins);
+	}
+	svg_locale_leave(&loc);
+	return svg_end(f, err, errlen);
+}
