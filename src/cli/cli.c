@@ -419,10 +419,11 @@ static const struct cli_opt {
 	    "(train x test), sensitivity (the probes against scale), "
 	    "calibration (a row's reliability diagram)", STRING(figure) },
 	{ "row", "I", B(CLI_PLOT), "Plot",
-	    "calibration: the row to draw (default: the first done row of "
-	    "the largest training scale)", INT(plot_row, 0, SWEEP_MAX_ROWS - 1) },
+	    "the row a calibration figure draws (default: the first done "
+	    "row of the largest training scale)", INT(plot_row, 0, SWEEP_MAX_ROWS - 1) },
 	{ "test-scale", "S", B(CLI_PLOT), "Plot",
-	    "calibration: the test images' scale (default: the row's own)",
+	    "the test images' scale in a calibration figure (default: the "
+	    "row's own)",
 	    FLOAT(test_scale, 0.0, 100.0) },
 	{ "ascii", NULL, B(CLI_DASHBOARD) | B(CLI_SHOW) | B(CLI_SWEEP),
 	    "Terminal", "ASCII glyphs only", FLAG(ascii, 1) },
