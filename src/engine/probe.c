@@ -121,6 +121,43 @@ probe_weights(const mlp *m, int width, int height, probe_sens *out,
 }
 
 int
+probe_top_fields(const mlp *m, int k, int *units, float *fields)
+{
+	int          in = m->size[0], nh = m->size[1], n = 0;
+	const float *w = m->W[0];
+	double      *nrm = malloc((size_t)nh * sizeof *nrm);
+
+	if (nrm == NULL || k < 1) {
+		free(nrm);
+		return 0;
+	}
+	/* w is (in, nh): unit j's field is w[i * nh + j] over pixels i */
+	for (int j = 0; j < nh; j++) {
+		double sq = 0.0;
+
+		for (int i = 0; i < in; i++)
+			sq += (double)w[(size_t)i * nh + j] * w[(size_t)i * nh + j];
+		nrm[j] = sq;
+	}
+	/* k passes of selection: k is small (a figure's units) */
+	for (; n < k && n < nh; n++) {
+		int best = -1;
+
+		for (int j = 0; j < nh; j++)
+			if (nrm[j] >= 0 && (best < 0 || nrm[j] > nrm[best]))
+				best = j;
+		units[n] = best;
+		nrm[best] = -1.0;
+		if (fields != NULL)
+			for (int i = 0; i < in; i++)
+				fields[(size_t)n * in + i] =
+				    w[(size_t)i * nh + best];
+	}
+	free(nrm);
+	return n;
+}
+
+int
 probe_sensitivity(mlp *m, const float *x, const uint8_t *y, size_t n,
     int width, int height, probe_sens *out, char *err, size_t errlen)
 {

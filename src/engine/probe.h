@@ -69,6 +69,15 @@ int probe_weights(const mlp *m, int width, int height, probe_sens *out,
 double probe_roughness(const float *w, const float *w0, int in, int nh,
     int width, int height);
 
+/*
+ * The receptive fields of units of m's first layer, for a figure: the
+ * first min(k, size[1]) units by the norm of their incoming weights
+ * (W[0]'s columns), largest first, ties to the lower index, into units;
+ * fields, when not NULL, gets each one's size[0] weights, unit after unit
+ * (k, size[0]).  Returns the count.
+ */
+int probe_top_fields(const mlp *m, int k, int *units, float *fields);
+
 /* Calibration over n predictions. */
 #define PROBE_ECE_BINS 15
 typedef struct {
