@@ -6,11 +6,11 @@
 # apt-get install librsvg2-bin).
 cd "$(dirname "$0")/.." || exit 1
 BIN=${B:-build}/tests/test_figure
-FIGS="sweep-readme sweep-seeds epochs matrix sensitivity reliability"
+FIGS="sweep-readme sweep-seeds epochs matrix sensitivity reliability fields"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-echo "1..32"
+echo "1..37"
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; }
@@ -80,6 +80,37 @@ then
 	FIGS="$FIGS run-calibration run-calibration0"
 else
 	nok "calibration: row 2's reliability diagram has the ECE the sweep recorded"
+	sed 's/^/# /' "$tmp/plot.log" | tail -10
+fi
+# Weights: row 2 (scale 0.5) beside row 0, its clean twin (same seed and
+# decay); row 0 itself has no clean twin but itself: one set.
+if "$NT" plot --runs "$tmp/probed" --figure weights \
+    --svg "$tmp/run-weights.svg" >"$tmp/plot.log" 2>&1 &&
+    "$NT" plot --runs "$tmp/probed" --figure weights --row 0 \
+    --svg "$tmp/run-weights0.svg" >>"$tmp/plot.log" 2>&1 &&
+    python3 - "$tmp/run-weights.svg" "$tmp/run-weights0.svg" \
+    >>"$tmp/plot.log" 2>&1 <<'EOF'
+import sys, xml.dom.minidom
+for path, sets in zip(sys.argv[1:], (2, 1)):
+    svg = xml.dom.minidom.parse(path).documentElement
+    fields = [r for r in svg.getElementsByTagName("rect")
+              if r.getAttribute("class") == "field"]
+    assert len(fields) == 16 * sets, (path, len(fields))
+    texts = [t.firstChild.data for t in svg.getElementsByTagName("text")
+             if t.firstChild]
+    assert sum(t.startswith("unit ") for t in texts) == 16 * sets
+    assert any(t.startswith("row 0: gaussian scale 0,") for t in texts)
+    if sets == 2:
+        assert any(t.startswith("row 2: gaussian scale 0.5,")
+                   for t in texts)
+        units = [t for t in texts if t.startswith("unit ")]
+        assert units[:16] == units[16:], "the same units side by side"
+EOF
+then
+	ok "weights: row 2's 16 fields beside its clean twin's, row 0 alone"
+	FIGS="$FIGS run-weights"
+else
+	nok "weights: row 2's 16 fields beside its clean twin's, row 0 alone"
 	sed 's/^/# /' "$tmp/plot.log" | tail -10
 fi
 if ! "$NT" plot --runs "$tmp/runs" --figure sensitivity \

@@ -79,6 +79,12 @@ reliability_fn(FILE *f, const void *c, char *err, size_t errlen)
 	return figure_reliability_svg(f, c, err, errlen);
 }
 
+static int
+fields_fn(FILE *f, const void *c, char *err, size_t errlen)
+{
+	return figure_fields_svg(f, c, err, errlen);
+}
+
 static char *
 render(figure_fn *fn, const void *c, int *rc, char *err, size_t errlen)
 {
@@ -424,6 +430,53 @@ main(void)
 		free(svg);
 	}
 
+	/* 6. Receptive fields: two sets of four 3x3 fields, one NaN. */
+	{
+		float            w[2][4 * 9];
+		int              unit[4] = { 7, 3, 12, 0 };
+		figure_field_set set[2] = { { "clean <0>", w[0], unit },
+			{ "noisy", w[1], unit } };
+		figure_fields    c = { .subtitle = "units & more", .side = 3,
+			.nunits = 4, .nsets = 2, .sets = set };
+
+		for (int i = 0; i < 4 * 9; i++) {
+			w[0][i] = (float)(i % 9 - 4) / 4.0f;  /* -1 .. 1 */
+			w[1][i] = (float)(i % 9 - 4) / 8.0f;
+		}
+		w[1][5] = NAN;
+		svg = render(fields_fn, &c, &rc, err, sizeof err);
+		check_doc("fields", svg, rc);
+		/* On the scale to 1, w[0] is at levels +-12, +-9, +-6, +-3 and
+		 * 0 (white, not drawn); w[1] adds +-5 and +-2 (4.5 and 1.5
+		 * round away from 0): 12 paths, and one grey for the NaN.
+		 * 72 pixels less the 8 zeros are drawn. */
+		ok(svg && count(svg, "class=\"field\"") == 8 &&
+		    count(svg, ">unit 12</text>") == 2 &&
+		    count(svg, "class=\"colour-bar\"") == 1 &&
+		    count(svg, "class=\"level\"") == 13 &&
+		    count(svg, "fill=\"#888888\"") == 1 &&
+		    count(svg, "M") == 64,
+		    "fields: 8 framed fields, unit labels, a colour bar, 13 "
+		    "colour levels, 64 pixels drawn, the missing one grey");
+		ok(svg && strstr(svg, ">+1</text>") && strstr(svg, ">-1</text>")
+		    && strstr(svg, ">0</text>") &&
+		    strstr(svg, "clean &lt;0&gt;") &&
+		    strstr(svg, "fill=\"#b2182b\"") &&
+		    strstr(svg, "fill=\"#2166ac\""),
+		    "fields: a symmetric scale -1 .. +1, red and blue ends, "
+		    "escaped labels");
+		ok(svg && save(dir, "fields.svg", svg), "wrote fields.svg");
+		free(svg);
+		memset(w, 0, sizeof w);
+		svg = render(fields_fn, &c, &rc, err, sizeof err);
+		ok(rc == -1 && strstr(err, "nonzero"), "all zero: %s", err);
+		free(svg);
+		c.nsets = 3;
+		svg = render(fields_fn, &c, &rc, err, sizeof err);
+		ok(rc == -1 && strstr(err, "sets"), "3 sets: %s", err);
+		free(svg);
+	}
+
 	/* Numbers in the C locale whatever LC_NUMERIC says. */
 	if (setlocale(LC_NUMERIC, "de_DE.UTF-8") ||
 	    setlocale(LC_NUMERIC, "fr_FR.UTF-8")) {
@@ -480,7 +533,7 @@ main(void)
 	if (!(keep && *keep)) {
 		const char *names[] = { "sweep-readme.svg", "sweep-seeds.svg",
 			"epochs.svg", "matrix.svg", "sensitivity.svg",
-			"reliability.svg" };
+			"reliability.svg", "fields.svg" };
 		char        path[4096];
 
 		for (size_t i = 0; i < sizeof names / sizeof *names; i++) {

@@ -417,10 +417,11 @@ static const struct cli_opt {
 	{ "figure", "KIND", B(CLI_PLOT), "Plot",
 	    "scales (accuracy against scale, the default), epochs, matrix "
 	    "(train x test), sensitivity (the probes against scale), "
-	    "calibration (a row's reliability diagram)", STRING(figure) },
+	    "calibration (a row's reliability diagram), weights (a row's "
+	    "first-layer fields)", STRING(figure) },
 	{ "row", "I", B(CLI_PLOT), "Plot",
-	    "the row a calibration figure draws (default: the first done "
-	    "row of the largest training scale)", INT(plot_row, 0, SWEEP_MAX_ROWS - 1) },
+	    "the row a calibration or weights figure draws (default: the "
+	    "first done row of the largest training scale)", INT(plot_row, 0, SWEEP_MAX_ROWS - 1) },
 	{ "test-scale", "S", B(CLI_PLOT), "Plot",
 	    "the test images' scale in a calibration figure (default: the "
 	    "row's own)",

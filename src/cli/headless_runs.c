@@ -308,6 +308,86 @@ calibration_figure(FILE *f, const job *j, const cli_options *o, int k,
 	return figure_reliability_svg(f, &fr, err, errlen);
 }
 
+#define WEIGHTS_UNITS 16
+
+/*
+ * The weights figure: the first-layer fields of the chosen row's
+ * WEIGHTS_UNITS units of largest weight norm, and beside them (on the
+ * left) the same units of the clean row of the same decay, corruption
+ * and seed when the run has scale 0: the same seed is the same Glorot
+ * start, so unit u is comparable across the two.
+ */
+static int
+weights_figure(FILE *f, const job *j, const cli_options *o, int k,
+    char *err, size_t errlen)
+{
+	const sweep_table *t = &j->table;
+	const sweep_row   *w;
+	mlp               *m = NULL, *m0 = NULL;
+	float             *fields = NULL, ck_scale;
+	int                units[WEIGHTS_UNITS], n, clean = -1, rc = -1;
+	int                row = plot_row(t, o->plot_row, k, err, errlen);
+	char               lab[2][160], sub[512];
+	figure_field_set   set[2];
+	figure_fields      c;
+
+	if (row < 0)
+		return -1;
+	w = &t->rows[row];
+	for (int s = 0; s < t->plan.nscales; s++)
+		if (t->plan.scales[s] == 0.0f && s != w->scale_index)
+			clean = sweep_row_index_wd(t, w->decay_index,
+			    w->corruption_index, s, w->seed_index);
+	if ((m = job_model_row(&j->rec, row, &ck_scale, err, errlen)) == NULL)
+		return -1;
+	if (m->size[0] != DATASET_NPIX) {
+		err_set(err, errlen, "row %d: not a model of %dx%d images", row,
+		    DATASET_SIDE, DATASET_SIDE);
+		goto out;
+	}
+	if (clean >= 0 && (m0 = job_model_row(&j->rec, clean, &ck_scale, err,
+	    errlen)) == NULL)
+		goto out;
+	fields = malloc(2 * WEIGHTS_UNITS * DATASET_NPIX * sizeof *fields);
+	if (fields == NULL) {
+		err_set(err, errlen, "out of memory");
+		goto out;
+	}
+	n = probe_top_fields(m, WEIGHTS_UNITS, units, fields +
+	    (m0 ? WEIGHTS_UNITS * DATASET_NPIX : 0));
+	memset(set, 0, sizeof set);
+	if (m0 != NULL) {
+		/* the clean model's fields of the same units */
+		for (int u = 0; u < n; u++)
+			for (int i = 0; i < DATASET_NPIX; i++)
+				fields[(size_t)u * DATASET_NPIX + i] =
+				    m0->W[0][(size_t)i * m0->size[1] + units[u]];
+		row_words(t, clean, lab[0], sizeof lab[0]);
+		set[0] = (figure_field_set){ lab[0], fields, units };
+	}
+	row_words(t, row, lab[1], sizeof lab[1]);
+	set[m0 ? 1 : 0] = (figure_field_set){ lab[1], fields +
+	    (m0 ? WEIGHTS_UNITS * DATASET_NPIX : 0), units };
+	snprintf(sub, sizeof sub, "the %d units of largest weight norm in "
+	    "row %d%s; run %.200s", n, row, m0 ? ", the same units clean" :
+	    "", j->rec.id);
+	memset(&c, 0, sizeof c);
+	c.subtitle = sub;
+	c.note = m0 ? "same seed, same start: unit u of both models began "
+	    "from the same Glorot weights; one colour scale for both" :
+	    "the run has no clean row (scale 0) of this seed to compare";
+	c.side = DATASET_SIDE;
+	c.nunits = (size_t)n;
+	c.nsets = m0 ? 2 : 1;
+	c.sets = set;
+	rc = figure_fields_svg(f, &c, err, errlen);
+out:
+	free(fields);
+	mlp_free(m);
+	mlp_free(m0);
+	return rc;
+}
+
 int
 headless_plot(const cli_options *o)
 {
@@ -344,6 +424,8 @@ headless_plot(const cli_options *o)
 	}
 	if (kind == FIGURE_CALIBRATION)
 		rc = calibration_figure(f, j, o, k, err, sizeof err);
+	else if (kind == FIGURE_WEIGHTS)
+		rc = weights_figure(f, j, o, k, err, sizeof err);
 	else
 		rc = figure_write(f, &j->table, kind, k, sub, err, sizeof err);
 	if (fclose(f) != 0 && rc == 0)

@@ -163,6 +163,39 @@ typedef struct {
 int figure_reliability_svg(FILE *f, const figure_reliability *r, char *err,
     size_t errlen);
 
+/* One model's fields in the receptive-field figure. */
+typedef struct {
+	const char  *label;  /* above its grid, e.g. "row 3: scale 0.5" */
+	const float *w;      /* nunits fields of side * side weights, unit
+	                        after unit, row-major pixels */
+	const int   *unit;   /* nunits unit numbers, printed under each */
+} figure_field_set;
+
+/*
+ * First-layer receptive fields: each set a grid of nunits side x side
+ * fields (ceil(sqrt(nunits)) columns), the sets side by side, every
+ * weight on one symmetric diverging scale (blue negative, white 0, red
+ * positive, in FIGURE_FIELD_LEVELS steps each way) with a colour bar.  A
+ * non-finite weight is drawn grey.
+ */
+#define FIGURE_FIELD_LEVELS 12
+typedef struct {
+	const char             *title;    /* NULL: "First-layer receptive
+	                                     fields" */
+	const char             *subtitle; /* or NULL */
+	const char             *note;     /* a line under the grids, or
+	                                     NULL */
+	int                     side;     /* 1 to 64 */
+	size_t                  nunits;   /* 1 to 64 */
+	size_t                  nsets;    /* 1 or 2 */
+	const figure_field_set *sets;
+	double                  vmax;     /* the scale's end, > 0, or 0: the
+	                                     largest |w| drawn */
+} figure_fields;
+
+int figure_fields_svg(FILE *f, const figure_fields *c, char *err,
+    size_t errlen);
+
 /*
  * A run's results as those figures: what `noisetop plot` writes.
  * Only finished rows count; a statistic over seeds is drawn as mean +- sd.

@@ -242,3 +242,175 @@ figure_reliability_svg(FILE *f, const figure_reliability *r, char *err,
 	svg_locale_leave(&loc);
 	return svg_end(f, err, errlen);
 }
+
+/* The colour of level l in -FIGURE_FIELD_LEVELS .. FIGURE_FIELD_LEVELS:
+ * white blended towards red (positive) or blue (negative). */
+static void
+field_colour(int l, char out[8])
+{
+	static const int red[3] = { 0xb2, 0x18, 0x2b }, blue[3] = { 0x21, 0x66,
+		0xac };
+	const int *end = l < 0 ? blue : red;
+	double     t = fabs((double)l) / FIGURE_FIELD_LEVELS;
+	int        c[3];
+
+	for (int i = 0; i < 3; i++)
+		c[i] = (int)lround(255.0 + t * (end[i] - 255.0));
+	snprintf(out, 8, "#%02x%02x%02x", c[0], c[1], c[2]);
+}
+
+/* The level of weight v on a scale to vmax; -FIGURE_FIELD_LEVELS - 1 for
+ * a missing one. */
+static int
+field_level(float v, double vmax)
+{
+	double t;
+
+	if (!isfinite(v))
+		return -FIGURE_FIELD_LEVELS - 1;
+	t = lround((double)v / vmax * FIGURE_FIELD_LEVELS);
+	return (int)fmax(-FIGURE_FIELD_LEVELS, fmin(FIGURE_FIELD_LEVELS, t));
+}
+
+int
+figure_fields_svg(FILE *f, const figure_fields *c, char *err, size_t errlen)
+{
+	const char *title = c->title ? c->title :
+	    "First-layer receptive fields";
+	int         side = c->side, cols, rows, px, fw, gap = 8, lab = 16;
+	int         setw, seth, W, H, x0 = 30, y0 = 96;
+	size_t      npix;
+	double      vmax = c->vmax;
+	svg_locale  loc;
+
+	if (side < 1 || side > 64 || c->nunits < 1 || c->nunits > 64 ||
+	    c->nsets < 1 || c->nsets > 2 || c->sets == NULL)
+		return err_set(err, errlen, "plot: %zu sets of %zu fields of "
+		    "side %d (1 or 2 sets, 1 to 64 fields, side 1 to 64)",
+		    c->nsets, c->nunits, side);
+	npix = (size_t)side * (size_t)side;
+	if (!(vmax > 0)) {
+		vmax = 0;
+		for (size_t s = 0; s < c->nsets; s++) {
+			if (c->sets[s].w == NULL)
+				return err_set(err, errlen, "plot: set %zu has no "
+				    "weights", s);
+			for (size_t i = 0; i < c->nunits * npix; i++)
+				if (isfinite(c->sets[s].w[i]))
+					vmax = fmax(vmax, fabs(c->sets[s].w[i]));
+		}
+		if (!(vmax > 0))
+			return err_set(err, errlen, "plot: no nonzero weight to "
+			    "draw");
+	}
+	for (size_t s = 0; s < c->nsets; s++)
+		if (c->sets[s].w == NULL)
+			return err_set(err, errlen, "plot: set %zu has no "
+			    "weights", s);
+	cols = (int)ceil(sqrt((double)c->nunits));
+	rows = (int)((c->nunits + (size_t)cols - 1) / (size_t)cols);
+	/* pixels of about 4 px for 28 x 28 fields in a 4 x 4 grid */
+	px = (int)fmax(1, floor(480.0 / (cols * side)));
+	fw = px * side;
+	setw = cols * fw + (cols - 1) * gap;
+	seth = rows * (fw + lab) + (rows - 1) * gap;
+	W = x0 + (int)c->nsets * setw + ((int)c->nsets - 1) * 40 + 110;
+	H = y0 + seth + 50;
+	if (W < 520)
+		W = 520;
+	svg_locale_enter(&loc);
+	svg_begin(f, W, H, title, c->subtitle);
+	/* One path per colour level over every field: compact, and the
+	 * white level is the background, not drawn. */
+	for (int l = -FIGURE_FIELD_LEVELS - 1; l <= FIGURE_FIELD_LEVELS; l++) {
+		char col[8];
+		int  open = 0;
+
+		if (l == 0)
+			continue;
+		if (l < -FIGURE_FIELD_LEVELS)
+			snprintf(col, sizeof col, "#888888");
+		else
+			field_colour(l, col);
+		for (size_t s = 0; s < c->nsets; s++) {
+			int sx = x0 + (int)s * (setw + 40);
+
+			for (size_t u = 0; u < c->nunits; u++) {
+				const float *w = c->sets[s].w + u * npix;
+				int fx = sx + (int)(u % (size_t)cols) * (fw + gap);
+				int fy = y0 + (int)(u / (size_t)cols) *
+				    (fw + lab + gap);
+
+				for (int i = 0; i < (int)npix; i++) {
+					if (field_level(w[i], vmax) != l)
+						continue;
+					if (!open)
+						fprintf(f, "<path class=\"level\" "
+						    "fill=\"%s\" shape-rendering="
+						    "\"crispEdges\" d=\"", col);
+					open = 1;
+					fprintf(f, "M%d %dh%dv%dh-%dz", fx +
+					    (i % side) * px, fy + (i / side) * px,
+					    px, px, px);
+				}
+			}
+		}
+		if (open)
+			fputs("\"/>\n", f);
+	}
+	/* Frames, unit numbers and the set labels. */
+	for (size_t s = 0; s < c->nsets; s++) {
+		int sx = x0 + (int)s * (setw + 40);
+
+		svg_text(f, sx + setw / 2.0, y0 - 12, "text-anchor=\"middle\" "
+		    "font-weight=\"bold\" font-size=\"13\"", "%s",
+		    c->sets[s].label ? c->sets[s].label : "");
+		for (size_t u = 0; u < c->nunits; u++) {
+			int fx = sx + (int)(u % (size_t)cols) * (fw + gap);
+			int fy = y0 + (int)(u / (size_t)cols) * (fw + lab + gap);
+
+			fprintf(f, "<rect class=\"field\" x=\"%d\" y=\"%d\" "
+			    "width=\"%d\" height=\"%d\" fill=\"none\" "
+			    "stroke=\"#bbbbbb\"/>\n", fx, fy, fw, fw);
+			if (c->sets[s].unit)
+				svg_text(f, fx + fw / 2.0, fy + fw + 12,
+				    "text-anchor=\"middle\" font-size=\"10\" "
+				    "fill=\"#555555\"", "unit %d",
+				    c->sets[s].unit[u]);
+		}
+	}
+	if (c->note && *c->note)
+		svg_text(f, x0, H - 18, "font-size=\"11\" fill=\"#555555\"",
+		    "%s", c->note);
+	/* The colour bar: red at the top, white at 0, blue at the bottom. */
+	{
+		double bx = W - 80, by0 = y0, by1 = y0 + fmin(seth, 260);
+		char   top[8], bot[8];
+
+		field_colour(FIGURE_FIELD_LEVELS, top);
+		field_colour(-FIGURE_FIELD_LEVELS, bot);
+		fprintf(f, "<defs><linearGradient id=\"diverging\" x1=\"0\" "
+		    "y1=\"1\" x2=\"0\" y2=\"0\"><stop offset=\"0\" "
+		    "stop-color=\"%s\"/><stop offset=\"0.5\" "
+		    "stop-color=\"#ffffff\"/><stop offset=\"1\" "
+		    "stop-color=\"%s\"/></linearGradient></defs>\n", bot, top);
+		fprintf(f, "<rect class=\"colour-bar\" x=\"%.1f\" y=\"%.1f\" "
+		    "width=\"16\" height=\"%.1f\" fill=\"url(#diverging)\" "
+		    "stroke=\"%s\"/>\n", bx, by0, by1 - by0, AXIS_COLOUR);
+		for (int t = -1; t <= 1; t++) {
+			double y = (by0 + by1) / 2 - t * (by1 - by0) / 2;
+
+			svg_line(f, bx + 16, y, bx + 20, y, AXIS_COLOUR);
+			if (t == 0)
+				svg_text(f, bx + 23, y + 4, "font-size=\"11\"",
+				    "0");
+			else
+				svg_text(f, bx + 23, y + 4, "font-size=\"11\"",
+				    "%+.3g", t * vmax);
+		}
+		svg_text(f, bx, by0 - 8, "font-size=\"11\" fill=\"#555555\"",
+		    "weight");
+	}
+	svg_locale_leave(&loc);
+	return svg_end(f, err, errlen);
+}
