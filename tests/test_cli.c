@@ -358,7 +358,6 @@ sample_value(const char *name, const char *arg)
 		{ "--corruption", "gaussian,impulse" },
 		{ "--attack", "fgsm:0.1,pgd:0.1:10" },
 		{ "--weight-decay", "0,0.001" },
-		{ "--figure", "sensitivity" },
 	}, by_arg[] = {
 		{ "N", "2" }, { "X", "0.1" }, { "S", "0.5" }, { "I", "0" },
 		{ "DIR", "/tmp" }, { "FILE", "/tmp/x" }, { "LIST", "0,1" },

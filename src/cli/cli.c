@@ -414,11 +414,11 @@ static const struct cli_opt {
 	    "where to write the scripts (default .)", STRING(out_dir) },
 	{ "svg", "FILE", B(CLI_PLOT), "Plot",
 	    "write the figure to FILE (atomically)", STRING(svg) },
-	{ "figure", "KIND", B(CLI_PLOT), "Plot",
-	    "scales (accuracy against scale, the default), epochs, matrix "
-	    "(train x test), sensitivity (the probes against scale), "
-	    "calibration (a row's reliability diagram), weights (a row's "
-	    "first-layer fields)", STRING(figure) },
+	{ "figure", "scales|epochs|matrix|sensitivity|calibration|weights",
+	    B(CLI_PLOT), "Plot", "accuracy against scale (default), the "
+	    "epoch curves, the train x test heat map, the probes against "
+	    "scale, a row's reliability diagram, or a row's first-layer "
+	    "fields", STRING(figure) },
 	{ "row", "I", B(CLI_PLOT), "Plot",
 	    "the row a calibration or weights figure draws (default: the "
 	    "first done row of the largest training scale)", INT(plot_row, 0, SWEEP_MAX_ROWS - 1) },
