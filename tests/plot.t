@@ -10,7 +10,7 @@ FIGS="sweep-readme sweep-seeds epochs matrix sensitivity reliability fields"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-echo "1..37"
+echo "1..39"
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; }
@@ -88,6 +88,10 @@ if "$NT" plot --runs "$tmp/probed" --figure weights \
     --svg "$tmp/run-weights.svg" >"$tmp/plot.log" 2>&1 &&
     "$NT" plot --runs "$tmp/probed" --figure weights --row 0 \
     --svg "$tmp/run-weights0.svg" >>"$tmp/plot.log" 2>&1 &&
+    "$NT" plot --runs "$tmp/probed" --figure weights --from-init \
+    --svg "$tmp/run-weights-init.svg" >>"$tmp/plot.log" 2>&1 &&
+    grep -q "<title>First-layer receptive fields: the change from" \
+    "$tmp/run-weights-init.svg" &&
     python3 - "$tmp/run-weights.svg" "$tmp/run-weights0.svg" \
     >>"$tmp/plot.log" 2>&1 <<'EOF'
 import sys, xml.dom.minidom
@@ -108,7 +112,7 @@ for path, sets in zip(sys.argv[1:], (2, 1)):
 EOF
 then
 	ok "weights: row 2's 16 fields beside its clean twin's, row 0 alone"
-	FIGS="$FIGS run-weights"
+	FIGS="$FIGS run-weights run-weights-init"
 else
 	nok "weights: row 2's 16 fields beside its clean twin's, row 0 alone"
 	sed 's/^/# /' "$tmp/plot.log" | tail -10

@@ -422,6 +422,9 @@ static const struct cli_opt {
 	{ "row", "I", B(CLI_PLOT), "Plot",
 	    "the row a calibration or weights figure draws (default: the "
 	    "first done row of the largest training scale)", INT(plot_row, 0, SWEEP_MAX_ROWS - 1) },
+	{ "from-init", NULL, B(CLI_PLOT), "Plot",
+	    "draw the weights figure's fields less their initial weights: "
+	    "what training changed", FLAG(from_init, 1) },
 	{ "test-scale", "S", B(CLI_PLOT), "Plot",
 	    "the test images' scale in a calibration figure (default: the "
 	    "row's own)",

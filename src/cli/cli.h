@@ -51,6 +51,7 @@ typedef struct {
 	int          plot_row;      /* plot: --row I; -1 when not given */
 	float        test_scale;    /* plot: --test-scale S; -1 when not
 	                               given */
+	int          from_init;     /* plot: --from-init */
 	const char  *csv, *json;    /* --csv FILE, --json FILE */
 	int          ascii;         /* --ascii */
 	int          no_color;      /* --no-color */

@@ -311,11 +311,35 @@ calibration_figure(FILE *f, const job *j, const cli_options *o, int k,
 #define WEIGHTS_UNITS 16
 
 /*
+ * --from-init: the first layers of m and m0 (may be NULL) less their
+ * Glorot start, which seed drew for both (the sweep's rows of one seed
+ * start alike): what training changed.  Returns 0, or -1 with a message.
+ */
+static int
+from_init(mlp *m, mlp *m0, uint64_t seed, char *err, size_t errlen)
+{
+	size_t nw = (size_t)m->size[0] * (size_t)m->size[1];
+	float *w0 = malloc(nw * sizeof *w0);
+
+	if (w0 == NULL)
+		return err_set(err, errlen, "out of memory");
+	mlp_init_layer(m, 0, seed, w0);
+	for (size_t i = 0; i < nw; i++) {
+		m->W[0][i] -= w0[i];
+		if (m0 != NULL)
+			m0->W[0][i] -= w0[i];
+	}
+	free(w0);
+	return 0;
+}
+
+/*
  * The weights figure: the first-layer fields of the chosen row's
  * WEIGHTS_UNITS units of largest weight norm, and beside them (on the
  * left) the same units of the clean row of the same decay, corruption
  * and seed when the run has scale 0: the same seed is the same Glorot
- * start, so unit u is comparable across the two.
+ * start, so unit u is comparable across the two.  With --from-init, the
+ * fields less that start.
  */
 static int
 weights_figure(FILE *f, const job *j, const cli_options *o, int k,
@@ -349,8 +373,10 @@ weights_figure(FILE *f, const job *j, const cli_options *o, int k,
 	    errlen)) == NULL)
 		goto out;
 	fields = malloc(2 * WEIGHTS_UNITS * DATASET_NPIX * sizeof *fields);
-	if (fields == NULL) {
-		err_set(err, errlen, "out of memory");
+	if (fields == NULL || (o->from_init && from_init(m, m0, w->seed,
+	    err, errlen) != 0)) {
+		if (fields == NULL)
+			err_set(err, errlen, "out of memory");
 		goto out;
 	}
 	n = probe_top_fields(m, WEIGHTS_UNITS, units, fields +
@@ -368,11 +394,14 @@ weights_figure(FILE *f, const job *j, const cli_options *o, int k,
 	row_words(t, row, lab[1], sizeof lab[1]);
 	set[m0 ? 1 : 0] = (figure_field_set){ lab[1], fields +
 	    (m0 ? WEIGHTS_UNITS * DATASET_NPIX : 0), units };
-	snprintf(sub, sizeof sub, "the %d units of largest weight norm in "
-	    "row %d%s; run %.200s", n, row, m0 ? ", the same units clean" :
-	    "", j->rec.id);
+	snprintf(sub, sizeof sub, "the %d units of largest %s norm in "
+	    "row %d%s; run %.200s", n, o->from_init ? "weight change" :
+	    "weight", row, m0 ? ", the same units clean" : "", j->rec.id);
 	memset(&c, 0, sizeof c);
+	c.title = o->from_init ? "First-layer receptive fields: the change "
+	    "from initialisation" : NULL;
 	c.subtitle = sub;
+	c.value = o->from_init ? "change" : NULL;
 	c.note = m0 ? "same seed, same start: unit u of both models began "
 	    "from the same Glorot weights; one colour scale for both" :
 	    "the run has no clean row (scale 0) of this seed to compare";

@@ -191,6 +191,8 @@ typedef struct {
 	const figure_field_set *sets;
 	double                  vmax;     /* the scale's end, > 0, or 0: the
 	                                     largest |w| drawn */
+	const char             *value;    /* the colour bar's name, NULL:
+	                                     "weight" */
 } figure_fields;
 
 int figure_fields_svg(FILE *f, const figure_fields *c, char *err,

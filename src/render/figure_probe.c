@@ -409,7 +409,7 @@ figure_fields_svg(FILE *f, const figure_fields *c, char *err, size_t errlen)
 				    "%+.3g", t * vmax);
 		}
 		svg_text(f, bx, by0 - 8, "font-size=\"11\" fill=\"#555555\"",
-		    "weight");
+		    "%s", c->value ? c->value : "weight");
 	}
 	svg_locale_leave(&loc);
 	return svg_end(f, err, errlen);
