@@ -477,6 +477,75 @@ main(void)
 		free(svg);
 	}
 
+	/* 7. figure_parse's six names, and the sensitivity figure of a
+	 * sweep table: three scales, two seeds, probed or not. */
+	{
+		const char  *names[6] = { "scales", "epochs", "matrix",
+			"sensitivity", "calibration", "weights" };
+		figure_kind  kind;
+		int          parsed = 0;
+		train_config cfg;
+		sweep_plan   p;
+		sweep_table  t;
+		const float  sc[3] = { 0.0f, 0.5f, 1.0f };
+		char        *buf = NULL;
+		size_t       len = 0;
+		FILE        *f;
+
+		for (int i = 0; i < 6; i++)
+			parsed += figure_parse(names[i], &kind, err,
+			    sizeof err) == 0 && (int)kind == i;
+		ok(parsed == 6 && figure_parse("weight", &kind, err,
+		    sizeof err) == -1 && strstr(err, "sensitivity"),
+		    "figure_parse: the six kinds; a bad one is refused: %s",
+		    err);
+		train_config_default(&cfg);
+		cfg.epochs = 1;
+		sweep_plan_default(&p, sc, 3);
+		p.nseeds = 2;
+		p.probes = 1;
+		if (sweep_table_init(&t, &cfg, &p, err, sizeof err) != 0) {
+			ok(0, "sweep_table_init: %s", err);
+		} else {
+			for (int i = 0; i < t.n; i++) {
+				sweep_row *r = &t.rows[i];
+
+				r->state = SWEEP_DONE;
+				r->sens = (probe_sens){ 1 + r->scale +
+				    0.1 * r->seed_index, 0.2, 24.0, 0.9, NAN };
+			}
+			f = open_memstream(&buf, &len);
+			rc = figure_write(f, &t, FIGURE_SENSITIVITY, 0, "sub",
+			    err, sizeof err);
+			fclose(f);
+			ok(rc == 0 && buf && count(buf, "class=\"point\"") ==
+			    12 && count(buf, "class=\"whisker\"") == 12 &&
+			    strstr(buf, ">Jacobian Frobenius norm</text>") &&
+			    strstr(buf, ">mean over seeds</text>"),
+			    "sensitivity of a table: 4 panels x 3 scales, "
+			    "whiskers over 2 seeds (%s)", rc ? err : "ok");
+			free(buf);
+			buf = NULL;
+			t.plan.probes = 0;
+			f = open_memstream(&buf, &len);
+			rc = figure_write(f, &t, FIGURE_SENSITIVITY, 0, NULL,
+			    err, sizeof err);
+			fclose(f);
+			ok(rc == -1 && strstr(err, "no probes: sweep with "
+			    "--probes"), "an unprobed table: %s", err);
+			free(buf);
+			buf = NULL;
+			f = open_memstream(&buf, &len);
+			rc = figure_write(f, &t, FIGURE_WEIGHTS, 0, NULL, err,
+			    sizeof err);
+			fclose(f);
+			ok(rc == -1 && strstr(err, "models"), "weights need "
+			    "the models: %s", err);
+			free(buf);
+			sweep_table_free(&t);
+		}
+	}
+
 	/* Numbers in the C locale whatever LC_NUMERIC says. */
 	if (setlocale(LC_NUMERIC, "de_DE.UTF-8") ||
 	    setlocale(LC_NUMERIC, "fr_FR.UTF-8")) {
