@@ -219,8 +219,8 @@ check "bash: 'noisetop rm ' completes run names too" \
     '[ -n "$runs" ] && [[ $bout == *$'\''\nrm: '\''"$runs"$'\'' \n'\''* ]]'
 check "bash: '--split ' offers train and test" \
     '[[ $bout == *$'\''\nsplit: test train \n'\''* ]]'
-check "bash: '--precision ' offers bf16 and fp32, '--figure ' the three figures" \
-    '[[ $bout == *$'\''\nprecision: bf16 fp32 \n'\''* ]] && [[ $bout == *$'\''\nfigure: epochs matrix scales \n'\''* ]]'
+check "bash: '--precision ' offers bf16 and fp32, '--figure ' the six figures" \
+    '[[ $bout == *$'\''\nprecision: bf16 fp32 \n'\''* ]] && [[ $bout == *$'\''\nfigure: calibration epochs matrix scales sensitivity weights \n'\''* ]]'
 check "bash: '--no-p' completes to --no-progress" \
     '[[ $bout == *$'\''\nopt: --no-progress \n'\''* ]]'
 check "bash: '--csv DIR/' completes files" \

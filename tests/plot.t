@@ -6,11 +6,11 @@
 # apt-get install librsvg2-bin).
 cd "$(dirname "$0")/.." || exit 1
 BIN=${B:-build}/tests/test_figure
-FIGS="sweep-readme sweep-seeds epochs matrix"
+FIGS="sweep-readme sweep-seeds epochs matrix sensitivity reliability fields"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-echo "1..19"
+echo "1..39"
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; }
@@ -38,6 +38,93 @@ if grep -q "mean ± sd, 2 seeds" "$tmp/run-scales.svg" 2>/dev/null; then
 	ok "the run's scales figure has error bars over its 2 seeds"
 else
 	nok "the run's scales figure has error bars over its 2 seeds"
+fi
+
+# The probes' figures: a tiny probed sweep (two decays, two seeds, scales
+# 0 and 0.5), and the run above, which has no probes.
+if (cd "$tmp" && HOME=$tmp NOISETOP_DATA= XDG_CACHE_HOME= "$NT" sweep \
+    --train-limit 300 --test-limit 100 --hidden 32 --epochs 1 \
+    --scales 0,0.5 --seeds 2 --weight-decay 0,1e-3 --probes \
+    --runs "$tmp/probed" --no-progress >"$tmp/probed.log" 2>&1) &&
+    "$NT" plot --runs "$tmp/probed" --figure sensitivity \
+    --svg "$tmp/run-sensitivity.svg" >"$tmp/plot.log" 2>&1; then
+	ok "noisetop plot draws a probed run's sensitivity figure"
+	FIGS="$FIGS run-sensitivity"
+else
+	nok "noisetop plot draws a probed run's sensitivity figure"
+	sed 's/^/# /' "$tmp/probed.log" "$tmp/plot.log" 2>/dev/null | tail -10
+fi
+# Calibration: the default row (the first done row of scale 0.5, row 2)
+# at its own scale, whose ECE the sweep recorded in row-2.txt; then row 0
+# at test scale 0.5.
+if "$NT" plot --runs "$tmp/probed" --figure calibration \
+    --svg "$tmp/run-calibration.svg" >"$tmp/plot.log" 2>&1 &&
+    "$NT" plot --runs "$tmp/probed" --figure calibration --row 0 \
+    --test-scale 0.5 --svg "$tmp/run-calibration0.svg" >>"$tmp/plot.log" \
+    2>&1 && python3 - "$tmp/run-calibration.svg" "$tmp"/probed/*/row-2.txt \
+    >>"$tmp/plot.log" 2>&1 <<'EOF'
+import re, sys, xml.dom.minidom
+svg = xml.dom.minidom.parse(sys.argv[1]).documentElement
+title = svg.getElementsByTagName("title")[0].firstChild.data
+ece = float(re.search(r"ECE ([0-9.]+)", title).group(1))
+row = dict(l.split(" = ", 1) for l in open(sys.argv[2]).read().splitlines()
+           if " = " in l)
+want = float(row["test_ece"].split(",")[1])
+assert abs(ece - want) < 1e-4, (ece, want)
+bars = [r for r in svg.getElementsByTagName("rect")
+        if r.getAttribute("class") == "bar"]
+assert 1 <= len(bars) <= 15, len(bars)
+EOF
+then
+	ok "calibration: row 2's reliability diagram has the ECE the sweep recorded"
+	FIGS="$FIGS run-calibration run-calibration0"
+else
+	nok "calibration: row 2's reliability diagram has the ECE the sweep recorded"
+	sed 's/^/# /' "$tmp/plot.log" | tail -10
+fi
+# Weights: row 2 (scale 0.5) beside row 0, its clean twin (same seed and
+# decay); row 0 itself has no clean twin but itself: one set.
+if "$NT" plot --runs "$tmp/probed" --figure weights \
+    --svg "$tmp/run-weights.svg" >"$tmp/plot.log" 2>&1 &&
+    "$NT" plot --runs "$tmp/probed" --figure weights --row 0 \
+    --svg "$tmp/run-weights0.svg" >>"$tmp/plot.log" 2>&1 &&
+    "$NT" plot --runs "$tmp/probed" --figure weights --from-init \
+    --svg "$tmp/run-weights-init.svg" >>"$tmp/plot.log" 2>&1 &&
+    grep -q "<title>First-layer receptive fields: the change from" \
+    "$tmp/run-weights-init.svg" &&
+    python3 - "$tmp/run-weights.svg" "$tmp/run-weights0.svg" \
+    >>"$tmp/plot.log" 2>&1 <<'EOF'
+import sys, xml.dom.minidom
+for path, sets in zip(sys.argv[1:], (2, 1)):
+    svg = xml.dom.minidom.parse(path).documentElement
+    fields = [r for r in svg.getElementsByTagName("rect")
+              if r.getAttribute("class") == "field"]
+    assert len(fields) == 16 * sets, (path, len(fields))
+    texts = [t.firstChild.data for t in svg.getElementsByTagName("text")
+             if t.firstChild]
+    assert sum(t.startswith("unit ") for t in texts) == 16 * sets
+    assert any(t.startswith("row 0: gaussian scale 0,") for t in texts)
+    if sets == 2:
+        assert any(t.startswith("row 2: gaussian scale 0.5,")
+                   for t in texts)
+        units = [t for t in texts if t.startswith("unit ")]
+        assert units[:16] == units[16:], "the same units side by side"
+EOF
+then
+	ok "weights: row 2's 16 fields beside its clean twin's, row 0 alone"
+	FIGS="$FIGS run-weights run-weights-init"
+else
+	nok "weights: row 2's 16 fields beside its clean twin's, row 0 alone"
+	sed 's/^/# /' "$tmp/plot.log" | tail -10
+fi
+if ! "$NT" plot --runs "$tmp/runs" --figure sensitivity \
+    --svg "$tmp/none.svg" >"$tmp/none.log" 2>&1 &&
+    grep -q "^noisetop: run .* has no probes: sweep with --probes$" \
+    "$tmp/none.log" && [ ! -e "$tmp/none.svg" ]; then
+	ok "a run without probes: a one-line error, no figure"
+else
+	nok "a run without probes: a one-line error, no figure"
+	sed 's/^/# /' "$tmp/none.log"
 fi
 
 if [ -x "$BIN" ] && NOISETOP_PLOT_DIR=$tmp "$BIN" >"$tmp/log" 2>&1; then

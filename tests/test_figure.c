@@ -67,6 +67,24 @@ matrix_fn(FILE *f, const void *c, char *err, size_t errlen)
 	return figure_matrix_svg(f, c, err, errlen);
 }
 
+static int
+panels_fn(FILE *f, const void *c, char *err, size_t errlen)
+{
+	return figure_panels_svg(f, c, err, errlen);
+}
+
+static int
+reliability_fn(FILE *f, const void *c, char *err, size_t errlen)
+{
+	return figure_reliability_svg(f, c, err, errlen);
+}
+
+static int
+fields_fn(FILE *f, const void *c, char *err, size_t errlen)
+{
+	return figure_fields_svg(f, c, err, errlen);
+}
+
 static char *
 render(figure_fn *fn, const void *c, int *rc, char *err, size_t errlen)
 {
@@ -333,6 +351,201 @@ main(void)
 		    "inf written, refusals only when nothing is finite", rcs);
 	}
 
+	/* 4. Sensitivity panels: four probes, two decays, three seeds, one
+	 * value missing. */
+	{
+		double        m[4][2][3], sd[4][2][3], x[3] = { 0, 0.5, 1 };
+		figure_series ser[4][2];
+		figure_panel  pan[4];
+		const char   *lab[2] = { "decay 0", "decay 0.001" };
+		figure_panel_chart c = { .subtitle = "synthetic <digits> & co",
+			.n = 3, .scale = x, .npanels = 4, .panels = pan,
+			.nseries = 2, .nseeds = 3 };
+
+		for (int q = 0; q < 4; q++) {
+			for (int d = 0; d < 2; d++) {
+				for (int i = 0; i < 3; i++) {
+					m[q][d][i] = (q + 1) * (1.0 - 0.2 * i) -
+					    0.1 * d;
+					sd[q][d][i] = 0.01 * (q + 1);
+				}
+				ser[q][d] = (figure_series){ lab[d], m[q][d],
+				    sd[q][d] };
+			}
+			pan[q] = (figure_panel){ "Probe", "value", ser[q] };
+		}
+		m[3][1][2] = NAN;
+		svg = render(panels_fn, &c, &rc, err, sizeof err);
+		check_doc("sensitivity", svg, rc);
+		ok(svg && count(svg, "class=\"point\"") == 23 &&
+		    count(svg, "class=\"whisker\"") == 23 &&
+		    count(svg, "class=\"key\"") == 2,
+		    "sensitivity: 23 points with whiskers, 2 legend keys");
+		ok(svg && count(svg, ">Probe</text>") == 4 &&
+		    count(svg, ">training scale</text>") == 4 &&
+		    strstr(svg, ">decay 0.001</text>") &&
+		    strstr(svg, "&lt;digits&gt; &amp; co") &&
+		    strstr(svg, "3 seeds"),
+		    "sensitivity: 4 titled panels, legend, escaped subtitle");
+		ok(svg && save(dir, "sensitivity.svg", svg),
+		    "wrote sensitivity.svg");
+		free(svg);
+		c.npanels = 5;
+		svg = render(panels_fn, &c, &rc, err, sizeof err);
+		ok(rc == -1 && strstr(err, "panels"), "5 panels: %s", err);
+		free(svg);
+	}
+
+	/* 5. A reliability diagram: 15 bins, 4 of them empty. */
+	{
+		size_t             cnt[15];
+		double             acc[15], conf[15];
+		figure_reliability r = { .subtitle = "row 2 & <test>",
+			.nbins = 15, .count = cnt, .acc = acc, .conf = conf,
+			.ece = 0.0421 };
+
+		for (int b = 0; b < 15; b++) {
+			cnt[b] = b < 4 ? 0 : (size_t)(10 * b);
+			conf[b] = (b + 0.5) / 15.0;
+			acc[b] = conf[b] * 0.9;
+		}
+		svg = render(reliability_fn, &r, &rc, err, sizeof err);
+		check_doc("reliability", svg, rc);
+		ok(svg && count(svg, "class=\"bar\"") == 11 &&
+		    count(svg, "class=\"gap\"") == 11 &&
+		    count(svg, "class=\"diagonal\"") == 1,
+		    "reliability: 11 bars and gaps for 11 used bins, a diagonal");
+		ok(svg && strstr(svg, "<title>Reliability diagram: ECE "
+		    "0.0421</title>") && strstr(svg, "row 2 &amp; &lt;test&gt;")
+		    && strstr(svg, ">990 predictions</text>") &&
+		    strstr(svg, ">11 of 15 bins used</text>"),
+		    "reliability: ECE in the title, escaped subtitle, counts");
+		ok(svg && save(dir, "reliability.svg", svg),
+		    "wrote reliability.svg");
+		free(svg);
+		memset(cnt, 0, sizeof cnt);
+		svg = render(reliability_fn, &r, &rc, err, sizeof err);
+		ok(rc == -1 && strstr(err, "no prediction"), "no predictions: "
+		    "%s", err);
+		free(svg);
+	}
+
+	/* 6. Receptive fields: two sets of four 3x3 fields, one NaN. */
+	{
+		float            w[2][4 * 9];
+		int              unit[4] = { 7, 3, 12, 0 };
+		figure_field_set set[2] = { { "clean <0>", w[0], unit },
+			{ "noisy", w[1], unit } };
+		figure_fields    c = { .subtitle = "units & more", .side = 3,
+			.nunits = 4, .nsets = 2, .sets = set };
+
+		for (int i = 0; i < 4 * 9; i++) {
+			w[0][i] = (float)(i % 9 - 4) / 4.0f;  /* -1 .. 1 */
+			w[1][i] = (float)(i % 9 - 4) / 8.0f;
+		}
+		w[1][5] = NAN;
+		svg = render(fields_fn, &c, &rc, err, sizeof err);
+		check_doc("fields", svg, rc);
+		/* On the scale to 1, w[0] is at levels +-12, +-9, +-6, +-3 and
+		 * 0 (white, not drawn); w[1] adds +-5 and +-2 (4.5 and 1.5
+		 * round away from 0): 12 paths, and one grey for the NaN.
+		 * 72 pixels less the 8 zeros are drawn. */
+		ok(svg && count(svg, "class=\"field\"") == 8 &&
+		    count(svg, ">unit 12</text>") == 2 &&
+		    count(svg, "class=\"colour-bar\"") == 1 &&
+		    count(svg, "class=\"level\"") == 13 &&
+		    count(svg, "fill=\"#888888\"") == 1 &&
+		    count(svg, "M") == 64,
+		    "fields: 8 framed fields, unit labels, a colour bar, 13 "
+		    "colour levels, 64 pixels drawn, the missing one grey");
+		ok(svg && strstr(svg, ">+1</text>") && strstr(svg, ">-1</text>")
+		    && strstr(svg, ">0</text>") &&
+		    strstr(svg, "clean &lt;0&gt;") &&
+		    strstr(svg, "fill=\"#b2182b\"") &&
+		    strstr(svg, "fill=\"#2166ac\""),
+		    "fields: a symmetric scale -1 .. +1, red and blue ends, "
+		    "escaped labels");
+		ok(svg && save(dir, "fields.svg", svg), "wrote fields.svg");
+		free(svg);
+		memset(w, 0, sizeof w);
+		svg = render(fields_fn, &c, &rc, err, sizeof err);
+		ok(rc == -1 && strstr(err, "nonzero"), "all zero: %s", err);
+		free(svg);
+		c.nsets = 3;
+		svg = render(fields_fn, &c, &rc, err, sizeof err);
+		ok(rc == -1 && strstr(err, "sets"), "3 sets: %s", err);
+		free(svg);
+	}
+
+	/* 7. figure_parse's six names, and the sensitivity figure of a
+	 * sweep table: three scales, two seeds, probed or not. */
+	{
+		const char  *names[6] = { "scales", "epochs", "matrix",
+			"sensitivity", "calibration", "weights" };
+		figure_kind  kind;
+		int          parsed = 0;
+		train_config cfg;
+		sweep_plan   p;
+		sweep_table  t;
+		const float  sc[3] = { 0.0f, 0.5f, 1.0f };
+		char        *buf = NULL;
+		size_t       len = 0;
+		FILE        *f;
+
+		for (int i = 0; i < 6; i++)
+			parsed += figure_parse(names[i], &kind, err,
+			    sizeof err) == 0 && (int)kind == i;
+		ok(parsed == 6 && figure_parse("weight", &kind, err,
+		    sizeof err) == -1 && strstr(err, "sensitivity"),
+		    "figure_parse: the six kinds; a bad one is refused: %s",
+		    err);
+		train_config_default(&cfg);
+		cfg.epochs = 1;
+		sweep_plan_default(&p, sc, 3);
+		p.nseeds = 2;
+		p.probes = 1;
+		if (sweep_table_init(&t, &cfg, &p, err, sizeof err) != 0) {
+			ok(0, "sweep_table_init: %s", err);
+		} else {
+			for (int i = 0; i < t.n; i++) {
+				sweep_row *r = &t.rows[i];
+
+				r->state = SWEEP_DONE;
+				r->sens = (probe_sens){ 1 + r->scale +
+				    0.1 * r->seed_index, 0.2, 24.0, 0.9, NAN };
+			}
+			f = open_memstream(&buf, &len);
+			rc = figure_write(f, &t, FIGURE_SENSITIVITY, 0, "sub",
+			    err, sizeof err);
+			fclose(f);
+			ok(rc == 0 && buf && count(buf, "class=\"point\"") ==
+			    12 && count(buf, "class=\"whisker\"") == 12 &&
+			    strstr(buf, ">Jacobian Frobenius norm</text>") &&
+			    strstr(buf, ">mean over seeds</text>"),
+			    "sensitivity of a table: 4 panels x 3 scales, "
+			    "whiskers over 2 seeds (%s)", rc ? err : "ok");
+			free(buf);
+			buf = NULL;
+			t.plan.probes = 0;
+			f = open_memstream(&buf, &len);
+			rc = figure_write(f, &t, FIGURE_SENSITIVITY, 0, NULL,
+			    err, sizeof err);
+			fclose(f);
+			ok(rc == -1 && strstr(err, "no probes: sweep with "
+			    "--probes"), "an unprobed table: %s", err);
+			free(buf);
+			buf = NULL;
+			f = open_memstream(&buf, &len);
+			rc = figure_write(f, &t, FIGURE_WEIGHTS, 0, NULL, err,
+			    sizeof err);
+			fclose(f);
+			ok(rc == -1 && strstr(err, "models"), "weights need "
+			    "the models: %s", err);
+			free(buf);
+			sweep_table_free(&t);
+		}
+	}
+
 	/* Numbers in the C locale whatever LC_NUMERIC says. */
 	if (setlocale(LC_NUMERIC, "de_DE.UTF-8") ||
 	    setlocale(LC_NUMERIC, "fr_FR.UTF-8")) {
@@ -388,7 +601,8 @@ main(void)
 
 	if (!(keep && *keep)) {
 		const char *names[] = { "sweep-readme.svg", "sweep-seeds.svg",
-			"epochs.svg", "matrix.svg" };
+			"epochs.svg", "matrix.svg", "sensitivity.svg",
+			"reliability.svg", "fields.svg" };
 		char        path[4096];
 
 		for (size_t i = 0; i < sizeof names / sizeof *names; i++) {

@@ -201,6 +201,40 @@ weights_check(void)
 	mlp_free(m);
 }
 
+/* The top fields: units by their incoming weights' norm, ties to the
+ * lower index, each field copied out. */
+static void
+top_fields_check(void)
+{
+	int   size[3] = { 4, 5, 2 }, units[5] = { -1, -1, -1, -1, -1 };
+	float fields[3 * 4];
+	char  err[256];
+	mlp  *m = mlp_new(2, size, 1, 0.0f, err, sizeof err);
+	int   n;
+
+	if (m == NULL) {
+		ok(0, "mlp_new: %s", err);
+		return;
+	}
+	/* W[0] is (4, 5): unit j's norm^2 is 4 * v[j]^2 */
+	for (int i = 0; i < 4; i++) {
+		const float v[5] = { 0.1f, -0.5f, 0.3f, 0.5f, 0.0f };
+
+		for (int j = 0; j < 5; j++)
+			m->W[0][i * 5 + j] = v[j] * (float)(i + 1 == 4 && j == 2 ?
+			    -1 : 1);
+	}
+	n = probe_top_fields(m, 3, units, fields);
+	ok(n == 3 && units[0] == 1 && units[1] == 3 && units[2] == 2 &&
+	    units[3] == -1 && fields[0] == -0.5f && fields[4] == 0.5f &&
+	    fields[8] == 0.3f && fields[11] == -0.3f,
+	    "top fields: units 1, 3 (a tie, lower first), 2, with their "
+	    "weights (%d: %d %d %d)", n, units[0], units[1], units[2]);
+	ok(probe_top_fields(m, 9, units, NULL) == 5 && units[4] == 4,
+	    "top fields: at most the layer's units");
+	mlp_free(m);
+}
+
 /* ECE on a case worked by hand. */
 static void
 ece_check(void)
@@ -218,6 +252,21 @@ ece_check(void)
 	ok(fabs(c.ece - 0.09) < 1e-7 && fabs(c.conf - 0.69) < 1e-7 &&
 	    c.acc == 0.6, "ECE %.8f (0.09), confidence %.8f (0.69), accuracy "
 	    "%g (0.6)", c.ece, c.conf, c.acc);
+	{
+		probe_reliability r;
+		size_t            total = 0;
+
+		probe_reliability_bins(pred, conf, y, 10, &r);
+		for (int b = 0; b < PROBE_ECE_BINS; b++)
+			total += r.count[b];
+		ok(r.count[13] == 4 && r.count[8] == 6 && total == 10 &&
+		    r.acc[13] == 0.75 && r.acc[8] == 0.5 &&
+		    fabs(r.conf[13] - 0.9) < 1e-7 &&
+		    fabs(r.conf[8] - 0.55) < 1e-7 && r.acc[0] == 0.0 &&
+		    memcmp(&r.total, &c, sizeof c) == 0,
+		    "reliability bins: 4 in bin 13 (0.75 right), 6 in bin 8 "
+		    "(0.5 right), the same ECE to the bit");
+	}
 	/* two bins, each calibrated: ECE 0; confidence 1 is in the last bin
 	 * and 0.5 in bin 7 ((7/15, 8/15]) */
 	float   c2[4] = { 1.0f, 1.0f, 0.5f, 0.5f };
@@ -308,6 +357,7 @@ main(void)
 	jacobian_check();
 	weights_check();
 	ece_check();
+	top_fields_check();
 	parse_check();
 
 	/* A model trained briefly on the synthetic digits (always there). */

@@ -414,9 +414,21 @@ static const struct cli_opt {
 	    "where to write the scripts (default .)", STRING(out_dir) },
 	{ "svg", "FILE", B(CLI_PLOT), "Plot",
 	    "write the figure to FILE (atomically)", STRING(svg) },
-	{ "figure", "scales|epochs|matrix", B(CLI_PLOT), "Plot",
-	    "accuracy against scale (default), the epoch curves, or the "
-	    "train x test heat map", STRING(figure) },
+	{ "figure", "scales|epochs|matrix|sensitivity|calibration|weights",
+	    B(CLI_PLOT), "Plot", "accuracy against scale (default), the "
+	    "epoch curves, the train x test heat map, the probes against "
+	    "scale, a row's reliability diagram, or a row's first-layer "
+	    "fields", STRING(figure) },
+	{ "row", "I", B(CLI_PLOT), "Plot",
+	    "the row a calibration or weights figure draws (default: the "
+	    "first done row of the largest training scale)", INT(plot_row, 0, SWEEP_MAX_ROWS - 1) },
+	{ "from-init", NULL, B(CLI_PLOT), "Plot",
+	    "draw the weights figure's fields less their initial weights: "
+	    "what training changed", FLAG(from_init, 1) },
+	{ "test-scale", "S", B(CLI_PLOT), "Plot",
+	    "the test images' scale in a calibration figure (default: the "
+	    "row's own)",
+	    FLOAT(test_scale, 0.0, 100.0) },
 	{ "ascii", NULL, B(CLI_DASHBOARD) | B(CLI_SHOW) | B(CLI_SWEEP),
 	    "Terminal", "ASCII glyphs only", FLAG(ascii, 1) },
 	{ "no-color", NULL, B(CLI_DASHBOARD), "Terminal",
@@ -626,6 +638,8 @@ set_defaults(cli_options *o, int argc, char **argv)
 	o->count = 1;
 	o->progress = 1;
 	o->prune = -1;
+	o->plot_row = -1;
+	o->test_scale = -1.0f;
 	o->argc = argc;
 	o->argv = argv;
 	sweep_plan_default(&o->grid, NULL, 0);

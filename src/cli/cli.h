@@ -47,7 +47,11 @@ typedef struct {
 	const char  *out_dir;       /* --out DIR for the scripts */
 	int          argc;          /* the command line, for slurm to pass */
 	char       **argv;          /* the sweep options on */
-	const char  *figure;        /* plot: --figure scales|epochs|matrix */
+	const char  *figure;        /* plot: --figure scales|epochs|... */
+	int          plot_row;      /* plot: --row I; -1 when not given */
+	float        test_scale;    /* plot: --test-scale S; -1 when not
+	                               given */
+	int          from_init;     /* plot: --from-init */
 	const char  *csv, *json;    /* --csv FILE, --json FILE */
 	int          ascii;         /* --ascii */
 	int          no_color;      /* --no-color */

@@ -1,6 +1,7 @@
 /*
- * The headless commands over saved runs: runs (listing, pruning), rm,
- * plot and merge.  Part of the headless front end (headless.h).
+ * The headless commands over saved runs: runs (listing, pruning), rm
+ * and merge (plot is headless_plot.c).  Part of the headless front end
+ * (headless.h).
  */
 #include "cli/headless.h"
 
@@ -10,9 +11,6 @@
 #include <time.h>
 
 #include "base/err.h"
-#include "render/figure.h"
-#include "base/file.h"
-#include "runs/job.h"
 #include "runs/run.h"
 #include "runs/runlist.h"
 
@@ -198,76 +196,6 @@ headless_rm(const cli_options *o)
 			printf("removed %s\n", o->args[i]);
 	}
 	return rc;
-}
-
-/* Open run o->resume (NULL: the newest, finished or not) and rebuild its
- * table. */
-static int
-open_run(const cli_options *o, job *j, char *err, size_t errlen)
-{
-	char root[NT_PATH_LEN], newest[256];
-	const char *name = o->resume;
-
-	if (run_root(o->runs_dir, root, sizeof root, err, errlen) != 0)
-		return -1;
-	if (name == NULL) {
-		if (run_newest(root, 1, newest, sizeof newest, err,
-		    errlen) != 0)
-			return -1;
-		name = newest;
-	}
-	if (job_open(j, root, name, err, errlen) != 0)
-		return -1;
-	/* Any run, finished or not: plot shows what is there. */
-	return job_restore(j, err, errlen);
-}
-
-int
-headless_plot(const cli_options *o)
-{
-	job        *j = calloc(1, sizeof *j);
-	char        err[NT_ERR_LEN], sub[512], *buf = NULL;
-	size_t      len = 0;
-	figure_kind kind = FIGURE_SCALES;
-	FILE       *f;
-	int         rc = 1, k = 0;
-
-	if (j == NULL) {
-		fprintf(stderr, "noisetop: out of memory\n");
-		return 1;
-	}
-	if ((o->figure != NULL && figure_parse(o->figure, &kind, err,
-	    sizeof err) != 0) || open_run(o, j, err, sizeof err) != 0)
-		goto fail;
-	/* --corruption names the family of the epochs and matrix figures. */
-	if (o->grid.corruptions[0] != CORRUPT_GAUSSIAN)
-		for (k = 0; k < j->table.plan.ncorruptions &&
-		    j->table.plan.corruptions[k] != o->grid.corruptions[0]; k++)
-			;
-	snprintf(sub, sizeof sub, "%.200s, %d epoch%s, run %.200s",
-	    j->rec.conf.source, j->table.cfg.epochs,
-	    j->table.cfg.epochs == 1 ? "" : "s", j->rec.id);
-	if ((f = open_memstream(&buf, &len)) == NULL) {
-		err_set(err, sizeof err, "out of memory");
-		goto fail;
-	}
-	rc = figure_write(f, &j->table, kind, k, sub, err, sizeof err);
-	if (fclose(f) != 0 && rc == 0)
-		rc = err_set(err, sizeof err, "out of memory");
-	if (rc == 0 && file_write_atomic(o->svg, buf, len, err,
-	    sizeof err) == 0) {
-		printf("Wrote %s\n", o->svg);
-		free(buf);
-		job_free(j);
-		free(j);
-		return 0;
-	}
-fail:
-	fprintf(stderr, "noisetop: %s\n", err);
-	free(buf);
-	job_free(j);
-	free(j);
-	return 1;
 }
 
 int

@@ -121,6 +121,43 @@ probe_weights(const mlp *m, int width, int height, probe_sens *out,
 }
 
 int
+probe_top_fields(const mlp *m, int k, int *units, float *fields)
+{
+	int          in = m->size[0], nh = m->size[1], n = 0;
+	const float *w = m->W[0];
+	double      *nrm = malloc((size_t)nh * sizeof *nrm);
+
+	if (nrm == NULL || k < 1) {
+		free(nrm);
+		return 0;
+	}
+	/* w is (in, nh): unit j's field is w[i * nh + j] over pixels i */
+	for (int j = 0; j < nh; j++) {
+		double sq = 0.0;
+
+		for (int i = 0; i < in; i++)
+			sq += (double)w[(size_t)i * nh + j] * w[(size_t)i * nh + j];
+		nrm[j] = sq;
+	}
+	/* k passes of selection: k is small (a figure's units) */
+	for (; n < k && n < nh; n++) {
+		int best = -1;
+
+		for (int j = 0; j < nh; j++)
+			if (nrm[j] >= 0 && (best < 0 || nrm[j] > nrm[best]))
+				best = j;
+		units[n] = best;
+		nrm[best] = -1.0;
+		if (fields != NULL)
+			for (int i = 0; i < in; i++)
+				fields[(size_t)n * in + i] =
+				    w[(size_t)i * nh + best];
+	}
+	free(nrm);
+	return n;
+}
+
+int
 probe_sensitivity(mlp *m, const float *x, const uint8_t *y, size_t n,
     int width, int height, probe_sens *out, char *err, size_t errlen)
 {
@@ -183,10 +220,10 @@ probe_sensitivity(mlp *m, const float *x, const uint8_t *y, size_t n,
 }
 
 void
-probe_calibration(const uint8_t *pred, const float *conf, const uint8_t *y,
-    size_t n, probe_calib *out)
+probe_reliability_bins(const uint8_t *pred, const float *conf,
+    const uint8_t *y, size_t n, probe_reliability *out)
 {
-	size_t cnt[PROBE_ECE_BINS] = { 0 }, right[PROBE_ECE_BINS] = { 0 };
+	size_t right[PROBE_ECE_BINS] = { 0 };
 	double csum[PROBE_ECE_BINS] = { 0 }, call = 0.0;
 	size_t rall = 0;
 
@@ -199,19 +236,32 @@ probe_calibration(const uint8_t *pred, const float *conf, const uint8_t *y,
 		int    b = (int)ceil(c * PROBE_ECE_BINS) - 1;
 
 		b = b < 0 ? 0 : b >= PROBE_ECE_BINS ? PROBE_ECE_BINS - 1 : b;
-		cnt[b]++;
+		out->count[b]++;
 		csum[b] += c;
 		right[b] += pred[i] == y[i];
 		call += c;
 		rall += pred[i] == y[i];
 	}
-	for (int b = 0; b < PROBE_ECE_BINS; b++)
-		if (cnt[b] > 0)
-			out->ece += (double)cnt[b] / (double)n *
-			    fabs((double)right[b] / (double)cnt[b] -
-			    csum[b] / (double)cnt[b]);
-	out->conf = call / (double)n;
-	out->acc = (double)rall / (double)n;
+	for (int b = 0; b < PROBE_ECE_BINS; b++) {
+		if (out->count[b] == 0)
+			continue;
+		out->acc[b] = (double)right[b] / (double)out->count[b];
+		out->conf[b] = csum[b] / (double)out->count[b];
+		out->total.ece += (double)out->count[b] / (double)n *
+		    fabs(out->acc[b] - out->conf[b]);
+	}
+	out->total.conf = call / (double)n;
+	out->total.acc = (double)rall / (double)n;
+}
+
+void
+probe_calibration(const uint8_t *pred, const float *conf, const uint8_t *y,
+    size_t n, probe_calib *out)
+{
+	probe_reliability r;
+
+	probe_reliability_bins(pred, conf, y, n, &r);
+	*out = r.total;
 }
 
 /* One number of an attack spec; end is past it.  -1 on a bad one. */

@@ -69,6 +69,15 @@ int probe_weights(const mlp *m, int width, int height, probe_sens *out,
 double probe_roughness(const float *w, const float *w0, int in, int nh,
     int width, int height);
 
+/*
+ * The receptive fields of units of m's first layer, for a figure: the
+ * first min(k, size[1]) units by the norm of their incoming weights
+ * (W[0]'s columns), largest first, ties to the lower index, into units;
+ * fields, when not NULL, gets each one's size[0] weights, unit after unit
+ * (k, size[0]).  Returns the count.
+ */
+int probe_top_fields(const mlp *m, int k, int *units, float *fields);
+
 /* Calibration over n predictions. */
 #define PROBE_ECE_BINS 15
 typedef struct {
@@ -86,6 +95,23 @@ typedef struct {
  */
 void probe_calibration(const uint8_t *pred, const float *conf,
     const uint8_t *y, size_t n, probe_calib *out);
+
+/* The bins behind the ECE: a reliability diagram. */
+typedef struct {
+	size_t count[PROBE_ECE_BINS];  /* predictions in bin b */
+	double acc[PROBE_ECE_BINS];    /* their fraction correct (0 when
+	                                  count is 0) */
+	double conf[PROBE_ECE_BINS];   /* their mean confidence (0 when
+	                                  count is 0) */
+	probe_calib total;             /* what probe_calibration gives */
+} probe_reliability;
+
+/*
+ * probe_calibration with its bins (the same bins, the same sums, so
+ * out->total is bit for bit probe_calibration's).  n == 0 gives zeros.
+ */
+void probe_reliability_bins(const uint8_t *pred, const float *conf,
+    const uint8_t *y, size_t n, probe_reliability *out);
 
 /*
  * L-inf attacks, no random start, so deterministic:

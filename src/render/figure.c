@@ -17,9 +17,15 @@ figure_parse(const char *s, figure_kind *kind, char *err, size_t errlen)
 		*kind = FIGURE_EPOCHS;
 	else if (strcmp(s, "matrix") == 0)
 		*kind = FIGURE_MATRIX;
+	else if (strcmp(s, "sensitivity") == 0)
+		*kind = FIGURE_SENSITIVITY;
+	else if (strcmp(s, "calibration") == 0)
+		*kind = FIGURE_CALIBRATION;
+	else if (strcmp(s, "weights") == 0)
+		*kind = FIGURE_WEIGHTS;
 	else
 		return err_set(err, errlen, "--figure '%s': must be scales, "
-		    "epochs or matrix", s);
+		    "epochs, matrix, sensitivity, calibration or weights", s);
 	return 0;
 }
 
@@ -182,6 +188,80 @@ matrix_figure(FILE *f, const sweep_table *t, int k, const char *subtitle,
 	return figure_matrix_svg(f, &m, err, errlen);
 }
 
+/* The probes figure_sensitivity draws: sweep_probe_summary's first four
+ * (rf_rough_delta is NAN for rows probed before it existed). */
+#define SENS_PANELS 4
+static const char *const sens_title[SENS_PANELS] = {
+	"Input-gradient norm", "Jacobian Frobenius norm",
+	"First-layer weight norm", "Receptive-field roughness",
+};
+static const char *const sens_ylabel[SENS_PANELS] = {
+	"mean ‖∂loss/∂x‖", "mean ‖J‖F",
+	"‖W1‖F", "roughness",
+};
+
+/* The probes against training scale: a panel per probe, a line per weight
+ * decay, mean +- sd over the done seeds. */
+static int
+sensitivity_figure(FILE *f, const sweep_table *t, int k,
+    const char *subtitle, char *err, size_t errlen)
+{
+	const sweep_plan  *p = &t->plan;
+	int                nd = sweep_plan_ndecays(p), ns = p->nscales;
+	double             v[SENS_PANELS][SWEEP_MAX_DECAYS][2][SWEEP_MAX_SCALES];
+	double             x[SWEEP_MAX_SCALES];
+	char               label[SWEEP_MAX_DECAYS][48];
+	figure_series      ser[SENS_PANELS][SWEEP_MAX_DECAYS];
+	figure_panel       pan[SENS_PANELS];
+	figure_panel_chart c;
+	int                any = 0;
+
+	if (!sweep_plan_probes(p))
+		return err_set(err, errlen, "the run has no probes: sweep with "
+		    "--probes");
+	for (int s = 0; s < ns; s++)
+		x[s] = p->scales[s];
+	for (int d = 0; d < nd; d++) {
+		if (nd > 1)
+			snprintf(label[d], sizeof label[d], "decay %g",
+			    (double)p->decays[d]);
+		else
+			snprintf(label[d], sizeof label[d], "%s",
+			    p->nseeds > 1 ? "mean over seeds" : "one seed");
+		for (int s = 0; s < ns; s++) {
+			sweep_probe_summary ps;
+
+			sweep_summarize_probes(t, d, k, s, &ps);
+			for (int q = 0; q < SENS_PANELS; q++) {
+				v[q][d][0][s] = ps.sens[q].n ? ps.sens[q].mean :
+				    NAN;
+				v[q][d][1][s] = ps.sens[q].n ? ps.sens[q].sd :
+				    NAN;
+				any |= ps.sens[q].n > 0;
+			}
+		}
+		for (int q = 0; q < SENS_PANELS; q++)
+			ser[q][d] = (figure_series){ label[d], v[q][d][0],
+			    v[q][d][1] };
+	}
+	if (!any)
+		return err_set(err, errlen, "no probed row to draw");
+	for (int q = 0; q < SENS_PANELS; q++)
+		pan[q] = (figure_panel){ sens_title[q], sens_ylabel[q],
+		    ser[q] };
+	memset(&c, 0, sizeof c);
+	c.subtitle = subtitle;
+	c.xlabel = p->corruptions[k] != CORRUPT_GAUSSIAN ?
+	    corrupt_info_of(p->corruptions[k])->severity : NULL;
+	c.n = (size_t)ns;
+	c.scale = x;
+	c.npanels = SENS_PANELS;
+	c.panels = pan;
+	c.nseries = (size_t)nd;
+	c.nseeds = p->nseeds;
+	return figure_panels_svg(f, &c, err, errlen);
+}
+
 int
 figure_write(FILE *f, const sweep_table *t, figure_kind kind, int corruption,
     const char *subtitle, char *err, size_t errlen)
@@ -196,6 +276,13 @@ figure_write(FILE *f, const sweep_table *t, figure_kind kind, int corruption,
 		return epochs_figure(f, t, corruption, subtitle, err, errlen);
 	case FIGURE_MATRIX:
 		return matrix_figure(f, t, corruption, subtitle, err, errlen);
+	case FIGURE_SENSITIVITY:
+		return sensitivity_figure(f, t, corruption, subtitle, err,
+		    errlen);
+	case FIGURE_CALIBRATION:
+	case FIGURE_WEIGHTS:
+		return err_set(err, errlen, "this figure needs the run's "
+		    "models, not only its table");
 	}
 	return err_set(err, errlen, "unknown figure");
 }

@@ -113,6 +113,90 @@ typedef struct {
 int figure_matrix_svg(FILE *f, const figure_matrix *m, char *err,
     size_t errlen);
 
+/* One panel of a multi-panel chart: its title and its series. */
+typedef struct {
+	const char          *title;   /* above the panel, e.g. "Jacobian" */
+	const char          *ylabel;  /* or NULL */
+	const figure_series *series;  /* the chart's nseries */
+} figure_panel;
+
+/*
+ * Up to four panels in a 2 x 2 grid sharing a categorical x axis (one slot
+ * per scale, as figure_scales_svg) and one legend: the probes of a run
+ * against its training scale, one panel per figure of merit, one series
+ * per weight decay.  Each panel fits its own y range.
+ */
+typedef struct {
+	const char         *title;    /* NULL: "Sensitivity against training
+	                                 scale" */
+	const char         *subtitle; /* or NULL */
+	const char         *xlabel;   /* NULL: "training scale" */
+	size_t              n;        /* scales, 1 to 64 */
+	const double       *scale;
+	size_t              npanels;  /* 1 to 4 */
+	const figure_panel *panels;
+	size_t              nseries;  /* 1 to 8; labels from panels[0] */
+	int                 nseeds;   /* > 1: whiskers at mean +- sd */
+} figure_panel_chart;
+
+int figure_panels_svg(FILE *f, const figure_panel_chart *c, char *err,
+    size_t errlen);
+
+/*
+ * A reliability diagram (Guo et al. 2017): nbins equal-width confidence
+ * bins over [0, 1], each a bar as high as the accuracy of the predictions
+ * in it, the gap between that and their mean confidence shaded, the
+ * diagonal of perfect calibration dashed, and the ECE in the title.  Bins
+ * with no prediction draw nothing.
+ */
+typedef struct {
+	const char   *title;    /* NULL: "Reliability diagram"; ": ECE
+	                           0.0123" is appended */
+	const char   *subtitle; /* or NULL */
+	size_t        nbins;    /* 1 to 64 */
+	const size_t *count;    /* nbins each */
+	const double *acc;      /* fraction correct in the bin */
+	const double *conf;     /* mean confidence in the bin */
+	double        ece;      /* drawn as given */
+} figure_reliability;
+
+int figure_reliability_svg(FILE *f, const figure_reliability *r, char *err,
+    size_t errlen);
+
+/* One model's fields in the receptive-field figure. */
+typedef struct {
+	const char  *label;  /* above its grid, e.g. "row 3: scale 0.5" */
+	const float *w;      /* nunits fields of side * side weights, unit
+	                        after unit, row-major pixels */
+	const int   *unit;   /* nunits unit numbers, printed under each */
+} figure_field_set;
+
+/*
+ * First-layer receptive fields: each set a grid of nunits side x side
+ * fields (ceil(sqrt(nunits)) columns), the sets side by side, every
+ * weight on one symmetric diverging scale (blue negative, white 0, red
+ * positive, in FIGURE_FIELD_LEVELS steps each way) with a colour bar.  A
+ * non-finite weight is drawn grey.
+ */
+#define FIGURE_FIELD_LEVELS 12
+typedef struct {
+	const char             *title;    /* NULL: "First-layer receptive
+	                                     fields" */
+	const char             *subtitle; /* or NULL */
+	const char             *note;     /* a line under the grids, or
+	                                     NULL */
+	int                     side;     /* 1 to 64 */
+	size_t                  nunits;   /* 1 to 64 */
+	size_t                  nsets;    /* 1 or 2 */
+	const figure_field_set *sets;
+	double                  vmax;     /* the scale's end, > 0, or 0: the
+	                                     largest |w| drawn */
+	const char             *value;    /* the colour bar's name, NULL:
+	                                     "weight" */
+} figure_fields;
+
+int figure_fields_svg(FILE *f, const figure_fields *c, char *err,
+    size_t errlen);
 
 /*
  * A run's results as those figures: what `noisetop plot` writes.
@@ -123,17 +207,25 @@ typedef enum {
 	                    notebook's figure, one pair per corruption */
 	FIGURE_EPOCHS,   /* accuracy and loss per epoch, one curve per scale */
 	FIGURE_MATRIX,   /* the train x test heat map */
+	FIGURE_SENSITIVITY, /* the probes against scale, a line per decay */
+	FIGURE_CALIBRATION, /* one row's reliability diagram: drawn by
+	                       figure_reliability_svg from bins the caller
+	                       computes, not by figure_write */
+	FIGURE_WEIGHTS,  /* one row's first-layer fields: drawn by
+	                    figure_fields_svg, not by figure_write */
 } figure_kind;
 
-/* "scales", "epochs" or "matrix" into *kind.  Returns 0, or -1. */
+/* "scales", "epochs", "matrix", "sensitivity", "calibration" or "weights"
+ * into *kind.  Returns 0, or -1. */
 int figure_parse(const char *s, figure_kind *kind, char *err,
     size_t errlen);
 
 /*
  * Write figure kind of table t to f as a standalone SVG; corruption picks
- * the family for the epochs and matrix figures (an index into
+ * the family for the epochs, matrix and sensitivity figures (an index into
  * t->plan.corruptions); subtitle (or NULL) names the data and run.
- * Returns 0, or -1 with a message (nothing finished to draw).
+ * Returns 0, or -1 with a message (nothing finished or probed to draw, or
+ * a kind that needs more than the table: calibration, weights).
  */
 int figure_write(FILE *f, const sweep_table *t, figure_kind kind,
     int corruption, const char *subtitle, char *err, size_t errlen);

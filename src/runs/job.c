@@ -254,6 +254,48 @@ job_model(const run *r, const sweep_table *t, float *scale, char *err,
 	return m;
 }
 
+int
+job_reliability(const run *r, const sweep_table *t, int row,
+    float test_scale, const dataset *ds, probe_reliability *out, char *err,
+    size_t errlen)
+{
+	const sweep_row *w;
+	size_t           n = ds->test.n;
+	float           *x, *conf, ck_scale = 0.0f;
+	uint8_t         *pred;
+	mlp             *m;
+	double           loss, acc;
+	int              rc = -1;
+
+	if (row < 0 || row >= t->n)
+		return err_set(err, errlen, "run %s has no row %d (0 to %d)",
+		    r->id, row, t->n - 1);
+	w = &t->rows[row];
+	if ((m = job_model_row(r, row, &ck_scale, err, errlen)) == NULL)
+		return -1;
+	x = malloc((n ? n : 1) * DATASET_NPIX * sizeof *x);
+	conf = malloc((n ? n : 1) * sizeof *conf);
+	pred = malloc(n ? n : 1);
+	if (x == NULL || conf == NULL || pred == NULL)
+		err_set(err, errlen, "out of memory for %zu test images", n);
+	/* the test images as fill_matrix draws them for the row: its
+	 * corruption, its seed, the fixed draw (epoch 0) */
+	else if (sweep_corrupt(w->corruption, test_scale, w->seed, &ds->test,
+	    1, 0, n, 0, x, err, errlen) == 0) {
+		train_data te = { x, ds->test.label, n, DATASET_NPIX, NULL,
+		    NULL };
+
+		train_evaluate(m, &te, &loss, &acc, pred, conf);
+		probe_reliability_bins(pred, conf, ds->test.label, n, out);
+		rc = 0;
+	}
+	free(x);
+	free(conf);
+	free(pred);
+	mlp_free(m);
+	return rc;
+}
+
 void
 job_free(job *j)
 {

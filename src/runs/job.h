@@ -150,6 +150,19 @@ mlp *job_model(const run *r, const sweep_table *t, float *scale, char *err,
 mlp *job_model_row(const run *r, int row, float *scale, char *err,
     size_t errlen);
 
+/*
+ * The reliability diagram of row `row` of run r (table t) at test scale
+ * test_scale: its model from its checkpoint (job_model_row) on the test
+ * images of ds (job_load_data's) corrupted as the sweep corrupts them
+ * for that row (its corruption and seed, the fixed draw), binned by
+ * probe_reliability_bins into *out.  At one of the plan's test scales
+ * out->total.ece is the row's recorded test_ece.  Returns 0, or -1 with a
+ * message (no such row, no checkpoint, out of memory).
+ */
+int job_reliability(const run *r, const sweep_table *t, int row,
+    float test_scale, const dataset *ds, probe_reliability *out, char *err,
+    size_t errlen);
+
 /* ---- the lifecycle: what both front ends call ---- */
 
 /* How job_run left the job's run. */
