@@ -27,6 +27,7 @@ static volatile sig_atomic_t headless_signal;
 struct printer {
 	int live;    /* draw a progress bar */
 	int label;   /* print a line when a scale starts */
+	int lanes;   /* rows trained at once: several name their row */
 };
 
 int
@@ -45,6 +46,26 @@ print_epoch(const train_epoch *e, int epochs)
 	    e->seconds, e->acc, e->loss, e->val_acc, e->val_loss);
 }
 
+/* With rows side by side, one bar line for all of them: "row 3 1/20
+ * 45% | row 4 1/20 12%". */
+static void
+print_lanes_bar(const sweep_table *t)
+{
+	int shown = 0;
+
+	printf("\r");
+	for (int i = 0; i < t->n && shown < 8; i++) {
+		const sweep_live *l = &t->rows[i].live;
+
+		if (t->rows[i].state != SWEEP_RUNNING)
+			continue;
+		printf("%srow %d %d/%d %3d%%", shown++ ? " | " : "", i + 1,
+		    l->epoch, t->cfg.epochs, l->batches > 0 ? 100 * l->batch /
+		    l->batches : 0);
+	}
+	printf("\033[K");
+}
+
 /* The job layer has recorded the event: print it, and stop on a signal. */
 static int
 on_progress(const sweep_progress *sp, void *user)
@@ -57,6 +78,8 @@ on_progress(const sweep_progress *sp, void *user)
 		return 1;
 	if (p == NULL) {
 		if (row->state == SWEEP_RUNNING && pr->label) {
+			if (pr->live)
+				printf("\r\033[K");
 			const sweep_plan *pl = &sp->table->plan;
 
 			printf("-- %s scale %g", pl->ncorruptions > 1 ||
@@ -76,8 +99,12 @@ on_progress(const sweep_progress *sp, void *user)
 	if (p->event == TRAIN_EPOCH) {
 		if (pr->live)
 			printf("\r\033[K");
+		if (pr->lanes > 1)
+			printf("row %d of %d: ", sp->row + 1, sp->table->n);
 		print_epoch(&p->hist[p->nhist - 1], p->epochs);
-	} else if (pr->live) {
+	} else if (pr->live && pr->lanes > 1)
+		print_lanes_bar(sp->table);
+	else if (pr->live) {
 		char   bar[64];
 		int    w = 30, done = p->batches ? w * p->batch / p->batches : 0;
 		double eta = p->batch ? p->epoch_seconds *
@@ -180,6 +207,17 @@ install_signals(void)
 		sigaction(SIGHUP, &sa, NULL);
 }
 
+/* "2 rows at once, 1 thread each, each on its own cores" */
+static void
+print_lanes(const job *j)
+{
+	int per = j->job_threads > 0 ? j->job_threads : j->total_threads /
+	    j->njobs;
+
+	printf("%d rows at once, %d thread%s each%s\n", j->njobs, per,
+	    per == 1 ? "" : "s", j->bind ? ", each on its own cores" : "");
+}
+
 /* Summaries after the epochs: per kind of job. */
 static void
 print_train_summary(const sweep_table *t)
@@ -232,7 +270,8 @@ static int
 run_job(const cli_options *o, const dataset *ds, job *j)
 {
 	sweep_table   *t = &j->table;
-	struct printer pr = { o->progress && isatty(STDOUT_FILENO), t->n > 1 };
+	struct printer pr = { o->progress && isatty(STDOUT_FILENO), t->n > 1,
+	    j->njobs };
 	job_result    *res = malloc(sizeof *res);
 	int            rc;
 
@@ -246,6 +285,8 @@ run_job(const cli_options *o, const dataset *ds, job *j)
 	printf("run %s\n", j->rec.dir);
 	if (j->rec.claim.note[0] != '\0')
 		printf("%s\n", j->rec.claim.note);
+	if (j->njobs > 1)
+		print_lanes(j);
 	job_run(j, ds, NULL, on_progress, &pr, NULL, res);
 	/* Clear the bar (and the terminal's "^C") before any message on
 	 * stderr, so that it starts on its own line. */
@@ -312,6 +353,10 @@ new_job(const cli_options *o, const dataset *ds, job_kind kind,
 		j->shard = o->shard;
 		j->nshards = o->nshards;
 	}
+	/* Before the run exists: a --jobs that does not fit leaves none. */
+	if (job_lanes(j, ds, o->jobs, o->threads_per_job, o->cfg.threads,
+	    o->bind, err, sizeof err) != 0)
+		goto fail;
 	if (o->run_id != NULL)
 		snprintf(j->run_id, sizeof j->run_id, "%s", o->run_id);
 	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
@@ -391,6 +436,11 @@ headless_resume(const cli_options *o)
 		rc = 0;
 		goto out;
 	}
+	if (job_lanes(j, ds, o->jobs, o->threads_per_job, o->cfg.threads,
+	    o->bind, err, sizeof err) != 0) {
+		fprintf(stderr, "noisetop: %s\n", err);
+		goto out;
+	}
 	/* Everything as the run had it; output options from this call. */
 	*ro = *o;
 	ro->cfg = j->rec.conf.cfg;
@@ -401,9 +451,14 @@ headless_resume(const cli_options *o)
 			    "val_accuracy %.4f)\n", (double)t->rows[i].scale,
 			    t->rows[i].nhist, t->rows[i].nhist == 1 ? "" : "s",
 			    t->rows[i].hist[t->rows[i].nhist - 1].val_acc);
-	if (j->resuming)
-		printf("resuming scale %g after epoch %d\n",
-		    (double)j->ck.scale, j->ck.nhist);
+	for (int i = 0; i < t->n; i++) {
+		train_resume        buf;
+		const train_resume *f = job_row_from(j, i, &buf);
+
+		if (f != NULL)
+			printf("resuming scale %g after epoch %d\n",
+			    (double)t->rows[i].scale, f->nhist);
+	}
 	rc = run_job(ro, ds, j);
 out:
 	job_free(j);
