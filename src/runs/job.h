@@ -151,7 +151,8 @@ size_t job_mem_available(void);
  * the default, total / per or total / JOB_ROW_THREADS, at least 1, at
  * most what memory holds), on per threads each (0: total split between
  * them, the first ones getting the remainder), out of total threads (0:
- * every core, omp_get_num_procs()), never more jobs than rows left.
+ * omp_get_max_threads(): every core, or OMP_NUM_THREADS), never more jobs
+ * than rows left.
  * bind: each job's threads stay on its share of the cores (base/topo.h),
  * unless bind is 0, one job trains, or OMP_PLACES or OMP_PROC_BIND is set
  * (then OpenMP places them).  Sets j->njobs, j->job_threads,

@@ -105,7 +105,7 @@ job_lanes(job *j, const dataset *ds, int jobs, int per, int total, int bind,
 	int    left = rows_left(j), asked = jobs;
 
 	if (total <= 0)
-		total = omp_get_num_procs();
+		total = omp_get_max_threads();
 	if (jobs <= 0)
 		jobs = total / (per > 0 ? per : JOB_ROW_THREADS);
 	if (jobs > left)
