@@ -389,9 +389,9 @@ static const struct cli_opt {
 	    "split between the --jobs)", INT(threads_per_job, 1,
 	    TRAIN_MAX_THREADS) },
 	{ "no-bind", NULL, JOBS, "Model and training",
-	    "leave the threads of rows trained at once unbound (by default "
-	    "each row's stay on one socket and L3 group of cores; OMP_PLACES "
-	    "or OMP_PROC_BIND also leave placement to OpenMP)",
+	    "leave the threads of rows trained at once unbound (by default, "
+	    "on a machine of several sockets or L3s, each row's stay on one; "
+	    "OMP_PLACES or OMP_PROC_BIND also leave placement to OpenMP)",
 	    FLAG(bind, 0) },
 	{ "csv", "FILE", TRAINING | B(CLI_RESUME), "Output",
 	    "write the per-epoch history as CSV (atomically)", STRING(csv) },

@@ -154,8 +154,9 @@ size_t job_mem_available(void);
  * omp_get_max_threads(): every core, or OMP_NUM_THREADS), never more jobs
  * than rows left.
  * bind: each job's threads stay on its share of the cores (base/topo.h),
- * unless bind is 0, one job trains, or OMP_PLACES or OMP_PROC_BIND is set
- * (then OpenMP places them).  Sets j->njobs, j->job_threads,
+ * unless bind is 0, one job trains, the cores make one group (one socket,
+ * one L3: nothing to keep a row in), or OMP_PLACES or OMP_PROC_BIND is
+ * set (then OpenMP places them).  Sets j->njobs, j->job_threads,
  * j->total_threads and j->bind.  Returns 0, or -1 with a one-line message
  * when the jobs asked for would not fit in job_mem_available() (checked
  * before anything trains).

@@ -128,8 +128,23 @@ job_lanes(job *j, const dataset *ds, int jobs, int per, int total, int bind,
 	j->njobs = jobs;
 	j->job_threads = per;
 	j->total_threads = total;
-	j->bind = bind && jobs > 1 && getenv("OMP_PLACES") == NULL &&
-	    getenv("OMP_PROC_BIND") == NULL;
+	/*
+	 * Bound only where there is a group to keep a row in: on one L3 (a
+	 * small VM) binding gains no locality and takes from the scheduler
+	 * the freedom to move a row off a core another process holds (a
+	 * 4-row sweep, --jobs 2, 2 cores of a loaded VM: 1.11x the wall
+	 * time bound, docs/performance.md).
+	 */
+	j->bind = 0;
+	if (bind && jobs > 1 && getenv("OMP_PLACES") == NULL &&
+	    getenv("OMP_PROC_BIND") == NULL) {
+		topo *t = malloc(sizeof *t);
+		char  terr[NT_ERR_LEN];
+
+		j->bind = t != NULL && topo_read(t, NULL, terr,
+		    sizeof terr) == 0 && t->ngroup > 1;
+		free(t);
+	}
 	return 0;
 }
 
