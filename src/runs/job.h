@@ -165,6 +165,18 @@ int job_lanes(job *j, const dataset *ds, int jobs, int per, int total,
     int bind, char *err, size_t errlen);
 
 /*
+ * Seconds left of the rows of shard/nshards (0 or 1: all) of t when njobs
+ * of them train at once, at spe seconds per epoch of one row as they run
+ * (each one's epochs slow when they share the cores): every row in
+ * training keeps its lane for the epochs it has left (sweep_row.live),
+ * and each row not started goes, in grid order, to the lane that frees
+ * first; the longest lane is the answer.  -1 when spe < 0.  For a front
+ * end's job ETA with rows side by side.
+ */
+double job_eta(const sweep_table *t, int shard, int nshards, int njobs,
+    double spe);
+
+/*
  * Where row `row` of restored job j continues from: &j->from for
  * j->resume_row, another part-trained row's checkpoint (described into
  * *buf, pointing into j->rowck), or NULL when it starts afresh.
