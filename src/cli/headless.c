@@ -1,9 +1,11 @@
 /* The headless printer: Keras-style epoch lines, tables and digits. */
 #include "cli/headless.h"
 
+#include <errno.h>
 #include <langinfo.h>
 #include <omp.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +22,11 @@
 #include "runs/runlist.h"
 #include "engine/sweep.h"
 
-/* The signal that asked the job to stop, 0 if none. */
-static volatile sig_atomic_t headless_signal;
+/* The signal that asked the job to stop, 0 if none.  Atomic, not only
+ * volatile: with rows side by side (--jobs) the threads that read it are
+ * not the one the handler runs on (a lock-free atomic_int is safe in a
+ * handler). */
+static atomic_int headless_signal;
 
 /* What the progress printer needs between callbacks. */
 struct printer {
@@ -74,7 +79,7 @@ on_progress(const sweep_progress *sp, void *user)
 	const train_progress *p = sp->progress;
 	const sweep_row      *row = &sp->table->rows[sp->row];
 
-	if (headless_signal != 0)
+	if (atomic_load(&headless_signal) != 0)
 		return 1;
 	if (p == NULL) {
 		if (row->state == SWEEP_RUNNING && pr->label) {
@@ -185,7 +190,10 @@ print_header(const char *what, const train_config *c, const dataset *ds)
 static void
 on_signal(int sig)
 {
-	headless_signal = sig;
+	int saved = errno;
+
+	atomic_store(&headless_signal, sig);
+	errno = saved;
 }
 
 /*
@@ -297,7 +305,7 @@ run_job(const cli_options *o, const dataset *ds, job *j)
 		/* A signal's partial results still go to --csv/--json. */
 		if (res->outcome == JOB_STOPPED)
 			write_results(o, t, ds);
-		rc = print_unfinished(j, res, (int)headless_signal);
+		rc = print_unfinished(j, res, atomic_load(&headless_signal));
 		free(res);
 		return rc;
 	}
