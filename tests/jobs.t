@@ -77,6 +77,19 @@ C=$(ls -d "$tmp"/three/*)
 check "--jobs 3 --threads-per-job 1: the same bits" \
     'grep -q "3 rows at once, 1 thread each" "$tmp/three.log" && same_run "$A" "$C"'
 
+# Three rows at once on 2 threads (one lane gets 1 thread, the others
+# share), and the last row of an odd grid trained alone: it takes the
+# threads of the lanes that ran out of rows (the same bits on any team).
+$NT sweep "${grid[@]}" --scales 0,0.5,1 --seeds 1 --jobs 3 --runs "$tmp/odd3" \
+    >"$tmp/odd3.log" 2>&1
+$NT sweep "${grid[@]}" --scales 0,0.5,1 --seeds 1 --jobs 1 --runs "$tmp/odd1" \
+    >"$tmp/odd1.log" 2>&1
+$NT sweep "${grid[@]}" --scales 0,0.5,1 --seeds 1 --jobs 2 --runs "$tmp/odd2" \
+    >"$tmp/odd2.log" 2>&1
+check "3 rows: --jobs 3 on 2 threads and --jobs 2 (its last row alone) give --jobs 1's bits" \
+    'same_run "$(ls -d "$tmp"/odd1/*)" "$(ls -d "$tmp"/odd3/*)" &&
+    same_run "$(ls -d "$tmp"/odd1/*)" "$(ls -d "$tmp"/odd2/*)"'
+
 # kill -9 with both rows held at epoch 2, batch 3: each has its epoch-1
 # checkpoint; resume continues each from it.
 NOISETOP_TEST_STOP=1:2:3,2:2:3 NOISETOP_TEST_STOP_FILE="$tmp/stop" \

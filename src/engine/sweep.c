@@ -751,6 +751,8 @@ sweep_run_row(sweep_table *t, int i, const dataset *ds, sweep_lane *l,
 	cfg.noise = row->scale;
 	cfg.seed = row->seed;
 	cfg.weight_decay = row->weight_decay;
+	if (l->threads > 0)
+		cfg.threads = l->threads;
 	/*
 	 * Fixed: the training images are drawn once per row.  Fresh: again
 	 * before every epoch, from the epoch's own draws.  The validation set

@@ -256,8 +256,10 @@ int sweep_run(sweep_table *t, const dataset *ds, const train_resume *from,
 /*
  * What one thread needs to train rows, one at a time: the row's corrupted
  * training and test images (sized to the data set), the trainer's result,
- * the probes' predictions and confidences, and the matrix part's scratch.
- * sweep_lane_init returns 0, or -1 with a message (out of memory; l then
+ * the probes' predictions and confidences, the matrix part's scratch, and
+ * its team's size (0, as sweep_lane_init leaves it: the table's
+ * cfg.threads; a row's bits do not depend on it).  sweep_lane_init
+ * returns 0, or -1 with a message (out of memory; l then
  * holds nothing); sweep_lane_free frees what l holds and accepts a freed
  * or zeroed lane.
  */
@@ -267,6 +269,8 @@ typedef struct {
 	uint8_t      *pred;
 	float        *conf;
 	double       *mbuf;
+	int           threads;  /* > 0: the OpenMP team of the rows it
+	                           trains, in place of cfg.threads */
 } sweep_lane;
 
 int sweep_lane_init(sweep_lane *l, const dataset *ds, char *err,

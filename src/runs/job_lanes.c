@@ -203,6 +203,8 @@ struct lane {
 	sweep_lane    buf;
 	mlp          *model;
 	int           model_row;   /* the row model is of, -1: none */
+	int           threads;     /* its team's size now */
+	int           done;        /* it took its last row */
 	int           failed;
 	char          err[NT_ERR_LEN];
 };
@@ -218,6 +220,7 @@ struct lanes {
 	int             next;      /* rows before it are taken */
 	int             stop;      /* no lane takes another row */
 	int             n;
+	int             active;    /* lanes not done */
 	struct lane    *lane;
 	topo           *topo;      /* where to bind, NULL: nowhere */
 };
@@ -245,6 +248,41 @@ stop_all(struct lanes *a)
 		atomic_store(&a->lane[k].ctl.cancel, 1);
 }
 
+/* Lane k's share of the threads when `active` lanes train: at least
+ * one (more lanes than threads share the cores). */
+static int
+share(const job *j, int k, int active)
+{
+	int t = j->total_threads / active + (k < j->total_threads % active);
+
+	return t > 0 ? t : 1;
+}
+
+/*
+ * When lanes have run out of rows, the ones still training take over
+ * their threads at their next event (training is the same bits on any
+ * team size), so the sweep's last rows do not leave cores idle.  Not when
+ * the size was given (--threads-per-job) or the lanes are bound to their
+ * cores.  Called on the lane's own thread, between batches.
+ */
+static void
+regrow(struct lane *l)
+{
+	struct lanes *a = l->all;
+	int           k = 0, want;
+
+	if (a->n == 1 || a->j->job_threads > 0 || a->topo != NULL ||
+	    a->active >= a->n || a->active < 1)
+		return;
+	for (int i = 0; i < l->k; i++)
+		k += !a->lane[i].done;
+	want = share(a->j, k, a->active);
+	if (want != l->threads) {
+		omp_set_num_threads(want);
+		l->threads = l->buf.threads = want;
+	}
+}
+
 /* Each event to the job's callback (under the lock when lanes share the
  * table); a stop from it stops every lane. */
 static int
@@ -255,6 +293,7 @@ lane_progress(const sweep_progress *p, void *user)
 	int           rc;
 
 	mirror(l);
+	regrow(l);
 	rc = a->cb != NULL ? a->cb(p, a->user) : 0;
 	if (rc != 0 && !a->stop)
 		stop_all(a);
@@ -306,6 +345,10 @@ lane_rows(struct lane *l)
 
 		pthread_mutex_lock(&a->lock);
 		i = take_row(a, l);
+		if (i < 0) {
+			l->done = 1;
+			a->active--;
+		}
 		pthread_mutex_unlock(&a->lock);
 		if (i < 0)
 			return;
@@ -318,6 +361,8 @@ lane_rows(struct lane *l)
 		if (rc != 0) {
 			pthread_mutex_lock(&a->lock);
 			l->failed = rc < 0;
+			l->done = 1;
+			a->active--;
 			stop_all(a);
 			pthread_mutex_unlock(&a->lock);
 			return;
@@ -336,8 +381,9 @@ lane_main(void *arg)
 
 	if (a->topo != NULL)
 		topo_bind_self(a->topo, l->k, a->n, err, sizeof err);
-	omp_set_num_threads(j->job_threads > 0 ? j->job_threads :
-	    j->total_threads / a->n + (l->k < j->total_threads % a->n));
+	l->threads = l->buf.threads = j->job_threads > 0 ? j->job_threads :
+	    share(j, l->k, a->n);
+	omp_set_num_threads(l->threads);
 	lane_rows(l);
 	return NULL;
 }
@@ -349,7 +395,7 @@ lanes_open(struct lanes *a, int n, char *err, size_t errlen)
 {
 	char terr[NT_ERR_LEN];
 
-	a->n = n;
+	a->n = a->active = n;
 	if ((a->lane = calloc((size_t)n, sizeof *a->lane)) == NULL)
 		return err_set(err, errlen, "out of memory");
 	pthread_mutex_init(&a->lock, NULL);
@@ -405,8 +451,10 @@ job_train_rows(job *j, const dataset *ds, train_control *ctl,
 	}
 	if (n == 1) {
 		/* One row at a time, in the caller's thread and team. */
-		if (j->job_threads > 0)
+		if (j->job_threads > 0) {
 			omp_set_num_threads(j->job_threads);
+			a.lane[0].buf.threads = j->job_threads;
+		}
 		lane_rows(&a.lane[0]);
 	} else {
 		for (; started < n; started++)
