@@ -131,9 +131,7 @@ job_lanes(job *j, const dataset *ds, int jobs, int per, int total, int bind,
 	/*
 	 * Bound only where there is a group to keep a row in: on one L3 (a
 	 * small VM) binding gains no locality and takes from the scheduler
-	 * the freedom to move a row off a core another process holds (a
-	 * 4-row sweep, --jobs 2, 2 cores of a loaded VM: 1.11x the wall
-	 * time bound, docs/performance.md).
+	 * the freedom to move a row off a core another process holds.
 	 */
 	j->bind = 0;
 	if (bind && jobs > 1 && getenv("OMP_PLACES") == NULL &&
