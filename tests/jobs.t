@@ -90,6 +90,14 @@ check "3 rows: --jobs 3 on 2 threads and --jobs 2 (its last row alone) give --jo
     'same_run "$(ls -d "$tmp"/odd1/*)" "$(ls -d "$tmp"/odd3/*)" &&
     same_run "$(ls -d "$tmp"/odd1/*)" "$(ls -d "$tmp"/odd2/*)"'
 
+# Fresh noise every epoch, and another corruption: drawn in each lane.
+fresh=(--noise-mode fresh --corruption gaussian,impulse --scales 0.5 --seeds 1)
+$NT sweep "${grid[@]}" "${fresh[@]}" --jobs 1 --runs "$tmp/f1" >"$tmp/f1.log" 2>&1
+$NT sweep "${grid[@]}" "${fresh[@]}" --jobs 2 --runs "$tmp/f2" >"$tmp/f2.log" 2>&1
+check "fresh draws, gaussian and impulse rows: --jobs 2 gives --jobs 1's bits" \
+    'same_run "$(ls -d "$tmp"/f1/*)" "$(ls -d "$tmp"/f2/*)" &&
+    grep -q "2 rows at once" "$tmp/f2.log"'
+
 # kill -9 with both rows held at epoch 2, batch 3: each has its epoch-1
 # checkpoint; resume continues each from it.
 NOISETOP_TEST_STOP=1:2:3,2:2:3 NOISETOP_TEST_STOP_FILE="$tmp/stop" \
@@ -141,5 +149,5 @@ rc=$?
 check "--jobs 64 of a big model is refused in one line, no run made" \
     '[ $rc -ne 0 ] && [[ "$out" == *"--jobs 64 needs about"*"GB is available: use --jobs"* ]] &&
     { [ ! -e "$tmp/m" ] || [ -z "$(ls "$tmp/m")" ]; }'
-echo "# $out" | tail -1
+echo "$out" | tail -1 | sed "s/^/# /"
 echo "1..$n"
