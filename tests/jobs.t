@@ -52,6 +52,9 @@ same_run() {
 	for f in "$a"/ckpt-*.bin; do
 		cmp <(ckbits "$f") <(ckbits "$b/${f##*/}") >&2 || return 1
 	done
+	if [ -e "$a/probes.csv" ]; then
+		cmp "$a/probes.csv" "$b/probes.csv" >&2 || return 1
+	fi
 	[ "$(ls "$a" | grep -c ckpt)" = "$(ls "$b" | grep -c ckpt)" ]
 }
 
@@ -97,6 +100,15 @@ $NT sweep "${grid[@]}" "${fresh[@]}" --jobs 2 --runs "$tmp/f2" >"$tmp/f2.log" 2>
 check "fresh draws, gaussian and impulse rows: --jobs 2 gives --jobs 1's bits" \
     'same_run "$(ls -d "$tmp"/f1/*)" "$(ls -d "$tmp"/f2/*)" &&
     grep -q "2 rows at once" "$tmp/f2.log"'
+
+# Probes and an attack, and two weight decays: each lane probes its own
+# rows, the same bits.
+probed=(--scales 0,1 --seeds 1 --weight-decay 0,0.001 --probes --attack fgsm:0.1)
+$NT sweep "${grid[@]}" "${probed[@]}" --jobs 1 --runs "$tmp/p1" >"$tmp/p1.log" 2>&1
+$NT sweep "${grid[@]}" "${probed[@]}" --jobs 2 --runs "$tmp/p2" >"$tmp/p2.log" 2>&1
+P1=$(ls -d "$tmp"/p1/*)
+check "probes, an attack and two decays: --jobs 2 gives --jobs 1's bits, probes.csv too" \
+    '[ -s "$P1/probes.csv" ] && same_run "$P1" "$(ls -d "$tmp"/p2/*)"'
 
 # kill -9 with both rows held at epoch 2, batch 3: each has its epoch-1
 # checkpoint; resume continues each from it.

@@ -682,6 +682,10 @@ scratch_row(const sweep_table *t, const sweep_row *row, double *buf,
 {
 	int ntest = t->plan.ntest;
 
+	/* What fill_matrix leaves alone (the probes' cells of an unprobed
+	 * plan) stays as the row has it: NAN. */
+	memcpy(buf, row->test_acc, row_width(ntest, t->plan.nattacks) *
+	    sizeof *buf);
 	*out = *row;
 	out->test_acc = buf;
 	out->test_loss = buf + ntest;
