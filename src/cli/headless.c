@@ -51,22 +51,28 @@ print_epoch(const train_epoch *e, int epochs)
 	    e->seconds, e->acc, e->loss, e->val_acc, e->val_loss);
 }
 
-/* With rows side by side, one bar line for all of them: "row 3 1/20
- * 45% | row 4 1/20 12%". */
+/* With rows side by side, one line of 79 cells for up to four of them:
+ * "2/6 s0.5 e1/20 [##   ]  31% | 3/6 s1 e1/20 [#    ]  12%". */
 static void
-print_lanes_bar(const sweep_table *t)
+print_lanes_bar(const sweep_table *t, render_charset cs)
 {
-	int shown = 0;
+	int  running = 0, shown = 0;
+	char one[512], label[32];
 
+	for (int i = 0; i < t->n; i++)
+		running += t->rows[i].state == SWEEP_RUNNING;
+	running = running < 4 ? running : 4;
 	printf("\r");
-	for (int i = 0; i < t->n && shown < 8; i++) {
+	for (int i = 0; i < t->n && shown < running; i++) {
 		const sweep_live *l = &t->rows[i].live;
 
 		if (t->rows[i].state != SWEEP_RUNNING)
 			continue;
-		printf("%srow %d %d/%d %3d%%", shown++ ? " | " : "", i + 1,
-		    l->epoch, t->cfg.epochs, l->batches > 0 ? 100 * l->batch /
-		    l->batches : 0);
+		snprintf(label, sizeof label, "s%g", (double)t->rows[i].scale);
+		render_row_progress(i + 1, t->n, label, l->epoch, t->cfg.epochs,
+		    l->batch, l->batches, (79 - 3 * (running - 1)) / running,
+		    cs, one, sizeof one);
+		printf("%s%s", shown++ ? " | " : "", one);
 	}
 	printf("\033[K");
 }
@@ -108,7 +114,8 @@ on_progress(const sweep_progress *sp, void *user)
 			printf("row %d of %d: ", sp->row + 1, sp->table->n);
 		print_epoch(&p->hist[p->nhist - 1], p->epochs);
 	} else if (pr->live && pr->lanes > 1)
-		print_lanes_bar(sp->table);
+		print_lanes_bar(sp->table, headless_utf8() ? RENDER_UTF8 :
+		    RENDER_ASCII);
 	else if (pr->live) {
 		char   bar[64];
 		int    w = 30, done = p->batches ? w * p->batch / p->batches : 0;
