@@ -546,8 +546,14 @@ unlock_table(pthread_mutex_t *lock)
 		pthread_mutex_unlock(lock);
 }
 
-/* Copy finished epochs and where the row is into the row, then pass the
- * progress on; under the table's lock when there is one. */
+/*
+ * Copy finished epochs and where the row is into the row, then pass the
+ * progress on; under the table's lock when there is one.  A batch's
+ * report, which only says how far the row is, is skipped when another
+ * thread holds the lock (recording an epoch: a checkpoint's write and
+ * fsync), so that rows side by side never wait on each other's files
+ * between their epochs; the next report comes a moment later.
+ */
 static int
 relay_progress(const train_progress *p, void *arg)
 {
@@ -556,7 +562,11 @@ relay_progress(const train_progress *p, void *arg)
 	sweep_progress sp = { r->t, r->row, p };
 	int            rc;
 
-	lock_table(r->lock);
+	if (r->lock != NULL && p->event == TRAIN_BATCH) {
+		if (pthread_mutex_trylock(r->lock) != 0)
+			return 0;
+	} else
+		lock_table(r->lock);
 	memcpy(row->hist, p->hist, (size_t)p->nhist * sizeof *p->hist);
 	row->nhist = p->nhist;
 	row->live = (sweep_live){ p->epoch, p->batch, p->batches,
