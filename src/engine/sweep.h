@@ -284,7 +284,9 @@ void sweep_lane_free(sweep_lane *l);
  * (and probes); the callback sees its start, its progress and its end.
  * When lock is not NULL, it is held around every change to t and every
  * call of cb (and nothing else), so that several threads can each train a
- * row of one table at once; each thread's OpenMP team is its own.  When
+ * row of one table at once; each thread's OpenMP team is its own.  Then a
+ * batch's report (TRAIN_BATCH) is skipped, not waited for, when another
+ * thread holds the lock.  When
  * keep_model is not NULL it receives the row's model (its previous one
  * freed).  Returns 0 when the row is done and the callback lets the sweep
  * go on, 1 when it stops here (cancelled by ctl or the callback), or -1
