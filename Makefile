@@ -98,8 +98,9 @@ test: noisetop $(TESTS)
 	$(MAKE) --no-print-directory test-sanitize
 
 # AddressSanitizer + UBSan on every unit test (smaller training data), and
-# ThreadSanitizer on the worker/UI hand-off with OpenMP on one thread (the
-# OpenMP runtime is not instrumented).
+# ThreadSanitizer on the worker/UI hand-off and on rows side by side
+# (--jobs 3), with OpenMP on one thread (the OpenMP runtime is not
+# instrumented).
 SAN_TESTS = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 test-sanitize:
 	$(MAKE) --no-print-directory B=build-asan BIN=build-asan/noisetop \
@@ -110,6 +111,13 @@ test-sanitize:
 	    SANITIZE=thread build-tsan/tests/test_worker
 	OMP_NUM_THREADS=1 TSAN_OPTIONS=halt_on_error=1 \
 	    prove -e '' build-tsan/tests/test_worker
+	$(MAKE) --no-print-directory B=build-tsan BIN=build-tsan/noisetop \
+	    SANITIZE=thread build-tsan/noisetop
+	d=$$(mktemp -d) && OMP_NUM_THREADS=1 TSAN_OPTIONS=halt_on_error=1 \
+	    build-tsan/noisetop sweep --train-limit 512 --test-limit 128 \
+	    --hidden 16 --epochs 2 --scales 0,0.5,1 --seeds 2 --jobs 3 \
+	    --threads-per-job 1 --no-progress --runs $$d >/dev/null; \
+	    rc=$$?; rm -rf $$d; exit $$rc
 
 # libFuzzer targets for the readers of untrusted files: IDX/gzip,
 # checkpoints, Keras npz, and the runs' key = value files (clang needed).

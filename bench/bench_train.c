@@ -1,9 +1,12 @@
 /*
  * Training benchmark on real MNIST: load and noise times, seconds per
- * training epoch and per evaluation of the reference MLP at 1 and 2
- * threads, achieved GFLOP/s, peak RSS, and where an epoch's time goes.
+ * training epoch and per evaluation of the reference MLP at 1 thread and
+ * at every core, achieved GFLOP/s, peak RSS, where an epoch's time goes,
+ * the cost of an OpenMP barrier, and rows trained side by side (one per
+ * core, one thread each) against one row on every core.
  */
 #include <omp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,6 +300,87 @@ print_breakdown(const train_config *cfg, const train_data *tr, int summary)
 		printf("breakdown %.3f %.3f\n", tot, best[PH_GEMM]);
 }
 
+/* Seconds one barrier of a team of th threads takes (best of 5 x 20000). */
+static double
+barrier_seconds(int th)
+{
+	double best = 1e30;
+
+	for (int k = 0; k < 5; k++) {
+		double t0 = clock_now();
+
+#pragma omp parallel num_threads(th)
+		for (int i = 0; i < 20000; i++) {
+#pragma omp barrier
+		}
+		t0 = (clock_now() - t0) / 20000;
+		best = t0 < best ? t0 : best;
+	}
+	return best;
+}
+
+/* One row of the side-by-side measurement: its own seed, one thread. */
+struct side_row {
+	pthread_t          th;
+	train_config       cfg;
+	const train_data  *tr;
+	train_result      *res;
+	int                rc;
+};
+
+static void *
+side_main(void *arg)
+{
+	struct side_row *r = arg;
+	char             err[256];
+
+	omp_set_num_threads(r->cfg.threads);
+	r->rc = train_run(&r->cfg, r->tr, NULL, NULL, NULL, NULL, NULL, r->res,
+	    err, sizeof err);
+	mlp_free(r->res->model);
+	return NULL;
+}
+
+/*
+ * n rows at once, each on th threads of its own (what --jobs n does,
+ * without the files): the wall seconds of one epoch, every row's, and the
+ * slowest row's own epoch time.  Returns the wall seconds, or -1.
+ */
+static double
+side_by_side(const train_config *cfg, const train_data *tr, int n, int th,
+    double *slowest)
+{
+	struct side_row *r = calloc((size_t)n, sizeof *r);
+	double           t0 = clock_now(), wall;
+	int              ok = r != NULL;
+
+	*slowest = 0.0;
+	for (int k = 0; ok && k < n; k++) {
+		r[k].cfg = *cfg;
+		r[k].cfg.threads = th;
+		r[k].cfg.epochs = 1;
+		r[k].cfg.seed = cfg->seed + (uint64_t)k;
+		r[k].tr = tr;
+		if ((r[k].res = malloc(sizeof *r[k].res)) == NULL)
+			ok = 0;
+	}
+	for (int k = 0; ok && k < n; k++)
+		if (pthread_create(&r[k].th, NULL, side_main, &r[k]) != 0)
+			ok = 0;
+	for (int k = 0; ok && k < n; k++)
+		pthread_join(r[k].th, NULL);
+	wall = clock_now() - t0;
+	for (int k = 0; ok && k < n; k++) {
+		ok = r[k].rc == 0;
+		if (r[k].res->hist[0].seconds > *slowest)
+			*slowest = r[k].res->hist[0].seconds;
+	}
+	for (int k = 0; r != NULL && k < n; k++)
+		free(r[k].res);
+	free(r);
+	return ok ? wall : -1.0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -310,6 +394,7 @@ main(int argc, char **argv)
 	double       t0;
 	struct rusage ru;
 	double        sec[3] = { 0 }, evs[3] = { 0 };
+	int           all = omp_get_num_procs(), thl[2] = { 1, 2 };
 
 	t0 = clock_now();
 	if (dataset_load(&ds, dir, 0, 0, err, sizeof err) != 0) {
@@ -354,7 +439,11 @@ main(int argc, char **argv)
 	 */
 	printf("threads  s/epoch  GFLOP/s  eval s  eval GFLOP/s  val_acc  "
 	    "CPU s/ep\n");
-	for (int th = 1; th <= 2; th++) {
+	/* 1 thread and every core (at least 2, as the bench always has) */
+	thl[1] = all > 2 ? all : 2;
+	for (int ti = 0; ti < 2; ti++) {
+		int th = thl[ti];
+
 		train_data tr = { xtr, ds.train.label, ds.train.n,
 		    DATASET_NPIX, NULL, NULL };
 		train_data te = { xte, ds.test.label, ds.test.n,
@@ -382,8 +471,8 @@ main(int argc, char **argv)
 		}
 		/* The epoch time includes one evaluation: take it out. */
 		double train_s = best - ev;
-		sec[th] = train_s;
-		evs[th] = ev;
+		sec[ti + 1] = train_s;
+		evs[ti + 1] = ev;
 		printf("%7d  %7.3f  %7.1f  %6.3f  %12.1f  %.4f  %8.3f\n", th,
 		    train_s, train_flops_per_sample(&cfg) * ds.train.n /
 		    train_s * 1e-9, ev, train_eval_flops_per_sample(&cfg) *
@@ -391,8 +480,31 @@ main(int argc, char **argv)
 		    cpu);
 		mlp_free(res->model);
 	}
-	printf("speed-up 1 -> 2 threads: %.2fx training, %.2fx evaluation\n",
-	    sec[1] / sec[2], evs[1] / evs[2]);
+	printf("speed-up 1 -> %d threads: %.2fx training, %.2fx evaluation\n",
+	    thl[1], sec[1] / sec[2], evs[1] / evs[2]);
+	/* Rows side by side: one per core on one thread each, against one
+	 * row on every core, the same epochs. */
+	if (getenv("BENCH_QUICK") == NULL) {
+		printf("OpenMP barrier: %.2f us at 2 threads, %.2f us at %d\n",
+		    barrier_seconds(2) * 1e6, barrier_seconds(thl[1]) * 1e6,
+		    thl[1]);
+	}
+	if (getenv("BENCH_QUICK") == NULL) {
+		train_data tr = { xtr, ds.train.label, ds.train.n,
+		    DATASET_NPIX, NULL, NULL };
+		double     slow, wall = side_by_side(&cfg, &tr, thl[1], 1,
+		    &slow);
+
+		if (wall > 0) {
+			printf("%d rows at once, 1 thread each: %.3f s wall for "
+			    "an epoch of each (slowest row %.3f s), %.2f "
+			    "row-epochs/s; one row on %d threads: %.2f "
+			    "row-epochs/s; side by side %.2fx\n", thl[1],
+			    wall, slow, thl[1] / wall, thl[1], 1.0 / sec[2],
+			    thl[1] / wall * sec[2]);
+			printf("jobs %d %.3f %.3f\n", thl[1], wall, sec[2]);
+		}
+	}
 	/* BENCH_QUICK: bench/run's second pass wants the epoch times only */
 	if (getenv("BENCH_QUICK") == NULL) {
 		train_data tr = { xtr, ds.train.label, ds.train.n,
@@ -444,7 +556,7 @@ main(int argc, char **argv)
 	getrusage(RUSAGE_SELF, &ru);
 	printf("peak RSS: %.0f MB\n", ru.ru_maxrss / 1024.0);
 	/* for bench/run */
-	printf("noisetop 2 %.3f %.3f\n", sec[2], evs[2]);
+	printf("noisetop %d %.3f %.3f\n", thl[1], sec[2], evs[2]);
 	free(xtr);
 	free(xte);
 	free(res);

@@ -107,6 +107,35 @@ test_halves(void)
 	    "halves: top = even pixel rows, bottom = odd rows");
 }
 
+/* The rows trained side by side, a line each. */
+static void
+test_row_progress(void)
+{
+	render_row_progress(3, 12, "s0.5", 2, 4, 50, 100, 30, RENDER_ASCII, out,
+	    sizeof out);
+	is(out, "3/12 s0.5 e2/4 [###     ]  37%", "a row at 37.5%, 30 cells "
+	    "ASCII: 3 of the bar's 8");
+	render_row_progress(3, 12, "s0.5", 2, 4, 60, 100, 30, RENDER_UTF8, out,
+	    sizeof out);
+	is(out, "3/12 s0.5 e2/4 [███▎    ]  40%", "40% in UTF-8: 3 and a "
+	    "quarter cells");
+	render_row_progress(1, 2, "s0", 1, 20, 0, 469, 28, RENDER_ASCII, out,
+	    sizeof out);
+	is(out, "1/2 s0 e1/20 [        ]   0%", "a row starting: an empty bar");
+	render_row_progress(10, 10, "s4", 20, 20, 469, 469, 24, RENDER_ASCII,
+	    out, sizeof out);
+	is(out, "10/10 s4 e20/20  100%   ", "too narrow for a bar of 4: the "
+	    "text, padded to 24");
+	render_row_progress(10, 10, "s4", 20, 20, 469, 469, 12, RENDER_ASCII,
+	    out, sizeof out);
+	is(out, "10/10 s4 e20", "narrower still: cut to 12");
+	render_row_progress(1, 1, "s1", 1, 1, 1, 2, 90, RENDER_ASCII, out,
+	    sizeof out);
+	ok(strlen(out) == 90 && strstr(out, "]  50%") != NULL &&
+	    out[89] == ' ', "wide: the bar stops at 60 cells, the line is "
+	    "padded to 90");
+}
+
 static void
 test_bars(void)
 {
@@ -307,6 +336,7 @@ main(void)
 	test_grey();
 	test_halves();
 	test_bars();
+	test_row_progress();
 	test_sparklines();
 	test_probs_duration();
 	test_truncation();

@@ -13,9 +13,10 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/home"
-echo "1..3"
+echo "1..4"
 n=0
-# check NAME WANT-EXIT ARGS...: one run under valgrind, from an empty dir.
+# check NAME WANT-EXIT ARGS...: one run under valgrind, from an empty dir
+# (the command: $CMD, train by default).
 check() {
 	name=$1 want=$2
 	shift 2
@@ -23,7 +24,7 @@ check() {
 	(cd "$tmp/home" && HOME="$tmp/home" NOISETOP_DATA= XDG_CACHE_HOME= \
 	    GOMP_SPINCOUNT=10000 valgrind --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect --error-exitcode=3 \
-	    "$NT" train "$@" --train-limit 256 --test-limit 64 --hidden 32 \
+	    "$NT" "${CMD:-train}" "$@" --train-limit 256 --test-limit 64 --hidden 32 \
 	    --epochs 1 --no-progress --runs "$tmp/runs" >"$tmp/log" 2>&1)
 	rc=$?
 	if [ $rc -eq "$want" ] && grep -q "ERROR SUMMARY: 0 errors" "$tmp/log"
@@ -36,6 +37,8 @@ check() {
 }
 check "noisetop train on the synthetic digits" 0
 grep -q "SYNTHETIC" "$tmp/log" || echo "# warning: not synthetic?"
+CMD=sweep check "noisetop sweep --jobs 2: two rows at a time, 3 rows" 0 \
+    --jobs 2 --threads 2 --scales 0,0.5,1
 if [ -e "$DATA/train-images-idx3-ubyte.gz" ] ||
     [ -e "$DATA/train-images-idx3-ubyte" ]; then
 	check "noisetop train --data $DATA" 0 --data "$DATA"

@@ -14,9 +14,12 @@
  * set and how many runs have started since it was set.  A test hook has no
  * caller to hold it, and runs start from either front end's thread.
  */
+#define TP_MAX 8
 static pthread_mutex_t tp_lock = PTHREAD_MUTEX_INITIALIZER;
-static char            tp_spec[64];
-static int             tp_runs, tp_run, tp_epoch, tp_batch;
+static char            tp_spec[128];
+static int             tp_runs, tp_npoint, tp_held;
+static int             tp_run[TP_MAX], tp_epoch[TP_MAX], tp_batch[TP_MAX];
+static atomic_int      tp_written;
 
 void
 testpoint_run_start(testpoint *tp)
@@ -28,15 +31,27 @@ testpoint_run_start(testpoint *tp)
 		return;
 	pthread_mutex_lock(&tp_lock);
 	if (strncmp(s, tp_spec, sizeof tp_spec) != 0) {
+		const char *p = s;
+		int         used;
+
 		snprintf(tp_spec, sizeof tp_spec, "%s", s);
-		tp_runs = 0;
-		if (sscanf(s, "%d:%d:%d", &tp_run, &tp_epoch, &tp_batch) != 3)
-			tp_run = 0;
+		tp_runs = tp_npoint = tp_held = 0;
+		atomic_store(&tp_written, 0);
+		while (tp_npoint < TP_MAX && sscanf(p, "%d:%d:%d%n",
+		    &tp_run[tp_npoint], &tp_epoch[tp_npoint],
+		    &tp_batch[tp_npoint], &used) == 3) {
+			tp_npoint++;
+			if (p[used] != ',')
+				break;
+			p += used + 1;
+		}
 	}
-	if (++tp_runs == tp_run) {
-		tp->epoch = tp_epoch;
-		tp->batch = tp_batch;
-	}
+	tp_runs++;
+	for (int i = 0; i < tp_npoint; i++)
+		if (tp_runs == tp_run[i]) {
+			tp->epoch = tp_epoch[i];
+			tp->batch = tp_batch[i];
+		}
 	pthread_mutex_unlock(&tp_lock);
 }
 
@@ -46,7 +61,7 @@ testpoint_batch(const testpoint *tp, int epoch, int batch, atomic_int *cancel)
 	struct timespec ts = { 0, 5 * 1000 * 1000 };
 	const char     *path = getenv("NOISETOP_TEST_STOP_FILE");
 	char            tmp[4300], own[4200], line[32];
-	int             fd, len;
+	int             fd, len, last;
 
 	if (tp->epoch == 0 || epoch != tp->epoch || batch != tp->batch ||
 	    path == NULL)
@@ -57,17 +72,28 @@ testpoint_batch(const testpoint *tp, int epoch, int batch, atomic_int *cancel)
 		snprintf(own, sizeof own, "%sstop.%ld", path, (long)getpid());
 		path = own;
 	}
+	/* Several points: the file says when every one is held. */
+	pthread_mutex_lock(&tp_lock);
+	last = ++tp_held >= tp_npoint;
+	pthread_mutex_unlock(&tp_lock);
+	if (!last)
+		goto wait;
 	/* Renamed into place whole: a test never reads it half written. */
 	len = snprintf(line, sizeof line, "%ld\n", (long)getpid());
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0)
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0) {
+		atomic_store(&tp_written, 1);
 		return;
+	}
 	if (write(fd, line, (size_t)len) != len || close(fd) != 0 ||
 	    rename(tmp, path) != 0) {
 		unlink(tmp);
+		atomic_store(&tp_written, 1);
 		return;
 	}
-	while (access(path, F_OK) == 0 &&
+	atomic_store(&tp_written, 1);
+wait:
+	while ((!atomic_load(&tp_written) || access(path, F_OK) == 0) &&
 	    (cancel == NULL || atomic_load(cancel) == 0))
 		nanosleep(&ts, NULL);
 }

@@ -16,7 +16,10 @@
  * finished before that point is already on disk.  A test waits for PATH to
  * appear, then signals, kills, cancels or removes PATH to let it go on.
  * When NOISETOP_TEST_STOP changes, the count of runs starts again (a C test
- * can set it between jobs).  A PATH ending in '/' is a directory where each
+ * can set it between jobs).  Several points, R:E:B,R:E:B (at most 8), hold
+ * several runs of one process (rows trained side by side): PATH is
+ * written when the last of them is reached, and each waits until then
+ * and until PATH is removed.  A PATH ending in '/' is a directory where each
  * process writes its own file, stop.PID, so that a test can hold several
  * processes (the tasks of a job array) at once.  Unset, each call costs one getenv per run and
  * one integer compare per batch.

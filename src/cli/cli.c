@@ -26,6 +26,8 @@
  * sets its own plan). */
 #define HEADLESS_TRAINING (B(CLI_TRAIN) | B(CLI_COMPARE) | B(CLI_SWEEP) | \
     B(CLI_SLURM))
+#define JOBS     (B(CLI_TRAIN) | B(CLI_COMPARE) | B(CLI_SWEEP) | \
+    B(CLI_SLURM) | B(CLI_RESUME))
 #define RUNS     (TRAINING | B(CLI_RUNS) | B(CLI_RESUME) | B(CLI_RM) | \
     B(CLI_PLOT) | B(CLI_MERGE))
 
@@ -375,6 +377,22 @@ static const struct cli_opt {
 	    "fgsm:EPS or pgd:EPS:STEPS (step 2.5 EPS/STEPS, no random start), "
 	    "comma-separated or repeated; implies --probes",
 	    CUSTOM(opt_attack) },
+	{ "jobs", "N", JOBS, "Model and training",
+	    "rows trained at once, each on its share of --threads (default: "
+	    "the cores / 8, at least 1, as memory allows); each one holds "
+	    "its own model, Adam state and noisy images (about 0.25 GB on "
+	    "MNIST), and a --jobs that would not fit is refused; results are "
+	    "the same bits for any N",
+	    INT(jobs, 1, TRAIN_MAX_THREADS) },
+	{ "threads-per-job", "T", JOBS, "Model and training",
+	    "OpenMP threads of each row trained at once (default: --threads "
+	    "split between the --jobs)", INT(threads_per_job, 1,
+	    TRAIN_MAX_THREADS) },
+	{ "no-bind", NULL, JOBS, "Model and training",
+	    "leave the threads of rows trained at once unbound (by default, "
+	    "on a machine of several sockets or L3s, each row's stay on one; "
+	    "OMP_PLACES or OMP_PROC_BIND also leave placement to OpenMP)",
+	    FLAG(bind, 0) },
 	{ "csv", "FILE", TRAINING | B(CLI_RESUME), "Output",
 	    "write the per-epoch history as CSV (atomically)", STRING(csv) },
 	{ "json", "FILE", TRAINING | B(CLI_RESUME), "Output",
@@ -637,6 +655,7 @@ set_defaults(cli_options *o, int argc, char **argv)
 	memcpy(o->scales, sweep_default_scales, sizeof sweep_default_scales);
 	o->count = 1;
 	o->progress = 1;
+	o->bind = 1;
 	o->prune = -1;
 	o->plot_row = -1;
 	o->test_scale = -1.0f;

@@ -35,6 +35,9 @@ typedef struct {
 	                               --noise-mode; its scales are filled by
 	                               the command (--scales or --noise) */
 	int          shard, nshards;  /* --shard K/N; 0 when not given */
+	int          jobs;          /* --jobs N; 0: the default */
+	int          threads_per_job;  /* --threads-per-job T; 0: split */
+	int          bind;          /* --no-bind clears it */
 	const char  *run_id;        /* --run-id ID */
 	const char  *svg;           /* plot: --svg FILE */
 	/* slurm: */

@@ -1,9 +1,11 @@
 /* The headless printer: Keras-style epoch lines, tables and digits. */
 #include "cli/headless.h"
 
+#include <errno.h>
 #include <langinfo.h>
 #include <omp.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,13 +22,17 @@
 #include "runs/runlist.h"
 #include "engine/sweep.h"
 
-/* The signal that asked the job to stop, 0 if none. */
-static volatile sig_atomic_t headless_signal;
+/* The signal that asked the job to stop, 0 if none.  Atomic, not only
+ * volatile: with rows side by side (--jobs) the threads that read it are
+ * not the one the handler runs on (a lock-free atomic_int is safe in a
+ * handler). */
+static atomic_int headless_signal;
 
 /* What the progress printer needs between callbacks. */
 struct printer {
 	int live;    /* draw a progress bar */
 	int label;   /* print a line when a scale starts */
+	int lanes;   /* rows trained at once: several name their row */
 };
 
 int
@@ -45,6 +51,32 @@ print_epoch(const train_epoch *e, int epochs)
 	    e->seconds, e->acc, e->loss, e->val_acc, e->val_loss);
 }
 
+/* With rows side by side, one line of 79 cells for up to four of them:
+ * "2/6 s0.5 e1/20 [##   ]  31% | 3/6 s1 e1/20 [#    ]  12%". */
+static void
+print_lanes_bar(const sweep_table *t, render_charset cs)
+{
+	int  running = 0, shown = 0;
+	char one[512], label[32];
+
+	for (int i = 0; i < t->n; i++)
+		running += t->rows[i].state == SWEEP_RUNNING;
+	running = running < 4 ? running : 4;
+	printf("\r");
+	for (int i = 0; i < t->n && shown < running; i++) {
+		const sweep_live *l = &t->rows[i].live;
+
+		if (t->rows[i].state != SWEEP_RUNNING)
+			continue;
+		snprintf(label, sizeof label, "s%g", (double)t->rows[i].scale);
+		render_row_progress(i + 1, t->n, label, l->epoch, t->cfg.epochs,
+		    l->batch, l->batches, (79 - 3 * (running - 1)) / running,
+		    cs, one, sizeof one);
+		printf("%s%s", shown++ ? " | " : "", one);
+	}
+	printf("\033[K");
+}
+
 /* The job layer has recorded the event: print it, and stop on a signal. */
 static int
 on_progress(const sweep_progress *sp, void *user)
@@ -53,10 +85,12 @@ on_progress(const sweep_progress *sp, void *user)
 	const train_progress *p = sp->progress;
 	const sweep_row      *row = &sp->table->rows[sp->row];
 
-	if (headless_signal != 0)
+	if (atomic_load(&headless_signal) != 0)
 		return 1;
 	if (p == NULL) {
 		if (row->state == SWEEP_RUNNING && pr->label) {
+			if (pr->live)
+				printf("\r\033[K");
 			const sweep_plan *pl = &sp->table->plan;
 
 			printf("-- %s scale %g", pl->ncorruptions > 1 ||
@@ -76,8 +110,13 @@ on_progress(const sweep_progress *sp, void *user)
 	if (p->event == TRAIN_EPOCH) {
 		if (pr->live)
 			printf("\r\033[K");
+		if (pr->lanes > 1)
+			printf("row %d of %d: ", sp->row + 1, sp->table->n);
 		print_epoch(&p->hist[p->nhist - 1], p->epochs);
-	} else if (pr->live) {
+	} else if (pr->live && pr->lanes > 1)
+		print_lanes_bar(sp->table, headless_utf8() ? RENDER_UTF8 :
+		    RENDER_ASCII);
+	else if (pr->live) {
 		char   bar[64];
 		int    w = 30, done = p->batches ? w * p->batch / p->batches : 0;
 		double eta = p->batch ? p->epoch_seconds *
@@ -158,7 +197,10 @@ print_header(const char *what, const train_config *c, const dataset *ds)
 static void
 on_signal(int sig)
 {
-	headless_signal = sig;
+	int saved = errno;
+
+	atomic_store(&headless_signal, sig);
+	errno = saved;
 }
 
 /*
@@ -178,6 +220,17 @@ install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	if (sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
 		sigaction(SIGHUP, &sa, NULL);
+}
+
+/* "2 rows at once, 1 thread each, each on its own cores" */
+static void
+print_lanes(const job *j)
+{
+	int per = j->job_threads > 0 ? j->job_threads : j->total_threads /
+	    j->njobs;
+
+	printf("%d rows at once, %d thread%s each%s\n", j->njobs, per,
+	    per == 1 ? "" : "s", j->bind ? ", each on its own cores" : "");
 }
 
 /* Summaries after the epochs: per kind of job. */
@@ -232,7 +285,8 @@ static int
 run_job(const cli_options *o, const dataset *ds, job *j)
 {
 	sweep_table   *t = &j->table;
-	struct printer pr = { o->progress && isatty(STDOUT_FILENO), t->n > 1 };
+	struct printer pr = { o->progress && isatty(STDOUT_FILENO), t->n > 1,
+	    j->njobs };
 	job_result    *res = malloc(sizeof *res);
 	int            rc;
 
@@ -246,6 +300,8 @@ run_job(const cli_options *o, const dataset *ds, job *j)
 	printf("run %s\n", j->rec.dir);
 	if (j->rec.claim.note[0] != '\0')
 		printf("%s\n", j->rec.claim.note);
+	if (j->njobs > 1)
+		print_lanes(j);
 	job_run(j, ds, NULL, on_progress, &pr, NULL, res);
 	/* Clear the bar (and the terminal's "^C") before any message on
 	 * stderr, so that it starts on its own line. */
@@ -256,7 +312,7 @@ run_job(const cli_options *o, const dataset *ds, job *j)
 		/* A signal's partial results still go to --csv/--json. */
 		if (res->outcome == JOB_STOPPED)
 			write_results(o, t, ds);
-		rc = print_unfinished(j, res, (int)headless_signal);
+		rc = print_unfinished(j, res, atomic_load(&headless_signal));
 		free(res);
 		return rc;
 	}
@@ -312,6 +368,10 @@ new_job(const cli_options *o, const dataset *ds, job_kind kind,
 		j->shard = o->shard;
 		j->nshards = o->nshards;
 	}
+	/* Before the run exists: a --jobs that does not fit leaves none. */
+	if (job_lanes(j, ds, o->jobs, o->threads_per_job, o->cfg.threads,
+	    o->bind, err, sizeof err) != 0)
+		goto fail;
 	if (o->run_id != NULL)
 		snprintf(j->run_id, sizeof j->run_id, "%s", o->run_id);
 	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
@@ -391,6 +451,11 @@ headless_resume(const cli_options *o)
 		rc = 0;
 		goto out;
 	}
+	if (job_lanes(j, ds, o->jobs, o->threads_per_job, o->cfg.threads,
+	    o->bind, err, sizeof err) != 0) {
+		fprintf(stderr, "noisetop: %s\n", err);
+		goto out;
+	}
 	/* Everything as the run had it; output options from this call. */
 	*ro = *o;
 	ro->cfg = j->rec.conf.cfg;
@@ -401,9 +466,14 @@ headless_resume(const cli_options *o)
 			    "val_accuracy %.4f)\n", (double)t->rows[i].scale,
 			    t->rows[i].nhist, t->rows[i].nhist == 1 ? "" : "s",
 			    t->rows[i].hist[t->rows[i].nhist - 1].val_acc);
-	if (j->resuming)
-		printf("resuming scale %g after epoch %d\n",
-		    (double)j->ck.scale, j->ck.nhist);
+	for (int i = 0; i < t->n; i++) {
+		train_resume        buf;
+		const train_resume *f = job_row_from(j, i, &buf);
+
+		if (f != NULL)
+			printf("resuming scale %g after epoch %d\n",
+			    (double)t->rows[i].scale, f->nhist);
+	}
 	rc = run_job(ro, ds, j);
 out:
 	job_free(j);

@@ -96,6 +96,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "noisetop: warning: --threads %d is more than "
 		    "the %d cores here; the threads will share them\n",
 		    o->cfg.threads, omp_get_num_procs());
+	if (o->jobs * o->threads_per_job > omp_get_num_procs())
+		fprintf(stderr, "noisetop: warning: --jobs %d x "
+		    "--threads-per-job %d is more than the %d cores here; the "
+		    "threads will share them\n", o->jobs, o->threads_per_job,
+		    omp_get_num_procs());
 	cmd = cli_command_of(o->cmd);
 	if ((cmd->needs & CLI_NEEDS_DATA) && load_data(o, ds) != 0)
 		goto out;

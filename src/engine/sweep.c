@@ -5,6 +5,7 @@
 #include "engine/sweep.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -524,23 +525,55 @@ sweep_corrupt(corrupt_family family, float scale, uint64_t seed,
 }
 
 struct relay {
-	sweep_table   *t;
-	int            row;
-	sweep_callback cb;
-	void          *user;
+	sweep_table     *t;
+	int              row;
+	sweep_callback   cb;
+	void            *user;
+	pthread_mutex_t *lock;
 };
 
-/* Copy finished epochs into the row, then pass the progress on. */
+static void
+lock_table(pthread_mutex_t *lock)
+{
+	if (lock != NULL)
+		pthread_mutex_lock(lock);
+}
+
+static void
+unlock_table(pthread_mutex_t *lock)
+{
+	if (lock != NULL)
+		pthread_mutex_unlock(lock);
+}
+
+/*
+ * Copy finished epochs and where the row is into the row, then pass the
+ * progress on; under the table's lock when there is one.  A batch's
+ * report, which only says how far the row is, is skipped when another
+ * thread holds the lock (recording an epoch: a checkpoint's write and
+ * fsync), so that rows side by side never wait on each other's files
+ * between their epochs; the next report comes a moment later.
+ */
 static int
 relay_progress(const train_progress *p, void *arg)
 {
 	struct relay  *r = arg;
 	sweep_row     *row = &r->t->rows[r->row];
 	sweep_progress sp = { r->t, r->row, p };
+	int            rc;
 
+	if (r->lock != NULL && p->event == TRAIN_BATCH) {
+		if (pthread_mutex_trylock(r->lock) != 0)
+			return 0;
+	} else
+		lock_table(r->lock);
 	memcpy(row->hist, p->hist, (size_t)p->nhist * sizeof *p->hist);
 	row->nhist = p->nhist;
-	return r->cb != NULL ? r->cb(&sp, r->user) : 0;
+	row->live = (sweep_live){ p->epoch, p->batch, p->batches,
+	    p->epoch_seconds, p->acc, p->loss };
+	rc = r->cb != NULL ? r->cb(&sp, r->user) : 0;
+	unlock_table(r->lock);
+	return rc;
 }
 
 /* Fresh mode: the training images of one row, drawn again each epoch. */
@@ -613,113 +646,194 @@ fill_matrix(sweep_table *t, sweep_row *row, mlp *m, const dataset *ds,
 }
 
 int
+sweep_lane_init(sweep_lane *l, const dataset *ds, char *err, size_t errlen)
+{
+	size_t ntr = ds->train.n, nte = ds->test.n;
+
+	memset(l, 0, sizeof *l);
+	l->xtr = malloc((ntr ? ntr : 1) * DATASET_NPIX * sizeof(float));
+	l->xte = malloc((nte ? nte : 1) * DATASET_NPIX * sizeof(float));
+	l->res = malloc(sizeof *l->res);
+	l->pred = malloc(nte ? nte : 1);
+	l->conf = malloc((nte ? nte : 1) * sizeof *l->conf);
+	l->mbuf = malloc(row_width(SWEEP_MAX_SCALES, PROBE_MAX_ATTACKS) *
+	    sizeof *l->mbuf);
+	if (l->xtr == NULL || l->xte == NULL || l->res == NULL ||
+	    l->pred == NULL || l->conf == NULL || l->mbuf == NULL) {
+		sweep_lane_free(l);
+		return err_set(err, errlen, "out of memory for the noisy images");
+	}
+	return 0;
+}
+
+void
+sweep_lane_free(sweep_lane *l)
+{
+	if (l == NULL)
+		return;
+	free(l->xtr);
+	free(l->xte);
+	free(l->res);
+	free(l->pred);
+	free(l->conf);
+	free(l->mbuf);
+	memset(l, 0, sizeof *l);
+}
+
+/*
+ * The lane's scratch for row's matrix part (its test accuracy, loss, ECE
+ * and confidence at each test scale, its attacks; laid out as reserve()
+ * lays out a row's from test_acc on), so that fill_matrix works outside
+ * the table's lock.
+ */
+static void
+scratch_row(const sweep_table *t, const sweep_row *row, double *buf,
+    sweep_row *out)
+{
+	int ntest = t->plan.ntest;
+
+	/* What fill_matrix leaves alone (the probes' cells of an unprobed
+	 * plan) stays as the row has it: NAN. */
+	memcpy(buf, row->test_acc, row_width(ntest, t->plan.nattacks) *
+	    sizeof *buf);
+	*out = *row;
+	out->test_acc = buf;
+	out->test_loss = buf + ntest;
+	out->test_ece = out->test_loss + ntest;
+	out->test_conf = out->test_ece + ntest;
+	out->attack_acc = out->test_conf + ntest;
+}
+
+/* Row i leaves training: its history and state and (done) its matrix
+ * part and probes from the lane's scratch, then the callback.  Returns
+ * nonzero when the sweep stops here (the row was cancelled, or the
+ * callback says so).  Under the table's lock when there is one. */
+static int
+end_row(sweep_table *t, int i, const sweep_lane *l, const sweep_row *scratch,
+    int state, sweep_callback cb, void *user, pthread_mutex_t *lock)
+{
+	sweep_row     *row = &t->rows[i];
+	sweep_progress sp = { t, i, NULL };
+	int            rc;
+
+	lock_table(lock);
+	memcpy(row->hist, l->res->hist, (size_t)l->res->nhist *
+	    sizeof *l->res->hist);
+	row->nhist = l->res->nhist;
+	row->state = state;
+	if (state == SWEEP_DONE) {
+		memcpy(row->test_acc, scratch->test_acc, row_width(t->plan.ntest,
+		    t->plan.nattacks) * sizeof(double));
+		row->sens = scratch->sens;
+	}
+	rc = cb != NULL ? cb(&sp, user) : 0;
+	unlock_table(lock);
+	return rc != 0 || state != SWEEP_DONE;
+}
+
+int
+sweep_run_row(sweep_table *t, int i, const dataset *ds, sweep_lane *l,
+    const train_resume *from, train_control *ctl, sweep_callback cb,
+    void *user, pthread_mutex_t *lock, mlp **keep_model, char *err,
+    size_t errlen)
+{
+	sweep_row     *row = &t->rows[i];
+	size_t         ntr = ds->train.n, nte = ds->test.n;
+	train_config   cfg = t->cfg;
+	struct fresh   fr = { ds, row, l->xtr };
+	train_data     tr = { l->xtr, ds->train.label, ntr, DATASET_NPIX,
+	    NULL, NULL };
+	train_data     te = { l->xte, ds->test.label, nte, DATASET_NPIX,
+	    NULL, NULL };
+	struct relay   r = { t, i, cb, user, lock };
+	sweep_progress sp = { t, i, NULL };
+	sweep_row      scratch;
+	int            rc;
+
+	lock_table(lock);
+	row->state = SWEEP_RUNNING;
+	row->nhist = from != NULL ? from->nhist : 0;
+	row->live = (sweep_live){ row->nhist + 1, 0, 0, 0.0, NAN, NAN };
+	t->current = i;
+	scratch_row(t, row, l->mbuf, &scratch);
+	rc = cb != NULL ? cb(&sp, user) : 0;
+	if (rc != 0)
+		row->state = SWEEP_CANCELLED;
+	unlock_table(lock);
+	if (rc != 0)
+		return 1;
+	cfg.noise = row->scale;
+	cfg.seed = row->seed;
+	cfg.weight_decay = row->weight_decay;
+	if (l->threads > 0)
+		cfg.threads = l->threads;
+	/*
+	 * Fixed: the training images are drawn once per row.  Fresh: again
+	 * before every epoch, from the epoch's own draws.  The validation set
+	 * is drawn once either way.  The row's own fields read here are the
+	 * grid's, which nothing changes.
+	 */
+	if (t->plan.mode == SWEEP_FRESH) {
+		tr.refresh = fresh_epoch;
+		tr.refresh_arg = &fr;
+	} else if (sweep_corrupt(row->corruption, row->scale, row->seed,
+	    &ds->train, 0, 0, ntr, 0, l->xtr, err, errlen) != 0)
+		goto fail;
+	if (sweep_corrupt(row->corruption, row->scale, row->seed, &ds->test,
+	    1, 0, nte, 0, l->xte, err, errlen) != 0)
+		goto fail;
+	if (train_run(&cfg, &tr, &te, from, ctl, relay_progress, &r, l->res,
+	    err, errlen) != 0)
+		goto fail;
+	/* The matrix part and the probes are made in the lane's scratch,
+	 * outside the lock, and copied into the table with the row's end. */
+	if (!l->res->cancelled && fill_matrix(t, &scratch, l->res->model, ds,
+	    l->xte, l->pred, l->conf, err, errlen) != 0) {
+		mlp_free(l->res->model);
+		goto fail;
+	}
+	if (keep_model != NULL) {
+		mlp_free(*keep_model);
+		*keep_model = l->res->model;
+	} else
+		mlp_free(l->res->model);
+	l->res->model = NULL;
+	rc = end_row(t, i, l, &scratch, l->res->cancelled ? SWEEP_CANCELLED :
+	    SWEEP_DONE, cb, user, lock);
+	return rc != 0 ? 1 : 0;
+fail:
+	lock_table(lock);
+	row->state = SWEEP_CANCELLED;
+	unlock_table(lock);
+	return -1;
+}
+
+int
 sweep_run(sweep_table *t, const dataset *ds, const train_resume *from,
     int shard, int nshards, train_control *ctl, sweep_callback cb,
     void *user, mlp **keep_model, char *err, size_t errlen)
 {
-	size_t        ntr = ds->train.n, nte = ds->test.n;
-	float        *xtr, *xte = NULL, *conf;
-	uint8_t      *pred;
-	train_result *res;
-	int           rc = 0;
+	sweep_lane lane;
+	int        rc = 0;
 
 	if (keep_model != NULL)
 		*keep_model = NULL;
-	xtr = malloc((ntr ? ntr : 1) * DATASET_NPIX * sizeof(float));
-	xte = malloc((nte ? nte : 1) * DATASET_NPIX * sizeof(float));
-	res = malloc(sizeof *res);
-	pred = malloc(nte ? nte : 1);
-	conf = malloc((nte ? nte : 1) * sizeof *conf);
-	if (xtr == NULL || xte == NULL || res == NULL || pred == NULL ||
-	    conf == NULL) {
-		free(xtr);
-		free(xte);
-		free(res);
-		free(pred);
-		free(conf);
-		return err_set(err, errlen, "out of memory for the noisy images");
-	}
+	if (sweep_lane_init(&lane, ds, err, errlen) != 0)
+		return -1;
 	for (int i = 0; i < t->n; i++) {
-		sweep_row     *row = &t->rows[i];
-		train_config   cfg = t->cfg;
-		struct fresh   fr = { ds, row, xtr };
-		train_data     tr = { xtr, ds->train.label, ntr, DATASET_NPIX,
-		    NULL, NULL };
-		train_data     te = { xte, ds->test.label, nte, DATASET_NPIX,
-		    NULL, NULL };
-		struct relay   r = { t, i, cb, user };
-		sweep_progress sp = { t, i, NULL };
-
-		if (row->state == SWEEP_DONE || !sweep_in_shard(i, shard,
+		if (t->rows[i].state == SWEEP_DONE || !sweep_in_shard(i, shard,
 		    nshards))
 			continue;
 		if (ctl != NULL && atomic_load(&ctl->cancel))
 			break;
-		row->state = SWEEP_RUNNING;
-		row->nhist = from != NULL ? from->nhist : 0;
-		t->current = i;
-		cfg.noise = row->scale;
-		cfg.seed = row->seed;
-		cfg.weight_decay = row->weight_decay;
-		if (cb != NULL && cb(&sp, user) != 0) {
-			row->state = SWEEP_CANCELLED;
-			break;
-		}
-		/*
-		 * Fixed: the training images are drawn once per row.  Fresh:
-		 * again before every epoch, from the epoch's own draws.  The
-		 * validation set is drawn once either way.
-		 */
-		if (t->plan.mode == SWEEP_FRESH) {
-			tr.refresh = fresh_epoch;
-			tr.refresh_arg = &fr;
-		} else if (sweep_corrupt(row->corruption, row->scale, row->seed,
-		    &ds->train, 0, 0, ntr, 0, xtr, err, errlen) != 0) {
-			row->state = SWEEP_CANCELLED;
-			rc = -1;
-			break;
-		}
-		if (sweep_corrupt(row->corruption, row->scale, row->seed,
-		    &ds->test, 1, 0, nte, 0, xte, err, errlen) != 0) {
-			row->state = SWEEP_CANCELLED;
-			rc = -1;
-			break;
-		}
-		const train_resume *row_from = from;
-
-		from = NULL;  /* only the first row not done continues */
-		if (train_run(&cfg, &tr, &te, row_from, ctl, relay_progress, &r,
-		    res, err, errlen) != 0) {
-			row->state = SWEEP_CANCELLED;
-			rc = -1;
-			break;
-		}
-		memcpy(row->hist, res->hist, (size_t)res->nhist *
-		    sizeof *res->hist);
-		row->nhist = res->nhist;
-		row->state = res->cancelled ? SWEEP_CANCELLED : SWEEP_DONE;
-		if (row->state == SWEEP_DONE && fill_matrix(t, row, res->model,
-		    ds, xte, pred, conf, err, errlen) != 0) {
-			row->state = SWEEP_CANCELLED;
-			rc = -1;
-		}
-		if (keep_model != NULL) {
-			mlp_free(*keep_model);
-			*keep_model = res->model;
-		} else
-			mlp_free(res->model);
+		/* only the first row not done continues */
+		rc = sweep_run_row(t, i, ds, &lane, from, ctl, cb, user, NULL,
+		    keep_model, err, errlen);
+		from = NULL;
 		if (rc != 0)
-			break;
-		if (cb != NULL && cb(&sp, user) != 0)
-			break;
-		if (res->cancelled)
 			break;
 	}
 	t->current = -1;
-	free(xtr);
-	free(xte);
-	free(res);
-	free(pred);
-	free(conf);
-	return rc;
+	sweep_lane_free(&lane);
+	return rc < 0 ? -1 : 0;
 }

@@ -1,6 +1,7 @@
 #ifndef NOISETOP_SWEEP_H
 #define NOISETOP_SWEEP_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "data/corrupt.h"
@@ -58,6 +59,15 @@ typedef struct {
 	int            nattacks;
 } sweep_plan;
 
+/* Where a row in training is, at its last progress event: the epoch in
+ * progress (1-based), batches done of the epoch's, seconds into it and
+ * the running means; for a front end that shows several rows training at
+ * once (sweep_run_row from several threads). */
+typedef struct {
+	int    epoch, batch, batches;
+	double seconds, acc, loss;
+} sweep_live;
+
 /* One row of the grid: its history so far and, once done, its matrix row. */
 typedef struct {
 	float          scale;
@@ -81,13 +91,15 @@ typedef struct {
 	double        *test_ece, *test_conf;
 	probe_sens     sens;
 	double        *attack_acc;
+	sweep_live     live;     /* while SWEEP_RUNNING */
 } sweep_row;
 
 enum { SWEEP_PENDING, SWEEP_RUNNING, SWEEP_DONE, SWEEP_CANCELLED };
 
 typedef struct {
 	int          n;
-	int          current;  /* row being trained, -1 when none */
+	int          current;  /* row being trained (the last one started
+	                          when several are), -1 when none */
 	train_config cfg;      /* shared by every row; seed and noise per row */
 	sweep_plan   plan;
 	sweep_row   *rows;     /* n rows in grid order, owned */
@@ -240,6 +252,50 @@ int sweep_in_shard(int row, int k, int n);
 int sweep_run(sweep_table *t, const dataset *ds, const train_resume *from,
     int shard, int nshards, train_control *ctl, sweep_callback cb,
     void *user, mlp **keep_model, char *err, size_t errlen);
+
+/*
+ * What one thread needs to train rows, one at a time: the row's corrupted
+ * training and test images (sized to the data set), the trainer's result,
+ * the probes' predictions and confidences, the matrix part's scratch, and
+ * its team's size (0, as sweep_lane_init leaves it: the table's
+ * cfg.threads; a row's bits do not depend on it).  sweep_lane_init
+ * returns 0, or -1 with a message (out of memory; l then
+ * holds nothing); sweep_lane_free frees what l holds and accepts a freed
+ * or zeroed lane.
+ */
+typedef struct {
+	float        *xtr, *xte;
+	train_result *res;
+	uint8_t      *pred;
+	float        *conf;
+	double       *mbuf;
+	int           threads;  /* > 0: the OpenMP team of the rows it
+	                           trains, in place of cfg.threads */
+} sweep_lane;
+
+int sweep_lane_init(sweep_lane *l, const dataset *ds, char *err,
+    size_t errlen);
+void sweep_lane_free(sweep_lane *l);
+
+/*
+ * Train row i of t (pending, or part-trained: from, when not NULL, is
+ * where it stopped) with lane l, as sweep_run trains each of its rows:
+ * its history grows as epochs finish and, done, it gets its matrix row
+ * (and probes); the callback sees its start, its progress and its end.
+ * When lock is not NULL, it is held around every change to t and every
+ * call of cb (and nothing else), so that several threads can each train a
+ * row of one table at once; each thread's OpenMP team is its own.  Then a
+ * batch's report (TRAIN_BATCH) is skipped, not waited for, when another
+ * thread holds the lock.  When
+ * keep_model is not NULL it receives the row's model (its previous one
+ * freed).  Returns 0 when the row is done and the callback lets the sweep
+ * go on, 1 when it stops here (cancelled by ctl or the callback), or -1
+ * with a message in err (the row is then SWEEP_CANCELLED).
+ */
+int sweep_run_row(sweep_table *t, int i, const dataset *ds, sweep_lane *l,
+    const train_resume *from, train_control *ctl, sweep_callback cb,
+    void *user, pthread_mutex_t *lock, mlp **keep_model, char *err,
+    size_t errlen);
 
 /*
  * The images of one row's corruption at one scale: n images of split

@@ -200,6 +200,48 @@ render_bar(double frac, int width, render_charset cs, char *out,
 }
 
 size_t
+render_row_progress(int row, int n, const char *label, int epoch, int epochs,
+    int batch, int batches, int width, render_charset cs, char *out,
+    size_t outlen)
+{
+	char   text[160], bar[256];
+	double frac = 0.0;
+	int    hl, tl, bw, len;
+	abuf   b;
+
+	if (epochs > 0)
+		frac = (epoch - 1 + (batches > 0 ? (double)batch / batches : 0.0)) /
+		    epochs;
+	frac = frac > 0.0 ? (frac < 1.0 ? frac : 1.0) : 0.0;
+	hl = snprintf(text, 96, "%d/%d %s e%d/%d ", row, n, label != NULL ?
+	    label : "", epoch, epochs);
+	hl = hl < 96 ? hl : 95;
+	tl = snprintf(text + hl, sizeof text - (size_t)hl, " %3d%%",
+	    (int)(frac * 100.0));
+	/* the bar: what is left between the brackets, at most 60 cells */
+	bw = width - hl - tl - 2;
+	bw = bw < 60 ? bw : 60;
+	ab_init(&b, out, outlen);
+	if (bw >= 4) {
+		render_bar(frac, bw, cs, bar, sizeof bar);
+		ab_put(&b, text, (size_t)hl);
+		ab_put(&b, "[", 1);
+		ab_str(&b, bar);
+		ab_put(&b, "]", 1);
+		ab_put(&b, text + hl, (size_t)tl);
+		len = hl + bw + 2 + tl;
+	} else {
+		/* no room for a bar: the text alone, cut to width */
+		len = hl + tl < width ? hl + tl : width;
+		ab_put(&b, text, (size_t)(len > 0 ? len : 0));
+	}
+	for (; len < width; len++)
+		if (!ab_put(&b, " ", 1))
+			break;
+	return b.len;
+}
+
+size_t
 render_sparkline(const double *v, int n, double lo, double hi, int width,
     render_charset cs, char *out, size_t outlen)
 {

@@ -90,6 +90,19 @@ size_t render_bar_row(double scale, double value, int bar_width,
     render_charset cs, char *out, size_t outlen);
 
 /*
+ * One row in training as a line of exactly width cells, for a pane that
+ * lists the rows trained side by side (--jobs): "3/12 s0.5 e2/20
+ * [██▌     ]  45%": the row (1-based) of n, the caller's label (ASCII;
+ * "s0.5"), the epoch in progress of epochs, a bar of the row's whole
+ * progress ((epoch - 1 + batch / batches) / epochs) in what is left, and
+ * its per cent.  Narrower than the text without a bar of 4 cells, the bar
+ * goes; narrower still, the line is cut.  Returns bytes written.
+ */
+size_t render_row_progress(int row, int n, const char *label, int epoch,
+    int epochs, int batch, int batches, int width, render_charset cs,
+    char *out, size_t outlen);
+
+/*
  * A message fitted to width cells without losing what matters: when it
  * is longer, the paths in it (words with a '/') lose their leading
  * directories first, longest path first, down to ".../parent/name" and

@@ -8,6 +8,7 @@
 #include "base/err.h"
 #include "base/version.h"
 #include "runs/claim.h"
+#include "runs/job_priv.h"
 
 
 const char *
@@ -135,20 +136,53 @@ job_claim(job *j, char *err, size_t errlen)
 	return run_claim(&j->rec, err, errlen);
 }
 
+/* Frees the part-trained rows' checkpoints of j. */
+static void
+free_rowck(job *j)
+{
+	if (j->rowck != NULL)
+		for (int i = 0; i < j->table.n; i++)
+			checkpoint_free(&j->rowck[i]);
+	free(j->rowck);
+	j->rowck = NULL;
+}
+
 int
 job_restore(job *j, char *err, size_t errlen)
 {
+	free_rowck(j);
 	sweep_table_free(&j->table);
 	checkpoint_free(&j->ck);
 	j->resuming = 0;
-	if (run_restore(&j->rec, &j->table, j->nshards > 1 ? j->shard : 1,
-	    j->nshards > 1 ? j->nshards : 1, &j->ck, err, errlen) != 0)
+	j->resume_row = -1;
+	if (run_restore_all(&j->rec, &j->table, j->nshards > 1 ? j->shard : 1,
+	    j->nshards > 1 ? j->nshards : 1, &j->rowck, err, errlen) != 0)
 		return -1;
-	if (j->ck.param != NULL) {
-		checkpoint_resume(&j->ck, &j->from);
-		j->resuming = 1;
-	}
+	/* The first part-trained row's is j->ck, as it always was; the
+	 * others' stay in j->rowck. */
+	for (int i = 0; i < j->table.n; i++)
+		if (j->rowck[i].param != NULL) {
+			j->ck = j->rowck[i];
+			memset(&j->rowck[i], 0, sizeof j->rowck[i]);
+			checkpoint_resume(&j->ck, &j->from);
+			j->resuming = 1;
+			j->resume_row = i;
+			break;
+		}
 	return 0;
+}
+
+const train_resume *
+job_row_from(const job *j, int row, train_resume *buf)
+{
+	if (j->resuming && row == j->resume_row)
+		return &j->from;
+	if (j->rowck != NULL && row >= 0 && row < j->table.n &&
+	    j->rowck[row].param != NULL) {
+		checkpoint_resume(&j->rowck[row], buf);
+		return buf;
+	}
+	return NULL;
 }
 
 int
@@ -301,6 +335,7 @@ job_free(job *j)
 {
 	if (j == NULL)
 		return;
+	free_rowck(j);
 	sweep_table_free(&j->table);
 	checkpoint_free(&j->ck);
 	run_release(&j->rec);
@@ -349,8 +384,7 @@ job_run(job *j, const dataset *ds, train_control *ctl, job_progress_fn fn,
 	int             failed;
 
 	memset(res, 0, sizeof *res);
-	failed = sweep_run(&j->table, ds, j->resuming ? &j->from : NULL,
-	    j->shard, j->nshards, ctl, record_progress, &rc, &m, res->err,
+	failed = job_train_rows(j, ds, ctl, record_progress, &rc, &m, res->err,
 	    sizeof res->err) != 0;
 	if (failed)
 		res->outcome = JOB_FAILED;

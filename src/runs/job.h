@@ -34,7 +34,16 @@ typedef struct {
 	int          recording;  /* rec was created or opened */
 	checkpoint   ck;         /* a resumed job's checkpoint, owned */
 	train_resume from;       /* points into ck when resuming */
-	int          resuming;   /* from applies to the first row not done */
+	int          resuming;   /* from applies to row resume_row */
+	int          resume_row; /* the first part-trained row (ck's) */
+	checkpoint  *rowck;      /* NULL, or table.n checkpoints: those of
+	                            the other part-trained rows (param NULL
+	                            for the rest), owned; a run trained with
+	                            --jobs N stops with up to N such rows */
+	/* Rows trained side by side (job_lanes): how many at once, on how
+	 * many OpenMP threads each (0: the caller's), and each one's threads
+	 * bound to its share of the cores.  Zeroed: one at a time. */
+	int          njobs, job_threads, total_threads, bind;
 	int          shard, nshards;  /* this process's rows: shard k of n
 	                                 (sweep_in_shard); 0 or 1: all */
 	char         run_id[256];     /* the run's name ("" : from the time);
@@ -115,6 +124,64 @@ int job_open_resume(job *j, const char *root, const char *name, int shard,
  * a message naming the bad file.
  */
 int job_restore(job *j, char *err, size_t errlen);
+
+/*
+ * Memory one row in training needs beyond what is loaded: its model and
+ * gradients, Adam's two moments, a checkpoint's copy of the three, its
+ * corrupted training and test images, the batch order, and the GEMM's
+ * packing buffers of threads threads.  Bytes.
+ */
+size_t job_row_bytes(const train_config *cfg, const dataset *ds,
+    int threads);
+
+/*
+ * Memory this process may still use: MemAvailable of /proc/meminfo, or
+ * the cgroup's memory.max less its memory.current when lower (a Slurm
+ * task).  Bytes, or 0 when unknown.
+ */
+size_t job_mem_available(void);
+
+/* Threads one row gets by default when rows train side by side: the
+ * products of a batch of 128 keep every thread's share a whole
+ * micro-tile up to about 8 (docs/performance.md). */
+#define JOB_ROW_THREADS 8
+
+/*
+ * How the rows of j (new or resumed, its shard's) train: jobs at once (0:
+ * the default, total / per or total / JOB_ROW_THREADS, at least 1, at
+ * most what memory holds), on per threads each (0: total split between
+ * them, the first ones getting the remainder), out of total threads (0:
+ * omp_get_max_threads(): every core, or OMP_NUM_THREADS), never more jobs
+ * than rows left.
+ * bind: each job's threads stay on its share of the cores (base/topo.h),
+ * unless bind is 0, one job trains, the cores make one group (one socket,
+ * one L3: nothing to keep a row in), or OMP_PLACES or OMP_PROC_BIND is
+ * set (then OpenMP places them).  Sets j->njobs, j->job_threads,
+ * j->total_threads and j->bind.  Returns 0, or -1 with a one-line message
+ * when the jobs asked for would not fit in job_mem_available() (checked
+ * before anything trains).
+ */
+int job_lanes(job *j, const dataset *ds, int jobs, int per, int total,
+    int bind, char *err, size_t errlen);
+
+/*
+ * Seconds left of the rows of shard/nshards (0 or 1: all) of t when njobs
+ * of them train at once, at spe seconds per epoch of one row as they run
+ * (each one's epochs slow when they share the cores): every row in
+ * training keeps its lane for the epochs it has left (sweep_row.live),
+ * and each row not started goes, in grid order, to the lane that frees
+ * first; the longest lane is the answer.  -1 when spe < 0.  For a front
+ * end's job ETA with rows side by side.
+ */
+double job_eta(const sweep_table *t, int shard, int nshards, int njobs,
+    double spe);
+
+/*
+ * Where row `row` of restored job j continues from: &j->from for
+ * j->resume_row, another part-trained row's checkpoint (described into
+ * *buf, pointing into j->rowck), or NULL when it starts afresh.
+ */
+const train_resume *job_row_from(const job *j, int row, train_resume *buf);
 
 /* 1 when every row of the job is done: nothing is left to resume. */
 int job_finished(const job *j);
@@ -197,10 +264,18 @@ typedef struct {
 /*
  * Train job j (new and recorded, or resumed) on ds: every pending row of
  * its shard, recording each progress event into its run directory when
- * it records one, then calling fn (may be NULL).  At the end the run is
- * marked finished or interrupted, and its results written.  ctl (may be
- * NULL) pauses and cancels; model (may be NULL) receives the last row's
- * model when the job is DONE (caller frees).  Returns res->outcome.
+ * it records one, then calling fn (may be NULL).  With j->njobs > 1,
+ * that many rows train at once, each on its own thread (the caller's is
+ * one) with j->job_threads OpenMP threads, taking the rows in grid order;
+ * each row's bits are those of one at a time.  Recording and fn are then
+ * called under one lock, one event at a time, and fn sees the events of
+ * several rows interleaved (sweep_progress.row says whose; every row in
+ * training is SWEEP_RUNNING with its sweep_row.live); ctl's paused hook
+ * is called under that lock too, by one thread at a time.  At the end the
+ * run is marked finished or interrupted, and its results written.  ctl
+ * (may be NULL) pauses and cancels; model (may be NULL) receives the
+ * model of the last row (in grid order) trained here when the job is DONE
+ * (caller frees).  Returns res->outcome.
  */
 job_outcome job_run(job *j, const dataset *ds, train_control *ctl,
     job_progress_fn fn, void *user, mlp **model, job_result *res);

@@ -519,9 +519,14 @@ run_interrupt(run *r, char *err, size_t errlen)
 	    st.epochs, err, errlen);
 }
 
-int
-run_restore(const run *r, sweep_table *t, int shard, int nshards,
-    checkpoint *ck, char *err, size_t errlen)
+/*
+ * run_restore's and run_restore_all's work: every unfinished row of the
+ * shard with a checkpoint continues from it into cks[row] when cks is not
+ * NULL, else only the first, into *ck.
+ */
+static int
+restore(const run *r, sweep_table *t, int shard, int nshards,
+    checkpoint *ck, checkpoint *cks, char *err, size_t errlen)
 {
 	const run_config *c = &r->conf;
 
@@ -530,8 +535,9 @@ run_restore(const run *r, sweep_table *t, int shard, int nshards,
 		return -1;
 	/*
 	 * Every row with a checkpoint: the finished ones get their history
-	 * and matrix row; the first unfinished one continues; any other is
-	 * trained again.  Rows are not contiguous when shards wrote them.
+	 * and matrix row; the first unfinished one continues (each one, with
+	 * cks); any other is trained again.  Rows are not contiguous when
+	 * shards wrote them.
 	 */
 	for (int i = 0; i < t->n; i++) {
 		char       path[4400];
@@ -571,14 +577,46 @@ run_restore(const run *r, sweep_table *t, int shard, int nshards,
 				return -1;
 			continue;
 		}
-		if (ck->param != NULL || !sweep_in_shard(i, shard, nshards)) {
+		if ((cks == NULL && ck->param != NULL) ||
+		    !sweep_in_shard(i, shard, nshards)) {
 			checkpoint_free(&one);
 			continue;
 		}
 		memcpy(row->hist, one.hist, (size_t)one.nhist *
 		    sizeof *one.hist);
 		row->nhist = one.nhist;
-		*ck = one;
+		if (cks != NULL)
+			cks[i] = one;
+		else
+			*ck = one;
 	}
 	return 0;
+}
+
+int
+run_restore(const run *r, sweep_table *t, int shard, int nshards,
+    checkpoint *ck, char *err, size_t errlen)
+{
+	return restore(r, t, shard, nshards, ck, NULL, err, errlen);
+}
+
+int
+run_restore_all(const run *r, sweep_table *t, int shard, int nshards,
+    checkpoint **cks, char *err, size_t errlen)
+{
+	int        n = sweep_plan_rows(&r->conf.plan);
+	checkpoint none;
+
+	*cks = calloc((size_t)(n > 0 ? n : 1), sizeof **cks);
+	if (*cks == NULL) {
+		memset(t, 0, sizeof *t);
+		return err_set(err, errlen, "out of memory");
+	}
+	if (restore(r, t, shard, nshards, &none, *cks, err, errlen) == 0)
+		return 0;
+	for (int i = 0; i < n; i++)
+		checkpoint_free(&(*cks)[i]);
+	free(*cks);
+	*cks = NULL;
+	return -1;
 }

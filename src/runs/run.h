@@ -209,6 +209,17 @@ int run_restore(const run *r, sweep_table *t, int shard, int nshards,
     checkpoint *ck, char *err, size_t errlen);
 
 /*
+ * run_restore, with every unfinished row of shard/nshards that has a
+ * checkpoint continuing from it (a run trained with rows side by side
+ * stops with several): *cks gets t->n checkpoints (param NULL where a
+ * row has none to continue from; caller frees each with checkpoint_free,
+ * then the array with free), and those rows their finished epochs.
+ * Returns 0, or -1 with a message naming the bad file (*cks then NULL).
+ */
+int run_restore_all(const run *r, sweep_table *t, int shard, int nshards,
+    checkpoint **cks, char *err, size_t errlen);
+
+/*
  * The run directory names under root, newest first by creation (names
  * carry whole seconds only, so two runs of one second need the file
  * times), and their count in *n.  Returns the array (free it with
