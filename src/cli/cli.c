@@ -14,10 +14,10 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "cli/cli_priv.h"
 #include "cli/builtin.h"
 #include "cli/headless.h"
 
-#define B(c) (1u << (c))
 /* Commands that train, or set up a training job. */
 #define TRAINING (B(CLI_DASHBOARD) | B(CLI_TRAIN) | B(CLI_COMPARE) | \
     B(CLI_SWEEP) | B(CLI_SLURM))
@@ -47,7 +47,7 @@ WITHOUT_DATA(run_slurm, headless_slurm)
 WITHOUT_DATA(run_merge, headless_merge)
 
 /* In the order `noisetop help` lists them. */
-static const cli_cmd commands[] = {
+const cli_cmd cli_cmds[] = {
 	{ "train", CLI_TRAIN, "", 0, NULL, CLI_NEEDS_DATA, headless_train,
 	    "train one model and print Keras-style epoch lines" },
 	{ "compare", CLI_COMPARE, "", 0, NULL, CLI_NEEDS_DATA,
@@ -270,33 +270,7 @@ opt_sbatch_arg(cli_options *o, const char *s, char *err, size_t errlen)
 	return 0;
 }
 
-/* How an option row turns its value into a field of cli_options. */
-enum opt_kind {
-	OPT_STRING,   /* the value itself (argv outlives the options) */
-	OPT_FLAG,     /* no value: the field (an int) is set to lo */
-	OPT_INT,      /* a whole number in [lo, hi], into an int, size_t or
-	                 uint64_t field (by the field's size) */
-	OPT_FLOAT,    /* a finite number in [lo, hi] (above lo when lo_open),
-	                 into a float field */
-	OPT_COMMAND,  /* no value: the command is lo (--help, --version) */
-	OPT_CUSTOM,   /* parse() does it */
-};
-
-static const struct cli_opt {
-	const char   *name;
-	const char   *arg;    /* the value's name; NULL for a flag */
-	unsigned      cmds;   /* the commands it applies to */
-	const char   *group;
-	const char   *help;
-	enum opt_kind kind;
-	size_t        off, size;  /* the field, in cli_options */
-	double        lo, hi;     /* its limits (whole numbers for OPT_INT) */
-	int           lo_open;
-	size_t        given;  /* an int field set to 1 when the option is
-	                         given; 0 for none (offset 0 is cmd) */
-	int         (*parse)(cli_options *o, const char *s, char *err,
-	                 size_t errlen);
-} options[] = {
+const struct cli_opt cli_opts[] = {
 #define FIELD(m)  .off = offsetof(cli_options, m), \
                   .size = sizeof(((cli_options *)0)->m)
 #define STRING(m)             .kind = OPT_STRING, FIELD(m)
@@ -464,144 +438,35 @@ static const struct cli_opt {
 _Static_assert(offsetof(cli_options, cmd) == 0,
     "GIVEN() takes offset 0 for none");
 
-#define NCMD (sizeof commands / sizeof commands[0])
-#define NOPT (sizeof options / sizeof options[0])
+const size_t cli_ncmds = sizeof cli_cmds / sizeof cli_cmds[0];
+const size_t cli_nopts = sizeof cli_opts / sizeof cli_opts[0];
+#define NCMD cli_ncmds
+#define NOPT cli_nopts
 
-static const cli_cmd *
-find_command(const char *s)
+const cli_cmd *
+cli_find_command(const char *s)
 {
 	for (size_t i = 0; i < NCMD; i++)
-		if (strcmp(s, commands[i].name) == 0)
-			return &commands[i];
+		if (strcmp(s, cli_cmds[i].name) == 0)
+			return &cli_cmds[i];
 	return NULL;
-}
-
-/* help after a 23-column margin, wrapped at word boundaries to fit 79
- * columns. */
-static void
-usage_wrap(FILE *f, const char *help)
-{
-	const int   width = 79 - 23;
-	const char *p = help;
-
-	while (*p != '\0') {
-		int len = (int)strlen(p);
-
-		if (len > width) {
-			len = width;
-			while (len > 0 && p[len] != ' ')
-				len--;
-			if (len == 0)
-				len = width;
-		}
-		fprintf(f, "%s%.*s\n", p == help ? "" : "                       ",
-		    len, p);
-		p += len;
-		while (*p == ' ')
-			p++;
-	}
-}
-
-/* One option's line: "  --name ARG" padded, then its help. */
-static void
-usage_option(FILE *f, const struct cli_opt *p)
-{
-	char left[64];
-
-	snprintf(left, sizeof left, "--%s%s%s", p->name, p->arg ? " " : "",
-	    p->arg ? p->arg : "");
-	if (strlen(left) > 20)
-		fprintf(f, "  %s\n  %-20s ", left, "");
-	else
-		fprintf(f, "  %-20s ", left);
-	usage_wrap(f, p->help);
-}
-
-/* The options of the commands in mask, grouped as in the table. */
-static void
-usage_options(FILE *f, unsigned mask)
-{
-	const char *groups[NOPT];
-	size_t      ngroup = 0;
-
-	for (size_t i = 0; i < NOPT; i++) {
-		size_t g;
-
-		for (g = 0; g < ngroup; g++)
-			if (strcmp(groups[g], options[i].group) == 0)
-				break;
-		if (g == ngroup)
-			groups[ngroup++] = options[i].group;
-	}
-	for (size_t g = 0; g < ngroup; g++) {
-		int head = 0;
-
-		for (size_t i = 0; i < NOPT; i++) {
-			if (strcmp(options[i].group, groups[g]) != 0 ||
-			    (options[i].cmds & mask) == 0)
-				continue;
-			if (!head++)
-				fprintf(f, "%s:\n", groups[g]);
-			usage_option(f, &options[i]);
-		}
-	}
-}
-
-int
-cli_option_takes_value(const char *name)
-{
-	for (size_t i = 0; i < NOPT; i++)
-		if (strcmp(name, options[i].name) == 0)
-			return options[i].arg != NULL;
-	return 0;
-}
-
-int
-cli_usage(FILE *f, const char *topic)
-{
-	const cli_cmd *c;
-
-	if (topic != NULL) {
-		if ((c = find_command(topic)) == NULL)
-			return -1;
-		fprintf(f, "usage: noisetop %s%s%s [OPTIONS]\n\n%s.\n\n",
-		    c->name, c->args[0] ? " " : "", c->args, c->help);
-		usage_options(f, B(c->cmd));
-		return 0;
-	}
-	fputs("usage: noisetop [COMMAND] [OPTIONS]\n\nCommands:\n", f);
-	fprintf(f, "  %-20s %s\n", "(none)", "open the dashboard");
-	for (size_t i = 0; i < NCMD; i++) {
-		char left[64];
-
-		if (commands[i].cmd == CLI_DASHBOARD)
-			continue;
-		snprintf(left, sizeof left, "%s%s%s", commands[i].name,
-		    commands[i].args[0] ? " " : "", commands[i].args);
-		fprintf(f, "  %-20s ", left);
-		usage_wrap(f, commands[i].help);
-	}
-	fputc('\n', f);
-	usage_options(f, ~0u);
-	fputs("\n'noisetop help COMMAND' lists one command's options.\n", f);
-	return 0;
 }
 
 const cli_cmd *
 cli_command_of(cli_command cmd)
 {
 	for (size_t i = 0; i < NCMD; i++)
-		if (commands[i].cmd == cmd)
-			return &commands[i];
-	return &commands[NCMD - 1];   /* not reached: every command has a row */
+		if (cli_cmds[i].cmd == cmd)
+			return &cli_cmds[i];
+	return &cli_cmds[NCMD - 1];   /* not reached: every command has a row */
 }
 
 static const struct cli_opt *
 find_option(const char *name)
 {
 	for (size_t i = 0; i < NOPT; i++)
-		if (strcmp(name, options[i].name) == 0)
-			return &options[i];
+		if (strcmp(name, cli_opts[i].name) == 0)
+			return &cli_opts[i];
 	return NULL;
 }
 
@@ -665,7 +530,7 @@ set_defaults(cli_options *o, int argc, char **argv)
 	o->grid.ntest = 0;
 }
 
-/* getopt's values: row i of options[] is OPT_BASE + i. */
+/* getopt's values: row i of cli_opts[] is OPT_BASE + i. */
 #define OPT_BASE 256
 
 /*
@@ -676,11 +541,11 @@ set_defaults(cli_options *o, int argc, char **argv)
 static int
 shadowed(size_t i, cli_command cmd)
 {
-	if (options[i].cmds & B(cmd))
+	if (cli_opts[i].cmds & B(cmd))
 		return 0;
 	for (size_t j = 0; j < NOPT; j++)
-		if (j != i && (options[j].cmds & B(cmd)) &&
-		    strcmp(options[j].name, options[i].name) == 0)
+		if (j != i && (cli_opts[j].cmds & B(cmd)) &&
+		    strcmp(cli_opts[j].name, cli_opts[i].name) == 0)
 			return 1;
 	return 0;
 }
@@ -700,8 +565,8 @@ parse_options(int ac, char **av, cli_options *o, char *err, size_t errlen)
 
 	for (size_t i = 0; i < NOPT; i++)
 		if (!shadowed(i, o->cmd))
-			opts[n++] = (struct option){ options[i].name,
-			    options[i].arg ? required_argument : no_argument,
+			opts[n++] = (struct option){ cli_opts[i].name,
+			    cli_opts[i].arg ? required_argument : no_argument,
 			    NULL, OPT_BASE + (int)i };
 	opts[n] = (struct option){ NULL, 0, NULL, 0 };
 	/* optind 0: glibc starts over, so a second parse in one process
@@ -711,7 +576,7 @@ parse_options(int ac, char **av, cli_options *o, char *err, size_t errlen)
 	while ((c = getopt_long(ac, av, ":hV", opts, NULL)) != -1) {
 		const struct cli_opt *p = c == 'h' ? find_option("help") :
 		    c == 'V' ? find_option("version") :
-		    c >= OPT_BASE ? &options[c - OPT_BASE] : NULL;
+		    c >= OPT_BASE ? &cli_opts[c - OPT_BASE] : NULL;
 		const char           *a = optarg;
 
 		if (c == ':')
@@ -750,7 +615,7 @@ parse_args(int ac, char **av, cli_options *o, char *err, size_t errlen)
 	if (c->missing != NULL && o->nargs == 0)
 		return err_set(err, errlen, "%s", c->missing);
 	if (o->cmd == CLI_HELP && o->nargs == 1 &&
-	    find_command(o->args[0]) == NULL)
+	    cli_find_command(o->args[0]) == NULL)
 		return err_set(err, errlen, "help: unknown command '%s'",
 		    o->args[0]);
 	if (o->cmd == CLI_PLOT && o->svg == NULL)
@@ -769,7 +634,7 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 	set_defaults(o, argc, argv);
 	/* A subcommand, if any, comes first. */
 	if (argc > 1 && argv[1][0] != '-') {
-		if ((cmd = find_command(argv[1])) == NULL)
+		if ((cmd = cli_find_command(argv[1])) == NULL)
 			return err_set(err, errlen, "unknown command '%s' (try "
 			    "'noisetop help')", argv[1]);
 		o->cmd = cmd->cmd;
