@@ -272,56 +272,41 @@ field_level(float v, double vmax)
 	return (int)fmax(-FIGURE_FIELD_LEVELS, fmin(FIGURE_FIELD_LEVELS, t));
 }
 
-int
-figure_fields_svg(FILE *f, const figure_fields *c, char *err, size_t errlen)
-{
-	const char *title = c->title ? c->title :
-	    "First-layer receptive fields";
-	int         side = c->side, cols, rows, px, fw, gap = 8, lab = 16;
-	int         setw, seth, W, H, x0 = 30, y0 = 96;
-	size_t      npix;
-	double      vmax = c->vmax;
-	svg_locale  loc;
+/* Where figure_fields_svg puts things, in SVG pixels. */
+struct fields_layout {
+	int    side, cols, px, fw, gap, lab, setw, seth, W, H, x0, y0;
+	size_t npix;
+	double vmax;   /* the shared colour scale: -vmax .. +vmax */
+};
 
-	if (side < 1 || side > 64 || c->nunits < 1 || c->nunits > 64 ||
-	    c->nsets < 1 || c->nsets > 2 || c->sets == NULL)
-		return err_set(err, errlen, "plot: %zu sets of %zu fields of "
-		    "side %d (1 or 2 sets, 1 to 64 fields, side 1 to 64)",
-		    c->nsets, c->nunits, side);
-	npix = (size_t)side * (size_t)side;
-	if (!(vmax > 0)) {
-		vmax = 0;
-		for (size_t s = 0; s < c->nsets; s++) {
-			if (c->sets[s].w == NULL)
-				return err_set(err, errlen, "plot: set %zu has no "
-				    "weights", s);
-			for (size_t i = 0; i < c->nunits * npix; i++)
-				if (isfinite(c->sets[s].w[i]))
-					vmax = fmax(vmax, fabs(c->sets[s].w[i]));
-		}
-		if (!(vmax > 0))
-			return err_set(err, errlen, "plot: no nonzero weight to "
-			    "draw");
-	}
+/* c's colour scale: its own, else the largest |weight| of all sets.
+ * Returns 0, or -1 with a message (a set without weights, all zero). */
+static int
+fields_vmax(const figure_fields *c, size_t npix, double *vmax, char *err,
+    size_t errlen)
+{
+	*vmax = c->vmax;
 	for (size_t s = 0; s < c->nsets; s++)
 		if (c->sets[s].w == NULL)
 			return err_set(err, errlen, "plot: set %zu has no "
 			    "weights", s);
-	cols = (int)ceil(sqrt((double)c->nunits));
-	rows = (int)((c->nunits + (size_t)cols - 1) / (size_t)cols);
-	/* pixels of about 4 px for 28 x 28 fields in a 4 x 4 grid */
-	px = (int)fmax(1, floor(480.0 / (cols * side)));
-	fw = px * side;
-	setw = cols * fw + (cols - 1) * gap;
-	seth = rows * (fw + lab) + (rows - 1) * gap;
-	W = x0 + (int)c->nsets * setw + ((int)c->nsets - 1) * 40 + 110;
-	H = y0 + seth + 50;
-	if (W < 520)
-		W = 520;
-	svg_locale_enter(&loc);
-	svg_begin(f, W, H, title, c->subtitle);
-	/* One path per colour level over every field: compact, and the
-	 * white level is the background, not drawn. */
+	if (*vmax > 0)
+		return 0;
+	*vmax = 0;
+	for (size_t s = 0; s < c->nsets; s++)
+		for (size_t i = 0; i < c->nunits * npix; i++)
+			if (isfinite(c->sets[s].w[i]))
+				*vmax = fmax(*vmax, fabs(c->sets[s].w[i]));
+	if (!(*vmax > 0))
+		return err_set(err, errlen, "plot: no nonzero weight to draw");
+	return 0;
+}
+
+/* The fields' pixels: one path per colour level over every field
+ * (compact; the white level is the background, not drawn). */
+static void
+fields_pixels(FILE *f, const figure_fields *c, const struct fields_layout *L)
+{
 	for (int l = -FIGURE_FIELD_LEVELS - 1; l <= FIGURE_FIELD_LEVELS; l++) {
 		char col[8];
 		int  open = 0;
@@ -333,16 +318,17 @@ figure_fields_svg(FILE *f, const figure_fields *c, char *err, size_t errlen)
 		else
 			field_colour(l, col);
 		for (size_t s = 0; s < c->nsets; s++) {
-			int sx = x0 + (int)s * (setw + 40);
+			int sx = L->x0 + (int)s * (L->setw + 40);
 
 			for (size_t u = 0; u < c->nunits; u++) {
-				const float *w = c->sets[s].w + u * npix;
-				int fx = sx + (int)(u % (size_t)cols) * (fw + gap);
-				int fy = y0 + (int)(u / (size_t)cols) *
-				    (fw + lab + gap);
+				const float *w = c->sets[s].w + u * L->npix;
+				int fx = sx + (int)(u % (size_t)L->cols) *
+				    (L->fw + L->gap);
+				int fy = L->y0 + (int)(u / (size_t)L->cols) *
+				    (L->fw + L->lab + L->gap);
 
-				for (int i = 0; i < (int)npix; i++) {
-					if (field_level(w[i], vmax) != l)
+				for (int i = 0; i < (int)L->npix; i++) {
+					if (field_level(w[i], L->vmax) != l)
 						continue;
 					if (!open)
 						fprintf(f, "<path class=\"level\" "
@@ -350,67 +336,113 @@ figure_fields_svg(FILE *f, const figure_fields *c, char *err, size_t errlen)
 						    "\"crispEdges\" d=\"", col);
 					open = 1;
 					fprintf(f, "M%d %dh%dv%dh-%dz", fx +
-					    (i % side) * px, fy + (i / side) * px,
-					    px, px, px);
+					    (i % L->side) * L->px, fy + (i /
+					    L->side) * L->px, L->px, L->px, L->px);
 				}
 			}
 		}
 		if (open)
 			fputs("\"/>\n", f);
 	}
-	/* Frames, unit numbers and the set labels. */
-	for (size_t s = 0; s < c->nsets; s++) {
-		int sx = x0 + (int)s * (setw + 40);
+}
 
-		svg_text(f, sx + setw / 2.0, y0 - 12, "text-anchor=\"middle\" "
-		    "font-weight=\"bold\" font-size=\"13\"", "%s",
+/* Frames, unit numbers and the set labels. */
+static void
+fields_frames(FILE *f, const figure_fields *c, const struct fields_layout *L)
+{
+	for (size_t s = 0; s < c->nsets; s++) {
+		int sx = L->x0 + (int)s * (L->setw + 40);
+
+		svg_text(f, sx + L->setw / 2.0, L->y0 - 12, "text-anchor="
+		    "\"middle\" font-weight=\"bold\" font-size=\"13\"", "%s",
 		    c->sets[s].label ? c->sets[s].label : "");
 		for (size_t u = 0; u < c->nunits; u++) {
-			int fx = sx + (int)(u % (size_t)cols) * (fw + gap);
-			int fy = y0 + (int)(u / (size_t)cols) * (fw + lab + gap);
+			int fx = sx + (int)(u % (size_t)L->cols) * (L->fw +
+			    L->gap);
+			int fy = L->y0 + (int)(u / (size_t)L->cols) * (L->fw +
+			    L->lab + L->gap);
 
 			fprintf(f, "<rect class=\"field\" x=\"%d\" y=\"%d\" "
 			    "width=\"%d\" height=\"%d\" fill=\"none\" "
-			    "stroke=\"#bbbbbb\"/>\n", fx, fy, fw, fw);
+			    "stroke=\"#bbbbbb\"/>\n", fx, fy, L->fw, L->fw);
 			if (c->sets[s].unit)
-				svg_text(f, fx + fw / 2.0, fy + fw + 12,
+				svg_text(f, fx + L->fw / 2.0, fy + L->fw + 12,
 				    "text-anchor=\"middle\" font-size=\"10\" "
 				    "fill=\"#555555\"", "unit %d",
 				    c->sets[s].unit[u]);
 		}
 	}
-	if (c->note && *c->note)
-		svg_text(f, x0, H - 18, "font-size=\"11\" fill=\"#555555\"",
-		    "%s", c->note);
-	/* The colour bar: red at the top, white at 0, blue at the bottom. */
-	{
-		double bx = W - 80, by0 = y0, by1 = y0 + fmin(seth, 260);
-		char   top[8], bot[8];
+}
 
-		field_colour(FIGURE_FIELD_LEVELS, top);
-		field_colour(-FIGURE_FIELD_LEVELS, bot);
-		fprintf(f, "<defs><linearGradient id=\"diverging\" x1=\"0\" "
-		    "y1=\"1\" x2=\"0\" y2=\"0\"><stop offset=\"0\" "
-		    "stop-color=\"%s\"/><stop offset=\"0.5\" "
-		    "stop-color=\"#ffffff\"/><stop offset=\"1\" "
-		    "stop-color=\"%s\"/></linearGradient></defs>\n", bot, top);
-		fprintf(f, "<rect class=\"colour-bar\" x=\"%.1f\" y=\"%.1f\" "
-		    "width=\"16\" height=\"%.1f\" fill=\"url(#diverging)\" "
-		    "stroke=\"%s\"/>\n", bx, by0, by1 - by0, AXIS_COLOUR);
-		for (int t = -1; t <= 1; t++) {
-			double y = (by0 + by1) / 2 - t * (by1 - by0) / 2;
+/* The colour bar: red at the top, white at 0, blue at the bottom. */
+static void
+fields_colour_bar(FILE *f, const figure_fields *c,
+    const struct fields_layout *L)
+{
+	double bx = L->W - 80, by0 = L->y0, by1 = L->y0 + fmin(L->seth, 260);
+	char   top[8], bot[8];
 
-			svg_line(f, bx + 16, y, bx + 20, y, AXIS_COLOUR);
-			if (t == 0)
-				svg_text(f, bx + 23, y + 4, "font-size=\"11\"",
-				    "0");
-			else
-				svg_text(f, bx + 23, y + 4, "font-size=\"11\"",
-				    "%+.3g", t * vmax);
-		}
-		svg_text(f, bx, by0 - 8, "font-size=\"11\" fill=\"#555555\"",
-		    "%s", c->value ? c->value : "weight");
+	field_colour(FIGURE_FIELD_LEVELS, top);
+	field_colour(-FIGURE_FIELD_LEVELS, bot);
+	fprintf(f, "<defs><linearGradient id=\"diverging\" x1=\"0\" "
+	    "y1=\"1\" x2=\"0\" y2=\"0\"><stop offset=\"0\" "
+	    "stop-color=\"%s\"/><stop offset=\"0.5\" "
+	    "stop-color=\"#ffffff\"/><stop offset=\"1\" "
+	    "stop-color=\"%s\"/></linearGradient></defs>\n", bot, top);
+	fprintf(f, "<rect class=\"colour-bar\" x=\"%.1f\" y=\"%.1f\" "
+	    "width=\"16\" height=\"%.1f\" fill=\"url(#diverging)\" "
+	    "stroke=\"%s\"/>\n", bx, by0, by1 - by0, AXIS_COLOUR);
+	for (int t = -1; t <= 1; t++) {
+		double y = (by0 + by1) / 2 - t * (by1 - by0) / 2;
+
+		svg_line(f, bx + 16, y, bx + 20, y, AXIS_COLOUR);
+		if (t == 0)
+			svg_text(f, bx + 23, y + 4, "font-size=\"11\"", "0");
+		else
+			svg_text(f, bx + 23, y + 4, "font-size=\"11\"",
+			    "%+.3g", t * L->vmax);
 	}
+	svg_text(f, bx, by0 - 8, "font-size=\"11\" fill=\"#555555\"",
+	    "%s", c->value ? c->value : "weight");
+}
+
+int
+figure_fields_svg(FILE *f, const figure_fields *c, char *err, size_t errlen)
+{
+	const char *title = c->title ? c->title :
+	    "First-layer receptive fields";
+	struct fields_layout L = { .side = c->side, .gap = 8, .lab = 16,
+	    .x0 = 30, .y0 = 96 };
+	int         rows;
+	svg_locale  loc;
+
+	if (L.side < 1 || L.side > 64 || c->nunits < 1 || c->nunits > 64 ||
+	    c->nsets < 1 || c->nsets > 2 || c->sets == NULL)
+		return err_set(err, errlen, "plot: %zu sets of %zu fields of "
+		    "side %d (1 or 2 sets, 1 to 64 fields, side 1 to 64)",
+		    c->nsets, c->nunits, L.side);
+	L.npix = (size_t)L.side * (size_t)L.side;
+	if (fields_vmax(c, L.npix, &L.vmax, err, errlen) != 0)
+		return -1;
+	L.cols = (int)ceil(sqrt((double)c->nunits));
+	rows = (int)((c->nunits + (size_t)L.cols - 1) / (size_t)L.cols);
+	/* pixels of about 4 px for 28 x 28 fields in a 4 x 4 grid */
+	L.px = (int)fmax(1, floor(480.0 / (L.cols * L.side)));
+	L.fw = L.px * L.side;
+	L.setw = L.cols * L.fw + (L.cols - 1) * L.gap;
+	L.seth = rows * (L.fw + L.lab) + (rows - 1) * L.gap;
+	L.W = L.x0 + (int)c->nsets * L.setw + ((int)c->nsets - 1) * 40 + 110;
+	L.H = L.y0 + L.seth + 50;
+	if (L.W < 520)
+		L.W = 520;
+	svg_locale_enter(&loc);
+	svg_begin(f, L.W, L.H, title, c->subtitle);
+	fields_pixels(f, c, &L);
+	fields_frames(f, c, &L);
+	if (c->note && *c->note)
+		svg_text(f, L.x0, L.H - 18, "font-size=\"11\" fill=\"#555555\"",
+		    "%s", c->note);
+	fields_colour_bar(f, c, &L);
 	svg_locale_leave(&loc);
 	return svg_end(f, err, errlen);
 }

@@ -16,6 +16,7 @@
  *              and confusion matrix, accuracy against noise, the ladder.
  *   ui_chart.c the sweep pane's bars, and the wide screen's heat map and
  *              row table.
+ *   ui_ladder.c the noise ladder.
  *   ui_form.c  the job form of s, t and c, remembered between sessions.
  *   ui_runs.c  the run browser of o, and e's export (through the
  *              worker).
