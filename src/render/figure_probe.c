@@ -53,33 +53,13 @@ panel_draw(FILE *f, const figure_panel_chart *c, size_t p, double x0,
 	svg_frame(f, x0, y0, x1, y1);
 	for (size_t k = 0; k < c->nseries; k++) {
 		const figure_series *s = &pn->series[k];
-		const char          *col = svg_palette[k];
 		double               dx = ((double)k - ((double)c->nseries - 1) /
 		    2.0) * nudge;
 
 		if (!s->mean)
 			continue;
-		for (size_t i = 0; i < c->n; i++) {
-			xs[i] = x0 + ((double)i + 0.5) * slot + dx;
-			ys[i] = isfinite(s->mean[i]) ?
-			    svg_axis_px(&ya, s->mean[i]) : NAN;
-		}
-		svg_polyline(f, xs, ys, c->n, col, NULL);
-		for (size_t i = 0; i < c->n; i++) {
-			if (!isfinite(ys[i]))
-				continue;
-			if (bars && s->sd && isfinite(s->sd[i])) {
-				double a = svg_axis_px(&ya, s->mean[i] - s->sd[i]);
-				double b = svg_axis_px(&ya, s->mean[i] + s->sd[i]);
-
-				fprintf(f, "<path class=\"whisker\" d=\"M%.1f "
-				    "%.1fV%.1fM%.1f %.1fH%.1fM%.1f %.1fH%.1f\" "
-				    "stroke=\"%s\" stroke-width=\"1.5\" "
-				    "fill=\"none\"/>\n", xs[i], a, b, xs[i] - 4,
-				    a, xs[i] + 4, xs[i] - 4, b, xs[i] + 4, col);
-			}
-			svg_marker(f, (int)k, xs[i], ys[i], col, "point");
-		}
+		svg_series(f, &ya, s->mean, s->sd, c->n, x0, slot, dx, (int)k,
+		    bars, xs, ys);
 	}
 }
 

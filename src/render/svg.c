@@ -360,3 +360,32 @@ svg_viridis_gradient(FILE *f, const char *id)
 		    svg_viridis[i][1], svg_viridis[i][2]);
 	fputs("</linearGradient></defs>\n", f);
 }
+
+void
+svg_series(FILE *f, const svg_axis *ya, const double *mean, const double *sd,
+    size_t n, double x0, double slot, double dx, int k, int bars,
+    double *xs, double *ys)
+{
+	const char *col = svg_palette[k];
+
+	for (size_t i = 0; i < n; i++) {
+		xs[i] = x0 + ((double)i + 0.5) * slot + dx;
+		ys[i] = isfinite(mean[i]) ? svg_axis_px(ya, mean[i]) : NAN;
+	}
+	svg_polyline(f, xs, ys, n, col, NULL);
+	for (size_t i = 0; i < n; i++) {
+		if (!isfinite(ys[i]))
+			continue;
+		if (bars && sd != NULL && isfinite(sd[i])) {
+			double a = svg_axis_px(ya, mean[i] - sd[i]);
+			double b = svg_axis_px(ya, mean[i] + sd[i]);
+
+			fprintf(f, "<path class=\"whisker\" d=\"M%.1f %.1fV%.1f"
+			    "M%.1f %.1fH%.1fM%.1f %.1fH%.1f\" stroke=\"%s\" "
+			    "stroke-width=\"1.5\" fill=\"none\"/>\n", xs[i], a,
+			    b, xs[i] - 4, a, xs[i] + 4, xs[i] - 4, b, xs[i] + 4,
+			    col);
+		}
+		svg_marker(f, k, xs[i], ys[i], col, "point");
+	}
+}

@@ -111,4 +111,13 @@ void svg_viridis_colour(double t, char out[8], int *dark_text);
 /* <defs> with a vertical viridis gradient named id, bottom to top. */
 void svg_viridis_gradient(FILE *f, const char *id);
 
+/*
+ * Series k of a chart of n slots slot px wide from x0 (nudged by dx): a
+ * line through its means (NaN: a gap), an sd whisker at each when bars,
+ * and a marker; xs and ys (n each, caller's) get the points.
+ */
+void svg_series(FILE *f, const svg_axis *ya, const double *mean,
+    const double *sd, size_t n, double x0, double slot, double dx, int k,
+    int bars, double *xs, double *ys);
+
 #endif
