@@ -138,26 +138,25 @@ sweep_table_copy(sweep_table *dst, const sweep_table *src)
 		const sweep_row *s = &src->rows[i];
 		sweep_row       *d = &dst->rows[i];
 		train_epoch     *hist = d->hist;
-		double          *acc = d->test_acc, *loss = d->test_loss;
-		double          *ece = d->test_ece, *conf = d->test_conf;
-		double          *att = d->attack_acc;
+		/* The row's arrays live in dst's store: keep them through the
+		 * struct copy, then copy their contents. */
+		double **dv[5] = { &d->test_acc, &d->test_loss, &d->test_ece,
+		    &d->test_conf, &d->attack_acc };
+		const double *sv[5] = { s->test_acc, s->test_loss, s->test_ece,
+		    s->test_conf, s->attack_acc };
+		size_t   len[5] = { (size_t)ntest, (size_t)ntest, (size_t)ntest,
+		    (size_t)ntest, (size_t)na };
+		double  *keep[5];
 
+		for (int k = 0; k < 5; k++)
+			keep[k] = *dv[k];
 		*d = *s;
 		d->hist = hist;
-		d->test_acc = acc;
-		d->test_loss = loss;
-		d->test_ece = ece;
-		d->test_conf = conf;
-		d->attack_acc = att;
 		memcpy(d->hist, s->hist, (size_t)s->nhist * sizeof *s->hist);
-		memcpy(d->test_acc, s->test_acc, (size_t)ntest * sizeof(double));
-		memcpy(d->test_loss, s->test_loss, (size_t)ntest *
-		    sizeof(double));
-		memcpy(d->test_ece, s->test_ece, (size_t)ntest * sizeof(double));
-		memcpy(d->test_conf, s->test_conf, (size_t)ntest *
-		    sizeof(double));
-		memcpy(d->attack_acc, s->attack_acc, (size_t)na *
-		    sizeof(double));
+		for (int k = 0; k < 5; k++) {
+			*dv[k] = keep[k];
+			memcpy(keep[k], sv[k], len[k] * sizeof(double));
+		}
 	}
 	return 0;
 }
