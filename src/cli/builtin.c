@@ -122,6 +122,7 @@ builtin_dashboard(const cli_options *o, const dataset *ds)
 	u.ascii = o->ascii;
 	u.no_color = o->no_color || getenv("NO_COLOR") != NULL;
 	u.export_dir = ".";
+	u.jobs = o->jobs;
 	/* The storage the dashboard needs, found here: the UI itself never
 	 * touches a file (its worker does). */
 	if (run_root(o->runs_dir, root, sizeof root, rerr, sizeof rerr) == 0)

@@ -26,7 +26,7 @@
  * sets its own plan). */
 #define HEADLESS_TRAINING (B(CLI_TRAIN) | B(CLI_COMPARE) | B(CLI_SWEEP) | \
     B(CLI_SLURM))
-#define JOBS     (B(CLI_TRAIN) | B(CLI_COMPARE) | B(CLI_SWEEP) | \
+#define JOBS     (B(CLI_DASHBOARD) | B(CLI_TRAIN) | B(CLI_COMPARE) | B(CLI_SWEEP) | \
     B(CLI_SLURM) | B(CLI_RESUME))
 #define RUNS     (TRAINING | B(CLI_RUNS) | B(CLI_RESUME) | B(CLI_RM) | \
     B(CLI_PLOT) | B(CLI_MERGE))

@@ -18,6 +18,8 @@ typedef struct {
 	                             main; NULL: runs are not recorded, and
 	                             runs_err says why */
 	const char    *runs_err;
+	int            jobs;      /* --jobs: rows a sweep trains at once (0:
+	                             the default, job_lanes) */
 	const char    *prefs;     /* the job form's remembered values
 	                             ("key = value" lines), NULL none */
 } ui_options;

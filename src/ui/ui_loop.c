@@ -132,6 +132,7 @@ ui_run(const ui_options *o, char *err, size_t errlen)
 	if (u->w == NULL)
 		rc = 1;
 	else {
+		worker_set_jobs(u->w, o->jobs);
 		/* Read on the worker thread: checkpoints are megabytes. */
 		worker_load_latest(u->w);
 		loop(u);

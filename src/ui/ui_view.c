@@ -92,6 +92,52 @@ short_note(const char *note, int w)
 }
 
 /* Lines 1 and 2 of the training pane: what runs and how fast. */
+/* How many rows of t are training now (side by side with --jobs). */
+static int
+running_rows(const sweep_table *t)
+{
+	int n = 0;
+
+	for (int i = 0; i < t->n; i++)
+		n += t->rows[i].state == SWEEP_RUNNING;
+	return n;
+}
+
+/*
+ * Rows trained side by side: the job's line (how many rows at once, the
+ * job's ETA), then each row in training with its own progress bar
+ * (render_row_progress), sharing the second line.
+ */
+static void
+draw_lanes(ui *u, int y, int x, int w)
+{
+	const worker_status *s = &u->snap->st;
+	const sweep_table   *t = &u->snap->table;
+	int  nr = running_rows(t), cw = (w - (nr - 1)) / nr, k = 0, done = 0;
+	char a[32], buf[512], lab[32], sc[32];
+
+	for (int i = 0; i < t->n; i++)
+		done += t->rows[i].state == SWEEP_DONE;
+	render_duration(s->eta, a, sizeof a);
+	ui_putf(u, y, x, w, UI_PLAIN(UI_A_BOLD), "%s%d rows at once, %d of %d "
+	    "done  job ETA %s", s->paused ? "PAUSED " : s->cancelling ?
+	    "stopping " : "", nr, done, t->n, a);
+	for (int i = 0; i < t->n && k < nr; i++) {
+		const sweep_row *r = &t->rows[i];
+
+		if (r->state != SWEEP_RUNNING)
+			continue;
+		snprintf(lab, sizeof lab, "s%s", ui_fmt_scale(r->scale, sc,
+		    sizeof sc));
+		render_row_progress(i + 1, t->n, lab, r->live.epoch,
+		    t->cfg.epochs, r->live.batch, r->live.batches, cw,
+		    u->look.cs, buf, sizeof buf);
+		ui_put(u, y + 1, x + k * (cw + 1), cw, UI_STYLE(UI_C_RUN, 0, 0),
+		    buf);
+		k++;
+	}
+}
+
 static void
 draw_progress(ui *u, int y, int x, int w)
 {
@@ -117,6 +163,8 @@ draw_progress(ui *u, int y, int x, int w)
 			snprintf(buf, sizeof buf, "%dx%d ep, train %zu test %zu",
 			    t->n, t->cfg.epochs, s->train_n, s->test_n);
 		ui_put(u, y + 1, x, w, UI_PLAIN(UI_A_DIM), buf);
+	} else if (s->state == WORKER_RUNNING && running_rows(t) > 1) {
+		draw_lanes(u, y, x, w);
 	} else if (s->state == WORKER_RUNNING) {
 		int    row = t->current >= 0 ? t->current : 0;
 		int    tail, bw;

@@ -61,6 +61,14 @@ worker_take_locked(worker *w, unsigned mask, worker_req *r)
 	return 0;
 }
 
+void
+worker_set_jobs(worker *w, int jobs)
+{
+	pthread_mutex_lock(&w->mu);
+	w->jobs = jobs;
+	pthread_mutex_unlock(&w->mu);
+}
+
 int
 worker_fd(const worker *w)
 {

@@ -174,6 +174,10 @@ worker *worker_new(const dataset *ds, const char *runs_root, char *err,
  */
 void worker_free(worker *w);
 
+/* How many rows a job trains at once (--jobs; 0: job_lanes' default),
+ * from the next job on. */
+void worker_set_jobs(worker *w, int jobs);
+
 /* The read end of the self-pipe: readable when a snapshot was published.
  * Call worker_drain() after it polls readable. */
 int  worker_fd(const worker *w);

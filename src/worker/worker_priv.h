@@ -86,6 +86,7 @@ struct worker {
 	train_control   ctl;
 	char            root[NT_PATH_LEN];  /* the runs root, "" to record
 	                                       nothing */
+	int             jobs;     /* rows at once (--jobs), 0: default */
 
 	/* The mailbox, guarded by mu. */
 	int             quit;

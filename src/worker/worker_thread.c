@@ -57,6 +57,9 @@ estimate(worker *w, const train_progress *p, double *spe, double *eta)
 		if (t->rows[i].state == SWEEP_PENDING)
 			left += epochs;
 	*eta = *spe >= 0.0 ? left * *spe : -1.0;
+	/* Rows side by side: each lane's rows in turn (job_eta). */
+	if (w->cur.njobs > 1 && *spe >= 0.0)
+		*eta = job_eta(t, 0, 0, w->cur.njobs, *spe);
 }
 
 /* The job's table into pub (and into pub's sweep for a sweep); mu held. */
@@ -297,6 +300,18 @@ execute(worker *w, const char *started)
 	job_free(j);
 }
 
+/* The rows a job trains at once, as the UI set it. */
+static int
+worker_jobs(worker *w)
+{
+	int jobs;
+
+	pthread_mutex_lock(&w->mu);
+	jobs = w->jobs;
+	pthread_mutex_unlock(&w->mu);
+	return jobs;
+}
+
 /* End a request that started no job: say why, and be idle again. */
 __attribute__((format(printf, 2, 3))) static void
 refuse(worker *w, const char *fmt, ...)
@@ -328,6 +343,13 @@ do_job(worker *w, const worker_req *r)
 	}
 	snprintf(started, sizeof started, "%s started", job_kind_name(kind));
 	job_data_view(w->ds, r->u.job.train_n, r->u.job.test_n, &w->view);
+	/* Rows side by side (--jobs), refused before the run exists when
+	 * they would not fit in memory. */
+	if (job_lanes(&w->cur, &w->view, worker_jobs(w), 0,
+	    r->u.job.cfg.threads, 1, err, sizeof err) != 0) {
+		refuse(w, "%s not started: %s", job_kind_name(kind), err);
+		return;
+	}
 	crc = w->view.train.n == w->ds->train.n && w->view.test.n ==
 	    w->ds->test.n ? worker_data_crc(w) : run_data_crc(&w->view);
 	if (w->root[0] != '\0' && job_record(&w->cur, w->root, &w->view,
@@ -359,6 +381,9 @@ do_resume(worker *w, const char *name)
 		refuse(w, "run %s not resumed: %s", j->rec.id, err);
 	else if (left == 0)
 		refuse(w, "run %s is already finished", j->rec.id);
+	else if (job_lanes(j, &w->view, worker_jobs(w), 0,
+	    j->table.cfg.threads, 1, err, sizeof err) != 0)
+		refuse(w, "run %s not resumed: %s", j->rec.id, err);
 	else {
 		job_stopped_at(&j->table, stop, sizeof stop);
 		snprintf(started, sizeof started, "resumed run %s at %s%s%s",

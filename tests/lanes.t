@@ -1,0 +1,65 @@
+#!/bin/bash
+# The dashboard trains a sweep's rows side by side (--jobs 2), in tmux: two
+# rows held at a test point (epoch 1, batch 5) are on screen at once, each
+# with its own progress, under the job's line; then the sweep goes on and
+# x cancels it, leaving a run that resumes.  The synthetic digits: nothing
+# needs MNIST, and nothing waits on the machine's speed.
+cd "$(dirname "$0")/.." || exit 1
+NOISETOP=${NOISETOP:-$PWD/noisetop}
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "1..0 # SKIP tmux not installed"
+	exit 0
+fi
+OUT=$(mktemp -d)
+T="tmux -L nt-lanes-$$"
+trap '$T kill-server >/dev/null 2>&1; rm -rf "$OUT"' EXIT
+mkdir -p "$OUT/home"
+n=0
+ok() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else
+		echo "not ok $n - $2"
+		sed 's/^/#   /' "$OUT/screen"
+	fi
+}
+cap() { $T capture-pane -p -t nt 2>/dev/null; }
+wait_for() {
+	_end=$(($(date +%s) + $1))
+	while :; do
+		cap > "$OUT/screen"
+		grep -Eq -- "$2" "$OUT/screen" && return 0
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.1
+	done
+}
+wait_file() {
+	_end=$(($(date +%s) + $1))
+	while [ ! -s "$2" ]; do
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.1
+	done
+}
+
+$T new-session -d -s nt -x 100 -y 32 "env HOME='$OUT/home' \
+    NOISETOP_DATA= XDG_DATA_HOME= XDG_CONFIG_HOME= \
+    NOISETOP_TEST_STOP=1:1:5,2:1:5 NOISETOP_TEST_STOP_FILE='$OUT/stop' \
+    TERM=xterm '$NOISETOP' --jobs 2 --train-limit 1000 --test-limit 100 \
+    --runs '$OUT/runs'"
+wait_for 20 'Samples'
+$T send-keys -t nt s
+wait_for 5 'New sweep'
+$T send-keys -t nt Enter
+# Both rows reach their point (the file is written when the last does).
+wait_file 60 "$OUT/stop" && wait_for 10 '2 rows at once, 0 of 6 done'
+ok $? "--jobs 2: the dashboard trains two rows at once and says so"
+grep -Eq '1/6 s0 e1/20' "$OUT/screen" && grep -Eq '2/6 s0\.1 e1/20' "$OUT/screen"
+ok $? "each row in training has its own progress (rows 1 and 2, epoch 1)"
+rm -f "$OUT/stop"
+wait_for 60 '2 rows at once, [1-9] of 6 done'
+ok $? "the rows go on, side by side, as others finish"
+$T send-keys -t nt x
+wait_for 30 'sweep cancelled; saved in .*: r resumes'
+ok $? "x cancels both rows; the run is saved to resume"
+grep -q 'state = interrupted' "$OUT"/runs/*/state.txt
+ok $? "the run is interrupted on disk"
+echo "1..$n"
