@@ -133,13 +133,19 @@ $T new-session -d -s nt -x 100 -y 32 "env $ENV TERM=xterm '$NOISETOP' \
 wait_for 20 'model .*@ 0\.5 s43$' && wait_for 10 'test acc [0-9.]+%'
 pane=$(sed -n 's/.*test acc \([0-9.]*\)%.*/\1/p' "$OUT/screen" | head -1)
 $T send-keys -t nt v v v v
-wait_for 5 'calibration @0\.5 s43'
+wait_for 5 'calibration @0\.5 s43' && wait_for 10 'at test scale 0\.5 '
 sed 's/│.*//' "$OUT/screen" >"$OUT/left"
 acc=$(sed -n 's/.*ECE 0\.[0-9]* *conf [0-9.]*% *acc \([0-9.]*\)% *of 200.*/\1/p' "$OUT/left")
 sum=$(awk '/^ *confidence +n/ { h = 1; next } h && $1 ~ /^[0-9.]+-[0-9.]+$/ { s += $2 } END { print s }' "$OUT/left")
 awk -v a="$acc" -v p="$pane" 'BEGIN { d = a - p; exit !(a != "" && d < 0.051 && d > -0.051) }' &&
     [ "$sum" = 200 ]
 ok $? "the calibration view: its bins hold the 200 images ($sum), its accuracy ($acc) is the pane's ($pane)"
+$T send-keys -t nt Up
+wait_for 10 'at test scale 0\.75 \(Up/Down'
+sum=$(sed 's/│.*//' "$OUT/screen" | awk '/^ *confidence +n/ { h = 1; next } h && $1 ~ /^[0-9.]+-[0-9.]+$/ { s += $2 } END { print s }')
+[ "$sum" = 200 ]
+ok $? "Up: the diagram at test scale 0.75, on the same 200 images ($sum)"
+$T send-keys -t nt Down
 $T send-keys -t nt v
 wait_for 10 'clean @ 0 s43: 16 units'
 grep -q 'model @ 0\.5 s43: 16 units with the largest' "$OUT/screen" &&

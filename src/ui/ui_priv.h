@@ -118,6 +118,8 @@ typedef struct {
 	                               -1 all misses */
 	uint64_t seen_pred_gen;
 	int      sort;              /* the row table's order: UI_SORT_* */
+	float    calib_asked;       /* the calibration view's last request: */
+	uint64_t calib_asked_gen;   /* test scale, and the model's pred_gen */
 } ui_result;
 
 /* The row table's orders, F6 cycles: the grid's own, then by a column

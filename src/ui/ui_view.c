@@ -425,53 +425,56 @@ ui_view_grid(ui *u, int y, int x, int w, int h)
 }
 
 /*
- * The kept model's reliability diagram on its run's own test images at
- * its own noise (Guo et al. 2017): per confidence bin (PROBE_ECE_BINS
- * equal widths; the empty ones left out) its images, its accuracy as a
- * bar and its mean confidence, then the expected calibration error.
+ * The kept model's reliability diagram (Guo et al. 2017) on its run's own
+ * test images at a test scale, the preview's (Up/Down choose it): per
+ * confidence bin (PROBE_ECE_BINS equal widths; the empty ones left out)
+ * its images, its accuracy as a bar and its mean confidence, under the
+ * expected calibration error.  The worker evaluates at the scale asked.
  */
 static void
 view_calibration(ui *u, const sweep_row *row, int y, int x, int w, int h)
 {
 	const worker_snapshot *s = u->snap;
-	long   n[PROBE_ECE_BINS] = { 0 }, right[PROBE_ECE_BINS] = { 0 };
-	double conf[PROBE_ECE_BINS] = { 0 };
-	int    bw = w - 34, line = 1;
-	char   bar[4 * 256];
-	probe_calib c;
+	const probe_reliability *c = &s->st.calib;
+	float  scale = u->samples.scale;
+	int    bw = w - 34, line = 2;
+	char   bar[4 * 256], sc[32];
 
 	(void)row;
-	if (s->test_pred == NULL || s->test_n == 0) {
+	if (!s->st.have_model || s->test_n == 0) {
 		ui_put(u, y, x, w, UI_PLAIN(UI_A_DIM), "no model yet: the "
 		    "diagram needs one");
 		return;
 	}
-	for (size_t i = 0; i < s->test_n && i < u->ds->test.n; i++) {
-		int b = (int)(s->test_conf[i] * PROBE_ECE_BINS);
-
-		b = b >= PROBE_ECE_BINS ? PROBE_ECE_BINS - 1 : b < 0 ? 0 : b;
-		n[b]++;
-		right[b] += s->test_pred[i] == u->ds->test.label[i];
-		conf[b] += s->test_conf[i];
+	if (!s->st.calib_valid || s->st.calib_scale != scale ||
+	    s->st.calib_gen != s->pred_gen) {
+		/* Asked once per scale and model; the answer redraws. */
+		if (u->res.calib_asked != scale ||
+		    u->res.calib_asked_gen != s->pred_gen) {
+			worker_calibrate(u->w, scale);
+			u->res.calib_asked = scale;
+			u->res.calib_asked_gen = s->pred_gen;
+		}
+		ui_putf(u, y, x, w, UI_PLAIN(UI_A_DIM), "evaluating at test "
+		    "scale %s...", ui_fmt_scale(scale, sc, sizeof sc));
+		return;
 	}
-	probe_calibration(s->test_pred, s->test_conf, u->ds->test.label,
-	    s->test_n, &c);
 	ui_putf(u, y, x, w, UI_STYLE(UI_C_HEAD, UI_A_BOLD, UI_A_BOLD),
-	    "ECE %.3f  conf %.1f%%  acc %.1f%%  of %zu", c.ece, c.conf * 100.0,
-	    c.acc * 100.0, s->test_n);
+	    "ECE %.3f  conf %.1f%%  acc %.1f%%  of %zu", c->total.ece,
+	    c->total.conf * 100.0, c->total.acc * 100.0, s->test_n);
+	ui_putf(u, y + 1, x, w, UI_PLAIN(UI_A_DIM), "at test scale %s "
+	    "(Up/Down choose)", ui_fmt_scale(scale, sc, sizeof sc));
 	ui_put(u, y + line++, x, w, UI_STYLE(UI_C_HEAD, UI_A_DIM, 0),
 	    "confidence     n  acc% conf%  accuracy");
 	for (int b = PROBE_ECE_BINS - 1; b >= 0 && line < h; b--) {
-		double acc;
-
-		if (n[b] == 0)
+		if (c->count[b] == 0)
 			continue;
-		acc = (double)right[b] / n[b];
-		render_bar(acc, bw > 4 ? bw : 4, u->look.cs, bar, sizeof bar);
-		ui_putf(u, y + line++, x, w, UI_PLAIN(0), "%4.2f-%4.2f %5ld "
+		render_bar(c->acc[b], bw > 4 ? bw : 4, u->look.cs, bar,
+		    sizeof bar);
+		ui_putf(u, y + line++, x, w, UI_PLAIN(0), "%4.2f-%4.2f %5zu "
 		    "%5.1f %5.1f  ", (double)b / PROBE_ECE_BINS,
-		    (double)(b + 1) / PROBE_ECE_BINS, n[b], acc * 100.0,
-		    conf[b] / n[b] * 100.0);
+		    (double)(b + 1) / PROBE_ECE_BINS, c->count[b],
+		    c->acc[b] * 100.0, c->conf[b] * 100.0);
 		ui_put(u, y + line - 1, x + 33, w - 33, UI_STYLE(UI_C_VAL, 0, 0),
 		    bar);
 	}

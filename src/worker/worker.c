@@ -322,6 +322,19 @@ worker_predict_ladder(worker *w, int split, size_t index, float scale,
 	pthread_mutex_unlock(&w->mu);
 }
 
+void
+worker_calibrate(worker *w, float scale)
+{
+	worker_req r;
+
+	r.kind = WREQ_CALIB;
+	r.u.scale = scale;
+	pthread_mutex_lock(&w->mu);
+	if (w->pub.st.have_model)
+		worker_post_locked(w, &r);
+	pthread_mutex_unlock(&w->mu);
+}
+
 /* ---- the run browser ---- */
 
 void

@@ -6,6 +6,7 @@
 
 #include "data/dataset.h"
 #include "runs/job.h"
+#include "engine/probe.h"
 #include "runs/results.h"
 #include "runs/run.h"
 #include "runs/runlist.h"
@@ -119,6 +120,14 @@ typedef struct {
 	float  fields_scale[2];
 	uint64_t fields_seed[2];
 	float  fields_max;
+
+	/* The kept model's reliability diagram on its run's test images at
+	 * test scale calib_scale (worker_calibrate()); calib_gen is the
+	 * pred_gen of the model it is of. */
+	int               calib_valid;
+	float             calib_scale;
+	uint64_t          calib_gen;
+	probe_reliability calib;
 
 	/* The runs chosen in the browser to overlay (worker_overlay()). */
 	int            noverlay;
@@ -290,6 +299,11 @@ void worker_probe(worker *w, const train_config *cfg);
  */
 int  worker_snapshot_copy(worker *w, worker_snapshot *dst);
 void worker_snapshot_free(worker_snapshot *s);
+
+/* The kept model's reliability diagram at test scale `scale` (its run's
+ * test images, its row's corruption and seed); the answer arrives in a
+ * later snapshot (calib_*).  No-op without a model. */
+void worker_calibrate(worker *w, float scale);
 
 /* ---- the run browser: answers arrive in snapshots ---- */
 

@@ -390,3 +390,51 @@ out:
 	free(f[0]);
 	free(f[1]);
 }
+
+void
+worker_do_calibrate(worker *w, float scale)
+{
+	probe_reliability rel;
+	sweep_row  row;
+	size_t     n;
+	uint64_t   gen;
+	float     *x = NULL, *conf = NULL;
+	uint8_t   *pred = NULL;
+	double     acc;
+	char       err[NT_ERR_LEN];
+	int        ok = 0;
+
+	pthread_mutex_lock(&w->mu);
+	n = w->pub.test_n;
+	gen = w->pub.pred_gen;
+	memset(&row, 0, sizeof row);
+	row.corruption = w->pub.st.model_corruption;
+	row.seed = w->pub.st.model_seed;
+	pthread_mutex_unlock(&w->mu);
+	if (w->model != NULL && n > 0 && n <= w->ds->test.n &&
+	    (x = malloc(n * DATASET_NPIX * sizeof *x)) != NULL &&
+	    (conf = malloc(n * sizeof *conf)) != NULL &&
+	    (pred = malloc(n)) != NULL &&
+	    sweep_corrupt(row.corruption, scale, row.seed, &w->ds->test, 1,
+	    0, n, 0, x, err, sizeof err) == 0) {
+		/* The run's test images at this scale, drawn as its matrix
+		 * and its validation draw them. */
+		train_data te = { x, w->ds->test.label, n, DATASET_NPIX, NULL,
+		    NULL };
+
+		train_evaluate(w->model, &te, NULL, &acc, pred, conf);
+		probe_reliability_bins(pred, conf, w->ds->test.label, n, &rel);
+		ok = 1;
+	}
+	pthread_mutex_lock(&w->mu);
+	w->pub.st.calib_valid = ok;
+	w->pub.st.calib_scale = scale;
+	w->pub.st.calib_gen = gen;
+	if (ok)
+		w->pub.st.calib = rel;
+	worker_publish_locked(w);
+	pthread_mutex_unlock(&w->mu);
+	free(x);
+	free(conf);
+	free(pred);
+}

@@ -27,6 +27,7 @@ typedef enum {
 	WREQ_SELECT,   /* a row's model becomes the kept one */
 	WREQ_PROBE,    /* time a few training steps (idle only) */
 	WREQ_PREDICT,  /* the kept model's opinion of an image */
+	WREQ_CALIB,    /* its reliability diagram at a test scale */
 	WREQ_DELETE,   /* delete a run, then list them again */
 	WREQ_LIST,     /* list the runs */
 	WREQ_OVERLAY,  /* read runs' final accuracies for the chart */
@@ -37,6 +38,7 @@ typedef enum {
 
 /* The kinds a running job serves between batches. */
 #define WREQ_BETWEEN_BATCHES (1u << WREQ_SELECT | 1u << WREQ_PREDICT | \
+    1u << WREQ_CALIB | \
     1u << WREQ_DELETE | 1u << WREQ_LIST | 1u << WREQ_OVERLAY | \
     1u << WREQ_EXPORT | 1u << WREQ_REMEMBER)
 
@@ -53,6 +55,7 @@ typedef struct {
 		                             the newest) */
 		int  row;                 /* SELECT */
 		train_config probe;       /* PROBE */
+		float        scale;       /* CALIB */
 		struct {
 			int            split;
 			size_t         index;
@@ -173,6 +176,9 @@ int worker_fits(worker *w, const run_config *c, dataset *view);
 /* The kept model's first-layer receptive fields, and the clean row's of
  * the shown run (from its checkpoint), into the snapshot. */
 void worker_publish_fields(worker *w);
+
+/* The kept model's reliability diagram at a test scale, published. */
+void worker_do_calibrate(worker *w, float scale);
 
 /* Time a few training steps of cfg's model (worker_probe). */
 void worker_do_probe(worker *w, const train_config *cfg);

@@ -403,6 +403,7 @@ worker_handle(worker *w, const worker_req *r)
 	case WREQ_SELECT:   worker_do_select(w, r->u.row); break;
 	case WREQ_PROBE:    worker_do_probe(w, &r->u.probe); break;
 	case WREQ_PREDICT:  worker_do_predict(w, r); break;
+	case WREQ_CALIB:    worker_do_calibrate(w, r->u.scale); break;
 	case WREQ_DELETE:   worker_do_delete(w, r->u.name); break;
 	case WREQ_LIST:     worker_do_list(w); break;
 	case WREQ_OVERLAY:  worker_do_overlay(w, r); break;
