@@ -99,6 +99,11 @@ test_plan_and_table(void)
 	strcat(list, ",99");
 	ok(sweep_parse_scales(list, sc, err, sizeof err) == -1 &&
 	    strstr(err, "more than") != NULL, "one more refused: %s", err);
+	ok(sweep_default_scales[0] == 0.0f && sweep_default_scales[1] == 0.1f &&
+	    sweep_default_scales[2] == 0.5f && sweep_default_scales[3] == 1.0f &&
+	    sweep_default_scales[4] == 2.0f && sweep_default_scales[5] == 4.0f,
+	    "the default scales: 0, 0.1, 0.5, 1, 2, 4");
+	mode = SWEEP_FRESH;
 	ok(sweep_parse_mode("fixed", &mode, err, sizeof err) == 0 &&
 	    mode == SWEEP_FIXED && sweep_parse_mode("fresh", &mode, err,
 	    sizeof err) == 0 && mode == SWEEP_FRESH &&
