@@ -279,9 +279,10 @@ test_summary_math(void)
 	    m.val_acc.min, m.val_acc.max);
 	t.rows[1].state = SWEEP_CANCELLED;
 	sweep_summarize(&t, 0, 0, &m);
-	ok(m.val_acc.n == 2 && fabs(m.val_acc.mean - 0.825) < 1e-12,
-	    "summary: only done seeds count (%d, mean %.4f)", m.val_acc.n,
-	    m.val_acc.mean);
+	ok(m.val_acc.n == 2 && fabs(m.val_acc.mean - 0.825) < 1e-12 &&
+	    m.acc.n == 2 && m.loss.n == 2 && m.val_loss.n == 2,
+	    "summary: only done seeds count, in every metric (%d, mean %.4f)",
+	    m.val_acc.n, m.val_acc.mean);
 	/* Every state but done, each with a history: a running row, a
 	 * pending one, a cancelled one, and a done row with no epoch. */
 	t.rows[0].state = SWEEP_RUNNING;
