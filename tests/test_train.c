@@ -332,7 +332,7 @@ test_resume(const dataset *ds, const float *xtr, const float *xte)
 	    NULL };
 	train_resume  from;
 	struct seen   s;
-	char          err[256];
+	char          err[256] = "";
 	int           same = 1;
 
 	memset(&s, 0, sizeof s);
