@@ -181,6 +181,33 @@ main(void)
 		mlp_free(m4);
 	}
 	checkpoint_free(&ck);
+
+	/* The widest layer, one epoch of one, one finished epoch. */
+	{
+		int  wide[2] = { MLP_MAX_WIDTH, 2 };
+		mlp *w = mlp_new(1, wide, 1, 0.0f, err, sizeof err);
+		adam o2;
+
+		mlp_init(w, 1);
+		adam_init(&o2, w->nparam, 1e-3f);
+		o2.t = 5;
+		ok(checkpoint_save(path, w, &o2, hist, 1, 7, 0.0f, 1, err,
+		    sizeof err) == 0 && checkpoint_load(path, &ck, err,
+		    sizeof err) == 0 && ck.size[0] == MLP_MAX_WIDTH &&
+		    ck.epochs == 1 && ck.nhist == 1 &&
+		    checkpoint_into_model(&ck, w, err, sizeof err) == 0,
+		    "a layer of %d inputs, 1 epoch of 1, into its model: %s",
+		    MLP_MAX_WIDTH, err);
+		checkpoint_free(&ck);
+		adam_destroy(&o2);
+		mlp_free(w);
+	}
+	/* A history entry for the wrong epoch is named exactly. */
+	memcpy(bad, buf, len);
+	bad[60 + 44] = 7;   /* entry 2 says epoch 7 */
+	reseal(bad, len);
+	expect("a history entry for the wrong epoch", bad, len,
+	    "history entry 2 is for epoch 7");
 	memset(&ck, 0x5a, sizeof ck);
 	ok(checkpoint_load("/nonexistent/ck.bin", &ck, err, sizeof err) ==
 	    -1 && strstr(err, "/nonexistent/ck.bin") != NULL &&

@@ -231,6 +231,10 @@ test_options(void)
 	    "--index 100000000, the largest");
 	ok(good("slurm --cpus-per-task 4", &o) && o.cpus == 4,
 	    "--cpus-per-task");
+	ok(good("runs --prune 1000000", &o) && o.prune == 1000000,
+	    "--prune 1000000, the largest");
+	ok(good("sweep --shard 2560/2560 --run-id a", &o) && o.shard == 2560 &&
+	    o.nshards == 2560, "--shard N/N for N the most rows");
 	ok(good("train --precision fp32", &o) &&
 	    o.cfg.precision == TRAIN_FP32 && o.precision_set,
 	    "--precision fp32");
@@ -281,6 +285,9 @@ test_range_errors(void)
 		{ "--hidden ,64", "--hidden ',64': give sizes" },
 		{ "--hidden 64,,32", "--hidden '64,,32': give sizes" },
 		{ "show --index 100000001", "--index 100000001" },
+		{ "runs --prune 1000001", "--prune 1000001" },
+		{ "slurm --cpus-per-task 0", "--cpus-per-task 0" },
+		{ "sweep --shard 1/2561 --run-id a", "--shard '1/2561'" },
 		{ "train --precision fp16", "'fp16'" },
 		{ "--hidden 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1",
 		  "hidden layers" },

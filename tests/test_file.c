@@ -11,6 +11,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -39,8 +41,10 @@ refused(const char *path, size_t maxlen, const char *want, const char *name)
 	uint8_t *buf = (uint8_t *)"x";
 	size_t   len = 99;
 	char     err[NT_ERR_LEN] = "";
-	int      fd = next_fd();
-	int      rc = file_read(path, maxlen, &buf, &len, err, sizeof err);
+	int      fd = next_fd(), rc;
+
+	errno = EINTR;  /* left over: a short read must not spin on it */
+	rc = file_read(path, maxlen, &buf, &len, err, sizeof err);
 
 	ok(rc == -1 && buf == NULL && len == 0 && strstr(err, want) != NULL &&
 	    strstr(err, path) != NULL && next_fd() == fd, "%s: refused, "
@@ -67,8 +71,10 @@ main(void)
 			size_t n = strlen(texts[i]);
 
 			snprintf(path, sizeof path, "%s/f%d", dir, i);
+			fd = next_fd();
 			ok(file_write_atomic(path, texts[i], n, err,
-			    sizeof err) == 0, "write %zu bytes: %s", n, err);
+			    sizeof err) == 0 && next_fd() == fd, "write %zu "
+			    "bytes, no descriptor left: %s", n, err);
 			fd = next_fd();
 			errno = EINTR;  /* left over from anything before */
 			ok(file_read(path, 100, &buf, &len, err, sizeof err) ==
@@ -119,6 +125,50 @@ main(void)
 		    "a file shorter than its size");
 	else
 		skip("no /sys/kernel/profiling");
+
+	/* A rename that fails (a directory at the path) leaves every
+	 * descriptor as it was, stdin too. */
+	{
+		int stdin_open = fcntl(0, F_GETFD) != -1;
+
+		snprintf(path, sizeof path, "%s/adir", dir);
+		mkdir(path, 0755);
+		fd = next_fd();
+		ok(file_write_atomic(path, "x", 1, err, sizeof err) == -1 &&
+		    next_fd() == fd && (!stdin_open || fcntl(0, F_GETFD) != -1),
+		    "a failed rename: refused, descriptors as they were");
+		rmdir(path);
+	}
+	/* A write that fails half way (a file size limit): refused, no
+	 * descriptor and no temporary file left. */
+	{
+		struct rlimit old, small;
+		static char   big[4096];
+
+		signal(SIGXFSZ, SIG_IGN);
+		getrlimit(RLIMIT_FSIZE, &old);
+		small = old;
+		small.rlim_cur = 64;
+		snprintf(path, sizeof path, "%s/big", dir);
+		fd = next_fd();
+		setrlimit(RLIMIT_FSIZE, &small);
+		ok(file_write_atomic(path, big, sizeof big, err, sizeof err) ==
+		    -1 && next_fd() == fd && access(path, F_OK) != 0,
+		    "a write cut short: refused, descriptors as they were: '%s'",
+		    err);
+		setrlimit(RLIMIT_FSIZE, &old);
+	}
+	/* A path whose temporary name just does not fit is refused as too
+	 * long. */
+	{
+		static char longp[4102];
+
+		memset(longp, 'p', 4101);
+		longp[0] = '/';
+		ok(file_write_atomic(longp, "x", 1, err, sizeof err) == -1 &&
+		    strstr(err, "path too long") != NULL, "a path of 4101 bytes: "
+		    "too long");
+	}
 
 	/* A path of 4075 bytes (components of 200): its temporary name of
 	 * 4086 fits PATH_MAX, so the write goes through. */

@@ -84,6 +84,8 @@ test_grey(void)
 	ok(render_grey256(1, 26) == 232 && render_grey256(24, 26) == 255,
 	    "inner levels use the 232..255 ramp");
 	ok(render_grey256(8, 16) == 244, "16-level grey 8 -> 244");
+	ok(render_level(1.0f, 2) == 1 && render_level(0.4f, 2) == 0 &&
+	    render_level(1.0f, 1) == 0, "two levels: 0 and 1; one level: 0");
 	ok(render_level(0.5f, 3) == 1 && render_level(2.0f, 3) == 2 &&
 	    render_level(-1.0f, 3) == 0 && render_level(NAN, 3) == 0,
 	    "render_level rounds and clamps (NaN -> 0)");

@@ -444,6 +444,41 @@ test_big(void)
 	snprintf(path, sizeof path, "%s/big.json", dir);
 	unlink(path);
 
+	/* One family other than gaussian is named in the config line and
+	 * the JSON's list, alone. */
+	t.plan.corruptions[0] = CORRUPT_BLUR;
+	snprintf(path, sizeof path, "%s/blur.json", dir);
+	ok(results_write_json(path, &t, "MNIST", err, sizeof err) == 0 &&
+	    (text = slurp(path)) != NULL &&
+	    strstr(text, "\"corruption\": [\"blur\"]") != NULL,
+	    "the JSON lists the one family, blur, alone");
+	free(text);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/blur.csv", dir);
+	ok(results_write_csv(path, &t, "MNIST", err, sizeof err) == 0 &&
+	    (text = slurp(path)) != NULL &&
+	    strstr(text, " corruption=blur\n") != NULL,
+	    "the CSV's config line names the family");
+	free(text);
+	unlink(path);
+	t.plan.corruptions[0] = CORRUPT_GAUSSIAN;
+
+	/* A source that makes the first line exactly fill the writer's
+	 * first 4096 bytes: the buffer must grow, not cut a byte. */
+	{
+		static char src[4059];
+
+		memset(src, 's', 4058);
+		src[4058] = '\0';
+		snprintf(path, sizeof path, "%s/fill.csv", dir);
+		ok(results_write_csv(path, &t, src, err, sizeof err) == 0 &&
+		    (text = slurp(path)) != NULL && strstr(text, "sss\n# config: "
+		    "layers=") != NULL, "a first line of exactly 4096 bytes is "
+		    "written whole");
+		free(text);
+		unlink(path);
+	}
+
 	/* No test scales: no matrix in the runs. */
 	t.plan.ntest = 0;
 	snprintf(path, sizeof path, "%s/none.json", dir);

@@ -566,6 +566,20 @@ test_shards(void)
 	    strstr(err, "data_crc") != NULL, "data_crc past 32 bits: '%s'",
 	    err);
 	put_file(r.dir, "config.txt", "kind = sweep\nscales = 0\n"
+	    "layers = 784,8,10\nsynthetic = 0\ntest_scales = \n");
+	ok(run_open(&o, sub, r.id, err, sizeof err) == 0 &&
+	    !o.conf.synthetic && o.conf.plan.ntest == 0 && o.conf.matrix,
+	    "synthetic = 0 and an empty test_scales read: %s", err);
+	put_file(r.dir, "config.txt", "kind = sweep\nscales = 0,x\n"
+	    "layers = 784,8,10\n");
+	ok(run_open(&o, sub, r.id, err, sizeof err) == -1 &&
+	    strstr(err, "0,x") != NULL, "bad scales refused: '%s'", err);
+	put_file(r.dir, "config.txt", "kind = sweep\nscales = 0\n"
+	    "layers = 784,8,10\ncorruption = rain\n");
+	ok(run_open(&o, sub, r.id, err, sizeof err) == -1 &&
+	    strstr(err, "rain") != NULL, "an unknown corruption refused: "
+	    "'%s'", err);
+	put_file(r.dir, "config.txt", "kind = sweep\nscales = 0\n"
 	    "layers = 784,0,10\n");
 	ok(run_open(&o, sub, r.id, err, sizeof err) == -1 &&
 	    strstr(err, "layers") != NULL, "a layer of size 0: '%s'", err);

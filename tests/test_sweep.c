@@ -99,6 +99,11 @@ test_plan_and_table(void)
 	strcat(list, ",99");
 	ok(sweep_parse_scales(list, sc, err, sizeof err) == -1 &&
 	    strstr(err, "more than") != NULL, "one more refused: %s", err);
+	ok(sweep_default_scales[0] == 0.0f && sweep_default_scales[1] == 0.1f &&
+	    sweep_default_scales[2] == 0.5f && sweep_default_scales[3] == 1.0f &&
+	    sweep_default_scales[4] == 2.0f && sweep_default_scales[5] == 4.0f,
+	    "the default scales: 0, 0.1, 0.5, 1, 2, 4");
+	mode = SWEEP_FRESH;
 	ok(sweep_parse_mode("fixed", &mode, err, sizeof err) == 0 &&
 	    mode == SWEEP_FIXED && sweep_parse_mode("fresh", &mode, err,
 	    sizeof err) == 0 && mode == SWEEP_FRESH &&
@@ -274,9 +279,10 @@ test_summary_math(void)
 	    m.val_acc.min, m.val_acc.max);
 	t.rows[1].state = SWEEP_CANCELLED;
 	sweep_summarize(&t, 0, 0, &m);
-	ok(m.val_acc.n == 2 && fabs(m.val_acc.mean - 0.825) < 1e-12,
-	    "summary: only done seeds count (%d, mean %.4f)", m.val_acc.n,
-	    m.val_acc.mean);
+	ok(m.val_acc.n == 2 && fabs(m.val_acc.mean - 0.825) < 1e-12 &&
+	    m.acc.n == 2 && m.loss.n == 2 && m.val_loss.n == 2,
+	    "summary: only done seeds count, in every metric (%d, mean %.4f)",
+	    m.val_acc.n, m.val_acc.mean);
 	/* Every state but done, each with a history: a running row, a
 	 * pending one, a cancelled one, and a done row with no epoch. */
 	t.rows[0].state = SWEEP_RUNNING;
