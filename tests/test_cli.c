@@ -233,8 +233,18 @@ test_options(void)
 	    "--cpus-per-task");
 	ok(good("runs --prune 1000000", &o) && o.prune == 1000000,
 	    "--prune 1000000, the largest");
-	ok(good("sweep --shard 2560/2560 --run-id a", &o) && o.shard == 2560 &&
-	    o.nshards == 2560, "--shard N/N for N the most rows");
+	{
+		char cmd[96];
+
+		snprintf(cmd, sizeof cmd, "sweep --shard %d/%d --run-id a",
+		    SWEEP_MAX_ROWS, SWEEP_MAX_ROWS);
+		ok(good(cmd, &o) && o.shard == SWEEP_MAX_ROWS &&
+		    o.nshards == SWEEP_MAX_ROWS, "--shard N/N for N the most "
+		    "rows (%d)", SWEEP_MAX_ROWS);
+		snprintf(cmd, sizeof cmd, "sweep --shard 1/%d --run-id a",
+		    SWEEP_MAX_ROWS + 1);
+		bad(cmd, "--shard '1/");
+	}
 	ok(good("train --precision fp32", &o) &&
 	    o.cfg.precision == TRAIN_FP32 && o.precision_set,
 	    "--precision fp32");
@@ -287,7 +297,6 @@ test_range_errors(void)
 		{ "show --index 100000001", "--index 100000001" },
 		{ "runs --prune 1000001", "--prune 1000001" },
 		{ "slurm --cpus-per-task 0", "--cpus-per-task 0" },
-		{ "sweep --shard 1/2561 --run-id a", "--shard '1/2561'" },
 		{ "train --precision fp16", "'fp16'" },
 		{ "--hidden 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1",
 		  "hidden layers" },
