@@ -57,6 +57,21 @@ ok $? "each row in training has its own progress (rows 1 and 2, epoch 1)"
 rm -f "$OUT/stop"
 wait_for 60 '2 rows at once, [1-9] of 6 done'
 ok $? "the rows go on, side by side, as others finish"
+# q asks first, in a framed dialog; n keeps the job.
+$T send-keys -t nt q
+wait_for 5 '┌─ Quit\? ' && grep -q 'quit and cancel it? (y/n' "$OUT/screen" &&
+    grep -q '└─' "$OUT/screen"
+ok $? "q while the rows train asks in a framed dialog"
+$T send-keys -t nt n
+wait_gone_q() {
+	_end=$(($(date +%s) + 5))
+	while cap | grep -q 'quit and cancel it'; do
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.1
+	done
+}
+wait_gone_q && cap | grep -q 'rows at once'
+ok $? "n closes it and the job goes on"
 $T send-keys -t nt x
 wait_for 30 'sweep cancelled; saved in .*: r resumes'
 ok $? "x cancels both rows; the run is saved to resume"

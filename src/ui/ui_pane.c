@@ -235,6 +235,31 @@ draw_samples(ui *u, ui_rect r, int zoom)
 	}
 }
 
+/* A question in a framed dialog over the panes (y or n answers it). */
+static void
+draw_confirm(ui *u, const ui_layout *l)
+{
+	char q[320], title[32];
+	int  w, h = 5, y, x;
+
+	if (u->mode == UI_MODE_CONFIRM_QUIT) {
+		snprintf(title, sizeof title, "Quit?");
+		snprintf(q, sizeof q, "a job is running: quit and cancel it? "
+		    "(y/n; r resumes it next time)");
+	} else {
+		snprintf(title, sizeof title, "Delete?");
+		snprintf(q, sizeof q, "delete run %s and its files? (y/n)",
+		    u->browser.cur < u->snap->nruns ?
+		    u->snap->runs[u->browser.cur].id : "?");
+	}
+	w = ui_cells(q) + 4 < l->cols ? ui_cells(q) + 4 : l->cols;
+	y = (l->lines - h) / 2;
+	x = (l->cols - w) / 2;
+	ui_frame(u, y, x, w, h, title);
+	ui_put(u, y + 2, x + 2, w - 4, UI_STYLE(UI_C_BAD, UI_A_REVERSE,
+	    UI_A_BOLD), q);
+}
+
 /* ----------------------------------------------------- title, status */
 
 static void
@@ -281,11 +306,10 @@ draw_status(ui *u, ui_rect r)
 		ui_putf(u, r.y, r.x, r.w, UI_PLAIN(UI_A_BOLD), "go to %s index "
 		    "(0-%zu, Enter, Esc): %s_", u->samples.split ? "test" : "train",
 		    sp->n ? sp->n - 1 : 0, u->prompt);
-	else if (u->mode == UI_MODE_CONFIRM_DELETE)
-		ui_putf(u, r.y, r.x, r.w, UI_STYLE(UI_C_BAD, UI_A_REVERSE,
-		    UI_A_BOLD), "delete run %s and its files? (y/n)",
-		    u->browser.cur < u->snap->nruns ?
-		    u->snap->runs[u->browser.cur].id : "?");
+	else if (u->mode == UI_MODE_CONFIRM_DELETE ||
+	    u->mode == UI_MODE_CONFIRM_QUIT)
+		ui_put(u, r.y, r.x, r.w, UI_PLAIN(UI_A_BOLD), "y: yes   n, Esc: "
+		    "no");
 	else if (u->mode == UI_MODE_FORM)
 		ui_put(u, r.y, r.x, r.w, UI_PLAIN(UI_A_DIM), "Up/Down/Tab field"
 		    "  type to edit  Enter start  Esc cancel");
@@ -294,10 +318,6 @@ draw_status(ui *u, ui_rect r)
 		ui_put(u, r.y, r.x, r.w, UI_PLAIN(UI_A_DIM), "j/k move  Enter "
 		    "load  r resume  d delete  Space mark (2 overlay)  Esc "
 		    "close");
-	else if (u->mode == UI_MODE_CONFIRM_QUIT)
-		ui_put(u, r.y, r.x, r.w, UI_STYLE(UI_C_BAD, UI_A_REVERSE,
-		    UI_A_BOLD), "a job is running: quit and cancel it? (y/n; "
-		    "r resumes it next time)");
 	else if (u->status[0] != '\0' && clock_now() < u->status_until) {
 		/* Paths give way first: the run id and the sentence's end
 		 * stay. */
@@ -412,6 +432,9 @@ ui_draw(ui *u)
 		ui_draw_runs(u, &l);
 	if (u->mode == UI_MODE_FORM)
 		ui_draw_form(u, &l);
+	if (u->mode == UI_MODE_CONFIRM_QUIT ||
+	    u->mode == UI_MODE_CONFIRM_DELETE)
+		draw_confirm(u, &l);
 	if (u->help)
 		draw_help(u, &l);
 	ui_term_end();
