@@ -8,58 +8,29 @@
 # MNIST, and no job is trained.
 cd "$(dirname "$0")/.." || exit 1
 NOISETOP=${NOISETOP:-$PWD/noisetop}
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "1..0 # SKIP tmux not installed"
-	exit 0
-fi
-OUT=$(mktemp -d)
-T="tmux -L nt-form-$$"
-trap '$T kill-server >/dev/null 2>&1; rm -rf "$OUT"' EXIT
+. tests/tui.sh
+tui_init form
 mkdir -p "$OUT/home"
-n=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else
-		echo "not ok $n - $2"
-		sed 's/^/#   /' "$OUT/screen"
-	fi
-}
-cap() { $T capture-pane -p -t nt 2>/dev/null; }
-wait_for() {
-	_end=$(($(date +%s) + $1))
-	while :; do
-		cap > "$OUT/screen"
-		grep -Eq -- "$2" "$OUT/screen" && return 0
-		[ "$(date +%s)" -ge "$_end" ] && return 1
-		sleep 0.1
-	done
-}
-wait_gone() {
-	_end=$(($(date +%s) + $1))
-	while :; do
-		cap > "$OUT/screen"
-		grep -Eq -- "$2" "$OUT/screen" || return 0
-		[ "$(date +%s)" -ge "$_end" ] && return 1
-		sleep 0.1
-	done
-}
 start() {
-	$T kill-server >/dev/null 2>&1
+	tui_fresh
+	rm -f "$OUT/stop"
 	$T new-session -d -s nt -x 80 -y 24 "env HOME='$OUT/home' \
 	    NOISETOP_DATA= XDG_CACHE_HOME= XDG_DATA_HOME= XDG_CONFIG_HOME= \
+	    NOISETOP_TEST_STOP=1:1:1 NOISETOP_TEST_STOP_FILE='$OUT/stop' \
 	    TERM=xterm '$NOISETOP' --runs '$OUT/runs' --train-limit 300 \
 	    --test-limit 100"
 	wait_for 20 'Samples'
 }
 conf=$OUT/home/.config/noisetop/form.conf
 
-# A sweep's scales typed in the form, remembered when it starts; cancel
-# the job at once (nothing here waits for training).
+# A sweep's scales typed in the form, remembered when it starts; the job
+# holds at a test point (each dashboard's first job, epoch 1, batch 1)
+# until x cancels it, whatever the CPU's speed.
 start
 $T send-keys -t nt s
 wait_for 5 'New sweep'
 $T send-keys -t nt C-u 0 , 0 . 5 , 2 Down C-u 1 Enter
-wait_for 10 'sweep of 3 scales'
+wait_file 30 "$OUT/stop" && wait_for 10 'training sweep 1/3'
 ok $? "the form starts a sweep of the scales typed (0,0.5,2)"
 $T send-keys -t nt x
 wait_for 20 'cancelled' && [ -s "$conf" ]
@@ -71,11 +42,15 @@ id=$(ls "$OUT/runs" | head -1)
 grep -Eq "saved in …/runs/$id: r resumes\$|saved in …/$id: r resumes\$" "$OUT/screen"
 ok $? "the 80-column status line names run $id whole and ends the sentence"
 
-# A train form in between keeps them (its own scale is the preview's).
+# A train form in between keeps them (its own scale is the preview's): a
+# new dashboard, whose first job holds at the point too.
+$T send-keys -t nt q
+wait_for 5 'quit' && $T send-keys -t nt y
+start
 $T send-keys -t nt t
 wait_for 5 'New train'
 $T send-keys -t nt Enter
-wait_for 10 'train at scale'
+wait_file 30 "$OUT/stop" && wait_for 10 'train at scale'
 $T send-keys -t nt x
 wait_for 20 'cancelled'
 grep -q '^sweep_scales = 0,0.5,2$' "$conf"

@@ -6,39 +6,9 @@
 # needs MNIST, and nothing waits on the machine's speed.
 cd "$(dirname "$0")/.." || exit 1
 NOISETOP=${NOISETOP:-$PWD/noisetop}
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "1..0 # SKIP tmux not installed"
-	exit 0
-fi
-OUT=$(mktemp -d)
-T="tmux -L nt-lanes-$$"
-trap '$T kill-server >/dev/null 2>&1; rm -rf "$OUT"' EXIT
+. tests/tui.sh
+tui_init lanes
 mkdir -p "$OUT/home"
-n=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else
-		echo "not ok $n - $2"
-		sed 's/^/#   /' "$OUT/screen"
-	fi
-}
-cap() { $T capture-pane -p -t nt 2>/dev/null; }
-wait_for() {
-	_end=$(($(date +%s) + $1))
-	while :; do
-		cap > "$OUT/screen"
-		grep -Eq -- "$2" "$OUT/screen" && return 0
-		[ "$(date +%s)" -ge "$_end" ] && return 1
-		sleep 0.1
-	done
-}
-wait_file() {
-	_end=$(($(date +%s) + $1))
-	while [ ! -s "$2" ]; do
-		[ "$(date +%s)" -ge "$_end" ] && return 1
-		sleep 0.1
-	done
-}
 
 $T new-session -d -s nt -x 100 -y 32 "env HOME='$OUT/home' \
     NOISETOP_DATA= XDG_DATA_HOME= XDG_CONFIG_HOME= \
@@ -63,14 +33,7 @@ wait_for 5 '┌─ Quit\? ' && grep -q 'quit and cancel it? (y/n' "$OUT/screen" 
     grep -q '└─' "$OUT/screen"
 ok $? "q while the rows train asks in a framed dialog"
 $T send-keys -t nt n
-wait_gone_q() {
-	_end=$(($(date +%s) + 5))
-	while cap | grep -q 'quit and cancel it'; do
-		[ "$(date +%s)" -ge "$_end" ] && return 1
-		sleep 0.1
-	done
-}
-wait_gone_q && cap | grep -q 'rows at once'
+wait_gone 5 'quit and cancel it' && grep -q 'rows at once' "$OUT/screen"
 ok $? "n closes it and the job goes on"
 $T send-keys -t nt x
 wait_for 30 'sweep cancelled; saved in .*: r resumes'

@@ -5,33 +5,10 @@
 # synthetic digits, one epoch on 300/100 images: nothing needs MNIST.
 cd "$(dirname "$0")/.." || exit 1
 NOISETOP=${NOISETOP:-$PWD/noisetop}
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "1..0 # SKIP tmux not installed"
-	exit 0
-fi
-OUT=$(mktemp -d)
-T="tmux -L nt-layout-$$"
-trap '$T kill-server >/dev/null 2>&1; rm -rf "$OUT"' EXIT
+. tests/tui.sh
+tui_init layout
 mkdir -p "$OUT/home"
 ENV="HOME=$OUT/home NOISETOP_DATA= XDG_CACHE_HOME= XDG_DATA_HOME= XDG_CONFIG_HOME="
-n=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else
-		echo "not ok $n - $2"
-		sed 's/^/#   /' "$OUT/screen"
-	fi
-}
-cap() { $T capture-pane -p -t nt 2>/dev/null; }
-wait_for() {
-	_end=$(($(date +%s) + $1))
-	while :; do
-		cap > "$OUT/screen"
-		grep -Eq -- "$2" "$OUT/screen" && return 0
-		[ "$(date +%s)" -ge "$_end" ] && return 1
-		sleep 0.1
-	done
-}
 
 scales=0,0.1,0.2,0.3,0.5,0.75,1,1.5,2,3,4,5,6,8
 env $ENV "$NOISETOP" sweep --runs "$OUT/runs" --train-limit 300 \
@@ -66,8 +43,7 @@ ok $? "F2 opens the sweep's form (setup)"
 # 200x60: the row table right of the samples; F6 sorts it.  By val acc
 # the column is non-increasing, and (one epoch on 300 images: noisy) no
 # longer in the order of the scales.
-$T kill-server >/dev/null 2>&1
-T="tmux -L nt-layout-$$-wide"
+tui_fresh
 $T new-session -d -s nt -x 200 -y 60 "env $ENV TERM=xterm '$NOISETOP' \
     --runs '$OUT/runs' --train-limit 300 --test-limit 100"
 wait_for 20 'Rows: 14, by row'

@@ -8,37 +8,11 @@
 # as the chart's marker.  The synthetic digits, so no MNIST is needed.
 cd "$(dirname "$0")/.." || exit 1
 NOISETOP=${NOISETOP:-$PWD/noisetop}
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "1..0 # SKIP tmux not installed"
-	exit 0
-fi
-OUT=$(mktemp -d)
-# A fresh server (socket) per dashboard: one being killed can still hold
-# its old socket.
-k=0
-T="tmux -L nt-truth-$$-$k"
-trap '$T kill-server >/dev/null 2>&1; rm -rf "$OUT"' EXIT
-fresh() { $T kill-server >/dev/null 2>&1; k=$((k + 1)); T="tmux -L nt-truth-$$-$k"; }
+. tests/tui.sh
+tui_init truth
+TUI_STRIP=1
 mkdir -p "$OUT/home"
 ENV="HOME=$OUT/home NOISETOP_DATA= XDG_CACHE_HOME= XDG_DATA_HOME= XDG_CONFIG_HOME="
-n=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else
-		echo "not ok $n - $2"
-		sed 's/^/#   /' "$OUT/screen"
-	fi
-}
-cap() { $T capture-pane -p -t nt 2>/dev/null | sed 's/[▀▄█▓▒░]/ /g'; }
-wait_for() {
-	_end=$(($(date +%s) + $1))
-	while :; do
-		cap > "$OUT/screen"
-		grep -Eq -- "$2" "$OUT/screen" && return 0
-		[ "$(date +%s)" -ge "$_end" ] && return 1
-		sleep 0.1
-	done
-}
 
 # The sweep, headless; then the dashboard shows it.
 env $ENV "$NOISETOP" sweep --runs "$OUT/runs" --train-limit 300 \
@@ -46,7 +20,7 @@ env $ENV "$NOISETOP" sweep --runs "$OUT/runs" --train-limit 300 \
     --no-progress >"$OUT/sweep.log" 2>&1
 ok $? "a 3-row sweep on 300/200 images"
 for size in 100x32 80x24; do
-	fresh
+	tui_fresh
 	$T new-session -d -s nt -x "${size%x*}" -y "${size#*x}" "env $ENV \
 	    TERM=xterm '$NOISETOP' --runs '$OUT/runs' --train-limit 300 \
 	    --test-limit 1000 --seed 43"
@@ -85,19 +59,21 @@ done
 
 # A click on scale 0's chart row: every frame that marks it also names its
 # model (at 100x32).
-fresh
+tui_fresh
 $T new-session -d -s nt -x 100 -y 32 "env $ENV TERM=xterm '$NOISETOP' \
     --runs '$OUT/runs' --train-limit 300 --test-limit 200 --seed 43"
 wait_for 20 'model .*@ 0\.5 s43$'
 y=$(grep -n '[ >*x]  0 train' "$OUT/screen" | head -1 | cut -d: -f1)
 $T send-keys -t nt -l "$(printf '\033[<0;70;%dM\033[<0;70;%dm' "$y" "$y")"
-bad=0 seen=0
-for _ in $(seq 1 30); do
+# Until the row is marked (10 s at most), then 20 frames more.
+bad=0 seen=0 after=0 end=$(($(date +%s) + 10))
+while [ "$after" -lt 20 ] && { [ "$seen" -eq 1 ] || [ "$(date +%s)" -lt "$end" ]; }; do
 	cap > "$OUT/screen"
 	if grep -q '>  0 train' "$OUT/screen"; then
 		seen=1
 		grep -Eq 'model .*@ 0 s43$' "$OUT/screen" || bad=1
 	fi
+	[ "$seen" -eq 1 ] && after=$((after + 1))
 	sleep 0.02
 done
 [ "$seen" -eq 1 ] && [ "$bad" -eq 0 ]
@@ -127,7 +103,7 @@ ok $? "e in the matrix view writes the train x test matrix (3 rows x 3 test scal
 
 # The reliability diagram (v to the calibration view): its bins hold the
 # run's 200 images, and its accuracy is the sample pane's.
-fresh
+tui_fresh
 $T new-session -d -s nt -x 100 -y 32 "env $ENV TERM=xterm '$NOISETOP' \
     --runs '$OUT/runs' --train-limit 300 --test-limit 1000 --seed 43"
 wait_for 20 'model .*@ 0\.5 s43$' && wait_for 10 'test acc [0-9.]+%'
@@ -158,7 +134,7 @@ ok $? "the weights view: the selected model's receptive fields beside the clean 
 env $ENV "$NOISETOP" sweep --runs "$OUT/att" --train-limit 300 \
     --test-limit 200 --epochs 1 --scales 0,0.5,1 --seed 43 \
     --attack fgsm:0.1 --no-progress >"$OUT/att.log" 2>&1
-fresh
+tui_fresh
 $T new-session -d -s nt -x 100 -y 32 "env $ENV TERM=xterm '$NOISETOP' \
     --runs '$OUT/att' --train-limit 300 --test-limit 1000 --seed 43"
 wait_for 20 'showing run'
@@ -171,7 +147,7 @@ ok $? "the matrix view's attack columns: each training scale's FGSM accuracy, as
 
 # 200x60: the free right of the samples and the ladder holds the train x
 # test heat map and the row table (layout.t sorts one).
-fresh
+tui_fresh
 $T new-session -d -s nt -x 200 -y 60 "env $ENV TERM=xterm '$NOISETOP' \
     --runs '$OUT/runs' --train-limit 300 --test-limit 1000 --seed 43"
 wait_for 20 'Rows: 3, by row'
