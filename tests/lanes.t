@@ -25,7 +25,7 @@ ok $? "--jobs 2: the dashboard trains two rows at once and says so"
 grep -Eq '1/6 s0 e1/20' "$OUT/screen" && grep -Eq '2/6 s0\.1 e1/20' "$OUT/screen"
 ok $? "each row in training has its own progress (rows 1 and 2, epoch 1)"
 rm -f "$OUT/stop"
-wait_for 60 '2 rows at once, [1-9] of 6 done'
+wait_for 300 '2 rows at once, [1-9] of 6 done'
 ok $? "the rows go on, side by side, as others finish"
 # q asks first, in a framed dialog; n keeps the job.
 $T send-keys -t nt q
