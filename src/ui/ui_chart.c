@@ -243,8 +243,8 @@ ui_draw_sweep(ui *u, ui_rect r)
 		    UI_PLAIN(UI_A_DIM), "%s%s%s%s%s", want > 1 ? "A " : "",
 		    want > 1 ? s->overlay[0].id : "", want > 2 ? "  B " : "",
 		    want > 2 ? s->overlay[1].id : "", want - 1 < s->noverlay ?
-		    (want > 1 ? "  (B needs more lines)" :
-		    "A and B need more lines") : "");
+		    (want > 1 ? "  (B needs more lines)" : s->noverlay > 1 ?
+		    "A and B need more lines" : "A needs more lines") : "");
 	else if ((seeds || p->ncorruptions > 1) && t == &u->snap->table &&
 	    u->res.sel >= 0 && u->res.sel < t->n && r.h - 1 > n * ns)
 		ui_putf(u, r.y + 1 + n * ns, r.x + 1, r.w - 1,

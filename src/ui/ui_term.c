@@ -571,7 +571,10 @@ ui_grid_heat(const ui *u, int y, int x, const chart_grid *g)
 	grid_draw(u, y, x, g, 1);
 }
 
-/* A box with a title in the reverse style, for overlays and forms. */
+/* A box with a title in the reverse style, for overlays and forms.  The
+ * column on either side is blanked too: a digit of the pane beneath,
+ * left against the frame (the last column of the screen beside a browser
+ * one cell narrower), reads as part of the dialog. */
 void
 ui_frame(const ui *u, int y, int x, int w, int h, const char *title)
 {
@@ -581,8 +584,11 @@ ui_frame(const ui *u, int y, int x, int w, int h, const char *title)
 
 	if (w < 2 || h < 2 || w > 512)
 		return;
-	for (int r = 0; r < h; r++)
+	for (int r = 0; r < h; r++) {
+		ui_fill(u, y + r, x - 1, 1, UI_PLAIN(0));
+		ui_fill(u, y + r, x + w, 1, UI_PLAIN(0));
 		ui_fill(u, y + r, x, w, st);
+	}
 	for (int k = 0; k < w - 2; k++)
 		len += snprintf(line + len, sizeof line - (size_t)len, "%s",
 		    utf ? "─" : "-");
