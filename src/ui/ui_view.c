@@ -4,9 +4,9 @@
  * curves as line plots, the per-epoch table, the kept model's confusion
  * matrix, or the train x test matrix (ui_heat.c's).  The ladder shows
  * the image on screen at every scale of the table with the kept model's
- * prediction.  (The sweep pane and the aside are ui_chart.c's.)  All of it is drawn
- * by the pure renderers of chart.h into a grid the terminal layer
- * copies.
+ * prediction.  (The sweep pane and the aside are ui_chart.c's.)  All of
+ * it is drawn by the pure renderers of chart.h into a grid the terminal
+ * layer copies.
  */
 #include "ui/ui_priv.h"
 
