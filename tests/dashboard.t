@@ -547,10 +547,10 @@ start runs NOISETOP_TEST_STOP=3:2:0 TERM=xterm-256color LANG=C.UTF-8 \
     LC_ALL=C.UTF-8
 wait_for 20 "(Training: loaded run|Loaded) $id" && wait_for 5 'interrupted at scale' &&
     grep -q '┤' "$OUT/screen" &&
-    grep -Eq '[ >x]0 train .*[0-9]+\.[0-9][0-9]' "$OUT/screen" &&
+    grep -Eq '[ >x]0 train .*\([0-9]+\.[0-9][0-9]\)' "$OUT/screen" &&
     grep -Eq 'Accuracy.*\(loaded' "$OUT/screen" &&
     grep -q 'train 2000 test 500' "$OUT/screen"
-ok $? "runs: a restart shows the interrupted sweep's curves and chart, labelled $id"
+ok $? "runs: a restart shows the interrupted sweep's curves and chart, labelled $id, the cut row's value in parentheses (not final)"
 $T send-keys -t nt r
 wait_for 10 "resumed run $id at scale [01] \([12] of 2\), epoch [0-2]/2"
 ok $? "runs: r resumes it and says where"

@@ -2,6 +2,7 @@
  * properties the panes rely on: every row exactly w cells, within its
  * bytes, numbers whole, nothing written outside the grid. */
 #include "render/chart.h"
+#include "render/ramp.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -368,8 +369,8 @@ test_bars(void)
 	const double sd[3] = { 0.01, 0.02, NAN };
 	const double mn[3] = { 0.965, 0.91, NAN };
 	const double mx[3] = { 0.995, 0.98, NAN };
-	const chart_bar_series s[2] = { { "train", mt, NULL, NULL, NULL },
-		{ "val", mv, sd, mn, mx } };
+	const chart_bar_series s[2] = { { "train", mt, NULL, NULL, NULL, NULL },
+		{ "val", mv, sd, mn, mx, NULL } };
 	chart_bars_opts o = { 0.9, 1.0, { CHART_NUM_PCT, 1, 0 },
 		{ CHART_NUM_G, 0, 0 } };
 	chart_grid g;
@@ -406,8 +407,8 @@ test_bars_overlay(void)
 	const double sc[2] = { 0.5, 20000 };
 	const double a[2] = { 0.5, 0.25 };
 	const double b[2] = { 0.75, NAN };
-	const chart_bar_series s[2] = { { "A val", a, NULL, NULL, NULL },
-		{ "B val", b, NULL, NULL, NULL } };
+	const chart_bar_series s[2] = { { "A val", a, NULL, NULL, NULL, NULL },
+		{ "B val", b, NULL, NULL, NULL, NULL } };
 	chart_grid g;
 
 	g = grid(20, 4);
@@ -441,6 +442,83 @@ test_bars_overlay(void)
 	g = grid(30, 3);
 	ok(chart_scale_bars(sc, 2, s, 2, NULL, RENDER_ASCII, &g) == -1,
 	    "overlay: fewer rows than scales x series fails");
+}
+
+/* A cancelled row's value, not final: in parentheses, tagged partial;
+ * the finished rows' as before. */
+static void
+test_bars_partial(void)
+{
+	const double sc[2] = { 0, 0.5 };
+	const double v[2] = { 0.98, 0.72 };
+	const double nan2[2] = { NAN, NAN };
+	const unsigned char part[2] = { 0, 1 };
+	const chart_bar_series s[1] = { { "val", v, NULL, NULL, NULL, part } };
+	const chart_bar_series t[1] = { { "val", nan2, NULL, NULL, NULL,
+		part } };
+	chart_grid g;
+
+	g = grid(24, 2);
+	ok(chart_scale_bars(sc, 2, s, 1, NULL, RENDER_UTF8, &g) == 0,
+	    "partial: fits");
+	rows_are(&g, (const char *const[]){
+		"  0 val ███████▉   98.00",
+		"0.5 val █████▊   (72.00)",
+	}, "partial: the cancelled row's value in parentheses");
+	ok(tag_at(&g, 23, 1) == CHART_TAG_PARTIAL && tag_at(&g, 17, 1) ==
+	    CHART_TAG_PARTIAL && tag_at(&g, 23, 0) == CHART_TAG_PLAIN,
+	    "partial: its value tagged partial, a final one plain");
+	g = grid(24, 2);
+	chart_scale_bars(sc, 2, t, 1, NULL, RENDER_ASCII, &g);
+	rows_are(&g, (const char *const[]){
+		"  0 val                -",
+		"0.5 val                -",
+	}, "partial: no value yet is '-', not '(-)'");
+}
+
+/* The heat map's ramps: distinct colours, luminance rising with the
+ * level (so the scale reads in grey too), the ends where viridis has
+ * them (purple low, yellow high), white text on the dark end only. */
+static void
+test_ramp(void)
+{
+	int n = ramp_levels(RAMP_256, RENDER_UTF8), mono = 1, distinct = 1;
+
+	ok(n == RAMP_MAX_LEVELS && n >= 8 && n <= CHART_MAX_LEVELS,
+	    "ramp: 256 colours give %d levels", n);
+	for (int l = 1; l < n; l++) {
+		if (!(ramp_luminance(ramp_colour(RAMP_256, l)) >
+		    ramp_luminance(ramp_colour(RAMP_256, l - 1))))
+			mono = 0;
+		for (int k = 0; k < l; k++)
+			if (ramp_colour(RAMP_256, k) == ramp_colour(RAMP_256, l))
+				distinct = 0;
+	}
+	ok(mono, "ramp 256: luminance rises with every level");
+	ok(distinct, "ramp 256: every level its own colour");
+	ok(ramp_colour(RAMP_256, 0) == 53 && ramp_colour(RAMP_256, n - 1) ==
+	    220, "ramp 256: purple #5f005f (53) low, yellow #ffd700 (220) high");
+	ok(ramp_colour(RAMP_256, -5) == 53 && ramp_colour(RAMP_256, 99) ==
+	    220, "ramp 256: levels clamped to the ends");
+	ok(ramp_colour(RAMP_256, 0) >= 16 && ramp_colour(RAMP_256, n - 1) <=
+	    231, "ramp 256: cube colours, not the terminal's own 16");
+	ok(ramp_dark(RAMP_256, 0) && !ramp_dark(RAMP_256, n - 1),
+	    "ramp 256: white text on the dark end, black on the bright");
+	ok(fabs(ramp_luminance(16)) < 1e-9 && fabs(ramp_luminance(231) - 1.0) <
+	    1e-9 && ramp_luminance(7) < 0 && ramp_luminance(244) > 0.2 &&
+	    ramp_luminance(244) < 0.3, "ramp: xterm luminance (black 16, "
+	    "white 231, grey 244, the 16 system colours unknown)");
+	ok(ramp_levels(RAMP_8, RENDER_UTF8) == 4 && ramp_colour(RAMP_8, 0) ==
+	    4 && ramp_colour(RAMP_8, 3) == 3 && ramp_dark(RAMP_8, 0) &&
+	    !ramp_dark(RAMP_8, 3), "ramp 8: blue (white text) .. yellow");
+	ok(ramp_levels(RAMP_MONO, RENDER_UTF8) == 4 &&
+	    strcmp(ramp_glyph(0, RENDER_UTF8), "░") == 0 &&
+	    strcmp(ramp_glyph(3, RENDER_UTF8), "█") == 0 &&
+	    ramp_levels(RAMP_MONO, RENDER_ASCII) == 5 &&
+	    strcmp(ramp_glyph(0, RENDER_ASCII), ".") == 0 &&
+	    strcmp(ramp_glyph(9, RENDER_ASCII), "@") == 0 &&
+	    ramp_colour(RAMP_MONO, 0) == -1,
+	    "ramp mono: shade glyphs light to full, no colour");
 }
 
 static void
@@ -527,7 +605,8 @@ test_heatmap(void)
 	const double m[6] = { 0.98, 0.9, 0.5, 0.97, NAN, 0.93 };
 	const double sd[6] = { 0.001, 0.01, 0.02, NAN, NAN, 0.01 };
 	chart_heatmap_opts o = { "train\\test", { CHART_NUM_G, 0, 0 },
-		{ CHART_NUM_G, 0, 0 }, { CHART_NUM_PCT, 1, 0 }, 0.5, 1.0, 6 };
+		{ CHART_NUM_G, 0, 0 }, { CHART_NUM_PCT, 1, 0 }, 0.5, 1.0, 6, 0,
+		0 };
 	chart_cells where;
 	chart_grid g;
 
@@ -564,6 +643,79 @@ test_heatmap(void)
 	g = grid(15, 3);
 	ok(chart_heatmap(rv, 2, cv, 3, m, NULL, &o, RENDER_ASCII, &g, NULL) ==
 	    -1 && blank(&g), "heatmap: too narrow fails blank");
+
+	/* Without colours: each value after its shade glyph; the selected
+	 * row (1) marked. */
+	o.levels = ramp_levels(RAMP_MONO, RENDER_UTF8);
+	o.shade = 1;
+	o.mark = 2;
+	g = grid(28, 3);
+	ok(chart_heatmap(rv, 2, cv, 3, m, NULL, &o, RENDER_UTF8, &g, &where) ==
+	    0, "heatmap shaded: fits");
+	rows_are(&g, (const char *const[]){
+		"train\\test     0   0.5     1",
+		"         0 █98.0 ▓90.0 ░50.0",
+		">        1 █97.0     - █93.0",
+	}, "heatmap shaded UTF-8: glyphs by level, '-' bare, row 1 marked");
+	ok(tag_at(&g, 0, 2) == CHART_TAG_MARK && tag_at(&g, 9, 2) ==
+	    CHART_TAG_MARK && tag_at(&g, 9, 1) == CHART_TAG_AXIS &&
+	    tag_at(&g, 17, 2) == CHART_TAG_PLAIN && tag_at(&g, 11, 1) ==
+	    CHART_TAG_SHADE + 3 && where.cw == 6,
+	    "heatmap: the mark's tags, a missing value plain, cells 6 wide");
+	o.levels = ramp_levels(RAMP_MONO, RENDER_ASCII);
+	g = grid(28, 3);
+	chart_heatmap(rv, 2, cv, 3, m, NULL, &o, RENDER_ASCII, &g, NULL);
+	rows_are(&g, (const char *const[]){
+		"train\\test     0   0.5     1",
+		"         0 @98.0 #90.0 .50.0",
+		">        1 @97.0     - #93.0",
+	}, "heatmap shaded ASCII");
+	/* The mark needs a cell of its own left of the labels. */
+	o.corner = "";
+	o.shade = 0;
+	g = grid(17, 3);
+	chart_heatmap(rv, 2, cv, 3, m, NULL, &o, RENDER_ASCII, &g, NULL);
+	rows_are(&g, (const char *const[]){
+		"      0  0.5    1",
+		" 0 98.0 90.0 50.0",
+		">1 97.0    - 93.0",
+	}, "heatmap: the mark's column");
+	g = grid(16, 3);
+	ok(chart_heatmap(rv, 2, cv, 3, m, NULL, &o, RENDER_ASCII, &g, NULL) ==
+	    -1, "heatmap: no room for the mark fails (a label is never cut)");
+}
+
+/* The legend: the ramp between the values it spans. */
+static void
+test_heat_legend(void)
+{
+	const chart_fmt f = { CHART_NUM_PCT, 1, 0 };
+	chart_grid g;
+
+	g = grid(20, 1);
+	ok(chart_heat_legend(0.113, 0.984, f, 4, 1, RENDER_UTF8, &g) == 18,
+	    "legend: 18 cells");
+	rows_are(&g, (const char *const[]){ "11.3 ░░▒▒▓▓██ 98.4  " },
+	    "legend shaded UTF-8: two cells a level");
+	ok(tag_at(&g, 5, 0) == CHART_TAG_SHADE && tag_at(&g, 12, 0) ==
+	    CHART_TAG_SHADE + 3 && tag_at(&g, 0, 0) == CHART_TAG_PLAIN,
+	    "legend: each level's cells tagged");
+	g = grid(15, 1);
+	chart_heat_legend(0.113, 0.984, f, 5, 1, RENDER_ASCII, &g);
+	rows_are(&g, (const char *const[]){ "11.3 .:+#@ 98.4" },
+	    "legend ASCII, narrow: one cell a level");
+	g = grid(30, 1);
+	chart_heat_legend(0.5, 1.0, f, 11, 0, RENDER_UTF8, &g);
+	ok(strncmp(row(&g, 0), "50.0 ", 5) == 0 &&
+	    strstr(row(&g, 0), " 100.0") != NULL && tag_at(&g, 15, 0) ==
+	    CHART_TAG_SHADE + 10, "legend in colour: blank cells, 11 levels");
+	g = grid(14, 1);
+	ok(chart_heat_legend(0.113, 0.984, f, 5, 1, RENDER_ASCII, &g) == -1 &&
+	    blank(&g), "legend: too narrow fails blank");
+	g = grid(30, 1);
+	ok(chart_heat_legend(0.9, 0.1, f, 5, 1, RENDER_ASCII, &g) == -1 &&
+	    chart_heat_legend(NAN, 0.1, f, 5, 1, RENDER_ASCII, &g) == -1,
+	    "legend: lo > hi or NaN fails");
 }
 
 static void
@@ -675,8 +827,8 @@ test_properties(void)
 	const chart_lines_opts lo = { 0, 0, { CHART_NUM_PCT, 2, 0 }, 1, 1 };
 	const double sc[3] = { 0, 0.5, 20000 };
 	const double m[3] = { 0.9843, 0.9, NAN }, sd[3] = { 0.0012, NAN, NAN };
-	const chart_bar_series bs[2] = { { "train", m, NULL, NULL, NULL },
-		{ "val", m, sd, m, m } };
+	const chart_bar_series bs[2] = { { "train", m, NULL, NULL, NULL, NULL },
+		{ "val", m, sd, m, m, NULL } };
 	const double sc2[3] = { 0.1, 0.5, 20000 };
 	long cm[9] = { 1135, 1, 0, 0, 20000, 0, 2, 0, 0 };
 	const chart_ladder_item it[2] = {
@@ -769,6 +921,9 @@ main(void)
 	test_bars_overlay();
 	test_confusion();
 	test_heatmap();
+	test_heat_legend();
+	test_bars_partial();
+	test_ramp();
 	test_ladder();
 	test_properties();
 	return tap_done();

@@ -1,7 +1,8 @@
 /*
  * chart: the grid every renderer draws into, the number formatter, and the
- * table-like charts (confusion matrix, heatmap, noise ladder).  The plots
- * (epoch lines, accuracy against scale) are in chart_lines.c.
+ * table-like charts (confusion matrix, noise ladder).  The train x test
+ * heat map is in chart_heat.c, the plots (epoch lines, accuracy against
+ * scale) in chart_lines.c.
  *
  * While a renderer draws, row r holds w fixed slots of CHART_CELL_BYTES
  * bytes (a glyph, NUL-padded), so any cell can be overwritten in place and
@@ -179,9 +180,8 @@ chart_text_right(chart_grid *g, int x, int y, int w, const char *s, int tag)
 	chart_text(g, x + (n < w ? w - n : 0), y, s, w, tag);
 }
 
-/* A cell table drawn: say where its cells are, pack the grid. */
-static int
-cells_done(chart_grid *g, chart_cells *where, int x0, int cw)
+int
+chart_cells_done(chart_grid *g, chart_cells *where, int x0, int cw)
 {
 	if (where != NULL) {
 		where->x0 = x0;
@@ -408,97 +408,7 @@ chart_confusion(const long *counts, int k, const chart_confusion_opts *o,
 		    buf, sizeof buf);
 		chart_text_right(g, lw + k * cw, k + 1, aw, buf, CHART_TAG_PLAIN);
 	}
-	return cells_done(g, where, lw, cw);
-}
-
-/* ---- heatmap ---- */
-
-/* mean (and "±sd") of one cell as text; returns its width in cells. */
-static int
-cell_text(double m, const double *sd, const chart_fmt *f,
-    render_charset cs, char *buf, size_t n)
-{
-	size_t len = chart_num(m, *f, 0, buf, n);
-
-	if (sd != NULL && isfinite(*sd) && !isnan(m)) {
-		char s[64];
-
-		chart_num(*sd, *f, 0, s, sizeof s);
-		snprintf(buf + len, n - len, "%s%s",
-		    cs == RENDER_UTF8 ? "±" : "+-", s);
-	}
-	return chart_width(buf);
-}
-
-int
-chart_heatmap(const double *rv, int nr, const double *cv, int nc,
-    const double *mean, const double *sd, const chart_heatmap_opts *o,
-    render_charset cs, chart_grid *g, chart_cells *where)
-{
-	chart_heatmap_opts def = { "", { CHART_NUM_G, 0, 0 },
-		{ CHART_NUM_G, 0, 0 }, { CHART_NUM_PCT, 1, 0 }, 0, 1, 8 };
-	const chart_heatmap_opts *op = o != NULL ? o : &def;
-	double lo = op->lo, hi = op->hi;
-	int    lw = 1, cw = 1, r, c, n, corner;
-	char   buf[160];
-
-	if (!chart_grid_ok(g))
-		return -1;
-	chart_grid_clear(g);
-	if (rv == NULL || cv == NULL || mean == NULL || nr < 1 || nc < 1 ||
-	    !levels_ok(op->levels) || g->h < nr + 1)
-		return chart_fail(g);
-	if (!(lo < hi)) {
-		lo = 0.0;
-		hi = 1.0;
-	}
-	for (r = 0; r < nr; r++) {
-		n = (int)chart_num(rv[r], op->rfmt, 0, buf, sizeof buf);
-		lw = n > lw ? n : lw;
-	}
-	for (c = 0; c < nc; c++) {
-		n = (int)chart_num(cv[c], op->cfmt, 0, buf, sizeof buf);
-		cw = n > cw ? n : cw;
-	}
-	for (r = 0; r < nr * nc; r++) {
-		n = cell_text(mean[r], sd != NULL ? &sd[r] : NULL, &op->vfmt,
-		    cs, buf, sizeof buf);
-		cw = n > cw ? n : cw;
-	}
-	cw++;  /* a blank before every value */
-	/* The corner label gets what the figures leave, never more. */
-	corner = chart_width(op->corner);
-	if (corner > lw)
-		lw = corner;
-	if (lw + nc * cw > g->w)
-		lw = g->w - nc * cw;
-	for (r = 0; r < nr; r++)
-		if ((int)chart_num(rv[r], op->rfmt, 0, buf, sizeof buf) > lw)
-			return chart_fail(g);
-
-	chart_text(g, 0, 0, op->corner, lw, CHART_TAG_AXIS);
-	for (c = 0; c < nc; c++) {
-		chart_num(cv[c], op->cfmt, 0, buf, sizeof buf);
-		chart_text_right(g, lw + c * cw, 0, cw, buf, CHART_TAG_AXIS);
-	}
-	for (r = 0; r < nr; r++) {
-		chart_num(rv[r], op->rfmt, 0, buf, sizeof buf);
-		chart_text_right(g, 0, r + 1, lw, buf, CHART_TAG_AXIS);
-		for (c = 0; c < nc; c++) {
-			double m = mean[r * nc + c];
-			int    lev = isnan(m) ? 0 : render_level(
-			    (float)((m - lo) / (hi - lo)), op->levels);
-			int    x = lw + c * cw, i;
-
-			for (i = 0; i < cw; i++)
-				chart_put(g, x + i, r + 1, " ",
-				    CHART_TAG_SHADE + lev);
-			cell_text(m, sd != NULL ? &sd[r * nc + c] : NULL,
-			    &op->vfmt, cs, buf, sizeof buf);
-			chart_text_right(g, x, r + 1, cw, buf, CHART_TAG_SHADE + lev);
-		}
-	}
-	return cells_done(g, where, lw, cw);
+	return chart_cells_done(g, where, lw, cw);
 }
 
 /* ---- the noise ladder ---- */

@@ -57,6 +57,9 @@ enum {
 	CHART_TAG_OK = 2,      /* a caption reporting a right prediction */
 	CHART_TAG_MISS = 3,    /* ... and a wrong one */
 	CHART_TAG_DIGIT = 4,   /* a cell of a digit image (ladder) */
+	CHART_TAG_MARK = 5,    /* the selected row's marker and label */
+	CHART_TAG_PARTIAL = 6, /* a value that is not final (a cancelled
+	                        * row's last epoch) */
 	CHART_TAG_MIXED = 7,   /* plot cell shared by two or more series */
 	CHART_TAG_SERIES = 8,  /* + series index: a series' line, bar, marker */
 	CHART_TAG_SHADE = 32   /* + shade level 0..levels-1 (matrix cells) */
@@ -166,6 +169,9 @@ typedef struct {
 	const double *mean;      /* mean[j] at scale j; NaN: not trained yet */
 	const double *sd;        /* NULL, or the sd over seeds (NaN: none) */
 	const double *min, *max; /* NULL, or the range over seeds */
+	const unsigned char *partial;  /* NULL, or nonzero at scale j: the
+	                                * value is not final (the row was
+	                                * cancelled before its last epoch) */
 } chart_bar_series;
 
 typedef struct {
@@ -182,7 +188,9 @@ typedef struct {
  * "#=*+").  A row with an sd or a min/max is a whisker instead: min..max
  * "├──┤", mean ± sd "━", the mean the series' glyph (ASCII "|--~~#~~--|"),
  * and its value "97.12±0.08" ("97.12+-0.08").  Overlaying two runs is
- * two (or four) series, one per run (and split).  Needs
+ * two (or four) series, one per run (and split).  A partial value is
+ * in parentheses, "(72.00)", tagged CHART_TAG_PARTIAL, so that it is
+ * not read as a final result.  Needs
  * h >= nscales * ns.  o NULL: 0..1, PCT 2 values, G scales.  Returns 0,
  * or -1.
  */
@@ -212,6 +220,8 @@ int chart_confusion(const long *counts, int k,
     const chart_confusion_opts *o, render_charset cs, chart_grid *g,
     chart_cells *where);
 
+/* ---- the train x test heat map (chart_heat.c) ---- */
+
 typedef struct {
 	const char *corner;  /* header of the row labels ("train\\test"),
 	                      * shortened to fit */
@@ -219,19 +229,38 @@ typedef struct {
 	chart_fmt   vfmt;        /* cell values and sd */
 	double      lo, hi;      /* shade range; lo >= hi: 0 .. 1 */
 	int         levels;      /* shade levels 2..CHART_MAX_LEVELS */
+	int         shade;       /* nonzero: each value follows its level's
+	                          * shade glyph (ramp_glyph; levels should be
+	                          * ramp_levels(RAMP_MONO, cs)), for a screen
+	                          * without colours */
+	int         mark;        /* 1 + the row marked ">" (the selected
+	                          * one), its label tagged CHART_TAG_MARK;
+	                          * 0 none */
 } chart_heatmap_opts;
 
 /*
  * A nr x nc matrix of values (mean[r * nc + c]; NaN "-") with row labels
  * rv[r] (e.g. train scale, down) and column labels cv[c] (test scale,
  * across), each value printed whole with, when sd is not NULL and sd[..]
- * is finite, "±sd" (ASCII "+-sd"); each cell tagged CHART_TAG_SHADE + the
- * level of its mean between lo and hi.  Row 0 is the header.  o NULL: G
- * labels, PCT 1 values, 0..1, 8 levels.  Returns 0, or -1.
+ * is finite, "±sd" (ASCII "+-sd"); every cell of a value (its leading
+ * blank, the shade glyph and the figures) tagged CHART_TAG_SHADE + the
+ * level of its mean between lo and hi, a NaN's CHART_TAG_PLAIN.  Row 0
+ * is the header.  o NULL: G labels, PCT 1 values, 0..1, 8 levels, no
+ * shade, no mark.  Returns 0, or -1.
  */
 int chart_heatmap(const double *rv, int nr, const double *cv, int nc,
     const double *mean, const double *sd, const chart_heatmap_opts *o,
     render_charset cs, chart_grid *g, chart_cells *where);
+
+/*
+ * The heat map's legend in row 0 of g: "LO", the levels' cells (two
+ * cells a level where they fit, else one; each tagged CHART_TAG_SHADE +
+ * its level, blank, or with shade its glyph), "HI", lo and hi formatted
+ * by f ("11.3 ░░▒▒▓▓██ 98.4").  Returns the cells used, or -1 (too
+ * narrow, bad levels, lo > hi or NaN).
+ */
+int chart_heat_legend(double lo, double hi, chart_fmt f, int levels,
+    int shade, render_charset cs, chart_grid *g);
 
 /* ---- the noise ladder ---- */
 

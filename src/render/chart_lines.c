@@ -341,20 +341,35 @@ finite_at(const double *a, int j)
 	return a != NULL && isfinite(a[j]);
 }
 
-/* The row's value: "97.12", "97.12±0.08", or "-" before it is trained. */
+/* Is the row's value at scale j there but not final? */
+static int
+partial_at(const chart_bar_series *s, int j)
+{
+	return s->partial != NULL && s->partial[j] && !isnan(s->mean[j]);
+}
+
+/* The row's value: "97.12", "97.12±0.08", "(72.00)" when it is not
+ * final, or "-" before it is trained. */
 static int
 bar_value(const chart_bar_series *s, int j, const chart_fmt *f,
     render_charset cs, char *buf, size_t n)
 {
-	size_t len = chart_num(s->mean[j], *f, 0, buf, n);
+	int    part = partial_at(s, j);
+	size_t len;
 
+	buf[0] = '(';
+	len = (size_t)part + chart_num(s->mean[j], *f, 0, buf + part,
+	    n - (size_t)part);
 	if (finite_at(s->sd, j) && !isnan(s->mean[j])) {
 		char sd[64];
 
 		chart_num(s->sd[j], *f, 0, sd, sizeof sd);
-		snprintf(buf + len, n - len, "%s%s",
+		len += (size_t)snprintf(buf + len, n - len, "%s%s",
 		    cs == RENDER_UTF8 ? "±" : "+-", sd);
+		len = len < n ? len : n - 1;
 	}
+	if (part && len + 2 <= n)
+		snprintf(buf + len, n - len, ")");
 	return chart_width(buf);
 }
 
@@ -489,7 +504,9 @@ chart_scale_bars(const double *scales, int nscales,
 			else
 				bar(g, x, y, bw, s[si].mean[j], lo, hi, si, cs);
 			bar_value(&s[si], j, &op->vfmt, cs, buf, sizeof buf);
-			chart_text_right(g, x + bw + 1, y, vw, buf, CHART_TAG_PLAIN);
+			chart_text_right(g, x + bw + 1, y, vw, buf,
+			    partial_at(&s[si], j) ? CHART_TAG_PARTIAL :
+			    CHART_TAG_PLAIN);
 		}
 	chart_grid_pack(g);
 	return 0;

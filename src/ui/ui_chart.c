@@ -29,11 +29,13 @@ overlay_at(const worker_overlay *ov, double scale)
 /* The chart's values: per training scale of corruption c, the final
  * train (v[0]) and val (v[1]) accuracies, over the seeds (mean, sd,
  * range) when there are several, else the row's last epoch, finished or
- * not; then the overlaid runs' (v[2], v[3]). */
+ * not (part: a cancelled row's, not final); then the overlaid runs'
+ * (v[2], v[3]). */
 struct sweep_values {
 	double scales[SWEEP_MAX_SCALES], v[4][SWEEP_MAX_SCALES];
 	double sd[2][SWEEP_MAX_SCALES], lo[2][SWEEP_MAX_SCALES],
 	       hi[2][SWEEP_MAX_SCALES];
+	unsigned char part[SWEEP_MAX_SCALES];
 };
 
 static void
@@ -47,6 +49,8 @@ sweep_values(const ui *u, const sweep_table *t, int c, int seeds,
 		const sweep_row *row = i >= 0 ? &t->rows[i] : NULL;
 
 		sv->scales[j] = p->scales[j];
+		sv->part[j] = !seeds && row != NULL && row->nhist > 0 &&
+		    row->state == SWEEP_CANCELLED;
 		if (seeds) {
 			sweep_summary sum;
 
@@ -203,13 +207,13 @@ ui_draw_sweep(ui *u, ui_rect r)
 	if (vis == n && gh - foot >= (want + 1) * n)
 		bs[ns++] = (chart_bar_series){ "train", sv.v[0], seeds ?
 		    sv.sd[0] : NULL, seeds ? sv.lo[0] : NULL, seeds ?
-		    sv.hi[0] : NULL };
+		    sv.hi[0] : NULL, sv.part };
 	bs[ns++] = (chart_bar_series){ "val", sv.v[1] + top, seeds ? sv.sd[1] +
 	    top : NULL, seeds ? sv.lo[1] + top : NULL, seeds ? sv.hi[1] + top :
-	    NULL };
+	    NULL, sv.part + top };
 	for (int k = 0; k < want - 1; k++)
 		bs[ns++] = (chart_bar_series){ oname[k], sv.v[2 + k] + top, 0, 0,
-		    0 };
+		    0, NULL };
 	sweep_title(u, r, p, c, seeds, strcmp(bs[0].name, "train") == 0);
 	if (n == 0 || vis < 1) {
 		if (gh >= 1)
@@ -239,8 +243,8 @@ ui_draw_sweep(ui *u, ui_rect r)
 		    UI_PLAIN(UI_A_DIM), "%s%s%s%s%s", want > 1 ? "A " : "",
 		    want > 1 ? s->overlay[0].id : "", want > 2 ? "  B " : "",
 		    want > 2 ? s->overlay[1].id : "", want - 1 < s->noverlay ?
-		    (want > 1 ? "  (B needs more lines)" :
-		    "A and B need more lines") : "");
+		    (want > 1 ? "  (B needs more lines)" : s->noverlay > 1 ?
+		    "A and B need more lines" : "A needs more lines") : "");
 	else if ((seeds || p->ncorruptions > 1) && t == &u->snap->table &&
 	    u->res.sel >= 0 && u->res.sel < t->n && r.h - 1 > n * ns)
 		ui_putf(u, r.y + 1 + n * ns, r.x + 1, r.w - 1,

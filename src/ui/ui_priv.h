@@ -14,8 +14,9 @@
  *              size) and the panes, which draw inside a rectangle.
  *   ui_view.c  the result panes: the selected row's curves, epoch table
  *              and confusion matrix, accuracy against noise, the ladder.
- *   ui_chart.c the sweep pane's bars, and the wide screen's heat map and
- *              row table.
+ *   ui_chart.c the sweep pane's bars, and the wide screen's aside (heat
+ *              map and row table).
+ *   ui_heat.c  the train x test heat map and its legend.
  *   ui_ladder.c the noise ladder.
  *   ui_form.c  the job form of s, t and c, remembered between sessions.
  *   ui_runs.c  the run browser of o, and e's export (through the
@@ -32,6 +33,7 @@
 
 #include "render/chart.h"
 #include "data/dataset.h"
+#include "render/ramp.h"
 #include "render/render.h"
 #include "runs/runlist.h"
 #include "engine/sweep.h"
@@ -84,6 +86,8 @@ typedef struct {
 	int            color;       /* colour pairs in use */
 	int            grey;        /* half blocks on the grey ramp */
 	int            levels;      /* grey levels when grey */
+	ramp_tier      heat;        /* the heat map's colours (RAMP_MONO:
+	                               shade glyphs) */
 } ui_look;
 
 /* The terminal layer's own (ui_term.c). */
@@ -279,6 +283,9 @@ enum {
 };
 #define UI_STYLE(role, mono, extra) ((role) << 8 | (mono) << 4 | (extra))
 #define UI_PLAIN(extra) UI_STYLE(UI_C_NONE, 0, (extra))
+/* Level l of the heat map's ramp (u->look.heat; plain without colours),
+ * the text in the colour that reads on it, with extra. */
+#define UI_HEAT(l, extra) (((l) + 1) << 16 | (extra))
 
 /* Quit and continue signals: install before ui_term_open, restore after
  * ui_term_close.  quit_signal is the SIGINT/SIGTERM/SIGHUP that arrived
@@ -319,8 +326,10 @@ void ui_rule(const ui *u, int y, int x, int w, const char *title);
 void ui_digit(const ui *u, const float *img, int y, int x);
 /* A side x side image in side / 2 rows at (y, x) (chart_zoom's). */
 void ui_image(const ui *u, const float *img, int side, int y, int x);
-/* A packed chart grid at (y, x), each cell styled by its tag. */
+/* A packed chart grid at (y, x), each cell styled by its tag; _heat
+ * colours the CHART_TAG_SHADE cells from the heat map's ramp. */
 void ui_grid(const ui *u, int y, int x, const chart_grid *g);
+void ui_grid_heat(const ui *u, int y, int x, const chart_grid *g);
 /* Cells of a UTF-8 string (every glyph we draw is one cell). */
 int  ui_cells(const char *s);
 
@@ -368,11 +377,14 @@ void ui_draw_ladder(ui *u, ui_rect r);
  * over the one static buffer (the UI thread alone draws); the first of
  * several titles (longest first, NULL-terminated) that fits w cells; the
  * corruption of the shown table the panes draw; the train x test matrix
- * of the shown table into a rectangle. */
+ * of the shown table into a rectangle (ui_heat.c's: the heat map, its
+ * legend, the attacks' columns), and whether a training pane of
+ * rectangle r holds it. */
 chart_grid  ui_grid_of(int w, int h);
 const char *ui_fit(int w, const char *const *t);
 int         ui_shown_corruption(const ui *u, const sweep_table *t);
 void        ui_view_grid(ui *u, int y, int x, int w, int h);
+int         ui_heat_fits(ui *u, ui_rect r);
 
 /* ------------------------------------ sweep pane and aside (ui_chart.c) */
 

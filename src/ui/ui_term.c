@@ -21,9 +21,10 @@
 
 #include "base/err.h"
 
-/* The grey ramp for the half blocks starts at this colour pair; pairs
- * 1 to 7 are the UI_C_* roles. */
-#define PAIR_GREY 16
+/* Pairs 1 to 7 are the UI_C_* roles; the heat map's ramp starts at
+ * PAIR_HEAT, the grey ramp for the half blocks at PAIR_GREY. */
+#define PAIR_HEAT 16
+#define PAIR_GREY (PAIR_HEAT + RAMP_MAX_LEVELS)
 
 /* ------------------------------------------------------------ signals */
 
@@ -132,6 +133,29 @@ replay_stderr(ui *u)
 
 /* ----------------------------------------------------------- the look */
 
+/*
+ * The heat map's ramp, one pair a level: 256 colours where the terminal
+ * has them, else the eight.  An ASCII screen keeps the shade glyphs, as
+ * it keeps ASCII everywhere.
+ */
+static void
+setup_heat(ui *u)
+{
+	ramp_tier t = COLORS >= 256 ? RAMP_256 : RAMP_8;
+	int       n = ramp_levels(t, u->look.cs);
+
+	if (u->look.cs != RENDER_UTF8 || COLORS < 8 ||
+	    COLOR_PAIRS <= PAIR_HEAT + n)
+		return;
+	for (int l = 0; l < n; l++) {
+		short fg = (short)(ramp_dark(t, l) ? (t == RAMP_256 ? 231 :
+		    COLOR_WHITE) : (t == RAMP_256 ? 16 : COLOR_BLACK));
+
+		init_pair((short)(PAIR_HEAT + l), fg, (short)ramp_colour(t, l));
+	}
+	u->look.heat = t;
+}
+
 /* Colours and glyphs the terminal and the options allow. */
 static void
 setup_look(ui *u)
@@ -147,6 +171,7 @@ setup_look(ui *u)
 
 	u->look.color = 0;
 	u->look.grey = 0;
+	u->look.heat = RAMP_MONO;
 	if (u->o->no_color || getenv("NO_COLOR") != NULL || !has_colors())
 		return;
 	if (start_color() != OK)
@@ -160,6 +185,7 @@ setup_look(ui *u)
 	init_pair(UI_C_RUN, COLOR_YELLOW, -1);
 	init_pair(UI_C_BAD, COLOR_RED, -1);
 	init_pair(UI_C_GOOD, COLOR_GREEN, -1);
+	setup_heat(u);
 
 	/* Half blocks need the 256-colour ramp and one pair per
 	 * (top, bottom) grey: as many levels as the pairs allow. */
@@ -329,8 +355,11 @@ attrs_of(int a)
 static attr_t
 style_attr(const ui *u, int style)
 {
-	int role = style >> 8 & 0xFF;
+	int role = style >> 8 & 0xFF, heat = style >> 16 & 0xFF;
 
+	if (heat > 0)
+		return (u->look.heat != RAMP_MONO ? COLOR_PAIR(PAIR_HEAT + heat -
+		    1) : 0) | attrs_of(style & 0xF);
 	return (role != UI_C_NONE && u->look.color ? COLOR_PAIR(role) :
 	    attrs_of(style >> 4 & 0xF)) | attrs_of(style & 0xF);
 }
@@ -465,15 +494,18 @@ ui_digit(const ui *u, const float *img, int y, int x)
 	ui_image(u, img, DATASET_SIDE, y, x);
 }
 
-/* The style of a chart cell's tag. */
+/* The style of a chart cell's tag; heat: the shade levels on the heat
+ * map's ramp. */
 static int
-tag_style(int tag)
+tag_style(int tag, int heat)
 {
 	if (tag >= CHART_TAG_SHADE) {
 		/* Counts and values shaded by level: dim, plain, bold,
 		 * reverse (readable without colour). */
 		int l = tag - CHART_TAG_SHADE;
 
+		if (heat)
+			return UI_HEAT(l, 0);
 		return l == 0 ? UI_PLAIN(UI_A_DIM) : l < 3 ? UI_PLAIN(0) :
 		    l < 6 ? UI_PLAIN(UI_A_BOLD) : UI_PLAIN(UI_A_REVERSE);
 	}
@@ -482,6 +514,9 @@ tag_style(int tag)
 	case CHART_TAG_OK:         return UI_STYLE(UI_C_GOOD, UI_A_BOLD, 0);
 	case CHART_TAG_MISS:       return UI_STYLE(UI_C_BAD, UI_A_REVERSE,
 	                               UI_A_BOLD);
+	case CHART_TAG_MARK:       return UI_STYLE(UI_C_RUN, UI_A_BOLD,
+	                               UI_A_BOLD);
+	case CHART_TAG_PARTIAL:    return UI_PLAIN(UI_A_DIM);
 	case CHART_TAG_SERIES:     return UI_STYLE(UI_C_TRAIN, 0, 0);
 	case CHART_TAG_SERIES + 1: return UI_STYLE(UI_C_VAL, 0, 0);
 	case CHART_TAG_SERIES + 2: return UI_STYLE(UI_C_RUN, 0, 0);
@@ -491,8 +526,8 @@ tag_style(int tag)
 	}
 }
 
-void
-ui_grid(const ui *u, int y, int x, const chart_grid *g)
+static void
+grid_draw(const ui *u, int y, int x, const chart_grid *g, int heat)
 {
 	for (int r = 0; r < g->h && y + r < LINES; r++) {
 		const char *p = g->text + (size_t)r * CHART_ROW_BYTES(g->w);
@@ -516,15 +551,30 @@ ui_grid(const ui *u, int y, int x, const chart_grid *g)
 					len = sizeof buf - 1;
 				memcpy(buf, p, len);
 				buf[len] = '\0';
-				ui_put(u, y + r, x + c0, c - c0, tag_style(tag),
-				    buf);
+				ui_put(u, y + r, x + c0, c - c0,
+				    tag_style(tag, heat), buf);
 			}
 			p += len;
 		}
 	}
 }
 
-/* A box with a title in the reverse style, for overlays and forms. */
+void
+ui_grid(const ui *u, int y, int x, const chart_grid *g)
+{
+	grid_draw(u, y, x, g, 0);
+}
+
+void
+ui_grid_heat(const ui *u, int y, int x, const chart_grid *g)
+{
+	grid_draw(u, y, x, g, 1);
+}
+
+/* A box with a title in the reverse style, for overlays and forms.  The
+ * column on either side is blanked too: a digit of the pane beneath,
+ * left against the frame (the last column of the screen beside a browser
+ * one cell narrower), reads as part of the dialog. */
 void
 ui_frame(const ui *u, int y, int x, int w, int h, const char *title)
 {
@@ -534,8 +584,11 @@ ui_frame(const ui *u, int y, int x, int w, int h, const char *title)
 
 	if (w < 2 || h < 2 || w > 512)
 		return;
-	for (int r = 0; r < h; r++)
+	for (int r = 0; r < h; r++) {
+		ui_fill(u, y + r, x - 1, 1, UI_PLAIN(0));
+		ui_fill(u, y + r, x + w, 1, UI_PLAIN(0));
 		ui_fill(u, y + r, x, w, st);
+	}
 	for (int k = 0; k < w - 2; k++)
 		len += snprintf(line + len, sizeof line - (size_t)len, "%s",
 		    utf ? "─" : "-");

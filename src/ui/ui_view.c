@@ -2,11 +2,11 @@
  * ui_view: the result panes.  The training pane shows the job's progress
  * and, for the selected row, one of its views (v cycles): the epoch
  * curves as line plots, the per-epoch table, the kept model's confusion
- * matrix, or the train x test matrix.  The ladder shows the image on
- * screen at every scale of the table with the kept model's prediction.
- * (The sweep pane and the aside are ui_chart.c's.)  All of it is drawn
- * by the pure renderers of chart.h into a grid the terminal layer
- * copies.
+ * matrix, or the train x test matrix (ui_heat.c's).  The ladder shows
+ * the image on screen at every scale of the table with the kept model's
+ * prediction.  (The sweep pane and the aside are ui_chart.c's.)  All of
+ * it is drawn by the pure renderers of chart.h into a grid the terminal
+ * layer copies.
  */
 #include "ui/ui_priv.h"
 
@@ -338,92 +338,6 @@ view_confusion(ui *u, const sweep_row *row, int y, int x, int w, int h)
 	}
 }
 
-/* The train x test matrix of the shown corruption: accuracy at every
- * test scale of the models trained at each scale (mean over seeds, with
- * the sd when there are several). */
-/*
- * Under the matrix, a run with --attack: each training scale's accuracy
- * under each attack (mean over seeds, on the clean test images), a column
- * per attack, so noise training can be read against adversarial
- * robustness (Gilmer et al. 2019).
- */
-static void
-attack_columns(ui *u, int y, int x, int w, int h, int c)
-{
-	const sweep_table *t = &u->snap->table;
-	const sweep_plan  *p = &t->plan;
-	char line[512], lab[64];
-	int  n;
-
-	if (p->nattacks == 0 || h < 2)
-		return;
-	n = snprintf(line, sizeof line, "%10s", "train\\att");
-	for (int a = 0; a < p->nattacks && n < (int)sizeof line; a++)
-		n += snprintf(line + n, sizeof line - (size_t)n, " %12s",
-		    probe_attack_label(&p->attacks[a], lab, sizeof lab));
-	ui_put(u, y, x, w, UI_STYLE(UI_C_HEAD, UI_A_DIM, 0), line);
-	for (int j = 0; j < p->nscales && j + 1 < h; j++) {
-		sweep_probe_summary ps;
-
-		sweep_summarize_probes(t, 0, c, j, &ps);
-		n = snprintf(line, sizeof line, "%10g", (double)p->scales[j]);
-		for (int a = 0; a < p->nattacks && n < (int)sizeof line; a++) {
-			if (ps.attack[a].n > 0)
-				n += snprintf(line + n, sizeof line - (size_t)n,
-				    " %12.1f", ps.attack[a].mean * 100.0);
-			else
-				n += snprintf(line + n, sizeof line - (size_t)n,
-				    " %12s", "-");
-		}
-		ui_put(u, y + 1 + j, x, w, UI_PLAIN(0), line);
-	}
-}
-
-void
-ui_view_grid(ui *u, int y, int x, int w, int h)
-{
-	const sweep_table *t = &u->snap->table;
-	const sweep_plan  *p = &t->plan;
-	int    c = ui_shown_corruption(u, t), nr = p->nscales, nc = p->ntest;
-	double rv[SWEEP_MAX_SCALES], cv[SWEEP_MAX_SCALES];
-	double mean[SWEEP_MAX_SCALES * SWEEP_MAX_SCALES];
-	double sd[SWEEP_MAX_SCALES * SWEEP_MAX_SCALES];
-	chart_heatmap_opts o = { "train\\test", { CHART_NUM_G, 0, 0 },
-		{ CHART_NUM_G, 0, 0 }, { CHART_NUM_PCT, 1, CHART_NUM_ROUND },
-		0.0, 1.0, 8 };
-	chart_grid  g = ui_grid_of(w, nr + 1 < h ? nr + 1 : h);
-	chart_cells where;
-
-	if (nc == 0 || nr == 0) {
-		ui_put(u, y, x, w, UI_PLAIN(UI_A_DIM), "no matrix in this run");
-		return;
-	}
-	for (int i = 0; i < nr; i++)
-		rv[i] = p->scales[i];
-	for (int j = 0; j < nc; j++)
-		cv[j] = p->test_scales[j];
-	for (int i = 0; i < nr; i++)
-		for (int j = 0; j < nc; j++) {
-			sweep_stat st;
-
-			sweep_matrix_cell(t, c, i, j, &st);
-			mean[i * nc + j] = st.n > 0 ? st.mean : NAN;
-			sd[i * nc + j] = st.n > 1 ? st.sd : NAN;
-		}
-	if (chart_heatmap(rv, nr, cv, nc, mean, p->nseeds > 1 ? sd : NULL, &o,
-	    u->look.cs, &g, &where) != 0) {
-		ui_putf(u, y, x, w, UI_PLAIN(UI_A_DIM), "%dx%d is too small "
-		    "for the %dx%d matrix", w, h, nr, nc);
-		return;
-	}
-	ui_grid(u, y, x, &g);
-	if (h > g.h)
-		ui_putf(u, y + g.h, x, w, UI_PLAIN(UI_A_DIM), "test accuracy %%, "
-		    "%s%s", corrupt_name(p->corruptions[c]), p->nseeds > 1 ?
-		    ", mean +- sd over seeds" : "");
-	attack_columns(u, y + g.h + 1, x, w, h - g.h - 1, c);
-}
-
 /*
  * The kept model's reliability diagram (Guo et al. 2017) on its run's own
  * test images at a test scale, the preview's (Up/Down choose it): per
@@ -566,14 +480,8 @@ ui_view_fits(ui *u, ui_rect r)
 	if (u->res.view == UI_VIEW_WEIGHTS)
 		return r.h >= 3 + 2 + 2 * (FIELD_SIDE / 2 + 1) &&
 		    r.w - 2 >= 2 * 4 * (FIELD_SIDE + 1) + 1;
-	if (u->res.view == UI_VIEW_GRID) {
-		const sweep_plan *p = &u->snap->table.plan;
-
-		/* Header, rows, caption; columns of about 10 cells with an
-		 * sd, 5 without. */
-		return r.h >= 3 + p->nscales + 2 && r.w - 2 >= 12 + p->ntest *
-		    (p->nseeds > 1 ? 11 : 6);
-	}
+	if (u->res.view == UI_VIEW_GRID)
+		return ui_heat_fits(u, r);
 	return 1;
 }
 

@@ -71,8 +71,9 @@ worker_do_overlay(worker *w, const worker_req *r)
 	if (err[0] != '\0')
 		worker_say_locked(w, "not overlaid: %s", err);
 	else
-		worker_say_locked(w, n ? "%d run%s overlaid in the chart (A, B)" :
-		    "no run overlaid", n, n == 1 ? "" : "s");
+		worker_say_locked(w, "%s", n == 2 ? "2 runs overlaid in the "
+		    "chart (A, B)" : n == 1 ? "1 run overlaid in the chart (A)" :
+		    "no run overlaid");
 	worker_publish_locked(w);
 	pthread_mutex_unlock(&w->mu);
 }
