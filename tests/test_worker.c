@@ -569,7 +569,7 @@ main(void)
 		setenv("NOISETOP_TEST_STOP", "1:1:2", 1);
 		ok(worker_start(w, JOB_TRAIN, &cfg, &half, 1, msg,
 		    sizeof msg) == 0, "a one-epoch job starts");
-		ok(wait_stop_file(stopf, 30), "it waits at its test point");
+		ok(wait_stop_file(stopf, 300), "it waits at its test point");
 		worker_toggle_pause(w);
 		unlink(stopf);
 		nanosleep(&ms300, NULL);
@@ -594,7 +594,7 @@ main(void)
 		setenv("NOISETOP_TEST_STOP", "2:1:2", 1);
 		ok(worker_start(w, JOB_SWEEP, &cfg, scales, 3, msg,
 		    sizeof msg) == 0, "a long sweep starts");
-		ok(wait_stop_file(stopf, 60), "row 1 waits at its test point");
+		ok(wait_stop_file(stopf, 300), "row 1 waits at its test point");
 		worker_snapshot_copy(w, &s);
 		worker_select(w, 0);
 		unlink(stopf);
