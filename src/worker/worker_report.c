@@ -153,6 +153,21 @@ read_csv(const char *dir, const char *name, char **text, char *err,
 	    errlen);
 }
 
+/* A directory named by its path that holds no config.txt: say so, rather
+ * than that config.txt is missing. */
+static int
+not_a_run(const char *dir, char *err, size_t errlen)
+{
+	char        path[NT_PATH_LEN + 32];
+	struct stat sb;
+
+	snprintf(path, sizeof path, "%s/config.txt", dir);
+	if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode) && stat(path, &sb) != 0)
+		return err_set(err, errlen, "%s: not a noisetop run (no "
+		    "config.txt)", dir) != 0;
+	return 0;
+}
+
 /* Write every file of fl into a folder (worker_report_write's rules). */
 static int
 write_folder(const job *j, const report_files *fl, const char *out,
@@ -189,6 +204,9 @@ worker_report_write(const char *root, const char *name, const char *out,
 		err_set(err, errlen, "out of memory");
 		goto out;
 	}
+	if (name != NULL && strchr(name, '/') != NULL &&
+	    not_a_run(name, err, errlen))
+		goto out;
 	if (job_open(j, root, name, err, errlen) != 0 ||
 	    job_restore(j, err, errlen) != 0 ||
 	    read_csv(j->rec.dir, "summary.csv", &sum, err, errlen) != 0 ||
