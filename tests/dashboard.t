@@ -342,6 +342,11 @@ suite() {  # suite LABEL ASCII(0/1) ENV...
 	        [ "$(date +%s)" -ge "$_end" ]; do sleep 0.1; done &&
 	    [ "$(ls "$OUT/runs-$label"/*-sweep/export-*.csv | wc -l)" -eq 2 ]
 	ok $? "$label: a second e writes a second file, not over the first"
+	wait_file 10 "$OUT/runs-$label/*-sweep/report-2/report.html" &&
+	    [ -s "$(echo "$OUT/runs-$label"/*-sweep/report/README.md)" ] &&
+	    grep -q '<table class="summary">' "$OUT/runs-$label"/*-sweep/report/report.html &&
+	    grep -q '!\[.*\](scales.svg)' "$OUT/runs-$label"/*-sweep/report-2/README.md
+	ok $? "$label: and each e writes the run's report, report/ then report-2/"
 
 	$T send-keys -t nt Tab
 	wait_for 5 'test #0$' && grep -Eq "label +$T0" "$OUT/screen"
