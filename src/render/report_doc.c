@@ -425,8 +425,11 @@ matrix_tables(report_blocks *bl, const csv_grid *g)
 {
 	int ctr = column(g, "train_scale"), cte = column(g, "test_scale");
 	int cacc = column(g, "test_accuracy");
+	const char *v[2];
 
-	if (ctr < 0 || cte < 0 || cacc < 0 || g->nrows == 0)
+	/* one training and one test scale (a train job): no matrix to show */
+	if (ctr < 0 || cte < 0 || cacc < 0 || g->nrows == 0 ||
+	    (distinct(g, ctr, v, 2) < 2 && distinct(g, cte, v, 2) < 2))
 		return;
 	add_text(bl, RB_HEADING, 2, "Train × test matrix");
 	for (int r0 = 0; r0 < g->nrows; r0++) {
@@ -518,8 +521,10 @@ figures(report_blocks *bl, report_files *out, const report_input *in)
 	int               rc;
 
 	add_text(bl, RB_HEADING, 2, "Figures");
-	rc = figure(bl, out, in, FIGURE_SCALES, 0, "scales.svg", "Final "
-	    "train and val accuracy against the noise scale");
+	/* against scale, and the matrix, only with more than one scale */
+	rc = p->nscales < 2 ? 0 : figure(bl, out, in, FIGURE_SCALES, 0,
+	    "scales.svg", "Final train and val accuracy against the noise "
+	    "scale");
 	for (int k = 0; rc == 0 && k < p->ncorruptions; k++) {
 		const char *cn = corrupt_name(p->corruptions[k]);
 		const char *sfx = p->ncorruptions > 1 ? "-" : "";
@@ -529,7 +534,7 @@ figures(report_blocks *bl, report_files *out, const report_input *in)
 		snprintf(cap, sizeof cap, "Accuracy and loss per epoch, %s "
 		    "(the mean over the seeds)", cn);
 		rc = figure(bl, out, in, FIGURE_EPOCHS, k, name, cap);
-		if (rc == 0 && p->ntest > 0) {
+		if (rc == 0 && (p->nscales > 1 || p->ntest > 1)) {
 			snprintf(name, sizeof name, "matrix%s%s.svg", sfx,
 			    p->ncorruptions > 1 ? cn : "");
 			snprintf(cap, sizeof cap, "Test accuracy, %s: train "
