@@ -328,9 +328,11 @@ suite() {  # suite LABEL ASCII(0/1) ENV...
 	wait_gone 5 'Runs \('
 	ok $? "$label: Esc closes the run browser"
 
-	# e writes into the run's directory, and never over an export.
+	# e writes into the run's directory, and never over an export; the
+	# status line names both files, the paths shortened to fit (the ls
+	# below checks where they are).
 	$T send-keys -t nt e
-	wait_for 5 'exported .*/runs-'"$label"'/[0-9]{8}-[0-9]{6}-sweep/export-[0-9]{8}-[0-9]{6}\.csv' &&
+	wait_for 5 'exported .*/export-[0-9]{8}-[0-9]{6}\.csv \(and \.json\); report in .*-sweep/report$' &&
 	    ls "$OUT/runs-$label"/*-sweep/export-*.csv >/dev/null 2>&1 &&
 	    ls "$OUT/runs-$label"/*-sweep/export-*.json >/dev/null 2>&1 &&
 	    grep -q 'train 2000 test 500' "$OUT/runs-$label"/*-sweep/export-*.csv
