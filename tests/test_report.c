@@ -25,9 +25,13 @@ static const char matrix[] =
     "dataset,corruption,train_scale,test_scale,seed,test_accuracy,"
     "test_loss\n"
     "mnist,gaussian,0,0,42,0.98,0.1\n"
+    "mnist,gaussian,0,0.5,42,0.50,0.1\n"
     "mnist,gaussian,0,0,43,0.96,0.1\n"
+    "mnist,gaussian,0,0.5,43,0.40,0.1\n"
     "fashion,gaussian,0,0,42,0.88,0.4\n"
-    "fashion,gaussian,0,0,43,0.86,0.4\n";
+    "fashion,gaussian,0,0.5,42,0.30,0.4\n"
+    "fashion,gaussian,0,0,43,0.86,0.4\n"
+    "fashion,gaussian,0,0.5,43,0.30,0.4\n";
 
 static const report_file *
 file(const report_files *f, const char *name)
@@ -86,8 +90,9 @@ main(void)
 	    "sd to 4 decimals");
 	ok(count(md->data, "| train \\\\ test |") == 2 &&
 	    strstr(md->data, "dataset fashion, corruption gaussian") != NULL &&
-	    strstr(md->data, "| 0 | 0.8700 ± 0.0141 |") != NULL &&
-	    strstr(md->data, "| 0 | 0.9700 ± 0.0141 |") != NULL,
+	    strstr(md->data, "| 0 | 0.8700 ± 0.0141 | 0.3000 ± 0.0000 |") !=
+	    NULL && strstr(md->data, "| 0 | 0.9700 ± 0.0141 | 0.4500 ± "
+	    "0.0707 |") != NULL,
 	    "a matrix per (dataset, corruption), mean ± sample sd per cell");
 	ok(strstr(md->data, "\\<b\\>digits\\</b\\> \\& \\*stars\\* \\| "
 	    "pipes\\_") != NULL, "Markdown: markup characters escaped");
@@ -108,6 +113,14 @@ main(void)
 	    "each page links the other files, not itself");
 	report_files_free(&out);
 
+	/* one training and one test scale (a train run): no matrix */
+	in.matrix_csv = "corruption,train_scale,test_scale,seed,"
+	    "test_accuracy\ngaussian,0.5,0.5,42,0.9\n";
+	ok(report_render(&in, &out, err, sizeof err) == 0 &&
+	    strstr(out.file[0].data, "Train × test") == NULL,
+	    "a matrix of one cell is left out");
+	report_files_free(&out);
+	in.matrix_csv = matrix;
 	in.summary_csv = "# only a comment\n";
 	ok(report_render(&in, &out, err, sizeof err) == -1 &&
 	    strstr(err, "summary.csv: no header line") != NULL,
