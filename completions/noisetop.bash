@@ -3,7 +3,7 @@
 # The commands, the options, which options take a value and the values of
 # a choice like "--split train|test" are read from `noisetop help` (once
 # per binary and shell), so the completion follows the program's own usage
-# text.  Run names for resume, rm, plot and merge come from the runs directory:
+# text.  Run names for resume, rm, plot, report and merge come from the runs directory:
 # --runs DIR on the line, else $XDG_DATA_HOME/noisetop/runs (when
 # absolute), else ~/.local/share/noisetop/runs.
 
@@ -98,7 +98,7 @@ _noisetop()
 		mapfile -t COMPREPLY < <(compgen -W "${_noisetop_opts[*]}" -- "$cur")
 	elif ((COMP_CWORD == 1)); then
 		mapfile -t COMPREPLY < <(compgen -W "${_noisetop_cmds[*]}" -- "$cur")
-	elif [[ $cmd == resume || $cmd == rm || $cmd == plot || $cmd == merge ]]; then
+	elif [[ $cmd == resume || $cmd == rm || $cmd == plot || $cmd == report || $cmd == merge ]]; then
 		root=$(_noisetop_runs_root)
 		for d in "$root"/*/config.txt; do
 			[[ -e $d ]] || continue

@@ -328,9 +328,11 @@ suite() {  # suite LABEL ASCII(0/1) ENV...
 	wait_gone 5 'Runs \('
 	ok $? "$label: Esc closes the run browser"
 
-	# e writes into the run's directory, and never over an export.
+	# e writes into the run's directory, and never over an export; the
+	# status line names both files, the paths shortened to fit (the ls
+	# below checks where they are).
 	$T send-keys -t nt e
-	wait_for 5 'exported .*/runs-'"$label"'/[0-9]{8}-[0-9]{6}-sweep/export-[0-9]{8}-[0-9]{6}\.csv' &&
+	wait_for 5 'exported .*/export-[0-9]{8}-[0-9]{6}\.csv \(and \.json\); report in .*-sweep/report$' &&
 	    ls "$OUT/runs-$label"/*-sweep/export-*.csv >/dev/null 2>&1 &&
 	    ls "$OUT/runs-$label"/*-sweep/export-*.json >/dev/null 2>&1 &&
 	    grep -q 'train 2000 test 500' "$OUT/runs-$label"/*-sweep/export-*.csv
@@ -342,6 +344,11 @@ suite() {  # suite LABEL ASCII(0/1) ENV...
 	        [ "$(date +%s)" -ge "$_end" ]; do sleep 0.1; done &&
 	    [ "$(ls "$OUT/runs-$label"/*-sweep/export-*.csv | wc -l)" -eq 2 ]
 	ok $? "$label: a second e writes a second file, not over the first"
+	wait_file 10 "$OUT/runs-$label/*-sweep/report-2/report.html" &&
+	    [ -s "$(echo "$OUT/runs-$label"/*-sweep/report/README.md)" ] &&
+	    grep -q '<table class="summary">' "$OUT/runs-$label"/*-sweep/report/report.html &&
+	    grep -q '!\[.*\](scales.svg)' "$OUT/runs-$label"/*-sweep/report-2/README.md
+	ok $? "$label: and each e writes the run's report, report/ then report-2/"
 
 	$T send-keys -t nt Tab
 	wait_for 5 'test #0$' && grep -Eq "label +$T0" "$OUT/screen"

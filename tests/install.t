@@ -210,7 +210,7 @@ check "bash: the completion loads from the installed place" \
 check "bash: 'noisetop sw' completes to sweep" \
     '[[ $bout == *$'\''\nsw: sweep \n'\''* ]]'
 check "bash: 'noisetop ' offers every command" \
-    '[[ $bout == *"empty: compare help merge plot resume rm runs show slurm sweep train version "* ]]'
+    '[[ $bout == *"empty: compare help merge plot report resume rm runs show slurm sweep train version "* ]]'
 check "bash: 'noisetop resume ' completes to the run in \$XDG_DATA_HOME (not other dirs)" \
     '[ -n "$runs" ] && [[ $bout == *$'\''\nresume: '\''"$runs"$'\'' \n'\''* ]]'
 check "bash: 'noisetop resume --runs DIR ' completes to the runs in DIR" \

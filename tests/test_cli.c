@@ -91,7 +91,7 @@ widest(const char *text)
 
 static const char *const commands[] = {
 	"train", "compare", "sweep", "show", "runs", "resume", "rm", "plot",
-	"slurm", "merge", "help", "version", "dashboard",
+	"report", "slurm", "merge", "help", "version", "dashboard",
 };
 
 static void
@@ -99,7 +99,8 @@ test_defaults_and_commands(void)
 {
 	static const cli_command want[] = {
 		CLI_TRAIN, CLI_COMPARE, CLI_SWEEP, CLI_SHOW, CLI_RUNS,
-		CLI_RESUME, CLI_RM, CLI_PLOT, CLI_SLURM, CLI_MERGE, CLI_HELP,
+		CLI_RESUME, CLI_RM, CLI_PLOT, CLI_REPORT, CLI_SLURM, CLI_MERGE,
+		CLI_HELP,
 		CLI_VERSION, CLI_DASHBOARD,
 	};
 	cli_options  o;
@@ -124,6 +125,13 @@ test_defaults_and_commands(void)
 		ok(good(line, &o) && o.cmd == want[i], "command '%s'",
 		    commands[i]);
 	}
+	ok(good("report r1 --out d --force", &o) && o.cmd == CLI_REPORT &&
+	    o.resume != NULL && strcmp(o.resume, "r1") == 0 &&
+	    o.out_dir != NULL && strcmp(o.out_dir, "d") == 0 && o.force == 1,
+	    "report RUN --out DIR --force");
+	ok(good("report", &o) && o.resume == NULL && o.out_dir == NULL &&
+	    o.force == 0, "report: the newest run, into its own directory");
+	bad("report a b", "unexpected argument 'b'");
 	ok(good("compare", &o) && o.cfg.noise == 0.5f && !o.noise_set,
 	    "compare: noise 0.5 by default");
 	ok(good("compare --noise 0.25", &o) && o.cfg.noise == 0.25f,

@@ -2,6 +2,7 @@
 #include "base/file.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -135,4 +136,67 @@ bad:
 	unlink(tmp);
 	return err_set(err, errlen, "%s: cannot write: %s (the previous "
 	    "version, if any, is intact)", path, strerror(e ? e : EIO));
+}
+
+/* 1 when dir holds nothing but . and .., 0 when it holds more, -1 when
+ * it cannot be read. */
+static int
+dir_empty(const char *dir)
+{
+	DIR           *d = opendir(dir);
+	struct dirent *de;
+	int            empty = 1;
+
+	if (d == NULL)
+		return -1;
+	while (empty && (de = readdir(d)) != NULL)
+		empty = strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0;
+	closedir(d);
+	return empty;
+}
+
+int
+file_make_dir(const char *path, int fresh, int force, char *out,
+    size_t outlen, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (fresh) {
+		for (int k = 1; k <= 999; k++) {
+			if (k == 1)
+				snprintf(out, outlen, "%s", path);
+			else
+				snprintf(out, outlen, "%s-%d", path, k);
+			if (mkdir(out, 0755) == 0)
+				return 0;
+			if (errno != EEXIST)
+				return err_set(err, errlen, "%s: cannot create: "
+				    "%s", out, strerror(errno));
+		}
+		return err_set(err, errlen, "%s: 999 of them exist already",
+		    path);
+	}
+	snprintf(out, outlen, "%s", path);
+	if (mkdir(path, 0755) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return err_set(err, errlen, "%s: cannot create: %s", path,
+		    strerror(errno));
+	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+		return err_set(err, errlen, "%s: exists and is not a directory",
+		    path);
+	if (access(path, W_OK | X_OK) != 0)
+		return err_set(err, errlen, "%s: not writable: %s", path,
+		    strerror(errno));
+	switch (dir_empty(path)) {
+	case -1:
+		return err_set(err, errlen, "%s: %s", path, strerror(errno));
+	case 0:
+		if (!force)
+			return err_set(err, errlen, "%s: exists and is not "
+			    "empty: name a new directory, or --force to write "
+			    "over the files of the same names in it", path);
+	}
+	return 0;
 }

@@ -27,4 +27,17 @@ int file_read(const char *path, size_t maxlen, uint8_t **out, size_t *outlen,
 int file_write_atomic(const char *path, const char *data, size_t len,
     char *err, size_t errlen);
 
+/*
+ * Make the directory a folder of files (a run's report) goes into, its
+ * name into out.  fresh: path when it does not exist, else the first of
+ * path-2, path-3, ... that does not: never an existing directory.  Else
+ * path itself, made when it does not exist (its parent must), or an
+ * existing empty writable directory; a directory with files in it only
+ * when force (the caller then writes over its files of the same names).
+ * Returns 0, or -1 with a one-line message naming the path (cannot be
+ * made, not a directory, not writable, not empty).
+ */
+int file_make_dir(const char *path, int fresh, int force, char *out,
+    size_t outlen, char *err, size_t errlen);
+
 #endif

@@ -29,7 +29,7 @@
 #define JOBS     (B(CLI_DASHBOARD) | B(CLI_TRAIN) | B(CLI_COMPARE) | B(CLI_SWEEP) | \
     B(CLI_SLURM) | B(CLI_RESUME))
 #define RUNS     (TRAINING | B(CLI_RUNS) | B(CLI_RESUME) | B(CLI_RM) | \
-    B(CLI_PLOT) | B(CLI_MERGE))
+    B(CLI_PLOT) | B(CLI_REPORT) | B(CLI_MERGE))
 
 /* The headless commands that need no data, in the handlers' signature. */
 #define WITHOUT_DATA(name, headless_fn)                                   \
@@ -43,6 +43,7 @@ WITHOUT_DATA(run_runs, headless_runs)
 WITHOUT_DATA(run_resume, headless_resume)
 WITHOUT_DATA(run_rm, headless_rm)
 WITHOUT_DATA(run_plot, headless_plot)
+WITHOUT_DATA(run_report, headless_report)
 WITHOUT_DATA(run_slurm, headless_slurm)
 WITHOUT_DATA(run_merge, headless_merge)
 
@@ -66,6 +67,8 @@ const cli_cmd cli_cmds[] = {
 	    "delete saved runs (never a live one)" },
 	{ "plot", CLI_PLOT, "[RUN]", 1, NULL, CLI_NAMES_RUN, run_plot,
 	    "draw a run's results as an SVG figure" },
+	{ "report", CLI_REPORT, "[RUN]", 1, NULL, CLI_NAMES_RUN, run_report,
+	    "write a run's report: README.md, report.html, SVGs" },
 	{ "slurm", CLI_SLURM, "", 0, NULL, 0, run_slurm,
 	    "write (--submit: submit) a Slurm job array" },
 	{ "merge", CLI_MERGE, "RUN", 1, "merge needs the name of a run",
@@ -404,6 +407,11 @@ const struct cli_opt cli_opts[] = {
 	    "an array of only the unfinished shards of RUN", STRING(resubmit) },
 	{ "out", "DIR", B(CLI_SLURM), "Slurm",
 	    "where to write the scripts (default .)", STRING(out_dir) },
+	{ "out", "DIR", B(CLI_REPORT), "Report", "the report's folder "
+	    "(default: a new report, report-2, ... in the run's directory)",
+	    STRING(out_dir) },
+	{ "force", NULL, B(CLI_REPORT), "Report", "write into an --out "
+	    "folder that has files in it", FLAG(force, 1) },
 	{ "svg", "FILE", B(CLI_PLOT), "Plot",
 	    "write the figure to FILE (atomically)", STRING(svg) },
 	{ "figure", "scales|epochs|matrix|sensitivity|calibration|weights",

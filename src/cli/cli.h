@@ -11,7 +11,7 @@
 /* Subcommands: none opens the dashboard. */
 typedef enum {
 	CLI_DASHBOARD, CLI_TRAIN, CLI_COMPARE, CLI_SWEEP, CLI_SHOW,
-	CLI_RESUME, CLI_RUNS, CLI_RM, CLI_PLOT, CLI_MERGE, CLI_SLURM,
+	CLI_RESUME, CLI_RUNS, CLI_RM, CLI_PLOT, CLI_REPORT, CLI_MERGE, CLI_SLURM,
 	CLI_HELP, CLI_VERSION,
 } cli_command;
 
@@ -47,7 +47,9 @@ typedef struct {
 	int          nsbatch;
 	int          submit;        /* --submit */
 	const char  *resubmit;      /* --resubmit RUN */
-	const char  *out_dir;       /* --out DIR for the scripts */
+	const char  *out_dir;       /* --out DIR for the scripts, or the
+	                               report's folder */
+	int          force;         /* report --force */
 	int          argc;          /* the command line, for slurm to pass */
 	char       **argv;          /* the sweep options on */
 	const char  *figure;        /* plot: --figure scales|epochs|... */

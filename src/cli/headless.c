@@ -19,6 +19,7 @@
 #include "render/report.h"
 #include "runs/results.h"
 #include "runs/run.h"
+#include "runs/run_origin.h"
 #include "runs/runlist.h"
 #include "engine/sweep.h"
 
@@ -351,7 +352,7 @@ new_job(const cli_options *o, const dataset *ds, job_kind kind,
     const float *scales, int n)
 {
 	job        *j = calloc(1, sizeof *j);
-	char        root[NT_PATH_LEN], err[NT_ERR_LEN];
+	char        root[NT_PATH_LEN], err[NT_ERR_LEN], command[4096];
 	int         rc = 1;
 	sweep_plan  grid = o->grid;
 
@@ -374,6 +375,8 @@ new_job(const cli_options *o, const dataset *ds, job_kind kind,
 		goto fail;
 	if (o->run_id != NULL)
 		snprintf(j->run_id, sizeof j->run_id, "%s", o->run_id);
+	run_command_line(o->argc, o->argv, command, sizeof command);
+	j->command = command;
 	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
 	    job_record(j, root, ds, run_data_crc(ds), err, sizeof err) != 0) {
 fail:

@@ -26,6 +26,10 @@ int headless_rm(const cli_options *o);
 /* noisetop plot [RUN] --svg FILE [--figure KIND]: a run's figure. */
 int headless_plot(const cli_options *o);
 
+/* report [RUN] [--out DIR] [--force]: the run's report folder
+ * (worker_report.h).  Returns the exit status. */
+int headless_report(const cli_options *o);
+
 /* noisetop merge RUN: assemble a sharded run once every row is done. */
 int headless_merge(const cli_options *o);
 

@@ -9,6 +9,7 @@
 #include "base/version.h"
 #include "runs/claim.h"
 #include "runs/job_priv.h"
+#include "runs/run_origin.h"
 
 
 const char *
@@ -98,6 +99,14 @@ job_record(job *j, const char *root, const dataset *ds, uint32_t crc,
 	else
 		rc = run_create(&j->rec, root, c, err, errlen);
 	free(c);
+	if (rc == 0) {
+		run_origin o;
+
+		run_origin_here(&o, j->command, j->total_threads, j->njobs,
+		    j->job_threads);
+		if ((rc = run_write_origin(&j->rec, &o, err, errlen)) != 0)
+			run_release(&j->rec);
+	}
 	j->recording = rc == 0;
 	return rc;
 }

@@ -48,6 +48,10 @@ typedef struct {
 	                                 (sweep_in_shard); 0 or 1: all */
 	char         run_id[256];     /* the run's name ("" : from the time);
 	                                 set before job_record */
+	const char  *command;         /* the command line that made it, for
+	                                 its origin.txt (run_origin.h), or
+	                                 NULL (the dashboard); the caller's,
+	                                 read by job_record */
 } job;
 
 /* "train", "compare", "sweep"; "none" for JOB_NONE. */
@@ -81,7 +85,8 @@ int job_new(job *j, job_kind kind, const train_config *cfg,
  * Create j's run directory under root (an existing runs root), or join it
  * (j->run_id, a shard), its config filled from ds (crc: run_data_crc(ds),
  * which callers may have cached), claimed for this process: the whole run,
- * or its shard.  Returns 0, or -1 with a message (j then records nothing),
+ * or its shard; its origin.txt records j->command, this machine and
+ * j's threads (call job_lanes first).  Returns 0, or -1 with a message (j then records nothing),
  * which names the holder when another process holds the run or shard.
  */
 int job_record(job *j, const char *root, const dataset *ds, uint32_t crc,

@@ -259,9 +259,52 @@ runlist_read(const char *root, runlist_entry **out, int *n, char *err,
 	return 0;
 }
 
+/*
+ * Is entry n of a run directory (st its lstat) a report folder that
+ * noisetop report or the dashboard's e wrote: "report" or "report-K",
+ * holding only plain files?  With del, its files and itself are removed
+ * (0, or -1 with a message).
+ */
+static int
+report_folder(const char *path, const char *n, const struct stat *st,
+    int del, char *err, size_t errlen)
+{
+	char           f[NT_PATH_LEN + 900];
+	struct stat    fs;
+	DIR           *d;
+	struct dirent *de;
+	int            ok = 1;
+
+	if (!S_ISDIR(st->st_mode) || strncmp(n, "report", 6) != 0 ||
+	    (n[6] != '\0' && (n[6] != '-' || n[7] == '\0' ||
+	    strspn(n + 7, "0123456789") != strlen(n + 7))))
+		return 0;
+	if ((d = opendir(path)) == NULL)
+		return del ? err_set(err, errlen, "%s: %s", path,
+		    strerror(errno)) : 0;
+	while (ok && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(f, sizeof f, "%s/%s", path, de->d_name);
+		if (!del)
+			ok = lstat(f, &fs) == 0 && S_ISREG(fs.st_mode);
+		else if (unlink(f) != 0) {
+			err_set(err, errlen, "%s: %s", f, strerror(errno));
+			ok = 0;
+		}
+	}
+	closedir(d);
+	if (!del)
+		return ok;
+	if (ok && rmdir(path) != 0)
+		return err_set(err, errlen, "%s: %s", path, strerror(errno));
+	return ok ? 0 : -1;
+}
+
 /* Remove run name's files in dir but keep, its own claim (removed last).
- * Only plain files: a run directory holds nothing else, so anything more
- * means this is not one of ours, and nothing is removed. */
+ * Only plain files and report folders (report_folder): a run directory
+ * holds nothing else, so anything more means this is not one of ours,
+ * and nothing is removed. */
 static int
 remove_files(const char *dir, const char *name, const char *keep, char *err,
     size_t errlen)
@@ -277,7 +320,8 @@ remove_files(const char *dir, const char *name, const char *keep, char *err,
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+		if (lstat(path, &st) != 0 || (!S_ISREG(st.st_mode) &&
+		    report_folder(path, de->d_name, &st, 0, err, errlen) != 1)) {
 			closedir(d);
 			return err_set(err, errlen, "%s: not a plain file; run "
 			    "%s left as it is", path, name);
@@ -288,7 +332,13 @@ remove_files(const char *dir, const char *name, const char *keep, char *err,
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		if (strcmp(path, keep) != 0 && unlink(path) != 0) {
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (report_folder(path, de->d_name, &st, 1, err,
+			    errlen) != 0) {
+				closedir(d);
+				return -1;
+			}
+		} else if (strcmp(path, keep) != 0 && unlink(path) != 0) {
 			int e2 = errno;
 
 			closedir(d);

@@ -494,7 +494,7 @@ static const ui_binding bindings[] = {
 	{ { UI_KEY_F(6) }, 0, 0, 0, act_sort, when_results, NULL,
 	  "F6", "sort the row table (wide screens)", "Sort" },
 	{ { 'e' }, 0, 0, 0, act_export, when_results, "e:export",
-	  "e", "export into the run's dir", NULL },
+	  "e", "export, and a report, into the run's dir", NULL },
 	{ { 'm' }, 0, 0, 0, act_misses, when_model, "m:misses",
 	  "m", "misclassified (or a cell)", NULL },
 	{ { UI_KEY_CLICK }, 0, 0, 0, act_click, NULL, NULL,

@@ -12,6 +12,7 @@
 
 #include "base/err.h"
 #include "runs/prefs.h"
+#include "worker/worker_report.h"
 
 void
 worker_do_list(worker *w)
@@ -84,7 +85,8 @@ worker_do_export(worker *w, const worker_req *r)
 	sweep_table t;
 	char        dir[NT_PATH_LEN], err[NT_ERR_LEN];
 	char        csv[NT_PATH_LEN + 64], json[NT_PATH_LEN + 64];
-	int         rc, running;
+	char        rep[NT_PATH_LEN + 16] = "", rerr[NT_ERR_LEN] = "";
+	int         rc, running, has_run;
 
 	memset(&t, 0, sizeof t);
 	pthread_mutex_lock(&w->mu);
@@ -92,6 +94,7 @@ worker_do_export(worker *w, const worker_req *r)
 	    w->pub.st.run_dir : r->u.export.dir);
 	sweep_table_copy(&t, &w->pub.table);
 	running = w->pub.st.state == WORKER_RUNNING;
+	has_run = w->pub.st.run_dir[0] != '\0';
 	pthread_mutex_unlock(&w->mu);
 	if (t.n > 0) {
 		results_export_what what = { r->u.export.view, &t,
@@ -104,9 +107,20 @@ worker_do_export(worker *w, const worker_req *r)
 		rc = err_set(err, sizeof err, "nothing to export yet: t, c or "
 		    "s starts a job");
 	sweep_table_free(&t);
+	/* and the run's report folder, a new one each time, read back from
+	 * the run's files as `noisetop report` reads them */
+	if (rc == 0 && has_run && worker_report_write(w->root, dir, NULL, 0,
+	    rep, sizeof rep, rerr, sizeof rerr) != 0)
+		rep[0] = '\0';
 	pthread_mutex_lock(&w->mu);
 	if (rc != 0)
 		worker_say_locked(w, "export failed: %s", err);
+	else if (rep[0] != '\0')
+		worker_say_locked(w, "exported %s (and .json)%s; report in %s",
+		    csv, running ? " so far" : "", rep);
+	else if (rerr[0] != '\0')
+		worker_say_locked(w, "exported %s (and .json)%s; no report: %s",
+		    csv, running ? " so far" : "", rerr);
 	else
 		worker_say_locked(w, "exported %s (and .json)%s", csv,
 		    running ? " so far" : "");
