@@ -8,7 +8,8 @@
  * given on the command line (one that differs from its default) wins
  * over the remembered value.  The estimate is the job layer's
  * (runs/eta.h): a timed probe of this machine at the form's model
- * (worker_probe, asked for when the form opens or its batch changes)
+ * (worker_probe, asked for when the form opens without one for its
+ * model, or its batch changes)
  * scaled by the form's images, epochs, test scales and rows.
  */
 #include "ui/ui_priv.h"
@@ -23,7 +24,7 @@
 #define KEY_ESC 27
 #define FORM_W 60
 
-static void want_probe(ui *u, int always);
+static void want_probe(ui *u);
 
 static const char *const field_key[UI_NFIELDS] = { "scales", "epochs",
 	"train_limit", "test_limit", "seed", "batch", "lr", "seeds",
@@ -195,8 +196,9 @@ ui_form_open(ui *u, int kind)
 	f->cur = kind == JOB_SWEEP ? UI_F_SCALES : UI_F_EPOCHS;
 	f->err[0] = '\0';
 	u->mode = UI_MODE_FORM;
-	/* Time this machine as it is now, for the estimate. */
-	want_probe(u, 1);
+	/* Time this machine for the estimate, unless it has been for this
+	 * model (a probe writes a checkpoint where the runs are). */
+	want_probe(u);
 }
 
 /* A whole number field within [lo, hi]; 0 or -1 with a message. */
@@ -302,10 +304,10 @@ form_estimate(const ui *u, eta_range *out)
 	eta_estimate(&st->probe, &w, out);
 }
 
-/* Ask for a probe of the form's model: always (a new measurement), or
- * when the last one is of another model. */
+/* Ask for a probe of the form's model when the last one is of another
+ * model, or there is none. */
 static void
-want_probe(ui *u, int always)
+want_probe(ui *u)
 {
 	train_config cfg;
 	sweep_plan   p;
@@ -314,7 +316,7 @@ want_probe(ui *u, int always)
 
 	if (form_job(u, &cfg, &p, &trn, &ten, err, sizeof err) != 0)
 		return;
-	if (always || !u->snap->st.have_probe ||
+	if (!u->snap->st.have_probe ||
 	    !eta_probe_fits(&u->snap->st.probe, &cfg))
 		worker_probe(u->w, &cfg);
 }
@@ -377,7 +379,7 @@ ui_form_key(ui *u, int key)
 	}
 	/* A batch changed is another model to time. */
 	if (u->mode == UI_MODE_FORM)
-		want_probe(u, 0);
+		want_probe(u);
 	/* An error shown stays only while it holds: a fixed field clears
 	 * it, another bad one replaces it. */
 	if (u->mode == UI_MODE_FORM && f->err[0] != '\0') {
