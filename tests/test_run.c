@@ -831,47 +831,6 @@ test_dataset_key(void)
 	run_release(&r);
 }
 
-/* The job's ETA with rows side by side: running rows keep their lanes,
- * the others go to the lane that frees first. */
-static void
-test_eta(void)
-{
-	train_config cfg;
-	sweep_plan   plan;
-	sweep_table  t;
-	float        sc[4] = { 0.0f, 0.5f, 1.0f, 2.0f };
-	char         err[NT_ERR_LEN];
-
-	train_config_default(&cfg);
-	cfg.epochs = 10;
-	sweep_plan_default(&plan, sc, 4);
-	if (sweep_table_init(&t, &cfg, &plan, err, sizeof err) != 0) {
-		ok(0, "table: %s", err);
-		return;
-	}
-	t.rows[0].state = SWEEP_DONE;
-	t.rows[0].nhist = 10;
-	t.rows[1].state = SWEEP_RUNNING;   /* 2.5 epochs done */
-	t.rows[1].nhist = 2;
-	t.rows[1].live = (sweep_live){ 3, 50, 100, 1.0, 0.5, 1.0 };
-	t.rows[2].state = SWEEP_RUNNING;   /* none done */
-	t.rows[2].live = (sweep_live){ 1, 0, 100, 0.0, 0.5, 1.0 };
-	ok(job_eta(&t, 0, 0, 2, 2.0) == 35.0,
-	    "2 lanes: 7.5 + 10 epochs on the first, 10 on the other: 35 s "
-	    "at 2 s/epoch (%g)", job_eta(&t, 0, 0, 2, 2.0));
-	ok(job_eta(&t, 0, 0, 3, 2.0) == 20.0,
-	    "3 lanes: the longest is a whole row, 20 s (%g)",
-	    job_eta(&t, 0, 0, 3, 2.0));
-	t.rows[2].state = SWEEP_PENDING;
-	t.rows[3].nhist = 4;                /* part-trained, to resume */
-	ok(job_eta(&t, 0, 0, 1, 1.0) == 7.5 + 10 + 6,
-	    "1 lane: every epoch left, 23.5 s (%g)", job_eta(&t, 0, 0, 1, 1.0));
-	ok(job_eta(&t, 2, 2, 1, 1.0) == 7.5 + 6,
-	    "shard 2/2: its own rows, 13.5 s (%g)", job_eta(&t, 2, 2, 1, 1.0));
-	ok(job_eta(&t, 0, 0, 2, -1.0) == -1.0, "no speed yet: unknown");
-	sweep_table_free(&t);
-}
-
 int
 main(void)
 {
@@ -889,7 +848,6 @@ main(void)
 	test_corrupt();
 	test_claims();
 	test_shards();
-	test_eta();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
 	if (system(cmd) != 0)
 		diag("could not remove %s", root);

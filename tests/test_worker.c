@@ -97,7 +97,8 @@ row0_kept(const worker_snapshot *s)
 static int
 probed(const worker_snapshot *s)
 {
-	return s->st.probe_spe > 0.0;
+	return s->st.have_probe && s->st.probe.train_img > 0.0 &&
+	    s->st.probe.eval_img > 0.0 && s->st.probe.ckpt > 0.0;
 }
 
 static int
@@ -552,7 +553,9 @@ main(void)
 		    "from its checkpoint, with its predictions");
 		worker_probe(w, &cfg);
 		ok(wait_for(w, &s, probed, 30), "worker_probe times a few "
-		    "training steps (%.2g s an image)", s.st.probe_spe);
+		    "training epochs (%.2g s an image), their evaluation "
+		    "(%.2g s) and a checkpoint (%.2g s)", s.st.probe.train_img,
+		    s.st.probe.eval_img, s.st.probe.ckpt);
 		cfg.epochs = epochs;
 	}
 

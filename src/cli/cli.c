@@ -377,6 +377,10 @@ const struct cli_opt cli_opts[] = {
 	    STRING(json) },
 	{ "no-progress", NULL, TRAINING | B(CLI_RESUME), "Output",
 	    "no live progress bar", FLAG(progress, 0) },
+	{ "estimate-only", NULL, B(CLI_TRAIN) | B(CLI_COMPARE) | B(CLI_SWEEP),
+	    "Output", "print how long the job would take here (a timed probe "
+	    "of this machine, as the dashboard's form shows) and exit",
+	    FLAG(estimate_only, 1) },
 	{ "runs", "DIR", RUNS, "Output", "where runs are saved (default "
 	    "$XDG_DATA_HOME/noisetop/runs)", STRING(runs_dir) },
 	{ "shard", "K/N", B(CLI_SWEEP) | B(CLI_RESUME), "Output",

@@ -64,6 +64,7 @@ typedef struct {
 	size_t       index;         /* show: --index */
 	size_t       count;         /* show: --count */
 	int          progress;      /* --no-progress clears it */
+	int          estimate_only; /* --estimate-only */
 	const char  *runs_dir;      /* --runs DIR, NULL for the default */
 	const char  *resume;        /* resume: the run's name or directory */
 	int          prune;         /* runs --prune N; -1 when not given */

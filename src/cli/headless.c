@@ -31,9 +31,10 @@ static atomic_int headless_signal;
 
 /* What the progress printer needs between callbacks. */
 struct printer {
-	int live;    /* draw a progress bar */
-	int label;   /* print a line when a scale starts */
-	int lanes;   /* rows trained at once: several name their row */
+	int        live;    /* draw a progress bar */
+	int        label;   /* print a line when a scale starts */
+	int        lanes;   /* rows trained at once: several name their row */
+	const job *j;       /* its estimate (job_eta) */
 };
 
 int
@@ -44,12 +45,24 @@ headless_utf8(void)
 	return cs != NULL && strcmp(cs, "UTF-8") == 0;
 }
 
+/* An epoch's line, with the job's time so far and its ETA once known
+ * (runs/eta.h: the dashboard's, a range while few parts are measured). */
 static void
-print_epoch(const train_epoch *e, int epochs)
+print_epoch(const train_epoch *e, int epochs, const job *j)
 {
+	eta_range r;
+	char      a[32], b[64];
+
 	printf("Epoch %d/%d - %.1fs - accuracy: %.4f - loss: %.4f - "
-	    "val_accuracy: %.4f - val_loss: %.4f\n", e->epoch, epochs,
+	    "val_accuracy: %.4f - val_loss: %.4f", e->epoch, epochs,
 	    e->seconds, e->acc, e->loss, e->val_acc, e->val_loss);
+	job_eta(j, &r);
+	if (r.mid >= 0.0) {
+		render_duration(r.elapsed, a, sizeof a);
+		render_estimate(r.lo, r.mid, r.hi, b, sizeof b);
+		printf(" - job %s, ETA %s", a, b);
+	}
+	printf("\n");
 }
 
 /* With rows side by side, one line of 79 cells for up to four of them:
@@ -113,7 +126,7 @@ on_progress(const sweep_progress *sp, void *user)
 			printf("\r\033[K");
 		if (pr->lanes > 1)
 			printf("row %d of %d: ", sp->row + 1, sp->table->n);
-		print_epoch(&p->hist[p->nhist - 1], p->epochs);
+		print_epoch(&p->hist[p->nhist - 1], p->epochs, pr->j);
 	} else if (pr->live && pr->lanes > 1)
 		print_lanes_bar(sp->table, headless_utf8() ? RENDER_UTF8 :
 		    RENDER_ASCII);
@@ -234,6 +247,50 @@ print_lanes(const job *j)
 	    per == 1 ? "" : "s", j->bind ? ", each on its own cores" : "");
 }
 
+/* "sweep done in 1m02s": the job's time, as its estimates count it. */
+static void
+print_took(const job *j)
+{
+	eta_range r;
+	char      a[32];
+
+	job_eta(j, &r);
+	render_duration(r.elapsed, a, sizeof a);
+	printf("%s done in %s\n", job_kind_name(j->kind), a);
+}
+
+/*
+ * --estimate-only: how long job j would take here, from a timed probe of
+ * its model on ds, with a checkpoint written in root (eta.h), as the
+ * dashboard's form estimates it.  Returns the exit status.
+ */
+static int
+print_estimate(const job *j, const dataset *ds, const char *root)
+{
+	train_config cfg = j->table.cfg;
+	eta_probe    p;
+	eta_work     w;
+	eta_range    r;
+	char         a[64], err[NT_ERR_LEN];
+
+	/* Rows side by side: each on its own share of the threads. */
+	if (j->njobs > 1 && j->job_threads > 0)
+		cfg.threads = j->job_threads;
+	if (eta_probe_run(&cfg, ds, root, &p, err, sizeof err) != 0) {
+		fprintf(stderr, "noisetop: no estimate: %s\n", err);
+		return 1;
+	}
+	eta_work_of(&j->table, j->shard, j->nshards, ds->train.n, ds->test.n,
+	    j->njobs, &w);
+	eta_estimate(&p, &w, &r);
+	render_estimate(r.lo, r.mid, r.hi, a, sizeof a);
+	printf("estimate: %s (%.1f s) for %d row%s of %d epoch%s on %zu/%zu "
+	    "images, from a timed probe of this machine\n", a, r.mid, w.rows,
+	    w.rows == 1 ? "" : "s", w.epochs, w.epochs == 1 ? "" : "s",
+	    w.ntr, w.nte);
+	return 0;
+}
+
 /* Summaries after the epochs: per kind of job. */
 static void
 print_train_summary(const sweep_table *t)
@@ -287,7 +344,7 @@ run_job(const cli_options *o, const dataset *ds, job *j)
 {
 	sweep_table   *t = &j->table;
 	struct printer pr = { o->progress && isatty(STDOUT_FILENO), t->n > 1,
-	    j->njobs };
+	    j->njobs, j };
 	job_result    *res = malloc(sizeof *res);
 	int            rc;
 
@@ -320,6 +377,7 @@ run_job(const cli_options *o, const dataset *ds, job *j)
 	if (res->save_err[0] != '\0')
 		fprintf(stderr, "noisetop: %s\n", res->save_err);
 	free(res);
+	print_took(j);
 	/* A shard has only its own rows: the run's tables come from the
 	 * merge, which the last shard to finish does. */
 	if (j->nshards > 1) {
@@ -377,6 +435,16 @@ new_job(const cli_options *o, const dataset *ds, job_kind kind,
 		snprintf(j->run_id, sizeof j->run_id, "%s", o->run_id);
 	run_command_line(o->argc, o->argv, command, sizeof command);
 	j->command = command;
+	if (o->estimate_only) {
+		/* Nothing is recorded: the probe writes in the runs root. */
+		if (run_root(o->runs_dir, root, sizeof root, err,
+		    sizeof err) != 0)
+			goto fail;
+		if (o->cfg.threads > 0)
+			omp_set_num_threads(o->cfg.threads);
+		rc = print_estimate(j, ds, root);
+		goto out;
+	}
 	if (run_root(o->runs_dir, root, sizeof root, err, sizeof err) != 0 ||
 	    job_record(j, root, ds, run_data_crc(ds), err, sizeof err) != 0) {
 fail:

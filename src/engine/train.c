@@ -227,13 +227,13 @@ wait_while_paused(train_control *ctl)
 
 	if (ctl == NULL || !atomic_load(&ctl->pause))
 		return 0.0;
-	t0 = clock_now();
+	t0 = clock_work();
 	while (atomic_load(&ctl->pause) && !atomic_load(&ctl->cancel)) {
 		nanosleep(&ts, NULL);
 		if (ctl->paused != NULL)
 			ctl->paused(ctl->paused_user);
 	}
-	return clock_now() - t0;
+	return clock_work() - t0;
 }
 
 void
@@ -373,7 +373,8 @@ trainer_open(trainer *tr, char *err, size_t errlen)
 	tr->nbatch = (int)((tr->train->n + cfg->batch - 1) / cfg->batch);
 	tr->dkey = rng_key(cfg->seed, RNG_DROPOUT, 0);
 	mlp_init(tr->m, cfg->seed);
-	testpoint_run_start(&tr->tp);
+	if (tr->ctl == NULL || !tr->ctl->probe)
+		testpoint_run_start(&tr->tp);
 	return 0;
 }
 
@@ -455,7 +456,7 @@ train_batch(trainer *tr, size_t b0, int bs, epoch_sums *s)
 static int
 report_batch(trainer *tr, int ep, int bi, epoch_sums *s)
 {
-	double         t = clock_now();
+	double         t = clock_work();
 	train_progress pr;
 
 	if (tr->cb == NULL || (t - s->tlast < PROGRESS_INTERVAL &&
@@ -464,7 +465,7 @@ report_batch(trainer *tr, int ep, int bi, epoch_sums *s)
 	s->tlast = t;
 	pr = (train_progress){ TRAIN_BATCH, ep, tr->cfg->epochs, bi + 1,
 	    tr->nbatch, (double)s->right / s->seen, s->lsum / s->seen,
-	    t - s->t0, tr->res->hist, tr->res->nhist, NULL, NULL };
+	    t - s->t0, tr->res->hist, tr->res->nhist, NULL, NULL, 0.0 };
 	return tr->cb(&pr, tr->user);
 }
 
@@ -507,6 +508,7 @@ end_epoch(trainer *tr, int ep, const epoch_sums *s)
 	train_result  *res = tr->res;
 	train_epoch   *e = &res->hist[res->nhist];
 	train_progress pr;
+	double         t_eval = clock_work();
 
 	e->epoch = ep;
 	e->acc = (double)s->right / s->seen;
@@ -514,7 +516,8 @@ end_epoch(trainer *tr, int ep, const epoch_sums *s)
 	if (tr->test != NULL && tr->test->n > 0)
 		train_evaluate(tr->m, tr->test, &e->val_loss, &e->val_acc,
 		    NULL, NULL);
-	e->seconds = clock_now() - s->t0;
+	e->seconds = clock_work() - s->t0;
+	t_eval = clock_work() - t_eval;
 	res->nhist++;
 	res->test_acc = e->val_acc;
 	res->test_loss = e->val_loss;
@@ -522,7 +525,7 @@ end_epoch(trainer *tr, int ep, const epoch_sums *s)
 		return;
 	pr = (train_progress){ TRAIN_EPOCH, ep, tr->cfg->epochs, tr->nbatch,
 	    tr->nbatch, e->acc, e->loss, e->seconds, res->hist, res->nhist,
-	    tr->m, &tr->opt };
+	    tr->m, &tr->opt, t_eval };
 	if (tr->cb(&pr, tr->user) != 0)
 		res->cancelled = ep < tr->cfg->epochs;
 }
@@ -536,7 +539,7 @@ run_epoch(trainer *tr, int ep, char *err, size_t errlen)
 	const train_data *train = tr->train;
 	epoch_sums        s = { 0 };
 
-	s.t0 = s.tlast = clock_now();
+	s.t0 = s.tlast = clock_work();
 	if (train->refresh != NULL &&
 	    train->refresh(train->refresh_arg, ep, err, errlen) != 0)
 		return -1;

@@ -87,13 +87,16 @@ typedef struct {
 	int                epoch, epochs;   /* 1-based epoch in progress */
 	int                batch, batches;  /* batches done in this epoch */
 	double             acc, loss;       /* running means so far */
-	double             epoch_seconds;   /* elapsed in this epoch */
+	double             epoch_seconds;   /* elapsed in this epoch (clock_work) */
 	const train_epoch *hist;            /* finished epochs */
 	int                nhist;
 	/* At TRAIN_EPOCH: the model and optimizer after the epoch, for a
 	 * checkpoint.  Read-only, and only during the callback. */
 	const mlp         *model;
 	const struct adam *opt;
+	/* At TRAIN_EPOCH: the seconds of the evaluation on the test set,
+	 * part of epoch_seconds (clock_work: base/clock.h). */
+	double             eval_seconds;
 } train_progress;
 
 /* Return nonzero from the callback to cancel the run. */
@@ -107,6 +110,8 @@ typedef struct {
 	atomic_int pause;
 	void     (*paused)(void *user);
 	void      *paused_user;
+	int        probe;   /* a timed probe, not a job's run: no test point
+	                       (base/testpoint.h) counts it */
 } train_control;
 
 /* The data a run trains on: noisy (or clean) float pixels in [0,1]. */

@@ -384,6 +384,23 @@ render_duration(double seconds, char *out, size_t outlen)
 	return b.len;
 }
 
+size_t
+render_estimate(double lo, double mid, double hi, char *out, size_t outlen)
+{
+	char   a[32], b[32];
+	size_t n;
+
+	if (!(mid >= 0.0) || !(lo < hi))
+		return render_duration(mid, out, outlen);
+	render_duration(lo, a, sizeof a);
+	render_duration(hi, b, sizeof b);
+	/* Both ends round alike ("1m02s-1m02s"): one value. */
+	if (strcmp(a, b) == 0)
+		return render_duration(mid, out, outlen);
+	n = (size_t)snprintf(out, outlen, "%s-%s", a, b);
+	return n < outlen ? n : outlen > 0 ? outlen - 1 : 0;
+}
+
 /* Cells of a UTF-8 string: every glyph drawn here is one cell. */
 static int
 cells(const char *s)

@@ -117,4 +117,12 @@ size_t render_fit_message(const char *msg, int width, render_charset cs,
  * negative or not finite) into out. */
 size_t render_duration(double seconds, char *out, size_t outlen);
 
+/*
+ * An estimate as render_duration writes it: "2m10s-2m40s" for a range lo
+ * to hi, one duration when lo == hi, "--" when mid < 0.  Returns the
+ * length, as render_duration.
+ */
+size_t render_estimate(double lo, double mid, double hi, char *out,
+    size_t outlen);
+
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/err.h"
 #include "base/version.h"
 #include "runs/claim.h"
@@ -348,6 +349,8 @@ job_free(job *j)
 	sweep_table_free(&j->table);
 	checkpoint_free(&j->ck);
 	run_release(&j->rec);
+	eta_tracker_free(j->eta);
+	j->eta = NULL;
 	j->resuming = 0;
 	j->recording = 0;
 }
@@ -373,6 +376,7 @@ static int
 record_progress(const sweep_progress *p, void *user)
 {
 	struct recorder *rc = user;
+	double           t = clock_work();
 
 	if (rc->failed)
 		return 1;
@@ -381,6 +385,8 @@ record_progress(const sweep_progress *p, void *user)
 		rc->failed = 1;
 		return 1;
 	}
+	/* Each part of a row is measured with its records. */
+	eta_note(rc->j->eta, p, t, clock_work());
 	return rc->fn != NULL ? rc->fn(p, rc->user) : 0;
 }
 
@@ -393,6 +399,9 @@ job_run(job *j, const dataset *ds, train_control *ctl, job_progress_fn fn,
 	int             failed;
 
 	memset(res, 0, sizeof *res);
+	eta_tracker_free(j->eta);
+	j->eta = eta_tracker_new(&j->table, ds->train.n, ds->test.n,
+	    j->probed ? &j->probe : NULL);
 	failed = job_train_rows(j, ds, ctl, record_progress, &rc, &m, res->err,
 	    sizeof res->err) != 0;
 	if (failed)
@@ -421,6 +430,12 @@ job_run(job *j, const dataset *ds, train_control *ctl, job_progress_fn fn,
 	else
 		mlp_free(m);
 	return res->outcome;
+}
+
+void
+job_eta(const job *j, eta_range *out)
+{
+	eta_left(j->eta, &j->table, j->shard, j->nshards, j->njobs, out);
 }
 
 void

@@ -6,6 +6,7 @@
 
 #include "base/err.h"
 #include "runs/checkpoint.h"
+#include "runs/eta.h"
 #include "data/dataset.h"
 #include "engine/mlp.h"
 #include "runs/run.h"
@@ -52,6 +53,12 @@ typedef struct {
 	                                 its origin.txt (run_origin.h), or
 	                                 NULL (the dashboard); the caller's,
 	                                 read by job_record */
+	/* The estimate of the time left (eta.h): a probe of this machine the
+	 * caller may give before job_run (probed 1), and the measurements
+	 * job_run takes of every event it records, owned. */
+	eta_probe    probe;
+	int          probed;
+	eta_tracker *eta;
 } job;
 
 /* "train", "compare", "sweep"; "none" for JOB_NONE. */
@@ -170,16 +177,11 @@ int job_lanes(job *j, const dataset *ds, int jobs, int per, int total,
     int bind, char *err, size_t errlen);
 
 /*
- * Seconds left of the rows of shard/nshards (0 or 1: all) of t when njobs
- * of them train at once, at spe seconds per epoch of one row as they run
- * (each one's epochs slow when they share the cores): every row in
- * training keeps its lane for the epochs it has left (sweep_row.live),
- * and each row not started goes, in grid order, to the lane that frees
- * first; the longest lane is the answer.  -1 when spe < 0.  For a front
- * end's job ETA with rows side by side.
+ * The time left of j's rows (its shard's) and the time since job_run
+ * started, as of the last event job_run recorded (eta_left, on j->njobs
+ * lanes): for a front end's progress callback.  mid < 0 when unknown.
  */
-double job_eta(const sweep_table *t, int shard, int nshards, int njobs,
-    double spe);
+void job_eta(const job *j, eta_range *out);
 
 /*
  * Where row `row` of restored job j continues from: &j->from for

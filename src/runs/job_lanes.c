@@ -146,45 +146,6 @@ job_lanes(job *j, const dataset *ds, int jobs, int per, int total, int bind,
 	return 0;
 }
 
-double
-job_eta(const sweep_table *t, int shard, int nshards, int njobs, double spe)
-{
-	double load[TRAIN_MAX_THREADS] = { 0 }, most = 0.0;
-	int    epochs = t->cfg.epochs, k = 0;
-
-	if (spe < 0.0)
-		return -1.0;
-	njobs = njobs < 1 ? 1 : njobs > TRAIN_MAX_THREADS ?
-	    TRAIN_MAX_THREADS : njobs;
-	for (int i = 0; i < t->n; i++) {
-		const sweep_row *r = &t->rows[i];
-		double           done;
-
-		if (r->state != SWEEP_RUNNING)
-			continue;
-		done = r->live.batches > 0 ? r->live.epoch - 1 +
-		    (double)r->live.batch / r->live.batches : r->nhist;
-		if (done < r->nhist)
-			done = r->nhist;
-		load[k++ % njobs] += epochs - done;
-	}
-	for (int i = 0; i < t->n; i++) {
-		const sweep_row *r = &t->rows[i];
-		int              low = 0;
-
-		if (r->state == SWEEP_RUNNING || r->state == SWEEP_DONE ||
-		    !sweep_in_shard(i, shard, nshards))
-			continue;
-		for (int l = 1; l < njobs; l++)
-			if (load[l] < load[low])
-				low = l;
-		load[low] += epochs - r->nhist;
-	}
-	for (int l = 0; l < njobs; l++)
-		most = load[l] > most ? load[l] : most;
-	return most * spe;
-}
-
 /* ---- training the rows ---- */
 
 struct lanes;

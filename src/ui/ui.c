@@ -222,13 +222,6 @@ ui_took_snapshot(ui *u)
 {
 	const worker_snapshot *s = u->snap;
 
-	/* This machine's speed, for the form's estimates: evaluation is a
-	 * forward pass, about a third of a training step. */
-	if (s->st.sec_per_epoch > 0.0 && s->st.train_n > 0 &&
-	    s->st.state != WORKER_IDLE)
-		u->speed = s->st.sec_per_epoch / ((double)s->st.train_n +
-		    (double)s->st.test_n / 3.0);
-
 	if (strcmp(s->st.message, u->last_worker_msg) != 0) {
 		memcpy(u->last_worker_msg, s->st.message,
 		    sizeof u->last_worker_msg);

@@ -6,9 +6,11 @@
  * lines in $XDG_CONFIG_HOME/noisetop/form.conf (default
  * ~/.config/noisetop/), read with kv.h and written atomically; a flag
  * given on the command line (one that differs from its default) wins
- * over the remembered value.  The estimate uses this machine's measured
- * speed: seconds per sample-epoch of the last job shown, else a timed
- * probe of a few training steps (worker_probe).
+ * over the remembered value.  The estimate is the job layer's
+ * (runs/eta.h): a timed probe of this machine at the form's model
+ * (worker_probe, asked for when the form opens without one for its
+ * model, or its batch changes)
+ * scaled by the form's images, epochs, test scales and rows.
  */
 #include "ui/ui_priv.h"
 
@@ -21,6 +23,8 @@
 
 #define KEY_ESC 27
 #define FORM_W 60
+
+static void want_probe(ui *u);
 
 static const char *const field_key[UI_NFIELDS] = { "scales", "epochs",
 	"train_limit", "test_limit", "seed", "batch", "lr", "seeds",
@@ -192,9 +196,9 @@ ui_form_open(ui *u, int kind)
 	f->cur = kind == JOB_SWEEP ? UI_F_SCALES : UI_F_EPOCHS;
 	f->err[0] = '\0';
 	u->mode = UI_MODE_FORM;
-	/* Nothing measured on this machine yet: time a few steps. */
-	if (u->speed <= 0.0 && u->snap->st.probe_spe <= 0.0)
-		worker_probe(u->w, &u->o->cfg);
+	/* Time this machine for the estimate, unless it has been for this
+	 * model (a probe writes a checkpoint where the runs are). */
+	want_probe(u);
 }
 
 /* A whole number field within [lo, hi]; 0 or -1 with a message. */
@@ -271,27 +275,50 @@ form_job(const ui *u, train_config *cfg, sweep_plan *p, size_t *trn,
 	    0;
 }
 
-double
-ui_form_estimate(const ui *u)
+/*
+ * The form's job's duration from the last probe (runs/eta.h): mid < 0
+ * when there is none for its model, or the form does not hold a job.
+ */
+static void
+form_estimate(const ui *u, eta_range *out)
+{
+	const worker_status *st = &u->snap->st;
+	train_config cfg;
+	sweep_plan   p;
+	eta_work     w;
+	size_t       trn, ten;
+	char         err[256];
+	int          n;
+
+	out->lo = out->mid = out->hi = -1.0;
+	if (!st->have_probe || form_job(u, &cfg, &p, &trn, &ten, err,
+	    sizeof err) != 0 || !eta_probe_fits(&st->probe, &cfg))
+		return;
+	/* The rows job_new makes of the form's grid; the matrix's columns
+	 * are their scales. */
+	n = u->form.kind == JOB_SWEEP ? p.nscales :
+	    u->form.kind == JOB_COMPARE ? 2 : 1;
+	w = (eta_work){ n * p.nseeds * p.ncorruptions *
+	    (p.ndecays > 0 ? p.ndecays : 1), cfg.epochs, p.ntest > 0 ?
+	    p.ntest : n, trn, ten, p.mode == SWEEP_FRESH, 1 };
+	eta_estimate(&st->probe, &w, out);
+}
+
+/* Ask for a probe of the form's model when the last one is of another
+ * model, or there is none. */
+static void
+want_probe(ui *u)
 {
 	train_config cfg;
 	sweep_plan   p;
-	int          rows;
 	size_t       trn, ten;
 	char         err[256];
-	double       spe = u->speed > 0.0 ? u->speed : u->snap->st.probe_spe;
 
-	if (spe <= 0.0 || form_job(u, &cfg, &p, &trn, &ten, err,
-	    sizeof err) != 0)
-		return -1.0;
-	rows = (u->form.kind == JOB_SWEEP ? p.nscales :
-	    u->form.kind == JOB_COMPARE ? 2 : 1) * p.nseeds *
-	    p.ncorruptions;
-	/* Per row: its epochs (training, then validation, a forward pass at
-	 * about a third of a training step per image), then the test set at
-	 * every test scale of the matrix. */
-	return spe * rows * (((double)trn + (double)ten / 3.0) * cfg.epochs +
-	    (double)ten / 3.0 * (p.ntest > 0 ? p.ntest : p.nscales));
+	if (form_job(u, &cfg, &p, &trn, &ten, err, sizeof err) != 0)
+		return;
+	if (!u->snap->st.have_probe ||
+	    !eta_probe_fits(&u->snap->st.probe, &cfg))
+		worker_probe(u->w, &cfg);
 }
 
 static void
@@ -350,6 +377,9 @@ ui_form_key(ui *u, int key)
 		f->val[f->cur][len] = (char)key;
 		f->val[f->cur][len + 1] = '\0';
 	}
+	/* A batch changed is another model to time. */
+	if (u->mode == UI_MODE_FORM)
+		want_probe(u);
 	/* An error shown stays only while it holds: a fixed field clears
 	 * it, another bad one replaces it. */
 	if (u->mode == UI_MODE_FORM && f->err[0] != '\0') {
@@ -368,8 +398,8 @@ void
 ui_draw_form(ui *u, const ui_layout *l)
 {
 	const ui_form *f = &u->form;
-	char   title[64], est[128], d[32];
-	double e = ui_form_estimate(u);
+	char      title[64], est[128], d[64];
+	eta_range e;
 	int    w = FORM_W < l->cols ? FORM_W : l->cols, h = UI_NFIELDS + 6;
 	int    y = (l->lines - h) / 2, x = (l->cols - w) / 2;
 	int    st = UI_PLAIN(UI_A_REVERSE);
@@ -387,15 +417,21 @@ ui_draw_form(ui *u, const ui_layout *l)
 		    "_" : "", i == f->cur && field_choices(i) != NULL ? "  <>" :
 		    "");
 	}
-	if (e >= 0.0) {
-		render_duration(e, d, sizeof d);
-		snprintf(est, sizeof est, "est. %s here (%s)", d,
-		    u->speed > 0.0 ? "measured on the last job" :
-		    "from a timed probe of a few steps");
-	} else
-		snprintf(est, sizeof est, u->speed > 0.0 ||
-		    u->snap->st.probe_spe > 0.0 ? "est. -" :
+	form_estimate(u, &e);
+	if (e.mid >= 0.0) {
+		render_estimate(e.lo, e.mid, e.hi, d, sizeof d);
+		snprintf(est, sizeof est, "est. %s here (timed probe)", d);
+	} else {
+		train_config cfg;
+		sweep_plan   p;
+		size_t       trn, ten;
+		char         err[256];
+
+		/* A form that holds no job has nothing to estimate. */
+		snprintf(est, sizeof est, form_job(u, &cfg, &p, &trn, &ten, err,
+		    sizeof err) != 0 ? "est. -" :
 		    "est. timing this machine...");
+	}
 	ui_put(u, y + UI_NFIELDS + 2, x + 2, w - 4, UI_PLAIN(UI_A_REVERSE |
 	    UI_A_BOLD), est);
 	if (f->err[0] != '\0')

@@ -193,8 +193,6 @@ typedef struct {
 	char   status[512];
 	double status_until;
 	char   last_worker_msg[512];
-	double speed;               /* seconds per sample-epoch measured on
-	                               this machine, 0 unknown */
 } ui;
 
 /* ---------------------------------------------------- state (ui.c) */
@@ -408,8 +406,6 @@ int  ui_confusion(const ui *u, long *counts);
 void ui_form_open(ui *u, int kind);
 int  ui_form_key(ui *u, int key);
 void ui_draw_form(ui *u, const ui_layout *l);
-/* The estimated seconds of the form's job, < 0 unknown. */
-double ui_form_estimate(const ui *u);
 
 /* -------------------------------------------- run browser (ui_runs.c) */
 

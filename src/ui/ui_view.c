@@ -118,7 +118,7 @@ draw_lanes(ui *u, int y, int x, int w)
 
 	for (int i = 0; i < t->n; i++)
 		done += t->rows[i].state == SWEEP_DONE;
-	render_duration(s->eta, a, sizeof a);
+	render_estimate(s->eta_lo, s->eta, s->eta_hi, a, sizeof a);
 	ui_putf(u, y, x, w, UI_PLAIN(UI_A_BOLD), "%s%d rows at once, %d of %d "
 	    "done  job ETA %s", s->paused ? "PAUSED " : s->cancelling ?
 	    "stopping " : "", nr, done, t->n, a);
@@ -171,17 +171,22 @@ draw_progress(ui *u, int y, int x, int w)
 		char   bar[4 * 512];
 		double f = s->batches > 0 ? (double)s->batch / s->batches : 0.0;
 
-		render_duration(s->eta, a, sizeof a);
-		/* The ETA is the whole job's, and says so. */
+		/* The ETA is the whole job's, and says so; a range while few
+		 * of its parts are measured (runs/eta.h). */
+		render_estimate(s->eta_lo, s->eta, s->eta_hi, a, sizeof a);
 		snprintf(buf, sizeof buf, "%s%s %d/%d @%s ep %d/%d  job ETA %s",
 		    s->paused ? "PAUSED " : "", s->cancelling ? "stopping" :
 		    "row", row + 1, t->n, ui_fmt_scale(t->rows[row].scale, sc,
 		    sizeof sc), s->epoch, s->epochs, a);
-		if (ui_cells(buf) > w)
+		for (int k = 0; k < 2 && ui_cells(buf) > w; k++) {
+			/* Narrow: the short form, then the middle value. */
+			if (k == 1)
+				render_duration(s->eta, a, sizeof a);
 			snprintf(buf, sizeof buf, "%s%d/%d @%s ep %d/%d ETA %s",
 			    s->paused ? "PAUSED " : "", row + 1, t->n,
 			    ui_fmt_scale(t->rows[row].scale, sc, sizeof sc),
 			    s->epoch, s->epochs, a);
+		}
 		ui_put(u, y, x, w, UI_PLAIN(UI_A_BOLD), buf);
 		/* Line 2: batch progress bar, then timings (paused time left
 		 * out of s/epoch). */

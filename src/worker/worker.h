@@ -62,6 +62,8 @@ typedef struct {
 	double epoch_seconds;      /* elapsed in this epoch */
 	double sec_per_epoch;      /* measured, or estimated from the batches */
 	double eta;                /* seconds left in the job, < 0 unknown */
+	double eta_lo, eta_hi;     /* its range (runs/eta.h); equal to eta
+	                              once enough is measured */
 	double elapsed;            /* seconds since the job started */
 	char   message[512];       /* last event, for the status line */
 
@@ -88,8 +90,10 @@ typedef struct {
 	 * train_n and test_n of the data. */
 	size_t train_n, test_n;
 
-	/* Seconds per training image measured by worker_probe(), < 0 none. */
-	double probe_spe;
+	/* This machine's costs measured by worker_probe() (runs/eta.h), for
+	 * the form's estimate; have_probe 0 until one arrives. */
+	eta_probe probe;
+	int       have_probe;
 
 	/* The answer to the last worker_predict(): class probabilities of one
 	 * image at one preview scale. */
@@ -284,10 +288,13 @@ void worker_predict_ladder(worker *w, int split, size_t index, float scale,
     uint64_t seed, corrupt_family family, const float *scales, int n);
 
 /*
- * Time a few training steps (forward, loss, backward, Adam on one batch
- * of the first images) of a throwaway model of cfg's shapes on the
- * worker thread, when idle; the answer arrives as probe_spe.  It is not a
- * training run (no test point counts it).
+ * Time a few training epochs of a throwaway model of cfg's shapes, batch
+ * and threads on the first images, with their evaluation, noise drawn on
+ * them and a checkpoint written in the runs root (eta_probe_run), on the
+ * worker thread, when idle; the answer arrives as probe (have_probe set),
+ * and the next job started with a config it fits counts on it until its
+ * own parts are measured.  It is not a training run (no test point counts
+ * it).
  */
 void worker_probe(worker *w, const train_config *cfg);
 

@@ -216,56 +216,22 @@ worker_do_select(worker *w, int row)
 	mlp_free(m);
 }
 
-/* Batches the probe times, after one to warm the caches up. */
-#define PROBE_BATCHES 4
-
 void
-worker_do_probe(worker *w, const train_config *c)
+worker_do_probe(worker *w, const train_config *cfg)
 {
-	train_config cfg = *c;
-	mlp     *m;
-	adam     opt;
-	float   *x;
-	uint8_t *y;
-	int      b, ok = 0;
-	double   t0 = 0.0, spe = -1.0;
-	char     err[256];
+	eta_probe p;
+	char      err[NT_ERR_LEN];
+	int       ok;
 
-	b = cfg.batch;
-	if (cfg.threads > 0)
-		omp_set_num_threads(cfg.threads);
-	m = mlp_new(cfg.nlayer, cfg.size, b, cfg.dropout, err, sizeof err);
-	x = malloc((size_t)b * DATASET_NPIX * sizeof *x);
-	y = calloc((size_t)b, 1);
-	if (m != NULL && x != NULL && y != NULL && w->ds->train.n > 0 &&
-	    adam_init(&opt, m->nparam, cfg.lr) == 0) {
-		/* A training step as the trainer takes it (forward with
-		 * dropout, loss, backward, Adam) on the first images. */
-		size_t n = w->ds->train.n < (size_t)b ? w->ds->train.n :
-		    (size_t)b;
-
-		mlp_init(m, cfg.seed);
-		for (size_t i = 0; i < (size_t)b * DATASET_NPIX; i++)
-			x[i] = w->ds->train.pix[i % (n * DATASET_NPIX)] / 255.0f;
-		for (int k = 0; k <= PROBE_BATCHES; k++) {
-			if (k == 1)
-				t0 = clock_now();
-			mlp_forward(m, x, b, 1, 1, (uint64_t)k);
-			mlp_loss(m, y, b, NULL);
-			mlp_backward(m, b);
-			adam_step(&opt, m->param, m->grad);
-		}
-		/* Per training image; the trainer's speed is the same per
-		 * image for any data size. */
-		spe = (clock_now() - t0) / (PROBE_BATCHES * (double)b);
-		adam_destroy(&opt);
-		ok = 1;
-	}
-	mlp_free(m);
-	free(x);
-	free(y);
+	/* Where the job will record: its checkpoints' writes are timed there. */
+	ok = eta_probe_run(cfg, w->ds, w->root[0] != '\0' ? w->root : NULL, &p,
+	    err, sizeof err) == 0;
 	pthread_mutex_lock(&w->mu);
-	w->pub.st.probe_spe = ok ? spe : -1.0;
+	if (ok) {
+		w->pub.st.probe = p;
+		w->pub.st.have_probe = 1;
+	} else
+		worker_say_locked(w, "no estimate: %s", err);
 	worker_publish_locked(w);
 	pthread_mutex_unlock(&w->mu);
 }

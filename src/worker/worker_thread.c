@@ -26,15 +26,15 @@
 
 /*
  * Seconds per epoch: the mean of this job's finished epochs, else a
- * projection of the running epoch from its batches.  The ETA counts the
- * epochs left in this row and in the pending rows.
+ * projection of the running epoch from its batches (for the job line).
+ * The ETA is the job layer's (runs/eta.h): every part of every row.
  */
 static void
-estimate(worker *w, const train_progress *p, double *spe, double *eta)
+estimate(worker *w, const train_progress *p, double *spe, eta_range *eta)
 {
 	const sweep_table *t = &w->cur.table;
-	double sum = 0.0, done = 0.0, left;
-	int    nep = 0, epochs = t->cfg.epochs;
+	double sum = 0.0;
+	int    nep = 0;
 
 	for (int i = 0; i < t->n; i++)
 		for (int e = 0; e < t->rows[i].nhist; e++) {
@@ -47,19 +47,7 @@ estimate(worker *w, const train_progress *p, double *spe, double *eta)
 		*spe = p->epoch_seconds * p->batches / p->batch;
 	else
 		*spe = -1.0;
-
-	if (p != NULL)
-		done = p->event == TRAIN_EPOCH ? p->epoch :
-		    (p->epoch - 1) + (p->batches > 0 ?
-		    (double)p->batch / p->batches : 0.0);
-	left = epochs - done;
-	for (int i = 0; i < t->n; i++)
-		if (t->rows[i].state == SWEEP_PENDING)
-			left += epochs;
-	*eta = *spe >= 0.0 ? left * *spe : -1.0;
-	/* Rows side by side: each lane's rows in turn (job_eta). */
-	if (w->cur.njobs > 1 && *spe >= 0.0)
-		*eta = job_eta(t, 0, 0, w->cur.njobs, *spe);
+	job_eta(&w->cur, eta);
 }
 
 /* The job's table into pub (and into pub's sweep for a sweep); mu held. */
@@ -114,8 +102,9 @@ on_progress(const sweep_progress *sp, void *user)
 	worker        *w = user;
 	worker_status *st = &w->pub.st;
 	const train_progress *p = sp->progress;
-	double spe, eta;
-	int    want;
+	double    spe;
+	eta_range eta;
+	int       want;
 
 	estimate(w, p, &spe, &eta);
 	pthread_mutex_lock(&w->mu);
@@ -136,7 +125,9 @@ on_progress(const sweep_progress *sp, void *user)
 		st->epoch_seconds = 0.0;
 	}
 	st->sec_per_epoch = spe;
-	st->eta = eta;
+	st->eta = eta.mid;
+	st->eta_lo = eta.lo;
+	st->eta_hi = eta.hi;
 	st->elapsed = clock_now() - w->run_t0;
 	worker_publish_locked(w);
 	want = (w->pending & WREQ_BETWEEN_BATCHES) != 0;
@@ -248,6 +239,12 @@ execute(worker *w, const char *started)
 	}
 	w->run_t0 = clock_now();
 	pthread_mutex_lock(&w->mu);
+	/* The last probe stands in for the parts not yet measured. */
+	if (w->pub.st.have_probe && eta_probe_fits(&w->pub.st.probe,
+	    &j->table.cfg)) {
+		j->probe = w->pub.st.probe;
+		j->probed = 1;
+	}
 	start_status_locked(w, j, started);
 	pthread_mutex_unlock(&w->mu);
 
@@ -469,7 +466,6 @@ worker_new(const dataset *ds, const char *runs_root, char *err,
 	}
 	w->pub.st.version = 1;  /* a zeroed copy differs from it */
 	w->pub.st.eta = w->pub.st.sec_per_epoch = -1.0;
-	w->pub.st.probe_spe = -1.0;
 	w->pub.st.acc = w->pub.st.loss = NAN;
 	w->cur.table.current = -1;
 	atomic_init(&w->ctl.cancel, 0);
