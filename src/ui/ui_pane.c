@@ -25,9 +25,13 @@
 #define ASIDE_COLS 160  /* from here the samples and the ladder leave the
                            right to the heat map and the row table */
 #define ASIDE_LINES 40
+#define CURVES_LINES 12  /* every row's curves: a plot and its legend */
+#define SWEEP_COLS 48    /* the bars' least width beside the curves */
+#define EPOCHS_LINES 4   /* an epoch table: rule, header, two epochs */
 
 void
-ui_layout_compute(ui_layout *l, int cols, int lines, int tall)
+ui_layout_compute(ui_layout *l, int cols, int lines, int tall,
+    int want_sweep)
 {
 	int top, hb, tw = cols / 2;
 
@@ -63,6 +67,26 @@ ui_layout_compute(ui_layout *l, int cols, int lines, int tall)
 			l->ladder.w = cols - aw - 1;
 	}
 	hb = lines - 1 - top;      /* rows between samples and status */
+	if (l->aside.h > 0 && hb >= CURVES_LINES) {
+		/* The wide screen's lower band in three: the selected row,
+		 * every row (the widest), the accuracy against noise with,
+		 * under it when it leaves room, the selected row's epochs. */
+		int tw3 = (cols - 2) * 3 / 10;
+		int sw = (cols - 2) * 28 / 100 > SWEEP_COLS ?
+		    (cols - 2) * 28 / 100 : SWEEP_COLS;
+		int cw = cols - 2 - tw3 - sw;
+
+		l->training = (ui_rect){ top, 0, tw3, hb };
+		l->curves = (ui_rect){ top, tw3 + 1, cw, hb };
+		l->divider = (ui_rect){ top, tw3 + cw + 1, 1, hb };
+		l->sweep = (ui_rect){ top, tw3 + cw + 2, sw, hb };
+		if (want_sweep > 0 && hb - want_sweep >= EPOCHS_LINES) {
+			l->sweep.h = want_sweep;
+			l->epochs = (ui_rect){ top + want_sweep, l->sweep.x, sw,
+			    hb - want_sweep };
+		}
+		return;
+	}
 	l->training = (ui_rect){ top, 0, tw, hb };
 	l->divider = (ui_rect){ top, tw, 1, hb };
 	l->sweep = (ui_rect){ top, tw + 1, cols - tw - 1, hb };
@@ -387,15 +411,16 @@ void
 ui_draw(ui *u)
 {
 	ui_layout l;
-	int       cols, lines, tall;
+	int       cols, lines, tall, want;
 
 	ui_term_size(&cols, &lines);
 	/* A matrix needs its lines below the progress: a small terminal
 	 * gives it the whole screen. */
-	ui_layout_compute(&l, cols, lines, 0);
+	want = ui_sweep_lines(u);
+	ui_layout_compute(&l, cols, lines, 0, want);
 	tall = !ui_view_fits(u, l.training);
 	if (tall)
-		ui_layout_compute(&l, cols, lines, 1);
+		ui_layout_compute(&l, cols, lines, 1, want);
 	u->hits.samples = u->hits.sweep = u->hits.matrix = u->hits.ladder =
 	    u->hits.runs = (ui_hit){ 0, 0, 0, 0 };
 	ui_term_begin();
@@ -422,11 +447,20 @@ ui_draw(ui *u)
 		ui_draw_aside(u, l.aside);
 	}
 	ui_draw_training(u, l.training);
+	if (l.curves.h > 0) {
+		for (int i = 1; i < l.curves.h; i++)
+			ui_put(u, l.curves.y + i, l.curves.x - 1, 1,
+			    UI_STYLE(UI_C_HEAD, UI_A_DIM, 0),
+			    u->look.cs == RENDER_UTF8 ? "│" : "|");
+		ui_draw_curves(u, l.curves);
+	}
 	for (int i = 1; i < l.divider.h; i++)
 		ui_put(u, l.divider.y + i, l.divider.x, 1, UI_STYLE(UI_C_HEAD,
 		    UI_A_DIM, 0), u->look.cs == RENDER_UTF8 ? "│" : "|");
 	if (l.sweep.h > 0)
 		ui_draw_sweep(u, l.sweep);
+	if (l.epochs.h > 0)
+		ui_draw_epochs(u, l.epochs);
 	draw_status(u, l.status);
 	if (u->mode == UI_MODE_RUNS || u->mode == UI_MODE_CONFIRM_DELETE)
 		ui_draw_runs(u, &l);
