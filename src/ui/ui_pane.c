@@ -25,6 +25,7 @@
 #define ASIDE_COLS 160  /* from here the samples and the ladder leave the
                            right to the heat map and the row table */
 #define ASIDE_LINES 40
+#define INFO_COLS 26     /* the samples' words, beside a third image */
 #define CURVES_LINES 12  /* every row's curves: a plot and its legend */
 #define SWEEP_COLS 48    /* the bars' least width beside the curves */
 #define EPOCHS_LINES 4   /* an epoch table: rule, header, two epochs */
@@ -71,9 +72,9 @@ ui_layout_compute(ui_layout *l, int cols, int lines, int tall,
 		/* The wide screen's lower band in three: the selected row,
 		 * every row (the widest), the accuracy against noise with,
 		 * under it when it leaves room, the selected row's epochs. */
-		int tw3 = (cols - 2) * 3 / 10;
-		int sw = (cols - 2) * 28 / 100 > SWEEP_COLS ?
-		    (cols - 2) * 28 / 100 : SWEEP_COLS;
+		int tw3 = (cols - 2) / 4;
+		int sw = (cols - 2) / 4 > SWEEP_COLS ?
+		    (cols - 2) / 4 : SWEEP_COLS;
 		int cw = cols - 2 - tw3 - sw;
 
 		l->training = (ui_rect){ top, 0, tw3, hb };
@@ -189,6 +190,20 @@ draw_samples(ui *u, ui_rect r, int zoom)
 	} else {
 		ui_digit(u, u->img.clean, yy, x + 1);
 		ui_digit(u, u->img.noisy, yy, nx);
+		/* Room to spare (a wide screen): what the noise changed,
+		 * noisy - original on mid grey, every pixel its own draw. */
+		if (iw >= side + 2 + INFO_COLS) {
+			float d[DATASET_NPIX];
+			int   dx = r.x + r.w - side - 1;
+
+			for (int p = 0; p < DATASET_NPIX; p++)
+				d[p] = 0.5f + 0.5f * (u->img.noisy[p] -
+				    u->img.clean[p]);
+			ui_put(u, r.y, dx - 1, side + 2, HEAD_BOLD,
+			    " noisy - original ");
+			ui_digit(u, d, yy, dx);
+			iw = dx - ix - 2;
+		}
 	}
 
 	ui_putf(u, yy, ix, iw, UI_PLAIN(UI_A_BOLD), "%s #%zu",
