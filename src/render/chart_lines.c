@@ -389,15 +389,17 @@ legend_sample(chart_grid *g, const raster *ra, int x, int ly, pen p,
 }
 
 /*
- * The legend on the last o->legend rows: each named style's sample and
- * name, then the bands' and the marked series', as many as fit, an entry
- * that does not fit the row starting the next.
+ * The legend on the last rows rows: each named style's sample and name,
+ * then the bands' and the marked series' entries, as many as fit, an
+ * entry that does not fit the row starting the next.  Draws only when
+ * draw is set; returns the rows it takes (at least 1).
  */
-static void
-lines_legend(chart_grid *g, const raster *ra, const chart_curves_opts *o)
+static int
+lines_legend(chart_grid *g, const raster *ra, const chart_curves_opts *o,
+    int rows, int draw)
 {
 	const int utf = ra->cs == RENDER_UTF8;
-	int       x = 0, ly = g->h - o->legend, n = o->nkeys + 2;
+	int       x = 0, y0 = g->h - rows, ly = y0, n = o->nkeys + 2;
 
 	for (int k = 0; k < n; k++) {
 		const char *name = k < o->nkeys ? o->key[k] : k == o->nkeys ?
@@ -419,10 +421,13 @@ lines_legend(chart_grid *g, const raster *ra, const chart_curves_opts *o)
 		}
 		if (x + need > g->w)
 			break;
-		legend_sample(g, ra, x, ly, p, k == o->nkeys);
+		if (draw)
+			legend_sample(g, ra, x, ly, p, k == o->nkeys);
 		x += need - chart_width(name);
-		x += chart_text(g, x, ly, name, -1, CHART_TAG_PLAIN);
+		x += draw ? chart_text(g, x, ly, name, -1, CHART_TAG_PLAIN) :
+		    chart_width(name);
 	}
+	return ly - y0 + 1;
 }
 
 int
@@ -432,7 +437,7 @@ chart_curves(const chart_series *s, int ns, const chart_curves_opts *o,
 	const int utf = cs == RENDER_UTF8;
 	double lo = o != NULL ? o->lo : 0.0, hi = o != NULL ? o->hi : 0.0;
 	char   top[64], bot[64];
-	int    n, lw, pw, ph;
+	int    n, lw, pw, ph, legend;
 	raster ra;
 
 	if (!chart_grid_ok(g))
@@ -441,11 +446,16 @@ chart_curves(const chart_series *s, int ns, const chart_curves_opts *o,
 	if (o == NULL || o->legend < 0 || lines_check(s, ns, o, &n) != 0 ||
 	    lines_range(s, ns, o, &lo, &hi) != 0)
 		return chart_fail(g);
+	/* the legend's rows: those its entries take, up to o->legend (a
+	 * row left over goes to the plot) */
+	ra = (raster){ g, cs, 0, utf ? 2 : 1, utf ? 4 : 1 };
+	legend = o->legend > 1 ? lines_legend(g, &ra, o, g->h, 0) : o->legend;
+	legend = legend > o->legend ? o->legend : legend;
 	chart_num(hi, o->yfmt, 0, top, sizeof top);
 	chart_num(lo, o->yfmt, 0, bot, sizeof bot);
 	lw = chart_width(top) > chart_width(bot) ? chart_width(top)
 	                                         : chart_width(bot);
-	ph = g->h - 2 - o->legend;
+	ph = g->h - 2 - legend;
 	pw = g->w - lw - 1;
 	if (ph < 2 || pw < 2)
 		return chart_fail(g);
@@ -463,8 +473,8 @@ chart_curves(const chart_series *s, int ns, const chart_curves_opts *o,
 		    o->style[o->mark] : o->mark, 1 }, n, lo, hi, pw * ra.dx,
 		    ph * ra.dy);
 	lines_ticks(g, &ra, ph + 1, n, pw * ra.dx, o->first);
-	if (o->legend > 0)
-		lines_legend(g, &ra, o);
+	if (legend > 0)
+		lines_legend(g, &ra, o, legend, 1);
 	chart_grid_pack(g);
 	return 0;
 }

@@ -330,6 +330,25 @@ sorted_rows(const sweep_table *t, int sort, int *order)
 	}
 }
 
+#define SPARK_X 69  /* the sparkline's column: the wide table's end + 2 */
+
+/* A row's val accuracy by epoch as a sparkline of w cells on 0..1 (its
+ * epochs spread over them). */
+static void
+row_curve(ui *u, const sweep_row *row, int y, int x, int w, int sel)
+{
+	double v[40];
+	char   buf[4 * 40 + 1];
+	int    n = row->nhist < w ? row->nhist : w;
+
+	for (int i = 0; i < n; i++)
+		v[i] = row->hist[n > 1 ? (int)((long)i * (row->nhist - 1) /
+		    (n - 1)) : row->nhist - 1].val_acc;
+	render_sparkline(v, n, 0.0, 1.0, n, u->look.cs, buf, sizeof buf);
+	ui_put(u, y, x, w, sel ? UI_STYLE(UI_C_RUN, UI_A_BOLD, UI_A_BOLD) :
+	    UI_STYLE(UI_C_VAL, 0, 0), buf);
+}
+
 /* The row table: scale, seed, corruption, train and val accuracy, loss,
  * seconds, in the chosen order; the selected row marked, kept in view. */
 static void
@@ -337,6 +356,7 @@ draw_row_table(ui *u, ui_rect r)
 {
 	const sweep_table *t = &u->snap->table;
 	int   order[SWEEP_MAX_ROWS], top = 0, rows = r.h - 2, at = 0, wide;
+	int   spark;
 	char  title[96], v[4][16], sec[32], ep[16];
 
 	snprintf(title, sizeof title, "Rows: %d, by %s (F6 sorts)", t->n,
@@ -353,6 +373,12 @@ draw_row_table(ui *u, ui_rect r)
 	    UI_A_BOLD), wide ? "   scale  seed corruption  train%   val%   loss"
 	    "  vloss       s   ep" : "   scale  seed corruption  train%   val%"
 	    "   loss       s");
+	/* and, in the room left, each row's val curve (0..100%) */
+	spark = wide ? r.w - SPARK_X : 0;
+	spark = spark > 40 ? 40 : spark;
+	if (spark >= 6)
+		ui_put(u, r.y + 1, r.x + SPARK_X, spark, UI_STYLE(UI_C_HEAD,
+		    UI_A_BOLD, UI_A_BOLD), spark >= 9 ? "val curve" : "curve");
 	sorted_rows(t, u->res.sort, order);
 	for (int k = 0; k < t->n; k++)
 		if (order[k] == u->res.sel)
@@ -384,6 +410,10 @@ draw_row_table(ui *u, ui_rect r)
 		    wide ? " " : "", wide ? v[3] : "", sec, wide ? ep : "",
 		    row->state == SWEEP_DONE || row->nhist == 0 ? "" :
 		    " (part)");
+		if (spark >= 6 && row->nhist > 0 && (row->state == SWEEP_DONE ||
+		    row->nhist == t->cfg.epochs))
+			row_curve(u, row, r.y + 2 + k - top, r.x + SPARK_X, spark,
+			    sel);
 	}
 }
 

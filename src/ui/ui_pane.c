@@ -25,6 +25,8 @@
 #define ASIDE_COLS 160  /* from here the samples and the ladder leave the
                            right to the heat map and the row table */
 #define ASIDE_LINES 40
+#define ASIDE_MIN_COLS 72  /* the heat map of 6 test scales with their sd,
+                              the row table whole */
 #define INFO_COLS 26     /* the samples' words, beside a third image */
 #define CURVES_LINES 12  /* every row's curves: a plot and its legend */
 #define SWEEP_COLS 48    /* the bars' least width beside the curves */
@@ -58,9 +60,12 @@ ui_layout_compute(ui_layout *l, int cols, int lines, int tall,
 	}
 	/* A wide screen: the samples and the ladder keep what they draw
 	 * (two digits and their words; four ladder images), the rest of
-	 * their band goes to the heat map and the row table. */
+	 * their band goes to the heat map and the row table, which come
+	 * first: they keep what they need (the ladder then shows fewer
+	 * images). */
 	if (cols >= ASIDE_COLS && lines >= ASIDE_LINES) {
-		int aw = cols - LADDER_COLS;
+		int aw = cols - LADDER_COLS > ASIDE_MIN_COLS ?
+		    cols - LADDER_COLS : ASIDE_MIN_COLS;
 
 		l->aside = (ui_rect){ 1, cols - aw, aw, top - 1 };
 		l->samples.w = cols - aw - 1;

@@ -563,6 +563,8 @@ ui_view_fits(ui *u, ui_rect r)
 		return chart_confusion(counts, 10, confusion_opts(u, &co),
 		    u->look.cs, &g, &where) == 0;
 	}
+	if (u->res.view == UI_VIEW_ROWS)  /* caption, plot, legend */
+		return r.h - 3 >= 12 && r.w - 2 >= 30;
 	if (u->res.view == UI_VIEW_WEIGHTS)
 		return r.h >= 3 + 2 + 2 * (FIELD_SIDE / 2 + 1) &&
 		    r.w - 2 >= 2 * 4 * (FIELD_SIDE + 1) + 1;
