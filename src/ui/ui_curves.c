@@ -233,7 +233,7 @@ ui_view_rows(ui *u, int y, int x, int w, int h, int caption)
 	} else {
 		if (two)
 			curves_free(&cl);
-		rc = curves_plot(u, &cv, y, x, w, h, h >= 12 ? 2 : h >= 6 ? 1 :
+		rc = curves_plot(u, &cv, y, x, w, h, h >= 8 ? 2 : h >= 6 ? 1 :
 		    0, (chart_fmt){ CHART_NUM_FIXED, 0, 0 });
 	}
 	curves_free(&cv);
