@@ -31,9 +31,9 @@ used() {
 $T new-session -d -s nt -x 100 -y 32 "env $ENV LANG=C LC_ALL=C TERM=vt100 \
     '$NOISETOP' --runs '$OUT/runs' $LIM"
 wait_for 20 'showing run'
-$T send-keys -t nt v
+$T send-keys -t nt v v v v v v
 wait_for 10 'Val acc % of 18 rows'
-ok $? "v: the all-rows view counts the sweep's 18 rows"
+ok $? "v (the last view): the all-rows view counts the sweep's 18 rows"
 grep -qF '* 0  o 0.1  x 0.5  + 1  % 2  & 4  . mean+-sd' "$OUT/screen" &&
     grep -qF '@ selected 0.5 s42' "$OUT/screen"
 ok $? "its legend names each scale's glyph, the band and the selected row"

@@ -52,13 +52,12 @@ enum {
 
 /* What the training pane shows; v cycles. */
 enum {
-	UI_VIEW_CURVES,
-	UI_VIEW_ROWS,  /* every row's val curve at once (ui_curves.c) */
-	UI_VIEW_TABLE, UI_VIEW_CONFUSION,
+	UI_VIEW_CURVES, UI_VIEW_TABLE, UI_VIEW_CONFUSION,
 	UI_VIEW_GRID,  /* the train x test matrix of a sweep (chart_heatmap) */
 	UI_VIEW_CALIB, /* the kept model's reliability diagram */
 	UI_VIEW_WEIGHTS, /* first-layer receptive fields, beside the clean
 	                    row's */
+	UI_VIEW_ROWS,  /* every row's val curve at once (ui_curves.c) */
 	UI_NVIEWS
 };
 

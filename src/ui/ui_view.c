@@ -597,11 +597,11 @@ view_rows(ui *u, const sweep_row *row, int y, int x, int w, int h)
 
 /* Each view's label and how it draws the selected row (v cycles). */
 static void (*const view_draw[UI_NVIEWS])(ui *u, const sweep_row *row,
-    int y, int x, int w, int h) = { view_curves, view_rows, ui_view_table,
-	view_confusion, view_grid, view_calibration, view_weights };
+    int y, int x, int w, int h) = { view_curves, ui_view_table, view_confusion,
+	view_grid, view_calibration, view_weights, view_rows };
 
-static const char *const view_name[UI_NVIEWS] = { "curves", "all rows",
-	"epochs", "confusion", "train x test", "calibration", "weights" };
+static const char *const view_name[UI_NVIEWS] = { "curves", "epochs",
+	"confusion", "train x test", "calibration", "weights", "all rows" };
 
 void
 ui_draw_training(ui *u, ui_rect r)
