@@ -30,9 +30,8 @@ typedef struct {
 /* The rows shown: those of the selected row's corruption and decay (the
  * first ones when none is selected). */
 static int
-shown(const ui *u, const sweep_row *r, int c, int d)
+shown(const sweep_row *r, int c, int d)
 {
-	(void)u;
 	return r->corruption_index == c && r->decay_index == d && r->nhist > 0;
 }
 
@@ -108,7 +107,7 @@ curves_gather(const ui *u, const sweep_table *t, int m, curves *cv)
 		const sweep_row *r = &t->rows[i];
 		double *v = cv->v + (size_t)cv->ns * cv->epochs;
 
-		if (!shown(u, r, c, d))
+		if (!shown(r, c, d))
 			continue;
 		for (int e = 0; e < r->nhist && e < cv->epochs; e++)
 			v[e] = metric(&r->hist[e], m);

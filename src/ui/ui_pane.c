@@ -159,6 +159,23 @@ draw_model(ui *u, int y, int x, int w)
 		    dash == NULL ? rid : dash + 1);
 }
 
+/* Room to spare (a wide screen): what the noise changed at the right of
+ * the samples, noisy - original on mid grey, every pixel its own draw.
+ * Returns the image's column. */
+static int
+draw_difference(ui *u, ui_rect r, int y)
+{
+	float d[DATASET_NPIX];
+	int   dx = r.x + r.w - DATASET_SIDE - 1;
+
+	for (int p = 0; p < DATASET_NPIX; p++)
+		d[p] = 0.5f + 0.5f * (u->img.noisy[p] - u->img.clean[p]);
+	ui_put(u, r.y, dx - 1, DATASET_SIDE + 2, HEAD_BOLD,
+	    " noisy - original ");
+	ui_digit(u, d, y, dx);
+	return dx;
+}
+
 static void
 draw_samples(ui *u, ui_rect r, int zoom)
 {
@@ -195,20 +212,8 @@ draw_samples(ui *u, ui_rect r, int zoom)
 	} else {
 		ui_digit(u, u->img.clean, yy, x + 1);
 		ui_digit(u, u->img.noisy, yy, nx);
-		/* Room to spare (a wide screen): what the noise changed,
-		 * noisy - original on mid grey, every pixel its own draw. */
-		if (iw >= side + 2 + INFO_COLS) {
-			float d[DATASET_NPIX];
-			int   dx = r.x + r.w - side - 1;
-
-			for (int p = 0; p < DATASET_NPIX; p++)
-				d[p] = 0.5f + 0.5f * (u->img.noisy[p] -
-				    u->img.clean[p]);
-			ui_put(u, r.y, dx - 1, side + 2, HEAD_BOLD,
-			    " noisy - original ");
-			ui_digit(u, d, yy, dx);
-			iw = dx - ix - 2;
-		}
+		if (iw >= side + 2 + INFO_COLS)
+			iw = draw_difference(u, r, yy) - ix - 2;
 	}
 
 	ui_putf(u, yy, ix, iw, UI_PLAIN(UI_A_BOLD), "%s #%zu",
