@@ -36,13 +36,19 @@ void
 ui_layout_compute(ui_layout *l, int cols, int lines, int tall,
     int want_sweep)
 {
-	int top, hb, tw = cols / 2;
+	int top, hb, tw = cols / 2, aside, aw;
 
 	memset(l, 0, sizeof *l);
 	l->cols = cols;
 	l->lines = lines;
 	l->too_small = cols < UI_MIN_COLS || lines < UI_MIN_LINES;
 	l->zoom = cols >= ZOOM_COLS && lines >= ZOOM_LINES ? 2 : 1;
+	aside = cols >= ASIDE_COLS && lines >= ASIDE_LINES;
+	aw = cols - LADDER_COLS > ASIDE_MIN_COLS ? cols - LADDER_COLS :
+	    ASIDE_MIN_COLS;
+	/* Digits twice as large only with their words beside them. */
+	if (aside && cols - aw - 1 < 2 * 2 * DATASET_SIDE + 5 + INFO_COLS)
+		l->zoom = 1;
 	l->title = (ui_rect){ 0, 0, cols, 1 };
 	l->status = (ui_rect){ lines - 1, 0, cols, 1 };
 	if (tall) {
@@ -63,10 +69,7 @@ ui_layout_compute(ui_layout *l, int cols, int lines, int tall,
 	 * their band goes to the heat map and the row table, which come
 	 * first: they keep what they need (the ladder then shows fewer
 	 * images). */
-	if (cols >= ASIDE_COLS && lines >= ASIDE_LINES) {
-		int aw = cols - LADDER_COLS > ASIDE_MIN_COLS ?
-		    cols - LADDER_COLS : ASIDE_MIN_COLS;
-
+	if (aside) {
 		l->aside = (ui_rect){ 1, cols - aw, aw, top - 1 };
 		l->samples.w = cols - aw - 1;
 		if (l->ladder.h > 0)
