@@ -295,7 +295,8 @@ suite() {  # suite LABEL ASCII(0/1) ENV...
 	fi
 
 	# v: the per-epoch table, the confusion matrix, the train x test
-	# matrix, the reliability diagram, the weights, then the curves again.
+	# matrix, the reliability diagram, the weights, every row's curves,
+	# then the selected row's curves again.
 	$T send-keys -t nt v
 	wait_for 5 ' ep +acc +loss +val +vloss' && grep -Eq '^ +2 +[0-9]+\.[0-9]{2} ' "$OUT/screen"
 	ok $? "$label: v shows the per-epoch table"
@@ -315,6 +316,9 @@ suite() {  # suite LABEL ASCII(0/1) ENV...
 	$T send-keys -t nt v
 	wait_for 10 'weights @1' && grep -q 'units with the largest' "$OUT/screen"
 	ok $? "$label: v again shows the first layer's receptive fields"
+	$T send-keys -t nt v
+	wait_for 5 'Val acc % of 2 rows'
+	ok $? "$label: v again shows every row's curves"
 	$T send-keys -t nt v
 	wait_for 5 'curves @'
 	ok $? "$label: and v goes back to the curves"

@@ -256,6 +256,110 @@ test_lines(void)
 	    "lines: a cell two series share is MIXED");
 }
 
+/* Many curves: two styles of two series each, a band per style under
+ * them, one series marked, the legend over two rows. */
+static void
+test_curves(void)
+{
+	const double a0[4] = { 0.2, 0.4, 0.6, 0.8 }, a1[4] = { 0.3, 0.5, 0.7,
+		0.9 };
+	const double b0[4] = { 0.1, 0.1, 0.2, 0.2 }, b1[4] = { 0.2, 0.2, 0.3,
+		0.3 };
+	const double alo[4] = { 0.2, 0.4, 0.6, 0.8 }, ahi[4] = { 0.3, 0.5,
+		0.7, 0.9 };
+	const double blo[4] = { 0.1, 0.1, NAN, 0.2 }, bhi[4] = { 0.2, 0.2,
+		NAN, 0.3 };
+	const chart_series s[4] = { { a0, 4, NULL }, { a1, 4, NULL },
+		{ b0, 4, NULL }, { b1, 4, NULL } };
+	const int style[4] = { 0, 0, 1, 1 };
+	const chart_band band[2] = { { alo, ahi, 4, 0 }, { blo, bhi, 4, 1 } };
+	const char *const key[2] = { "0", "0.5" };
+	chart_curves_opts o = { 0, 1, { CHART_NUM_PCT, 0, 0 }, 1, style, 1,
+		band, 2, key, 2, "sd", "sel", 2 };
+	chart_grid g;
+	int marks = 0, bands = 0, ser = 0;
+
+	g = grid(16, 10);
+	ok(chart_curves(s, 4, &o, RENDER_ASCII, &g) == 0, "curves: fits");
+	rows_are(&g, (const char *const[]){
+		"100+          @@",
+		"   |        @@**",
+		"   |    ..@@*.  ",
+		"   | .@@@@      ",
+		"   |@@oooooooooo",
+		"  0+oooooo      ",
+		"   ++---+--+---+",
+		"    1   2  3   4",
+		"* 0  o 0.5  . sd",
+		"@ sel           ",
+	}, "curves ASCII: a glyph a style, bands '.', the mark '@' on top, "
+	    "the legend over two rows");
+	for (int r = 0; r < 6; r++)
+		for (int c = 4; c < 16; c++) {
+			marks += tag_at(&g, c, r) == CHART_TAG_MARK;
+			bands += tag_at(&g, c, r) >= CHART_TAG_BAND &&
+			    tag_at(&g, c, r) < CHART_TAG_BAND + 2;
+			ser += tag_at(&g, c, r) == CHART_TAG_SERIES + 1;
+		}
+	ok(shape_ok(&g) && marks > 0 && bands > 0 && ser > 0,
+	    "curves: tags of the mark, the bands, a style");
+	g = grid(16, 10);
+	ok(chart_curves(s, 4, &o, RENDER_UTF8, &g) == 0, "curves UTF-8: fits");
+	rows_are(&g, (const char *const[]){
+		"100┤          ⢀⡠",
+		"   │       ⢀⠤⣊⠥⠒",
+		"   │    ⢀⡠⡪⠕⠉   ",
+		"   │⢀⡠⢔⡪⠕⠊      ",
+		"   │⠵⠪⠡⠠⠤⠐⢐⠨⠨⠨⠨⠨",
+		"  0┤⠒⠐⠐⠐⠒⠈      ",
+		"   └┬───┬──┬───┬",
+		"    1   2  3   4",
+		"⠒⠒ 0  ⠂⠂ 0.5    ",
+		"░░ sd  ⠒⠒ sel   ",
+	}, "curves UTF-8: solid and dotted styles, the band's shade in the "
+	    "legend");
+	ok(tag_at(&g, 0, 9) == CHART_TAG_BAND && tag_at(&g, 7, 9) ==
+	    CHART_TAG_MARK && tag_at(&g, 0, 8) == CHART_TAG_SERIES &&
+	    tag_at(&g, 6, 8) == CHART_TAG_SERIES + 1,
+	    "curves: legend samples tagged as their lines and bands");
+
+	/* many series: more than chart_lines' 4, each style its glyph */
+	{
+		static double v[40][3];
+		static chart_series many[40];
+		static int st[40];
+		chart_curves_opts m = { 0, 1, { CHART_NUM_PCT, 0, 0 }, 1, st,
+			-1, NULL, 0, NULL, 0, NULL, NULL, 0 };
+		int seen[CHART_MAX_STYLES] = { 0 }, all = 1;
+
+		for (int k = 0; k < 40; k++) {
+			for (int e = 0; e < 3; e++)
+				v[k][e] = (k % 8) / 8.0 + 0.01 * e;
+			many[k] = (chart_series){ v[k], 3, NULL };
+			st[k] = k % 8;
+		}
+		g = grid(20, 20);
+		ok(chart_curves(many, 40, &m, RENDER_ASCII, &g) == 0,
+		    "curves: 40 series draw");
+		for (int r = 0; r < 18; r++)
+			for (const char *p = row(&g, r); *p; p++)
+				for (int k = 0; k < CHART_MAX_STYLES; k++)
+					seen[k] |= *p == "*ox+%&=~"[k];
+		for (int k = 0; k < CHART_MAX_STYLES; k++)
+			all &= seen[k];
+		ok(all, "curves: 8 styles, 8 glyphs");
+		st[3] = CHART_MAX_STYLES;
+		ok(chart_curves(many, 40, &m, RENDER_ASCII, &g) == -1 &&
+		    blank(&g), "curves: a style out of range fails blank");
+		st[3] = 3;
+		m.mark = 40;
+		ok(chart_curves(many, 40, &m, RENDER_ASCII, &g) == -1,
+		    "curves: a mark past the series fails");
+		ok(chart_curves(many, 40, NULL, RENDER_ASCII, &g) == -1,
+		    "curves: no options fails");
+	}
+}
+
 static void
 test_lines_edges(void)
 {
@@ -917,6 +1021,7 @@ main(void)
 	test_grid();
 	test_lines();
 	test_lines_edges();
+	test_curves();
 	test_bars();
 	test_bars_overlay();
 	test_confusion();

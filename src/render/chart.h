@@ -57,11 +57,14 @@ enum {
 	CHART_TAG_OK = 2,      /* a caption reporting a right prediction */
 	CHART_TAG_MISS = 3,    /* ... and a wrong one */
 	CHART_TAG_DIGIT = 4,   /* a cell of a digit image (ladder) */
-	CHART_TAG_MARK = 5,    /* the selected row's marker and label */
+	CHART_TAG_MARK = 5,    /* the selected row: its marker and label (heat
+	                        * map), or its series in a plot of many */
 	CHART_TAG_PARTIAL = 6, /* a value that is not final (a cancelled
 	                        * row's last epoch) */
 	CHART_TAG_MIXED = 7,   /* plot cell shared by two or more series */
-	CHART_TAG_SERIES = 8,  /* + series index: a series' line, bar, marker */
+	CHART_TAG_SERIES = 8,  /* + series index (a plot's: its style): a
+	                        * series' line, bar, marker */
+	CHART_TAG_BAND = 16,   /* + style: a band's shaded cell */
 	CHART_TAG_SHADE = 32   /* + shade level 0..levels-1 (matrix cells) */
 };
 #define CHART_MAX_SERIES 4
@@ -162,6 +165,52 @@ typedef struct {
  * no legend.  Needs h >= 4 (+1 with the legend).  Returns 0, or -1.
  */
 int chart_lines(const chart_series *s, int ns, const chart_lines_opts *o,
+    render_charset cs, chart_grid *g);
+
+/* Many curves in one plot: styles (a glyph, a dash, a tag) shared by the
+ * series of a group, shaded bands under them, one series standing out. */
+#define CHART_MAX_STYLES 8    /* tags CHART_TAG_SERIES + 0..7 */
+#define CHART_MAX_CURVES 4096 /* series in one plot */
+
+typedef struct {
+	const double *lo, *hi;  /* lo[i] .. hi[i] at epoch first + i; NaN
+	                         * at either end: no band there */
+	int           n;
+	int           style;    /* 0..CHART_MAX_STYLES-1 */
+} chart_band;
+
+typedef struct {
+	double            lo, hi;   /* y range as chart_lines_opts' (lo >= hi:
+	                             * the series' and the bands' min, max) */
+	chart_fmt         yfmt;
+	int               first;    /* the number of epoch v[0] */
+	const int        *style;    /* style[k] of series k (0..
+	                             * CHART_MAX_STYLES-1); NULL: style k */
+	int               mark;     /* the series that stands out, or -1 */
+	const chart_band *band;     /* nb bands, or NULL */
+	int               nb;
+	const char *const *key;     /* legend: key[k] names style k (NULL:
+	                             * left out), nkeys of them */
+	int               nkeys;
+	const char       *band_key; /* legend: the bands' entry, or NULL */
+	const char       *mark_key; /* legend: the marked series', or NULL */
+	int               legend;   /* rows the legend may take (0: none) */
+} chart_curves_opts;
+
+/*
+ * chart_lines() for any number of series (1..CHART_MAX_CURVES): the bands
+ * first, each a shade in every plot column from its top to its bottom
+ * (UTF-8 "░", ASCII "."; tag CHART_TAG_BAND + style), then the series in
+ * order, each in its style (braille: style 0 solid, 1-3 every 2nd to
+ * 4th dot, 4-7 dashes; ASCII "*ox+%&=~"; tag CHART_TAG_SERIES + style,
+ * CHART_TAG_MIXED where two styles meet), then the marked series last,
+ * solid (ASCII "@"; CHART_TAG_MARK).  The legend takes the last o->legend
+ * rows: each named style's sample and name, the bands' and the marked
+ * series' entries, an entry that does not fit starting the next row, as
+ * many as fit.  Needs h >= 4 + o->legend.  Returns 0, or -1 (o NULL, a
+ * style out of range, a malformed series or band, no room).
+ */
+int chart_curves(const chart_series *s, int ns, const chart_curves_opts *o,
     render_charset cs, chart_grid *g);
 
 typedef struct {

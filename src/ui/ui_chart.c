@@ -253,6 +253,22 @@ ui_draw_sweep(ui *u, ui_rect r)
 		    t->rows[u->res.sel].seed_index + 1, p->nseeds);
 }
 
+int
+ui_sweep_lines(const ui *u)
+{
+	const worker_status *s = &u->snap->st;
+	const sweep_table   *t = s->state != WORKER_IDLE &&
+	    u->snap->table.n > 0 ? &u->snap->table : u->plan;
+	const sweep_plan    *p = t != NULL ? &t->plan : NULL;
+
+	if (p == NULL || p->nscales == 0)
+		return 0;
+	/* the title, train and val and the overlays for every scale, the
+	 * line under them */
+	return 1 + p->nscales * (2 + s->noverlay) + (s->noverlay > 0 ||
+	    p->nseeds > 1 || p->ncorruptions > 1);
+}
+
 /* ------------------------------------------------ the wide screen's aside */
 
 static const char *const sort_names[UI_NSORTS] = { "row", "scale", "seed",
@@ -318,14 +334,34 @@ sorted_rows(const sweep_table *t, int sort, int *order)
 	}
 }
 
+#define SPARK_X 69  /* the sparkline's column: the wide table's end + 2 */
+
+/* A row's val accuracy by epoch as a sparkline of w cells on 0..1 (its
+ * epochs spread over them). */
+static void
+row_curve(ui *u, const sweep_row *row, int y, int x, int w, int sel)
+{
+	double v[40];
+	char   buf[4 * 40 + 1];
+	int    n = row->nhist < w ? row->nhist : w;
+
+	for (int i = 0; i < n; i++)
+		v[i] = row->hist[n > 1 ? (int)((long)i * (row->nhist - 1) /
+		    (n - 1)) : row->nhist - 1].val_acc;
+	render_sparkline(v, n, 0.0, 1.0, n, u->look.cs, buf, sizeof buf);
+	ui_put(u, y, x, w, sel ? UI_STYLE(UI_C_RUN, UI_A_BOLD, UI_A_BOLD) :
+	    UI_STYLE(UI_C_VAL, 0, 0), buf);
+}
+
 /* The row table: scale, seed, corruption, train and val accuracy, loss,
  * seconds, in the chosen order; the selected row marked, kept in view. */
 static void
 draw_row_table(ui *u, ui_rect r)
 {
 	const sweep_table *t = &u->snap->table;
-	int   order[SWEEP_MAX_ROWS], top = 0, rows = r.h - 2, at = 0;
-	char  title[96], v[4][16], sec[32];
+	int   order[SWEEP_MAX_ROWS], top = 0, rows = r.h - 2, at = 0, wide;
+	int   spark;
+	char  title[96], v[4][16], sec[32], ep[16];
 
 	snprintf(title, sizeof title, "Rows: %d, by %s (F6 sorts)", t->n,
 	    ui_sort_name(u->res.sort));
@@ -335,9 +371,18 @@ draw_row_table(ui *u, ui_rect r)
 		    "no rows yet: s sweeps");
 		return;
 	}
+	/* the val loss and the epochs done where the width allows */
+	wide = r.w - 1 >= 72;
 	ui_put(u, r.y + 1, r.x + 1, r.w - 1, UI_STYLE(UI_C_HEAD, UI_A_BOLD,
-	    UI_A_BOLD), "   scale  seed corruption  train%   val%   loss"
-	    "       s");
+	    UI_A_BOLD), wide ? "   scale  seed corruption  train%   val%   loss"
+	    "  vloss       s   ep" : "   scale  seed corruption  train%   val%"
+	    "   loss       s");
+	/* and, in the room left, each row's val curve (0..100%) */
+	spark = wide ? r.w - SPARK_X : 0;
+	spark = spark > 40 ? 40 : spark;
+	if (spark >= 6)
+		ui_put(u, r.y + 1, r.x + SPARK_X, spark, UI_STYLE(UI_C_HEAD,
+		    UI_A_BOLD, UI_A_BOLD), spark >= 9 ? "val curve" : "curve");
 	sorted_rows(t, u->res.sort, order);
 	for (int k = 0; k < t->n; k++)
 		if (order[k] == u->res.sel)
@@ -355,16 +400,24 @@ draw_row_table(ui *u, ui_rect r)
 		snprintf(v[1], sizeof v[1], isnan(val) ? "-" : "%.2f",
 		    val * 100.0);
 		snprintf(v[2], sizeof v[2], isnan(loss) ? "-" : "%.4f", loss);
+		snprintf(v[3], sizeof v[3], row->nhist == 0 ? "-" : "%.4f",
+		    row->nhist > 0 ? row->hist[row->nhist - 1].val_loss : 0.0);
 		render_duration(secs, sec, sizeof sec);
+		snprintf(ep, sizeof ep, " %4d", row->nhist);
 		ui_putf(u, r.y + 2 + k - top, r.x + 1, r.w - 1, sel ?
 		    UI_STYLE(UI_C_RUN, UI_A_BOLD, UI_A_BOLD) : UI_PLAIN(0),
-		    "%c %6g %5llu %-10s %6s %6s %6s %7s%s", sel ? '>' :
+		    "%c %6g %5llu %-10s %6s %6s %6s%s%s %7s%s%s", sel ? '>' :
 		    row->state == SWEEP_RUNNING ? '*' : row->state ==
 		    SWEEP_CANCELLED ? 'x' : ' ', (double)row->scale,
 		    (unsigned long long)row->seed,
-		    corrupt_name(row->corruption), v[0], v[1], v[2], sec,
+		    corrupt_name(row->corruption), v[0], v[1], v[2],
+		    wide ? " " : "", wide ? v[3] : "", sec, wide ? ep : "",
 		    row->state == SWEEP_DONE || row->nhist == 0 ? "" :
 		    " (part)");
+		if (spark >= 6 && row->nhist > 0 && (row->state == SWEEP_DONE ||
+		    row->nhist == t->cfg.epochs))
+			row_curve(u, row, r.y + 2 + k - top, r.x + SPARK_X, spark,
+			    sel);
 	}
 }
 

@@ -476,7 +476,7 @@ static const ui_binding bindings[] = {
 	  "j/k", "select row (matrix: cell)", NULL },
 	{ { 'k' }, 0, 0, -1, act_select, NULL, NULL, NULL, NULL, NULL },
 	{ { 'v', UI_KEY_F(4) }, 0, 0, 0, act_view, when_results, "v:view",
-	  "v F4", "curves/epochs/matrices", "View" },
+	  "v F4", "curves/tables/all rows", "View" },
 	{ { 't' }, 0, 0, JOB_TRAIN, act_start, when_idle, "t:train",
 	  "t", "train one model (a form)", NULL },
 	{ { 'c' }, 0, 0, JOB_COMPARE, act_start, when_idle,

@@ -25,17 +25,30 @@
 #define ASIDE_COLS 160  /* from here the samples and the ladder leave the
                            right to the heat map and the row table */
 #define ASIDE_LINES 40
+#define ASIDE_MIN_COLS 72  /* the heat map of 6 test scales with their sd,
+                              the row table whole */
+#define INFO_COLS 26     /* the samples' words, beside a third image */
+#define CURVES_LINES 12  /* every row's curves: a plot and its legend */
+#define SWEEP_COLS 48    /* the bars' least width beside the curves */
+#define EPOCHS_LINES 4   /* an epoch table: rule, header, two epochs */
 
 void
-ui_layout_compute(ui_layout *l, int cols, int lines, int tall)
+ui_layout_compute(ui_layout *l, int cols, int lines, int tall,
+    int want_sweep)
 {
-	int top, hb, tw = cols / 2;
+	int top, hb, tw = cols / 2, aside, aw;
 
 	memset(l, 0, sizeof *l);
 	l->cols = cols;
 	l->lines = lines;
 	l->too_small = cols < UI_MIN_COLS || lines < UI_MIN_LINES;
 	l->zoom = cols >= ZOOM_COLS && lines >= ZOOM_LINES ? 2 : 1;
+	aside = cols >= ASIDE_COLS && lines >= ASIDE_LINES;
+	aw = cols - LADDER_COLS > ASIDE_MIN_COLS ? cols - LADDER_COLS :
+	    ASIDE_MIN_COLS;
+	/* Digits twice as large only with their words beside them. */
+	if (aside && cols - aw - 1 < 2 * 2 * DATASET_SIDE + 5 + INFO_COLS)
+		l->zoom = 1;
 	l->title = (ui_rect){ 0, 0, cols, 1 };
 	l->status = (ui_rect){ lines - 1, 0, cols, 1 };
 	if (tall) {
@@ -53,16 +66,36 @@ ui_layout_compute(ui_layout *l, int cols, int lines, int tall)
 	}
 	/* A wide screen: the samples and the ladder keep what they draw
 	 * (two digits and their words; four ladder images), the rest of
-	 * their band goes to the heat map and the row table. */
-	if (cols >= ASIDE_COLS && lines >= ASIDE_LINES) {
-		int aw = cols - LADDER_COLS;
-
+	 * their band goes to the heat map and the row table, which come
+	 * first: they keep what they need (the ladder then shows fewer
+	 * images). */
+	if (aside) {
 		l->aside = (ui_rect){ 1, cols - aw, aw, top - 1 };
 		l->samples.w = cols - aw - 1;
 		if (l->ladder.h > 0)
 			l->ladder.w = cols - aw - 1;
 	}
 	hb = lines - 1 - top;      /* rows between samples and status */
+	if (l->aside.h > 0 && hb >= CURVES_LINES) {
+		/* The wide screen's lower band in three: the selected row,
+		 * every row (the widest), the accuracy against noise with,
+		 * under it when it leaves room, the selected row's epochs. */
+		int tw3 = (cols - 2) / 4;
+		int sw = (cols - 2) / 4 > SWEEP_COLS ?
+		    (cols - 2) / 4 : SWEEP_COLS;
+		int cw = cols - 2 - tw3 - sw;
+
+		l->training = (ui_rect){ top, 0, tw3, hb };
+		l->curves = (ui_rect){ top, tw3 + 1, cw, hb };
+		l->divider = (ui_rect){ top, tw3 + cw + 1, 1, hb };
+		l->sweep = (ui_rect){ top, tw3 + cw + 2, sw, hb };
+		if (want_sweep > 0 && hb - want_sweep >= EPOCHS_LINES) {
+			l->sweep.h = want_sweep;
+			l->epochs = (ui_rect){ top + want_sweep, l->sweep.x, sw,
+			    hb - want_sweep };
+		}
+		return;
+	}
 	l->training = (ui_rect){ top, 0, tw, hb };
 	l->divider = (ui_rect){ top, tw, 1, hb };
 	l->sweep = (ui_rect){ top, tw + 1, cols - tw - 1, hb };
@@ -129,6 +162,23 @@ draw_model(ui *u, int y, int x, int w)
 		    dash == NULL ? rid : dash + 1);
 }
 
+/* Room to spare (a wide screen): what the noise changed at the right of
+ * the samples, noisy - original on mid grey, every pixel its own draw.
+ * Returns the image's column. */
+static int
+draw_difference(ui *u, ui_rect r, int y)
+{
+	float d[DATASET_NPIX];
+	int   dx = r.x + r.w - DATASET_SIDE - 1;
+
+	for (int p = 0; p < DATASET_NPIX; p++)
+		d[p] = 0.5f + 0.5f * (u->img.noisy[p] - u->img.clean[p]);
+	ui_put(u, r.y, dx - 1, DATASET_SIDE + 2, HEAD_BOLD,
+	    " noisy - original ");
+	ui_digit(u, d, y, dx);
+	return dx;
+}
+
 static void
 draw_samples(ui *u, ui_rect r, int zoom)
 {
@@ -165,6 +215,8 @@ draw_samples(ui *u, ui_rect r, int zoom)
 	} else {
 		ui_digit(u, u->img.clean, yy, x + 1);
 		ui_digit(u, u->img.noisy, yy, nx);
+		if (iw >= side + 2 + INFO_COLS)
+			iw = draw_difference(u, r, yy) - ix - 2;
 	}
 
 	ui_putf(u, yy, ix, iw, UI_PLAIN(UI_A_BOLD), "%s #%zu",
@@ -387,15 +439,16 @@ void
 ui_draw(ui *u)
 {
 	ui_layout l;
-	int       cols, lines, tall;
+	int       cols, lines, tall, want;
 
 	ui_term_size(&cols, &lines);
 	/* A matrix needs its lines below the progress: a small terminal
 	 * gives it the whole screen. */
-	ui_layout_compute(&l, cols, lines, 0);
+	want = ui_sweep_lines(u);
+	ui_layout_compute(&l, cols, lines, 0, want);
 	tall = !ui_view_fits(u, l.training);
 	if (tall)
-		ui_layout_compute(&l, cols, lines, 1);
+		ui_layout_compute(&l, cols, lines, 1, want);
 	u->hits.samples = u->hits.sweep = u->hits.matrix = u->hits.ladder =
 	    u->hits.runs = (ui_hit){ 0, 0, 0, 0 };
 	ui_term_begin();
@@ -422,11 +475,20 @@ ui_draw(ui *u)
 		ui_draw_aside(u, l.aside);
 	}
 	ui_draw_training(u, l.training);
+	if (l.curves.h > 0) {
+		for (int i = 1; i < l.curves.h; i++)
+			ui_put(u, l.curves.y + i, l.curves.x - 1, 1,
+			    UI_STYLE(UI_C_HEAD, UI_A_DIM, 0),
+			    u->look.cs == RENDER_UTF8 ? "│" : "|");
+		ui_draw_curves(u, l.curves);
+	}
 	for (int i = 1; i < l.divider.h; i++)
 		ui_put(u, l.divider.y + i, l.divider.x, 1, UI_STYLE(UI_C_HEAD,
 		    UI_A_DIM, 0), u->look.cs == RENDER_UTF8 ? "│" : "|");
 	if (l.sweep.h > 0)
 		ui_draw_sweep(u, l.sweep);
+	if (l.epochs.h > 0)
+		ui_draw_epochs(u, l.epochs);
 	draw_status(u, l.status);
 	if (u->mode == UI_MODE_RUNS || u->mode == UI_MODE_CONFIRM_DELETE)
 		ui_draw_runs(u, &l);

@@ -17,6 +17,7 @@
  *   ui_chart.c the sweep pane's bars, and the wide screen's aside (heat
  *              map and row table).
  *   ui_heat.c  the train x test heat map and its legend.
+ *   ui_curves.c every row's val curve at once, banded over seeds.
  *   ui_ladder.c the noise ladder.
  *   ui_form.c  the job form of s, t and c, remembered between sessions.
  *   ui_runs.c  the run browser of o, and e's export (through the
@@ -58,6 +59,7 @@ enum {
 	UI_VIEW_CALIB, /* the kept model's reliability diagram */
 	UI_VIEW_WEIGHTS, /* first-layer receptive fields, beside the clean
 	                    row's */
+	UI_VIEW_ROWS,  /* every row's val curve at once (ui_curves.c) */
 	UI_NVIEWS
 };
 
@@ -278,6 +280,8 @@ enum { UI_A_DIM = 1, UI_A_BOLD = 2, UI_A_REVERSE = 4 };
 enum {
 	UI_C_NONE, UI_C_TITLE, UI_C_HEAD, UI_C_TRAIN, UI_C_VAL, UI_C_RUN,
 	UI_C_BAD, UI_C_GOOD,
+	UI_C_BLUE, UI_C_MAGENTA, UI_C_ORANGE, UI_C_PINK,  /* plot styles 4-7 */
+	UI_C_MARK,  /* the selected row in a plot of many */
 };
 #define UI_STYLE(role, mono, extra) ((role) << 8 | (mono) << 4 | (extra))
 #define UI_PLAIN(extra) UI_STYLE(UI_C_NONE, 0, (extra))
@@ -342,6 +346,9 @@ typedef struct {
 	int     too_small;   /* below UI_MIN_COLS x UI_MIN_LINES */
 	int     zoom;        /* the sample digits' size: 1, or 2 when tall */
 	ui_rect title, samples, ladder, training, divider, sweep, status;
+	ui_rect curves;      /* wide screens: every row's curves (h 0: none) */
+	ui_rect epochs;      /* wide screens: the selected row's epochs, under
+	                        the sweep pane (h 0: none) */
 	ui_rect aside;       /* wide screens: the train x test heat map and
 	                        the row table, right of the samples and
 	                        the ladder (h 0: none) */
@@ -349,8 +356,11 @@ typedef struct {
 } ui_layout;
 
 /* Every pane's rectangle for a cols x lines terminal; tall: the training
- * pane alone, over the whole height (a view that needs it). */
-void ui_layout_compute(ui_layout *l, int cols, int lines, int tall);
+ * pane alone, over the whole height (a view that needs it); want_sweep:
+ * the lines the accuracy-against-noise pane would use (its title, bars
+ * and footer), 0 when nothing is loaded. */
+void ui_layout_compute(ui_layout *l, int cols, int lines, int tall,
+    int want_sweep);
 
 /* Is (y, x) inside the hit area h? */
 int  ui_hit_test(const ui_hit *h, int y, int x);
@@ -379,6 +389,8 @@ void ui_draw_ladder(ui *u, ui_rect r);
  * legend, the attacks' columns), and whether a training pane of
  * rectangle r holds it. */
 chart_grid  ui_grid_of(int w, int h);
+void        ui_view_table(ui *u, const sweep_row *row, int y, int x, int w,
+    int h);
 const char *ui_fit(int w, const char *const *t);
 int         ui_shown_corruption(const ui *u, const sweep_table *t);
 void        ui_view_grid(ui *u, int y, int x, int w, int h);
@@ -388,6 +400,9 @@ int         ui_heat_fits(ui *u, ui_rect r);
 
 /* The wide screen's aside: the heat map above, the row table below. */
 void ui_draw_aside(ui *u, ui_rect r);
+/* The lines the sweep pane uses when it has them all: its title, every
+ * bar, the line under them (0: nothing to show). */
+int ui_sweep_lines(const ui *u);
 /* The row table's sort order's name ("val acc"). */
 const char *ui_sort_name(int sort);
 
@@ -398,6 +413,19 @@ int  ui_view_fits(ui *u, ui_rect r);
 /* The kept model's confusion counts on the test set (10 x 10,
  * counts[t * 10 + p]); returns 0 when there are no predictions. */
 int  ui_confusion(const ui *u, long *counts);
+
+/* ------------------------------------------ every row (ui_curves.c) */
+
+/* Every row's val accuracy by epoch (of the selected row's corruption
+ * and decay) in w x h at (y, x), coloured by scale over the mean ± sd
+ * band of its seeds, the selected row drawn last; with a caption line
+ * first when caption is set.  Returns 0, or -1 (nothing to draw: says
+ * why). */
+int  ui_view_rows(ui *u, int y, int x, int w, int h, int caption);
+/* The same as a pane of its own: a rule with the caption, the plot. */
+void ui_draw_curves(ui *u, ui_rect r);
+/* The selected row's epoch table as a pane of its own. */
+void ui_draw_epochs(ui *u, ui_rect r);
 
 /* ------------------------------------------------ form (ui_form.c) */
 

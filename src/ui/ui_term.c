@@ -186,6 +186,11 @@ setup_look(ui *u)
 	init_pair(UI_C_BAD, COLOR_RED, -1);
 	init_pair(UI_C_GOOD, COLOR_GREEN, -1);
 	setup_heat(u);
+	init_pair(UI_C_BLUE, COLOR_BLUE, -1);
+	init_pair(UI_C_MAGENTA, COLOR_MAGENTA, -1);
+	init_pair(UI_C_ORANGE, COLORS >= 256 ? 208 : COLOR_RED, -1);
+	init_pair(UI_C_PINK, COLORS >= 256 ? 205 : COLOR_MAGENTA, -1);
+	init_pair(UI_C_MARK, COLOR_WHITE, -1);
 
 	/* Half blocks need the 256-colour ramp and one pair per
 	 * (top, bottom) grey: as many levels as the pairs allow. */
@@ -494,6 +499,11 @@ ui_digit(const ui *u, const float *img, int y, int x)
 	ui_image(u, img, DATASET_SIDE, y, x);
 }
 
+/* The colour of a plot's style k (chart_curves): train, val, the runs'
+ * colours, then four more. */
+static const int style_role[CHART_MAX_STYLES] = { UI_C_TRAIN, UI_C_VAL,
+	UI_C_RUN, UI_C_BAD, UI_C_BLUE, UI_C_MAGENTA, UI_C_ORANGE, UI_C_PINK };
+
 /* The style of a chart cell's tag; heat: the shade levels on the heat
  * map's ramp. */
 static int
@@ -509,18 +519,22 @@ tag_style(int tag, int heat)
 		return l == 0 ? UI_PLAIN(UI_A_DIM) : l < 3 ? UI_PLAIN(0) :
 		    l < 6 ? UI_PLAIN(UI_A_BOLD) : UI_PLAIN(UI_A_REVERSE);
 	}
+	if (tag >= CHART_TAG_SERIES && tag < CHART_TAG_SERIES +
+	    CHART_MAX_STYLES)
+		return UI_STYLE(style_role[tag - CHART_TAG_SERIES], 0, 0);
+	/* a band is its scale's colour, dim; the marked row bold, in the
+	 * terminal's own colour so that it stands out of its scale's */
+	if (tag >= CHART_TAG_BAND && tag < CHART_TAG_BAND + CHART_MAX_STYLES)
+		return UI_STYLE(style_role[tag - CHART_TAG_BAND], UI_A_DIM,
+		    UI_A_DIM);
 	switch (tag) {
 	case CHART_TAG_AXIS:       return UI_STYLE(UI_C_HEAD, UI_A_DIM, 0);
 	case CHART_TAG_OK:         return UI_STYLE(UI_C_GOOD, UI_A_BOLD, 0);
 	case CHART_TAG_MISS:       return UI_STYLE(UI_C_BAD, UI_A_REVERSE,
 	                               UI_A_BOLD);
-	case CHART_TAG_MARK:       return UI_STYLE(UI_C_RUN, UI_A_BOLD,
-	                               UI_A_BOLD);
+	case CHART_TAG_MARK:       return UI_STYLE(UI_C_MARK, UI_A_BOLD |
+	                               UI_A_REVERSE, UI_A_BOLD);
 	case CHART_TAG_PARTIAL:    return UI_PLAIN(UI_A_DIM);
-	case CHART_TAG_SERIES:     return UI_STYLE(UI_C_TRAIN, 0, 0);
-	case CHART_TAG_SERIES + 1: return UI_STYLE(UI_C_VAL, 0, 0);
-	case CHART_TAG_SERIES + 2: return UI_STYLE(UI_C_RUN, 0, 0);
-	case CHART_TAG_SERIES + 3: return UI_STYLE(UI_C_BAD, 0, 0);
 	case CHART_TAG_MIXED:      return UI_PLAIN(UI_A_BOLD);
 	default:                   return UI_PLAIN(0);
 	}

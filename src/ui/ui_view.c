@@ -257,8 +257,8 @@ view_curves(ui *u, const sweep_row *row, int y, int x, int w, int h)
 }
 
 /* The per-epoch table of one row: the last epochs that fit. */
-static void
-view_table(ui *u, const sweep_row *row, int y, int x, int w, int h)
+void
+ui_view_table(ui *u, const sweep_row *row, int y, int x, int w, int h)
 {
 	int first = row->nhist - (h - 1);
 
@@ -482,6 +482,8 @@ ui_view_fits(ui *u, ui_rect r)
 		return chart_confusion(counts, 10, confusion_opts(u, &co),
 		    u->look.cs, &g, &where) == 0;
 	}
+	if (u->res.view == UI_VIEW_ROWS)  /* caption, plot, legend */
+		return r.h - 3 >= 12 && r.w - 2 >= 30;
 	if (u->res.view == UI_VIEW_WEIGHTS)
 		return r.h >= 3 + 2 + 2 * (FIELD_SIDE / 2 + 1) &&
 		    r.w - 2 >= 2 * 4 * (FIELD_SIDE + 1) + 1;
@@ -498,13 +500,21 @@ view_grid(ui *u, const sweep_row *row, int y, int x, int w, int h)
 	ui_view_grid(u, y, x, w, h);
 }
 
+/* Every row's curves as a view of the training pane. */
+static void
+view_rows(ui *u, const sweep_row *row, int y, int x, int w, int h)
+{
+	(void)row;
+	ui_view_rows(u, y, x, w, h, 1);
+}
+
 /* Each view's label and how it draws the selected row (v cycles). */
 static void (*const view_draw[UI_NVIEWS])(ui *u, const sweep_row *row,
-    int y, int x, int w, int h) = { view_curves, view_table, view_confusion,
-	view_grid, view_calibration, view_weights };
+    int y, int x, int w, int h) = { view_curves, ui_view_table, view_confusion,
+	view_grid, view_calibration, view_weights, view_rows };
 
 static const char *const view_name[UI_NVIEWS] = { "curves", "epochs",
-	"confusion", "train x test", "calibration", "weights" };
+	"confusion", "train x test", "calibration", "weights", "all rows" };
 
 void
 ui_draw_training(ui *u, ui_rect r)
@@ -518,8 +528,8 @@ ui_draw_training(ui *u, ui_rect r)
 	ui_limits(u, lim, sizeof lim);
 	lab[0] = '\0';
 	if (s->state != WORKER_IDLE && t->n > 0 && k >= 0) {
-		if (u->res.view == UI_VIEW_GRID)
-			snprintf(lab, sizeof lab, "train x test");
+		if (u->res.view == UI_VIEW_GRID || u->res.view == UI_VIEW_ROWS)
+			snprintf(lab, sizeof lab, "%s", view_name[u->res.view]);
 		else if (u->res.view == UI_VIEW_CONFUSION ||
 		    u->res.view == UI_VIEW_CALIB ||
 		    u->res.view == UI_VIEW_WEIGHTS)
