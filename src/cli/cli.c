@@ -241,6 +241,9 @@ opt_dataset(cli_options *o, const char *s, char *err, size_t errlen)
 	char         msg[NT_ERR_LEN];
 	int          n = sweep_parse_datasets(s, sets, msg, sizeof msg);
 
+	if (n < 0 && strchr(s, ',') == NULL)
+		return err_set(err, errlen, "--dataset '%s': must be %s", s,
+		    dataset_keys());
 	if (n < 0)
 		return err_set(err, errlen, "--dataset '%s': %s", s, msg);
 	o->dataset = sets[0];
