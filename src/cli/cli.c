@@ -290,10 +290,11 @@ const struct cli_opt cli_opts[] = {
 #define COMMAND(c)            .kind = OPT_COMMAND, .lo = (c)
 #define CUSTOM(f)             .kind = OPT_CUSTOM, .parse = (f)
 #define GIVEN(m)              .given = offsetof(cli_options, m)
-	{ "dataset", "mnist|fashion|kmnist", DATA, "Data",
+	{ "dataset", "mnist|fashion|kmnist", DATA | B(CLI_PLOT), "Data",
 	    "which set: MNIST (default), Fashion-MNIST or Kuzushiji-MNIST, "
 	    "found where it usually is (see the man page); sweep takes a "
-	    "list (mnist,fashion): every row on each",
+	    "list (mnist,fashion): every row on each; plot: the set of a "
+	    "one-set figure",
 	    CUSTOM(opt_dataset) },
 	{ "data", "DIR", DATA, "Data", "the set's directory or mnist.npz "
 	    "(else $NOISETOP_DATA, ./data/SET, the XDG cache, ...)",
@@ -666,9 +667,10 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 		memcpy(o->scales, ci->scales, sizeof ci->scales);
 		o->nscales = CORRUPT_NSCALES;
 	}
-	if (o->grid.ndatasets > 1 && o->cmd != CLI_SWEEP)
+	if (o->grid.ndatasets > 1 && o->cmd != CLI_SWEEP && o->cmd !=
+	    CLI_SLURM)
 		return err_set(err, errlen, "--dataset: a list of sets is for "
-		    "sweep only");
+		    "sweep (and slurm) only");
 	if (o->shard > 0 && o->cmd == CLI_SWEEP && o->run_id == NULL &&
 	    (o->run_id = getenv("SLURM_ARRAY_JOB_ID")) == NULL)
 		return err_set(err, errlen, "--shard needs --run-id ID (or "

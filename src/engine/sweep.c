@@ -200,6 +200,12 @@ sweep_row_index_wd(const sweep_table *t, int decay, int corruption,
 }
 
 int
+sweep_row_group(const sweep_table *t, const sweep_row *r)
+{
+	return r->dataset_index * sweep_plan_ndecays(&t->plan) + r->decay_index;
+}
+
+int
 sweep_row_index(const sweep_table *t, int corruption, int scale, int seed)
 {
 	return sweep_row_index_wd(t, 0, corruption, scale, seed);

@@ -234,6 +234,10 @@ int sweep_row_index(const sweep_table *t, int corruption, int scale,
 int sweep_row_index_wd(const sweep_table *t, int decay, int corruption,
     int scale, int seed);
 
+/* The group (sweep_plan_ngroups) row r of t belongs to: its data set
+ * and weight decay. */
+int sweep_row_group(const sweep_table *t, const sweep_row *r);
+
 /* Mean, sample standard deviation (0 for one value), min and max of a set
  * of values over seeds; n counts the values (0: all NAN). */
 typedef struct {

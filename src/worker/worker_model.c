@@ -335,7 +335,7 @@ clean_row(const sweep_table *t, int i)
 
 	for (int j = 0; j < t->plan.nscales; j++)
 		if (t->plan.scales[j] == 0.0f) {
-			int c = sweep_row_index_wd(t, r->decay_index,
+			int c = sweep_row_index_wd(t, sweep_row_group(t, r),
 			    r->corruption_index, j, r->seed_index);
 
 			return c >= 0 && c != i && t->rows[c].nhist > 0 ? c : -1;
