@@ -66,6 +66,14 @@ ui_shown_corruption(const ui *u, const sweep_table *t)
 	    t->rows[u->res.sel].corruption_index : 0;
 }
 
+int
+ui_shown_group(const ui *u, const sweep_table *t)
+{
+	return t == &u->snap->table && u->res.sel >= 0 && u->res.sel < t->n ?
+	    t->rows[u->res.sel].dataset_index * sweep_plan_ndecays(&t->plan) :
+	    0;
+}
+
 /* ------------------------------------------------------------ progress */
 
 /*
@@ -385,6 +393,7 @@ ui_view_grid(ui *u, int y, int x, int w, int h)
 	const sweep_table *t = &u->snap->table;
 	const sweep_plan  *p = &t->plan;
 	int    c = ui_shown_corruption(u, t), nr = p->nscales, nc = p->ntest;
+	int    grp = ui_shown_group(u, t);
 	double rv[SWEEP_MAX_SCALES], cv[SWEEP_MAX_SCALES];
 	double mean[SWEEP_MAX_SCALES * SWEEP_MAX_SCALES];
 	double sd[SWEEP_MAX_SCALES * SWEEP_MAX_SCALES];
@@ -406,7 +415,7 @@ ui_view_grid(ui *u, int y, int x, int w, int h)
 		for (int j = 0; j < nc; j++) {
 			sweep_stat st;
 
-			sweep_matrix_cell(t, c, i, j, &st);
+			sweep_matrix_cell_wd(t, grp, c, i, j, &st);
 			mean[i * nc + j] = st.n > 0 ? st.mean : NAN;
 			sd[i * nc + j] = st.n > 1 ? st.sd : NAN;
 		}
@@ -419,7 +428,9 @@ ui_view_grid(ui *u, int y, int x, int w, int h)
 	ui_grid(u, y, x, &g);
 	if (h > g.h)
 		ui_putf(u, y + g.h, x, w, UI_PLAIN(UI_A_DIM), "test accuracy %%, "
-		    "%s%s", corrupt_name(p->corruptions[c]), p->nseeds > 1 ?
+		    "%s%s%s%s", p->ndatasets > 1 ? sweep_plan_dataset_name(p,
+		    grp / sweep_plan_ndecays(p)) : "", p->ndatasets > 1 ? ", " :
+		    "", corrupt_name(p->corruptions[c]), p->nseeds > 1 ?
 		    ", mean +- sd over seeds" : "");
 	attack_columns(u, y + g.h + 1, x, w, h - g.h - 1, c);
 }

@@ -185,6 +185,9 @@ worker_do_select(worker *w, int row)
 	if (!w->have_shown || row < 0)
 		snprintf(err, sizeof err, "runs are not recorded here: only the "
 		    "last model is kept");
+	else if (!w->shown_fits && w->shown.conf.plan.ndatasets > 1)
+		snprintf(err, sizeof err, "run %s was trained on several data "
+		    "sets, the dashboard has one", w->shown.id);
 	else if (!w->shown_fits)
 		snprintf(err, sizeof err, "run %s was trained on other data",
 		    w->shown.id);
