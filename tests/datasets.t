@@ -126,7 +126,7 @@ out=$("$NT" resume "$cut" --runs "$tmp/cut" --no-progress 2>&1)
 rc=$?
 check "resume loads both sets and finishes (exit $rc)" \
     '[ $rc -eq 0 ] && [[ "$out" == *"Fashion-MNIST ($tmp/root/fashion)"* &&
-       "$out" == *"resuming scale 0 after epoch 1"* ]] &&
+       "$out" == *"resuming scale 0, Fashion-MNIST after epoch 1"* ]] &&
      grep -q "state = finished" "$tmp/cut/$cut/state.txt"'
 same=1
 for f in summary.csv matrix.csv; do

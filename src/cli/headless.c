@@ -472,17 +472,22 @@ headless_resume(const cli_options *o)
 	    sweep_plan_ndatasets(&t->plan));
 	for (int i = 0; i < t->n; i++)
 		if (t->rows[i].state == SWEEP_DONE)
-			printf("scale %g: done earlier (%d epoch%s, "
+			printf("scale %g%s%s: done earlier (%d epoch%s, "
 			    "val_accuracy %.4f)\n", (double)t->rows[i].scale,
-			    t->rows[i].nhist, t->rows[i].nhist == 1 ? "" : "s",
+			    t->plan.ndatasets > 1 ? ", " : "",
+			    sweep_plan_dataset_name(&t->plan,
+			    t->rows[i].dataset_index), t->rows[i].nhist,
+			    t->rows[i].nhist == 1 ? "" : "s",
 			    t->rows[i].hist[t->rows[i].nhist - 1].val_acc);
 	for (int i = 0; i < t->n; i++) {
 		train_resume        buf;
 		const train_resume *f = job_row_from(j, i, &buf);
 
 		if (f != NULL)
-			printf("resuming scale %g after epoch %d\n",
-			    (double)t->rows[i].scale, f->nhist);
+			printf("resuming scale %g%s%s after epoch %d\n",
+			    (double)t->rows[i].scale, t->plan.ndatasets > 1 ?
+			    ", " : "", sweep_plan_dataset_name(&t->plan,
+			    t->rows[i].dataset_index), f->nhist);
 	}
 	rc = run_job(ro, ds, j);
 out:

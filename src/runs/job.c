@@ -277,8 +277,10 @@ job_stopped_at(const sweep_table *t, char *out, size_t outlen)
 
 	while (i < t->n - 1 && t->rows[i].state == SWEEP_DONE)
 		i++;
-	snprintf(out, outlen, "scale %g (%d of %d), epoch %d/%d",
+	snprintf(out, outlen, "scale %g (%d of %d%s%s), epoch %d/%d",
 	    t->n > 0 ? (double)t->rows[i].scale : 0.0, i + 1, t->n,
+	    t->plan.ndatasets > 1 ? ", " : "", t->n > 0 ?
+	    sweep_plan_dataset_name(&t->plan, t->rows[i].dataset_index) : "",
 	    t->n > 0 ? t->rows[i].nhist : 0, t->cfg.epochs);
 }
 
