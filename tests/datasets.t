@@ -48,7 +48,7 @@ make_set "$tmp/root/fashion" 3
 common=(--data "$tmp/root" --scales 0,1 --seeds 2 --epochs 2 --batch 50
     --hidden 32,32 --threads 1 --no-progress)
 
-echo "1..18"
+echo "1..19"
 
 # column NAME FILE: the values of the CSV column NAME, one a line.
 column() {
@@ -150,6 +150,16 @@ check "two shards: the second one merges the run" \
     '[[ "$out" == *"every shard is: the run is merged"* ]] &&
      cmp -s "$R/summary.csv" "$tmp/sh/two/summary.csv" &&
      cmp -s "$R/matrix.csv" "$tmp/sh/two/matrix.csv"'
+
+# Two rows side by side (each lane sized for the larger set) give the
+# same bits.
+"$NT" sweep --dataset mnist,fashion "${common[@]}" --threads 2 --jobs 2 \
+    --threads-per-job 1 --runs "$tmp/lanes" >"$tmp/out-lanes" 2>&1
+lanes=$tmp/lanes/$(run_of "$tmp/out-lanes")
+out=$(cat "$tmp/out-lanes")
+check "--jobs 2: the summary and matrix of one row at a time" \
+    '[[ "$out" == *"2 rows at once"* ]] && cmp -s "$R/summary.csv" "$lanes/summary.csv" &&
+     cmp -s "$R/matrix.csv" "$lanes/matrix.csv"'
 
 # Figures: the scales figure names every set's series; a one-set figure
 # draws the set --dataset names.
