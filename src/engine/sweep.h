@@ -10,8 +10,9 @@
 #include "engine/train.h"
 
 /*
- * A sweep is a grid of rows: one fresh model for every (dataset, weight
- * decay, corruption, scale, seed) of its plan, each evaluated after training on the test set
+ * A sweep is a grid of rows: one fresh model for every (data set,
+ * weight decay, corruption, scale, seed) of its plan, each evaluated
+ * after training on the test set
  * corrupted at every test scale (the train x test matrix).  Seeds, the
  * matrix and shards are all views of this grid: a shard is a subset of the
  * rows, merging is a union, a summary is a reduction over seeds.  With one
@@ -204,7 +205,8 @@ float sweep_plan_scale(const sweep_plan *p, int i);
 /*
  * Set up t (uninitialised or freed) as the pending rows of plan, in grid
  * order (data set, weight decay, corruption, then scale, then seed), with
- * room for cfg->epochs epochs per row.  Returns 0, or -1 with a message in err (a bad plan or
+ * room for cfg->epochs epochs per row.  Returns 0, or -1 with a message
+ * in err (a bad plan or
  * epochs, out of memory).  Free with sweep_table_free().
  */
 int sweep_table_init(sweep_table *t, const train_config *cfg,
@@ -282,7 +284,8 @@ int sweep_in_shard(int row, int k, int n);
 /*
  * Train a fresh model for every pending row of t in turn (those of shard
  * k/n when n > 1), each on its own corrupted copy of its data set
- * (ds[row.dataset_index]: ds holds sweep_plan_ndatasets() sets), filling the row's
+ * (ds[row.dataset_index]: ds holds sweep_plan_ndatasets() sets), filling
+ * the row's
  * history as epochs finish and its matrix row at the end (and, with the
  * plan's probes, its probes: sweep_row).  from, when not
  * NULL, is where the first row not done stopped (not owned): that row
@@ -297,7 +300,8 @@ int sweep_run(sweep_table *t, const dataset *ds, const train_resume *from,
 
 /*
  * What one thread needs to train rows, one at a time: the row's corrupted
- * training and test images (sized to the largest of the nds sets ds), the trainer's result,
+ * training and test images (sized to the largest of the nds sets ds),
+ * the trainer's result,
  * the probes' predictions and confidences, the matrix part's scratch, and
  * its team's size (0, as sweep_lane_init leaves it: the table's
  * cfg.threads; a row's bits do not depend on it).  sweep_lane_init
@@ -321,7 +325,8 @@ void sweep_lane_free(sweep_lane *l);
 
 /*
  * Train row i of t (pending, or part-trained: from, when not NULL, is
- * where it stopped) on ds[row.dataset_index] with lane l, as sweep_run trains each of its rows:
+ * where it stopped) on ds[row.dataset_index] with lane l, as sweep_run
+ * trains each of its rows:
  * its history grows as epochs finish and, done, it gets its matrix row
  * (and probes); the callback sees its start, its progress and its end.
  * When lock is not NULL, it is held around every change to t and every

@@ -1,6 +1,7 @@
 /*
  * A sweep's plan: the grid of rows (data set x weight decay x corruption
- * x scale x seed) and its test scales, noise mode, probes and attacks; parsing the
+ * x scale x seed) and its test scales, noise mode, probes and attacks;
+ * parsing the
  * lists the command line and config.txt give, and checking them.
  */
 #include "engine/sweep.h"

@@ -81,7 +81,8 @@ int job_new(job *j, job_kind kind, const train_config *cfg,
  * Create j's run directory under root (an existing runs root), or join it
  * (j->run_id, a shard), its config filled from ds (crc: run_data_crc(ds),
  * which callers may have cached; with the data set axis ds holds the
- * plan's sets in its order, crc the first's), claimed for this process: the whole run,
+ * plan's sets in its order, crc the first's), claimed for this process:
+ * the whole run,
  * or its shard.  Returns 0, or -1 with a message (j then records nothing),
  * which names the holder when another process holds the run or shard.
  */
