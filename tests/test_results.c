@@ -357,6 +357,105 @@ test_probes(void)
 	sweep_table_free(&t);
 }
 
+/* Lines of the results.csv at path counted by results_read_csv. */
+static int
+count_line(const results_line *l, void *user)
+{
+	(void)l;
+	(*(int *)user)++;
+	return 0;
+}
+
+/*
+ * The data set axis: two sets, two scales, one seed.  Every file gains a
+ * dataset column (last of those before the probes') and the config line
+ * the sets; a file without the axis has neither (the golden files above);
+ * results.csv still reads.
+ */
+static void
+test_datasets(void)
+{
+	const float  scales[2] = { 0.0f, 0.5f };
+	train_config cfg;
+	sweep_plan   plan;
+	sweep_table  t;
+	char         path[NT_PATH_LEN], err[NT_ERR_LEN], *text = NULL;
+	int          lines = 0;
+
+	train_config_default(&cfg);
+	cfg.epochs = 1;
+	sweep_plan_default(&plan, scales, 2);
+	plan.ndatasets = 2;
+	plan.datasets[0] = DATASET_MNIST;
+	plan.datasets[1] = DATASET_FASHION;
+	if (sweep_table_init(&t, &cfg, &plan, err, sizeof err) != 0 ||
+	    t.n != 4) {
+		ok(0, "a table of two sets: %s", err);
+		return;
+	}
+	for (int i = 0; i < 4; i++) {
+		sweep_row *r = &t.rows[i];
+
+		r->hist[0] = (train_epoch){ 1, 1, 0.5, 1.0, 0.875 - 0.125 * i,
+		    0.25 };
+		r->nhist = 1;
+		r->state = SWEEP_DONE;
+		r->test_acc[0] = r->test_acc[1] = 0.75;
+		r->test_loss[0] = r->test_loss[1] = 0.5;
+	}
+	snprintf(path, sizeof path, "%s/d.csv", dir);
+	ok(results_write_csv(path, &t, "MNIST (a) + Fashion-MNIST (b)", err,
+	    sizeof err) == 0 && (text = slurp(path)) != NULL && strstr(text,
+	    "# data: MNIST (a) + Fashion-MNIST (b)\n") != NULL && strstr(text,
+	    " datasets=mnist,fashion\n") != NULL && strstr(text,
+	    "val_loss,seed,corruption,dataset\n"
+	    "0,done,1,1.000,0.500000,1.000000,0.875000,0.250000,42,gaussian,"
+	    "mnist\n"
+	    "0.5,done,1,1.000,0.500000,1.000000,0.750000,0.250000,42,gaussian,"
+	    "mnist\n"
+	    "0,done,1,1.000,0.500000,1.000000,0.625000,0.250000,42,gaussian,"
+	    "fashion\n") != NULL, "results.csv: the sets in the config line, "
+	    "a dataset column last, each row's set");
+	ok(results_read_csv(path, count_line, &lines, err, sizeof err) == 0 &&
+	    lines == 4, "results.csv with a dataset column reads: %d lines",
+	    lines);
+	free(text);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/s.csv", dir);
+	ok(results_write_summary_csv(path, &t, "x", err, sizeof err) == 0 &&
+	    (text = slurp(path)) != NULL && strstr(text,
+	    "val_loss_min,val_loss_max,dataset\ngaussian,0,1,1,") != NULL &&
+	    strstr(text, "0.250000,0.000000,0.250000,0.250000,mnist\n"
+	    "gaussian,0.5,1,1,") != NULL && strstr(text, ",fashion\n"
+	    "gaussian,0.5,1,1,0.500000,0.000000,0.500000,0.500000,1.000000,"
+	    "0.000000,1.000000,1.000000,0.500000,0.000000,0.500000,0.500000,"
+	    "0.250000,0.000000,0.250000,0.250000,fashion\n") != NULL,
+	    "summary.csv: a line per set and scale, in grid order, the set "
+	    "last");
+	free(text);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/m.csv", dir);
+	ok(results_write_matrix_csv(path, &t, "x", err, sizeof err) == 0 &&
+	    (text = slurp(path)) != NULL && strstr(text,
+	    "test_accuracy,test_loss,dataset\n"
+	    "gaussian,0,0,42,0.750000,0.500000,mnist\n") != NULL && strstr(text,
+	    "gaussian,0.5,0.5,42,0.750000,0.500000,fashion\n") != NULL,
+	    "matrix.csv: the set last");
+	free(text);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/d.json", dir);
+	ok(results_write_json(path, &t, "x", err, sizeof err) == 0 &&
+	    (text = slurp(path)) != NULL && json_balanced(text) &&
+	    strstr(text, "\"datasets\": [\"mnist\", \"fashion\"]}") != NULL &&
+	    strstr(text, "\"corruption\": \"gaussian\", \"state\": \"done\", "
+	    "\"dataset\": \"fashion\"") != NULL && strstr(text,
+	    "\"seeds_done\": 1, \"dataset\": \"fashion\"") != NULL,
+	    "JSON: the sets in the config, each row's and cell's set");
+	free(text);
+	unlink(path);
+	sweep_table_free(&t);
+}
+
 /*
  * A table whose files outgrow the writer's first 4 KiB: 16 scales of 20
  * epochs.  Every line of the CSV, as its columns are documented, in
@@ -673,6 +772,7 @@ main(void)
 	sweep_table_free(&t);
 	test_summary();
 	test_probes();
+	test_datasets();
 	test_big();
 	snprintf(path, sizeof path, "%s/r.csv", dir);
 	unlink(path);

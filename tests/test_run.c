@@ -831,6 +831,76 @@ test_dataset_key(void)
 	run_release(&r);
 }
 
+/* The data set axis in config.txt: the sets, each one's place, source,
+ * checksum and sizes read back; a set of the axis without its keys, or
+ * an unknown set, is refused with the file named. */
+static void
+test_dataset_axis(void)
+{
+	run_config *conf = calloc(1, sizeof *conf);
+	run        *r = calloc(1, sizeof *r), *o = calloc(1, sizeof *o);
+	run_data    x;
+	char        err[NT_ERR_LEN] = "", path[NT_PATH_LEN + 16];
+	uint8_t    *text = NULL;
+	size_t      len = 0;
+
+	if (conf == NULL || r == NULL || o == NULL) {
+		ok(0, "out of memory");
+		goto out;
+	}
+	small_config(conf);
+	conf->plan.ndatasets = 2;
+	conf->plan.datasets[0] = DATASET_FASHION;
+	conf->plan.datasets[1] = DATASET_KMNIST;
+	conf->data_of[DATASET_FASHION] = (run_data){ "/d/fashion",
+	    "Fashion-MNIST (/d/fashion)", 0xdeadbeef, 600, 100 };
+	conf->data_of[DATASET_KMNIST] = (run_data){ "/d/k mnist",
+	    "KMNIST (/d/k mnist)", 0x12345678, 500, 90 };
+	ok(run_create(r, root, conf, err, sizeof err) == 0 &&
+	    run_open(o, root, r->id, err, sizeof err) == 0 &&
+	    o->conf.plan.ndatasets == 2 && o->conf.plan.datasets[0] ==
+	    DATASET_FASHION && o->conf.plan.datasets[1] == DATASET_KMNIST,
+	    "config.txt records the sets in order (%s)", err);
+	run_config_data(&o->conf, 1, &x);
+	ok(strcmp(x.dir, "/d/k mnist") == 0 && strcmp(x.source,
+	    "KMNIST (/d/k mnist)") == 0 && x.crc == 0x12345678 &&
+	    x.train_n == 500 && x.test_n == 90, "set 2: its place, source, "
+	    "checksum and sizes read back");
+	run_config_data(&o->conf, 0, &x);
+	ok(x.crc == 0xdeadbeef && x.train_n == 600, "set 1's too");
+	snprintf(path, sizeof path, "%s/config.txt", r->dir);
+	ok(file_read(path, 1 << 20, &text, &len, err, sizeof err) == 0 &&
+	    memmem(text, len, "\ndatasets = fashion,kmnist\n", strlen(
+	    "\ndatasets = fashion,kmnist\n")) != NULL && memmem(text, len,
+	    "\ndata_crc.kmnist = 12345678\n", strlen(
+	    "\ndata_crc.kmnist = 12345678\n")) != NULL,
+	    "as 'datasets = fashion,kmnist' and 'data_crc.kmnist = ...'");
+	run_release(r);
+	/* no source for the second set */
+	conf->data_of[DATASET_KMNIST].source[0] = '\0';
+	ok(run_create(r, root, conf, err, sizeof err) == 0 &&
+	    run_open(o, root, r->id, err, sizeof err) == -1 && strstr(err,
+	    "config.txt") != NULL && strstr(err, "source.kmnist") != NULL,
+	    "a set without its keys: '%s'", err);
+	run_release(r);
+	/* a run without the axis: its one set */
+	small_config(conf);
+	conf->data_crc = 0xabcdef01;
+	ok(run_create(r, root, conf, err, sizeof err) == 0 &&
+	    run_open(o, root, r->id, err, sizeof err) == 0 &&
+	    o->conf.plan.ndatasets == 0, "a run without the axis reads back "
+	    "none");
+	run_config_data(&o->conf, 0, &x);
+	ok(x.crc == 0xabcdef01 && strcmp(x.source, conf->source) == 0,
+	    "and its one set is the run's data");
+	run_release(r);
+out:
+	free(text);
+	free(conf);
+	free(r);
+	free(o);
+}
+
 int
 main(void)
 {
@@ -842,6 +912,7 @@ main(void)
 	}
 	test_create_record_restore();
 	test_dataset_key();
+	test_dataset_axis();
 	test_names();
 	test_grid_config();
 	test_probe_config();

@@ -17,6 +17,29 @@
 static train_config cfg;
 static dataset      ds;
 
+/* A table over plan, trained on sets (the rows of shard k of n), or
+ * NULL. */
+static sweep_table *
+trained_on(const sweep_plan *plan, const dataset *sets, int k, int n,
+    int threads)
+{
+	sweep_table *t = calloc(1, sizeof *t);
+	char         err[NT_ERR_LEN];
+	train_config c = cfg;
+
+	c.threads = threads;
+	if (t == NULL || sweep_table_init(t, &c, plan, err, sizeof err) != 0 ||
+	    sweep_run(t, sets, NULL, k, n, NULL, NULL, NULL, NULL, err,
+	    sizeof err) != 0) {
+		diag("sweep failed: %s", err);
+		if (t != NULL)
+			sweep_table_free(t);
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
 /* A table over plan, trained (the rows of shard k of n), or NULL. */
 static sweep_table *
 trained(const sweep_plan *plan, int k, int n, int threads)
@@ -439,6 +462,138 @@ test_probes_and_decay(void)
 	    "decay lists with repeats, values above 1 or junk are refused");
 }
 
+/*
+ * The data set axis: the outermost of the grid, each row on its own set
+ * (sets of different sizes), the same bits as a sweep of that set alone,
+ * and shards that make up the whole.
+ */
+static void
+test_datasets(void)
+{
+	float        sc[2] = { 0.0f, 1.0f };
+	dataset      sets[2];
+	sweep_plan   p, one;
+	sweep_table *a, *b, *s1, *s2, *alone0, *alone1;
+	dataset_kind k[SWEEP_MAX_DATASETS + 1];
+	char         err[NT_ERR_LEN];
+	int          good = 1;
+
+	/* parsing */
+	ok(sweep_parse_datasets("mnist,fashion", k, err, sizeof err) == 2 &&
+	    k[0] == DATASET_MNIST && k[1] == DATASET_FASHION,
+	    "'mnist,fashion': two sets, in order");
+	ok(sweep_parse_datasets("kmnist", k, err, sizeof err) == 1 &&
+	    k[0] == DATASET_KMNIST, "'kmnist': one set");
+	ok(sweep_parse_datasets("mnist,cifar10", k, err, sizeof err) == -1 &&
+	    strstr(err, "'cifar10'") != NULL && strstr(err,
+	    "mnist|fashion|kmnist") != NULL, "an unknown set is named: '%s'",
+	    err);
+	ok(sweep_parse_datasets("mnist,mnist", k, err, sizeof err) == -1 &&
+	    strstr(err, "twice") != NULL, "a set twice: '%s'", err);
+	ok(sweep_parse_datasets("", k, err, sizeof err) == -1 &&
+	    sweep_parse_datasets("mnist,", k, err, sizeof err) == -1,
+	    "an empty list, an empty name: refused");
+
+	/* the grid */
+	sweep_plan_default(&p, sc, 2);
+	p.nseeds = 3;
+	p.ncorruptions = 2;
+	p.corruptions[1] = CORRUPT_SPECKLE;
+	p.ndatasets = 2;
+	p.datasets[0] = DATASET_MNIST;
+	p.datasets[1] = DATASET_FASHION;
+	ok(sweep_plan_check(&p, err, sizeof err) == 0 &&
+	    sweep_plan_rows(&p) == 2 * 2 * 2 * 3 && sweep_plan_ndatasets(&p) ==
+	    2 && sweep_plan_ngroups(&p) == 2, "2 sets x 2 corruptions x 2 "
+	    "scales x 3 seeds: %d rows", sweep_plan_rows(&p));
+	p.ndecays = 2;
+	p.decays[1] = 0.001f;
+	ok(sweep_plan_rows(&p) == 48 && sweep_plan_ngroups(&p) == 4,
+	    "and 2 decays: 48 rows, 4 groups");
+	{
+		sweep_table t;
+		train_config c = cfg;
+
+		if (sweep_table_init(&t, &c, &p, err, sizeof err) != 0)
+			good = 0;
+		for (int i = 0; good && i < t.n; i++) {
+			const sweep_row *r = &t.rows[i];
+
+			good &= r->dataset_index == i / 24 && r->decay_index ==
+			    i / 12 % 2 && r->corruption_index == i / 6 % 2 &&
+			    r->scale_index == i / 3 % 2 && r->seed_index == i % 3 &&
+			    sweep_row_index_wd(&t, sweep_row_group(&t, r),
+			    r->corruption_index, r->scale_index,
+			    r->seed_index) == i;
+		}
+		ok(good && t.n == 48 && sweep_row_index_wd(&t, 4, 0, 0, 0) == -1,
+		    "each row's set is the outermost index (rows 0-23 MNIST, "
+		    "24-47 Fashion-MNIST), and its group finds it again");
+		ok(strcmp(sweep_plan_dataset_name(&p, 1), "Fashion-MNIST") == 0 &&
+		    strcmp(sweep_plan_dataset_name(&p, 2), "") == 0,
+		    "set 1 is named Fashion-MNIST; no set 2");
+		if (good)
+			sweep_table_free(&t);
+	}
+	p.datasets[1] = DATASET_MNIST;
+	ok(sweep_plan_check(&p, err, sizeof err) != 0 && strstr(err,
+	    "twice") != NULL, "a plan with a set twice is refused: '%s'", err);
+	p.datasets[1] = DATASET_AUTO;
+	ok(sweep_plan_check(&p, err, sizeof err) != 0, "an unnamed set in "
+	    "the axis is refused: '%s'", err);
+
+	/* training: each set its own, sizes differing */
+	memset(sets, 0, sizeof sets);
+	sets[0] = ds;
+	if (dataset_synthetic(&sets[1], 7, 2000, 300, err, sizeof err) != 0) {
+		ok(0, "synthetic digits, seed 7: %s", err);
+		return;
+	}
+	sweep_plan_default(&p, sc, 2);
+	p.ndatasets = 2;
+	p.datasets[0] = DATASET_MNIST;
+	p.datasets[1] = DATASET_FASHION;
+	sweep_plan_default(&one, sc, 2);
+	a = trained_on(&p, sets, 1, 1, 2);
+	b = trained_on(&p, sets, 1, 1, 1);
+	s1 = trained_on(&p, sets, 1, 2, 2);
+	s2 = trained_on(&p, sets, 2, 2, 2);
+	alone0 = trained_on(&one, &sets[0], 1, 1, 2);
+	alone1 = trained_on(&one, &sets[1], 1, 1, 2);
+	if (ok(a != NULL && b != NULL && s1 != NULL && s2 != NULL &&
+	    alone0 != NULL && alone1 != NULL && a->n == 4 &&
+	    sweep_table_finished(a), "a sweep of two sets trains 4 rows")) {
+		int same0 = 1, same1 = 1, shards = 1;
+
+		for (int i = 0; i < 2; i++) {
+			sweep_table x = *a;
+
+			/* a's rows 2 and 3 against alone1's 0 and 1 */
+			x.rows = a->rows + 2;
+			same0 &= same_row(a, alone0, i);
+			same1 &= same_row(&x, alone1, i);
+		}
+		for (int i = 0; i < 4; i++) {
+			shards &= same_row(a, b, i);
+			shards &= same_row(a, i % 2 ? s2 : s1, i);
+		}
+		ok(same0, "the first set's rows: the bits of a sweep of it alone");
+		ok(same1, "the second set's rows (2000 images, not 3000): the "
+		    "bits of a sweep of it alone");
+		ok(shards, "1 and 2 threads, and 2 shards, give the same bits");
+		ok(a->rows[0].hist[1].val_loss != a->rows[2].hist[1].val_loss,
+		    "the two sets train differently (val loss %.4f vs %.4f)",
+		    a->rows[0].hist[1].val_loss, a->rows[2].hist[1].val_loss);
+	}
+	drop(a);
+	drop(b);
+	drop(s1);
+	drop(s2);
+	drop(alone0);
+	drop(alone1);
+	dataset_free(&sets[1]);
+}
+
 int
 main(void)
 {
@@ -456,6 +611,7 @@ main(void)
 	}
 	test_summary_math();
 	test_plan_and_table();
+	test_datasets();
 
 	/* Seeds change the results; the same seed repeats them. */
 	sweep_plan_default(&p, scales, 1);

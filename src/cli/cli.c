@@ -236,15 +236,23 @@ opt_run_id(cli_options *o, const char *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* One set, or (sweep) a list of them: an axis of the grid. */
 static int
 opt_dataset(cli_options *o, const char *s, char *err, size_t errlen)
 {
-	const dataset_info *in = dataset_info_parse(s);
+	dataset_kind sets[SWEEP_MAX_DATASETS];
+	char         msg[NT_ERR_LEN];
+	int          n = sweep_parse_datasets(s, sets, msg, sizeof msg);
 
-	if (in == NULL)
+	if (n < 0 && strchr(s, ',') == NULL)
 		return err_set(err, errlen, "--dataset '%s': must be %s", s,
 		    dataset_keys());
-	o->dataset = in->kind;
+	if (n < 0)
+		return err_set(err, errlen, "--dataset '%s': %s", s, msg);
+	o->dataset = sets[0];
+	/* One set is no axis: its runs read as they always have. */
+	o->grid.ndatasets = n > 1 ? n : 0;
+	memcpy(o->grid.datasets, sets, (size_t)n * sizeof *sets);
 	return 0;
 }
 
@@ -285,9 +293,11 @@ const struct cli_opt cli_opts[] = {
 #define COMMAND(c)            .kind = OPT_COMMAND, .lo = (c)
 #define CUSTOM(f)             .kind = OPT_CUSTOM, .parse = (f)
 #define GIVEN(m)              .given = offsetof(cli_options, m)
-	{ "dataset", "mnist|fashion|kmnist", DATA, "Data",
+	{ "dataset", "mnist|fashion|kmnist", DATA | B(CLI_PLOT), "Data",
 	    "which set: MNIST (default), Fashion-MNIST or Kuzushiji-MNIST, "
-	    "found where it usually is (see the man page)",
+	    "found where it usually is (see the man page); sweep takes a "
+	    "list (mnist,fashion): every row on each; plot: the set of a "
+	    "one-set figure",
 	    CUSTOM(opt_dataset) },
 	{ "data", "DIR", DATA, "Data", "the set's directory or mnist.npz "
 	    "(else $NOISETOP_DATA, ./data/SET, the XDG cache, ...)",
@@ -669,6 +679,10 @@ cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 		memcpy(o->scales, ci->scales, sizeof ci->scales);
 		o->nscales = CORRUPT_NSCALES;
 	}
+	if (o->grid.ndatasets > 1 && o->cmd != CLI_SWEEP && o->cmd !=
+	    CLI_SLURM)
+		return err_set(err, errlen, "--dataset: a list of sets is for "
+		    "sweep (and slurm) only");
 	if (o->shard > 0 && o->cmd == CLI_SWEEP && o->run_id == NULL &&
 	    (o->run_id = getenv("SLURM_ARRAY_JOB_ID")) == NULL)
 		return err_set(err, errlen, "--shard needs --run-id ID (or "

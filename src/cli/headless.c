@@ -116,6 +116,9 @@ on_progress(const sweep_progress *sp, void *user)
 			if (pl->ndecays > 0)
 				printf(", weight decay %g",
 				    (double)row->weight_decay);
+			if (pl->ndatasets > 1)
+				printf(", %s", sweep_plan_dataset_name(pl,
+				    row->dataset_index));
 			printf(" (%d of %d) --\n", sp->row + 1, sp->table->n);
 		}
 		fflush(stdout);
@@ -148,8 +151,9 @@ on_progress(const sweep_progress *sp, void *user)
 	return 0;
 }
 
+/* --csv and --json of t, whose data source is source. */
 static int
-write_results(const cli_options *o, const sweep_table *t, const dataset *ds)
+write_results(const cli_options *o, const sweep_table *t, const char *source)
 {
 	char err[NT_ERR_LEN];
 	int  rc = 0;
@@ -159,10 +163,10 @@ write_results(const cli_options *o, const sweep_table *t, const dataset *ds)
 
 		results_sibling(o->csv, "summary", sum, sizeof sum);
 		results_sibling(o->csv, "matrix", mat, sizeof mat);
-		if (results_write_csv(o->csv, t, ds->source, err,
+		if (results_write_csv(o->csv, t, source, err,
 		    sizeof err) != 0 || results_write_summary_csv(sum, t,
-		    ds->source, err, sizeof err) != 0 ||
-		    results_write_matrix_csv(mat, t, ds->source, err,
+		    source, err, sizeof err) != 0 ||
+		    results_write_matrix_csv(mat, t, source, err,
 		    sizeof err) != 0) {
 			fprintf(stderr, "noisetop: %s\n", err);
 			rc = 1;
@@ -173,7 +177,7 @@ write_results(const cli_options *o, const sweep_table *t, const dataset *ds)
 			char pro[NT_PATH_LEN + 16];
 
 			results_sibling(o->csv, "probes", pro, sizeof pro);
-			if (results_write_probes_csv(pro, t, ds->source, err,
+			if (results_write_probes_csv(pro, t, source, err,
 			    sizeof err) != 0) {
 				fprintf(stderr, "noisetop: %s\n", err);
 				rc = 1;
@@ -182,7 +186,7 @@ write_results(const cli_options *o, const sweep_table *t, const dataset *ds)
 		}
 	}
 	if (o->json != NULL) {
-		if (results_write_json(o->json, t, ds->source, err,
+		if (results_write_json(o->json, t, source, err,
 		    sizeof err) != 0) {
 			fprintf(stderr, "noisetop: %s\n", err);
 			rc = 1;
@@ -192,11 +196,15 @@ write_results(const cli_options *o, const sweep_table *t, const dataset *ds)
 	return rc;
 }
 
+/* What is trained on what: each of the nds sets of ds, then the model. */
 static void
-print_header(const char *what, const train_config *c, const dataset *ds)
+print_header(const char *what, const train_config *c, const dataset *ds,
+    int nds)
 {
-	printf("noisetop %s: %s, %zu train / %zu test images\nmodel ", what,
-	    ds->source, ds->train.n, ds->test.n);
+	for (int d = 0; d < nds; d++)
+		printf("noisetop %s: %s, %zu train / %zu test images\n", what,
+		    ds[d].source, ds[d].train.n, ds[d].test.n);
+	printf("model ");
 	for (int l = 0; l <= c->nlayer; l++)
 		printf("%s%d", l ? "-" : "", c->size[l]);
 	printf(", dropout %g, Adam lr %g, batch %d, %d epoch%s, seed %llu, "
@@ -369,7 +377,7 @@ run_job(const cli_options *o, const dataset *ds, job *j)
 	if (res->outcome != JOB_DONE) {
 		/* A signal's partial results still go to --csv/--json. */
 		if (res->outcome == JOB_STOPPED)
-			write_results(o, t, ds);
+			write_results(o, t, j->rec.conf.source);
 		rc = print_unfinished(j, res, atomic_load(&headless_signal));
 		free(res);
 		return rc;
@@ -401,7 +409,7 @@ run_job(const cli_options *o, const dataset *ds, job *j)
 			report_matrix(stdout, t);
 		report_probes(stdout, t);
 	}
-	return write_results(o, t, ds);
+	return write_results(o, t, j->rec.conf.source);
 }
 
 /* Start a new job of kind over scales: a run directory, then run_job. */
@@ -455,7 +463,8 @@ fail:
 		printf("shard %d of %d: rows %d, %d, ... of %d\n", j->shard,
 		    j->nshards, j->shard - 1, j->shard - 1 + j->nshards,
 		    j->table.n);
-	print_header(job_kind_name(kind), &o->cfg, ds);
+	print_header(job_kind_name(kind), &o->cfg, ds,
+	    sweep_plan_ndatasets(&j->table.plan));
 	if (kind == JOB_TRAIN)
 		printf("noise scale %g\n", (double)scales[0]);
 	rc = run_job(o, ds, j);
@@ -487,7 +496,7 @@ int
 headless_resume(const cli_options *o)
 {
 	job         *j = calloc(1, sizeof *j);
-	dataset     *ds = calloc(1, sizeof *ds);
+	dataset     *ds = calloc(SWEEP_MAX_DATASETS, sizeof *ds);
 	cli_options *ro = malloc(sizeof *ro);
 	sweep_table *t;
 	job_step     step;
@@ -530,26 +539,32 @@ headless_resume(const cli_options *o)
 	/* Everything as the run had it; output options from this call. */
 	*ro = *o;
 	ro->cfg = j->rec.conf.cfg;
-	print_header(j->rec.conf.kind, &ro->cfg, ds);
+	print_header(j->rec.conf.kind, &ro->cfg, ds,
+	    sweep_plan_ndatasets(&t->plan));
 	for (int i = 0; i < t->n; i++)
 		if (t->rows[i].state == SWEEP_DONE)
-			printf("scale %g: done earlier (%d epoch%s, "
+			printf("scale %g%s%s: done earlier (%d epoch%s, "
 			    "val_accuracy %.4f)\n", (double)t->rows[i].scale,
-			    t->rows[i].nhist, t->rows[i].nhist == 1 ? "" : "s",
+			    t->plan.ndatasets > 1 ? ", " : "",
+			    sweep_plan_dataset_name(&t->plan,
+			    t->rows[i].dataset_index), t->rows[i].nhist,
+			    t->rows[i].nhist == 1 ? "" : "s",
 			    t->rows[i].hist[t->rows[i].nhist - 1].val_acc);
 	for (int i = 0; i < t->n; i++) {
 		train_resume        buf;
 		const train_resume *f = job_row_from(j, i, &buf);
 
 		if (f != NULL)
-			printf("resuming scale %g after epoch %d\n",
-			    (double)t->rows[i].scale, f->nhist);
+			printf("resuming scale %g%s%s after epoch %d\n",
+			    (double)t->rows[i].scale, t->plan.ndatasets > 1 ?
+			    ", " : "", sweep_plan_dataset_name(&t->plan,
+			    t->rows[i].dataset_index), f->nhist);
 	}
 	rc = run_job(ro, ds, j);
 out:
 	job_free(j);
-	if (ds != NULL)
-		dataset_free(ds);
+	for (int d = 0; ds != NULL && d < SWEEP_MAX_DATASETS; d++)
+		dataset_free(&ds[d]);
 	free(ds);
 	free(j);
 	free(ro);

@@ -42,11 +42,13 @@ open_run(const cli_options *o, job *j, char *err, size_t errlen)
 
 /*
  * The row a one-row figure draws: want when given (-1: not), else the
- * first done row (first decay, corruption k, seeds in order) of the
+ * first done row (group g: a data set's first decay, corruption k, seeds
+ * in order) of the
  * largest training scale.  Returns the row, or -1 with a message.
  */
 static int
-plot_row(const sweep_table *t, int want, int k, char *err, size_t errlen)
+plot_row(const sweep_table *t, int want, int g, int k, char *err,
+    size_t errlen)
 {
 	const sweep_plan *p = &t->plan;
 	int               top = 0;
@@ -61,7 +63,7 @@ plot_row(const sweep_table *t, int want, int k, char *err, size_t errlen)
 		if (p->scales[s] > p->scales[top])
 			top = s;
 	for (int seed = 0; seed < p->nseeds; seed++) {
-		int i = sweep_row_index(t, k, top, seed);
+		int i = sweep_row_index_wd(t, g, k, top, seed);
 
 		if (i >= 0 && t->rows[i].state == SWEEP_DONE)
 			return i;
@@ -80,6 +82,9 @@ row_words(const sweep_table *t, int row, char *out, size_t outlen)
 	if (sweep_plan_ndecays(&t->plan) > 1)
 		snprintf(decay, sizeof decay, ", decay %g",
 		    (double)w->weight_decay);
+	if (t->plan.ndatasets > 1)
+		snprintf(decay + strlen(decay), sizeof decay - strlen(decay),
+		    ", %s", sweep_plan_dataset_name(&t->plan, w->dataset_index));
 	snprintf(out, outlen, "row %d: %s scale %g, seed %llu%s", row,
 	    corrupt_name(w->corruption), (double)w->scale,
 	    (unsigned long long)w->seed, decay);
@@ -88,14 +93,14 @@ row_words(const sweep_table *t, int row, char *out, size_t outlen)
 /* The reliability diagram of the chosen row at the chosen test scale,
  * rebuilt from its checkpoint on the run's own test images. */
 static int
-calibration_figure(FILE *f, const job *j, const cli_options *o, int k,
-    char *err, size_t errlen)
+calibration_figure(FILE *f, const job *j, const cli_options *o, int g,
+    int k, char *err, size_t errlen)
 {
-	dataset            ds;
+	dataset            ds[SWEEP_MAX_DATASETS];
 	probe_reliability  rel;
 	figure_reliability fr;
 	char               words[160], sub[512];
-	int                row = plot_row(&j->table, o->plot_row, k, err,
+	int                row = plot_row(&j->table, o->plot_row, g, k, err,
 	    errlen);
 	float              ts;
 	size_t             nimg;
@@ -104,13 +109,14 @@ calibration_figure(FILE *f, const job *j, const cli_options *o, int k,
 	if (row < 0)
 		return -1;
 	ts = o->test_scale >= 0 ? o->test_scale : j->table.rows[row].scale;
-	memset(&ds, 0, sizeof ds);
-	rc = job_load_data(&j->rec, &ds, err, errlen);
+	memset(ds, 0, sizeof ds);
+	rc = job_load_data(&j->rec, ds, err, errlen);
 	if (rc == 0)
-		rc = job_reliability(&j->rec, &j->table, row, ts, &ds, &rel, err,
-		    errlen);
-	nimg = ds.test.n;
-	dataset_free(&ds);
+		rc = job_reliability(&j->rec, &j->table, row, ts,
+		    &ds[j->table.rows[row].dataset_index], &rel, err, errlen);
+	nimg = ds[j->table.rows[row].dataset_index].test.n;
+	for (int d = 0; d < SWEEP_MAX_DATASETS; d++)
+		dataset_free(&ds[d]);
 	if (rc != 0)
 		return -1;
 	row_words(&j->table, row, words, sizeof words);
@@ -160,7 +166,7 @@ from_init(mlp *m, mlp *m0, uint64_t seed, char *err, size_t errlen)
  * fields less that start.
  */
 static int
-weights_figure(FILE *f, const job *j, const cli_options *o, int k,
+weights_figure(FILE *f, const job *j, const cli_options *o, int g, int k,
     char *err, size_t errlen)
 {
 	const sweep_table *t = &j->table;
@@ -168,7 +174,7 @@ weights_figure(FILE *f, const job *j, const cli_options *o, int k,
 	mlp               *m = NULL, *m0 = NULL;
 	float             *fields = NULL, ck_scale;
 	int                units[WEIGHTS_UNITS], n, clean = -1, rc = -1;
-	int                row = plot_row(t, o->plot_row, k, err, errlen);
+	int                row = plot_row(t, o->plot_row, g, k, err, errlen);
 	char               lab[2][160], sub[512];
 	figure_field_set   set[2];
 	figure_fields      c;
@@ -178,7 +184,7 @@ weights_figure(FILE *f, const job *j, const cli_options *o, int k,
 	w = &t->rows[row];
 	for (int s = 0; s < t->plan.nscales; s++)
 		if (t->plan.scales[s] == 0.0f && s != w->scale_index)
-			clean = sweep_row_index_wd(t, w->decay_index,
+			clean = sweep_row_index_wd(t, sweep_row_group(t, w),
 			    w->corruption_index, s, w->seed_index);
 	/* a clean twin still training (or never started) is left out */
 	if (clean >= 0 && t->rows[clean].state != SWEEP_DONE)
@@ -246,7 +252,7 @@ headless_plot(const cli_options *o)
 	size_t      len = 0;
 	figure_kind kind = FIGURE_SCALES;
 	FILE       *f;
-	int         rc = 1, k = 0;
+	int         rc = 1, k = 0, d = 0;
 
 	if (j == NULL) {
 		fprintf(stderr, "noisetop: out of memory\n");
@@ -260,9 +266,23 @@ headless_plot(const cli_options *o)
 		for (k = 0; k < j->table.plan.ncorruptions &&
 		    j->table.plan.corruptions[k] != o->grid.corruptions[0]; k++)
 			;
+	/* --dataset names the set of the one-set figures of a run over
+	 * several (the first by default); their subtitle names it alone. */
+	if (j->table.plan.ndatasets > 1 && o->dataset != DATASET_AUTO) {
+		for (d = 0; d < j->table.plan.ndatasets &&
+		    j->table.plan.datasets[d] != o->dataset; d++)
+			;
+		if (d == j->table.plan.ndatasets) {
+			err_set(err, sizeof err, "run %s has no data set %s",
+			    j->rec.id, dataset_info_of(o->dataset)->key);
+			goto fail;
+		}
+	}
 	snprintf(sub, sizeof sub, "%.200s, %d epoch%s, run %.200s",
-	    j->rec.conf.source, j->table.cfg.epochs,
-	    j->table.cfg.epochs == 1 ? "" : "s", j->rec.id);
+	    j->table.plan.ndatasets > 1 && kind != FIGURE_SCALES ?
+	    sweep_plan_dataset_name(&j->table.plan, d) : j->rec.conf.source,
+	    j->table.cfg.epochs, j->table.cfg.epochs == 1 ? "" : "s",
+	    j->rec.id);
 	if (kind == FIGURE_SENSITIVITY && !sweep_plan_probes(&j->table.plan)) {
 		err_set(err, sizeof err, "run %s has no probes: sweep with "
 		    "--probes", j->rec.id);
@@ -273,11 +293,14 @@ headless_plot(const cli_options *o)
 		goto fail;
 	}
 	if (kind == FIGURE_CALIBRATION)
-		rc = calibration_figure(f, j, o, k, err, sizeof err);
+		rc = calibration_figure(f, j, o, d * sweep_plan_ndecays(
+		    &j->table.plan), k, err, sizeof err);
 	else if (kind == FIGURE_WEIGHTS)
-		rc = weights_figure(f, j, o, k, err, sizeof err);
+		rc = weights_figure(f, j, o, d * sweep_plan_ndecays(
+		    &j->table.plan), k, err, sizeof err);
 	else
-		rc = figure_write(f, &j->table, kind, k, sub, err, sizeof err);
+		rc = figure_write_set(f, &j->table, kind, k, d, sub, err,
+		    sizeof err);
 	if (fclose(f) != 0 && rc == 0)
 		rc = err_set(err, sizeof err, "out of memory");
 	if (rc == 0 && file_write_atomic(o->svg, buf, len, err,

@@ -9,6 +9,7 @@
 #include "base/err.h"
 #include "cli/cli.h"
 #include "data/dataset.h"
+#include "engine/sweep.h"
 
 /*
  * The set --dataset names (MNIST by default) wherever it is found; with no
@@ -17,19 +18,20 @@
  * found nowhere, or a found set that fails to load, is an error.
  */
 static int
-load_data(const cli_options *o, dataset *ds)
+load_one(const cli_options *o, dataset_kind kind, dataset *ds)
 {
 	char dir[NT_PATH_LEN], err[NT_ERR_LEN], where[NT_ERR_LEN];
 
-	if (dataset_find_kind(o->dataset, o->data_dir, dir, sizeof dir, err,
+	if (dataset_find_kind(kind, o->data_dir, dir, sizeof dir, err,
 	    sizeof err) != 0) {
-		/* The synthetic digits stand in for MNIST only. */
-		if (o->data_dir != NULL || (o->dataset != DATASET_AUTO &&
-		    o->dataset != DATASET_MNIST)) {
+		/* The synthetic digits stand in for MNIST only, and never in
+		 * a sweep over several sets. */
+		if (o->data_dir != NULL || (kind != DATASET_AUTO &&
+		    kind != DATASET_MNIST) || o->grid.ndatasets > 1) {
 			fprintf(stderr, "noisetop: %s\n", err);
 			return -1;
 		}
-		dataset_search_path_kind(o->dataset, where, sizeof where);
+		dataset_search_path_kind(kind, where, sizeof where);
 		fprintf(stderr, "noisetop: no MNIST found (looked in %s); using "
 		    "SYNTHETIC digits: run 'make data' for the real set\n",
 		    where);
@@ -40,11 +42,23 @@ load_data(const cli_options *o, dataset *ds)
 		}
 		return 0;
 	}
-	if (dataset_load_kind(ds, o->dataset, dir, o->train_limit,
+	if (dataset_load_kind(ds, kind, dir, o->train_limit,
 	    o->test_limit, err, sizeof err) != 0) {
 		fprintf(stderr, "noisetop: %s\n", err);
 		return -1;
 	}
+	return 0;
+}
+
+/* The set, or with the data set axis each of its sets into ds[d]. */
+static int
+load_data(const cli_options *o, dataset *ds)
+{
+	if (o->grid.ndatasets < 2)
+		return load_one(o, o->dataset, ds);
+	for (int d = 0; d < o->grid.ndatasets; d++)
+		if (load_one(o, o->grid.datasets[d], &ds[d]) != 0)
+			return -1;
 	return 0;
 }
 
@@ -74,7 +88,8 @@ int
 main(int argc, char **argv)
 {
 	cli_options   *o = malloc(sizeof *o);
-	dataset       *ds = calloc(1, sizeof *ds);
+	/* Room for every set of a sweep over several (--dataset a,b). */
+	dataset       *ds = calloc(SWEEP_MAX_DATASETS, sizeof *ds);
 	const cli_cmd *cmd;
 	char           err[NT_ERR_LEN];
 	int            rc = 1;
@@ -106,7 +121,8 @@ main(int argc, char **argv)
 		goto out;
 	rc = cmd->run(o, cmd->needs & CLI_NEEDS_DATA ? ds : NULL);
 out:
-	dataset_free(ds);
+	for (int d = 0; ds != NULL && d < SWEEP_MAX_DATASETS; d++)
+		dataset_free(&ds[d]);
 	free(ds);
 	free(o);
 	return rc;

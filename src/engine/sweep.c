@@ -87,15 +87,17 @@ sweep_table_init(sweep_table *t, const train_config *cfg,
 		return err_set(err, errlen, "out of memory for the sweep table");
 	}
 	t->n = n;
-	/* grid order: decay, corruption, scale, seed (the innermost) */
+	/* grid order: data set, decay, corruption, scale, seed (the
+	 * innermost) */
 	for (int i = 0; i < n; i++) {
 		sweep_row *r = &t->rows[i];
 		int        k = i % plan->nseeds, s = i / plan->nseeds %
 		    plan->nscales;
 		int        c = i / (plan->nseeds * plan->nscales) %
 		    plan->ncorruptions;
-		int        d = i / (plan->nseeds * plan->nscales *
+		int        g = i / (plan->nseeds * plan->nscales *
 		    plan->ncorruptions);
+		int        d = g % sweep_plan_ndecays(plan);
 
 		r->scale = plan->scales[s];
 		r->scale_index = s;
@@ -103,6 +105,7 @@ sweep_table_init(sweep_table *t, const train_config *cfg,
 		r->corruption_index = c;
 		r->corruption = plan->corruptions[c];
 		r->decay_index = d;
+		r->dataset_index = g / sweep_plan_ndecays(plan);
 		r->weight_decay = plan->ndecays > 0 ? plan->decays[d] :
 		    cfg->weight_decay;
 		r->seed = cfg->seed + (uint64_t)k;
@@ -188,12 +191,18 @@ sweep_row_index_wd(const sweep_table *t, int decay, int corruption,
 {
 	const sweep_plan *p = &t->plan;
 
-	if (decay < 0 || decay >= sweep_plan_ndecays(p) || corruption < 0 ||
+	if (decay < 0 || decay >= sweep_plan_ngroups(p) || corruption < 0 ||
 	    corruption >= p->ncorruptions || scale < 0 ||
 	    scale >= p->nscales || seed < 0 || seed >= p->nseeds)
 		return -1;
 	return ((decay * p->ncorruptions + corruption) * p->nscales + scale) *
 	    p->nseeds + seed;
+}
+
+int
+sweep_row_group(const sweep_table *t, const sweep_row *r)
+{
+	return r->dataset_index * sweep_plan_ndecays(&t->plan) + r->decay_index;
 }
 
 int
@@ -456,9 +465,15 @@ fill_matrix(sweep_table *t, sweep_row *row, mlp *m, const dataset *ds,
 }
 
 int
-sweep_lane_init(sweep_lane *l, const dataset *ds, char *err, size_t errlen)
+sweep_lane_init(sweep_lane *l, const dataset *ds, int nds, char *err,
+    size_t errlen)
 {
-	size_t ntr = ds->train.n, nte = ds->test.n;
+	size_t ntr = 0, nte = 0;
+
+	for (int k = 0; k < nds; k++) {
+		ntr = ds[k].train.n > ntr ? ds[k].train.n : ntr;
+		nte = ds[k].test.n > nte ? ds[k].test.n : nte;
+	}
 
 	memset(l, 0, sizeof *l);
 	l->xtr = malloc((ntr ? ntr : 1) * DATASET_NPIX * sizeof(float));
@@ -542,12 +557,13 @@ end_row(sweep_table *t, int i, const sweep_lane *l, const sweep_row *scratch,
 }
 
 int
-sweep_run_row(sweep_table *t, int i, const dataset *ds, sweep_lane *l,
+sweep_run_row(sweep_table *t, int i, const dataset *sets, sweep_lane *l,
     const train_resume *from, train_control *ctl, sweep_callback cb,
     void *user, pthread_mutex_t *lock, mlp **keep_model, char *err,
     size_t errlen)
 {
 	sweep_row     *row = &t->rows[i];
+	const dataset *ds = &sets[row->dataset_index];
 	size_t         ntr = ds->train.n, nte = ds->test.n;
 	train_config   cfg = t->cfg;
 	struct fresh   fr = { ds, row, l->xtr };
@@ -628,7 +644,8 @@ sweep_run(sweep_table *t, const dataset *ds, const train_resume *from,
 
 	if (keep_model != NULL)
 		*keep_model = NULL;
-	if (sweep_lane_init(&lane, ds, err, errlen) != 0)
+	if (sweep_lane_init(&lane, ds, sweep_plan_ndatasets(&t->plan), err,
+	    errlen) != 0)
 		return -1;
 	for (int i = 0; i < t->n; i++) {
 		if (t->rows[i].state == SWEEP_DONE || !sweep_in_shard(i, shard,

@@ -10,8 +10,9 @@
 #include "engine/train.h"
 
 /*
- * A sweep is a grid of rows: one fresh model for every (weight decay,
- * corruption, scale, seed) of its plan, each evaluated after training on the test set
+ * A sweep is a grid of rows: one fresh model for every (data set,
+ * weight decay, corruption, scale, seed) of its plan, each evaluated
+ * after training on the test set
  * corrupted at every test scale (the train x test matrix).  Seeds, the
  * matrix and shards are all views of this grid: a shard is a subset of the
  * rows, merging is a union, a summary is a reduction over seeds.  With one
@@ -23,8 +24,9 @@
 #define SWEEP_MAX_SEEDS       32
 #define SWEEP_MAX_CORRUPTIONS CORRUPT_NFAMILY
 #define SWEEP_MAX_DECAYS      8
-#define SWEEP_MAX_ROWS  (SWEEP_MAX_DECAYS * SWEEP_MAX_CORRUPTIONS * \
-    SWEEP_MAX_SCALES * SWEEP_MAX_SEEDS)
+#define SWEEP_MAX_DATASETS    (DATASET_NKIND - 1)  /* the named sets */
+#define SWEEP_MAX_ROWS  (SWEEP_MAX_DATASETS * SWEEP_MAX_DECAYS * \
+    SWEEP_MAX_CORRUPTIONS * SWEEP_MAX_SCALES * SWEEP_MAX_SEEDS)
 
 /* How the training images are corrupted: once (the notebook), or afresh
  * every epoch (data augmentation).  The test set is drawn once either way. */
@@ -48,6 +50,16 @@ typedef struct {
 	 */
 	float          decays[SWEEP_MAX_DECAYS];
 	int            ndecays;
+	/*
+	 * Data sets (--dataset mnist,fashion), the outermost axis: every
+	 * other row of the grid is trained on each, in this order.
+	 * ndatasets 0 (a zeroed plan, or one from before the axis) is one
+	 * set, the one the caller gives, unnamed here.  The sweep functions
+	 * that take a dataset take an array of sweep_plan_ndatasets() sets
+	 * in the order of datasets[].
+	 */
+	dataset_kind   datasets[SWEEP_MAX_DATASETS];
+	int            ndatasets;
 	/*
 	 * Probes of every done row (probe.h), off in a default plan: with
 	 * probes set, the row's sensitivity on the clean test set and each
@@ -73,6 +85,7 @@ typedef struct {
 	float          scale;
 	int            scale_index, seed_index, corruption_index;
 	int            decay_index;
+	int            dataset_index;  /* into plan.datasets (0 without it) */
 	float          weight_decay;  /* the row's train_config.weight_decay */
 	corrupt_family corruption;
 	uint64_t       seed;     /* cfg.seed + seed_index: init, shuffle,
@@ -145,11 +158,35 @@ void sweep_plan_default(sweep_plan *p, const float *scales, int n);
  * family's range)?  Returns 0, or -1 with a message. */
 int sweep_plan_check(const sweep_plan *p, char *err, size_t errlen);
 
-/* Rows of plan p: ndecays * ncorruptions * nscales * nseeds. */
+/* Rows of plan p: ndatasets * ndecays * ncorruptions * nscales * nseeds
+ * (a count of 0 counting as 1). */
 int sweep_plan_rows(const sweep_plan *p);
 
 /* The decays of p: ndecays, or 1 when it is 0. */
 int sweep_plan_ndecays(const sweep_plan *p);
+
+/* The data sets of p: ndatasets, or 1 when it is 0. */
+int sweep_plan_ndatasets(const sweep_plan *p);
+
+/*
+ * The groups of p's cells: one per (data set, weight decay), group g
+ * being data set g / ndecays at decay g % ndecays, so that a plan of one
+ * data set has a group per decay index.  The *_wd functions below take a
+ * group where they say decay.  Returns ndatasets * ndecays.
+ */
+int sweep_plan_ngroups(const sweep_plan *p);
+
+/*
+ * Parse "mnist,fashion" into sets (at most SWEEP_MAX_DATASETS names of
+ * dataset_info_parse, none twice).  Returns the count, or -1 with a
+ * message naming the bad name.
+ */
+int sweep_parse_datasets(const char *s, dataset_kind *sets, char *err,
+    size_t errlen);
+
+/* The display name of data set index d of p ("MNIST", "Fashion-MNIST");
+ * "" in a plan without the axis.  Static. */
+const char *sweep_plan_dataset_name(const sweep_plan *p, int d);
 
 /* Does p probe its rows (probes set, or attacks)? */
 int sweep_plan_probes(const sweep_plan *p);
@@ -167,8 +204,9 @@ float sweep_plan_scale(const sweep_plan *p, int i);
 
 /*
  * Set up t (uninitialised or freed) as the pending rows of plan, in grid
- * order (weight decay, corruption, then scale, then seed), with room for cfg->epochs
- * epochs per row.  Returns 0, or -1 with a message in err (a bad plan or
+ * order (data set, weight decay, corruption, then scale, then seed), with
+ * room for cfg->epochs epochs per row.  Returns 0, or -1 with a message
+ * in err (a bad plan or
  * epochs, out of memory).  Free with sweep_table_free().
  */
 int sweep_table_init(sweep_table *t, const train_config *cfg,
@@ -193,9 +231,14 @@ int sweep_table_finished(const sweep_table *t);
 int sweep_row_index(const sweep_table *t, int corruption, int scale,
     int seed);
 
-/* The row of (decay index, corruption, scale, seed), or -1. */
+/* The row of (group, corruption, scale, seed), or -1; group is
+ * sweep_plan_ngroups's (the decay index in a plan of one data set). */
 int sweep_row_index_wd(const sweep_table *t, int decay, int corruption,
     int scale, int seed);
+
+/* The group (sweep_plan_ngroups) row r of t belongs to: its data set
+ * and weight decay. */
+int sweep_row_group(const sweep_table *t, const sweep_row *r);
 
 /* Mean, sample standard deviation (0 for one value), min and max of a set
  * of values over seeds; n counts the values (0: all NAN). */
@@ -240,7 +283,9 @@ int sweep_in_shard(int row, int k, int n);
 
 /*
  * Train a fresh model for every pending row of t in turn (those of shard
- * k/n when n > 1), each on its own corrupted copy of ds, filling the row's
+ * k/n when n > 1), each on its own corrupted copy of its data set
+ * (ds[row.dataset_index]: ds holds sweep_plan_ndatasets() sets), filling
+ * the row's
  * history as epochs finish and its matrix row at the end (and, with the
  * plan's probes, its probes: sweep_row).  from, when not
  * NULL, is where the first row not done stopped (not owned): that row
@@ -255,7 +300,8 @@ int sweep_run(sweep_table *t, const dataset *ds, const train_resume *from,
 
 /*
  * What one thread needs to train rows, one at a time: the row's corrupted
- * training and test images (sized to the data set), the trainer's result,
+ * training and test images (sized to the largest of the nds sets ds),
+ * the trainer's result,
  * the probes' predictions and confidences, the matrix part's scratch, and
  * its team's size (0, as sweep_lane_init leaves it: the table's
  * cfg.threads; a row's bits do not depend on it).  sweep_lane_init
@@ -273,13 +319,14 @@ typedef struct {
 	                           trains, in place of cfg.threads */
 } sweep_lane;
 
-int sweep_lane_init(sweep_lane *l, const dataset *ds, char *err,
+int sweep_lane_init(sweep_lane *l, const dataset *ds, int nds, char *err,
     size_t errlen);
 void sweep_lane_free(sweep_lane *l);
 
 /*
  * Train row i of t (pending, or part-trained: from, when not NULL, is
- * where it stopped) with lane l, as sweep_run trains each of its rows:
+ * where it stopped) on ds[row.dataset_index] with lane l, as sweep_run
+ * trains each of its rows:
  * its history grows as epochs finish and, done, it gets its matrix row
  * (and probes); the callback sees its start, its progress and its end.
  * When lock is not NULL, it is held around every change to t and every

@@ -1,6 +1,7 @@
 /*
- * A sweep's plan: the grid of rows (weight decay x corruption x scale x
- * seed) and its test scales, noise mode, probes and attacks; parsing the
+ * A sweep's plan: the grid of rows (data set x weight decay x corruption
+ * x scale x seed) and its test scales, noise mode, probes and attacks;
+ * parsing the
  * lists the command line and config.txt give, and checking them.
  */
 #include "engine/sweep.h"
@@ -134,6 +135,19 @@ sweep_plan_check(const sweep_plan *p, char *err, size_t errlen)
 				return err_set(err, errlen, "weight decay %g is "
 				    "given twice", (double)p->decays[d]);
 	}
+	if (p->ndatasets < 0 || p->ndatasets > SWEEP_MAX_DATASETS)
+		return err_set(err, errlen, "%d data sets: at most %d",
+		    p->ndatasets, SWEEP_MAX_DATASETS);
+	for (int d = 0; d < p->ndatasets; d++) {
+		if (p->datasets[d] == DATASET_AUTO ||
+		    dataset_info_of(p->datasets[d])->kind != p->datasets[d])
+			return err_set(err, errlen, "data set %d: not one of %s",
+			    d + 1, dataset_keys());
+		for (int e = 0; e < d; e++)
+			if (p->datasets[e] == p->datasets[d])
+				return err_set(err, errlen, "data set %s is given "
+				    "twice", dataset_info_of(p->datasets[d])->key);
+	}
 	if (p->nattacks < 0 || p->nattacks > PROBE_MAX_ATTACKS)
 		return err_set(err, errlen, "%d attacks: at most %d",
 		    p->nattacks, PROBE_MAX_ATTACKS);
@@ -171,6 +185,61 @@ sweep_plan_ndecays(const sweep_plan *p)
 }
 
 int
+sweep_plan_ndatasets(const sweep_plan *p)
+{
+	return p->ndatasets > 0 ? p->ndatasets : 1;
+}
+
+int
+sweep_plan_ngroups(const sweep_plan *p)
+{
+	return sweep_plan_ndatasets(p) * sweep_plan_ndecays(p);
+}
+
+const char *
+sweep_plan_dataset_name(const sweep_plan *p, int d)
+{
+	if (p->ndatasets < 1 || d < 0 || d >= p->ndatasets)
+		return "";
+	return dataset_info_of(p->datasets[d])->name;
+}
+
+int
+sweep_parse_datasets(const char *s, dataset_kind *sets, char *err,
+    size_t errlen)
+{
+	char        name[64];
+	const char *p = s;
+	int         n = 0;
+
+	if (s == NULL || *s == '\0')
+		return err_set(err, errlen, "empty list of data sets: give %s",
+		    dataset_keys());
+	for (;;) {
+		size_t              len = strcspn(p, ",");
+		const dataset_info *in;
+
+		snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name -
+		    1 ? len : sizeof name - 1), p);
+		if ((in = dataset_info_parse(name)) == NULL)
+			return err_set(err, errlen, "data set '%s' unknown: must "
+			    "be %s", name, dataset_keys());
+		for (int i = 0; i < n; i++)
+			if (sets[i] == in->kind)
+				return err_set(err, errlen, "data set %s is given "
+				    "twice", in->key);
+		if (n == SWEEP_MAX_DATASETS)
+			return err_set(err, errlen, "more than %d data sets",
+			    SWEEP_MAX_DATASETS);
+		sets[n++] = in->kind;
+		if (p[len] == '\0')
+			break;
+		p += len + 1;
+	}
+	return n;
+}
+
+int
 sweep_plan_probes(const sweep_plan *p)
 {
 	return p->probes || p->nattacks > 0;
@@ -179,7 +248,7 @@ sweep_plan_probes(const sweep_plan *p)
 int
 sweep_plan_rows(const sweep_plan *p)
 {
-	return sweep_plan_ndecays(p) * p->ncorruptions * p->nscales *
+	return sweep_plan_ngroups(p) * p->ncorruptions * p->nscales *
 	    p->nseeds;
 }
 

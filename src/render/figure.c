@@ -29,7 +29,8 @@ figure_parse(const char *s, figure_kind *kind, char *err, size_t errlen)
 	return 0;
 }
 
-/* Accuracy against scale: a train and a val series per corruption. */
+/* Accuracy against scale: a train and a val series per corruption (and
+ * data set: "val, Fashion-MNIST"), at most 8. */
 static int
 scales_figure(FILE *f, const sweep_table *t, const char *subtitle,
     char *err, size_t errlen)
@@ -37,25 +38,29 @@ scales_figure(FILE *f, const sweep_table *t, const char *subtitle,
 	const sweep_plan *p = &t->plan;
 	size_t            ns = (size_t)p->nscales, nser = 0;
 	double            x[SWEEP_MAX_SCALES];
-	double            v[2 * SWEEP_MAX_CORRUPTIONS][2][SWEEP_MAX_SCALES];
-	char              label[2 * SWEEP_MAX_CORRUPTIONS][64];
-	figure_series       ser[2 * SWEEP_MAX_CORRUPTIONS];
+	double            v[8][2][SWEEP_MAX_SCALES];
+	char              label[8][96];
+	figure_series       ser[8];
 	figure_scale_chart  c;
-	int               any = 0;
+	int               any = 0, nk = p->ncorruptions;
 
 	for (size_t s = 0; s < ns; s++)
 		x[s] = p->scales[s];
-	for (int k = 0; k < p->ncorruptions && nser + 2 <= 8; k++) {
+	for (int dk = 0; dk < sweep_plan_ndatasets(p) * nk && nser + 2 <= 8;
+	    dk++) {
+		int k = dk % nk, g = dk / nk * sweep_plan_ndecays(p);
+
 		for (int q = 0; q < 2; q++, nser++) {
-			snprintf(label[nser], sizeof label[nser], "%s%s%s",
-			    q ? "val" : "train", p->ncorruptions > 1 ? ", " : "",
-			    p->ncorruptions > 1 ? corrupt_name(p->corruptions[k]) :
-			    "");
+			snprintf(label[nser], sizeof label[nser], "%s%s%s%s%s",
+			    q ? "val" : "train", nk > 1 ? ", " : "", nk > 1 ?
+			    corrupt_name(p->corruptions[k]) : "",
+			    p->ndatasets > 1 ? ", " : "",
+			    sweep_plan_dataset_name(p, dk / nk));
 			for (size_t s = 0; s < ns; s++) {
 				sweep_summary m;
 				const sweep_stat *st;
 
-				sweep_summarize(t, k, (int)s, &m);
+				sweep_summarize_wd(t, g, k, (int)s, &m);
 				st = q ? &m.val_acc : &m.acc;
 				v[nser][0][s] = st->n ? st->mean : NAN;
 				v[nser][1][s] = st->n ? st->sd : NAN;
@@ -82,10 +87,11 @@ scales_figure(FILE *f, const sweep_table *t, const char *subtitle,
 	return figure_scales_svg(f, &c, err, errlen);
 }
 
-/* Per-epoch curves, one per scale: the mean over the done seeds. */
+/* Per-epoch curves, one per scale: the mean over the done seeds; g the
+ * group (data set) drawn. */
 static int
-epochs_figure(FILE *f, const sweep_table *t, int k, const char *subtitle,
-    char *err, size_t errlen)
+epochs_figure(FILE *f, const sweep_table *t, int g, int k,
+    const char *subtitle, char *err, size_t errlen)
 {
 	const sweep_plan *p = &t->plan;
 	int               E = t->cfg.epochs, n = 0;
@@ -108,7 +114,7 @@ epochs_figure(FILE *f, const sweep_table *t, int k, const char *subtitle,
 
 			for (int seed = 0; seed < p->nseeds; seed++) {
 				const sweep_row *r =
-				    &t->rows[sweep_row_index(t, k, s, seed)];
+				    &t->rows[sweep_row_index_wd(t, g, k, s, seed)];
 
 				if (r->nhist <= e)
 					continue;
@@ -147,8 +153,8 @@ epochs_figure(FILE *f, const sweep_table *t, int k, const char *subtitle,
 }
 
 static int
-matrix_figure(FILE *f, const sweep_table *t, int k, const char *subtitle,
-    char *err, size_t errlen)
+matrix_figure(FILE *f, const sweep_table *t, int g, int k,
+    const char *subtitle, char *err, size_t errlen)
 {
 	const sweep_plan *p = &t->plan;
 	size_t            nr = (size_t)p->nscales, nc = (size_t)p->ntest;
@@ -165,7 +171,7 @@ matrix_figure(FILE *f, const sweep_table *t, int k, const char *subtitle,
 		for (size_t c = 0; c < nc; c++) {
 			sweep_stat st;
 
-			sweep_matrix_cell(t, k, (int)r, (int)c, &st);
+			sweep_matrix_cell_wd(t, g, k, (int)r, (int)c, &st);
 			mean[r * nc + c] = st.n ? st.mean : NAN;
 			sd[r * nc + c] = st.n ? st.sd : NAN;
 			any |= st.n > 0;
@@ -203,7 +209,7 @@ static const char *const sens_ylabel[SENS_PANELS] = {
 /* The probes against training scale: a panel per probe, a line per weight
  * decay, mean +- sd over the done seeds. */
 static int
-sensitivity_figure(FILE *f, const sweep_table *t, int k,
+sensitivity_figure(FILE *f, const sweep_table *t, int g0, int k,
     const char *subtitle, char *err, size_t errlen)
 {
 	const sweep_plan  *p = &t->plan;
@@ -231,7 +237,7 @@ sensitivity_figure(FILE *f, const sweep_table *t, int k,
 		for (int s = 0; s < ns; s++) {
 			sweep_probe_summary ps;
 
-			sweep_summarize_probes(t, d, k, s, &ps);
+			sweep_summarize_probes(t, g0 + d, k, s, &ps);
 			for (int q = 0; q < SENS_PANELS; q++) {
 				v[q][d][0][s] = ps.sens[q].n ? ps.sens[q].mean :
 				    NAN;
@@ -266,18 +272,34 @@ int
 figure_write(FILE *f, const sweep_table *t, figure_kind kind, int corruption,
     const char *subtitle, char *err, size_t errlen)
 {
+	return figure_write_set(f, t, kind, corruption, 0, subtitle, err,
+	    errlen);
+}
+
+int
+figure_write_set(FILE *f, const sweep_table *t, figure_kind kind,
+    int corruption, int set, const char *subtitle, char *err,
+    size_t errlen)
+{
+	/* the set's first group: its first weight decay */
+	int g = set * sweep_plan_ndecays(&t->plan);
+
 	if (corruption < 0 || corruption >= t->plan.ncorruptions)
 		return err_set(err, errlen, "the run has no corruption %d",
 		    corruption);
+	if (set < 0 || set >= sweep_plan_ndatasets(&t->plan))
+		return err_set(err, errlen, "the run has no data set %d", set);
 	switch (kind) {
 	case FIGURE_SCALES:
 		return scales_figure(f, t, subtitle, err, errlen);
 	case FIGURE_EPOCHS:
-		return epochs_figure(f, t, corruption, subtitle, err, errlen);
+		return epochs_figure(f, t, g, corruption, subtitle, err,
+		    errlen);
 	case FIGURE_MATRIX:
-		return matrix_figure(f, t, corruption, subtitle, err, errlen);
+		return matrix_figure(f, t, g, corruption, subtitle, err,
+		    errlen);
 	case FIGURE_SENSITIVITY:
-		return sensitivity_figure(f, t, corruption, subtitle, err,
+		return sensitivity_figure(f, t, g, corruption, subtitle, err,
 		    errlen);
 	case FIGURE_CALIBRATION:
 	case FIGURE_WEIGHTS:

@@ -230,4 +230,15 @@ int figure_parse(const char *s, figure_kind *kind, char *err,
 int figure_write(FILE *f, const sweep_table *t, figure_kind kind,
     int corruption, const char *subtitle, char *err, size_t errlen);
 
+/*
+ * figure_write for a table with the data set axis: the scales figure
+ * draws every set (a train and a val series per set, each named), and
+ * the epochs, matrix and sensitivity figures draw set `set` (an index
+ * into t->plan.datasets; 0 without the axis).  figure_write is this
+ * with set 0.
+ */
+int figure_write_set(FILE *f, const sweep_table *t, figure_kind kind,
+    int corruption, int set, const char *subtitle, char *err,
+    size_t errlen);
+
 #endif

@@ -17,15 +17,20 @@ mean_sd(char *buf, size_t len, const sweep_stat *s, int seeds)
 	return buf;
 }
 
+/* In the functions below, g is a group of the grid (data set and weight
+ * decay: sweep_plan_ngroups); report_sweep shows each data set's first
+ * decay, as it has always shown the first decay. */
 static void
-report_one_seed(FILE *f, const sweep_table *t, int c, render_charset cs)
+report_one_seed(FILE *f, const sweep_table *t, int g, int c,
+    render_charset cs)
 {
 	char bar[256];
 
 	fprintf(f, "\n%-7s%-10s%-10s%-14s%-10s\n", "scale", "accuracy", "loss",
 	    "val_accuracy", "val_loss");
 	for (int s = 0; s < t->plan.nscales; s++) {
-		const sweep_row   *r = &t->rows[sweep_row_index(t, c, s, 0)];
+		const sweep_row   *r = &t->rows[sweep_row_index_wd(t, g, c, s,
+		    0)];
 		const train_epoch *e = &r->hist[r->nhist - 1];
 
 		if (r->nhist == 0)
@@ -36,7 +41,8 @@ report_one_seed(FILE *f, const sweep_table *t, int c, render_charset cs)
 	}
 	fprintf(f, "\nfinal accuracy by noise scale (train, val)\n");
 	for (int s = 0; s < t->plan.nscales; s++) {
-		const sweep_row   *r = &t->rows[sweep_row_index(t, c, s, 0)];
+		const sweep_row   *r = &t->rows[sweep_row_index_wd(t, g, c, s,
+		    0)];
 		const train_epoch *e = &r->hist[r->nhist - 1];
 
 		if (r->nhist == 0)
@@ -82,7 +88,7 @@ whisker_bar(const sweep_stat *s, int width, render_charset cs, char *out,
 }
 
 static void
-report_seeds(FILE *f, const sweep_table *t, int c, render_charset cs)
+report_seeds(FILE *f, const sweep_table *t, int g, int c, render_charset cs)
 {
 	char a[48], l[48], va[48], vl[48], bar[512];
 	int  seeds = t->plan.nseeds;
@@ -93,7 +99,7 @@ report_seeds(FILE *f, const sweep_table *t, int c, render_charset cs)
 	for (int s = 0; s < t->plan.nscales; s++) {
 		sweep_summary m;
 
-		sweep_summarize(t, c, s, &m);
+		sweep_summarize_wd(t, g, c, s, &m);
 		if (m.val_acc.n == 0)
 			continue;
 		fprintf(f, "%-7g%-20s%-20s%-20s%-20s%.4f..%.4f (%d of %d)\n",
@@ -108,7 +114,7 @@ report_seeds(FILE *f, const sweep_table *t, int c, render_charset cs)
 	for (int s = 0; s < t->plan.nscales; s++) {
 		sweep_summary m;
 
-		sweep_summarize(t, c, s, &m);
+		sweep_summarize_wd(t, g, c, s, &m);
 		if (m.val_acc.n == 0)
 			continue;
 		whisker_bar(&m.acc, 40, cs, bar, sizeof bar);
@@ -120,23 +126,70 @@ report_seeds(FILE *f, const sweep_table *t, int c, render_charset cs)
 	}
 }
 
+/*
+ * With the data set axis: the final val accuracy of every (corruption,
+ * training scale), a column per data set, side by side.
+ */
+static void
+report_datasets(FILE *f, const sweep_table *t)
+{
+	const sweep_plan *p = &t->plan;
+	int               seeds = p->nseeds, w = seeds > 1 ? 20 : 15;
+
+	fprintf(f, "\nval accuracy by data set%s: training scale down, data "
+	    "set across\n", seeds > 1 ? " (mean +- sd over seeds)" : "");
+	for (int c = 0; c < p->ncorruptions; c++) {
+		/* the corruption named only on a grid of several */
+		if (p->ncorruptions > 1)
+			fprintf(f, "%s\n", corrupt_name(p->corruptions[c]));
+		fprintf(f, "%-7s", "scale");
+		for (int d = 0; d < p->ndatasets; d++)
+			fprintf(f, "%-*s", d + 1 < p->ndatasets ? w : 0,
+			    sweep_plan_dataset_name(p, d));
+		fputc('\n', f);
+		for (int s = 0; s < p->nscales; s++) {
+			fprintf(f, "%-7g", (double)p->scales[s]);
+			for (int d = 0; d < p->ndatasets; d++) {
+				sweep_summary m;
+				char          cell[48];
+
+				sweep_summarize_wd(t, d * sweep_plan_ndecays(p), c,
+				    s, &m);
+				fprintf(f, "%-*s", d + 1 < p->ndatasets ? w : 0,
+				    mean_sd(cell, sizeof cell, &m.val_acc, seeds));
+			}
+			fputc('\n', f);
+		}
+	}
+}
+
 void
 report_sweep(FILE *f, const sweep_table *t, render_charset cs)
 {
-	for (int c = 0; c < t->plan.ncorruptions; c++) {
-		if (t->plan.ncorruptions > 1 || t->plan.corruptions[c] !=
-		    CORRUPT_GAUSSIAN) {
-			const corrupt_info *ci =
-			    corrupt_info_of(t->plan.corruptions[c]);
+	const sweep_plan *p = &t->plan;
 
-			fprintf(f, "\n== %s: %s; scale = %s\n", ci->name,
-			    ci->formula, ci->severity);
+	for (int d = 0; d < sweep_plan_ndatasets(p); d++) {
+		int g = d * sweep_plan_ndecays(p);
+
+		if (p->ndatasets > 1)
+			fprintf(f, "\n== %s\n", sweep_plan_dataset_name(p, d));
+		for (int c = 0; c < p->ncorruptions; c++) {
+			if (p->ncorruptions > 1 || p->corruptions[c] !=
+			    CORRUPT_GAUSSIAN) {
+				const corrupt_info *ci =
+				    corrupt_info_of(p->corruptions[c]);
+
+				fprintf(f, "\n== %s: %s; scale = %s\n", ci->name,
+				    ci->formula, ci->severity);
+			}
+			if (p->nseeds == 1)
+				report_one_seed(f, t, g, c, cs);
+			else
+				report_seeds(f, t, g, c, cs);
 		}
-		if (t->plan.nseeds == 1)
-			report_one_seed(f, t, c, cs);
-		else
-			report_seeds(f, t, c, cs);
 	}
+	if (p->ndatasets > 1)
+		report_datasets(f, t);
 }
 
 void
@@ -147,17 +200,22 @@ report_matrix(FILE *f, const sweep_table *t)
 
 	if (t->plan.ntest == 0)
 		return;
-	for (int k = 0; k < nd * t->plan.ncorruptions; k++) {
+	for (int k = 0; k < sweep_plan_ngroups(&t->plan) *
+	    t->plan.ncorruptions; k++) {
 		int  d = k / t->plan.ncorruptions, c = k % t->plan.ncorruptions;
-		char wd[48] = "";
+		char wd[48] = "", ds[80] = "";
 
-		/* the decay named only on a grid of several */
+		/* the decay and the data set named only on a grid of several */
 		if (nd > 1)
 			snprintf(wd, sizeof wd, ", weight decay %g",
-			    (double)t->plan.decays[d]);
-		fprintf(f, "\nval accuracy, %s%s: training scale down, test "
-		    "scale across%s\n", corrupt_name(t->plan.corruptions[c]),
-		    wd, seeds > 1 ? " (mean +- sd over seeds)" : "");
+			    (double)t->plan.decays[d % nd]);
+		if (t->plan.ndatasets > 1)
+			snprintf(ds, sizeof ds, "%s, ", sweep_plan_dataset_name(
+			    &t->plan, d / nd));
+		fprintf(f, "\nval accuracy, %s%s%s: training scale down, test "
+		    "scale across%s\n", ds,
+		    corrupt_name(t->plan.corruptions[c]), wd, seeds > 1 ?
+		    " (mean +- sd over seeds)" : "");
 		fprintf(f, "%-7s", "train");
 		for (int j = 0; j < t->plan.ntest; j++)
 			fprintf(f, "%*g", w, (double)t->plan.test_scales[j]);
@@ -191,6 +249,8 @@ report_probes(FILE *f, const sweep_table *t)
 	    "seed", "grad", "jac_F", "W1", "rough", "rough_d");
 	if (t->plan.ndecays > 0)
 		fprintf(f, "%-8s", "decay");
+	if (t->plan.ndatasets > 1)
+		fprintf(f, "%-8s", "data");
 	for (int j = 0; j < t->plan.ntest; j++) {
 		char h[32];
 
@@ -216,6 +276,9 @@ report_probes(FILE *f, const sweep_table *t)
 		    r->sens.rf_rough_delta);
 		if (t->plan.ndecays > 0)
 			fprintf(f, "%-8g", (double)r->weight_decay);
+		if (t->plan.ndatasets > 1)
+			fprintf(f, "%-8s", dataset_info_of(
+			    t->plan.datasets[r->dataset_index])->key);
 		for (int j = 0; j < t->plan.ntest; j++)
 			fprintf(f, " %-9.4f", r->test_ece[j]);
 		for (int a = 0; a < t->plan.nattacks; a++)

@@ -69,20 +69,36 @@ job_new(job *j, job_kind kind, const train_config *cfg,
 	return sweep_table_init(&j->table, cfg, &plan, err, errlen);
 }
 
+/* Set ds's place, name and limits into x; crc its checksum. */
+static void
+describe_data(const dataset *ds, uint32_t crc, run_data *x)
+{
+	/* Absolute, so that resume works from any directory. */
+	if (ds->dir[0] == '\0' || realpath(ds->dir, x->dir) == NULL)
+		snprintf(x->dir, sizeof x->dir, "%s", ds->dir);
+	snprintf(x->source, sizeof x->source, "%s", ds->source);
+	x->crc = crc;
+	x->train_n = ds->train.n;
+	x->test_n = ds->test.n;
+}
+
 int
 job_record(job *j, const char *root, const dataset *ds, uint32_t crc,
     char *err, size_t errlen)
 {
 	run_config *c = calloc(1, sizeof *c);
+	run_data   *x = malloc(sizeof *x);
 	int         rc;
 
-	if (c == NULL)
+	if (c == NULL || x == NULL) {
+		free(c);
+		free(x);
 		return err_set(err, errlen, "out of memory");
+	}
 	snprintf(c->kind, sizeof c->kind, "%s", job_kind_name(j->kind));
 	snprintf(c->version, sizeof c->version, "%s", version_string());
-	/* Absolute, so that resume works from any directory. */
-	if (ds->dir[0] == '\0' || realpath(ds->dir, c->data_dir) == NULL)
-		snprintf(c->data_dir, sizeof c->data_dir, "%s", ds->dir);
+	describe_data(ds, crc, x);
+	snprintf(c->data_dir, sizeof c->data_dir, "%s", x->dir);
 	snprintf(c->source, sizeof c->source, "%s", ds->source);
 	snprintf(c->dataset, sizeof c->dataset, "%s",
 	    dataset_info_of(ds->kind)->key);
@@ -94,6 +110,16 @@ job_record(job *j, const char *root, const dataset *ds, uint32_t crc,
 	c->plan = j->table.plan;
 	c->matrix = 1;
 	c->data_crc = crc;
+	/* The data set axis: each set on its own, and a source naming all
+	 * of them ("MNIST (/a) + Fashion-MNIST (/b)"). */
+	for (int d = 0; d < c->plan.ndatasets && c->plan.ndatasets > 1; d++) {
+		describe_data(&ds[d], d == 0 ? crc : run_data_crc(&ds[d]), x);
+		c->data_of[c->plan.datasets[d]] = *x;
+		if (d > 0)
+			snprintf(c->source + strlen(c->source), sizeof c->source -
+			    strlen(c->source), " + %s", ds[d].source);
+	}
+	free(x);
 	if (j->run_id[0] != '\0' || j->nshards > 1)
 		rc = run_create_named(&j->rec, root, j->run_id[0] != '\0' ?
 		    j->run_id : "run", c, j->shard, j->nshards, err, errlen);
@@ -211,28 +237,46 @@ job_finished(const job *j)
 	return sweep_table_finished(&j->table);
 }
 
+/* Load set d of run r into ds (zeroed) and check its checksum. */
+static int
+load_one(const run *r, int d, dataset *ds, char *err, size_t errlen)
+{
+	const run_config   *c = &r->conf;
+	const dataset_info *in = c->plan.ndatasets > 1 ?
+	    dataset_info_of(c->plan.datasets[d]) : dataset_info_parse(c->dataset);
+	run_data           *x = malloc(sizeof *x);
+	char                msg[1024];
+	uint32_t            crc;
+	int                 rc = -1;
+
+	if (x == NULL)
+		return err_set(err, errlen, "out of memory");
+	run_config_data(c, d, x);
+	/* The same set again: a run from before --dataset is the set its
+	 * directory names, as it was then. */
+	if ((c->synthetic && c->plan.ndatasets < 2 ? dataset_synthetic(ds,
+	    c->cfg.seed, x->train_n, x->test_n, msg, sizeof msg) :
+	    dataset_load_kind(ds, in != NULL ? in->kind : DATASET_AUTO,
+	    x->dir, x->train_n, x->test_n, msg, sizeof msg)) != 0)
+		err_set(err, errlen, "run %s: %s", r->id, msg);
+	else if ((crc = run_data_crc(ds)) != x->crc)
+		err_set(err, errlen, "run %s: the data in %s has changed "
+		    "since the run started (checksum %08x, run has %08x)",
+		    r->id, x->dir, crc, x->crc);
+	else {
+		snprintf(ds->source, sizeof ds->source, "%s", x->source);
+		rc = 0;
+	}
+	free(x);
+	return rc;
+}
+
 int
 job_load_data(const run *r, dataset *ds, char *err, size_t errlen)
 {
-	const run_config   *c = &r->conf;
-	const dataset_info *in = dataset_info_parse(c->dataset);
-	char                msg[1024];
-	uint32_t            crc;
-
-	/* The same set again: a run from before --dataset is the set its
-	 * directory names, as it was then. */
-	if ((c->synthetic ? dataset_synthetic(ds, c->cfg.seed,
-	    c->train_limit, c->test_limit, msg, sizeof msg) :
-	    dataset_load_kind(ds, in != NULL ? in->kind : DATASET_AUTO,
-	    c->data_dir, c->train_limit, c->test_limit, msg,
-	    sizeof msg)) != 0)
-		return err_set(err, errlen, "run %s: %s", r->id, msg);
-	crc = run_data_crc(ds);
-	if (crc != c->data_crc)
-		return err_set(err, errlen, "run %s: the data in %s has changed "
-		    "since the run started (checksum %08x, run has %08x)",
-		    r->id, c->data_dir, crc, c->data_crc);
-	snprintf(ds->source, sizeof ds->source, "%s", c->source);
+	for (int d = 0; d < sweep_plan_ndatasets(&r->conf.plan); d++)
+		if (load_one(r, d, &ds[d], err, errlen) != 0)
+			return -1;
 	return 0;
 }
 
@@ -243,8 +287,10 @@ job_stopped_at(const sweep_table *t, char *out, size_t outlen)
 
 	while (i < t->n - 1 && t->rows[i].state == SWEEP_DONE)
 		i++;
-	snprintf(out, outlen, "scale %g (%d of %d), epoch %d/%d",
+	snprintf(out, outlen, "scale %g (%d of %d%s%s), epoch %d/%d",
 	    t->n > 0 ? (double)t->rows[i].scale : 0.0, i + 1, t->n,
+	    t->plan.ndatasets > 1 ? ", " : "", t->n > 0 ?
+	    sweep_plan_dataset_name(&t->plan, t->rows[i].dataset_index) : "",
 	    t->n > 0 ? t->rows[i].nhist : 0, t->cfg.epochs);
 }
 
@@ -462,7 +508,9 @@ int
 job_data_fits(const run_config *c, const dataset *ds, uint32_t ds_crc,
     dataset *view)
 {
-	if (c->train_limit > ds->train.n || c->test_limit > ds->test.n)
+	/* A run over several sets was trained on none of them alone. */
+	if (c->plan.ndatasets > 1 || c->train_limit > ds->train.n ||
+	    c->test_limit > ds->test.n)
 		return 0;
 	job_data_view(ds, c->train_limit, c->test_limit, view);
 	if (view->train.n == ds->train.n && view->test.n == ds->test.n)
@@ -488,6 +536,10 @@ job_resume(job *j, const char *root, const char *name, int shard,
 	 * refusal on other data leaves the run directory untouched. */
 	*step = JOB_AT_DATA;
 	if (have != NULL) {
+		if (j->rec.conf.plan.ndatasets > 1)
+			return err_set(err, errlen, "it was trained on several "
+			    "data sets (%s): resume it with 'noisetop resume "
+			    "%s'", j->rec.conf.source, j->rec.id);
 		if (!job_data_fits(&j->rec.conf, have, have_crc, ds))
 			return err_set(err, errlen, "it was trained on other "
 			    "data (%s, checksum %08x; the dashboard has %08x)",

@@ -91,9 +91,11 @@ int job_new(job *j, job_kind kind, const train_config *cfg,
 /*
  * Create j's run directory under root (an existing runs root), or join it
  * (j->run_id, a shard), its config filled from ds (crc: run_data_crc(ds),
- * which callers may have cached), claimed for this process: the whole run,
- * or its shard; its origin.txt records j->command, this machine and
- * j's threads (call job_lanes first).  Returns 0, or -1 with a message (j then records nothing),
+ * which callers may have cached; with the data set axis ds holds the
+ * plan's sets in its order, crc the first's), claimed for this process:
+ * the whole run, or its shard; its origin.txt records j->command, this
+ * machine and j's threads (call job_lanes first).  Returns 0, or -1 with
+ * a message (j then records nothing),
  * which names the holder when another process holds the run or shard.
  */
 int job_record(job *j, const char *root, const dataset *ds, uint32_t crc,
@@ -198,8 +200,10 @@ int job_shard_finished(const job *j);
 
 /*
  * Load the data run r was trained on (its directory, or the synthetic
- * digits of its seed) into ds (zeroed), and check it by its checksum.
- * Returns 0, or -1 with a message (ds may hold data: dataset_free it).
+ * digits of its seed) into ds (zeroed), and check it by its checksum;
+ * with the data set axis, each of its sets into ds[0..ndatasets-1]
+ * (ds then has room for SWEEP_MAX_DATASETS).  Returns 0, or -1 with a
+ * message (ds may hold data: dataset_free each).
  */
 int job_load_data(const run *r, dataset *ds, char *err, size_t errlen);
 
@@ -269,7 +273,8 @@ typedef struct {
 } job_result;
 
 /*
- * Train job j (new and recorded, or resumed) on ds: every pending row of
+ * Train job j (new and recorded, or resumed) on ds (its plan's sets, in
+ * order, with the data set axis: sweep_run): every pending row of
  * its shard, recording each progress event into its run directory when
  * it records one, then calling fn (may be NULL).  With j->njobs > 1,
  * that many rows train at once, each on its own thread (the caller's is
@@ -303,10 +308,13 @@ typedef enum {
  * Reopen run name under root (NULL or "": the newest interrupted one) to
  * continue it as shard/nshards (nshards 0 or 1: the whole run): j is
  * uninitialised.  The data: when have is not NULL, the run must have been
- * trained on the first images of have (its limits and checksum; have_crc
+ * trained on the first images of have (its limits and checksum; a run
+ * over several data sets never is: an error saying so; have_crc
  * is run_data_crc(have), or 0 to compute it), and *ds becomes a view of
  * them sharing have's arrays (never dataset_free it); else the run's own
- * data is loaded into *ds (zeroed; caller frees with dataset_free).
+ * data is loaded into ds (zeroed, room for SWEEP_MAX_DATASETS sets: the
+ * run's sets with the data set axis; caller frees each with
+ * dataset_free).
  * Then its rows and checkpoint are restored.  A shard found finished
  * merges the run when every shard is.  Returns 1 when there is something
  * left to train, 0 when the run (or shard) is already finished, -1 with a

@@ -371,7 +371,8 @@ lanes_open(struct lanes *a, int n, char *err, size_t errlen)
 		/* One lane: the caller's control itself, so that a cancel
 		 * also ends a test point's wait, as it always has. */
 		l->use = n == 1 && a->ctl != NULL ? a->ctl : &l->ctl;
-		if (sweep_lane_init(&l->buf, a->ds, err, errlen) != 0)
+		if (sweep_lane_init(&l->buf, a->ds, sweep_plan_ndatasets(
+		    &a->j->table.plan), err, errlen) != 0)
 			return -1;
 	}
 	if (a->j->bind && (a->topo = malloc(sizeof *a->topo)) != NULL &&

@@ -97,6 +97,21 @@ results_decay_shown(const sweep_table *t)
 	return t->plan.ndecays > 0 || t->cfg.weight_decay != 0.0f;
 }
 
+int
+results_dataset_shown(const sweep_table *t)
+{
+	return t->plan.ndatasets > 1;
+}
+
+const char *
+results_dataset_key(const sweep_table *t, const sweep_row *r)
+{
+	int d = r->dataset_index;
+
+	return d >= 0 && d < t->plan.ndatasets ?
+	    dataset_info_of(t->plan.datasets[d])->key : "";
+}
+
 void
 results_config_line(struct sbuf *b, const sweep_table *t)
 {
@@ -129,6 +144,9 @@ results_config_line(struct sbuf *b, const sweep_table *t)
 			    0 ? t->plan.decays[d] : t->cfg.weight_decay));
 		results_sb_printf(b, " (Keras l2)");
 	}
+	for (int d = 0; results_dataset_shown(t) && d < t->plan.ndatasets; d++)
+		results_sb_printf(b, "%s%s", d ? "," : " datasets=",
+		    dataset_info_of(t->plan.datasets[d])->key);
 	if (t->plan.probes)
 		results_sb_printf(b, " probes=1");
 	for (int a = 0; a < t->plan.nattacks; a++) {
@@ -152,8 +170,8 @@ results_write_csv(const char *path, const sweep_table *t, const char *source,
 	/* seed and corruption last: older readers of the first eight
 	 * columns see the file they always did. */
 	results_sb_printf(&b, "\nscale,state,epoch,seconds,accuracy,loss,"
-	    "val_accuracy,val_loss,seed,corruption%s\n", results_decay_shown(t) ?
-	    ",weight_decay" : "");
+	    "val_accuracy,val_loss,seed,corruption%s%s\n", results_decay_shown(t) ?
+	    ",weight_decay" : "", results_dataset_shown(t) ? ",dataset" : "");
 	for (int i = 0; i < t->n; i++) {
 		const sweep_row *r = &t->rows[i];
 
@@ -167,6 +185,9 @@ results_write_csv(const char *path, const sweep_table *t, const char *source,
 			    corrupt_name(r->corruption));
 			if (results_decay_shown(t))
 				results_sb_printf(&b, ",%g", (double)r->weight_decay);
+			if (results_dataset_shown(t))
+				results_sb_printf(&b, ",%s",
+				    results_dataset_key(t, r));
 			results_sb_printf(&b, "\n");
 		}
 	}
@@ -215,7 +236,8 @@ results_write_summary_csv(const char *path, const sweep_table *t,
 	for (int k = 0; k < 4; k++)
 		results_sb_printf(&b, ",%s_mean,%s_sd,%s_min,%s_max", m[k], m[k], m[k],
 		    m[k]);
-	results_sb_printf(&b, "%s", results_decay_shown(t) ? ",weight_decay" : "");
+	results_sb_printf(&b, "%s%s", results_decay_shown(t) ? ",weight_decay" :
+	    "", results_dataset_shown(t) ? ",dataset" : "");
 	/* a probed plan: each probe's mean and sd over the seeds, last */
 	for (int q = 0; q < (sweep_plan_probes(&t->plan) ? SWEEP_NSENS : 0);
 	    q++)
@@ -227,7 +249,7 @@ results_write_summary_csv(const char *path, const sweep_table *t,
 		results_sb_printf(&b, ",acc_%s_mean,acc_%s_sd", lab, lab);
 	}
 	results_sb_printf(&b, "\n");
-	/* one line per (decay, corruption, scale), in grid order */
+	/* one line per (data set, decay, corruption, scale), in grid order */
 	for (int k = 0; k < sweep_plan_rows(&t->plan) / t->plan.nseeds; k++) {
 		int d = k / (t->plan.ncorruptions * t->plan.nscales);
 		int c = k / t->plan.nscales % t->plan.ncorruptions;
@@ -249,6 +271,9 @@ results_write_summary_csv(const char *path, const sweep_table *t,
 		if (results_decay_shown(t))
 			results_sb_printf(&b, ",%g", (double)t->rows[
 			    sweep_row_index_wd(t, d, c, s, 0)].weight_decay);
+		if (results_dataset_shown(t))
+			results_sb_printf(&b, ",%s", results_dataset_key(t,
+			    &t->rows[sweep_row_index_wd(t, d, c, s, 0)]));
 		if (sweep_plan_probes(&t->plan)) {
 			sweep_probe_summary ps;
 
@@ -277,9 +302,9 @@ results_write_matrix_csv(const char *path, const sweep_table *t,
 	results_config_line(&b, t);
 	/* the new columns last, and only where used */
 	results_sb_printf(&b, "\ncorruption,train_scale,test_scale,seed,"
-	    "test_accuracy,test_loss%s%s\n", results_decay_shown(t) ?
-	    ",weight_decay" : "", sweep_plan_probes(&t->plan) ?
-	    ",ece,confidence" : "");
+	    "test_accuracy,test_loss%s%s%s\n", results_decay_shown(t) ?
+	    ",weight_decay" : "", results_dataset_shown(t) ? ",dataset" : "",
+	    sweep_plan_probes(&t->plan) ? ",ece,confidence" : "");
 	for (int i = 0; i < t->n; i++) {
 		const sweep_row *r = &t->rows[i];
 
@@ -293,6 +318,9 @@ results_write_matrix_csv(const char *path, const sweep_table *t,
 			    r->test_loss[j]);
 			if (results_decay_shown(t))
 				results_sb_printf(&b, ",%g", (double)r->weight_decay);
+			if (results_dataset_shown(t))
+				results_sb_printf(&b, ",%s",
+				    results_dataset_key(t, r));
 			if (sweep_plan_probes(&t->plan))
 				results_sb_printf(&b, ",%.6f,%.6f", r->test_ece[j],
 				    r->test_conf[j]);
@@ -322,7 +350,7 @@ results_write_probes_csv(const char *path, const sweep_table *t,
 	for (int a = 0; a < t->plan.nattacks; a++)
 		results_sb_printf(&b, ",acc_%s", probe_attack_label(&t->plan.attacks[a],
 		    lab, sizeof lab));
-	results_sb_printf(&b, "\n");
+	results_sb_printf(&b, "%s\n", results_dataset_shown(t) ? ",dataset" : "");
 	for (int i = 0; i < t->n; i++) {
 		const sweep_row *r = &t->rows[i];
 
@@ -335,6 +363,8 @@ results_write_probes_csv(const char *path, const sweep_table *t,
 		    r->sens.rf_rough, r->sens.rf_rough_delta);
 		for (int a = 0; a < t->plan.nattacks; a++)
 			results_sb_printf(&b, ",%.6f", r->attack_acc[a]);
+		if (results_dataset_shown(t))
+			results_sb_printf(&b, ",%s", results_dataset_key(t, r));
 		results_sb_printf(&b, "\n");
 	}
 	return results_finish(path, &b, err, errlen);

@@ -88,6 +88,10 @@ json_config(struct sbuf *b, const sweep_table *t)
 			    t->cfg.weight_decay));
 		results_sb_printf(b, "], \"weight_decay_kind\": \"keras_l2\"");
 	}
+	for (int d = 0; results_dataset_shown(t) && d < t->plan.ndatasets; d++)
+		results_sb_printf(b, "%s\"%s\"%s", d ? ", " : ", \"datasets\": [",
+		    dataset_info_of(t->plan.datasets[d])->key, d + 1 ==
+		    t->plan.ndatasets ? "]" : "");
 	if (sweep_plan_probes(&t->plan)) {
 		results_sb_printf(b, ", \"probes\": true, \"attacks\": [");
 		for (int a = 0; a < t->plan.nattacks; a++) {
@@ -115,6 +119,9 @@ json_row(struct sbuf *b, const sweep_table *t, int i)
 	if (results_decay_shown(t))
 		results_sb_printf(b, ", \"weight_decay\": %g",
 		    (double)r->weight_decay);
+	if (results_dataset_shown(t))
+		results_sb_printf(b, ", \"dataset\": \"%s\"",
+		    results_dataset_key(t, r));
 	if (r->state == SWEEP_DONE && t->plan.ntest > 0) {
 		results_sb_printf(b, ", \"test\": [");
 		for (int j = 0; j < t->plan.ntest; j++) {
@@ -174,7 +181,7 @@ json_row(struct sbuf *b, const sweep_table *t, int i)
 	results_sb_printf(b, "]}");
 }
 
-/* Summary cell k of the grid (decay, corruption, scale): the final
+/* Summary cell k of the grid (data set and decay, corruption, scale): the final
  * metrics over its seeds. */
 static void
 json_summary(struct sbuf *b, const sweep_table *t, int k)
@@ -200,6 +207,10 @@ json_summary(struct sbuf *b, const sweep_table *t, int k)
 		results_sb_printf(b, ", \"weight_decay\": %g",
 		    (double)t->rows[sweep_row_index_wd(t, d, ci,
 		    sc, 0)].weight_decay);
+	if (results_dataset_shown(t))
+		results_sb_printf(b, ", \"dataset\": \"%s\"",
+		    results_dataset_key(t, &t->rows[sweep_row_index_wd(t, d,
+		    ci, sc, 0)]));
 	for (int q = 0; q < 4; q++)
 		if (st[q]->n > 0)
 			results_sb_printf(b, ", \"%s\": {\"mean\": %.6f, "

@@ -35,6 +35,12 @@ const char *results_state_name(int state);
 /* Does t have a weight-decay axis or a nonzero decay to show? */
 int results_decay_shown(const sweep_table *t);
 
+/* Whether the files show the data set of each row (a plan with the data
+ * set axis; without it they read as before it existed), and the key
+ * ("fashion") of row r's set. */
+int results_dataset_shown(const sweep_table *t);
+const char *results_dataset_key(const sweep_table *t, const sweep_row *r);
+
 /* The "# config: " line's text: layers, optimizer, grid. */
 void results_config_line(struct sbuf *b, const sweep_table *t);
 

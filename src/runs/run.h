@@ -30,6 +30,18 @@
  * most the epoch in progress.
  */
 
+/*
+ * One data set of a run over several (plan.ndatasets > 1): kept in
+ * config.txt as data_dir.KEY, source.KEY, data_crc.KEY, train_limit.KEY
+ * and test_limit.KEY (KEY its dataset_info key: data_dir.fashion = ...).
+ */
+typedef struct {
+	char     dir[4096];     /* where it came from, absolute */
+	char     source[4200];  /* "Fashion-MNIST (/dir)" */
+	uint32_t crc;           /* run_data_crc of what was loaded */
+	size_t   train_n, test_n;
+} run_data;
+
 /* What a run needs to be started again: kept in config.txt. */
 typedef struct {
 	char         kind[16];       /* "train", "compare", "sweep" */
@@ -47,7 +59,18 @@ typedef struct {
 	                                (every run since the grid) */
 	uint32_t     data_crc;       /* crc32 of every loaded image and label */
 	char         version[32];
+	/* With the data set axis (plan.ndatasets > 1), each set by its
+	 * dataset_kind: data_of[plan.datasets[d]].  The fields above then
+	 * describe the first set, but for source, which names them all. */
+	run_data     data_of[DATASET_NKIND];
 } run_config;
+
+/*
+ * Data set d of run config c (d < sweep_plan_ndatasets(&c->plan)) into
+ * *out: its data_of entry, or for a run without the axis its one set
+ * (data_dir, source, data_crc and the limits).
+ */
+void run_config_data(const run_config *c, int d, run_data *out);
 
 typedef struct {
 	char       dir[4096];

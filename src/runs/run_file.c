@@ -103,6 +103,9 @@ run_format_config(const run *r, char *text, size_t len, char *err,
 		}
 		ADD("\n");
 	}
+	if ((n = run_format_data(c, p, left)) < 0)
+		return err_set(err, errlen, "%s: configuration too long",
+		    r->dir);
 #undef ADD
 	return 0;
 }
@@ -306,7 +309,8 @@ config_key(void *arg, const char *k, const char *v, char *err, size_t errlen)
 
 	if ((rc = config_data_key(c, k, v, err, errlen)) == 1 &&
 	    (rc = config_train_key(c, k, v, err, errlen)) == 1 &&
-	    (rc = config_grid_key(c, k, v, err, errlen)) == 1)
+	    (rc = config_grid_key(c, k, v, err, errlen)) == 1 &&
+	    (rc = run_data_key(c, k, v, err, errlen)) == 1)
 		return err_set(err, errlen, "unknown key '%s'", k);
 	return rc;
 }
@@ -340,6 +344,11 @@ run_read_config(run *r, char *err, size_t errlen)
 	}
 	if (sweep_plan_check(&r->conf.plan, msg, sizeof msg) != 0)
 		return err_set(err, errlen, "%s: %s", path, msg);
+	for (int d = 0; d < r->conf.plan.ndatasets; d++)
+		if (r->conf.data_of[r->conf.plan.datasets[d]].source[0] == '\0')
+			return err_set(err, errlen, "%s: no source.%s for data "
+			    "set %d", path, dataset_info_of(
+			    r->conf.plan.datasets[d])->key, d + 1);
 	if (train_config_check(&r->conf.cfg, msg, sizeof msg) != 0)
 		return err_set(err, errlen, "%s: %s", path, msg);
 	if (r->conf.cfg.size[0] != DATASET_NPIX ||

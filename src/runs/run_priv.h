@@ -16,6 +16,14 @@ int run_format_config(const run *r, char *text, size_t len, char *err,
     size_t errlen);
 int run_write_config(const run *r, char *err, size_t errlen);
 
+/* The data set axis's keys of config.txt (run_data.c): c's into text
+ * (len bytes), returning the bytes written (0 without the axis) or -1
+ * when they do not fit; and one key read back, returning 0, -1 with a
+ * message, or 1: not one of these keys. */
+int run_format_data(const run_config *c, char *text, size_t len);
+int run_data_key(run_config *c, const char *k, const char *v, char *err,
+    size_t errlen);
+
 /* Read and check r->dir's config.txt into r->conf. */
 int run_read_config(run *r, char *err, size_t errlen);
 

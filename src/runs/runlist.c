@@ -76,13 +76,19 @@ dir_bytes(const char *dir)
 	return sum;
 }
 
-/* The data set's short name from the run's source line. */
+/* The data set's short name from the run's source line; the sets' keys,
+ * "mnist+fashion", for a run over several. */
 static void
 short_data(const run_config *c, char *out, size_t outlen)
 {
 	const char *s = c->source;
 
-	if (c->synthetic)
+	if (c->plan.ndatasets > 1) {
+		out[0] = '\0';
+		for (int d = 0; d < c->plan.ndatasets; d++)
+			snprintf(out + strlen(out), outlen - strlen(out), "%s%s",
+			    d ? "+" : "", dataset_info_of(c->plan.datasets[d])->key);
+	} else if (c->synthetic)
 		snprintf(out, outlen, "SYNTHETIC");
 	else if (strncmp(s, "Fashion-MNIST", 13) == 0)
 		snprintf(out, outlen, "Fashion-MNIST");

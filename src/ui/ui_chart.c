@@ -124,8 +124,9 @@ sweep_gutter(ui *u, ui_rect r, const sweep_table *t, int c, int ns, int top,
 		int         busy = 0, cancelled = 0;
 		const char *mark;
 
-		for (int k = 0; k < p->nseeds; k++) {
-			int ik = sweep_row_index(t, c, j, k);
+		for (int k = 0; k < p->nseeds * sweep_plan_ngroups(p); k++) {
+			int ik = sweep_row_index_wd(t, k / p->nseeds, c, j,
+			    k % p->nseeds);
 
 			busy |= ik >= 0 && t->rows[ik].state == SWEEP_RUNNING &&
 			    u->snap->st.state == WORKER_RUNNING;
@@ -169,6 +170,97 @@ sweep_window(const ui *u, const sweep_table *t, int c, int n, int vis,
 		*top = 0;
 }
 
+/*
+ * The data set axis: for each training scale of corruption c a bar per
+ * set, side by side and named: its final val accuracy (over the seeds,
+ * as a whisker, when several; else its row's last epoch, finished or
+ * not).  Overlaid runs are left out: their finals mix the sets.
+ */
+static void
+draw_sweep_sets(ui *u, ui_rect r, const sweep_table *t, int c)
+{
+	const sweep_plan *p = &t->plan;
+	int    nd = p->ndatasets, n = p->nscales, seeds = p->nseeds > 1;
+	int    gh = r.h - 1, top = 0, vis = n, foot;
+	double x[SWEEP_MAX_SCALES], v[4][SWEEP_MAX_DATASETS][SWEEP_MAX_SCALES];
+	unsigned char part[SWEEP_MAX_DATASETS][SWEEP_MAX_SCALES];
+	char   title[256], names[160] = "";
+	chart_bar_series bs[SWEEP_MAX_DATASETS];
+
+	for (int d = 0; d < nd; d++) {
+		snprintf(names + strlen(names), sizeof names - strlen(names),
+		    "%s%s", d ? " vs " : "", sweep_plan_dataset_name(p, d));
+		for (int j = 0; j < n; j++) {
+			int              g = d * sweep_plan_ndecays(p);
+			int              i = sweep_row_index_wd(t, g, c, j, 0);
+			const sweep_row *row = i >= 0 ? &t->rows[i] : NULL;
+			sweep_summary    sum;
+
+			x[j] = p->scales[j];
+			/* a cancelled row's last epoch: drawn as not final */
+			part[d][j] = !seeds && row != NULL && row->nhist > 0 &&
+			    row->state == SWEEP_CANCELLED;
+			sweep_summarize_wd(t, g, c, j, &sum);
+			v[0][d][j] = seeds ? (sum.val_acc.n ? sum.val_acc.mean :
+			    NAN) : row != NULL && row->nhist > 0 ?
+			    row->hist[row->nhist - 1].val_acc : NAN;
+			v[1][d][j] = sum.val_acc.n ? sum.val_acc.sd : NAN;
+			v[2][d][j] = sum.val_acc.n ? sum.val_acc.min : NAN;
+			v[3][d][j] = sum.val_acc.n ? sum.val_acc.max : NAN;
+		}
+	}
+	snprintf(title, sizeof title, "Val accuracy vs noise: %s (%s, %d "
+	    "seed%s)", names, corrupt_name(p->corruptions[c]), p->nseeds,
+	    seeds ? "s" : "");
+	{
+		const char *tt[3] = { title, names, NULL };
+
+		ui_rule(u, r.y, r.x, r.w, ui_fit(r.w - 4, tt));
+	}
+	foot = gh > n * nd;
+	if (gh < n * nd) {
+		foot = 1;
+		vis = (gh - foot) / nd;
+		sweep_window(u, t, c, n, vis > 0 ? vis : 1, &top);
+	}
+	if (vis < 1) {
+		ui_putf(u, r.y + 1, r.x + 1, r.w - 1, UI_PLAIN(UI_A_DIM),
+		    "%d data sets need %d lines", nd, nd + 1);
+		return;
+	}
+	for (int d = 0; d < nd; d++)
+		bs[d] = (chart_bar_series){ sweep_plan_dataset_name(p, d),
+		    v[0][d] + top, seeds ? v[1][d] + top : NULL, seeds ?
+		    v[2][d] + top : NULL, seeds ? v[3][d] + top : NULL,
+		    part[d] + top };
+	{
+		chart_grid g = ui_grid_of(r.w - 1, vis * nd);
+
+		if (chart_scale_bars(x + top, vis, bs, nd, NULL, u->look.cs,
+		    &g) != 0) {
+			ui_put(u, r.y + 1, r.x + 1, r.w - 1, UI_PLAIN(UI_A_DIM),
+			    "too narrow for the bars");
+			return;
+		}
+		ui_grid(u, r.y + 1, r.x + 1, &g);
+	}
+	sweep_gutter(u, r, t, c, nd, top, vis);
+	if (vis < n)
+		ui_putf(u, r.y + 1 + vis * nd, r.x + 1, r.w - 1,
+		    UI_PLAIN(UI_A_DIM), "rows %d-%d of %d (j/k)", top + 1,
+		    top + vis, n);
+	else if (foot && u->snap->st.noverlay > 0)
+		ui_put(u, r.y + 1 + n * nd, r.x + 1, r.w - 1, UI_PLAIN(UI_A_DIM),
+		    "marked runs are not overlaid on several data sets");
+	else if (foot && t == &u->snap->table && u->res.sel >= 0 &&
+	    u->res.sel < t->n)
+		ui_putf(u, r.y + 1 + n * nd, r.x + 1, r.w - 1,
+		    UI_PLAIN(UI_A_DIM), "selected: %s, %s, seed %d of %d (j/k)",
+		    sweep_plan_dataset_name(p, t->rows[u->res.sel].dataset_index),
+		    corrupt_name(t->rows[u->res.sel].corruption),
+		    t->rows[u->res.sel].seed_index + 1, p->nseeds);
+}
+
 void
 ui_draw_sweep(ui *u, ui_rect r)
 {
@@ -186,6 +278,10 @@ ui_draw_sweep(ui *u, ui_rect r)
 	for (int i = 0; i < SWEEP_MAX_SCALES; i++)
 		u->hits.sweep_row_y[i] = -1;
 	u->hits.sweep = (ui_hit){ r.y + 1, r.x, r.w, r.h - 1 };
+	if (p->ndatasets > 1) {
+		draw_sweep_sets(u, r, t, c);
+		return;
+	}
 	sweep_values(u, t, c, seeds, &sv);
 	/* A line below the bars when overlays or a window need one: an
 	 * overlay is never dropped without saying so. */
@@ -374,8 +470,11 @@ draw_row_table(ui *u, ui_rect r)
 	/* the val loss and the epochs done where the width allows */
 	wide = r.w - 1 >= 72;
 	ui_put(u, r.y + 1, r.x + 1, r.w - 1, UI_STYLE(UI_C_HEAD, UI_A_BOLD,
-	    UI_A_BOLD), wide ? "   scale  seed corruption  train%   val%   loss"
-	    "  vloss       s   ep" : "   scale  seed corruption  train%   val%"
+	    UI_A_BOLD), wide ? (t->plan.ndatasets > 1 ? "   scale  seed data set "
+	    "  train%   val%   loss  vloss       s   ep" : "   scale  seed "
+	    "corruption  train%   val%   loss  vloss       s   ep") :
+	    t->plan.ndatasets > 1 ? "   scale  seed data set   train%   val%"
+	    "   loss       s" : "   scale  seed corruption  train%   val%"
 	    "   loss       s");
 	/* and, in the room left, each row's val curve (0..100%) */
 	spark = wide ? r.w - SPARK_X : 0;
@@ -409,7 +508,8 @@ draw_row_table(ui *u, ui_rect r)
 		    "%c %6g %5llu %-10s %6s %6s %6s%s%s %7s%s%s", sel ? '>' :
 		    row->state == SWEEP_RUNNING ? '*' : row->state ==
 		    SWEEP_CANCELLED ? 'x' : ' ', (double)row->scale,
-		    (unsigned long long)row->seed,
+		    (unsigned long long)row->seed, t->plan.ndatasets > 1 ?
+		    dataset_info_of(t->plan.datasets[row->dataset_index])->key :
 		    corrupt_name(row->corruption), v[0], v[1], v[2],
 		    wide ? " " : "", wide ? v[3] : "", sec, wide ? ep : "",
 		    row->state == SWEEP_DONE || row->nhist == 0 ? "" :

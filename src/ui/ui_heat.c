@@ -63,7 +63,7 @@ struct heat_values {
 };
 
 static void
-heat_values(const sweep_table *t, int c, struct heat_values *hv)
+heat_values(const sweep_table *t, int grp, int c, struct heat_values *hv)
 {
 	const sweep_plan *p = &t->plan;
 	int nr = p->nscales, nc = p->ntest;
@@ -79,7 +79,7 @@ heat_values(const sweep_table *t, int c, struct heat_values *hv)
 			sweep_stat st;
 			double     m;
 
-			sweep_matrix_cell(t, c, i, j, &st);
+			sweep_matrix_cell_wd(t, grp, c, i, j, &st);
 			m = st.n > 0 ? st.mean : NAN;
 			hv->mean[i * nc + j] = m;
 			hv->sd[i * nc + j] = st.n > 1 ? st.sd : NAN;
@@ -127,7 +127,7 @@ ui_heat_fits(ui *u, ui_rect r)
 	 * legend: drawn at this size and thrown away. */
 	if (r.h < 3 + p->nscales + 2)
 		return 0;
-	heat_values(t, c, &hv);
+	heat_values(t, ui_shown_group(u, t), c, &hv);
 	o = heat_opts(u, &hv, c);
 	g = ui_grid_of(r.w - 2, p->nscales + 1);
 	return chart_heatmap(hv.rv, p->nscales, hv.cv, p->ntest, hv.mean,
@@ -151,8 +151,11 @@ heat_legend(ui *u, int y, int x, int w, const struct heat_values *hv,
 	else
 		ui_grid_heat(u, y, x, &g);
 	ui_putf(u, y, x + n, w - n, UI_PLAIN(UI_A_DIM), "%stest acc %%, "
-	    "%s%s", n > 0 ? "  " : "", corrupt_name(p->corruptions[c]),
-	    p->nseeds > 1 ? ", mean +- sd over seeds" : "");
+	    "%s%s%s%s", n > 0 ? "  " : "", p->ndatasets > 1 ?
+	    sweep_plan_dataset_name(p, ui_shown_group(u, &u->snap->table) /
+	    sweep_plan_ndecays(p)) : "", p->ndatasets > 1 ? ", " : "",
+	    corrupt_name(p->corruptions[c]), p->nseeds > 1 ?
+	    ", mean +- sd over seeds" : "");
 }
 
 void
@@ -169,7 +172,7 @@ ui_view_grid(ui *u, int y, int x, int w, int h)
 		ui_put(u, y, x, w, UI_PLAIN(UI_A_DIM), "no matrix in this run");
 		return;
 	}
-	heat_values(t, c, &hv);
+	heat_values(t, ui_shown_group(u, t), c, &hv);
 	o = heat_opts(u, &hv, c);
 	if (chart_heatmap(hv.rv, nr, hv.cv, nc, hv.mean, p->nseeds > 1 ?
 	    hv.sd : NULL, &o, u->look.cs, &g, NULL) != 0) {

@@ -393,6 +393,9 @@ void        ui_view_table(ui *u, const sweep_row *row, int y, int x, int w,
     int h);
 const char *ui_fit(int w, const char *const *t);
 int         ui_shown_corruption(const ui *u, const sweep_table *t);
+/* The group (data set, first decay: sweep_plan_ngroups) of the selected
+ * row, 0 when none is: whose matrix is shown. */
+int         ui_shown_group(const ui *u, const sweep_table *t);
 void        ui_view_grid(ui *u, int y, int x, int w, int h);
 int         ui_heat_fits(ui *u, ui_rect r);
 

@@ -66,6 +66,14 @@ ui_shown_corruption(const ui *u, const sweep_table *t)
 	    t->rows[u->res.sel].corruption_index : 0;
 }
 
+int
+ui_shown_group(const ui *u, const sweep_table *t)
+{
+	return t == &u->snap->table && u->res.sel >= 0 && u->res.sel < t->n ?
+	    t->rows[u->res.sel].dataset_index * sweep_plan_ndecays(&t->plan) :
+	    0;
+}
+
 /* ------------------------------------------------------------ progress */
 
 /*

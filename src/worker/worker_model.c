@@ -185,6 +185,9 @@ worker_do_select(worker *w, int row)
 	if (!w->have_shown || row < 0)
 		snprintf(err, sizeof err, "runs are not recorded here: only the "
 		    "last model is kept");
+	else if (!w->shown_fits && w->shown.conf.plan.ndatasets > 1)
+		snprintf(err, sizeof err, "run %s was trained on several data "
+		    "sets, the dashboard has one", w->shown.id);
 	else if (!w->shown_fits)
 		snprintf(err, sizeof err, "run %s was trained on other data",
 		    w->shown.id);
@@ -301,7 +304,7 @@ clean_row(const sweep_table *t, int i)
 
 	for (int j = 0; j < t->plan.nscales; j++)
 		if (t->plan.scales[j] == 0.0f) {
-			int c = sweep_row_index_wd(t, r->decay_index,
+			int c = sweep_row_index_wd(t, sweep_row_group(t, r),
 			    r->corruption_index, j, r->seed_index);
 
 			return c >= 0 && c != i && t->rows[c].nhist > 0 ? c : -1;
