@@ -225,6 +225,114 @@ struct stopper {
 	int want, calls, ends;
 };
 
+/*
+ * A table before training: its rows in grid order (decay, corruption,
+ * scale, seed) against nested loops, each with its decay, every result
+ * cell NAN and its own (one attack's cell is not the next row's test
+ * accuracy); made over dirty memory; no decay axis or one decay; an empty
+ * table copied over a full one; epochs and plans out of range refused.
+ */
+static void
+test_table_layout(void)
+{
+	float        sc[2] = { 0.0f, 0.5f };
+	sweep_plan   p;
+	sweep_table  t, u;
+	train_config c = cfg;
+	char         err[256] = "";
+	int          good = 1, i = 0, na = 0;
+
+	sweep_plan_default(&p, sc, 2);
+	p.ncorruptions = 2;
+	p.corruptions[1] = CORRUPT_IMPULSE;
+	p.ndecays = 2;
+	p.decays[0] = 0.0f;
+	p.decays[1] = 1e-4f;
+	p.nseeds = 2;
+	p.probes = 1;
+	probe_attack_parse("fgsm:0.1", p.attacks, &na, PROBE_MAX_ATTACKS, err,
+	    sizeof err);
+	p.nattacks = na;
+	c.weight_decay = 0.5f;
+	memset(&t, 0x5a, sizeof t);
+	if (!ok(sweep_table_init(&t, &c, &p, err, sizeof err) == 0 &&
+	    t.n == 16, "a table of 2 decays x 2 corruptions x 2 scales x 2 "
+	    "seeds, made over dirty memory: %s", err))
+		return;
+	for (int d = 0; d < 2; d++)
+		for (int k = 0; k < 2; k++)
+			for (int s = 0; s < 2; s++)
+				for (int e = 0; e < 2; e++, i++) {
+					const sweep_row *r = &t.rows[i];
+
+					good &= r->decay_index == d &&
+					    r->weight_decay == p.decays[d] &&
+					    r->corruption_index == k &&
+					    r->corruption == p.corruptions[k] &&
+					    r->scale_index == s &&
+					    r->scale == sc[s] &&
+					    r->seed_index == e &&
+					    r->seed == c.seed + (uint64_t)e &&
+					    r->state == SWEEP_PENDING &&
+					    r->nhist == 0;
+				}
+	ok(good, "rows in grid order: decay, corruption, scale, seed");
+	good = 1;
+	for (i = 0; i < t.n; i++) {
+		const sweep_row *r = &t.rows[i];
+
+		for (int j = 0; j < p.ntest; j++)
+			good &= isnan(r->test_acc[j]) && isnan(r->test_loss[j]) &&
+			    isnan(r->test_ece[j]) && isnan(r->test_conf[j]);
+		good &= isnan(r->sens.grad_norm) && isnan(r->sens.jac_frob) &&
+		    isnan(r->sens.w1_norm) && isnan(r->sens.rf_rough) &&
+		    isnan(r->sens.rf_rough_delta) && isnan(r->attack_acc[0]);
+	}
+	ok(good, "every result cell NAN before training");
+	for (i = 0; i < t.n; i++)
+		t.rows[i].attack_acc[0] = i;
+	for (i = 0; i < t.n; i++)
+		t.rows[i].test_acc[0] = -1.0 - i;
+	good = 1;
+	for (i = 0; i < t.n; i++)
+		good &= t.rows[i].attack_acc[0] == i;
+	ok(good, "each row's attack cell is its own");
+	sweep_table_free(&t);
+
+	sweep_plan_default(&p, sc, 2);
+	ok(sweep_table_init(&t, &c, &p, err, sizeof err) == 0 &&
+	    t.rows[1].weight_decay == 0.5f, "no decay axis: every row has the "
+	    "configuration's weight decay");
+	sweep_table_free(&t);
+	p.ndecays = 1;
+	p.decays[0] = 1e-4f;
+	ok(sweep_table_init(&t, &c, &p, err, sizeof err) == 0 && t.n == 2 &&
+	    t.rows[1].weight_decay == 1e-4f, "one decay: every row has it");
+	if (sweep_table_init(&u, &c, &p, err, sizeof err) == 0) {
+		sweep_table_free(&t);
+		ok(sweep_table_copy(&u, &t) == 0 && u.n == 0, "an empty table "
+		    "copied over a full one: empty");
+		sweep_table_free(&u);
+	}
+	sweep_table_free(&t);
+
+	c.epochs = 0;
+	ok(sweep_table_init(&t, &c, &p, err, sizeof err) == -1 &&
+	    strstr(err, "epochs 0") != NULL, "0 epochs refused: %s", err);
+	c.epochs = TRAIN_MAX_EPOCHS + 1;
+	ok(sweep_table_init(&t, &c, &p, err, sizeof err) == -1 &&
+	    strstr(err, "epochs") != NULL, "%d epochs refused: %s",
+	    c.epochs, err);
+	c.epochs = TRAIN_MAX_EPOCHS;
+	ok(sweep_table_init(&t, &c, &p, err, sizeof err) == 0,
+	    "%d epochs, the most, taken", c.epochs);
+	sweep_table_free(&t);
+	c = cfg;
+	p.nseeds = 0;
+	ok(sweep_table_init(&t, &c, &p, err, sizeof err) == -1,
+	    "a plan of 0 seeds refused: %s", err);
+}
+
 static int
 stop_at_row(const sweep_progress *p, void *user)
 {
@@ -455,6 +563,7 @@ main(void)
 		return tap_done();
 	}
 	test_summary_math();
+	test_table_layout();
 	test_plan_and_table();
 
 	/* Seeds change the results; the same seed repeats them. */
