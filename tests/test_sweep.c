@@ -185,9 +185,23 @@ test_plan_and_table(void)
 		    u.rows[i].seed == t.rows[i].seed &&
 		    memcmp(u.rows[i].hist, t.rows[i].hist, (size_t)t.rows[i].nhist *
 		    sizeof *t.rows[i].hist) == 0 && u.rows[i].test_acc[0] == i &&
-		    u.rows[i].test_loss[1] == i && u.rows[i].hist != t.rows[i].hist;
-	ok(good, "a copy: every row's state, history and matrix row, in its "
-	    "own storage");
+		    u.rows[i].test_loss[1] == i && u.rows[i].hist != t.rows[i].hist &&
+		    u.rows[i].test_acc != t.rows[i].test_acc &&
+		    u.rows[i].test_loss != t.rows[i].test_loss &&
+		    u.rows[i].test_ece != t.rows[i].test_ece &&
+		    u.rows[i].test_conf != t.rows[i].test_conf &&
+		    u.rows[i].attack_acc != t.rows[i].attack_acc;
+	ok(good && u.cfg.epochs == t.cfg.epochs && u.cfg.seed == t.cfg.seed &&
+	    u.plan.nscales == t.plan.nscales && u.plan.nseeds == t.plan.nseeds &&
+	    u.plan.ntest == t.plan.ntest, "a copy: the configuration, the "
+	    "plan, every row's state, history and matrix row, in its own "
+	    "storage");
+	for (int i = 0; i < t.n; i++)
+		t.rows[i].state = i ? SWEEP_DONE : SWEEP_PENDING;
+	ok(!sweep_table_finished(&t), "every row done but the first: not "
+	    "finished");
+	t.rows[0].state = SWEEP_DONE;
+	ok(sweep_table_finished(&t), "every row done: finished");
 	sweep_table_free(&u);
 	ok(u.n == 0 && u.rows == NULL && u.current == -1, "a freed table is "
 	    "empty");
