@@ -292,6 +292,17 @@ test_table_layout(void)
 				}
 	ok(good, "rows in grid order: decay, corruption, scale, seed");
 	good = 1;
+	i = 0;
+	for (int d = 0; d < 2; d++)
+		for (int k = 0; k < 2; k++)
+			for (int s = 0; s < 2; s++)
+				for (int e = 0; e < 2; e++, i++)
+					good &= sweep_row_index_wd(&t, d, k, s,
+					    e) == i;
+	ok(good && sweep_row_index_wd(&t, -1, 0, 0, 0) == -1 &&
+	    sweep_row_index_wd(&t, 2, 0, 0, 0) == -1, "sweep_row_index_wd "
+	    "finds each; decay -1 and 2 of 2 are -1");
+	good = 1;
 	for (i = 0; i < t.n; i++) {
 		const sweep_row *r = &t.rows[i];
 
@@ -330,6 +341,37 @@ test_table_layout(void)
 	}
 	sweep_table_free(&t);
 
+	ok(!sweep_table_finished(&t), "an empty table is not finished");
+	p.ndecays = 0;
+	sweep_plan_default(&p, sc, 1);
+	if (sweep_table_init(&t, &c, &p, err, sizeof err) == 0) {
+		t.rows[0].state = SWEEP_DONE;
+		ok(t.n == 1 && sweep_table_finished(&t), "one row done: "
+		    "finished");
+		sweep_table_free(&t);
+	}
+	/* the most seeds: each counts in every statistic */
+	p.nseeds = SWEEP_MAX_SEEDS;
+	if (sweep_table_init(&t, &c, &p, err, sizeof err) == 0) {
+		sweep_summary sum;
+		double        want = 0.0;
+
+		for (i = 0; i < t.n; i++) {
+			t.rows[i].state = SWEEP_DONE;
+			t.rows[i].nhist = 1;
+			t.rows[i].hist[0] = (train_epoch){ 1, 1.0, 0.5 + i / 100.0,
+			    1.0 + i, 0.25 + i / 100.0, 2.0 + i };
+			want += 1.0 + i;
+		}
+		sweep_summarize(&t, 0, 0, &sum);
+		ok(sum.acc.n == SWEEP_MAX_SEEDS && sum.loss.n == SWEEP_MAX_SEEDS &&
+		    sum.val_acc.n == SWEEP_MAX_SEEDS &&
+		    sum.val_loss.n == SWEEP_MAX_SEEDS && sum.loss.min == 1.0 &&
+		    fabs(sum.loss.mean - want / SWEEP_MAX_SEEDS) < 1e-12,
+		    "%d seeds: every one in each statistic (loss mean %g)",
+		    SWEEP_MAX_SEEDS, sum.loss.mean);
+		sweep_table_free(&t);
+	}
 	c.epochs = 0;
 	ok(sweep_table_init(&t, &c, &p, err, sizeof err) == -1 &&
 	    strstr(err, "epochs 0") != NULL, "0 epochs refused: %s", err);

@@ -495,6 +495,8 @@ test_resume(const dataset *ds, const float *xtr, const float *xte)
 		 * trained, the step count one a batch, and the weights left
 		 * packed as a fresh pack of them.
 		 */
+		float *one = NULL;   /* the weights trained on 1 thread */
+
 		cfg.precision = TRAIN_BF16;
 		cfg.epochs = 1;
 		for (int nt = 1; nt <= 2; nt++) {
@@ -577,9 +579,19 @@ test_resume(const dataset *ds, const float *xtr, const float *xte)
 				free(q.m[e]);
 				free(q.v[e]);
 			}
+			if (nt == 1 && (one = malloc(b->model->nparam *
+			    sizeof(float))) != NULL)
+				memcpy(one, b->model->param, b->model->nparam *
+				    sizeof(float));
+			else if (nt == 2)
+				ok(one != NULL && memcmp(one, b->model->param,
+				    b->model->nparam * sizeof(float)) == 0,
+				    "bf16: 2 threads train the weights 1 thread "
+				    "does, bit for bit");
 			mlp_free(init);
 			mlp_free(b->model);
 		}
+		free(one);
 	}
 	mlp_free(a->model);
 out:
