@@ -372,6 +372,53 @@ test_table_layout(void)
 		    SWEEP_MAX_SEEDS, sum.loss.mean);
 		sweep_table_free(&t);
 	}
+	/* and in every probe statistic, of the most attacks; only done rows
+	 * count; attacks past the plan's are left zero */
+	p.probes = 1;
+	na = 0;
+	{
+		char list[256] = "";
+
+		for (int a = 0; a < PROBE_MAX_ATTACKS; a++)
+			snprintf(list + strlen(list), sizeof list - strlen(list),
+			    "%sfgsm:0.%02d", a ? "," : "", a + 1);
+		probe_attack_parse(list, p.attacks, &na, PROBE_MAX_ATTACKS, err,
+		    sizeof err);
+	}
+	p.nattacks = na;
+	if (sweep_table_init(&t, &c, &p, err, sizeof err) == 0) {
+		sweep_probe_summary ps;
+
+		for (i = 0; i < t.n; i++) {
+			t.rows[i].state = SWEEP_DONE;
+			t.rows[i].sens = (probe_sens){ i, i, i, i, i };
+			for (int a = 0; a < na; a++)
+				t.rows[i].attack_acc[a] = a + i;
+		}
+		sweep_summarize_probes(&t, 0, 0, 0, &ps);
+		good = 1;
+		for (int q = 0; q < SWEEP_NSENS; q++)
+			good &= ps.sens[q].n == SWEEP_MAX_SEEDS &&
+			    ps.sens[q].min == 0.0;
+		for (int a = 0; a < na; a++)
+			good &= ps.attack[a].n == SWEEP_MAX_SEEDS &&
+			    ps.attack[a].min == a;
+		ok(good && na == PROBE_MAX_ATTACKS, "%d seeds, %d attacks: "
+		    "every one in each probe statistic", SWEEP_MAX_SEEDS, na);
+		t.rows[0].state = SWEEP_RUNNING;
+		sweep_summarize_probes(&t, 0, 0, 0, &ps);
+		ok(ps.sens[0].n == SWEEP_MAX_SEEDS - 1 && ps.sens[0].min == 1.0,
+		    "a row not done does not count, its figures set or not");
+		t.plan.nattacks = 1;
+		memset(&ps, 0x5a, sizeof ps);
+		sweep_summarize_probes(&t, 0, 0, 0, &ps);
+		ok(ps.attack[0].n == SWEEP_MAX_SEEDS - 1 && ps.attack[1].n == 0 &&
+		    ps.attack[PROBE_MAX_ATTACKS - 1].n == 0, "of one attack: "
+		    "the others' statistics zero");
+		sweep_table_free(&t);
+	}
+	p.probes = 0;
+	p.nattacks = 0;
 	c.epochs = 0;
 	ok(sweep_table_init(&t, &c, &p, err, sizeof err) == -1 &&
 	    strstr(err, "epochs 0") != NULL, "0 epochs refused: %s", err);
