@@ -6,6 +6,7 @@
 #include "engine/sweep.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,6 +238,7 @@ test_plan_and_table(void)
 /* Stop at the start of row want (progress NULL), counting calls. */
 struct stopper {
 	int want, calls, ends;
+	int live, bad;  /* progress reports seen; one not in the table */
 };
 
 /*
@@ -342,6 +344,10 @@ test_table_layout(void)
 	sweep_table_free(&t);
 
 	ok(!sweep_table_finished(&t), "an empty table is not finished");
+	ok(sweep_in_shard(5, 0, 0) && sweep_in_shard(5, 0, 1) &&
+	    sweep_in_shard(5, 1, 1) && sweep_in_shard(5, 2, 4) &&
+	    !sweep_in_shard(5, 1, 4), "shards: n of 0 or 1 takes every row, "
+	    "row 5 of 4 shards is shard 2's");
 	p.ndecays = 0;
 	sweep_plan_default(&p, sc, 1);
 	if (sweep_table_init(&t, &c, &p, err, sizeof err) == 0) {
@@ -409,6 +415,11 @@ test_table_layout(void)
 		sweep_summarize_probes(&t, 0, 0, 0, &ps);
 		ok(ps.sens[0].n == SWEEP_MAX_SEEDS - 1 && ps.sens[0].min == 1.0,
 		    "a row not done does not count, its figures set or not");
+		t.plan.nattacks = 0;
+		memset(&ps, 0x5a, sizeof ps);
+		sweep_summarize_probes(&t, 0, 0, 0, &ps);
+		ok(ps.attack[0].n == 0 && ps.sens[4].n == SWEEP_MAX_SEEDS - 1,
+		    "of no attacks: the attacks' statistics zero");
 		t.plan.nattacks = 1;
 		memset(&ps, 0x5a, sizeof ps);
 		sweep_summarize_probes(&t, 0, 0, 0, &ps);
@@ -444,6 +455,18 @@ stop_at_row(const sweep_progress *p, void *user)
 	s->calls++;
 	if (p->progress == NULL && p->table->rows[p->row].state != SWEEP_RUNNING)
 		s->ends++;
+	/* a report of training: the row already holds its history and
+	 * where it is */
+	if (p->progress != NULL) {
+		const sweep_row      *r = &p->table->rows[p->row];
+		const train_progress *q = p->progress;
+
+		s->live++;
+		if (r->nhist != q->nhist || memcmp(r->hist, q->hist,
+		    (size_t)q->nhist * sizeof *q->hist) != 0 ||
+		    r->live.epoch != q->epoch || r->live.batch != q->batch)
+			s->bad++;
+	}
 	return p->progress == NULL && p->row == s->want &&
 	    p->table->rows[p->row].state == SWEEP_RUNNING;
 }
@@ -721,7 +744,7 @@ main(void)
 	/* A callback stops a sweep at the start of a row, or after one. */
 	{
 		sweep_table    t;
-		struct stopper st = { 1, 0, 0 };
+		struct stopper st = { 1, 0, 0, 0, 0 };
 		mlp           *keep = (mlp *)&st;
 		train_config   c1 = cfg;
 
@@ -735,6 +758,9 @@ main(void)
 		    keep != NULL && keep->nlayer == 3, "a callback stopping "
 		    "row 1 at its start: row 0 done, row 1 cancelled, row 0's "
 		    "model kept");
+		ok(st.live > 1 && st.bad == 0, "the callback saw %d reports "
+		    "of training, each with the row's history and place in "
+		    "the table (%d not)", st.live, st.bad);
 		mlp_free(keep);
 		keep = (mlp *)&st;
 		ok(sweep_run(&t, &ds, NULL, 1, 1, NULL, NULL, NULL, &keep, err,
@@ -752,6 +778,28 @@ main(void)
 		    SWEEP_DONE && t.rows[1].state == SWEEP_PENDING,
 		    "a callback stopping after row 0: row 1 left pending");
 		sweep_table_free(&t);
+		/* A row trained under a lock (rows side by side): every
+		 * report relayed, the lock free after. */
+		{
+			sweep_lane      l;
+			pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+			struct stopper  s2 = { -1, 0, 0, 0, 0 };
+
+			sweep_table_init(&t, &c1, &p, err, sizeof err);
+			if (sweep_lane_init(&l, &ds, err, sizeof err) == 0) {
+				int rc = sweep_run_row(&t, 0, &ds, &l, NULL,
+				    NULL, stop_at_row, &s2, &lock, NULL, err,
+				    sizeof err);
+
+				ok(rc == 0 && t.rows[0].state == SWEEP_DONE &&
+				    s2.live > 1 && s2.bad == 0 &&
+				    pthread_mutex_trylock(&lock) == 0,
+				    "a row under a lock: done, %d reports, the "
+				    "lock free after", s2.live);
+				sweep_lane_free(&l);
+			}
+			sweep_table_free(&t);
+		}
 		/* A batch larger than the data: train_run refuses it, and
 		 * the row is cancelled with the message. */
 		c1.batch = 5000;
