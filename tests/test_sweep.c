@@ -784,11 +784,14 @@ main(void)
 			sweep_lane      l;
 			pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 			struct stopper  s2 = { -1, 0, 0, 0, 0 };
+			sweep_plan      pp = p;
+			mlp            *m = NULL;
 
-			sweep_table_init(&t, &c1, &p, err, sizeof err);
+			pp.probes = 1;
+			sweep_table_init(&t, &c1, &pp, err, sizeof err);
 			if (sweep_lane_init(&l, &ds, err, sizeof err) == 0) {
 				int rc = sweep_run_row(&t, 0, &ds, &l, NULL,
-				    NULL, stop_at_row, &s2, &lock, NULL, err,
+				    NULL, stop_at_row, &s2, &lock, &m, err,
 				    sizeof err);
 
 				ok(rc == 0 && t.rows[0].state == SWEEP_DONE &&
@@ -798,6 +801,22 @@ main(void)
 				    "lock free after", s2.live);
 				sweep_lane_free(&l);
 			}
+			/* its first layer's roughness change, from the
+			 * row's own initial weights */
+			if (m != NULL) {
+				float *w0 = malloc((size_t)m->size[0] *
+				    m->size[1] * sizeof *w0);
+
+				mlp_init_layer(m, 0, t.rows[0].seed, w0);
+				ok(t.rows[0].sens.rf_rough_delta ==
+				    probe_roughness(m->W[0], w0, m->size[0],
+				    m->size[1], DATASET_SIDE, DATASET_SIDE),
+				    "rf_rough_delta: from layer 0's initial "
+				    "weights (%g)", t.rows[0].sens.rf_rough_delta);
+				free(w0);
+				mlp_free(m);
+			} else
+				ok(0, "the row's model kept");
 			sweep_table_free(&t);
 		}
 		/* A batch larger than the data: train_run refuses it, and
