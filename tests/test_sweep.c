@@ -789,13 +789,14 @@ main(void)
 
 			pp.probes = 1;
 			sweep_table_init(&t, &c1, &pp, err, sizeof err);
+			memset(&l, 0x5a, sizeof l);   /* a lane over dirty memory */
 			if (sweep_lane_init(&l, &ds, err, sizeof err) == 0) {
 				int rc = sweep_run_row(&t, 0, &ds, &l, NULL,
 				    NULL, stop_at_row, &s2, &lock, &m, err,
 				    sizeof err);
 
 				ok(rc == 0 && t.rows[0].state == SWEEP_DONE &&
-				    s2.live > 1 && s2.bad == 0 &&
+				    l.threads == 0 && s2.live > 1 && s2.bad == 0 &&
 				    pthread_mutex_trylock(&lock) == 0,
 				    "a row under a lock: done, %d reports, the "
 				    "lock free after", s2.live);
