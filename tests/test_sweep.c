@@ -370,6 +370,16 @@ test_table_layout(void)
 			want += 1.0 + i;
 		}
 		sweep_summarize(&t, 0, 0, &sum);
+		{
+			sweep_stat cell;
+
+			for (i = 0; i < t.n; i++)
+				t.rows[i].test_acc[0] = i;
+			sweep_matrix_cell(&t, 0, 0, 0, &cell);
+			ok(cell.n == SWEEP_MAX_SEEDS && cell.max == t.n - 1,
+			    "%d seeds: each in its matrix cell",
+			    SWEEP_MAX_SEEDS);
+		}
 		ok(sum.acc.n == SWEEP_MAX_SEEDS && sum.loss.n == SWEEP_MAX_SEEDS &&
 		    sum.val_acc.n == SWEEP_MAX_SEEDS &&
 		    sum.val_loss.n == SWEEP_MAX_SEEDS && sum.loss.min == 1.0 &&
