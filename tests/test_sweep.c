@@ -457,6 +457,21 @@ test_table_layout(void)
 	    "a plan of 0 seeds refused: %s", err);
 }
 
+/* A fresh row's training images for an epoch, drawn here. */
+struct fresh_draws {
+	const sweep_row *row;
+	float           *x;
+};
+
+static int
+fresh_draw(void *arg, int epoch, char *err, size_t errlen)
+{
+	struct fresh_draws *f = arg;
+
+	return sweep_corrupt(f->row->corruption, f->row->scale, f->row->seed,
+	    &ds.train, 0, 0, ds.train.n, (uint32_t)epoch, f->x, err, errlen);
+}
+
 static int
 stop_at_row(const sweep_progress *p, void *user)
 {
@@ -877,6 +892,43 @@ main(void)
 	c = trained(&p, 1, 1, 2);
 	ok(a != NULL && b != NULL && same_row(a, b, 0),
 	    "fresh training: 1 and 2 threads bit-identical");
+	/* and what train_run does on the draws the plan names: epoch e's own
+	 * draws of the training split, the validation set drawn once */
+	if (a != NULL) {
+		const sweep_row *r = &a->rows[0];
+		size_t        ntr = ds.train.n, nte = ds.test.n;
+		float        *xtr = malloc(ntr * DATASET_NPIX * sizeof *xtr);
+		float        *xte = malloc(nte * DATASET_NPIX * sizeof *xte);
+		struct fresh_draws fr = { r, xtr };
+		train_data    tr = { xtr, ds.train.label, ntr, DATASET_NPIX,
+		    fresh_draw, &fr };
+		train_data    te = { xte, ds.test.label, nte, DATASET_NPIX,
+		    NULL, NULL };
+		train_result *res = malloc(sizeof *res);
+		train_config  c1 = a->cfg;
+		int           same = 0;
+
+		err[0] = '\0';
+		c1.noise = r->scale;
+		c1.seed = r->seed;
+		c1.weight_decay = r->weight_decay;
+		if (sweep_corrupt(r->corruption, r->scale, r->seed, &ds.test, 1,
+		    0, nte, 0, xte, err, sizeof err) == 0 && train_run(&c1,
+		    &tr, &te, NULL, NULL, NULL, NULL, res, err, sizeof err) == 0) {
+			same = res->nhist == r->nhist;
+			for (int e = 0; same && e < r->nhist; e++)
+				same = res->hist[e].loss == r->hist[e].loss &&
+				    res->hist[e].acc == r->hist[e].acc &&
+				    res->hist[e].val_loss == r->hist[e].val_loss &&
+				    res->hist[e].val_acc == r->hist[e].val_acc;
+			mlp_free(res->model);
+		}
+		ok(same, "fresh training: each epoch on that epoch's draws of "
+		    "the training split, as train_run has it: %s", err);
+		free(res);
+		free(xtr);
+		free(xte);
+	}
 	ok(a != NULL && c != NULL && a->rows[0].hist[1].loss !=
 	    c->rows[0].hist[1].loss, "fresh and fixed train differently "
 	    "(loss %.4f vs %.4f)", a ? a->rows[0].hist[1].loss : 0.0,
