@@ -826,6 +826,8 @@ main(void)
 				    "a row under a lock: done, %d reports, the "
 				    "lock free after", s2.live);
 				sweep_lane_free(&l);
+				sweep_lane_free(&l);   /* a freed lane, */
+				sweep_lane_free(NULL); /* and none */
 			}
 			/* its first layer's roughness change, from the
 			 * row's own initial weights */
