@@ -480,6 +480,17 @@ stop_at_row(const sweep_progress *p, void *user)
 	s->calls++;
 	if (p->progress == NULL && p->table->rows[p->row].state != SWEEP_RUNNING)
 		s->ends++;
+	/* a row's start: where it is, nothing of its epoch yet */
+	if (p->progress == NULL &&
+	    p->table->rows[p->row].state == SWEEP_RUNNING) {
+		const sweep_row *r = &p->table->rows[p->row];
+
+		if (p->table->current != p->row || r->live.epoch != r->nhist + 1 ||
+		    r->live.batch != 0 || r->live.batches != 0 ||
+		    r->live.seconds != 0.0 || !isnan(r->live.acc) ||
+		    !isnan(r->live.loss))
+			s->bad++;
+	}
 	/* a report of training: the row already holds its history and
 	 * where it is */
 	if (p->progress != NULL) {
