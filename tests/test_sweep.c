@@ -894,6 +894,20 @@ main(void)
 				    "a row under a lock: done, %d reports from "
 				    "the table's 1 thread (%d), the lock free "
 				    "after", s2.live, s2.threads);
+				pthread_mutex_unlock(&lock);
+				/* a row that cannot train, under the lock:
+				 * cancelled, the lock free after */
+				t.rows[1].state = SWEEP_PENDING;
+				t.cfg.batch = 5000;
+				rc = sweep_run_row(&t, 1, &ds, &l, NULL, NULL,
+				    NULL, NULL, &lock, NULL, err, sizeof err);
+				t.cfg.batch = one.batch;
+				ok(rc == -1 && t.rows[1].state ==
+				    SWEEP_CANCELLED &&
+				    pthread_mutex_trylock(&lock) == 0,
+				    "a row failing under a lock: cancelled, the "
+				    "lock free after: '%s'", err);
+				pthread_mutex_unlock(&lock);
 				sweep_lane_free(&l);
 				sweep_lane_free(&l);   /* a freed lane, */
 				sweep_lane_free(NULL); /* and none */
