@@ -863,6 +863,18 @@ main(void)
 		    "nothing and keeps no model");
 		sweep_table_free(&t);
 		sweep_table_init(&t, &c1, &p, err, sizeof err);
+		{
+			train_control ctl;
+
+			atomic_init(&ctl.cancel, 1);
+			atomic_init(&ctl.pause, 0);
+			ctl.paused = NULL;
+			ctl.paused_user = NULL;
+			ok(sweep_run(&t, &ds, NULL, 1, 1, &ctl, NULL, NULL, NULL,
+			    err, sizeof err) == 0 && t.rows[0].state ==
+			    SWEEP_PENDING && t.rows[0].nhist == 0, "cancelled "
+			    "before it starts: no row begun");
+		}
 		ok(sweep_run(&t, &ds, NULL, 1, 1, NULL, stop_after_row0, NULL,
 		    NULL, err, sizeof err) == 0 && t.rows[0].state ==
 		    SWEEP_DONE && t.rows[1].state == SWEEP_PENDING,
