@@ -74,6 +74,18 @@ test_digit_rows(void)
 	is(out, "\033[38;5;16;48;5;231m▀\033[38;5;244;48;5;231m▀"
 	    "\033[38;5;16;48;5;231m▀▀\033[0m",
 	    "ANSI row: a colour change emits a new escape");
+	/* Text row 1 of 4x4 is pixel rows 2 (top, white) and 3 (black). */
+	{
+		const float low[16] = { 0, 0, 0, 0, 0, 0, 0, 0,
+			1, 1, 1, 1, 0, 0, 0, 0 };
+
+		render_digit_row_ansi(low, 4, 1, out, sizeof out);
+		is(out, "\033[38;5;231;48;5;16m▀▀▀▀\033[0m",
+		    "ANSI row 1: pixel rows 2 and 3");
+	}
+	n = render_digit_row_ansi(two, 2, 1, out, sizeof out);
+	ok(n == 0 && out[0] == '\0', "ANSI row out of range gives empty "
+	    "string (%zu)", n);
 }
 
 static void
@@ -86,6 +98,15 @@ test_grey(void)
 	ok(render_grey256(8, 16) == 244, "16-level grey 8 -> 244");
 	ok(render_level(1.0f, 2) == 1 && render_level(0.4f, 2) == 0 &&
 	    render_level(1.0f, 1) == 0, "two levels: 0 and 1; one level: 0");
+	ok(render_grey256(1, 2) == 231 && render_grey256(0, 2) == 16,
+	    "two levels: black and white");
+	ok(render_grey256(0, 1) == 16 && render_grey256(1, 1) == 16,
+	    "one level: black, whatever the level");
+	/* level * 25 / (levels - 1) rounded: 25/99 -> 0, 99*25/100 -> 25 */
+	ok(render_grey256(1, 100) == 16, "100 levels: level 1 rounds to "
+	    "black (16), got %d", render_grey256(1, 100));
+	ok(render_grey256(99, 101) == 231, "101 levels: level 99 rounds to "
+	    "white (231), got %d", render_grey256(99, 101));
 	ok(render_level(0.5f, 3) == 1 && render_level(2.0f, 3) == 2 &&
 	    render_level(-1.0f, 3) == 0 && render_level(NAN, 3) == 0,
 	    "render_level rounds and clamps (NaN -> 0)");
@@ -107,6 +128,23 @@ test_halves(void)
 	render_digit_halves(img, 4, 3, top, bot);
 	ok(memcmp(top, wt, 8) == 0 && memcmp(bot, wb, 8) == 0,
 	    "halves: top = even pixel rows, bottom = odd rows");
+	/* An image with rows past side (as in a larger buffer): only
+	 * (side/2) * side cells are written. */
+	{
+		float         big[24];
+		unsigned char t2[16], b2[16];
+		int           i, untouched = 1;
+
+		for (i = 0; i < 24; i++)
+			big[i] = i < 16 ? img[i] : 1.0f;
+		memset(t2, 0xEE, sizeof t2);
+		memset(b2, 0xEE, sizeof b2);
+		render_digit_halves(big, 4, 3, t2, b2);
+		for (i = 8; i < 16; i++)
+			untouched &= t2[i] == 0xEE && b2[i] == 0xEE;
+		ok(untouched && memcmp(t2, wt, 8) == 0 && memcmp(b2, wb, 8) == 0,
+		    "halves: nothing written past (side/2) * side cells");
+	}
 }
 
 /* The rows trained side by side, a line each. */
@@ -136,6 +174,51 @@ test_row_progress(void)
 	ok(strlen(out) == 90 && strstr(out, "]  50%") != NULL &&
 	    out[89] == ' ', "wide: the bar stops at 60 cells, the line is "
 	    "padded to 90");
+	/* "1/1 s1 e1/1 " is 12 cells: '[' at 12, 60 cells, ']' at 73 */
+	ok(out[12] == '[' && out[73] == ']' && strspn(out + 13, "#") == 30,
+	    "wide: 60 cells of bar, half full: '%s'", out);
+	render_row_progress(3, 12, "s0.5", 2, 4, 50, 100, 26, RENDER_ASCII, out,
+	    sizeof out);
+	is(out, "3/12 s0.5 e2/4 [##  ]  37%", "a bar of exactly 4 cells");
+	/* the whole progress, (epoch - 1 + batch / batches) / epochs */
+	render_row_progress(1, 1, "s", 2, 4, 1, 1, 16, RENDER_ASCII, out,
+	    sizeof out);
+	is(out, "1/1 s e2/4   50%", "one batch of one done in epoch 2 of 4: 50%");
+	render_row_progress(1, 1, "s", 2, 4, 0, 0, 16, RENDER_ASCII, out,
+	    sizeof out);
+	is(out, "1/1 s e2/4   25%", "no batches known: the epochs done, 25%");
+	render_row_progress(1, 1, "s", 1, 0, 5, 10, 16, RENDER_ASCII, out,
+	    sizeof out);
+	is(out, "1/1 s e1/0    0%", "no epochs known: 0%");
+	render_row_progress(1, 1, "s", 5, 4, 0, 10, 16, RENDER_ASCII, out,
+	    sizeof out);
+	is(out, "1/1 s e5/4  100%", "past the last epoch: held at 100%");
+	render_row_progress(1, 1, "s", 0, 4, 0, 10, 16, RENDER_ASCII, out,
+	    sizeof out);
+	is(out, "1/1 s e0/4    0%", "before the first epoch: held at 0%");
+	render_row_progress(1, 1, "s", 1, 4, 0, 10, 1, RENDER_ASCII, out,
+	    sizeof out);
+	is(out, "1", "one cell wide: the first character");
+	render_row_progress(1, 1, "s", 1, 4, 0, 10, 0, RENDER_ASCII, out,
+	    sizeof out);
+	is(out, "", "zero cells wide: nothing");
+	/* A label too long for the 95-byte head: the line is still width
+	 * cells, cut head then bar then per cent. */
+	{
+		char label[87];
+
+		memset(label, 'L', 86);
+		label[86] = '\0';
+		render_row_progress(1, 1, label, 1, 1, 1, 2, 120, RENDER_ASCII,
+		    out, sizeof out);
+		ok(strlen(out) == 120 && out[95] == '[' && out[114] == ']' &&
+		    strcmp(out + 115, "  50%") == 0, "a 96-byte head is cut to "
+		    "95, then the bar: '%s'", out);
+	}
+	/* A bar that does not fit in outlen: nothing after it either. */
+	render_row_progress(3, 12, "s0.5", 2, 4, 50, 100, 30, RENDER_ASCII, out,
+	    18);
+	is(out, "3/12 s0.5 e2/4 [", "cut at the bar: no ']' after it");
 }
 
 static void
@@ -161,6 +244,8 @@ test_bars(void)
 	is(out, "##  ", "bar 1/2 of 4 ASCII");
 	ok(render_bar(0.5, 0, RENDER_ASCII, out, sizeof out) == 0 &&
 	    out[0] == '\0', "bar of width 0 is empty");
+	render_bar(1.0, 1, RENDER_ASCII, out, sizeof out);
+	is(out, "#", "bar of width 1, full");
 
 	render_bar_row(0.5, 0.9712, 4, RENDER_UTF8, out, sizeof out);
 	is(out, " 0.5 ███▉ 97.12", "bar row: label, bar, per cent");
@@ -168,6 +253,18 @@ test_bars(void)
 	is(out, "   4       -  ", "bar row: NaN shows a dash");
 	render_bar_row(0, 1.0, 2, RENDER_ASCII, out, sizeof out);
 	is(out, "   0 ## 100.00", "bar row: scale 0, full bar");
+	render_bar_row(0.5, 1.0, 1, RENDER_ASCII, out, sizeof out);
+	is(out, " 0.5 # 100.00", "bar row: a bar of one cell");
+	/* the bar is at most 512 cells: 513 asked, 512 drawn; 512 full
+	 * blocks of UTF-8 (1536 bytes) fit */
+	render_bar_row(1, 0.5, 513, RENDER_ASCII, out, sizeof out);
+	ok(strlen(out) == 5 + 512 + 6 && strspn(out + 5, "#") == 256 &&
+	    strcmp(out + 5 + 512, " 50.00") == 0, "bar row: 513 cells asked, "
+	    "512 drawn (%zu bytes)", strlen(out));
+	render_bar_row(1, 1.0, 512, RENDER_UTF8, out, sizeof out);
+	ok(strlen(out) == 5 + 3 * 512 + 7 && strcmp(out + 5 + 3 * 512,
+	    " 100.00") == 0, "bar row: 512 full blocks (%zu bytes)",
+	    strlen(out));
 }
 
 static void
@@ -198,6 +295,24 @@ test_sparklines(void)
 	is(out, "^", "sparkline one cell wide: the last value");
 	ok(render_sparkline(ramp, 8, 0, 7, 0, RENDER_ASCII, out, sizeof out)
 	    == 0 && out[0] == '\0', "sparkline zero cells wide: empty");
+	ok(render_sparkline(NULL, 3, 0, 1, 3, RENDER_ASCII, out, sizeof out)
+	    == 0 && out[0] == '\0', "no series gives empty string");
+	render_sparkline(flat, 1, 0, 0, 5, RENDER_UTF8, out, sizeof out);
+	is(out, "▄", "a single value sits mid-ramp");
+	/* lo >= hi: the range is the values', whatever lo and hi were */
+	render_sparkline(ramp, 4, 100, 100, 4, RENDER_UTF8, out, sizeof out);
+	is(out, "▁▃▆█", "auto range ignores a degenerate lo = hi = 100");
+	{
+		const double inf[3] = { 0, INFINITY, 1 };
+		const double ninf[3] = { 0, -INFINITY, 1 };
+
+		render_sparkline(inf, 3, 0, 0, 3, RENDER_ASCII, out, sizeof out);
+		is(out, "_ ^", "an infinity is a blank cell, not the top of "
+		    "the range");
+		render_sparkline(ninf, 3, 0, 0, 3, RENDER_ASCII, out,
+		    sizeof out);
+		is(out, "_ ^", "nor -infinity the bottom");
+	}
 }
 
 static void
@@ -220,6 +335,8 @@ test_probs_duration(void)
 	is(out, "1h02m", "duration hours");
 	render_duration(-1, out, sizeof out);
 	is(out, "--", "duration unknown");
+	render_duration(0, out, sizeof out);
+	is(out, "0.0s", "duration 0 s");
 	/* each side of each switch */
 	render_duration(9.94, out, sizeof out);
 	is(out, "9.9s", "duration 9.94 s: still tenths");
@@ -264,6 +381,19 @@ test_truncation(void)
 	n = render_digit_row_ansi(two, 2, 0, buf, 29);
 	ok(n == 26 && strcmp(buf, "\033[38;5;16;48;5;231m▀\033[0m") == 0 &&
 	    canary_ok(buf, 29, 64), "ANSI row cut keeps the reset");
+
+	/* room for exactly one cell and the reset (19 + 3 + 4 + NUL), and
+	 * for exactly two (the second sends no escape: 3 more, 22 + 3 + 4 +
+	 * NUL) */
+	memset(buf, 'X', sizeof buf);
+	n = render_digit_row_ansi(two, 2, 0, buf, 27);
+	ok(n == 26 && canary_ok(buf, 27, 64), "ANSI row: one cell in exactly "
+	    "27 bytes (%zu)", n);
+	memset(buf, 'X', sizeof buf);
+	n = render_digit_row_ansi(two, 2, 0, buf, 30);
+	ok(n == 29 && strcmp(buf, "\033[38;5;16;48;5;231m▀▀\033[0m") == 0 &&
+	    canary_ok(buf, 30, 64), "ANSI row: both cells in exactly 30 "
+	    "(%zu)", n);
 
 	memset(buf, 'X', sizeof buf);
 	n = render_digit_row_ansi(two, 2, 0, buf, 20);
@@ -328,6 +458,41 @@ test_fit_message(void)
 	    RENDER_ASCII, fit, sizeof fit);
 	ok(strcmp(fit, "x .../run-id done") == 0, "down to .../name when "
 	    "needed: '%s'", fit);
+	render_fit_message("short enough /a/b/c", 19, RENDER_ASCII, fit,
+	    sizeof fit);
+	ok(strcmp(fit, "short enough /a/b/c") == 0, "a message of exactly "
+	    "width is left alone: '%s'", fit);
+	/* cells, not bytes: n with a tilde is one cell (two bytes, the
+	 * second 0xB1) */
+	render_fit_message("ma\xc3\xb1" "ana", 6, RENDER_UTF8, fit, sizeof fit);
+	ok(strcmp(fit, "ma\xc3\xb1" "ana") == 0, "six cells in 7 bytes fit 6: "
+	    "'%s'", fit);
+	/* two paths of one length: the first loses a directory */
+	render_fit_message("/aaa/b/c /ddd/e/f", 16, RENDER_ASCII, fit,
+	    sizeof fit);
+	ok(strcmp(fit, ".../b/c /ddd/e/f") == 0, "of two paths as long, the "
+	    "first is shortened: '%s'", fit);
+	/* words with one slash, even followed by one that starts with a
+	 * slash, are no paths to shorten: the end is cut */
+	render_fit_message("see a/bc and c/d now", 8, RENDER_ASCII, fit,
+	    sizeof fit);
+	ok(strcmp(fit, "see a/bc") == 0, "one slash a word: cut at the end: "
+	    "'%s'", fit);
+	render_fit_message("see a/b /c now", 8, RENDER_ASCII, fit, sizeof fit);
+	ok(strcmp(fit, "see a/b ") == 0, "nor 'a/b /c': cut: '%s'", fit);
+	ok(render_fit_message("abc", 0, RENDER_ASCII, fit, sizeof fit) == 0 &&
+	    fit[0] == '\0', "width 0: empty");
+	ok(render_fit_message("abc", -1, RENDER_ASCII, fit, sizeof fit) == 0 &&
+	    fit[0] == '\0', "width -1: empty");
+	/* not UTF-8 (a file name can be anything): a stray continuation
+	 * byte first, cut to nothing without reading before out */
+	ok(render_fit_message("\x80", -1, RENDER_UTF8, fit, sizeof fit) == 0 &&
+	    fit[0] == '\0', "a stray continuation byte, width -1: empty");
+	memset(fit, 'X', sizeof fit);
+	ok(render_fit_message("abc", 10, RENDER_ASCII, fit, 1) == 0 &&
+	    fit[0] == '\0' && fit[1] == 'X', "outlen 1: the empty string");
+	ok(render_fit_message("abc", 10, RENDER_ASCII, fit, 0) == 0 &&
+	    fit[1] == 'X', "outlen 0: nothing written, 0 returned");
 }
 
 int

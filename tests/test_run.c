@@ -25,14 +25,18 @@
 
 static char root[] = "/tmp/noisetop-run-XXXXXX";
 
+/* A test's own file, written plainly (no fsync: make mutate runs this
+ * test once a mutant, and the tests' files need no durability). */
 static void
 put_file(const char *dir, const char *name, const char *text)
 {
-	char path[NT_PATH_LEN + 64], err[NT_ERR_LEN];
+	char  path[NT_PATH_LEN + 64];
+	FILE *f;
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if (file_write_atomic(path, text, strlen(text), err, sizeof err) != 0)
-		diag("%s", err);
+	if ((f = fopen(path, "w")) == NULL || fputs(text, f) == EOF ||
+	    fclose(f) != 0)
+		diag("cannot write %s", path);
 }
 
 static int
@@ -801,6 +805,551 @@ test_claims(void)
 	}
 }
 
+/* config.txt with one more line, as line 4, after a minimal sweep's. */
+static int
+open_with(const run *r, const char *sub, const char *line, run *o, char *err,
+    size_t errlen)
+{
+	char text[1024];
+
+	snprintf(text, sizeof text, "kind = sweep\nscales = 0\n"
+	    "layers = 784,8,10\n%s", line);
+	put_file(r->dir, "config.txt", text);
+	err[0] = '\0';
+	return run_open(o, sub, r->id, err, errlen);
+}
+
+/*
+ * Every key of config.txt: a bad value refused by its own line ("line 4"
+ * and the key), values at the bounds read, a key given twice read as its
+ * last line; the keys a run writes only when used read back.
+ */
+static void
+test_config_keys(void)
+{
+	static const struct {
+		const char *line, *want;
+	} bad[] = {
+		{ "synthetic = 2\n", "synthetic" },
+		{ "data_crc = 12zz\n", "data_crc" },
+		{ "train_limit = -1\n", "train_limit" },
+		{ "test_limit = -1\n", "test_limit" },
+		{ "lr = 0\n", "lr" },
+		{ "batch = 0\n", "batch" },
+		{ "epochs = 0\n", "epochs" },
+		{ "seed = -1\n", "seed" },
+		{ "threads = -1\n", "threads" },
+		{ "noise = 100.5\n", "noise" },
+		{ "noise = loud\n", "noise" },
+		{ "precision = fp16\n", "fp16" },
+		{ "weight_decay = -1\n", "weight_decay" },
+		{ "test_scales = 0,x\n", "0,x" },
+		{ "seeds = 0\n", "seeds" },
+		{ "weight_decays = x\n", "x" },
+		{ "probes = 2\n", "probes" },
+		{ "attacks = zap:1\n", "zap" },
+		{ "noise_mode = sideways\n", "sideways" },
+		{ "layers = 784\n", "two sizes" },
+	};
+	char       sub[NT_PATH_LEN], err[NT_ERR_LEN] = "", *text = NULL;
+	run_config conf;
+	run        r, o;
+	uint8_t   *buf;
+	size_t     len;
+	int        na = 0;
+
+	snprintf(sub, sizeof sub, "%s/keys", root);
+	mkdir(sub, 0755);
+	small_config(&conf);
+	conf.cfg.precision = TRAIN_BF16;
+	conf.plan.ndecays = 1;
+	conf.plan.decays[0] = 1e-4f;
+	conf.plan.probes = 1;
+	probe_attack_parse("fgsm:0.1", conf.plan.attacks, &na,
+	    PROBE_MAX_ATTACKS, err, sizeof err);
+	conf.plan.nattacks = na;
+	if (run_create(&r, sub, &conf, err, sizeof err) != 0) {
+		ok(0, "run_create: %s", err);
+		return;
+	}
+	ok(run_open(&o, sub, r.id, err, sizeof err) == 0 &&
+	    o.conf.cfg.precision == TRAIN_BF16 && o.conf.plan.ndecays == 1 &&
+	    o.conf.plan.decays[0] == 1e-4f && o.conf.plan.nattacks == 1 &&
+	    o.conf.plan.attacks[0].kind == PROBE_FGSM,
+	    "bf16, one decay and one attack read back: %s", err);
+	{
+		char path[NT_PATH_LEN + 64];
+
+		snprintf(path, sizeof path, "%s/config.txt", r.dir);
+		if (file_read(path, 1 << 20, &buf, &len, err, sizeof err) == 0)
+			text = (char *)buf;
+	}
+	ok(text != NULL && len > 0 && text[len - 1] == '\n' &&
+	    strstr(text, "\nattacks = fgsm:0.1\n") != NULL,
+	    "config.txt ends its last line, the attacks, with a newline");
+	free(text);
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		ok(open_with(&r, sub, bad[i].line, &o, err, sizeof err) == -1 &&
+		    one_line(err, "config.txt: line 4: ") &&
+		    one_line(err, bad[i].want), "config.txt line 4 '%.*s' "
+		    "refused there: '%s'", (int)strlen(bad[i].line) - 1,
+		    bad[i].line, err);
+
+	ok(open_with(&r, sub, "train_limit = 0\ntest_limit = 0\nseed = 0\n"
+	    "probes = 0\nnoise = 100\n", &o, err, sizeof err) == 0 &&
+	    o.conf.train_limit == 0 && o.conf.test_limit == 0 &&
+	    o.conf.cfg.seed == 0 && o.conf.plan.probes == 0 &&
+	    o.conf.cfg.noise == 100.0f,
+	    "limits, seed and probes 0 and noise 100 read: %s", err);
+	ok(open_with(&r, sub, "dropout = 0.25\nthreads = 3\n", &o, err,
+	    sizeof err) == 0 && o.conf.cfg.dropout == 0.25f &&
+	    o.conf.cfg.threads == 3, "dropout and threads read: %s", err);
+	ok(open_with(&r, sub, "layers = 784,10\n", &o, err, sizeof err) == 0 &&
+	    o.conf.cfg.nlayer == 1, "layers 784,10: one layer: %s", err);
+	ok(open_with(&r, sub, "layers = 784,9,9,9,9,9,9,9,10\n", &o, err,
+	    sizeof err) == 0 && o.conf.cfg.nlayer == MLP_MAX_LAYERS &&
+	    o.conf.cfg.size[7] == 9, "layers of %d sizes: the most, read: %s",
+	    MLP_MAX_LAYERS + 1, err);
+	ok(open_with(&r, sub, "precision = bf16\nprecision = fp32\n", &o, err,
+	    sizeof err) == 0 && o.conf.cfg.precision == TRAIN_FP32,
+	    "precision twice: the last, fp32: %s", err);
+	ok(open_with(&r, sub, "probes = 1\nattacks = fgsm:0.1\n"
+	    "attacks = pgd:0.25:7\n", &o, err, sizeof err) == 0 &&
+	    o.conf.plan.nattacks == 1 && o.conf.plan.attacks[0].kind ==
+	    PROBE_PGD, "attacks twice: the last list alone: %s", err);
+	ok(open_with(&r, sub, "scales = 0,0.5\n", &o, err, sizeof err) == 0 &&
+	    !o.conf.matrix && o.conf.plan.ntest == 2 &&
+	    o.conf.plan.test_scales[1] == 0.5f,
+	    "no test_scales (a run from before the matrix): no matrix, the "
+	    "scales tested: %s", err);
+	/* run_read_config replaces the whole configuration */
+	ok(open_with(&r, sub, "dataset = kmnist\n", &o, err, sizeof err) == 0 &&
+	    strcmp(o.conf.dataset, "kmnist") == 0, "dataset read: %s", err);
+	put_file(r.dir, "config.txt", "kind = sweep\nscales = 0\n"
+	    "layers = 784,8,10\n");
+	ok(run_read_config(&o, err, sizeof err) == 0 &&
+	    o.conf.dataset[0] == '\0', "read again without it: none");
+	run_release(&r);
+}
+
+/* A run directory's state.txt alone (no claim, as before claims were). */
+static void
+state_is(const char *dir, const char *text, int alive, int elsewhere,
+    const char *what)
+{
+	char      err[NT_ERR_LEN] = "";
+	run_state st;
+
+	put_file(dir, "state.txt", text);
+	ok(run_read_state(dir, &st, err, sizeof err) == 0 &&
+	    st.alive == alive && st.elsewhere == elsewhere,
+	    "%s: alive %d, elsewhere %d (%s)", what, st.alive, st.elsewhere,
+	    err);
+}
+
+/*
+ * Whether a state's writer is at work without a claim: by its pid on its
+ * own host, running elsewhere on another; with a claim, by the claim.
+ */
+static void
+test_state_owner(void)
+{
+	char  dir[NT_PATH_LEN], host[256] = "", text[512];
+	pid_t child;
+
+	snprintf(dir, sizeof dir, "%s/owner", root);
+	mkdir(dir, 0755);
+	gethostname(host, sizeof host - 1);
+	snprintf(text, sizeof text, "state = running\npid = %ld\nhost = %s\n",
+	    (long)getpid(), host);
+	state_is(dir, text, 1, 0, "running here, its pid alive");
+	snprintf(text, sizeof text, "state = running\npid = %ld\n",
+	    (long)getpid());
+	state_is(dir, text, 1, 0, "no host recorded: here");
+	snprintf(text, sizeof text, "state = running\npid = %ld\nhost = x\n",
+	    (long)getpid());
+	state_is(dir, text, 0, 1, "host 'x': elsewhere");
+	snprintf(text, sizeof text, "state = interrupted\npid = %ld\n"
+	    "host = elsewhere.example\n", (long)getpid());
+	state_is(dir, text, 0, 0, "interrupted on another host: nowhere");
+	snprintf(text, sizeof text, "state = running\nhost = %s\n", host);
+	state_is(dir, text, 0, 0, "no pid: not alive");
+	snprintf(text, sizeof text, "state = running\npid = 1\nhost = %s\n",
+	    host);
+	state_is(dir, text, 1, 0, "pid 1 (always there): alive");
+	if ((child = fork()) == 0)
+		_exit(0);
+	waitpid(child, NULL, 0);
+	snprintf(text, sizeof text, "state = running\npid = %ld\nhost = %s\n",
+	    (long)child, host);
+	state_is(dir, text, 0, 0, "its pid gone: not alive");
+	/* the claim decides when there is one */
+	put_claim(dir, "claim.txt", "node17", 4242, 0, 0);
+	snprintf(text, sizeof text, "state = running\npid = %ld\nhost = %s\n",
+	    (long)getpid(), host);
+	state_is(dir, text, 0, 1, "a fresh claim of another host: elsewhere, "
+	    "whatever the pid");
+}
+
+/* A shard's state file: state-K.txt with "shard = K\nshards = N". */
+static void
+put_shard(const char *dir, int k, int n, const char *state, const char *more)
+{
+	char name[64], text[512];
+
+	snprintf(name, sizeof name, "state-%d.txt", k);
+	snprintf(text, sizeof text, "state = %s\nrow = 1\nnrows = 2\n"
+	    "shard = %d\nshards = %d\n%s", state, k, n, more);
+	put_file(dir, name, text);
+}
+
+/* A fresh directory under root for one case. */
+static const char *
+case_dir(const char *name)
+{
+	static char dir[NT_PATH_LEN];
+
+	snprintf(dir, sizeof dir, "%s/%s", root, name);
+	mkdir(dir, 0755);
+	return dir;
+}
+
+/*
+ * Which shard files a sharded run's state comes from: from shard 1 up to
+ * the last (shard 1's count), past missing ones, a first one among the
+ * first 64; the run's state is a live shard's, else an unfinished one's,
+ * its count shard 1's; a merged run's state.txt wins.
+ */
+static void
+test_shard_scan(void)
+{
+	char       err[NT_ERR_LEN] = "";
+	run_state  sh[8], st;
+	const char *d;
+	run        r;
+
+	memset(sh, 0, sizeof sh);
+	d = case_dir("scan-2");
+	put_shard(d, 2, 2, "interrupted", "epoch = 3\n");
+	ok(run_read_shards(d, sh, 8, err, sizeof err) == 1 && sh[0].shard == 2,
+	    "shard 2 alone: read past the missing 1");
+	ok(run_read_state(d, &st, err, sizeof err) == 0 && st.epoch == 3 &&
+	    st.nshards == 2, "and the run's state is its: %s", err);
+	d = case_dir("scan-past");
+	put_shard(d, 1, 2, "finished", "");
+	put_shard(d, 4, 4, "finished", "");
+	ok(run_read_shards(d, sh, 8, err, sizeof err) == 1,
+	    "of 2 shards, a state-4.txt is not read");
+	d = case_dir("scan-65");
+	put_shard(d, 65, 70, "finished", "");
+	ok(run_read_shards(d, sh, 8, err, sizeof err) == 1,
+	    "shard 65 alone is found, past 64 missing ones");
+	d = case_dir("scan-66");
+	put_shard(d, 66, 70, "finished", "");
+	ok(run_read_shards(d, sh, 8, err, sizeof err) == 0,
+	    "none of shards 1 to 65: the search stops there, before 66");
+	d = case_dir("scan-70");
+	put_shard(d, 1, 70, "finished", "");
+	put_shard(d, 70, 70, "finished", "");
+	ok(run_read_shards(d, sh, 8, err, sizeof err) == 2,
+	    "of 70 shards, 1 and 70: both, past 64 missing ones");
+	d = case_dir("scan-max");
+	put_shard(d, 1, SWEEP_MAX_ROWS, "finished", "");
+	put_shard(d, SWEEP_MAX_ROWS, SWEEP_MAX_ROWS, "finished", "");
+	ok(run_read_shards(d, sh, 8, err, sizeof err) == 2 &&
+	    sh[1].shard == SWEEP_MAX_ROWS, "shard %d, the last there can be, "
+	    "read", SWEEP_MAX_ROWS);
+
+	/* 65 shards: the run's state from the first 64 */
+	d = case_dir("scan-65-shards");
+	for (int k = 1; k <= 65; k++)
+		put_shard(d, k, 65, "finished", "");
+	ok(run_read_state(d, &st, err, sizeof err) == 0 && st.nshards == 65 &&
+	    strcmp(st.state, "interrupted") == 0, "a run of 65 shards, all "
+	    "finished: interrupted (%s)", err);
+	d = case_dir("run-away");
+	put_shard(d, 1, 2, "running", "host = elsewhere.example\n");
+	put_shard(d, 2, 2, "interrupted", "epoch = 1\n");
+	ok(run_read_state(d, &st, err, sizeof err) == 0 && st.elsewhere &&
+	    strcmp(st.state, "running") == 0, "a shard running elsewhere "
+	    "before an interrupted one: running elsewhere");
+	d = case_dir("run-first");
+	put_shard(d, 1, 2, "interrupted", "epoch = 1\n");
+	put_shard(d, 2, 2, "finished", "");
+	ok(run_read_state(d, &st, err, sizeof err) == 0 && st.epoch == 1 &&
+	    strcmp(st.state, "interrupted") == 0 && st.shard == 0,
+	    "the first shard interrupted: its state");
+	d = case_dir("run-done");
+	put_shard(d, 1, 2, "finished", "pid = 5\n");
+	put_shard(d, 2, 2, "finished", "pid = 6\n");
+	memset(&st, 0x5A, sizeof st);
+	ok(run_read_state(d, &st, err, sizeof err) == 0 &&
+	    strcmp(st.state, "interrupted") == 0 && st.nshards == 2 &&
+	    st.pid == 0 && st.row == 0 && st.epoch == 0 && !st.alive &&
+	    !st.elsewhere && st.host[0] == '\0', "every shard finished: "
+	    "interrupted, no shard's pid, row or host");
+	d = case_dir("run-one");
+	put_shard(d, 1, 7, "finished", "");
+	ok(run_read_state(d, &st, err, sizeof err) == 0 && st.nshards == 7,
+	    "one shard of 7 finished: 7 shards (%d)", st.nshards);
+	d = case_dir("run-count");
+	put_shard(d, 1, 3, "finished", "");
+	put_shard(d, 2, 5, "interrupted", "");
+	ok(run_read_state(d, &st, err, sizeof err) == 0 && st.nshards == 3,
+	    "the count is shard 1's, an interrupted shard's state (%d)",
+	    st.nshards);
+	d = case_dir("run-count2");
+	put_shard(d, 1, 3, "finished", "");
+	put_shard(d, 2, 5, "running", "host = elsewhere.example\n");
+	ok(run_read_state(d, &st, err, sizeof err) == 0 && st.nshards == 3 &&
+	    st.elsewhere, "and a running shard's (%d)", st.nshards);
+	d = case_dir("run-merged");
+	put_shard(d, 1, 2, "interrupted", "");
+	put_file(d, "state.txt", "state = finished\n");
+	ok(run_read_state(d, &st, err, sizeof err) == 0 &&
+	    strcmp(st.state, "finished") == 0, "a merged run's state.txt over "
+	    "its shards' files");
+
+	/* A shard writes its own state-K.txt */
+	memset(&r, 0, sizeof r);
+	snprintf(r.dir, sizeof r.dir, "%s", case_dir("write-shard"));
+	r.shard = 2;
+	r.nshards = 3;
+	ok(run_write_state(&r, "running", 1, 4, 1, 2, err, sizeof err) == 0 &&
+	    run_read_shards(r.dir, sh, 8, err, sizeof err) == 1 &&
+	    sh[0].shard == 2 && sh[0].nshards == 3 && sh[0].nrows == 4 &&
+	    !has_file(r.dir, "state.txt"), "shard 2 of 3 writes state-2.txt");
+}
+
+/* A run's result files, each where it belongs; a failed one fails. */
+static void
+test_write_results(void)
+{
+	static const char *files[] = { "results.csv", "summary.csv",
+		"matrix.csv", "probes.csv" };
+	char        err[NT_ERR_LEN] = "", path[NT_PATH_LEN + 64];
+	run_config  conf;
+	run         r;
+	sweep_table t;
+	uint8_t    *buf = NULL;
+	size_t      len = 0;
+	int         na = 0;
+
+	small_config(&conf);
+	memset(&r, 0, sizeof r);
+	snprintf(r.dir, sizeof r.dir, "%s", case_dir("results-plain"));
+	sweep_table_init(&t, &conf.cfg, &conf.plan, err, sizeof err);
+	ok(run_write_results(&r, &t, "src", err, sizeof err) == 0 &&
+	    has_file(r.dir, "results.csv") && has_file(r.dir, "summary.csv") &&
+	    has_file(r.dir, "matrix.csv") && has_file(r.dir, "results.json") &&
+	    !has_file(r.dir, "probes.csv"), "a plain run: results, summary, "
+	    "matrix and JSON, no probes.csv: %s", err);
+	snprintf(path, sizeof path, "%s/results.csv", r.dir);
+	ok(file_read(path, 1 << 20, &buf, &len, err, sizeof err) == 0 &&
+	    memmem(buf, len, "val_acc", 7) != NULL &&
+	    memmem(buf, len, "mean", 4) == NULL, "results.csv holds the "
+	    "results, not the summary");
+	free(buf);
+	for (int i = 0; i < 3; i++) {
+		snprintf(r.dir, sizeof r.dir, "%s/results-%d", root, i);
+		mkdir(r.dir, 0755);
+		snprintf(path, sizeof path, "%s/%s", r.dir, files[i]);
+		mkdir(path, 0755);
+		err[0] = '\0';
+		ok(run_write_results(&r, &t, "src", err, sizeof err) == -1 &&
+		    one_line(err, files[i]), "%s not writable: refused: '%s'",
+		    files[i], err);
+	}
+	sweep_table_free(&t);
+
+	conf.plan.probes = 1;
+	probe_attack_parse("fgsm:0.1", conf.plan.attacks, &na,
+	    PROBE_MAX_ATTACKS, err, sizeof err);
+	conf.plan.nattacks = na;
+	sweep_table_init(&t, &conf.cfg, &conf.plan, err, sizeof err);
+	snprintf(r.dir, sizeof r.dir, "%s", case_dir("results-probes"));
+	ok(run_write_results(&r, &t, "src", err, sizeof err) == 0 &&
+	    has_file(r.dir, "probes.csv") && has_file(r.dir, "matrix.csv"),
+	    "a probed run writes probes.csv too: %s", err);
+	snprintf(r.dir, sizeof r.dir, "%s", case_dir("results-3"));
+	snprintf(path, sizeof path, "%s/probes.csv", r.dir);
+	mkdir(path, 0755);
+	ok(run_write_results(&r, &t, "src", err, sizeof err) == -1 &&
+	    one_line(err, "probes.csv"), "probes.csv not writable: refused: "
+	    "'%s'", err);
+	sweep_table_free(&t);
+}
+
+/* The text of file name in dir ("" when unreadable); the caller frees. */
+static char *
+slurp(const char *dir, const char *name)
+{
+	char     path[NT_PATH_LEN + 64], err[NT_ERR_LEN];
+	uint8_t *buf = NULL;
+	size_t   len;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (file_read(path, 1 << 20, &buf, &len, err, sizeof err) != 0)
+		return strdup("");
+	return (char *)buf;
+}
+
+/* A distinct number that %.17g prints in 24 characters, the longest. */
+static double
+long_number(int k)
+{
+	char   s[64];
+	double v = -1e-300 * (1.0 + k / 997.0);
+
+	while (snprintf(s, sizeof s, "%.17g", v) != 24)
+		v = nextafter(v, -1.0);
+	return v;
+}
+
+/*
+ * Row files at their largest (16 test scales, 16 attacks, every number 24
+ * characters long) read back exactly; one attack, or none; damaged row
+ * files refused.
+ */
+static void
+test_matrix_rows(void)
+{
+	static const char *damaged[] = { "test_acc = 1\n", "test_acc = 1,\n",
+		"test_acc = 1,,\n", "sensitivity = 1,2,3,4,\n" };
+	char        err[NT_ERR_LEN] = "", list[1024] = "", *text;
+	run_config  conf;
+	run         r;
+	sweep_table t, back;
+	sweep_row  *w;
+	int         na = 0, good;
+
+	small_config(&conf);
+	conf.plan.ntest = SWEEP_MAX_SCALES;
+	for (int j = 0; j < SWEEP_MAX_SCALES; j++)
+		conf.plan.test_scales[j] = 0.125f * (float)j;
+	conf.plan.probes = 1;
+	for (int i = 0; i < PROBE_MAX_ATTACKS; i++)
+		snprintf(list + strlen(list), sizeof list - strlen(list),
+		    "%sfgsm:0.%02d", i ? "," : "", i + 1);
+	probe_attack_parse(list, conf.plan.attacks, &na, PROBE_MAX_ATTACKS,
+	    err, sizeof err);
+	conf.plan.nattacks = na;
+	memset(&r, 0, sizeof r);
+	snprintf(r.dir, sizeof r.dir, "%s", case_dir("matrix-max"));
+	if (na != PROBE_MAX_ATTACKS ||
+	    sweep_table_init(&t, &conf.cfg, &conf.plan, err, sizeof err) ||
+	    sweep_table_init(&back, &conf.cfg, &conf.plan, err, sizeof err)) {
+		ok(0, "a plan of %d attacks: %s", na, err);
+		return;
+	}
+	w = &t.rows[0];
+	for (int j = 0; j < SWEEP_MAX_SCALES; j++) {
+		w->test_acc[j] = long_number(4 * j);
+		w->test_loss[j] = long_number(4 * j + 1);
+		w->test_ece[j] = long_number(4 * j + 2);
+		w->test_conf[j] = long_number(4 * j + 3);
+	}
+	for (int i = 0; i < PROBE_MAX_ATTACKS; i++)
+		w->attack_acc[i] = long_number(100 + i);
+	w->sens = (probe_sens){ long_number(200), long_number(201),
+	    long_number(202), long_number(203), long_number(204) };
+	good = run_write_matrix_row(&r, &t, 0, err, sizeof err) == 0 &&
+	    run_read_matrix_row(&r, &back, 0, err, sizeof err) == 0 &&
+	    memcmp(&back.rows[0].sens, &w->sens, sizeof w->sens) == 0 &&
+	    memcmp(back.rows[0].attack_acc, w->attack_acc,
+	    PROBE_MAX_ATTACKS * sizeof(double)) == 0;
+	for (int j = 0; good && j < SWEEP_MAX_SCALES; j++)
+		good = back.rows[0].test_acc[j] == w->test_acc[j] &&
+		    back.rows[0].test_loss[j] == w->test_loss[j] &&
+		    back.rows[0].test_ece[j] == w->test_ece[j] &&
+		    back.rows[0].test_conf[j] == w->test_conf[j];
+	text = slurp(r.dir, "row-0.txt");
+	ok(good && strlen(text) > 85 * 25, "the largest row file (%zu bytes) "
+	    "reads back exactly: %s", strlen(text), err);
+	free(text);
+	sweep_table_free(&t);
+	sweep_table_free(&back);
+
+	small_config(&conf);
+	conf.plan.probes = 1;
+	na = 0;
+	probe_attack_parse("pgd:0.25:7", conf.plan.attacks, &na,
+	    PROBE_MAX_ATTACKS, err, sizeof err);
+	conf.plan.nattacks = na;
+	sweep_table_init(&t, &conf.cfg, &conf.plan, err, sizeof err);
+	sweep_table_init(&back, &conf.cfg, &conf.plan, err, sizeof err);
+	t.rows[1].attack_acc[0] = 1.0 / 7;
+	ok(run_write_matrix_row(&r, &t, 1, err, sizeof err) == 0 &&
+	    run_read_matrix_row(&r, &back, 1, err, sizeof err) == 0 &&
+	    back.rows[1].attack_acc[0] == 1.0 / 7, "one attack of two test "
+	    "scales reads back: %s", err);
+	t.plan.nattacks = 0;
+	text = run_write_matrix_row(&r, &t, 0, err, sizeof err) == 0 ?
+	    slurp(r.dir, "row-0.txt") : strdup("");
+	ok(strstr(text, "sensitivity = ") != NULL &&
+	    strstr(text, "attack_acc") == NULL, "probes without attacks: no "
+	    "attack_acc line");
+	free(text);
+	for (size_t i = 0; i < sizeof damaged / sizeof damaged[0]; i++) {
+		put_file(r.dir, "row-0.txt", damaged[i]);
+		err[0] = '\0';
+		ok(run_read_matrix_row(&r, &back, 0, err, sizeof err) != 0 &&
+		    one_line(err, "row-0.txt"), "row file '%.*s' refused: '%s'",
+		    (int)strlen(damaged[i]) - 1, damaged[i], err);
+	}
+	{
+		char path[NT_PATH_LEN + 64];
+
+		snprintf(path, sizeof path, "%s/row-0.txt", r.dir);
+		unlink(path);
+		mkdir(path, 0755);
+		err[0] = '\0';
+		ok(run_read_matrix_row(&r, &back, 0, err, sizeof err) == -1 &&
+		    one_line(err, "row-0.txt"), "a row file that cannot be "
+		    "read: '%s'", err);
+	}
+	sweep_table_free(&t);
+	sweep_table_free(&back);
+}
+
+/* A run directory whose path is 4050 bytes long, near PATH_MAX: its state
+ * and row files are read all the same. */
+static void
+test_long_dir(void)
+{
+	char        dir[NT_PATH_LEN], err[NT_ERR_LEN] = "";
+	run_config  conf;
+	run         r;
+	run_state   st;
+	sweep_table t, back;
+
+	snprintf(dir, sizeof dir, "%s", root);
+	while (strlen(dir) < 4050) {
+		size_t n = strlen(dir), k = 4050 - n - 1 < 200 ? 4050 - n - 1 :
+		    200;
+
+		dir[n] = '/';
+		memset(dir + n + 1, 'd', k);
+		dir[n + 1 + k] = '\0';
+		mkdir(dir, 0755);
+	}
+	put_file(dir, "state.txt", "state = interrupted\nepoch = 2\n");
+	ok(run_read_state(dir, &st, err, sizeof err) == 0 && st.epoch == 2,
+	    "a state file %zu bytes deep read: %s", strlen(dir) + 10, err);
+	small_config(&conf);
+	memset(&r, 0, sizeof r);
+	snprintf(r.dir, sizeof r.dir, "%s", dir);
+	sweep_table_init(&t, &conf.cfg, &conf.plan, err, sizeof err);
+	sweep_table_init(&back, &conf.cfg, &conf.plan, err, sizeof err);
+	t.rows[0].test_acc[1] = 0.75;
+	ok(run_write_matrix_row(&r, &t, 0, err, sizeof err) == 0 &&
+	    run_read_matrix_row(&r, &back, 0, err, sizeof err) == 0 &&
+	    back.rows[0].test_acc[1] == 0.75, "and a row file: %s", err);
+	sweep_table_free(&t);
+	sweep_table_free(&back);
+}
+
 /* The set's name goes into config.txt so that resume loads the same set;
  * a run from before it has none and reads back "". */
 static void
@@ -919,6 +1468,12 @@ main(void)
 	test_corrupt();
 	test_claims();
 	test_shards();
+	test_config_keys();
+	test_state_owner();
+	test_shard_scan();
+	test_write_results();
+	test_matrix_rows();
+	test_long_dir();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
 	if (system(cmd) != 0)
 		diag("could not remove %s", root);

@@ -6,6 +6,7 @@
 #include "engine/sweep.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,9 +209,23 @@ test_plan_and_table(void)
 		    u.rows[i].seed == t.rows[i].seed &&
 		    memcmp(u.rows[i].hist, t.rows[i].hist, (size_t)t.rows[i].nhist *
 		    sizeof *t.rows[i].hist) == 0 && u.rows[i].test_acc[0] == i &&
-		    u.rows[i].test_loss[1] == i && u.rows[i].hist != t.rows[i].hist;
-	ok(good, "a copy: every row's state, history and matrix row, in its "
-	    "own storage");
+		    u.rows[i].test_loss[1] == i && u.rows[i].hist != t.rows[i].hist &&
+		    u.rows[i].test_acc != t.rows[i].test_acc &&
+		    u.rows[i].test_loss != t.rows[i].test_loss &&
+		    u.rows[i].test_ece != t.rows[i].test_ece &&
+		    u.rows[i].test_conf != t.rows[i].test_conf &&
+		    u.rows[i].attack_acc != t.rows[i].attack_acc;
+	ok(good && u.cfg.epochs == t.cfg.epochs && u.cfg.seed == t.cfg.seed &&
+	    u.plan.nscales == t.plan.nscales && u.plan.nseeds == t.plan.nseeds &&
+	    u.plan.ntest == t.plan.ntest, "a copy: the configuration, the "
+	    "plan, every row's state, history and matrix row, in its own "
+	    "storage");
+	for (int i = 0; i < t.n; i++)
+		t.rows[i].state = i ? SWEEP_DONE : SWEEP_PENDING;
+	ok(!sweep_table_finished(&t), "every row done but the first: not "
+	    "finished");
+	t.rows[0].state = SWEEP_DONE;
+	ok(sweep_table_finished(&t), "every row done: finished");
 	sweep_table_free(&u);
 	ok(u.n == 0 && u.rows == NULL && u.current == -1, "a freed table is "
 	    "empty");
@@ -246,7 +261,289 @@ test_plan_and_table(void)
 /* Stop at the start of row want (progress NULL), counting calls. */
 struct stopper {
 	int want, calls, ends;
+	int live, bad;  /* progress reports seen; one not in the table */
+	int threads;    /* the OpenMP team a report came from */
 };
+
+/*
+ * A table before training: its rows in grid order (decay, corruption,
+ * scale, seed) against nested loops, each with its decay, every result
+ * cell NAN and its own (one attack's cell is not the next row's test
+ * accuracy); made over dirty memory; no decay axis or one decay; an empty
+ * table copied over a full one; epochs and plans out of range refused.
+ */
+static void
+test_table_layout(void)
+{
+	float        sc[2] = { 0.0f, 0.5f };
+	sweep_plan   p;
+	sweep_table  t, u;
+	train_config c = cfg;
+	char         err[256] = "";
+	int          good = 1, i = 0, na = 0;
+
+	sweep_plan_default(&p, sc, 2);
+	p.ncorruptions = 2;
+	p.corruptions[1] = CORRUPT_IMPULSE;
+	p.ndecays = 2;
+	p.decays[0] = 0.0f;
+	p.decays[1] = 1e-4f;
+	p.nseeds = 2;
+	p.probes = 1;
+	probe_attack_parse("fgsm:0.1", p.attacks, &na, PROBE_MAX_ATTACKS, err,
+	    sizeof err);
+	p.nattacks = na;
+	c.weight_decay = 0.5f;
+	memset(&t, 0x5a, sizeof t);
+	if (!ok(sweep_table_init(&t, &c, &p, err, sizeof err) == 0 &&
+	    t.n == 16, "a table of 2 decays x 2 corruptions x 2 scales x 2 "
+	    "seeds, made over dirty memory: %s", err))
+		return;
+	for (int d = 0; d < 2; d++)
+		for (int k = 0; k < 2; k++)
+			for (int s = 0; s < 2; s++)
+				for (int e = 0; e < 2; e++, i++) {
+					const sweep_row *r = &t.rows[i];
+
+					good &= r->decay_index == d &&
+					    r->weight_decay == p.decays[d] &&
+					    r->corruption_index == k &&
+					    r->corruption == p.corruptions[k] &&
+					    r->scale_index == s &&
+					    r->scale == sc[s] &&
+					    r->seed_index == e &&
+					    r->seed == c.seed + (uint64_t)e &&
+					    r->state == SWEEP_PENDING &&
+					    r->nhist == 0;
+				}
+	ok(good, "rows in grid order: decay, corruption, scale, seed");
+	good = 1;
+	i = 0;
+	for (int d = 0; d < 2; d++)
+		for (int k = 0; k < 2; k++)
+			for (int s = 0; s < 2; s++)
+				for (int e = 0; e < 2; e++, i++)
+					good &= sweep_row_index_wd(&t, d, k, s,
+					    e) == i;
+	ok(good && sweep_row_index_wd(&t, -1, 0, 0, 0) == -1 &&
+	    sweep_row_index_wd(&t, 2, 0, 0, 0) == -1, "sweep_row_index_wd "
+	    "finds each; decay -1 and 2 of 2 are -1");
+	good = 1;
+	for (i = 0; i < t.n; i++) {
+		const sweep_row *r = &t.rows[i];
+
+		for (int j = 0; j < p.ntest; j++)
+			good &= isnan(r->test_acc[j]) && isnan(r->test_loss[j]) &&
+			    isnan(r->test_ece[j]) && isnan(r->test_conf[j]);
+		good &= isnan(r->sens.grad_norm) && isnan(r->sens.jac_frob) &&
+		    isnan(r->sens.w1_norm) && isnan(r->sens.rf_rough) &&
+		    isnan(r->sens.rf_rough_delta) && isnan(r->attack_acc[0]);
+	}
+	ok(good, "every result cell NAN before training");
+	for (i = 0; i < t.n; i++)
+		t.rows[i].attack_acc[0] = i;
+	for (i = 0; i < t.n; i++)
+		t.rows[i].test_acc[0] = -1.0 - i;
+	good = 1;
+	for (i = 0; i < t.n; i++)
+		good &= t.rows[i].attack_acc[0] == i;
+	ok(good, "each row's attack cell is its own");
+	sweep_table_free(&t);
+
+	sweep_plan_default(&p, sc, 2);
+	ok(sweep_table_init(&t, &c, &p, err, sizeof err) == 0 &&
+	    t.rows[1].weight_decay == 0.5f, "no decay axis: every row has the "
+	    "configuration's weight decay");
+	sweep_table_free(&t);
+	p.ndecays = 1;
+	p.decays[0] = 1e-4f;
+	ok(sweep_table_init(&t, &c, &p, err, sizeof err) == 0 && t.n == 2 &&
+	    t.rows[1].weight_decay == 1e-4f, "one decay: every row has it");
+	if (sweep_table_init(&u, &c, &p, err, sizeof err) == 0) {
+		sweep_table_free(&t);
+		ok(sweep_table_copy(&u, &t) == 0 && u.n == 0, "an empty table "
+		    "copied over a full one: empty");
+		sweep_table_free(&u);
+	}
+	sweep_table_free(&t);
+
+	ok(!sweep_table_finished(&t), "an empty table is not finished");
+	ok(sweep_in_shard(5, 0, 0) && sweep_in_shard(5, 0, 1) &&
+	    sweep_in_shard(5, 1, 1) && sweep_in_shard(5, 2, 4) &&
+	    !sweep_in_shard(5, 1, 4), "shards: n of 0 or 1 takes every row, "
+	    "row 5 of 4 shards is shard 2's");
+	p.ndecays = 0;
+	sweep_plan_default(&p, sc, 1);
+	if (sweep_table_init(&t, &c, &p, err, sizeof err) == 0) {
+		t.rows[0].state = SWEEP_DONE;
+		ok(t.n == 1 && sweep_table_finished(&t), "one row done: "
+		    "finished");
+		sweep_table_free(&t);
+	}
+	/* the most seeds: each counts in every statistic */
+	p.nseeds = SWEEP_MAX_SEEDS;
+	if (sweep_table_init(&t, &c, &p, err, sizeof err) == 0) {
+		sweep_summary sum;
+		double        want = 0.0;
+
+		for (i = 0; i < t.n; i++) {
+			t.rows[i].state = SWEEP_DONE;
+			t.rows[i].nhist = 1;
+			t.rows[i].hist[0] = (train_epoch){ 1, 1.0, 0.5 + i / 100.0,
+			    1.0 + i, 0.25 + i / 100.0, 2.0 + i };
+			want += 1.0 + i;
+		}
+		sweep_summarize(&t, 0, 0, &sum);
+		{
+			sweep_stat cell;
+
+			for (i = 0; i < t.n; i++)
+				t.rows[i].test_acc[0] = i;
+			sweep_matrix_cell(&t, 0, 0, 0, &cell);
+			ok(cell.n == SWEEP_MAX_SEEDS && cell.max == t.n - 1,
+			    "%d seeds: each in its matrix cell",
+			    SWEEP_MAX_SEEDS);
+		}
+		ok(sum.acc.n == SWEEP_MAX_SEEDS && sum.loss.n == SWEEP_MAX_SEEDS &&
+		    sum.val_acc.n == SWEEP_MAX_SEEDS &&
+		    sum.val_loss.n == SWEEP_MAX_SEEDS && sum.loss.min == 1.0 &&
+		    fabs(sum.loss.mean - want / SWEEP_MAX_SEEDS) < 1e-12,
+		    "%d seeds: every one in each statistic (loss mean %g)",
+		    SWEEP_MAX_SEEDS, sum.loss.mean);
+		sweep_table_free(&t);
+	}
+	/* and in every probe statistic, of the most attacks; only done rows
+	 * count; attacks past the plan's are left zero */
+	p.probes = 1;
+	na = 0;
+	{
+		char list[256] = "";
+
+		for (int a = 0; a < PROBE_MAX_ATTACKS; a++)
+			snprintf(list + strlen(list), sizeof list - strlen(list),
+			    "%sfgsm:0.%02d", a ? "," : "", a + 1);
+		probe_attack_parse(list, p.attacks, &na, PROBE_MAX_ATTACKS, err,
+		    sizeof err);
+	}
+	p.nattacks = na;
+	if (sweep_table_init(&t, &c, &p, err, sizeof err) == 0) {
+		sweep_probe_summary ps;
+
+		for (i = 0; i < t.n; i++) {
+			t.rows[i].state = SWEEP_DONE;
+			t.rows[i].sens = (probe_sens){ i, i, i, i, i };
+			for (int a = 0; a < na; a++)
+				t.rows[i].attack_acc[a] = a + i;
+		}
+		sweep_summarize_probes(&t, 0, 0, 0, &ps);
+		good = 1;
+		for (int q = 0; q < SWEEP_NSENS; q++)
+			good &= ps.sens[q].n == SWEEP_MAX_SEEDS &&
+			    ps.sens[q].min == 0.0;
+		for (int a = 0; a < na; a++)
+			good &= ps.attack[a].n == SWEEP_MAX_SEEDS &&
+			    ps.attack[a].min == a;
+		ok(good && na == PROBE_MAX_ATTACKS, "%d seeds, %d attacks: "
+		    "every one in each probe statistic", SWEEP_MAX_SEEDS, na);
+		t.rows[0].state = SWEEP_RUNNING;
+		sweep_summarize_probes(&t, 0, 0, 0, &ps);
+		ok(ps.sens[0].n == SWEEP_MAX_SEEDS - 1 && ps.sens[0].min == 1.0,
+		    "a row not done does not count, its figures set or not");
+		t.plan.nattacks = 0;
+		memset(&ps, 0x5a, sizeof ps);
+		sweep_summarize_probes(&t, 0, 0, 0, &ps);
+		ok(ps.attack[0].n == 0 && ps.sens[4].n == SWEEP_MAX_SEEDS - 1,
+		    "of no attacks: the attacks' statistics zero");
+		t.plan.nattacks = 1;
+		memset(&ps, 0x5a, sizeof ps);
+		sweep_summarize_probes(&t, 0, 0, 0, &ps);
+		ok(ps.attack[0].n == SWEEP_MAX_SEEDS - 1 && ps.attack[1].n == 0 &&
+		    ps.attack[PROBE_MAX_ATTACKS - 1].n == 0, "of one attack: "
+		    "the others' statistics zero");
+		sweep_table_free(&t);
+	}
+	p.probes = 0;
+	p.nattacks = 0;
+	c.epochs = 0;
+	ok(sweep_table_init(&t, &c, &p, err, sizeof err) == -1 &&
+	    strstr(err, "epochs 0") != NULL, "0 epochs refused: %s", err);
+	c.epochs = TRAIN_MAX_EPOCHS + 1;
+	ok(sweep_table_init(&t, &c, &p, err, sizeof err) == -1 &&
+	    strstr(err, "epochs") != NULL, "%d epochs refused: %s",
+	    c.epochs, err);
+	c.epochs = TRAIN_MAX_EPOCHS;
+	ok(sweep_table_init(&t, &c, &p, err, sizeof err) == 0,
+	    "%d epochs, the most, taken", c.epochs);
+	sweep_table_free(&t);
+	c = cfg;
+	p.nseeds = 0;
+	ok(sweep_table_init(&t, &c, &p, err, sizeof err) == -1,
+	    "a plan of 0 seeds refused: %s", err);
+}
+
+/* A fresh row's training images for an epoch, drawn here. */
+struct fresh_draws {
+	const sweep_row *row;
+	float           *x;
+};
+
+static int
+fresh_draw(void *arg, int epoch, char *err, size_t errlen)
+{
+	struct fresh_draws *f = arg;
+
+	return sweep_corrupt(f->row->corruption, f->row->scale, f->row->seed,
+	    &ds.train, 0, 0, ds.train.n, (uint32_t)epoch, f->x, err, errlen);
+}
+
+/*
+ * Row i of t trains as train_run does on the draws its plan names, made
+ * here: the training split's draws of epoch 0 (fixed) or of each epoch
+ * (fresh), the validation set the test split's, drawn once.
+ */
+static int
+replays(const sweep_table *t, int i)
+{
+	const sweep_row *r = &t->rows[i];
+	size_t        ntr = ds.train.n, nte = ds.test.n;
+	float        *xtr = malloc(ntr * DATASET_NPIX * sizeof *xtr);
+	float        *xte = malloc(nte * DATASET_NPIX * sizeof *xte);
+	struct fresh_draws fr = { r, xtr };
+	train_data    tr = { xtr, ds.train.label, ntr, DATASET_NPIX, NULL,
+	    NULL };
+	train_data    te = { xte, ds.test.label, nte, DATASET_NPIX, NULL,
+	    NULL };
+	train_result *res = malloc(sizeof *res);
+	train_config  c1 = t->cfg;
+	char          err[NT_ERR_LEN] = "";
+	int           same = 0;
+
+	if (t->plan.mode == SWEEP_FRESH) {
+		tr.refresh = fresh_draw;
+		tr.refresh_arg = &fr;
+	} else
+		sweep_corrupt(r->corruption, r->scale, r->seed, &ds.train, 0, 0,
+		    ntr, 0, xtr, err, sizeof err);
+	c1.seed = r->seed;
+	c1.weight_decay = r->weight_decay;
+	if (sweep_corrupt(r->corruption, r->scale, r->seed, &ds.test, 1, 0,
+	    nte, 0, xte, err, sizeof err) == 0 && train_run(&c1, &tr, &te,
+	    NULL, NULL, NULL, NULL, res, err, sizeof err) == 0) {
+		same = res->nhist == r->nhist;
+		for (int e = 0; same && e < r->nhist; e++)
+			same = res->hist[e].loss == r->hist[e].loss &&
+			    res->hist[e].acc == r->hist[e].acc &&
+			    res->hist[e].val_loss == r->hist[e].val_loss &&
+			    res->hist[e].val_acc == r->hist[e].val_acc;
+		mlp_free(res->model);
+	}
+	if (err[0] != '\0')
+		diag("%s", err);
+	free(res);
+	free(xtr);
+	free(xte);
+	return same;
+}
 
 static int
 stop_at_row(const sweep_progress *p, void *user)
@@ -256,6 +553,30 @@ stop_at_row(const sweep_progress *p, void *user)
 	s->calls++;
 	if (p->progress == NULL && p->table->rows[p->row].state != SWEEP_RUNNING)
 		s->ends++;
+	/* a row's start: where it is, nothing of its epoch yet */
+	if (p->progress == NULL &&
+	    p->table->rows[p->row].state == SWEEP_RUNNING) {
+		const sweep_row *r = &p->table->rows[p->row];
+
+		if (p->table->current != p->row || r->live.epoch != r->nhist + 1 ||
+		    r->live.batch != 0 || r->live.batches != 0 ||
+		    r->live.seconds != 0.0 || !isnan(r->live.acc) ||
+		    !isnan(r->live.loss))
+			s->bad++;
+	}
+	/* a report of training: the row already holds its history and
+	 * where it is */
+	if (p->progress != NULL) {
+		const sweep_row      *r = &p->table->rows[p->row];
+		const train_progress *q = p->progress;
+
+		s->live++;
+		s->threads = omp_get_max_threads();
+		if (r->nhist != q->nhist || memcmp(r->hist, q->hist,
+		    (size_t)q->nhist * sizeof *q->hist) != 0 ||
+		    r->live.epoch != q->epoch || r->live.batch != q->batch)
+			s->bad++;
+	}
 	return p->progress == NULL && p->row == s->want &&
 	    p->table->rows[p->row].state == SWEEP_RUNNING;
 }
@@ -610,6 +931,7 @@ main(void)
 		return tap_done();
 	}
 	test_summary_math();
+	test_table_layout();
 	test_plan_and_table();
 	test_datasets();
 
@@ -665,20 +987,26 @@ main(void)
 	/* A callback stops a sweep at the start of a row, or after one. */
 	{
 		sweep_table    t;
-		struct stopper st = { 1, 0, 0 };
+		struct stopper st = { 1, 0, 0, 0, 0, 0 };
 		mlp           *keep = (mlp *)&st;
 		train_config   c1 = cfg;
 
+		float          three[3] = { 0.0f, 0.5f, 1.0f };
+
 		c1.epochs = 1;
 		c1.threads = 2;
-		sweep_plan_default(&p, scales, 2);
+		sweep_plan_default(&p, three, 3);
 		sweep_table_init(&t, &c1, &p, err, sizeof err);
 		ok(sweep_run(&t, &ds, NULL, 1, 1, NULL, stop_at_row, &st, &keep,
 		    err, sizeof err) == 0 && t.rows[0].state == SWEEP_DONE &&
 		    t.rows[1].state == SWEEP_CANCELLED && t.current == -1 &&
+		    t.rows[2].state == SWEEP_PENDING &&
 		    keep != NULL && keep->nlayer == 3, "a callback stopping "
-		    "row 1 at its start: row 0 done, row 1 cancelled, row 0's "
-		    "model kept");
+		    "row 1 at its start: row 0 done, row 1 cancelled, row 2 not "
+		    "begun, row 0's model kept");
+		ok(st.live >= 1 && st.bad == 0, "the callback saw %d reports "
+		    "of training, each with the row's history and place in "
+		    "the table (%d not)", st.live, st.bad);
 		mlp_free(keep);
 		keep = (mlp *)&st;
 		ok(sweep_run(&t, &ds, NULL, 1, 1, NULL, NULL, NULL, &keep, err,
@@ -691,11 +1019,85 @@ main(void)
 		    "nothing and keeps no model");
 		sweep_table_free(&t);
 		sweep_table_init(&t, &c1, &p, err, sizeof err);
+		{
+			train_control ctl;
+
+			atomic_init(&ctl.cancel, 1);
+			atomic_init(&ctl.pause, 0);
+			ctl.paused = NULL;
+			ctl.paused_user = NULL;
+			ok(sweep_run(&t, &ds, NULL, 1, 1, &ctl, NULL, NULL, NULL,
+			    err, sizeof err) == 0 && t.rows[0].state ==
+			    SWEEP_PENDING && t.rows[0].nhist == 0, "cancelled "
+			    "before it starts: no row begun");
+		}
 		ok(sweep_run(&t, &ds, NULL, 1, 1, NULL, stop_after_row0, NULL,
 		    NULL, err, sizeof err) == 0 && t.rows[0].state ==
 		    SWEEP_DONE && t.rows[1].state == SWEEP_PENDING,
 		    "a callback stopping after row 0: row 1 left pending");
 		sweep_table_free(&t);
+		/* A row trained under a lock (rows side by side): every
+		 * report relayed, the lock free after. */
+		{
+			sweep_lane      l;
+			pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+			struct stopper  s2 = { -1, 0, 0, 0, 0, 0 };
+			sweep_plan      pp = p;
+			mlp            *m = NULL;
+			train_config    one = c1;
+
+			pp.probes = 1;
+			one.threads = 1;
+			sweep_table_init(&t, &one, &pp, err, sizeof err);
+			memset(&l, 0x5a, sizeof l);   /* a lane over dirty memory */
+			if (sweep_lane_init(&l, &ds, 1, err, sizeof err) == 0) {
+				int rc = sweep_run_row(&t, 0, &ds, &l, NULL,
+				    NULL, stop_at_row, &s2, &lock, &m, err,
+				    sizeof err);
+
+				ok(rc == 0 && t.rows[0].state == SWEEP_DONE &&
+				    l.threads == 0 && s2.live >= 1 && s2.bad == 0 &&
+				    s2.threads == 1 &&
+				    pthread_mutex_trylock(&lock) == 0,
+				    "a row under a lock: done, %d reports from "
+				    "the table's 1 thread (%d), the lock free "
+				    "after", s2.live, s2.threads);
+				pthread_mutex_unlock(&lock);
+				/* a row that cannot train, under the lock:
+				 * cancelled, the lock free after */
+				t.rows[1].state = SWEEP_PENDING;
+				t.cfg.batch = 5000;
+				rc = sweep_run_row(&t, 1, &ds, &l, NULL, NULL,
+				    NULL, NULL, &lock, NULL, err, sizeof err);
+				t.cfg.batch = one.batch;
+				ok(rc == -1 && t.rows[1].state ==
+				    SWEEP_CANCELLED &&
+				    pthread_mutex_trylock(&lock) == 0,
+				    "a row failing under a lock: cancelled, the "
+				    "lock free after: '%s'", err);
+				pthread_mutex_unlock(&lock);
+				sweep_lane_free(&l);
+				sweep_lane_free(&l);   /* a freed lane, */
+				sweep_lane_free(NULL); /* and none */
+			}
+			/* its first layer's roughness change, from the
+			 * row's own initial weights */
+			if (m != NULL) {
+				float *w0 = malloc((size_t)m->size[0] *
+				    m->size[1] * sizeof *w0);
+
+				mlp_init_layer(m, 0, t.rows[0].seed, w0);
+				ok(t.rows[0].sens.rf_rough_delta ==
+				    probe_roughness(m->W[0], w0, m->size[0],
+				    m->size[1], DATASET_SIDE, DATASET_SIDE),
+				    "rf_rough_delta: from layer 0's initial "
+				    "weights (%g)", t.rows[0].sens.rf_rough_delta);
+				free(w0);
+				mlp_free(m);
+			} else
+				ok(0, "the row's model kept");
+			sweep_table_free(&t);
+		}
 		/* A batch larger than the data: train_run refuses it, and
 		 * the row is cancelled with the message. */
 		c1.batch = 5000;
@@ -743,6 +1145,10 @@ main(void)
 	c = trained(&p, 1, 1, 2);
 	ok(a != NULL && b != NULL && same_row(a, b, 0),
 	    "fresh training: 1 and 2 threads bit-identical");
+	ok(a != NULL && replays(a, 0), "fresh training: each epoch on that "
+	    "epoch's draws of the training split, as train_run has it");
+	ok(c != NULL && replays(c, 0), "fixed training: on epoch 0's draws of "
+	    "the training split every epoch, as train_run has it");
 	ok(a != NULL && c != NULL && a->rows[0].hist[1].loss !=
 	    c->rows[0].hist[1].loss, "fresh and fixed train differently "
 	    "(loss %.4f vs %.4f)", a ? a->rows[0].hist[1].loss : 0.0,

@@ -41,7 +41,9 @@ test_config(void)
 	static const struct {
 		const char *what;
 		int         field;  /* 0 layers, 1 size, 2 epochs, 3 batch,
-		                     * 4 lr, 5 dropout, 6 threads, 7 prec. */
+		                     * 4 lr, 5 dropout, 6 threads, 7 prec.,
+		                     * 8 decay, 9 the input size, 10 the
+		                     * output size */
 		double      good, bad;
 	} cases[] = {
 		{ "layers", 0, MLP_MAX_LAYERS, MLP_MAX_LAYERS + 1 },
@@ -60,6 +62,9 @@ test_config(void)
 		{ "threads", 6, 0, -1 },
 		{ "precision", 7, TRAIN_BF16, 2 },
 		{ "precision", 7, TRAIN_FP32, -1 },
+		{ "weight decay", 8, TRAIN_MAX_WEIGHT_DECAY, 1.001 },
+		{ "size", 9, 1, 0 },
+		{ "size", 10, 1, 0 },
 	};
 	train_config d, c;
 	char         err[256];
@@ -93,6 +98,9 @@ test_config(void)
 			case 4: c.lr = (float)v; break;
 			case 5: c.dropout = (float)v; break;
 			case 6: c.threads = (int)v; break;
+			case 8: c.weight_decay = (float)v; break;
+			case 9: c.size[0] = (int)v; break;
+			case 10: c.size[c.nlayer] = (int)v; break;
 			default: c.precision = (int)v; break;
 			}
 			err[0] = '\0';
@@ -105,8 +113,9 @@ test_config(void)
 	ok(strcmp(train_precision_name(TRAIN_FP32), "fp32") == 0 &&
 	    strcmp(train_precision_name(TRAIN_BF16), "bf16") == 0 &&
 	    strcmp(train_precision_name(7), "?") == 0, "precision names");
+	prec = TRAIN_BF16;
 	ok(train_precision_parse("fp32", &prec, err, sizeof err) == 0 &&
-	    prec == TRAIN_FP32, "'fp32' parses");
+	    prec == TRAIN_FP32, "'fp32' parses (over bf16)");
 	ok(train_precision_parse("fp16", &prec, err, sizeof err) == -1 &&
 	    strstr(err, "'fp16'") != NULL, "'fp16' refused: '%s'", err);
 	ok(train_precision_parse("bf16", &prec, err, sizeof err) ==
@@ -121,6 +130,16 @@ test_config(void)
 	    512 * 512 + 512 * 10) - 2.0 * 784 * 512, "flops per sample: "
 	    "%.0f to evaluate, %.0f to train", train_eval_flops_per_sample(&d),
 	    train_flops_per_sample(&d));
+	/* only the sizes up to nlayer count, whatever follows them */
+	c = d;
+	c.nlayer = 2;
+	c.size[2] = 10;
+	c.size[3] = 999;
+	ok(train_eval_flops_per_sample(&c) == 2.0 * (784 * 512 + 512 * 10) &&
+	    train_flops_per_sample(&c) == 3 * 2.0 * (784 * 512 + 512 * 10) -
+	    2.0 * 784 * 512, "flops per sample of 784-512-10, a stale size "
+	    "after it: %.0f, %.0f", train_eval_flops_per_sample(&c),
+	    train_flops_per_sample(&c));
 }
 
 /*
@@ -199,8 +218,8 @@ test_evaluate(void)
 {
 	enum { N = 10, IN = 5, H = 4, OUT = 3 };
 	const int size[3] = { IN, H, OUT };
-	float     x[N * IN], conf[N];
-	uint8_t   y[N], pred[N], want_pred[N];
+	float     x[N * IN], conf[N + 1];
+	uint8_t   y[N], pred[N + 1], want_pred[N];
 	double    loss, acc, want_loss = 0.0, want_conf[N];
 	int       right = 0, pred_ok = 1;
 	char      err[256];
@@ -245,11 +264,15 @@ test_evaluate(void)
 		right += arg == y[i];
 	}
 	want_loss /= N;
+	memset(pred, 0xEE, sizeof pred);
+	conf[N] = -7.0f;
 	train_evaluate(m, &d, &loss, &acc, pred, conf);
 	for (int i = 0; i < N; i++)
 		if (pred[i] != want_pred[i] ||
 		    !(fabs(conf[i] - want_conf[i]) <= 1e-5))
 			pred_ok = 0;
+	ok(pred[N] == 0xEE && conf[N] == -7.0f, "evaluate: nothing written "
+	    "past the %d images", N);
 	ok(fabs(loss - want_loss) < 1e-5 * want_loss, "evaluate: loss %.7f, "
 	    "the plain mean over the 10 images %.7f", loss, want_loss);
 	ok(acc == (double)right / N, "evaluate: accuracy %.2f, plainly %d of "
@@ -258,6 +281,7 @@ test_evaluate(void)
 	    "the plain loop has them");
 	/* All logits equal: every prediction the first class. */
 	memset(m->param, 0, m->nparam * sizeof(float));
+	memset(pred, 0xEE, sizeof pred);
 	train_evaluate(m, &d, &loss, &acc, pred, conf);
 	pred_ok = 1;
 	for (int i = 0; i < N; i++)
@@ -270,6 +294,72 @@ test_evaluate(void)
 	ok(loss == 0.0 && acc == 0.0, "evaluate: no images give loss 0 and "
 	    "accuracy 0");
 	mlp_free(m);
+}
+
+/* The paused callback of test_small_runs: counts, then lets the run go. */
+static void
+unpause(void *user)
+{
+	train_control *ctl = user;
+
+	atomic_store(&ctl->pause, 0);
+}
+
+/*
+ * train_run's checks of its data on a 4-3-2 net, 16 images of 4 pixels:
+ * no images refused as such, a batch of all of them taken, an empty test
+ * set (no pixels either) taken; a run paused before its first batch waits
+ * in the paused callback until it clears the flag, and the epoch's time
+ * leaves the wait out (not negative).
+ */
+static void
+test_small_runs(void)
+{
+	float        x[16 * 4];
+	uint8_t      y[16];
+	train_config c;
+	train_result *r = malloc(sizeof *r);
+	train_data   tr = { x, y, 16, 4, NULL, NULL };
+	train_data   none = { NULL, NULL, 0, 0, NULL, NULL };
+	train_control ctl;
+	char         err[512] = "";
+
+	for (int i = 0; i < 16; i++) {
+		y[i] = (uint8_t)(i % 2);
+		for (int k = 0; k < 4; k++)
+			x[i * 4 + k] = (float)((i + k) % 2);
+	}
+	train_config_default(&c);
+	c.nlayer = 2;
+	c.size[0] = 4;
+	c.size[1] = 3;
+	c.size[2] = 2;
+	c.epochs = 1;
+	c.batch = 16;
+	c.threads = 1;
+	tr.n = 0;
+	ok(train_run(&c, &tr, NULL, NULL, NULL, NULL, NULL, r, err,
+	    sizeof err) == -1 && strstr(err, "no training images") != NULL,
+	    "no training images refused: '%s'", err);
+	tr.n = 16;
+	err[0] = '\0';
+	ok(train_run(&c, &tr, &none, NULL, NULL, NULL, NULL, r, err,
+	    sizeof err) == 0 && r->nhist == 1, "a batch of all 16 images, and "
+	    "an empty test set, taken: %s", err);
+	mlp_free(r->model);
+	atomic_init(&ctl.cancel, 0);
+	atomic_init(&ctl.pause, 1);
+	ctl.paused = unpause;
+	ctl.paused_user = &ctl;
+	err[0] = '\0';
+	ok(train_run(&c, &tr, NULL, NULL, &ctl, NULL, NULL, r, err,
+	    sizeof err) == 0 && r->nhist == 1 && !r->cancelled &&
+	    atomic_load(&ctl.pause) == 0 && r->hist[0].seconds >= 0.0 &&
+	    r->hist[0].seconds < 3600.0, "paused: waits in the callback until "
+	    "it clears the flag, then trains (epoch %.3f s without the wait)",
+	    r->hist[0].seconds);
+	mlp_free(r->model);
+	free(r);
 }
 
 /* What the progress callback saw, and the state after each epoch. */
@@ -405,6 +495,8 @@ test_resume(const dataset *ds, const float *xtr, const float *xte)
 		 * trained, the step count one a batch, and the weights left
 		 * packed as a fresh pack of them.
 		 */
+		float *one = NULL;   /* the weights trained on 1 thread */
+
 		cfg.precision = TRAIN_BF16;
 		cfg.epochs = 1;
 		for (int nt = 1; nt <= 2; nt++) {
@@ -487,9 +579,19 @@ test_resume(const dataset *ds, const float *xtr, const float *xte)
 				free(q.m[e]);
 				free(q.v[e]);
 			}
+			if (nt == 1 && (one = malloc(b->model->nparam *
+			    sizeof(float))) != NULL)
+				memcpy(one, b->model->param, b->model->nparam *
+				    sizeof(float));
+			else if (nt == 2)
+				ok(one != NULL && memcmp(one, b->model->param,
+				    b->model->nparam * sizeof(float)) == 0,
+				    "bf16: 2 threads train the weights 1 thread "
+				    "does, bit for bit");
 			mlp_free(init);
 			mlp_free(b->model);
 		}
+		free(one);
 	}
 	mlp_free(a->model);
 out:
@@ -566,6 +668,7 @@ main(void)
 	test_config();
 	test_shuffle();
 	test_evaluate();
+	test_small_runs();
 
 	/*
 	 * The synthetic digits, as a machine without MNIST has them: one
