@@ -48,7 +48,7 @@ make_set "$tmp/root/fashion" 3
 common=(--data "$tmp/root" --scales 0,1 --seeds 2 --epochs 2 --batch 50
     --hidden 32,32 --threads 1 --no-progress)
 
-echo "1..19"
+echo "1..20"
 
 # column NAME FILE: the values of the CSV column NAME, one a line.
 column() {
@@ -77,6 +77,14 @@ out=$(cat "$R/config.txt")
 check "config.txt: the sets, each one's directory and checksum" \
     '[[ "$out" == *"datasets = mnist,fashion"* && "$out" == *"data_dir.fashion = $tmp/root/fashion"* &&
        "$out" == *"data_crc.mnist = "* ]]'
+# The report of a run over two sets, as of a run made before origin.txt:
+# the command rebuilt with both sets, and each set's data and checksum.
+cp -r "$R" "$tmp/old" && rm -f "$tmp/old/origin.txt"
+out=$("$NT" report "$tmp/old" --out "$tmp/report" 2>&1 && cat "$tmp/report/README.md")
+check "report: the command rebuilt with both sets, each set's data and checksum" \
+    '[[ "$out" == *"noisetop sweep --dataset=mnist,fashion "* &&
+       "$out" == *"MNIST ($tmp/root/mnist): 300 training and 100 test images; Fashion-MNIST ($tmp/root/fashion): 300 training"* &&
+       "$out" =~ "CRC-32 "[0-9a-f]{8}", "[0-9a-f]{8}" of every image" ]]'
 
 # The summary: a line per set and scale, in grid order; each set's
 # figures are those of a sweep of that set alone.

@@ -10,6 +10,7 @@
 #include "base/err.h"
 #include "base/file.h"
 #include "base/kv.h"
+#include "data/dataset.h"
 #include "kernels/gemm.h"
 #include "runs/run_priv.h"
 
@@ -207,10 +208,20 @@ run_equivalent_command(const run_config *c, char *out, size_t len)
 	out[0] = '\0';
 	WORD("noisetop");
 	WORD("%s", c->kind);
-	if (c->dataset[0] != '\0')
-		WORD("--dataset=%s", c->dataset);
-	if (c->data_dir[0] != '\0' && !c->synthetic)
-		WORD("--data=%s", c->data_dir);
+	if (p->ndatasets > 1) {
+		/* the axis: each set found again where noisetop looks */
+		char l[160] = "";
+
+		for (int d = 0; d < p->ndatasets; d++)
+			snprintf(l + strlen(l), sizeof l - strlen(l), "%s%s",
+			    d ? "," : "", dataset_info_of(p->datasets[d])->key);
+		WORD("--dataset=%s", l);
+	} else {
+		if (c->dataset[0] != '\0')
+			WORD("--dataset=%s", c->dataset);
+		if (c->data_dir[0] != '\0' && !c->synthetic)
+			WORD("--data=%s", c->data_dir);
+	}
 	WORD("--train-limit=%zu", c->train_limit);
 	WORD("--test-limit=%zu", c->test_limit);
 	w[0] = '\0';

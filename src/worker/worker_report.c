@@ -103,11 +103,31 @@ run_facts(const job *j, facts *fs)
 		    "so far");
 	fact(fs, "Version", 0, "noisetop %s (this report: %s)", c->version,
 	    version_string());
-	fact(fs, "Data", 0, "%s%s%s; %zu training and %zu test images",
-	    c->source, c->dataset[0] ? "; dataset " : "", c->dataset,
-	    c->train_limit, c->test_limit);
-	fact(fs, "Data checksum", 0, "CRC-32 %08x of every image and label "
-	    "loaded (config.txt's data_crc)", c->data_crc);
+	if (c->plan.ndatasets > 1) {
+		/* the axis: each set, its sizes and its checksum */
+		char d1[2 * 4400] = "", d2[512] = "";
+
+		for (int d = 0; d < c->plan.ndatasets; d++) {
+			run_data x;
+
+			run_config_data(c, d, &x);
+			snprintf(d1 + strlen(d1), sizeof d1 - strlen(d1),
+			    "%s%s: %zu training and %zu test images", d ? "; " :
+			    "", x.source, x.train_n, x.test_n);
+			snprintf(d2 + strlen(d2), sizeof d2 - strlen(d2),
+			    "%s%08x", d ? ", " : "", x.crc);
+		}
+		fact(fs, "Data", 0, "%s", d1);
+		fact(fs, "Data checksum", 0, "CRC-32 %s of every image and "
+		    "label loaded, one per set in that order (config.txt's "
+		    "data_crc.KEY)", d2);
+	} else {
+		fact(fs, "Data", 0, "%s%s%s; %zu training and %zu test "
+		    "images", c->source, c->dataset[0] ? "; dataset " : "",
+		    c->dataset, c->train_limit, c->test_limit);
+		fact(fs, "Data checksum", 0, "CRC-32 %08x of every image and "
+		    "label loaded (config.txt's data_crc)", c->data_crc);
+	}
 	if (have) {
 		fact(fs, "Machine", 0, "%s, %s", o.host[0] ? o.host : "host "
 		    "unknown", o.cpu[0] ? o.cpu : "CPU model unknown");
