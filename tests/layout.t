@@ -51,7 +51,8 @@ ok $? "200x60: the row table lists the 14 rows"
 $T send-keys -t nt F6 F6 F6 F6
 wait_for 5 'Rows: 14, by val acc'
 sed 's/.*│//' "$OUT/screen" | awk '/^ *[>*x]? +[0-9.]+ +42 gaussian/ {
-	v = $(NF - 2); s = ($1 ~ /^[>*x]$/) ? $2 : $1
+	for (i = 1; i <= NF; i++) if ($i == "gaussian") break
+	v = $(i + 2); s = ($1 ~ /^[>*x]$/) ? $2 : $1
 	if (n++ && v > last) bad = 1
 	if (n > 1 && s + 0 < ls + 0) moved = 1
 	last = v; ls = s
