@@ -186,6 +186,8 @@ test_options(void)
 	    o.split == 1 && o.index == 5 && o.count == 3,
 	    "--split test, --index, --count");
 	ok(good("show --split train", &o) && o.split == 0, "--split train");
+	ok(good("show --split test --split train", &o) && o.split == 0,
+	    "--split test, then train: train");
 	ok(good("runs --runs /tmp/r --prune 0", &o) &&
 	    strcmp(o.runs_dir, "/tmp/r") == 0 && o.prune == 0,
 	    "--runs, --prune 0");
