@@ -237,9 +237,10 @@ test_handmade(void)
 	    ck.hist != NULL, "1000 epochs planned, none done: read: %s", err);
 	checkpoint_free(&ck);
 
-	/* Cut inside the history's last entry, 4 bytes of its val_loss
-	 * left, resealed: truncated, not those bytes read as an epoch. */
-	handmade(b, 1, tiny, 0.0f, 5, 2, 9);
+	/* Three entries, cut inside the second's val_loss with 4 of its
+	 * bytes left, resealed: truncated, not those bytes read as the third
+	 * entry's epoch. */
+	handmade(b, 1, tiny, 0.0f, 5, 3, 9);
 	{
 		size_t cut = 8 + 4 + 4 + 2 * 4 + 8 + 4 + 4 + 8 + 4 + 44 + 4 +
 		    4 * 8 + 4;
