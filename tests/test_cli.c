@@ -648,6 +648,11 @@ test_tables_and_bounds(void)
 	    o.test_scale == -1.0f && o.submit == 0 && o.from_init == 0 &&
 	    o.grid.ntest == 0 && o.nsbatch == 0, "the defaults: bound "
 	    "threads, no row, no test scale, no submit, no test scales");
+	ok(good("sweep", &o) && o.grid.nseeds == 1 &&
+	    o.grid.ncorruptions == 1 &&
+	    o.grid.corruptions[0] == CORRUPT_GAUSSIAN &&
+	    o.grid.mode == SWEEP_FIXED, "the grid's defaults: one seed of "
+	    "gaussian noise drawn once");
 	ok(good("--no-bind", &o) && o.bind == 0, "--no-bind");
 	ok(good("slurm --submit", &o) && o.submit == 1, "--submit");
 	ok(good("plot --svg x --from-init", &o) && o.from_init == 1,
