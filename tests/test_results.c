@@ -454,13 +454,18 @@ test_big(void)
 	    "the JSON lists the one family, blur, alone");
 	free(text);
 	unlink(path);
+	/* With a weight decay of the configuration's, no decay axis: the
+	 * decay shown is the configuration's, and a column says it. */
+	t.cfg.weight_decay = 0.01f;
 	snprintf(path, sizeof path, "%s/blur.csv", dir);
 	ok(results_write_csv(path, &t, "MNIST", err, sizeof err) == 0 &&
-	    (text = slurp(path)) != NULL &&
-	    strstr(text, " corruption=blur\n") != NULL,
-	    "the CSV's config line names the family");
+	    (text = slurp(path)) != NULL && strstr(text, " corruption=blur "
+	    "weight_decay=0.01 (Keras l2)\n") != NULL && strstr(text,
+	    ",seed,corruption,weight_decay\n") != NULL, "the CSV's config "
+	    "line names the family and the configuration's decay");
 	free(text);
 	unlink(path);
+	t.cfg.weight_decay = 0.0f;
 	t.plan.corruptions[0] = CORRUPT_GAUSSIAN;
 
 	/* A source that makes the first line exactly fill the writer's
@@ -486,6 +491,24 @@ test_big(void)
 	    (text = slurp(path)) != NULL && strstr(text, "\"test\"") == NULL &&
 	    strstr(text, "\"test_scales\": []") != NULL, "no test scales: no "
 	    "matrix rows");
+	free(text);
+	unlink(path);
+
+	/* The config line in full: three seeds, two families, fresh noise,
+	 * a decay axis of one decay, probes. */
+	t.plan.nseeds = 3;
+	t.plan.ncorruptions = 2;
+	t.plan.corruptions[1] = CORRUPT_SHOT;
+	t.plan.mode = SWEEP_FRESH;
+	t.plan.ndecays = 1;
+	t.plan.decays[0] = 0.001f;
+	t.plan.probes = 1;
+	snprintf(path, sizeof path, "%s/grid.csv", dir);
+	ok(results_write_csv(path, &t, "MNIST", err, sizeof err) == 0 &&
+	    (text = slurp(path)) != NULL && strstr(text, " seeds=3 "
+	    "corruption=gaussian,shot noise_mode=fresh weight_decay=0.001 "
+	    "(Keras l2) probes=1\n") != NULL, "the config line says the whole "
+	    "grid");
 	free(text);
 	unlink(path);
 	sweep_table_free(&t);
