@@ -232,6 +232,8 @@ test_summary(void)
 	    "sd, min, max of accuracy, loss, val accuracy and val loss"))
 		show_diff(golden_line, text ? strstr(text, "\ngaussian") :
 		    NULL);
+	ok(text != NULL && strstr(text, "\n# config: layers=784-512-512-10 "
+	    "dropout=0.2 ") != NULL, "summary: the config line");
 	free(text);
 	snprintf(path, sizeof path, "%s/summary.json", dir);
 	ok(results_write_json(path, &t, "MNIST", err, sizeof err) == 0 &&
@@ -246,6 +248,15 @@ test_summary(void)
 	free(text);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/summary.csv", dir);
+	/* No seed done, probed: every statistic's fields empty, 4 of mean,
+	 * sd, min and max, then 5 probes' mean and sd. */
+	t.plan.probes = 1;
+	t.rows[0].state = t.rows[1].state = SWEEP_CANCELLED;
+	ok(results_write_summary_csv(path, &t, "MNIST", err, sizeof err) ==
+	    0 && (text = slurp(path)) != NULL && strstr(text,
+	    "\ngaussian,0.5,0,2," ",,,,,,,,,,,,,,," ",,,,,,,,,," "\n") != NULL,
+	    "summary: nothing done, every field empty");
+	free(text);
 	unlink(path);
 	sweep_table_free(&t);
 }
@@ -457,12 +468,15 @@ test_big(void)
 	/* With a weight decay of the configuration's, no decay axis: the
 	 * decay shown is the configuration's, and a column says it. */
 	t.cfg.weight_decay = 0.01f;
+	t.rows[t.n - 1].weight_decay = 0.01f;
 	snprintf(path, sizeof path, "%s/blur.csv", dir);
 	ok(results_write_csv(path, &t, "MNIST", err, sizeof err) == 0 &&
 	    (text = slurp(path)) != NULL && strstr(text, " corruption=blur "
 	    "weight_decay=0.01 (Keras l2)\n") != NULL && strstr(text,
-	    ",seed,corruption,weight_decay\n") != NULL, "the CSV's config "
-	    "line names the family and the configuration's decay");
+	    ",seed,corruption,weight_decay\n") != NULL && strstr(text,
+	    ",42,gaussian,0.01\n") != NULL, "the CSV's config line names the "
+	    "family and the configuration's decay; a row's decay ends its "
+	    "lines");
 	free(text);
 	unlink(path);
 	t.cfg.weight_decay = 0.0f;
