@@ -249,6 +249,11 @@ test_handmade(void)
 		expect("cut inside a history entry's last number", b, cut + 4,
 		    "truncated");
 	}
+	/* 4 bytes short of its last moment, resealed: truncated (the room
+	 * for the three arrays is checked first). */
+	len = handmade(b, 1, tiny, 0.0f, 5, 2, 9);
+	reseal(b, len - 4);
+	expect("4 bytes short, resealed", b, len - 4, "truncated");
 	/* Cut just before the parameter count, resealed. */
 	handmade(b, 1, tiny, 0.0f, 5, 2, 9);
 	{
