@@ -538,6 +538,50 @@ test_big(void)
 	    "the summary and matrix files beside the CSV: '%s'", line);
 }
 
+/* Two families of two scales: the summary's lines in grid order (family,
+ * then scale), each with its own row's figures. */
+static void
+test_two_families(void)
+{
+	const float  scales[2] = { 0.0f, 0.5f };
+	train_config cfg;
+	sweep_plan   plan;
+	sweep_table  t;
+	char         path[NT_PATH_LEN], err[NT_ERR_LEN] = "", *text = NULL;
+	const char  *at = NULL;
+	static const char *const want[4] = { "\ngaussian,0,1,1,0.100000,",
+	    "\ngaussian,0.5,1,1,0.200000,", "\nblur,0,1,1,0.300000,",
+	    "\nblur,0.5,1,1,0.400000," };
+
+	train_config_default(&cfg);
+	cfg.epochs = 1;
+	sweep_plan_default(&plan, scales, 2);
+	plan.ncorruptions = 2;
+	plan.corruptions[1] = CORRUPT_BLUR;
+	if (!ok(sweep_table_init(&t, &cfg, &plan, err, sizeof err) == 0 &&
+	    t.n == 4, "a table of two families of two scales: %s", err))
+		return;
+	for (int c = 0; c < 2; c++)
+		for (int s = 0; s < 2; s++) {
+			sweep_row *r = &t.rows[sweep_row_index_wd(&t, 0, c, s, 0)];
+
+			r->hist[0] = (train_epoch){ 1, 1, 0.1 * (2 * c + s + 1),
+			    1, 1, 1 };
+			r->nhist = 1;
+			r->state = SWEEP_DONE;
+		}
+	snprintf(path, sizeof path, "%s/families-summary.csv", dir);
+	if (results_write_summary_csv(path, &t, "MNIST", err, sizeof err) == 0)
+		at = text = slurp(path);
+	for (int k = 0; k < 4 && at != NULL; k++)
+		at = strstr(at, want[k]);
+	ok(at != NULL && strchr(at + 1, '\n')[1] == '\0', "summary: "
+	    "gaussian 0 and 0.5, then blur 0 and 0.5, each its row's accuracy");
+	free(text);
+	unlink(path);
+	sweep_table_free(&t);
+}
+
 /* Where the two texts differ, for the diagnostics. */
 static void
 show_diff(const char *want, const char *got)
@@ -713,6 +757,7 @@ main(void)
 	test_summary();
 	test_probes();
 	test_big();
+	test_two_families();
 	snprintf(path, sizeof path, "%s/r.csv", dir);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/r.json", dir);
