@@ -327,7 +327,9 @@ test_probes(void)
 	    "0.250000\n"
 	    "gaussian,0.5,42,0.001,1.5,0.25,19,0.500000,0.750000,0.500000,"
 	    "0.125000\n")
-	    != NULL, "probes: one line per row, an accuracy per attack");
+	    != NULL && strstr(text, "\n# config: layers=784-512-512-10 ") !=
+	    NULL, "probes: the config line, one line per row, an accuracy per "
+	    "attack");
 	free(text);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/s.csv", dir);
@@ -365,6 +367,15 @@ test_probes(void)
 	    "0.500000, \"sd\": 0.000000}, \"pgd:0.1:10\": {\"mean\": "
 	    "0.125000, \"sd\": 0.000000}}}}") != NULL,
 	    "JSON: decays, probes and attacks, and the probes over seeds");
+	free(text);
+	unlink(path);
+	/* A row not done has no probes line. */
+	t.rows[0].state = SWEEP_CANCELLED;
+	snprintf(path, sizeof path, "%s/p.csv", dir);
+	ok(results_write_probes_csv(path, &t, "MNIST", err, sizeof err) == 0 &&
+	    (text = slurp(path)) != NULL && strstr(text, "acc_pgd:0.1:10\n"
+	    "gaussian,0.5,42,0.001,1.5,") != NULL, "probes: a cancelled row "
+	    "has no line");
 	free(text);
 	unlink(path);
 	sweep_table_free(&t);
@@ -532,6 +543,8 @@ test_big(void)
 	ok(strcmp(results_sibling("out.csv", "summary", line, sizeof line),
 	    "out-summary.csv") == 0 && strcmp(results_sibling("out", "matrix",
 	    line, sizeof line), "out-matrix.csv") == 0 &&
+	    strcmp(results_sibling("a.csv", "summary", line, sizeof line),
+	    "a-summary.csv") == 0 &&
 	    strcmp(results_sibling(".csv", "summary", line, sizeof line),
 	    ".csv-summary.csv") == 0 && strcmp(results_sibling("a.csv.txt",
 	    "summary", line, sizeof line), "a.csv.txt-summary.csv") == 0,
