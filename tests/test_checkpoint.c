@@ -249,6 +249,12 @@ test_handmade(void)
 		expect("cut inside a history entry's last number", b, cut + 4,
 		    "truncated");
 	}
+	/* Two entries, cut 4 bytes into the last one's val_loss: the
+	 * parameter count after it is missing too. */
+	handmade(b, 1, tiny, 0.0f, 5, 2, 9);
+	reseal(b, 52 + 44 + 4 + 4 * 8 + 4 + 4);
+	expect("cut inside the last history entry", b, 52 + 44 + 4 + 4 * 8 +
+	    4 + 4, "truncated");
 	/* 4 bytes short of its last moment, resealed: truncated (the room
 	 * for the three arrays is checked first). */
 	len = handmade(b, 1, tiny, 0.0f, 5, 2, 9);
