@@ -10,6 +10,7 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +22,19 @@
 
 static float  param0[N], grad[STEPS][N];
 static double ref[N];
+/* STEPS steps of adam_update alone in a fresh process (shared memory). */
+static float *fresh;
+
+static void
+fill_inputs(void)
+{
+	for (int i = 0; i < N; i++) {
+		param0[i] = (float)(i % 13) / 13.0f - 0.5f;
+		for (int t = 0; t < STEPS; t++)
+			grad[t][i] = (float)((i * 7 + t * 11) % 17 - 8) /
+			    (8.0f + t);
+	}
+}
 
 /* The reference: STEPS steps of adam.h's formula, in double. */
 static void
@@ -115,12 +129,7 @@ test_steps(void)
 	static float p1[N], p3[N], pk[3][N], pp[N];
 	int          have[3] = { 0 };
 
-	for (int i = 0; i < N; i++) {
-		param0[i] = (float)(i % 13) / 13.0f - 0.5f;
-		for (int t = 0; t < STEPS; t++)
-			grad[t][i] = (float)((i * 7 + t * 11) % 17 - 8) /
-			    (8.0f + t);
-	}
+	fill_inputs();
 	reference(0.01f);
 	for (int k = 0; k < 3; k++) {
 		double worst = 0.0;
@@ -149,6 +158,13 @@ test_steps(void)
 		    "give the same bits");
 	else
 		skip("avx2 == avx512: the CPU lacks one");
+	/* adam_update alone, in a process that never asked for a kernel,
+	 * runs the CPU's best one. */
+	ok(fresh != MAP_FAILED && memcmp(fresh, pk[simd_default()],
+	    sizeof pk[0]) == 0, "a fresh process's adam_update runs the "
+	    "default kernel, %s (which %s portable's bits here)",
+	    simd_level_name(simd_default()), memcmp(pk[0],
+	    pk[simd_default()], sizeof pk[0]) ? "differs from" : "equals");
 	ok(adam_force_kernel("nonsense") == -1, "an unknown kernel is "
 	    "refused");
 
@@ -175,6 +191,28 @@ test_steps(void)
 int
 main(void)
 {
+	/* Before any other call: adam_update in a fresh process. */
+	fresh = mmap(NULL, sizeof(float) * N, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (fresh != MAP_FAILED) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			adam a;
+
+			fill_inputs();
+			if (adam_init(&a, N, 0.01f) != 0)
+				_exit(1);
+			memcpy(fresh, param0, sizeof param0);
+			for (int t = 0; t < STEPS; t++) {
+				adam_update(&a, adam_step_size(&a), fresh, grad[t],
+				    0, N);
+				adam_step_done(&a);
+			}
+			_exit(0);
+		}
+		waitpid(pid, NULL, 0);
+	}
 	/* In a fresh process the default is the best kernel the CPU has;
 	 * here, a switch made before anything else holds. */
 	{

@@ -1,6 +1,7 @@
 /* Checkpoints: a round trip, and every kind of damage rejected. */
 #include "runs/checkpoint.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -48,6 +49,257 @@ expect(const char *what, const uint8_t *buf, size_t len, const char *want)
 	ok(rc == -1 && strstr(err, want) != NULL && strstr(err, "ck.bin"),
 	    "%s: '%s'", what, err);
 	ok(ck.param == NULL && ck.hist == NULL, "%s: nothing returned", what);
+}
+
+/* A little-endian writer for handmade checkpoints. */
+struct hand {
+	uint8_t *p;
+	size_t   len;
+};
+
+static void
+h_u32(struct hand *h, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		h->p[h->len++] = (uint8_t)(v >> 8 * i);
+}
+
+static void
+h_u64(struct hand *h, uint64_t v)
+{
+	h_u32(h, (uint32_t)v);
+	h_u32(h, (uint32_t)(v >> 32));
+}
+
+static void
+h_f64(struct hand *h, double d)
+{
+	uint64_t v;
+
+	memcpy(&v, &d, 8);
+	h_u64(h, v);
+}
+
+static void
+h_f32(struct hand *h, float f)
+{
+	uint32_t v;
+
+	memcpy(&v, &f, 4);
+	h_u32(h, v);
+}
+
+/* A checkpoint written byte by byte from the format in checkpoint.h, into
+ * buf: seed 0x0123456789abcdef, 77 Adam steps, history entry e saying
+ * epoch e + 1, parameters p, first moments p / 2 and second moments p / 4
+ * for p the parameter's index + 1.  Returns its length. */
+static size_t
+handmade(uint8_t *buf, uint32_t nlayer, const uint32_t *size, float scale,
+    uint32_t epochs, uint32_t nhist, uint64_t nparam)
+{
+	struct hand h = { buf, 0 };
+	uint32_t    crc;
+
+	memcpy(buf, "NOISECKP", 8);
+	h.len = 8;
+	h_u32(&h, 1);
+	h_u32(&h, nlayer);
+	for (uint32_t l = 0; l <= nlayer; l++)
+		h_u32(&h, size[l]);
+	h_u64(&h, 0x0123456789abcdefULL);
+	h_f32(&h, scale);
+	h_u32(&h, epochs);
+	h_u64(&h, 77);
+	h_u32(&h, nhist);
+	for (uint32_t e = 0; e < nhist; e++) {
+		h_u32(&h, e + 1);
+		h_f64(&h, 10.0 + e);
+		h_f64(&h, 0.5);
+		h_f64(&h, 1.25);
+		h_f64(&h, 0.75);
+		h_f64(&h, 0.875);
+	}
+	h_u64(&h, nparam);
+	for (int k = 0; k < 3; k++)
+		for (uint64_t i = 0; i < nparam; i++)
+			h_f32(&h, (float)(i + 1) / (float)(1 << k));
+	crc = (uint32_t)crc32(0L, buf, (uInt)h.len);
+	h_u32(&h, crc);
+	return h.len;
+}
+
+/* The parameters of a model of nlayer layers of the given sizes. */
+static uint64_t
+nparams(uint32_t nlayer, const uint32_t *size)
+{
+	uint64_t n = 0;
+
+	for (uint32_t l = 0; l < nlayer; l++)
+		n += (uint64_t)size[l] * size[l + 1] + size[l + 1];
+	return n;
+}
+
+static void
+test_handmade(void)
+{
+	static uint8_t  b[4096];
+	static const uint32_t tiny[2] = { 2, 3 }, ones[9] = {
+		1, 1, 1, 1, 1, 1, 1, 1, 1 };
+	uint32_t        sz[3];
+	checkpoint      ck;
+	char            err[512] = "";
+	size_t          len;
+	int             size[2] = { 2, 3 };
+	mlp            *m;
+	adam            opt;
+	train_epoch     hist[2];
+	char            path[] = "/tmp/noisetop-ckpt-hand-XXXXXX";
+	int             fd = mkstemp(path);
+	uint8_t        *saved;
+	size_t          nsaved;
+
+	close(fd);
+	/* checkpoint_save writes these bytes exactly. */
+	len = handmade(b, 1, tiny, 0.25f, 5, 2, 9);
+	m = mlp_new(1, size, 1, 0.0f, err, sizeof err);
+	adam_init(&opt, m->nparam, 1e-3f);
+	for (size_t i = 0; i < m->nparam; i++) {
+		m->param[i] = (float)(i + 1);
+		opt.m[i] = (float)(i + 1) / 2.0f;
+		opt.v[i] = (float)(i + 1) / 4.0f;
+	}
+	opt.t = 77;
+	for (int e = 0; e < 2; e++)
+		hist[e] = (train_epoch){ e + 1, 10.0 + e, 0.5, 1.25, 0.75,
+		    0.875 };
+	ok(m->nparam == 9 && checkpoint_save(path, m, &opt, hist, 2,
+	    0x0123456789abcdefULL, 0.25f, 5, err, sizeof err) == 0,
+	    "save a 2-3 model: %s", err);
+	saved = slurp(path, &nsaved);
+	ok(nsaved == len && memcmp(saved, b, len) == 0, "its %zu bytes are "
+	    "the format's, byte for byte (%zu written)", len, nsaved);
+	free(saved);
+	adam_destroy(&opt);
+	mlp_free(m);
+	unlink(path);
+
+	/* And reads them back field by field. */
+	ok(checkpoint_parse("h.bin", b, len, &ck, err, sizeof err) == 0 &&
+	    ck.nlayer == 1 && ck.size[0] == 2 && ck.size[1] == 3 &&
+	    ck.seed == 0x0123456789abcdefULL && ck.scale == 0.25f &&
+	    ck.epochs == 5 && ck.t == 77 && ck.nhist == 2 &&
+	    ck.hist[1].epoch == 2 && ck.hist[1].seconds == 11.0 &&
+	    ck.hist[1].acc == 0.5 && ck.hist[1].loss == 1.25 &&
+	    ck.hist[1].val_acc == 0.75 && ck.hist[1].val_loss == 0.875 &&
+	    ck.nparam == 9 && ck.param[8] == 9.0f && ck.m[8] == 4.5f &&
+	    ck.v[8] == 2.25f && ck.param[0] == 1.0f && ck.v[0] == 0.25f,
+	    "a handmade checkpoint read field by field: %s", err);
+	checkpoint_free(&ck);
+
+	/* Layers: 1 to MLP_MAX_LAYERS; sizes 1 to MLP_MAX_WIDTH. */
+	len = handmade(b, MLP_MAX_LAYERS, ones, 0.0f, 1, 1,
+	    nparams(MLP_MAX_LAYERS, ones));
+	ok(checkpoint_parse("h.bin", b, len, &ck, err, sizeof err) == 0 &&
+	    ck.nlayer == MLP_MAX_LAYERS && ck.size[MLP_MAX_LAYERS] == 1,
+	    "%d layers of 1 unit: read: %s", MLP_MAX_LAYERS, err);
+	checkpoint_free(&ck);
+	len = handmade(b, 0, ones, 0.0f, 1, 1, 0);
+	expect("no layers", b, len, "0 layers (must be 1 to 8)");
+	sz[0] = 2;
+	sz[1] = 0;
+	len = handmade(b, 1, sz, 0.0f, 1, 1, 0);
+	expect("a layer of 0 units", b, len, "layer size 0 out of range");
+	sz[1] = MLP_MAX_WIDTH + 1;
+	len = handmade(b, 1, sz, 0.0f, 1, 0, 0);
+	expect("a layer wider than the widest", b, len, "layer size 8193 "
+	    "out of range");
+
+	/* The noise scale: finite and not negative. */
+	len = handmade(b, 1, tiny, -0.5f, 1, 1, 9);
+	expect("a negative noise scale", b, len, "bad noise scale");
+	len = handmade(b, 1, tiny, NAN, 1, 1, 9);
+	expect("a NaN noise scale", b, len, "bad noise scale");
+	len = handmade(b, 1, tiny, INFINITY, 1, 1, 9);
+	expect("an infinite noise scale", b, len, "bad noise scale");
+
+	/* Epochs: 1 to TRAIN_MAX_EPOCHS, at most that many in the history;
+	 * none finished is a checkpoint too. */
+	len = handmade(b, 1, tiny, 0.0f, 0, 0, 9);
+	expect("0 epochs planned", b, len, "0 of 0 epochs (must be 1 to "
+	    "1000)");
+	len = handmade(b, 1, tiny, 0.0f, TRAIN_MAX_EPOCHS + 1, 0, 9);
+	expect("1001 epochs planned", b, len, "0 of 1001 epochs");
+	len = handmade(b, 1, tiny, 0.0f, 2, 3, 9);
+	expect("3 epochs of 2 done", b, len, "3 of 2 epochs");
+	len = handmade(b, 1, tiny, 0.0f, TRAIN_MAX_EPOCHS, 0, 9);
+	ok(checkpoint_parse("h.bin", b, len, &ck, err, sizeof err) == 0 &&
+	    ck.epochs == TRAIN_MAX_EPOCHS && ck.nhist == 0 &&
+	    ck.hist != NULL, "1000 epochs planned, none done: read: %s", err);
+	checkpoint_free(&ck);
+
+	/* Three entries, cut inside the second's val_loss with 4 of its
+	 * bytes left, resealed: truncated, not those bytes read as the third
+	 * entry's epoch. */
+	handmade(b, 1, tiny, 0.0f, 5, 3, 9);
+	{
+		size_t cut = 8 + 4 + 4 + 2 * 4 + 8 + 4 + 4 + 8 + 4 + 44 + 4 +
+		    4 * 8 + 4;
+
+		reseal(b, cut + 4);
+		expect("cut inside a history entry's last number", b, cut + 4,
+		    "truncated");
+	}
+	/* Two entries, cut 4 bytes into the last one's val_loss: the
+	 * parameter count after it is missing too. */
+	handmade(b, 1, tiny, 0.0f, 5, 2, 9);
+	reseal(b, 52 + 44 + 4 + 4 * 8 + 4 + 4);
+	expect("cut inside the last history entry", b, 52 + 44 + 4 + 4 * 8 +
+	    4 + 4, "truncated");
+	/* 4 bytes short of its last moment, resealed: truncated (the room
+	 * for the three arrays is checked first). */
+	len = handmade(b, 1, tiny, 0.0f, 5, 2, 9);
+	reseal(b, len - 4);
+	expect("4 bytes short, resealed", b, len - 4, "truncated");
+	/* Cut just before the parameter count, resealed. */
+	handmade(b, 1, tiny, 0.0f, 5, 2, 9);
+	{
+		size_t cut = 8 + 4 + 4 + 2 * 4 + 8 + 4 + 4 + 8 + 4 + 2 * 44;
+
+		reseal(b, cut + 4);
+		expect("cut before the parameter count", b, cut + 4,
+		    "truncated");
+		handmade(b, 1, tiny, 0.0f, 5, 2, 9);
+		reseal(b, cut + 4 + 4);
+		expect("cut inside the parameter count", b, cut + 8,
+		    "truncated");
+	}
+}
+
+/* Shapes are compared layer by layer, not by the parameter count: 2-3-4
+ * and 2-1-11 both have 25 parameters. */
+static void
+test_same_count_other_shapes(void)
+{
+	static uint8_t b[1024];
+	static const uint32_t s234[3] = { 2, 3, 4 };
+	int         s2111[3] = { 2, 1, 11 }, s234i[3] = { 2, 3, 4 };
+	checkpoint  ck;
+	char        err[512] = "";
+	size_t      len = handmade(b, 2, s234, 0.0f, 3, 1, 25);
+	mlp        *other = mlp_new(2, s2111, 1, 0.0f, err, sizeof err);
+	mlp        *same = mlp_new(2, s234i, 1, 0.0f, err, sizeof err);
+
+	ok(other->nparam == 25 && same->nparam == 25 &&
+	    checkpoint_parse("h.bin", b, len, &ck, err, sizeof err) == 0,
+	    "a 2-3-4 checkpoint: %s", err);
+	ok(checkpoint_into_model(&ck, other, err, sizeof err) == -1 &&
+	    strstr(err, "other shapes") != NULL, "into a 2-1-11 model of as "
+	    "many parameters: refused: '%s'", err);
+	ok(checkpoint_into_model(&ck, same, err, sizeof err) == 0 &&
+	    same->param[24] == 25.0f, "into a 2-3-4 model: taken");
+	checkpoint_free(&ck);
+	mlp_free(other);
+	mlp_free(same);
 }
 
 int
@@ -219,5 +471,7 @@ main(void)
 	unlink(path);
 	adam_destroy(&opt);
 	mlp_free(m);
+	test_handmade();
+	test_same_count_other_shapes();
 	return tap_done();
 }

@@ -6,6 +6,7 @@
  */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,6 +194,8 @@ test_options(void)
 	    o.split == 1 && o.index == 5 && o.count == 3,
 	    "--split test, --index, --count");
 	ok(good("show --split train", &o) && o.split == 0, "--split train");
+	ok(good("show --split test --split train", &o) && o.split == 0,
+	    "--split test, then train: train");
 	ok(good("runs --runs /tmp/r --prune 0", &o) &&
 	    strcmp(o.runs_dir, "/tmp/r") == 0 && o.prune == 0,
 	    "--runs, --prune 0");
@@ -550,6 +553,188 @@ test_help(void)
 	free(all);
 }
 
+/* cli_parse on an argv built here (more words than parse() splits). */
+static int
+parse_argv(int argc, char **argv, cli_options *o, char *err, size_t errlen)
+{
+	err[0] = '\0';
+	return cli_parse(argc, argv, o, err, errlen);
+}
+
+static void
+test_tables_and_bounds(void)
+{
+	/* Each command's row: its name, whether main loads the data for
+	 * it, whether its argument names a run, and how many it takes. */
+	static const struct {
+		cli_command cmd;
+		const char *name;
+		unsigned    needs;
+		int         takes_one;
+	} rows[] = {
+		{ CLI_TRAIN, "train", CLI_NEEDS_DATA, 0 },
+		{ CLI_COMPARE, "compare", CLI_NEEDS_DATA, 0 },
+		{ CLI_SWEEP, "sweep", CLI_NEEDS_DATA, 0 },
+		{ CLI_SHOW, "show", CLI_NEEDS_DATA, 0 },
+		{ CLI_RUNS, "runs", 0, 0 },
+		{ CLI_RESUME, "resume", CLI_NAMES_RUN, 1 },
+		{ CLI_PLOT, "plot", CLI_NAMES_RUN, 1 },
+		{ CLI_SLURM, "slurm", 0, 0 },
+		{ CLI_MERGE, "merge", CLI_NAMES_RUN, 1 },
+		{ CLI_HELP, "help", 0, 1 },
+		{ CLI_VERSION, "version", 0, 0 },
+		{ CLI_DASHBOARD, "dashboard", CLI_NEEDS_DATA, 0 },
+		{ CLI_RM, "rm", 0, 2 },
+	};
+	cli_options o;
+	char        line[400], err[NT_ERR_LEN];
+
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		const cli_cmd *c = cli_command_of(rows[i].cmd);
+
+		ok(strcmp(c->name, rows[i].name) == 0 &&
+		    c->needs == rows[i].needs, "%s: its row, needs %u (%u)",
+		    rows[i].name, rows[i].needs, c->needs);
+		if (rows[i].takes_one != 0)
+			continue;
+		snprintf(line, sizeof line, "%s%s extra", rows[i].name,
+		    rows[i].cmd == CLI_PLOT ? " --svg x.svg" : "");
+		bad(line, "unexpected argument 'extra'");
+	}
+	ok(good("help sweep", &o) && o.resume == NULL && good("rm a", &o) &&
+	    o.resume == NULL, "help CMD and rm RUN name no run to open");
+
+	/* Floating-point options at their upper bounds are taken. */
+	ok(good("--noise 100", &o) && o.cfg.noise == 100.0f &&
+	    good("--lr 10", &o) && o.cfg.lr == 10.0f &&
+	    good("--dropout 0.95", &o) && o.cfg.dropout == 0.95f &&
+	    good("plot --svg x --test-scale 100", &o) &&
+	    o.test_scale == 100.0f && good("plot --svg x --test-scale 0.5",
+	    &o) && o.test_scale == 0.5f, "--noise 100, --lr 10, --dropout "
+	    "0.95, --test-scale 100 and 0.5 are taken");
+	bad("plot --svg x --test-scale 100.5", "--test-scale 100.5");
+	/* A stale errno from before does not refuse a good number. */
+	errno = ERANGE;
+	ok(good("--lr 0.01", &o) && o.cfg.lr == 0.01f, "--lr 0.01 with "
+	    "errno set beforehand");
+	errno = ERANGE;
+	ok(good("--epochs 3", &o) && o.cfg.epochs == 3, "--epochs 3 with "
+	    "errno set beforehand");
+
+	/* --hidden: 7 hidden layers (MLP_MAX_LAYERS - 1), a 255-byte value,
+	 * not 8 layers, not 256 bytes. */
+	ok(good("--hidden 1,2,3,4,5,6,7", &o) && o.cfg.nlayer == 8 &&
+	    o.cfg.size[7] == 7 && o.cfg.size[8] == 10,
+	    "--hidden of 7 layers: 784-1-...-7-10");
+	bad("--hidden 1,2,3,4,5,6,7,8", "--hidden: at most 7 hidden layers");
+	snprintf(line, sizeof line, "--hidden %0255d", 64);
+	ok(good(line, &o) && o.cfg.size[1] == 64, "--hidden of 255 bytes "
+	    "(64 with leading zeros)");
+	snprintf(line, sizeof line, "--hidden %0256d", 64);
+	bad(line, "too long");
+
+	/* Integer options at the bounds the help does not test. */
+	bad("--jobs 0", "--jobs 0: must be from 1");
+	bad("--threads-per-job 0", "--threads-per-job 0: must be from 1");
+	ok(good("--jobs 1 --threads-per-job 1", &o) && o.jobs == 1 &&
+	    o.threads_per_job == 1, "--jobs 1 --threads-per-job 1");
+	bad("slurm --array-size 0", "--array-size 0: must be from 1");
+	bad("slurm --array-size 1001", "--array-size 1001");
+	ok(good("slurm --array-size 1000", &o) && o.array_size == 1000,
+	    "--array-size 1000, the largest");
+	ok(good("plot --svg x --row 0", &o) && o.plot_row == 0,
+	    "--row 0, the first");
+	snprintf(line, sizeof line, "plot --svg x --row %d",
+	    SWEEP_MAX_ROWS - 1);
+	ok(good(line, &o) && o.plot_row == SWEEP_MAX_ROWS - 1,
+	    "--row %d, the last", SWEEP_MAX_ROWS - 1);
+	snprintf(line, sizeof line, "plot --svg x --row %d", SWEEP_MAX_ROWS);
+	bad(line, "--row");
+
+	/* The defaults the flags change, and the flags. */
+	ok(good("plot --svg x", &o) && o.bind == 1 && o.plot_row == -1 &&
+	    o.test_scale == -1.0f && o.submit == 0 && o.from_init == 0 &&
+	    o.grid.ntest == 0 && o.nsbatch == 0, "the defaults: bound "
+	    "threads, no row, no test scale, no submit, no test scales");
+	ok(good("sweep", &o) && o.grid.nseeds == 1 &&
+	    o.grid.ncorruptions == 1 &&
+	    o.grid.corruptions[0] == CORRUPT_GAUSSIAN &&
+	    o.grid.mode == SWEEP_FIXED, "the grid's defaults: one seed of "
+	    "gaussian noise drawn once");
+	ok(good("--no-bind", &o) && o.bind == 0, "--no-bind");
+	ok(good("slurm --submit", &o) && o.submit == 1, "--submit");
+	ok(good("plot --svg x --from-init", &o) && o.from_init == 1,
+	    "--from-init");
+
+	/* --shard 1/1; --run-id of 200 bytes, not 201, not empty. */
+	ok(good("sweep --shard 1/1 --run-id a", &o) && o.shard == 1 &&
+	    o.nshards == 1, "--shard 1/1");
+	bad("sweep --shard= --run-id a", "--shard ''");
+	snprintf(line, sizeof line, "sweep --run-id %0200d", 7);
+	ok(good(line, &o) && strlen(o.run_id) == 200, "--run-id of 200 "
+	    "bytes");
+	snprintf(line, sizeof line, "sweep --run-id %0201d", 7);
+	bad(line, "--run-id '0");
+	bad("sweep --run-id=", "--run-id '': a plain name");
+
+	/* --sbatch-arg: in order, up to CLI_MAX_ARGS; one option each. */
+	ok(good("slurm --sbatch-arg=-N2 --sbatch-arg=--time=1:00", &o) &&
+	    o.nsbatch == 2 && strcmp(o.sbatch_args[0], "-N2") == 0 &&
+	    strcmp(o.sbatch_args[1], "--time=1:00") == 0,
+	    "--sbatch-arg twice: both, in order");
+	bad("slurm --sbatch-arg x", "--sbatch-arg 'x': one sbatch option");
+	{
+		char *av[] = { "noisetop", "slurm", "--sbatch-arg=-a\nb", NULL };
+
+		ok(parse_argv(3, av, &o, err, sizeof err) == -1 &&
+		    strstr(err, "one sbatch option") != NULL,
+		    "--sbatch-arg with a newline refused");
+	}
+	{
+		char **av = calloc(CLI_MAX_ARGS + 4, sizeof *av);
+		int    ac = 0;
+
+		av[ac++] = "noisetop";
+		av[ac++] = "slurm";
+		for (int i = 0; i <= CLI_MAX_ARGS; i++)
+			av[ac++] = i == CLI_MAX_ARGS ? "--sbatch-arg=-Z" :
+			    "--sbatch-arg=-N1";
+		ok(parse_argv(ac, av, &o, err, sizeof err) == 0 &&
+		    o.nsbatch == CLI_MAX_ARGS &&
+		    strcmp(o.sbatch_args[CLI_MAX_ARGS - 1], "-N1") == 0,
+		    "%d --sbatch-arg: the first %d kept, the rest dropped",
+		    CLI_MAX_ARGS + 1, CLI_MAX_ARGS);
+		free(av);
+	}
+
+	/* A value of three characters starting "--" is no value either. */
+	bad("train --csv --x", "--csv needs a value");
+	/* Two families, the first not gaussian, and no --scales: the
+	 * default scales. */
+	ok(good("sweep --corruption blur,gaussian", &o) && o.nscales == 6 &&
+	    memcmp(o.scales, sweep_default_scales, sizeof
+	    sweep_default_scales) == 0, "--corruption blur,gaussian: the "
+	    "default scales");
+	/* The command line is kept for slurm. */
+	{
+		char *av[] = { "noisetop", "sweep", "--epochs", "2", NULL };
+
+		ok(parse_argv(4, av, &o, err, sizeof err) == 0 && o.argc == 4 &&
+		    o.argv == av, "argc and argv kept");
+	}
+	/* Two parses in one process, the first stopped inside "-xh": the
+	 * second reads only its own words. */
+	{
+		char *a1[] = { "noisetop", "train", "-xh", NULL };
+		char *a2[] = { "noisetop", "train", "--epochs", "5", NULL };
+
+		ok(parse_argv(3, a1, &o, err, sizeof err) == -1 &&
+		    parse_argv(4, a2, &o, err, sizeof err) == 0 &&
+		    o.cmd == CLI_TRAIN && o.cfg.epochs == 5, "a second parse "
+		    "after one stopped inside a cluster: '%s'", err);
+	}
+}
+
 int
 main(void)
 {
@@ -558,5 +743,6 @@ main(void)
 	test_range_errors();
 	test_args();
 	test_help();
+	test_tables_and_bounds();
 	return tap_done();
 }

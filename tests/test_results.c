@@ -227,11 +227,15 @@ test_summary(void)
 	    "val_accuracy_max,val_loss_mean,val_loss_sd,val_loss_min,"
 	    "val_loss_max\n") != NULL, "summary: the header names mean, sd, "
 	    "min and max of each metric in turn");
-	if (!ok(text != NULL && strstr(text, golden_line) != NULL,
-	    "summary: one line for the scale, 2 of 2 seeds done, and mean, "
-	    "sd, min, max of accuracy, loss, val accuracy and val loss"))
+	if (!ok(text != NULL && strstr(text, golden_line) != NULL &&
+	    strstr(text, golden_line)[strlen(golden_line)] == '\0',
+	    "summary: one line for the scale, the last, 2 of 2 seeds done, "
+	    "and mean, sd, min, max of accuracy, loss, val accuracy and val "
+	    "loss"))
 		show_diff(golden_line, text ? strstr(text, "\ngaussian") :
 		    NULL);
+	ok(text != NULL && strstr(text, "\n# config: layers=784-512-512-10 "
+	    "dropout=0.2 ") != NULL, "summary: the config line");
 	free(text);
 	snprintf(path, sizeof path, "%s/summary.json", dir);
 	ok(results_write_json(path, &t, "MNIST", err, sizeof err) == 0 &&
@@ -246,6 +250,15 @@ test_summary(void)
 	free(text);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/summary.csv", dir);
+	/* No seed done, probed: every statistic's fields empty, 4 of mean,
+	 * sd, min and max, then 5 probes' mean and sd. */
+	t.plan.probes = 1;
+	t.rows[0].state = t.rows[1].state = SWEEP_CANCELLED;
+	ok(results_write_summary_csv(path, &t, "MNIST", err, sizeof err) ==
+	    0 && (text = slurp(path)) != NULL && strstr(text,
+	    "\ngaussian,0.5,0,2," ",,,,,,,,,,,,,,," ",,,,,,,,,," "\n") != NULL,
+	    "summary: nothing done, every field empty");
+	free(text);
 	unlink(path);
 	sweep_table_free(&t);
 }
@@ -314,7 +327,9 @@ test_probes(void)
 	    "0.250000\n"
 	    "gaussian,0.5,42,0.001,1.5,0.25,19,0.500000,0.750000,0.500000,"
 	    "0.125000\n")
-	    != NULL, "probes: one line per row, an accuracy per attack");
+	    != NULL && strstr(text, "\n# config: layers=784-512-512-10 ") !=
+	    NULL, "probes: the config line, one line per row, an accuracy per "
+	    "attack");
 	free(text);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/s.csv", dir);
@@ -352,6 +367,15 @@ test_probes(void)
 	    "0.500000, \"sd\": 0.000000}, \"pgd:0.1:10\": {\"mean\": "
 	    "0.125000, \"sd\": 0.000000}}}}") != NULL,
 	    "JSON: decays, probes and attacks, and the probes over seeds");
+	free(text);
+	unlink(path);
+	/* A row not done has no probes line. */
+	t.rows[0].state = SWEEP_CANCELLED;
+	snprintf(path, sizeof path, "%s/p.csv", dir);
+	ok(results_write_probes_csv(path, &t, "MNIST", err, sizeof err) == 0 &&
+	    (text = slurp(path)) != NULL && strstr(text, "acc_pgd:0.1:10\n"
+	    "gaussian,0.5,42,0.001,1.5,") != NULL, "probes: a cancelled row "
+	    "has no line");
 	free(text);
 	unlink(path);
 	sweep_table_free(&t);
@@ -553,13 +577,21 @@ test_big(void)
 	    "the JSON lists the one family, blur, alone");
 	free(text);
 	unlink(path);
+	/* With a weight decay of the configuration's, no decay axis: the
+	 * decay shown is the configuration's, and a column says it. */
+	t.cfg.weight_decay = 0.01f;
+	t.rows[t.n - 1].weight_decay = 0.01f;
 	snprintf(path, sizeof path, "%s/blur.csv", dir);
 	ok(results_write_csv(path, &t, "MNIST", err, sizeof err) == 0 &&
-	    (text = slurp(path)) != NULL &&
-	    strstr(text, " corruption=blur\n") != NULL,
-	    "the CSV's config line names the family");
+	    (text = slurp(path)) != NULL && strstr(text, " corruption=blur "
+	    "weight_decay=0.01 (Keras l2)\n") != NULL && strstr(text,
+	    ",seed,corruption,weight_decay\n") != NULL && strstr(text,
+	    ",42,gaussian,0.01\n") != NULL, "the CSV's config line names the "
+	    "family and the configuration's decay; a row's decay ends its "
+	    "lines");
 	free(text);
 	unlink(path);
+	t.cfg.weight_decay = 0.0f;
 	t.plan.corruptions[0] = CORRUPT_GAUSSIAN;
 
 	/* A source that makes the first line exactly fill the writer's
@@ -587,15 +619,79 @@ test_big(void)
 	    "matrix rows");
 	free(text);
 	unlink(path);
+
+	/* The config line in full: three seeds, two families, fresh noise,
+	 * a decay axis of one decay, probes. */
+	t.plan.nseeds = 3;
+	t.plan.ncorruptions = 2;
+	t.plan.corruptions[1] = CORRUPT_SHOT;
+	t.plan.mode = SWEEP_FRESH;
+	t.plan.ndecays = 1;
+	t.plan.decays[0] = 0.001f;
+	t.plan.probes = 1;
+	snprintf(path, sizeof path, "%s/grid.csv", dir);
+	ok(results_write_csv(path, &t, "MNIST", err, sizeof err) == 0 &&
+	    (text = slurp(path)) != NULL && strstr(text, " seeds=3 "
+	    "corruption=gaussian,shot noise_mode=fresh weight_decay=0.001 "
+	    "(Keras l2) probes=1\n") != NULL, "the config line says the whole "
+	    "grid");
+	free(text);
+	unlink(path);
 	sweep_table_free(&t);
 
 	ok(strcmp(results_sibling("out.csv", "summary", line, sizeof line),
 	    "out-summary.csv") == 0 && strcmp(results_sibling("out", "matrix",
 	    line, sizeof line), "out-matrix.csv") == 0 &&
+	    strcmp(results_sibling("a.csv", "summary", line, sizeof line),
+	    "a-summary.csv") == 0 &&
 	    strcmp(results_sibling(".csv", "summary", line, sizeof line),
 	    ".csv-summary.csv") == 0 && strcmp(results_sibling("a.csv.txt",
 	    "summary", line, sizeof line), "a.csv.txt-summary.csv") == 0,
 	    "the summary and matrix files beside the CSV: '%s'", line);
+}
+
+/* Two families of two scales: the summary's lines in grid order (family,
+ * then scale), each with its own row's figures. */
+static void
+test_two_families(void)
+{
+	const float  scales[2] = { 0.0f, 0.5f };
+	train_config cfg;
+	sweep_plan   plan;
+	sweep_table  t;
+	char         path[NT_PATH_LEN], err[NT_ERR_LEN] = "", *text = NULL;
+	const char  *at = NULL;
+	static const char *const want[4] = { "\ngaussian,0,1,1,0.100000,",
+	    "\ngaussian,0.5,1,1,0.200000,", "\nblur,0,1,1,0.300000,",
+	    "\nblur,0.5,1,1,0.400000," };
+
+	train_config_default(&cfg);
+	cfg.epochs = 1;
+	sweep_plan_default(&plan, scales, 2);
+	plan.ncorruptions = 2;
+	plan.corruptions[1] = CORRUPT_BLUR;
+	if (!ok(sweep_table_init(&t, &cfg, &plan, err, sizeof err) == 0 &&
+	    t.n == 4, "a table of two families of two scales: %s", err))
+		return;
+	for (int c = 0; c < 2; c++)
+		for (int s = 0; s < 2; s++) {
+			sweep_row *r = &t.rows[sweep_row_index_wd(&t, 0, c, s, 0)];
+
+			r->hist[0] = (train_epoch){ 1, 1, 0.1 * (2 * c + s + 1),
+			    1, 1, 1 };
+			r->nhist = 1;
+			r->state = SWEEP_DONE;
+		}
+	snprintf(path, sizeof path, "%s/families-summary.csv", dir);
+	if (results_write_summary_csv(path, &t, "MNIST", err, sizeof err) == 0)
+		at = text = slurp(path);
+	for (int k = 0; k < 4 && at != NULL; k++)
+		at = strstr(at, want[k]);
+	ok(at != NULL && strchr(at + 1, '\n')[1] == '\0', "summary: "
+	    "gaussian 0 and 0.5, then blur 0 and 0.5, each its row's accuracy");
+	free(text);
+	unlink(path);
+	sweep_table_free(&t);
 }
 
 /* Where the two texts differ, for the diagnostics. */
@@ -774,6 +870,7 @@ main(void)
 	test_probes();
 	test_datasets();
 	test_big();
+	test_two_families();
 	snprintf(path, sizeof path, "%s/r.csv", dir);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/r.json", dir);
