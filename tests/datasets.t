@@ -48,7 +48,7 @@ make_set "$tmp/root/fashion" 3
 common=(--data "$tmp/root" --scales 0,1 --seeds 2 --epochs 2 --batch 50
     --hidden 32,32 --threads 1 --no-progress)
 
-echo "1..20"
+echo "1..21"
 
 # column NAME FILE: the values of the CSV column NAME, one a line.
 column() {
@@ -85,6 +85,10 @@ check "report: the command rebuilt with both sets, each set's data and checksum"
     '[[ "$out" == *"noisetop sweep --dataset=mnist,fashion "* &&
        "$out" == *"MNIST ($tmp/root/mnist): 300 training and 100 test images; Fashion-MNIST ($tmp/root/fashion): 300 training"* &&
        "$out" =~ "CRC-32 "[0-9a-f]{8}", "[0-9a-f]{8}" of every image" ]]'
+check "report: the epochs and the matrix of each set, named" \
+    '[ -s "$tmp/report/epochs-mnist.svg" ] && [ -s "$tmp/report/matrix-fashion.svg" ] &&
+     grep -q "Fashion-MNIST" "$tmp/report/matrix-fashion.svg" &&
+     [[ "$out" == *"](matrix-fashion.svg)"* ]]'
 
 # The summary: a line per set and scale, in grid order; each set's
 # figures are those of a sweep of that set alone.

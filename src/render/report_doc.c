@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "data/dataset.h"
 #include "render/figure.h"
 #include "render/report_doc_priv.h"
 
@@ -478,9 +479,11 @@ add_copy(report_files *out, const char *name, const char *text)
  */
 static int
 figure(report_blocks *bl, report_files *out, const report_input *in,
-    figure_kind kind, int k, const char *name, const char *caption)
+    figure_kind kind, int k, int set, const char *name, const char *caption)
 {
-	char         *buf = NULL, err[NT_ERR_LEN];
+	const sweep_plan *p = &in->t->plan;
+	const char   *sub = in->subtitle;
+	char         *buf = NULL, err[NT_ERR_LEN], setsub[400];
 	size_t        len = 0;
 	FILE         *f = open_memstream(&buf, &len);
 	report_file  *file;
@@ -489,7 +492,22 @@ figure(report_blocks *bl, report_files *out, const report_input *in,
 
 	if (f == NULL)
 		return -1;
-	rc = figure_write(f, in->t, kind, k, in->subtitle, err, sizeof err);
+	/* with the axis, the sets by name (their paths are in the facts):
+	 * every set in the scales figure, one set's figure that set alone */
+	if (p->ndatasets > 1 && in->run_id != NULL) {
+		size_t n = 0;
+
+		for (int d = 0; d < p->ndatasets; d++)
+			if (kind == FIGURE_SCALES || d == set)
+				n += (size_t)snprintf(setsub + n, sizeof setsub - n,
+				    "%s%s", n ? " + " : "",
+				    sweep_plan_dataset_name(p, d));
+		snprintf(setsub + n, sizeof setsub - n, ", %d epoch%s, run "
+		    "%.200s", in->t->cfg.epochs, in->t->cfg.epochs == 1 ?
+		    "" : "s", in->run_id);
+		sub = setsub;
+	}
+	rc = figure_write_set(f, in->t, kind, k, set, sub, err, sizeof err);
 	if (fclose(f) != 0 || buf == NULL) {
 		free(buf);
 		return -1;
@@ -512,38 +530,47 @@ figure(report_blocks *bl, report_files *out, const report_input *in,
 	return bl->oom ? -1 : 0;
 }
 
-/* The figures that apply to the run. */
+/* The figures that apply to the run: with the data set axis, the epochs
+ * and the matrix of each set (the scales figure draws every set). */
 static int
 figures(report_blocks *bl, report_files *out, const report_input *in)
 {
 	const sweep_plan *p = &in->t->plan;
-	char              name[64], cap[256];
-	int               rc;
+	char              name[96], cap[320], sn[64];
+	int               rc, nd = p->ndatasets > 1 ? p->ndatasets : 1;
 
 	add_text(bl, RB_HEADING, 2, "Figures");
 	/* against scale, and the matrix, only with more than one scale */
-	rc = p->nscales < 2 ? 0 : figure(bl, out, in, FIGURE_SCALES, 0,
+	rc = p->nscales < 2 ? 0 : figure(bl, out, in, FIGURE_SCALES, 0, 0,
 	    "scales.svg", "Final train and val accuracy against the noise "
 	    "scale");
-	for (int k = 0; rc == 0 && k < p->ncorruptions; k++) {
+	for (int i = 0; rc == 0 && i < nd * p->ncorruptions; i++) {
+		int         d = i / p->ncorruptions, k = i % p->ncorruptions;
 		const char *cn = corrupt_name(p->corruptions[k]);
-		const char *sfx = p->ncorruptions > 1 ? "-" : "";
+		char        sfx[64] = "";
 
-		snprintf(name, sizeof name, "epochs%s%s.svg", sfx,
-		    p->ncorruptions > 1 ? cn : "");
-		snprintf(cap, sizeof cap, "Accuracy and loss per epoch, %s "
-		    "(the mean over the seeds)", cn);
-		rc = figure(bl, out, in, FIGURE_EPOCHS, k, name, cap);
+		if (nd > 1)
+			snprintf(sfx, sizeof sfx, "-%s",
+			    dataset_info_of(p->datasets[d])->key);
+		if (p->ncorruptions > 1)
+			snprintf(sfx + strlen(sfx), sizeof sfx - strlen(sfx),
+			    "-%s", cn);
+		snprintf(sn, sizeof sn, "%s%s", nd > 1 ?
+		    sweep_plan_dataset_name(p, d) : "", nd > 1 ? ", " : "");
+		snprintf(name, sizeof name, "epochs%s.svg", sfx);
+		snprintf(cap, sizeof cap, "Accuracy and loss per epoch, %s%s "
+		    "(the mean over the seeds)", sn, cn);
+		rc = figure(bl, out, in, FIGURE_EPOCHS, k, d, name, cap);
 		if (rc == 0 && (p->nscales > 1 || p->ntest > 1)) {
-			snprintf(name, sizeof name, "matrix%s%s.svg", sfx,
-			    p->ncorruptions > 1 ? cn : "");
-			snprintf(cap, sizeof cap, "Test accuracy, %s: train "
-			    "scale × test scale", cn);
-			rc = figure(bl, out, in, FIGURE_MATRIX, k, name, cap);
+			snprintf(name, sizeof name, "matrix%s.svg", sfx);
+			snprintf(cap, sizeof cap, "Test accuracy, %s%s: train "
+			    "scale × test scale", sn, cn);
+			rc = figure(bl, out, in, FIGURE_MATRIX, k, d, name,
+			    cap);
 		}
 	}
 	if (rc == 0 && sweep_plan_probes(p))
-		rc = figure(bl, out, in, FIGURE_SENSITIVITY, 0,
+		rc = figure(bl, out, in, FIGURE_SENSITIVITY, 0, 0,
 		    "sensitivity.svg", "The probes against the training scale");
 	return rc;
 }

@@ -36,6 +36,9 @@ typedef struct {
 	const sweep_table *t;           /* the run's rows, for the figures;
 	                                   or NULL: none */
 	const char        *subtitle;    /* the figures' subtitle, or NULL */
+	const char        *run_id;      /* with the data set axis, each set's
+	                                   figures say "SET, N epochs, run
+	                                   RUN_ID" instead; or NULL */
 } report_input;
 
 /* One file of the folder: its name and contents (malloc'd, owned). */

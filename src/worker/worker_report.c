@@ -245,6 +245,7 @@ worker_report_write(const char *root, const char *name, const char *out,
 	in.matrix_csv = mat;
 	in.t = &j->table;
 	in.subtitle = sub;
+	in.run_id = j->rec.id;
 	if (report_render(&in, fl, err, errlen) == 0)
 		rc = write_folder(j, fl, out, force, where, wlen, err, errlen);
 out:
