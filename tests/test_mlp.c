@@ -683,6 +683,100 @@ softmax_wide(void)
 }
 
 /*
+ * Dropout 0.3 in two hidden layers against mlp.h's formula in plain loops:
+ * with W = 0 and b = 1 every unit is 1 before dropout, so act[l] is the
+ * mask itself, element e kept when lane e % 4 of rng_hash(key + l, step <<
+ * 32 | e / 4) is at least the threshold round(0.3 * 65536) = 19661.  The
+ * widths are odd, so rows start mid-hash, and layer 1 has enough elements
+ * to hold lanes 19660 and 19661 (the two sides of the threshold).
+ */
+static void
+dropout_rate_layers(void)
+{
+	enum { RB = 64, RIN = 3, RH1 = 8191, RH2 = 7, ROUT = 3 };
+	const int size[4] = { RIN, RH1, RH2, ROUT };
+	char      err[256], was[16];
+	mlp      *m = mlp_new(3, size, RB, 0.3f, err, sizeof err);
+	float     x[RB * RIN], scale = 1.0f / (1.0f - 0.3f);
+	int       diff[2] = { 0 }, edge[2] = { 0 }, kept = 0;
+
+	if (m == NULL) {
+		ok(0, "a 3-8191-7-3 net: %s", err);
+		return;
+	}
+	snprintf(was, sizeof was, "%s", gemm_kernel_name());
+	gemm_force_kernel("portable");
+	mlp_init(m, 2);
+	for (int l = 0; l < 2; l++) {
+		memset(m->W[l], 0, (size_t)size[l] * size[l + 1] *
+		    sizeof(float));
+		for (int j = 0; j < size[l + 1]; j++)
+			m->b[l][j] = 1.0f;
+	}
+	for (int i = 0; i < RB * RIN; i++)
+		x[i] = (float)(i % 5) - 2.0f;
+	mlp_forward(m, x, RB, 1, 1000, 9);
+	for (int l = 0; l < 2; l++)
+		for (int e = 0; e < RB * size[l + 1]; e++) {
+			uint64_t h = rng_hash(1000 + (uint64_t)l, (uint64_t)9 <<
+			    32 | (uint64_t)e >> 2);
+			int      lane = (int)(h >> 16 * (e & 3) & 0xffff);
+			float    want = lane >= 19661 ? scale : 0.0f;
+
+			diff[l] += m->act[l + 1][e] != want;
+			kept += l == 0 && lane >= 19661;
+			edge[0] += l == 0 && lane == 19660;
+			edge[1] += l == 0 && lane == 19661;
+		}
+	ok(diff[0] == 0 && edge[0] > 0 && edge[1] > 0 &&
+	    fabs((double)kept / (RB * RH1) - 0.7) < 0.01, "dropout 0.3, layer "
+	    "1: the mask of key + 0, threshold lane 19661 (%d elements at "
+	    "19660, %d at 19661; %d differ)", edge[0], edge[1], diff[0]);
+	ok(diff[1] == 0, "dropout 0.3, layer 2: the mask of key + 1 (%d "
+	    "differ)", diff[1]);
+	gemm_force_kernel(was);
+	mlp_free(m);
+}
+
+/*
+ * Logits far apart: the softmax subtracts the row's largest logit before
+ * exp, so 0, 100 and 50 give e^-100, 1 and e^-50 (not inf / inf).
+ */
+static void
+softmax_large_logits(void)
+{
+	const int size[2] = { 2, 3 };
+	char      err[256];
+	mlp      *m = mlp_new(1, size, 2, 0.0f, err, sizeof err);
+	float     x[4] = { 1.0f, -1.0f, 0.5f, 2.0f };
+	double    z[2][3] = { { 0, 100, 50 }, { 100, 0, 50 } }, worst = 0;
+
+	if (m == NULL) {
+		ok(0, "a 2-3 net: %s", err);
+		return;
+	}
+	memset(m->W[0], 0, 6 * sizeof(float));
+	for (int r = 0; r < 2; r++) {
+		for (int j = 0; j < 3; j++)
+			m->b[0][j] = (float)z[r][j];
+		mlp_forward(m, x, 2, 0, 0, 0);
+		for (int j = 0; j < 3; j++) {
+			double mx = z[r][0] > z[r][1] ? z[r][0] : z[r][1];
+			double sum = exp(z[r][0] - mx) + exp(z[r][1] - mx) +
+			    exp(z[r][2] - mx);
+			double p = exp(z[r][j] - mx) / sum;
+			double d = fabs(m->probs[j] - p);
+
+			worst = d > worst || isnan(d) ? (isnan(d) ? 1e9 : d) :
+			    worst;
+		}
+	}
+	ok(worst < 1e-6, "softmax of logits 0, 100, 50 (and 100, 0, 50) "
+	    "without overflow (largest difference %.2g)", worst);
+	mlp_free(m);
+}
+
+/*
  * mlp_new's limits, each side of each bound, and its promise that the
  * weights are zero until mlp_init() even on a heap full of old values.
  */
@@ -703,6 +797,8 @@ test_shapes(void)
 		{ 2, { 4, MLP_MAX_WIDTH + 1, 2 }, 1, 0.0f,
 		  "layer size 8193: must be 1 to 8192" },
 		{ 2, { 4, 3, 0 }, 1, 0.0f, "layer size 0" },
+		{ 2, { 0, 3, 2 }, 1, 0.0f, "layer size 0" },
+		{ 2, { MLP_MAX_WIDTH + 1, 3, 2 }, 1, 0.0f, "layer size 8193" },
 		{ 1, { 2, 2 }, 0, 0.0f, "batch 0: must be 1 to 65536" },
 		{ 1, { 2, 2 }, MLP_MAX_BATCH, 0.0f, NULL },
 		{ 1, { 2, 2 }, MLP_MAX_BATCH + 1, 0.0f,
@@ -719,7 +815,8 @@ test_shapes(void)
 		m = mlp_new(cases[i].nlayer, cases[i].size, cases[i].batch,
 		    cases[i].dropout, err, sizeof err);
 		if (cases[i].want == NULL) {
-			int init_ok = m != NULL;
+			int    init_ok = m != NULL;
+			size_t off = 0;
 
 			/* Glorot: |w| <= sqrt(6 / (in + out)), biases 0, in
 			 * every layer and nothing beyond the last. */
@@ -737,7 +834,12 @@ test_shapes(void)
 				for (int k = 0; k < out; k++)
 					init_ok &= m->b[l][k] == 0.0f;
 				init_ok &= nz > 0;
+				/* the layout: W[0] b[0] W[1] b[1] ... packed */
+				init_ok &= m->W[l] == m->param + off &&
+				    m->b[l] == m->W[l] + (size_t)in * out;
+				off += (size_t)in * out + out;
 			}
+			init_ok &= m == NULL || off == m->nparam;
 			ok(init_ok && m->nlayer == cases[i].nlayer &&
 			    m->batch_cap == cases[i].batch, "mlp_new: %d "
 			    "layers, batch %d, dropout %g accepted, mlp_init "
@@ -872,6 +974,8 @@ main(void)
 	dropout_odd_width();
 	dropout_edge_and_clip();
 	softmax_wide();
+	dropout_rate_layers();
+	softmax_large_logits();
 
 	return tap_done();
 }
