@@ -307,6 +307,38 @@ test_shot(uint8_t *pix, float *a)
 	st = stats_of(pix, a, total, 0);
 	ok(st.hit == 0.0 && st.m > 0, "shot: black pixels are never hit");
 
+	/* The rejection sampler at its smallest means: x = 1, s = 0.0999,
+	 * mu = 10.01 (PTRS from 10).  Counts of k = 0 .. 10 (k s <= 1,
+	 * unclipped) against N P(k), each within 5 SE: k = 0, P = e^-10,
+	 * about 70 of 1.57M, must come out too. */
+	memset(pix, 255, total);
+	apply(CORRUPT_SHOT, 0.0999f, pix, 0, NIMG, 5, 0, 0, a);
+	{
+		double mu = 1.0 / (double)0.0999f, worst = 0;
+		size_t cnt[11] = { 0 };
+		int    bad = 0;
+
+		for (size_t i = 0; i < total; i++) {
+			long k = lround(a[i] / (double)0.0999f);
+
+			if (a[i] < 1.0f && k >= 0 && k <= 10)
+				cnt[k]++;
+		}
+		for (int k = 0; k <= 10; k++) {
+			double e = total * poisson_pmf(mu, k);
+			double z = fabs(cnt[k] - e) / sqrt(e);
+
+			bad += z > 5;
+			worst = z > worst ? z : worst;
+		}
+		ok(bad == 0 && cnt[0] > 0, "shot at mu = 10.01 (rejection "
+		    "sampler): counts of k = 0 .. 10 within 5 SE of Poisson's "
+		    "(%zu zeros, expect %.0f; worst %.1f SE)", cnt[0],
+		    total * poisson_pmf(mu, 0), worst);
+	}
+	for (size_t i = 0; i < total; i++)
+		pix[i] = i % 2 ? 102 : 0;
+
 	/* Large means (PTRS): x = 0.4, s = 0.005, mu = 80 photons. */
 	apply(CORRUPT_SHOT, 0.005f, pix, 0, NIMG, 3, 0, 0, a);
 	st = stats_of(pix, a, total, 102);
