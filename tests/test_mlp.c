@@ -893,6 +893,23 @@ test_shapes(void)
 		}
 		ok(m != NULL && m->packed_ok == 0, "mlp_init clears packed_ok");
 		ok(zero, "mlp_init over a trained net sets every bias to 0");
+		/* a mode change leaves no packs trusted; bf16 on where the CPU
+		 * has no bf16 kernel (no packed copies): packing is a no-op */
+		if (m != NULL) {
+			m->packed_ok = 1;
+			mlp_set_bf16(m, 0);
+		}
+		ok(m != NULL && m->packed_ok == 0, "mlp_set_bf16 clears "
+		    "packed_ok");
+		if (m != NULL) {
+			m->bf16 = 1;
+			for (int l = 0; l < m->nlayer; l++)
+				mlp_pack_rows(m, l, 0, m->size[l]);
+			m->bf16 = 0;
+		}
+		ok(m != NULL && m->wpk[0] == NULL && m->wtpk[1] == NULL,
+		    "mlp_pack_rows in bf16 mode without packed copies packs "
+		    "nothing");
 		mlp_free(m);
 	}
 }
