@@ -515,6 +515,14 @@ test_big_images(uint8_t *pix, float *a, float *b)
 	    sizeof err) == 0 && memcmp(a, b, np * sizeof *a) == 0,
 	    "speckle on a 2499-pixel image: each pixel as drawn alone");
 
+	/* 1025 pixels from an odd index: the block that fits is 1023 (the
+	 * normals hold 1024 values, the first unused), then 2 */
+	ok(corrupt_apply(&c, pix, 1, 1, 41, 25, 9, 0, 1, a, err, sizeof err) ==
+	    0 && corrupt_apply(&c, pix, 1025, 1025, 1, 1, 9, 0, 1, b, err,
+	    sizeof err) == 0 && memcmp(a, b, 1025 * sizeof *a) == 0,
+	    "speckle on a 1025-pixel image from an odd index: each pixel as "
+	    "drawn alone");
+
 	/* A draw is a function of the pixel's global index alone: 10
 	 * images of 3 x 1 pixels are 30 images of 1 x 1, in every family
 	 * that draws per pixel (odd starts, one-pixel blocks). */

@@ -901,6 +901,16 @@ test_shapes(void)
 		}
 		ok(m != NULL && m->packed_ok == 0, "mlp_set_bf16 clears "
 		    "packed_ok");
+		{
+			/* mlp_init_layer fills exactly size[0] x size[1] */
+			float w[30 * 20 + 1];
+
+			w[30 * 20] = 12345.0f;
+			if (m != NULL)
+				mlp_init_layer(m, 0, 7, w);
+			ok(w[30 * 20] == 12345.0f, "mlp_init_layer writes "
+			    "nothing past the layer's 600 weights");
+		}
 		if (m != NULL) {
 			m->bf16 = 1;
 			for (int l = 0; l < m->nlayer; l++)
