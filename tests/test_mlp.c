@@ -777,6 +777,80 @@ softmax_large_logits(void)
 }
 
 /*
+ * mlp_input_grad against plain loops in double: delta[0] = ((delta[2]
+ * W[1]^T) masked by act[1] > 0) W[0]^T, no mask at the input (some
+ * inputs negative, some hidden units off), whatever delta[0] and delta[1]
+ * held before; and mlp_copy_params copies every parameter.
+ */
+static void
+input_grad_check(void)
+{
+	enum { GB = 3, GI = 5, GH = 6, GO = 4 };
+	const int size[3] = { GI, GH, GO };
+	char      err[256], was[16];
+	mlp      *m = mlp_new(2, size, GB, 0.0f, err, sizeof err);
+	float     x[GB * GI], dst[GI * GH + GH + GH * GO + GO + 1];
+	uint8_t   y[GB] = { 0, 3, 1 };
+	double    d1[GB * GH], worst = 0;
+	int       off = 0, same = 1;
+
+	if (m == NULL) {
+		ok(0, "a 5-6-4 net: %s", err);
+		return;
+	}
+	snprintf(was, sizeof was, "%s", gemm_kernel_name());
+	gemm_force_kernel("portable");
+	mlp_init(m, 21);
+	for (int j = 0; j < GH; j++)
+		m->b[0][j] = (float)(j % 3) * 0.1f - 0.1f;
+	for (int i = 0; i < GB * GI; i++)
+		x[i] = (float)((i * 7) % 11 - 5) / 4.0f;
+	mlp_forward(m, x, GB, 0, 0, 0);
+	mlp_loss(m, y, GB, NULL);
+	for (int i = 0; i < GB * GI; i++)
+		m->delta[0][i] = 99.0f;
+	for (int i = 0; i < GB * GH; i++)
+		m->delta[1][i] = -99.0f;
+	for (int r = 0; r < GB; r++) {
+		for (int k = 0; k < GH; k++) {
+			double s = 0;
+
+			for (int j = 0; j < GO; j++)
+				s += (double)m->delta[2][r * GO + j] *
+				    m->W[1][k * GO + j];
+			d1[r * GH + k] = m->act[1][r * GH + k] > 0.0f ? s : 0.0;
+			off += m->act[1][r * GH + k] == 0.0f;
+		}
+	}
+	mlp_input_grad(m, GB);
+	for (int r = 0; r < GB; r++)
+		for (int i = 0; i < GI; i++) {
+			double s = 0, d;
+
+			for (int k = 0; k < GH; k++)
+				s += d1[r * GH + k] * m->W[0][i * GH + k];
+			d = fabs(m->delta[0][r * GI + i] - s);
+			worst = d > worst || isnan(d) ? (isnan(d) ? 1e9 : d) :
+			    worst;
+		}
+	ok(worst < 1e-6 && off > 0 && off < GB * GH, "mlp_input_grad: "
+	    "delta[0] the chain rule's in plain loops (%d hidden units off; "
+	    "largest difference %.2g)", off, worst);
+
+	dst[GI * GH + GH + GH * GO + GO] = 7.0f;
+	for (size_t i = 0; i < m->nparam; i++)
+		dst[i] = -1.0f;
+	mlp_copy_params(m, dst);
+	for (size_t i = 0; i < m->nparam; i++)
+		same &= memcmp(&dst[i], &m->param[i], sizeof(float)) == 0;
+	ok(m->nparam == GI * GH + GH + GH * GO + GO && same &&
+	    dst[m->nparam] == 7.0f, "mlp_copy_params: all %zu parameters, "
+	    "nothing past them", m->nparam);
+	gemm_force_kernel(was);
+	mlp_free(m);
+}
+
+/*
  * mlp_new's limits, each side of each bound, and its promise that the
  * weights are zero until mlp_init() even on a heap full of old values.
  */
@@ -1003,6 +1077,7 @@ main(void)
 	softmax_wide();
 	dropout_rate_layers();
 	softmax_large_logits();
+	input_grad_check();
 
 	return tap_done();
 }
