@@ -851,6 +851,44 @@ input_grad_check(void)
 }
 
 /*
+ * L2 decay on a net of the maximum depth: each weight gradient gains
+ * exactly 2 l2 W, every bias gradient stays 0 (plain loop over the
+ * parameter layout W[0] b[0] W[1] b[1] ...).
+ */
+static void
+decay_deepest(void)
+{
+	int   size[MLP_MAX_LAYERS + 1], bad = 0;
+	char  err[256];
+	mlp  *m;
+
+	for (int l = 0; l <= MLP_MAX_LAYERS; l++)
+		size[l] = 3;
+	m = mlp_new(MLP_MAX_LAYERS, size, 2, 0.0f, err, sizeof err);
+	if (m == NULL) {
+		ok(0, "a %d-layer net: %s", MLP_MAX_LAYERS, err);
+		return;
+	}
+	mlp_init(m, 5);
+	for (int l = 0; l < m->nlayer; l++)
+		for (int j = 0; j < 3; j++)
+			m->b[l][j] = 0.25f * (float)(j + 1);
+	memset(m->grad, 0, m->nparam * sizeof(float));
+#pragma omp parallel
+	mlp_decay_team(m, 0.5f);
+	for (size_t i = 0, l = 0; l < (size_t)m->nlayer; l++) {
+		for (int k = 0; k < 9; k++, i++)
+			bad += m->grad[i] != 2.0f * 0.5f * m->param[i];
+		for (int k = 0; k < 3; k++, i++)
+			bad += m->grad[i] != 0.0f;
+	}
+	ok(bad == 0 && m->nparam == (size_t)12 * MLP_MAX_LAYERS, "decay on a "
+	    "%d-layer net: dW = 2 l2 W, db = 0 (%d differ)", MLP_MAX_LAYERS,
+	    bad);
+	mlp_free(m);
+}
+
+/*
  * mlp_new's limits, each side of each bound, and its promise that the
  * weights are zero until mlp_init() even on a heap full of old values.
  */
@@ -1078,6 +1116,7 @@ main(void)
 	dropout_rate_layers();
 	softmax_large_logits();
 	input_grad_check();
+	decay_deepest();
 
 	return tap_done();
 }
