@@ -885,6 +885,39 @@ decay_deepest(void)
 	ok(bad == 0 && m->nparam == (size_t)12 * MLP_MAX_LAYERS, "decay on a "
 	    "%d-layer net: dW = 2 l2 W, db = 0 (%d differ)", MLP_MAX_LAYERS,
 	    bad);
+
+	/* its forward pass: relu(a W + b) through every layer, softmax */
+	{
+		float  x[6] = { 0.5f, -1.0f, 2.0f, 1.5f, 0.25f, -0.5f };
+		double a[2][3], worst = 0;
+
+		mlp_forward(m, x, 2, 0, 0, 0);
+		for (int r = 0; r < 2; r++) {
+			double z[3], mx, sum = 0;
+
+			for (int j = 0; j < 3; j++)
+				a[r][j] = x[r * 3 + j];
+			for (int l = 0; l < m->nlayer; l++) {
+				for (int j = 0; j < 3; j++) {
+					z[j] = m->b[l][j];
+					for (int k = 0; k < 3; k++)
+						z[j] += a[r][k] *
+						    m->W[l][k * 3 + j];
+				}
+				for (int j = 0; j < 3; j++)
+					a[r][j] = l < m->nlayer - 1 && z[j] < 0 ?
+					    0 : z[j];
+			}
+			mx = fmax(a[r][0], fmax(a[r][1], a[r][2]));
+			for (int j = 0; j < 3; j++)
+				sum += exp(a[r][j] - mx);
+			for (int j = 0; j < 3; j++)
+				worst = fmax(worst, fabs(m->probs[r * 3 + j] -
+				    exp(a[r][j] - mx) / sum));
+		}
+		ok(worst < 1e-5, "forward on a %d-layer net: the plain loops' "
+		    "softmax (largest difference %.2g)", MLP_MAX_LAYERS, worst);
+	}
 	mlp_free(m);
 }
 
