@@ -145,6 +145,28 @@ test_list(void)
 	ok(corrupt_parse_list(",", f, 5, err, sizeof err) == -1 &&
 	    strstr(err, "no corruption") != NULL, "list: no name refused: %s",
 	    err);
+	{
+		/* 256 characters do not fit the 256-byte copy (with its
+		 * '\0'); 255 do, and then fail only on what they name */
+		char long_list[257];
+
+		memset(long_list, ',', 256);
+		memcpy(long_list, "blur", 4);
+		long_list[256] = '\0';
+		ok(corrupt_parse_list(long_list, f, 5, err, sizeof err) == -1 &&
+		    strstr(err, "too long") != NULL, "list: 256 characters "
+		    "too long: %s", err);
+		long_list[255] = '\0';
+		ok(corrupt_parse_list(long_list, f, 5, err, sizeof err) == 1 &&
+		    f[0] == CORRUPT_BLUR, "list: 255 characters fit");
+	}
+	{
+		corrupt_spec c = { CORRUPT_NFAMILY, 0.5f };
+		char         buf[32] = "X";
+
+		ok(strcmp(corrupt_describe(&c, buf, sizeof buf), "? 0.5") ==
+		    0, "describe: an unknown family as '? 0.5' (%s)", buf);
+	}
 }
 
 /*
@@ -285,6 +307,38 @@ test_shot(uint8_t *pix, float *a)
 	st = stats_of(pix, a, total, 0);
 	ok(st.hit == 0.0 && st.m > 0, "shot: black pixels are never hit");
 
+	/* The rejection sampler at its smallest means: x = 1, s = 0.0999,
+	 * mu = 10.01 (PTRS from 10).  Counts of k = 0 .. 10 (k s <= 1,
+	 * unclipped) against N P(k), each within 5 SE: k = 0, P = e^-10,
+	 * about 70 of 1.57M, must come out too. */
+	memset(pix, 255, total);
+	apply(CORRUPT_SHOT, 0.0999f, pix, 0, NIMG, 5, 0, 0, a);
+	{
+		double mu = 1.0 / (double)0.0999f, worst = 0;
+		size_t cnt[11] = { 0 };
+		int    bad = 0;
+
+		for (size_t i = 0; i < total; i++) {
+			long k = lround(a[i] / (double)0.0999f);
+
+			if (a[i] < 1.0f && k >= 0 && k <= 10)
+				cnt[k]++;
+		}
+		for (int k = 0; k <= 10; k++) {
+			double e = total * poisson_pmf(mu, k);
+			double z = fabs(cnt[k] - e) / sqrt(e);
+
+			bad += z > 5;
+			worst = z > worst ? z : worst;
+		}
+		ok(bad == 0 && cnt[0] > 0, "shot at mu = 10.01 (rejection "
+		    "sampler): counts of k = 0 .. 10 within 5 SE of Poisson's "
+		    "(%zu zeros, expect %.0f; worst %.1f SE)", cnt[0],
+		    total * poisson_pmf(mu, 0), worst);
+	}
+	for (size_t i = 0; i < total; i++)
+		pix[i] = i % 2 ? 102 : 0;
+
 	/* Large means (PTRS): x = 0.4, s = 0.005, mu = 80 photons. */
 	apply(CORRUPT_SHOT, 0.005f, pix, 0, NIMG, 3, 0, 0, a);
 	st = stats_of(pix, a, total, 102);
@@ -377,7 +431,8 @@ test_blur(uint8_t *pix, float *a, float *b)
 	for (int y = 9; y < 19; y++)
 		for (int x = 8; x < 20; x++)
 			img[y * SIDE + x] = (uint8_t)(40 + 13 * x + 7 * y);
-	apply(CORRUPT_BLUR, 1.0f, img, 0, 1, 0, 0, 0, o);
+	ok(apply(CORRUPT_BLUR, 1.0f, img, 0, 1, 0, 0, 0, o) == 0,
+	    "blur succeeds: corrupt_apply returns 0");
 	for (int i = 0; i < NPIX; i++) {
 		in += img[i] / 255.0;
 		outm += o[i];
@@ -448,6 +503,25 @@ test_big_images(uint8_t *pix, float *a, float *b)
 	ok(fabs((double)ones / (4 * np) - 0.5) < 0.03, "speckle at x = 1: "
 	    "%.3f of the pixels clipped to 1 (z >= 0: one half)",
 	    (double)ones / (4 * np));
+
+	/* Speckle across blocks of normals: a 2499-pixel image of varied
+	 * pixels from an odd global index is its 2499 pixels as images of
+	 * 1 x 1 (each within one block). */
+	for (size_t i = 0; i < 2 * np; i++)
+		pix[i] = (uint8_t)(1 + i * 37 % 250);
+	c.severity = 0.1f;
+	ok(corrupt_apply(&c, pix, 1, 1, w, h, 9, 0, 1, a, err, sizeof err) ==
+	    0 && corrupt_apply(&c, pix, np, np, 1, 1, 9, 0, 1, b, err,
+	    sizeof err) == 0 && memcmp(a, b, np * sizeof *a) == 0,
+	    "speckle on a 2499-pixel image: each pixel as drawn alone");
+
+	/* 1025 pixels from an odd index: the block that fits is 1023 (the
+	 * normals hold 1024 values, the first unused), then 2 */
+	ok(corrupt_apply(&c, pix, 1, 1, 41, 25, 9, 0, 1, a, err, sizeof err) ==
+	    0 && corrupt_apply(&c, pix, 1025, 1025, 1, 1, 9, 0, 1, b, err,
+	    sizeof err) == 0 && memcmp(a, b, 1025 * sizeof *a) == 0,
+	    "speckle on a 1025-pixel image from an odd index: each pixel as "
+	    "drawn alone");
 
 	/* A draw is a function of the pixel's global index alone: 10
 	 * images of 3 x 1 pixels are 30 images of 1 x 1, in every family

@@ -683,6 +683,245 @@ softmax_wide(void)
 }
 
 /*
+ * Dropout 0.3 in two hidden layers against mlp.h's formula in plain loops:
+ * with W = 0 and b = 1 every unit is 1 before dropout, so act[l] is the
+ * mask itself, element e kept when lane e % 4 of rng_hash(key + l, step <<
+ * 32 | e / 4) is at least the threshold round(0.3 * 65536) = 19661.  The
+ * widths are odd, so rows start mid-hash, and layer 1 has enough elements
+ * to hold lanes 19660 and 19661 (the two sides of the threshold).
+ */
+static void
+dropout_rate_layers(void)
+{
+	enum { RB = 64, RIN = 3, RH1 = 8191, RH2 = 7, ROUT = 3 };
+	const int size[4] = { RIN, RH1, RH2, ROUT };
+	char      err[256], was[16];
+	mlp      *m = mlp_new(3, size, RB, 0.3f, err, sizeof err);
+	float     x[RB * RIN], scale = 1.0f / (1.0f - 0.3f);
+	int       diff[2] = { 0 }, edge[2] = { 0 }, kept = 0;
+
+	if (m == NULL) {
+		ok(0, "a 3-8191-7-3 net: %s", err);
+		return;
+	}
+	snprintf(was, sizeof was, "%s", gemm_kernel_name());
+	gemm_force_kernel("portable");
+	mlp_init(m, 2);
+	for (int l = 0; l < 2; l++) {
+		memset(m->W[l], 0, (size_t)size[l] * size[l + 1] *
+		    sizeof(float));
+		for (int j = 0; j < size[l + 1]; j++)
+			m->b[l][j] = 1.0f;
+	}
+	for (int i = 0; i < RB * RIN; i++)
+		x[i] = (float)(i % 5) - 2.0f;
+	mlp_forward(m, x, RB, 1, 1000, 9);
+	for (int l = 0; l < 2; l++)
+		for (int e = 0; e < RB * size[l + 1]; e++) {
+			uint64_t h = rng_hash(1000 + (uint64_t)l, (uint64_t)9 <<
+			    32 | (uint64_t)e >> 2);
+			int      lane = (int)(h >> 16 * (e & 3) & 0xffff);
+			float    want = lane >= 19661 ? scale : 0.0f;
+
+			diff[l] += m->act[l + 1][e] != want;
+			kept += l == 0 && lane >= 19661;
+			edge[0] += l == 0 && lane == 19660;
+			edge[1] += l == 0 && lane == 19661;
+		}
+	ok(diff[0] == 0 && edge[0] > 0 && edge[1] > 0 &&
+	    fabs((double)kept / (RB * RH1) - 0.7) < 0.01, "dropout 0.3, layer "
+	    "1: the mask of key + 0, threshold lane 19661 (%d elements at "
+	    "19660, %d at 19661; %d differ)", edge[0], edge[1], diff[0]);
+	ok(diff[1] == 0, "dropout 0.3, layer 2: the mask of key + 1 (%d "
+	    "differ)", diff[1]);
+	gemm_force_kernel(was);
+	mlp_free(m);
+}
+
+/*
+ * Logits far apart: the softmax subtracts the row's largest logit before
+ * exp, so 0, 100 and 50 give e^-100, 1 and e^-50 (not inf / inf).
+ */
+static void
+softmax_large_logits(void)
+{
+	const int size[2] = { 2, 3 };
+	char      err[256];
+	mlp      *m = mlp_new(1, size, 2, 0.0f, err, sizeof err);
+	float     x[4] = { 1.0f, -1.0f, 0.5f, 2.0f };
+	double    z[2][3] = { { 0, 100, 50 }, { 100, 0, 50 } }, worst = 0;
+
+	if (m == NULL) {
+		ok(0, "a 2-3 net: %s", err);
+		return;
+	}
+	memset(m->W[0], 0, 6 * sizeof(float));
+	for (int r = 0; r < 2; r++) {
+		for (int j = 0; j < 3; j++)
+			m->b[0][j] = (float)z[r][j];
+		mlp_forward(m, x, 2, 0, 0, 0);
+		for (int j = 0; j < 3; j++) {
+			double mx = z[r][0] > z[r][1] ? z[r][0] : z[r][1];
+			double sum = exp(z[r][0] - mx) + exp(z[r][1] - mx) +
+			    exp(z[r][2] - mx);
+			double p = exp(z[r][j] - mx) / sum;
+			double d = fabs(m->probs[j] - p);
+
+			worst = d > worst || isnan(d) ? (isnan(d) ? 1e9 : d) :
+			    worst;
+		}
+	}
+	ok(worst < 1e-6, "softmax of logits 0, 100, 50 (and 100, 0, 50) "
+	    "without overflow (largest difference %.2g)", worst);
+	mlp_free(m);
+}
+
+/*
+ * mlp_input_grad against plain loops in double: delta[0] = ((delta[2]
+ * W[1]^T) masked by act[1] > 0) W[0]^T, no mask at the input (some
+ * inputs negative, some hidden units off), whatever delta[0] and delta[1]
+ * held before; and mlp_copy_params copies every parameter.
+ */
+static void
+input_grad_check(void)
+{
+	enum { GB = 3, GI = 5, GH = 6, GO = 4 };
+	const int size[3] = { GI, GH, GO };
+	char      err[256], was[16];
+	mlp      *m = mlp_new(2, size, GB, 0.0f, err, sizeof err);
+	float     x[GB * GI], dst[GI * GH + GH + GH * GO + GO + 1];
+	uint8_t   y[GB] = { 0, 3, 1 };
+	double    d1[GB * GH], worst = 0;
+	int       off = 0, same = 1;
+
+	if (m == NULL) {
+		ok(0, "a 5-6-4 net: %s", err);
+		return;
+	}
+	snprintf(was, sizeof was, "%s", gemm_kernel_name());
+	gemm_force_kernel("portable");
+	mlp_init(m, 21);
+	for (int j = 0; j < GH; j++)
+		m->b[0][j] = (float)(j % 3) * 0.1f - 0.1f;
+	for (int i = 0; i < GB * GI; i++)
+		x[i] = (float)((i * 7) % 11 - 5) / 4.0f;
+	mlp_forward(m, x, GB, 0, 0, 0);
+	mlp_loss(m, y, GB, NULL);
+	for (int i = 0; i < GB * GI; i++)
+		m->delta[0][i] = 99.0f;
+	for (int i = 0; i < GB * GH; i++)
+		m->delta[1][i] = -99.0f;
+	for (int r = 0; r < GB; r++) {
+		for (int k = 0; k < GH; k++) {
+			double s = 0;
+
+			for (int j = 0; j < GO; j++)
+				s += (double)m->delta[2][r * GO + j] *
+				    m->W[1][k * GO + j];
+			d1[r * GH + k] = m->act[1][r * GH + k] > 0.0f ? s : 0.0;
+			off += m->act[1][r * GH + k] == 0.0f;
+		}
+	}
+	mlp_input_grad(m, GB);
+	for (int r = 0; r < GB; r++)
+		for (int i = 0; i < GI; i++) {
+			double s = 0, d;
+
+			for (int k = 0; k < GH; k++)
+				s += d1[r * GH + k] * m->W[0][i * GH + k];
+			d = fabs(m->delta[0][r * GI + i] - s);
+			worst = d > worst || isnan(d) ? (isnan(d) ? 1e9 : d) :
+			    worst;
+		}
+	ok(worst < 1e-6 && off > 0 && off < GB * GH, "mlp_input_grad: "
+	    "delta[0] the chain rule's in plain loops (%d hidden units off; "
+	    "largest difference %.2g)", off, worst);
+
+	dst[GI * GH + GH + GH * GO + GO] = 7.0f;
+	for (size_t i = 0; i < m->nparam; i++)
+		dst[i] = -1.0f;
+	mlp_copy_params(m, dst);
+	for (size_t i = 0; i < m->nparam; i++)
+		same &= memcmp(&dst[i], &m->param[i], sizeof(float)) == 0;
+	ok(m->nparam == GI * GH + GH + GH * GO + GO && same &&
+	    dst[m->nparam] == 7.0f, "mlp_copy_params: all %zu parameters, "
+	    "nothing past them", m->nparam);
+	gemm_force_kernel(was);
+	mlp_free(m);
+}
+
+/*
+ * L2 decay on a net of the maximum depth: each weight gradient gains
+ * exactly 2 l2 W, every bias gradient stays 0 (plain loop over the
+ * parameter layout W[0] b[0] W[1] b[1] ...).
+ */
+static void
+decay_deepest(void)
+{
+	int   size[MLP_MAX_LAYERS + 1], bad = 0;
+	char  err[256];
+	mlp  *m;
+
+	for (int l = 0; l <= MLP_MAX_LAYERS; l++)
+		size[l] = 3;
+	m = mlp_new(MLP_MAX_LAYERS, size, 2, 0.0f, err, sizeof err);
+	if (m == NULL) {
+		ok(0, "a %d-layer net: %s", MLP_MAX_LAYERS, err);
+		return;
+	}
+	mlp_init(m, 5);
+	for (int l = 0; l < m->nlayer; l++)
+		for (int j = 0; j < 3; j++)
+			m->b[l][j] = 0.25f * (float)(j + 1);
+	memset(m->grad, 0, m->nparam * sizeof(float));
+#pragma omp parallel
+	mlp_decay_team(m, 0.5f);
+	for (size_t i = 0, l = 0; l < (size_t)m->nlayer; l++) {
+		for (int k = 0; k < 9; k++, i++)
+			bad += m->grad[i] != 2.0f * 0.5f * m->param[i];
+		for (int k = 0; k < 3; k++, i++)
+			bad += m->grad[i] != 0.0f;
+	}
+	ok(bad == 0 && m->nparam == (size_t)12 * MLP_MAX_LAYERS, "decay on a "
+	    "%d-layer net: dW = 2 l2 W, db = 0 (%d differ)", MLP_MAX_LAYERS,
+	    bad);
+
+	/* its forward pass: relu(a W + b) through every layer, softmax */
+	{
+		float  x[6] = { 0.5f, -1.0f, 2.0f, 1.5f, 0.25f, -0.5f };
+		double a[2][3], worst = 0;
+
+		mlp_forward(m, x, 2, 0, 0, 0);
+		for (int r = 0; r < 2; r++) {
+			double z[3], mx, sum = 0;
+
+			for (int j = 0; j < 3; j++)
+				a[r][j] = x[r * 3 + j];
+			for (int l = 0; l < m->nlayer; l++) {
+				for (int j = 0; j < 3; j++) {
+					z[j] = m->b[l][j];
+					for (int k = 0; k < 3; k++)
+						z[j] += a[r][k] *
+						    m->W[l][k * 3 + j];
+				}
+				for (int j = 0; j < 3; j++)
+					a[r][j] = l < m->nlayer - 1 && z[j] < 0 ?
+					    0 : z[j];
+			}
+			mx = fmax(a[r][0], fmax(a[r][1], a[r][2]));
+			for (int j = 0; j < 3; j++)
+				sum += exp(a[r][j] - mx);
+			for (int j = 0; j < 3; j++)
+				worst = fmax(worst, fabs(m->probs[r * 3 + j] -
+				    exp(a[r][j] - mx) / sum));
+		}
+		ok(worst < 1e-5, "forward on a %d-layer net: the plain loops' "
+		    "softmax (largest difference %.2g)", MLP_MAX_LAYERS, worst);
+	}
+	mlp_free(m);
+}
+
+/*
  * mlp_new's limits, each side of each bound, and its promise that the
  * weights are zero until mlp_init() even on a heap full of old values.
  */
@@ -703,6 +942,8 @@ test_shapes(void)
 		{ 2, { 4, MLP_MAX_WIDTH + 1, 2 }, 1, 0.0f,
 		  "layer size 8193: must be 1 to 8192" },
 		{ 2, { 4, 3, 0 }, 1, 0.0f, "layer size 0" },
+		{ 2, { 0, 3, 2 }, 1, 0.0f, "layer size 0" },
+		{ 2, { MLP_MAX_WIDTH + 1, 3, 2 }, 1, 0.0f, "layer size 8193" },
 		{ 1, { 2, 2 }, 0, 0.0f, "batch 0: must be 1 to 65536" },
 		{ 1, { 2, 2 }, MLP_MAX_BATCH, 0.0f, NULL },
 		{ 1, { 2, 2 }, MLP_MAX_BATCH + 1, 0.0f,
@@ -719,7 +960,8 @@ test_shapes(void)
 		m = mlp_new(cases[i].nlayer, cases[i].size, cases[i].batch,
 		    cases[i].dropout, err, sizeof err);
 		if (cases[i].want == NULL) {
-			int init_ok = m != NULL;
+			int    init_ok = m != NULL;
+			size_t off = 0;
 
 			/* Glorot: |w| <= sqrt(6 / (in + out)), biases 0, in
 			 * every layer and nothing beyond the last. */
@@ -737,7 +979,12 @@ test_shapes(void)
 				for (int k = 0; k < out; k++)
 					init_ok &= m->b[l][k] == 0.0f;
 				init_ok &= nz > 0;
+				/* the layout: W[0] b[0] W[1] b[1] ... packed */
+				init_ok &= m->W[l] == m->param + off &&
+				    m->b[l] == m->W[l] + (size_t)in * out;
+				off += (size_t)in * out + out;
 			}
+			init_ok &= m == NULL || off == m->nparam;
 			ok(init_ok && m->nlayer == cases[i].nlayer &&
 			    m->batch_cap == cases[i].batch, "mlp_new: %d "
 			    "layers, batch %d, dropout %g accepted, mlp_init "
@@ -791,6 +1038,33 @@ test_shapes(void)
 		}
 		ok(m != NULL && m->packed_ok == 0, "mlp_init clears packed_ok");
 		ok(zero, "mlp_init over a trained net sets every bias to 0");
+		/* a mode change leaves no packs trusted; bf16 on where the CPU
+		 * has no bf16 kernel (no packed copies): packing is a no-op */
+		if (m != NULL) {
+			m->packed_ok = 1;
+			mlp_set_bf16(m, 0);
+		}
+		ok(m != NULL && m->packed_ok == 0, "mlp_set_bf16 clears "
+		    "packed_ok");
+		{
+			/* mlp_init_layer fills exactly size[0] x size[1] */
+			float w[30 * 20 + 1];
+
+			w[30 * 20] = 12345.0f;
+			if (m != NULL)
+				mlp_init_layer(m, 0, 7, w);
+			ok(w[30 * 20] == 12345.0f, "mlp_init_layer writes "
+			    "nothing past the layer's 600 weights");
+		}
+		if (m != NULL) {
+			m->bf16 = 1;
+			for (int l = 0; l < m->nlayer; l++)
+				mlp_pack_rows(m, l, 0, m->size[l]);
+			m->bf16 = 0;
+		}
+		ok(m != NULL && m->wpk[0] == NULL && m->wtpk[1] == NULL,
+		    "mlp_pack_rows in bf16 mode without packed copies packs "
+		    "nothing");
 		mlp_free(m);
 	}
 }
@@ -872,6 +1146,10 @@ main(void)
 	dropout_odd_width();
 	dropout_edge_and_clip();
 	softmax_wide();
+	dropout_rate_layers();
+	softmax_large_logits();
+	input_grad_check();
+	decay_deepest();
 
 	return tap_done();
 }

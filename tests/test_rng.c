@@ -159,9 +159,33 @@ test_block(void)
 	ok(rng_force_kernel("nonsense") == -1, "an unknown path is refused");
 }
 
+/*
+ * A path forced before any draw (the first rng call of the process) is
+ * still the path after the first draw: a later first initialisation must
+ * not put the default back.  Then the default is restored for test_block.
+ */
+static void
+test_force_first(void)
+{
+	const char *dflt = simd_level_name(simd_default());
+	const char *want = strcmp(dflt, "portable") == 0 ? "avx2" : "portable";
+	float       z[2];
+
+	if (rng_force_kernel(want) != 0) {
+		skip("no %s path on this CPU", want);
+		return;
+	}
+	rng_normal2_block(1, 0, 1, z);
+	ok(strcmp(rng_kernel_name(), want) == 0, "%s forced before the first "
+	    "draw holds after it (default %s): %s", want, dflt,
+	    rng_kernel_name());
+	rng_force_kernel(dflt);
+}
+
 int
 main(void)
 {
+	test_force_first();
 	test_hash();
 	test_normal2();
 	test_block();
