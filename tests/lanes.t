@@ -29,14 +29,15 @@ wait_for 300 '2 rows at once, [1-9] of 6 done'
 ok $? "the rows go on, side by side, as others finish"
 # q asks first, in a framed dialog; n keeps the job.
 $T send-keys -t nt q
-wait_for 5 '┌─ Quit\? ' && grep -q 'quit and cancel it? (y/n' "$OUT/screen" &&
+wait_for 30 '┌─ Quit\? ' && grep -q 'quit and cancel it? (y/n' "$OUT/screen" &&
     grep -q '└─' "$OUT/screen"
 ok $? "q while the rows train asks in a framed dialog"
 $T send-keys -t nt n
 # (the job goes on: two rows side by side, or its last row alone when
 # the others have finished meanwhile on a fast CPU)
-wait_gone 5 'quit and cancel it' && ! grep -q 'sweep cancelled' "$OUT/screen" &&
-    grep -Eq 'rows at once|[1-6]/6 s[0-9.]+ e[0-9]' "$OUT/screen"
+wait_gone 30 'quit and cancel it' &&
+    wait_for 30 'rows at once|[1-6]/6 s[0-9.]+ e[0-9]' &&
+    ! grep -q 'sweep cancelled' "$OUT/screen"
 ok $? "n closes it and the job goes on"
 $T send-keys -t nt x
 wait_for 30 'sweep cancelled; saved in .*: r resumes'
