@@ -33,15 +33,23 @@ status 1 "a --data that holds no data set" show --data "$tmp"
 status 1 "rm of a run that does not exist" rm no-such-run
 status 1 "resume of a run that does not exist" resume no-such-run
 
-# A long run stopped by SIGINT, once it has started.
-"$NT" train --train-limit 3000 --epochs 200 --threads 1 --no-progress \
+# A long run stopped by SIGINT, once it has started: held at a test point
+# (before epoch 2) so the signal lands in training on any CPU; polled up
+# to 300 s, and a job that never reached it is killed, not signalled.
+NOISETOP_TEST_STOP=1:2:0 NOISETOP_TEST_STOP_FILE="$tmp/stop" \
+    "$NT" train --train-limit 3000 --epochs 200 --threads 1 --no-progress \
     >"$tmp/out" 2>&1 </dev/null &
 pid=$!
-for _ in $(seq 100); do
-	grep -q "^Epoch 1/" "$tmp/out" && break
+for _ in $(seq 3000); do
+	[ -s "$tmp/stop" ] && break
 	sleep 0.1
 done
-kill -INT "$pid"
+if [ -s "$tmp/stop" ]; then
+	kill -INT "$pid"
+	rm -f "$tmp/stop"
+else
+	kill -KILL "$pid"
+fi
 wait "$pid"
 rc=$?
 if [ "$rc" -eq 130 ]; then ok "stopped by SIGINT: 130"; else
