@@ -5,6 +5,7 @@
  * in a path or a data set's name turns into markup.
  */
 #include "render/report_doc_priv.h"
+#include "render/svg.h"
 
 #include <string.h>
 
@@ -17,14 +18,9 @@ put_md(FILE *f, const char *s)
 
 	while (*p) {
 		unsigned c = *p;
-		int      len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 :
-		    (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
-		int      good = len > 0 && !(len == 2 && c < 0xc2) &&
-		    !(len == 4 && c > 0xf4);
+		int      len = svg_utf8_len(p);
 
-		for (int i = 1; good && i < len; i++)
-			good = (p[i] & 0xc0) == 0x80;
-		if (!good) {
+		if (len == 0) {
 			fputc('?', f);
 			p++;
 		} else if (len > 1) {

@@ -43,6 +43,21 @@ svg_locale_leave(svg_locale *l)
 	}
 }
 
+int
+svg_utf8_len(const unsigned char *p)
+{
+	unsigned c = *p;
+	int      len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 :
+	    (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+
+	if (len == 0 || (len == 2 && c < 0xc2) || (len == 4 && c > 0xf4))
+		return 0;
+	for (int i = 1; i < len; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
 /*
  * Write s as XML character data: & < > " ' escaped, control bytes (not
  * allowed in XML 1.0) dropped, and each byte that does not start a valid
@@ -56,14 +71,9 @@ svg_put_escaped(FILE *f, const char *s)
 
 	while (*p) {
 		unsigned c = *p;
-		int      len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 :
-		    (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
-		int      good = len > 0 && !(len == 2 && c < 0xc2) &&
-		    !(len == 4 && c > 0xf4);
+		int      len = svg_utf8_len(p);
 
-		for (int i = 1; good && i < len; i++)
-			good = (p[i] & 0xc0) == 0x80;
-		if (!good) {
+		if (len == 0) {
 			fputc('?', f);
 			p++;
 			continue;

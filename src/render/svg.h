@@ -40,6 +40,10 @@ void svg_locale_leave(svg_locale *l);
  * Write s as XML character data: & < > " ' escaped, control bytes
  * dropped, invalid UTF-8 written as '?'.
  */
+/* The length of the well-formed UTF-8 sequence at p (1 for ASCII), or 0
+ * when the bytes there are not one. */
+int svg_utf8_len(const unsigned char *p);
+
 void svg_put_escaped(FILE *f, const char *s);
 
 /* <text x y attrs>escaped printf text</text> */
